@@ -1,0 +1,122 @@
+"""The ``huanxin`` command line: serve, migrate, demo, audit, users and each domain's tools."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from huanxin.config import get_settings, read_secret_key
+from huanxin.db import Database
+
+app = typer.Typer(help="换新 Huanxin: 设备更新和消费品以旧换新服务平台", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志 audit trail", no_args_is_help=True)
+user_app = typer.Typer(help="用户 users and tokens", no_args_is_help=True)
+bench_app = typer.Typer(help="基准测试 benchmarks (print JSON)", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(user_app, name="user")
+app.add_typer(bench_app, name="bench")
+
+
+def _db() -> Database:
+    return Database(get_settings().database_url)
+
+
+@app.command()
+def keygen(path: Path = Path("var/secret.key")) -> None:
+    """Create the local secret key file if it does not exist."""
+    read_secret_key(path, create=True)
+    typer.echo(f"secret key: {path}")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations up to the newest revision."""
+    from huanxin.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    typer.echo("migrations applied")
+
+
+@app.command()
+def check() -> None:
+    """Fail if the models and the migrations differ (alembic check)."""
+    from huanxin.migrate import check as alembic_check
+
+    alembic_check(get_settings().database_url)
+    typer.echo("no drift")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Serve the platform (migrates first)."""
+    import uvicorn
+
+    from huanxin.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    uvicorn.run("huanxin.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+@app.command()
+def demo() -> None:
+    """Load the deterministic demo and print its logins."""
+    from huanxin import demo as demo_data
+    from huanxin.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    db = _db()
+    with db.unit_of_work() as session:
+        logins = demo_data.build(session)
+    typer.echo("演示账号 demo logins (password for all: " + demo_data.DEMO_PASSWORD + ")")
+    for login in logins:
+        typer.echo(f"  {login.username:<22} {login.password}  {login.place} {login.role}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Verify the audit hash chains; exit 1 naming the first bad entry."""
+    from huanxin.core import audit
+
+    with _db().sessions() as session:
+        result = audit.verify(session)
+    if result.ok:
+        typer.echo(f"audit trail intact: {result.entries} entries in {result.chains} chains")
+        return
+    typer.echo(f"audit trail BROKEN at entry {result.first_bad_id}: {result.reason}", err=True)
+    raise typer.Exit(1)
+
+
+@user_app.command("token")
+def user_token(username: str, name: str = "cli", days: int = 90) -> None:
+    """Issue an API bearer token for a user."""
+    from sqlalchemy import select
+
+    from huanxin.core import auth
+    from huanxin.core.models import User
+
+    with _db().unit_of_work() as session:
+        user = session.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            typer.echo(f"no such user: {username}", err=True)
+            raise typer.Exit(1)
+        typer.echo(auth.issue_token(session, user, name=name, days=days))
+
+
+def echo_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+@audit_app.command("heads")
+def audit_heads() -> None:
+    """Print each chain's head (seq, hash) as JSON, to keep outside the database."""
+    from sqlalchemy import select
+
+    from huanxin.core.models import AuditHead
+
+    with _db().sessions() as session:
+        heads = [{"chain": h.chain, "seq": h.seq, "hash": h.hash}
+                 for h in session.scalars(select(AuditHead).order_by(AuditHead.chain))]  # fmt: skip
+    echo_json(heads)

@@ -1,0 +1,66 @@
+"""Settings read from the environment (``HUANXIN_*``); SQLite file by default.
+
+The secret key comes from ``HUANXIN_SECRET_KEY`` or, failing that, from the key file at
+``HUANXIN_SECRET_KEY_FILE`` (``var/secret.key`` by default; ``make demo`` generates it).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_DB_URL = "sqlite:///var/huanxin.db"
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DB_URL
+    secret_key: str = ""
+    cookie_secure: bool = True
+    session_hours: int = 12
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    policies_dir: Path = field(default_factory=lambda: Path("policies"))
+    migrate_on_start: bool = True
+
+
+def read_secret_key(key_file: Path, *, create: bool = False) -> str:
+    """Return the key in ``key_file``; with ``create`` write a new random one if absent."""
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    if not create:
+        return ""
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key + "\n", encoding="utf-8")
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings() -> Settings:
+    key = os.environ.get("HUANXIN_SECRET_KEY", "")
+    if not key:
+        key_file = Path(os.environ.get("HUANXIN_SECRET_KEY_FILE", "var/secret.key"))
+        key = read_secret_key(key_file)
+    return Settings(
+        database_url=os.environ.get("HUANXIN_DATABASE_URL", DEFAULT_DB_URL),
+        secret_key=key,
+        cookie_secure=_flag("HUANXIN_COOKIE_SECURE", True),
+        policies_dir=Path(os.environ.get("HUANXIN_POLICIES_DIR", "policies")),
+        migrate_on_start=_flag("HUANXIN_MIGRATE_ON_START", True),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,131 @@
+"""Authentication: password login with throttling, browser sessions, API bearer tokens.
+
+Only SHA-256 digests of session ids and tokens are stored. A login is refused for
+``login_window_minutes`` after ``login_max_failures`` failures for the same user name,
+or five times that many from the same client address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from huanxin.core import audit, jurisdictions
+from huanxin.core.actor import Actor
+from huanxin.core.audit import SYSTEM
+from huanxin.core.clock import as_utc, utcnow
+from huanxin.core.errors import NotAuthenticated, TooManyRequests
+from huanxin.core.models import ApiToken, LoginAttempt, User, WebSession
+from huanxin.core.passwords import verify_password
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    max_failures: int = 5
+    window_minutes: int = 15
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def actor_for(session: Session, user: User, *, via: str, csrf_token: str = "") -> Actor:
+    return Actor(
+        user_id=user.id, username=user.username, display_name=user.display_name,
+        role=user.role, jurisdiction_code=user.jurisdiction_code, org_id=user.org_id,
+        scope_codes=jurisdictions.subtree_codes(session, user.jurisdiction_code),
+        via=via, csrf_token=csrf_token,
+    )  # fmt: skip
+
+
+def _failures(
+    session: Session, column: InstrumentedAttribute[str], value: str, since: datetime
+) -> int:
+    stmt = select(func.count()).where(
+        column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since
+    )
+    return session.scalar(stmt) or 0
+
+
+def check_throttle(session: Session, username: str, client_ip: str, policy: ThrottlePolicy) -> None:
+    since = utcnow() - timedelta(minutes=policy.window_minutes)
+    by_user = _failures(session, LoginAttempt.username, username, since)
+    by_ip = _failures(session, LoginAttempt.client_ip, client_ip, since)
+    if by_user >= policy.max_failures or by_ip >= policy.max_failures * 5:
+        raise TooManyRequests(f"登录失败次数过多，请{policy.window_minutes}分钟后再试")
+
+
+def authenticate(
+    session: Session, *, username: str, password: str, client_ip: str, policy: ThrottlePolicy
+) -> User:
+    """Return the user or raise; every attempt is recorded, failures are audited."""
+    username = username.strip().lower()
+    check_throttle(session, username, client_ip, policy)
+    user = session.scalars(select(User).where(User.username == username)).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    ok = ok and user is not None and user.active
+    session.add(LoginAttempt(username=username, client_ip=client_ip, success=ok, at=utcnow()))
+    if not ok or user is None:
+        audit.record(session, SYSTEM, "auth.login_failed", object_type="user",
+                     object_id=username, detail={"client_ip": client_ip})  # fmt: skip
+        raise NotAuthenticated("用户名或密码错误")
+    return user
+
+
+def start_session(session: Session, user: User, *, hours: int) -> tuple[str, WebSession]:
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    web = WebSession(id_hash=sha256(raw), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
+                     created_at=now, expires_at=now + timedelta(hours=hours))  # fmt: skip
+    session.add(web)
+    audit.record(session, actor_for(session, user, via="session"), "auth.login",
+                 object_type="user", object_id=user.id)  # fmt: skip
+    return raw, web
+
+
+def actor_from_session(session: Session, raw: str) -> Actor | None:
+    web = session.get(WebSession, sha256(raw))
+    if web is None or web.ended_at is not None or as_utc(web.expires_at) <= utcnow():
+        return None
+    user = session.get(User, web.user_id)
+    if user is None or not user.active:
+        return None
+    return actor_for(session, user, via="session", csrf_token=web.csrf_token)
+
+
+def end_session(session: Session, raw: str) -> None:
+    web = session.get(WebSession, sha256(raw))
+    if web is not None and web.ended_at is None:
+        web.ended_at = utcnow()
+        user = session.get(User, web.user_id)
+        if user is not None:
+            audit.record(session, actor_for(session, user, via="session"), "auth.logout",
+                         object_type="user", object_id=user.id)  # fmt: skip
+
+
+def issue_token(session: Session, user: User, *, name: str, days: int | None = 90) -> str:
+    raw = "hx_" + secrets.token_urlsafe(32)
+    now = utcnow()
+    expires = now + timedelta(days=days) if days else None
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=sha256(raw), created_at=now,
+                         expires_at=expires))  # fmt: skip
+    audit.record(session, actor_for(session, user, via="token"), "auth.token_issued",
+                 object_type="user", object_id=user.id, detail={"name": name})  # fmt: skip
+    return raw
+
+
+def actor_from_token(session: Session, raw: str) -> Actor | None:
+    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == sha256(raw))).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and as_utc(token.expires_at) <= utcnow():
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.active:
+        return None
+    return actor_for(session, user, via="token")

@@ -1,0 +1,203 @@
+"""API of the shared objects: tokens, the caller, jurisdictions, organisations, users,
+identifier checks and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from huanxin.core import audit, auth, identifiers, jurisdictions, orgs, users
+from huanxin.core.actor import Actor
+from huanxin.core.errors import InvalidInput
+from huanxin.core.models import AuditEntry, User
+from huanxin.core.roles import PERMISSIONS, ROLE_LABELS, Role
+from huanxin.core.schemas import (
+    AuditEntryRead,
+    AuditVerifyRead,
+    IdentifierCheck,
+    IdentifierResult,
+    JurisdictionCreate,
+    JurisdictionRead,
+    MeRead,
+    OrgCreate,
+    OrgRead,
+    TokenCreate,
+    TokenRead,
+    UserCreate,
+    UserRead,
+)
+from huanxin.web.deps import DbSession, client_ip, public, require
+from huanxin.web.idem import respond
+
+router = APIRouter(prefix="/api/v1", tags=["core"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+@router.get("/health", dependencies=[Depends(public)])
+def health(session: DbSession) -> dict[str, str]:
+    session.execute(select(1))
+    return {"status": "ok"}
+
+
+@router.post("/auth/token", dependencies=[Depends(public)])
+def create_token(body: TokenCreate, request: Request, session: DbSession) -> TokenRead:
+    policy = auth.ThrottlePolicy(request.app.state.settings.login_max_failures,
+                                 request.app.state.settings.login_window_minutes)  # fmt: skip
+    try:
+        user = auth.authenticate(session, username=body.username, password=body.password,
+                                 client_ip=client_ip(request), policy=policy)  # fmt: skip
+    except Exception:
+        session.commit()  # keep the failed attempt and its audit entry
+        raise
+    return TokenRead(token=auth.issue_token(session, user, name=body.name))
+
+
+@router.get("/me")
+def me(actor: Annotated[Actor, Depends(require("home:view"))], session: DbSession) -> MeRead:
+    return MeRead(
+        user_id=actor.user_id, username=actor.username, display_name=actor.display_name,
+        role=actor.role, role_label=ROLE_LABELS[Role(actor.role)],
+        jurisdiction_code=actor.jurisdiction_code,
+        jurisdiction_name=jurisdictions.full_name(session, actor.jurisdiction_code),
+        org_id=actor.org_id, permissions=sorted(PERMISSIONS[Role(actor.role)]),
+    )  # fmt: skip
+
+
+@router.get("/jurisdictions")
+def list_jurisdictions(
+    actor: Annotated[Actor, Depends(require("jurisdictions:read"))], session: DbSession
+) -> list[JurisdictionRead]:
+    rows = jurisdictions.list_within(session, actor.scope_codes)
+    return [JurisdictionRead.model_validate(r) for r in rows]
+
+
+@router.post("/jurisdictions", status_code=201)
+def create_jurisdiction(
+    body: JurisdictionCreate,
+    actor: Annotated[Actor, Depends(require("jurisdictions:write"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
+    if body.parent_code and not actor.sees(body.parent_code):
+        raise InvalidInput("上级区划不在您的管辖范围内", field="parent_code")
+
+    def action() -> tuple[int, object]:
+        row = jurisdictions.create(session, actor, **body.model_dump())
+        return 201, JurisdictionRead.model_validate(row).model_dump()
+
+    return respond(session, actor, key=idempotency_key, scope="jurisdictions.create",
+                   payload=body.model_dump(), action=action)  # fmt: skip
+
+
+@router.get("/orgs")
+def list_orgs(
+    actor: Annotated[Actor, Depends(require("orgs:read"))], session: DbSession,
+    kind: str | None = None,
+) -> list[OrgRead]:  # fmt: skip
+    return [OrgRead.model_validate(o) for o in orgs.list_for(session, actor, kind)]
+
+
+@router.post("/orgs", status_code=201)
+def create_org(
+    body: OrgCreate,
+    actor: Annotated[Actor, Depends(require("orgs:write"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
+    if not actor.sees(body.jurisdiction_code):
+        raise InvalidInput("所属区划不在您的管辖范围内", field="jurisdiction_code")
+
+    def action() -> tuple[int, object]:
+        org = orgs.create(session, actor, **body.model_dump())
+        return 201, OrgRead.model_validate(org).model_dump()
+
+    return respond(session, actor, key=idempotency_key, scope="orgs.create",
+                   payload=body.model_dump(), action=action)  # fmt: skip
+
+
+def user_read(user: User, contact: dict[str, str | None] | None = None) -> UserRead:
+    contact = contact if contact is not None else users.masked_contact(user)
+    return UserRead(id=user.id, username=user.username, display_name=user.display_name,
+                    role=user.role, jurisdiction_code=user.jurisdiction_code, org_id=user.org_id,
+                    active=user.active, **contact)  # fmt: skip
+
+
+@router.get("/users")
+def list_users(
+    actor: Annotated[Actor, Depends(require("users:read"))], session: DbSession
+) -> list[UserRead]:
+    return [user_read(u) for u in users.list_for(session, actor)]
+
+
+@router.get("/users/{user_id}")
+def get_user(
+    user_id: int, actor: Annotated[Actor, Depends(require("users:read"))], session: DbSession
+) -> UserRead:
+    return user_read(users.get(session, actor, user_id))
+
+
+@router.get("/users/{user_id}/personal-data")
+def reveal_user(
+    user_id: int, actor: Annotated[Actor, Depends(require("pii:read_full"))], session: DbSession
+) -> UserRead:
+    user = users.get(session, actor, user_id)
+    return user_read(user, users.reveal_contact(session, actor, user))
+
+
+@router.post("/users", status_code=201)
+def create_user(
+    body: UserCreate,
+    actor: Annotated[Actor, Depends(require("users:write"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
+    if not actor.sees(body.jurisdiction_code):
+        raise InvalidInput("所属区划不在您的管辖范围内", field="jurisdiction_code")
+    payload = body.model_dump(exclude={"password"})
+
+    def action() -> tuple[int, object]:
+        user = users.create(session, actor, users.NewUser(**body.model_dump()))
+        return 201, user_read(user).model_dump()
+
+    return respond(session, actor, key=idempotency_key, scope="users.create",
+                   payload=payload, action=action)  # fmt: skip
+
+
+@router.post("/identifiers/check")
+def check_identifier(
+    body: IdentifierCheck, _actor: Annotated[Actor, Depends(require("home:view"))]
+) -> IdentifierResult:
+    validator = identifiers.VALIDATORS.get(body.kind)
+    if validator is None:
+        raise InvalidInput("不支持的标识类型", field="kind")
+    value = validator(body.value, field="value")
+    return IdentifierResult(kind=body.kind, value=value, valid=True)
+
+
+@router.get("/audit")
+def list_audit(
+    actor: Annotated[Actor, Depends(require("audit:read"))], session: DbSession,
+    limit: int = 100, object_type: str | None = None, object_id: str | None = None,
+) -> list[AuditEntryRead]:  # fmt: skip
+    stmt = select(AuditEntry).where(
+        (AuditEntry.jurisdiction_code.in_(actor.scope_codes))
+        | AuditEntry.jurisdiction_code.is_(None)
+    )
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    if object_id:
+        stmt = stmt.where(AuditEntry.object_id == object_id)
+    rows = session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(min(limit, 1000)))
+    return [AuditEntryRead(**audit.as_dict(r)) for r in rows]
+
+
+@router.post("/audit/verify")
+def verify_audit(
+    _actor: Annotated[Actor, Depends(require("audit:verify"))], session: DbSession
+) -> AuditVerifyRead:
+    result = audit.verify(session)
+    return AuditVerifyRead(ok=result.ok, entries=result.entries, chains=result.chains,
+                           first_bad_id=result.first_bad_id, reason=result.reason)  # fmt: skip

@@ -1,0 +1,117 @@
+"""API shapes of the shared objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TokenCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    name: str = Field(default="api", max_length=64)
+
+
+class TokenRead(BaseModel):
+    token: str
+    token_type: str = "bearer"  # noqa: S105
+
+
+class MeRead(BaseModel):
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    role_label: str
+    jurisdiction_code: str
+    jurisdiction_name: str
+    org_id: int | None
+    permissions: list[str]
+
+
+class JurisdictionCreate(BaseModel):
+    code: str
+    name: str = Field(min_length=1, max_length=64)
+    level: str
+    parent_code: str | None = None
+
+
+class JurisdictionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    path: str
+
+
+class UserCreate(BaseModel):
+    username: str
+    display_name: str
+    password: str
+    role: str
+    jurisdiction_code: str
+    org_id: int | None = None
+    mobile: str | None = None
+    resident_id: str | None = None
+
+
+class UserRead(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    jurisdiction_code: str
+    org_id: int | None
+    active: bool
+    mobile: str | None = None
+    resident_id: str | None = None
+
+
+class OrgCreate(BaseModel):
+    kind: str
+    name: str = Field(min_length=1, max_length=128)
+    jurisdiction_code: str
+    uscc: str | None = None
+
+
+class OrgRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    kind: str
+    name: str
+    jurisdiction_code: str
+    uscc: str | None
+
+
+class IdentifierCheck(BaseModel):
+    kind: str
+    value: str
+
+
+class IdentifierResult(BaseModel):
+    kind: str
+    value: str
+    valid: bool
+
+
+class AuditVerifyRead(BaseModel):
+    ok: bool
+    entries: int
+    chains: int
+    first_bad_id: int | None
+    reason: str
+
+
+class AuditEntryRead(BaseModel):
+    id: int
+    at: str
+    actor_user_id: int | None
+    actor_role: str
+    jurisdiction_code: str | None
+    action: str
+    object_type: str
+    object_id: str
+    detail: dict[str, Any]
+    hash: str

@@ -1,0 +1,41 @@
+"""Alembic environment: the URL comes from the caller's config or HUANXIN_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+
+import huanxin.models  # noqa: F401  (registers every table)
+from huanxin.db import Base, make_engine
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _url() -> str:
+    url = config.get_main_option("sqlalchemy.url")
+    return url or os.environ.get("HUANXIN_DATABASE_URL", "sqlite:///var/huanxin.db")
+
+
+def run_offline() -> None:
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
+                      render_as_batch=True)  # fmt: skip
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    engine = make_engine(_url())
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_as_batch=True, compare_type=True)  # fmt: skip
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

@@ -1,0 +1,130 @@
+"""Request dependencies: the unit of work, the caller, and declared permissions.
+
+Every route declares exactly one of ``require(permission)`` (or ``page_require`` for
+pages) or ``public`` — a test walks the app and fails on any route that declares neither.
+A denial (wrong role, or an object outside the caller's jurisdiction) is audited in its
+own transaction, since the request's transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from huanxin.core import audit, auth
+from huanxin.core.actor import Actor
+from huanxin.core.errors import NotAuthenticated, PermissionDenied
+from huanxin.db import Database
+
+SESSION_COOKIE = "hx_session"
+CSRF_HEADER = "x-csrf-token"
+PERMISSION_ATTR = "__huanxin_permission__"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def _session(request: Request) -> Iterator[Session]:
+    with get_database(request).unit_of_work() as session:
+        yield session
+
+
+# The session commits when the endpoint returns, before the response is sent, so a
+# failing commit becomes a 5xx and never a 2xx.
+DbSession = Annotated[Session, Depends(_session, scope="function")]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
+def resolve_actor(request: Request) -> Actor | None:
+    """The caller from a bearer token or the session cookie (cached on the request)."""
+    if hasattr(request.state, "actor"):
+        cached: Actor | None = request.state.actor
+        return cached
+    db = get_database(request)
+    actor = None
+    with db.sessions() as session:
+        token = _bearer(request)
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if token:
+            actor = auth.actor_from_token(session, token)
+        elif cookie:
+            actor = auth.actor_from_session(session, cookie)
+    request.state.actor = actor
+    return actor
+
+
+def _check_csrf(request: Request, actor: Actor, form_token: str | None) -> None:
+    if actor.via != "session" or request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER) or form_token or ""
+    if not secrets.compare_digest(sent, actor.csrf_token):
+        raise PermissionDenied("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+
+def audit_denial(request: Request, actor: Actor | None, reason: str, **detail: Any) -> None:
+    db = get_database(request)
+    who = actor if actor is not None else audit.SYSTEM
+    with db.unit_of_work() as session:
+        audit.record(session, who, "access.denied", object_type="route",
+                     object_id=request.url.path[:64],
+                     detail={"method": request.method, "reason": reason, **detail})  # fmt: skip
+
+
+def _authorise(request: Request, permission: str, form_token: str | None) -> Actor:
+    actor = resolve_actor(request)
+    if actor is None:
+        raise NotAuthenticated("请先登录")
+    if not actor.can(permission):
+        audit_denial(request, actor, "permission", permission=permission)
+        raise PermissionDenied("当前角色无权执行此操作")
+    _check_csrf(request, actor, form_token)
+    return actor
+
+
+def require(permission: str) -> Callable[..., Actor]:
+    """Dependency: an authenticated caller holding ``permission`` (API routes)."""
+
+    def dependency(request: Request) -> Actor:
+        return _authorise(request, permission, None)
+
+    setattr(dependency, PERMISSION_ATTR, permission)
+    return dependency
+
+
+def page_require(permission: str) -> Callable[..., Any]:
+    """Dependency for pages: like ``require`` but reads the CSRF token from the form."""
+
+    async def dependency(request: Request) -> Actor:
+        token = None
+        if request.method not in SAFE_METHODS:
+            form = await request.form()
+            raw = form.get("csrf_token")
+            token = raw if isinstance(raw, str) else None
+        return _authorise(request, permission, token)
+
+    setattr(dependency, PERMISSION_ATTR, permission)
+    return dependency
+
+
+def public() -> None:
+    """Dependency marking a route that needs no login (login page, health, public checks)."""
+
+
+setattr(public, PERMISSION_ATTR, "public")

@@ -1,0 +1,87 @@
+"""One place that turns failures into answers: JSON for the API, a message in the page for the UI."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
+
+from huanxin.core.errors import DomainError, NotAuthenticated, OutOfScope
+from huanxin.web.deps import audit_denial, resolve_actor
+from huanxin.web.templating import render
+
+log = logging.getLogger("huanxin.web")
+
+_PYDANTIC_ZH = {
+    "missing": "必填",
+    "int_parsing": "必须是整数",
+    "int_type": "必须是整数",
+    "float_parsing": "必须是数字",
+    "string_too_short": "长度不足",
+    "string_too_long": "长度超出限制",
+    "string_pattern_mismatch": "格式不正确",
+    "date_from_datetime_parsing": "日期格式不正确（应为YYYY-MM-DD）",
+    "date_parsing": "日期格式不正确（应为YYYY-MM-DD）",
+    "greater_than_equal": "数值过小",
+    "greater_than": "数值过小",
+    "less_than_equal": "数值过大",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "json_invalid": "请求体不是合法的JSON",
+    "bool_parsing": "必须是布尔值",
+}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def validation_message(error: dict[str, object]) -> tuple[str, str]:
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]  # type: ignore[attr-defined]
+    field = ".".join(loc) or "body"
+    kind = str(error.get("type", ""))
+    if kind == "value_error":
+        msg = str(error.get("msg", "")).removeprefix("Value error, ")
+    else:
+        msg = _PYDANTIC_ZH.get(kind, "格式不正确")
+    return field, f"{field}：{msg}"
+
+
+def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if isinstance(exc, OutOfScope):
+        audit_denial(request, resolve_actor(request), "out_of_scope")
+    if is_api(request):
+        return JSONResponse(exc.to_dict(), status_code=exc.status)
+    if isinstance(exc, NotAuthenticated):
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    return render(request, "error.html", status_code=exc.status, message=exc.message)
+
+
+def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {}
+    field, message = validation_message(dict(first))
+    if is_api(request):
+        body = {"code": "invalid_input", "field": field, "message": message,
+                "errors": [validation_message(dict(e))[1] for e in exc.errors()]}  # fmt: skip
+        return JSONResponse(body, status_code=422)
+    return render(request, "error.html", status_code=422, message=message)
+
+
+def _busy(request: Request, exc: Exception) -> Response:
+    log.warning("db.operational_error %s", exc)
+    body = {"code": "unavailable", "message": "系统繁忙，请稍后重试"}
+    if is_api(request):
+        return JSONResponse(body, status_code=503)
+    return render(request, "error.html", status_code=503, message=body["message"])
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OperationalError, _busy)

@@ -1,0 +1,180 @@
+"""Pages of the shared objects: login, logout, home, jurisdictions, users, audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from huanxin.core import audit, auth, jurisdictions, orgs, users
+from huanxin.core.actor import Actor
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.models import AuditEntry
+from huanxin.core.roles import ROLE_LABELS, ROLE_ORG_KIND, Role
+from huanxin.web import home
+from huanxin.web.deps import SESSION_COOKIE, DbSession, client_ip, page_require, public
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@router.get("/login", dependencies=[Depends(public)])
+def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
+    return render(request, "login.html", next=_safe_next(next), error=None, username="")
+
+
+@router.post("/login", dependencies=[Depends(public)])
+def login(
+    request: Request,
+    session: DbSession,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",  # noqa: A002
+) -> Response:
+    settings = request.app.state.settings
+    policy = auth.ThrottlePolicy(settings.login_max_failures, settings.login_window_minutes)
+    try:
+        user = auth.authenticate(session, username=username, password=password,
+                                 client_ip=client_ip(request), policy=policy)  # fmt: skip
+    except DomainError as exc:
+        session.commit()  # keep the failed attempt and its audit entry
+        return render(request, "login.html", status_code=exc.status, error=exc.message,
+                      next=_safe_next(next), username=username)  # fmt: skip
+    raw, _ = auth.start_session(session, user, hours=settings.session_hours)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, raw, httponly=True, secure=settings.cookie_secure,
+                        samesite="lax", max_age=settings.session_hours * 3600)  # fmt: skip
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, session: DbSession,
+    _actor: Annotated[Actor, Depends(page_require("home:view"))],
+) -> Response:  # fmt: skip
+    raw = request.cookies.get(SESSION_COOKIE)
+    if raw:
+        auth.end_session(session, raw)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/")
+def home_page(
+    request: Request, session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("home:view"))],
+) -> HTMLResponse:  # fmt: skip
+    return render(request, "home.html", figures=home.figures_for(session, actor),
+                  place=jurisdictions.full_name(session, actor.jurisdiction_code),
+                  role_label=ROLE_LABELS[Role(actor.role)])  # fmt: skip
+
+
+@router.get("/admin/jurisdictions")
+def jurisdictions_page(
+    request: Request, session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("jurisdictions:read"))],
+) -> HTMLResponse:  # fmt: skip
+    rows = jurisdictions.list_within(session, actor.scope_codes)
+    return render(request, "jurisdictions.html", rows=rows, error=None, form={},
+                  levels=jurisdictions.LEVEL_LABELS)  # fmt: skip
+
+
+@router.post("/admin/jurisdictions")
+def jurisdictions_create(
+    request: Request, session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("jurisdictions:write"))],
+    code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
+    level: Annotated[str, Form()] = "", parent_code: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    form = {"code": code, "name": name, "level": level, "parent_code": parent_code}
+    try:
+        if parent_code and not actor.sees(parent_code):
+            raise InvalidInput("上级区划不在您的管辖范围内", field="parent_code")
+        jurisdictions.create(session, actor, code=code.strip(), name=name, level=level,
+                             parent_code=parent_code or None)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        rows = jurisdictions.list_within(session, actor.scope_codes)
+        return render(request, "jurisdictions.html", status_code=exc.status, rows=rows,
+                      error=exc.message, form=form, levels=jurisdictions.LEVEL_LABELS)  # fmt: skip
+    return RedirectResponse("/admin/jurisdictions", status_code=303)
+
+
+def _users_context(session: DbSession, actor: Actor) -> dict[str, Any]:
+    rows = users.list_for(session, actor)
+    return {
+        "rows": [(u, users.masked_contact(u)) for u in rows],
+        "roles": ROLE_LABELS,
+        "places": jurisdictions.list_within(session, actor.scope_codes),
+        "orgs": orgs.list_for(session, actor),
+        "org_roles": {r.value: k for r, k in ROLE_ORG_KIND.items()},
+    }
+
+
+@router.get("/admin/users")
+def users_page(
+    request: Request, session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("users:read"))],
+) -> HTMLResponse:  # fmt: skip
+    return render(request, "users.html", error=None, form={}, **_users_context(session, actor))
+
+
+@router.post("/admin/users")
+def users_create(
+    request: Request, session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("users:write"))],
+    username: Annotated[str, Form()] = "", display_name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "", role: Annotated[str, Form()] = "",
+    jurisdiction_code: Annotated[str, Form()] = "", org_id: Annotated[str, Form()] = "",
+    mobile: Annotated[str, Form()] = "", resident_id: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    form = {"username": username, "display_name": display_name, "role": role,
+            "jurisdiction_code": jurisdiction_code, "org_id": org_id, "mobile": mobile}  # fmt: skip
+    try:
+        if not actor.sees(jurisdiction_code):
+            raise InvalidInput("所属区划不在您的管辖范围内", field="jurisdiction_code")
+        new = users.NewUser(username=username.strip(), display_name=display_name,
+                            password=password, role=role, jurisdiction_code=jurisdiction_code,
+                            org_id=int(org_id) if org_id.isdigit() else None,
+                            mobile=mobile or None, resident_id=resident_id or None)  # fmt: skip
+        users.create(session, actor, new)
+    except DomainError as exc:
+        session.rollback()
+        return render(request, "users.html", status_code=exc.status, error=exc.message,
+                      form=form, **_users_context(session, actor))  # fmt: skip
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request, session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("audit:read"))],
+) -> HTMLResponse:  # fmt: skip
+    stmt = select(AuditEntry).where(
+        AuditEntry.jurisdiction_code.in_(actor.scope_codes) | AuditEntry.jurisdiction_code.is_(None)
+    )
+    rows = list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(200)))
+    verified = audit.verify(session) if actor.can("audit:verify") else None
+    return render(request, "audit.html", rows=rows, verified=verified)
+
+
+@router.get("/admin/jurisdictions/{code}")
+def jurisdiction_page(
+    code: str, request: Request, session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("jurisdictions:read"))],
+) -> HTMLResponse:  # fmt: skip
+    place = jurisdictions.visible_get(session, actor, code)
+    people = [u for u in users.list_for(session, actor) if u.jurisdiction_code == code]
+    bodies = [o for o in orgs.list_for(session, actor) if o.jurisdiction_code == code]
+    return render(request, "jurisdiction.html", place=place, people=people, bodies=bodies,
+                  full_name=jurisdictions.full_name(session, code),
+                  levels=jurisdictions.LEVEL_LABELS)  # fmt: skip

@@ -1,0 +1,31 @@
+"""Jinja2 environment for the Chinese UI, with the filters pages use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from huanxin.core.clock import local_text
+from huanxin.core.money import yuan
+from huanxin.core.roles import ROLE_LABELS, Role
+from huanxin.web.nav import menu_for
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.filters["yuan"] = yuan
+templates.env.filters["when"] = local_text
+templates.env.filters["role_label"] = lambda r: ROLE_LABELS.get(Role(r), r)
+templates.env.filters["thousands"] = lambda n: f"{n:,}"
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    actor = getattr(request.state, "actor", None)
+    context.setdefault("actor", actor)
+    context.setdefault("menu", menu_for(actor.role) if actor else [])
+    context.setdefault("csrf_token", actor.csrf_token if actor else "")
+    context.setdefault("path", request.url.path)
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
