@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,20 @@ bench_app = typer.Typer(help="基准测试 benchmarks (print JSON)", no_args_is_
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(bench_app, name="bench")
+
+
+def _mount_domain_tools() -> None:
+    from huanxin.policy.policy_cli import policy_app
+    from huanxin.supervision.plan_cli import plan_app
+
+    app.add_typer(plan_app, name="plan", help="实施方案 implementation plans: import")
+
+    app.add_typer(
+        policy_app, name="policy", help="补贴政策 subsidy programmes: quote, validate, sync"
+    )
+
+
+_mount_domain_tools()
 
 
 def _db() -> Database:
@@ -120,3 +135,37 @@ def audit_heads() -> None:
         heads = [{"chain": h.chain, "seq": h.seq, "hash": h.hash}
                  for h in session.scalars(select(AuditHead).order_by(AuditHead.chain))]  # fmt: skip
     echo_json(heads)
+
+
+def _shared_dir() -> Path:
+    """The reference folder beside the repository (benchmarks read its public instances)."""
+    default = Path(__file__).resolve().parents[2].parent / "shared"
+    return Path(os.environ.get("HUANXIN_SHARED_DIR", default))
+
+
+@bench_app.command("plans")
+def bench_plans(
+    seeds: Path | None = None,
+    gold: Path | None = None,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Import each seed plan; time it and score it against its gold file."""
+    from huanxin.supervision.plan_bench import run_bench
+
+    shared = _shared_dir()
+    result = run_bench(seeds or shared / "seeds", gold or shared / "seeds" / "gold")
+    echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@bench_app.command("equipment")
+def bench_equipment(
+    rows: int = 50_000, seed: int = 1, as_json: bool = typer.Option(False, "--json")
+) -> None:
+    """Write, parse and classify a synthetic equipment ledger of ROWS rows."""
+    import tempfile
+
+    from huanxin.equipment.equipment_bench import run_pure_bench
+
+    with tempfile.TemporaryDirectory() as tmp:
+        result = run_pure_bench(rows, seed, Path(tmp))
+    echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))

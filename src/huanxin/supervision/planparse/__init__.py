@@ -1,0 +1,156 @@
+"""Importer of implementation plans (实施方案): file → tasks, units, targets, milestones.
+
+Public API: ``parse_plan(path)`` and ``parse_plan_text(text, source_name=...)``, both returning
+the JSON shape of shared/seeds/gold (document, tasks, appendix_tasks, targets, milestones) plus
+``unplaced``: every piece of text that could not be placed, with a reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from huanxin.supervision.planparse.appendix import FOOTER, Table, split_tables, table_rows
+from huanxin.supervision.planparse.errors import (
+    NotAPlan,
+    NoTextLayer,
+    PlanImportError,
+    UnreadableFile,
+    UnsupportedFormat,
+)
+from huanxin.supervision.planparse.meta import document_meta
+from huanxin.supervision.planparse.structure import (
+    Node,
+    body_text,
+    build_outline,
+    task_leaves,
+    task_title,
+)
+from huanxin.supervision.planparse.targets import TO_YEAR, extract
+from huanxin.supervision.planparse.text import (
+    clean_line,
+    find_quote,
+    join_paragraphs,
+    numbering,
+    read_source,
+)
+
+__all__ = [
+    "NoTextLayer",
+    "NotAPlan",
+    "PlanImportError",
+    "UnreadableFile",
+    "UnsupportedFormat",
+    "parse_plan",
+    "parse_plan_text",
+]
+
+Record = dict[str, object]
+
+
+def parse_plan(path: Path) -> dict[str, Any]:
+    """Read a .txt/.docx/.pdf plan and import it."""
+    return parse_plan_text(read_source(path), source_name=path.name)
+
+
+def parse_plan_text(text: str, *, source_name: str) -> dict[str, Any]:
+    """Import a plan from its text (tables as tab-separated rows)."""
+    lines = [clean_line(line) for line in text.splitlines()]
+    body_lines, tables = split_tables(lines)
+    main, appendix = _split_appendix(body_lines)
+    outline = build_outline(join_paragraphs([ln.replace("\t", "") for ln in main]))
+    nodes = _walk(outline.root)
+    appendix_tasks, loose = _appendix_tasks(tables)
+    if len(nodes) < 2 and not appendix_tasks:
+        raise NotAPlan(source_name)
+    tasks, others = task_leaves(outline.root)
+    targets, milestones = _targets(outline.preamble, nodes, tasks, text)
+    unplaced = outline.unplaced + [_not_task(node) for node in others]
+    unplaced += [{"text": ln, "reason": "appendix_text_not_in_a_table"} for ln in loose + appendix]
+    return {
+        "source_file": source_name,
+        "document": document_meta(_meta_lines(main)),
+        "tasks": [_task(node, text) for node in tasks],
+        "appendix_tasks": appendix_tasks,
+        "targets": targets,
+        "milestones": milestones,
+        "unplaced": unplaced,
+    }
+
+
+def _split_appendix(lines: list[str]) -> tuple[list[str], list[str]]:
+    seen_heading = False
+    for i, line in enumerate(lines):
+        seen_heading = seen_heading or numbering(line) is not None
+        if seen_heading and line.startswith("附件"):
+            rest = [ln for ln in lines[i:] if ln and not FOOTER.search(ln)]
+            return lines[:i], join_paragraphs([ln.replace("\t", " ") for ln in rest])
+    return lines, []
+
+
+def _meta_lines(lines: list[str]) -> list[str]:
+    out = []
+    for line in (ln for ln in lines if ln):
+        head = numbering(line)
+        if head is not None and head[0] <= 1:
+            break
+        out.append(line.replace("\t", ""))
+    return out
+
+
+def _walk(node: Node) -> list[Node]:
+    out = [node] if node.level >= 0 else []
+    for child in node.children:
+        out += _walk(child)
+    return out
+
+
+def _appendix_tasks(tables: list[Table]) -> tuple[list[Record], list[str]]:
+    rows: list[Record] = []
+    loose: list[str] = []
+    for table in tables:
+        table_tasks, table_loose = table_rows(table)
+        rows += table_tasks
+        loose += table_loose
+    return rows, loose
+
+
+def _task(node: Node, raw: str) -> Record:
+    units = node.effective_units()
+    first = node.heading if len(node.heading) > 8 or len(node.paras) < 2 else node.paras[1]
+    return {
+        "ref": node.ref,
+        "title": task_title(node),
+        "lead_units": list(units.lead),
+        "support_units": list(units.support),
+        "shared_responsibility": units.shared,
+        "quote": find_quote(raw, first),
+    }
+
+
+def _not_task(node: Node) -> dict[str, str]:
+    text = "".join(node.paras)
+    return {"ref": node.ref, "text": text[:200], "reason": "section_without_units_not_a_task"}
+
+
+def _targets(
+    preamble: list[str], nodes: list[Node], tasks: list[Node], raw: str
+) -> tuple[list[Record], list[Record]]:
+    task_chapters = {id(_chapter(t)) for t in tasks}
+    scopes = [p for p in preamble if TO_YEAR.search(p)]
+    targets, milestones = extract(scopes) if scopes else ([], [])
+    for node in nodes:
+        paras = body_text(node)
+        if id(_chapter(node)) in task_chapters or any(TO_YEAR.search(p) for p in paras):
+            found, dated = extract(paras)
+            targets += found
+            milestones += dated
+    for item in targets + milestones:
+        item["quote"] = find_quote(raw, str(item["quote"]))
+    return targets, milestones
+
+
+def _chapter(node: Node) -> Node:
+    while node.parent is not None and node.parent.level >= 0:
+        node = node.parent
+    return node

@@ -1,0 +1,55 @@
+"""Failures of the implementation-plan importer, each with a status and a Chinese message."""
+
+from __future__ import annotations
+
+from huanxin.core.errors import DomainError
+
+
+class PlanImportError(DomainError):
+    """Base of every plan-import failure: the file was read but nothing was imported."""
+
+    status = 422
+    code = "plan_import_error"
+
+
+class NoTextLayer(PlanImportError):
+    """A PDF whose pages carry no extractable text (a scan)."""
+
+    code = "plan_no_text_layer"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"文件“{name}”没有文本层，可能是扫描件，请先OCR后再导入。", field="file")
+
+
+class NotAPlan(PlanImportError):
+    """The text has no numbered task structure (一、/（一）/1.) to import."""
+
+    code = "plan_not_a_plan"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"文件“{name}”不是实施方案：未找到编号的任务结构（如“一、”“（一）”“1.”），无法导入。",
+            field="file",
+        )
+
+
+class UnsupportedFormat(PlanImportError):
+    """The file extension is not one of .txt, .docx, .pdf."""
+
+    status = 415
+    code = "plan_unsupported_format"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"不支持的文件格式：“{name}”。请上传 .txt、.docx 或含文本层的 .pdf 文件。",
+            field="file",
+        )
+
+
+class UnreadableFile(PlanImportError):
+    """The file exists but could not be decoded or opened."""
+
+    code = "plan_unreadable_file"
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"无法读取文件“{name}”：{reason}", field="file")

@@ -1,0 +1,73 @@
+"""Targets and milestones: kinds, values, years, baselines, indicators."""
+
+from __future__ import annotations
+
+from huanxin.supervision.planparse.targets import extract
+
+
+def _brief(items: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return [
+        (t["indicator"], t["kind"], t["value"], t["unit"], t["year"], t["baseline_year"])
+        for t in items
+    ]
+
+
+def test_goal_paragraph_kinds_years_and_baseline() -> None:
+    targets, milestones = extract(
+        [
+            (
+                "到2025年，新能源汽车保有量达到6000辆以上，老旧柴油货车基本淘汰；"
+                "二手车交易量与新车销售比值达到0.8：1，废旧家电回收量较2023年增长17%。"
+                "报废汽车回收量较2023年增加约一倍，能效水平持续提升。"
+            )
+        ]
+    )
+    assert _brief(targets) == [
+        ("新能源汽车保有量", "reach", 6000, "辆", 2025, None),
+        ("二手车交易量与新车销售比值", "ratio", 0.8, None, 2025, None),
+        ("废旧家电回收量", "increase_pct", 17, "%", 2025, 2023),
+        ("报废汽车回收量", "multiple", 2.0, None, 2025, 2023),
+    ]
+    assert _brief(milestones) == [("老旧柴油货车基本淘汰", "deadline", None, None, 2025, None)]
+
+
+def test_value_lists_split_over_enumerated_indicators() -> None:
+    targets, _ = extract(["到2027年，工具普及率、关键工序数控化率分别超过90%、75%。"])
+    assert _brief(targets) == [
+        ("工具普及率", "reach", 90, "%", 2027, None),
+        ("关键工序数控化率", "reach", 75, "%", 2027, None),
+    ]
+
+
+def test_percentage_points_take_the_preceding_clauses() -> None:
+    targets, milestones = extract(
+        [
+            "到2027年，设备能效达到节能水平，A级产能比例显著提升，较2023年分别增长15个、13个百分点以上。"
+        ]
+    )
+    assert _brief(targets) == [
+        ("设备能效达到节能水平", "increase_pp", 15, "pp", 2027, 2023),
+        ("A级产能比例", "increase_pp", 13, "pp", 2027, 2023),
+    ]
+    assert milestones == []
+
+
+def test_annual_counts_have_no_year_and_subsidies_are_not_targets() -> None:
+    targets, _ = extract(
+        [
+            "每年举办促销活动2场以上，其中下乡专场活动不少于1场。每部电梯补助10万元。到2025年，累计建成绿色工厂3家、绿色园区1个。"
+        ]
+    )
+    assert _brief(targets) == [
+        ("每年举办促销活动", "count", 2, "场", None, None),
+        ("下乡专场活动", "count", 1, "场", None, None),
+        ("累计建成绿色工厂", "count", 3, "家", 2025, None),
+        ("绿色园区", "count", 1, "个", 2025, None),
+    ]
+
+
+def test_dated_clause_without_quantity_is_a_milestone() -> None:
+    _, milestones = extract(
+        ["推动数字城管建设，2024年建设城市运行管理服务平台，实现实时监测。支持企业创新。"]
+    )
+    assert _brief(milestones) == [("建设城市运行管理服务平台", "deadline", None, None, 2024, None)]
