@@ -73,3 +73,14 @@ def world(db: Database, *roles_at: tuple[str, str]) -> None:
         create_places(session)
         for role, code in roles_at:
             create_user(session, role, code)
+
+
+def ui_login(browser: Any, server: str, username: str, **context: Any) -> Any:
+    """A new browser page logged in as a demo user (demo password)."""
+    page = browser.new_page(**context)
+    page.goto(server + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", demo.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/")
+    return page

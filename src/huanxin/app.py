@@ -9,10 +9,31 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from huanxin.claims import pages as claims_pages
+from huanxin.claims import routes as claims_routes
 from huanxin.config import Settings, get_settings
 from huanxin.core import routes as core_routes
 from huanxin.db import Database
+from huanxin.equipment import pages as equipment_pages
+from huanxin.equipment import routes as equipment_routes
+from huanxin.integrity import pages as integrity_pages
+from huanxin.integrity import routes as integrity_routes
+from huanxin.ledger import pages as ledger_pages
+from huanxin.ledger import routes as ledger_routes
+from huanxin.recycling import pages as recycling_pages
+from huanxin.recycling import routes as recycling_routes
+from huanxin.secondhand import pages as secondhand_pages
+from huanxin.secondhand import routes as secondhand_routes
+from huanxin.supervision import pages as supervision_pages
+from huanxin.supervision import routes as supervision_routes
 from huanxin.web import errors, pages
+
+API_ROUTERS = [core_routes.router, claims_routes.router, ledger_routes.router,
+               recycling_routes.router, equipment_routes.router, supervision_routes.router,
+               integrity_routes.router, secondhand_routes.router]  # fmt: skip
+PAGE_ROUTERS = [pages.router, claims_pages.router, ledger_pages.router, recycling_pages.router,
+                equipment_pages.router, supervision_pages.router, integrity_pages.router,
+                secondhand_pages.router]  # fmt: skip
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -36,7 +57,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.db = db
     app.state.settings = settings
     errors.install(app)
-    app.include_router(core_routes.router)
-    app.include_router(pages.router)
+    for router in API_ROUTERS + PAGE_ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -22,14 +22,41 @@ app.add_typer(bench_app, name="bench")
 
 
 def _mount_domain_tools() -> None:
+    from huanxin.equipment.cli import app as equipment_app
+    from huanxin.integrity.integrity_cli import integrity_app
+    from huanxin.ledger.cli import ledger_app
     from huanxin.policy.policy_cli import policy_app
+    from huanxin.recycling.cli import app as recycling_app
+    from huanxin.recycling.dispatch_cli import dispatch_app
+    from huanxin.secondhand.cli import app as secondhand_app
+    from huanxin.supervision.cli import app as supervision_app
     from huanxin.supervision.plan_cli import plan_app
+
+    app.add_typer(dispatch_app, name="dispatch", help="调度 dispatch: solve VRPTW instances")
+    app.add_typer(integrity_app, name="integrity", help="骗补识别 integrity: synth, scan")
+    app.add_typer(ledger_app, name="ledger", help="预算账本 budget ledger: check, balances")
+    app.add_typer(secondhand_app, name="secondhand", help="二手流通 second-hand circulation")
+    app.add_typer(recycling_app, name="recycling", help="回收 recycling: plan-day, demo")
+    app.add_typer(equipment_app, name="equipment", help="设备更新 equipment renewal: template")
+    app.add_typer(
+        supervision_app, name="supervision", help="专班台账 task ledger: import, reminders"
+    )
 
     app.add_typer(plan_app, name="plan", help="实施方案 implementation plans: import")
 
     app.add_typer(
         policy_app, name="policy", help="补贴政策 subsidy programmes: quote, validate, sync"
     )
+
+    @policy_app.command("sync")
+    def policy_sync(policies_dir: Path | None = None) -> None:
+        """Store new programme versions from policies/ in the database."""
+        from huanxin.core.audit import SYSTEM
+        from huanxin.policy import service
+
+        with _db().unit_of_work() as session:
+            result = service.sync_dir(session, SYSTEM, policies_dir)
+        typer.echo(f"loaded {len(result.loaded)} new versions, {result.unchanged} unchanged")
 
 
 _mount_domain_tools()
@@ -76,7 +103,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
 
 
 @app.command()
-def demo() -> None:
+def demo(claims: int = typer.Option(10_000, help="trade-in claims to generate")) -> None:
     """Load the deterministic demo and print its logins."""
     from huanxin import demo as demo_data
     from huanxin.migrate import upgrade
@@ -85,6 +112,9 @@ def demo() -> None:
     db = _db()
     with db.unit_of_work() as session:
         logins = demo_data.build(session)
+    with db.unit_of_work() as session:
+        counts = demo_data.build_domains(session, claims=claims)
+    typer.echo("demo data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     typer.echo("演示账号 demo logins (password for all: " + demo_data.DEMO_PASSWORD + ")")
     for login in logins:
         typer.echo(f"  {login.username:<22} {login.password}  {login.place} {login.role}")
@@ -159,13 +189,49 @@ def bench_plans(
 
 @bench_app.command("equipment")
 def bench_equipment(
-    rows: int = 50_000, seed: int = 1, as_json: bool = typer.Option(False, "--json")
+    rows: int = 50_000,
+    seed: int = 1,
+    database_url: str | None = None,
+    as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Write, parse and classify a synthetic equipment ledger of ROWS rows."""
+    """Import, store and classify a synthetic equipment ledger of ROWS rows (SQLite default)."""
     import tempfile
 
-    from huanxin.equipment.equipment_bench import run_pure_bench
+    from huanxin.equipment.bench import run_bench
 
     with tempfile.TemporaryDirectory() as tmp:
-        result = run_pure_bench(rows, seed, Path(tmp))
+        result = run_bench(rows, seed, Path(tmp), database_url)
+    echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@bench_app.command("dispatch")
+def bench_dispatch(
+    quick: bool = typer.Option(False, help="two instances, 2 s each, a small county day"),
+    solomon: Path | None = None,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Solomon gaps at 10 s and 30 s per instance, and a synthetic county day."""
+    from huanxin.recycling import dispatch_bench as bench
+
+    folder = solomon or _shared_dir() / "data" / "solomon"
+    result = (
+        bench.quick_bench(folder)
+        if quick
+        else bench.run_bench(folder, bench.DEFAULT_SECONDS, bench.DEFAULT_COUNTY)
+    )
+    echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@bench_app.command("integrity")
+def bench_integrity(
+    claims: int = 10_000_000,
+    seed: int = 7,
+    workdir: Path = Path("var/bench"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Full and one-day scans of synthetic claims with labelled fraud; precision/recall."""
+    from huanxin.integrity.bench import run_bench
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    result = run_bench(claims, seed, workdir)
     echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))

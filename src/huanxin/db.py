@@ -19,6 +19,8 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from huanxin.core.faults import crash_point
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -85,6 +87,7 @@ class Database:
             try:
                 yield session
                 session.commit()
+                crash_point("uow.after_commit")
             except BaseException:
                 session.rollback()
                 raise

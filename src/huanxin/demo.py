@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions, orgs, users
 from huanxin.core.audit import SYSTEM
+from huanxin.core.identifiers import resident_id_check_char
 from huanxin.core.models import User
 from huanxin.core.roles import ROLE_LABELS, ROLE_ORG_KIND, Role
 
@@ -42,6 +43,12 @@ class DemoLogin:
     place: str
 
 
+def demo_resident_id(code: str) -> str:
+    """A synthetic resident ID (valid check character) for the demo consumer of ``code``."""
+    body = f"{code}19850615" + "001"
+    return body + resident_id_check_char(body)
+
+
 def _places(session: Session) -> None:
     for code, name, level, parent in PLACES:
         jurisdictions.ensure(session, SYSTEM, code=code, name=name, level=level, parent_code=parent)
@@ -59,8 +66,10 @@ def _user(session: Session, role: Role, code: str, place: str) -> DemoLogin:
                           jurisdiction_code=code)  # fmt: skip
         org_id = org.id
     display = f"{place}{ROLE_LABELS[role]}演示用户"
+    rid = demo_resident_id(code) if role is Role.CONSUMER else None
     users.create(session, SYSTEM, users.NewUser(username=username, display_name=display,
-                 password=DEMO_PASSWORD, role=role.value, jurisdiction_code=code, org_id=org_id))  # fmt: skip
+                 password=DEMO_PASSWORD, role=role.value, jurisdiction_code=code, org_id=org_id,
+                 resident_id=rid))  # fmt: skip
     return login
 
 
@@ -73,3 +82,19 @@ def build(session: Session) -> list[DemoLogin]:
             logins.append(_user(session, role, code, name))
     session.flush()
     return logins
+
+
+def build_domains(session: Session, *, claims: int = 10_000) -> dict[str, int]:
+    """Each domain's demo data, in dependency order. Returns counts to print."""
+    from huanxin.claims import demo as claims_demo
+    from huanxin.equipment import demo as equipment_demo
+    from huanxin.recycling import demo as recycling_demo
+    from huanxin.secondhand import demo as secondhand_demo
+    from huanxin.supervision import demo as supervision_demo
+
+    recycling_demo.build_demo(session)
+    counts = {"claims": claims_demo.build(session, claims=claims)}
+    equipment_demo.build_demo(session)
+    supervision_demo.build_demo(session)
+    secondhand_demo.build_demo(session)
+    return counts

@@ -1,4 +1,9 @@
-"""Run Alembic migrations from code (``huanxin migrate`` and on start)."""
+"""Run Alembic migrations from code (``huanxin migrate`` and on start).
+
+Each domain keeps its tables on its own Alembic branch (``branch_labels``) starting from
+the foundation revision, so domains can add migrations independently; ``upgrade`` goes
+to every head.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(url), revision)
 
 

@@ -1,5 +1,6 @@
 """Registry of every ORM model, so Alembic and relationships see them all without cycles."""
 
+from huanxin.claims import models as _claims  # noqa: F401
 from huanxin.core.models import (
     ApiToken,
     AuditEntry,
@@ -12,6 +13,13 @@ from huanxin.core.models import (
     WebSession,
 )
 from huanxin.db import Base
+from huanxin.equipment import models as _equipment  # noqa: F401
+from huanxin.integrity import models as _integrity  # noqa: F401
+from huanxin.ledger import models as _ledger  # noqa: F401
+from huanxin.policy import models as _policy  # noqa: F401
+from huanxin.recycling import models as _recycling  # noqa: F401
+from huanxin.secondhand import models as _secondhand  # noqa: F401
+from huanxin.supervision import models as _supervision  # noqa: F401
 
 __all__ = [
     "ApiToken",

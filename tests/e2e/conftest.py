@@ -38,7 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Load the full demo into a fresh SQLite file and serve it with uvicorn."""
     env = _env(tmp_path_factory.mktemp("e2e") / "demo.db")
     huanxin = str(Path(sys.executable).with_name("huanxin"))
-    subprocess.run([huanxin, "demo"], env=env, check=True, capture_output=True)
+    subprocess.run([huanxin, "demo", "--claims", "150"], env=env, check=True, capture_output=True)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "huanxin.asgi:app", "--port", str(port)],

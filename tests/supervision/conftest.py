@@ -46,3 +46,48 @@ def gold(shared_dir: Path, name: str) -> dict[str, object]:
     data = json.loads((shared_dir / "seeds" / "gold" / f"{name}.json").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
+
+
+# --- database-backed supervision tests -------------------------------------------------
+
+PLAN_TEXT = """沁水县推动设备更新和以旧换新工作方案
+沁政发〔2026〕1号
+一、工作目标
+到2027年，报废汽车回收拆解量达到3000辆，设备投资规模较2023年增长25%以上。
+二、重点任务
+（一）开展汽车以旧换新。组织汽车促销活动，落实报废更新补贴。（牵头单位：县工信局<县商务局>；配合单位：县财政局）
+（二）推进家电以旧换新。支持家电销售企业联合回收企业开展促销。（牵头单位：县工信局<县商务局>；配合单位：沁水县住房和城乡建设局）
+（三）推动工业设备更新。组织企业申报设备更新项目。（牵头单位：县发改局；配合单位：县新能源推进中心）
+"""
+
+
+@pytest.fixture
+def sv_world(database: object) -> dict[str, int]:
+    """Places, an office user, the 沁水县 directory and two department users:
+    ``department.140521`` bound to 县商务局 and ``fagai`` bound to 县发改局."""
+    import builders
+    from huanxin.core.audit import SYSTEM
+    from huanxin.db import Database
+    from huanxin.supervision.service import departments
+
+    assert isinstance(database, Database)
+    ids: dict[str, int] = {}
+    with database.unit_of_work() as session:
+        builders.create_places(session)
+        builders.create_user(session, "office", "140521")
+        builders.create_user(session, "office", "371525")
+        for name, aliases in [("县商务局", ["县工信局<县商务局>", "县工信局"]), ("县发改局", []),
+                              ("县财政局", []), ("县住建局", [])]:  # fmt: skip
+            dept = departments.create(session, SYSTEM, jurisdiction_code="140521", name=name,
+                                      aliases=aliases)  # fmt: skip
+            ids[name] = dept.id
+            ids[name + ".org"] = dept.org_id
+        builders.create_user(session, "department", "140521", org_id=ids["县商务局.org"])
+        builders.create_user(session, "department", "140521", org_id=ids["县发改局.org"],
+                             username="fagai", display_name="发改局")  # fmt: skip
+    return ids
+
+
+@pytest.fixture
+def plan_text() -> bytes:
+    return PLAN_TEXT.encode("utf-8")

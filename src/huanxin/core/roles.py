@@ -87,6 +87,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ENTERPRISE: frozenset({"home:view", "policy:read", "equipment:own", "secondhand:trade"}),
     Role.MERCHANT: frozenset(
         {"home:view", "policy:read", "claims:redeem", "claims:read", "catalogue:write"}
+        | {"secondhand:deal", "secondhand:credit"}
     ),
     Role.CONSUMER: frozenset(
         {"home:view", "policy:read", "claims:own", "recycling:book", "secondhand:check"}

@@ -5,7 +5,6 @@ Each domain adds its figures here with an explicit call to its own service funct
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -15,13 +14,16 @@ from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
 from huanxin.core.models import AuditEntry, Jurisdiction, Organization, User
 from huanxin.core.roles import ORG_KIND_LABELS
+from huanxin.equipment import home as equipment_home
+from huanxin.integrity import home as integrity_home
+from huanxin.ledger import home as ledger_home
+from huanxin.recycling import home as recycling_home
+from huanxin.secondhand import home as secondhand_home
+from huanxin.supervision import home as supervision_home
+from huanxin.web.ui import Figure
 
-
-@dataclass(frozen=True)
-class Figure:
-    label: str
-    value: str
-    href: str | None = None
+DOMAIN_FIGURES = [ledger_home.figures, recycling_home.figures, equipment_home.figures,
+                  supervision_home.figures, integrity_home.figures, secondhand_home.figures]  # fmt: skip
 
 
 def _count(session: Session, stmt: object) -> int:
@@ -55,6 +57,8 @@ def _org_figure(session: Session, actor: Actor) -> list[Figure]:
 
 def figures_for(session: Session, actor: Actor) -> list[Figure]:
     figures = _org_figure(session, actor)
+    for domain in DOMAIN_FIGURES:
+        figures += domain(session, actor)
     if actor.can("users:read") or actor.can("audit:read"):
         figures += _scope_figures(session, actor)
     return figures

@@ -1,21 +1,31 @@
-"""The menu: which pages each role sees. An entry shows when the role holds its permission."""
+"""The menu: which pages each role sees. An entry shows when the role holds its permission.
+
+Each domain lists its own entries in ``<domain>/nav.py``; they are assembled here, in order.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from huanxin.claims import nav as claims_nav
 from huanxin.core.roles import has_permission
+from huanxin.equipment import nav as equipment_nav
+from huanxin.integrity import nav as integrity_nav
+from huanxin.ledger import nav as ledger_nav
+from huanxin.recycling import nav as recycling_nav
+from huanxin.secondhand import nav as secondhand_nav
+from huanxin.supervision import nav as supervision_nav
+from huanxin.web.ui import MenuItem
 
-
-@dataclass(frozen=True)
-class MenuItem:
-    label: str
-    href: str
-    permission: str
-
+__all__ = ["MENU", "MenuItem", "menu_for"]
 
 MENU: list[MenuItem] = [
     MenuItem("首页", "/", "home:view"),
+    *claims_nav.MENU,
+    *ledger_nav.MENU,
+    *recycling_nav.MENU,
+    *equipment_nav.MENU,
+    *supervision_nav.MENU,
+    *integrity_nav.MENU,
+    *secondhand_nav.MENU,
     MenuItem("行政区划", "/admin/jurisdictions", "jurisdictions:read"),
     MenuItem("用户管理", "/admin/users", "users:read"),
     MenuItem("审计日志", "/audit", "audit:read"),

@@ -55,6 +55,15 @@ def _title(lines: list[str], head: str) -> str | None:
             if joinable and not ISSUER.match(prev):
                 return prev + line
             return line
+    return _title_with_note(lines)
+
+
+def _title_with_note(lines: list[str]) -> str | None:
+    """A title followed by a short bracketed note (（试行）, （征求意见稿）…), note removed."""
+    note = r"(?:（[^（）]{1,12}）|\([^()]{1,12}\))$"
+    for line in lines[:30]:
+        if re.search(SUFFIX + note, line) and len(line) <= 60 and not re.search(r"[。，：]", line):
+            return re.sub(note, "", line)
     return None
 
 

@@ -1,0 +1,248 @@
+"""Trade-in demo: programmes, funded pools, a catalogue, merchants, consumers and about
+10,000 claims in every state, all made through the real services (so the ledger balances
+and the audit trail are what production would write). Deterministic: a fixed seed."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from huanxin.claims.models import CatalogueProduct, Claim
+from huanxin.claims.service import apply, lifecycle, quotas, redeem, settle
+from huanxin.core import auth, orgs, users
+from huanxin.core.actor import Actor
+from huanxin.core.audit import SYSTEM
+from huanxin.core.clock import utcnow
+from huanxin.core.identifiers import resident_id_check_char
+from huanxin.core.models import User
+from huanxin.core.passwords import hash_password
+from huanxin.ledger import service as ledger
+from huanxin.policy import service as policies
+
+COUNTIES = ["140521", "371525", "140300"]
+CATEGORIES_2025 = ["refrigerator", "washing_machine", "television", "air_conditioner", "computer",
+                   "water_heater", "range_hood", "dishwasher", "microwave_oven", "rice_cooker"]  # fmt: skip
+CATEGORIES_2026 = ["refrigerator", "washing_machine", "television", "air_conditioner", "computer",
+                   "water_heater"]  # fmt: skip
+PRICES = [199900, 259900, 349900, 459900, 599900, 799900, 1299900]
+BUDGET_FEN = {"central": 30_000_000_00, "province": 5_000_000_00, "city": 2_000_000_00,
+              "county": 2_000_000_00}  # fmt: skip
+
+
+@dataclass
+class World:
+    session: Session
+    rng: random.Random
+    merchants: dict[str, list[Actor]]
+    consumers: dict[str, list[Actor]]
+    office: dict[str, Actor]
+    reviewer: dict[str, Actor]
+    finance: dict[str, Actor]
+
+
+def _actor(session: Session, username: str) -> Actor:
+    user = session.scalars(select(User).where(User.username == username)).one()
+    return auth.actor_for(session, user, via="session")
+
+
+def _resident_id(code: str, n: int) -> str:
+    birth = date(1960, 1, 1) + timedelta(days=(n * 37) % 15000)
+    body = f"{code}{birth:%Y%m%d}{n % 1000:03d}"
+    return body + resident_id_check_char(body)
+
+
+def _consumers(session: Session, code: str, count: int, password_hash: str) -> list[Actor]:
+    actors = []
+    for n in range(count):
+        username = f"buyer{n:04d}.{code}"
+        if not session.scalars(select(User.id).where(User.username == username)).first():
+            users.create(session, SYSTEM, users.NewUser(
+                username=username, display_name=f"居民{n:04d}", password="", password_hash=password_hash,
+                role="consumer", jurisdiction_code=code, resident_id=_resident_id(code, n + 1)))  # fmt: skip
+        actors.append(_actor(session, username))
+    return actors
+
+
+def _merchants(session: Session, code: str, password_hash: str) -> list[Actor]:
+    actors = [_actor(session, f"merchant.{code}")]
+    for n, name in enumerate(["数码广场", "家居生活馆", "电器连锁"], start=1):
+        org = orgs.ensure(
+            session, SYSTEM, kind="merchant", name=f"{name}{code}", jurisdiction_code=code
+        )
+        username = f"shop{n}.{code}"
+        if not session.scalars(select(User.id).where(User.username == username)).first():
+            users.create(session, SYSTEM, users.NewUser(
+                username=username, display_name=f"{name}店员", password="", password_hash=password_hash,
+                role="merchant", jurisdiction_code=code, org_id=org.id))  # fmt: skip
+        actors.append(_actor(session, username))
+    return actors
+
+
+def _pools(session: Session, code: str) -> None:
+    for programme in policies.all_versions(session):
+        for layer, amount in BUDGET_FEN.items():
+            if ledger.find_pool(
+                session, programme_id=programme.id, layer=layer, jurisdiction_code=code
+            ):
+                continue
+            pool = ledger.create_pool(session, SYSTEM, programme_id=programme.id, layer=layer,
+                                      jurisdiction_code=code, name=f"{programme.title}·{layer}·{code}",
+                                      shards=4)  # fmt: skip
+            ledger.allocate(
+                session, SYSTEM, pool_id=pool.id, amount_fen=amount, ref=f"budget:{code}:2025"
+            )
+
+
+def _catalogue(session: Session) -> None:
+    if session.scalar(select(func.count()).select_from(CatalogueProduct)):
+        return
+    for category in CATEGORIES_2025:
+        for i, price in enumerate(PRICES):
+            session.add(CatalogueProduct(category=category, brand="示范品牌", model=f"{category[:3].upper()}-{i + 1}00",
+                                         grade=1, list_price_fen=price, valid_from=date(2025, 1, 1),
+                                         created_at=utcnow()))  # fmt: skip
+
+
+def _sale(world: World, actor: Actor, n: int) -> Claim | None:
+    rng = world.rng
+    day = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 690))
+    cats = CATEGORIES_2026 if day.year == 2026 else CATEGORIES_2025
+    category = rng.choice(cats)
+    i = rng.randrange(len(PRICES))
+    consumer = rng.choice(world.consumers[actor.jurisdiction_code])
+    return _try_redeem(world, actor, consumer, n, day, category, i)
+
+
+def _try_redeem(world: World, merchant: Actor, consumer: Actor, n: int, day: date, category: str,
+                i: int) -> Claim | None:  # fmt: skip
+    from huanxin.core.errors import DomainError
+
+    session = world.session
+    try:
+        with session.begin_nested():
+            quota = quotas.claim_quota(session, consumer, category=category, on_date=day)
+            sale = redeem.Sale(category=category, product_model=f"{category[:3].upper()}-{i + 1}00",
+                               device_serial=f"SN{merchant.jurisdiction_code}{n:07d}", price_fen=PRICES[i],
+                               purchase_date=day, invoice_no=f"{day:%y}{merchant.jurisdiction_code[:2]}0{n:015d}"[:20],
+                               quota_code=quota.code, grade=1)  # fmt: skip
+            return redeem.redeem(session, merchant, sale)
+    except DomainError:
+        return None
+
+
+def _advance(world: World, claim: Claim, roll: float) -> None:
+    session = world.session
+    code = claim.jurisdiction_code
+    if roll < 0.15:
+        return  # stays reserved
+    if roll < 0.20:
+        lifecycle.cancel(session, world.office[code], claim_id=claim.id, reason="顾客取消购买")
+        return
+    lifecycle.verify(session, world.office[code], claim_id=claim.id, note="抽检通过")
+    if roll < 0.25:
+        lifecycle.record_return(
+            session,
+            world.office[code],
+            claim_id=claim.id,
+            returned_on=claim.purchase_date + timedelta(days=3),
+        )
+
+
+def _applications(world: World, code: str) -> None:
+    session = world.session
+    pdf = lifecycle.Upload(kind="invoice", filename="购车发票.pdf", content=b"%PDF-1.4\n% demo\n")
+    car = {"category": "passenger_car", "price_fen": 15_000_000, "new_vehicle": "nev", "old_vehicle_scrapped": True,
+           "old_vehicle_fuel": "petrol", "old_vehicle_emission_standard": 3,
+           "old_vehicle_registered_on": "2010-03-01", "old_vehicle_owned_since": "2015-06-01"}  # fmt: skip
+    for n, consumer in enumerate(world.consumers[code][:60]):
+        claim = apply.submit(session, consumer, inputs=car, purchase_date=date(2025, 3, 1) + timedelta(days=n * 3),
+                             uploads=[pdf])  # fmt: skip
+        step = n % 6
+        if step == 0:
+            continue  # submitted
+        if step in (1, 2, 3):
+            lifecycle.reject(
+                session, world.office[code], claim_id=claim.id, reason="行驶证信息与报废证明不一致"
+            )
+            if step >= 2:
+                lifecycle.appeal(
+                    session, consumer, claim_id=claim.id, reason="补充注销证明", upload=pdf
+                )
+            if step == 3:
+                lifecycle.reject(
+                    session, world.reviewer[code], claim_id=claim.id, reason="仍不符合条件"
+                )
+            continue
+        checklist = frozenset(lifecycle.required_evidence(session, claim))
+        lifecycle.approve(
+            session, world.office[code], claim_id=claim.id, note="材料齐全", checklist=checklist
+        )
+
+
+def _settle(world: World, code: str) -> None:
+    """Pay most approved claims (every 7th payee's payment fails and is re-queued), return a
+    few paid ones (clawed back), and leave the re-queued ones in an open batch."""
+    session = world.session
+    finance = world.finance[code]
+    batch = settle.create_batch(session, finance)
+    rows = settle.bank_rows(session, finance, batch.id)
+    lines = ["付款单号,结果,银行流水号,失败原因"]
+    for row in rows[1:]:
+        ok = int(row[1]) % 7 != 0
+        lines.append(
+            f"{row[1]},{'成功' if ok else '失败'},{'DEMO' + row[1] if ok else ''},{'' if ok else '账户信息有误'}"
+        )
+    settle.import_result(
+        session, finance, batch_id=batch.id, content="\n".join(lines).encode("utf-8")
+    )
+    paid = session.scalars(select(Claim).where(Claim.jurisdiction_code == code, Claim.state == "paid",
+                                               Claim.kind == "point_of_sale").order_by(Claim.id).limit(20))  # fmt: skip
+    for claim in list(paid):
+        lifecycle.record_return(session, world.office[code], claim_id=claim.id,
+                                returned_on=claim.purchase_date + timedelta(days=5))  # fmt: skip
+    if session.scalar(
+        select(func.count()).where(Claim.jurisdiction_code == code, Claim.state == "approved")
+    ):
+        settle.create_batch(session, finance)
+
+
+def build(session: Session, *, claims: int = 10_000, seed: int = 20251) -> int:
+    """Build the trade-in demo (idempotent: does nothing when claims exist). Returns the count."""
+    policies.sync_dir(session, SYSTEM)
+    existing = session.scalar(select(func.count()).select_from(Claim)) or 0
+    if existing or claims <= 0:
+        return int(existing)
+    password_hash = hash_password("Huanxin@2026")
+    world = World(session, random.Random(seed), {}, {}, {}, {}, {})
+    _catalogue(session)
+    per_county = max(1, claims // len(COUNTIES))
+    for code in COUNTIES:
+        _pools(session, code)
+        world.merchants[code] = _merchants(session, code, password_hash)
+        world.consumers[code] = _consumers(session, code, max(80, per_county // 8), password_hash)
+        world.office[code] = _actor(session, f"office.{code}")
+        world.reviewer[code] = _actor(session, f"department.{code}")
+        world.finance[code] = _actor(session, f"finance.{code}")
+    made = 0
+    for code in COUNTIES:
+        settled_part = per_county * 4 // 5
+        made += _sales(world, code, range(settled_part))
+        _applications(world, code)
+        _settle(world, code)
+        made += _sales(world, code, range(settled_part, per_county))
+    session.flush()
+    return made
+
+
+def _sales(world: World, code: str, numbers: range) -> int:
+    made = 0
+    for n in numbers:
+        claim = _sale(world, world.rng.choice(world.merchants[code]), n)
+        if claim is not None:
+            _advance(world, claim, world.rng.random())
+            made += 1
+    return made

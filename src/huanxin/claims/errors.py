@@ -1,0 +1,49 @@
+"""Trade-in failures, named as facts."""
+
+from __future__ import annotations
+
+from huanxin.core.errors import Conflict, InvalidInput
+
+
+class QuotaNotAvailable(Conflict):
+    code = "quota_not_available"
+
+
+class QuotaLimitReached(Conflict):
+    code = "quota_limit_reached"
+
+
+class DeviceAlreadySubsidised(Conflict):
+    code = "device_already_subsidised"
+
+
+class CertificateAlreadyUsed(Conflict):
+    code = "certificate_already_used"
+
+
+class NotEligible(Conflict):
+    code = "not_eligible"
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+
+class ReturnWindowClosed(Conflict):
+    code = "return_window_closed"
+
+
+class ProductNotInCatalogue(InvalidInput):
+    code = "product_not_in_catalogue"
+
+
+class PoolMissing(Conflict):
+    code = "pool_missing"
+
+
+class AppealNotAllowed(Conflict):
+    code = "appeal_not_allowed"
+
+
+class EvidenceInvalid(InvalidInput):
+    code = "evidence_invalid"

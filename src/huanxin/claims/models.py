@@ -1,0 +1,199 @@
+"""Trade-in tables: quotas (entitlements), claims with their funding parts and events,
+evidence files, payment batches and their items."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from huanxin.core.models import ID
+from huanxin.db import Base
+
+
+class Quota(Base):
+    """A consumer's entitlement for one category under one programme and period.
+
+    ``(person_key, programme_id, category, period_key, slot)`` is unique, so the database —
+    not Python — enforces "N per person per category per period" (slot runs 1..N)."""
+
+    __tablename__ = "quotas"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    person_key: Mapped[str] = mapped_column(String(64))
+    consumer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    programme_id: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(32))
+    period_key: Mapped[str] = mapped_column(String(32))
+    slot: Mapped[int] = mapped_column(Integer)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # issued | locked | used | expired | void
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claim_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("person_key", "programme_id", "category", "period_key", "slot"),
+    )
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # point_of_sale | application
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    person_key: Mapped[str] = mapped_column(String(64), index=True)
+    person_name_enc: Mapped[str] = mapped_column(Text)
+    resident_id_enc: Mapped[str] = mapped_column(Text)
+    applicant_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    merchant_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id"), index=True, default=None
+    )
+    quota_id: Mapped[int | None] = mapped_column(ForeignKey("quotas.id"), default=None)
+    product_model: Mapped[str] = mapped_column(String(64), default="")
+    product_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    grade: Mapped[int | None] = mapped_column(Integer, default=None)
+    serial_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    device_serial: Mapped[str] = mapped_column(String(64), default="")
+    invoice_no: Mapped[str] = mapped_column(String(32), default="")
+    recycling_cert_no: Mapped[str | None] = mapped_column(String(40), unique=True, default=None)
+    purchase_date: Mapped[date] = mapped_column(Date)
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+    subsidy_fen: Mapped[int] = mapped_column(BigInteger)
+    consumer_pays_fen: Mapped[int] = mapped_column(BigInteger)
+    attributes: Mapped[str] = mapped_column(Text, default="{}")
+    quote: Mapped[str] = mapped_column(Text)  # the engine's result: versions, arithmetic, split
+    payee: Mapped[str] = mapped_column(String(80))  # "org:12" (merchant) or "person:<key>"
+    review_due: Mapped[date | None] = mapped_column(Date, default=None)
+    reviewer_user_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    appeal_reason: Mapped[str] = mapped_column(Text, default="")
+    appeal_reviewer_user_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    batch_id: Mapped[int | None] = mapped_column(BigInteger, index=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_claims_jurisdiction_state", "jurisdiction_code", "state"),)
+
+
+class ClaimPart(Base):
+    """The amount one programme version pays through one funding layer's pool."""
+
+    __tablename__ = "claim_parts"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    programme_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    layer: Mapped[str] = mapped_column(String(16))
+    pool_id: Mapped[int] = mapped_column(BigInteger)
+    shard_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class ClaimEvent(Base):
+    """One state transition of a claim (also in the audit trail)."""
+
+    __tablename__ = "claim_events"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    actor_user_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    actor_role: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Evidence(Base):
+    __tablename__ = "claim_evidence"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    for_appeal: Mapped[bool] = mapped_column(default=False)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PaymentBatch(Base):
+    __tablename__ = "payment_batches"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # open | exported | settled
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    total_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class PaymentItem(Base):
+    """One payment to one payee in a batch: the sum of its claims, less clawbacks netted."""
+
+    __tablename__ = "payment_items"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    payee: Mapped[str] = mapped_column(String(80))
+    payee_name: Mapped[str] = mapped_column(String(128))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16))  # pending | paid | failed
+    bank_ref: Mapped[str] = mapped_column(String(64), default="")
+    failure_reason: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("batch_id", "payee"),)
+
+
+class Clawback(Base):
+    """A subsidy to recover from a payee after a return of an already paid claim; netted in
+    that payee's next payment."""
+
+    __tablename__ = "clawbacks"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), unique=True)
+    payee: Mapped[str] = mapped_column(String(80), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    netted_in_item_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CatalogueProduct(Base):
+    """An eligible model (SKU) of a category, with its grade, list price and validity."""
+
+    __tablename__ = "catalogue_products"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    category: Mapped[str] = mapped_column(String(32))
+    brand: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(64))
+    grade: Mapped[int | None] = mapped_column(Integer, default=None)
+    list_price_fen: Mapped[int] = mapped_column(BigInteger)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date, default=None)
+    imported_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("category", "model"),)

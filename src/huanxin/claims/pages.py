@@ -1,0 +1,232 @@
+"""Trade-in pages (Chinese): programmes explained, quote, merchant redemption, consumer
+quotas and claims, review queue with appeals, settlement batches."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from huanxin.claims import states
+from huanxin.claims.models import Claim, PaymentBatch
+from huanxin.claims.service import common, lifecycle, quotas, redeem, settle
+from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.money import parse_yuan
+from huanxin.policy import service as policies
+from huanxin.policy.engine import ItemAttributes
+from huanxin.web.deps import DbSession, page_require
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _fen(text: str, field: str) -> int:
+    try:
+        return parse_yuan(text)
+    except ValueError:
+        raise InvalidInput("金额格式不正确（元，最多两位小数）", field=field) from None
+
+
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("日期格式应为YYYY-MM-DD", field=field) from None
+
+
+@router.get("/programmes")
+def programmes_page(request: Request, session: DbSession,
+                    actor: Annotated[Actor, Depends(page_require("policy:read"))]) -> HTMLResponse:  # fmt: skip
+    rows = sorted(policies.visible_programmes(session, actor.scope_codes),
+                  key=lambda p: (p.id, p.version))  # fmt: skip
+    return render(request, "claims/programmes.html", programmes=rows)
+
+
+@router.get("/quote")
+def quote_page(request: Request, session: DbSession,
+               actor: Annotated[Actor, Depends(page_require("policy:read"))],
+               category: str = "", price: str = "", grade: str = "", on: str = "") -> HTMLResponse:  # fmt: skip
+    result, error = None, None
+    if category and price:
+        try:
+            item = ItemAttributes.from_inputs({"category": category, "price": price,
+                                               **({"grade": int(grade)} if grade else {})})  # fmt: skip
+            result = policies.quote_for(session, jurisdiction_code=actor.jurisdiction_code,
+                                        on_date=_day(on, "on") if on else today_cn(), item=item)  # fmt: skip
+        except DomainError as exc:
+            error = exc.message
+    form = {
+        "category": category,
+        "price": price,
+        "grade": grade,
+        "on": on or today_cn().isoformat(),
+    }
+    return render(request, "claims/quote.html", result=result, error=error, form=form)
+
+
+@router.get("/merchant/redeem")
+def redeem_form(
+    request: Request, actor: Annotated[Actor, Depends(page_require("claims:redeem"))]
+) -> HTMLResponse:
+    return render(request, "claims/redeem.html", error=None, form={"purchase_date": today_cn().isoformat()},
+                  claim=None)  # fmt: skip
+
+
+@router.post("/merchant/redeem")
+def redeem_submit(request: Request, session: DbSession,
+                  actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
+                  quota_code: Annotated[str, Form()] = "", category: Annotated[str, Form()] = "",
+                  product_model: Annotated[str, Form()] = "", device_serial: Annotated[str, Form()] = "",
+                  grade: Annotated[str, Form()] = "", price: Annotated[str, Form()] = "",
+                  invoice_no: Annotated[str, Form()] = "", purchase_date: Annotated[str, Form()] = "",
+                  recycling_cert_no: Annotated[str, Form()] = "",
+                  recycling_cert_code: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    form = {"quota_code": quota_code, "category": category, "product_model": product_model,
+            "device_serial": device_serial, "grade": grade, "price": price, "invoice_no": invoice_no,
+            "purchase_date": purchase_date, "recycling_cert_no": recycling_cert_no}  # fmt: skip
+    try:
+        sale = redeem.Sale(category=category, product_model=product_model, device_serial=device_serial,
+                           price_fen=_fen(price, "price"), purchase_date=_day(purchase_date, "purchase_date"),
+                           invoice_no=invoice_no, quota_code=quota_code or None,
+                           grade=int(grade) if grade.isdigit() else None,
+                           recycling_cert_no=recycling_cert_no or None,
+                           recycling_cert_code=recycling_cert_code or None)  # fmt: skip
+        claim = redeem.redeem(session, actor, sale)
+    except DomainError as exc:
+        session.rollback()
+        return render(
+            request,
+            "claims/redeem.html",
+            status_code=exc.status,
+            error=exc.message,
+            form=form,
+            claim=None,
+        )
+    return RedirectResponse(f"/claims/{claim.id}", status_code=303)
+
+
+@router.get("/my")
+def my_page(request: Request, session: DbSession,
+            actor: Annotated[Actor, Depends(page_require("claims:own"))]) -> HTMLResponse:  # fmt: skip
+    claims = list(session.scalars(common.readable(actor).order_by(Claim.id.desc()).limit(100)))
+    return render(request, "claims/my.html", quotas=quotas.list_for(session, actor), claims=claims,
+                  labels=states.LABELS, error=None)  # fmt: skip
+
+
+@router.post("/my/quotas")
+def my_quota_claim(request: Request, session: DbSession,
+                   actor: Annotated[Actor, Depends(page_require("claims:own"))],
+                   category: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    try:
+        quotas.claim_quota(session, actor, category=category, on_date=today_cn())
+    except DomainError as exc:
+        session.rollback()
+        claims = list(session.scalars(common.readable(actor).order_by(Claim.id.desc()).limit(100)))
+        return render(request, "claims/my.html", status_code=exc.status, quotas=quotas.list_for(session, actor),
+                      claims=claims, labels=states.LABELS, error=exc.message)  # fmt: skip
+    return RedirectResponse("/my", status_code=303)
+
+
+@router.get("/claims")
+def claims_page(request: Request, session: DbSession,
+                actor: Annotated[Actor, Depends(page_require("claims:read"))], state: str = "") -> HTMLResponse:  # fmt: skip
+    stmt = common.readable(actor)
+    if state:
+        stmt = stmt.where(Claim.state == state)
+    rows = list(session.scalars(stmt.order_by(Claim.id.desc()).limit(200)))
+    return render(
+        request, "claims/list.html", rows=rows, labels=states.LABELS, state=state, today=today_cn()
+    )
+
+
+@router.get("/claims/{claim_id}")
+def claim_page(claim_id: int, request: Request, session: DbSession,
+               actor: Annotated[Actor, Depends(page_require("home:view"))]) -> HTMLResponse:  # fmt: skip
+    claim = common.get_claim(session, actor, claim_id)
+    quote: dict[str, Any] = json.loads(claim.quote)
+    return render(request, "claims/detail.html", claim=claim, quote=quote, labels=states.LABELS,
+                  evidence=lifecycle.evidence_of(session, claim.id),
+                  required=lifecycle.required_evidence(session, claim) if claim.kind == "application" else {},
+                  next_states=sorted(states.TRANSITIONS[claim.state]))  # fmt: skip
+
+
+@router.post("/claims/{claim_id}/decide")
+def claim_decide(claim_id: int, request: Request, session: DbSession,
+                 actor: Annotated[Actor, Depends(page_require("claims:review"))],
+                 decision: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+                 checklist: Annotated[list[str] | None, Form()] = None) -> Response:  # fmt: skip
+    checked = frozenset(checklist or [])
+    actions = {"verify": lambda: lifecycle.verify(session, actor, claim_id=claim_id, note=note),
+               "approve": lambda: lifecycle.approve(session, actor, claim_id=claim_id, note=note, checklist=checked),
+               "reject": lambda: lifecycle.reject(session, actor, claim_id=claim_id, reason=note)}  # fmt: skip
+    try:
+        if decision not in actions:
+            raise InvalidInput("未知的审核操作", field="decision")
+        actions[decision]()
+    except DomainError as exc:
+        session.rollback()
+        return render(request, "error.html", status_code=exc.status, message=exc.message)
+    return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+
+
+@router.post("/claims/{claim_id}/appeal")
+async def claim_appeal(claim_id: int, request: Request, session: DbSession,
+                       actor: Annotated[Actor, Depends(page_require("claims:own"))],
+                       reason: Annotated[str, Form()] = "",
+                       file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
+    try:
+        if file is None:
+            raise InvalidInput("申诉须上传新的证明材料", field="file")
+        upload = lifecycle.Upload(
+            kind="appeal", filename=file.filename or "upload", content=await file.read()
+        )
+        lifecycle.appeal(session, actor, claim_id=claim_id, reason=reason, upload=upload)
+    except DomainError as exc:
+        session.rollback()
+        return render(request, "error.html", status_code=exc.status, message=exc.message)
+    return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+
+
+@router.get("/settlement")
+def settlement_page(request: Request, session: DbSession,
+                    actor: Annotated[Actor, Depends(page_require("settlement:read"))]) -> HTMLResponse:  # fmt: skip
+    from sqlalchemy import func, select
+
+    batches = list(session.scalars(select(PaymentBatch).where(
+        PaymentBatch.jurisdiction_code.in_(actor.scope_codes)).order_by(PaymentBatch.id.desc()).limit(50)))  # fmt: skip
+    waiting = session.scalar(select(func.count()).select_from(common.readable(actor).where(
+        Claim.state == "approved").subquery())) or 0  # fmt: skip
+    items = {b.id: settle.items_of(session, b.id) for b in batches}
+    return render(
+        request, "claims/settlement.html", batches=batches, items=items, waiting=waiting, error=None
+    )
+
+
+@router.post("/settlement/batches")
+def settlement_create(request: Request, session: DbSession,
+                      actor: Annotated[Actor, Depends(page_require("settlement:write"))]) -> Response:  # fmt: skip
+    try:
+        settle.create_batch(session, actor)
+    except DomainError as exc:
+        session.rollback()
+        return render(request, "error.html", status_code=exc.status, message=exc.message)
+    return RedirectResponse("/settlement", status_code=303)
+
+
+@router.post("/settlement/batches/{batch_id}/result")
+async def settlement_result(batch_id: int, request: Request, session: DbSession,
+                            actor: Annotated[Actor, Depends(page_require("settlement:write"))],
+                            file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
+    try:
+        if file is None:
+            raise InvalidInput("请选择银行结果文件", field="file")
+        settle.import_result(session, actor, batch_id=batch_id, content=await file.read())
+    except DomainError as exc:
+        session.rollback()
+        return render(request, "error.html", status_code=exc.status, message=exc.message)
+    return RedirectResponse("/settlement", status_code=303)

@@ -1,0 +1,271 @@
+"""Trade-in API: quote, quotas, point-of-sale redemption, applications, review, appeals,
+returns and settlement. Every mutation takes an Idempotency-Key."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
+from fastapi.responses import JSONResponse, Response
+
+from huanxin.claims.models import Claim
+from huanxin.claims.schemas import (
+    ClaimRead,
+    NoteBody,
+    QuotaCreate,
+    QuotaRead,
+    QuoteRequest,
+    ReasonBody,
+    RedeemRequest,
+    ReturnBody,
+)
+from huanxin.claims.service import apply, catalogue, common, lifecycle, quotas, redeem, settle
+from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn
+from huanxin.policy import service as policies
+from huanxin.policy.engine import ItemAttributes
+from huanxin.policy.loader import as_data
+from huanxin.web.deps import DbSession, require
+from huanxin.web.idem import respond
+
+router = APIRouter(prefix="/api/v1", tags=["trade-in"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+@router.get("/programmes")
+def list_programmes(
+    actor: Annotated[Actor, Depends(require("policy:read"))], session: DbSession
+) -> list[dict[str, Any]]:
+    return [as_data(p) for p in policies.visible_programmes(session, actor.scope_codes)]
+
+
+@router.post("/quote")
+def quote(
+    body: QuoteRequest, actor: Annotated[Actor, Depends(require("policy:read"))], session: DbSession
+) -> Any:
+    if not actor.sees(body.jurisdiction_code) and actor.role not in {"consumer", "merchant"}:
+        from huanxin.core.errors import InvalidInput
+
+        raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+    item = ItemAttributes.from_inputs({"category": body.category, "price_fen": body.price_fen,
+                                       "grade": body.grade, **body.attributes})  # fmt: skip
+    result = policies.quote_for(session, jurisdiction_code=body.jurisdiction_code,
+                                on_date=body.purchase_date, item=item)  # fmt: skip
+    return result.model_dump(mode="json")
+
+
+@router.get("/quotas")
+def my_quotas(
+    actor: Annotated[Actor, Depends(require("claims:own"))], session: DbSession
+) -> list[QuotaRead]:
+    return [QuotaRead.of(q) for q in quotas.list_for(session, actor)]
+
+
+@router.post("/quotas", status_code=201)
+def claim_quota(body: QuotaCreate, actor: Annotated[Actor, Depends(require("claims:own"))],
+                session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        quota = quotas.claim_quota(
+            session, actor, category=body.category, on_date=body.on_date or today_cn()
+        )
+        return 201, QuotaRead.of(quota).model_dump()
+
+    return respond(session, actor, key=idempotency_key, scope="quotas.claim",
+                   payload=body.model_dump(mode="json"), action=action)  # fmt: skip
+
+
+@router.post("/redemptions", status_code=201)
+def redeem_sale(body: RedeemRequest, actor: Annotated[Actor, Depends(require("claims:redeem"))],
+                session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        claim = redeem.redeem(session, actor, redeem.Sale(**body.model_dump()))
+        return 201, ClaimRead.of(claim).model_dump(mode="json")
+
+    return respond(session, actor, key=idempotency_key, scope="claims.redeem",
+                   payload=body.model_dump(mode="json", exclude={"resident_id"}), action=action)  # fmt: skip
+
+
+@router.get("/claims")
+def list_claims(actor: Annotated[Actor, Depends(require("home:view"))], session: DbSession,
+                state: str | None = None, limit: int = 100) -> list[ClaimRead]:  # fmt: skip
+    stmt = common.readable(actor)
+    if state:
+        stmt = stmt.where(Claim.state == state)
+    return [
+        ClaimRead.of(c)
+        for c in session.scalars(stmt.order_by(Claim.id.desc()).limit(min(limit, 1000)))
+    ]
+
+
+@router.get("/claims/{claim_id}")
+def get_claim(
+    claim_id: int, actor: Annotated[Actor, Depends(require("home:view"))], session: DbSession
+) -> ClaimRead:
+    return ClaimRead.of(common.get_claim(session, actor, claim_id))
+
+
+def _step(session: DbSession, actor: Actor, key: str | None, scope: str, payload: Any,
+          fn: Any) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        return 200, ClaimRead.of(fn()).model_dump(mode="json")
+
+    return respond(session, actor, key=key, scope=scope, payload=payload, action=action)
+
+
+@router.post("/claims/{claim_id}/verify")
+def verify_claim(claim_id: int, body: NoteBody, actor: Annotated[Actor, Depends(require("claims:review"))],
+                 session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    return _step(
+        session,
+        actor,
+        idempotency_key,
+        f"claims.verify.{claim_id}",
+        body.model_dump(),
+        lambda: lifecycle.verify(session, actor, claim_id=claim_id, note=body.note),
+    )
+
+
+@router.post("/claims/{claim_id}/approve")
+def approve_claim(claim_id: int, body: NoteBody, actor: Annotated[Actor, Depends(require("claims:review"))],
+                  session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    return _step(
+        session,
+        actor,
+        idempotency_key,
+        f"claims.approve.{claim_id}",
+        body.model_dump(),
+        lambda: lifecycle.approve(
+            session, actor, claim_id=claim_id, note=body.note, checklist=frozenset(body.checklist)
+        ),
+    )
+
+
+@router.post("/claims/{claim_id}/reject")
+def reject_claim(claim_id: int, body: ReasonBody, actor: Annotated[Actor, Depends(require("claims:review"))],
+                 session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    return _step(
+        session,
+        actor,
+        idempotency_key,
+        f"claims.reject.{claim_id}",
+        body.model_dump(),
+        lambda: lifecycle.reject(session, actor, claim_id=claim_id, reason=body.reason),
+    )
+
+
+@router.post("/claims/{claim_id}/cancel")
+def cancel_claim(claim_id: int, body: ReasonBody, actor: Annotated[Actor, Depends(require("claims:redeem"))],
+                 session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    return _step(
+        session,
+        actor,
+        idempotency_key,
+        f"claims.cancel.{claim_id}",
+        body.model_dump(),
+        lambda: lifecycle.cancel(session, actor, claim_id=claim_id, reason=body.reason),
+    )
+
+
+@router.post("/claims/{claim_id}/return")
+def return_claim(claim_id: int, body: ReturnBody, actor: Annotated[Actor, Depends(require("claims:redeem"))],
+                 session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    return _step(
+        session,
+        actor,
+        idempotency_key,
+        f"claims.return.{claim_id}",
+        body.model_dump(mode="json"),
+        lambda: lifecycle.record_return(
+            session, actor, claim_id=claim_id, returned_on=body.returned_on
+        ),
+    )
+
+
+async def _upload(file: UploadFile, kind: str) -> lifecycle.Upload:
+    return lifecycle.Upload(
+        kind=kind, filename=file.filename or "upload", content=await file.read()
+    )
+
+
+@router.post("/applications", status_code=201)
+async def submit_application(
+    actor: Annotated[Actor, Depends(require("claims:own"))], session: DbSession,
+    category: Annotated[str, Form()], price_fen: Annotated[int, Form()],
+    purchase_date: Annotated[date, Form()], file: Annotated[UploadFile, File()],
+    evidence_kind: Annotated[str, Form()] = "invoice", attributes: Annotated[str, Form()] = "{}",
+    recycling_cert_no: Annotated[str, Form()] = "", recycling_cert_code: Annotated[str, Form()] = "",
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    import json
+
+    upload = await _upload(file, evidence_kind)
+    inputs = {"category": category, "price_fen": price_fen, **json.loads(attributes or "{}")}
+
+    def action() -> tuple[int, object]:
+        claim = apply.submit(
+            session, actor, inputs=inputs, purchase_date=purchase_date, uploads=[upload]
+        )
+        return 201, ClaimRead.of(claim).model_dump(mode="json")
+
+    payload = {"inputs": inputs, "date": purchase_date.isoformat(), "file": upload.filename,
+               "cert": recycling_cert_no}  # fmt: skip
+    return respond(
+        session, actor, key=idempotency_key, scope="claims.apply", payload=payload, action=action
+    )
+
+
+@router.post("/claims/{claim_id}/appeal")
+async def appeal_claim(
+    claim_id: int, actor: Annotated[Actor, Depends(require("claims:own"))], session: DbSession,
+    reason: Annotated[str, Form()], file: Annotated[UploadFile, File()],
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    upload = await _upload(file, "appeal")
+    return _step(
+        session,
+        actor,
+        idempotency_key,
+        f"claims.appeal.{claim_id}",
+        {"reason": reason},
+        lambda: lifecycle.appeal(session, actor, claim_id=claim_id, reason=reason, upload=upload),
+    )
+
+
+@router.post("/settlement/batches", status_code=201)
+def create_batch(actor: Annotated[Actor, Depends(require("settlement:write"))], session: DbSession,
+                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        batch = settle.create_batch(session, actor)
+        return 201, {"id": batch.id, "total_fen": batch.total_fen, "state": batch.state}
+
+    return respond(
+        session, actor, key=idempotency_key, scope="settlement.batch", payload={}, action=action
+    )
+
+
+@router.get("/settlement/batches/{batch_id}/bank-file")
+def bank_file(batch_id: int, actor: Annotated[Actor, Depends(require("settlement:write"))],
+              session: DbSession, format: str = "csv") -> Response:  # noqa: A002  # fmt: skip
+    rows = settle.bank_rows(session, actor, batch_id)
+    if format == "xlsx":
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(settle.bank_xlsx(rows), media_type=media,
+                        headers={"Content-Disposition": f"attachment; filename=batch-{batch_id}.xlsx"})  # fmt: skip
+    return Response(settle.bank_csv(rows), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename=batch-{batch_id}.csv"})  # fmt: skip
+
+
+@router.post("/settlement/batches/{batch_id}/result")
+async def bank_result(batch_id: int, actor: Annotated[Actor, Depends(require("settlement:write"))],
+                      session: DbSession, file: Annotated[UploadFile, File()]) -> dict[str, int]:  # fmt: skip
+    return settle.import_result(session, actor, batch_id=batch_id, content=await file.read())
+
+
+@router.post("/catalogue/import")
+async def import_catalogue(actor: Annotated[Actor, Depends(require("catalogue:write"))],
+                           session: DbSession, file: Annotated[UploadFile, File()]) -> dict[str, int]:  # fmt: skip
+    count = catalogue.import_file(
+        session, actor, filename=file.filename or "", content=await file.read()
+    )
+    return {"imported": count}

@@ -1,0 +1,96 @@
+"""API shapes of the trade-in objects."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from huanxin.claims import states
+from huanxin.claims.models import Claim, Quota
+
+
+class QuoteRequest(BaseModel):
+    jurisdiction_code: str
+    purchase_date: date
+    category: str
+    price_fen: int = Field(gt=0)
+    grade: int | None = Field(default=None, ge=1, le=5)
+    attributes: dict[str, Any] = {}
+
+
+class QuotaCreate(BaseModel):
+    category: str
+    on_date: date | None = None
+
+
+class QuotaRead(BaseModel):
+    id: int
+    code: str
+    programme_id: str
+    category: str
+    slot: int
+    state: str
+    expires_at: str
+
+    @classmethod
+    def of(cls, q: Quota) -> QuotaRead:
+        return cls(id=q.id, code=q.code, programme_id=q.programme_id, category=q.category,
+                   slot=q.slot, state=q.state, expires_at=q.expires_at.isoformat())  # fmt: skip
+
+
+class RedeemRequest(BaseModel):
+    category: str
+    product_model: str
+    device_serial: str
+    price_fen: int
+    purchase_date: date
+    invoice_no: str
+    quota_code: str | None = None
+    resident_id: str | None = None
+    grade: int | None = Field(default=None, ge=1, le=5)
+    recycling_cert_no: str | None = None
+    recycling_cert_code: str | None = None
+
+
+class ClaimRead(BaseModel):
+    id: int
+    kind: str
+    state: str
+    state_label: str
+    jurisdiction_code: str
+    category: str
+    product_model: str
+    price_fen: int
+    subsidy_fen: int
+    consumer_pays_fen: int
+    purchase_date: date
+    versions: list[str]
+    explanation: list[str]
+    funding_fen: dict[str, int]
+
+    @classmethod
+    def of(cls, c: Claim) -> ClaimRead:
+        quote = json.loads(c.quote)
+        versions = [f"{a['programme_id']}@{a['version']}" for a in quote.get("applied", [])]
+        return cls(id=c.id, kind=c.kind, state=c.state, state_label=states.LABELS[c.state],
+                   jurisdiction_code=c.jurisdiction_code, category=c.category,
+                   product_model=c.product_model, price_fen=c.price_fen, subsidy_fen=c.subsidy_fen,
+                   consumer_pays_fen=c.consumer_pays_fen, purchase_date=c.purchase_date,
+                   versions=versions, explanation=quote.get("explanation", []),
+                   funding_fen=quote.get("funding_fen", {}))  # fmt: skip
+
+
+class NoteBody(BaseModel):
+    note: str = ""
+    checklist: list[str] = []  # evidence kinds the reviewer confirmed (applications)
+
+
+class ReasonBody(BaseModel):
+    reason: str
+
+
+class ReturnBody(BaseModel):
+    returned_on: date | None = None

@@ -1,0 +1,1 @@
+"""Trade-in services, split by use case: quotas, redemption, review, returns, settlement."""

@@ -1,0 +1,61 @@
+"""Post-purchase applications (先买后补): cars, lifts, elderly adaptation. The applicant
+uploads evidence; the claim waits for review; the budget is reserved on approval."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from huanxin.claims.errors import NotEligible
+from huanxin.claims.models import Claim
+from huanxin.claims.service import lifecycle, redeem
+from huanxin.claims.service.lifecycle import Upload
+from huanxin.core import audit, pii
+from huanxin.core.actor import Actor
+from huanxin.core.clock import utcnow
+from huanxin.core.errors import InvalidInput
+from huanxin.core.models import User
+from huanxin.policy import service as policies
+from huanxin.policy.engine import ItemAttributes
+
+
+def submit(session: Session, actor: Actor, *, inputs: dict[str, Any], purchase_date: date,
+           uploads: list[Upload], recycling_cert: tuple[str, str] | None = None) -> Claim:  # fmt: skip
+    """File an application. Handing in the old item counts only with a recycling certificate
+    (number and verification code), never as a self-declared attribute."""
+    user = session.get(User, actor.user_id)
+    if user is None or not user.resident_id_enc or not user.resident_id_hash:
+        raise InvalidInput("申请须先完成实名认证（登记身份证号码）", field="resident_id")
+    if not uploads:
+        raise InvalidInput("请上传证明材料（PDF、JPG或PNG）", field="file")
+    for upload in uploads:
+        lifecycle.check_evidence(upload.filename, upload.content)
+    fields = {k: v for k, v in inputs.items() if k != "old_item_handed_in"}
+    item = ItemAttributes.from_inputs({**fields, "old_item_handed_in": recycling_cert is not None})
+    result = policies.quote_for(session, jurisdiction_code=actor.jurisdiction_code,
+                                on_date=purchase_date, item=item)  # fmt: skip
+    if result.total_fen <= 0:
+        reasons = [r for n in result.not_applied for r in n.reasons] or ["无适用政策"]
+        raise NotEligible("不符合补贴条件：" + "；".join(reasons), field="category")
+    now = utcnow()
+    claim = Claim(kind="application", state="submitted", jurisdiction_code=actor.jurisdiction_code,
+                  category=item.category, person_key=user.resident_id_hash,
+                  person_name_enc=pii.seal(user.display_name), resident_id_enc=user.resident_id_enc,
+                  applicant_user_id=user.id, purchase_date=purchase_date, price_fen=item.price_fen,
+                  subsidy_fen=result.total_fen, consumer_pays_fen=item.price_fen,
+                  attributes=item.model_dump_json(), quote=result.model_dump_json(),
+                  payee=f"person:{user.resident_id_hash}", created_at=now, updated_at=now)  # fmt: skip
+    session.add(claim)
+    session.flush()
+    for upload in uploads:
+        lifecycle.attach(session, claim, upload)
+    if recycling_cert is not None:
+        redeem.handed_in(session, claim, *recycling_cert)
+    claim.review_due = lifecycle.review_due(session, claim)
+    audit.record(session, actor, "claim.submitted", object_type="claim", object_id=claim.id,
+                 after={"state": "submitted", "subsidy_fen": claim.subsidy_fen},
+                 detail={"explanation": result.explanation},
+                 jurisdiction_code=claim.jurisdiction_code)  # fmt: skip
+    return claim

@@ -1,0 +1,155 @@
+"""The eligible-product catalogue: import from .xlsx/.csv (all or nothing, row-by-row
+errors) and the check a redemption makes against it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huanxin.claims.errors import ProductNotInCatalogue
+from huanxin.claims.models import CatalogueProduct
+from huanxin.core import audit
+from huanxin.core.actor import Actor
+from huanxin.core.clock import utcnow
+from huanxin.core.errors import InvalidInput
+from huanxin.core.money import parse_yuan
+
+HEADERS = ["品类代码", "品牌", "型号", "能效等级", "指导价（元）", "有效期起", "有效期止"]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+
+class CatalogueFileInvalid(InvalidInput):
+    code = "catalogue_file_invalid"
+
+    def __init__(self, errors: list[RowError]) -> None:
+        first = errors[0]
+        super().__init__(f"第{first.row}行「{first.column}」：{first.reason}（共{len(errors)}处错误，未导入任何数据）",
+                         field=first.column)  # fmt: skip
+        self.errors = errors
+
+
+def read_rows(filename: str, content: bytes) -> list[list[str]]:
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".csv":
+        text = content.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        return [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    raise InvalidInput("仅支持 .xlsx 或 .csv 文件", field="file")
+
+
+def _date(text: str, row: int, column: str, errors: list[RowError]) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        errors.append(RowError(row, column, "日期格式应为YYYY-MM-DD"))
+        return None
+
+
+def _parse_row(cells: list[str], row: int, errors: list[RowError]) -> CatalogueProduct | None:
+    cells = (cells + [""] * 7)[:7]
+    category, brand, model, grade, price, start, end = (c.strip() for c in cells)
+    count = len(errors)
+    if not category:
+        errors.append(RowError(row, HEADERS[0], "不能为空"))
+    if not model:
+        errors.append(RowError(row, HEADERS[2], "不能为空"))
+    if grade and grade not in {"1", "2", "3", "4", "5"}:
+        errors.append(RowError(row, HEADERS[3], "应为1-5"))
+    try:
+        price_fen = parse_yuan(price)
+    except ValueError:
+        errors.append(RowError(row, HEADERS[4], "不是有效金额"))
+        price_fen = 0
+    valid_from = _date(start, row, HEADERS[5], errors) or date(2024, 1, 1)
+    valid_to = _date(end, row, HEADERS[6], errors)
+    if len(errors) > count:
+        return None
+    return CatalogueProduct(category=category, brand=brand, model=model,
+                            grade=int(grade) if grade else None, list_price_fen=price_fen,
+                            valid_from=valid_from, valid_to=valid_to, created_at=utcnow())  # fmt: skip
+
+
+def import_file(session: Session, actor: Actor, *, filename: str, content: bytes) -> int:
+    rows = read_rows(filename, content)
+    if not rows or [c.strip() for c in rows[0][:7]] != HEADERS:
+        raise CatalogueFileInvalid([RowError(1, "表头", "表头应为：" + "、".join(HEADERS))])
+    errors: list[RowError] = []
+    products = [p for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)
+                if (p := _parse_row(r, i, errors)) is not None]  # fmt: skip
+    if errors:
+        raise CatalogueFileInvalid(errors)
+    for product in products:
+        upsert(session, product, actor.user_id)
+    session.info.pop("claims.catalogue", None)
+    audit.record(session, actor, "catalogue.imported", object_type="catalogue", object_id=filename[:64],
+                 detail={"rows": len(products)})  # fmt: skip
+    return len(products)
+
+
+def upsert(session: Session, product: CatalogueProduct, user_id: int | None) -> None:
+    existing = session.scalars(select(CatalogueProduct).where(
+        CatalogueProduct.category == product.category, CatalogueProduct.model == product.model)).first()  # fmt: skip
+    if existing is None:
+        product.imported_by = user_id
+        session.add(product)
+        return
+    for name in ("brand", "grade", "list_price_fen", "valid_from", "valid_to"):
+        setattr(existing, name, getattr(product, name))
+
+
+def check(
+    session: Session, *, category: str, model: str, grade: int | None, on_date: date
+) -> int | None:
+    """Return the grade to subsidise. A category with a catalogue only accepts listed models
+    valid on the purchase date, with the listed grade."""
+    product = session.scalars(select(CatalogueProduct).where(
+        CatalogueProduct.category == category, CatalogueProduct.model == model.strip())).first()  # fmt: skip
+    if product is None and category not in _listed_categories(session):
+        return grade
+    if product is None:
+        raise ProductNotInCatalogue(
+            f"型号「{model}」不在该品类补贴产品目录中", field="product_model"
+        )
+    if product.valid_from > on_date or (product.valid_to and product.valid_to < on_date):
+        raise ProductNotInCatalogue(
+            f"型号「{model}」在购买日期不在目录有效期内", field="product_model"
+        )
+    if grade is not None and product.grade is not None and grade != product.grade:
+        raise ProductNotInCatalogue(f"能效等级与目录登记的{product.grade}级不一致", field="grade")
+    return product.grade if product.grade is not None else grade
+
+
+def _listed_categories(session: Session) -> frozenset[str]:
+    cached: frozenset[str] | None = session.info.get("claims.catalogue")
+    if cached is None:
+        cached = frozenset(session.scalars(select(CatalogueProduct.category).distinct()))
+        session.info["claims.catalogue"] = cached
+    return cached
+
+
+def list_products(session: Session, category: str | None = None) -> list[CatalogueProduct]:
+    stmt = select(CatalogueProduct).order_by(CatalogueProduct.category, CatalogueProduct.model)
+    if category:
+        stmt = stmt.where(CatalogueProduct.category == category)
+    return list(session.scalars(stmt))

@@ -1,0 +1,146 @@
+"""Shared steps of the claim services: transitions, reading claims in scope, budget moves."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from huanxin.claims import states
+from huanxin.claims.errors import PoolMissing
+from huanxin.claims.models import Claim, ClaimEvent, ClaimPart
+from huanxin.core import audit
+from huanxin.core.actor import Actor, visible
+from huanxin.core.audit import AuditActor
+from huanxin.core.clock import utcnow
+from huanxin.ledger import service as ledger
+from huanxin.ledger.models import Pool
+from huanxin.policy import service as policies
+from huanxin.policy.engine import Quote
+
+
+def readable(actor: Actor) -> Select[Claim]:
+    """Claims the actor may see: by jurisdiction, a merchant only its own, a consumer only
+    their own."""
+    stmt = select(Claim).where(Claim.jurisdiction_code.in_(actor.scope_codes))
+    if actor.role == "merchant":
+        stmt = stmt.where(Claim.merchant_org_id == actor.org_id)
+    elif actor.role == "consumer":
+        stmt = stmt.where(Claim.applicant_user_id == actor.user_id)
+    return stmt
+
+
+def get_claim(session: Session, actor: Actor, claim_id: int, *, lock: bool = False) -> Claim:
+    stmt = select(Claim).where(Claim.id == claim_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    claim = session.scalars(stmt).first()
+    claim = visible(actor, claim, claim.jurisdiction_code if claim else None, "申请不存在")
+    own = readable(actor).where(Claim.id == claim_id)
+    if session.scalars(own).first() is None:
+        return visible(actor, None, None, "申请不存在")
+    return claim
+
+
+def transition(session: Session, actor: AuditActor, claim: Claim, to_state: str, *,
+               note: str = "", detail: dict[str, Any] | None = None) -> None:  # fmt: skip
+    states.check(claim.state, to_state)
+    before = {"state": claim.state}
+    session.add(ClaimEvent(claim_id=claim.id, from_state=claim.state, to_state=to_state,
+                           actor_user_id=actor.user_id, actor_role=actor.role, note=note,
+                           at=utcnow()))  # fmt: skip
+    claim.state, claim.updated_at = to_state, utcnow()
+    quote = json.loads(claim.quote)
+    audit.record(session, actor, f"claim.{to_state}", object_type="claim", object_id=claim.id,
+                 before=before, after={"state": to_state},
+                 detail={"note": note, "versions": versions_of(quote),
+                         "explanation": quote.get("explanation", []), **(detail or {})},
+                 jurisdiction_code=claim.jurisdiction_code)  # fmt: skip
+
+
+def versions_of(quote: dict[str, Any]) -> list[str]:
+    return [f"{a['programme_id']}@{a['version']}" for a in quote.get("applied", [])]
+
+
+def find_pool_id(session: Session, programme_id: str, layer: str, code: str) -> int:
+    """The pool funding ``layer`` of ``programme_id`` for ``code``, or the nearest ancestor's
+    (cached per session: pools are created rarely and never deleted)."""
+    return pool_ids(session, [(programme_id, layer)], code)[(programme_id, layer)]
+
+
+def pool_ids(
+    session: Session, wanted: list[tuple[str, str]], code: str
+) -> dict[tuple[str, str], int]:
+    """``find_pool_id`` for several (programme, layer) pairs in one query. The pools are
+    loaded into the session, so the ledger's own look-up by id needs no round trip."""
+    cache: dict[tuple[str, str, str], int] = session.info.setdefault("claims.pools", {})
+    missing = sorted({w for w in wanted if (*w, code) not in cache})
+    if missing:
+        path = policies.path_of(session, code)
+        depth = {place: i for i, place in enumerate(path)}
+        stmt = select(Pool).where(Pool.programme_id.in_({p for p, _ in missing}),
+                                  Pool.layer.in_({lay for _, lay in missing}),
+                                  Pool.jurisdiction_code.in_(path))  # fmt: skip
+        best: dict[tuple[str, str], Pool] = {}
+        for pool in session.scalars(stmt):
+            key = (pool.programme_id, pool.layer)
+            if (
+                key not in best
+                or depth[pool.jurisdiction_code] > depth[best[key].jurisdiction_code]
+            ):
+                best[key] = pool
+        for programme_id, layer in missing:
+            if (programme_id, layer) not in best:
+                raise PoolMissing(
+                    f"政策{programme_id}的{layer}资金尚未建立预算池，请联系专班办公室"
+                )
+            cache[(programme_id, layer, code)] = int(best[(programme_id, layer)].id)
+    return {w: cache[(*w, code)] for w in wanted}
+
+
+def reserve_parts(session: Session, claim: Claim, quote: Quote) -> None:
+    """Reserve every funding part of the quote; all or nothing (the transaction rolls back).
+    Pools are taken in ascending id order so two claims never deadlock."""
+    amounts = [(applied, layer.value, amount) for applied in quote.applied
+               for layer, amount in applied.funding_fen.items() if amount > 0]  # fmt: skip
+    ids = pool_ids(session, [(a.programme_id, layer) for a, layer, _ in amounts],
+                   claim.jurisdiction_code)  # fmt: skip
+    parts = [ClaimPart(claim_id=claim.id, programme_id=a.programme_id, version=a.version,
+                       layer=layer, amount_fen=amount, pool_id=ids[(a.programme_id, layer)])
+             for a, layer, amount in amounts]  # fmt: skip
+    for part in sorted(parts, key=lambda p: p.pool_id):
+        part.shard_id = ledger.reserve(session, pool_id=part.pool_id, amount_fen=part.amount_fen,
+                                       ref=f"claim:{claim.id}")  # fmt: skip
+    session.add_all(parts)  # one INSERT for all parts
+    session.flush()
+
+
+def parts_of(session: Session, claim_id: int) -> list[ClaimPart]:
+    """A claim's parts in (pool, shard) order, the order every ledger move takes locks in."""
+    stmt = select(ClaimPart).where(ClaimPart.claim_id == claim_id)
+    return list(session.scalars(stmt.order_by(ClaimPart.pool_id, ClaimPart.shard_id)))
+
+
+def release_parts(session: Session, claim: Claim) -> None:
+    for part in parts_of(session, claim.id):
+        ledger.release(session, pool_id=part.pool_id, amount_fen=part.amount_fen,
+                       ref=f"claim:{claim.id}:release", shard_id=part.shard_id)  # fmt: skip
+
+
+def commit_parts(session: Session, claim: Claim) -> None:
+    for part in parts_of(session, claim.id):
+        ledger.commit(session, pool_id=part.pool_id, amount_fen=part.amount_fen,
+                      ref=f"claim:{claim.id}:pay", shard_id=part.shard_id)  # fmt: skip
+
+
+def claw_back_parts(session: Session, claim: Claim) -> None:
+    for part in parts_of(session, claim.id):
+        ledger.claw_back(session, pool_id=part.pool_id, amount_fen=part.amount_fen,
+                         ref=f"claim:{claim.id}:clawback", shard_id=part.shard_id)  # fmt: skip
+
+
+def days_between(start: date, end: date) -> int:
+    return (end - start).days

@@ -1,0 +1,154 @@
+"""Consumer quotas (资格券): claim one per category, look it up at the point of sale.
+
+The slot number makes the database enforce the per-person limit: slot k of
+(person, programme, category, period) exists at most once, and k runs 1..limit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import TypeVar
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from huanxin.claims.errors import NotEligible, QuotaLimitReached, QuotaNotAvailable
+from huanxin.claims.models import Quota
+from huanxin.core import audit
+from huanxin.core.actor import Actor
+from huanxin.core.clock import utcnow
+from huanxin.core.errors import InvalidInput
+from huanxin.core.models import User
+from huanxin.policy import service as policies
+from huanxin.policy.engine import select_version
+from huanxin.policy.schema import PaymentMode, Programme, QuotaPeriod
+
+QUOTA_VALID_DAYS = 30
+_S = TypeVar("_S", "Select[Quota]", "Select[Quota, User]")
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(10))
+
+
+def period_key(programme: Programme, on_date: date) -> str:
+    if programme.quota and programme.quota.period is QuotaPeriod.calendar_year:
+        return str(on_date.year)
+    end = programme.effective.end.isoformat() if programme.effective.end else "open"
+    return f"{programme.effective.start.isoformat()}..{end}"
+
+
+def quota_programme(session: Session, code: str, category: str, on_date: date) -> Programme:
+    """The point-of-sale programme with a quota for ``category`` in force at ``code``."""
+    path = policies.path_of(session, code)
+    by_id: dict[str, list[Programme]] = {}
+    for p in policies.all_versions(session):
+        national_or_local = p.jurisdiction.code == "100000" or p.jurisdiction.code in path
+        if (
+            p.payment_mode is PaymentMode.point_of_sale
+            and p.quota
+            and p.category(category)
+            and national_or_local
+        ):
+            by_id.setdefault(p.id, []).append(p)
+    live = [v for vs in by_id.values() if (v := select_version(vs, on_date))]
+    if not live:
+        raise NotEligible(
+            f"{on_date.isoformat()}当地没有该品类的即时立减补贴政策", field="category"
+        )
+    return min(live, key=lambda p: (p.jurisdiction.level != "national", p.id))
+
+
+def claim_quota(session: Session, actor: Actor, *, category: str, on_date: date) -> Quota:
+    """Give the consumer the next free slot of their category quota."""
+    user = session.get(User, actor.user_id)
+    if user is None or not user.resident_id_hash:
+        raise InvalidInput("领取资格须先完成实名认证（登记身份证号码）", field="resident_id")
+    programme = quota_programme(session, actor.jurisdiction_code, category, on_date)
+    assert programme.quota is not None
+    limit, period = programme.quota.limit(category), period_key(programme, on_date)
+    for slot in range(1, limit + 1):
+        quota = Quota(code=new_code(), person_key=user.resident_id_hash, consumer_user_id=user.id,
+                      programme_id=programme.id, category=category, period_key=period, slot=slot,
+                      jurisdiction_code=actor.jurisdiction_code, state="issued",
+                      expires_at=utcnow() + timedelta(days=QUOTA_VALID_DAYS), created_at=utcnow())  # fmt: skip
+        try:
+            with session.begin_nested():
+                session.add(quota)
+        except IntegrityError:
+            continue
+        audit.record(session, actor, "quota.issued", object_type="quota", object_id=quota.id,
+                     after={"category": category, "slot": slot, "period": period},
+                     jurisdiction_code=actor.jurisdiction_code)  # fmt: skip
+        return quota
+    name = programme.category(category).name  # type: ignore[union-attr]
+    raise QuotaLimitReached(
+        f"您本期的「{name}」补贴资格已用完（每人限{limit}件）", field="category"
+    )
+
+
+def lock(session: Session, quota: Quota, claim_id: int) -> None:
+    """issued → locked, atomically; a second use of the same quota fails here."""
+    result = session.execute(
+        update(Quota)
+        .where(Quota.id == quota.id, Quota.state == "issued", Quota.expires_at > utcnow())
+        .values(state="locked", claim_id=claim_id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise QuotaNotAvailable("补贴资格已被使用、已过期或不存在", field="quota_code")
+
+
+def set_state(session: Session, quota_id: int | None, state: str) -> None:
+    if quota_id is None:
+        return
+    values: dict[str, object] = {"state": state}
+    if state == "issued":
+        values["claim_id"] = None
+    session.execute(update(Quota).where(Quota.id == quota_id).values(**values)
+                    .execution_options(synchronize_session=False))  # fmt: skip
+
+
+def _redeemable(stmt: _S, *, quota_code: str | None, person_key: str | None,
+                category: str) -> _S:  # fmt: skip
+    stmt = stmt.where(Quota.category == category, Quota.state == "issued")
+    if quota_code:
+        return stmt.where(Quota.code == quota_code.strip().upper()).limit(1)
+    if person_key:
+        return stmt.where(Quota.person_key == person_key).order_by(Quota.slot).limit(1)
+    raise InvalidInput("请输入补贴资格码或消费者身份证号码", field="quota_code")
+
+
+def _not_found() -> QuotaNotAvailable:
+    return QuotaNotAvailable("未找到该品类可用的补贴资格（可能已使用或已过期）", field="quota_code")
+
+
+def find_for_redemption(session: Session, *, quota_code: str | None, person_key: str | None,
+                        category: str) -> Quota:  # fmt: skip
+    stmt = _redeemable(select(Quota), quota_code=quota_code, person_key=person_key,
+                       category=category)  # fmt: skip
+    quota = session.scalars(stmt).first()
+    if quota is None:
+        raise _not_found()
+    return quota
+
+
+def find_with_person(session: Session, *, quota_code: str | None, person_key: str | None,
+                     category: str) -> tuple[Quota, User | None]:  # fmt: skip
+    """``find_for_redemption`` plus the quota's consumer, in one query."""
+    base = select(Quota, User).outerjoin(User, User.id == Quota.consumer_user_id)
+    stmt = _redeemable(base, quota_code=quota_code, person_key=person_key, category=category)
+    row = session.execute(stmt).first()
+    if row is None:
+        raise _not_found()
+    quota, user = row.tuple()
+    return quota, user
+
+
+def list_for(session: Session, actor: Actor) -> list[Quota]:
+    return list(session.scalars(
+        select(Quota).where(Quota.consumer_user_id == actor.user_id).order_by(Quota.id.desc())
+    ))  # fmt: skip

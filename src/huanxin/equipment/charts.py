@@ -1,0 +1,76 @@
+"""Server-side SVG charts of the equipment pages (matplotlib, the CJK font bundled with
+``mplfonts``; no network)."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import mplfonts
+from matplotlib import font_manager
+
+from huanxin.equipment.terms import STAGES
+
+_COLOURS = ("#b0bec5", "#90caf9", "#4fc3f7", "#ffb74d", "#66bb6a")
+
+
+@lru_cache(maxsize=1)
+def _font() -> font_manager.FontProperties:
+    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path))
+
+
+def _svg(fig: Any) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def dashboard_svg(data: dict[str, Any]) -> str:
+    """Stacked bars: equipment investment (万元) per sector, one colour per stage."""
+    font = _font()
+    rows = data["sectors"]
+    labels = [r["label"] for r in rows]
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    bottom = [0.0] * len(rows)
+    for colour, stage in zip(_COLOURS, STAGES, strict=True):
+        values = [r["stages"][stage]["equipment_fen"] / 1_000_000 for r in rows]
+        ax.bar(labels, values, bottom=bottom, color=colour, label=STAGES[stage])
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylabel("设备投资（万元）", fontproperties=font)
+    ax.set_title("设备更新项目库：各领域设备投资（按阶段）", fontproperties=font)
+    for tick in ax.get_xticklabels():
+        tick.set_fontproperties(font)
+    ax.legend(prop=font, fontsize=8, ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig)
+
+
+def indicator_svg(data: dict[str, Any]) -> str:
+    """Grouped bars per sector: base year vs the indicator year (万元)."""
+    font = _font()
+    rows = data["sectors"]
+    xs = range(len(rows))
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    base = [r["baseline_fen"] / 1_000_000 for r in rows]
+    value = [r["value_fen"] / 1_000_000 for r in rows]
+    ax.bar([x - 0.2 for x in xs], base, width=0.4, color="#b0bec5",
+           label=f"{data['baseline_year']}年（基期）")  # fmt: skip
+    ax.bar([x + 0.2 for x in xs], value, width=0.4, color="#b3261e", label=f"{data['year']}年")
+    ax.set_xticks(list(xs), [r["label"] for r in rows])
+    for tick in ax.get_xticklabels():
+        tick.set_fontproperties(font)
+    ax.set_ylabel("设备投资（万元）", fontproperties=font)
+    ax.legend(prop=font, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig)

@@ -1,0 +1,168 @@
+"""Chinese pages of the equipment domain: enterprises, their ledger (import with the
+row-by-row error report, flags, savings, reports) and the department's lists. Project
+library, subsidies and the indicator are in ``pages_projects.py``."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path, PurePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from huanxin.core import jurisdictions
+from huanxin.core.actor import Actor
+from huanxin.core.errors import DomainError
+from huanxin.equipment import pages_projects
+from huanxin.equipment.deps import READ, WRITE, page_require_any
+from huanxin.equipment.errors import LedgerRejected
+from huanxin.equipment.ledger_io import HEADERS
+from huanxin.equipment.reports import category_label
+from huanxin.equipment.savings import DEFAULT_FACTORS
+from huanxin.equipment.service import access, enterprises, ledger, projects
+from huanxin.equipment.terms import FLAG_KINDS, SECTORS, STAGES
+from huanxin.web.deps import DbSession, page_require
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+router.include_router(pages_projects.router)
+Reader = Annotated[Actor, Depends(page_require_any(*READ))]
+Writer = Annotated[Actor, Depends(page_require_any(*WRITE))]
+
+
+def common(session: Session, actor: Actor) -> dict[str, Any]:
+    return {"sectors": SECTORS, "stages": STAGES, "flag_kinds": FLAG_KINDS,
+            "category_label": category_label, "places":
+            jurisdictions.list_within(session, actor.scope_codes),
+            "manages": access.manages(actor)}  # fmt: skip
+
+
+@router.get("/equipment")
+def index(request: Request, session: DbSession, actor: Reader) -> Response:
+    if access.own_only(actor):
+        ent = enterprises.own(session, actor)
+        if ent is not None:
+            return RedirectResponse(f"/equipment/enterprises/{ent.id}", status_code=303)
+    return _index(request, session, actor)
+
+
+def _index(request: Request, session: Session, actor: Actor, *, status: int = 200,
+           error: str | None = None, form: dict[str, Any] | None = None) -> HTMLResponse:  # fmt: skip
+    rows = enterprises.list_for(session, actor) if access.reads_all(actor) else []
+    return render(request, "equipment/index.html", status_code=status, rows=rows, error=error,
+                  form=form or {}, summary=ledger.summary(session, actor),
+                  **common(session, actor))  # fmt: skip
+
+
+@router.post("/equipment/enterprises")
+def register(
+    request: Request, session: DbSession, actor: Writer,
+    name: Annotated[str, Form()] = "", uscc: Annotated[str, Form()] = "",
+    industry_code: Annotated[str, Form()] = "", sector: Annotated[str, Form()] = "",
+    jurisdiction_code: Annotated[str, Form()] = "", above_size: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    form = {"name": name, "uscc": uscc, "industry_code": industry_code, "sector": sector,
+            "jurisdiction_code": jurisdiction_code, "above_size": above_size}  # fmt: skip
+    try:
+        ent = enterprises.register(session, actor, name=name or None, uscc=uscc,
+                                   industry_code=industry_code, sector=sector,
+                                   jurisdiction_code=jurisdiction_code,
+                                   above_size=above_size == "1")  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return _index(request, session, actor, status=exc.status, error=exc.message, form=form)
+    return RedirectResponse(f"/equipment/enterprises/{ent.id}", status_code=303)
+
+
+def _detail(request: Request, session: Session, actor: Actor, enterprise_id: int, *,
+            flag: str = "elimination", status: int = 200, **extra: Any) -> HTMLResponse:  # fmt: skip
+    ent = enterprises.get(session, actor, enterprise_id)
+    flag = flag if flag in FLAG_KINDS else "elimination"
+    items = ledger.list_items(session, actor, enterprise_id=ent.id, flag=flag, limit=200)
+    context: dict[str, Any] = {
+        "ent": ent, "flag": flag, "items": items,
+        "flags": ledger.flags_for(session, [i.id for i in items]),
+        "summary": ledger.summary(session, actor, enterprise_id=ent.id),
+        "categories": ledger.by_category(session, actor, enterprise_id=ent.id),
+        "projects": projects.list_for(session, actor, enterprise_id=ent.id),
+        "factors": DEFAULT_FACTORS.describe_zh(), "headers": HEADERS,
+        "can_write": access.manages(actor) or ent.org_id == actor.org_id,
+        "errors": [], "error": None, "imported": None,
+    }  # fmt: skip
+    context.update(extra)
+    return render(request, "equipment/enterprise.html", status_code=status,
+                  **common(session, actor), **context)  # fmt: skip
+
+
+@router.get("/equipment/enterprises/{enterprise_id}")
+def detail(enterprise_id: int, request: Request, session: DbSession, actor: Reader,
+           flag: str = "elimination", imported: int | None = None) -> HTMLResponse:  # fmt: skip
+    return _detail(request, session, actor, enterprise_id, flag=flag, imported=imported)
+
+
+@router.post("/equipment/enterprises/{enterprise_id}/import")
+async def import_page(enterprise_id: int, request: Request, session: DbSession,
+                      actor: Writer) -> Response:  # fmt: skip
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _detail(request, session, actor, enterprise_id, status=422,
+                       error="请选择要导入的台账文件（.xlsx 或 .csv）")  # fmt: skip
+    content = await upload.read()
+    try:
+        result = _import(session, actor, enterprise_id, upload.filename, content)
+    except LedgerRejected as exc:
+        session.rollback()
+        return _detail(request, session, actor, enterprise_id, status=422, error=exc.message,
+                       errors=exc.errors)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return _detail(request, session, actor, enterprise_id, status=exc.status,
+                       error=exc.message)  # fmt: skip
+    url = f"/equipment/enterprises/{enterprise_id}?imported={result.rows}"
+    return RedirectResponse(url, status_code=303)
+
+
+def _import(session: Session, actor: Actor, enterprise_id: int, filename: str,
+            content: bytes) -> ledger.ImportResult:  # fmt: skip
+    suffix = PurePath(filename).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(content)
+        return ledger.import_ledger(session, actor, enterprise_id=enterprise_id, path=path,
+                                    filename=filename)  # fmt: skip
+
+
+@router.post("/equipment/enterprises/{enterprise_id}/classify")
+def classify_page(enterprise_id: int, request: Request, session: DbSession,
+                  actor: Writer) -> Response:  # fmt: skip
+    try:
+        ledger.reclassify(session, actor, enterprise_id=enterprise_id)
+    except DomainError as exc:
+        session.rollback()
+        return _detail(request, session, actor, enterprise_id, status=exc.status,
+                       error=exc.message)  # fmt: skip
+    return RedirectResponse(f"/equipment/enterprises/{enterprise_id}", status_code=303)
+
+
+@router.get("/equipment/lists")
+def lists_page(request: Request, session: DbSession,
+               actor: Annotated[Actor, Depends(page_require("equipment:read"))],
+               sector: str = "", jurisdiction_code: str = "",
+               flag: str = "elimination") -> HTMLResponse:  # fmt: skip
+    flag = flag if flag in FLAG_KINDS else "elimination"
+    filters: dict[str, Any] = {
+        "sector": sector or None,
+        "jurisdiction_code": jurisdiction_code or None,
+    }
+    items = ledger.list_items(session, actor, flag=flag, limit=300, **filters)
+    names = {e.id: e.name for e in enterprises.list_for(session, actor)}
+    return render(request, "equipment/lists.html", items=items, names=names, flag=flag,
+                  flags=ledger.flags_for(session, [i.id for i in items]),
+                  summary=ledger.summary(session, actor, **filters),
+                  categories=ledger.by_category(session, actor, **filters),
+                  sector=sector, jurisdiction_code=jurisdiction_code,
+                  factors=DEFAULT_FACTORS.describe_zh(), **common(session, actor))  # fmt: skip

@@ -1,0 +1,222 @@
+"""Chinese pages of the project library (设备更新动态项目库): dashboard with chart, project
+detail with lifecycle steps, documents and interest subsidies, and the investment indicator."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.money import parse_yuan
+from huanxin.equipment import charts
+from huanxin.equipment.deps import READ, WRITE, page_require_any
+from huanxin.equipment.service import access, enterprises, indicator, ledger, projects, subsidy
+from huanxin.equipment.terms import (
+    DOC_TYPES,
+    FUNDING,
+    REPAYMENTS,
+    SECTORS,
+    STAGES,
+    SUBSIDY_STATUS,
+)
+from huanxin.web.deps import DbSession, page_require
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Actor, Depends(page_require_any(*READ))]
+Writer = Annotated[Actor, Depends(page_require_any(*WRITE))]
+Manager = Annotated[Actor, Depends(page_require("equipment:manage"))]
+_LABELS = {"equipment_investment": "设备投资", "total_investment": "总投资", "loan": "贷款金额",
+           "cap": "贴息上限", **{k.removesuffix("_fen"): v for k, v in FUNDING.items()}}  # fmt: skip
+
+
+def fen(value: str, field: str, *, required: bool = True) -> int:
+    """Parse a yuan amount typed in a form into fen."""
+    if not value.strip() and not required:
+        return 0
+    try:
+        return parse_yuan(value)
+    except ValueError as exc:
+        label = _LABELS.get(field.removesuffix("_fen"), field)
+        raise InvalidInput(f"{label}金额格式不正确（元，最多两位小数）", field=field) from exc
+
+
+def bp(value: str, field: str, label: str) -> int:
+    """Parse a percentage typed in a form (e.g. "1.5") into basis points."""
+    try:
+        return fen(value, field)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{label}格式不正确（百分数，最多两位小数）", field=field) from exc
+
+
+def _date(value: str, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput("日期格式不正确", field=field) from exc
+
+
+def _library(request: Request, session: Session, actor: Actor, *, status: int = 200,
+             error: str | None = None, form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+    data = projects.dashboard(session, actor)
+    return render(request, "equipment/projects.html", status_code=status, data=data,
+                  chart=charts.dashboard_svg(data), rows=projects.list_for(session, actor),
+                  ents=enterprises.list_for(session, actor), sectors=SECTORS, stages=STAGES,
+                  funding=FUNDING, error=error, form=form or {},
+                  can_write=actor.can("equipment:own") or access.manages(actor))  # fmt: skip
+
+
+@router.get("/equipment/projects")
+def library(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    return _library(request, session, actor)
+
+
+@router.post("/equipment/projects")
+async def create(request: Request, session: DbSession, actor: Writer) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    try:
+        money: dict[str, Any] = {k: fen(form.get(k, ""), k, required=k.endswith("investment_fen"))
+                 for k in ("equipment_investment_fen", "total_investment_fen", *FUNDING)}  # fmt: skip
+        ent_id = form.get("enterprise_id", "")
+        p = projects.create(session, actor, enterprise_id=int(ent_id) if ent_id.isdigit() else 0,
+                            name=form.get("name", ""),
+                            planned_on=_date(form.get("planned_on", ""), "planned_on"), **money)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return _library(request, session, actor, status=exc.status, error=exc.message, form=form)
+    return RedirectResponse(f"/equipment/projects/{p.id}", status_code=303)
+
+
+def _detail(request: Request, session: Session, actor: Actor, project_id: int, *,
+            status: int = 200, error: str | None = None) -> HTMLResponse:  # fmt: skip
+    p = projects.get(session, actor, project_id)
+    candidates = [i for i in ledger.list_items(session, actor, enterprise_id=p.enterprise_id,
+                                               limit=1000) if i.scrapped_project_id is None
+                  and i.status != "已报废"]  # fmt: skip
+    nxt = projects.next_stage(p.stage)
+    return render(request, "equipment/project.html", status_code=status, p=p, error=error,
+                  ent=enterprises.get(session, actor, p.enterprise_id),
+                  steps=projects.steps(session, p.id), docs=projects.documents(session, p.id),
+                  scrapped=projects.scrapped_items(session, p.id), candidates=candidates,
+                  subsidies=subsidy.list_for(session, actor, project_id=p.id),
+                  next_stage=nxt, stages=STAGES, sectors=SECTORS, funding=FUNDING,
+                  doc_types=DOC_TYPES, repayments=REPAYMENTS, subsidy_status=SUBSIDY_STATUS,
+                  rule=subsidy.RULE_ZH, manages=access.manages(actor),
+                  today=today_cn().isoformat(),
+                  can_write=access.manages(actor) or actor.can("equipment:own"))  # fmt: skip
+
+
+@router.get("/equipment/projects/{project_id}")
+def detail(project_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    return _detail(request, session, actor, project_id)
+
+
+def _done(project_id: int) -> Response:
+    return RedirectResponse(f"/equipment/projects/{project_id}", status_code=303)
+
+
+@router.post("/equipment/projects/{project_id}/step")
+async def step(project_id: int, request: Request, session: DbSession, actor: Writer) -> Response:
+    form = await request.form()
+    scrapped = [int(str(v)) for v in form.getlist("scrapped_item_ids") if str(v).isdigit()]
+    try:
+        projects.advance(session, actor, project_id=project_id,
+                         to_stage=str(form.get("to_stage", "")),
+                         on_date=_date(str(form.get("on_date", "")), "on_date"),
+                         note=str(form.get("note", "")), scrapped_item_ids=scrapped)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return _detail(request, session, actor, project_id, status=exc.status, error=exc.message)
+    return _done(project_id)
+
+
+@router.post("/equipment/projects/{project_id}/documents")
+async def document(project_id: int, request: Request, session: DbSession,
+                   actor: Writer) -> Response:  # fmt: skip
+    form = await request.form()
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InvalidInput("请选择要上传的文件", field="file")
+        projects.add_document(session, actor, project_id=project_id,
+                              doc_type=str(form.get("doc_type", "")), filename=upload.filename,
+                              content=await upload.read())  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return _detail(request, session, actor, project_id, status=exc.status, error=exc.message)
+    return _done(project_id)
+
+
+@router.post("/equipment/projects/{project_id}/subsidies")
+async def apply_subsidy(project_id: int, request: Request, session: DbSession,
+                        actor: Writer) -> Response:  # fmt: skip
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        cap = form.get("cap_fen", "").strip()
+        term = form.get("term_months", "")
+        subsidy.apply(session, actor, project_id=project_id,
+                      loan_fen=fen(form.get("loan_fen", ""), "loan_fen"),
+                      rate_bp=bp(form.get("rate_bp", ""), "rate_bp", "贷款年利率"),
+                      subsidy_bp=bp(form.get("subsidy_bp", ""), "subsidy_bp", "贴息点数"),
+                      term_months=int(term) if term.isdigit() else 0,
+                      repayment=form.get("repayment", ""),
+                      cap_fen=fen(cap, "cap_fen") if cap else None)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return _detail(request, session, actor, project_id, status=exc.status, error=exc.message)
+    return _done(project_id)
+
+
+@router.post("/equipment/subsidies/{subsidy_id}/decision")
+def decide(subsidy_id: int, request: Request, session: DbSession, actor: Manager,
+           decision: Annotated[str, Form()] = "",
+           note: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    row = subsidy.get(session, actor, subsidy_id)
+    try:
+        subsidy.decide(session, actor, subsidy_id=subsidy_id, approve=decision == "approve",
+                       note=note)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return _detail(request, session, actor, row.project_id, status=exc.status,
+                       error=exc.message)  # fmt: skip
+    return _done(row.project_id)
+
+
+def _indicator(request: Request, session: Session, actor: Actor, year: int, *,
+               status: int = 200, error: str | None = None) -> HTMLResponse:  # fmt: skip
+    data = indicator.investment_indicator(session, jurisdiction_codes=actor.scope_codes,
+                                          year=year)  # fmt: skip
+    return render(request, "equipment/indicator.html", status_code=status, data=data,
+                  chart=charts.indicator_svg(data), error=error, sectors=SECTORS,
+                  manages=access.manages(actor), years=range(2024, 2028),
+                  own_code=actor.jurisdiction_code)  # fmt: skip
+
+
+@router.get("/equipment/indicator")
+def indicator_page(request: Request, session: DbSession,
+                   actor: Annotated[Actor, Depends(page_require("equipment:read"))],
+                   year: int | None = None) -> HTMLResponse:  # fmt: skip
+    return _indicator(request, session, actor, year or today_cn().year)
+
+
+@router.post("/equipment/indicator/baseline")
+def baseline(request: Request, session: DbSession, actor: Manager,
+             sector: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
+             source: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    try:
+        indicator.set_baseline(session, actor, jurisdiction_code=actor.jurisdiction_code,
+                               sector=sector, amount_fen=fen(amount, "amount_fen"), source=source)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return _indicator(request, session, actor, today_cn().year, status=exc.status,
+                          error=exc.message)  # fmt: skip
+    return RedirectResponse("/equipment/indicator", status_code=303)

@@ -1,0 +1,351 @@
+"""API of the equipment domain: enterprises, ledger import and classification, reports,
+the project library, interest subsidies and the investment indicator. Thin: every rule is
+in ``service/``."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path, PurePath
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn
+from huanxin.equipment import charts, reports
+from huanxin.equipment.deps import READ, WRITE, require_any
+from huanxin.equipment.ledger_io import write_template
+from huanxin.equipment.models import EquipmentItem
+from huanxin.equipment.savings import DEFAULT_FACTORS
+from huanxin.equipment.schemas import (
+    BaselineCreate,
+    ClassifyRequest,
+    DocumentRead,
+    EnterpriseCreate,
+    EnterpriseRead,
+    EnterpriseUpdate,
+    FlagRead,
+    ImportRead,
+    ItemRead,
+    ProjectCreate,
+    ProjectRead,
+    StepCreate,
+    StepRead,
+    SubsidyCreate,
+    SubsidyDecision,
+    SubsidyRead,
+    SubsidyTerms,
+)
+from huanxin.equipment.service import enterprises, indicator, ledger, projects, subsidy
+from huanxin.web.deps import DbSession, require
+from huanxin.web.idem import respond
+
+router = APIRouter(prefix="/api/v1/equipment", tags=["equipment"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+Reader = Annotated[Actor, Depends(require_any(*READ))]
+Writer = Annotated[Actor, Depends(require_any(*WRITE))]
+Manager = Annotated[Actor, Depends(require("equipment:manage"))]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def attachment(content: bytes, media_type: str, filename: str) -> Response:
+    """A download; the Chinese file name travels in ``filename*`` (RFC 6266)."""
+    fallback = "download" + PurePath(filename).suffix
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def item_read(item: EquipmentItem, flags: list[Any]) -> dict[str, Any]:
+    fields = {k: getattr(item, k) for k in ItemRead.model_fields if k != "flags"}
+    flag_rows = [FlagRead.model_validate(f).model_dump() for f in flags]
+    return ItemRead(**fields, flags=flag_rows).model_dump()
+
+
+# --- enterprises ------------------------------------------------------------------------
+
+
+@router.get("/enterprises")
+def list_enterprises(actor: Reader, session: DbSession,
+                     sector: str | None = None) -> list[EnterpriseRead]:  # fmt: skip
+    rows = enterprises.list_for(session, actor, sector=sector)
+    return [EnterpriseRead.model_validate(e) for e in rows]
+
+
+@router.post("/enterprises", status_code=201)
+def create_enterprise(body: EnterpriseCreate, actor: Writer, session: DbSession,
+                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        ent = enterprises.register(session, actor, **body.model_dump())
+        return 201, EnterpriseRead.model_validate(ent).model_dump()
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.enterprise.create",
+                   payload=body.model_dump(), action=action)  # fmt: skip
+
+
+@router.get("/enterprises/{enterprise_id}")
+def get_enterprise(enterprise_id: int, actor: Reader, session: DbSession) -> EnterpriseRead:
+    return EnterpriseRead.model_validate(enterprises.get(session, actor, enterprise_id))
+
+
+@router.patch("/enterprises/{enterprise_id}")
+def update_enterprise(enterprise_id: int, body: EnterpriseUpdate, actor: Writer,
+                      session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    changes = body.model_dump(exclude_unset=True)
+
+    def action() -> tuple[int, object]:
+        ent = enterprises.update(session, actor, enterprise_id=enterprise_id, **changes)
+        return 200, EnterpriseRead.model_validate(ent).model_dump()
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.enterprise.update",
+                   payload={"id": enterprise_id, **changes}, action=action)  # fmt: skip
+
+
+# --- ledger -----------------------------------------------------------------------------
+
+
+@router.get("/template.{fmt}", dependencies=[Depends(require_any(*READ))])
+def template(fmt: str) -> Response:
+    suffix = ".csv" if fmt == "csv" else ".xlsx"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_template(Path(tmp) / f"template{suffix}")
+        content = path.read_bytes()
+    media = "text/csv; charset=utf-8" if suffix == ".csv" else XLSX
+    return attachment(content, media, f"设备台账模板{suffix}")
+
+
+def import_upload(session: Session, actor: Actor, enterprise_id: int, upload_name: str,
+                  content: bytes, year: int | None = None) -> ledger.ImportResult:  # fmt: skip
+    suffix = PurePath(upload_name or "").suffix.lower() or ".xlsx"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(content)
+        return ledger.import_ledger(session, actor, enterprise_id=enterprise_id, path=path,
+                                    filename=upload_name or path.name, year=year)  # fmt: skip
+
+
+@router.post("/enterprises/{enterprise_id}/ledger", status_code=201)
+async def import_ledger(enterprise_id: int, actor: Writer, session: DbSession,
+                        file: Annotated[UploadFile, File()],
+                        year: Annotated[int | None, Form()] = None,
+                        idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    """Import a ledger (.xlsx/.csv), all or nothing; errors: 422 with ``errors`` =
+    [{row, column, reason}]."""
+    content = await file.read()
+    payload = {"enterprise_id": enterprise_id, "sha256": hashlib.sha256(content).hexdigest(),
+               "year": year}  # fmt: skip
+
+    def action() -> tuple[int, object]:
+        result = import_upload(session, actor, enterprise_id, file.filename or "", content, year)
+        return 201, ImportRead(**result.__dict__).model_dump()
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.ledger.import",
+                   payload=payload, action=action)  # fmt: skip
+
+
+@router.get("/items")
+def list_items(actor: Reader, session: DbSession, enterprise_id: int | None = None,
+               flag: Annotated[str | None, Query(pattern="^(elimination|renewal_candidate|safety_assessment)$")] = None,
+               sector: str | None = None, jurisdiction_code: str | None = None,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+               offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:  # fmt: skip
+    items = ledger.list_items(session, actor, enterprise_id=enterprise_id, flag=flag,
+                              sector=sector, jurisdiction_code=jurisdiction_code, limit=limit,
+                              offset=offset)  # fmt: skip
+    flags = ledger.flags_for(session, [i.id for i in items])
+    return [item_read(i, flags[i.id]) for i in items]
+
+
+@router.get("/items/{item_id}")
+def get_item(item_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+    item = ledger.get_item(session, actor, item_id)
+    return item_read(item, ledger.flags_for(session, [item.id])[item.id])
+
+
+@router.post("/enterprises/{enterprise_id}/classify")
+def classify_ledger(enterprise_id: int, body: ClassifyRequest, actor: Writer,
+                    session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        n = ledger.reclassify(session, actor, enterprise_id=enterprise_id, year=body.year,
+                              item_ids=body.item_ids)  # fmt: skip
+        return 200, {"classified": n}
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.ledger.classify",
+                   payload={"id": enterprise_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
+@router.get("/enterprises/{enterprise_id}/summary")
+def enterprise_summary(enterprise_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+    enterprises.get(session, actor, enterprise_id)
+    s = ledger.summary(session, actor, enterprise_id=enterprise_id)
+    return {**s.__dict__, "factors": DEFAULT_FACTORS.describe_zh(), "target_grade": 2}
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+@router.get("/enterprises/{enterprise_id}/plan.docx")
+def plan_docx(enterprise_id: int, actor: Reader, session: DbSession) -> Response:
+    ent = enterprises.get(session, actor, enterprise_id)
+    return attachment(reports.plan_docx(session, actor, enterprise_id), DOCX,
+                      f"{ent.name}一企一策.docx")  # fmt: skip
+
+
+@router.get("/enterprises/{enterprise_id}/plan.xlsx")
+def plan_xlsx(enterprise_id: int, actor: Reader, session: DbSession) -> Response:
+    ent = enterprises.get(session, actor, enterprise_id)
+    return attachment(reports.plan_xlsx(session, actor, enterprise_id), XLSX,
+                      f"{ent.name}一企一策.xlsx")  # fmt: skip
+
+
+@router.get("/lists.xlsx")
+def lists_xlsx(actor: Annotated[Actor, Depends(require("equipment:read"))], session: DbSession,
+               sector: str | None = None, jurisdiction_code: str | None = None) -> Response:  # fmt: skip
+    content = reports.lists_xlsx(session, actor, sector=sector,
+                                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    return attachment(content, XLSX, "设备使用现状清单和淘汰清单.xlsx")
+
+
+# --- projects ---------------------------------------------------------------------------
+
+
+@router.get("/projects")
+def list_projects(actor: Reader, session: DbSession, stage: str | None = None,
+                  sector: str | None = None) -> list[ProjectRead]:  # fmt: skip
+    rows = projects.list_for(session, actor, stage=stage, sector=sector)
+    return [ProjectRead.model_validate(p) for p in rows]
+
+
+@router.post("/projects", status_code=201)
+def create_project(body: ProjectCreate, actor: Writer, session: DbSession,
+                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        p = projects.create(session, actor, **body.model_dump())
+        return 201, ProjectRead.model_validate(p).model_dump(mode="json")
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.project.create",
+                   payload=body.model_dump(mode="json"), action=action)  # fmt: skip
+
+
+@router.get("/projects/{project_id}")
+def get_project(project_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+    p = projects.get(session, actor, project_id)
+    return {**ProjectRead.model_validate(p).model_dump(mode="json"),
+            "steps": [StepRead.model_validate(s).model_dump(mode="json")
+                      for s in projects.steps(session, p.id)],
+            "documents": [DocumentRead.model_validate(d).model_dump()
+                          for d in projects.documents(session, p.id)],
+            "scrapped_item_ids": [i.id for i in projects.scrapped_items(session, p.id)]}  # fmt: skip
+
+
+@router.post("/projects/{project_id}/steps")
+def advance_project(project_id: int, body: StepCreate, actor: Writer, session: DbSession,
+                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    """Move the project one stage on; an illegal step answers 409 with the reason."""
+
+    def action() -> tuple[int, object]:
+        p = projects.advance(session, actor, project_id=project_id, **body.model_dump())
+        return 200, ProjectRead.model_validate(p).model_dump(mode="json")
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.project.step",
+                   payload={"id": project_id, **body.model_dump(mode="json")}, action=action)  # fmt: skip
+
+
+@router.post("/projects/{project_id}/documents", status_code=201)
+async def add_document(project_id: int, actor: Writer, session: DbSession,
+                       file: Annotated[UploadFile, File()],
+                       doc_type: Annotated[str, Form()] = "other",
+                       idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    content = await file.read()
+    payload = {"id": project_id, "doc_type": doc_type,
+               "sha256": hashlib.sha256(content).hexdigest()}  # fmt: skip
+
+    def action() -> tuple[int, object]:
+        doc = projects.add_document(session, actor, project_id=project_id, doc_type=doc_type,
+                                    filename=file.filename or "", content=content)  # fmt: skip
+        return 201, DocumentRead.model_validate(doc).model_dump()
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.project.document",
+                   payload=payload, action=action)  # fmt: skip
+
+
+@router.get("/projects/{project_id}/documents/{document_id}")
+def get_document(project_id: int, document_id: int, actor: Reader,
+                 session: DbSession) -> Response:  # fmt: skip
+    doc = projects.get_document(session, actor, project_id=project_id, document_id=document_id)
+    return attachment(doc.content, doc.content_type, doc.filename)
+
+
+@router.get("/dashboard")
+def dashboard(actor: Reader, session: DbSession) -> dict[str, Any]:
+    return projects.dashboard(session, actor)
+
+
+@router.get("/dashboard.svg")
+def dashboard_svg(actor: Reader, session: DbSession) -> Response:
+    return Response(charts.dashboard_svg(projects.dashboard(session, actor)),
+                    media_type="image/svg+xml")  # fmt: skip
+
+
+# --- interest subsidies -----------------------------------------------------------------
+
+
+@router.post("/subsidy-quote", dependencies=[Depends(require_any(*READ))])
+def subsidy_quote(body: SubsidyTerms) -> dict[str, Any]:
+    """The calculator: nothing is stored."""
+    return subsidy.quote(**body.model_dump())
+
+
+@router.get("/subsidies")
+def list_subsidies(actor: Reader, session: DbSession, project_id: int | None = None,
+                   status: str | None = None) -> list[SubsidyRead]:  # fmt: skip
+    rows = subsidy.list_for(session, actor, project_id=project_id, status=status)
+    return [SubsidyRead.model_validate(r) for r in rows]
+
+
+@router.post("/subsidies", status_code=201)
+def apply_subsidy(body: SubsidyCreate, actor: Writer, session: DbSession,
+                  idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        row = subsidy.apply(session, actor, **body.model_dump())
+        return 201, {**SubsidyRead.model_validate(row).model_dump(),
+                     "periods": subsidy.periods_of(row), "rule": subsidy.RULE_ZH}  # fmt: skip
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.subsidy.apply",
+                   payload=body.model_dump(), action=action)  # fmt: skip
+
+
+@router.post("/subsidies/{subsidy_id}/decision")
+def decide_subsidy(subsidy_id: int, body: SubsidyDecision, actor: Manager, session: DbSession,
+                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        row = subsidy.decide(session, actor, subsidy_id=subsidy_id, **body.model_dump())
+        return 200, SubsidyRead.model_validate(row).model_dump()
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.subsidy.decide",
+                   payload={"id": subsidy_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
+# --- indicator --------------------------------------------------------------------------
+
+
+@router.get("/indicator")
+def investment_indicator(actor: Annotated[Actor, Depends(require("equipment:read"))],
+                         session: DbSession, year: int | None = None) -> dict[str, Any]:  # fmt: skip
+    return indicator.investment_indicator(session, jurisdiction_codes=actor.scope_codes,
+                                          year=year or today_cn().year)  # fmt: skip
+
+
+@router.post("/baselines", status_code=201)
+def set_baseline(body: BaselineCreate, actor: Manager, session: DbSession,
+                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        row = indicator.set_baseline(session, actor, **body.model_dump())
+        return 201, {"id": row.id, **body.model_dump()}
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.baseline.set",
+                   payload=body.model_dump(), action=action)  # fmt: skip

@@ -1,0 +1,172 @@
+"""Interest subsidy (贴息) on equipment-renewal loans: the calculator and the applications.
+
+Rule (stated on the page): the subsidy of each monthly period is the loan principal
+outstanding at the start of the period × the subsidised points ÷ 12, computed exactly and
+rounded half-up to the fen per period; the total is the sum of the periods. Periods beyond
+``MAX_SUBSIDY_MONTHS`` (the national 2024 equipment-renewal loan policy subsidises up to two
+years) get nothing; the subsidised points may not exceed the loan rate; a cap, when given,
+cuts the last periods so that the total never exceeds it.
+
+>>> schedule(1_000_000_00, subsidy_bp=150, term_months=12, repayment="bullet")[0]
+{'period': 1, 'outstanding_fen': 100000000, 'subsidy_fen': 125000}
+>>> total(schedule(1_000_000_00, subsidy_bp=150, term_months=12, repayment="bullet"))
+1500000
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huanxin.core import audit
+from huanxin.core.actor import Actor
+from huanxin.core.clock import utcnow
+from huanxin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from huanxin.equipment.errors import AlreadyDecided
+from huanxin.equipment.models import InterestSubsidy
+from huanxin.equipment.service.access import (
+    get_project,
+    manages,
+    readable_projects,
+    writable_project,
+)
+from huanxin.equipment.terms import REPAYMENTS
+
+MAX_SUBSIDY_MONTHS = 24
+RULE_ZH = (
+    "贴息金额＝每期期初贷款本金余额×贴息点数÷12，按月计算，每期四舍五入到分后合计；"
+    f"贴息期限最长{MAX_SUBSIDY_MONTHS}个月（设备更新贷款财政贴息政策贴息期限不超过2年）；"
+    "贴息点数不得高于贷款年利率；设有上限的，合计不超过上限。"
+)
+_DENOMINATOR = 10_000 * 12
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    whole, rest = divmod(numerator, denominator)
+    return whole + (1 if rest * 2 >= denominator else 0)
+
+
+def schedule(
+    loan_fen: int, *, subsidy_bp: int, term_months: int, repayment: str,
+    cap_fen: int | None = None, max_months: int = MAX_SUBSIDY_MONTHS,
+) -> list[dict[str, int]]:  # fmt: skip
+    """Per-period outstanding principal and subsidy (fen) for the subsidised months."""
+    out, paid = [], 0
+    for k in range(min(term_months, max_months)):
+        remaining = term_months - k if repayment == "equal_principal" else term_months
+        outstanding = _half_up(loan_fen * remaining, term_months)
+        amount = _half_up(loan_fen * remaining * subsidy_bp, term_months * _DENOMINATOR)
+        if cap_fen is not None:
+            amount = max(0, min(amount, cap_fen - paid))
+        paid += amount
+        out.append({"period": k + 1, "outstanding_fen": outstanding, "subsidy_fen": amount})
+    return out
+
+
+def total(periods: list[dict[str, int]]) -> int:
+    return sum(p["subsidy_fen"] for p in periods)
+
+
+def check_terms(*, loan_fen: int, rate_bp: int, subsidy_bp: int, term_months: int,
+                repayment: str, cap_fen: int | None) -> None:  # fmt: skip
+    if loan_fen <= 0:
+        raise InvalidInput("贷款金额应大于0", field="loan_fen")
+    if not 0 < rate_bp <= 3000:
+        raise InvalidInput("贷款年利率应在0至30%之间", field="rate_bp")
+    if subsidy_bp <= 0:
+        raise InvalidInput("贴息点数应大于0", field="subsidy_bp")
+    if subsidy_bp > rate_bp:
+        raise InvalidInput("贴息点数不得高于贷款年利率", field="subsidy_bp")
+    if not 1 <= term_months <= 360:
+        raise InvalidInput("贷款期限应为1至360个月", field="term_months")
+    if repayment not in REPAYMENTS:
+        raise InvalidInput("还款方式不正确", field="repayment")
+    if cap_fen is not None and cap_fen <= 0:
+        raise InvalidInput("贴息上限应大于0", field="cap_fen")
+
+
+def quote(*, loan_fen: int, rate_bp: int, subsidy_bp: int, term_months: int, repayment: str,
+          cap_fen: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """The calculator: validate the terms and return the schedule and total."""
+    check_terms(loan_fen=loan_fen, rate_bp=rate_bp, subsidy_bp=subsidy_bp,
+                term_months=term_months, repayment=repayment, cap_fen=cap_fen)  # fmt: skip
+    periods = schedule(loan_fen, subsidy_bp=subsidy_bp, term_months=term_months,
+                       repayment=repayment, cap_fen=cap_fen)  # fmt: skip
+    return {"subsidy_fen": total(periods), "periods": periods, "rule": RULE_ZH}
+
+
+def apply(session: Session, actor: Actor, *, project_id: int, loan_fen: int, rate_bp: int,
+          subsidy_bp: int, term_months: int, repayment: str,
+          cap_fen: int | None = None) -> InterestSubsidy:  # fmt: skip
+    p = writable_project(session, actor, project_id)
+    result = quote(loan_fen=loan_fen, rate_bp=rate_bp, subsidy_bp=subsidy_bp,
+                   term_months=term_months, repayment=repayment, cap_fen=cap_fen)  # fmt: skip
+    if p.stage in ("planning", "applied"):
+        raise Conflict("项目尚未通过审批，不能申请贴息")
+    if loan_fen > p.equipment_investment_fen:
+        raise InvalidInput("贷款金额不能超过项目设备投资", field="loan_fen")
+    row = InterestSubsidy(project_id=p.id, jurisdiction_code=p.jurisdiction_code,
+                          loan_fen=loan_fen, rate_bp=rate_bp, subsidy_bp=subsidy_bp,
+                          term_months=term_months, repayment=repayment, cap_fen=cap_fen,
+                          subsidy_fen=result["subsidy_fen"],
+                          schedule=json.dumps(result["periods"]), status="submitted",
+                          created_by=actor.user_id, created_at=utcnow())  # fmt: skip
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "equipment.subsidy_applied", object_type="interest_subsidy",
+                 object_id=row.id, after=_snapshot(row),
+                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    return row
+
+
+def _snapshot(row: InterestSubsidy) -> dict[str, Any]:
+    return {"project_id": row.project_id, "loan_fen": row.loan_fen, "rate_bp": row.rate_bp,
+            "subsidy_bp": row.subsidy_bp, "term_months": row.term_months,
+            "repayment": row.repayment, "cap_fen": row.cap_fen,
+            "subsidy_fen": row.subsidy_fen, "status": row.status}  # fmt: skip
+
+
+def get(session: Session, actor: Actor, subsidy_id: int) -> InterestSubsidy:
+    row = session.get(InterestSubsidy, subsidy_id)
+    if row is None:
+        raise NotFound("贴息申请不存在")
+    get_project(session, actor, row.project_id)
+    return row
+
+
+def decide(session: Session, actor: Actor, *, subsidy_id: int, approve: bool,
+           note: str = "") -> InterestSubsidy:  # fmt: skip
+    row = get(session, actor, subsidy_id)
+    if not manages(actor):
+        raise PermissionDenied("贴息申请须由主管部门审核")
+    if row.status != "submitted":
+        raise AlreadyDecided("该贴息申请已审核，不能重复审核")
+    if not approve and not note.strip():
+        raise InvalidInput("驳回须填写理由", field="note")
+    before = _snapshot(row)
+    row.status = "approved" if approve else "rejected"
+    row.decision_note, row.decided_by, row.decided_at = note.strip()[:500], actor.user_id, utcnow()
+    session.flush()
+    audit.record(session, actor, "equipment.subsidy_decided", object_type="interest_subsidy",
+                 object_id=row.id, before=before, after=_snapshot(row),
+                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    return row
+
+
+def list_for(session: Session, actor: Actor, *, project_id: int | None = None,
+             status: str | None = None) -> list[InterestSubsidy]:  # fmt: skip
+    ids = select(readable_projects(actor).subquery().c.id)
+    stmt = select(InterestSubsidy).where(InterestSubsidy.project_id.in_(ids))
+    if project_id is not None:
+        stmt = stmt.where(InterestSubsidy.project_id == project_id)
+    if status:
+        stmt = stmt.where(InterestSubsidy.status == status)
+    return list(session.scalars(stmt.order_by(InterestSubsidy.id)))
+
+
+def periods_of(row: InterestSubsidy) -> list[dict[str, int]]:
+    data: list[dict[str, int]] = json.loads(row.schedule)
+    return data

@@ -1,0 +1,5 @@
+"""`huanxin integrity` commands."""
+
+import typer
+
+app = typer.Typer(help="integrity", no_args_is_help=True)

@@ -1,0 +1,117 @@
+"""What a detector is: a named rule with parameters, SQL over ``claims``, and a reason.
+
+A detector's :meth:`Detector.sql` returns DuckDB SQL over the relation ``claims`` (the
+canonical record, :mod:`huanxin.integrity.schema`) and the view ``target_claims`` (the
+claims being judged: all of them in a full scan, one day's in an incremental scan). The
+query yields ``claim_id``, ``score`` (the points this hit adds to the claim's risk) and
+``explanation``: the detector's Chinese template filled by DuckDB ``format`` with the
+evidence. The same SQL runs over Parquet and over a database table mapped to ``claims``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+import duckdb
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which claims are judged: all (``since`` is None) or those claimed at/after ``since``."""
+
+    since: datetime | None = None
+
+    @property
+    def full(self) -> bool:
+        return self.since is None
+
+    def after(self, days_back: int = 0, column: str = "claimed_at") -> str:
+        """SQL condition keeping history from ``days_back`` days before ``since`` (TRUE if full)."""
+        if self.since is None:
+            return "TRUE"
+        start = self.since - timedelta(days=days_back)
+        return f"{column} >= TIMESTAMP '{start:%Y-%m-%d %H:%M:%S}'"
+
+    def limit_to_target(self, column: str, *, alias: str = "") -> str:
+        """SQL condition keeping rows whose ``column`` occurs among target claims."""
+        if self.since is None:
+            return "TRUE"
+        prefix = f"{alias}." if alias else ""
+        return f"{prefix}{column} IN (SELECT {column} FROM target_claims)"  # noqa: S608
+
+
+@dataclass(frozen=True)
+class Detector(ABC):
+    """A named rule. Subclasses set the class constants and add their parameters as fields."""
+
+    name: ClassVar[str]
+    kind: ClassVar[str]
+    title: ClassVar[str]
+    template: ClassVar[str]
+    weight: int = 50
+
+    @abstractmethod
+    def sql(self, scope: Scope) -> str:
+        """SQL yielding ``claim_id, score, explanation`` for target claims that fire."""
+
+    def run(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+        """Execute over ``con`` (which holds ``claims`` and ``target_claims``)."""
+        params: dict[str, Any] = {"template": self.template}
+        frame = fetch(con, self.sql(scope), params)
+        return frame.select(
+            pl.lit(self.name).alias("detector"),
+            pl.lit(self.kind).alias("kind"),
+            pl.lit(self.title).alias("title"),
+            pl.col("claim_id").cast(pl.Int64),
+            pl.col("score").cast(pl.Int32),
+            pl.col("explanation").cast(pl.Utf8),
+        )
+
+
+HIT_SCHEMA: dict[str, pl.DataType] = {
+    "detector": pl.Utf8(),
+    "kind": pl.Utf8(),
+    "title": pl.Utf8(),
+    "claim_id": pl.Int64(),
+    "score": pl.Int32(),
+    "explanation": pl.Utf8(),
+}
+
+YUAN_SQL = "printf('%d.%02d', ({x}) // 100, ({x}) % 100)"
+
+
+def yuan_sql(expr: str) -> str:
+    """SQL that formats an integer-fen expression as yuan text, e.g. ``'1199.80'``."""
+    return YUAN_SQL.format(x=expr)
+
+
+CATEGORY_LABELS: dict[str, str] = {
+    "refrigerator": "冰箱",
+    "washing_machine": "洗衣机",
+    "air_conditioner": "空调",
+    "television": "电视",
+    "water_heater": "热水器",
+    "computer": "电脑",
+    "mobile_phone": "手机",
+    "car": "汽车",
+}
+
+
+def category_label_sql(expr: str) -> str:
+    """SQL turning a category code into its Chinese name (unknown codes pass through)."""
+    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CATEGORY_LABELS.items())
+    return f"CASE {expr} {cases} ELSE {expr} END"
+
+
+def fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+) -> pl.DataFrame:
+    """Run ``sql`` and return the result as a polars frame (through Arrow, zero-copy)."""
+    table = con.sql(sql, params=params or None).to_arrow_table()
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame

@@ -1,0 +1,5 @@
+"""API of the integrity domain."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1", tags=["integrity"])

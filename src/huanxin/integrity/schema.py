@@ -1,0 +1,123 @@
+"""The canonical claim record that every integrity detector reads.
+
+Detectors are SQL over a relation named ``claims`` with exactly these columns, whether it
+is a Parquet file (synthetic data, exports) or a view over the database claims table (the
+lead maps the ORM table onto it with a ``SELECT``). Money is integer fen; identifiers of
+people are keyed hashes (never the raw resident id).
+
+Columns, in order:
+
+====================  =============  ======================================================
+column                DuckDB type    meaning
+====================  =============  ======================================================
+claim_id              BIGINT         unique claim number
+claimed_at            TIMESTAMP      when the coupon was redeemed at the store (local time)
+purchase_date         DATE           invoice date of the sale
+jurisdiction_code     VARCHAR        6-digit administrative code of the paying county
+programme_id          VARCHAR        subsidy programme, e.g. ``2025-appliance``
+category              VARCHAR        product category, e.g. ``refrigerator``
+model                 VARCHAR        product model code as filed by the manufacturer
+merchant_id           VARCHAR        merchant (store) identifier
+merchant_lat          DOUBLE         store latitude (WGS84)
+merchant_lon          DOUBLE         store longitude
+device_id             VARCHAR        device that redeemed the coupon (consumer phone or POS)
+redeem_lat            DOUBLE         where the redemption happened (from the device)
+redeem_lon            DOUBLE
+consumer_key          VARCHAR        keyed hash (HMAC) of the resident id number
+consumer_name         VARCHAR        real name as entered (may carry variants)
+phone                 VARCHAR        11-digit mobile number
+address               VARCHAR        delivery address as entered
+bank_account_key      VARCHAR        keyed hash of the account the subsidy is paid to
+device_serial         VARCHAR NULL   product serial/IMEI (appliances, digital)
+vin                   VARCHAR NULL   vehicle identification number (cars)
+invoice_no            VARCHAR        20-digit e-invoice number; last 15 digits are the
+                                     issuer's running sequence
+recycling_cert_no     VARCHAR NULL   recycling or scrappage certificate of the old item
+price_fen             BIGINT         final sale price in fen
+subsidy_fen           BIGINT         subsidy claimed in fen
+cap_fen               BIGINT         per-item cap in force for the claim, in fen
+returned_at           TIMESTAMP NULL when the goods were returned, if they were
+recycled_weight_kg    DOUBLE NULL    weight of the old item at the recycler
+status                VARCHAR        submitted, approved, paid, rejected, cancelled,
+                                     clawed_back
+====================  =============  ======================================================
+
+Synthetic files add one column that is not part of the record: ``fraud_kind`` (VARCHAR
+NULL), the label of the injected fraud (one of :data:`FRAUD_KINDS`).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CLAIM_COLUMNS: Final[dict[str, str]] = {
+    "claim_id": "BIGINT",
+    "claimed_at": "TIMESTAMP",
+    "purchase_date": "DATE",
+    "jurisdiction_code": "VARCHAR",
+    "programme_id": "VARCHAR",
+    "category": "VARCHAR",
+    "model": "VARCHAR",
+    "merchant_id": "VARCHAR",
+    "merchant_lat": "DOUBLE",
+    "merchant_lon": "DOUBLE",
+    "device_id": "VARCHAR",
+    "redeem_lat": "DOUBLE",
+    "redeem_lon": "DOUBLE",
+    "consumer_key": "VARCHAR",
+    "consumer_name": "VARCHAR",
+    "phone": "VARCHAR",
+    "address": "VARCHAR",
+    "bank_account_key": "VARCHAR",
+    "device_serial": "VARCHAR",
+    "vin": "VARCHAR",
+    "invoice_no": "VARCHAR",
+    "recycling_cert_no": "VARCHAR",
+    "price_fen": "BIGINT",
+    "subsidy_fen": "BIGINT",
+    "cap_fen": "BIGINT",
+    "returned_at": "TIMESTAMP",
+    "recycled_weight_kg": "DOUBLE",
+    "status": "VARCHAR",
+}
+"""Column name -> DuckDB type of the canonical claim record, in order."""
+
+COLUMN_NAMES: Final[tuple[str, ...]] = tuple(CLAIM_COLUMNS)
+
+LABEL_COLUMN: Final = "fraud_kind"
+
+STATUSES: Final[tuple[str, ...]] = (
+    "submitted",
+    "approved",
+    "paid",
+    "rejected",
+    "cancelled",
+    "clawed_back",
+)
+
+FRAUD_KINDS: Final[tuple[str, ...]] = (
+    "duplicate_identifier",
+    "variant_identity",
+    "price_inflation",
+    "return_after_subsidy",
+    "buy_return_cycle",
+    "merchant_spike",
+    "after_hours_burst",
+    "sequential_invoice",
+    "cap_share",
+    "far_redemption",
+    "quota_trading_bank",
+    "quota_trading_device",
+    "implausible_weight",
+)
+"""Every fraud kind that synthetic data injects and that some detector targets."""
+
+
+def empty_claims_sql() -> str:
+    """SQL for an empty relation with the canonical columns (handy for tests and views).
+
+    >>> empty_claims_sql().startswith("SELECT CAST(NULL AS BIGINT) AS claim_id")
+    True
+    """
+    cols = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in CLAIM_COLUMNS.items())
+    return f"SELECT {cols} LIMIT 0"

@@ -1,0 +1,135 @@
+"""Budget pools: opening them, finding them, who may see them, and their balances.
+
+A pool's balances are the sums over its escrow shards (see ``service`` for why shards).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from huanxin.core import audit
+from huanxin.core.actor import Actor, visible
+from huanxin.core.audit import AuditActor
+from huanxin.core.clock import utcnow
+from huanxin.core.errors import InvalidInput
+from huanxin.core.models import Jurisdiction
+from huanxin.ledger.errors import PoolExists, PoolNotFound
+from huanxin.ledger.models import Pool, Shard
+
+LAYERS = ("central", "province", "city", "county")
+LAYER_LABELS = {"central": "中央", "province": "省级", "city": "市级", "county": "县级"}
+MAX_SHARDS = 64
+
+
+@dataclass(frozen=True)
+class Balances:
+    allocated: int
+    available: int
+    reserved: int
+    spent: int
+
+
+@dataclass(frozen=True)
+class PoolSummary:
+    pool: Pool
+    balances: Balances
+
+
+def pool_or_404(session: Session, pool_id: int) -> Pool:
+    pool = session.get(Pool, pool_id)
+    if pool is None:
+        raise PoolNotFound("预算池不存在")
+    return pool
+
+
+def _validate_pool(session: Session, actor: AuditActor, *, programme_id: str, layer: str,
+                   jurisdiction_code: str, name: str, shards: int) -> None:  # fmt: skip
+    if not programme_id.strip() or len(programme_id) > 64:
+        raise InvalidInput("政策编号不能为空且不超过64个字符", field="programme_id")
+    if layer not in LAYERS:
+        raise InvalidInput("资金层级必须是中央、省级、市级或县级", field="layer")
+    if not name.strip() or len(name) > 128:
+        raise InvalidInput("预算池名称不能为空且不超过128个字符", field="name")
+    if isinstance(shards, bool) or not isinstance(shards, int) or not 1 <= shards <= MAX_SHARDS:
+        raise InvalidInput(f"分片数必须在1到{MAX_SHARDS}之间", field="shards")
+    if session.get(Jurisdiction, jurisdiction_code) is None:
+        raise InvalidInput("行政区划不存在", field="jurisdiction_code")
+    if isinstance(actor, Actor) and not actor.sees(jurisdiction_code):
+        raise InvalidInput("所属区划不在您的管辖范围内", field="jurisdiction_code")
+
+
+def create_pool(session: Session, actor: AuditActor, *, programme_id: str, layer: str,
+                jurisdiction_code: str, name: str, shards: int = 1) -> Pool:  # fmt: skip
+    """Open an empty pool with ``shards`` escrow sub-pools."""
+    _validate_pool(session, actor, programme_id=programme_id, layer=layer,
+                   jurisdiction_code=jurisdiction_code, name=name, shards=shards)  # fmt: skip
+    if find_pool(session, programme_id=programme_id, layer=layer,
+                 jurisdiction_code=jurisdiction_code) is not None:  # fmt: skip
+        raise PoolExists("该政策、资金层级和区划的预算池已存在")
+    pool = Pool(programme_id=programme_id.strip(), layer=layer, name=name.strip(),
+                jurisdiction_code=jurisdiction_code, shard_count=shards, created_at=utcnow())  # fmt: skip
+    try:
+        with session.begin_nested():
+            session.add(pool)
+            session.flush()
+    except IntegrityError as exc:  # a concurrent creator won
+        raise PoolExists("该政策、资金层级和区划的预算池已存在") from exc
+    session.add_all([Shard(pool_id=pool.id, slot=s, allocated=0, available=0, reserved=0,
+                           spent=0) for s in range(shards)])  # fmt: skip
+    session.flush()
+    audit.record(session, actor, "ledger.pool_created", object_type="ledger_pool",
+                 object_id=pool.id, after=_snapshot(pool), jurisdiction_code=jurisdiction_code)  # fmt: skip
+    return pool
+
+
+def _snapshot(pool: Pool) -> dict[str, object]:
+    return {"programme_id": pool.programme_id, "layer": pool.layer, "name": pool.name,
+            "jurisdiction_code": pool.jurisdiction_code, "shards": pool.shard_count}  # fmt: skip
+
+
+def find_pool(session: Session, *, programme_id: str, layer: str,
+              jurisdiction_code: str) -> Pool | None:  # fmt: skip
+    stmt = select(Pool).where(Pool.programme_id == programme_id, Pool.layer == layer,
+                              Pool.jurisdiction_code == jurisdiction_code)  # fmt: skip
+    return session.scalars(stmt).first()
+
+
+def readable(actor: Actor) -> Select[Pool]:
+    """Pools in the actor's jurisdiction and below."""
+    return select(Pool).where(Pool.jurisdiction_code.in_(actor.scope_codes)).order_by(Pool.id)
+
+
+def get_pool(session: Session, actor: Actor, pool_id: int) -> Pool:
+    pool = session.get(Pool, pool_id)
+    return visible(actor, pool, pool.jurisdiction_code if pool else None, "预算池不存在")
+
+
+_SUMS = (
+    func.coalesce(func.sum(Shard.allocated), 0),
+    func.coalesce(func.sum(Shard.available), 0),
+    func.coalesce(func.sum(Shard.reserved), 0),
+    func.coalesce(func.sum(Shard.spent), 0),
+)
+
+
+def pool_balances(session: Session, pool_id: int) -> Balances:
+    """The pool's balances in fen: the sums over its shards."""
+    row = session.execute(select(func.count(), *_SUMS).where(Shard.pool_id == pool_id)).one()
+    if row[0] == 0:
+        pool_or_404(session, pool_id)
+    return Balances(*(int(v) for v in row[1:]))
+
+
+def list_pools(session: Session, actor: Actor) -> list[PoolSummary]:
+    """Pools in scope with their balances, in one query."""
+    sub = readable(actor).subquery()
+    stmt = (
+        select(Pool, *_SUMS).join(sub, sub.c.id == Pool.id)
+        .join(Shard, Shard.pool_id == Pool.id).group_by(Pool.id).order_by(Pool.id)
+    )  # fmt: skip
+    return [PoolSummary(row[0], Balances(*(int(v) for v in row[1:])))
+            for row in session.execute(stmt)]  # fmt: skip

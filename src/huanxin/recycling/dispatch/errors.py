@@ -1,0 +1,12 @@
+"""Failures specific to fleet dispatch."""
+
+from __future__ import annotations
+
+from huanxin.core.errors import DomainError
+
+
+class TravelMatrixError(DomainError):
+    """The travel-time provider returned a matrix that cannot be used."""
+
+    status = 502
+    code = "travel_matrix_invalid"

@@ -1,0 +1,172 @@
+"""Pages of the recycling domain (Chinese, phone-usable): the consumer's booking page, the
+public certificate check, the dispatch page and the driver's route. Completion, reports
+and the network are in ``pages_ops``."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.recycling import pages_ops
+from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, clock_text, grams, parse_clock
+from huanxin.recycling.models import Booking, Site, Vehicle
+from huanxin.recycling.service import bookings, certificates, dispatching
+from huanxin.recycling.svg import Mark, route_svg
+from huanxin.web.deps import DbSession, page_require, public
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+SLOTS = [(h * 3600, (h + 2) * 3600) for h in range(8, 17, 2)]
+
+
+def _float(text: str, field: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidInput("坐标必须是数字", field=field) from None
+
+
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("日期格式应为YYYY-MM-DD", field=field) from None
+
+
+def _book_context(session: DbSession, actor: Actor, **extra: Any) -> dict[str, Any]:
+    rows = [bookings.booking_dict(session, b) for b in bookings.list_bookings(session, actor)]
+    form = {"service_date": (today_cn() + timedelta(days=1)).isoformat(), "slot": "09:00-11:00"}
+    return {"rows": rows, "categories": CATEGORIES, "conditions": CONDITIONS, "error": None,
+            "form": form, "slots": [f"{clock_text(a)}-{clock_text(b)}" for a, b in SLOTS],
+            "created": None, **extra}  # fmt: skip
+
+
+@router.get("/recycling/book")
+def book_page(request: Request, session: DbSession,
+              actor: Annotated[Actor, Depends(page_require("recycling:book"))]) -> HTMLResponse:  # fmt: skip
+    return render(request, "recycling/book.html", **_book_context(session, actor))
+
+
+def _items(form: dict[str, str]) -> list[bookings.ItemIn]:
+    items: list[bookings.ItemIn] = []
+    for n in range(2):
+        code = form.get(f"category{n}", "")
+        if not code:
+            continue
+        cat = CATEGORIES.get(code)
+        try:
+            count = int(form.get(f"count{n}") or "1")
+        except ValueError:
+            raise InvalidInput("数量必须是整数", field=f"items[{len(items)}].count") from None
+        weight = grams(form.get(f"weight{n}", ""), field=f"items[{len(items)}].weight_kg")
+        condition = form.get(f"condition{n}") or "intact"
+        items.append(bookings.ItemIn(code, count, weight,
+                                     condition if cat and cat.kind == "appliance" else "any"))  # fmt: skip
+    return items
+
+
+@router.post("/recycling/book")
+async def book_submit(request: Request, session: DbSession,
+                      actor: Annotated[Actor, Depends(page_require("recycling:book"))]) -> Response:  # fmt: skip
+    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    try:
+        start, _, end = form.get("slot", "").partition("-")
+        new = bookings.BookingIn(
+            form.get("address", ""), _float(form.get("lat", ""), "lat"),
+            _float(form.get("lon", ""), "lon"), _day(form.get("service_date", ""), "service_date"),
+            parse_clock(start, field="window_start"), parse_clock(end, field="window_end"),
+            _items(form),
+        )  # fmt: skip
+        booking = bookings.create_booking(session, actor, new)
+    except DomainError as exc:
+        session.rollback()
+        context = _book_context(session, actor, error=f"{exc.message}（{exc.field or ''}）")
+        context["form"] = form
+        return render(request, "recycling/book.html", status_code=exc.status, **context)
+    return RedirectResponse(f"/recycling/book?created={booking.id}", status_code=303)
+
+
+@router.post("/recycling/bookings/{booking_id}/cancel")
+def cancel_submit(booking_id: int, session: DbSession,
+                  actor: Annotated[Actor, Depends(page_require("recycling:book"))]) -> Response:  # fmt: skip
+    bookings.cancel_booking(session, actor, booking_id)
+    return RedirectResponse("/recycling/book", status_code=303)
+
+
+@router.get("/recycling/certificate", dependencies=[Depends(public)])
+def certificate_page(request: Request, session: DbSession, number: str = "",
+                     code: str = "") -> HTMLResponse:  # fmt: skip
+    result, error = None, None
+    if number or code:
+        try:
+            result = certificates.verify(session, number=number, code=code)
+        except DomainError as exc:
+            error = exc.message
+    return render(request, "recycling/certificate.html", result=result, error=error,
+                  form={"number": number, "code": code})  # fmt: skip
+
+
+@router.get("/recycling/dispatch")
+def dispatch_page(request: Request, session: DbSession,
+                  actor: Annotated[Actor, Depends(page_require("recycling:read"))],
+                  jurisdiction_code: str = "", service_date: str = "") -> HTMLResponse:  # fmt: skip
+    code = jurisdiction_code or actor.jurisdiction_code
+    day = _day(service_date, "service_date") if service_date else today_cn()
+    plan = None
+    try:
+        plan = dispatching.plan_dict(session, dispatching.find_plan(
+            session, actor, jurisdiction_code=code, day=day))  # fmt: skip
+    except DomainError:
+        plan = None
+    waiting = [b for b in bookings.list_bookings(session, actor, day=day)
+               if b.status in bookings.OPEN_STATES]  # fmt: skip
+    return render(request, "recycling/dispatch.html", plan=plan, code=code, day=day.isoformat(),
+                  waiting=len(waiting), error=None, clock=clock_text,
+                  can_plan=actor.can("recycling:operate") or actor.can("recycling:manage"))  # fmt: skip
+
+
+@router.post("/recycling/dispatch")
+def dispatch_submit(request: Request, session: DbSession,
+                    actor: Annotated[Actor, Depends(page_require("recycling:read"))],
+                    jurisdiction_code: Annotated[str, Form()] = "",
+                    service_date: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    try:
+        day = _day(service_date, "service_date")
+        dispatching.plan_for_day(session, actor, jurisdiction_code=jurisdiction_code, day=day)
+    except DomainError as exc:
+        session.rollback()
+        return render(request, "recycling/dispatch.html", status_code=exc.status, plan=None,
+                      code=jurisdiction_code, day=service_date, waiting=0, error=exc.message,
+                      clock=clock_text, can_plan=True)  # fmt: skip
+    target = f"/recycling/dispatch?jurisdiction_code={jurisdiction_code}&service_date={day}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/recycling/driver/{plan_id}/{vehicle_id}")
+def driver_page(request: Request, session: DbSession, plan_id: int, vehicle_id: int,
+                actor: Annotated[Actor, Depends(page_require("recycling:read"))]) -> HTMLResponse:  # fmt: skip
+    plan = dispatching.plan_dict(session, dispatching.get_plan(session, actor, plan_id))
+    route = next((r for r in plan["routes"] if r["vehicle_id"] == vehicle_id), None)
+    vehicle = session.get(Vehicle, vehicle_id)
+    if route is None or vehicle is None:
+        raise InvalidInput("该车辆当天没有路线", field="vehicle_id")
+    home = session.get(Site, vehicle.home_site_id)
+    assert home is not None
+    ids = [s["booking_id"] for s in route["stops"] if s["booking_id"]]
+    rows = {b.id: b for b in session.scalars(select(Booking).where(Booking.id.in_(ids)))}
+    stops = [{**s, "booking": rows.get(s["booking_id"])} for s in route["stops"]]
+    marks = [Mark(home.lat, home.lon, home.name, "home")]
+    marks += [Mark(s["lat"], s["lon"], str(n), s["kind"]) for n, s in enumerate(route["stops"], 1)]
+    svg = route_svg(marks, title=f"{vehicle.plate} {plan['service_date']} 路线")
+    return render(request, "recycling/driver.html", plan=plan, route=route, stops=stops,
+                  vehicle=vehicle, home=home, svg=svg, clock=clock_text)  # fmt: skip
+
+
+router.include_router(pages_ops.router)

@@ -1,0 +1,230 @@
+"""Pickup completion: weighing per item, the price paid with its payment record, the
+recycling certificates, and the reverse invoice (反向开票) to the natural-person seller.
+
+Prices come from the price list in force on the completion day, applied to the weighed
+weight and the condition found at the door. The reverse-invoice limit is data:
+``reference/reverse_invoice_rules.csv`` (SAT announcement 2024 No. 5: at most 5 million
+yuan excluding VAT per natural person over any 12 consecutive natural months, counted
+here as the issue month and the 11 before it). Pickup amounts are taken as VAT-exclusive
+(sellers under 100,000 yuan a month are exempt).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from huanxin.core import audit, identifiers, pii
+from huanxin.core.actor import Actor
+from huanxin.core.clock import utcnow
+from huanxin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from huanxin.core.money import yuan
+from huanxin.recycling.catalogue import CONDITIONS, PAYMENT_METHODS, category, price_of_line
+from huanxin.recycling.errors import IllegalBookingState, ReverseInvoiceLimitExceeded
+from huanxin.recycling.models import (
+    Pickup,
+    PickupLine,
+    PlanRoute,
+    PlanStop,
+    ReverseInvoice,
+    Site,
+    Vehicle,
+)
+from huanxin.recycling.service import bookings, certificates, network
+
+RULES_FILE = Path(__file__).resolve().parents[1] / "reference" / "reverse_invoice_rules.csv"
+
+
+@dataclass(frozen=True)
+class LineIn:
+    category: str
+    condition: str
+    units: int
+    weight_g: int
+
+
+@dataclass(frozen=True)
+class InvoiceRule:
+    rule_id: str
+    effective_from: date
+    limit_fen: int
+    window_months: int
+    basis: str
+    source: str
+
+
+def invoice_rules() -> list[InvoiceRule]:
+    with RULES_FILE.open(encoding="utf-8") as fh:
+        return [InvoiceRule(r["rule_id"], date.fromisoformat(r["effective_from"]),
+                            int(r["limit_fen"]), int(r["window_months"]), r["basis"], r["source"])
+                for r in csv.DictReader(fh)]  # fmt: skip
+
+
+def rule_on(day: date) -> InvoiceRule:
+    rules = [r for r in invoice_rules() if r.effective_from <= day]
+    if not rules:
+        raise Conflict(f"{day.isoformat()}尚无反向开票规则", field="issued_on")
+    return max(rules, key=lambda r: r.effective_from)
+
+
+def window_start(day: date, months: int) -> date:
+    """First day of the window of ``months`` consecutive natural months ending with ``day``'s."""
+    index = day.year * 12 + day.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _check_lines(lines: Sequence[LineIn]) -> None:
+    if not lines:
+        raise InvalidInput("请至少称重一件物品", field="lines")
+    for i, line in enumerate(lines):
+        cat = category(line.category, field=f"lines[{i}].category")
+        allowed = {"any"} if cat.kind == "material" else set(CONDITIONS) - {"any"}
+        if line.condition not in allowed:
+            raise InvalidInput("成色取值不正确", field=f"lines[{i}].condition")
+        if line.units < 1:
+            raise InvalidInput("数量至少为1", field=f"lines[{i}].units")
+        if line.weight_g <= 0:
+            raise InvalidInput("称重重量必须大于0千克", field=f"lines[{i}].weight_kg")
+
+
+def _delivery_site(session: Session, actor: Actor, booking_id: int, site_id: int | None) -> Site:
+    if site_id is None:
+        stmt = (select(Vehicle.home_site_id).join(PlanRoute, PlanRoute.vehicle_id == Vehicle.id)
+                .join(PlanStop, PlanStop.route_id == PlanRoute.id)
+                .where(PlanStop.booking_id == booking_id))  # fmt: skip
+        site_id = session.scalars(stmt).first()
+    if site_id is None:
+        raise InvalidInput("请指定交货的中转站", field="site_id")
+    try:
+        site = network.get_site(session, actor, site_id)
+    except NotFound:
+        raise InvalidInput("交货站点不存在", field="site_id") from None
+    if actor.org_id is not None and site.org_id != actor.org_id:
+        raise InvalidInput("交货站点不属于本企业", field="site_id")
+    return site
+
+
+def complete_pickup(
+    session: Session, actor: Actor, *, booking_id: int, lines: Sequence[LineIn],
+    payment_method: str, payment_ref: str = "", site_id: int | None = None,
+    on: date | None = None,
+) -> tuple[Pickup, list[tuple[str, str]]]:  # fmt: skip
+    """Record the weighing and payment; returns the pickup and (certificate number, code)."""
+    if not actor.can("recycling:operate"):
+        raise PermissionDenied("只有回收企业可以完成上门回收")
+    booking = bookings.get_booking(session, actor, booking_id)
+    if booking.status not in bookings.OPEN_STATES:
+        raise IllegalBookingState(f"预约{bookings.STATUS_LABELS[booking.status]}，不能再完成",
+                                  field="status")  # fmt: skip
+    _check_lines(lines)
+    if payment_method not in PAYMENT_METHODS:
+        raise InvalidInput("付款方式不正确", field="payment_method")
+    site = _delivery_site(session, actor, booking.id, site_id)
+    day = on or booking.service_date
+    prices = network.prices_of(
+        session, network.price_list_in_force(session, booking.jurisdiction_code, day).id
+    )
+    priced = []
+    for i, line in enumerate(lines):
+        cat = category(line.category)
+        key = (line.category, line.condition if cat.kind == "appliance" else "any")
+        if key not in prices:
+            raise InvalidInput("该品类在当前价目表中没有报价", field=f"lines[{i}].category")
+        priced.append(price_of_line(cat=cat, unit_price_fen=prices[key], units=line.units,
+                                    weight_g=line.weight_g))  # fmt: skip
+    pickup = Pickup(booking_id=booking.id, org_id=site.org_id, site_id=site.id,
+                    jurisdiction_code=booking.jurisdiction_code, completed_on=day,
+                    weight_g=sum(x.weight_g for x in lines), paid_fen=sum(priced),
+                    payment_method=payment_method, payment_ref=payment_ref.strip()[:64],
+                    created_at=utcnow())  # fmt: skip
+    session.add(pickup)
+    session.flush()
+    issued = _lines_and_certificates(session, pickup, lines, priced)
+    booking.status = "completed"
+    session.flush()
+    audit.record(session, actor, "recycling.pickup_completed", object_type="recycling_pickup",
+                 object_id=pickup.id, after={"booking_id": booking.id, "paid_fen": pickup.paid_fen,
+                 "weight_g": pickup.weight_g, "certificates": [n for n, _ in issued]},
+                 jurisdiction_code=booking.jurisdiction_code)  # fmt: skip
+    return pickup, issued
+
+
+def _lines_and_certificates(
+    session: Session, pickup: Pickup, lines: Sequence[LineIn], priced: list[int]
+) -> list[tuple[str, str]]:
+    issued: list[tuple[str, str]] = []
+    for line, fen in zip(lines, priced, strict=True):
+        session.add(PickupLine(pickup_id=pickup.id, category=line.category,
+                               condition=line.condition, units=line.units,
+                               weight_g=line.weight_g, price_fen=fen))  # fmt: skip
+        if category(line.category).kind != "appliance":
+            continue
+        each, rest = divmod(line.weight_g, line.units)
+        for unit in range(line.units):
+            cert, code = certificates.issue(session, pickup, category_code=line.category,
+                                            weight_g=each + (rest if unit == 0 else 0),
+                                            index=len(issued) + 1)  # fmt: skip
+            issued.append((cert.number, code))
+    session.flush()
+    return issued
+
+
+def get_pickup(session: Session, actor: Actor, pickup_id: int) -> Pickup:
+    pickup = session.get(Pickup, pickup_id)
+    if pickup is not None:
+        bookings.get_booking(session, actor, pickup.booking_id)  # scope and ownership
+    if pickup is None:
+        raise NotFound("回收记录不存在")
+    return pickup
+
+
+def issue_reverse_invoice(
+    session: Session, actor: Actor, *, pickup_id: int, seller_name: str, seller_resident_id: str,
+    on: date | None = None,
+) -> ReverseInvoice:  # fmt: skip
+    """Invoice the natural-person seller, refused beyond the rule's per-person limit."""
+    if not actor.can("recycling:operate"):
+        raise PermissionDenied("只有回收企业可以反向开票")
+    pickup = get_pickup(session, actor, pickup_id)
+    if not seller_name.strip():
+        raise InvalidInput("请填写出售人姓名", field="seller_name")
+    rid = identifiers.resident_id(seller_resident_id, field="seller_resident_id")
+    if session.scalar(select(ReverseInvoice.id).where(ReverseInvoice.pickup_id == pickup.id)):
+        raise Conflict("该次回收已开具反向发票", field="pickup_id")
+    day = on or pickup.completed_on
+    rule = rule_on(day)
+    person = pii.lookup_hash("resident_id", rid)
+    so_far = (
+        session.scalar(
+            select(func.coalesce(func.sum(ReverseInvoice.amount_fen), 0)).where(
+                ReverseInvoice.seller_id_hash == person,
+                ReverseInvoice.issued_on >= window_start(day, rule.window_months),
+                ReverseInvoice.issued_on <= day,
+            )
+        )
+        or 0
+    )
+    if so_far + pickup.paid_fen > rule.limit_fen:
+        raise ReverseInvoiceLimitExceeded(
+            f"该出售人连续{rule.window_months}个自然月内反向开票金额已达{yuan(int(so_far))}元，"
+            f"加上本次{yuan(pickup.paid_fen)}元将超过{yuan(rule.limit_fen)}元的上限"
+            f"（{rule.rule_id}），不能再反向开票，请引导其办理经营主体登记", field="amount")  # fmt: skip
+    invoice = ReverseInvoice(number=f"FX{pickup.org_id:04d}{day:%Y%m%d}{pickup.id:08d}",
+                             pickup_id=pickup.id, org_id=pickup.org_id,
+                             seller_name_enc=pii.seal(seller_name.strip()),
+                             seller_id_enc=pii.seal(rid), seller_id_hash=person,
+                             amount_fen=pickup.paid_fen, issued_on=day, rule_id=rule.rule_id,
+                             created_at=utcnow())  # fmt: skip
+    session.add(invoice)
+    session.flush()
+    audit.record(session, actor, "recycling.reverse_invoice_issued", object_type="recycling_invoice",
+                 object_id=invoice.id, after={"number": invoice.number, "amount_fen": invoice.amount_fen,
+                 "seller": identifiers.mask_resident_id(rid)},
+                 jurisdiction_code=pickup.jurisdiction_code)  # fmt: skip
+    return invoice

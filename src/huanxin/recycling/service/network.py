@@ -1,0 +1,225 @@
+"""The recycling network: sites by tier, vehicles, service areas and versioned price lists.
+
+Service-area rule: a booking's coordinates must lie within ``radius_m`` (great-circle
+distance) of the centre of the service area of the booking's jurisdiction, or of its
+nearest ancestor that has one. A jurisdiction with no area anywhere up its tree takes no
+bookings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huanxin.core import audit, jurisdictions
+from huanxin.core.actor import Actor, visible
+from huanxin.core.audit import AuditActor
+from huanxin.core.clock import utcnow
+from huanxin.core.errors import InvalidInput
+from huanxin.core.models import Organization
+from huanxin.recycling.catalogue import CONDITIONS, TIERS, category
+from huanxin.recycling.dispatch.travel import haversine_m
+from huanxin.recycling.errors import NoPriceList, OutsideServiceArea
+from huanxin.recycling.models import PriceItem, PriceList, ServiceArea, Site, Vehicle
+
+
+@dataclass(frozen=True)
+class NewSite:
+    org_id: int
+    jurisdiction_code: str
+    tier: str
+    name: str
+    lat: float
+    lon: float
+    opens_s: int
+    closes_s: int
+    capacity_kg_day: int
+    licence_no: str = ""
+    address: str = ""
+
+
+def _check_point(lat: float, lon: float) -> None:
+    if not -90 <= lat <= 90:
+        raise InvalidInput("纬度应在-90到90之间", field="lat")
+    if not -180 <= lon <= 180:
+        raise InvalidInput("经度应在-180到180之间", field="lon")
+
+
+def create_site(session: Session, actor: AuditActor, new: NewSite) -> Site:
+    if new.tier not in TIERS:
+        raise InvalidInput("站点层级不正确", field="tier")
+    org = session.get(Organization, new.org_id)
+    if org is None or org.kind != "recycler":
+        raise InvalidInput("所属回收企业不存在", field="org_id")
+    if not new.name.strip():
+        raise InvalidInput("站点名称不能为空", field="name")
+    _check_point(new.lat, new.lon)
+    if new.closes_s <= new.opens_s:
+        raise InvalidInput("营业结束时间须晚于开始时间", field="closes")
+    if new.capacity_kg_day <= 0:
+        raise InvalidInput("日处理能力必须大于0", field="capacity_kg_day")
+    if new.tier == "dismantler" and not new.licence_no.strip():
+        raise InvalidInput("报废机动车回收拆解企业须填写资质认定证书编号", field="licence_no")
+    if session.scalar(select(Site.id).where(Site.name == new.name.strip())):
+        raise InvalidInput("站点名称已存在", field="name")
+    site = Site(**{**new.__dict__, "name": new.name.strip()})
+    session.add(site)
+    session.flush()
+    audit.record(session, actor, "recycling.site_created", object_type="recycling_site",
+                 object_id=site.id, after={"tier": site.tier, "name": site.name},
+                 jurisdiction_code=site.jurisdiction_code)  # fmt: skip
+    return site
+
+
+def create_vehicle(
+    session: Session, actor: AuditActor, *, home_site_id: int, plate: str, capacity_kg: int,
+    capacity_m3: float, shift_start_s: int, shift_end_s: int,
+) -> Vehicle:  # fmt: skip
+    home = session.get(Site, home_site_id)
+    if home is None or home.tier != "transfer":
+        raise InvalidInput("车辆的所属站点必须是中转站", field="home_site_id")
+    if not plate.strip():
+        raise InvalidInput("车牌号不能为空", field="plate")
+    if capacity_kg <= 0 or capacity_m3 <= 0:
+        raise InvalidInput("车辆载重和容积必须大于0", field="capacity_kg")
+    if shift_end_s <= shift_start_s:
+        raise InvalidInput("班次结束时间须晚于开始时间", field="shift_end")
+    if session.scalar(select(Vehicle.id).where(Vehicle.plate == plate.strip())):
+        raise InvalidInput("车牌号已登记", field="plate")
+    vehicle = Vehicle(org_id=home.org_id, home_site_id=home.id, plate=plate.strip(),
+                      capacity_kg=capacity_kg, capacity_m3=capacity_m3,
+                      shift_start_s=shift_start_s, shift_end_s=shift_end_s)  # fmt: skip
+    session.add(vehicle)
+    session.flush()
+    audit.record(session, actor, "recycling.vehicle_created", object_type="recycling_vehicle",
+                 object_id=vehicle.id, after={"plate": vehicle.plate, "home": home.id},
+                 jurisdiction_code=home.jurisdiction_code)  # fmt: skip
+    return vehicle
+
+
+def set_service_area(
+    session: Session, actor: AuditActor, *, jurisdiction_code: str, center_lat: float,
+    center_lon: float, radius_m: int, source: str = "",
+) -> ServiceArea:  # fmt: skip
+    jurisdictions.get(session, jurisdiction_code)
+    _check_point(center_lat, center_lon)
+    if radius_m <= 0:
+        raise InvalidInput("服务半径必须大于0", field="radius_m")
+    area = session.get(ServiceArea, jurisdiction_code) or ServiceArea(
+        jurisdiction_code=jurisdiction_code
+    )
+    area.center_lat, area.center_lon, area.radius_m, area.source = (
+        center_lat, center_lon, radius_m, source,
+    )  # fmt: skip
+    session.add(area)
+    session.flush()
+    audit.record(session, actor, "recycling.area_set", object_type="recycling_area",
+                 object_id=jurisdiction_code, after={"radius_m": radius_m},
+                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    return area
+
+
+def area_for(session: Session, code: str) -> ServiceArea | None:
+    """The service area of ``code`` or of its nearest ancestor."""
+    for place in reversed(jurisdictions.ancestors(session, code)):
+        area = session.get(ServiceArea, place.code)
+        if area is not None:
+            return area
+    return None
+
+
+def check_in_area(session: Session, code: str, lat: float, lon: float) -> None:
+    _check_point(lat, lon)
+    area = area_for(session, code)
+    if area is None:
+        raise OutsideServiceArea("该区划尚未开通上门回收服务", field="jurisdiction_code")
+    metres = float(haversine_m([(area.center_lat, area.center_lon), (lat, lon)])[0, 1])
+    if metres > area.radius_m:
+        name = jurisdictions.full_name(session, code)
+        raise OutsideServiceArea(
+            f"地址坐标不在{name}的服务范围内（距中心{metres / 1000:.1f}公里，"
+            f"上限{area.radius_m / 1000:.0f}公里）",
+            field="lat",
+        )
+
+
+def create_price_list(
+    session: Session, actor: AuditActor, *, jurisdiction_code: str, effective_from: date,
+    prices: list[tuple[str, str, int]], note: str = "",
+) -> PriceList:  # fmt: skip
+    """A new version; ``prices`` are (category, condition, fen per unit or per kg)."""
+    jurisdictions.get(session, jurisdiction_code)
+    if not prices:
+        raise InvalidInput("价目表至少需要一项价格", field="prices")
+    clash = select(PriceList.id).where(PriceList.jurisdiction_code == jurisdiction_code,
+                                       PriceList.effective_from == effective_from)  # fmt: skip
+    if session.scalar(clash):
+        raise InvalidInput("该区划同一生效日期已有价目表", field="effective_from")
+    seen: set[tuple[str, str]] = set()
+    for i, (code, condition, fen) in enumerate(prices):
+        cat = category(code, field=f"prices[{i}].category")
+        wanted = {"any"} if cat.kind == "material" else set(CONDITIONS) - {"any"}
+        if condition not in wanted:
+            raise InvalidInput("成色取值不正确（材料用any）", field=f"prices[{i}].condition")
+        if fen < 0 or (code, condition) in seen:
+            raise InvalidInput("价格须为非负且不重复", field=f"prices[{i}].price_fen")
+        seen.add((code, condition))
+    row = PriceList(jurisdiction_code=jurisdiction_code, effective_from=effective_from,
+                    note=note, created_at=utcnow())  # fmt: skip
+    session.add(row)
+    session.flush()
+    session.add_all(PriceItem(price_list_id=row.id, category=c, condition=k, price_fen=f)
+                    for c, k, f in prices)  # fmt: skip
+    session.flush()
+    audit.record(session, actor, "recycling.price_list_created", object_type="recycling_price_list",
+                 object_id=row.id, after={"effective_from": effective_from, "items": len(prices)},
+                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    return row
+
+
+def price_list_in_force(session: Session, code: str, day: date) -> PriceList:
+    """The latest version effective on ``day`` for ``code`` or its nearest ancestor."""
+    for place in reversed(jurisdictions.ancestors(session, code)):
+        row = session.scalars(
+            select(PriceList)
+            .where(PriceList.jurisdiction_code == place.code, PriceList.effective_from <= day)
+            .order_by(PriceList.effective_from.desc())
+        ).first()
+        if row is not None:
+            return row
+    raise NoPriceList(f"{day.isoformat()}没有生效的回收价目表", field="service_date")
+
+
+def prices_of(session: Session, price_list_id: int) -> dict[tuple[str, str], int]:
+    rows = session.scalars(select(PriceItem).where(PriceItem.price_list_id == price_list_id))
+    return {(r.category, r.condition): r.price_fen for r in rows}
+
+
+def sites_for(session: Session, actor: Actor, *, tier: str | None = None) -> list[Site]:
+    stmt = select(Site).where(Site.jurisdiction_code.in_(actor.scope_codes))
+    if actor.role == "recycler" and actor.org_id is not None:
+        stmt = stmt.where(Site.org_id == actor.org_id)
+    if tier:
+        stmt = stmt.where(Site.tier == tier)
+    return list(session.scalars(stmt.order_by(Site.id)))
+
+
+def get_site(session: Session, actor: Actor, site_id: int) -> Site:
+    site = session.get(Site, site_id)
+    return visible(actor, site, site.jurisdiction_code if site else None, "站点不存在")
+
+
+def vehicles_in(
+    session: Session, codes: frozenset[str], org_id: int | None = None
+) -> list[Vehicle]:
+    stmt = (
+        select(Vehicle)
+        .join(Site, Site.id == Vehicle.home_site_id)
+        .where(Site.jurisdiction_code.in_(codes), Vehicle.active.is_(True))
+    )
+    if org_id is not None:
+        stmt = stmt.where(Vehicle.org_id == org_id)
+    return list(session.scalars(stmt.order_by(Vehicle.id)))

@@ -1,0 +1,246 @@
+"""Chinese pages of the secondhand domain: the commerce bureau's overview (dealers, credit,
+used-car indicator), the dealer's desk (transactions, wiping), the consumer's estimate and
+complaint, and the public certificate check. Trading and 公务仓 pages are in ``pages_trade``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.money import parse_yuan
+from huanxin.secondhand import scales
+from huanxin.secondhand.pages_trade import router as trade_router
+from huanxin.secondhand.service import credit, dealers, valuation, wipes
+from huanxin.web.deps import DbSession, page_require, public
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Actor, Depends(page_require("secondhand:read"))]
+Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
+DealerDesk = Annotated[Actor, Depends(page_require("secondhand:deal"))]
+Checker = Annotated[Actor, Depends(page_require("secondhand:check"))]
+VOCAB: dict[str, Any] = {"categories": scales.CATEGORIES, "grades": scales.GRADES, "methods": scales.WIPE_METHODS,
+         "directions": scales.DIRECTIONS, "kinds": scales.DEALER_KINDS,
+         "credit_kinds": scales.CREDIT_KINDS, "outcomes": scales.CREDIT_OUTCOMES,
+         "scale_source": scales.GRADE_SCALE_SOURCE}  # fmt: skip
+
+
+def fen(text: str, field: str) -> int:
+    try:
+        return parse_yuan(text)
+    except ValueError:
+        raise InvalidInput("金额格式不正确（单位：元，最多两位小数）", field=field) from None
+
+
+def day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("日期格式不正确（应为YYYY-MM-DD）", field=field) from None
+
+
+def number(text: str, field: str) -> int:
+    if not text.strip().lstrip("-").isdigit():
+        raise InvalidInput("必须是整数", field=field)
+    return int(text)
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+def act(request: Request, session: Session, run: Callable[[], Any], back: str,
+        page: Callable[[str | None, dict[str, str]], HTMLResponse], form: dict[str, str]) -> Response:  # fmt: skip
+    """Run a form action; on a refusal roll back and show the page with the message."""
+    try:
+        run()
+    except DomainError as exc:
+        session.rollback()
+        response = page(exc.message, form)
+        response.status_code = exc.status
+        return response
+    return RedirectResponse(back, status_code=303)
+
+
+def _overview(request: Request, session: Session, actor: Actor, error: str | None = None,
+              form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+    rows = []
+    for d in dealers.list_dealers(session, actor):
+        rows.append({**dealers.dealer_view(session, d), **credit.grade(session, d)})
+    return render(request, "secondhand/overview.html", rows=rows, error=error, form=form or {},
+                  cars=dealers.used_car_indicator(session, jurisdiction_codes=actor.scope_codes,
+                                                  year=today_cn().year),
+                  merchants=_merchants(session, actor), events=credit.list_events(session, actor),
+                  guide=valuation.price_guide(session)[:50], **VOCAB)  # fmt: skip
+
+
+def _merchants(session: Session, actor: Actor) -> list[Any]:
+    from huanxin.core import orgs
+
+    return orgs.list_for(session, actor, "merchant")
+
+
+@router.get("/secondhand")
+def overview(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    return _overview(request, session, actor)
+
+
+@router.post("/secondhand/dealers")
+async def register_dealer(request: Request, session: DbSession, actor: Manager) -> Response:
+    f = await form_of(request)
+    cats = [str(c) for c in (await request.form()).getlist("categories")]
+
+    def run() -> None:
+        dealers.register_dealer(session, actor, org_id=number(f.get("org_id", ""), "org_id"),
+                                kind=f.get("kind", ""), uscc=f.get("uscc", ""),
+                                licence_no=f.get("licence_no", ""), categories=cats)  # fmt: skip
+
+    return act(request, session, run, "/secondhand",
+               lambda e, fm: _overview(request, session, actor, e, fm), f)  # fmt: skip
+
+
+@router.post("/secondhand/dealers/{dealer_id}/status")
+async def dealer_status(
+    dealer_id: int, request: Request, session: DbSession, actor: Manager
+) -> Response:
+    f = await form_of(request)
+
+    def run() -> None:
+        dealers.set_status(session, actor, dealer_id=dealer_id, status=f.get("status", ""),
+                           reason=f.get("reason", ""))  # fmt: skip
+
+    return act(request, session, run, "/secondhand",
+               lambda e, fm: _overview(request, session, actor, e, fm), f)  # fmt: skip
+
+
+@router.post("/secondhand/credit/{event_id}/resolve")
+async def resolve(event_id: int, request: Request, session: DbSession, actor: Manager) -> Response:
+    f = await form_of(request)
+
+    def run() -> None:
+        credit.resolve(session, actor, event_id=event_id, outcome=f.get("outcome", ""))
+
+    return act(request, session, run, "/secondhand",
+               lambda e, fm: _overview(request, session, actor, e, fm), f)  # fmt: skip
+
+
+def _desk(request: Request, session: Session, actor: Actor, error: str | None = None,
+          form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+    return render(request, "secondhand/dealer.html", error=error, form=form or {},
+                  rows=[dealers.transaction_view(t) for t in dealers.list_transactions(session, actor)],
+                  wipes=[wipes.wipe_view(session, w) for w in wipes.list_wipes(session, actor)],
+                  today=today_cn().isoformat(), **VOCAB)  # fmt: skip
+
+
+@router.get("/secondhand/desk")
+def desk(request: Request, session: DbSession, actor: DealerDesk) -> HTMLResponse:
+    return _desk(request, session, actor)
+
+
+@router.post("/secondhand/desk/transactions")
+async def desk_transaction(request: Request, session: DbSession, actor: DealerDesk) -> Response:
+    f = await form_of(request)
+
+    def run() -> None:
+        dealers.register_transaction(
+            session, actor, direction=f.get("direction", ""), category=f.get("category", ""),
+            brand=f.get("brand", ""), model=f.get("model", ""), serial=f.get("serial", ""),
+            made_year=number(f.get("made_year", ""), "made_year"), grade=f.get("grade", ""),
+            price_fen=fen(f.get("price", ""), "price"), traded_on=day(f.get("traded_on", ""), "traded_on"),
+            seller_name=f.get("seller_name", ""), seller_resident_id=f.get("seller_resident_id", ""),
+            buyer_name=f.get("buyer_name", ""), buyer_resident_id=f.get("buyer_resident_id", ""),
+            certificate_no=f.get("certificate_no") or None,
+        )  # fmt: skip
+
+    safe = {k: v for k, v in f.items() if "resident_id" not in k}
+    return act(request, session, run, "/secondhand/desk",
+               lambda e, fm: _desk(request, session, actor, e, fm), safe)  # fmt: skip
+
+
+@router.post("/secondhand/desk/wipes")
+async def desk_wipe(request: Request, session: DbSession, actor: DealerDesk) -> Response:
+    f = await form_of(request)
+
+    def run() -> None:
+        try:
+            when = datetime.fromisoformat(f.get("wiped_at", ""))
+        except ValueError:
+            raise InvalidInput("清除时间格式不正确", field="wiped_at") from None
+        wipes.record_wipe(session, actor, category=f.get("category", ""), brand=f.get("brand", ""),
+                          model=f.get("model", ""), serial=f.get("serial", ""),
+                          method=f.get("method", ""), tool=f.get("tool", ""),
+                          operator_name=f.get("operator_name", ""), wiped_at=when,
+                          verified=f.get("verified") == "yes",
+                          verification_note=f.get("verification_note", ""))  # fmt: skip
+
+    return act(request, session, run, "/secondhand/desk",
+               lambda e, fm: _desk(request, session, actor, e, fm), f)  # fmt: skip
+
+
+@router.get("/secondhand/check", dependencies=[Depends(public)])
+def check_page(request: Request, session: DbSession, code: str = "") -> HTMLResponse:
+    """Public: anyone checks a wipe certificate by its verification code."""
+    result, error = None, None
+    if code.strip():
+        try:
+            result = wipes.public_check(session, code=code)
+        except DomainError as exc:
+            error = exc.message
+    return render(request, "secondhand/check.html", code=code, result=result, error=error,
+                  status_code=404 if error else 200)  # fmt: skip
+
+
+def _consumer(request: Request, session: Session, actor: Actor, error: str | None = None,
+              form: dict[str, str] | None = None, result: dict[str, Any] | None = None,
+              done: str | None = None) -> HTMLResponse:  # fmt: skip
+    rows = [
+        dealers.dealer_view(session, d)
+        for d in dealers.list_dealers(session, actor, status="active")
+    ]
+    return render(request, "secondhand/consumer.html", error=error, form=form or {}, result=result,
+                  done=done, dealers=rows, today=today_cn().isoformat(), action="/secondhand/estimate",
+                  **VOCAB)  # fmt: skip
+
+
+def estimate_page(request: Request, session: Session, actor: Actor, q: dict[str, str],
+                  page: Callable[..., HTMLResponse]) -> HTMLResponse:  # fmt: skip
+    if not q.get("model"):
+        return page(request, session, actor)
+    try:
+        result = valuation.estimate(session, category=q.get("category", ""), model=q["model"],
+                                    made_year=number(q.get("made_year", ""), "made_year"),
+                                    grade=q.get("grade", ""))  # fmt: skip
+    except DomainError as exc:
+        response = page(request, session, actor, error=exc.message, form=q)
+        response.status_code = exc.status
+        return response
+    return page(request, session, actor, form=q, result=result)
+
+
+@router.get("/secondhand/estimate")
+def consumer_page(request: Request, session: DbSession, actor: Checker) -> HTMLResponse:
+    return estimate_page(request, session, actor, dict(request.query_params), _consumer)
+
+
+@router.post("/secondhand/complaints")
+async def complain(request: Request, session: DbSession, actor: Checker) -> Response:
+    f = await form_of(request)
+
+    def run() -> None:
+        credit.file_complaint(session, actor, dealer_id=number(f.get("dealer_id", ""), "dealer_id"),
+                              description=f.get("description", ""),
+                              occurred_on=day(f.get("occurred_on", ""), "occurred_on"))  # fmt: skip
+
+    return act(request, session, run, "/secondhand/estimate?complained=1",
+               lambda e, fm: _consumer(request, session, actor, e, fm), f)  # fmt: skip
+
+
+router.include_router(trade_router)

@@ -1,0 +1,235 @@
+"""Chinese pages of used-equipment trading (enterprises and public institutions) and of the
+公务仓 (institutions declare and claim; the office reviews, approves and completes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from huanxin.core import orgs
+from huanxin.core.actor import Actor
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.money import parse_yuan
+from huanxin.secondhand import scales
+from huanxin.secondhand.service import common, trading, warehouse
+from huanxin.web.deps import DbSession, page_require
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Actor, Depends(page_require("secondhand:read"))]
+Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
+Trader = Annotated[Actor, Depends(page_require("secondhand:trade"))]
+VOCAB: dict[str, Any] = {"grades": scales.GRADES, "states": scales.LISTING_STATES, "wh_states": scales.WAREHOUSE_STATES,
+         "wh_routes": scales.WAREHOUSE_ROUTES, "wh_categories": scales.WAREHOUSE_CATEGORIES,
+         "categories": scales.CATEGORIES, "scale_source": scales.GRADE_SCALE_SOURCE}  # fmt: skip
+
+
+def _fen(text: str, field: str) -> int:
+    try:
+        return parse_yuan(text)
+    except ValueError:
+        raise InvalidInput("金额格式不正确（单位：元，最多两位小数）", field=field) from None
+
+
+def _int(text: str, field: str) -> int:
+    if not text.strip().isdigit():
+        raise InvalidInput("必须是整数", field=field)
+    return int(text)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+def _act(session: Session, run: Callable[[], Any], back: str,
+         page: Callable[[str | None], HTMLResponse]) -> Response:  # fmt: skip
+    try:
+        run()
+    except DomainError as exc:
+        session.rollback()
+        response = page(exc.message)
+        response.status_code = exc.status
+        return response
+    return RedirectResponse(back, status_code=303)
+
+
+def _market(
+    request: Request, session: Session, actor: Actor, error: str | None = None
+) -> HTMLResponse:
+    rows = [trading.listing_view(session, actor, x) for x in trading.list_listings(session, actor)]
+    return render(request, "secondhand/trade.html", rows=rows, error=error, **VOCAB)
+
+
+@router.get("/secondhand/trade")
+def market(request: Request, session: DbSession, actor: Trader) -> HTMLResponse:
+    return _market(request, session, actor)
+
+
+@router.get("/secondhand/trade/estimate")
+def trade_estimate(request: Request, session: DbSession, actor: Trader) -> HTMLResponse:
+    from huanxin.secondhand.pages import estimate_page
+
+    def page(request: Request, session: Session, actor: Actor, error: str | None = None,
+             form: dict[str, str] | None = None, result: dict[str, Any] | None = None) -> HTMLResponse:  # fmt: skip
+        return render(request, "secondhand/consumer.html", error=error, form=form or {}, result=result,
+                      done=None, dealers=[], action="/secondhand/trade/estimate", **VOCAB)  # fmt: skip
+
+    return estimate_page(request, session, actor, dict(request.query_params), page)
+
+
+@router.post("/secondhand/trade/listings")
+async def create_listing(request: Request, session: DbSession, actor: Trader) -> Response:
+    f = await _form(request)
+    created: list[int] = []
+
+    def run() -> None:
+        row = trading.create_listing(
+            session, actor, title=f.get("title", ""), category=f.get("category", ""),
+            brand=f.get("brand", ""), model=f.get("model", ""), serial=f.get("serial", ""),
+            condition=f.get("condition", ""), asking_price_fen=_fen(f.get("price", ""), "price"),
+            condition_note=f.get("condition_note", ""), equipment_ref=f.get("equipment_ref") or None,
+        )  # fmt: skip
+        created.append(row.id)
+
+    response = _act(
+        session, run, "/secondhand/trade", lambda e: _market(request, session, actor, e)
+    )
+    if created:
+        return RedirectResponse(f"/secondhand/trade/{created[0]}", status_code=303)
+    return response
+
+
+def _detail(request: Request, session: Session, actor: Actor, listing_id: int,
+            error: str | None = None) -> HTMLResponse:  # fmt: skip
+    listing = trading.get_listing(session, actor, listing_id)
+    view = trading.listing_view(session, actor, listing)
+    moves = sorted(scales.LISTING_MOVES.get(listing.state, frozenset()) & trading.SELLER_MOVES)
+    return render(request, "secondhand/listing.html", x=view, error=error, moves=moves,
+                  mine=listing.seller_org_id == actor.org_id, **VOCAB)  # fmt: skip
+
+
+@router.get("/secondhand/trade/{listing_id}")
+def listing_page(
+    listing_id: int, request: Request, session: DbSession, actor: Trader
+) -> HTMLResponse:
+    return _detail(request, session, actor, listing_id)
+
+
+@router.post("/secondhand/trade/{listing_id}/{what}")
+async def listing_action(listing_id: int, what: str, request: Request, session: DbSession,
+                         actor: Trader) -> Response:  # fmt: skip
+    form = await request.form()
+    f = {k: v for k, v in form.items() if isinstance(v, str)}
+    upload = form.get("photo")
+    data = await upload.read(trading.MAX_PHOTO_BYTES + 1) if isinstance(upload, UploadFile) else b""
+
+    def run() -> None:
+        if what == "photos":
+            trading.add_photo(session, actor, listing_id=listing_id, data=data)
+        elif what == "offers":
+            trading.make_offer(
+                session, actor, listing_id=listing_id, price_fen=_fen(f.get("price", ""), "price")
+            )
+        elif what == "enquiries":
+            trading.enquire(session, actor, listing_id=listing_id, message=f.get("message", ""))
+        elif what == "decision":
+            trading.decide_offer(session, actor, offer_id=_int(f.get("offer_id", ""), "offer_id"),
+                                 accept=f.get("accept") == "yes")  # fmt: skip
+        elif what == "state":
+            trading.advance(session, actor, listing_id=listing_id, to_state=f.get("to_state", ""),
+                            note=f.get("note", ""))  # fmt: skip
+        else:
+            raise InvalidInput("未知操作", field="action")
+
+    return _act(session, run, f"/secondhand/trade/{listing_id}",
+                lambda e: _detail(request, session, actor, listing_id, e))  # fmt: skip
+
+
+def _warehouse(
+    request: Request, session: Session, actor: Actor, error: str | None = None
+) -> HTMLResponse:
+    items = [warehouse.item_view(session, i) for i in warehouse.list_items(session, actor)]
+    if not actor.can("secondhand:read"):
+        items = [
+            i for i in items if i["state"] == "pooled" or i["institution_org_id"] == actor.org_id
+        ]
+    admin = actor.can("secondhand:read")
+    return render(request, "secondhand/warehouse.html", items=items, error=error, admin=admin,
+                  member=warehouse.is_institution(session, actor.org_id),
+                  stats=warehouse.statistics(session, actor) if admin else [],
+                  recyclers=orgs.list_for(session, actor, "recycler") if admin else [],
+                  steps={i["id"]: common.steps_of(session, "warehouse", i["id"]) for i in items},
+                  **VOCAB)  # fmt: skip
+
+
+@router.get("/secondhand/warehouse")
+def warehouse_page(request: Request, session: DbSession, actor: Trader) -> HTMLResponse:
+    return _warehouse(request, session, actor)
+
+
+@router.get("/secondhand/warehouse/admin")
+def warehouse_admin(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    return _warehouse(request, session, actor)
+
+
+@router.post("/secondhand/warehouse/declare")
+async def declare(request: Request, session: DbSession, actor: Trader) -> Response:
+    f = await _form(request)
+
+    def run() -> None:
+        warehouse.declare(session, actor, asset_no=f.get("asset_no", ""), category=f.get("category", ""),
+                          brand=f.get("brand", ""), model=f.get("model", ""), serial=f.get("serial", ""),
+                          acquired_year=_int(f.get("acquired_year", ""), "acquired_year"))  # fmt: skip
+
+    return _act(
+        session, run, "/secondhand/warehouse", lambda e: _warehouse(request, session, actor, e)
+    )
+
+
+@router.post("/secondhand/warehouse/{item_id}/claim")
+async def claim(item_id: int, request: Request, session: DbSession, actor: Trader) -> Response:
+    f = await _form(request)
+    return _act(session, lambda: warehouse.claim(session, actor, item_id=item_id, note=f.get("note", "")),
+                "/secondhand/warehouse", lambda e: _warehouse(request, session, actor, e))  # fmt: skip
+
+
+@router.post("/secondhand/warehouse/{item_id}/office/{what}")
+async def office_step(item_id: int, what: str, request: Request, session: DbSession,
+                      actor: Manager) -> Response:  # fmt: skip
+    f = await _form(request)
+
+    def run() -> None:
+        if what == "review":
+            warehouse.review(
+                session,
+                actor,
+                item_id=item_id,
+                accept=f.get("accept") == "yes",
+                note=f.get("note", ""),
+            )
+        elif what == "approve":
+            recycler = f.get("recycler_org_id", "")
+            warehouse.approve(session, actor, item_id=item_id, route=f.get("route", ""),
+                              recycler_org_id=int(recycler) if recycler.isdigit() else None,
+                              note=f.get("note", ""))  # fmt: skip
+        elif what == "complete":
+            proceeds = f.get("proceeds", "")
+            warehouse.complete(session, actor, item_id=item_id, certificate_no=f.get("certificate_no") or None,
+                               proceeds_fen=_fen(proceeds, "proceeds") if proceeds else None,
+                               note=f.get("note", ""))  # fmt: skip
+        elif what == "release":
+            warehouse.release_claim(session, actor, item_id=item_id, note=f.get("note", ""))
+        else:
+            raise InvalidInput("未知操作", field="action")
+
+    return _act(
+        session,
+        run,
+        "/secondhand/warehouse/admin",
+        lambda e: _warehouse(request, session, actor, e),
+    )

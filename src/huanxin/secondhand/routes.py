@@ -1,0 +1,238 @@
+"""API of the secondhand domain: dealers and transactions, wiping certificates (with the
+public check), valuation, credit records and the platform credit API. Equipment trading and
+the 公务仓 are in ``routes_trade`` and included here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn
+from huanxin.secondhand import schemas as s
+from huanxin.secondhand.routes_trade import router as trade_router
+from huanxin.secondhand.service import credit, dealers, valuation, wipes
+from huanxin.web.deps import DbSession, public, require
+from huanxin.web.idem import respond
+
+router = APIRouter(prefix="/api/v1", tags=["secondhand"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+Reader = Annotated[Actor, Depends(require("secondhand:read"))]
+Manager = Annotated[Actor, Depends(require("secondhand:manage"))]
+Dealer = Annotated[Actor, Depends(require("secondhand:deal"))]
+Checker = Annotated[Actor, Depends(require("secondhand:check"))]
+Trader = Annotated[Actor, Depends(require("secondhand:trade"))]
+Platform = Annotated[Actor, Depends(require("secondhand:credit"))]
+P = "/secondhand"
+
+
+def mutate(session: Session, actor: Actor, key: str | None, scope: str, body: BaseModel | dict[str, Any],
+           run: Callable[[], Any], status: int = 201) -> JSONResponse:  # fmt: skip
+    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return respond(session, actor, key=key, scope=scope, payload=payload,
+                   action=lambda: (status, run()))  # fmt: skip
+
+
+@router.post(P + "/dealers", status_code=201)
+def register_dealer(body: s.DealerCreate, actor: Manager, session: DbSession,
+                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def run() -> Any:
+        return dealers.dealer_view(
+            session, dealers.register_dealer(session, actor, **body.model_dump())
+        )
+
+    return mutate(session, actor, idempotency_key, "sh.dealer", body, run)
+
+
+@router.get(P + "/dealers")
+def list_dealers(actor: Reader, session: DbSession, status: str | None = None,
+                 kind: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    rows = dealers.list_dealers(session, actor, status=status, kind=kind)
+    return [dealers.dealer_view(session, d) for d in rows]
+
+
+@router.post(P + "/dealers/{dealer_id}/status")
+def set_dealer_status(dealer_id: int, body: s.StatusChange, actor: Manager, session: DbSession,
+                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def run() -> Any:
+        row = dealers.set_status(session, actor, dealer_id=dealer_id, **body.model_dump())
+        return dealers.dealer_view(session, row)
+
+    return mutate(session, actor, idempotency_key, f"sh.dealer_status.{dealer_id}", body, run, 200)
+
+
+@router.get(P + "/dealers/{dealer_id}/credit")
+def dealer_credit(dealer_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+    dealer = dealers.get_dealer(session, actor, dealer_id)
+    events = [credit.event_view(e) for e in credit.list_events(session, actor, dealer_id=dealer_id)]
+    return {
+        **dealers.dealer_view(session, dealer),
+        **credit.grade(session, dealer),
+        "events": events,
+    }
+
+
+@router.post(P + "/transactions", status_code=201)
+def register_transaction(body: s.TransactionCreate, actor: Dealer, session: DbSession,
+                         idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def run() -> Any:
+        return dealers.transaction_view(
+            dealers.register_transaction(session, actor, **body.model_dump())
+        )
+
+    return mutate(session, actor, idempotency_key, "sh.transaction", body, run)
+
+
+@router.get(P + "/transactions")
+def list_transactions(actor: Reader, session: DbSession,
+                      category: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    return [
+        dealers.transaction_view(t)
+        for t in dealers.list_transactions(session, actor, category=category)
+    ]
+
+
+@router.get(P + "/my/transactions")
+def my_transactions(actor: Dealer, session: DbSession) -> list[dict[str, Any]]:
+    return [dealers.transaction_view(t) for t in dealers.list_transactions(session, actor)]
+
+
+@router.get(P + "/transactions/{transaction_id}/parties")
+def reveal_parties(transaction_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+    return dealers.reveal_parties(session, actor, transaction_id=transaction_id)
+
+
+@router.get(P + "/indicators/used-cars")
+def used_cars(actor: Reader, session: DbSession, year: int | None = None) -> dict[str, Any]:
+    return dealers.used_car_indicator(session, jurisdiction_codes=actor.scope_codes,
+                                      year=year or today_cn().year)  # fmt: skip
+
+
+@router.post(P + "/car-baselines")
+def set_car_baseline(body: s.BaselineSet, actor: Manager, session: DbSession,
+                     idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def run() -> Any:
+        row = dealers.set_car_baseline(session, actor, **body.model_dump())
+        return {"jurisdiction_code": row.jurisdiction_code, "year": row.year, "count": row.count,
+                "target_growth_bp": row.target_growth_bp, "source": row.source}  # fmt: skip
+
+    return mutate(session, actor, idempotency_key, "sh.car_baseline", body, run, 200)
+
+
+@router.post(P + "/wipes", status_code=201)
+def record_wipe(body: s.WipeCreate, actor: Dealer, session: DbSession,
+                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def run() -> Any:
+        return wipes.wipe_view(session, wipes.record_wipe(session, actor, **body.model_dump()))
+
+    return mutate(session, actor, idempotency_key, "sh.wipe", body, run)
+
+
+@router.get(P + "/my/wipes")
+def my_wipes(actor: Dealer, session: DbSession) -> list[dict[str, Any]]:
+    return [wipes.wipe_view(session, w) for w in wipes.list_wipes(session, actor)]
+
+
+@router.post(P + "/certificates/{cert_no}/revoke")
+def revoke_certificate(cert_no: str, body: s.Reason, actor: Manager, session: DbSession,
+                       idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def run() -> Any:
+        cert = wipes.revoke(session, actor, cert_no=cert_no, reason=body.reason)
+        return {"cert_no": cert.cert_no, "status": cert.status}
+
+    return mutate(session, actor, idempotency_key, f"sh.revoke.{cert_no}", body, run, 200)
+
+
+@router.get(P + "/certificates/check", dependencies=[Depends(public)])
+def check_certificate(code: str, session: DbSession) -> dict[str, Any]:
+    """Public: a buyer checks a wipe certificate by its verification code (no personal fields)."""
+    return wipes.public_check(session, code=code)
+
+
+def _estimate(
+    session: Session, category: str, model: str, made_year: int, grade: str
+) -> dict[str, Any]:
+    return valuation.estimate(
+        session, category=category, model=model, made_year=made_year, grade=grade
+    )
+
+
+@router.get(P + "/estimate")
+def consumer_estimate(actor: Checker, session: DbSession, category: str, model: str,
+                      made_year: int, grade: str) -> dict[str, Any]:  # fmt: skip
+    return _estimate(session, category, model, made_year, grade)
+
+
+@router.get(P + "/trade/estimate")
+def enterprise_estimate(actor: Trader, session: DbSession, category: str, model: str,
+                        made_year: int, grade: str) -> dict[str, Any]:  # fmt: skip
+    return _estimate(session, category, model, made_year, grade)
+
+
+@router.get(P + "/price-guide")
+def price_guide(
+    actor: Reader, session: DbSession, category: str | None = None
+) -> list[dict[str, Any]]:
+    return valuation.price_guide(session, category=category)
+
+
+@router.post(P + "/valuation-reports", status_code=201)
+def create_report(body: s.ReportCreate, actor: Dealer, session: DbSession,
+                  idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def run() -> Any:
+        return valuation.report_view(valuation.create_report(session, actor, **body.model_dump()))
+
+    return mutate(session, actor, idempotency_key, "sh.report", body, run)
+
+
+@router.get(P + "/valuation-reports")
+def list_reports(actor: Reader, session: DbSession) -> list[dict[str, Any]]:
+    return [valuation.report_view(r) for r in valuation.list_reports(session, actor)]
+
+
+@router.post(P + "/complaints", status_code=201)
+def file_complaint(body: s.ComplaintCreate, actor: Checker, session: DbSession,
+                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def run() -> Any:
+        return credit.event_view(credit.file_complaint(session, actor, **body.model_dump()))
+
+    return mutate(session, actor, idempotency_key, "sh.complaint", body, run)
+
+
+@router.post(P + "/credit-events", status_code=201)
+def record_credit_event(body: s.CreditEventCreate, actor: Manager, session: DbSession,
+                        idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def run() -> Any:
+        return credit.event_view(credit.record_event(session, actor, **body.model_dump()))
+
+    return mutate(session, actor, idempotency_key, "sh.credit_event", body, run)
+
+
+@router.post(P + "/credit-events/{event_id}/resolve")
+def resolve_credit_event(event_id: int, body: s.Outcome, actor: Manager, session: DbSession,
+                         idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def run() -> Any:
+        return credit.event_view(
+            credit.resolve(session, actor, event_id=event_id, outcome=body.outcome)
+        )
+
+    return mutate(session, actor, idempotency_key, f"sh.resolve.{event_id}", body, run, 200)
+
+
+@router.get(P + "/credit/grades/{uscc}")
+def platform_credit(uscc: str, actor: Platform, session: DbSession) -> dict[str, Any]:
+    """For other platforms (API token of a registered platform's account); every read audited."""
+    return credit.platform_read(session, actor, uscc=uscc)
+
+
+@router.get(P + "/credit/suspended")
+def platform_suspended(actor: Platform, session: DbSession) -> list[dict[str, Any]]:
+    return credit.platform_suspended(session, actor)
+
+
+router.include_router(trade_router)

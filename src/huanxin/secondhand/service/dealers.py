@@ -1,0 +1,242 @@
+"""Dealer and platform registration, suspension, and registered second-hand transactions
+(real-name parties sealed; resale of a data-bearing device needs a valid wipe certificate).
+Also the used-car indicator (transactions this year against a 2023 baseline entered as data)."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from math import floor
+from typing import Any
+
+from sqlalchemy import Select, extract, func, select
+from sqlalchemy.orm import Session
+
+from huanxin.core import audit, identifiers, orgs, pii
+from huanxin.core.actor import Actor, visible
+from huanxin.core.clock import today_cn, utcnow
+from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
+from huanxin.core.models import Organization
+from huanxin.secondhand import scales
+from huanxin.secondhand.errors import AlreadyRegistered
+from huanxin.secondhand.models import CarBaseline, Dealer, Transaction
+from huanxin.secondhand.service import common, wipes
+
+BASELINE_YEAR = 2023
+
+
+def dealer_view(session: Session, dealer: Dealer) -> dict[str, Any]:
+    org = session.get(Organization, dealer.org_id)
+    return {
+        "id": dealer.id, "org_id": dealer.org_id, "name": org.name if org else "",
+        "kind": dealer.kind, "uscc": dealer.uscc, "licence_no": dealer.licence_no,
+        "categories": dealer.categories.split(","), "status": dealer.status,
+        "status_reason": dealer.status_reason, "jurisdiction_code": dealer.jurisdiction_code,
+    }  # fmt: skip
+
+
+def _categories(values: list[str]) -> str:
+    if not values:
+        raise InvalidInput("经营范围至少选择一个品类", field="categories")
+    for value in values:
+        common.choice(value, scales.CATEGORIES, field="categories", label="经营品类")
+    return ",".join(sorted(set(values)))
+
+
+def register_dealer(session: Session, actor: Actor, *, org_id: int, kind: str, uscc: str,
+                    licence_no: str, categories: list[str]) -> Dealer:  # fmt: skip
+    org = orgs.get(session, actor, org_id)
+    if org.kind != "merchant":
+        raise InvalidInput("只能登记商户类型的机构", field="org_id")
+    common.choice(kind, scales.DEALER_KINDS, field="kind", label="登记类型")
+    code = identifiers.uscc(uscc, field="uscc")
+    if org.uscc and org.uscc != code:
+        raise InvalidInput("统一社会信用代码与机构登记的不一致", field="uscc")
+    licence = common.text(licence_no, field="licence_no", label="许可/备案编号")
+    scope = _categories(categories)
+    if session.scalars(select(Dealer.id).where(Dealer.org_id == org.id)).first():
+        raise AlreadyRegistered("该机构已登记", field="org_id")
+    if session.scalars(select(Dealer.id).where(Dealer.uscc == code)).first():
+        raise AlreadyRegistered("该统一社会信用代码已登记", field="uscc")
+    dealer = Dealer(org_id=org.id, jurisdiction_code=org.jurisdiction_code, kind=kind, uscc=code,
+                    licence_no=licence, categories=scope, status="active", created_at=utcnow())  # fmt: skip
+    session.add(dealer)
+    session.flush()
+    audit.record(session, actor, "secondhand.dealer_registered", object_type="sh_dealer",
+                 object_id=dealer.id, after=dealer_view(session, dealer),
+                 jurisdiction_code=dealer.jurisdiction_code)  # fmt: skip
+    return dealer
+
+
+def readable_dealers(actor: Actor) -> Select[Dealer]:
+    return select(Dealer).where(Dealer.jurisdiction_code.in_(actor.scope_codes))
+
+
+def list_dealers(session: Session, actor: Actor, *, status: str | None = None,
+                 kind: str | None = None) -> list[Dealer]:  # fmt: skip
+    stmt = readable_dealers(actor)
+    if status:
+        stmt = stmt.where(Dealer.status == status)
+    if kind:
+        stmt = stmt.where(Dealer.kind == kind)
+    return list(session.scalars(stmt.order_by(Dealer.id)))
+
+
+def get_dealer(session: Session, actor: Actor, dealer_id: int) -> Dealer:
+    dealer = session.get(Dealer, dealer_id)
+    return visible(actor, dealer, dealer.jurisdiction_code if dealer else None, "经营者不存在")
+
+
+def set_status(session: Session, actor: Actor, *, dealer_id: int, status: str,
+               reason: str) -> Dealer:  # fmt: skip
+    dealer = get_dealer(session, actor, dealer_id)
+    common.choice(status, {"active": "正常", "suspended": "暂停"}, field="status", label="状态")
+    note = common.text(reason, field="reason", label="原因", max_len=256)
+    if dealer.status == status:
+        raise Conflict("经营者已处于该状态", field="status")
+    before = dealer_view(session, dealer)
+    dealer.status, dealer.status_reason = status, note
+    session.flush()
+    action = (
+        "secondhand.dealer_suspended" if status == "suspended" else "secondhand.dealer_reinstated"
+    )
+    audit.record(session, actor, action, object_type="sh_dealer", object_id=dealer.id,
+                 before=before, after=dealer_view(session, dealer), detail={"reason": note},
+                 jurisdiction_code=dealer.jurisdiction_code)  # fmt: skip
+    return dealer
+
+
+def register_transaction(session: Session, actor: Actor, *, direction: str, category: str,
+                         brand: str, model: str, serial: str, made_year: int, grade: str,
+                         price_fen: int, traded_on: date, seller_name: str,
+                         seller_resident_id: str, buyer_name: str, buyer_resident_id: str,
+                         certificate_no: str | None = None) -> Transaction:  # fmt: skip
+    dealer = common.own_dealer(session, actor)
+    common.choice(direction, scales.DIRECTIONS, field="direction", label="交易方向")
+    common.choice(category, scales.CATEGORIES, field="category", label="品类")
+    if category not in dealer.categories.split(","):
+        raise Conflict("该品类超出经营者登记的经营范围", field="category")
+    common.choice(grade, scales.GRADES, field="grade", label="成色等级")
+    if traded_on > today_cn():
+        raise InvalidInput("成交日期不能晚于今天", field="traded_on")
+    number = common.serial(serial, category=category)
+    item: dict[str, Any] = {"brand": common.text(brand, field="brand", label="品牌"),
+                            "model": common.text(model, field="model", label="型号"),
+                            "made_year": common.year(made_year, field="made_year", label="出厂年份")}  # fmt: skip
+    seller = common.seal_person(seller_name, seller_resident_id, field="seller", label="卖方")
+    buyer = common.seal_person(buyer_name, buyer_resident_id, field="buyer", label="买方")
+    price = common.positive_fen(price_fen, field="price_fen", label="成交价")
+    cert = None
+    if direction == "resale" and category in scales.DATA_BEARING:
+        cert = wipes.usable_certificate(session, cert_no=certificate_no, serial=number)
+        cert.status = "used"
+    row = Transaction(
+        dealer_id=dealer.id, jurisdiction_code=dealer.jurisdiction_code, direction=direction,
+        category=category, grade=grade, price_fen=price, traded_on=traded_on, serial=number, **item,
+        seller_name_enc=seller[0], seller_id_enc=seller[1], seller_id_hash=seller[2],
+        buyer_name_enc=buyer[0], buyer_id_enc=buyer[1], buyer_id_hash=buyer[2],
+        certificate_id=cert.id if cert else None, created_by=actor.user_id, created_at=utcnow(),
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "secondhand.transaction_registered", object_type="sh_transaction",
+                 object_id=row.id, after=_snapshot(row), jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    return row
+
+
+def _snapshot(t: Transaction) -> dict[str, Any]:
+    return {"dealer_id": t.dealer_id, "direction": t.direction, "category": t.category,
+            "serial": t.serial, "grade": t.grade, "price_fen": t.price_fen,
+            "traded_on": t.traded_on.isoformat(), "certificate_id": t.certificate_id}  # fmt: skip
+
+
+def transaction_view(t: Transaction) -> dict[str, Any]:
+    """Masked view of a transaction (real names and IDs masked)."""
+    return {**_snapshot(t), "id": t.id, "brand": t.brand, "model": t.model,
+            "made_year": t.made_year, "jurisdiction_code": t.jurisdiction_code,
+            "seller": common.masked_person(t.seller_name_enc, t.seller_id_enc),
+            "buyer": common.masked_person(t.buyer_name_enc, t.buyer_id_enc)}  # fmt: skip
+
+
+def list_transactions(session: Session, actor: Actor, *, category: str | None = None,
+                      limit: int = 200) -> list[Transaction]:  # fmt: skip
+    """Office/department: everything in scope; a dealer: its own transactions."""
+    stmt = select(Transaction).where(Transaction.jurisdiction_code.in_(actor.scope_codes))
+    if not actor.can("secondhand:read"):
+        stmt = stmt.where(
+            Transaction.dealer_id == common.own_dealer(session, actor, active=False).id
+        )
+    if category:
+        stmt = stmt.where(Transaction.category == category)
+    return list(session.scalars(stmt.order_by(Transaction.id.desc()).limit(limit)))
+
+
+def reveal_parties(session: Session, actor: Actor, *, transaction_id: int) -> dict[str, Any]:
+    """Unmasked real names and IDs; only with ``pii:read_full``; each read is audited."""
+    if not actor.can("pii:read_full"):
+        raise PermissionDenied("无权查看完整个人信息")
+    row = session.get(Transaction, transaction_id)
+    t = visible(actor, row, row.jurisdiction_code if row else None, "交易不存在")
+    audit.record(session, actor, "pii.revealed", object_type="sh_transaction", object_id=t.id,
+                 detail={"fields": ["seller", "buyer"]}, jurisdiction_code=t.jurisdiction_code)  # fmt: skip
+    return {"seller": {"name": pii.unseal(t.seller_name_enc), "resident_id": pii.unseal(t.seller_id_enc)},
+            "buyer": {"name": pii.unseal(t.buyer_name_enc), "resident_id": pii.unseal(t.buyer_id_enc)}}  # fmt: skip
+
+
+def set_car_baseline(session: Session, actor: Actor, *, jurisdiction_code: str, count: int,
+                     target_growth_bp: int, source: str, target_year: int = 2027) -> CarBaseline:  # fmt: skip
+    if not actor.sees(jurisdiction_code):
+        raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+    if count <= 0 or target_growth_bp < 0:
+        raise InvalidInput("基数须大于0，目标增幅不能为负", field="count")
+    text = common.text(source, field="source", label="数据来源", max_len=256)
+    row = session.scalars(select(CarBaseline).where(
+        CarBaseline.jurisdiction_code == jurisdiction_code, CarBaseline.year == BASELINE_YEAR)).first()  # fmt: skip
+    before = None if row is None else {"count": row.count, "target_growth_bp": row.target_growth_bp}
+    if row is None:
+        row = CarBaseline(jurisdiction_code=jurisdiction_code, year=BASELINE_YEAR)
+        session.add(row)
+    row.count, row.target_growth_bp, row.target_year, row.source = (
+        count,
+        target_growth_bp,
+        target_year,
+        text,
+    )
+    session.flush()
+    audit.record(session, actor, "secondhand.car_baseline_set", object_type="sh_car_baseline",
+                 object_id=row.id, before=before, after={"count": count, "target_growth_bp":
+                 target_growth_bp, "source": text}, jurisdiction_code=jurisdiction_code)  # fmt: skip
+    return row
+
+
+def _half_up(value: Fraction) -> int:
+    return floor(value + Fraction(1, 2))
+
+
+def used_car_indicator(session: Session, *, jurisdiction_codes: list[str] | frozenset[str],
+                       year: int) -> dict[str, Any]:  # fmt: skip
+    """Used-car transactions registered in ``year`` against the 2023 baselines of the codes.
+
+    Every registered car transaction (acquire or resale) is one change of ownership and
+    counts once. Baselines are summed over the codes given: enter them at one level only.
+    """
+    codes = sorted(set(jurisdiction_codes))
+    count = session.scalar(select(func.count()).select_from(Transaction).where(
+        Transaction.category == "car", Transaction.jurisdiction_code.in_(codes),
+        extract("year", Transaction.traded_on) == year)) or 0  # fmt: skip
+    rows = list(session.scalars(select(CarBaseline).where(
+        CarBaseline.jurisdiction_code.in_(codes), CarBaseline.year == BASELINE_YEAR)
+        .order_by(CarBaseline.jurisdiction_code)))  # fmt: skip
+    result: dict[str, Any] = {"year": year, "count": int(count), "baseline_year": BASELINE_YEAR,
+                              "baseline": None, "growth_bp": None, "target_count": None,
+                              "target_growth_bp": None, "met": None,
+                              "sources": [r.source for r in rows],
+                              "baseline_codes": [r.jurisdiction_code for r in rows]}  # fmt: skip
+    if not rows:
+        return result
+    baseline = sum(r.count for r in rows)
+    target = sum(_half_up(Fraction(r.count * (10_000 + r.target_growth_bp), 10_000)) for r in rows)
+    result.update(baseline=baseline, target_count=target, met=int(count) >= target,
+                  growth_bp=_half_up(Fraction((int(count) - baseline) * 10_000, baseline)),
+                  target_growth_bp=_half_up(Fraction((target - baseline) * 10_000, baseline)))  # fmt: skip
+    return result

@@ -1,0 +1,238 @@
+"""Used-equipment trading for enterprises and public institutions: listings with photos and
+condition, enquiries, offers, and the transfer through its states
+(listed → under offer → agreed → in storage → in transport → delivered / disposed).
+
+When an item has left (delivered or disposed) the hooks in ``secondhand.hooks.on_item_left``
+receive its ``equipment_ref`` so that the seller's equipment ledger can be updated."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from huanxin.core import audit
+from huanxin.core.actor import Actor, visible
+from huanxin.core.clock import utcnow
+from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
+from huanxin.core.models import Organization
+from huanxin.secondhand import hooks, scales
+from huanxin.secondhand.errors import DuplicateOpenListing, IllegalTransition
+from huanxin.secondhand.models import Enquiry, Listing, ListingPhoto, Offer
+from huanxin.secondhand.service import common
+
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+MAX_PHOTOS = 6
+SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+SELLER_MOVES = frozenset({"in_storage", "in_transport", "disposed", "delivered", "withdrawn"})
+
+
+def _org(actor: Actor) -> int:
+    if actor.org_id is None:
+        raise PermissionDenied("您的账号未绑定机构")
+    return actor.org_id
+
+
+def _move(session: Session, actor: Actor, listing: Listing, to_state: str, note: str = "") -> None:
+    if to_state not in scales.LISTING_MOVES.get(listing.state, frozenset()):
+        raise IllegalTransition(f"当前状态“{scales.LISTING_STATES[listing.state]}”不能转为"
+                                f"“{scales.LISTING_STATES.get(to_state, to_state)}”", field="state")  # fmt: skip
+    before = listing.state
+    listing.state = to_state
+    common.add_step(session, actor, subject="listing", subject_id=listing.id, from_state=before,
+                    to_state=to_state, note=note)  # fmt: skip
+    session.flush()
+    audit.record(session, actor, "secondhand.listing_moved", object_type="sh_listing",
+                 object_id=listing.id, before={"state": before}, after={"state": to_state},
+                 detail={"note": note}, jurisdiction_code=listing.jurisdiction_code)  # fmt: skip
+    if to_state in scales.LISTING_LEFT and listing.equipment_ref:
+        for hook in hooks.on_item_left:
+            hook(session, listing.equipment_ref)
+
+
+def create_listing(session: Session, actor: Actor, *, title: str, category: str, brand: str,
+                   model: str, serial: str, condition: str, asking_price_fen: int,
+                   condition_note: str = "", equipment_ref: str | None = None) -> Listing:  # fmt: skip
+    org = session.get(Organization, _org(actor))
+    assert org is not None
+    common.choice(condition, scales.GRADES, field="condition", label="成色等级")
+    number = common.serial(serial, category="equipment")
+    clash = select(Listing.id).where(Listing.serial == number,
+                                     Listing.state.in_(scales.LISTING_OPEN))  # fmt: skip
+    if session.scalars(clash).first():
+        raise DuplicateOpenListing("该序列号的设备已有未结束的挂牌", field="serial")
+    row = Listing(
+        seller_org_id=org.id, jurisdiction_code=org.jurisdiction_code,
+        title=common.text(title, field="title", label="标题", max_len=128),
+        category=common.text(category, field="category", label="设备类别", max_len=32),
+        brand=common.text(brand, field="brand", label="品牌"),
+        model=common.text(model, field="model", label="型号"), serial=number,
+        equipment_ref=(equipment_ref or "").strip()[:64] or None, condition=condition,
+        condition_note=condition_note.strip()[:512], state="listed", created_by=actor.user_id,
+        asking_price_fen=common.positive_fen(asking_price_fen, field="asking_price_fen", label="挂牌价"),
+        created_at=utcnow(),
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    common.add_step(session, actor, subject="listing", subject_id=row.id, from_state=None,
+                    to_state="listed")  # fmt: skip
+    audit.record(session, actor, "secondhand.listing_created", object_type="sh_listing",
+                 object_id=row.id, after={"serial": number, "equipment_ref": row.equipment_ref,
+                 "asking_price_fen": row.asking_price_fen}, jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    return row
+
+
+def get_listing(session: Session, actor: Actor, listing_id: int) -> Listing:
+    row = session.get(Listing, listing_id)
+    return visible(actor, row, row.jurisdiction_code if row else None, "挂牌不存在")
+
+
+def _own(session: Session, actor: Actor, listing_id: int) -> Listing:
+    listing = get_listing(session, actor, listing_id)
+    if listing.seller_org_id != actor.org_id:
+        raise PermissionDenied("只有卖方可以办理此操作")
+    return listing
+
+
+def list_listings(session: Session, actor: Actor, *, state: str | None = None) -> list[Listing]:
+    stmt = select(Listing).where(Listing.jurisdiction_code.in_(actor.scope_codes))
+    if state:
+        stmt = stmt.where(Listing.state == state)
+    return list(session.scalars(stmt.order_by(Listing.id.desc()).limit(300)))
+
+
+def sniff(data: bytes) -> str:
+    for signature, kind in SIGNATURES.items():
+        if data.startswith(signature):
+            return kind
+    raise InvalidInput("照片只能是JPG或PNG格式", field="photo")
+
+
+def add_photo(session: Session, actor: Actor, *, listing_id: int, data: bytes) -> ListingPhoto:
+    listing = _own(session, actor, listing_id)
+    if not data:
+        raise InvalidInput("照片文件为空", field="photo")
+    if len(data) > MAX_PHOTO_BYTES:
+        raise InvalidInput("照片不能超过2MB", field="photo")
+    kind = sniff(data)
+    count = session.scalar(select(func.count()).where(ListingPhoto.listing_id == listing.id)) or 0
+    if count >= MAX_PHOTOS:
+        raise Conflict(f"每个挂牌最多{MAX_PHOTOS}张照片", field="photo")
+    photo = ListingPhoto(listing_id=listing.id, content_type=kind, size=len(data),
+                         sha256=hashlib.sha256(data).hexdigest(), data=data, created_at=utcnow())  # fmt: skip
+    session.add(photo)
+    session.flush()
+    audit.record(session, actor, "secondhand.listing_photo_added", object_type="sh_listing",
+                 object_id=listing.id, detail={"photo_id": photo.id, "sha256": photo.sha256,
+                 "size": photo.size}, jurisdiction_code=listing.jurisdiction_code)  # fmt: skip
+    return photo
+
+
+def get_photo(session: Session, actor: Actor, photo_id: int) -> ListingPhoto:
+    photo = session.get(ListingPhoto, photo_id)
+    listing = session.get(Listing, photo.listing_id) if photo else None
+    return visible(actor, photo, listing.jurisdiction_code if listing else None, "照片不存在")
+
+
+def enquire(session: Session, actor: Actor, *, listing_id: int, message: str) -> Enquiry:
+    listing = get_listing(session, actor, listing_id)
+    if listing.seller_org_id == _org(actor):
+        raise Conflict("不能对自己的挂牌发起询价")
+    if listing.state not in ("listed", "under_offer"):
+        raise Conflict("该挂牌已不接受询价", field="state")
+    row = Enquiry(listing_id=listing.id, from_org_id=_org(actor), created_by=actor.user_id,
+                  message=common.text(message, field="message", label="询价内容", max_len=512),
+                  created_at=utcnow())  # fmt: skip
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "secondhand.enquiry_made", object_type="sh_listing",
+                 object_id=listing.id, detail={"enquiry_id": row.id},
+                 jurisdiction_code=listing.jurisdiction_code)  # fmt: skip
+    return row
+
+
+def make_offer(session: Session, actor: Actor, *, listing_id: int, price_fen: int) -> Offer:
+    listing = get_listing(session, actor, listing_id)
+    if listing.seller_org_id == _org(actor):
+        raise Conflict("不能对自己的挂牌报价")
+    if listing.state not in ("listed", "under_offer"):
+        raise IllegalTransition("该挂牌已不接受报价", field="state")
+    offer = Offer(listing_id=listing.id, buyer_org_id=_org(actor), status="open",
+                  price_fen=common.positive_fen(price_fen, field="price_fen", label="报价"),
+                  created_by=actor.user_id, created_at=utcnow())  # fmt: skip
+    session.add(offer)
+    session.flush()
+    audit.record(session, actor, "secondhand.offer_made", object_type="sh_listing",
+                 object_id=listing.id, detail={"offer_id": offer.id, "price_fen": offer.price_fen},
+                 jurisdiction_code=listing.jurisdiction_code)  # fmt: skip
+    if listing.state == "listed":
+        _move(session, actor, listing, "under_offer", note=f"收到报价#{offer.id}")
+    return offer
+
+
+def _offer(session: Session, actor: Actor, offer_id: int) -> tuple[Offer, Listing]:
+    offer = session.get(Offer, offer_id)
+    listing = _own(session, actor, offer.listing_id) if offer else None
+    if offer is None or listing is None:
+        raise InvalidInput("报价不存在", field="offer_id")
+    if offer.status != "open":
+        raise Conflict("该报价已处理", field="offer_id")
+    return offer, listing
+
+
+def decide_offer(session: Session, actor: Actor, *, offer_id: int, accept: bool) -> Listing:
+    """The seller accepts (→ agreed, other offers rejected) or rejects an offer."""
+    offer, listing = _offer(session, actor, offer_id)
+    if not accept:
+        offer.status = "rejected"
+        session.flush()
+        still_open = session.scalars(select(Offer.id).where(
+            Offer.listing_id == listing.id, Offer.status == "open")).first()  # fmt: skip
+        if still_open is None and listing.state == "under_offer":
+            _move(session, actor, listing, "listed", note=f"拒绝报价#{offer.id}")
+        return listing
+    _move(session, actor, listing, "agreed", note=f"接受报价#{offer.id}")
+    for other in session.scalars(select(Offer).where(Offer.listing_id == listing.id,
+                                                     Offer.status == "open")):  # fmt: skip
+        other.status = "rejected"
+    offer.status = "accepted"
+    listing.buyer_org_id, listing.agreed_price_fen = offer.buyer_org_id, offer.price_fen
+    session.flush()
+    return listing
+
+
+def advance(session: Session, actor: Actor, *, listing_id: int, to_state: str,
+            note: str = "") -> Listing:  # fmt: skip
+    """The seller moves an agreed item through storage and transport, or withdraws a listing."""
+    listing = _own(session, actor, listing_id)
+    if to_state not in SELLER_MOVES:
+        raise IllegalTransition("该状态只能通过报价或接受报价产生", field="state")
+    if to_state == "withdrawn":
+        for offer in session.scalars(select(Offer).where(Offer.listing_id == listing.id,
+                                                         Offer.status == "open")):  # fmt: skip
+            offer.status = "rejected"
+    _move(session, actor, listing, to_state, note=note.strip())
+    return listing
+
+
+def listing_view(session: Session, actor: Actor, listing: Listing) -> dict[str, Any]:
+    seller = session.get(Organization, listing.seller_org_id)
+    photos = session.scalars(select(ListingPhoto.id).where(ListingPhoto.listing_id == listing.id))
+    offers = session.scalars(select(Offer).where(Offer.listing_id == listing.id).order_by(Offer.id))
+    mine = listing.seller_org_id == actor.org_id or actor.can("secondhand:read")
+    return {
+        "id": listing.id, "title": listing.title, "category": listing.category,
+        "brand": listing.brand, "model": listing.model, "serial": listing.serial,
+        "equipment_ref": listing.equipment_ref, "condition": listing.condition,
+        "condition_note": listing.condition_note, "asking_price_fen": listing.asking_price_fen,
+        "state": listing.state, "state_label": scales.LISTING_STATES[listing.state],
+        "seller_org_id": listing.seller_org_id, "seller": seller.name if seller else "",
+        "buyer_org_id": listing.buyer_org_id, "agreed_price_fen": listing.agreed_price_fen,
+        "photo_ids": list(photos), "jurisdiction_code": listing.jurisdiction_code,
+        "offers": [{"id": o.id, "buyer_org_id": o.buyer_org_id, "price_fen": o.price_fen,
+                    "status": o.status} for o in offers if mine or o.buyer_org_id == actor.org_id],
+        "steps": [{"from": s.from_state, "to": s.to_state, "note": s.note, "at": s.at.isoformat()}
+                  for s in common.steps_of(session, "listing", listing.id)],
+    }  # fmt: skip

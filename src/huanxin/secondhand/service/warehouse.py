@@ -1,0 +1,217 @@
+"""The public-institution warehouse (公务仓): public institutions (enterprise organisations the
+office flags as 公共机构) declare idle or retired office assets; the office puts each into the
+reallocation pool (调剂) first; another institution may claim it (→ transfer); only an item
+nobody claimed may be auctioned, recycled through a recycler or destroyed. Recycling or
+destroying a data-bearing device needs a valid wipe certificate bound to its serial. Every
+step is recorded (``sh_steps``) and audited."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huanxin.core import audit, orgs
+from huanxin.core.actor import Actor, visible
+from huanxin.core.clock import today_cn, utcnow
+from huanxin.core.errors import Conflict, InvalidInput
+from huanxin.core.models import Organization
+from huanxin.secondhand import scales
+from huanxin.secondhand.errors import AlreadyRegistered, IllegalTransition, NotPublicInstitution
+from huanxin.secondhand.models import PublicInstitution, WarehouseItem
+from huanxin.secondhand.service import common, wipes
+
+NEEDS_CERTIFICATE = frozenset({"recycle", "destroy"})
+
+
+def register_institution(session: Session, actor: Actor, *, org_id: int) -> PublicInstitution:
+    org = orgs.get(session, actor, org_id)
+    if org.kind != "enterprise":
+        raise InvalidInput("公共机构须为企业（单位）类型的机构", field="org_id")
+    if session.get(PublicInstitution, org.id) is not None:
+        raise AlreadyRegistered("该机构已标记为公共机构", field="org_id")
+    row = PublicInstitution(org_id=org.id, jurisdiction_code=org.jurisdiction_code,
+                            created_at=utcnow())  # fmt: skip
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "secondhand.institution_flagged", object_type="organization",
+                 object_id=org.id, jurisdiction_code=org.jurisdiction_code)  # fmt: skip
+    return row
+
+
+def is_institution(session: Session, org_id: int | None) -> bool:
+    return org_id is not None and session.get(PublicInstitution, org_id) is not None
+
+
+def _institution(session: Session, actor: Actor) -> int:
+    if not is_institution(session, actor.org_id):
+        raise NotPublicInstitution("只有登记为公共机构的单位可以办理公务仓业务")
+    assert actor.org_id is not None
+    return actor.org_id
+
+
+def _move(
+    session: Session, actor: Actor, item: WarehouseItem, to_state: str, note: str = ""
+) -> None:
+    before = item.state
+    item.state = to_state
+    common.add_step(session, actor, subject="warehouse", subject_id=item.id, from_state=before,
+                    to_state=to_state, note=note)  # fmt: skip
+    session.flush()
+    audit.record(session, actor, f"secondhand.warehouse_{to_state}", object_type="sh_warehouse",
+                 object_id=item.id, before={"state": before}, after=item_view(session, item),
+                 detail={"note": note}, jurisdiction_code=item.jurisdiction_code)  # fmt: skip
+
+
+def _need(item: WarehouseItem, *states: str) -> None:
+    if item.state not in states:
+        raise IllegalTransition(f"当前状态“{scales.WAREHOUSE_STATES[item.state]}”不能办理此步骤",
+                                field="state")  # fmt: skip
+
+
+def declare(session: Session, actor: Actor, *, asset_no: str, category: str, brand: str,
+            model: str, serial: str, acquired_year: int) -> WarehouseItem:  # fmt: skip
+    org_id = _institution(session, actor)
+    org = session.get(Organization, org_id)
+    assert org is not None
+    common.choice(category, scales.WAREHOUSE_CATEGORIES, field="category", label="资产类别")
+    number = common.text(asset_no, field="asset_no", label="资产编号")
+    if session.scalars(select(WarehouseItem.id).where(
+            WarehouseItem.institution_org_id == org_id, WarehouseItem.asset_no == number)).first():  # fmt: skip
+        raise AlreadyRegistered("该资产编号已申报", field="asset_no")
+    item = WarehouseItem(
+        institution_org_id=org_id, jurisdiction_code=org.jurisdiction_code, asset_no=number,
+        category=category, brand=common.text(brand, field="brand", label="品牌"),
+        model=common.text(model, field="model", label="型号"),
+        serial=common.serial(serial, category=category),
+        acquired_year=common.year(acquired_year, field="acquired_year", label="购置年份"),
+        declared_year=today_cn().year, state="declared", created_at=utcnow(),
+    )  # fmt: skip
+    session.add(item)
+    session.flush()
+    _move_first(session, actor, item)
+    return item
+
+
+def _move_first(session: Session, actor: Actor, item: WarehouseItem) -> None:
+    common.add_step(session, actor, subject="warehouse", subject_id=item.id, from_state=None,
+                    to_state="declared")  # fmt: skip
+    audit.record(session, actor, "secondhand.warehouse_declared", object_type="sh_warehouse",
+                 object_id=item.id, after=item_view(session, item),
+                 jurisdiction_code=item.jurisdiction_code)  # fmt: skip
+
+
+def get_item(session: Session, actor: Actor, item_id: int) -> WarehouseItem:
+    item = session.get(WarehouseItem, item_id)
+    return visible(actor, item, item.jurisdiction_code if item else None, "公务仓资产不存在")
+
+
+def review(
+    session: Session, actor: Actor, *, item_id: int, accept: bool, note: str = ""
+) -> WarehouseItem:
+    """The office puts a declared item into the reallocation pool, or sends it back."""
+    item = get_item(session, actor, item_id)
+    _need(item, "declared")
+    _move(session, actor, item, "pooled" if accept else "rejected", note=note)
+    return item
+
+
+def claim(session: Session, actor: Actor, *, item_id: int, note: str = "") -> WarehouseItem:
+    """Another public institution asks for a pooled item (调剂)."""
+    org_id = _institution(session, actor)
+    item = get_item(session, actor, item_id)
+    if item.institution_org_id == org_id:
+        raise Conflict("不能申领本单位申报的资产")
+    _need(item, "pooled")
+    item.claimant_org_id = org_id
+    _move(session, actor, item, "claimed", note=note)
+    return item
+
+
+def release_claim(session: Session, actor: Actor, *, item_id: int, note: str) -> WarehouseItem:
+    item = get_item(session, actor, item_id)
+    _need(item, "claimed")
+    item.claimant_org_id = None
+    _move(
+        session,
+        actor,
+        item,
+        "pooled",
+        note=common.text(note, field="note", label="原因", max_len=256),
+    )
+    return item
+
+
+def approve(session: Session, actor: Actor, *, item_id: int, route: str,
+            recycler_org_id: int | None = None, note: str = "") -> WarehouseItem:  # fmt: skip
+    """The office approves the route: transfer to the claimant, or (nobody claimed) sale or disposal."""
+    item = get_item(session, actor, item_id)
+    common.choice(route, scales.WAREHOUSE_ROUTES, field="route", label="处置方式")
+    if route == "transfer":
+        _need(item, "claimed")
+    elif item.state == "claimed":
+        raise Conflict("已有公共机构申领，应优先调剂", field="route")
+    else:
+        _need(item, "pooled")
+    if route == "recycle":
+        recycler = orgs.get(session, actor, recycler_org_id) if recycler_org_id else None
+        if recycler is None or recycler.kind != "recycler":
+            raise InvalidInput("回收处置须指定回收企业", field="recycler_org_id")
+        item.recycler_org_id = recycler.id
+    item.route = route
+    _move(session, actor, item, "approved", note=f"{scales.WAREHOUSE_ROUTES[route]} {note}".strip())
+    return item
+
+
+def complete(session: Session, actor: Actor, *, item_id: int, certificate_no: str | None = None,
+             proceeds_fen: int | None = None, note: str = "") -> WarehouseItem:  # fmt: skip
+    item = get_item(session, actor, item_id)
+    _need(item, "approved")
+    if item.route in NEEDS_CERTIFICATE and item.category in scales.WAREHOUSE_DATA_BEARING:
+        cert = wipes.usable_certificate(session, cert_no=certificate_no, serial=item.serial)
+        cert.status, item.certificate_id = "used", cert.id
+    if item.route == "auction":
+        item.proceeds_fen = common.positive_fen(
+            proceeds_fen or 0, field="proceeds_fen", label="拍卖所得"
+        )
+    _move(session, actor, item, "done", note=note)
+    return item
+
+
+def item_view(session: Session, item: WarehouseItem) -> dict[str, Any]:
+    owner = session.get(Organization, item.institution_org_id)
+    return {"id": item.id, "institution_org_id": item.institution_org_id,
+            "institution": owner.name if owner else "", "asset_no": item.asset_no,
+            "category": item.category, "brand": item.brand, "model": item.model,
+            "serial": item.serial, "acquired_year": item.acquired_year,
+            "declared_year": item.declared_year, "state": item.state,
+            "state_label": scales.WAREHOUSE_STATES[item.state], "route": item.route,
+            "claimant_org_id": item.claimant_org_id, "recycler_org_id": item.recycler_org_id,
+            "certificate_id": item.certificate_id, "proceeds_fen": item.proceeds_fen}  # fmt: skip
+
+
+def list_items(session: Session, actor: Actor, *, state: str | None = None) -> list[WarehouseItem]:
+    stmt = select(WarehouseItem).where(WarehouseItem.jurisdiction_code.in_(actor.scope_codes))
+    if state:
+        stmt = stmt.where(WarehouseItem.state == state)
+    return list(session.scalars(stmt.order_by(WarehouseItem.id.desc()).limit(500)))
+
+
+def statistics(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Per institution and declared year: items declared, done per route, pending, proceeds."""
+    table: dict[tuple[int, int], dict[str, Any]] = defaultdict(
+        lambda: {"declared": 0, "pending": 0, "proceeds_fen": 0, **dict.fromkeys(scales.WAREHOUSE_ROUTES, 0)})  # fmt: skip
+    for item in list_items(session, actor):
+        row = table[(item.institution_org_id, item.declared_year)]
+        row["declared"] += 1
+        if item.state == "done" and item.route:
+            row[item.route] += 1
+            row["proceeds_fen"] += item.proceeds_fen or 0
+        elif item.state != "rejected":
+            row["pending"] += 1
+    names = {o.id: o.name for o in session.scalars(select(Organization).where(
+        Organization.id.in_([k[0] for k in table])))}  # fmt: skip
+    return [{"institution_org_id": org_id, "institution": names.get(org_id, ""), "year": year, **row}
+            for (org_id, year), row in sorted(table.items(), key=lambda kv: (kv[0][1], kv[0][0]))]  # fmt: skip

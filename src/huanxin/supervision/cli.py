@@ -1,0 +1,86 @@
+"""`huanxin supervision` commands: store a plan in the database, list reminders.
+
+(``huanxin plan import FILE --json`` only prints; it lives in ``plan_cli``.)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from huanxin.config import get_settings
+from huanxin.core.actor import Actor
+from huanxin.core.errors import DomainError
+from huanxin.core.jurisdictions import subtree_codes
+from huanxin.db import Database
+
+app = typer.Typer(help="督办：实施方案入库、任务台账提醒", no_args_is_help=True)
+
+
+def _db() -> Database:
+    return Database(get_settings().database_url)
+
+
+def system_actor(session: Session, code: str) -> Actor:
+    """The platform acting as the office of ``code`` (scope: the code and below)."""
+    scope = subtree_codes(session, code)
+    if not scope:
+        raise DomainError(f"区划代码不存在：{code}", field="jurisdiction")
+    return Actor(user_id=0, username="system", display_name="系统", role="office",
+                 jurisdiction_code=code, scope_codes=scope)  # fmt: skip
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="实施方案文件（.txt、.docx 或含文本层的 .pdf）")],
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", help="区划代码")],
+) -> None:
+    """导入实施方案并存入数据库（待确认单位匹配）。"""
+    from huanxin.supervision.service import plans
+
+    if not file.is_file():
+        typer.echo(f"文件不存在：{file}", err=True)
+        raise typer.Exit(code=2)
+    try:
+        with _db().unit_of_work() as session:
+            actor = system_actor(session, jurisdiction)
+            plan = plans.import_plan(session, actor, jurisdiction_code=jurisdiction,
+                                     filename=file.name, content=file.read_bytes())  # fmt: skip
+            rows = plans.matches(session, plan)
+            unmatched = [m.unit_name for m in rows if m.department_id is None]
+            plan_id, title = plan.id, plan.title
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(
+        f"已导入方案 {plan_id}：{title}；责任单位 {len(rows)} 个，未匹配 {len(unmatched)} 个。"
+    )
+    typer.echo(f"请在 /supervision/plans/{plan_id}/review 确认单位匹配后生成台账。")
+
+
+@app.command("reminders")
+def reminders_cmd(
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", help="区划代码")],
+    days: Annotated[int, typer.Option(help="提前提醒天数")] = 30,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """列出临近时限、逾期和缺报的任务提醒。"""
+    from huanxin.supervision.service import ledger
+
+    try:
+        with _db().unit_of_work() as session:
+            rows = ledger.reminders(session, system_actor(session, jurisdiction), days=days)
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(code=1) from exc
+    if as_json:
+        out = [{**r.__dict__, "due": r.due.isoformat() if r.due else None} for r in rows]
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    for r in rows:
+        typer.echo(f"[{ledger.REMINDER_LABELS[r.kind]}] {r.ref} {r.title}：{r.message}")
+    typer.echo(f"共 {len(rows)} 条提醒。")

@@ -1,0 +1,139 @@
+"""Demo data of the supervision domain: department directories, the three seed plans imported
+into their jurisdictions (only when ``../shared/seeds`` exists; otherwise a small plan written
+here), matches confirmed, some progress reports and indicator values. No randomness; running
+it twice changes nothing (a plan already imported, by file hash, is skipped). Report periods
+are the month before the day it runs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huanxin.core import jurisdictions
+from huanxin.core.actor import Actor
+from huanxin.core.audit import SYSTEM
+from huanxin.core.clock import today_cn
+from huanxin.core.models import User
+from huanxin.demo import PLACES
+from huanxin.supervision import indicators
+from huanxin.supervision.models import Department, Plan
+from huanxin.supervision.service import departments, ledger, plans, reports
+from huanxin.supervision.status import period_of
+
+SEEDS = [("qinshui-county-2024-13.txt", "140521"),
+         ("yangquan-city-task-division-draft.txt", "140300"),
+         ("guanxian-county-2024-4.txt", "371525")]  # fmt: skip
+
+# Per jurisdiction: (directory name, aliases). The first entry is the organisation the demo
+# department user of that place is bound to ("<place>商务局").
+DIRECTORY: dict[str, list[tuple[str, list[str]]]] = {
+    "140521": [("县商务局", ["县工信局<县商务局>", "县工信局", "沁水县工业和信息化局"]),
+               ("县发改局", ["沁水县发展和改革局"]), ("县能源局", []), ("县财政局", []),
+               ("县住建局", ["县住房和城乡建设局"]), ("县市场监管局", ["县市场监督管理局"])],
+    "140300": [("市商务局", []), ("市发展改革委", ["市发改委", "阳泉市发展和改革委员会"]),
+               ("市工信局", ["市工业和信息化局"]), ("市财政局", []), ("市能源局", []),
+               ("各县区人民政府", ["各县（市、区）人民政府", "各县（区）人民政府"])],
+    "371525": [("县商务局", ["县商务和投资促进局"]), ("县工业和信息化局", ["县工信局"]),
+               ("县发展和改革局", ["县发改局"]), ("县财政局", []),
+               ("县住房和城乡建设局", ["县住建局"])],
+}  # fmt: skip
+
+FALLBACK_PLAN = """沁水县推动以旧换新工作方案（演示）
+一、工作目标
+到2027年，报废汽车回收量达到3000辆，设备投资规模较2023年增长25%以上。
+二、重点任务
+（一）开展汽车以旧换新。组织汽车促销活动，落实报废更新补贴。（牵头单位：县工信局<县商务局>；配合单位：县财政局、县公安局）
+（二）推进家电以旧换新。支持家电销售企业联合回收企业开展促销。（牵头单位：县工信局<县商务局>；配合单位：县市场监管局）
+（三）推动工业设备更新。组织企业申报设备更新项目。（牵头单位：县发改局；配合单位：县能源局）
+"""
+
+
+def shared_seeds() -> Path:
+    default = Path(__file__).resolve().parents[3].parent / "shared"
+    return Path(os.environ.get("HUANXIN_SHARED_DIR", default)) / "seeds"
+
+
+def office_actor(session: Session, code: str) -> Actor:
+    return Actor(user_id=_user_id(session, f"office.{code}"), username="demo", role="office",
+                 display_name="演示专班办公室", jurisdiction_code=code,
+                 scope_codes=jurisdictions.subtree_codes(session, code))  # fmt: skip
+
+
+def _user_id(session: Session, username: str) -> int:
+    found = session.scalars(select(User.id).where(User.username == username)).first()
+    return int(found or 0)
+
+
+def build_demo(session: Session) -> None:
+    for code, name, level, parent in PLACES:
+        jurisdictions.ensure(session, SYSTEM, code=code, name=name, level=level, parent_code=parent)
+    for code, entries in DIRECTORY.items():
+        for name, aliases in entries:
+            departments.ensure(session, SYSTEM, jurisdiction_code=code, name=name,
+                               aliases=aliases)  # fmt: skip
+    folder = shared_seeds()
+    sources = [(folder / f, c) for f, c in SEEDS] if folder.is_dir() else []
+    if sources:
+        for path, code in sources:
+            _plan(session, code, path.name, path.read_bytes())
+    else:
+        _plan(session, "140521", "demo-plan.txt", FALLBACK_PLAN.encode("utf-8"))
+    session.flush()
+
+
+def _plan(session: Session, code: str, filename: str, content: bytes) -> None:
+    digest = hashlib.sha256(content).hexdigest()
+    stmt = select(Plan.id).where(Plan.jurisdiction_code == code, Plan.sha256 == digest)
+    if session.scalars(stmt).first() is not None:
+        return
+    office = office_actor(session, code)
+    plan = plans.import_plan(session, office, jurisdiction_code=code, filename=filename,
+                             content=content)  # fmt: skip
+    choices = {m.unit_name: "new" for m in plans.matches(session, plan) if m.department_id is None}
+    plans.confirm(session, office, plan.id, choices=choices)
+    _progress(session, office, plan)
+    _indicator_values(session, office, plan)
+
+
+def _progress(session: Session, office: Actor, plan: Plan) -> None:
+    lead = session.scalars(select(Department).where(
+        Department.jurisdiction_code == plan.jurisdiction_code).order_by(Department.id)).first()  # fmt: skip
+    assert lead is not None
+    dept_actor = Actor(user_id=_user_id(session, f"department.{plan.jurisdiction_code}"),
+                       username="demo", display_name="演示部门", role="department",
+                       jurisdiction_code=plan.jurisdiction_code, org_id=lead.org_id,
+                       scope_codes=office.scope_codes)  # fmt: skip
+    today = today_cn()
+    period = period_of(today.replace(day=1) - timedelta(days=1), "monthly")
+    mine = ledger.tasks_query(session, dept_actor, plan_id=plan.id)
+    for i, task in enumerate(mine[:4]):
+        ledger.update_task(session, office, task.id, yearly_goals="按方案要求完成年度任务",
+                           measures="建立工作台账，按月调度", deadline=task.deadline,
+                           responsible_person="张伟", schedule="monthly")  # fmt: skip
+        reports.file_report(session, dept_actor, task.id, period=period, percent=20 + 15 * i,
+                            text=f"已召开推进会，完成阶段任务{20 + 15 * i}%。", today=today)  # fmt: skip
+    if len(mine) > 4:
+        overdue = mine[4]
+        overdue.deadline = date(2024, 12, 31)
+    session.flush()
+
+
+def _indicator_values(session: Session, office: Actor, plan: Plan) -> None:
+    lead = session.scalars(select(Department.id).where(
+        Department.jurisdiction_code == plan.jurisdiction_code).order_by(Department.id)).first()  # fmt: skip
+    for ind in indicators.list_for(session, office, plan_id=plan.id)[:4]:
+        base = 100.0 if ind.kind in ("increase_pct", "increase_pp", "multiple") else None
+        indicators.configure(session, office, ind.id, baseline_value=base, department_id=lead)
+        level = indicators.target_level(ind)
+        if level is None:
+            continue
+        start = base or 0.0
+        for year, share in ((2024, 0.35), (2025, 0.6)):
+            value = round(start + (level - start) * share, 2)
+            indicators.record_value(session, office, ind.id, year=year, value=value,
+                                    source="演示数据（部门统计）")  # fmt: skip

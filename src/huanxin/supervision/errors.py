@@ -1,0 +1,68 @@
+"""Failures of the supervision domain, named as facts, with Chinese messages naming the field.
+
+Plan-import failures (no text layer, not a plan, unsupported format) live in
+``planparse.errors`` and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
+from huanxin.supervision.planparse.errors import (
+    NotAPlan,
+    NoTextLayer,
+    PlanImportError,
+    UnreadableFile,
+    UnsupportedFormat,
+)
+
+__all__ = [
+    "AttachmentRejected",
+    "IllegalClosing",
+    "NoTextLayer",
+    "NotAPlan",
+    "NotYourTask",
+    "PlanAlreadyConfirmed",
+    "PlanImportError",
+    "UnitsUnresolved",
+    "UnreadableFile",
+    "UnsupportedFormat",
+]
+
+
+class PlanAlreadyConfirmed(Conflict):
+    code = "plan_already_confirmed"
+
+    def __init__(self) -> None:
+        super().__init__("该实施方案的单位匹配已确认，台账已生成，不能再修改", field="plan_id")
+
+
+class UnitsUnresolved(InvalidInput):
+    """Some unit names of the plan have no department chosen."""
+
+    code = "units_unresolved"
+
+    def __init__(self, names: list[str]) -> None:
+        shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
+        super().__init__(
+            f"还有 {len(names)} 个单位未确定对应部门：{shown}。请选择部门或新建部门后再确认。",
+            field="matches",
+        )
+
+
+class NotYourTask(PermissionDenied):
+    """A department acting on a task it is not responsible for."""
+
+    code = "not_your_task"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "该任务不是本部门牵头或配合的任务，不能填报进展或申请销号", field="task_id"
+        )
+
+
+class AttachmentRejected(InvalidInput):
+    code = "attachment_rejected"
+
+
+class IllegalClosing(Conflict):
+    code = "illegal_closing"

@@ -1,0 +1,127 @@
+"""Pages of the supervision domain: plan upload, plan detail, the office's review of unit
+matches, and the department directory. Ledger, reports, reminders, indicators and briefings
+are in ``pages_ledger`` (included here)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from huanxin.core import jurisdictions
+from huanxin.core.actor import Actor
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.supervision import matching, pages_ledger
+from huanxin.supervision.models import Plan
+from huanxin.supervision.service import departments, plans
+from huanxin.supervision.service.common import get_plan
+from huanxin.web.deps import DbSession, page_require
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+router.include_router(pages_ledger.router)
+Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
+Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
+METHOD_LABELS = {"exact": "名称一致", "alias": "别名一致", "fuzzy": "相似匹配", "none": "未匹配",
+                 "manual": "人工指定"}  # fmt: skip
+
+
+def _home_context(session: Session, actor: Actor) -> dict[str, Any]:
+    return {"plans": plans.list_plans(session, actor),
+            "places": jurisdictions.list_within(session, actor.scope_codes)}  # fmt: skip
+
+
+@router.get("/supervision")
+def home(request: Request, session: DbSession, actor: Reader) -> Response:
+    if actor.role == "department":
+        return RedirectResponse("/supervision/tasks", status_code=303)
+    return render(request, "supervision/home.html", error=None, **_home_context(session, actor))
+
+
+@router.post("/supervision/plans")
+async def upload(
+    request: Request, session: DbSession, actor: Writer,
+    jurisdiction_code: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:  # fmt: skip
+    content = await file.read() if file else b""
+    try:
+        plan = plans.import_plan(session, actor, jurisdiction_code=jurisdiction_code,
+                                 filename=file.filename or "" if file else "", content=content)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return render(request, "supervision/home.html", status_code=exc.status,
+                      error=exc.message, **_home_context(session, actor))  # fmt: skip
+    return RedirectResponse(f"/supervision/plans/{plan.id}", status_code=303)
+
+
+@router.get("/supervision/plans/{plan_id}")
+def plan_page(plan_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    plan = get_plan(session, actor, plan_id)
+    return render(request, "supervision/plan.html", plan=plan, data=plans.parsed(plan),
+                  matches=plans.matches(session, plan))  # fmt: skip
+
+
+def _review_context(session: Session, actor: Actor, plan: Plan) -> dict[str, Any]:
+    rows = plans.matches(session, plan)
+    return {"plan": plan, "rows": rows, "methods": METHOD_LABELS,
+            "departments": departments.list_for(session, actor, plan.jurisdiction_code),
+            "unresolved": sum(1 for m in rows if m.department_id is None),
+            "threshold": matching.FUZZY_THRESHOLD}  # fmt: skip
+
+
+@router.get("/supervision/plans/{plan_id}/review")
+def review_page(plan_id: int, request: Request, session: DbSession, actor: Writer) -> HTMLResponse:
+    plan = get_plan(session, actor, plan_id)
+    return render(request, "supervision/review.html", error=None,
+                  **_review_context(session, actor, plan))  # fmt: skip
+
+
+@router.post("/supervision/plans/{plan_id}/review")
+async def review_confirm(
+    plan_id: int, request: Request, session: DbSession, actor: Writer
+) -> Response:
+    form = await request.form()
+    plan = get_plan(session, actor, plan_id)
+    rows = plans.matches(session, plan)
+    choices = {m.unit_name: str(form.get(f"unit_{m.id}") or "") for m in rows}
+    try:
+        plans.confirm(session, actor, plan_id, choices=choices)
+    except DomainError as exc:
+        session.rollback()
+        plan = get_plan(session, actor, plan_id)
+        return render(request, "supervision/review.html", status_code=exc.status,
+                      error=exc.message, **_review_context(session, actor, plan))  # fmt: skip
+    return RedirectResponse(f"/supervision/tasks?plan_id={plan_id}", status_code=303)
+
+
+def _dept_context(session: Session, actor: Actor) -> dict[str, Any]:
+    return {"rows": [departments.as_dict(d) for d in departments.list_for(session, actor)],
+            "places": jurisdictions.list_within(session, actor.scope_codes)}  # fmt: skip
+
+
+@router.get("/supervision/departments")
+def departments_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    return render(request, "supervision/departments.html", error=None, form={},
+                  **_dept_context(session, actor))  # fmt: skip
+
+
+@router.post("/supervision/departments")
+def departments_create(
+    request: Request, session: DbSession, actor: Writer,
+    jurisdiction_code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
+    aliases: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    form = {"jurisdiction_code": jurisdiction_code, "name": name, "aliases": aliases}
+    try:
+        if not actor.sees(jurisdiction_code):
+            raise InvalidInput("所选区划不在您的管辖范围内", field="jurisdiction_code")
+        departments.create(session, actor, jurisdiction_code=jurisdiction_code, name=name,
+                           aliases=aliases)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return render(request, "supervision/departments.html", status_code=exc.status,
+                      error=exc.message, form=form, **_dept_context(session, actor))  # fmt: skip
+    return RedirectResponse("/supervision/departments", status_code=303)

@@ -1,0 +1,252 @@
+"""Pages of the task ledger: the list, a task with its reports and closing, reminders, the
+indicator dashboard, and briefings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from huanxin.core import jurisdictions
+from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn
+from huanxin.core.errors import DomainError, InvalidInput, PermissionDenied
+from huanxin.supervision import charts, indicators
+from huanxin.supervision.service import briefings, departments, files, ledger, reports
+from huanxin.supervision.service.common import actor_department
+from huanxin.supervision.status import SCHEDULE_LABELS, STATUS_LABELS, period_of
+from huanxin.web.deps import DbSession, page_require
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
+Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
+Reporter = Annotated[Actor, Depends(page_require("supervision:report"))]
+Files = Annotated[list[UploadFile] | None, File()]
+
+
+@router.get("/supervision/tasks")
+def tasks_page(request: Request, session: DbSession, actor: Reader,
+               plan_id: int | None = None, status: str = "") -> HTMLResponse:  # fmt: skip
+    rows = ledger.list_rows(session, actor, plan_id=plan_id)
+    counts = Counter(r.status for r in rows)
+    shown = [r for r in rows if r.status == status] if status in STATUS_LABELS else rows
+    return render(request, "supervision/tasks.html", rows=shown, counts=counts,
+                  labels=STATUS_LABELS, plan_id=plan_id, status=status,
+                  dept=actor_department(session, actor))  # fmt: skip
+
+
+def _task_context(session: Session, actor: Actor, task_id: int) -> dict[str, Any]:
+    task = ledger.get_task(session, actor, task_id)
+    dept = actor_department(session, actor)
+    mine = dept is not None and dept.id in ledger.department_ids(session, task.id)
+    return {"row": ledger.rows_for(session, [task])[0], "task": task,
+            "reports": reports.reports_of(session, task), "mine": mine,
+            "evidence": reports.attachments(session, task.id, None),
+            "schedules": SCHEDULE_LABELS, "period": period_of(today_cn(), task.schedule),
+            "lead": dept is not None and dept.id in ledger.department_ids(session, task.id, "lead")}  # fmt: skip
+
+
+def _task_page(request: Request, session: Session, actor: Actor, task_id: int,
+               error: DomainError | None = None) -> HTMLResponse:  # fmt: skip
+    if error is not None:
+        session.rollback()
+    return render(request, "supervision/task.html", status_code=error.status if error else 200,
+                  error=error.message if error else None, **_task_context(session, actor, task_id))  # fmt: skip
+
+
+def _back(task_id: int) -> Response:
+    return RedirectResponse(f"/supervision/tasks/{task_id}", status_code=303)
+
+
+@router.get("/supervision/tasks/{task_id}")
+def task_page(task_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    return _task_page(request, session, actor, task_id)
+
+
+@router.post("/supervision/tasks/{task_id}")
+def task_update(
+    task_id: int, request: Request, session: DbSession, actor: Writer,
+    yearly_goals: Annotated[str, Form()] = "", measures: Annotated[str, Form()] = "",
+    deadline: Annotated[str, Form()] = "", responsible_person: Annotated[str, Form()] = "",
+    schedule: Annotated[str, Form()] = "monthly",
+) -> Response:  # fmt: skip
+    try:
+        ledger.update_task(session, actor, task_id, yearly_goals=yearly_goals, measures=measures,
+                           deadline=_date(deadline, "deadline"), schedule=schedule,
+                           responsible_person=responsible_person or None)  # fmt: skip
+    except DomainError as exc:
+        return _task_page(request, session, actor, task_id, exc)
+    return _back(task_id)
+
+
+def _date(text: str, field: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text.strip() else None
+    except ValueError as exc:
+        raise InvalidInput("日期格式不正确（应为YYYY-MM-DD）", field=field) from exc
+
+
+async def _uploads(items: list[UploadFile] | None) -> list[files.Upload]:
+    return [files.Upload(f.filename or "", await f.read()) for f in items or [] if f.filename]
+
+
+@router.post("/supervision/tasks/{task_id}/reports")
+async def report_create(
+    task_id: int, request: Request, session: DbSession, actor: Reporter,
+    period: Annotated[str, Form()] = "", percent: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "", figures: Annotated[str, Form()] = "",
+    attachments: Files = None,
+) -> Response:  # fmt: skip
+    try:
+        if not percent.strip().isdigit():
+            raise InvalidInput("完成进度应为0到100的整数", field="percent")
+        reports.file_report(session, actor, task_id, period=period.strip(), percent=int(percent),
+                            text=text, figures=figures, uploads=await _uploads(attachments))  # fmt: skip
+    except DomainError as exc:
+        return _task_page(request, session, actor, task_id, exc)
+    return _back(task_id)
+
+
+@router.post("/supervision/tasks/{task_id}/close-request")
+async def close_request(
+    task_id: int, request: Request, session: DbSession, actor: Reader,
+    evidence: Annotated[str, Form()] = "", attachments: Files = None,
+) -> Response:  # fmt: skip
+    try:
+        reports.request_close(session, actor, task_id, evidence=evidence,
+                              uploads=await _uploads(attachments))  # fmt: skip
+    except DomainError as exc:
+        return _task_page(request, session, actor, task_id, exc)
+    return _back(task_id)
+
+
+@router.post("/supervision/tasks/{task_id}/close-decision")
+def close_decision(
+    task_id: int, request: Request, session: DbSession, actor: Writer,
+    decision: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    try:
+        reports.decide_close(session, actor, task_id, approve=decision == "approve", note=note)
+    except DomainError as exc:
+        return _task_page(request, session, actor, task_id, exc)
+    return _back(task_id)
+
+
+@router.get("/supervision/reminders")
+def reminders_page(request: Request, session: DbSession, actor: Reader,
+                   days: int = ledger.REMIND_DAYS) -> HTMLResponse:  # fmt: skip
+    rows = ledger.reminders(session, actor, days=days)
+    return render(request, "supervision/reminders.html", rows=rows, days=days,
+                  labels=ledger.REMINDER_LABELS)  # fmt: skip
+
+
+@router.get("/supervision/indicators")
+def dashboard(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    items = []
+    for ind in indicators.list_for(session, actor):
+        items.append((ind, indicators.progress(ind, indicators.values_of(session, ind.id))))
+    counts = Counter(r.status for r in ledger.list_rows(session, actor))
+    bars = [(i.name, p.percent) for i, p in items if p.percent is not None]
+    return render(request, "supervision/indicators.html", items=items, kinds=indicators.KIND_LABELS,
+                  status_svg=_svg(charts.status_chart(dict(counts), STATUS_LABELS)),
+                  progress_svg=_svg(charts.progress_chart(bars)) if bars else None)  # fmt: skip
+
+
+def _svg(data: bytes) -> str:
+    text = data.decode("utf-8")
+    return text[text.find("<svg") :]
+
+
+def _indicator_context(session: Session, actor: Actor, indicator_id: int) -> dict[str, Any]:
+    ind = indicators.get(session, actor, indicator_id)
+    values = indicators.values_of(session, ind.id)
+    p = indicators.progress(ind, values)
+    points = [(v.year, v.value) for v in values]
+    if ind.baseline_year and ind.baseline_value is not None:
+        points = [(ind.baseline_year, ind.baseline_value), *points]
+    target = (ind.target_year, p.target_level) if ind.target_year and p.target_level else None
+    forecast = (ind.target_year, p.forecast) if ind.target_year and p.forecast else None
+    chart = charts.trend_chart(ind.name, points, target=target, forecast=forecast)
+    dept = actor_department(session, actor)
+    return {"ind": ind, "values": values, "p": p, "chart": _svg(chart), "kinds": indicators.KIND_LABELS,
+            "may_enter": actor.can("supervision:write") or (dept is not None and dept.id == ind.department_id),
+            "departments": departments.list_for(session, actor, ind.jurisdiction_code)}  # fmt: skip
+
+
+@router.get("/supervision/indicators/{indicator_id}")
+def indicator_page(indicator_id: int, request: Request, session: DbSession, actor: Reader
+                   ) -> HTMLResponse:  # fmt: skip
+    return render(request, "supervision/indicator.html", error=None,
+                  **_indicator_context(session, actor, indicator_id))  # fmt: skip
+
+
+@router.post("/supervision/indicators/{indicator_id}")
+def indicator_post(
+    indicator_id: int, request: Request, session: DbSession, actor: Reader,
+    action: Annotated[str, Form()] = "value", year: Annotated[str, Form()] = "",
+    value: Annotated[str, Form()] = "", source: Annotated[str, Form()] = "",
+    baseline_value: Annotated[str, Form()] = "", department_id: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    try:
+        if action == "config":
+            if not actor.can("supervision:write"):
+                raise PermissionDenied("只有专班办公室可以设置指标")
+            indicators.configure(session, actor, indicator_id,
+                                 baseline_value=_number(baseline_value, "baseline_value", True),
+                                 department_id=int(department_id) if department_id.isdigit() else None)  # fmt: skip
+        else:
+            if not year.strip().isdigit():
+                raise InvalidInput("年份应为4位数字", field="year")
+            indicators.record_value(session, actor, indicator_id, year=int(year),
+                                    value=_number(value, "value", False) or 0.0, source=source)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return render(request, "supervision/indicator.html", status_code=exc.status,
+                      error=exc.message, **_indicator_context(session, actor, indicator_id))  # fmt: skip
+    return RedirectResponse(f"/supervision/indicators/{indicator_id}", status_code=303)
+
+
+def _number(text: str, field: str, optional: bool) -> float | None:
+    if optional and not text.strip():
+        return None
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise InvalidInput("请输入数字", field=field) from exc
+
+
+@router.get("/supervision/briefings")
+def briefings_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    return render(
+        request, "supervision/briefings.html", error=None, **_brief_context(session, actor)
+    )
+
+
+def _brief_context(session: Session, actor: Actor) -> dict[str, Any]:
+    return {"rows": briefings.list_for(session, actor), "pdf": briefings.office_binary() is not None,
+            "no_pdf": briefings.NO_LIBREOFFICE,
+            "places": jurisdictions.list_within(session, actor.scope_codes)}  # fmt: skip
+
+
+@router.post("/supervision/briefings")
+def briefings_create(
+    request: Request, session: DbSession, actor: Writer,
+    jurisdiction_code: Annotated[str, Form()] = "", period_start: Annotated[str, Form()] = "",
+    period_end: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    try:
+        start, end = _date(period_start, "period_start"), _date(period_end, "period_end")
+        if start is None or end is None:
+            raise InvalidInput("请填写简报的统计期间", field="period_start")
+        briefings.issue(session, actor, jurisdiction_code=jurisdiction_code, period_start=start,
+                        period_end=end)  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return render(request, "supervision/briefings.html", status_code=exc.status,
+                      error=exc.message, **_brief_context(session, actor))  # fmt: skip
+    return RedirectResponse("/supervision/briefings", status_code=303)

@@ -1,0 +1,310 @@
+"""API of the supervision domain (``/api/v1/supervision/...``): departments, plans and their
+review, the task ledger, progress reports, closing, reminders, indicators, briefings."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from huanxin.core.actor import Actor
+from huanxin.core.errors import DomainError
+from huanxin.supervision import charts, indicators
+from huanxin.supervision.models import Plan
+from huanxin.supervision.schemas import (
+    AliasesUpdate,
+    BriefingCreate,
+    CloseDecision,
+    DepartmentCreate,
+    IndicatorConfig,
+    IndicatorValueIn,
+    PlanConfirm,
+    TaskUpdate,
+)
+from huanxin.supervision.service import briefings, departments, files, ledger, plans, reports
+from huanxin.supervision.service.common import get_plan, in_scope
+from huanxin.supervision.status import STATUS_LABELS
+from huanxin.web.deps import DbSession, require
+from huanxin.web.idem import respond
+
+router = APIRouter(prefix="/api/v1/supervision", tags=["supervision"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+Reader = Annotated[Actor, Depends(require("supervision:read"))]
+Writer = Annotated[Actor, Depends(require("supervision:write"))]
+Reporter = Annotated[Actor, Depends(require("supervision:report"))]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PdfUnavailable(DomainError):
+    status = 503
+    code = "pdf_unavailable"
+
+
+async def uploads_of(items: list[UploadFile] | None) -> list[files.Upload]:
+    return [files.Upload(f.filename or "", await f.read()) for f in items or []]
+
+
+def _fingerprint(items: list[files.Upload]) -> list[str]:
+    return [f"{u.filename}:{hashlib.sha256(u.content).hexdigest()}" for u in items]
+
+
+@router.get("/departments")
+def list_departments(actor: Reader, session: DbSession, jurisdiction_code: str | None = None
+                     ) -> list[dict[str, object]]:  # fmt: skip
+    return [departments.as_dict(d) for d in departments.list_for(session, actor, jurisdiction_code)]
+
+
+@router.post("/departments", status_code=201)
+def create_department(body: DepartmentCreate, actor: Writer, session: DbSession,
+                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    in_scope(actor, body.jurisdiction_code)
+
+    def action() -> tuple[int, object]:
+        dept = departments.create(session, actor, **body.model_dump())
+        return 201, departments.as_dict(dept)
+
+    return respond(session, actor, key=idempotency_key, scope="supervision.department",
+                   payload=body.model_dump(), action=action)  # fmt: skip
+
+
+@router.post("/departments/{dept_id}/aliases")
+def set_aliases(dept_id: int, body: AliasesUpdate, actor: Writer, session: DbSession,
+                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        departments.set_aliases(session, actor, dept_id, body.aliases)
+        return 200, departments.as_dict(departments.get(session, actor, dept_id))
+
+    return respond(session, actor, key=idempotency_key, scope=f"supervision.aliases.{dept_id}",
+                   payload=body.model_dump(), action=action)  # fmt: skip
+
+
+def _plan_body(session: Session, plan: Plan) -> dict[str, object]:
+    body = plans.as_dict(plan)
+    body["matches"] = [plans.match_dict(m) for m in plans.matches(session, plan)]
+    return body
+
+
+@router.post("/plans", status_code=201)
+async def upload_plan(actor: Writer, session: DbSession,
+                      jurisdiction_code: Annotated[str, Form()],
+                      file: Annotated[UploadFile, File()],
+                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    upload = files.Upload(file.filename or "", await file.read())
+
+    def action() -> tuple[int, object]:
+        plan = plans.import_plan(session, actor, jurisdiction_code=jurisdiction_code,
+                                 filename=upload.filename, content=upload.content)  # fmt: skip
+        return 201, _plan_body(session, plan)
+
+    payload = {"jurisdiction_code": jurisdiction_code, "file": _fingerprint([upload])}
+    return respond(session, actor, key=idempotency_key, scope="supervision.plan_import",
+                   payload=payload, action=action)  # fmt: skip
+
+
+@router.get("/plans")
+def list_plans(actor: Reader, session: DbSession) -> list[dict[str, object]]:
+    return [{"id": p.id, "title": p.title, "jurisdiction_code": p.jurisdiction_code,
+             "status": p.status, "source_file": p.source_file}
+            for p in plans.list_plans(session, actor)]  # fmt: skip
+
+
+@router.get("/plans/{plan_id}")
+def show_plan(plan_id: int, actor: Reader, session: DbSession) -> dict[str, object]:
+    return _plan_body(session, get_plan(session, actor, plan_id))
+
+
+@router.post("/plans/{plan_id}/confirm")
+def confirm_plan(plan_id: int, body: PlanConfirm, actor: Writer, session: DbSession,
+                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        done = plans.confirm(session, actor, plan_id, choices=body.matches)
+        return 200, {"plan_id": plan_id, "tasks": done.tasks, "indicators": done.indicators,
+                     "created_departments": done.created_departments}  # fmt: skip
+
+    return respond(session, actor, key=idempotency_key, scope=f"supervision.confirm.{plan_id}",
+                   payload=body.model_dump(), action=action)  # fmt: skip
+
+
+@router.get("/tasks")
+def list_tasks(actor: Reader, session: DbSession, plan_id: int | None = None
+               ) -> list[dict[str, object]]:  # fmt: skip
+    return [r.as_dict() for r in ledger.list_rows(session, actor, plan_id=plan_id)]
+
+
+@router.get("/tasks/{task_id}")
+def show_task(task_id: int, actor: Reader, session: DbSession) -> dict[str, object]:
+    task = ledger.get_task(session, actor, task_id)
+    body = ledger.rows_for(session, [task])[0].as_dict()
+    body["reports"] = [
+        reports.report_dict(r, n, a) for r, n, a in reports.reports_of(session, task)
+    ]
+    body["close_evidence"] = task.close_evidence
+    return body
+
+
+@router.post("/tasks/{task_id}")
+def update_task(task_id: int, body: TaskUpdate, actor: Writer, session: DbSession,
+                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        task = ledger.update_task(session, actor, task_id, **body.model_dump())
+        return 200, ledger.rows_for(session, [task])[0].as_dict()
+
+    return respond(session, actor, key=idempotency_key, scope=f"supervision.task.{task_id}",
+                   payload=body.model_dump(mode="json"), action=action)  # fmt: skip
+
+
+@router.post("/tasks/{task_id}/reports", status_code=201)
+async def file_report(task_id: int, actor: Reporter, session: DbSession,
+                      period: Annotated[str, Form()], percent: Annotated[int, Form()],
+                      text: Annotated[str, Form()], figures: Annotated[str, Form()] = "",
+                      attachments: Annotated[list[UploadFile] | None, File()] = None,
+                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    items = await uploads_of(attachments)
+
+    def action() -> tuple[int, object]:
+        rep = reports.file_report(session, actor, task_id, period=period, percent=percent,
+                                  text=text, figures=figures, uploads=items)  # fmt: skip
+        stored = reports.attachments(session, task_id, rep.id)
+        return 201, reports.report_dict(rep, "", stored)
+
+    payload = {"task": task_id, "period": period, "percent": percent, "text": text,
+               "figures": figures, "files": _fingerprint(items)}  # fmt: skip
+    return respond(session, actor, key=idempotency_key, scope="supervision.report",
+                   payload=payload, action=action)  # fmt: skip
+
+
+@router.post("/tasks/{task_id}/close-request")
+async def request_close(task_id: int, actor: Reader, session: DbSession,
+                        evidence: Annotated[str, Form()],
+                        attachments: Annotated[list[UploadFile] | None, File()] = None,
+                        idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    """Lead department or office (checked by the service); needs evidence text and files."""
+    items = await uploads_of(attachments)
+
+    def action() -> tuple[int, object]:
+        task = reports.request_close(session, actor, task_id, evidence=evidence, uploads=items)
+        return 200, {"task_id": task.id, "closing": task.closing}
+
+    payload = {"task": task_id, "evidence": evidence, "files": _fingerprint(items)}
+    return respond(session, actor, key=idempotency_key, scope="supervision.close_request",
+                   payload=payload, action=action)  # fmt: skip
+
+
+@router.post("/tasks/{task_id}/close-decision")
+def decide_close(task_id: int, body: CloseDecision, actor: Writer, session: DbSession,
+                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        task = reports.decide_close(session, actor, task_id, **body.model_dump())
+        return 200, {"task_id": task.id, "closing": task.closing}
+
+    return respond(session, actor, key=idempotency_key, scope="supervision.close_decision",
+                   payload={"task": task_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
+@router.get("/attachments/{attachment_id}")
+def download_attachment(attachment_id: int, actor: Reader, session: DbSession) -> Response:
+    row = reports.get_attachment(session, actor, attachment_id)
+    return Response(row.content, media_type=row.content_type,
+                    headers=_disposition(row.filename))  # fmt: skip
+
+
+def _disposition(name: str) -> dict[str, str]:
+    from urllib.parse import quote
+
+    return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+
+
+@router.get("/reminders")
+def list_reminders(actor: Reader, session: DbSession, days: int = ledger.REMIND_DAYS
+                   ) -> list[dict[str, object]]:  # fmt: skip
+    return [{**r.__dict__, "due": r.due.isoformat() if r.due else None,
+             "label": ledger.REMINDER_LABELS[r.kind]}
+            for r in ledger.reminders(session, actor, days=days)]  # fmt: skip
+
+
+@router.get("/indicators")
+def list_indicators(actor: Reader, session: DbSession, plan_id: int | None = None
+                    ) -> list[dict[str, object]]:  # fmt: skip
+    rows = indicators.list_for(session, actor, plan_id=plan_id)
+    return [indicators.as_dict(i, indicators.values_of(session, i.id)) for i in rows]
+
+
+@router.post("/indicators/{indicator_id}/config")
+def configure_indicator(indicator_id: int, body: IndicatorConfig, actor: Writer,
+                        session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        row = indicators.configure(session, actor, indicator_id, **body.model_dump())
+        return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
+
+    return respond(session, actor, key=idempotency_key, scope="supervision.indicator_config",
+                   payload={"id": indicator_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
+@router.post("/indicators/{indicator_id}/values")
+def enter_value(indicator_id: int, body: IndicatorValueIn, actor: Reader, session: DbSession,
+                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    """The responsible department or the office (checked by the service)."""
+
+    def action() -> tuple[int, object]:
+        indicators.record_value(session, actor, indicator_id, **body.model_dump())
+        row = indicators.get(session, actor, indicator_id)
+        return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
+
+    return respond(session, actor, key=idempotency_key, scope="supervision.indicator_value",
+                   payload={"id": indicator_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
+@router.get("/charts/status.svg")
+def status_svg(actor: Reader, session: DbSession) -> Response:
+    counts = Counter(r.status for r in ledger.list_rows(session, actor))
+    return Response(charts.status_chart(dict(counts), STATUS_LABELS), media_type="image/svg+xml")
+
+
+@router.post("/briefings", status_code=201)
+def issue_briefing(body: BriefingCreate, actor: Writer, session: DbSession,
+                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        row = briefings.issue(session, actor, **body.model_dump())
+        return 201, {
+            "id": row.id,
+            "issue_no": row.issue_no,
+            "docx": f"{router.prefix}/briefings/{row.id}.docx",
+        }
+
+    return respond(session, actor, key=idempotency_key, scope="supervision.briefing",
+                   payload=body.model_dump(mode="json"), action=action)  # fmt: skip
+
+
+@router.get("/briefings")
+def list_briefings(actor: Reader, session: DbSession) -> list[dict[str, object]]:
+    return [{"id": b.id, "jurisdiction_code": b.jurisdiction_code, "issue_no": b.issue_no,
+             "period_start": b.period_start.isoformat(), "period_end": b.period_end.isoformat(),
+             "issued_on": b.issued_on.isoformat()} for b in briefings.list_for(session, actor)]  # fmt: skip
+
+
+@router.get("/briefings/{briefing_id}.docx")
+def briefing_docx(briefing_id: int, actor: Reader, session: DbSession) -> Response:
+    row = briefings.get(session, actor, briefing_id)
+    name = f"工作信息简报第{row.issue_no}期.docx"
+    return Response(row.docx, media_type=DOCX, headers=_disposition(name))
+
+
+@router.get("/briefings/{briefing_id}.pdf")
+def briefing_pdf(briefing_id: int, actor: Reader, session: DbSession) -> Response:
+    row = briefings.get(session, actor, briefing_id)
+    pdf, reason = briefings.to_pdf(row.docx)
+    if pdf is None:
+        raise PdfUnavailable(reason)
+    name = f"工作信息简报第{row.issue_no}期.pdf"
+    return Response(pdf, media_type="application/pdf", headers=_disposition(name))
+
+
+@router.get("/ledger.xlsx")
+def ledger_xlsx(actor: Reader, session: DbSession) -> Response:
+    data = briefings.ledger_xlsx(session, actor)
+    return Response(data, media_type=XLSX, headers=_disposition("任务台账.xlsx"))

@@ -1,0 +1,151 @@
+"""Progress reports filed by departments, and closing a task (对账销号): a responsible
+department (or the office) requests it with evidence, the office approves or returns it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huanxin.core import audit
+from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn, utcnow
+from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
+from huanxin.supervision import status as rules
+from huanxin.supervision.errors import IllegalClosing, NotYourTask
+from huanxin.supervision.models import Attachment, Department, Report, Task
+from huanxin.supervision.service import files
+from huanxin.supervision.service.common import actor_department
+from huanxin.supervision.service.ledger import department_ids, get_task
+
+
+def responsible_department(session: Session, actor: Actor, task: Task) -> Department:
+    """The actor's department when it leads or supports the task; refused otherwise."""
+    dept = actor_department(session, actor)
+    if dept is None or dept.id not in department_ids(session, task.id):
+        raise NotYourTask()
+    return dept
+
+
+def file_report(
+    session: Session, actor: Actor, task_id: int, *, period: str, percent: int, text: str,
+    figures: str = "", uploads: list[files.Upload] | None = None, today: date | None = None,
+) -> Report:  # fmt: skip
+    task = get_task(session, actor, task_id)
+    dept = responsible_department(session, actor, task)
+    if task.closing == "closed":
+        raise IllegalClosing("该任务已销号，不能再填报进展", field="task_id")
+    _check_report(task, period=period, percent=percent, text=text, today=today or today_cn())
+    if _exists(session, task.id, dept.id, period):
+        raise Conflict(f"本部门已填报 {period} 期进展", field="period")
+    checked = files.check(uploads or [])
+    report = Report(task_id=task.id, department_id=dept.id, period=period, percent=percent,
+                    text=text.strip(), figures=figures.strip(), reported_by=actor.user_id or None,
+                    reported_on=today or today_cn(), created_at=utcnow())  # fmt: skip
+    session.add(report)
+    session.flush()
+    stored = files.store(session, checked, task_id=task.id, report_id=report.id)
+    audit.record(session, actor, "supervision.report_filed", object_type="sv_report",
+                 object_id=report.id, after={"task_id": task.id, "period": period,
+                                             "percent": percent, "files": len(stored)},
+                 jurisdiction_code=task.jurisdiction_code)  # fmt: skip
+    return report
+
+
+def _check_report(task: Task, *, period: str, percent: int, text: str, today: date) -> None:
+    if not rules.period_matches(period, task.schedule):
+        example = "2026-Q4" if task.schedule == "quarterly" else "2026-11"
+        raise InvalidInput(f"填报期次格式不正确（如 {example}）", field="period")
+    bounds = rules.period_bounds(period)
+    if bounds is None or bounds[0] > today:
+        raise InvalidInput("不能填报尚未开始的期次", field="period")
+    if not 0 <= percent <= 100:
+        raise InvalidInput("完成进度应在0到100之间", field="percent")
+    if not text.strip():
+        raise InvalidInput("进展情况不能为空", field="text")
+
+
+def _exists(session: Session, task_id: int, dept_id: int, period: str) -> bool:
+    stmt = select(Report.id).where(Report.task_id == task_id, Report.department_id == dept_id,
+                                   Report.period == period)  # fmt: skip
+    return session.scalars(stmt).first() is not None
+
+
+def reports_of(session: Session, task: Task) -> list[tuple[Report, str, list[Attachment]]]:
+    stmt = (select(Report, Department.name).join(Department, Department.id == Report.department_id)
+            .where(Report.task_id == task.id).order_by(Report.period.desc(), Report.id.desc()))  # fmt: skip
+    out = []
+    for report, name in session.execute(stmt):
+        out.append((report, name, attachments(session, task.id, report.id)))
+    return out
+
+
+def attachments(session: Session, task_id: int, report_id: int | None) -> list[Attachment]:
+    stmt = select(Attachment).where(Attachment.task_id == task_id)
+    stmt = stmt.where(Attachment.report_id.is_(None) if report_id is None
+                      else Attachment.report_id == report_id)  # fmt: skip
+    return list(session.scalars(stmt.order_by(Attachment.id)))
+
+
+def get_attachment(session: Session, actor: Actor, attachment_id: int) -> Attachment:
+    row = session.get(Attachment, attachment_id)
+    task = get_task(session, actor, row.task_id if row else 0)
+    assert row is not None
+    if actor.role == "department":
+        responsible_department(session, actor, task)
+    return row
+
+
+def request_close(
+    session: Session, actor: Actor, task_id: int, *, evidence: str,
+    uploads: list[files.Upload],
+) -> Task:  # fmt: skip
+    """Ask to close the task: evidence text and at least one evidence file are required."""
+    task = get_task(session, actor, task_id)
+    if actor.role == "department":
+        dept = responsible_department(session, actor, task)
+        if dept.id not in department_ids(session, task.id, "lead"):
+            raise PermissionDenied("只有牵头单位可以申请销号", field="task_id")
+    elif not actor.can("supervision:write"):
+        raise PermissionDenied("当前角色无权申请销号")
+    if task.closing != "open":
+        raise IllegalClosing("该任务已申请销号或已销号", field="task_id")
+    if not evidence.strip():
+        raise InvalidInput("申请销号须说明完成情况和佐证", field="evidence")
+    checked = files.check(uploads)
+    if not checked:
+        raise InvalidInput("申请销号须上传至少一个佐证材料", field="files")
+    files.store(session, checked, task_id=task.id, report_id=None)
+    task.closing, task.close_evidence = "requested", evidence.strip()
+    session.flush()
+    audit.record(session, actor, "supervision.close_requested", object_type="sv_task",
+                 object_id=task.id, after={"files": len(checked)},
+                 jurisdiction_code=task.jurisdiction_code)  # fmt: skip
+    return task
+
+
+def decide_close(
+    session: Session, actor: Actor, task_id: int, *, approve: bool, note: str = ""
+) -> Task:
+    """The office approves (task done) or returns (task open again) a closing request."""
+    task = get_task(session, actor, task_id)
+    if task.closing != "requested":
+        raise IllegalClosing("该任务没有待审核的销号申请", field="task_id")
+    if not approve and not note.strip():
+        raise InvalidInput("退回销号申请须说明理由", field="note")
+    task.closing = "closed" if approve else "open"
+    task.closed_at = utcnow() if approve else None
+    session.flush()
+    action = "supervision.close_approved" if approve else "supervision.close_returned"
+    audit.record(session, actor, action, object_type="sv_task", object_id=task.id,
+                 detail={"note": note.strip()}, jurisdiction_code=task.jurisdiction_code)  # fmt: skip
+    return task
+
+
+def report_dict(report: Report, dept_name: str, files_: list[Attachment]) -> dict[str, object]:
+    return {"id": report.id, "task_id": report.task_id, "department": dept_name,
+            "period": report.period, "percent": report.percent, "text": report.text,
+            "figures": report.figures, "reported_on": report.reported_on.isoformat(),
+            "attachments": [{"id": a.id, "filename": a.filename, "size": a.size,
+                             "content_type": a.content_type} for a in files_]}  # fmt: skip

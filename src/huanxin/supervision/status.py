@@ -1,0 +1,111 @@
+"""Reporting periods and the computed status of a ledger task (pure functions).
+
+Periods: a monthly task reports once per calendar month (``2026-11``), a quarterly task once
+per quarter (``2026-Q4``). The report for a period is due by the period's last day.
+
+Status rule, first that applies:
+1. ``done`` (已完成): the office approved closing the task.
+2. ``overdue`` (已逾期): the deadline has passed.
+3. ``not_started`` (未启动): no progress report yet.
+4. ``at_risk`` (有风险): the previous period (ended before today) has no report although the
+   task already existed then, or the latest reported completion is more than
+   ``RISK_MARGIN`` points below the time elapsed between the task's creation and its deadline.
+5. ``on_track`` (正常推进): otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+STATUS_LABELS = {
+    "not_started": "未启动",
+    "on_track": "正常推进",
+    "at_risk": "有风险",
+    "overdue": "已逾期",
+    "done": "已完成",
+}
+SCHEDULE_LABELS = {"monthly": "每月", "quarterly": "每季度"}
+RISK_MARGIN = 20
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def period_of(day: date, schedule: str) -> str:
+    if schedule == "quarterly":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"
+
+
+def period_bounds(period: str) -> tuple[date, date] | None:
+    """First and last day of a period, or None when the text is not a period."""
+    if m := _MONTH.match(period):
+        year, month = int(m.group(1)), int(m.group(2))
+        start = date(year, month, 1)
+        return start, _month_end(year, month)
+    if m := _QUARTER.match(period):
+        year, quarter = int(m.group(1)), int(m.group(2))
+        return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+    return None
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + month // 12, month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def previous_period(day: date, schedule: str) -> str:
+    bounds = period_bounds(period_of(day, schedule))
+    assert bounds is not None
+    return period_of(bounds[0] - timedelta(days=1), schedule)
+
+
+def period_matches(period: str, schedule: str) -> bool:
+    pattern = _QUARTER if schedule == "quarterly" else _MONTH
+    return pattern.match(period) is not None
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """What the status rule needs to know about a task."""
+
+    closed: bool
+    deadline: date | None
+    created: date
+    schedule: str
+    latest_percent: int | None
+    reported_periods: frozenset[str]
+
+
+def expected_percent(facts: TaskFacts, today: date) -> int | None:
+    if facts.deadline is None or facts.deadline <= facts.created:
+        return None
+    total = (facts.deadline - facts.created).days
+    elapsed = max(0, (today - facts.created).days)
+    return min(100, round(100 * elapsed / total))
+
+
+def missing_previous(facts: TaskFacts, today: date) -> str | None:
+    """The previous period when it has no report and the task existed before it ended."""
+    previous = previous_period(today, facts.schedule)
+    bounds = period_bounds(previous)
+    assert bounds is not None
+    if facts.created <= bounds[1] and previous not in facts.reported_periods:
+        return previous
+    return None
+
+
+def status(facts: TaskFacts, today: date) -> str:
+    if facts.closed:
+        return "done"
+    if facts.deadline is not None and facts.deadline < today:
+        return "overdue"
+    if facts.latest_percent is None:
+        return "not_started"
+    if missing_previous(facts, today) is not None:
+        return "at_risk"
+    expected = expected_percent(facts, today)
+    if expected is not None and facts.latest_percent < expected - RISK_MARGIN:
+        return "at_risk"
+    return "on_track"

@@ -1,0 +1,61 @@
+"""Chinese pages: booking form (with the error naming the field), dispatch and the driver's
+route drawn as inline SVG, public certificate check, network and reports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+import builders
+from huanxin.recycling.models import Booking
+
+if TYPE_CHECKING:
+    from conftest import RWorld
+
+
+def _csrf(html: str) -> str:
+    return html.split('name="csrf_token" value="')[1].split('"', maxsplit=1)[0]
+
+
+def test_booking_page_dispatch_driver_and_reports(rworld: RWorld) -> None:
+    c = builders.web_client(rworld.db, "consumer.140521")
+    page = c.get("/recycling/book")
+    assert page.status_code == 200 and "预约上门回收" in page.text
+    form = {"csrf_token": _csrf(page.text), "address": "沁水县演示小区", "lat": "35.70",
+            "lon": "112.20", "service_date": rworld.day.isoformat(), "slot": "09:00-11:00",
+            "category0": "refrigerator", "count0": "1", "weight0": "60", "condition0": "intact"}  # fmt: skip
+    bad = c.post("/recycling/book", data={**form, "lat": "36.90"})
+    assert bad.status_code == 422 and "不在" in bad.text and "（lat）" in bad.text
+    ok = c.post("/recycling/book", data=form)
+    assert ok.status_code == 303
+    listed = c.get(ok.headers["location"]).text
+    assert "80.00" in listed and "已预约" in listed
+    with rworld.db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Booking)) == 1
+    office = builders.web_client(rworld.db, "office.140521")
+    home = office.get(f"/recycling/dispatch?service_date={rworld.day}")
+    planned = office.post("/recycling/dispatch", data={"csrf_token": _csrf(home.text),
+                          "jurisdiction_code": "140521", "service_date": rworld.day.isoformat()})  # fmt: skip
+    assert planned.status_code == 303
+    dispatch = office.get(planned.headers["location"]).text
+    assert "晋EHX00" in dispatch and "全部已安排" in dispatch
+    driver_url = dispatch.split('href="/recycling/driver/')[1].split('"')[0]
+    driver = office.get("/recycling/driver/" + driver_url)
+    assert driver.status_code == 200
+    assert "<svg" in driver.text and 'class="route-line"' in driver.text
+    assert driver.text.count('class="stop"') == 1 and "沁水县演示小区" in driver.text
+    for url, text in (
+        ("/recycling/network", "沁水县中转站"),
+        ("/recycling/reports?month=2026-03", "物料平衡"),
+    ):
+        r = office.get(url)
+        assert r.status_code == 200 and text in r.text
+    assert "<svg" in office.get("/recycling/reports?month=2026-03").text
+
+
+def test_certificate_page_is_public(rworld: RWorld) -> None:
+    r = builders.client(rworld.db).get(
+        "/recycling/certificate", params={"number": "RC1", "code": "X"}
+    )
+    assert r.status_code == 200 and "回收证明编号不存在" in r.text

@@ -1,0 +1,71 @@
+"""Builders for trade-in tests: programmes in the database, funded pools, a consumer with a
+resident ID, a merchant, a catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+import builders
+from huanxin.claims.models import CatalogueProduct
+from huanxin.core.audit import SYSTEM
+from huanxin.core.clock import utcnow
+from huanxin.db import Database
+from huanxin.ledger import service as ledger
+from huanxin.policy import service as policies
+
+RESIDENT_ID = "14052119900101123X"  # synthetic, valid check digit
+OTHER_RESIDENT_ID = "110101199003074477"
+
+
+def fund_pools(session: Session, code: str, amount_fen: int, *, shards: int = 1,
+               programmes: list[str] | None = None) -> dict[tuple[str, str], int]:  # fmt: skip
+    """A pool per (programme, layer) that could pay for ``code``, each with ``amount_fen``."""
+    pools = {}
+    for programme in policies.all_versions(session):
+        if programmes is not None and programme.id not in programmes:
+            continue
+        for layer in ("central", "province", "city", "county"):
+            if (programme.id, layer) in pools:
+                continue
+            pool = ledger.create_pool(session, SYSTEM, programme_id=programme.id, layer=layer,
+                                      jurisdiction_code=code, name=f"{programme.id}-{layer}",
+                                      shards=shards)  # fmt: skip
+            ledger.allocate(
+                session, SYSTEM, pool_id=pool.id, amount_fen=amount_fen, ref="budget:test"
+            )
+            pools[(programme.id, layer)] = pool.id
+    return pools
+
+
+def setup(
+    db: Database, *, amount_fen: int = 10**9, shards: int = 1, **kw: Any
+) -> dict[tuple[str, str], int]:
+    with db.unit_of_work() as session:
+        builders.create_places(session)
+        policies.sync_dir(session, SYSTEM)
+        builders.create_user(session, "consumer", "140521", resident_id=RESIDENT_ID)
+        builders.create_user(session, "consumer", "371525", resident_id=OTHER_RESIDENT_ID)
+        for role in ("merchant", "office", "finance", "auditor"):
+            builders.create_user(session, role, "140521")
+        builders.create_user(session, "office", "371525")
+        builders.create_user(session, "department", "140521")
+        return fund_pools(session, "140521", amount_fen, shards=shards, **kw)
+
+
+def add_product(db: Database, category: str, model: str, grade: int, price_fen: int) -> None:
+    from datetime import date
+
+    with db.unit_of_work() as session:
+        session.add(CatalogueProduct(category=category, brand="演示", model=model, grade=grade,
+                                     list_price_fen=price_fen, valid_from=date(2024, 1, 1),
+                                     created_at=utcnow()))  # fmt: skip
+
+
+def sale(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"category": "refrigerator", "product_model": "BCD-500", "device_serial": "SN0001",
+                            "price_fen": 599900, "purchase_date": "2025-06-01", "grade": 1,
+                            "invoice_no": "25142000000012345678"}  # fmt: skip
+    body.update(overrides)
+    return body
