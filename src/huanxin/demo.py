@@ -88,6 +88,7 @@ def build_domains(session: Session, *, claims: int = 10_000) -> dict[str, int]:
     """Each domain's demo data, in dependency order. Returns counts to print."""
     from huanxin.claims import demo as claims_demo
     from huanxin.equipment import demo as equipment_demo
+    from huanxin.integrity import demo as integrity_demo
     from huanxin.recycling import demo as recycling_demo
     from huanxin.secondhand import demo as secondhand_demo
     from huanxin.supervision import demo as supervision_demo
@@ -97,4 +98,5 @@ def build_domains(session: Session, *, claims: int = 10_000) -> dict[str, int]:
     equipment_demo.build_demo(session)
     supervision_demo.build_demo(session)
     secondhand_demo.build_demo(session)
+    integrity_demo.build_demo(session)
     return counts

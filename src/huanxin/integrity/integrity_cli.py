@@ -61,3 +61,41 @@ def scan_command(
     typer.echo(f"命中 {result.hits.height} 次，暂停支付待复核 {result.held.height} 笔。")
     for kind, row in report.items():
         typer.echo(f"  {kind}: 精确率 {row['precision']:.3f}，召回率 {row['recall']:.3f}")
+
+
+def scan_database(database_url: str) -> dict[str, object]:
+    """Scan every claim of the database and store scores, reasons, holds and merchant scores."""
+    from huanxin.core.audit import SYSTEM
+    from huanxin.db import Database
+    from huanxin.integrity.service.scores import store_scan
+    from huanxin.integrity.source import claims_connection
+
+    db = Database(database_url)
+    try:
+        with db.unit_of_work() as session:
+            con = claims_connection(session)
+            try:
+                result = scan(con)
+            finally:
+                con.close()
+            counts = store_scan(session, SYSTEM, result)
+    finally:
+        db.dispose()
+    return {"claims": result.judged, "scan_s": result.elapsed_s, **counts}
+
+
+@integrity_app.command("scan-db")
+def scan_db_command(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """扫描数据库中的全部申领，保存风险分、命中原因和暂停支付状态。"""
+    from huanxin.config import get_settings
+
+    summary = scan_database(get_settings().database_url)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    typer.echo(
+        f"判定 {summary['claims']} 笔申领，用时 {summary['scan_s']} 秒；"
+        f"有风险 {summary['scored']} 笔，暂停支付 {summary['held']} 笔，解除 {summary['released']} 笔。"
+    )

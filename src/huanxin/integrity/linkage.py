@@ -124,31 +124,39 @@ class VariantIdentity:
     prior: float = 1e-4
 
     def candidates_sql(self, scope: Scope) -> str:
-        """SQL of claims sharing a block key and category with a claim of another identity."""
-        keyed = ", ".join(f"{expr} AS {name}" for name, expr in BLOCK_KEYS)
-        groups = " UNION ".join(self._group_sql(name, scope) for name, _ in BLOCK_KEYS)
-        return f"""
-        WITH keyed AS MATERIALIZED (
-            SELECT claim_id, claimed_at, category, consumer_key, consumer_name, {keyed},
-                   {scope.after(0)} AS is_target
-            FROM claims
+        """SQL of claims sharing a block key and category with a claim of another identity.
+
+        One pass hashes every block key with the category into a 64-bit number; the groups
+        are found on those numbers (narrow and cheap), and only the candidate claims are
+        read again with their text columns for Splink. An incremental scan keeps only the
+        groups that hold a target claim.
+        """
+        hashed = ", ".join(
+            f"CASE WHEN {expr} IS NOT NULL THEN hash(category, {expr}) END AS {name}"
+            for name, expr in BLOCK_KEYS
         )
-        SELECT * FROM keyed WHERE claim_id IN ({groups})"""  # noqa: S608
+        groups = " UNION ".join(self._group_sql(name, scope) for name, _ in BLOCK_KEYS)
+        keyed = ", ".join(f"{expr} AS {name}" for name, expr in BLOCK_KEYS)
+        return f"""
+        WITH h AS MATERIALIZED (
+            SELECT claim_id, hash(consumer_key) AS ck, {scope.after(0)} AS is_target, {hashed}
+            FROM claims
+        ),
+        ids AS ({groups})
+        SELECT claim_id, claimed_at, category, consumer_key, consumer_name, {keyed},
+               {scope.after(0)} AS is_target
+        FROM claims SEMI JOIN ids USING (claim_id)"""  # noqa: S608
 
     @staticmethod
     def _group_sql(name: str, scope: Scope) -> str:
         restrict = (
-            ""
-            if scope.full
-            else f"SEMI JOIN (SELECT DISTINCT category, {name} FROM keyed WHERE is_target) "  # noqa: S608
-            f"USING (category, {name})"
+            "" if scope.full else f"AND {name} IN (SELECT {name} FROM h WHERE is_target)"  # noqa: S608
         )
         return f"""
-            SELECT k.claim_id FROM keyed k JOIN (
-                SELECT category, {name} FROM keyed {restrict}
-                WHERE {name} IS NOT NULL
-                GROUP BY ALL HAVING min(consumer_key) <> max(consumer_key)
-            ) g USING (category, {name})"""  # noqa: S608
+            SELECT claim_id FROM h WHERE {name} IN (
+                SELECT {name} FROM h WHERE {name} IS NOT NULL {restrict}
+                GROUP BY {name} HAVING min(ck) <> max(ck)
+            )"""  # noqa: S608
 
     def run(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         """Link candidate claims with Splink; return hits for the later claim of each match."""

@@ -1,5 +1,80 @@
-"""Pages of the integrity domain."""
+"""Pages of the integrity domain (Chinese): risk dashboard with its chart, review queue,
+a held claim's evidence side by side with the decision form, merchant profile."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from huanxin.claims import states
+from huanxin.core.actor import Actor
+from huanxin.core.errors import DomainError
+from huanxin.integrity.chart import detector_svg
+from huanxin.integrity.service import reports, review
+from huanxin.web.deps import DbSession, page_require
+from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+Reader = Annotated[Actor, Depends(page_require("integrity:read"))]
+Reviewer = Annotated[Actor, Depends(page_require("integrity:review"))]
+CATEGORY = {"refrigerator": "冰箱", "washing_machine": "洗衣机", "air_conditioner": "空调",
+            "television": "电视", "computer": "电脑", "mobile_phone": "手机", "car": "汽车"}  # fmt: skip
+
+
+@router.get("/integrity")
+def dashboard_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    board = reports.dashboard(session, actor)
+    return render(request, "integrity/dashboard.html", board=board,
+                  precision=reports.precision_report(session, actor),
+                  status_labels=review.STATUS_LABELS)  # fmt: skip
+
+
+@router.get("/integrity/chart.svg")
+def chart_svg(session: DbSession, actor: Reader) -> Response:
+    board = reports.dashboard(session, actor)
+    svg = detector_svg([(title, n) for _, title, n in board.by_detector])
+    return Response(svg, media_type="image/svg+xml")
+
+
+@router.get("/integrity/queue")
+def queue_page(request: Request, session: DbSession, actor: Reader,
+               status: str = "held") -> HTMLResponse:  # fmt: skip
+    status = status if status in review.STATUS_LABELS else "held"
+    return render(request, "integrity/queue.html", cases=review.queue(session, actor, status=status),
+                  status=status, status_labels=review.STATUS_LABELS, labels=states.LABELS)  # fmt: skip
+
+
+def _case_page(request: Request, session: DbSession, actor: Actor, claim_id: int,
+               error: str | None = None, status_code: int = 200) -> HTMLResponse:  # fmt: skip
+    item = review.case(session, actor, claim_id)
+    return render(request, "integrity/case.html", status_code=status_code, item=item,
+                  related=review.related(session, actor, item.claim),
+                  decisions=review.decisions_of(session, claim_id), error=error,
+                  labels=states.LABELS, status_labels=review.STATUS_LABELS,
+                  decision_labels=review.DECISIONS, category=CATEGORY)  # fmt: skip
+
+
+@router.get("/integrity/claims/{claim_id}")
+def case_page(claim_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    return _case_page(request, session, actor, claim_id)
+
+
+@router.post("/integrity/claims/{claim_id}/decision")
+def decide_submit(claim_id: int, request: Request, session: DbSession, actor: Reviewer,
+                  decision: Annotated[str, Form()] = "",
+                  note: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    try:
+        review.decide(session, actor, claim_id=claim_id, decision=decision, note=note)
+    except DomainError as exc:
+        session.rollback()
+        return _case_page(request, session, actor, claim_id, exc.message, exc.status)
+    return RedirectResponse(f"/integrity/claims/{claim_id}", status_code=303)
+
+
+@router.get("/integrity/merchants/{org_id}")
+def merchant_page(org_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+    profile = reports.merchant_profile(session, actor, org_id)
+    return render(request, "integrity/merchant.html", profile=profile, labels=states.LABELS,
+                  status_labels=review.STATUS_LABELS)  # fmt: skip

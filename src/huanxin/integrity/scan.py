@@ -59,7 +59,7 @@ def all_rules() -> list[Rule]:
 
 def open_claims(path: Path | str) -> duckdb.DuckDBPyConnection:
     """A connection whose ``claims`` view reads the canonical columns of a Parquet file."""
-    con = duckdb.connect()
+    con = duckdb.connect(config={"threads": 2, "preserve_insertion_order": False})
     cols = ", ".join(COLUMN_NAMES)
     escaped = str(path).replace("'", "''")
     con.execute(f"CREATE VIEW claims AS SELECT {cols} FROM read_parquet('{escaped}')")  # noqa: S608

@@ -38,6 +38,10 @@ def _payee_name(session: Session, actor: Actor, payee: str) -> str:
 def create_batch(session: Session, actor: Actor) -> PaymentBatch:
     claims = list(session.scalars(common.readable(actor).where(Claim.state == "approved")
                                   .order_by(Claim.id).with_for_update()))  # fmt: skip
+    from huanxin.integrity.service.scores import held_claim_ids
+
+    held = held_claim_ids(session, [c.id for c in claims])  # risky claims wait for review
+    claims = [c for c in claims if c.id not in held]
     if not claims:
         raise Conflict("没有待支付的已审核申请")
     batch = PaymentBatch(jurisdiction_code=actor.jurisdiction_code, state="open",

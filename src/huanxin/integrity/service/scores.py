@@ -1,0 +1,111 @@
+"""Stored risk scores: writing a scan's results, and which claims are held from payment.
+
+``store_scan`` upserts one ``RiskScore`` per claim with hits (held when at/above the hold
+threshold), replaces its reasons, and releases claims that no longer fire. A claim a
+reviewer already decided keeps its decision. Merchant scores are replaced by the scan's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from huanxin.claims.models import Claim
+from huanxin.core import audit
+from huanxin.core.audit import AuditActor
+from huanxin.core.clock import utcnow
+from huanxin.core.models import Organization
+from huanxin.integrity.models import HOLDING, MerchantRisk, RiskReason, RiskScore
+from huanxin.integrity.scan import ScanResult
+
+UNDECIDED = frozenset({"scored", "held"})
+
+
+def held_claim_ids(session: Session, claim_ids: Iterable[int]) -> set[int]:
+    """The claims among ``claim_ids`` that are held for review (settlement skips them)."""
+    ids = list(claim_ids)
+    if not ids:
+        return set()
+    held: set[int] = set()
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        stmt = select(RiskScore.claim_id).where(
+            RiskScore.claim_id.in_(chunk), RiskScore.status.in_(sorted(HOLDING))
+        )
+        held.update(int(i) for i in session.scalars(stmt))
+    return held
+
+
+def _apply(score: RiskScore, value: int, hold: bool, now: datetime) -> None:
+    score.score, score.hold, score.scanned_at = value, hold, now
+    if score.status in UNDECIDED:
+        score.status = "held" if hold else "scored"
+
+
+def _store_claims(session: Session, result: ScanResult, now: datetime) -> dict[str, int]:
+    rows = {int(r["claim_id"]): r for r in result.claims.iter_rows(named=True)}
+    claims = {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(list(rows))))}
+    existing = {s.claim_id: s for s in session.scalars(select(RiskScore))}
+    for claim_id, row in rows.items():
+        claim = claims.get(claim_id)
+        if claim is None:
+            continue
+        score = existing.get(claim_id)
+        if score is None:
+            score = RiskScore(claim_id=claim_id, jurisdiction_code=claim.jurisdiction_code,
+                              merchant_org_id=claim.merchant_org_id, status="scored")  # fmt: skip
+            session.add(score)
+        _apply(score, int(row["score"]), bool(row["hold"]), now)
+    released = 0
+    for claim_id, score in existing.items():
+        if claim_id not in rows and score.status in UNDECIDED:
+            released += score.status == "held"
+            _apply(score, 0, False, now)
+    _replace_reasons(session, result, set(claims) | set(existing))
+    held = sum(1 for r in rows.values() if r["hold"] and r["claim_id"] in claims)
+    return {"scored": len(claims), "held": held, "released": released}
+
+
+def _replace_reasons(session: Session, result: ScanResult, claim_ids: set[int]) -> None:
+    ids = sorted(claim_ids)
+    for start in range(0, len(ids), 900):
+        session.execute(delete(RiskReason).where(RiskReason.claim_id.in_(ids[start : start + 900])))
+    for hit in result.hits.iter_rows(named=True):
+        if int(hit["claim_id"]) in claim_ids:
+            session.add(RiskReason(claim_id=int(hit["claim_id"]), detector=hit["detector"],
+                                   kind=hit["kind"], title=hit["title"], points=int(hit["score"]),
+                                   explanation=hit["explanation"]))  # fmt: skip
+
+
+def _store_merchants(session: Session, result: ScanResult, now: datetime) -> int:
+    session.execute(delete(MerchantRisk))
+    stored = 0
+    for row in result.merchants.iter_rows(named=True):
+        org_id = int(row["merchant_id"]) if str(row["merchant_id"]).isdigit() else None
+        org = session.get(Organization, org_id) if org_id is not None else None
+        if org is None:
+            continue
+        session.add(MerchantRisk(org_id=org.id, jurisdiction_code=org.jurisdiction_code,
+                                 claims=int(row["claims"]), flagged=int(row["flagged"]),
+                                 held=int(row["held"]), score=int(row["score"]),
+                                 reasons=json.dumps(list(row["reasons"]), ensure_ascii=False),
+                                 scanned_at=now))  # fmt: skip
+        stored += 1
+    return stored
+
+
+def store_scan(session: Session, actor: AuditActor, result: ScanResult) -> dict[str, Any]:
+    """Write a full scan of the database's claims: scores, reasons, holds, merchant scores."""
+    now = utcnow()
+    counts: dict[str, Any] = _store_claims(session, result, now)
+    counts["merchants"] = _store_merchants(session, result, now)
+    session.flush()
+    audit.record(session, actor, "integrity.scan_stored", object_type="integrity_scan",
+                 object_id=now.strftime("%Y%m%d%H%M%S"),
+                 detail={**counts, "judged": result.judged, "hits": result.hits.height})  # fmt: skip
+    return counts
