@@ -5,6 +5,7 @@ from huanxin.web.ui import MenuItem
 MENU: list[MenuItem] = [
     MenuItem("补贴政策", "/programmes", "policy:read"),
     MenuItem("补贴测算", "/quote", "policy:read"),
+    MenuItem("产品目录", "/catalogue", "catalogue:write"),
     MenuItem("核销补贴", "/merchant/redeem", "claims:redeem"),
     MenuItem("我的补贴", "/my", "claims:own"),
     MenuItem("补贴申请", "/claims", "claims:read"),

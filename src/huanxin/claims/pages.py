@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from huanxin.claims import states
 from huanxin.claims.models import Claim, PaymentBatch
-from huanxin.claims.service import common, lifecycle, quotas, redeem, settle
+from huanxin.claims.service import catalogue, common, lifecycle, quotas, redeem, settle
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
@@ -230,3 +230,38 @@ async def settlement_result(batch_id: int, request: Request, session: DbSession,
         session.rollback()
         return render(request, "error.html", status_code=exc.status, message=exc.message)
     return RedirectResponse("/settlement", status_code=303)
+
+
+@router.get("/catalogue")
+def catalogue_page(request: Request, session: DbSession,
+                   actor: Annotated[Actor, Depends(page_require("policy:read"))],
+                   category: str = "") -> HTMLResponse:  # fmt: skip
+    return render(request, "claims/catalogue.html", rows=catalogue.list_products(session, category or None),
+                  headers=catalogue.HEADERS, error=None, errors=[], imported=None, category=category)  # fmt: skip
+
+
+@router.post("/catalogue")
+async def catalogue_upload(request: Request, session: DbSession,
+                           actor: Annotated[Actor, Depends(page_require("catalogue:write"))],
+                           file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
+    errors: list[catalogue.RowError] = []
+    try:
+        if file is None or not file.filename:
+            raise InvalidInput("请选择 .xlsx 或 .csv 文件", field="file")
+        count = catalogue.import_file(
+            session, actor, filename=file.filename, content=await file.read()
+        )
+    except DomainError as exc:
+        session.rollback()
+        errors = getattr(exc, "errors", [])
+        return render(request, "claims/catalogue.html", status_code=exc.status, rows=catalogue.list_products(session),
+                      headers=catalogue.HEADERS, error=exc.message, errors=errors, imported=None, category="")  # fmt: skip
+    return render(request, "claims/catalogue.html", rows=catalogue.list_products(session), headers=catalogue.HEADERS,
+                  error=None, errors=[], imported=count, category="")  # fmt: skip
+
+
+@router.get("/catalogue/template.xlsx")
+def catalogue_template(actor: Annotated[Actor, Depends(page_require("policy:read"))]) -> Response:
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(catalogue.template_xlsx(), media_type=media,
+                    headers={"Content-Disposition": "attachment; filename=catalogue-template.xlsx"})  # fmt: skip

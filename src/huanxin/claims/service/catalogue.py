@@ -153,3 +153,17 @@ def list_products(session: Session, category: str | None = None) -> list[Catalog
     if category:
         stmt = stmt.where(CatalogueProduct.category == category)
     return list(session.scalars(stmt))
+
+
+def template_xlsx() -> bytes:
+    """An empty import template with the Chinese headers and one example row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "补贴产品目录"
+    sheet.append(HEADERS)
+    sheet.append(["refrigerator", "示例品牌", "BCD-500", "1", "5999.00", "2025-01-01", ""])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,81 @@
+"""The eligible-product catalogue: .xlsx/.csv import, all or nothing, row-by-row errors."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+import builders
+import tradein
+from huanxin.claims.models import CatalogueProduct
+from huanxin.claims.service.catalogue import HEADERS
+from huanxin.db import Database
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _count(db: Database) -> int:
+    with db.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(CatalogueProduct)) or 0)
+
+
+def test_xlsx_import_then_redeem_checks_the_model(database: Database) -> None:
+    tradein.setup(database)
+    office = builders.api_client(database, "office.140521")
+    content = _xlsx([["refrigerator", "海尔", "BCD-500", "1", "5999.00", "2025-01-01", ""],
+                     ["refrigerator", "美的", "BCD-300", "2", "3999", "2025-01-01", "2025-12-31"]])  # fmt: skip
+    r = office.post(
+        "/api/v1/catalogue/import",
+        files={"file": ("目录.xlsx", content, "application/octet-stream")},
+    )
+    assert r.status_code == 200 and r.json() == {"imported": 2}
+    assert _count(database) == 2
+
+
+def test_bad_rows_are_reported_and_nothing_is_imported(database: Database) -> None:
+    tradein.setup(database)
+    office = builders.api_client(database, "office.140521")
+    csv_text = (
+        ",".join(HEADERS)
+        + "\nrefrigerator,海尔,BCD-1,1,5999,2025-01-01,\nrefrigerator,美的,,7,abc,2025-13-01,\n"
+    )
+    r = office.post(
+        "/api/v1/catalogue/import",
+        files={"file": ("目录.csv", csv_text.encode("utf-8"), "text/csv")},
+    )
+    assert r.status_code == 422
+    assert r.json()["message"].startswith("第3行「型号」：不能为空")
+    assert "共4处错误，未导入任何数据" in r.json()["message"]
+    assert _count(database) == 0
+
+
+def test_catalogue_page_shows_row_errors(database: Database) -> None:
+    tradein.setup(database)
+    page = builders.web_client(database, "office.140521")
+    csrf = page.get("/catalogue").text.split('name="csrf_token" value="')[1].split('"')[0]
+    bad = _xlsx([["refrigerator", "海尔", "", "9", "x", "", ""]])
+    r = page.post(
+        "/catalogue",
+        data={"csrf_token": csrf},
+        files={"file": ("bad.xlsx", bad, "application/octet-stream")},
+    )
+    assert r.status_code == 422
+    assert 'id="row-errors"' in r.text and "应为1-5" in r.text and "不是有效金额" in r.text
+    good = _xlsx([["television", "TCL", "T-55", "1", "2999", "2025-01-01", ""]])
+    r = page.post(
+        "/catalogue",
+        data={"csrf_token": csrf},
+        files={"file": ("good.xlsx", good, "application/octet-stream")},
+    )
+    assert r.status_code == 200 and "已导入 1 个型号" in r.text and "T-55" in r.text
