@@ -235,3 +235,22 @@ def bench_integrity(
     workdir.mkdir(parents=True, exist_ok=True)
     result = run_bench(claims, seed, workdir)
     echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@bench_app.command("claims")
+def bench_claims(
+    seconds: float = 10.0,
+    clients: int = 64,
+    workers: int = 2,
+    pg_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Point-of-sale redemptions over HTTP (hot pool, 100 pools) on PostgreSQL and SQLite."""
+    import tempfile
+
+    from huanxin.claims.bench import run_bench
+
+    with tempfile.TemporaryDirectory() as tmp:
+        result = run_bench(seconds=seconds, clients=clients, pg_url=pg_url or None,
+                           sqlite_dir=Path(tmp), workers=workers)  # fmt: skip
+    echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from huanxin.core import audit, jurisdictions
+from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.audit import SYSTEM
 from huanxin.core.clock import as_utc, utcnow
 from huanxin.core.errors import NotAuthenticated, TooManyRequests
-from huanxin.core.models import ApiToken, LoginAttempt, User, WebSession
+from huanxin.core.models import ApiToken, Jurisdiction, LoginAttempt, User, WebSession
 from huanxin.core.passwords import verify_password
 
 
@@ -38,9 +38,16 @@ def actor_for(session: Session, user: User, *, via: str, csrf_token: str = "") -
     return Actor(
         user_id=user.id, username=user.username, display_name=user.display_name,
         role=user.role, jurisdiction_code=user.jurisdiction_code, org_id=user.org_id,
-        scope_codes=jurisdictions.subtree_codes(session, user.jurisdiction_code),
+        scope_codes=_scope(session, user.jurisdiction_code),
         via=via, csrf_token=csrf_token,
     )  # fmt: skip
+
+
+def _scope(session: Session, code: str) -> frozenset[str]:
+    """``jurisdictions.subtree_codes`` in one query (it runs on every request)."""
+    root = select(Jurisdiction.path).where(Jurisdiction.code == code).scalar_subquery()
+    return frozenset(session.scalars(select(Jurisdiction.code)
+                                     .where(Jurisdiction.path.startswith(root))))  # fmt: skip
 
 
 def _failures(
@@ -120,12 +127,18 @@ def issue_token(session: Session, user: User, *, name: str, days: int | None = 9
 
 
 def actor_from_token(session: Session, raw: str) -> Actor | None:
-    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == sha256(raw))).first()
-    if token is None or token.revoked_at is not None:
+    stmt = (
+        select(ApiToken, User).outerjoin(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == sha256(raw))
+    )  # fmt: skip
+    found = session.execute(stmt).first()
+    if found is None:
+        return None
+    token, user = found
+    if token.revoked_at is not None:
         return None
     if token.expires_at is not None and as_utc(token.expires_at) <= utcnow():
         return None
-    user = session.get(User, token.user_id)
     if user is None or not user.active:
         return None
     return actor_for(session, user, via="token")

@@ -98,6 +98,8 @@ def pool_ids(
                     f"政策{programme_id}的{layer}资金尚未建立预算池，请联系专班办公室"
                 )
             cache[(programme_id, layer, code)] = int(best[(programme_id, layer)].id)
+        # the identity map holds objects weakly: keep the pools for the session's lifetime
+        session.info.setdefault("claims.pool_rows", []).extend(best.values())
     return {w: cache[(*w, code)] for w in wanted}
 
 

@@ -144,7 +144,7 @@ def find_with_person(session: Session, *, quota_code: str | None, person_key: st
     row = session.execute(stmt).first()
     if row is None:
         raise _not_found()
-    quota, user = row.tuple()
+    quota, user = row
     return quota, user
 
 
