@@ -32,6 +32,7 @@ ORG_NAMES = {
     "enterprise": "{place}示范制造有限公司",
     "merchant": "{place}惠民家电商城",
     "recycler": "{place}再生资源回收有限公司",
+    "manufacturer": "{place}绿能家电制造有限公司",
 }
 
 

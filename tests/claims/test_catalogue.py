@@ -37,6 +37,7 @@ def test_xlsx_import_then_redeem_checks_the_model(database: Database) -> None:
                      ["refrigerator", "美的", "BCD-300", "2", "3999", "2025-01-01", "2025-12-31"]])  # fmt: skip
     r = office.post(
         "/api/v1/catalogue/import",
+        headers={"Idempotency-Key": "import-1"},
         files={"file": ("目录.xlsx", content, "application/octet-stream")},
     )
     assert r.status_code == 200 and r.json() == {"imported": 2}
@@ -52,6 +53,7 @@ def test_bad_rows_are_reported_and_nothing_is_imported(database: Database) -> No
     )
     r = office.post(
         "/api/v1/catalogue/import",
+        headers={"Idempotency-Key": "import-1"},
         files={"file": ("目录.csv", csv_text.encode("utf-8"), "text/csv")},
     )
     assert r.status_code == 422
@@ -79,3 +81,35 @@ def test_catalogue_page_shows_row_errors(database: Database) -> None:
         files={"file": ("good.xlsx", good, "application/octet-stream")},
     )
     assert r.status_code == 200 and "已导入 1 个型号" in r.text and "T-55" in r.text
+
+
+def _import(client: object, key: str, rows: list[list[str]]) -> object:
+    return client.post(  # type: ignore[attr-defined]
+        "/api/v1/catalogue/import",
+        headers={"Idempotency-Key": key},
+        files={"file": ("目录.xlsx", _xlsx(rows), "application/octet-stream")},
+    )
+
+
+def test_manufacturers_list_and_change_only_their_own_products(database: Database) -> None:
+    tradein.setup(database)
+    with database.unit_of_work() as session:
+        builders.create_user(session, "manufacturer", "140521")
+        builders.create_user(session, "manufacturer", "140500")
+    maker = builders.api_client(database, "manufacturer.140521")
+    rival = builders.api_client(database, "manufacturer.140500")
+    row = ["refrigerator", "海尔", "BCD-500", "1", "5999.00", "2025-01-01", ""]
+    assert _import(maker, "m1", [row]).status_code == 200  # type: ignore[attr-defined]
+    changed = ["refrigerator", "海尔", "BCD-500", "2", "4999.00", "2025-01-01", ""]
+    assert _import(maker, "m2", [changed]).status_code == 200  # type: ignore[attr-defined]
+    refused = _import(
+        rival, "r1", [["refrigerator", "美的", "BCD-9", "1", "1", "2025-01-01", ""], row]
+    )
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "第3行「型号」：该型号已由其他单位登记" in refused.json()["message"]  # type: ignore[attr-defined]
+    with database.sessions() as session:
+        products = session.scalars(select(CatalogueProduct)).all()
+        assert [(p.model, p.grade, p.list_price_fen) for p in products] == [("BCD-500", 2, 499900)]
+        assert products[0].owner_org_id is not None
+    merchant = builders.api_client(database, "merchant.140521")
+    assert _import(merchant, "x", [row]).status_code == 403  # type: ignore[attr-defined]

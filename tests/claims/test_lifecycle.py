@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 import builders
 import tradein
-from huanxin.claims.models import Clawback, Quota
+from huanxin.claims.models import Claim, Clawback, Quota
 from huanxin.db import Database
 from huanxin.ledger import service as ledger
 
@@ -59,7 +59,11 @@ def _settle(db: Database, outcome: str) -> dict[str, object]:
     for row in rows[1:]:
         writer.writerow([row[1], outcome, "BANK1" if outcome == "成功" else "", "账户冻结"])
     files = {"file": ("result.csv", out.getvalue().encode("utf-8"), "text/csv")}
-    r = finance.post(f"/api/v1/settlement/batches/{batch['id']}/result", files=files)
+    r = finance.post(
+        f"/api/v1/settlement/batches/{batch['id']}/result",
+        files=files,
+        headers={"Idempotency-Key": f"result-{batch['id']}"},
+    )
     assert r.status_code == 200, r.text
     return {"batch": batch, "result": r.json(), "rows": rows, "files": files}
 
@@ -81,7 +85,9 @@ def test_verify_settle_pay_commits_spending(database: Database) -> None:
     # importing the same result again pays nothing twice
     finance = builders.api_client(database, "finance.140521")
     again = finance.post(
-        f"/api/v1/settlement/batches/{done['batch']['id']}/result", files=done["files"]
+        f"/api/v1/settlement/batches/{done['batch']['id']}/result",
+        files=done["files"],
+        headers={"Idempotency-Key": "result-again"},
     )  # type: ignore[index]
     assert again.json() == {"paid": 0, "failed": 0, "unchanged": 1}
 
@@ -204,3 +210,18 @@ def test_application_refuses_non_pdf_evidence(database: Database) -> None:
                       data={"category": "ebike", "price_fen": "300000", "purchase_date": "2024-10-01"},
                       files={"file": ("x.exe", b"MZ\x90\x00", "application/octet-stream")})  # fmt: skip
     assert r.status_code == 422 and r.json()["field"] == "file"
+
+
+def test_application_after_the_programme_deadline_is_refused(database: Database) -> None:
+    """The 2024 car-scrappage rule took applications until 10 Jan 2025; filed later, the
+    application is refused with the deadline named and nothing is stored."""
+    tradein.setup(database)
+    consumer = builders.api_client(database, "consumer.140521")
+    r = consumer.post("/api/v1/applications", headers={"Idempotency-Key": "late"},
+                      data={"category": "passenger_car", "price_fen": "15000000", "purchase_date": "2024-09-10",
+                            "evidence_kind": "invoice", "attributes": json.dumps(CAR)},
+                      files={"file": ("invoice.pdf", PDF, "application/pdf")})  # fmt: skip
+    assert r.status_code == 409 and r.json()["code"] == "not_eligible", r.text
+    assert "申请截止日期为2025-01-10" in r.json()["message"]
+    with database.sessions() as session:
+        assert session.scalars(select(Claim)).all() == []

@@ -45,12 +45,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 120  # a loaded 2-core machine can take a while to start it
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             if httpx.get(base + "/api/v1/health").status_code == 200:
                 break
         except httpx.HTTPError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail(f"the demo server did not start (exit code {proc.poll()})")
     yield base
     proc.terminate()
     proc.wait(10)

@@ -42,6 +42,10 @@ class World:
     office: dict[str, Actor]
     reviewer: dict[str, Actor]
     finance: dict[str, Actor]
+    applications: int = 0
+
+
+APPLICATIONS = 60  # post-purchase car applications per county (fewer in a small demo)
 
 
 def _actor(session: Session, username: str) -> Actor:
@@ -158,7 +162,7 @@ def _applications(world: World, code: str) -> None:
     car = {"category": "passenger_car", "price_fen": 15_000_000, "new_vehicle": "nev", "old_vehicle_scrapped": True,
            "old_vehicle_fuel": "petrol", "old_vehicle_emission_standard": 3,
            "old_vehicle_registered_on": "2010-03-01", "old_vehicle_owned_since": "2015-06-01"}  # fmt: skip
-    for n, consumer in enumerate(world.consumers[code][:60]):
+    for n, consumer in enumerate(world.consumers[code][: world.applications]):
         claim = apply.submit(session, consumer, inputs=car, purchase_date=date(2025, 3, 1) + timedelta(days=n * 3),
                              uploads=[pdf])  # fmt: skip
         step = n % 6
@@ -199,9 +203,9 @@ def _settle(world: World, code: str) -> None:
     settle.import_result(
         session, finance, batch_id=batch.id, content="\n".join(lines).encode("utf-8")
     )
-    paid = session.scalars(select(Claim).where(Claim.jurisdiction_code == code, Claim.state == "paid",
-                                               Claim.kind == "point_of_sale").order_by(Claim.id).limit(20))  # fmt: skip
-    for claim in list(paid):
+    paid = list(session.scalars(select(Claim).where(Claim.jurisdiction_code == code, Claim.state == "paid",
+                                                    Claim.kind == "point_of_sale").order_by(Claim.id)))  # fmt: skip
+    for claim in paid[: min(20, len(paid) // 8)]:
         lifecycle.record_return(session, world.office[code], claim_id=claim.id,
                                 returned_on=claim.purchase_date + timedelta(days=5))  # fmt: skip
     if session.scalar(
@@ -223,26 +227,29 @@ def build(session: Session, *, claims: int = 10_000, seed: int = 20251) -> int:
     for code in COUNTIES:
         _pools(session, code)
         world.merchants[code] = _merchants(session, code, password_hash)
-        world.consumers[code] = _consumers(session, code, max(80, per_county // 8), password_hash)
+        world.consumers[code] = _consumers(session, code, max(80, per_county // 5), password_hash)
         world.office[code] = _actor(session, f"office.{code}")
         world.reviewer[code] = _actor(session, f"department.{code}")
         world.finance[code] = _actor(session, f"finance.{code}")
-    made = 0
     for code in COUNTIES:
-        settled_part = per_county * 4 // 5
-        made += _sales(world, code, range(settled_part))
+        world.applications = max(6, min(APPLICATIONS, per_county // 10))
+        sales = max(1, per_county - world.applications)
+        next_n = _sales(world, code, sales * 4 // 5, start=0)
         _applications(world, code)
         _settle(world, code)
-        made += _sales(world, code, range(settled_part, per_county))
+        _sales(world, code, sales - sales * 4 // 5, start=next_n)
     session.flush()
-    return made
+    return int(session.scalar(select(func.count()).select_from(Claim)) or 0)
 
 
-def _sales(world: World, code: str, numbers: range) -> int:
-    made = 0
-    for n in numbers:
+def _sales(world: World, code: str, target: int, *, start: int) -> int:
+    """Make ``target`` point-of-sale claims (a sale the rules refuse, e.g. a consumer whose
+    quota for the category is used, is simply not made); returns the next sale number."""
+    made, n = 0, start
+    while made < target and n < start + 3 * target + 100:
         claim = _sale(world, world.rng.choice(world.merchants[code]), n)
+        n += 1
         if claim is not None:
             _advance(world, claim, world.rng.random())
             made += 1
-    return made
+    return n

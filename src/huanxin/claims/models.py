@@ -194,6 +194,9 @@ class CatalogueProduct(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date, default=None)
     imported_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # The manufacturer that listed it; None for products the office listed. A manufacturer
+    # may only change its own products.
+    owner_org_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("category", "model"),)

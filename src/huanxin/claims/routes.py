@@ -4,6 +4,7 @@ returns and settlement. Every mutation takes an Idempotency-Key."""
 from __future__ import annotations
 
 from datetime import date
+from hashlib import sha256
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
@@ -258,14 +259,27 @@ def bank_file(batch_id: int, actor: Annotated[Actor, Depends(require("settlement
 
 @router.post("/settlement/batches/{batch_id}/result")
 async def bank_result(batch_id: int, actor: Annotated[Actor, Depends(require("settlement:write"))],
-                      session: DbSession, file: Annotated[UploadFile, File()]) -> dict[str, int]:  # fmt: skip
-    return settle.import_result(session, actor, batch_id=batch_id, content=await file.read())
+                      session: DbSession, file: Annotated[UploadFile, File()],
+                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    content = await file.read()
+
+    def action() -> tuple[int, object]:
+        return 200, settle.import_result(session, actor, batch_id=batch_id, content=content)
+
+    return respond(session, actor, key=idempotency_key, scope="settlement.result",
+                   payload={"batch": batch_id, "sha256": sha256(content).hexdigest()}, action=action)  # fmt: skip
 
 
 @router.post("/catalogue/import")
 async def import_catalogue(actor: Annotated[Actor, Depends(require("catalogue:write"))],
-                           session: DbSession, file: Annotated[UploadFile, File()]) -> dict[str, int]:  # fmt: skip
-    count = catalogue.import_file(
-        session, actor, filename=file.filename or "", content=await file.read()
-    )
-    return {"imported": count}
+                           session: DbSession, file: Annotated[UploadFile, File()],
+                           idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    content, name = await file.read(), file.filename or ""
+
+    def action() -> tuple[int, object]:
+        return 200, {
+            "imported": catalogue.import_file(session, actor, filename=name, content=content)
+        }
+
+    return respond(session, actor, key=idempotency_key, scope="catalogue.import",
+                   payload={"file": name, "sha256": sha256(content).hexdigest()}, action=action)  # fmt: skip

@@ -18,6 +18,7 @@ class Role(StrEnum):
     MERCHANT = "merchant"
     CONSUMER = "consumer"
     RECYCLER = "recycler"
+    MANUFACTURER = "manufacturer"  # lists its eligible products in the catalogue
     ADMIN = "admin"
 
 
@@ -30,6 +31,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.MERCHANT: "商户",
     Role.CONSUMER: "消费者",
     Role.RECYCLER: "回收企业",
+    Role.MANUFACTURER: "生产企业",
     Role.ADMIN: "系统管理员",
 }
 
@@ -39,6 +41,7 @@ ROLE_ORG_KIND: dict[Role, str] = {
     Role.ENTERPRISE: "enterprise",
     Role.MERCHANT: "merchant",
     Role.RECYCLER: "recycler",
+    Role.MANUFACTURER: "manufacturer",
 }
 
 ORG_KIND_LABELS = {
@@ -46,6 +49,7 @@ ORG_KIND_LABELS = {
     "enterprise": "企业",
     "merchant": "商户",
     "recycler": "回收企业",
+    "manufacturer": "生产企业",
 }
 
 _READ_ALL = {
@@ -86,13 +90,14 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     Role.ENTERPRISE: frozenset({"home:view", "policy:read", "equipment:own", "secondhand:trade"}),
     Role.MERCHANT: frozenset(
-        {"home:view", "policy:read", "claims:redeem", "claims:read", "catalogue:write"}
+        {"home:view", "policy:read", "claims:redeem", "claims:read"}
         | {"secondhand:deal", "secondhand:credit"}
     ),
     Role.CONSUMER: frozenset(
         {"home:view", "policy:read", "claims:own", "recycling:book", "secondhand:check"}
     ),
     Role.RECYCLER: frozenset({"home:view", "policy:read", "recycling:operate", "recycling:read"}),
+    Role.MANUFACTURER: frozenset({"home:view", "policy:read", "catalogue:write"}),
 }
 
 

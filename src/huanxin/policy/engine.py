@@ -308,8 +308,11 @@ def quote(
     on_date: date,
     item: ItemAttributes,
     as_of: date | None = None,
+    applied_on: date | None = None,
 ) -> Quote:
-    """Every applicable programme for ``item`` bought on ``on_date`` where the buyer lives."""
+    """Every applicable programme for ``item`` bought on ``on_date`` where the buyer lives.
+    With ``applied_on`` (the day a post-purchase application is filed), a version whose
+    application deadline has passed does not apply."""
     applied: dict[str, ProgrammeAmount] = {}
     not_applied: list[NotApplied] = []
     chosen: dict[str, Programme] = {}
@@ -321,6 +324,9 @@ def quote(
             continue
         chosen[pid] = version
         result = evaluate(version, item, jurisdiction_path)
+        late = _past_deadline(version, applied_on)
+        if late is not None:
+            result = _not(version, [late])
         if isinstance(result, NotApplied):
             not_applied.append(result)
         else:
@@ -329,6 +335,13 @@ def quote(
     not_applied += _resolve_stacking(applied, chosen)
     not_applied += _limit_to_price(applied, chosen, item.price_fen, jurisdiction_path)
     return _assemble(applied, not_applied, jurisdiction_path, on_date, item)
+
+
+def _past_deadline(programme: Programme, applied_on: date | None) -> str | None:
+    deadline = programme.application_deadline
+    if applied_on is None or deadline is None or applied_on <= deadline:
+        return None
+    return f"该政策申请截止日期为{deadline.isoformat()}，{applied_on.isoformat()}提交已逾期"
 
 
 def _limit_to_price(

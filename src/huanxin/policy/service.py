@@ -132,10 +132,15 @@ def _path(session: Session, code: str) -> list[str]:
 
 
 def quote_for(
-    session: Session, *, jurisdiction_code: str, on_date: date, item: ItemAttributes
+    session: Session,
+    *,
+    jurisdiction_code: str,
+    on_date: date,
+    item: ItemAttributes,
+    applied_on: date | None = None,
 ) -> Quote:
     return quote(all_versions(session), jurisdiction_path=path_of(session, jurisdiction_code),
-                 on_date=on_date, item=item)  # fmt: skip
+                 on_date=on_date, item=item, applied_on=applied_on)  # fmt: skip
 
 
 def visible_programmes(session: Session, scope: frozenset[str]) -> list[Programme]:

@@ -14,7 +14,7 @@ from huanxin.claims.service import lifecycle, redeem
 from huanxin.claims.service.lifecycle import Upload
 from huanxin.core import audit, pii
 from huanxin.core.actor import Actor
-from huanxin.core.clock import utcnow
+from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import User
 from huanxin.policy import service as policies
@@ -35,7 +35,7 @@ def submit(session: Session, actor: Actor, *, inputs: dict[str, Any], purchase_d
     fields = {k: v for k, v in inputs.items() if k != "old_item_handed_in"}
     item = ItemAttributes.from_inputs({**fields, "old_item_handed_in": recycling_cert is not None})
     result = policies.quote_for(session, jurisdiction_code=actor.jurisdiction_code,
-                                on_date=purchase_date, item=item)  # fmt: skip
+                                on_date=purchase_date, item=item, applied_on=today_cn())  # fmt: skip
     if result.total_fen <= 0:
         reasons = [r for n in result.not_applied for r in n.reasons] or ["无适用政策"]
         raise NotEligible("不符合补贴条件：" + "；".join(reasons), field="category")

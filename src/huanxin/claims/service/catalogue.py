@@ -20,6 +20,7 @@ from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.money import parse_yuan
 
+MANUFACTURER = "manufacturer"
 HEADERS = ["品类代码", "品牌", "型号", "能效等级", "指导价（元）", "有效期起", "有效期止"]
 
 
@@ -95,16 +96,31 @@ def import_file(session: Session, actor: Actor, *, filename: str, content: bytes
     if not rows or [c.strip() for c in rows[0][:7]] != HEADERS:
         raise CatalogueFileInvalid([RowError(1, "表头", "表头应为：" + "、".join(HEADERS))])
     errors: list[RowError] = []
-    products = [p for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)
+    numbered = [(i, p) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)
                 if (p := _parse_row(r, i, errors)) is not None]  # fmt: skip
+    owner = actor.org_id if actor.role == MANUFACTURER else None
+    if actor.role == MANUFACTURER:
+        errors += _not_owned(session, numbered, owner)
     if errors:
-        raise CatalogueFileInvalid(errors)
-    for product in products:
+        raise CatalogueFileInvalid(sorted(errors, key=lambda e: e.row))
+    for _row, product in numbered:
+        product.owner_org_id = owner
         upsert(session, product, actor.user_id)
+    products = [p for _row, p in numbered]
     session.info.pop("claims.catalogue", None)
     audit.record(session, actor, "catalogue.imported", object_type="catalogue", object_id=filename[:64],
                  detail={"rows": len(products)})  # fmt: skip
     return len(products)
+
+
+def _not_owned(session: Session, numbered: list[tuple[int, CatalogueProduct]],
+               owner: int | None) -> list[RowError]:  # fmt: skip
+    """Rows a manufacturer may not write: models another organisation (or the office) listed."""
+    existing = {(p.category, p.model): p.owner_org_id for p in session.scalars(
+        select(CatalogueProduct).where(CatalogueProduct.model.in_({p.model for _r, p in numbered})))}  # fmt: skip
+    return [RowError(row, HEADERS[2], "该型号已由其他单位登记，生产企业只能维护本企业登记的产品")
+            for row, p in numbered
+            if (p.category, p.model) in existing and existing[(p.category, p.model)] != owner]  # fmt: skip
 
 
 def upsert(session: Session, product: CatalogueProduct, user_id: int | None) -> None:
