@@ -206,19 +206,18 @@ def bench_equipment(
 
 @bench_app.command("dispatch")
 def bench_dispatch(
-    quick: bool = typer.Option(False, help="two instances, 2 s each, a small county day"),
+    quick: bool = typer.Option(False, help="two instances, 1 s each, a small county day"),
     solomon: Path | None = None,
+    instances: str = typer.Option("", help="names or patterns, e.g. C1*,R101; none: skip"),
+    seconds: str = typer.Option("10,30", help="time limits per instance, e.g. 10 or 10,30"),
+    county: str = typer.Option("1000x40,5000x80", help="BOOKINGSxVEHICLES list, or none"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Solomon gaps at 10 s and 30 s per instance, and a synthetic county day."""
-    from huanxin.recycling import dispatch_bench as bench
+    from huanxin.recycling.dispatch_cli import bench_result
 
     folder = solomon or _shared_dir() / "data" / "solomon"
-    result = (
-        bench.quick_bench(folder)
-        if quick
-        else bench.run_bench(folder, bench.DEFAULT_SECONDS, bench.DEFAULT_COUNTY)
-    )
+    result = bench_result(folder, quick=quick, instances=instances, seconds=seconds, county=county)
     echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 

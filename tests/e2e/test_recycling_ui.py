@@ -1,76 +1,33 @@
-"""Browser: a consumer books a pickup on a phone; a driver's page draws the route as SVG."""
+"""Browser, on the full demo: a consumer books a pickup on a phone; the driver's page draws
+the route as SVG; the office manages sites, vehicles and price lists with forms; and the
+whole chain in 阳泉市 — book with an instant quote, plan the day, a second booking inserted
+into the live plan, weighing and payment at the door, reverse invoice, certificate, the
+certificate accepted once by a trade-in redemption, weighing at the station, mass balance,
+declaration and indicators."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+import re
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
+from builders import ui_login as login
+from huanxin.core import identifiers
 from huanxin.core.clock import today_cn
-from huanxin.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 375, "height": 740}}
 
 
-def _env(db_path: Path) -> dict[str, str]:
-    return {**os.environ, "HUANXIN_DATABASE_URL": f"sqlite:///{db_path}",
-            "HUANXIN_COOKIE_SECURE": "false", "HUANXIN_ARGON2_PROFILE": "test"}  # fmt: skip
+def _fits_phone(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def rserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The foundation demo plus the recycling demo, served by uvicorn."""
-    env = _env(tmp_path_factory.mktemp("e2e-recycling") / "demo.db")
-    code = ("from huanxin.cli import _db; from huanxin import demo; from huanxin.migrate import upgrade\n"
-            "from huanxin.config import get_settings; from huanxin.recycling.demo import build_demo\n"
-            "upgrade(get_settings().database_url)\n"
-            "with _db().unit_of_work() as s: demo.build(s)\n"
-            "with _db().unit_of_work() as s: build_demo(s)")  # fmt: skip
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "huanxin.asgi:app", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(base + "/api/v1/health").status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
-def login(browser: Any, server: str, username: str, **context: Any) -> Any:
-    page = browser.new_page(**context)
-    page.goto(server + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server + "/")
-    return page
-
-
-def test_consumer_books_on_phone(browser: Any, rserver: str) -> None:
-    page = login(browser, rserver, "consumer.140521", **PHONE)
-    page.goto(rserver + "/recycling/book")
+def test_consumer_books_on_phone(browser: Any, server: str) -> None:
+    page = login(browser, server, "consumer.140521", **PHONE)
+    page.goto(server + "/recycling/book")
     page.fill("input[name=address]", "沁水县龙港镇演示小区3号楼")
     page.fill("input[name=lat]", "35.70")
     page.fill("input[name=lon]", "112.20")
@@ -82,13 +39,13 @@ def test_consumer_books_on_phone(browser: Any, rserver: str) -> None:
     first = page.locator("#my-bookings tbody tr").first
     assert first.locator(".quote").inner_text() == "30.00"
     assert first.locator(".status").inner_text() == "已预约"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    _fits_phone(page)
     page.close()
 
 
-def test_driver_page_draws_route(browser: Any, rserver: str) -> None:
-    page = login(browser, rserver, "recycler.140521", **PHONE)
-    page.goto(rserver + "/recycling/dispatch?jurisdiction_code=140521&service_date=2026-03-16")
+def test_driver_page_draws_route(browser: Any, server: str) -> None:
+    page = login(browser, server, "recycler.140521", **PHONE)
+    page.goto(server + "/recycling/dispatch?jurisdiction_code=140521&service_date=2026-03-16")
     page.click("#routes a >> nth=0")
     svg = page.locator("#route-drawing svg")
     assert svg.count() == 1
@@ -96,3 +53,160 @@ def test_driver_page_draws_route(browser: Any, rserver: str) -> None:
     assert stops > 0 and page.locator("#route-drawing circle.stop").count() == stops
     assert page.locator("#route-drawing polyline.route-line").count() == 1
     page.close()
+
+
+def test_office_manages_sites_vehicles_and_prices(browser: Any, server: str) -> None:
+    page = login(browser, server, "office.140521", **PHONE)
+    page.goto(server + "/recycling/network")
+    page.click("#new-site")
+    site = {"name": "沁水县嘉峰中转站", "address": "嘉峰镇", "lat": "35.60", "lon": "112.30",
+            "opens": "07:00", "closes": "19:00", "capacity_t": "10"}  # fmt: skip
+    for name, value in site.items():
+        page.fill(f"#site-form input[name={name}]", value)
+    page.select_option("#site-form select[name=tier]", "dismantler")
+    page.click("#site-form button[type=submit]")
+    assert "资质" in page.inner_text(".error") and "licence_no" in page.inner_text(".error")
+    page.select_option("#site-form select[name=tier]", "transfer")
+    page.click("#site-form button[type=submit]")
+    assert page.inner_text("#saved") == "已保存"
+    row = page.locator("#sites tbody tr", has_text="沁水县嘉峰中转站")
+    assert row.locator(".hours").inner_text() == "07:00-19:00"
+    row.locator("a", has_text="编辑").click()
+    page.fill("#site-form input[name=closes]", "20:00")
+    page.click("#site-form button[type=submit]")
+    assert row.locator(".hours").inner_text() == "07:00-20:00"
+
+    page.click("#new-vehicle")
+    _fits_phone(page)
+    page.fill("#vehicle-form input[name=plate]", "晋EHX099")
+    page.select_option("#vehicle-form select[name=home_site_id]", label="沁水县嘉峰中转站")
+    page.fill("#vehicle-form input[name=capacity_kg]", "1200")
+    page.fill("#vehicle-form input[name=capacity_m3]", "6.5")
+    page.click("#vehicle-form button[type=submit]")
+    vehicle = page.locator("#vehicles tbody tr", has_text="晋EHX099")
+    assert vehicle.locator(".capacity").inner_text() == "1200"
+    assert vehicle.locator(".state").inner_text() == "在用"
+    vehicle.locator("a", has_text="编辑").click()
+    page.select_option("#vehicle-form select[name=active]", "no")
+    page.click("#vehicle-form button[type=submit]")
+    assert vehicle.locator(".state").inner_text() == "停用"
+
+    page.click("#new-prices")
+    _fits_phone(page)
+    later = (today_cn() + timedelta(days=30)).isoformat()
+    page.fill("#price-form input[name=effective_from]", later)
+    page.fill("#price-form input[name='p.refrigerator.intact']", "88.5")
+    page.click("#price-form button[type=submit]")
+    assert page.locator("#price-versions .effective").first.inner_text() == later
+    page.close()
+
+
+def _resident_id(body: str) -> str:
+    return body + identifiers.resident_id_check_char(body)
+
+
+def _book(page: Any, server: str, day: str, slot: str, category: str, kg: str) -> str:
+    page.goto(server + "/recycling/book")
+    page.fill("input[name=address]", f"阳泉市演示小区{category}")
+    page.fill("input[name=lat]", "37.86")
+    page.fill("input[name=lon]", "113.59")
+    page.fill("input[name=service_date]", day)
+    page.select_option("select[name=slot]", slot)
+    page.select_option("select[name=category0]", category)
+    page.fill("input[name=weight0]", kg)
+    page.click("#book-form button[type=submit]")
+    return str(re.findall(r"\d+", page.inner_text("#created"))[-1])
+
+
+def _redeem(page: Any, server: str, quota: str, serial: str, cert: tuple[str, str]) -> None:
+    page.goto(server + "/merchant/redeem")
+    fields = {"quota_code": quota, "category": "television", "product_model": "TEL-100",
+              "device_serial": serial, "grade": "1", "price": "2999", "invoice_no": "26140300000099990" + serial[-3:],
+              "recycling_cert_no": cert[0], "recycling_cert_code": cert[1],
+              "purchase_date": today_cn().isoformat()}  # fmt: skip
+    for name, value in fields.items():
+        page.fill(f"input[name={name}]", value)
+    page.click("form[action='/merchant/redeem'] button")
+
+
+def _quota(browser: Any, server: str, username: str) -> str:
+    consumer = login(browser, server, username, **PHONE)
+    consumer.goto(server + "/my")
+    consumer.fill("input[name=category]", "television")
+    consumer.click("form[action='/my/quotas'] button")
+    code = str(consumer.locator("#quotas td.code").first.inner_text().strip())
+    consumer.close()
+    return code
+
+
+def test_pickup_chain_from_booking_to_trade_in(browser: Any, server: str) -> None:
+    day = (today_cn() + timedelta(days=3)).isoformat()
+    consumer = login(browser, server, "consumer.140300", **PHONE)
+    first = _book(consumer, server, day, "08:00-10:00", "television", "15")
+    row = consumer.locator(f"#my-bookings tr[data-id='{first}']")
+    assert row.locator(".quote").inner_text() == "30.00"
+    assert row.locator(".status").inner_text() == "已预约"
+
+    office = login(browser, server, "office.140300")
+    office.goto(f"{server}/recycling/dispatch?jurisdiction_code=140300&service_date={day}")
+    office.click("form[action='/recycling/dispatch'][method=post] button")
+    assert "第1版" in office.inner_text("main") and "全部已安排" in office.inner_text("#unserved")
+
+    second = _book(consumer, server, day, "14:00-16:00", "refrigerator", "60")
+    assert consumer.locator(f"#my-bookings tr[data-id='{second}'] .status").inner_text() == "已排班"
+    assert consumer.locator(f"#my-bookings tr[data-id='{first}'] .status").inner_text() == "已排班"
+    office.reload()
+    assert "第2版" in office.inner_text("main")
+
+    recycler = login(browser, server, "recycler.140300", **PHONE)
+    recycler.goto(f"{server}/recycling/dispatch?jurisdiction_code=140300&service_date={day}")
+    recycler.locator("#routes a").first.click()
+    assert recycler.locator("#route-drawing polyline.route-line").count() == 1
+    recycler.goto(f"{server}/recycling/pickup/{first}")
+    recycler.fill("input[name=weight0]", "14.2")
+    recycler.fill("input[name=payment_ref]", "WX-E2E-1")
+    recycler.click("form[action='/recycling/pickup/" + first + "'] button")
+    assert "实付 30.00 元" in recycler.inner_text("#pickup-done")
+    cert = (
+        recycler.inner_text("#pickup-done .cert-no"),
+        recycler.inner_text("#pickup-done .cert-code"),
+    )
+    recycler.fill("input[name=seller_name]", "阳泉演示出售人")
+    recycler.fill("input[name=seller_resident_id]", _resident_id("14030019750101001"))
+    recycler.click("#pickup-done button")
+    assert recycler.inner_text("#invoice").startswith("发票号码：FX")
+    _fits_phone(recycler)
+
+    public = browser.new_page(**PHONE)
+    public.goto(f"{server}/recycling/certificate?number={cert[0]}&code={cert[1]}")
+    assert "未使用" in public.inner_text("#cert-result")
+
+    merchant = login(browser, server, "merchant.140300", **PHONE)
+    _redeem(merchant, server, _quota(browser, server, "consumer.140300"), "E2E-TV-001", cert)
+    merchant.wait_for_url(f"{server}/claims/*")
+    public.reload()
+    assert "已用于补贴申请" in public.inner_text("#cert-result")
+    other = login(browser, server, "merchant.371525", **PHONE)
+    _redeem(other, server, _quota(browser, server, "consumer.371525"), "E2E-TV-002", cert)
+    assert "已被其他补贴申请使用" in other.inner_text(".error")
+
+    recycler.goto(f"{server}/recycling/weighings")
+    recycler.select_option("#weighing-form select[name=site_id]", label="阳泉市中转站（中转站）")
+    recycler.select_option("#weighing-form select[name=direction]", "out")
+    recycler.fill("#weighing-form input[name=on_date]", today_cn().isoformat())
+    recycler.fill("#weighing-form input[name=units]", "1")
+    recycler.fill("#weighing-form input[name=weight_kg]", "14")
+    recycler.select_option(
+        "#weighing-form select[name=counterpart_site_id]", label="阳泉市绿色分拣中心"
+    )
+    recycler.click("#weighing-form button[type=submit]")
+    assert recycler.inner_text("#saved") == "已登记"
+    _fits_phone(recycler)
+    recycler.goto(f"{server}/recycling/reports?month={today_cn():%Y-%m}")
+    balance = recycler.locator("#mass-balance tr", has_text="阳泉市中转站")
+    assert balance.locator("td.num").nth(1).inner_text() == "14"
+    assert recycler.locator(".indicators[data-kind=appliances]").count() == 1
+    recycler.click("form[action='/recycling/declarations'] button")
+    assert recycler.locator("#declarations tbody tr", has_text=f"{today_cn():%Y-%m}").count() == 1
+    for page in (consumer, office, recycler, public, merchant, other):
+        page.close()

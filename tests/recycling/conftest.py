@@ -38,6 +38,24 @@ class RWorld:
             return Actor(u.id, u.username, u.display_name, u.role, u.jurisdiction_code,
                          u.org_id, scope)  # fmt: skip
 
+    def completed(self, key: str = "") -> dict[str, object]:
+        """Book two refrigerators and paper, then complete the pickup (damaged, 101.5 kg +
+        22.35 kg paper, paid 124.59 yuan); the booking plus the completion answer."""
+        consumer = builders.api_client(self.db, "consumer.140521")
+        items = [{"category": "refrigerator", "count": 2, "weight_kg": 120},
+                 {"category": "paper", "count": 1, "weight_kg": 25}]  # fmt: skip
+        booking = consumer.post("/api/v1/recycling/bookings", json=self.body(self.day, items=items),
+                                headers={"Idempotency-Key": "b" + key}).json()  # fmt: skip
+        recycler = builders.api_client(self.db, "recycler.140521")
+        lines = [{"category": "refrigerator", "condition": "damaged", "units": 2, "weight_kg": 101.5},
+                 {"category": "paper", "units": 1, "weight_kg": 22.35}]  # fmt: skip
+        done = recycler.post(f"/api/v1/recycling/bookings/{booking['id']}/complete",
+                             headers={"Idempotency-Key": "c" + key},
+                             json={"lines": lines, "payment_method": "wechat", "payment_ref": "WX1",
+                                   "site_id": self.transfer_id})  # fmt: skip
+        assert done.status_code == 201, done.text
+        return {"booking": booking, **done.json()}
+
     @staticmethod
     def body(day: date, **over: object) -> dict[str, object]:
         body: dict[str, object] = {

@@ -25,21 +25,7 @@ RID = "11010519491231002X"
 
 
 def _completed(world: RWorld, key: str = "") -> dict[str, object]:
-    consumer = builders.api_client(world.db, "consumer.140521")
-    body = world.body(world.day, items=[{"category": "refrigerator", "count": 2, "weight_kg": 120},
-                                        {"category": "paper", "count": 1, "weight_kg": 25}])  # fmt: skip
-    booking = consumer.post(
-        "/api/v1/recycling/bookings", json=body, headers={"Idempotency-Key": "b" + key}
-    ).json()
-    recycler = builders.api_client(world.db, "recycler.140521")
-    done = recycler.post(f"/api/v1/recycling/bookings/{booking['id']}/complete", headers={"Idempotency-Key": "c" + key},
-                         json={"lines": [{"category": "refrigerator", "condition": "damaged", "units": 2,
-                                          "weight_kg": 101.5},
-                                         {"category": "paper", "units": 1, "weight_kg": 22.35}],
-                               "payment_method": "wechat", "payment_ref": "WX1",
-                               "site_id": world.transfer_id})  # fmt: skip
-    assert done.status_code == 201, done.text
-    return {"booking": booking, **done.json()}
+    return world.completed(key)
 
 
 def test_completion_prices_weighed_items_and_issues_certificates(rworld: RWorld) -> None:

@@ -5,9 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from huanxin.recycling.dispatch_bench import percentile, run_bench
+from huanxin.cli import app as main_app
+from huanxin.core.errors import InvalidInput
+from huanxin.recycling.dispatch_bench import (
+    mean_gap,
+    parse_county,
+    parse_seconds,
+    percentile,
+    pick_instances,
+    run_bench,
+)
 from huanxin.recycling.dispatch_cli import dispatch_app
 
 INSTANCE = """SMALL
@@ -97,3 +107,41 @@ def test_bench_output_shape(tmp_path: Path) -> None:
     assert set(county) == {"bookings", "vehicles", "plan_s", "insert_p95_s", "unserved"}
     assert (county["bookings"], county["vehicles"]) == (30, 2)
     assert json.loads(json.dumps(result)) == result
+
+
+def test_mean_gap_per_time_limit() -> None:
+    rows: list[dict[str, object]] = [
+        {"instance": "A", "seconds": 10, "gap_pct": 0.4},
+        {"instance": "B", "seconds": 10, "gap_pct": 0.2},
+        {"instance": "A", "seconds": 30, "gap_pct": 0.1},
+    ]
+    assert (mean_gap(rows, 10), mean_gap(rows, 30), mean_gap(rows, 60)) == (0.3, 0.1, None)
+
+
+def test_bench_options_choose_a_part(tmp_path: Path) -> None:
+    for name in ("SMALL", "SMALL2", "OTHER"):
+        (tmp_path / f"{name}.txt").write_text(INSTANCE, encoding="utf-8")
+    (tmp_path / "bks.csv").write_text("instance,vehicles,distance,source_url\n"
+                                      "SMALL,3,100.0,x\nSMALL2,3,100.0,x\nOTHER,3,100.0,x\n")  # fmt: skip
+    assert pick_instances(tmp_path, "small*") == ["SMALL", "SMALL2"]
+    assert pick_instances(tmp_path, "OTHER, SMALL") == ["SMALL", "OTHER"]
+    assert pick_instances(tmp_path, "") is None and pick_instances(tmp_path, "none") == []
+    assert parse_county("1000x40, 5000X80") == [(1000, 40), (5000, 80)]
+    assert parse_county("none") == [] and parse_seconds("10,30") == [10, 30]
+    for bad, field in ((lambda: parse_county("1000"), "county"),
+                       (lambda: parse_seconds("ten"), "seconds"),
+                       (lambda: parse_seconds("0"), "seconds"),
+                       (lambda: pick_instances(tmp_path, "R1*"), "instances")):  # fmt: skip
+        with pytest.raises(InvalidInput) as exc:
+            bad()
+        assert exc.value.field == field
+    cli = CliRunner()
+    args = ["bench", "dispatch", "--solomon", str(tmp_path), "--instances", "OTHER",
+            "--seconds", "1", "--county", "none", "--json"]  # fmt: skip
+    result = cli.invoke(main_app, args)
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output.strip().splitlines()[-1])
+    assert [(r["instance"], r["seconds"]) for r in body["solomon"]] == [("OTHER", 1)]
+    assert body["county_day"] == [] and body["mean_gap_pct_30s"] is None
+    bad = cli.invoke(main_app, [*args[:4], "--instances", "R1*"])
+    assert bad.exit_code == 1 and "instances" in bad.output

@@ -3,6 +3,7 @@ route drawn as inline SVG, public certificate check, network and reports."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -27,6 +28,12 @@ def test_booking_page_dispatch_driver_and_reports(rworld: RWorld) -> None:
             "category0": "refrigerator", "count0": "1", "weight0": "60", "condition0": "intact"}  # fmt: skip
     bad = c.post("/recycling/book", data={**form, "lat": "36.90"})
     assert bad.status_code == 422 and "不在" in bad.text and "（lat）" in bad.text
+    past = (rworld.day - timedelta(days=3)).isoformat()
+    for data, field in (({**form, "service_date": past}, "window_start"),
+                        ({**form, "weight0": "2000"}, "items[0].weight_kg"),
+                        ({**form, "lat": "北纬"}, "lat")):  # fmt: skip
+        bad = c.post("/recycling/book", data=data)
+        assert bad.status_code == 422 and f"（{field}）" in bad.text
     ok = c.post("/recycling/book", data=form)
     assert ok.status_code == 303
     listed = c.get(ok.headers["location"]).text

@@ -9,20 +9,28 @@
 Solomon distances follow the DIMACS convention of ``bks.csv`` (truncated to one decimal).
 A county day plans every booking with a time limit of ``bookings / 50`` seconds (20 s for
 1,000 bookings, at most 60 s), then inserts new bookings one by one from 11:00 and reports
-the 95th percentile of the insertion latency. ``python -m huanxin.recycling.dispatch_bench
-[--quick] SOLOMON_DIR`` prints the dict as the last line.
+the 95th percentile of the insertion latency.
+
+The run can be cut down (``options_bench``; ``huanxin bench dispatch --instances C1*,R101
+--seconds 30 --county none``): ``instances`` are comma-separated names or shell patterns
+over ``bks.csv``, ``seconds`` the comma-separated time limits (a mean gap is ``null`` for
+a limit not run), ``county`` comma-separated ``BOOKINGSxVEHICLES`` or ``none``.
+``python -m huanxin.recycling.dispatch_bench [--quick] SOLOMON_DIR`` prints the full dict
+as the last line.
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import fnmatch
 import json
 import math
 import sys
 import time
 from pathlib import Path
 
+from huanxin.core.errors import InvalidInput
 from huanxin.recycling.dispatch.live import insert_booking
 from huanxin.recycling.dispatch.solomon import read_solomon
 from huanxin.recycling.dispatch.solver import plan_day
@@ -129,6 +137,58 @@ def run_bench(
 def quick_bench(solomon_dir: Path) -> dict[str, object]:
     """A smoke run in well under a minute: two instances at 1 s, a 200-booking county."""
     return run_bench(solomon_dir, [1], [(200, 8)], instances=QUICK_INSTANCES, insertions=5)
+
+
+def parse_seconds(text: str) -> list[int]:
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InvalidInput("求解时间应为逗号分隔的整数秒，如 10,30", field="seconds") from None
+    if not values or any(v <= 0 for v in values):
+        raise InvalidInput("求解时间应为逗号分隔的正整数秒，如 10,30", field="seconds")
+    return values
+
+
+def parse_county(text: str) -> list[tuple[int, int]]:
+    """``1000x40,5000x80`` → [(1000, 40), (5000, 80)]; ``none`` or empty → []."""
+    if text.strip().lower() in ("", "none"):
+        return []
+    sizes = []
+    for part in text.split(","):
+        bookings, _, vehicles = part.strip().lower().partition("x")
+        if (
+            not (bookings.isdigit() and vehicles.isdigit())
+            or not int(bookings)
+            or not int(vehicles)
+        ):
+            raise InvalidInput(
+                f"县域规模应写成 预约数x车辆数，如 1000x40：{part!r}", field="county"
+            )
+        sizes.append((int(bookings), int(vehicles)))
+    return sizes
+
+
+def pick_instances(solomon_dir: Path, text: str) -> list[str] | None:
+    """Names of ``bks.csv`` matching the comma-separated names or patterns (None = all,
+    ``none`` = no Solomon instance)."""
+    patterns = [p.strip().upper() for p in text.split(",") if p.strip()]
+    if not patterns:
+        return None
+    if patterns == ["NONE"]:
+        return []
+    names = [n for n in read_bks(solomon_dir) if any(fnmatch.fnmatch(n, p) for p in patterns)]
+    if not names:
+        raise InvalidInput(f"没有匹配 {text} 的Solomon算例", field="instances")
+    return names
+
+
+def options_bench(
+    solomon_dir: Path, *, instances: str = "", seconds: str = "10,30",
+    county: str = "1000x40,5000x80", insertions: int = 20,
+) -> dict[str, object]:  # fmt: skip
+    """The benchmark restricted by command-line style options (see the module docstring)."""
+    return run_bench(solomon_dir, parse_seconds(seconds), parse_county(county),
+                     instances=pick_instances(solomon_dir, instances), insertions=insertions)  # fmt: skip
 
 
 def main(argv: list[str]) -> None:

@@ -1,4 +1,5 @@
-"""``huanxin dispatch`` commands: ``solve`` a Solomon VRPTW instance and print the result.
+"""``huanxin dispatch`` commands: ``solve`` a Solomon VRPTW instance and print the result;
+``bench_result`` runs ``huanxin bench dispatch`` with its options.
 
 The lead mounts ``dispatch_app`` under the main Typer app. A malformed instance prints its
 Chinese message (naming the line) on stderr and exits with status 1.
@@ -15,6 +16,7 @@ import typer
 from huanxin.core.errors import DomainError
 from huanxin.recycling.dispatch.solomon import read_solomon
 from huanxin.recycling.dispatch.vrptw import solve_vrptw
+from huanxin.recycling.dispatch_bench import options_bench, quick_bench
 
 dispatch_app = typer.Typer(help="上门回收车辆调度", no_args_is_help=True)
 
@@ -44,3 +46,19 @@ def solve_command(
     typer.echo(f"车辆 {result.vehicles} 辆，总距离 {result.distance:.1f}，{status}")
     for number, route in enumerate(result.routes, start=1):
         typer.echo(f"  路线 {number}: {' '.join(str(c) for c in route)}")
+
+
+def bench_result(
+    folder: Path, *, quick: bool, instances: str, seconds: str, county: str
+) -> dict[str, object]:
+    """The dispatch benchmark's dict; a bad option or instance file exits 1 with the reason."""
+    try:
+        if quick:
+            return quick_bench(folder)
+        return options_bench(folder, instances=instances, seconds=seconds, county=county)
+    except DomainError as exc:
+        typer.echo(f"错误：{exc.message}（{exc.field or ''}）", err=True)
+        raise typer.Exit(1) from exc
+    except FileNotFoundError as exc:
+        typer.echo(f"错误：找不到Solomon算例目录或文件 {exc.filename}", err=True)
+        raise typer.Exit(1) from exc

@@ -255,6 +255,19 @@ class ReverseInvoice(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class InvoiceSeller(Base):
+    """One row per natural-person seller (keyed lookup hash of the resident ID): the lock
+    taken before a reverse invoice to that person is checked against the limit, so two
+    concurrent invoices cannot both pass, with running totals for reference."""
+
+    __tablename__ = "recycling_invoice_sellers"
+
+    seller_id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    invoices: Mapped[int] = mapped_column(Integer, default=0)
+    total_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_issued_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
 class Certificate(Base):
     """A recycling certificate (one per appliance unit handed in), usable once by a claim."""
 

@@ -1,18 +1,19 @@
 """Operator pages of the recycling domain: pickup completion with weighing and payment,
-the reverse invoice, the network, and the reports (mass balance, declarations,
-indicators against the 2023 baseline)."""
+the reverse invoice and the network overview. The network's forms are in
+``pages_network``; weighings and the reports (mass balance, declarations, indicators
+against the 2023 baseline) in ``pages_flows``."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.recycling import pages_flows, pages_network
 from huanxin.recycling.catalogue import (
     CATEGORIES,
     CONDITIONS,
@@ -22,8 +23,7 @@ from huanxin.recycling.catalogue import (
     grams,
     kg_text,
 )
-from huanxin.recycling.charts import indicator_svg
-from huanxin.recycling.service import bookings, completion, flows, network
+from huanxin.recycling.service import bookings, completion, network
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.templating import render
 
@@ -103,8 +103,7 @@ def invoice_submit(request: Request, session: DbSession, pickup_id: int, actor: 
 @router.get("/recycling/network")
 def network_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     sites = network.sites_for(session, actor)
-    org = actor.org_id if actor.role == "recycler" else None
-    vehicles = network.vehicles_in(session, actor.scope_codes, org)
+    vehicles = network.all_vehicles_for(session, actor)
     prices: list[tuple[str, str, int]] = []
     price_list = None
     try:
@@ -114,43 +113,15 @@ def network_page(request: Request, session: DbSession, actor: Reader) -> HTMLRes
         ]
     except DomainError:
         price_list = None
+    names = {s.id: s.name for s in sites}
+    versions = [(v, len(network.prices_of(session, v.id)))
+                for v in network.price_lists_for(session, actor)]  # fmt: skip
     return render(request, "recycling/network.html", sites=sites, vehicles=vehicles,
                   tiers=TIERS, clock=clock_text, price_list=price_list, prices=prices,
-                  categories=CATEGORIES, conditions=CONDITIONS)  # fmt: skip
+                  categories=CATEGORIES, conditions=CONDITIONS, site_names=names,
+                  versions=versions, can_manage=actor.can("recycling:manage"),
+                  saved=request.query_params.get("saved"))  # fmt: skip
 
 
-def _reports_context(session: DbSession, actor: Actor, month: str, year: int) -> dict[str, Any]:
-    balance = flows.mass_balance(session, actor, month=month)
-    charts = {}
-    for kind, label in (("appliances", "废旧家电回收量"), ("elv", "报废机动车回收量")):
-        series = flows.indicator_series(session, jurisdiction_codes=actor.scope_codes,
-                                        kind=kind, year=year)  # type: ignore[arg-type]  # fmt: skip
-        charts[kind] = {"series": series, "svg": indicator_svg(series, title=f"{year}年{label}")}
-    decls = [(d, json.loads(d.body)) for d in flows.declarations_for(session, actor)]
-    return {"month": month, "year": year, "balance": balance, "charts": charts, "kg": kg_text,
-            "declarations": decls, "tiers": TIERS, "error": None, "categories": CATEGORIES}  # fmt: skip
-
-
-@router.get("/recycling/reports")
-def reports_page(request: Request, session: DbSession, actor: Reader, month: str = "",
-                 year: int = 0) -> HTMLResponse:  # fmt: skip
-    today = today_cn()
-    month = month or f"{today:%Y-%m}"
-    year = year or int(month[:4])
-    return render(
-        request, "recycling/reports.html", **_reports_context(session, actor, month, year)
-    )
-
-
-@router.post("/recycling/declarations")
-def declare_submit(request: Request, session: DbSession, actor: Operator,
-                   month: Annotated[str, Form()] = "") -> Response:  # fmt: skip
-    try:
-        flows.submit_declaration(session, actor, month=month)
-    except DomainError as exc:
-        session.rollback()
-        today = today_cn()
-        context = _reports_context(session, actor, f"{today:%Y-%m}", today.year)
-        context["error"] = exc.message
-        return render(request, "recycling/reports.html", status_code=exc.status, **context)
-    return RedirectResponse(f"/recycling/reports?month={month}", status_code=303)
+router.include_router(pages_flows.router)
+router.include_router(pages_network.router)

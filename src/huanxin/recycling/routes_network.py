@@ -1,5 +1,6 @@
-"""API of the recycling network (sites, vehicles, price lists, service areas) and of the
-onward flow (weighings, mass balance, declarations, baselines, indicators)."""
+"""API of the recycling network (sites and vehicles created and edited, price-list versions,
+service areas) and of the onward flow (weighings, mass balance, declarations, baselines,
+indicators)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 
 from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.recycling.catalogue import parse_clock
-from huanxin.recycling.models import Site, Vehicle
+from huanxin.recycling.models import PriceList, Site, Vehicle
 from huanxin.recycling.schemas import (
     AreaSet,
     BaselineSet,
@@ -21,6 +23,7 @@ from huanxin.recycling.schemas import (
     PriceListCreate,
     SiteCreate,
     VehicleCreate,
+    VehicleUpdate,
     WeighingCreate,
 )
 from huanxin.recycling.service import flows, network
@@ -49,7 +52,8 @@ def site_dict(s: Site) -> dict[str, object]:
 def vehicle_dict(v: Vehicle) -> dict[str, object]:
     return {"id": v.id, "org_id": v.org_id, "home_site_id": v.home_site_id, "plate": v.plate,
             "capacity_kg": v.capacity_kg, "capacity_m3": v.capacity_m3,
-            "shift_start_s": v.shift_start_s, "shift_end_s": v.shift_end_s}  # fmt: skip
+            "shift_start_s": v.shift_start_s, "shift_end_s": v.shift_end_s,
+            "active": v.active}  # fmt: skip
 
 
 @router.get("/recycling/sites")
@@ -65,13 +69,26 @@ def create_site(body: SiteCreate, actor: Manager, session: DbSession,
     _in_scope(actor, body.jurisdiction_code)
 
     def action() -> tuple[int, object]:
-        fields = body.model_dump(exclude={"opens", "closes"})
-        new = network.NewSite(**fields, opens_s=parse_clock(body.opens, field="opens"),
-                              closes_s=parse_clock(body.closes, field="closes"))  # fmt: skip
-        return 201, site_dict(network.create_site(session, actor, new))
+        return 201, site_dict(network.create_site(session, actor, _new_site(body)))
 
     return respond(session, actor, key=idempotency_key, scope="recycling.site.create",
                    payload=body.model_dump(), action=action)  # fmt: skip
+
+
+def _new_site(body: SiteCreate) -> network.NewSite:
+    fields = body.model_dump(exclude={"opens", "closes"})
+    return network.NewSite(**fields, opens_s=parse_clock(body.opens, field="opens"),
+                           closes_s=parse_clock(body.closes, field="closes"))  # fmt: skip
+
+
+@router.put("/recycling/sites/{site_id}")
+def update_site(site_id: int, body: SiteCreate, actor: Manager, session: DbSession,
+                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        return 200, site_dict(network.update_site(session, actor, site_id, _new_site(body)))
+
+    return respond(session, actor, key=idempotency_key, scope="recycling.site.update",
+                   payload={"id": site_id, **body.model_dump()}, action=action)  # fmt: skip
 
 
 @router.get("/recycling/vehicles")
@@ -98,6 +115,20 @@ def create_vehicle(body: VehicleCreate, actor: Manager, session: DbSession,
                    payload=body.model_dump(), action=action)  # fmt: skip
 
 
+@router.put("/recycling/vehicles/{vehicle_id}")
+def update_vehicle(vehicle_id: int, body: VehicleUpdate, actor: Manager, session: DbSession,
+                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        new = network.NewVehicle(body.home_site_id, body.plate, body.capacity_kg,
+                                 body.capacity_m3, parse_clock(body.shift_start, field="shift_start"),
+                                 parse_clock(body.shift_end, field="shift_end"))  # fmt: skip
+        vehicle = network.update_vehicle(session, actor, vehicle_id, new, active=body.active)
+        return 200, vehicle_dict(vehicle)
+
+    return respond(session, actor, key=idempotency_key, scope="recycling.vehicle.update",
+                   payload={"id": vehicle_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
 @router.post("/recycling/price-lists", status_code=201)
 def create_price_list(body: PriceListCreate, actor: Manager, session: DbSession,
                       idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
@@ -106,7 +137,7 @@ def create_price_list(body: PriceListCreate, actor: Manager, session: DbSession,
     def action() -> tuple[int, object]:
         row = network.create_price_list(
             session, actor, jurisdiction_code=body.jurisdiction_code,
-            effective_from=body.effective_from, note=body.note,
+            effective_from=body.effective_from, note=body.note, earliest=today_cn(),
             prices=[(p.category, p.condition, p.price_fen) for p in body.prices],
         )  # fmt: skip
         return 201, {"id": row.id, "effective_from": row.effective_from.isoformat()}
@@ -115,16 +146,29 @@ def create_price_list(body: PriceListCreate, actor: Manager, session: DbSession,
                    payload=body.model_dump(mode="json"), action=action)  # fmt: skip
 
 
+@router.get("/recycling/price-lists")
+def price_lists(actor: Reader, session: DbSession) -> list[dict[str, object]]:
+    return [price_list_dict(session, row) for row in network.price_lists_for(session, actor)]
+
+
+@router.get("/recycling/price-lists/{price_list_id:int}")
+def price_list(price_list_id: int, actor: Reader, session: DbSession) -> dict[str, object]:
+    return price_list_dict(session, network.get_price_list(session, actor, price_list_id))
+
+
+def price_list_dict(session: DbSession, row: PriceList) -> dict[str, object]:
+    prices = network.prices_of(session, row.id)
+    return {"id": row.id, "jurisdiction_code": row.jurisdiction_code,
+            "effective_from": row.effective_from.isoformat(), "note": row.note,
+            "prices": [{"category": c, "condition": k, "price_fen": f}
+                       for (c, k), f in sorted(prices.items())]}  # fmt: skip
+
+
 @router.get("/recycling/price-lists/in-force")
 def price_list_in_force(actor: Reader, session: DbSession, jurisdiction_code: str,
                         on: date) -> dict[str, object]:  # fmt: skip
     _in_scope(actor, jurisdiction_code)
-    row = network.price_list_in_force(session, jurisdiction_code, on)
-    prices = network.prices_of(session, row.id)
-    return {"id": row.id, "jurisdiction_code": row.jurisdiction_code,
-            "effective_from": row.effective_from.isoformat(),
-            "prices": [{"category": c, "condition": k, "price_fen": f}
-                       for (c, k), f in sorted(prices.items())]}  # fmt: skip
+    return price_list_dict(session, network.price_list_in_force(session, jurisdiction_code, on))
 
 
 @router.put("/recycling/service-areas/{code}")

@@ -94,6 +94,10 @@ class VehicleCreate(BaseModel):
     shift_end: str = "17:00"
 
 
+class VehicleUpdate(VehicleCreate):
+    active: bool = True
+
+
 class PriceCreate(BaseModel):
     category: str
     condition: str = "any"

@@ -10,3 +10,10 @@ class TravelMatrixError(DomainError):
 
     status = 502
     code = "travel_matrix_invalid"
+
+
+class TravelServiceUnavailable(DomainError):
+    """The configured road-network service (OSRM) cannot be reached."""
+
+    status = 503
+    code = "travel_service_unavailable"

@@ -4,7 +4,8 @@
 ordered pair of points. ``HaversineTravel`` estimates them from coordinates (great-circle
 distance × road factor ÷ speed); ``MatrixServiceTravel`` wraps any callable that fetches a
 matrix, e.g. from an OSRM ``/table`` server, so a road network can be plugged in without
-touching the solver.
+touching the solver. ``osrm.OsrmTable`` is that HTTP client and ``osrm.configured_travel``
+chooses between the two from ``HUANXIN_OSRM_URL``.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def haversine_m(points: Sequence[Point]) -> npt.NDArray[np.float64]:
 
 _LABELS = {"distance": "距离", "duration": "时间"}
 
-RawMatrix = Sequence[Sequence[float]]
+RawMatrix = Sequence[Sequence[float]] | npt.NDArray[np.float64]
 MatrixFetcher = Callable[[Sequence[Point]], tuple[RawMatrix, RawMatrix]]
 """Returns (distances in metres, durations in seconds) for the given points."""
 

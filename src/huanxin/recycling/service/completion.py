@@ -5,8 +5,10 @@ Prices come from the price list in force on the completion day, applied to the w
 weight and the condition found at the door. The reverse-invoice limit is data:
 ``reference/reverse_invoice_rules.csv`` (SAT announcement 2024 No. 5: at most 5 million
 yuan excluding VAT per natural person over any 12 consecutive natural months, counted
-here as the issue month and the 11 before it). Pickup amounts are taken as VAT-exclusive
-(sellers under 100,000 yuan a month are exempt).
+here as natural months: a new invoice must fit every 12-month window that contains its
+month). Pickup amounts are taken as VAT-exclusive (sellers under 100,000 yuan a month are
+exempt). Concurrent invoices to one person are serialised on that person's row in
+``recycling_invoice_sellers`` (see ``lock_seller``), so the limit holds under load.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, identifiers, pii
@@ -25,9 +29,11 @@ from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from huanxin.core.money import yuan
+from huanxin.db import is_postgres
 from huanxin.recycling.catalogue import CONDITIONS, PAYMENT_METHODS, category, price_of_line
 from huanxin.recycling.errors import IllegalBookingState, ReverseInvoiceLimitExceeded
 from huanxin.recycling.models import (
+    InvoiceSeller,
     Pickup,
     PickupLine,
     PlanRoute,
@@ -73,10 +79,17 @@ def rule_on(day: date) -> InvoiceRule:
     return max(rules, key=lambda r: r.effective_from)
 
 
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_start(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def window_start(day: date, months: int) -> date:
     """First day of the window of ``months`` consecutive natural months ending with ``day``'s."""
-    index = day.year * 12 + day.month - 1 - (months - 1)
-    return date(index // 12, index % 12 + 1, 1)
+    return _month_start(_month_index(day) - (months - 1))
 
 
 def _check_lines(lines: Sequence[LineIn]) -> None:
@@ -184,35 +197,67 @@ def get_pickup(session: Session, actor: Actor, pickup_id: int) -> Pickup:
     return pickup
 
 
+def lock_seller(session: Session, person: str) -> InvoiceSeller:
+    """Create the seller's lock row if needed and lock it until the transaction ends.
+
+    PostgreSQL: ``INSERT … ON CONFLICT DO NOTHING`` then ``SELECT … FOR UPDATE``, so a
+    second invoice to the same person waits here and then sees the first one's rows.
+    SQLite: the transaction began with ``BEGIN IMMEDIATE`` and already holds the write lock.
+    """
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    session.execute(insert(InvoiceSeller).values(seller_id_hash=person, invoices=0, total_fen=0)
+                    .on_conflict_do_nothing(index_elements=["seller_id_hash"]))  # fmt: skip
+    stmt = select(InvoiceSeller).where(InvoiceSeller.seller_id_hash == person)
+    return session.scalars(stmt.with_for_update().execution_options(populate_existing=True)).one()
+
+
+def worst_window_fen(session: Session, person: str, day: date, months: int) -> int:
+    """The largest total already invoiced to ``person`` over any window of ``months``
+    consecutive natural months that contains ``day``'s month (a back-dated invoice must
+    fit every window it falls into, not only the one ending with it)."""
+    here = _month_index(day)
+    first, after = _month_start(here - months + 1), _month_start(here + months)
+    rows = session.execute(
+        select(ReverseInvoice.issued_on, ReverseInvoice.amount_fen).where(
+            ReverseInvoice.seller_id_hash == person,
+            ReverseInvoice.issued_on >= first,
+            ReverseInvoice.issued_on < after,
+        )
+    ).all()
+    by_month: dict[int, int] = {}
+    for issued_on, fen in rows:
+        by_month[_month_index(issued_on)] = by_month.get(_month_index(issued_on), 0) + int(fen)
+    return max(
+        sum(by_month.get(m, 0) for m in range(end - months + 1, end + 1))
+        for end in range(here, here + months)
+    )
+
+
 def issue_reverse_invoice(
     session: Session, actor: Actor, *, pickup_id: int, seller_name: str, seller_resident_id: str,
     on: date | None = None,
 ) -> ReverseInvoice:  # fmt: skip
-    """Invoice the natural-person seller, refused beyond the rule's per-person limit."""
+    """Invoice the natural-person seller, refused beyond the rule's per-person limit.
+
+    The seller's lock row is taken before the limit is read, so concurrent invoices to one
+    person are checked one after the other and the limit holds."""
     if not actor.can("recycling:operate"):
         raise PermissionDenied("只有回收企业可以反向开票")
     pickup = get_pickup(session, actor, pickup_id)
     if not seller_name.strip():
         raise InvalidInput("请填写出售人姓名", field="seller_name")
     rid = identifiers.resident_id(seller_resident_id, field="seller_resident_id")
-    if session.scalar(select(ReverseInvoice.id).where(ReverseInvoice.pickup_id == pickup.id)):
-        raise Conflict("该次回收已开具反向发票", field="pickup_id")
     day = on or pickup.completed_on
     rule = rule_on(day)
     person = pii.lookup_hash("resident_id", rid)
-    so_far = (
-        session.scalar(
-            select(func.coalesce(func.sum(ReverseInvoice.amount_fen), 0)).where(
-                ReverseInvoice.seller_id_hash == person,
-                ReverseInvoice.issued_on >= window_start(day, rule.window_months),
-                ReverseInvoice.issued_on <= day,
-            )
-        )
-        or 0
-    )
+    session.execute(select(Pickup.id).where(Pickup.id == pickup.id).with_for_update())
+    seller = lock_seller(session, person)  # always pickup first, then seller: no deadlock
+    if session.scalar(select(ReverseInvoice.id).where(ReverseInvoice.pickup_id == pickup.id)):
+        raise Conflict("该次回收已开具反向发票", field="pickup_id")
+    so_far = worst_window_fen(session, person, day, rule.window_months)
     if so_far + pickup.paid_fen > rule.limit_fen:
         raise ReverseInvoiceLimitExceeded(
-            f"该出售人连续{rule.window_months}个自然月内反向开票金额已达{yuan(int(so_far))}元，"
+            f"该出售人连续{rule.window_months}个自然月内反向开票金额已达{yuan(so_far)}元，"
             f"加上本次{yuan(pickup.paid_fen)}元将超过{yuan(rule.limit_fen)}元的上限"
             f"（{rule.rule_id}），不能再反向开票，请引导其办理经营主体登记", field="amount")  # fmt: skip
     invoice = ReverseInvoice(number=f"FX{pickup.org_id:04d}{day:%Y%m%d}{pickup.id:08d}",
@@ -222,6 +267,9 @@ def issue_reverse_invoice(
                              amount_fen=pickup.paid_fen, issued_on=day, rule_id=rule.rule_id,
                              created_at=utcnow())  # fmt: skip
     session.add(invoice)
+    seller.invoices += 1
+    seller.total_fen += pickup.paid_fen
+    seller.last_issued_on = max(day, seller.last_issued_on or day)
     session.flush()
     audit.record(session, actor, "recycling.reverse_invoice_issued", object_type="recycling_invoice",
                  object_id=invoice.id, after={"number": invoice.number, "amount_fen": invoice.amount_fen,

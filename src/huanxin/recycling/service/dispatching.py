@@ -4,7 +4,8 @@ that arrives during the day with ``dispatch.insert_booking`` (started stops froz
 list every unserved booking with its reason.
 
 A plan belongs to one jurisdiction and day and covers the transfer stations, vehicles and
-open bookings of that jurisdiction's subtree.
+open bookings of that jurisdiction's subtree. Travel times come from
+``dispatch.osrm.configured_travel()``: haversine unless ``HUANXIN_OSRM_URL`` names a server.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput, NotFound, PermissionDenied
 from huanxin.recycling.catalogue import category
+from huanxin.recycling.dispatch.errors import TravelMatrixError, TravelServiceUnavailable
 from huanxin.recycling.dispatch.live import insert_booking
 from huanxin.recycling.dispatch.model import (
     Booking as DBooking,
@@ -37,6 +39,7 @@ from huanxin.recycling.dispatch.model import (
 from huanxin.recycling.dispatch.model import (
     Vehicle as DVehicle,
 )
+from huanxin.recycling.dispatch.osrm import configured_travel
 from huanxin.recycling.dispatch.solver import plan_day
 from huanxin.recycling.models import (
     Booking,
@@ -110,7 +113,7 @@ def plan_for_day(
     problem = build_problem(session, jurisdiction_code, day)
     if not problem.vehicles:
         raise InvalidInput("该区划没有可调度的回收车辆", field="jurisdiction_code")
-    result = plan_day(problem, seconds=seconds, iterations=iterations)
+    result = plan_day(problem, seconds=seconds, iterations=iterations, travel=configured_travel())
     plan = session.scalars(select(Plan).where(Plan.jurisdiction_code == jurisdiction_code,
                                               Plan.service_date == day)).first()  # fmt: skip
     if plan is None:
@@ -202,7 +205,9 @@ def insert_if_live(
     session: Session, actor: Actor, booking: Booking, *, now: datetime | None = None,
     seconds: float = 0.25,
 ) -> bool | None:  # fmt: skip
-    """Insert ``booking`` into its day's stored plan; None when the day has no plan yet."""
+    """Insert ``booking`` into its day's stored plan; None when the day has no plan yet, or
+    when the configured road-network service fails: the booking then stays 已预约 (counted
+    as waiting on the dispatch page, taken by the next plan) and the failure is audited."""
     plan = live_plan_for(session, booking)
     if plan is None:
         return None
@@ -217,7 +222,14 @@ def insert_if_live(
     today, now_s = local_now(now)
     clock = 0 if plan.service_date > today else now_s
     new = _dispatch_bookings(session, [booking])[0]
-    outcome = insert_booking(problem, current, new, now_s=clock, seconds=seconds)
+    try:
+        outcome = insert_booking(problem, current, new, now_s=clock, seconds=seconds,
+                                 travel=configured_travel())  # fmt: skip
+    except (TravelServiceUnavailable, TravelMatrixError) as exc:
+        audit.record(session, actor, "recycling.plan_insert_deferred", object_type="recycling_plan",
+                     object_id=plan.id, detail={"booking_id": booking.id, "reason": exc.message},
+                     jurisdiction_code=plan.jurisdiction_code)  # fmt: skip
+        return None
     save_plan(session, plan, outcome.plan)
     audit.record(session, actor, "recycling.plan_inserted", object_type="recycling_plan",
                  object_id=plan.id, detail={"booking_id": booking.id, "served": outcome.served,

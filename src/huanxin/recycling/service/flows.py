@@ -102,6 +102,14 @@ def record_weighing(session: Session, actor: Actor, new: WeighingIn) -> Weighing
     return row
 
 
+def weighings_for(session: Session, actor: Actor, *, month: str) -> list[Weighing]:
+    """The month's weighings at the sites the caller sees (a recycler: its own sites)."""
+    start, end = month_range(month)
+    sites = [s.id for s in network.sites_for(session, actor)]
+    stmt = select(Weighing).where(Weighing.site_id.in_(sites), Weighing.on_date.between(start, end))
+    return list(session.scalars(stmt.order_by(Weighing.on_date.desc(), Weighing.id.desc())))
+
+
 def month_range(month: str) -> tuple[date, date]:
     try:
         year, mon = (int(x) for x in month.split("-"))

@@ -1,5 +1,9 @@
 """The recycling network: sites by tier, vehicles, service areas and versioned price lists.
 
+Sites and vehicles are created and edited (the same rules both ways); a price list is never
+edited: a change is a new version with its own effective date, so every quote keeps the
+prices it was made with.
+
 Service-area rule: a booking's coordinates must lie within ``radius_m`` (great-circle
 distance) of the centre of the service area of the booking's jurisdiction, or of its
 nearest ancestor that has one. A jurisdiction with no area anywhere up its tree takes no
@@ -18,8 +22,8 @@ from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput
-from huanxin.core.models import Organization
+from huanxin.core.errors import InvalidInput, NotFound
+from huanxin.core.models import Jurisdiction, Organization
 from huanxin.recycling.catalogue import CONDITIONS, TIERS, category
 from huanxin.recycling.dispatch.travel import haversine_m
 from huanxin.recycling.errors import NoPriceList, OutsideServiceArea
@@ -48,24 +52,47 @@ def _check_point(lat: float, lon: float) -> None:
         raise InvalidInput("经度应在-180到180之间", field="lon")
 
 
-def create_site(session: Session, actor: AuditActor, new: NewSite) -> Site:
+@dataclass(frozen=True)
+class NewVehicle:
+    home_site_id: int
+    plate: str
+    capacity_kg: int
+    capacity_m3: float
+    shift_start_s: int
+    shift_end_s: int
+
+
+def _check_site(session: Session, new: NewSite, site_id: int | None) -> None:
+    """Every rule of a site; ``site_id`` is the site being edited (its own name is allowed)."""
     if new.tier not in TIERS:
         raise InvalidInput("站点层级不正确", field="tier")
+    if session.get(Jurisdiction, new.jurisdiction_code) is None:
+        raise InvalidInput("区划代码不存在", field="jurisdiction_code")
     org = session.get(Organization, new.org_id)
     if org is None or org.kind != "recycler":
         raise InvalidInput("所属回收企业不存在", field="org_id")
     if not new.name.strip():
         raise InvalidInput("站点名称不能为空", field="name")
     _check_point(new.lat, new.lon)
-    if new.closes_s <= new.opens_s:
+    if not 0 <= new.opens_s < new.closes_s <= 24 * 3600:
         raise InvalidInput("营业结束时间须晚于开始时间", field="closes")
     if new.capacity_kg_day <= 0:
         raise InvalidInput("日处理能力必须大于0", field="capacity_kg_day")
     if new.tier == "dismantler" and not new.licence_no.strip():
         raise InvalidInput("报废机动车回收拆解企业须填写资质认定证书编号", field="licence_no")
-    if session.scalar(select(Site.id).where(Site.name == new.name.strip())):
+    clash = select(Site.id).where(Site.name == new.name.strip(), Site.id != (site_id or 0))
+    if session.scalar(clash):
         raise InvalidInput("站点名称已存在", field="name")
-    site = Site(**{**new.__dict__, "name": new.name.strip()})
+
+
+def _site_fields(new: NewSite) -> dict[str, object]:
+    return {**new.__dict__, "name": new.name.strip(), "licence_no": new.licence_no.strip(),
+            "address": new.address.strip()}  # fmt: skip
+
+
+def create_site(session: Session, actor: AuditActor, new: NewSite) -> Site:
+    _check_site(session, new, None)
+    site = Site(**_site_fields(new))
     session.add(site)
     session.flush()
     audit.record(session, actor, "recycling.site_created", object_type="recycling_site",
@@ -74,21 +101,58 @@ def create_site(session: Session, actor: AuditActor, new: NewSite) -> Site:
     return site
 
 
+def update_site(session: Session, actor: Actor, site_id: int, new: NewSite) -> Site:
+    """Edit a site in the caller's scope; a transfer station with vehicles keeps its tier."""
+    site = get_site(session, actor, site_id)
+    if not actor.sees(new.jurisdiction_code):
+        raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+    _check_site(session, new, site.id)
+    based = select(Vehicle.id).where(Vehicle.home_site_id == site.id)
+    if site.tier == "transfer" and new.tier != "transfer" and session.scalar(based):
+        raise InvalidInput("该中转站仍有车辆驻场，不能改为其他层级", field="tier")
+    fields = _site_fields(new)
+    before = {k: getattr(site, k) for k in fields}
+    for key, value in fields.items():
+        setattr(site, key, value)
+    session.flush()
+    audit.record(session, actor, "recycling.site_updated", object_type="recycling_site",
+                 object_id=site.id, before=_changed(before, fields, keep="old"),
+                 after=_changed(before, fields, keep="new"), jurisdiction_code=site.jurisdiction_code)  # fmt: skip
+    return site
+
+
+def _changed(
+    before: dict[str, object], after: dict[str, object], *, keep: str
+) -> dict[str, object]:
+    source = before if keep == "old" else after
+    return {k: source[k] for k in after if before[k] != after[k]}
+
+
+def _check_vehicle(session: Session, new: NewVehicle, vehicle_id: int | None) -> Site:
+    home = session.get(Site, new.home_site_id)
+    if home is None or home.tier != "transfer":
+        raise InvalidInput("车辆的所属站点必须是中转站", field="home_site_id")
+    if not new.plate.strip():
+        raise InvalidInput("车牌号不能为空", field="plate")
+    if new.capacity_kg <= 0:
+        raise InvalidInput("车辆载重必须大于0", field="capacity_kg")
+    if new.capacity_m3 <= 0:
+        raise InvalidInput("车辆容积必须大于0", field="capacity_m3")
+    if not 0 <= new.shift_start_s < new.shift_end_s <= 24 * 3600:
+        raise InvalidInput("班次结束时间须晚于开始时间", field="shift_end")
+    clash = select(Vehicle.id).where(Vehicle.plate == new.plate.strip(),
+                                     Vehicle.id != (vehicle_id or 0))  # fmt: skip
+    if session.scalar(clash):
+        raise InvalidInput("车牌号已登记", field="plate")
+    return home
+
+
 def create_vehicle(
     session: Session, actor: AuditActor, *, home_site_id: int, plate: str, capacity_kg: int,
     capacity_m3: float, shift_start_s: int, shift_end_s: int,
 ) -> Vehicle:  # fmt: skip
-    home = session.get(Site, home_site_id)
-    if home is None or home.tier != "transfer":
-        raise InvalidInput("车辆的所属站点必须是中转站", field="home_site_id")
-    if not plate.strip():
-        raise InvalidInput("车牌号不能为空", field="plate")
-    if capacity_kg <= 0 or capacity_m3 <= 0:
-        raise InvalidInput("车辆载重和容积必须大于0", field="capacity_kg")
-    if shift_end_s <= shift_start_s:
-        raise InvalidInput("班次结束时间须晚于开始时间", field="shift_end")
-    if session.scalar(select(Vehicle.id).where(Vehicle.plate == plate.strip())):
-        raise InvalidInput("车牌号已登记", field="plate")
+    new = NewVehicle(home_site_id, plate, capacity_kg, capacity_m3, shift_start_s, shift_end_s)
+    home = _check_vehicle(session, new, None)
     vehicle = Vehicle(org_id=home.org_id, home_site_id=home.id, plate=plate.strip(),
                       capacity_kg=capacity_kg, capacity_m3=capacity_m3,
                       shift_start_s=shift_start_s, shift_end_s=shift_end_s)  # fmt: skip
@@ -97,6 +161,32 @@ def create_vehicle(
     audit.record(session, actor, "recycling.vehicle_created", object_type="recycling_vehicle",
                  object_id=vehicle.id, after={"plate": vehicle.plate, "home": home.id},
                  jurisdiction_code=home.jurisdiction_code)  # fmt: skip
+    return vehicle
+
+
+def get_vehicle(session: Session, actor: Actor, vehicle_id: int) -> Vehicle:
+    vehicle = session.get(Vehicle, vehicle_id)
+    home = session.get(Site, vehicle.home_site_id) if vehicle else None
+    return visible(actor, vehicle, home.jurisdiction_code if home else None, "车辆不存在")
+
+
+def update_vehicle(
+    session: Session, actor: Actor, vehicle_id: int, new: NewVehicle, *, active: bool = True
+) -> Vehicle:
+    """Edit a vehicle (home station in the caller's scope); ``active=False`` takes it out of
+    dispatch from the next plan on."""
+    vehicle = get_vehicle(session, actor, vehicle_id)
+    get_site(session, actor, new.home_site_id)
+    home = _check_vehicle(session, new, vehicle.id)
+    fields: dict[str, object] = {**new.__dict__, "plate": new.plate.strip(), "org_id": home.org_id,
+                                 "active": active}  # fmt: skip
+    before = {k: getattr(vehicle, k) for k in fields}
+    for key, value in fields.items():
+        setattr(vehicle, key, value)
+    session.flush()
+    audit.record(session, actor, "recycling.vehicle_updated", object_type="recycling_vehicle",
+                 object_id=vehicle.id, before=_changed(before, fields, keep="old"),
+                 after=_changed(before, fields, keep="new"), jurisdiction_code=home.jurisdiction_code)  # fmt: skip
     return vehicle
 
 
@@ -148,10 +238,18 @@ def check_in_area(session: Session, code: str, lat: float, lon: float) -> None:
 
 def create_price_list(
     session: Session, actor: AuditActor, *, jurisdiction_code: str, effective_from: date,
-    prices: list[tuple[str, str, int]], note: str = "",
+    prices: list[tuple[str, str, int]], note: str = "", earliest: date | None = None,
 ) -> PriceList:  # fmt: skip
-    """A new version; ``prices`` are (category, condition, fen per unit or per kg)."""
-    jurisdictions.get(session, jurisdiction_code)
+    """A new version; ``prices`` are (category, condition, fen per unit or per kg).
+
+    ``earliest`` (the API and pages pass today) refuses a version that would take effect in
+    the past and so change the prices of pickups already made."""
+    if session.get(Jurisdiction, jurisdiction_code) is None:
+        raise InvalidInput("区划代码不存在", field="jurisdiction_code")
+    if earliest is not None and effective_from < earliest:
+        raise InvalidInput(
+            "生效日期不能早于今天，已发生的回收按原价目表结算", field="effective_from"
+        )
     if not prices:
         raise InvalidInput("价目表至少需要一项价格", field="prices")
     clash = select(PriceList.id).where(PriceList.jurisdiction_code == jurisdiction_code,
@@ -223,3 +321,27 @@ def vehicles_in(
     if org_id is not None:
         stmt = stmt.where(Vehicle.org_id == org_id)
     return list(session.scalars(stmt.order_by(Vehicle.id)))
+
+
+def all_vehicles_for(session: Session, actor: Actor) -> list[Vehicle]:
+    """Every vehicle of the caller's scope, out-of-service ones included (network page)."""
+    stmt = (select(Vehicle).join(Site, Site.id == Vehicle.home_site_id)
+            .where(Site.jurisdiction_code.in_(actor.scope_codes)))  # fmt: skip
+    if actor.role == "recycler" and actor.org_id is not None:
+        stmt = stmt.where(Vehicle.org_id == actor.org_id)
+    return list(session.scalars(stmt.order_by(Vehicle.id)))
+
+
+def price_lists_for(session: Session, actor: Actor) -> list[PriceList]:
+    """Every price-list version of the caller's scope and its ancestors, newest first."""
+    codes = set(actor.scope_codes)
+    codes |= {j.code for j in jurisdictions.ancestors(session, actor.jurisdiction_code)}
+    stmt = select(PriceList).where(PriceList.jurisdiction_code.in_(codes))
+    return list(session.scalars(stmt.order_by(PriceList.effective_from.desc(), PriceList.id)))
+
+
+def get_price_list(session: Session, actor: Actor, price_list_id: int) -> PriceList:
+    row = session.get(PriceList, price_list_id)
+    if row is not None and row.id in {p.id for p in price_lists_for(session, actor)}:
+        return row
+    raise NotFound("价目表不存在")

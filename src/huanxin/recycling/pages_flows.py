@@ -1,0 +1,154 @@
+"""Onward-flow pages: the recycler's weighing desk (inbound and outbound weighings at
+transfer stations, sorting centres and dismantlers; end-of-life vehicles with VIN and
+scrapping certificate), and the reports page (mass balance per site and month, the monthly
+declaration, indicators against the 2023 baseline, and the office's baseline form).
+Included by ``pages_ops``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from huanxin.core.actor import Actor
+from huanxin.core.clock import today_cn
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.recycling.catalogue import CATEGORIES, TIERS, WEIGHING_KINDS, grams, kg_text
+from huanxin.recycling.charts import indicator_svg
+from huanxin.recycling.service import flows, network
+from huanxin.web.deps import DbSession, page_require
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Actor, Depends(page_require("recycling:read"))]
+Operator = Annotated[Actor, Depends(page_require("recycling:operate"))]
+Manager = Annotated[Actor, Depends(page_require("recycling:manage"))]
+DIRECTIONS = {"in": "入场", "out": "出场"}
+BASELINE_KINDS = {"appliances": "废旧家电", "elv": "报废机动车"}
+
+
+async def _form(request: Request) -> dict[str, str]:
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+def _int(text: str, field: str) -> int:
+    if not text.strip().isdigit():
+        raise InvalidInput("必须是非负整数", field=field)
+    return int(text)
+
+
+def _weighing_page(request: Request, session: Session, actor: Actor, month: str,
+                   form: dict[str, str], error: str | None = None, status: int = 200,
+                   ) -> HTMLResponse:  # fmt: skip
+    sites = [s for s in network.sites_for(session, actor) if s.tier != "dropoff"]
+    names = {s.id: s.name for s in network.sites_for(session, actor)}
+    rows = flows.weighings_for(session, actor, month=month)
+    return render(request, "recycling/weighings.html", status_code=status, sites=sites,
+                  names=names, rows=rows, month=month, form=form, error=error, kg=kg_text,
+                  kinds=WEIGHING_KINDS, directions=DIRECTIONS, tiers=TIERS)  # fmt: skip
+
+
+@router.get("/recycling/weighings")
+def weighings_page(request: Request, session: DbSession, actor: Operator,
+                   month: str = "") -> HTMLResponse:  # fmt: skip
+    today = today_cn()
+    form = {"on_date": today.isoformat(), "direction": "in", "kind": "appliances"}
+    return _weighing_page(request, session, actor, month or f"{today:%Y-%m}", form)
+
+
+def _weighing_in(f: dict[str, str]) -> flows.WeighingIn:
+    try:
+        on = date.fromisoformat(f.get("on_date", "").strip())
+    except ValueError:
+        raise InvalidInput("日期格式应为YYYY-MM-DD", field="on_date") from None
+    other = f.get("counterpart_site_id", "").strip()
+    return flows.WeighingIn(
+        site_id=_int(f.get("site_id", ""), "site_id"), direction=f.get("direction", ""),
+        on_date=on, kind=f.get("kind", ""), category=f.get("category", ""),
+        units=_int(f.get("units", "") or "0", "units"),
+        weight_g=grams(f.get("weight_kg", ""), field="weight_kg"),
+        counterpart_site_id=_int(other, "counterpart_site_id") if other else None,
+        vehicle_plate=f.get("vehicle_plate", ""), vin=f.get("vin", "").strip() or None,
+        elv_cert_no=f.get("elv_cert_no", "").strip() or None,
+    )  # fmt: skip
+
+
+@router.post("/recycling/weighings")
+async def weighing_submit(request: Request, session: DbSession, actor: Operator) -> Response:
+    f = await _form(request)
+    try:
+        new = _weighing_in(f)
+        flows.record_weighing(session, actor, new)
+    except DomainError as exc:
+        session.rollback()
+        month = f"{today_cn():%Y-%m}"
+        message = f"{exc.message}（{exc.field or ''}）"
+        return _weighing_page(request, session, actor, month, f, message, exc.status)
+    return RedirectResponse(f"/recycling/weighings?month={new.on_date:%Y-%m}&saved=1",
+                            status_code=303)  # fmt: skip
+
+
+def _reports_context(session: Session, actor: Actor, month: str, year: int) -> dict[str, Any]:
+    balance = flows.mass_balance(session, actor, month=month)
+    charts = {}
+    for kind, label in (("appliances", "废旧家电回收量"), ("elv", "报废机动车回收量")):
+        series = flows.indicator_series(session, jurisdiction_codes=actor.scope_codes,
+                                        kind=kind, year=year)  # type: ignore[arg-type]  # fmt: skip
+        charts[kind] = {"series": series, "svg": indicator_svg(series, title=f"{year}年{label}")}
+    decls = [(d, json.loads(d.body)) for d in flows.declarations_for(session, actor)]
+    return {"month": month, "year": year, "balance": balance, "charts": charts, "kg": kg_text,
+            "declarations": decls, "tiers": TIERS, "error": None, "categories": CATEGORIES,
+            "baseline_kinds": BASELINE_KINDS}  # fmt: skip
+
+
+def reports_response(request: Request, session: Session, actor: Actor, *, month: str = "",
+                     year: int = 0, error: str | None = None, status: int = 200) -> HTMLResponse:  # fmt: skip
+    today = today_cn()
+    month = month or f"{today:%Y-%m}"
+    try:
+        flows.month_range(month)
+    except DomainError as exc:
+        month, error, status = f"{today:%Y-%m}", f"{exc.message}（{exc.field}）", exc.status
+    context = _reports_context(session, actor, month, year or int(month[:4]))
+    context["error"] = error
+    return render(request, "recycling/reports.html", status_code=status, **context)
+
+
+@router.get("/recycling/reports")
+def reports_page(request: Request, session: DbSession, actor: Reader, month: str = "",
+                 year: int = 0) -> HTMLResponse:  # fmt: skip
+    return reports_response(request, session, actor, month=month, year=year)
+
+
+@router.post("/recycling/declarations")
+async def declare_submit(request: Request, session: DbSession, actor: Operator) -> Response:
+    month = (await _form(request)).get("month", "").strip()
+    try:
+        flows.submit_declaration(session, actor, month=month)
+    except DomainError as exc:
+        session.rollback()
+        return reports_response(request, session, actor, error=f"{exc.message}（{exc.field or ''}）",
+                                status=exc.status)  # fmt: skip
+    return RedirectResponse(f"/recycling/reports?month={month}&saved=declaration", status_code=303)
+
+
+@router.post("/recycling/baselines")
+async def baseline_submit(request: Request, session: DbSession, actor: Manager) -> Response:
+    f = await _form(request)
+    try:
+        code = f.get("jurisdiction_code", "").strip()
+        if not actor.sees(code):
+            raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+        flows.set_baseline(session, actor, jurisdiction_code=code, kind=f.get("kind", ""),
+                           units=_int(f.get("units", ""), "units"),
+                           weight_kg=_int(f.get("weight_kg", ""), "weight_kg"),
+                           source=f.get("source", "").strip()[:256])  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return reports_response(request, session, actor, error=f"{exc.message}（{exc.field or ''}）",
+                                status=exc.status)  # fmt: skip
+    return RedirectResponse("/recycling/reports?saved=baseline", status_code=303)
