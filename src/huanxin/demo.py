@@ -97,7 +97,7 @@ def build_domains(session: Session, *, claims: int = 10_000) -> dict[str, int]:
     recycling_demo.build_demo(session)
     counts = {"claims": claims_demo.build(session, claims=claims)}
     equipment_demo.build_demo(session)
-    supervision_demo.build_demo(session)
     secondhand_demo.build_demo(session)
+    supervision_demo.build_demo(session)  # after the domains whose figures its indicators read
     integrity_demo.build_demo(session)
     return counts

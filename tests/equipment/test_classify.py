@@ -360,3 +360,50 @@ def test_scrapped_equipment_is_not_flagged() -> None:
     result = classify(motor(80.0, status="已报废", design_life_years=1), year=YEAR)
     assert result.flags == ()
     assert result.notes == ("设备已报废，不再判定",)
+
+
+def test_petrochemical_pump_formula_by_hand() -> None:
+    """η0 = η_b(ln Q) − Δη(ns); Δη = 0 for 120 ≤ ns ≤ 210; grade i = η0 + offset_i."""
+    import math
+
+    from huanxin.equipment.reference.match import petro_pump_thresholds
+
+    rules = load_rules()
+    poly = rules.petro_polynomials
+    eta_b = poly["eta_b_single"](math.log(100))
+    g = petro_pump_thresholds(rules, ns=150, flow_m3h=100, multistage=False)
+    assert not isinstance(g, str)
+    assert (g.g1, g.g2, g.g3) == tuple(round(eta_b + o, 1) for o in (3, 1, -6))
+    low = petro_pump_thresholds(rules, ns=80, flow_m3h=100, multistage=False)
+    assert not isinstance(low, str)
+    assert low.g2 == round(eta_b - poly["delta_eta_low"](80) + 1, 1)
+    assert isinstance(petro_pump_thresholds(rules, ns=10, flow_m3h=100, multistage=False), str)
+    assert isinstance(petro_pump_thresholds(rules, ns=150, flow_m3h=4, multistage=False), str)
+
+
+def test_petrochemical_pump_thresholds_straddled() -> None:
+    from huanxin.equipment.reference.match import petro_pump_thresholds
+
+    base = {"flow_m3h": 100, "head_m": 20, "speed_rpm": 2900}
+    ns = pump_specific_speed(flow_m3h=100, head_m=20, speed_rpm=2900, stages=1,
+                             double_suction=False)  # fmt: skip
+    g = petro_pump_thresholds(load_rules(), ns=ns, flow_m3h=100, multistage=False)
+    assert not isinstance(g, str) and g.g2 is not None and g.g3 is not None
+
+    def pump(eff: float) -> EquipmentRecord:
+        return EquipmentRecord("P2", "petrochemical_pump", 2020, efficiency_pct=eff, **base)  # type: ignore[arg-type]
+
+    assert kinds(pump(round(g.g3 - 0.1, 1))) == ["elimination"]
+    assert kinds(pump(g.g3)) == ["renewal_candidate"]
+    assert kinds(pump(g.g2)) == []
+    flag = classify(pump(round(g.g3 - 0.1, 1)), year=YEAR).flags[0]
+    assert "石油化工离心泵" in flag.threshold and "GB 19762-2025" in flag.source
+
+
+@pytest.mark.parametrize("label", ["服务器", "数据中心", "通信基站", "光伏组件", "空调", "冰箱"])
+def test_categories_without_numbers_say_so(label: str) -> None:
+    code = load_rules().category_by_label()[label]
+    result = classify(EquipmentRecord("X", code, 2020, efficiency_pct=50.0), year=YEAR)
+    assert not result.assessed and result.grade is None
+    assert any(NO_DATA_ZH in n for n in result.notes)
+    assert not {f.kind for f in result.flags} & {"elimination", "renewal_candidate"}

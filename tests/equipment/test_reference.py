@@ -20,6 +20,8 @@ OURS = {
     "boiler_gb24500_2020.csv": "GB 24500-2020",
     "pump_gb19762_2025_ci.csv": "GB 19762-2025",
     "pump_gb19762_2025_coefficients.csv": "GB 19762-2025",
+    "pump_gb19762_2025_petrochemical_offsets.csv": "GB 19762-2025",
+    "pump_gb19762_2025_petrochemical_polynomials.csv": "GB 19762-2025",
 }
 
 
@@ -79,6 +81,7 @@ def test_every_category_with_standard_has_a_matcher() -> None:
         "air_compressor",
         "fan",
         "pump",
+        "petrochemical_pump",
         "industrial_boiler",
     }
     assert len(load_ledger_columns()) == len(_columns())
@@ -150,3 +153,34 @@ def test_crosscheck_pumps() -> None:
     for t in coeffs:
         k = ours_k["single" if t["formula_set"].startswith("单级") else "multi"]
         assert (k.a, k.b, k.c, k.d, k.e) == tuple(float(t[c]) for c in "abcde")
+
+
+def test_crosscheck_petrochemical_pumps() -> None:
+    theirs = shared("pumps_gb19762_2025_petrochemical_offsets.csv")
+    rows = load_rules().petro_offsets
+    assert len(theirs) == len(rows) == 16
+    for t, row in zip(theirs, rows, strict=True):
+        assert row.formula_set == ("single" if t["pump_stage"] == "单级" else "multi")
+        assert (row.q.lo, row.q.hi) == (float(t["q_min_m3h_exclusive"]),
+                                        _num(t["q_max_m3h_inclusive"]))  # fmt: skip
+        assert (row.ns.lo, row.ns.hi) == (float(t["ns_min"]), float(t["ns_max"]))
+        assert row.uses_delta_eta is (t["eta0_uses_delta_eta"] == "true")
+        offsets = [float(t[f"offset_grade{g}_pct"]) for g in (1, 2, 3)]
+        assert [row.offset.get(g) for g in (1, 2, 3)] == offsets
+    polys = shared("pumps_gb19762_2025_petrochemical_polynomials.csv")
+    ours_p = load_rules().petro_polynomials
+    names = ("eta_b_single", "eta_b_multi", "delta_eta_low", "delta_eta_high")
+    for name, t in zip(names, polys, strict=True):
+        columns = ("c6_x^6", "c5_x^5", "c4_x^4", "c3_x^3", "c2_x^2", "c1_x", "c0")
+        assert ours_p[name].coefficients == tuple(float(t[c]) for c in columns)
+
+
+def test_every_shared_product_is_a_category() -> None:
+    """Each product of the shared list is shipped with data or reported as no reference data."""
+    labels = load_rules().category_by_label()
+    for row in shared("categories.csv"):
+        names = [n.strip() for n in row["product_zh"].split("/")]
+        assert any(n in labels for n in names), row["product_zh"]
+        code = next(labels[n] for n in names if n in labels)
+        has_file = bool(row["data_file"])
+        assert (load_rules().categories[code].standard is not None) is has_file, code

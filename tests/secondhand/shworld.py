@@ -3,6 +3,7 @@ a consumer, two enterprises flagged as public institutions and a recycler; valid
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,3 +141,30 @@ def wipe(**overrides: Any) -> dict[str, Any]:
             "verification_note": "抽样读取全零"}  # fmt: skip
     body.update(overrides)
     return body
+
+
+def give_ledger(w: World, org_key: str, uscc_body: str, rows: list[tuple[str, str]]) -> None:
+    """An equipment-ledger enterprise for the organisation, with rows ``(code, status)``; the
+    first row carries an elimination flag (so its removal can be seen)."""
+    from huanxin.core.clock import utcnow
+    from huanxin.equipment.models import Enterprise, EquipmentFlag, EquipmentItem
+
+    with w.db.unit_of_work() as session:
+        ent = Enterprise(org_id=w.ids[org_key], name=org_key, uscc=uscc(uscc_body),
+                         industry_code="C34", sector="industry", jurisdiction_code="140521",
+                         created_at=utcnow(), updated_at=utcnow())  # fmt: skip
+        session.add(ent)
+        session.flush()
+        for n, (code, status) in enumerate(rows):
+            item = EquipmentItem(enterprise_id=ent.id, jurisdiction_code="140521",
+                                 sector="industry", code=code, category="machine_tool",
+                                 model=f"CK61{n}", status=status, commissioning_year=2008,
+                                 record=json.dumps({"equipment_id": code, "category": "machine_tool",
+                                                    "commissioning_year": 2008, "status": status},
+                                                   ensure_ascii=False),
+                                 elimination=n == 0)  # fmt: skip
+            session.add(item)
+            session.flush()
+            if n == 0:
+                session.add(EquipmentFlag(item_id=item.id, kind="elimination", rule="r",
+                                          rule_zh="淘汰", threshold="", actual="", source="s"))  # fmt: skip

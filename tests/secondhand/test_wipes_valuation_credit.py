@@ -161,7 +161,7 @@ def test_credit_grade_follows_the_stated_rule(world: World) -> None:
 
 
 def test_platform_reads_grades_through_the_audited_api(world: World) -> None:
-    register_dealers(world)
+    ids = register_dealers(world)
     platform = world.api("platform.140521")
 
     def reads() -> int:
@@ -184,3 +184,15 @@ def test_platform_reads_grades_through_the_audited_api(world: World) -> None:
         world.api("consumer.140521").get(URL + f"/credit/grades/{DEALER_USCC}").status_code == 403
     )
     assert platform.get(URL + "/credit/suspended").json() == []
+    office = world.api("office.140521")
+    post(
+        office,
+        URL + f"/dealers/{ids['dealer']}/status",
+        {"status": "suspended", "reason": "无证经营"},
+    )
+    listed = platform.get(URL + "/credit/suspended").json()
+    assert [(d["uscc"], d["name"], d["status_reason"]) for d in listed] == [
+        (DEALER_USCC, "沁水诚信二手手机店", "无证经营")
+    ]
+    assert platform.get(URL + f"/credit/grades/{DEALER_USCC}").json()["grade"] == "D"
+    assert world.api("valuer.140521").get(URL + "/credit/suspended").status_code == 403

@@ -100,7 +100,7 @@ def test_confirm_builds_ledger_with_corrected_match_and_new_department(
     choices = {"县新能源推进中心": "new", "沁水县住房和城乡建设局": str(sv_world["县发改局"])}
     r = api.post(f"/api/v1/supervision/plans/{plan['id']}/confirm", json={"matches": choices},
                  headers={"Idempotency-Key": "c2"})  # fmt: skip
-    assert r.json() == {"plan_id": plan["id"], "tasks": 3, "indicators": 2,
+    assert r.json() == {"plan_id": plan["id"], "tasks": 3, "indicators": 2, "checkpoints": 0,
                         "created_departments": ["县新能源推进中心"]}  # fmt: skip
     tasks = {t["ref"]: t for t in api.get("/api/v1/supervision/tasks").json()}
     assert tasks["二/（二）"]["lead_units"] == ["县商务局"]

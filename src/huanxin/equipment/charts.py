@@ -74,3 +74,28 @@ def indicator_svg(data: dict[str, Any]) -> str:
     ax.legend(prop=font, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig)
+
+
+def digital_svg(data: dict[str, Any]) -> str:
+    """Grouped bars per sector that reported: mean CNC rate and design-tool penetration (%),
+    with the 2027 targets as dashed lines."""
+    font = _font()
+    rows = [g for g in data["groups"] if g["cnc_reported"] or g["design_reported"]]
+    xs = range(len(rows))
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    cnc = [(g["cnc_rate_bp"] or 0) / 100 for g in rows]
+    design = [(g["design_tool_bp"] or 0) / 100 for g in rows]
+    ax.bar([x - 0.2 for x in xs], cnc, width=0.4, color="#4fc3f7", label="关键工序数控化率")
+    ax.bar([x + 0.2 for x in xs], design, width=0.4, color="#66bb6a",
+           label="数字化研发设计工具普及率")  # fmt: skip
+    targets = data["targets"]
+    ax.axhline(targets["cnc_rate_bp"] / 100, color="#0277bd", linestyle="--", linewidth=1)
+    ax.axhline(targets["design_tool_bp"] / 100, color="#2e7d32", linestyle="--", linewidth=1)
+    ax.set_xticks(list(xs), [g["label"] for g in rows])
+    for tick in ax.get_xticklabels():
+        tick.set_fontproperties(font)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("%（虚线为2027年目标）", fontproperties=font)
+    ax.legend(prop=font, fontsize=8, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig)

@@ -1,7 +1,8 @@
 """Deterministic equipment demo: two enterprises per demo place, ledgers of 60-200 rows
 generated from fixed seeds, and renewal projects in every lifecycle stage (plus one completed
-in 2023 for the baseline) with an interest-subsidy application. Running it twice changes
-nothing. Needs the core demo (places, the office user of each place) loaded first."""
+in 2023 for the baseline) with an interest-subsidy application, and each enterprise's
+digitalisation report for the ledger year. Running it twice changes nothing. Needs the core
+demo (places, the office user of each place) loaded first."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from huanxin.demo import ORG_NAMES
 from huanxin.equipment.bench import bench_uscc
 from huanxin.equipment.equipment_bench import YEAR, _write, synthetic_rows
 from huanxin.equipment.models import Enterprise
-from huanxin.equipment.service import enterprises, ledger, projects, subsidy
+from huanxin.equipment.service import digital, enterprises, ledger, projects, subsidy
 from huanxin.equipment.terms import STAGE_ORDER, STAGES
 
 PLACES = ("140521", "371525", "140300")
@@ -70,6 +71,10 @@ def _enterprise(session: Session, actor: Actor, code: str, place: str, index: in
         xlsx, _ = _write(synthetic_rows(rows, int(code) + index), Path(tmp))
         ledger.import_ledger(session, actor, enterprise_id=ent.id, path=xlsx,
                              filename="设备台账.xlsx", year=YEAR)  # fmt: skip
+    seed = int(code[-2:]) % 10
+    digital.report(session, actor, enterprise_id=ent.id, year=YEAR,
+                   cnc_rate_bp=6800 + 150 * seed if index == 0 else None,
+                   design_tool_bp=8200 + 100 * seed + 700 * index)  # fmt: skip
     if index == 0:
         _projects(session, actor, ent.id)
 

@@ -42,3 +42,23 @@ class EnterpriseExists(Conflict):
     """The organisation already has an enterprise record."""
 
     code = "enterprise_exists"
+
+
+class ItemRejected(InvalidInput):
+    """A single-row edit has errors; nothing was changed. Carries every error."""
+
+    code = "item_rejected"
+
+    def __init__(self, message: str, errors: Sequence[dict[str, object]]) -> None:
+        field = str(errors[0].get("field", "record")) if errors else "record"
+        super().__init__(message, field=field)
+        self.errors = list(errors)
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "errors": self.errors}
+
+
+class ItemLocked(Conflict):
+    """A ledger row scrapped through a completed project can no longer be edited."""
+
+    code = "item_locked"

@@ -395,3 +395,52 @@ def _check_duplicate(
     first = seen.setdefault(record.equipment_id, number)
     if first != number:
         errors.append(LedgerError(number, "设备编号", f"设备编号与第{first}行重复"))
+
+
+# --- one row at a time (the single-row edit) ---------------------------------------------
+
+_BY_ATTR = {c.attr: c for c in COLUMNS}
+_SPECS = {s["attr"]: s for s in load_ledger_columns()}
+
+
+def cells_of(record: EquipmentRecord) -> dict[str, Any]:
+    """The record as a person types it in the template: choice labels, percentages, the
+    category's Chinese name; absent values are left out."""
+    out: dict[str, Any] = {}
+    for column in COLUMNS:
+        value = getattr(record, column.attr)
+        if value is None:
+            continue
+        out[column.attr] = _cell(column.attr, value)
+    return out
+
+
+def _cell(attr: str, value: Any) -> Any:
+    spec = _SPECS[attr]
+    if spec["type"] == "choice":
+        return next(label for label, code in spec["choices"].items() if code == value)
+    if spec["type"] == "category":
+        cat = load_rules().categories.get(value)
+        return cat.name_zh if cat else value
+    if attr == "load_factor":
+        return round(value * 100, 6)
+    return value
+
+
+def _from_code(attr: str, value: Any) -> Any:
+    """Accept a stored code (e.g. ``oil``) where the template expects its label (油浸式)."""
+    spec = _SPECS[attr]
+    if spec["type"] != "choice" or isinstance(value, bool) or str(value) in spec["choices"]:
+        return value
+    return next((label for label, code in spec["choices"].items() if code == value), value)
+
+
+def parse_cells(cells: dict[str, Any], *, year: int) -> EquipmentRecord | list[LedgerError]:
+    """Validate one row given as ``{attr: value}`` exactly like an imported row."""
+    unknown = sorted(set(cells) - set(_BY_ATTR))
+    if unknown:
+        return [LedgerError(0, name, "未知字段") for name in unknown]
+    values = tuple(_from_code(c.attr, cells.get(c.attr)) for c in COLUMNS)
+    errors: list[LedgerError] = []
+    record = _row(0, values, list(COLUMNS), year=year, errors=errors)
+    return errors if record is None else record

@@ -1,5 +1,6 @@
 """Tables of the equipment domain: enterprises, ledger rows and their flags, imports,
-renewal projects with their steps and documents, interest subsidies, investment baselines."""
+renewal projects with their steps and documents, interest subsidies, investment baselines and
+the enterprises' digitalisation reports."""
 
 from __future__ import annotations
 
@@ -210,3 +211,21 @@ class InvestmentBaseline(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("jurisdiction_code", "sector", "year"),)
+
+
+class DigitalReport(Base):
+    """An enterprise's self-reported digitalisation indicators for one year, in basis points:
+    关键工序数控化率 (key-process CNC rate) and 数字化研发设计工具普及率 (digital design-tool
+    penetration). Either may be absent (not reported)."""
+
+    __tablename__ = "equipment_digital_reports"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("equipment_enterprises.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    cnc_rate_bp: Mapped[int | None] = mapped_column(Integer, default=None)
+    design_tool_bp: Mapped[int | None] = mapped_column(Integer, default=None)
+    reported_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "year"),)

@@ -1,6 +1,8 @@
 """Chinese pages of the equipment domain: enterprises, their ledger (import with the
-row-by-row error report, flags, savings, reports) and the department's lists. Project
-library, subsidies and the indicator are in ``pages_projects.py``."""
+row-by-row error report, flags, savings, reports, the digitalisation report) and the
+department's lists. Project library, subsidies and the indicators are in
+``pages_projects.py``, one ledger row in ``pages_items.py``, the calculators in
+``pages_calculators.py``."""
 
 from __future__ import annotations
 
@@ -15,20 +17,24 @@ from starlette.datastructures import UploadFile
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.errors import DomainError
-from huanxin.equipment import pages_projects
+from huanxin.core.clock import today_cn
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.equipment import pages_calculators, pages_items, pages_projects
 from huanxin.equipment.deps import READ, WRITE, page_require_any
 from huanxin.equipment.errors import LedgerRejected
 from huanxin.equipment.ledger_io import HEADERS
+from huanxin.equipment.pages_projects import bp
 from huanxin.equipment.reports import category_label
 from huanxin.equipment.savings import DEFAULT_FACTORS
-from huanxin.equipment.service import access, enterprises, ledger, projects
+from huanxin.equipment.service import access, digital, enterprises, ledger, projects
 from huanxin.equipment.terms import FLAG_KINDS, SECTORS, STAGES
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages_projects.router)
+router.include_router(pages_items.router)
+router.include_router(pages_calculators.router)
 Reader = Annotated[Actor, Depends(page_require_any(*READ))]
 Writer = Annotated[Actor, Depends(page_require_any(*WRITE))]
 
@@ -80,8 +86,9 @@ def register(
 def _detail(request: Request, session: Session, actor: Actor, enterprise_id: int, *,
             flag: str = "elimination", status: int = 200, **extra: Any) -> HTMLResponse:  # fmt: skip
     ent = enterprises.get(session, actor, enterprise_id)
-    flag = flag if flag in FLAG_KINDS else "elimination"
-    items = ledger.list_items(session, actor, enterprise_id=ent.id, flag=flag, limit=200)
+    flag = flag if flag in FLAG_KINDS or flag == "all" else "elimination"
+    items = ledger.list_items(session, actor, enterprise_id=ent.id,
+                              flag=None if flag == "all" else flag, limit=200)  # fmt: skip
     context: dict[str, Any] = {
         "ent": ent, "flag": flag, "items": items,
         "flags": ledger.flags_for(session, [i.id for i in items]),
@@ -90,6 +97,8 @@ def _detail(request: Request, session: Session, actor: Actor, enterprise_id: int
         "projects": projects.list_for(session, actor, enterprise_id=ent.id),
         "factors": DEFAULT_FACTORS.describe_zh(), "headers": HEADERS,
         "can_write": access.manages(actor) or ent.org_id == actor.org_id,
+        "digital_reports": digital.for_enterprise(session, actor, ent.id),
+        "this_year": today_cn().year,
         "errors": [], "error": None, "imported": None,
     }  # fmt: skip
     context.update(extra)
@@ -146,6 +155,30 @@ def classify_page(enterprise_id: int, request: Request, session: DbSession,
         return _detail(request, session, actor, enterprise_id, status=exc.status,
                        error=exc.message)  # fmt: skip
     return RedirectResponse(f"/equipment/enterprises/{enterprise_id}", status_code=303)
+
+
+def _optional_bp(value: str, field: str, label: str) -> int | None:
+    return bp(value, field, label) if value.strip() else None
+
+
+@router.post("/equipment/enterprises/{enterprise_id}/digital")
+def digital_page(
+    enterprise_id: int, request: Request, session: DbSession, actor: Writer,
+    year: Annotated[str, Form()] = "", cnc: Annotated[str, Form()] = "",
+    design: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    try:
+        if not year.strip().isdigit():
+            raise InvalidInput("填报年度应为四位年份", field="year")
+        digital.report(session, actor, enterprise_id=enterprise_id, year=int(year),
+                       cnc_rate_bp=_optional_bp(cnc, "cnc_rate_bp", "关键工序数控化率"),
+                       design_tool_bp=_optional_bp(design, "design_tool_bp",
+                                                   "数字化研发设计工具普及率"))  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return _detail(request, session, actor, enterprise_id, status=exc.status,
+                       error=exc.message)  # fmt: skip
+    return RedirectResponse(f"/equipment/enterprises/{enterprise_id}#digital", status_code=303)
 
 
 @router.get("/equipment/lists")

@@ -1,5 +1,6 @@
 """Chinese pages of the project library (设备更新动态项目库): dashboard with chart, project
-detail with lifecycle steps, documents and interest subsidies, and the investment indicator."""
+detail with lifecycle steps, documents and interest subsidies, and the indicators (equipment
+investment against 2023; the reported digitalisation rates with their chart)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,15 @@ from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.money import parse_yuan
 from huanxin.equipment import charts
 from huanxin.equipment.deps import READ, WRITE, page_require_any
-from huanxin.equipment.service import access, enterprises, indicator, ledger, projects, subsidy
+from huanxin.equipment.service import (
+    access,
+    digital,
+    enterprises,
+    indicator,
+    ledger,
+    projects,
+    subsidy,
+)
 from huanxin.equipment.terms import (
     DOC_TYPES,
     FUNDING,
@@ -33,8 +42,9 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require_any(*READ))]
 Writer = Annotated[Actor, Depends(page_require_any(*WRITE))]
 Manager = Annotated[Actor, Depends(page_require("equipment:manage"))]
-_LABELS = {"equipment_investment": "设备投资", "total_investment": "总投资", "loan": "贷款金额",
-           "cap": "贴息上限", **{k.removesuffix("_fen"): v for k, v in FUNDING.items()}}  # fmt: skip
+_LABELS = {"equipment_investment": "设备投资", "total_investment": "总投资",
+           "cap": "贴息上限", "investment": "专用设备投资", "tax": "应纳税",
+           "amount": "基期设备投资", **{k.removesuffix("_fen"): v for k, v in FUNDING.items()}}  # fmt: skip
 
 
 def fen(value: str, field: str, *, required: bool = True) -> int:
@@ -110,7 +120,9 @@ def _detail(request: Request, session: Session, actor: Actor, project_id: int, *
                   subsidies=subsidy.list_for(session, actor, project_id=p.id),
                   next_stage=nxt, stages=STAGES, sectors=SECTORS, funding=FUNDING,
                   doc_types=DOC_TYPES, repayments=REPAYMENTS, subsidy_status=SUBSIDY_STATUS,
-                  rule=subsidy.RULE_ZH, manages=access.manages(actor),
+                  rule=subsidy.RULE_ZH, subsidy_source=subsidy.SOURCE_ZH,
+                  default_points=f"{subsidy.DEFAULT_SUBSIDY_BP / 100:g}",
+                  default_months=subsidy.MAX_SUBSIDY_MONTHS, manages=access.manages(actor),
                   today=today_cn().isoformat(),
                   can_write=access.manages(actor) or actor.can("equipment:own"))  # fmt: skip
 
@@ -163,7 +175,9 @@ async def apply_subsidy(project_id: int, request: Request, session: DbSession,
     try:
         cap = form.get("cap_fen", "").strip()
         term = form.get("term_months", "")
+        months = form.get("max_months", "").strip() or str(subsidy.MAX_SUBSIDY_MONTHS)
         subsidy.apply(session, actor, project_id=project_id,
+                      max_months=int(months) if months.isdigit() else 0,
                       loan_fen=fen(form.get("loan_fen", ""), "loan_fen"),
                       rate_bp=bp(form.get("rate_bp", ""), "rate_bp", "贷款年利率"),
                       subsidy_bp=bp(form.get("subsidy_bp", ""), "subsidy_bp", "贴息点数"),
@@ -192,20 +206,27 @@ def decide(subsidy_id: int, request: Request, session: DbSession, actor: Manager
 
 
 def _indicator(request: Request, session: Session, actor: Actor, year: int, *,
-               status: int = 200, error: str | None = None) -> HTMLResponse:  # fmt: skip
+               digital_year: int | None = None, status: int = 200,
+               error: str | None = None) -> HTMLResponse:  # fmt: skip
     data = indicator.investment_indicator(session, jurisdiction_codes=actor.scope_codes,
                                           year=year)  # fmt: skip
+    dyear = digital_year or digital.latest_year(session, actor) or today_cn().year
+    by_sector = digital.aggregate(session, actor, year=dyear, by="sector")
+    by_place = digital.aggregate(session, actor, year=dyear, by="jurisdiction")
+    reported = by_sector["overall"]["enterprises"] > 0
     return render(request, "equipment/indicator.html", status_code=status, data=data,
                   chart=charts.indicator_svg(data), error=error, sectors=SECTORS,
                   manages=access.manages(actor), years=range(2024, 2028),
-                  own_code=actor.jurisdiction_code)  # fmt: skip
+                  own_code=actor.jurisdiction_code, dyear=dyear, by_sector=by_sector,
+                  by_place=by_place,
+                  digital_chart=charts.digital_svg(by_sector) if reported else None)  # fmt: skip
 
 
 @router.get("/equipment/indicator")
 def indicator_page(request: Request, session: DbSession,
                    actor: Annotated[Actor, Depends(page_require("equipment:read"))],
-                   year: int | None = None) -> HTMLResponse:  # fmt: skip
-    return _indicator(request, session, actor, year or today_cn().year)
+                   year: int | None = None, digital_year: int | None = None) -> HTMLResponse:  # fmt: skip
+    return _indicator(request, session, actor, year or today_cn().year, digital_year=digital_year)
 
 
 @router.post("/equipment/indicator/baseline")

@@ -1,6 +1,7 @@
-"""API of the equipment domain: enterprises, ledger import and classification, reports,
-the project library, interest subsidies and the investment indicator. Thin: every rule is
-in ``service/``."""
+"""API of the equipment domain: enterprises, ledger import, single-row edit and
+classification, reports, the project library, the calculators (interest subsidy, tax credit),
+the investment indicator and the digitalisation indicators. Thin: every rule is in
+``service/``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from huanxin.equipment.savings import DEFAULT_FACTORS
 from huanxin.equipment.schemas import (
     BaselineCreate,
     ClassifyRequest,
+    DigitalReportCreate,
+    DigitalReportRead,
     DocumentRead,
     EnterpriseCreate,
     EnterpriseRead,
@@ -31,6 +34,7 @@ from huanxin.equipment.schemas import (
     FlagRead,
     ImportRead,
     ItemRead,
+    ItemUpdate,
     ProjectCreate,
     ProjectRead,
     StepCreate,
@@ -39,8 +43,18 @@ from huanxin.equipment.schemas import (
     SubsidyDecision,
     SubsidyRead,
     SubsidyTerms,
+    TaxCreditTerms,
 )
-from huanxin.equipment.service import enterprises, indicator, ledger, projects, subsidy
+from huanxin.equipment.service import (
+    digital,
+    enterprises,
+    indicator,
+    items,
+    ledger,
+    projects,
+    subsidy,
+    taxcredit,
+)
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
@@ -164,6 +178,35 @@ def list_items(actor: Reader, session: DbSession, enterprise_id: int | None = No
 def get_item(item_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
     item = ledger.get_item(session, actor, item_id)
     return item_read(item, ledger.flags_for(session, [item.id])[item.id])
+
+
+@router.patch("/items/{item_id}")
+def update_item(item_id: int, body: ItemUpdate, actor: Writer, session: DbSession,
+                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    """Edit one ledger row; validated like an imported row (422 with ``errors`` =
+    [{field, column, reason}]), audited and re-classified at once."""
+
+    def action() -> tuple[int, object]:
+        item = items.update_item(session, actor, item_id=item_id, changes=body.changes,
+                                 year=body.year)  # fmt: skip
+        return 200, item_read(item, ledger.flags_for(session, [item.id])[item.id])
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.item.update",
+                   payload={"id": item_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
+@router.get("/items/{item_id}/saving")
+def item_saving(item_id: int, actor: Reader, session: DbSession,
+                target_grade: Annotated[int, Query(ge=1, le=2)] = 2,
+                kgce_per_kwh: Annotated[float | None, Query(gt=0, le=1)] = None,
+                grid_kgco2_per_kwh: Annotated[float | None, Query(gt=0, le=2)] = None,
+                ) -> dict[str, Any]:  # fmt: skip
+    """Annual saving of upgrading one row to grade 2 or 1; the electricity factors may be
+    overridden (defaults and their sources in ``factors``)."""
+    factors = DEFAULT_FACTORS.with_overrides(kgce_per_kwh=kgce_per_kwh,
+                                             grid_kgco2_per_kwh=grid_kgco2_per_kwh)  # fmt: skip
+    return items.saving_estimate(session, actor, item_id=item_id, target_grade=target_grade,
+                                 factors=factors)  # fmt: skip
 
 
 @router.post("/enterprises/{enterprise_id}/classify")
@@ -300,6 +343,17 @@ def subsidy_quote(body: SubsidyTerms) -> dict[str, Any]:
     return subsidy.quote(**body.model_dump())
 
 
+@router.post("/tax-credit-quote", dependencies=[Depends(require_any(*READ))])
+def tax_credit_quote(body: TaxCreditTerms) -> dict[str, Any]:
+    """Tax-credit estimate for special equipment (nothing is stored): credit per year against
+    the tax schedule, carry-forward, expiry, the arithmetic explained and the rule's source."""
+    return taxcredit.estimate(
+        investments=[(i.year, i.amount_fen) for i in body.investments],
+        taxes=[(t.year, t.amount_fen) for t in body.taxes],
+        share_bp=body.share_bp, carry_years=body.carry_years,
+    )  # fmt: skip
+
+
 @router.get("/subsidies")
 def list_subsidies(actor: Reader, session: DbSession, project_id: int | None = None,
                    status: str | None = None) -> list[SubsidyRead]:  # fmt: skip
@@ -349,3 +403,35 @@ def set_baseline(body: BaselineCreate, actor: Manager, session: DbSession,
 
     return respond(session, actor, key=idempotency_key, scope="equipment.baseline.set",
                    payload=body.model_dump(), action=action)  # fmt: skip
+
+
+# --- digitalisation indicators ----------------------------------------------------------
+
+
+@router.get("/enterprises/{enterprise_id}/digital")
+def list_digital(enterprise_id: int, actor: Reader, session: DbSession) -> list[DigitalReportRead]:
+    rows = digital.for_enterprise(session, actor, enterprise_id)
+    return [DigitalReportRead.model_validate(r) for r in rows]
+
+
+@router.post("/enterprises/{enterprise_id}/digital", status_code=201)
+def report_digital(enterprise_id: int, body: DigitalReportCreate, actor: Writer,
+                   session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    """Report (or correct) the year's CNC rate and design-tool penetration, in basis points."""
+
+    def action() -> tuple[int, object]:
+        row, created = digital.report(session, actor, enterprise_id=enterprise_id,
+                                      **body.model_dump())  # fmt: skip
+        return (201 if created else 200), DigitalReportRead.model_validate(row).model_dump()
+
+    return respond(session, actor, key=idempotency_key, scope="equipment.digital.report",
+                   payload={"id": enterprise_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
+@router.get("/digital")
+def digital_indicator(actor: Annotated[Actor, Depends(require("equipment:read"))],
+                      session: DbSession, year: int | None = None,
+                      by: Annotated[str, Query(pattern="^(sector|jurisdiction)$")] = "sector",
+                      sector: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """Mean reported rates per sector or jurisdiction, with the 2027 targets."""
+    return digital.aggregate(session, actor, year=year or today_cn().year, by=by, sector=sector)

@@ -11,51 +11,79 @@ its nameplate grade; the new value is the target grade's threshold):
 - fuel boiler: Δfuel = Q_out·LF·h·(100/η_old − 100/η_new), t/h converted at 0.7 MW
 
 Electricity converts to standard coal at the equivalent value (当量值) by default; set
-``kgce_per_kwh`` to a coal-consumption (等价值) factor to use that basis instead.
+``kgce_per_kwh`` to a coal-consumption (等价值) factor to use that basis instead. Every default
+factor, with its source and how sure we are of it, is in ``reference/factors.yaml``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
 from types import MappingProxyType
+from typing import Any
+
+import yaml
 
 from huanxin.equipment.classify import Classification, EquipmentRecord, values_of
 from huanxin.equipment.reference.match import Matched
 
-_FUEL_TCO2_PER_TCE: Mapping[str, float] = MappingProxyType(
-    {
-        # IPCC 2006 Guidelines Vol. 2 Table 1.4 default CO2 factors (kg/TJ) x 29.3076 GJ/tce
-        "bituminous": 2.77,  # other bituminous coal 94 600 kg/TJ
-        "lean": 2.77,
-        "anthracite": 2.89,  # anthracite 98 300 kg/TJ
-        "lignite": 2.96,  # lignite 101 000 kg/TJ
-        "pulverized_coal": 2.77,
-        "natural_gas": 1.64,  # natural gas 56 100 kg/TJ
-        "oil": 2.27,  # residual fuel oil 77 400 kg/TJ
-        "biomass": 0.0,  # biogenic CO2 reported as zero by convention
-    }
-)
+
+@cache
+def _factor_file() -> dict[str, Any]:
+    """``reference/factors.yaml``: every default factor with its source."""
+    text = resources.files("huanxin.equipment.reference").joinpath("factors.yaml")
+    data: dict[str, Any] = yaml.safe_load(text.read_text(encoding="utf-8"))
+    return data
+
+
+def _fuel_factors() -> Mapping[str, float]:
+    data = _factor_file()
+    gj = float(data["gj_per_tce"]["value"])
+    per_tj = data["fuel_kgco2_per_tj"]["values"]
+    return MappingProxyType({k: round(float(v) * gj / 1e6, 2) for k, v in per_tj.items()})
+
+
+def _default(key: str, part: str = "value") -> Any:
+    return _factor_file()[key][part]
 
 
 @dataclass(frozen=True)
 class ConversionFactors:
-    """Factors used to turn energy into standard coal and CO2; all configurable."""
+    """Factors used to turn energy into standard coal and CO2; all configurable (defaults
+    from ``reference/factors.yaml``, overridable per call, e.g. ``with_overrides``)."""
 
-    kgce_per_kwh: float = 0.1229
-    kgce_basis_zh: str = "电力折标准煤按当量值0.1229 kgce/kWh（GB/T 2589-2020《综合能耗计算通则》）"
-    grid_kgco2_per_kwh: float = 0.5366
-    grid_basis_zh: str = (
-        "全国电力平均二氧化碳排放因子0.5366 kgCO2/kWh（2022年数据，"
-        "生态环境部、国家统计局2024年发布）"
+    kgce_per_kwh: float = field(default_factory=lambda: float(_default("electricity_kgce_per_kwh")))
+    kgce_basis_zh: str = field(
+        default_factory=lambda: str(_default("electricity_kgce_per_kwh", "basis_zh"))
     )
-    gj_per_tce: float = 29.3076  # 1 kgce = 29 307.6 kJ, GB/T 2589-2020
-    mw_per_t_h: float = 0.7  # customary: 1 t/h steam ≈ 0.7 MW thermal
-    fuel_tco2_per_tce: Mapping[str, float] = field(default_factory=lambda: _FUEL_TCO2_PER_TCE)
-    fuel_basis_zh: str = "燃料排放因子按IPCC 2006国家温室气体清单指南第2卷表1.4缺省值折算"
+    grid_kgco2_per_kwh: float = field(default_factory=lambda: float(_default("grid_kgco2_per_kwh")))
+    grid_basis_zh: str = field(
+        default_factory=lambda: str(_default("grid_kgco2_per_kwh", "basis_zh"))
+    )
+    gj_per_tce: float = field(default_factory=lambda: float(_default("gj_per_tce")))
+    mw_per_t_h: float = field(default_factory=lambda: float(_default("mw_per_t_h")))
+    fuel_tco2_per_tce: Mapping[str, float] = field(default_factory=_fuel_factors)
+    fuel_basis_zh: str = field(
+        default_factory=lambda: str(_default("fuel_kgco2_per_tj", "basis_zh"))
+    )
 
     def describe_zh(self) -> str:
         return "；".join((self.kgce_basis_zh, self.grid_basis_zh, self.fuel_basis_zh))
+
+    def with_overrides(
+        self, *, kgce_per_kwh: float | None = None, grid_kgco2_per_kwh: float | None = None
+    ) -> ConversionFactors:
+        """These factors with the electricity factors replaced; the basis text says so."""
+        out = self
+        if kgce_per_kwh is not None and kgce_per_kwh != self.kgce_per_kwh:
+            out = replace(out, kgce_per_kwh=kgce_per_kwh,
+                          kgce_basis_zh=f"电力折标准煤按{kgce_per_kwh:g} kgce/kWh（调用方指定）")  # fmt: skip
+        if grid_kgco2_per_kwh is not None and grid_kgco2_per_kwh != self.grid_kgco2_per_kwh:
+            out = replace(out, grid_kgco2_per_kwh=grid_kgco2_per_kwh,
+                          grid_basis_zh=f"电力二氧化碳排放因子按{grid_kgco2_per_kwh:g} kgCO2/kWh（调用方指定）")  # fmt: skip
+        return out
 
 
 DEFAULT_FACTORS = ConversionFactors()
@@ -176,6 +204,6 @@ def _boiler(
         0.0,
         round(tce, 3),
         round(tce * f.fuel_tco2_per_tce[record.fuel or ""], 3),
-        "Δ燃料=额定热功率×负载率×h×(100/η旧−100/η新)（t/h按0.7 MW折算）",
+        f"Δ燃料=额定热功率×负载率×h×(100/η旧−100/η新)（t/h按{f.mw_per_t_h:g} MW折算）",
         f.describe_zh(),
     )

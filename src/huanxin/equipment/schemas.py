@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from huanxin.equipment.service.subsidy import DEFAULT_SUBSIDY_BP, MAX_SUBSIDY_MONTHS
+from huanxin.equipment.service.taxcredit import CARRY_YEARS, SHARE_BP
 
 
 class EnterpriseCreate(BaseModel):
@@ -144,10 +148,13 @@ class DocumentRead(BaseModel):
 class SubsidyTerms(BaseModel):
     loan_fen: int
     rate_bp: int
-    subsidy_bp: int
+    subsidy_bp: int = Field(
+        default=DEFAULT_SUBSIDY_BP, description="贴息点数（基点），默认1.5个百分点"
+    )
     term_months: int
     repayment: str = "equal_principal"
     cap_fen: int | None = None
+    max_months: int = Field(default=MAX_SUBSIDY_MONTHS, description="贴息期限（月），默认24个月")
 
 
 class SubsidyCreate(SubsidyTerms):
@@ -180,3 +187,39 @@ class BaselineCreate(BaseModel):
     amount_fen: int
     source: str = Field(max_length=255)
     year: int = 2023
+
+
+class YearAmount(BaseModel):
+    year: int
+    amount_fen: int
+
+
+class TaxCreditTerms(BaseModel):
+    """Special-equipment investments by year and the enterprise income tax payable per year."""
+
+    investments: list[YearAmount] = Field(min_length=1, max_length=20)
+    taxes: list[YearAmount] = Field(min_length=1, max_length=20)
+    share_bp: int = Field(default=SHARE_BP, description="抵免比例（基点），默认10%")
+    carry_years: int = Field(default=CARRY_YEARS, description="结转年限，默认5年")
+
+
+class DigitalReportCreate(BaseModel):
+    year: int
+    cnc_rate_bp: int | None = Field(default=None, description="关键工序数控化率（基点）")
+    design_tool_bp: int | None = Field(default=None, description="数字化研发设计工具普及率（基点）")
+
+
+class DigitalReportRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    enterprise_id: int
+    year: int
+    cnc_rate_bp: int | None
+    design_tool_bp: int | None
+
+
+class ItemUpdate(BaseModel):
+    """Fields to change, keyed like the template's columns (``equipment_id``, ``efficiency_pct``,
+    ...), values as typed in the template (choice labels or codes, percentages); null clears."""
+
+    changes: dict[str, Any] = Field(min_length=1)
+    year: int | None = Field(default=None, ge=1990, le=2100)

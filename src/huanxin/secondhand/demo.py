@@ -1,7 +1,9 @@
 """Deterministic, idempotent secondhand demo for the demo places (沁水县 140521, 冠县 371525,
-阳泉市 140300): a dealer (the demo merchant), a platform with its account, a public institution
+阳泉市 140300): a dealer (the demo merchant), a platform and a third-party valuer with their
+accounts (``platform.<code>``, ``valuer.<code>``), a public institution
 with its account, transactions (phones; used cars in 2023 and this year), wipe certificates with
-fixed verification codes, a used-equipment listing and 公务仓 items. Counts are demo data, not
+fixed verification codes, a used-equipment listing (naming the first row of the enterprise's
+equipment ledger when the equipment demo is loaded) and 公务仓 items. Counts are demo data, not
 official statistics; the growth targets are those of each plan."""
 
 from __future__ import annotations
@@ -130,6 +132,10 @@ def _place(session: Session, code: str) -> None:
                         org_name=f"{place}二手交易平台", code=code, place=place)  # fmt: skip
     dealers.register_dealer(session, office, org_id=platform, kind="platform", uscc=_uscc(code, 2 + n * 10),
                             licence_no=f"{code}-PT-001", categories=["phone", "tablet", "computer"])  # fmt: skip
+    valuer = _account(session, kind="merchant", role="merchant", username=f"valuer.{code}",
+                      org_name=f"{place}旧货价格评估所", code=code, place=place)  # fmt: skip
+    dealers.register_dealer(session, office, org_id=valuer, kind="valuer", uscc=_uscc(code, 3 + n * 10),
+                            licence_no=f"{code}-PG-001", categories=["phone", "computer", "car"])  # fmt: skip
     dealers.set_car_baseline(session, office, jurisdiction_code=code, count=baseline,
                              target_growth_bp=target_bp, source=SOURCES[code])  # fmt: skip
     dealer = _actor(session, f"merchant.{code}")
@@ -142,10 +148,11 @@ def _trading_and_warehouse(
     session: Session, office: Actor, dealer: Actor, code: str, place: str
 ) -> None:
     enterprise = _actor(session, f"enterprise.{code}")
+    ledger = trading.ledger_choices(session, enterprise)  # rows of the equipment demo, if loaded
     listing = trading.create_listing(session, enterprise, title="数控车床 CK6140（整机）", category="机床",
                                      brand="沈阳机床", model="CK6140", serial=f"SY{code}0042", condition="C",
                                      asking_price_fen=8_000_000, condition_note="主轴正常，导轨轻微磨损",
-                                     equipment_ref=f"EQ-{code}-0042")  # fmt: skip
+                                     equipment_ref=ledger[0][0] if ledger else None)  # fmt: skip
     trading.add_photo(session, enterprise, listing_id=listing.id, data=_png())
     inst_org = _account(session, kind="enterprise", role="enterprise", username=f"institution.{code}",
                         org_name=f"{place}机关事务服务中心", code=code, place=place)  # fmt: skip

@@ -126,6 +126,8 @@ class WipeCertificate(Base):
     serial: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(8), default="valid")  # valid | used | revoked
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoke_reason: Mapped[str | None] = mapped_column(String(256), default=None)
 
 
 class ValuationReport(Base):

@@ -1,24 +1,28 @@
 """Chinese pages of the secondhand domain: the commerce bureau's overview (dealers, credit,
-used-car indicator), the dealer's desk (transactions, wiping), the consumer's estimate and
-complaint, and the public certificate check. Trading and 公务仓 pages are in ``pages_trade``."""
+used-car indicator), the dealer's desk (transactions, wiping), the third-party valuer's reports,
+the consumer's estimate and complaint, and the public certificate check. The bureau's credit,
+certificate, valuation and used-car pages are in ``pages_office``; trading and 公务仓 pages
+in ``pages_trade``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
-from huanxin.core.money import parse_yuan
 from huanxin.secondhand import scales
+from huanxin.secondhand.pages_forms import act, back_to, day, fen, form_of, number
+from huanxin.secondhand.pages_office import credit_page
+from huanxin.secondhand.pages_office import router as office_router
 from huanxin.secondhand.pages_trade import router as trade_router
-from huanxin.secondhand.service import credit, dealers, valuation, wipes
+from huanxin.secondhand.service import common, credit, dealers, valuation, wipes
 from huanxin.web.deps import DbSession, page_require, public
 from huanxin.web.templating import render
 
@@ -33,49 +37,12 @@ VOCAB: dict[str, Any] = {"categories": scales.CATEGORIES, "grades": scales.GRADE
          "scale_source": scales.GRADE_SCALE_SOURCE}  # fmt: skip
 
 
-def fen(text: str, field: str) -> int:
-    try:
-        return parse_yuan(text)
-    except ValueError:
-        raise InvalidInput("金额格式不正确（单位：元，最多两位小数）", field=field) from None
-
-
-def day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("日期格式不正确（应为YYYY-MM-DD）", field=field) from None
-
-
-def number(text: str, field: str) -> int:
-    if not text.strip().lstrip("-").isdigit():
-        raise InvalidInput("必须是整数", field=field)
-    return int(text)
-
-
-async def form_of(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-
-
-def act(request: Request, session: Session, run: Callable[[], Any], back: str,
-        page: Callable[[str | None, dict[str, str]], HTMLResponse], form: dict[str, str]) -> Response:  # fmt: skip
-    """Run a form action; on a refusal roll back and show the page with the message."""
-    try:
-        run()
-    except DomainError as exc:
-        session.rollback()
-        response = page(exc.message, form)
-        response.status_code = exc.status
-        return response
-    return RedirectResponse(back, status_code=303)
-
-
 def _overview(request: Request, session: Session, actor: Actor, error: str | None = None,
               form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
-    rows = []
-    for d in dealers.list_dealers(session, actor):
-        rows.append({**dealers.dealer_view(session, d), **credit.grade(session, d)})
+    rows = [{**dealers.dealer_view(session, d), **credit.grade(session, d)}
+            for d in dealers.list_dealers(session, actor)]  # fmt: skip
     return render(request, "secondhand/overview.html", rows=rows, error=error, form=form or {},
+                  dealer_names={d["id"]: d["name"] for d in rows},
                   cars=dealers.used_car_indicator(session, jurisdiction_codes=actor.scope_codes,
                                                   year=today_cn().year),
                   merchants=_merchants(session, actor), events=credit.list_events(session, actor),
@@ -107,34 +74,45 @@ async def register_dealer(request: Request, session: DbSession, actor: Manager) 
                lambda e, fm: _overview(request, session, actor, e, fm), f)  # fmt: skip
 
 
+OFFICE_PAGES = ("/secondhand", "/secondhand/credit")
+
+
+def _office_page(request: Request, session: Session, actor: Actor,
+                 back: str) -> Callable[[str | None, dict[str, str]], HTMLResponse]:  # fmt: skip
+    if back == "/secondhand/credit":
+        return lambda e, fm: credit_page(request, session, actor, e, fm)
+    return lambda e, fm: _overview(request, session, actor, e, fm)
+
+
 @router.post("/secondhand/dealers/{dealer_id}/status")
 async def dealer_status(
     dealer_id: int, request: Request, session: DbSession, actor: Manager
 ) -> Response:
     f = await form_of(request)
+    back = back_to(f, OFFICE_PAGES)
 
     def run() -> None:
         dealers.set_status(session, actor, dealer_id=dealer_id, status=f.get("status", ""),
                            reason=f.get("reason", ""))  # fmt: skip
 
-    return act(request, session, run, "/secondhand",
-               lambda e, fm: _overview(request, session, actor, e, fm), f)  # fmt: skip
+    return act(request, session, run, back, _office_page(request, session, actor, back), f)
 
 
 @router.post("/secondhand/credit/{event_id}/resolve")
 async def resolve(event_id: int, request: Request, session: DbSession, actor: Manager) -> Response:
     f = await form_of(request)
+    back = back_to(f, OFFICE_PAGES)
 
     def run() -> None:
         credit.resolve(session, actor, event_id=event_id, outcome=f.get("outcome", ""))
 
-    return act(request, session, run, "/secondhand",
-               lambda e, fm: _overview(request, session, actor, e, fm), f)  # fmt: skip
+    return act(request, session, run, back, _office_page(request, session, actor, back), f)
 
 
 def _desk(request: Request, session: Session, actor: Actor, error: str | None = None,
           form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
-    return render(request, "secondhand/dealer.html", error=error, form=form or {},
+    own = common.own_dealer(session, actor, active=False)
+    return render(request, "secondhand/dealer.html", error=error, form=form or {}, dealer=own,
                   rows=[dealers.transaction_view(t) for t in dealers.list_transactions(session, actor)],
                   wipes=[wipes.wipe_view(session, w) for w in wipes.list_wipes(session, actor)],
                   today=today_cn().isoformat(), **VOCAB)  # fmt: skip
@@ -199,15 +177,22 @@ def check_page(request: Request, session: DbSession, code: str = "") -> HTMLResp
 
 
 def _consumer(request: Request, session: Session, actor: Actor, error: str | None = None,
-              form: dict[str, str] | None = None, result: dict[str, Any] | None = None,
-              done: str | None = None) -> HTMLResponse:  # fmt: skip
-    rows = [
-        dealers.dealer_view(session, d)
-        for d in dealers.list_dealers(session, actor, status="active")
-    ]
+              form: dict[str, str] | None = None, result: dict[str, Any] | None = None) -> HTMLResponse:  # fmt: skip
     return render(request, "secondhand/consumer.html", error=error, form=form or {}, result=result,
-                  done=done, dealers=rows, today=today_cn().isoformat(), action="/secondhand/estimate",
-                  **VOCAB)  # fmt: skip
+                  action="/secondhand/estimate", complaints=True, **VOCAB)  # fmt: skip
+
+
+def _complaints(request: Request, session: Session, actor: Actor, error: str | None = None,
+                form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+    active = dealers.list_dealers(session, actor, status="active")
+    names = {
+        d.id: dealers.dealer_view(session, d)["name"] for d in dealers.list_dealers(session, actor)
+    }
+    mine = [{**credit.event_view(e), "dealer": names.get(e.dealer_id, "")}
+            for e in credit.list_events(session, actor) if e.created_by == actor.user_id]  # fmt: skip
+    return render(request, "secondhand/complaints.html", error=error, form=form or {},
+                  dealers=[dealers.dealer_view(session, d) for d in active], mine=mine,
+                  today=today_cn().isoformat(), **VOCAB)  # fmt: skip
 
 
 def estimate_page(request: Request, session: Session, actor: Actor, q: dict[str, str],
@@ -230,6 +215,11 @@ def consumer_page(request: Request, session: DbSession, actor: Checker) -> HTMLR
     return estimate_page(request, session, actor, dict(request.query_params), _consumer)
 
 
+@router.get("/secondhand/complaints")
+def complaints_page(request: Request, session: DbSession, actor: Checker) -> HTMLResponse:
+    return _complaints(request, session, actor)
+
+
 @router.post("/secondhand/complaints")
 async def complain(request: Request, session: DbSession, actor: Checker) -> Response:
     f = await form_of(request)
@@ -239,8 +229,39 @@ async def complain(request: Request, session: DbSession, actor: Checker) -> Resp
                               description=f.get("description", ""),
                               occurred_on=day(f.get("occurred_on", ""), "occurred_on"))  # fmt: skip
 
-    return act(request, session, run, "/secondhand/estimate?complained=1",
-               lambda e, fm: _consumer(request, session, actor, e, fm), f)  # fmt: skip
+    return act(request, session, run, "/secondhand/complaints?done=1",
+               lambda e, fm: _complaints(request, session, actor, e, fm), f)  # fmt: skip
 
 
+def _reports(request: Request, session: Session, actor: Actor, error: str | None = None,
+             form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+    own = common.own_dealer(session, actor, active=False)
+    rows = [valuation.report_view(r) for r in valuation.list_reports(session, actor)]
+    return render(request, "secondhand/valuer.html", error=error, form=form or {}, dealer=own,
+                  rows=rows, today=today_cn().isoformat(), **VOCAB)  # fmt: skip
+
+
+@router.get("/secondhand/reports")
+def valuer_desk(request: Request, session: DbSession, actor: DealerDesk) -> HTMLResponse:
+    """A registered third-party valuer submits and lists its valuation reports."""
+    return _reports(request, session, actor)
+
+
+@router.post("/secondhand/reports")
+async def submit_report(request: Request, session: DbSession, actor: DealerDesk) -> Response:
+    f = await form_of(request)
+
+    def run() -> None:
+        valuation.create_report(
+            session, actor, category=f.get("category", ""), brand=f.get("brand", ""),
+            model=f.get("model", ""), serial=f.get("serial", ""), grade=f.get("grade", ""),
+            value_fen=fen(f.get("value", ""), "value"),
+            valued_on=day(f.get("valued_on", ""), "valued_on"), note=f.get("note", ""),
+        )  # fmt: skip
+
+    return act(request, session, run, "/secondhand/reports",
+               lambda e, fm: _reports(request, session, actor, e, fm), f)  # fmt: skip
+
+
+router.include_router(office_router)
 router.include_router(trade_router)

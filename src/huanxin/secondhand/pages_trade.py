@@ -14,8 +14,8 @@ from starlette.datastructures import UploadFile
 from huanxin.core import orgs
 from huanxin.core.actor import Actor
 from huanxin.core.errors import DomainError, InvalidInput
-from huanxin.core.money import parse_yuan
 from huanxin.secondhand import scales
+from huanxin.secondhand.pages_forms import fen, form_of, number
 from huanxin.secondhand.service import common, trading, warehouse
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.templating import render
@@ -27,23 +27,6 @@ Trader = Annotated[Actor, Depends(page_require("secondhand:trade"))]
 VOCAB: dict[str, Any] = {"grades": scales.GRADES, "states": scales.LISTING_STATES, "wh_states": scales.WAREHOUSE_STATES,
          "wh_routes": scales.WAREHOUSE_ROUTES, "wh_categories": scales.WAREHOUSE_CATEGORIES,
          "categories": scales.CATEGORIES, "scale_source": scales.GRADE_SCALE_SOURCE}  # fmt: skip
-
-
-def _fen(text: str, field: str) -> int:
-    try:
-        return parse_yuan(text)
-    except ValueError:
-        raise InvalidInput("金额格式不正确（单位：元，最多两位小数）", field=field) from None
-
-
-def _int(text: str, field: str) -> int:
-    if not text.strip().isdigit():
-        raise InvalidInput("必须是整数", field=field)
-    return int(text)
-
-
-async def _form(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
 
 
 def _act(session: Session, run: Callable[[], Any], back: str,
@@ -58,11 +41,11 @@ def _act(session: Session, run: Callable[[], Any], back: str,
     return RedirectResponse(back, status_code=303)
 
 
-def _market(
-    request: Request, session: Session, actor: Actor, error: str | None = None
-) -> HTMLResponse:
+def _market(request: Request, session: Session, actor: Actor, error: str | None = None,
+            form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
     rows = [trading.listing_view(session, actor, x) for x in trading.list_listings(session, actor)]
-    return render(request, "secondhand/trade.html", rows=rows, error=error, **VOCAB)
+    return render(request, "secondhand/trade.html", rows=rows, error=error, form=form or {},
+                  ledger=trading.ledger_choices(session, actor), **VOCAB)  # fmt: skip
 
 
 @router.get("/secondhand/trade")
@@ -84,20 +67,20 @@ def trade_estimate(request: Request, session: DbSession, actor: Trader) -> HTMLR
 
 @router.post("/secondhand/trade/listings")
 async def create_listing(request: Request, session: DbSession, actor: Trader) -> Response:
-    f = await _form(request)
+    f = await form_of(request)
     created: list[int] = []
 
     def run() -> None:
         row = trading.create_listing(
             session, actor, title=f.get("title", ""), category=f.get("category", ""),
             brand=f.get("brand", ""), model=f.get("model", ""), serial=f.get("serial", ""),
-            condition=f.get("condition", ""), asking_price_fen=_fen(f.get("price", ""), "price"),
+            condition=f.get("condition", ""), asking_price_fen=fen(f.get("price", ""), "price"),
             condition_note=f.get("condition_note", ""), equipment_ref=f.get("equipment_ref") or None,
         )  # fmt: skip
         created.append(row.id)
 
     response = _act(
-        session, run, "/secondhand/trade", lambda e: _market(request, session, actor, e)
+        session, run, "/secondhand/trade", lambda e: _market(request, session, actor, e, f)
     )
     if created:
         return RedirectResponse(f"/secondhand/trade/{created[0]}", status_code=303)
@@ -133,12 +116,12 @@ async def listing_action(listing_id: int, what: str, request: Request, session: 
             trading.add_photo(session, actor, listing_id=listing_id, data=data)
         elif what == "offers":
             trading.make_offer(
-                session, actor, listing_id=listing_id, price_fen=_fen(f.get("price", ""), "price")
+                session, actor, listing_id=listing_id, price_fen=fen(f.get("price", ""), "price")
             )
         elif what == "enquiries":
             trading.enquire(session, actor, listing_id=listing_id, message=f.get("message", ""))
         elif what == "decision":
-            trading.decide_offer(session, actor, offer_id=_int(f.get("offer_id", ""), "offer_id"),
+            trading.decide_offer(session, actor, offer_id=number(f.get("offer_id", ""), "offer_id"),
                                  accept=f.get("accept") == "yes")  # fmt: skip
         elif what == "state":
             trading.advance(session, actor, listing_id=listing_id, to_state=f.get("to_state", ""),
@@ -179,12 +162,12 @@ def warehouse_admin(request: Request, session: DbSession, actor: Reader) -> HTML
 
 @router.post("/secondhand/warehouse/declare")
 async def declare(request: Request, session: DbSession, actor: Trader) -> Response:
-    f = await _form(request)
+    f = await form_of(request)
 
     def run() -> None:
         warehouse.declare(session, actor, asset_no=f.get("asset_no", ""), category=f.get("category", ""),
                           brand=f.get("brand", ""), model=f.get("model", ""), serial=f.get("serial", ""),
-                          acquired_year=_int(f.get("acquired_year", ""), "acquired_year"))  # fmt: skip
+                          acquired_year=number(f.get("acquired_year", ""), "acquired_year"))  # fmt: skip
 
     return _act(
         session, run, "/secondhand/warehouse", lambda e: _warehouse(request, session, actor, e)
@@ -193,7 +176,7 @@ async def declare(request: Request, session: DbSession, actor: Trader) -> Respon
 
 @router.post("/secondhand/warehouse/{item_id}/claim")
 async def claim(item_id: int, request: Request, session: DbSession, actor: Trader) -> Response:
-    f = await _form(request)
+    f = await form_of(request)
     return _act(session, lambda: warehouse.claim(session, actor, item_id=item_id, note=f.get("note", "")),
                 "/secondhand/warehouse", lambda e: _warehouse(request, session, actor, e))  # fmt: skip
 
@@ -201,7 +184,7 @@ async def claim(item_id: int, request: Request, session: DbSession, actor: Trade
 @router.post("/secondhand/warehouse/{item_id}/office/{what}")
 async def office_step(item_id: int, what: str, request: Request, session: DbSession,
                       actor: Manager) -> Response:  # fmt: skip
-    f = await _form(request)
+    f = await form_of(request)
 
     def run() -> None:
         if what == "review":
@@ -220,7 +203,7 @@ async def office_step(item_id: int, what: str, request: Request, session: DbSess
         elif what == "complete":
             proceeds = f.get("proceeds", "")
             warehouse.complete(session, actor, item_id=item_id, certificate_no=f.get("certificate_no") or None,
-                               proceeds_fen=_fen(proceeds, "proceeds") if proceeds else None,
+                               proceeds_fen=fen(proceeds, "proceeds") if proceeds else None,
                                note=f.get("note", ""))  # fmt: skip
         elif what == "release":
             warehouse.release_claim(session, actor, item_id=item_id, note=f.get("note", ""))

@@ -53,6 +53,13 @@ def list_listings(
     ]
 
 
+@router.get(P + "/my/ledger-items")
+def my_ledger_items(actor: Trader, session: DbSession) -> list[dict[str, str]]:
+    """The caller's equipment-ledger rows a listing may name in ``equipment_ref``."""
+    return [{"equipment_ref": ref, "label": label}
+            for ref, label in trading.ledger_choices(session, actor)]  # fmt: skip
+
+
 @router.get(P + "/all-listings")
 def all_listings(
     actor: Reader, session: DbSession, state: str | None = None

@@ -67,15 +67,18 @@ def progress_chart(rows: list[tuple[str, float]], *, fmt: str = "svg") -> bytes:
 
 def trend_chart(
     name: str, points: list[tuple[int, float]], *, target: tuple[int, float] | None,
-    forecast: tuple[int, float] | None, fmt: str = "svg",
+    forecast: tuple[int, float] | None, forecast_from: tuple[int, float] | None = None,
+    fmt: str = "svg",
 ) -> bytes:  # fmt: skip
-    """An indicator's actuals, its target and the linear forecast to the target year."""
+    """An indicator's actuals, its target and the linear forecast to the target year, drawn
+    from ``forecast_from`` (the last completed year) or else the last point."""
     font = cjk_font()
     fig, ax = plt.subplots(figsize=(6, 3))
     if points:
         ax.plot([x for x, _ in points], [y for _, y in points], marker="o", label="实际值")
-    if forecast and points:
-        ax.plot([points[-1][0], forecast[0]], [points[-1][1], forecast[1]], linestyle="--",
+    start = forecast_from or (points[-1] if points else None)
+    if forecast and start:
+        ax.plot([start[0], forecast[0]], [start[1], forecast[1]], linestyle="--",
                 label="线性预测")  # fmt: skip
     if target:
         ax.scatter([target[0]], [target[1]], marker="*", s=120, color="#b3261e", label="目标")

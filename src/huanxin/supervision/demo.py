@@ -22,7 +22,7 @@ from huanxin.core.models import User
 from huanxin.demo import PLACES
 from huanxin.supervision import indicators
 from huanxin.supervision.models import Department, Plan
-from huanxin.supervision.service import departments, ledger, plans, reports
+from huanxin.supervision.service import checkpoints, departments, ledger, plans, reports
 from huanxin.supervision.status import period_of
 
 SEEDS = [("qinshui-county-2024-13.txt", "140521"),
@@ -98,6 +98,7 @@ def _plan(session: Session, code: str, filename: str, content: bytes) -> None:
     plans.confirm(session, office, plan.id, choices=choices)
     _progress(session, office, plan)
     _indicator_values(session, office, plan)
+    _checkpoint_done(session, office, plan)
 
 
 def _progress(session: Session, office: Actor, plan: Plan) -> None:
@@ -123,10 +124,21 @@ def _progress(session: Session, office: Actor, plan: Plan) -> None:
     session.flush()
 
 
+def _checkpoint_done(session: Session, office: Actor, plan: Plan) -> None:
+    attached = [c for c in checkpoints.list_for(session, office, plan_id=plan.id) if c.task_id]
+    if attached:
+        checkpoints.mark_done(session, office, attached[0].id, note="演示：已按期完成，见验收材料")
+
+
 def _indicator_values(session: Session, office: Actor, plan: Plan) -> None:
+    """Indicators with a platform source were computed when the plan was confirmed; four of
+    the others get demonstration values entered by hand."""
     lead = session.scalars(select(Department.id).where(
         Department.jurisdiction_code == plan.jurisdiction_code).order_by(Department.id)).first()  # fmt: skip
-    for ind in indicators.list_for(session, office, plan_id=plan.id)[:4]:
+    manual = [
+        i for i in indicators.list_for(session, office, plan_id=plan.id) if not i.computed_key
+    ]
+    for ind in manual[:4]:
         base = 100.0 if ind.kind in ("increase_pct", "increase_pp", "multiple") else None
         indicators.configure(session, office, ind.id, baseline_value=base, department_id=lead)
         level = indicators.target_level(ind)

@@ -1,66 +1,85 @@
 """Indicators: the plan's quantitative targets tracked with yearly actual values.
 
 An actual value is either entered by the responsible department (or the office) with its
-source, or computed from the platform's own data by a function of ``COMPUTED_INDICATORS``
-(key → ``f(session, jurisdiction codes, year)``). The registry ships EMPTY: the tables it
-would read (claims, recycling, end-of-life vehicles, equipment investment) belong to other
-domains and are read only through their services, which the lead wires in later. An
-indicator whose name contains a key's keywords (``COMPUTED_KEYWORDS``) is linked to that key
-when its plan is confirmed, provided the key is registered.
+source, or computed from the platform's own data by a ``computed.Source`` (trade-in claims,
+recycling volumes, end-of-life vehicles, equipment investment, used-car transactions). When a
+plan is confirmed each target is matched to a source by its wording and kind
+(``computed.match``); the office can choose another source or none on the indicator page.
+Refreshing stores the computed actual of every year from the year after the base year to the
+current year (capped at the target year); a year without any platform rows is not stored, and a
+value entered by hand for a year is kept (it is the office's or department's correction). An
+empty base value is filled from the source's base-year figure.
 
 Progress: the target level is ``value`` (reach, count, ratio), ``baseline × (1 + value%)``
 (increase_pct), ``baseline + value`` (increase_pp) or ``baseline × value`` (multiple); progress
 is (actual − baseline) / (target level − baseline), or actual / target level without a
 baseline. The forecast is the least-squares line through the baseline point and the
-actuals, read at the target year (needs two distinct years).
+actuals of completed years (the current year is still running), read at the target year
+(needs two distinct years).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huanxin.core import audit
+from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible
-from huanxin.core.clock import utcnow
+from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput, PermissionDenied
+from huanxin.supervision import computed
 from huanxin.supervision.models import Department, Indicator, IndicatorValue, Plan
 from huanxin.supervision.service.common import actor_department
 
-COMPUTED_INDICATORS: dict[str, Callable[[Session, frozenset[str], int], int | float]] = {}
-COMPUTED_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "trade_in_claims": ("以旧换新", "补贴"),
-    "recycling_volume": ("回收量",),
-    "elv_dismantled": ("报废汽车", "回收拆解"),
-    "equipment_investment": ("设备投资",),
-}
 KIND_LABELS = {"reach": "达到", "count": "数量", "increase_pct": "增长（%）",
                "increase_pp": "提高（百分点）", "multiple": "倍数", "ratio": "比例"}  # fmt: skip
+MANUAL_LABEL = "部门填报"
 
 
-def computed_key_for(name: str) -> str | None:
-    for key, words in COMPUTED_KEYWORDS.items():
-        if key in COMPUTED_INDICATORS and all(w in name for w in words):
-            return key
-    return None
-
-
-def create_from_plan(session: Session, plan: Plan, targets: list[dict[str, Any]]) -> int:
-    for t in targets:
-        if t.get("value") is None:
-            continue
-        session.add(Indicator(plan_id=plan.id, jurisdiction_code=plan.jurisdiction_code,
-                              name=str(t["indicator"])[:256], kind=str(t["kind"]),
-                              unit=t.get("unit"), target_value=float(t["value"]),
-                              target_year=t.get("year"), baseline_year=t.get("baseline_year"),
-                              computed_key=computed_key_for(str(t["indicator"])),
-                              quote=str(t.get("quote") or "")))  # fmt: skip
+def create_from_plan(
+    session: Session, actor: Actor, plan: Plan, targets: list[dict[str, Any]],
+    lead_of: Callable[[str | None], int | None] | None = None,
+) -> int:  # fmt: skip
+    """One indicator per quantitative target, matched to a platform source where one fits;
+    ``lead_of`` gives the lead department of the task section a target was found in."""
+    rows = []
+    for t in (t for t in targets if t.get("value") is not None):
+        unit = t.get("unit")
+        row = Indicator(plan_id=plan.id, jurisdiction_code=plan.jurisdiction_code,
+                        name=str(t["indicator"])[:256], kind=str(t["kind"]), unit=unit,
+                        target_value=float(t["value"]), target_year=t.get("year"),
+                        baseline_year=t.get("baseline_year"),
+                        department_id=lead_of(t.get("section")) if lead_of else None,
+                        computed_key=computed.match(str(t["indicator"]), str(t["kind"]), unit),
+                        quote=str(t.get("quote") or ""))  # fmt: skip
+        session.add(row)
+        rows.append(row)
     session.flush()
-    return sum(1 for t in targets if t.get("value") is not None)
+    for row in rows:
+        if row.computed_key:
+            refresh(session, actor, row)
+    return len(rows)
+
+
+def source_of(row: Indicator) -> computed.Source | None:
+    return computed.SOURCES.get(row.computed_key or "")
+
+
+def actual_unit(row: Indicator) -> str | None:
+    """The unit actual values are in: the platform source's; for hand entry the target's own
+    unit when the target is a level (reach, count), % for percentage-point targets, and
+    unstated for growth and multiple targets (the base value fixes the scale)."""
+    source = source_of(row)
+    if source is not None:
+        return computed.shown_unit(source, row.unit)
+    if row.kind in {"reach", "count"}:
+        return row.unit
+    return "%" if row.kind == "increase_pp" else None
 
 
 def get(session: Session, actor: Actor, indicator_id: int) -> Indicator:
@@ -142,15 +161,78 @@ def _store(
     return found
 
 
-def refresh_computed(session: Session, actor: Any, row: Indicator, year: int) -> bool:
-    """Store the computed actual of ``year`` when the indicator has a registered key."""
-    func = COMPUTED_INDICATORS.get(row.computed_key or "")
-    if func is None:
-        return False
-    codes = frozenset({row.jurisdiction_code})
-    value = float(func(session, codes, year))
-    _store(session, actor, row, year=year, value=value, source=f"平台数据：{row.computed_key}")
-    return True
+def set_source(
+    session: Session, actor: Actor, indicator_id: int, *, computed_key: str | None,
+    today: date | None = None,
+) -> Indicator:  # fmt: skip
+    """The office chooses where actuals come from: a platform source, or none (entered)."""
+    row = get(session, actor, indicator_id)
+    key = (computed_key or "").strip() or None
+    if key is not None and key not in computed.SOURCES:
+        raise InvalidInput("所选数据来源不存在", field="computed_key")
+    before = {"computed_key": row.computed_key}
+    row.computed_key = key
+    session.flush()
+    audit.record(session, actor, "supervision.indicator_source", object_type="sv_indicator",
+                 object_id=row.id, before=before, after={"computed_key": key},
+                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    if key is not None:
+        refresh(session, actor, row, today=today)
+    return row
+
+
+def computed_years(row: Indicator, today: date) -> range:
+    end = today.year if row.target_year is None else min(today.year, row.target_year)
+    start = row.baseline_year + 1 if row.baseline_year else end - 2
+    return range(start, end + 1)
+
+
+def refresh(session: Session, actor: Any, row: Indicator, *, today: date | None = None) -> int:
+    """Store the computed actuals (and an empty base value) of a sourced indicator; returns
+    the number of years stored."""
+    source = source_of(row)
+    if source is None:
+        return 0
+    codes = jurisdictions.subtree_codes(session, row.jurisdiction_code)
+    unit = computed.shown_unit(source, row.unit)
+    if row.baseline_year and row.baseline_value is None:
+        base = source.base(session, codes, row.baseline_year)
+        if base is not None:
+            _set_baseline(session, actor, row, computed.convert(source, base, unit))
+    stored = {v.year: v for v in values_of(session, row.id)}
+    count = 0
+    day = today or today_cn()
+    for year in computed_years(row, day):
+        previous = stored.get(year)
+        if previous is not None and not previous.source.startswith(computed.PLATFORM):
+            continue  # entered by hand: kept
+        figure = source.figure(session, codes, year)
+        if figure == 0 and previous is None:
+            continue
+        value = computed.convert(source, figure, unit)
+        to_date = f"，截至{day.month}月{day.day}日" if year == day.year else ""
+        text = f"{computed.PLATFORM}{source.label}（{unit}{to_date}）"
+        if previous is None or (previous.value, previous.source) != (value, text):
+            _store(session, actor, row, year=year, value=value, source=text)
+        count += 1
+    return count
+
+
+def refresh_one(session: Session, actor: Actor, indicator_id: int) -> Indicator:
+    row = get(session, actor, indicator_id)
+    if source_of(row) is None:
+        raise InvalidInput("该指标未选择平台数据来源，请先选择数据来源", field="computed_key")
+    refresh(session, actor, row)
+    return row
+
+
+def _set_baseline(session: Session, actor: Any, row: Indicator, value: float) -> None:
+    row.baseline_value = value
+    session.flush()
+    audit.record(session, actor, "supervision.indicator_configured", object_type="sv_indicator",
+                 object_id=row.id, before={"baseline_value": None},
+                 after={"baseline_value": value, "from": row.computed_key},
+                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -174,13 +256,18 @@ def target_level(row: Indicator) -> float | None:
     return v
 
 
-def progress(row: Indicator, values: list[IndicatorValue]) -> Progress:
+def progress(
+    row: Indicator, values: list[IndicatorValue], *, current_year: int | None = None
+) -> Progress:
+    """Progress of the latest value; the forecast leaves out ``current_year`` and later
+    (a year still running holds only a part of its figure)."""
     level = target_level(row)
     latest = values[-1] if values else None
     percent = None
     if latest is not None and level is not None:
         percent = _percent(latest.value, level, row.baseline_value)
-    points = [(v.year, v.value) for v in values]
+    complete = [v for v in values if current_year is None or v.year < current_year]
+    points = [(v.year, v.value) for v in complete]
     if row.baseline_year is not None and row.baseline_value is not None:
         points = [(row.baseline_year, row.baseline_value), *points]
     forecast = linear_forecast(points, row.target_year) if row.target_year else None
@@ -210,12 +297,18 @@ def linear_forecast(points: list[tuple[int, float]], year: int) -> float | None:
 
 
 def as_dict(row: Indicator, values: list[IndicatorValue]) -> dict[str, object]:
-    p = progress(row, values)
+    p = progress(row, values, current_year=today_cn().year)
     return {"id": row.id, "plan_id": row.plan_id, "name": row.name, "kind": row.kind,
             "unit": row.unit, "target_value": row.target_value, "target_year": row.target_year,
             "baseline_year": row.baseline_year, "baseline_value": row.baseline_value,
             "department_id": row.department_id, "computed_key": row.computed_key,
+            "source_label": _source_label(row), "actual_unit": actual_unit(row),
             "target_level": p.target_level, "latest_year": p.latest_year,
             "latest_value": p.latest_value, "progress_percent": p.percent,
             "forecast": p.forecast, "on_course": p.on_course,
             "values": [{"year": v.year, "value": v.value, "source": v.source} for v in values]}  # fmt: skip
+
+
+def _source_label(row: Indicator) -> str:
+    source = source_of(row)
+    return f"{computed.PLATFORM}{source.label}" if source else MANUAL_LABEL

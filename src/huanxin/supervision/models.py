@@ -1,6 +1,6 @@
 """Tables of the supervision domain (prefix ``sv_``): the department directory, imported plans
-and their unit matches, the task ledger with progress reports and attachments, indicators with
-their actual values, and issued briefings.
+and their unit matches, the task ledger with its dated checkpoints, progress reports and
+attachments, indicators with their actual values, and issued briefings.
 
 Indicator values are statistics (rates, counts, 亿元 amounts as written in the plan), not money
 the platform pays, so they are floats; nothing here holds fen.
@@ -104,6 +104,27 @@ class Task(Base):
     closing: Mapped[str] = mapped_column(String(16), default="open")  # open | requested | closed
     close_evidence: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Checkpoint(Base):
+    """A dated milestone of a plan (到2025年底基本完成改造任务): due on 31 December of its
+    year, attached to the task it belongs to (``task_id`` null: plan-wide, until the office
+    assigns it), open until confirmed done with a note."""
+
+    __tablename__ = "sv_checkpoints"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("sv_plans.id"), index=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("sv_tasks.id"), index=True, default=None)
+    title: Mapped[str] = mapped_column(String(256))
+    year: Mapped[int] = mapped_column(Integer)
+    due: Mapped[date] = mapped_column(Date)
+    quote: Mapped[str] = mapped_column(Text, default="")
+    done_on: Mapped[date | None] = mapped_column(Date, default=None)
+    done_note: Mapped[str] = mapped_column(Text, default="")
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

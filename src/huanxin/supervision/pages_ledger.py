@@ -15,8 +15,15 @@ from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput, PermissionDenied
-from huanxin.supervision import charts, indicators
-from huanxin.supervision.service import briefings, departments, files, ledger, reports
+from huanxin.supervision import charts, computed, indicators
+from huanxin.supervision.service import (
+    briefings,
+    checkpoints,
+    departments,
+    files,
+    ledger,
+    reports,
+)
 from huanxin.supervision.service.common import actor_department
 from huanxin.supervision.status import SCHEDULE_LABELS, STATUS_LABELS, period_of
 from huanxin.web.deps import DbSession, page_require
@@ -48,7 +55,10 @@ def _task_context(session: Session, actor: Actor, task_id: int) -> dict[str, Any
             "reports": reports.reports_of(session, task), "mine": mine,
             "evidence": reports.attachments(session, task.id, None),
             "schedules": SCHEDULE_LABELS, "period": period_of(today_cn(), task.schedule),
-            "lead": dept is not None and dept.id in ledger.department_ids(session, task.id, "lead")}  # fmt: skip
+            "lead": dept is not None and dept.id in ledger.department_ids(session, task.id, "lead"),
+            "checkpoints": checkpoints.list_for(session, actor, task_id=task.id),
+            "checkpoint_state": checkpoints.state_of, "today": today_cn(),
+            "checkpoint_labels": checkpoints.STATE_LABELS}  # fmt: skip
 
 
 def _task_page(request: Request, session: Session, actor: Actor, task_id: int,
@@ -149,7 +159,8 @@ def reminders_page(request: Request, session: DbSession, actor: Reader,
 def dashboard(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     items = []
     for ind in indicators.list_for(session, actor):
-        items.append((ind, indicators.progress(ind, indicators.values_of(session, ind.id))))
+        values = indicators.values_of(session, ind.id)
+        items.append((ind, indicators.progress(ind, values, current_year=today_cn().year)))
     counts = Counter(r.status for r in ledger.list_rows(session, actor))
     bars = [(i.name, p.percent) for i, p in items if p.percent is not None]
     return render(request, "supervision/indicators.html", items=items, kinds=indicators.KIND_LABELS,
@@ -165,15 +176,19 @@ def _svg(data: bytes) -> str:
 def _indicator_context(session: Session, actor: Actor, indicator_id: int) -> dict[str, Any]:
     ind = indicators.get(session, actor, indicator_id)
     values = indicators.values_of(session, ind.id)
-    p = indicators.progress(ind, values)
+    p = indicators.progress(ind, values, current_year=today_cn().year)
     points = [(v.year, v.value) for v in values]
     if ind.baseline_year and ind.baseline_value is not None:
         points = [(ind.baseline_year, ind.baseline_value), *points]
     target = (ind.target_year, p.target_level) if ind.target_year and p.target_level else None
     forecast = (ind.target_year, p.forecast) if ind.target_year and p.forecast else None
-    chart = charts.trend_chart(ind.name, points, target=target, forecast=forecast)
+    complete = [pt for pt in points if pt[0] < today_cn().year]
+    chart = charts.trend_chart(ind.name, points, target=target, forecast=forecast,
+                               forecast_from=complete[-1] if complete else None)  # fmt: skip
     dept = actor_department(session, actor)
     return {"ind": ind, "values": values, "p": p, "chart": _svg(chart), "kinds": indicators.KIND_LABELS,
+            "sources": computed.choices(), "source_label": indicators.as_dict(ind, values)["source_label"],
+            "actual_unit": indicators.actual_unit(ind),
             "may_enter": actor.can("supervision:write") or (dept is not None and dept.id == ind.department_id),
             "departments": departments.list_for(session, actor, ind.jurisdiction_code)}  # fmt: skip
 
@@ -191,11 +206,16 @@ def indicator_post(
     action: Annotated[str, Form()] = "value", year: Annotated[str, Form()] = "",
     value: Annotated[str, Form()] = "", source: Annotated[str, Form()] = "",
     baseline_value: Annotated[str, Form()] = "", department_id: Annotated[str, Form()] = "",
+    computed_key: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
     try:
-        if action == "config":
-            if not actor.can("supervision:write"):
-                raise PermissionDenied("只有专班办公室可以设置指标")
+        if action in {"config", "source", "refresh"} and not actor.can("supervision:write"):
+            raise PermissionDenied("只有专班办公室可以设置指标")
+        if action == "source":
+            indicators.set_source(session, actor, indicator_id, computed_key=computed_key or None)
+        elif action == "refresh":
+            indicators.refresh_one(session, actor, indicator_id)
+        elif action == "config":
             indicators.configure(session, actor, indicator_id,
                                  baseline_value=_number(baseline_value, "baseline_value", True),
                                  department_id=int(department_id) if department_id.isdigit() else None)  # fmt: skip

@@ -1,5 +1,6 @@
 """API of the supervision domain (``/api/v1/supervision/...``): departments, plans and their
-review, the task ledger, progress reports, closing, reminders, indicators, briefings."""
+review, the task ledger, dated checkpoints, progress reports, closing, reminders, indicators
+(with their data source), briefings."""
 
 from __future__ import annotations
 
@@ -13,19 +14,30 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.errors import DomainError
-from huanxin.supervision import charts, indicators
+from huanxin.supervision import charts, computed, indicators
 from huanxin.supervision.models import Plan
 from huanxin.supervision.schemas import (
     AliasesUpdate,
     BriefingCreate,
+    CheckpointAssign,
+    CheckpointNote,
     CloseDecision,
     DepartmentCreate,
     IndicatorConfig,
+    IndicatorSource,
     IndicatorValueIn,
     PlanConfirm,
     TaskUpdate,
 )
-from huanxin.supervision.service import briefings, departments, files, ledger, plans, reports
+from huanxin.supervision.service import (
+    briefings,
+    checkpoints,
+    departments,
+    files,
+    ledger,
+    plans,
+    reports,
+)
 from huanxin.supervision.service.common import get_plan, in_scope
 from huanxin.supervision.status import STATUS_LABELS
 from huanxin.web.deps import DbSession, require
@@ -124,6 +136,7 @@ def confirm_plan(plan_id: int, body: PlanConfirm, actor: Writer, session: DbSess
     def action() -> tuple[int, object]:
         done = plans.confirm(session, actor, plan_id, choices=body.matches)
         return 200, {"plan_id": plan_id, "tasks": done.tasks, "indicators": done.indicators,
+                     "checkpoints": done.checkpoints,
                      "created_departments": done.created_departments}  # fmt: skip
 
     return respond(session, actor, key=idempotency_key, scope=f"supervision.confirm.{plan_id}",
@@ -144,7 +157,50 @@ def show_task(task_id: int, actor: Reader, session: DbSession) -> dict[str, obje
         reports.report_dict(r, n, a) for r, n, a in reports.reports_of(session, task)
     ]
     body["close_evidence"] = task.close_evidence
+    body["checkpoints"] = [checkpoints.as_dict(c)
+                           for c in checkpoints.list_for(session, actor, task_id=task.id)]  # fmt: skip
     return body
+
+
+@router.get("/checkpoints")
+def list_checkpoints(actor: Reader, session: DbSession, plan_id: int | None = None
+                     ) -> list[dict[str, object]]:  # fmt: skip
+    return [checkpoints.as_dict(c) for c in checkpoints.list_for(session, actor, plan_id=plan_id)]
+
+
+@router.post("/checkpoints/{checkpoint_id}/done")
+def checkpoint_done(checkpoint_id: int, body: CheckpointNote, actor: Reader, session: DbSession,
+                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    """The office or the task's lead department (checked by the service)."""
+
+    def action() -> tuple[int, object]:
+        row = checkpoints.mark_done(session, actor, checkpoint_id, note=body.note)
+        return 200, checkpoints.as_dict(row)
+
+    return respond(session, actor, key=idempotency_key, scope="supervision.checkpoint_done",
+                   payload={"id": checkpoint_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
+@router.post("/checkpoints/{checkpoint_id}/reopen")
+def checkpoint_reopen(checkpoint_id: int, body: CheckpointNote, actor: Writer,
+                      session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        row = checkpoints.reopen(session, actor, checkpoint_id, note=body.note)
+        return 200, checkpoints.as_dict(row)
+
+    return respond(session, actor, key=idempotency_key, scope="supervision.checkpoint_reopen",
+                   payload={"id": checkpoint_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
+@router.post("/checkpoints/{checkpoint_id}/assign")
+def checkpoint_assign(checkpoint_id: int, body: CheckpointAssign, actor: Writer,
+                      session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    def action() -> tuple[int, object]:
+        row = checkpoints.assign(session, actor, checkpoint_id, task_id=body.task_id)
+        return 200, checkpoints.as_dict(row)
+
+    return respond(session, actor, key=idempotency_key, scope="supervision.checkpoint_assign",
+                   payload={"id": checkpoint_id, **body.model_dump()}, action=action)  # fmt: skip
 
 
 @router.post("/tasks/{task_id}")
@@ -245,6 +301,37 @@ def configure_indicator(indicator_id: int, body: IndicatorConfig, actor: Writer,
                    payload={"id": indicator_id, **body.model_dump()}, action=action)  # fmt: skip
 
 
+@router.post("/indicators/{indicator_id}/source")
+def indicator_source(indicator_id: int, body: IndicatorSource, actor: Writer,
+                     session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    """Choose the platform source of the actuals (or none), then compute them."""
+
+    def action() -> tuple[int, object]:
+        row = indicators.set_source(session, actor, indicator_id, computed_key=body.computed_key)
+        return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
+
+    return respond(session, actor, key=idempotency_key, scope="supervision.indicator_source",
+                   payload={"id": indicator_id, **body.model_dump()}, action=action)  # fmt: skip
+
+
+@router.post("/indicators/{indicator_id}/refresh")
+def indicator_refresh(indicator_id: int, actor: Writer, session: DbSession,
+                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+    """Recompute the actuals of a sourced indicator from the platform's data."""
+
+    def action() -> tuple[int, object]:
+        row = indicators.refresh_one(session, actor, indicator_id)
+        return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
+
+    return respond(session, actor, key=idempotency_key, scope="supervision.indicator_refresh",
+                   payload={"id": indicator_id}, action=action)  # fmt: skip
+
+
+@router.get("/indicator-sources")
+def indicator_sources(actor: Reader) -> list[dict[str, str]]:
+    return [{"key": key, "label": label} for key, label in computed.choices()]
+
+
 @router.post("/indicators/{indicator_id}/values")
 def enter_value(indicator_id: int, body: IndicatorValueIn, actor: Reader, session: DbSession,
                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
@@ -270,19 +357,22 @@ def issue_briefing(body: BriefingCreate, actor: Writer, session: DbSession,
                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         row = briefings.issue(session, actor, **body.model_dump())
-        return 201, {
-            "id": row.id,
-            "issue_no": row.issue_no,
-            "docx": f"{router.prefix}/briefings/{row.id}.docx",
-        }
+        return 201, _briefing_links(row.id, row.issue_no)
 
     return respond(session, actor, key=idempotency_key, scope="supervision.briefing",
                    payload=body.model_dump(mode="json"), action=action)  # fmt: skip
 
 
+def _briefing_links(briefing_id: int, issue_no: int) -> dict[str, object]:
+    """The .docx link, and the PDF link only where LibreOffice is installed."""
+    base = f"{router.prefix}/briefings/{briefing_id}"
+    pdf = f"{base}.pdf" if briefings.office_binary() else None
+    return {"id": briefing_id, "issue_no": issue_no, "docx": f"{base}.docx", "pdf": pdf}
+
+
 @router.get("/briefings")
 def list_briefings(actor: Reader, session: DbSession) -> list[dict[str, object]]:
-    return [{"id": b.id, "jurisdiction_code": b.jurisdiction_code, "issue_no": b.issue_no,
+    return [{**_briefing_links(b.id, b.issue_no), "jurisdiction_code": b.jurisdiction_code,
              "period_start": b.period_start.isoformat(), "period_end": b.period_end.isoformat(),
              "issued_on": b.issued_on.isoformat()} for b in briefings.list_for(session, actor)]  # fmt: skip
 
@@ -299,7 +389,7 @@ def briefing_pdf(briefing_id: int, actor: Reader, session: DbSession) -> Respons
     row = briefings.get(session, actor, briefing_id)
     pdf, reason = briefings.to_pdf(row.docx)
     if pdf is None:
-        raise PdfUnavailable(reason)
+        raise PdfUnavailable(reason, field="format")
     name = f"工作信息简报第{row.issue_no}期.pdf"
     return Response(pdf, media_type="application/pdf", headers=_disposition(name))
 

@@ -42,6 +42,20 @@ class IndicatorConfig(BaseModel):
     department_id: int | None = None
 
 
+class IndicatorSource(BaseModel):
+    """A key of ``computed.SOURCES``, or null: actuals are entered by the department."""
+
+    computed_key: str | None = Field(default=None, max_length=64)
+
+
+class CheckpointNote(BaseModel):
+    note: str = Field(default="", max_length=2000)
+
+
+class CheckpointAssign(BaseModel):
+    task_id: int | None = None
+
+
 class IndicatorValueIn(BaseModel):
     year: int
     value: float

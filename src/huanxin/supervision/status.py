@@ -6,11 +6,13 @@ per quarter (``2026-Q4``). The report for a period is due by the period's last d
 Status rule, first that applies:
 1. ``done`` (已完成): the office approved closing the task.
 2. ``overdue`` (已逾期): the deadline has passed.
-3. ``not_started`` (未启动): no progress report yet.
-4. ``at_risk`` (有风险): the previous period (ended before today) has no report although the
+3. ``at_risk`` (有风险): a dated checkpoint of the task (a plan milestone) has passed without
+   being confirmed done.
+4. ``not_started`` (未启动): no progress report yet.
+5. ``at_risk`` (有风险): the previous period (ended before today) has no report although the
    task already existed then, or the latest reported completion is more than
    ``RISK_MARGIN`` points below the time elapsed between the task's creation and its deadline.
-5. ``on_track`` (正常推进): otherwise.
+6. ``on_track`` (正常推进): otherwise.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ class TaskFacts:
     schedule: str
     latest_percent: int | None
     reported_periods: frozenset[str]
+    open_checkpoints: tuple[date, ...] = ()  # due dates of checkpoints not yet confirmed done
 
 
 def expected_percent(facts: TaskFacts, today: date) -> int | None:
@@ -101,6 +104,8 @@ def status(facts: TaskFacts, today: date) -> str:
         return "done"
     if facts.deadline is not None and facts.deadline < today:
         return "overdue"
+    if any(due < today for due in facts.open_checkpoints):
+        return "at_risk"
     if facts.latest_percent is None:
         return "not_started"
     if missing_previous(facts, today) is not None:

@@ -136,6 +136,34 @@ class PumpCoefficients:
 
 
 @dataclass(frozen=True)
+class PetroOffsetRow:
+    """GB 19762-2025 petrochemical pumps: grade offsets (percentage points) to η0."""
+
+    formula_set: str  # single | multi
+    q: Band
+    ns: Band
+    uses_delta_eta: bool
+    offset: Grades
+    source: Source
+
+
+@dataclass(frozen=True)
+class Polynomial:
+    """A 6th-order polynomial c6·x⁶ + … + c0 (coefficients highest power first)."""
+
+    name: str
+    variable: str  # ln_q | ns
+    coefficients: tuple[float, ...]
+    source: Source
+
+    def __call__(self, x: float) -> float:
+        value = 0.0
+        for c in self.coefficients:
+            value = value * x + c
+        return value
+
+
+@dataclass(frozen=True)
 class Category:
     code: str
     name_zh: str
@@ -192,6 +220,8 @@ class ReferenceRules:
     boilers: tuple[BoilerRow, ...]
     pump_ci: tuple[PumpCiRow, ...]
     pump_coefficients: dict[str, PumpCoefficients]
+    petro_offsets: tuple[PetroOffsetRow, ...]
+    petro_polynomials: dict[str, Polynomial]
     design_life_rule: LifeRule
     life_rules: tuple[LifeRule, ...]
     elimination: tuple[EliminationItem, ...]
@@ -225,11 +255,11 @@ def _grades(row: dict[str, str], prefix: str, suffix: str = "") -> Grades:
     return Grades(*(_num(row[f"{prefix}{g}{suffix}"]) for g in ("g1", "g2", "g3")))
 
 
-def _band(row: dict[str, str], name: str) -> Band:
+def _band(row: dict[str, str], name: str, unit: str = "") -> Band:
     return Band(
-        _num(row[f"{name}_min"]),
+        _num(row[f"{name}_min{unit}"]),
         row[f"{name}_min_incl"] == "true",
-        _num(row[f"{name}_max"]),
+        _num(row[f"{name}_max{unit}"]),
         row[f"{name}_max_incl"] == "true",
     )
 
@@ -303,6 +333,22 @@ def _pump_coefficients(r: dict[str, str]) -> PumpCoefficients:
     return PumpCoefficients(r["formula_set"], a, b, c, d, e, _source(r))
 
 
+def _petro_offset(r: dict[str, str]) -> PetroOffsetRow:
+    return PetroOffsetRow(
+        r["formula_set"],
+        _band(r, "q", "_m3h"),
+        _band(r, "ns"),
+        r["uses_delta_eta"] == "true",
+        _grades(r, "offset_", "_pct"),
+        _source(r),
+    )
+
+
+def _polynomial(r: dict[str, str]) -> Polynomial:
+    coefficients = tuple(_req(r[f"c{k}"]) for k in range(6, -1, -1))
+    return Polynomial(r["name"], r["variable"], coefficients, _source(r))
+
+
 def _life_rule(d: dict[str, Any], *, category: str | None = None) -> LifeRule:
     return LifeRule(
         id=d["id"],
@@ -369,6 +415,11 @@ def load_rules() -> ReferenceRules:
         pump_coefficients={
             p.formula_set: p
             for p in _table("pump_gb19762_2025_coefficients.csv", _pump_coefficients)
+        },
+        petro_offsets=_table("pump_gb19762_2025_petrochemical_offsets.csv", _petro_offset),
+        petro_polynomials={
+            p.name: p
+            for p in _table("pump_gb19762_2025_petrochemical_polynomials.csv", _polynomial)
         },
         design_life_rule=_life_rule(data["design_life_rule"]),
         life_rules=tuple(_life_rule(d) for d in data["life_rules"]),

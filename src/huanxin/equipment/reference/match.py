@@ -1,7 +1,7 @@
 """Find the reference threshold row for one equipment record.
 
 Owns the per-category matching rules: which record fields select which table row, and the
-GB 19762-2025 clear-water pump formula. Returns a ``Matched`` or a Chinese reason (``str``)
+GB 19762-2025 clear-water and petrochemical pump formulas. Returns a ``Matched`` or a Chinese reason (``str``)
 why no row applies; it never picks a neighbouring row to guess.
 """
 
@@ -44,6 +44,7 @@ def match_thresholds(record: EquipmentRecord, rules: ReferenceRules) -> Matched 
         "fan": _fan,
         "industrial_boiler": _boiler,
         "pump": _pump,
+        "petrochemical_pump": _petro_pump,
     }
     matcher = matchers.get(record.category)
     if matcher is None:
@@ -231,5 +232,65 @@ def _pump(record: EquipmentRecord, rules: ReferenceRules) -> Matched | str:
         return grades
     row = next(r for r in rules.pump_ci if r.pump_type == record.pump_type)
     desc = f"{row.source.standard} 清水离心泵效率公式：ns={ns:.1f}，Q={record.flow_m3h:g} m³/h"
-    note = "GB 19762-2025（2026-03-01实施）；2024年版目录引用GB 19762-2007，判定结果需核对"
-    return Matched("pump", "效率", "%", True, grades, None, row.source, desc, note)
+    return Matched("pump", "效率", "%", True, grades, None, row.source, desc, PUMP_NOTE)
+
+
+PUMP_NOTE = "GB 19762-2025（2026-03-01实施）；2024年版目录引用GB 19762-2007，判定结果需核对"
+PETRO_Q_CAP = 3000.0  # η_b: flows above 3000 m³/h are evaluated at 3000 m³/h
+
+
+def petro_pump_thresholds(
+    rules: ReferenceRules, *, ns: float, flow_m3h: float, multistage: bool
+) -> Grades | str:
+    """GB 19762-2025 petrochemical pumps: grade i = η0 + offset_i, η0 = η_b(ln Q) − Δη(ns)
+    (Δη = 0 for 120 ≤ ns ≤ 210), rounded to 0.1 %.
+
+    >>> g = petro_pump_thresholds(load(), ns=150, flow_m3h=100, multistage=False)
+    >>> (g.g1, g.g2, g.g3)
+    (76.0, 74.0, 67.0)
+    """
+    formula_set = "multi" if multistage else "single"
+    rows = [
+        r
+        for r in rules.petro_offsets
+        if r.formula_set == formula_set and r.q.contains(flow_m3h) and r.ns.contains(ns)
+    ]
+    row = _one(rows, f"石油化工离心泵（流量{flow_m3h:g} m³/h，比转速{ns:.1f}）")
+    if isinstance(row, str):
+        return row
+    polys = rules.petro_polynomials
+    eta_b = polys[f"eta_b_{formula_set}"](math.log(min(flow_m3h, PETRO_Q_CAP)))
+    delta = 0.0
+    if row.uses_delta_eta:
+        delta = polys["delta_eta_low" if ns < 120 else "delta_eta_high"](ns)
+    eta0 = eta_b - delta
+    offsets = (row.offset.g1, row.offset.g2, row.offset.g3)
+    return Grades(*(None if o is None else round(eta0 + o, 1) for o in offsets))
+
+
+def _petro_pump(record: EquipmentRecord, rules: ReferenceRules) -> Matched | str:
+    names = {"flow_m3h": "流量", "head_m": "扬程", "speed_rpm": "转速"}
+    missing = _missing(record, names)
+    if missing:
+        return missing
+    stages = record.stages or 1
+    ns = pump_specific_speed(
+        flow_m3h=record.flow_m3h or 0.0,
+        head_m=record.head_m or 0.0,
+        speed_rpm=record.speed_rpm or 0.0,
+        stages=stages,
+        double_suction=record.pump_type == "double_suction",
+    )
+    grades = petro_pump_thresholds(
+        rules, ns=ns, flow_m3h=record.flow_m3h or 0.0, multistage=stages > 1
+    )
+    if isinstance(grades, str):
+        return grades
+    source = rules.petro_offsets[0].source
+    kind = "多级" if stages > 1 else "单级"
+    desc = (
+        f"{source.standard} 石油化工离心泵效率公式（{kind}）：ns={ns:.1f}，"
+        f"Q={record.flow_m3h:g} m³/h"
+    )
+    note = PUMP_NOTE + "；石化泵比转速分段边界按Δη多项式适用范围取定，需核对标准原文"
+    return Matched("petrochemical_pump", "效率", "%", True, grades, None, source, desc, note)

@@ -3,9 +3,15 @@
 Rule (stated on the page): the subsidy of each monthly period is the loan principal
 outstanding at the start of the period × the subsidised points ÷ 12, computed exactly and
 rounded half-up to the fen per period; the total is the sum of the periods. Periods beyond
-``MAX_SUBSIDY_MONTHS`` (the national 2024 equipment-renewal loan policy subsidises up to two
-years) get nothing; the subsidised points may not exceed the loan rate; a cap, when given,
-cuts the last periods so that the total never exceeds it.
+the subsidy term (``max_months``) get nothing; the subsidised points may not exceed the loan
+rate; a cap, when given, cuts the last periods so that the total never exceeds it.
+
+Defaults (parameters, not fixed): ``DEFAULT_SUBSIDY_BP`` = 1.5 percentage points and
+``MAX_SUBSIDY_MONTHS`` = 24. Source (``SOURCE_ZH``): the June 2024 four-department notice set
+1 point for at most 2 years; 发改环资〔2024〕1104号 (25 Jul 2024, listed in the shared
+national rules) raised it to 1.5 points a year, term 2 years; the January 2026 notice keeps
+1.5 points, at most 2 years, extends it to fixed-asset loans of renewal projects and runs to
+31 Dec 2026. Read from press reprints (the official texts were not retrieved): check them.
 
 >>> schedule(1_000_000_00, subsidy_bp=150, term_months=12, repayment="bullet")[0]
 {'period': 1, 'outstanding_fen': 100000000, 'subsidy_fen': 125000}
@@ -35,12 +41,31 @@ from huanxin.equipment.service.access import (
 )
 from huanxin.equipment.terms import REPAYMENTS
 
+DEFAULT_SUBSIDY_BP = 150
 MAX_SUBSIDY_MONTHS = 24
-RULE_ZH = (
-    "贴息金额＝每期期初贷款本金余额×贴息点数÷12，按月计算，每期四舍五入到分后合计；"
-    f"贴息期限最长{MAX_SUBSIDY_MONTHS}个月（设备更新贷款财政贴息政策贴息期限不超过2年）；"
-    "贴息点数不得高于贷款年利率；设有上限的，合计不超过上限。"
+SOURCE_ZH = (
+    "默认值依据：《关于加力支持大规模设备更新和消费品以旧换新的若干措施》（发改环资〔2024〕1104号）"
+    "将设备更新贷款中央财政贴息由每年1个百分点提高到1.5个百分点，贴息期限2年；"
+    "财政部等四部门2026年1月《关于优化实施设备更新贷款财政贴息政策的通知》继续按1.5个百分点、"
+    "贴息期限不超过2年执行（政策实施至2026年12月31日）。以上据新闻转载整理，以正式文件为准；"
+    "贴息点数和贴息期限均可按当地政策调整。"
 )
+SOURCE_URLS = (
+    "https://chchumg.com/a/she-bei-geng-xin-dai-kuan-cai-zheng-tie-xi-bi-li-ti-zhi-1-5.html",
+    "https://economy.caixin.com/m/2024-06-26/102210150.html",
+    "https://gubaposthk.eastmoney.com/news,cjpl,1656541746.html",
+)
+
+
+def rule_zh(max_months: int = MAX_SUBSIDY_MONTHS) -> str:
+    return (
+        "贴息金额＝每期期初贷款本金余额×贴息点数÷12，按月计算，每期四舍五入到分后合计；"
+        f"贴息期限最长{max_months}个月，超出期限的各期不贴息；"
+        "贴息点数不得高于贷款年利率；设有上限的，合计不超过上限。"
+    )
+
+
+RULE_ZH = rule_zh()
 _DENOMINATOR = 10_000 * 12
 
 
@@ -71,7 +96,8 @@ def total(periods: list[dict[str, int]]) -> int:
 
 
 def check_terms(*, loan_fen: int, rate_bp: int, subsidy_bp: int, term_months: int,
-                repayment: str, cap_fen: int | None) -> None:  # fmt: skip
+                repayment: str, cap_fen: int | None,
+                max_months: int = MAX_SUBSIDY_MONTHS) -> None:  # fmt: skip
     if loan_fen <= 0:
         raise InvalidInput("贷款金额应大于0", field="loan_fen")
     if not 0 < rate_bp <= 3000:
@@ -86,24 +112,31 @@ def check_terms(*, loan_fen: int, rate_bp: int, subsidy_bp: int, term_months: in
         raise InvalidInput("还款方式不正确", field="repayment")
     if cap_fen is not None and cap_fen <= 0:
         raise InvalidInput("贴息上限应大于0", field="cap_fen")
+    if not 1 <= max_months <= 120:
+        raise InvalidInput("贴息期限应为1至120个月", field="max_months")
 
 
-def quote(*, loan_fen: int, rate_bp: int, subsidy_bp: int, term_months: int, repayment: str,
-          cap_fen: int | None = None) -> dict[str, Any]:  # fmt: skip
-    """The calculator: validate the terms and return the schedule and total."""
+def quote(*, loan_fen: int, rate_bp: int, term_months: int, repayment: str,
+          subsidy_bp: int = DEFAULT_SUBSIDY_BP, cap_fen: int | None = None,
+          max_months: int = MAX_SUBSIDY_MONTHS) -> dict[str, Any]:  # fmt: skip
+    """The calculator: validate the terms and return the schedule, total and the rule."""
     check_terms(loan_fen=loan_fen, rate_bp=rate_bp, subsidy_bp=subsidy_bp,
-                term_months=term_months, repayment=repayment, cap_fen=cap_fen)  # fmt: skip
+                term_months=term_months, repayment=repayment, cap_fen=cap_fen,
+                max_months=max_months)  # fmt: skip
     periods = schedule(loan_fen, subsidy_bp=subsidy_bp, term_months=term_months,
-                       repayment=repayment, cap_fen=cap_fen)  # fmt: skip
-    return {"subsidy_fen": total(periods), "periods": periods, "rule": RULE_ZH}
+                       repayment=repayment, cap_fen=cap_fen, max_months=max_months)  # fmt: skip
+    return {"subsidy_fen": total(periods), "periods": periods, "rule": rule_zh(max_months),
+            "subsidy_bp": subsidy_bp, "max_months": max_months, "source": SOURCE_ZH,
+            "source_urls": list(SOURCE_URLS)}  # fmt: skip
 
 
 def apply(session: Session, actor: Actor, *, project_id: int, loan_fen: int, rate_bp: int,
-          subsidy_bp: int, term_months: int, repayment: str,
-          cap_fen: int | None = None) -> InterestSubsidy:  # fmt: skip
+          term_months: int, repayment: str, subsidy_bp: int = DEFAULT_SUBSIDY_BP,
+          cap_fen: int | None = None, max_months: int = MAX_SUBSIDY_MONTHS) -> InterestSubsidy:  # fmt: skip
     p = writable_project(session, actor, project_id)
     result = quote(loan_fen=loan_fen, rate_bp=rate_bp, subsidy_bp=subsidy_bp,
-                   term_months=term_months, repayment=repayment, cap_fen=cap_fen)  # fmt: skip
+                   term_months=term_months, repayment=repayment, cap_fen=cap_fen,
+                   max_months=max_months)  # fmt: skip
     if p.stage in ("planning", "applied"):
         raise Conflict("项目尚未通过审批，不能申请贴息")
     if loan_fen > p.equipment_investment_fen:
@@ -117,7 +150,7 @@ def apply(session: Session, actor: Actor, *, project_id: int, loan_fen: int, rat
     session.add(row)
     session.flush()
     audit.record(session, actor, "equipment.subsidy_applied", object_type="interest_subsidy",
-                 object_id=row.id, after=_snapshot(row),
+                 object_id=row.id, after=_snapshot(row), detail={"max_months": max_months},
                  jurisdiction_code=row.jurisdiction_code)  # fmt: skip
     return row
 

@@ -187,8 +187,13 @@ def set_car_baseline(session: Session, actor: Actor, *, jurisdiction_code: str, 
                      target_growth_bp: int, source: str, target_year: int = 2027) -> CarBaseline:  # fmt: skip
     if not actor.sees(jurisdiction_code):
         raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
-    if count <= 0 or target_growth_bp < 0:
-        raise InvalidInput("基数须大于0，目标增幅不能为负", field="count")
+    if count <= 0:
+        raise InvalidInput("2023年交易量基数须大于0", field="count")
+    if not 0 <= target_growth_bp <= 100_000:
+        raise InvalidInput("目标增幅应在0%至1000%之间", field="target_growth_bp")
+    if not BASELINE_YEAR < target_year <= BASELINE_YEAR + 12:
+        raise InvalidInput(f"目标年份应在{BASELINE_YEAR + 1}至{BASELINE_YEAR + 12}之间",
+                           field="target_year")  # fmt: skip
     text = common.text(source, field="source", label="数据来源", max_len=256)
     row = session.scalars(select(CarBaseline).where(
         CarBaseline.jurisdiction_code == jurisdiction_code, CarBaseline.year == BASELINE_YEAR)).first()  # fmt: skip
@@ -207,6 +212,13 @@ def set_car_baseline(session: Session, actor: Actor, *, jurisdiction_code: str, 
                  object_id=row.id, before=before, after={"count": count, "target_growth_bp":
                  target_growth_bp, "source": text}, jurisdiction_code=jurisdiction_code)  # fmt: skip
     return row
+
+
+def list_car_baselines(session: Session, actor: Actor) -> list[CarBaseline]:
+    """The 2023 baselines entered for the jurisdictions in the caller's scope."""
+    stmt = select(CarBaseline).where(CarBaseline.jurisdiction_code.in_(actor.scope_codes),
+                                     CarBaseline.year == BASELINE_YEAR)  # fmt: skip
+    return list(session.scalars(stmt.order_by(CarBaseline.jurisdiction_code)))
 
 
 def _half_up(value: Fraction) -> int:

@@ -2,8 +2,9 @@
 condition, enquiries, offers, and the transfer through its states
 (listed → under offer → agreed → in storage → in transport → delivered / disposed).
 
-When an item has left (delivered or disposed) the hooks in ``secondhand.hooks.on_item_left``
-receive its ``equipment_ref`` so that the seller's equipment ledger can be updated."""
+A listing may name a row of the seller's equipment ledger (``equipment_ref``, checked through
+``secondhand.hooks.ref_checks``); when the item has left (delivered or disposed) the hooks in
+``secondhand.hooks.on_item_left`` mark that row as left, in the same transaction."""
 
 from __future__ import annotations
 
@@ -48,8 +49,34 @@ def _move(session: Session, actor: Actor, listing: Listing, to_state: str, note:
                  object_id=listing.id, before={"state": before}, after={"state": to_state},
                  detail={"note": note}, jurisdiction_code=listing.jurisdiction_code)  # fmt: skip
     if to_state in scales.LISTING_LEFT and listing.equipment_ref:
+        reason = f"二手设备挂牌#{listing.id}{scales.LISTING_STATES[to_state]}"
         for hook in hooks.on_item_left:
-            hook(session, listing.equipment_ref)
+            hook(session, actor, listing.seller_org_id, listing.equipment_ref, reason)
+
+
+def ledger_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """The caller's equipment-ledger rows a listing may name (``equipment_ref``, label): those
+    the ledger still holds and no open listing of the caller names."""
+    if actor.org_id is None:
+        return []
+    listed = set(session.scalars(select(Listing.equipment_ref).where(
+        Listing.seller_org_id == actor.org_id, Listing.state.in_(scales.LISTING_OPEN))))  # fmt: skip
+    return [choice for hook in hooks.ref_choices for choice in hook(session, actor.org_id)
+            if choice[0] not in listed]  # fmt: skip
+
+
+def _equipment_ref(session: Session, org_id: int, value: str | None) -> str | None:
+    """The ledger row a listing names: held by the seller and on no other open listing."""
+    ref = (value or "").strip()
+    if not ref:
+        return None
+    for check in hooks.ref_checks:
+        ref = check(session, org_id, ref)
+    clash = select(Listing.id).where(Listing.seller_org_id == org_id, Listing.equipment_ref == ref,
+                                     Listing.state.in_(scales.LISTING_OPEN))  # fmt: skip
+    if session.scalars(clash).first():
+        raise DuplicateOpenListing("该台账设备已有未结束的挂牌", field="equipment_ref")
+    return ref
 
 
 def create_listing(session: Session, actor: Actor, *, title: str, category: str, brand: str,
@@ -63,13 +90,14 @@ def create_listing(session: Session, actor: Actor, *, title: str, category: str,
                                      Listing.state.in_(scales.LISTING_OPEN))  # fmt: skip
     if session.scalars(clash).first():
         raise DuplicateOpenListing("该序列号的设备已有未结束的挂牌", field="serial")
+    ref = _equipment_ref(session, org.id, equipment_ref)
     row = Listing(
         seller_org_id=org.id, jurisdiction_code=org.jurisdiction_code,
         title=common.text(title, field="title", label="标题", max_len=128),
         category=common.text(category, field="category", label="设备类别", max_len=32),
         brand=common.text(brand, field="brand", label="品牌"),
         model=common.text(model, field="model", label="型号"), serial=number,
-        equipment_ref=(equipment_ref or "").strip()[:64] or None, condition=condition,
+        equipment_ref=ref, condition=condition,
         condition_note=condition_note.strip()[:512], state="listed", created_by=actor.user_id,
         asking_price_fen=common.positive_fen(asking_price_fen, field="asking_price_fen", label="挂牌价"),
         created_at=utcnow(),

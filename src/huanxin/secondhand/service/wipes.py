@@ -25,6 +25,8 @@ from huanxin.secondhand.service import common
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1
 CODE_LENGTH = 12  # 32^12 = 2^60 possible codes
+SUPERSEDED = "同一设备已重新清除并出具新证明"
+STATUS_LABELS = {"valid": "有效", "used": "已用于一次转售登记", "revoked": "已撤销"}
 
 
 def new_verify_code() -> str:
@@ -73,10 +75,10 @@ def record_wipe(session: Session, actor: Actor, *, category: str, brand: str, mo
 def issue_certificate(session: Session, actor: Actor, *, wipe: WipeRecord) -> WipeCertificate:
     if not wipe.verified:
         raise Conflict("清除结果未通过验证，不能出具证明", field="verified")
+    now = utcnow()
     session.execute(update(WipeCertificate).where(
         WipeCertificate.serial == wipe.serial, WipeCertificate.status == "valid")
-        .values(status="revoked"))  # fmt: skip
-    now = utcnow()
+        .values(status="revoked", revoked_at=now, revoke_reason=SUPERSEDED))  # fmt: skip
     cert = WipeCertificate(wipe_id=wipe.id, cert_no=f"WC{now.year}{wipe.id:08d}",
                            verify_code=new_verify_code(), serial=wipe.serial, status="valid",
                            issued_at=now)  # fmt: skip
@@ -103,11 +105,16 @@ def wipe_view(session: Session, wipe: WipeRecord) -> dict[str, Any]:
             "wiped_at": as_utc(wipe.wiped_at).isoformat(), "verified": wipe.verified,
             "verification_note": wipe.verification_note,
             "certificate": None if cert is None else {"cert_no": cert.cert_no,
-                           "verify_code": cert.verify_code, "status": cert.status}}  # fmt: skip
+                           "verify_code": cert.verify_code, "status": cert.status,
+                           "status_label": STATUS_LABELS[cert.status],
+                           "revoke_reason": cert.revoke_reason}}  # fmt: skip
 
 
-def list_wipes(session: Session, actor: Actor, *, limit: int = 200) -> list[WipeRecord]:
+def list_wipes(session: Session, actor: Actor, *, serial: str | None = None,
+               limit: int = 200) -> list[WipeRecord]:  # fmt: skip
     stmt = select(WipeRecord).where(WipeRecord.jurisdiction_code.in_(actor.scope_codes))
+    if serial and serial.strip():
+        stmt = stmt.where(WipeRecord.serial == "".join(serial.split()).upper())
     if not actor.can("secondhand:read"):
         stmt = stmt.where(
             WipeRecord.dealer_id == common.own_dealer(session, actor, active=False).id
@@ -117,7 +124,7 @@ def list_wipes(session: Session, actor: Actor, *, limit: int = 200) -> list[Wipe
 
 def revoke(session: Session, actor: Actor, *, cert_no: str, reason: str) -> WipeCertificate:
     cert = session.scalars(
-        select(WipeCertificate).where(WipeCertificate.cert_no == cert_no)
+        select(WipeCertificate).where(WipeCertificate.cert_no == cert_no.strip().upper())
     ).first()
     wipe = session.get(WipeRecord, cert.wipe_id) if cert else None
     visible(actor, cert, wipe.jurisdiction_code if wipe else None, "证明不存在")
@@ -125,7 +132,7 @@ def revoke(session: Session, actor: Actor, *, cert_no: str, reason: str) -> Wipe
     if cert.status != "valid":
         raise Conflict("该证明已不处于有效状态", field="cert_no")
     note = common.text(reason, field="reason", label="撤销原因", max_len=256)
-    cert.status = "revoked"
+    cert.status, cert.revoked_at, cert.revoke_reason = "revoked", utcnow(), note
     session.flush()
     audit.record(session, actor, "secondhand.certificate_revoked", object_type="sh_certificate",
                  object_id=cert.id, detail={"reason": note}, jurisdiction_code=wipe.jurisdiction_code)  # fmt: skip
@@ -153,9 +160,6 @@ def usable_certificate(session: Session, *, cert_no: str | None, serial: str) ->
     return cert
 
 
-STATUS_LABELS = {"valid": "有效", "used": "已用于一次转售登记", "revoked": "已撤销"}
-
-
 def public_check(session: Session, *, code: str) -> dict[str, Any]:
     """What anyone may see of a certificate by its verification code: no personal fields."""
     cert = session.scalars(
@@ -173,4 +177,5 @@ def public_check(session: Session, *, code: str) -> dict[str, Any]:
             "method": wipe.method, "method_label": scales.WIPE_METHODS[wipe.method],
             "tool": wipe.tool, "wiped_at": as_utc(wipe.wiped_at).isoformat(),
             "verified": wipe.verified, "issued_at": as_utc(cert.issued_at).isoformat(),
-            "issuer": org.name if org else ""}  # fmt: skip
+            "issuer": org.name if org else "", "revoke_reason": cert.revoke_reason,
+            "revoked_at": as_utc(cert.revoked_at).isoformat() if cert.revoked_at else None}  # fmt: skip

@@ -29,6 +29,7 @@ from huanxin.supervision.planparse.structure import (
 from huanxin.supervision.planparse.targets import TO_YEAR, extract
 from huanxin.supervision.planparse.text import (
     clean_line,
+    drop_running_lines,
     find_quote,
     join_paragraphs,
     numbering,
@@ -55,7 +56,7 @@ def parse_plan(path: Path) -> dict[str, Any]:
 
 def parse_plan_text(text: str, *, source_name: str) -> dict[str, Any]:
     """Import a plan from its text (tables as tab-separated rows)."""
-    lines = [clean_line(line) for line in text.splitlines()]
+    lines = [clean_line(line) for line in drop_running_lines(text.splitlines())]
     body_lines, tables = split_tables(lines)
     main, appendix = _split_appendix(body_lines)
     outline = build_outline(join_paragraphs([ln.replace("\t", "") for ln in main]))
@@ -136,13 +137,19 @@ def _not_task(node: Node) -> dict[str, str]:
 def _targets(
     preamble: list[str], nodes: list[Node], tasks: list[Node], raw: str
 ) -> tuple[list[Record], list[Record]]:
+    """Targets and milestones, each with the ``section`` (outline ref) it was found in, or
+    None for the text before the first heading."""
     task_chapters = {id(_chapter(t)) for t in tasks}
     scopes = [p for p in preamble if TO_YEAR.search(p)]
     targets, milestones = extract(scopes) if scopes else ([], [])
+    for item in targets + milestones:
+        item["section"] = None
     for node in nodes:
         paras = body_text(node)
         if id(_chapter(node)) in task_chapters or any(TO_YEAR.search(p) for p in paras):
             found, dated = extract(paras)
+            for item in found + dated:
+                item["section"] = node.ref
             targets += found
             milestones += dated
     for item in targets + milestones:

@@ -70,6 +70,8 @@ def table_rows(table: Table) -> tuple[list[dict[str, object]], list[str]]:
         if m and int(m.group(1)) == len(rows) + 1:
             rest = line[m.end() :]
             rows.append([m.group(1), *[c for c in rest.split("\t") if c]])
+        elif rows and re.fullmatch(r"\d{1,4}", line) and len(rows[-1]) >= len(header):
+            loose.append(line)  # a bare page number after a complete row
         elif rows and line.strip():
             rows[-1].extend(c for c in line.split("\t") if c)
         elif line.strip():

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from huanxin.supervision.planparse.docx_numbering import Numbering
 from huanxin.supervision.planparse.errors import NoTextLayer, UnreadableFile, UnsupportedFormat
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -64,14 +65,26 @@ def _read_docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types
         raise UnreadableFile(path.name, "不是有效的Word（.docx）文件") from exc
+    numbering = Numbering(document)
     lines: list[str] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(child, document).text)
+            text = Paragraph(child, document).text
+            label = numbering.label(child)
+            lines.append(_with_label(label, text) if text.strip() else text)
         elif tag == "tbl":
             lines.extend(_table_rows(Table(child, document)))
     return "\n".join(lines)
+
+
+def _with_label(label: str, text: str) -> str:
+    """The paragraph text behind its automatic number, unless the text already starts with it
+    (numbering typed by hand on top of a numbered style)."""
+    label = label.strip()
+    if not label or text.lstrip().startswith(label):
+        return text
+    return label + text.lstrip()
 
 
 def _table_rows(table: Any) -> list[str]:
@@ -133,6 +146,21 @@ def clean_line(line: str) -> str:
     line = re.sub(rf"(?<=[{CJK}）”])\s*,\s*|\s*,\s*(?=[{CJK}（“])", "，", line)
     line = re.sub(r"\s*\t\s*| {2,}", "\t", line.strip())
     return re.sub(r"(?<![A-Za-z0-9]) +| +(?![A-Za-z0-9])", "", line)
+
+
+def drop_running_lines(lines: list[str]) -> list[str]:
+    """Blank out running headers/footers of a paginated text: a short line that recurs at
+    least three times, each time within two lines of a page number."""
+    pages = [i for i, ln in enumerate(lines) if _is_page_number(ln)]
+    if len(pages) < 2:
+        return lines
+    near: dict[str, list[bool]] = {}
+    for i, line in enumerate(lines):
+        key = line.strip()
+        if key and len(key) <= 40 and not _is_page_number(line) and numbering(key) is None:
+            near.setdefault(key, []).append(any(abs(i - p) <= 2 for p in pages))
+    running = {key for key, flags in near.items() if len(flags) >= 3 and all(flags)}
+    return ["" if ln.strip() in running else ln for ln in lines]
 
 
 def _is_page_number(line: str) -> bool:

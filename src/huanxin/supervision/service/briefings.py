@@ -4,15 +4,17 @@ ledger as .xlsx."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 from openpyxl import Workbook
@@ -24,12 +26,15 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.supervision import charts, indicators
-from huanxin.supervision.models import Briefing, Report
+from huanxin.supervision.models import Briefing, Checkpoint, Report
+from huanxin.supervision.service import checkpoints
 from huanxin.supervision.service.common import in_scope
-from huanxin.supervision.service.ledger import TaskRow, list_rows
+from huanxin.supervision.service.ledger import TaskRow, list_rows, tasks_query
 from huanxin.supervision.status import SCHEDULE_LABELS, STATUS_LABELS
 
 NO_LIBREOFFICE = "本机未安装 LibreOffice，未生成 PDF，请下载 Word 版本"
+PDF_TIMEOUT = 120
+CJK_FONT = "Noto Sans CJK SC"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class Content:
     rows: list[TaskRow]
     reports_in_period: int
     progress: list[tuple[str, float]]
+    missed: list[tuple[str, str, date]] = field(default_factory=list)  # checkpoint, task, due
 
 
 def collect(
@@ -52,10 +58,26 @@ def collect(
     progress = []
     for ind in indicators.list_for(session, actor):
         if ind.jurisdiction_code == code:
-            p = indicators.progress(ind, indicators.values_of(session, ind.id))
+            values = indicators.values_of(session, ind.id)
+            p = indicators.progress(ind, values, current_year=today.year)
             if p.percent is not None:
                 progress.append((ind.name, p.percent))
-    return Content(jurisdictions.full_name(session, code), rows, int(count or 0), progress)
+    return Content(jurisdictions.full_name(session, code), rows, int(count or 0), progress,
+                   _missed(session, rows, code, today))  # fmt: skip
+
+
+def _missed(
+    session: Session, rows: list[TaskRow], code: str, today: date
+) -> list[tuple[str, str, date]]:
+    """Checkpoints past due and not confirmed done (plan-wide ones included)."""
+    label = {r.task.id: f"{r.task.ref} {r.task.title}" for r in rows}
+    stmt = select(Checkpoint).where(Checkpoint.jurisdiction_code == code,
+                                    Checkpoint.done_on.is_(None), Checkpoint.due < today)  # fmt: skip
+    out = []
+    for c in session.scalars(stmt.order_by(Checkpoint.due, Checkpoint.id)):
+        if c.task_id is None or c.task_id in label:
+            out.append((c.title, label.get(c.task_id or 0, "未关联任务"), c.due))
+    return out
 
 
 def issue(
@@ -118,15 +140,23 @@ def render_docx(content: Content, *, number: int, start: date, end: date, day: d
                           f"时限：{r.task.deadline}）", style="List Bullet")  # fmt: skip
     if not overdue:
         doc.add_paragraph("本期无逾期任务。")
+    for title, task, due in content.missed:
+        doc.add_paragraph(f"时间节点“{title}”（{task}；到期：{due.isoformat()}）未确认完成",
+                          style="List Bullet")  # fmt: skip
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
 def _style(doc: object) -> None:
-    style = doc.styles["Normal"]  # type: ignore[attr-defined]
-    style.font.name = "Noto Sans CJK SC"
-    style.font.size = Pt(11)
+    """Noto Sans CJK SC for Latin and East Asian text alike (LibreOffice would otherwise pick
+    another CJK face for the PDF)."""
+    for name in ("Normal", "Title", "Heading 1", "List Bullet"):
+        style = doc.styles[name]  # type: ignore[attr-defined]
+        style.font.name = CJK_FONT
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:eastAsia"), CJK_FONT)
+    doc.styles["Normal"].font.size = Pt(11)  # type: ignore[attr-defined]
 
 
 def _task_table(table: Table, rows: list[TaskRow]) -> None:
@@ -153,21 +183,30 @@ def list_for(session: Session, actor: Actor) -> list[Briefing]:
 
 
 def office_binary() -> str | None:
-    return shutil.which("libreoffice") or shutil.which("soffice")
+    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(docx: bytes) -> tuple[bytes | None, str]:
-    """The PDF made by LibreOffice, or None and the reason when it is not installed."""
+def to_pdf(docx: bytes, *, timeout: int = PDF_TIMEOUT) -> tuple[bytes | None, str]:
+    """The PDF made by LibreOffice (headless, a private profile in a temp dir), or None and
+    the reason: not installed, timed out, or the conversion produced nothing."""
     binary = office_binary()
     if binary is None:
         return None, NO_LIBREOFFICE
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "briefing.docx"
         src.write_bytes(docx)
-        cmd = [binary, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)]
-        subprocess.run(cmd, check=False, capture_output=True, timeout=120)
+        profile = (Path(tmp) / "profile").as_uri()
+        cmd = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", tmp, str(src)]  # fmt: skip
+        try:
+            subprocess.run(cmd, check=False, capture_output=True, timeout=timeout,
+                           env={**os.environ, "HOME": tmp})  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return None, f"LibreOffice 转换 PDF 超时（{timeout}秒），请稍后重试或下载 Word 版本"
+        except OSError as exc:
+            return None, f"无法启动 LibreOffice（{exc.strerror or exc}），请下载 Word 版本"
         out = Path(tmp) / "briefing.pdf"
-        if not out.exists():
+        if not out.exists() or not out.read_bytes().startswith(b"%PDF"):
             return None, "LibreOffice 转换 PDF 失败，请下载 Word 版本"
         return out.read_bytes(), ""
 
@@ -191,6 +230,23 @@ def ledger_xlsx(session: Session, actor: Actor, *, today: date | None = None) ->
                    t.deadline.isoformat() if t.deadline else "", r.person,
                    SCHEDULE_LABELS.get(t.schedule, t.schedule), r.latest_period or "",
                    r.latest_percent, r.status_label, CLOSING_LABELS.get(t.closing, t.closing)])  # fmt: skip
+    _checkpoint_sheet(wb, session, actor, today or today_cn())
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+CHECKPOINT_HEADER = ["区划", "方案", "任务序号", "任务", "时间节点", "到期日", "状态", "完成日期",
+                     "完成情况"]  # fmt: skip
+
+
+def _checkpoint_sheet(wb: Workbook, session: Session, actor: Actor, today: date) -> None:
+    ws = wb.create_sheet("时间节点")
+    ws.append(CHECKPOINT_HEADER)
+    tasks = {t.id: t for t in tasks_query(session, actor)}
+    for c in checkpoints.list_for(session, actor):
+        task = tasks.get(c.task_id or 0)
+        state = checkpoints.STATE_LABELS[checkpoints.state_of(c, today)]
+        ws.append([c.jurisdiction_code, c.plan_id, task.ref if task else "",
+                   task.title if task else "未关联任务", c.title, c.due.isoformat(), state,
+                   c.done_on.isoformat() if c.done_on else "", c.done_note])  # fmt: skip

@@ -1,6 +1,6 @@
 """The task ledger: listing (the office sees its jurisdictions, a department its own tasks),
 the computed status, the office's edits (goals, measures, deadline, responsible person,
-reporting schedule) and the reminders list."""
+reporting schedule) and the reminders list (deadlines, missing reports, dated checkpoints)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import as_utc, today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.supervision import status as rules
-from huanxin.supervision.models import Department, Report, Task, TaskUnit
+from huanxin.supervision.models import Checkpoint, Department, Report, Task, TaskUnit
 from huanxin.supervision.service.common import actor_department
 
 REMIND_DAYS = 30
@@ -33,6 +33,7 @@ class TaskRow:
     latest_percent: int | None = None
     latest_period: str | None = None
     reports: int = 0
+    next_checkpoint: Checkpoint | None = None
 
     @property
     def status_label(self) -> str:
@@ -53,7 +54,12 @@ class TaskRow:
                 "responsible_person": self.person, "schedule": t.schedule,
                 "closing": t.closing, "status": self.status, "status_label": self.status_label,
                 "latest_percent": self.latest_percent, "latest_period": self.latest_period,
-                "reports": self.reports}  # fmt: skip
+                "reports": self.reports,
+                "next_checkpoint": _checkpoint_brief(self.next_checkpoint)}  # fmt: skip
+
+
+def _checkpoint_brief(row: Checkpoint | None) -> dict[str, object] | None:
+    return None if row is None else {"id": row.id, "title": row.title, "due": row.due.isoformat()}
 
 
 def get_task(session: Session, actor: Actor, task_id: int) -> Task:
@@ -86,23 +92,40 @@ def rows_for(session: Session, tasks: list[Task], today: date | None = None) -> 
     ids = [t.id for t in tasks]
     units = _units(session, ids)
     reports = _reports(session, ids)
+    checkpoints = open_checkpoints(session, ids)
     out = []
     for task in tasks:
         mine = reports.get(task.id, [])
         latest = mine[-1] if mine else None
-        facts = facts_of(task, mine)
+        dated = checkpoints.get(task.id, [])
+        facts = facts_of(task, mine, dated)
         out.append(TaskRow(task, rules.status(facts, day), units[task.id]["lead"],
                            units[task.id]["support"], latest.percent if latest else None,
-                           latest.period if latest else None, len(mine)))  # fmt: skip
+                           latest.period if latest else None, len(mine),
+                           dated[0] if dated else None))  # fmt: skip
     return out
 
 
-def facts_of(task: Task, reports: list[Report]) -> rules.TaskFacts:
+def facts_of(
+    task: Task, reports: list[Report], checkpoints: list[Checkpoint] | None = None
+) -> rules.TaskFacts:
     latest = reports[-1] if reports else None
     return rules.TaskFacts(closed=task.closing == "closed", deadline=task.deadline,
                            created=as_utc(task.created_at).date(), schedule=task.schedule,
                            latest_percent=latest.percent if latest else None,
-                           reported_periods=frozenset(r.period for r in reports))  # fmt: skip
+                           reported_periods=frozenset(r.period for r in reports),
+                           open_checkpoints=tuple(c.due for c in checkpoints or []))  # fmt: skip
+
+
+def open_checkpoints(session: Session, ids: list[int]) -> dict[int, list[Checkpoint]]:
+    """Checkpoints not yet confirmed done, per task, earliest first."""
+    out: dict[int, list[Checkpoint]] = defaultdict(list)
+    if not ids:
+        return out
+    stmt = select(Checkpoint).where(Checkpoint.task_id.in_(ids), Checkpoint.done_on.is_(None))
+    for row in session.scalars(stmt.order_by(Checkpoint.due, Checkpoint.id)):
+        out[int(row.task_id or 0)].append(row)
+    return out
 
 
 def _units(session: Session, ids: list[int]) -> dict[int, dict[str, list[str]]]:
@@ -164,10 +187,10 @@ def _snapshot(task: Task) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Reminder:
-    task_id: int
+    task_id: int | None  # None: a plan-wide checkpoint not yet assigned to a task
     ref: str
     title: str
-    kind: str  # deadline | overdue | missing_report | report_due
+    kind: str  # deadline | overdue | missing_report | report_due | checkpoint | checkpoint_missed
     message: str
     due: date | None
 
@@ -175,16 +198,43 @@ class Reminder:
 def reminders(
     session: Session, actor: Actor, *, days: int = REMIND_DAYS, today: date | None = None
 ) -> list[Reminder]:
-    """Deadlines within ``days`` days, overdue tasks, and missing or due reports."""
+    """Deadlines within ``days`` days, overdue tasks, missing or due reports, and dated
+    checkpoints due within ``days`` days or past due without being confirmed done."""
     if days < 0 or days > 366:
         raise InvalidInput("提醒天数应在0到366之间", field="days")
     day = today or today_cn()
     tasks = [t for t in tasks_query(session, actor) if t.closing != "closed"]
-    reports = _reports(session, [t.id for t in tasks])
+    ids = [t.id for t in tasks]
+    reports, dated = _reports(session, ids), open_checkpoints(session, ids)
     out: list[Reminder] = []
     for task in tasks:
-        out += _task_reminders(task, facts_of(task, reports.get(task.id, [])), day, days)
-    return sorted(out, key=lambda r: (r.due or date.max, r.task_id, r.kind))
+        mine = dated.get(task.id, [])
+        out += _task_reminders(task, facts_of(task, reports.get(task.id, []), mine), day, days)
+        out += [r for c in mine if (r := _checkpoint_reminder(c, task, day, days))]
+    if actor.role != "department":
+        out += [
+            r for c in _plan_wide(session, actor) if (r := _checkpoint_reminder(c, None, day, days))
+        ]
+    return sorted(out, key=lambda r: (r.due or date.max, r.task_id or 0, r.kind))
+
+
+def _plan_wide(session: Session, actor: Actor) -> list[Checkpoint]:
+    stmt = select(Checkpoint).where(Checkpoint.jurisdiction_code.in_(actor.scope_codes),
+                                    Checkpoint.task_id.is_(None), Checkpoint.done_on.is_(None))  # fmt: skip
+    return list(session.scalars(stmt.order_by(Checkpoint.due, Checkpoint.id)))
+
+
+def _checkpoint_reminder(
+    row: Checkpoint, task: Task | None, day: date, days: int
+) -> Reminder | None:
+    ref, title = (task.ref, task.title) if task else ("全局", "（未关联任务）")
+    if row.due < day:
+        msg = f"时间节点“{row.title}”已过期 {(day - row.due).days} 天，尚未确认完成"
+        return Reminder(task.id if task else None, ref, title, "checkpoint_missed", msg, row.due)
+    if row.due <= day + timedelta(days=days):
+        msg = f"时间节点“{row.title}”距到期还有 {(row.due - day).days} 天"
+        return Reminder(task.id if task else None, ref, title, "checkpoint", msg, row.due)
+    return None
 
 
 def _task_reminders(task: Task, facts: rules.TaskFacts, day: date, days: int) -> list[Reminder]:
@@ -209,4 +259,5 @@ def _task_reminders(task: Task, facts: rules.TaskFacts, day: date, days: int) ->
 
 
 REMINDER_LABELS = {"overdue": "已逾期", "deadline": "临近时限", "missing_report": "缺报",
-                   "report_due": "待填报"}  # fmt: skip
+                   "report_due": "待填报", "checkpoint": "节点临近",
+                   "checkpoint_missed": "节点逾期"}  # fmt: skip

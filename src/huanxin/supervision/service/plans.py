@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ from huanxin.supervision import indicators, matching
 from huanxin.supervision.errors import PlanAlreadyConfirmed, UnitsUnresolved, UnsupportedFormat
 from huanxin.supervision.models import Department, Plan, Task, TaskUnit, UnitMatch
 from huanxin.supervision.planparse import parse_plan
-from huanxin.supervision.service import departments
+from huanxin.supervision.service import checkpoints, departments
 from huanxin.supervision.service.common import get_plan, in_scope, place_words
 
 FORMATS = (".txt", ".docx", ".pdf")
@@ -109,6 +110,7 @@ class Confirmed:
     tasks: int
     indicators: int
     created_departments: list[str]
+    checkpoints: int = 0
 
 
 def confirm(session: Session, actor: Actor, plan_id: int, *, choices: dict[str, str]) -> Confirmed:
@@ -122,15 +124,19 @@ def confirm(session: Session, actor: Actor, plan_id: int, *, choices: dict[str, 
     _check_choices(session, plan, rows, choices)
     created = _apply(session, actor, plan, rows, choices)
     by_unit = {m.unit_name: m.department_id for m in rows}
-    tasks = _build_tasks(session, plan, by_unit)
-    count = indicators.create_from_plan(session, plan, parsed(plan)["targets"])
+    placed = _build_tasks(session, plan, by_unit)
+    data = parsed(plan)
+    dated = checkpoints.create_from_plan(session, plan, data["milestones"], placed)
+    count = indicators.create_from_plan(session, actor, plan, data["targets"],
+                                        lead_of=_lead_resolver(session, placed))  # fmt: skip
     plan.status, plan.confirmed_at = "confirmed", utcnow()
     session.flush()
     audit.record(session, actor, "supervision.plan_confirmed", object_type="sv_plan",
                  object_id=plan.id, after={"matches": {m.unit_name: m.department_id for m in rows},
-                                           "tasks": tasks, "indicators": count},
+                                           "tasks": len(placed), "indicators": count,
+                                           "checkpoints": dated},
                  jurisdiction_code=plan.jurisdiction_code)  # fmt: skip
-    return Confirmed(plan, tasks, count, created)
+    return Confirmed(plan, len(placed), count, created, dated)
 
 
 def _check_choices(
@@ -178,10 +184,13 @@ def _apply(
     return created
 
 
-def _build_tasks(session: Session, plan: Plan, by_unit: dict[str, int | None]) -> int:
+def _build_tasks(
+    session: Session, plan: Plan, by_unit: dict[str, int | None]
+) -> list[checkpoints.Placed]:
     data = parsed(plan)
     deadline = default_deadline(data)
     rows = [("body", t) for t in data["tasks"]] + [("appendix", t) for t in data["appendix_tasks"]]
+    placed = []
     for source, item in rows:
         task = Task(plan_id=plan.id, jurisdiction_code=plan.jurisdiction_code,
                     ref=str(item["ref"])[:64], source=source, title=str(item["title"])[:256],
@@ -191,7 +200,26 @@ def _build_tasks(session: Session, plan: Plan, by_unit: dict[str, int | None]) -
         session.add(task)
         session.flush()
         _add_units(session, task, item, by_unit)
-    return len(rows)
+        text = f"{task.title}{task.quote}"
+        placed.append(checkpoints.Placed(task, task.ref if source == "body" else "", text))
+    return placed
+
+
+def _lead_resolver(
+    session: Session, placed: list[checkpoints.Placed]
+) -> Callable[[str | None], int | None]:
+    """Section of a target → the lead department of the task it sits in (only when the
+    section is a task's own, so goals above the tasks stay unassigned)."""
+
+    def lead_of(section: str | None) -> int | None:
+        task = next((p.task for p in placed if section and p.ref == section), None)
+        if task is None:
+            return None
+        stmt = select(TaskUnit.department_id).where(TaskUnit.task_id == task.id,
+                                                    TaskUnit.role == "lead").order_by(TaskUnit.id)  # fmt: skip
+        return session.scalars(stmt).first()
+
+    return lead_of
 
 
 def _add_units(
