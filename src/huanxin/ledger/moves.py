@@ -84,6 +84,41 @@ def shift_slot(
     return found
 
 
+# PostgreSQL only: pick a shard that covers the amount and that no other transaction holds
+# (SKIP LOCKED: never waits, so never keeps a stray lock), move the money and journal both
+# legs, all in one statement. Shards are tried from ``start`` onwards, spreading writers.
+_RESERVE_UNLOCKED = text("""
+WITH pick AS (
+    SELECT id FROM ledger_shards
+    WHERE pool_id = :pool_id AND available >= :amount
+    ORDER BY (slot - :start + :shards) % :shards
+    LIMIT 1 FOR UPDATE SKIP LOCKED
+), moved AS (
+    UPDATE ledger_shards AS s
+    SET available = s.available - :amount, reserved = s.reserved + :amount
+    FROM pick WHERE s.id = pick.id AND s.available >= :amount
+    RETURNING s.id
+), legs AS (
+    INSERT INTO ledger_entries (movement, pool_id, shard_id, account, amount_fen, kind, ref, note, at)
+    SELECT :movement, :pool_id, moved.id, leg.account, leg.amount, 'reserve', :ref, '', :at
+    FROM moved CROSS JOIN (VALUES ('available', -CAST(:amount AS BIGINT)),
+                                  ('reserved', CAST(:amount AS BIGINT))) AS leg(account, amount)
+    RETURNING shard_id
+)
+SELECT id FROM moved
+""")
+
+
+def reserve_unlocked(session: Session, *, pool_id: int, shards_count: int, start: int,
+                     amount: int, ref: str) -> int | None:  # fmt: skip
+    """Reserve on any free shard in one round trip (PostgreSQL); None when every shard that
+    could cover it is busy or short, and the caller takes the waiting path."""
+    params = {"pool_id": pool_id, "amount": amount, "start": start, "shards": shards_count,
+              "movement": uuid.uuid4().hex, "ref": ref, "at": utcnow()}  # fmt: skip
+    found: int | None = session.execute(_RESERVE_UNLOCKED, params).scalar_one_or_none()
+    return found
+
+
 def shift(
     session: Session, *, shard_id: int, pool_id: int, src: str, dst: str, amount: int
 ) -> bool:
