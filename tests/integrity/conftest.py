@@ -10,6 +10,8 @@ import duckdb
 import polars as pl
 import pytest
 
+from huanxin.integrity.detectors import Scope
+from huanxin.integrity.scan import prepare
 from huanxin.integrity.schema import CLAIM_COLUMNS
 
 T0 = datetime(2025, 3, 1, 10, 0, 0)
@@ -79,7 +81,7 @@ def claims_con() -> Callable[[list[dict[str, Any]]], duckdb.DuckDBPyConnection]:
         data = frame(rows)
         con.register("claims_frame", data)
         con.execute("CREATE TABLE claims AS SELECT * FROM claims_frame")
-        con.execute("CREATE VIEW target_claims AS SELECT * FROM claims")
+        prepare(con, Scope())
         return con
 
     return make

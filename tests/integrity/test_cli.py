@@ -46,3 +46,26 @@ def test_synth_rejects_too_few_claims(tmp_path: Path) -> None:
         integrity_app, ["synth", "--claims", "10", "--out", str(tmp_path / "x.parquet")]
     )
     assert result.exit_code != 0
+
+
+def test_scan_with_an_index_folder_then_one_day(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out, state = tmp_path / "c.parquet", tmp_path / "index"
+    runner.invoke(integrity_app, ["synth", "--claims", "3000", "--seed", "6", "--out", str(out)])
+    refused = runner.invoke(
+        integrity_app,
+        ["scan", "--input", str(out), "--since", "2025-06-29", "--state", str(state), "--json"],
+    )
+    assert refused.exit_code == 1
+    assert "全量扫描" in refused.output
+    full = runner.invoke(integrity_app, ["scan", "--input", str(out), "--state", str(state)])
+    assert full.exit_code == 0, full.output
+    assert (state / "index.duckdb").exists()
+    day = runner.invoke(
+        integrity_app,
+        ["scan", "--input", str(out), "--since", "2025-06-29", "--state", str(state), "--json"],
+    )
+    assert day.exit_code == 0, day.output
+    summary = json.loads(day.output.strip().splitlines()[-1])
+    assert 0 < summary["claims"] < 3000
+    assert "duplicate_identifier" in summary["by_rule_s"]

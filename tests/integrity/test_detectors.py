@@ -49,6 +49,12 @@ def test_duplicate_serial_fires_on_the_later_claim_across_jurisdictions(claims_c
     assert "首笔为申领 3" in hits["explanation"][0]
 
 
+def test_identifiers_that_differ_are_not_taken_for_one(claims_con: Make) -> None:
+    # DuckDB's hash() gives these two VINs one value; the index must tell them apart
+    rows = [claim(1, vin="LSV00002000547503"), claim(2, vin="LSV00009000547553")]
+    assert fired(claims_con, rows, DuplicateIdentifier()) == []
+
+
 def test_return_after_payment_fires_but_clawed_back_does_not(claims_con: Make) -> None:
     back = T0 + timedelta(days=20)
     rows = [

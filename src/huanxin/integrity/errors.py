@@ -15,3 +15,7 @@ class DecisionInvalid(InvalidInput):
 
 class CannotReject(Conflict):
     code = "integrity_cannot_reject"
+
+
+class IndexMissing(Conflict):
+    code = "integrity_index_missing"

@@ -14,6 +14,7 @@ from typing import Annotated
 import polars as pl
 import typer
 
+from huanxin.integrity.errors import IndexMissing
 from huanxin.integrity.scan import evaluate, read_labels, scan
 from huanxin.integrity.schema import LABEL_COLUMN
 from huanxin.integrity.synth import synthesize
@@ -40,9 +41,17 @@ def scan_command(
         datetime | None, typer.Option("--since", help="只判定此时刻之后的申领（增量扫描）")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    state: Annotated[
+        Path | None,
+        typer.Option("--state", file_okay=False, help="索引目录：全量扫描写入，增量扫描读取并追加"),
+    ] = None,
 ) -> None:
     """扫描申领，输出耗时、命中数，以及（有标注时）各类骗补的精确率与召回率。"""
-    result = scan(input_path, since)
+    try:
+        result = scan(input_path, since, state=state)
+    except IndexMissing as err:
+        typer.echo(f"{err.message}（--state {state}）", err=True)
+        raise typer.Exit(1) from err
     has_labels = LABEL_COLUMN in pl.read_parquet_schema(input_path)
     report = evaluate(result.hits, read_labels(input_path, since)) if has_labels else {}
     summary = {
@@ -50,6 +59,7 @@ def scan_command(
         "scan_s": result.elapsed_s,
         "hits": result.hits.height,
         "held": result.held.height,
+        "by_rule_s": result.timings,
         "by_kind": {
             k: {"precision": v["precision"], "recall": v["recall"]} for k, v in report.items()
         },

@@ -7,11 +7,13 @@ under another id number slips through unless the records are linked as the same 
 Linkage is Splink 5 (Fellegi-Sunter) on its DuckDB backend with fixed, documented m/u
 probabilities (no training run, so a scan is deterministic and fast). Splink never sees all
 10 million claims: DuckDB SQL first keeps the *candidates*, the claims that share a block
-key with a claim of another identity in the same category (exact phone, phone minus its
-last digit, normalised address, bank account, redemption device). Only those (about 2.5 %
-of the synthetic claims) go to Splink, whose blocking rules are the same keys. A pair scoring
+key with a claim of another identity in the same category (phone minus its last digit,
+normalised address, bank account, redemption device; the block hashes are columns of the
+claim index, :mod:`huanxin.integrity.keys`). Only those (about 2.5 % of the synthetic
+claims) go to Splink, whose blocking rules are the same keys. A pair scoring
 ``match_probability`` or more, with two identities in one category, makes the later claim
-beyond quota. In an incremental scan only blocks that hold a target claim are candidates.
+beyond quota. In an incremental scan only blocks that hold a target claim are candidates,
+found in one pass over the stored block columns.
 Limit: a typo that changes a phone digit other than the last and an address that differs
 after normalisation are not blocked together.
 """
@@ -19,6 +21,7 @@ after normalisation are not blocked together.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -26,15 +29,18 @@ import duckdb
 import polars as pl
 
 from huanxin.integrity.detectors.base import CATEGORY_LABELS, HIT_SCHEMA, Scope, fetch
+from huanxin.integrity.keys import ADDRESS_NORMALISED
 
-ADDRESS_NORMALISED = "replace(replace(replace(replace(replace(address, '栋', ''), '幢', ''), '室', ''), '-', ''), ' ', '')"
 BLOCK_KEYS: tuple[tuple[str, str], ...] = (
-    ("phone", "phone"),
-    ("phone10", "left(phone, 10)"),
-    ("addr_norm", ADDRESS_NORMALISED),
-    ("bank_account_key", "bank_account_key"),
-    ("device_id", "device_id"),
+    ("phone10", "b_phone10"),
+    ("addr_norm", "b_addr"),
+    ("bank_account_key", "b_bank"),
+    ("device_id", "b_device"),
 )
+"""(Splink column blocked on with the category, block-hash column of ``keys``).
+
+The exact phone is no block of its own: two claims with one phone share its first ten
+digits too, so the ``phone10`` block already holds them."""
 
 
 ComparisonSpec = dict[str, Any]
@@ -123,44 +129,60 @@ class VariantIdentity:
     match_probability: float = 0.9
     prior: float = 1e-4
 
-    def candidates_sql(self, scope: Scope) -> str:
+    def candidates_sql(
+        self, scope: Scope, ids: str | None = None, parts: Sequence[str] = ("keys",)
+    ) -> str:
         """SQL of claims sharing a block key and category with a claim of another identity.
 
-        One pass hashes every block key with the category into a 64-bit number; the groups
-        are found on those numbers (narrow and cheap), and only the candidate claims are
-        read again with their text columns for Splink. An incremental scan keeps only the
-        groups that hold a target claim.
+        ``keys`` holds every block key hashed with the category into a 64-bit number; the
+        groups are found on those numbers (narrow and cheap), and only the candidate claims
+        are read with their text columns for Splink. An incremental scan keeps only the
+        groups that hold a target claim, and passes the candidates' ``ids`` (a list of
+        numbers) so that their text is fetched through the stored index's ``claim_id`` index
+        instead of reading the text columns of all history.
         """
-        hashed = ", ".join(
-            f"CASE WHEN {expr} IS NOT NULL THEN hash(category, {expr}) END AS {name}"
-            for name, expr in BLOCK_KEYS
-        )
-        groups = " UNION ".join(self._group_sql(name, scope) for name, _ in BLOCK_KEYS)
-        keyed = ", ".join(f"{expr} AS {name}" for name, expr in BLOCK_KEYS)
+        cols = f"""claim_id, claimed_at, category, ck AS consumer_key, consumer_name, phone,
+               left(phone, 10) AS phone10, addr_norm, bank AS bank_account_key,
+               device AS device_id, {scope.after(0)} AS is_target"""
+        if ids is not None:  # each table by itself, so that the stored index serves
+            return " UNION ALL ".join(
+                f"SELECT {cols} FROM {part} WHERE claim_id IN ({ids})"  # noqa: S608
+                for part in parts
+            )
         return f"""
-        WITH h AS MATERIALIZED (
-            SELECT claim_id, hash(consumer_key) AS ck, {scope.after(0)} AS is_target, {hashed}
-            FROM claims
-        ),
-        ids AS ({groups})
-        SELECT claim_id, claimed_at, category, consumer_key, consumer_name, {keyed},
-               {scope.after(0)} AS is_target
-        FROM claims SEMI JOIN ids USING (claim_id)"""  # noqa: S608
+        WITH ids AS ({self.ids_sql(scope)})
+        SELECT k.claim_id, k.claimed_at, k.category, k.ck AS consumer_key, t.consumer_name,
+               t.phone, left(t.phone, 10) AS phone10, {ADDRESS_NORMALISED} AS addr_norm,
+               k.bank AS bank_account_key, k.device AS device_id,
+               {scope.after(0, "k.claimed_at")} AS is_target
+        FROM keys k SEMI JOIN ids USING (claim_id) JOIN link_text t USING (claim_id)"""  # noqa: S608
+
+    def ids_sql(self, scope: Scope) -> str:
+        """SQL of the ``claim_id`` of the candidates."""
+        return " UNION ".join(self._group_sql(block, scope) for _, block in BLOCK_KEYS)
 
     @staticmethod
-    def _group_sql(name: str, scope: Scope) -> str:
-        restrict = (
-            "" if scope.full else f"AND {name} IN (SELECT {name} FROM h WHERE is_target)"  # noqa: S608
-        )
+    def _group_sql(block: str, scope: Scope) -> str:
+        del scope  # repeated_<block> already holds only the day's blocks in a daily scan
         return f"""
-            SELECT claim_id FROM h WHERE {name} IN (
-                SELECT {name} FROM h WHERE {name} IS NOT NULL {restrict}
-                GROUP BY {name} HAVING min(ck) <> max(ck)
-            )"""  # noqa: S608
+            SELECT claim_id FROM (
+                SELECT claim_id, min(ck) OVER w <> max(ck) OVER w AS shared
+                FROM keys WHERE {block} IN (SELECT v FROM repeated_{block})
+                WINDOW w AS (PARTITION BY {block})
+            ) WHERE shared"""  # noqa: S608
+
+    def repeats(self) -> dict[str, int]:
+        return {block: 2 for _, block in BLOCK_KEYS}
 
     def run(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         """Link candidate claims with Splink; return hits for the later claim of each match."""
-        cands = fetch(con, self.candidates_sql(scope))
+        if scope.full:
+            cands = fetch(con, self.candidates_sql(scope))
+        else:
+            ids = fetch(con, self.ids_sql(scope))["claim_id"]
+            listed = ", ".join(str(int(i)) for i in ids.to_list()) or "NULL"
+            parts = [str(r[0]) for r in con.execute("SELECT part FROM key_parts").fetchall()]
+            cands = fetch(con, self.candidates_sql(scope, listed, parts))
         if cands.height < 2:
             return pl.DataFrame(schema=HIT_SCHEMA)
         pairs = self._predict(cands)

@@ -10,19 +10,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 import duckdb
+import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from huanxin.integrity.detectors import Scope, default_detectors
 from huanxin.integrity.detectors.base import HIT_SCHEMA, fetch
+from huanxin.integrity.keys import (
+    LINK_TEXT_FROM_CLAIMS,
+    LINK_TEXT_FROM_KEYS,
+    keys_sql,
+    repeated_sql,
+    target_keys_sql,
+)
 from huanxin.integrity.linkage import VariantIdentity
 from huanxin.integrity.schema import COLUMN_NAMES, FRAUD_KINDS, LABEL_COLUMN
 from huanxin.integrity.scoring import ScoringPolicy, score_claims, score_merchants
+from huanxin.integrity.state import attach, fold_day, open_day, write_full
 
 
 class Rule(Protocol):
@@ -45,6 +56,7 @@ class ScanResult:
     elapsed_s: float
     since: datetime | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    judged_ids: pl.Series = field(default_factory=lambda: pl.Series("claim_id", [], pl.Int64))
 
     @property
     def held(self) -> pl.DataFrame:
@@ -57,13 +69,132 @@ def all_rules() -> list[Rule]:
     return [*default_detectors(), VariantIdentity()]
 
 
+DUCKDB_CONFIG: dict[str, str | int | bool] = {
+    "threads": 2,
+    "memory_limit": "10GB",
+    "preserve_insertion_order": False,
+}
+"""Two cores (the target machine) and a memory cap well under its 24 GiB."""
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the scan's settings."""
+    con = duckdb.connect(config=dict(DUCKDB_CONFIG))
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def open_claims(path: Path | str) -> duckdb.DuckDBPyConnection:
     """A connection whose ``claims`` view reads the canonical columns of a Parquet file."""
-    con = duckdb.connect(config={"threads": 2, "preserve_insertion_order": False})
+    con = connect()
     cols = ", ".join(COLUMN_NAMES)
     escaped = str(path).replace("'", "''")
     con.execute(f"CREATE VIEW claims AS SELECT {cols} FROM read_parquet('{escaped}')")  # noqa: S608
     return con
+
+
+def repeats_of(rules: Sequence[object]) -> dict[str, int]:
+    """The ``repeated_<column>`` relations ``rules`` read, each with the smallest count asked."""
+    wanted: dict[str, int] = {}
+    for rule in rules:
+        asks = getattr(rule, "repeats", None)
+        for column, at_least in (asks() if asks else {}).items():
+            wanted[column] = min(at_least, wanted.get(column, at_least))
+    return wanted
+
+
+def repeated_table(con: duckdb.DuckDBPyConnection, column: str, at_least: int) -> None:
+    """``repeated_<column>``: the values of ``column`` in ``keys`` occurring ``at_least`` times.
+
+    The column's 64-bit values are sorted (numpy's vectorised sort) and counted run by run:
+    for ten million mostly distinct values that is a fraction of a hash aggregate's cost.
+    """
+    values = con.sql(f"SELECT {column} FROM keys WHERE {column} IS NOT NULL").fetchnumpy()[column]  # noqa: S608
+    ordered = np.sort(np.asarray(values, dtype=np.uint64))
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    counts = np.diff(np.r_[starts, len(ordered)])
+    found = pa.table({"v": pa.array(ordered[starts[counts >= at_least]], pa.uint64())})
+    con.register("repeated_found", found)
+    _define(con, f"repeated_{column}", "SELECT v FROM repeated_found", table=True)
+    con.unregister("repeated_found")
+
+
+def relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the tables and views of the connection's own database (not an attached one)."""
+    where = "WHERE database_name IN (current_database(), 'temp')"
+    sql = f"SELECT table_name FROM duckdb_tables() {where} UNION ALL SELECT view_name FROM duckdb_views() {where}"  # noqa: S608
+    return {str(r[0]) for r in con.execute(sql).fetchall()}
+
+
+def _define(con: duckdb.DuckDBPyConnection, name: str, sql: str, *, table: bool) -> None:
+    """(Re)define the temporary relation ``name`` as a view or a table of ``sql``."""
+    con.execute(f"DROP VIEW IF EXISTS {name}")
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(f"CREATE {'TABLE' if table else 'VIEW'} {name} AS {sql}")
+
+
+def prepare(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    rules: Sequence[object] | None = None,
+    *,
+    text: bool | None = None,
+) -> None:
+    """Index ``claims`` into ``keys``, define the judged claims' views and ``repeated_*``.
+
+    A connection that already holds ``keys`` (the incremental scan's persisted index plus
+    the day, :mod:`huanxin.integrity.state`) keeps it. ``text``: whether ``keys`` holds the
+    linkage texts (by default only when judging a day, whose candidates are fetched by id);
+    ``link_text`` serves them either way.
+    """
+    have = relations(con)
+    stored = "keys" in have
+    if not stored:
+        text = not scope.full if text is None else text
+        con.execute(f"CREATE OR REPLACE TABLE keys AS {keys_sql('claims', text=text)}")
+        con.execute("CREATE OR REPLACE TABLE key_parts AS SELECT 'keys' AS part")
+    link_text = LINK_TEXT_FROM_KEYS if stored or text else LINK_TEXT_FROM_CLAIMS
+    con.execute(f"CREATE OR REPLACE VIEW link_text AS {link_text}")
+    # one day's claims are few: keep them at hand; all claims stay where they are
+    judged = (
+        "SELECT * FROM day_claims"  # read once by state.open_day
+        if "day_claims" in have
+        else f"SELECT * FROM claims WHERE {scope.after(0)}"  # noqa: S608
+    )
+    day_only = "day_keys" in have  # state.open_day indexed exactly the judged claims
+    target = "SELECT * FROM day_keys" if day_only else target_keys_sql(scope)
+    _define(con, "target_keys", target, table=not scope.full)
+    _define(con, "target_claims", judged, table=not scope.full)
+    for column, at_least in repeats_of(all_rules() if rules is None else rules).items():
+        if scope.full:
+            repeated_table(con, column, at_least)
+        else:
+            _define(con, f"repeated_{column}", repeated_sql(column, at_least, scope), table=False)
+
+
+RULE_WORKERS = 2
+"""Rules run two at a time: while one waits on Python (Splink, polars) the other queries."""
+
+
+def run_rules(
+    con: duckdb.DuckDBPyConnection, scope: Scope, rules: Sequence[Rule], timings: dict[str, float]
+) -> list[pl.DataFrame]:
+    """Each rule's hits, in the order of ``rules``; each rule runs on a cursor of its own."""
+
+    def one(rule: Rule) -> tuple[pl.DataFrame, float]:
+        cursor = con.cursor()
+        try:
+            cursor.execute("SET enable_progress_bar = false")
+            t0 = time.perf_counter()
+            return rule.run(cursor, scope), round(time.perf_counter() - t0, 3)
+        finally:
+            cursor.close()
+
+    with ThreadPoolExecutor(max_workers=RULE_WORKERS) as pool:
+        done = list(pool.map(one, rules))
+    for rule, (_, seconds) in zip(rules, done, strict=True):
+        timings[rule.name] = seconds
+    return [frame for frame, _ in done]
 
 
 def scan(
@@ -72,8 +203,14 @@ def scan(
     *,
     rules: Sequence[Rule] | None = None,
     policy: ScoringPolicy | None = None,
+    state: Path | None = None,
 ) -> ScanResult:
-    """Run ``rules`` (default: all) over the claims; judge those at/after ``since`` if given."""
+    """Run ``rules`` (default: all) over the claims; judge those at/after ``since`` if given.
+
+    With a ``state`` folder a full scan also stores its claim index there, and a scan since
+    a day indexes only the claims from that day on and reads history from the stored index
+    (then appends the day to it): see :mod:`huanxin.integrity.state`.
+    """
     start = time.perf_counter()
     owned = not isinstance(con_or_path, duckdb.DuckDBPyConnection)
     con = (
@@ -83,17 +220,22 @@ def scan(
     )
     scope = Scope(since)
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW target_claims AS SELECT * FROM claims WHERE {scope.after(0)}"  # noqa: S608
-        )
         timings: dict[str, float] = {}
-        parts = []
-        for rule in rules if rules is not None else all_rules():
-            t0 = time.perf_counter()
-            parts.append(rule.run(con, scope))
-            timings[rule.name] = round(time.perf_counter() - t0, 3)
+        t0 = time.perf_counter()
+        if state is not None:
+            attach(con, state)
+            if since is not None:
+                open_day(con, since)
+        chosen = list(rules) if rules is not None else all_rules()
+        prepare(con, scope, chosen, text=state is not None or since is not None)
+        timings["index"] = round(time.perf_counter() - t0, 3)
+        parts = run_rules(con, scope, chosen, timings)
         hits = pl.concat(parts) if parts else pl.DataFrame(schema=HIT_SCHEMA)
-        judged_map = fetch(con, "SELECT claim_id, merchant_id FROM target_claims")
+        judged_map = fetch(con, "SELECT claim_id, merchant_id FROM target_keys")
+        if state is not None:
+            t0 = time.perf_counter()
+            write_full(con) if since is None else fold_day(con)
+            timings["state_write"] = round(time.perf_counter() - t0, 3)
     finally:
         if owned:
             con.close()
@@ -102,10 +244,35 @@ def scan(
         claims=score_claims(hits, policy),
         merchants=score_merchants(hits, judged_map, policy),
         judged=judged_map.height,
+        judged_ids=judged_map["claim_id"],
         elapsed_s=round(time.perf_counter() - start, 3),
         since=since,
         timings=timings,
     )
+
+
+def build_state(
+    con_or_path: duckdb.DuckDBPyConnection | Path | str, folder: Path, until: datetime | None = None
+) -> float:
+    """Store the index of the claims before ``until`` (all if None) in ``folder``; seconds taken.
+
+    This is what the previous night's scans leave behind; a daily scan since ``until`` then
+    starts from it.
+    """
+    start = time.perf_counter()
+    owned = not isinstance(con_or_path, duckdb.DuckDBPyConnection)
+    con = (
+        con_or_path
+        if isinstance(con_or_path, duckdb.DuckDBPyConnection)
+        else open_claims(con_or_path)
+    )
+    try:
+        attach(con, folder)
+        write_full(con, until)
+    finally:
+        if owned:
+            con.close()
+    return round(time.perf_counter() - start, 3)
 
 
 def read_labels(path: Path | str, since: datetime | None = None) -> pl.DataFrame:

@@ -259,5 +259,5 @@ def synthesize(n: int, seed: int, out_path: Path) -> Path:
     rows = synth_fraud.inject(world, base, plan, next_person=pool * 2)
     frame = synth_render.render(world, rows)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    frame.write_parquet(out_path, compression="lz4", row_group_size=500_000, statistics=True)
+    frame.write_parquet(out_path, compression="lz4", row_group_size=100_000, statistics=True)
     return out_path

@@ -1,11 +1,14 @@
-"""What a detector is: a named rule with parameters, SQL over ``claims``, and a reason.
+"""What a detector is: a named rule with parameters, SQL over the claim index, and a reason.
 
-A detector's :meth:`Detector.sql` returns DuckDB SQL over the relation ``claims`` (the
-canonical record, :mod:`huanxin.integrity.schema`) and the view ``target_claims`` (the
-claims being judged: all of them in a full scan, one day's in an incremental scan). The
-query yields ``claim_id``, ``score`` (the points this hit adds to the claim's risk) and
+A detector's :meth:`Detector.sql` returns DuckDB SQL over ``keys`` (the narrow index of
+the claims, :mod:`huanxin.integrity.keys`: hashed identifiers and the values the rules use),
+``target_keys`` (the rows of the claims being judged: all of them in a full scan, one day's
+in an incremental scan) and, for the text of a few hits, ``target_claims`` (the canonical
+record, :mod:`huanxin.integrity.schema`, of the judged claims). The query yields
+``claim_id``, ``score`` (the points this hit adds to the claim's risk) and
 ``explanation``: the detector's Chinese template filled by DuckDB ``format`` with the
-evidence. The same SQL runs over Parquet and over a database table mapped to ``claims``.
+evidence. The same SQL runs over Parquet, over a database table mapped to ``claims``, and
+over the incremental scan's persisted index.
 """
 
 from __future__ import annotations
@@ -37,11 +40,11 @@ class Scope:
         return f"{column} >= TIMESTAMP '{start:%Y-%m-%d %H:%M:%S}'"
 
     def limit_to_target(self, column: str, *, alias: str = "") -> str:
-        """SQL condition keeping rows whose ``column`` occurs among target claims."""
+        """SQL condition keeping ``keys`` rows whose ``column`` occurs among the judged claims."""
         if self.since is None:
             return "TRUE"
         prefix = f"{alias}." if alias else ""
-        return f"{prefix}{column} IN (SELECT {column} FROM target_claims)"  # noqa: S608
+        return f"{prefix}{column} IN (SELECT {column} FROM target_keys)"  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -54,12 +57,20 @@ class Detector(ABC):
     template: ClassVar[str]
     weight: int = 50
 
+    def repeats(self) -> dict[str, int]:
+        """``keys`` columns whose values matter only when they occur this many times or more.
+
+        The scan provides ``repeated_<column>`` (one column ``v``) for each: see
+        :func:`huanxin.integrity.keys.repeated_sql`.
+        """
+        return {}
+
     @abstractmethod
     def sql(self, scope: Scope) -> str:
         """SQL yielding ``claim_id, score, explanation`` for target claims that fire."""
 
     def run(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-        """Execute over ``con`` (which holds ``claims`` and ``target_claims``)."""
+        """Execute over ``con`` (which holds ``keys``, ``target_keys`` and ``target_claims``)."""
         params: dict[str, Any] = {"template": self.template}
         frame = fetch(con, self.sql(scope), params)
         return frame.select(

@@ -18,6 +18,12 @@ FIELD_LABELS = {
     "invoice_no": "发票号码",
     "recycling_cert_no": "回收证明编号",
 }
+KEY_OF = {
+    "device_serial": "serial",
+    "vin": "vin",
+    "invoice_no": "invoice",
+    "recycling_cert_no": "cert",
+}
 
 
 @dataclass(frozen=True)
@@ -35,21 +41,20 @@ class DuplicateIdentifier(Detector):
     fields: tuple[str, ...] = tuple(FIELD_LABELS)
 
     def _one(self, field: str, scope: Scope) -> str:
-        label = FIELD_LABELS[field]
+        label, h = FIELD_LABELS[field], KEY_OF[field]
         return f"""
-        SELECT c.claim_id, '{label}' AS label, c.{field} AS value, d.n, d.nj, d.first_id
+        SELECT t.claim_id, '{label}' AS label, c.{field} AS value, d.n, d.nj, d.first_id
         FROM (
-            SELECT {field} AS value, count(*) AS n, count(DISTINCT jurisdiction_code) AS nj,
-                   arg_min(claim_id, claimed_at) AS first_id
-            FROM claims
-            WHERE hash({field}) IN (
-                SELECT hash({field}) FROM claims
-                WHERE {field} IS NOT NULL AND {scope.limit_to_target(field)}
-                GROUP BY hash({field}) HAVING count(*) > 1
-            )
-            GROUP BY {field} HAVING count(*) > 1
-        ) d JOIN target_claims c ON c.{field} = d.value
-        WHERE c.claim_id <> d.first_id"""  # noqa: S608
+            SELECT {h} AS h, count(*) AS n, count(DISTINCT jurisdiction_code) AS nj,
+                   arg_min(claim_id, (claimed_at, claim_id)) AS first_id
+            FROM keys WHERE {h} IN (SELECT v FROM repeated_{h})
+            GROUP BY {h} HAVING count(*) > 1
+        ) d JOIN target_keys t ON t.{h} = d.h
+        JOIN target_claims c ON c.claim_id = t.claim_id
+        WHERE t.claim_id <> d.first_id"""  # noqa: S608
+
+    def repeats(self) -> dict[str, int]:
+        return {KEY_OF[f]: 2 for f in self.fields}
 
     def sql(self, scope: Scope) -> str:
         parts = " UNION ALL ".join(self._one(f, scope) for f in self.fields)

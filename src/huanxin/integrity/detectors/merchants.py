@@ -13,16 +13,6 @@ from typing import ClassVar
 
 from huanxin.integrity.detectors.base import Detector, Scope
 
-DAY_NO = "date_diff('day', DATE '2000-01-01', CAST({c} AS DATE))"
-
-
-def haversine_km_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
-    """SQL great-circle distance in km between two WGS84 points."""
-    return (
-        f"2 * 6371.0 * asin(sqrt(pow(sin(radians({lat2} - {lat1}) / 2), 2) + "
-        f"cos(radians({lat1})) * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2)))"
-    )
-
 
 @dataclass(frozen=True)
 class MerchantSpike(Detector):
@@ -38,24 +28,25 @@ class MerchantSpike(Detector):
     baseline_days: int = 28
 
     def sql(self, scope: Scope) -> str:
-        day = DAY_NO.format(c="claimed_at")
         return f"""
-        WITH md AS (
-            SELECT merchant_id, {day} AS day, count(*) AS n FROM claims
-            WHERE {scope.after(self.baseline_days + 1)} AND {scope.limit_to_target("merchant_id")}
-            GROUP BY ALL
+        WITH md AS MATERIALIZED (
+            SELECT k_merchant, day, count(*) AS n FROM keys
+            WHERE {scope.after(self.baseline_days + 1)} AND {scope.limit_to_target("k_merchant")}
+            GROUP BY k_merchant, day
         ),
-        b AS (
-            SELECT merchant_id, day, n, coalesce(avg(n) OVER w, 0) AS base FROM md
-            WINDOW w AS (PARTITION BY merchant_id ORDER BY day
-                         RANGE BETWEEN {self.baseline_days} PRECEDING AND 1 PRECEDING)
+        b AS (  -- only days with min_claims or more can fire: their baseline alone is needed
+            SELECT h.k_merchant, h.day, h.n, coalesce(avg(p.n), 0) AS base
+            FROM (SELECT * FROM md WHERE n >= {self.min_claims}) h
+            LEFT JOIN md p ON p.k_merchant = h.k_merchant
+                          AND p.day BETWEEN h.day - {self.baseline_days} AND h.day - 1
+            GROUP BY h.k_merchant, h.day, h.n
         )
         SELECT t.claim_id, {self.weight} AS score,
                format($template, t.merchant_id, strftime(t.claimed_at, '%Y-%m-%d'), b.n,
                       {self.baseline_days}, round(b.base, 1),
                       CASE WHEN b.base > 0 THEN round(b.n / b.base, 1) ELSE b.n END) AS explanation
-        FROM target_claims t
-        JOIN b ON b.merchant_id = t.merchant_id AND b.day = {DAY_NO.format(c="t.claimed_at")}
+        FROM target_keys t
+        JOIN b ON b.k_merchant = t.k_merchant AND b.day = t.day
         WHERE b.n >= {self.min_claims} AND b.n >= {self.factor} * b.base"""  # noqa: S608
 
 
@@ -75,17 +66,17 @@ class AfterHoursBurst(Detector):
     def sql(self, scope: Scope) -> str:
         return f"""
         WITH night AS (
-            SELECT merchant_id, date_trunc('hour', claimed_at) AS hr, count(*) AS n FROM claims
+            SELECT k_merchant, date_trunc('hour', claimed_at) AS hr, count(*) AS n FROM keys
             WHERE hour(claimed_at) >= {self.night_from_hour}
               AND hour(claimed_at) < {self.night_to_hour}
-              AND {scope.after(1)} AND {scope.limit_to_target("merchant_id")}
-            GROUP BY ALL HAVING count(*) >= {self.min_claims}
+              AND {scope.after(1)} AND {scope.limit_to_target("k_merchant")}
+            GROUP BY k_merchant, hr HAVING count(*) >= {self.min_claims}
         )
         SELECT t.claim_id, {self.weight} AS score,
                format($template, t.merchant_id, strftime(night.hr, '%Y-%m-%d %H:00'), night.n)
                    AS explanation
-        FROM target_claims t
-        JOIN night ON night.merchant_id = t.merchant_id
+        FROM target_keys t
+        JOIN night ON night.k_merchant = t.k_merchant
                   AND night.hr = date_trunc('hour', t.claimed_at)"""  # noqa: S608
 
 
@@ -103,35 +94,76 @@ class SequentialInvoices(Detector):
     kind: ClassVar[str] = "sequential_invoice"
     title: ClassVar[str] = "发票号码连号"
     template: ClassVar[str] = (
-        "商户 {0} 有 {1} 张补贴发票号码连续（{2} 至 {3}），中间没有任何其他销售，疑似集中虚开。"
+        "商户 {0} 有 {1} 张补贴发票号码连续（末 15 位 {2} 至 {3}），中间没有任何其他销售，疑似集中虚开。"
     )
     weight: int = 60
     min_run: int = 6
     sequence_digits: int = 15
     lookback_days: int = 60
 
+    def _rows(self, scope: Scope) -> str:
+        """CTEs ending in ``cand``: a merchant's invoices holding every run that matters.
+
+        Full scan: a run of ``min_run`` consecutive numbers either fills an aligned block
+        of ``min_run`` numbers or puts at least half of itself in one, so only such blocks
+        and their neighbours need the sort that finds the runs. Daily scan: a judged claim
+        is in a run of ``min_run`` only if ``min_run`` consecutive numbers lie within
+        ``min_run - 1`` of its own, so the stored invoices near the day's numbers tell which
+        merchants to sort, and only those are.
+        """
+        r, past = self.min_run, scope.after(self.lookback_days)
+        if scope.full:
+            return f"""
+        inv AS MATERIALIZED (
+            SELECT claim_id, k_merchant, seq, seq // {r} AS blk FROM keys
+            WHERE seq IS NOT NULL
+        ),
+        near AS (
+            SELECT DISTINCT k_merchant, blk + d AS blk
+            FROM (SELECT k_merchant, blk FROM inv GROUP BY k_merchant, blk
+                  HAVING count(*) >= {(r + 1) // 2}) b
+            CROSS JOIN (VALUES (-1), (0), (1)) v(d)
+        ),
+        cand AS (SELECT claim_id, k_merchant, seq FROM inv SEMI JOIN near USING (k_merchant, blk))"""  # noqa: S608
+        offsets = ", ".join(f"({d})" for d in range(1 - r, r))
+        return f"""
+        probe AS (
+            SELECT DISTINCT hash(t.k_merchant, t.seq + d) AS h
+            FROM target_keys t CROSS JOIN (VALUES {offsets}) v(d) WHERE t.seq IS NOT NULL
+        ),
+        close AS (
+            SELECT k_merchant, seq, seq - row_number() OVER (PARTITION BY k_merchant ORDER BY seq)
+                       AS island
+            FROM keys
+            WHERE seq IS NOT NULL AND {past} AND hash(k_merchant, seq) IN (SELECT h FROM probe)
+        ),
+        busy AS (
+            SELECT DISTINCT k_merchant FROM close
+            GROUP BY k_merchant, island HAVING count(*) >= {r}
+        ),
+        cand AS (
+            SELECT claim_id, k_merchant, seq FROM keys
+            WHERE seq IS NOT NULL AND {past} AND k_merchant IN (SELECT k_merchant FROM busy)
+        )"""  # noqa: S608
+
     def sql(self, scope: Scope) -> str:
         return f"""
-        WITH inv AS (
-            SELECT claim_id, merchant_id, invoice_no,
-                   TRY_CAST(right(invoice_no, {self.sequence_digits}) AS BIGINT) AS seq
-            FROM claims
-            WHERE {scope.after(self.lookback_days)} AND {scope.limit_to_target("merchant_id")}
-        ),
+        WITH {self._rows(scope)},
         isl AS (
-            SELECT claim_id, merchant_id, invoice_no,
-                   seq - row_number() OVER (PARTITION BY merchant_id ORDER BY seq) AS island
-            FROM inv WHERE seq IS NOT NULL
+            SELECT claim_id, k_merchant, seq,
+                   seq - row_number() OVER (PARTITION BY k_merchant ORDER BY seq) AS island
+            FROM cand
         ),
         runs AS (
-            SELECT merchant_id, island, count(*) AS n,
-                   min(invoice_no) AS lo, max(invoice_no) AS hi
-            FROM isl GROUP BY ALL HAVING count(*) >= {self.min_run}
+            SELECT k_merchant, island, count(*) AS n, min(seq) AS lo, max(seq) AS hi
+            FROM isl GROUP BY k_merchant, island HAVING count(*) >= {self.min_run}
         )
         SELECT t.claim_id, {self.weight} AS score,
-               format($template, runs.merchant_id, runs.n, runs.lo, runs.hi) AS explanation
-        FROM isl JOIN runs USING (merchant_id, island)
-        JOIN target_claims t ON t.claim_id = isl.claim_id"""  # noqa: S608
+               format($template, t.merchant_id, runs.n,
+                      lpad(CAST(runs.lo AS VARCHAR), {self.sequence_digits}, '0'),
+                      lpad(CAST(runs.hi AS VARCHAR), {self.sequence_digits}, '0')) AS explanation
+        FROM isl JOIN runs USING (k_merchant, island)
+        JOIN target_keys t ON t.claim_id = isl.claim_id"""  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -150,25 +182,20 @@ class FarRedemption(Detector):
     min_share: float = 0.2
 
     def sql(self, scope: Scope) -> str:
-        dist = haversine_km_sql("merchant_lat", "merchant_lon", "redeem_lat", "redeem_lon")
         return f"""
-        WITH d AS (
-            SELECT claim_id, merchant_id, date_trunc('month', claimed_at) AS month,
-                   {dist} AS km
-            FROM claims
-            WHERE {scope.after(40)} AND {scope.limit_to_target("merchant_id")}
-        ),
-        mm AS (
-            SELECT merchant_id, month, count(*) AS n,
+        WITH mm AS (
+            SELECT k_merchant, date_trunc('month', claimed_at) AS month, count(*) AS n,
                    count(*) FILTER (WHERE km > {self.max_km}) AS nf
-            FROM d GROUP BY ALL
+            FROM keys
+            WHERE {scope.after(40)} AND {scope.limit_to_target("k_merchant")}
+            GROUP BY k_merchant, month
             HAVING nf >= {self.min_far} AND nf >= {self.min_share} * count(*)
         )
         SELECT t.claim_id, {self.weight} AS score,
-               format($template, CAST(round(d.km) AS INTEGER), mm.merchant_id,
+               format($template, CAST(round(t.km) AS INTEGER), t.merchant_id,
                       strftime(mm.month, '%Y-%m'), mm.nf,
                       CAST(round(100.0 * mm.nf / mm.n) AS INTEGER), CAST({self.max_km} AS INTEGER))
                    AS explanation
-        FROM target_claims t JOIN d ON d.claim_id = t.claim_id
-        JOIN mm ON mm.merchant_id = d.merchant_id AND mm.month = d.month
-        WHERE d.km > {self.max_km}"""  # noqa: S608
+        FROM target_keys t
+        JOIN mm ON mm.k_merchant = t.k_merchant AND mm.month = date_trunc('month', t.claimed_at)
+        WHERE t.km > {self.max_km}"""  # noqa: S608

@@ -14,8 +14,6 @@ from typing import ClassVar
 
 from huanxin.integrity.detectors.base import Detector, Scope, yuan_sql
 
-DAY_NO = "date_diff('day', DATE '2000-01-01', CAST(claimed_at AS DATE))"
-
 
 @dataclass(frozen=True)
 class PriceInflation(Detector):
@@ -33,52 +31,88 @@ class PriceInflation(Detector):
     min_reference: int = 20
     window_days: int = 30
 
-    def _window(self, keys: str, source: str) -> str:
+    def _window(self, key: str, source: str) -> str:
         w = self.window_days
         return f"""
-            SELECT {keys}, day, sum(n) OVER w AS rn, sum(s) OVER w AS rs
-            FROM (SELECT {keys}, day, sum(n) AS n, sum(s) AS s FROM {source} GROUP BY ALL)
-            WINDOW w AS (PARTITION BY {keys} ORDER BY day
+            SELECT {key} AS key, day, sum(n) OVER w AS rn, sum(s) OVER w AS rs,
+                   min(lo) OVER w AS rlo, max(hi) OVER w AS rhi
+            FROM {source}
+            WINDOW w AS (PARTITION BY {key} ORDER BY day
                          RANGE BETWEEN {w} PRECEDING AND 1 PRECEDING)"""  # noqa: S608
 
+    @staticmethod
+    def _floor(r: str) -> str:
+        """A lower bound of the log reference of other sellers in window ``r``.
+
+        Others' prices are in the window, so their mean log price is at least the window's
+        lowest; and with the merchant's own count in the window at most ``o`` (its count of
+        the model over the scanned days), at least ``(sum - o * highest) / (n - o)``.
+        """
+        tight = f"({r}.rs - mo.o * {r}.rhi) / ({r}.rn - mo.o)"
+        return f"""CASE WHEN {r}.rn IS NULL THEN 1e300
+                        WHEN mo.o < {r}.rn THEN greatest({r}.rlo, {tight})
+                        ELSE {r}.rlo END"""
+
     def sql(self, scope: Scope) -> str:
-        day_t = DAY_NO.replace("claimed_at", "t.claimed_at")
-        m = self.min_reference
+        m, w, pct = self.min_reference, self.window_days, self.min_ratio_pct
         # reference sums of other sellers: area total minus the claim's own merchant
-        prov_n, prov_s = "(coalesce(rp.rn, 0) - coalesce(ro.rn, 0))", "(rp.rs - coalesce(ro.rs, 0))"
-        nat_n, nat_s = "(coalesce(rn.rn, 0) - coalesce(ro.rn, 0))", "(rn.rs - coalesce(ro.rs, 0))"
+        prov_n, prov_s = "(coalesce(prn, 0) - coalesce(o.n, 0))", "(prs - coalesce(o.s, 0))"
+        nat_n, nat_s = "(coalesce(nrn, 0) - coalesce(o.n, 0))", "(nrs - coalesce(o.s, 0))"
+        history = f"price_fen > 0 AND {scope.after(w + 1)}"
+        by_model = (
+            "(SELECT k_model, day, sum(n) AS n, sum(s) AS s, min(lo) AS lo, max(hi) AS hi"
+            " FROM area GROUP BY k_model, day)"
+        )
         return f"""
-        WITH fine AS (
-            SELECT substr(jurisdiction_code, 1, 2) AS prov, model, merchant_id, {DAY_NO} AS day,
-                   count(*) AS n, sum(ln(price_fen)) AS s
-            FROM claims
-            WHERE price_fen > 0 AND {scope.after(self.window_days + 1)}
-              AND {scope.limit_to_target("model")}
-            GROUP BY ALL
+        WITH area AS MATERIALIZED (
+            SELECT k_prov_model, any_value(k_model) AS k_model, day, count(*) AS n,
+                   sum(ln(price_fen)) AS s, min(ln(price_fen)) AS lo, max(ln(price_fen)) AS hi
+            FROM keys WHERE {history} AND {scope.limit_to_target("k_model")}
+            GROUP BY k_prov_model, day
         ),
-        rp AS ({self._window("prov, model", "fine")}),
-        rn AS ({self._window("model", "fine")}),
-        ro AS ({self._window("merchant_id, model", "fine")}),
+        rp AS ({self._window("k_prov_model", "area")}),
+        rn AS ({self._window("k_model", by_model)}),
+        mo AS (
+            SELECT k_merchant_model, count(*) AS o FROM keys
+            WHERE {history} AND {scope.limit_to_target("k_merchant_model")}
+            GROUP BY k_merchant_model
+        ),
+        cand AS MATERIALIZED (
+            -- only claims at least min_ratio_pct % above a lower bound of the reference
+            -- can fire; the exact reference is worked out for those alone
+            SELECT t.claim_id, t.price_fen, t.model, t.k_merchant_model, t.day,
+                   rp.rn AS prn, rp.rs AS prs, rn.rn AS nrn, rn.rs AS nrs
+            FROM target_keys t
+            LEFT JOIN rp ON rp.key = t.k_prov_model AND rp.day = t.day
+            LEFT JOIN rn ON rn.key = t.k_model AND rn.day = t.day
+            JOIN mo USING (k_merchant_model)
+            WHERE greatest(coalesce(rp.rn, 0), coalesce(rn.rn, 0)) >= {m}
+              AND t.price_fen * 100
+                  >= {pct} * (exp(least({self._floor("rp")}, {self._floor("rn")})) - 1)
+        ),
+        own AS (
+            SELECT c.k_merchant_model, c.day, count(*) AS n, sum(ln(k.price_fen)) AS s
+            FROM (SELECT DISTINCT k_merchant_model, day FROM cand) c
+            JOIN keys k ON k.k_merchant_model = c.k_merchant_model
+                       AND k.day BETWEEN c.day - {w} AND c.day - 1
+            WHERE k.{history}
+            GROUP BY c.k_merchant_model, c.day
+        ),
         judged AS (
-            SELECT t.claim_id, t.price_fen, t.model,
+            SELECT claim_id, price_fen, model,
                    CASE WHEN {prov_n} >= {m} THEN '本省' ELSE '全国' END AS area,
                    CASE WHEN {prov_n} >= {m} THEN {prov_n} ELSE {nat_n} END AS refn,
                    CAST(round(exp(CASE WHEN {prov_n} >= {m} THEN {prov_s} / {prov_n}
                                        ELSE {nat_s} / nullif({nat_n}, 0) END)) AS BIGINT)
                        AS ref_fen
-            FROM target_claims t
-            LEFT JOIN rp ON rp.prov = substr(t.jurisdiction_code, 1, 2) AND rp.model = t.model
-                        AND rp.day = {day_t}
-            LEFT JOIN rn ON rn.model = t.model AND rn.day = {day_t}
-            LEFT JOIN ro ON ro.merchant_id = t.merchant_id AND ro.model = t.model
-                        AND ro.day = {day_t}
+            FROM cand LEFT JOIN own o USING (k_merchant_model, day)
         )
         SELECT claim_id, {self.weight} AS score,
                format($template, {yuan_sql("price_fen")}, area, model, {yuan_sql("ref_fen")},
                       CAST(round(100.0 * price_fen / ref_fen - 100) AS INTEGER), refn)
                    AS explanation
         FROM judged
-        WHERE refn >= {m} AND price_fen * 100 >= {self.min_ratio_pct} * ref_fen"""  # noqa: S608
+        WHERE refn >= {m} AND price_fen * 100 >= {pct} * ref_fen"""  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -104,16 +138,16 @@ class CapShare(Detector):
         return f"""
         WITH cat AS (
             SELECT category, avg(CAST(subsidy_fen >= cap_fen AS INTEGER)) AS cat_share
-            FROM claims GROUP BY category
+            FROM keys GROUP BY category
         ),
         mm AS (
-            SELECT c.merchant_id, date_trunc('month', c.claimed_at) AS month, count(*) AS n,
+            SELECT c.k_merchant, date_trunc('month', c.claimed_at) AS month, count(*) AS n,
                    avg(CAST(c.subsidy_fen >= c.cap_fen AS INTEGER)) AS share,
                    avg(cat.cat_share) AS expected
-            FROM claims c JOIN cat USING (category)
+            FROM keys c JOIN cat USING (category)
             WHERE {scope.after(40, "c.claimed_at")}
-              AND {scope.limit_to_target("merchant_id", alias="c")}
-            GROUP BY ALL
+              AND {scope.limit_to_target("k_merchant", alias="c")}
+            GROUP BY c.k_merchant, month
             HAVING count(*) >= {self.min_claims} AND share >= {self.min_share}
                AND share - expected >= {self.min_excess}
         )
@@ -121,7 +155,7 @@ class CapShare(Detector):
                format($template, t.merchant_id, strftime(mm.month, '%Y-%m'), mm.n,
                       CAST(round(100 * mm.share) AS INTEGER),
                       CAST(round(100 * mm.expected) AS INTEGER)) AS explanation
-        FROM target_claims t
-        JOIN mm ON mm.merchant_id = t.merchant_id
+        FROM target_keys t
+        JOIN mm ON mm.k_merchant = t.k_merchant
                AND mm.month = date_trunc('month', t.claimed_at)
         WHERE t.subsidy_fen >= t.cap_fen"""  # noqa: S608

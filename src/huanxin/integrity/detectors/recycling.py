@@ -30,13 +30,13 @@ class ImplausibleWeight(Detector):
         return f"""
         WITH m AS (
             SELECT category, median(recycled_weight_kg) AS med
-            FROM claims
+            FROM keys
             WHERE recycled_weight_kg IS NOT NULL AND {scope.limit_to_target("category")}
             GROUP BY category
         )
         SELECT t.claim_id, {self.weight} AS score,
                format($template, {category_label_sql("t.category")}, round(t.recycled_weight_kg, 1), round(m.med, 1),
                       {self.low_ratio}, {self.high_ratio}) AS explanation
-        FROM target_claims t JOIN m USING (category)
+        FROM target_keys t JOIN m USING (category)
         WHERE t.recycled_weight_kg < {self.low_ratio} * m.med
            OR t.recycled_weight_kg > {self.high_ratio} * m.med"""  # noqa: S608

@@ -33,7 +33,7 @@ class ReturnAfterSubsidy(Detector):
                format($template, strftime(returned_at, '%Y-%m-%d'),
                       date_diff('day', claimed_at, returned_at), {yuan_sql("subsidy_fen")})
                    AS explanation
-        FROM target_claims
+        FROM target_keys
         WHERE returned_at IS NOT NULL AND status IN ({statuses})"""  # noqa: S608
 
 
@@ -52,15 +52,19 @@ class BuyReturnCycle(Detector):
 
     def sql(self, scope: Scope) -> str:
         return f"""
-        WITH g AS (
-            SELECT consumer_key, category, count(*) AS n, count(returned_at) AS r,
+        WITH cycling AS (
+            SELECT ck, category FROM keys
+            WHERE returned_at IS NOT NULL AND ck IS NOT NULL AND {scope.limit_to_target("ck")}
+            GROUP BY ck, category HAVING count(*) >= {self.min_returns}
+        ),
+        g AS (
+            SELECT ck, category, count(*) AS n, count(returned_at) AS r,
                    min(claimed_at) AS first_at, max(claimed_at) AS last_at
-            FROM claims
-            WHERE {scope.limit_to_target("consumer_key")}
-            GROUP BY consumer_key, category
-            HAVING count(returned_at) >= {self.min_returns}
+            FROM keys SEMI JOIN cycling USING (ck, category)
+            GROUP BY ck, category
         )
         SELECT t.claim_id, {self.weight} AS score,
-               format($template, {category_label_sql("g.category")}, g.n, g.r, strftime(g.first_at, '%Y-%m-%d'),
-                      strftime(g.last_at, '%Y-%m-%d')) AS explanation
-        FROM target_claims t JOIN g USING (consumer_key, category)"""  # noqa: S608
+               format($template, {category_label_sql("g.category")}, g.n, g.r,
+                      strftime(g.first_at, '%Y-%m-%d'), strftime(g.last_at, '%Y-%m-%d'))
+                   AS explanation
+        FROM target_keys t JOIN g USING (ck, category)"""  # noqa: S608

@@ -1,0 +1,147 @@
+"""The narrow claim index every detector reads: hashed keys and the few values the rules use.
+
+``claims`` (canonical, :mod:`huanxin.integrity.schema`) is wide: long identifier strings in
+28 columns. The detectors group, join and window on identities, merchants and models, which
+is much faster on 64-bit integers. :func:`keys_sql` turns claims into ``keys`` once per scan:
+one row per claim holding ``hash()`` of every identifier (NULL stays NULL), a day number,
+the merchant-model and province-model keys of the price rule, the invoice running sequence,
+the redemption distance, and the short texts the explanations quote. Detectors read
+``keys`` (history and targets) and ``target_keys`` (the claims being judged); only a few
+hits go back to ``target_claims`` for a long identifier's text.
+
+The same table is the incremental scan's persisted state (:mod:`huanxin.integrity.state`):
+history already indexed is not read or hashed again. Equal 64-bit hashes are taken as equal
+values (texts are hashed so that DuckDB's structured collisions do not occur, see
+:func:`_h`); with 10⁷ identifiers a chance match has a probability of about 10⁻⁵ per field.
+"""
+
+from __future__ import annotations
+
+from huanxin.integrity.detectors.base import Scope
+
+DAY_ZERO = "DATE '2000-01-01'"
+ADDRESS_NORMALISED = (
+    "replace(replace(replace(replace(replace(address, '栋', ''), '幢', ''), '室', ''), '-', ''),"
+    " ' ', '')"
+)
+
+
+def _h(text: str) -> str:
+    """64-bit hash of the text ``text``, NULL when it is NULL.
+
+    DuckDB's ``hash()`` is made for hash tables, not for standing in for a value: it folds a
+    text in 8-byte words, and differences confined to the top byte of two consecutive words
+    cancel (``LSV00002000547503`` and ``LSV00009000547553`` hash alike). The text is hashed
+    together with itself shifted by one byte, whose words are aligned differently, so such
+    a pair differs in one of the two. (MD5 would do too, at twenty times the cost.)
+    """
+    return f"CASE WHEN ({text}) IS NOT NULL THEN hash({text}, '#' || {text}) END"
+
+
+def _block(value: str) -> str:
+    """Linkage block key: the category and a hashed ``value`` combined (NULL if it is NULL)."""
+    return f"CASE WHEN ({value}) IS NOT NULL THEN hash(category_h, {value}) END"
+
+
+BASE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("addr_norm", ADDRESS_NORMALISED),
+    ("category_h", "hash(category)"),
+    ("k_merchant", _h("merchant_id")),
+    ("k_model", _h("model")),
+    ("ck", _h("consumer_key")),
+    ("bank", _h("bank_account_key")),
+    ("device", _h("device_id")),
+)
+"""Values computed once per claim row and used by several columns of ``keys``."""
+
+
+def _km() -> str:
+    lat1, lon1, lat2, lon2 = "merchant_lat", "merchant_lon", "redeem_lat", "redeem_lon"
+    return (
+        f"2 * 6371.0 * asin(sqrt(pow(sin(radians({lat2} - {lat1}) / 2), 2) + "
+        f"cos(radians({lat1})) * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2)))"
+    )
+
+
+KEY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("claim_id", "claim_id"),
+    ("claimed_at", "claimed_at"),
+    ("day", f"CAST(date_diff('day', {DAY_ZERO}, CAST(claimed_at AS DATE)) AS INTEGER)"),
+    ("jurisdiction_code", "jurisdiction_code"),
+    ("category", "category"),
+    ("model", "model"),
+    ("merchant_id", "merchant_id"),
+    ("k_merchant", "k_merchant"),
+    ("k_model", "k_model"),
+    ("k_prov_model", "hash(substr(jurisdiction_code, 1, 2), k_model)"),
+    ("k_merchant_model", "hash(k_merchant, k_model)"),
+    ("ck", "ck"),
+    ("bank", "bank"),
+    ("device", "device"),
+    ("bank_tail", "right(bank_account_key, 6)"),
+    ("device_tail", "right(device_id, 6)"),
+    ("serial", _h("device_serial")),
+    ("vin", _h("vin")),
+    ("invoice", _h("invoice_no")),
+    ("cert", _h("recycling_cert_no")),
+    ("seq", "TRY_CAST(right(invoice_no, 15) AS BIGINT)"),
+    ("price_fen", "price_fen"),
+    ("subsidy_fen", "subsidy_fen"),
+    ("cap_fen", "cap_fen"),
+    ("returned_at", "returned_at"),
+    ("status", "status"),
+    ("recycled_weight_kg", "recycled_weight_kg"),
+    ("km", _km()),
+    ("consumer_name", "consumer_name"),
+    ("phone", "phone"),
+    ("addr_norm", "addr_norm"),
+    ("b_phone10", _block(_h("left(phone, 10)"))),
+    ("b_addr", _block(_h("addr_norm"))),
+    ("b_bank", _block("bank")),
+    ("b_device", _block("device")),
+)
+"""(column of ``keys``, SQL over a canonical claim row plus :data:`BASE_COLUMNS`)."""
+
+
+TEXT_COLUMNS: tuple[str, ...] = ("consumer_name", "phone", "addr_norm")
+"""Texts only record linkage reads, for its few candidates: stored for a daily scan's history,
+left in ``claims`` by a full scan (:data:`LINK_TEXT_FROM_CLAIMS`)."""
+
+LINK_TEXT_FROM_CLAIMS = "SELECT claim_id, consumer_name, phone, address FROM claims"
+LINK_TEXT_FROM_KEYS = "SELECT claim_id, consumer_name, phone, addr_norm AS address FROM keys"
+
+
+def keys_sql(source: str, where: str = "TRUE", *, text: bool = True) -> str:
+    """SQL selecting the ``keys`` rows of the canonical claims in ``source`` that meet ``where``.
+
+    Without ``text`` the linkage texts (:data:`TEXT_COLUMNS`) are left out.
+    """
+    cols = ", ".join(
+        f"{expr} AS {name}" for name, expr in KEY_COLUMNS if text or name not in TEXT_COLUMNS
+    )
+    base = ", ".join(f"{expr} AS {name}" for name, expr in BASE_COLUMNS)
+    return f"""
+        SELECT {cols}
+        FROM (SELECT *, {base} FROM {source} WHERE {where})"""  # noqa: S608
+
+
+def repeated_sql(column: str, at_least: int, scope: Scope) -> str:
+    """SQL of the values of ``column`` worth grouping: those occurring ``at_least`` times.
+
+    ``repeated_<column>`` may hold more values than that (every rule applies its own count
+    after grouping the rows of these values), never fewer. A daily scan takes the day's
+    values as they are, so each rule reads the stored column once. (A full scan on DuckDB
+    gets the exact relation from a sort of the column, which is much cheaper than a hash
+    aggregate over ten million mostly distinct values:
+    :func:`huanxin.integrity.scan.repeated_table`.)
+    """
+    if not scope.full:
+        return f"SELECT DISTINCT {column} AS v FROM target_keys WHERE {column} IS NOT NULL"  # noqa: S608
+    return f"""
+        SELECT {column} AS v FROM keys WHERE {column} IS NOT NULL
+        GROUP BY {column} HAVING count(*) >= {at_least}"""  # noqa: S608
+
+
+def target_keys_sql(scope: Scope) -> str:
+    """SQL of the judged claims' ``keys`` rows."""
+    return f"SELECT * FROM keys WHERE {scope.after(0)}"  # noqa: S608
