@@ -89,3 +89,53 @@ def test_a_daily_scan_without_an_index_is_refused(synthetic: Path, tmp_path: Pat
     with pytest.raises(IndexMissing) as err:
         scan(synthetic, CUT, state=tmp_path / "empty")
     assert "全量扫描" in err.value.message
+
+
+def _held_rows(state: Path) -> int:
+    """How many ``keys`` rows the state folder holds: the base table plus the day files."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{state / 'index.duckdb'}' AS st (READ_ONLY)")
+    files = sorted(str(p) for p in (state / "days").glob("*.parquet"))
+    days = con.execute(f"SELECT count(*) FROM read_parquet({files})").fetchone() if files else (0,)
+    base = con.execute("SELECT count(*) FROM st.keys").fetchone()
+    con.close()
+    assert base is not None and days is not None
+    return int(base[0]) + int(days[0])
+
+
+def test_a_skipped_night_is_folded_before_the_day(synthetic: Path, tmp_path: Path) -> None:
+    """The claims between the stored index and the judged day are folded first (a gap file)."""
+    data = pl.read_parquet(synthetic)
+    last = data["claimed_at"].max()
+    assert isinstance(last, datetime)
+    day2 = datetime(last.year, last.month, last.day)
+    state = tmp_path / "state"
+    build_state(synthetic, state, day2 - timedelta(days=2))
+
+    night = scan(synthetic, day2, state=state)
+    again = scan(synthetic, day2, state=state)
+
+    full = scan(synthetic)
+    cols = ["detector", "claim_id", "explanation"]
+    for result in (night, again):
+        ids = result.judged_ids.implode()
+        expected = full.hits.filter(pl.col("claim_id").is_in(ids)).select(cols).sort(cols)
+        assert result.hits.select(cols).sort(cols).equals(expected)
+    assert len(list((state / "days").glob("*.parquet"))) == 2  # the gap and the day
+    assert _held_rows(state) == data.height  # the re-run replaced the day, nothing doubled
+
+
+def test_the_stored_linkage_rows_are_read_by_claim_id(synthetic: Path, tmp_path: Path) -> None:
+    from huanxin.integrity.state import LinkRows
+
+    state = tmp_path / "state"
+    build_state(synthetic, state, CUT)
+    stored = pl.read_parquet(synthetic).filter(pl.col("claimed_at") < CUT)["claim_id"]
+    wanted = [int(stored[5]), int(stored[-1]), int(stored[0]), int(stored[5])]
+    rows = pl.from_arrow(LinkRows(state).rows([*wanted, -1, 10**12]))
+    assert isinstance(rows, pl.DataFrame)
+    assert sorted(rows["claim_id"].to_list()) == sorted(set(wanted))
+    assert rows["consumer_name"].null_count() == 0
+    assert LinkRows(state).rows([]).num_rows == 0

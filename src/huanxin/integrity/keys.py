@@ -145,3 +145,44 @@ def repeated_sql(column: str, at_least: int, scope: Scope) -> str:
 def target_keys_sql(scope: Scope) -> str:
     """SQL of the judged claims' ``keys`` rows."""
     return f"SELECT * FROM keys WHERE {scope.after(0)}"  # noqa: S608
+
+
+CATEGORY_STATS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "category_at_cap": (
+        "category",
+        ("n", "at_cap"),
+        (
+            "SELECT category, count(subsidy_fen >= cap_fen) AS n,"
+            " count(*) FILTER (WHERE subsidy_fen >= cap_fen) AS at_cap"
+            " FROM {source} GROUP BY category"
+        ),
+    ),
+    "category_weights": (
+        "category, w",
+        ("n",),
+        (
+            "SELECT category, recycled_weight_kg AS w, count(*) AS n FROM {source}"
+            " WHERE recycled_weight_kg IS NOT NULL GROUP BY category, w"
+        ),
+    ),
+}
+"""Per-category counts the category-wide rules read: name → (group columns, summed counts, SQL).
+
+``category_at_cap``: claims whose at-cap test has a value, and how many are at the cap (the
+cap-share rule's normal share); ``category_weights``: how many recycled items weighed each
+weight (the implausible-weight rule's median). They are sums, so a daily scan adds the
+stored history's counts to the new claims' instead of reading all history again.
+"""
+
+
+def category_stats_sql(name: str, sources: list[str], stored: str | None = None) -> str:
+    """SQL of the stats ``name`` (:data:`CATEGORY_STATS`) over the ``keys`` rows of ``sources``,
+    plus the ready counts of ``stored`` (the stored history's) if given."""
+    group, counts, sql = CATEGORY_STATS[name]
+    parts = [sql.format(source=s) for s in sources]
+    parts += [f"SELECT * FROM {stored}"] if stored else []  # noqa: S608
+    if len(parts) == 1:
+        return parts[0]
+    union = " UNION ALL ".join(f"SELECT * FROM ({p})" for p in parts)  # noqa: S608
+    sums = ", ".join(f"CAST(sum({c}) AS BIGINT) AS {c}" for c in counts)
+    return f"SELECT {group}, {sums} FROM ({union}) GROUP BY {group}"  # noqa: S608

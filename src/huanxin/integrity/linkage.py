@@ -13,7 +13,8 @@ claim index, :mod:`huanxin.integrity.keys`). Only those (about 2.5 % of the synt
 claims) go to Splink, whose blocking rules are the same keys. A pair scoring
 ``match_probability`` or more, with two identities in one category, makes the later claim
 beyond quota. In an incremental scan only blocks that hold a target claim are candidates,
-found in one pass over the stored block columns.
+found in one pass over the stored block columns; their rows come from the stored index by
+``claim_id`` (:mod:`huanxin.integrity.state`).
 Limit: a typo that changes a phone digit other than the last and an address that differs
 after normalisation are not blocked together.
 """
@@ -21,7 +22,6 @@ after normalisation are not blocked together.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -42,6 +42,12 @@ BLOCK_KEYS: tuple[tuple[str, str], ...] = (
 The exact phone is no block of its own: two claims with one phone share its first ten
 digits too, so the ``phone10`` block already holds them."""
 
+
+LINK_COLUMNS = (
+    "claim_id, claimed_at, category, ck AS consumer_key, consumer_name, phone,"
+    " left(phone, 10) AS phone10, addr_norm, bank AS bank_account_key, device AS device_id"
+)
+"""A candidate's columns over a ``keys`` row that holds the texts (less ``is_target``)."""
 
 ComparisonSpec = dict[str, Any]
 
@@ -129,26 +135,13 @@ class VariantIdentity:
     match_probability: float = 0.9
     prior: float = 1e-4
 
-    def candidates_sql(
-        self, scope: Scope, ids: str | None = None, parts: Sequence[str] = ("keys",)
-    ) -> str:
+    def candidates_sql(self, scope: Scope) -> str:
         """SQL of claims sharing a block key and category with a claim of another identity.
 
         ``keys`` holds every block key hashed with the category into a 64-bit number; the
         groups are found on those numbers (narrow and cheap), and only the candidate claims
-        are read with their text columns for Splink. An incremental scan keeps only the
-        groups that hold a target claim, and passes the candidates' ``ids`` (a list of
-        numbers) so that their text is fetched through the stored index's ``claim_id`` index
-        instead of reading the text columns of all history.
+        are read with their text columns for Splink.
         """
-        cols = f"""claim_id, claimed_at, category, ck AS consumer_key, consumer_name, phone,
-               left(phone, 10) AS phone10, addr_norm, bank AS bank_account_key,
-               device AS device_id, {scope.after(0)} AS is_target"""
-        if ids is not None:  # each table by itself, so that the stored index serves
-            return " UNION ALL ".join(
-                f"SELECT {cols} FROM {part} WHERE claim_id IN ({ids})"  # noqa: S608
-                for part in parts
-            )
         return f"""
         WITH ids AS ({self.ids_sql(scope)})
         SELECT k.claim_id, k.claimed_at, k.category, k.ck AS consumer_key, t.consumer_name,
@@ -156,6 +149,24 @@ class VariantIdentity:
                k.bank AS bank_account_key, k.device AS device_id,
                {scope.after(0, "k.claimed_at")} AS is_target
         FROM keys k SEMI JOIN ids USING (claim_id) JOIN link_text t USING (claim_id)"""  # noqa: S608
+
+    def daily_candidates(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+        """The candidates of a daily scan: only blocks holding a judged claim are grouped.
+
+        The candidates' rows are read by ``claim_id``: history from the stored index
+        (``scope.history``), the rest from ``recent_keys`` (or ``keys`` with no stored index).
+        """
+        ids = fetch(con, self.ids_sql(scope))["claim_id"]
+        listed = ", ".join(str(int(i)) for i in ids.to_list()) or "NULL"
+        source = "recent_keys" if scope.history is not None else "keys"
+        frames = [fetch(con, f"SELECT {LINK_COLUMNS} FROM {source} WHERE claim_id IN ({listed})")]  # noqa: S608
+        if scope.history is not None:
+            stored = pl.from_arrow(scope.history.rows(ids.to_list()))
+            assert isinstance(stored, pl.DataFrame)
+            frames.insert(0, stored)
+        since = scope.since
+        assert since is not None
+        return pl.concat(frames).with_columns(is_target=pl.col("claimed_at") >= since)
 
     def ids_sql(self, scope: Scope) -> str:
         """SQL of the ``claim_id`` of the candidates."""
@@ -179,10 +190,7 @@ class VariantIdentity:
         if scope.full:
             cands = fetch(con, self.candidates_sql(scope))
         else:
-            ids = fetch(con, self.ids_sql(scope))["claim_id"]
-            listed = ", ".join(str(int(i)) for i in ids.to_list()) or "NULL"
-            parts = [str(r[0]) for r in con.execute("SELECT part FROM key_parts").fetchall()]
-            cands = fetch(con, self.candidates_sql(scope, listed, parts))
+            cands = self.daily_candidates(con, scope)
         if cands.height < 2:
             return pl.DataFrame(schema=HIT_SCHEMA)
         pairs = self._predict(cands)

@@ -24,8 +24,10 @@ import pyarrow as pa
 from huanxin.integrity.detectors import Scope, default_detectors
 from huanxin.integrity.detectors.base import HIT_SCHEMA, fetch
 from huanxin.integrity.keys import (
+    CATEGORY_STATS,
     LINK_TEXT_FROM_CLAIMS,
     LINK_TEXT_FROM_KEYS,
+    category_stats_sql,
     keys_sql,
     repeated_sql,
     target_keys_sql,
@@ -33,7 +35,7 @@ from huanxin.integrity.keys import (
 from huanxin.integrity.linkage import VariantIdentity
 from huanxin.integrity.schema import COLUMN_NAMES, FRAUD_KINDS, LABEL_COLUMN
 from huanxin.integrity.scoring import ScoringPolicy, score_claims, score_merchants
-from huanxin.integrity.state import attach, fold_day, open_day, write_full
+from huanxin.integrity.state import LinkRows, attach, fold_day, open_day, write_full
 
 
 class Rule(Protocol):
@@ -65,8 +67,11 @@ class ScanResult:
 
 
 def all_rules() -> list[Rule]:
-    """Every detector with default parameters, linkage included."""
-    return [*default_detectors(), VariantIdentity()]
+    """Every detector with default parameters, linkage included.
+
+    Linkage comes first: it takes longest, and rules start in this order two at a time.
+    """
+    return [VariantIdentity(), *default_detectors()]
 
 
 DUCKDB_CONFIG: dict[str, str | int | bool] = {
@@ -152,19 +157,18 @@ def prepare(
     if not stored:
         text = not scope.full if text is None else text
         con.execute(f"CREATE OR REPLACE TABLE keys AS {keys_sql('claims', text=text)}")
-        con.execute("CREATE OR REPLACE TABLE key_parts AS SELECT 'keys' AS part")
+    for name in CATEGORY_STATS:
+        if name not in have:  # a daily scan's are the stored counts plus the recent ones
+            _define(con, name, category_stats_sql(name, ["keys"]), table=True)
     link_text = LINK_TEXT_FROM_KEYS if stored or text else LINK_TEXT_FROM_CLAIMS
     con.execute(f"CREATE OR REPLACE VIEW link_text AS {link_text}")
-    # one day's claims are few: keep them at hand; all claims stay where they are
-    judged = (
-        "SELECT * FROM day_claims"  # read once by state.open_day
-        if "day_claims" in have
-        else f"SELECT * FROM claims WHERE {scope.after(0)}"  # noqa: S608
-    )
-    day_only = "day_keys" in have  # state.open_day indexed exactly the judged claims
-    target = "SELECT * FROM day_keys" if day_only else target_keys_sql(scope)
-    _define(con, "target_keys", target, table=not scope.full)
-    _define(con, "target_claims", judged, table=not scope.full)
+    if "day_keys" in have:  # state.open_day read and indexed exactly the judged claims
+        _define(con, "target_keys", "SELECT * FROM day_keys", table=False)
+        _define(con, "target_claims", "SELECT * FROM day_claims", table=False)
+    else:  # one day's claims are few: keep them at hand; all claims stay where they are
+        _define(con, "target_keys", target_keys_sql(scope), table=not scope.full)
+        judged = f"SELECT * FROM claims WHERE {scope.after(0)}"  # noqa: S608
+        _define(con, "target_claims", judged, table=not scope.full)
     for column, at_least in repeats_of(all_rules() if rules is None else rules).items():
         if scope.full:
             repeated_table(con, column, at_least)
@@ -218,14 +222,15 @@ def scan(
         if isinstance(con_or_path, duckdb.DuckDBPyConnection)
         else open_claims(con_or_path)
     )
-    scope = Scope(since)
+    daily = state is not None and since is not None
+    scope = Scope(since, history=LinkRows(state) if state is not None and daily else None)
     try:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         if state is not None:
             attach(con, state)
             if since is not None:
-                open_day(con, since)
+                open_day(con, state, since)
         chosen = list(rules) if rules is not None else all_rules()
         prepare(con, scope, chosen, text=state is not None or since is not None)
         timings["index"] = round(time.perf_counter() - t0, 3)
@@ -234,7 +239,7 @@ def scan(
         judged_map = fetch(con, "SELECT claim_id, merchant_id FROM target_keys")
         if state is not None:
             t0 = time.perf_counter()
-            write_full(con) if since is None else fold_day(con)
+            write_full(con, state) if since is None else fold_day(con, state, since)
             timings["state_write"] = round(time.perf_counter() - t0, 3)
     finally:
         if owned:
@@ -268,7 +273,7 @@ def build_state(
     )
     try:
         attach(con, folder)
-        write_full(con, until)
+        write_full(con, folder, until)
     finally:
         if owned:
             con.close()

@@ -28,7 +28,13 @@ from huanxin.integrity.detectors import (
     SharedDevice,
 )
 from huanxin.integrity.detectors.base import Detector
-from huanxin.integrity.keys import LINK_TEXT_FROM_KEYS, keys_sql, repeated_sql
+from huanxin.integrity.keys import (
+    CATEGORY_STATS,
+    LINK_TEXT_FROM_KEYS,
+    category_stats_sql,
+    keys_sql,
+    repeated_sql,
+)
 from huanxin.integrity.scan import repeats_of
 from huanxin.integrity.schema import COLUMN_NAMES
 
@@ -100,7 +106,7 @@ def register(
     spark: SparkSession, path: Path | str, scope: Scope, detectors: Sequence[Detector]
 ) -> None:
     """``claims``, the cached index ``keys``, the judged ``target_keys``/``target_claims``,
-    ``link_text`` and the ``repeated_<column>`` views ``detectors`` read."""
+    ``link_text``, the category counts and the ``repeated_<column>`` views ``detectors`` read."""
     spark.read.parquet(str(path)).select(*COLUMN_NAMES).createOrReplaceTempView("claims")
     keys = spark.sql(to_spark(keys_sql("claims"))).cache()
     keys.createOrReplaceTempView("keys")
@@ -108,6 +114,8 @@ def register(
     spark.sql(f"SELECT * FROM keys WHERE {after}").createOrReplaceTempView("target_keys")  # noqa: S608
     spark.sql(f"SELECT * FROM claims WHERE {after}").createOrReplaceTempView("target_claims")  # noqa: S608
     spark.sql(LINK_TEXT_FROM_KEYS).createOrReplaceTempView("link_text")
+    for name in CATEGORY_STATS:
+        spark.sql(to_spark(category_stats_sql(name, ["keys"]))).createOrReplaceTempView(name)
     for column, at_least in repeats_of(detectors).items():
         view = spark.sql(to_spark(repeated_sql(column, at_least, scope)))
         view.createOrReplaceTempView(f"repeated_{column}")

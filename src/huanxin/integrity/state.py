@@ -1,32 +1,52 @@
-"""The incremental scan's persisted state: the claim index of history in a DuckDB file.
+"""The incremental scan's persisted state: the claim index of history, in a folder.
 
-A full scan with a state folder writes ``index.duckdb``: the table ``keys`` (one narrow row
-per claim, :mod:`huanxin.integrity.keys`) and ``folded`` (the latest claim instant it holds).
-A daily scan then indexes only the day's claims, defines ``keys`` as the stored history plus
-the day, runs the very same detector SQL judging only the day, and appends the day. The
-stored columns are 64-bit hashes and small values (and, for record linkage, the name, phone
-and normalised address, fetched by the ``claim_id`` index for the few linked candidates),
-so a rule's semi-join on the day's keys
-reads a few narrow columns instead of the claims themselves; windowed rules read only the
-last weeks (the table is in time order, so DuckDB skips older row groups by their min/max).
+A full scan with a state folder (or :func:`huanxin.integrity.scan.build_state`) writes
+
+* ``index.duckdb``: the table ``keys`` (one narrow row per claim,
+  :mod:`huanxin.integrity.keys`) in time order and the category counts of
+  :data:`~huanxin.integrity.keys.CATEGORY_STATS` over it;
+* ``folded.txt``: the latest claim instant the state holds;
+* ``link.arrow``: record linkage's columns of the same claims
+  (:data:`~huanxin.integrity.linkage.LINK_COLUMNS`) sorted by ``claim_id``, uncompressed
+  Arrow read through a memory map: a few candidates are found by binary search and read
+  without decompressing anything else (:class:`LinkRows`);
+* ``days/``: empty.
+
+A daily scan indexes only the day's claims, defines ``keys`` as the stored history plus the
+day, runs the very same detector SQL judging only the day, and folds the day in by writing
+its ``keys`` rows as one Parquet file under ``days/`` (the base table and its files are not
+rewritten, so folding costs what the day costs). ``recent_keys`` is the days' files plus
+the day; the category counts are the stored ones plus those of ``recent_keys``. Windowed
+rules read only the last weeks (the base table is in time order, so DuckDB skips older row
+groups by their min/max; the day files are pruned by their statistics).
 
 Re-running a day first removes what the state holds from that day on; claims between the
 last folded instant and the day (a skipped night) are folded before the day is judged.
 Changes to claims already folded (a later return, a new status) reach the state at the next
-full scan.
+full scan, which also merges the day files back into the base.
 """
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+from pyarrow import ipc
 
 from huanxin.integrity.errors import IndexMissing
-from huanxin.integrity.keys import keys_sql
+from huanxin.integrity.keys import CATEGORY_STATS, category_stats_sql, keys_sql
+from huanxin.integrity.linkage import LINK_COLUMNS
 
 STATE_FILE = "index.duckdb"
+LINK_FILE = "link.arrow"
+DAYS_DIR = "days"
+FOLDED_FILE = "folded.txt"
 
 
 def state_file(folder: Path) -> Path:
@@ -37,33 +57,66 @@ def _ts(value: datetime) -> str:
     return f"TIMESTAMP '{value:%Y-%m-%d %H:%M:%S.%f}'"
 
 
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class LinkRows:
+    """The stored history's linkage rows, looked up by ``claim_id`` in ``link.arrow``."""
+
+    folder: Path
+
+    def rows(self, ids: Sequence[int]) -> pa.Table:
+        table = ipc.open_file(pa.memory_map(str(self.folder / LINK_FILE))).read_all()
+        if not len(ids) or not table.num_rows:
+            return table.slice(0, 0)
+        column = table.column("claim_id")  # sorted; one batch, so read in place
+        chunk = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+        order = chunk.to_numpy(zero_copy_only=True)
+        wanted = np.unique(np.asarray(ids, dtype=np.int64))
+        at = np.searchsorted(order, wanted)
+        inside = at < len(order)
+        found = at[inside][order[at[inside]] == wanted[inside]]
+        return table.take(pa.array(found, pa.int64()))
+
+
 def attach(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """Attach the state file of ``folder`` (created if missing) as ``st``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    escaped = str(state_file(folder)).replace("'", "''")
-    con.execute(f"ATTACH '{escaped}' AS st")
+    (folder / DAYS_DIR).mkdir(parents=True, exist_ok=True)
+    con.execute(f"ATTACH {_quoted(state_file(folder))} AS st")
 
 
-def last_folded(con: duckdb.DuckDBPyConnection) -> datetime | None:
-    """The latest claim instant the attached state holds (None if it holds nothing)."""
-    have = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'st' AND table_name = 'folded'"
-    ).fetchone()
-    if not have or not have[0]:
-        return None
-    row = con.execute("SELECT max(last_at) FROM st.folded").fetchone()
-    return row[0] if row else None
+def last_folded(folder: Path) -> datetime | None:
+    """The latest claim instant the state holds (None if it holds nothing)."""
+    path = folder / FOLDED_FILE
+    return datetime.fromisoformat(path.read_text().strip()) if path.exists() else None
 
 
-def _mark(con: duckdb.DuckDBPyConnection, source: str) -> None:
+def _mark(con: duckdb.DuckDBPyConnection, folder: Path, source: str) -> None:
     """Record the latest claim instant of ``source`` as folded (never moving it back)."""
-    previous = last_folded(con)
-    floor = "NULL" if previous is None else _ts(previous)
-    sql = f"SELECT greatest(max(claimed_at), {floor}) AS last_at FROM {source}"  # noqa: S608
-    con.execute(f"CREATE OR REPLACE TABLE st.folded AS {sql}")
+    row = con.execute(f"SELECT max(claimed_at) FROM {source}").fetchone()  # noqa: S608
+    latest, previous = (row[0] if row else None), last_folded(folder)
+    if previous is not None and (latest is None or latest < previous):
+        latest = previous
+    if latest is not None:
+        (folder / FOLDED_FILE).write_text(latest.isoformat())
 
 
-def write_full(con: duckdb.DuckDBPyConnection, until: datetime | None = None) -> None:
+def _write_link_rows(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """``link.arrow``: the linkage rows of ``st.keys`` sorted by ``claim_id``, one batch."""
+    sql = f"SELECT {LINK_COLUMNS} FROM st.keys ORDER BY claim_id"  # noqa: S608
+    table = con.sql(sql).to_arrow_table().combine_chunks()
+    with pa.OSFile(str(folder / LINK_FILE), "wb") as sink, ipc.new_file(sink, table.schema) as out:
+        out.write_table(table, max_chunksize=max(table.num_rows, 1))
+
+
+def _write_base_stats(con: duckdb.DuckDBPyConnection) -> None:
+    for name in CATEGORY_STATS:
+        con.execute(f"CREATE OR REPLACE TABLE st.{name} AS {category_stats_sql(name, ['st.keys'])}")
+
+
+def write_full(con: duckdb.DuckDBPyConnection, folder: Path, until: datetime | None = None) -> None:
     """Replace the state with the index of the connection's claims (before ``until`` if given).
 
     After a full scan ``keys`` is already built and is stored as it is; otherwise the claims
@@ -74,48 +127,99 @@ def write_full(con: duckdb.DuckDBPyConnection, until: datetime | None = None) ->
         "WHERE database_name = current_database() AND table_name = 'keys'"
     ).fetchone()
     if until is None and built and built[0]:
-        source = "SELECT * FROM keys"
+        source = "SELECT * FROM keys ORDER BY claimed_at"
     else:
         source = keys_sql("claims", "TRUE" if until is None else f"claimed_at < {_ts(until)}")
-    con.execute("DROP TABLE IF EXISTS st.folded")
+    (folder / FOLDED_FILE).unlink(missing_ok=True)
     con.execute(f"CREATE OR REPLACE TABLE st.keys AS {source}")
-    con.execute("CREATE INDEX keys_claim_id ON st.keys (claim_id)")
-    _mark(con, "st.keys")
+    _write_base_stats(con)
     con.execute("CHECKPOINT st")
+    _write_link_rows(con, folder)
+    shutil.rmtree(folder / DAYS_DIR, ignore_errors=True)
+    (folder / DAYS_DIR).mkdir()
+    _mark(con, folder, "st.keys")
 
 
-def open_day(con: duckdb.DuckDBPyConnection, since: datetime) -> None:
+def _day_files(folder: Path) -> list[Path]:
+    return sorted((folder / DAYS_DIR).glob("*.parquet"))
+
+
+def _cut(con: duckdb.DuckDBPyConnection, folder: Path, since: datetime) -> None:
+    """Forget what the state holds from ``since`` on (a day judged again)."""
+    for path in _day_files(folder):
+        sql = f"SELECT min(claimed_at), max(claimed_at) FROM read_parquet({_quoted(path)})"  # noqa: S608
+        first, latest = con.execute(sql).fetchone() or (None, None)
+        if latest is None or latest < since:
+            continue
+        if first >= since:
+            path.unlink()
+        else:
+            kept = f"SELECT * FROM read_parquet({_quoted(path)}) WHERE claimed_at < {_ts(since)}"  # noqa: S608
+            con.execute(f"CREATE OR REPLACE TEMP TABLE kept AS {kept}")
+            con.execute(f"COPY kept TO {_quoted(path)} (FORMAT parquet)")
+    newer = con.execute(f"SELECT count(*) FROM st.keys WHERE claimed_at >= {_ts(since)}").fetchone()  # noqa: S608
+    if newer and newer[0]:
+        con.execute(f"DELETE FROM st.keys WHERE claimed_at >= {_ts(since)}")  # noqa: S608
+        _write_base_stats(con)
+        _write_link_rows(con, folder)
+    (folder / FOLDED_FILE).unlink()
+    _mark(con, folder, _history(folder))
+
+
+def _history(folder: Path) -> str:
+    """SQL relation of every ``keys`` row the state holds (base table and day files)."""
+    files = _day_files(folder)
+    if not files:
+        return "st.keys"
+    listed = ", ".join(_quoted(p) for p in files)
+    return f"(SELECT * FROM st.keys UNION ALL SELECT * FROM read_parquet([{listed}]))"  # noqa: S608
+
+
+def _fold(con: duckdb.DuckDBPyConnection, folder: Path, relation: str, start: datetime) -> None:
+    """Write the ``keys`` rows of ``relation`` as the day file starting at ``start``."""
+    path = folder / DAYS_DIR / f"{start:%Y%m%dT%H%M%S%f}.parquet"
+    rows = f"SELECT * FROM {relation} ORDER BY claimed_at"  # noqa: S608
+    con.execute(f"COPY ({rows}) TO {_quoted(path)} (FORMAT parquet)")
+    _mark(con, folder, relation)
+
+
+def open_day(con: duckdb.DuckDBPyConnection, folder: Path, since: datetime) -> None:
     """Make ``keys`` the stored history before ``since`` plus the claims at/after it.
 
     ``con`` holds ``claims`` (at least the claims from the last folded instant on) and the
-    attached state ``st``.
+    attached state ``st``. Defines ``day_claims``, ``day_keys``, ``recent_keys`` (what is not
+    in the base table), ``keys`` and the category counts.
     """
-    last = last_folded(con)
+    last = last_folded(folder)
     if last is None:
         raise IndexMissing("增量扫描需要先做一次带索引目录的全量扫描（state）。", field="state")
     if last >= since:
-        con.execute(f"DELETE FROM st.keys WHERE claimed_at >= {_ts(since)}")  # noqa: S608
-        con.execute("DROP TABLE st.folded")
-        _mark(con, "st.keys")
+        _cut(con, folder, since)
     else:
         gap = f"claimed_at > {_ts(last)} AND claimed_at < {_ts(since)}"
-        added = con.execute(f"INSERT INTO st.keys {keys_sql('claims', gap)}").fetchone()
-        if added and added[0]:
-            _mark(con, "st.keys")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE gap_keys AS {keys_sql('claims', gap)}")
+        if con.execute("SELECT count(*) FROM gap_keys").fetchone() != (0,):
+            _fold(con, folder, "gap_keys", last)
     day = f"SELECT * FROM claims WHERE claimed_at >= {_ts(since)}"  # noqa: S608
     con.execute(f"CREATE OR REPLACE TABLE day_claims AS {day}")
     con.execute(f"CREATE OR REPLACE TABLE day_keys AS {keys_sql('day_claims')}")
-    con.execute(
-        "CREATE OR REPLACE VIEW keys AS SELECT * FROM st.keys UNION ALL SELECT * FROM day_keys"
+    files = _day_files(folder)
+    listed = ", ".join(_quoted(p) for p in files)
+    recent = (
+        f"SELECT * FROM read_parquet([{listed}]) UNION ALL SELECT * FROM day_keys"  # noqa: S608
+        if files
+        else "SELECT * FROM day_keys"
     )
-    # the tables behind ``keys``: a lookup by claim_id names them (st.keys has an index)
+    con.execute(f"CREATE OR REPLACE VIEW recent_keys AS {recent}")
     con.execute(
-        "CREATE OR REPLACE TABLE key_parts AS SELECT unnest(['st.keys', 'day_keys']) AS part"
+        "CREATE OR REPLACE VIEW keys AS SELECT * FROM st.keys UNION ALL SELECT * FROM recent_keys"
     )
+    for name in CATEGORY_STATS:
+        sql = category_stats_sql(name, ["recent_keys"], stored=f"st.{name}")
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
 
-def fold_day(con: duckdb.DuckDBPyConnection) -> None:
+def fold_day(con: duckdb.DuckDBPyConnection, folder: Path, since: datetime) -> None:
     """Append the judged day to the stored history."""
-    con.execute("INSERT INTO st.keys SELECT * FROM day_keys")
-    _mark(con, "day_keys")
-    con.execute("CHECKPOINT st")
+    if con.execute("SELECT count(*) FROM day_keys").fetchone() != (0,):
+        _fold(con, folder, "day_keys", since)

@@ -14,19 +14,34 @@ over the incremental scan's persisted index.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import duckdb
 import polars as pl
+import pyarrow as pa
+
+
+class StoredRows(Protocol):
+    """The stored history of a daily scan, read a few rows at a time by ``claim_id``."""
+
+    def rows(self, ids: Sequence[int]) -> pa.Table:
+        """The linkage rows (:data:`huanxin.integrity.linkage.LINK_COLUMNS`) of ``ids``."""
+        ...
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which claims are judged: all (``since`` is None) or those claimed at/after ``since``."""
+    """Which claims are judged: all (``since`` is None) or those claimed at/after ``since``.
+
+    ``history``: in a daily scan, the stored index's rows by ``claim_id`` (record linkage
+    reads its few history candidates' texts there instead of scanning all history).
+    """
 
     since: datetime | None = None
+    history: StoredRows | None = field(default=None, compare=False, repr=False)
 
     @property
     def full(self) -> bool:

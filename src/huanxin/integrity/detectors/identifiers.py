@@ -47,8 +47,12 @@ class DuplicateIdentifier(Detector):
         FROM (
             SELECT {h} AS h, count(*) AS n, count(DISTINCT jurisdiction_code) AS nj,
                    arg_min(claim_id, (claimed_at, claim_id)) AS first_id
-            FROM keys WHERE {h} IN (SELECT v FROM repeated_{h})
-            GROUP BY {h} HAVING count(*) > 1
+            FROM keys WHERE {h} IN (
+                -- the values used twice, found on the one column; the rest is read for them
+                SELECT {h} FROM keys WHERE {h} IN (SELECT v FROM repeated_{h})
+                GROUP BY {h} HAVING count(*) > 1
+            )
+            GROUP BY {h}
         ) d JOIN target_keys t ON t.{h} = d.h
         JOIN target_claims c ON c.claim_id = t.claim_id
         WHERE t.claim_id <> d.first_id"""  # noqa: S608

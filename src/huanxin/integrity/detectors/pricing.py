@@ -136,9 +136,8 @@ class CapShare(Detector):
 
     def sql(self, scope: Scope) -> str:
         return f"""
-        WITH cat AS (
-            SELECT category, avg(CAST(subsidy_fen >= cap_fen AS INTEGER)) AS cat_share
-            FROM keys GROUP BY category
+        WITH cat AS (  -- counts over all claims (category_at_cap, see huanxin.integrity.keys)
+            SELECT category, at_cap / n AS cat_share FROM category_at_cap WHERE n > 0
         ),
         mm AS (
             SELECT c.k_merchant, date_trunc('month', c.claimed_at) AS month, count(*) AS n,
