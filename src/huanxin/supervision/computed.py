@@ -7,13 +7,12 @@ domain records one, the base year's figure. Figures are converted to the indicat
 
 Sources and where they read:
 
-* trade-in claims (``claims``): paid claims (state ``paid``) by the year of purchase, counted
-  and their subsidy summed, for all categories or one group (cars, home appliances, digital
-  products, e-bikes). The claims domain has no service function for this, so the query is
-  here, read-only, against its ``Claim`` model.
+* trade-in claims (``claims.service.totals.paid_totals``): paid claims (state ``paid``) by
+  the year of purchase, counted and their subsidy summed, for all categories or one group
+  (cars, home appliances, digital products, e-bikes).
 * end-of-life vehicles and appliance recycling (``recycling.service.flows.indicator_series``):
-  the year's recovered units or tonnes; base year from the recycling baselines (read-only
-  from its ``IndicatorBaseline`` model: the series only carries them rounded ÷ 12).
+  the year's recovered units or tonnes; base year from the recycling baselines
+  (``recycling.service.flows.baseline_totals``: the series only carries them rounded ÷ 12).
 * equipment investment (``equipment.service.indicator.investment_indicator``): equipment
   investment of projects completed in the year; the 2023 base as that domain defines it.
 * used-car transactions (``secondhand.service.dealers.used_car_indicator``): registered car
@@ -28,10 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Literal
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 Codes = frozenset[str]
@@ -75,23 +72,13 @@ class Source:
         return value or None
 
 
-def _year_range(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def _claims(group: str, what: str) -> Figure:
     def figure(session: Session, codes: Codes, year: int) -> float:
-        from huanxin.claims.models import Claim
+        from huanxin.claims.service.totals import paid_totals
 
-        categories = CLAIM_GROUPS[group][1]
-        start, end = _year_range(year)
-        column = func.count(Claim.id) if what == "count" else func.sum(Claim.subsidy_fen)
-        stmt = select(column).where(
-            Claim.state == "paid", Claim.jurisdiction_code.in_(sorted(codes)),
-            Claim.purchase_date >= start, Claim.purchase_date <= end)  # fmt: skip
-        if categories is not None:
-            stmt = stmt.where(Claim.category.in_(sorted(categories)))
-        return float(session.scalar(stmt) or 0)
+        count, subsidy_fen = paid_totals(session, jurisdiction_codes=codes, year=year,
+                                         categories=CLAIM_GROUPS[group][1])  # fmt: skip
+        return float(count if what == "count" else subsidy_fen)
 
     return figure
 
@@ -112,12 +99,10 @@ def _recycled(kind: Flow, what: str) -> Figure:
 
 def _recycled_base(kind: Flow, what: str) -> BaseFigure:
     def base(session: Session, codes: Codes, year: int) -> float | None:
-        from huanxin.recycling.models import IndicatorBaseline
+        from huanxin.recycling.service.flows import baseline_totals
 
-        column = IndicatorBaseline.units if what == "units" else IndicatorBaseline.weight_kg
-        total = session.scalar(select(func.sum(column)).where(
-            IndicatorBaseline.jurisdiction_code.in_(sorted(codes)),
-            IndicatorBaseline.kind == kind, IndicatorBaseline.year == year))  # fmt: skip
+        units, kg = baseline_totals(session, jurisdiction_codes=codes, kind=kind, year=year)
+        total = units if what == "units" else kg
         if total is None:
             return None
         return float(total) if what == "units" else round(float(total) / 1000, 3)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from huanxin.core.actor import Actor
 from huanxin.core.errors import DomainError
 from huanxin.supervision import charts, computed, indicators
-from huanxin.supervision.models import Plan
+from huanxin.supervision.models import Checkpoint, Plan
 from huanxin.supervision.schemas import (
     AliasesUpdate,
     BriefingCreate,
@@ -168,39 +169,39 @@ def list_checkpoints(actor: Reader, session: DbSession, plan_id: int | None = No
     return [checkpoints.as_dict(c) for c in checkpoints.list_for(session, actor, plan_id=plan_id)]
 
 
+def _checkpoint_step(session: DbSession, actor: Actor, key: str | None, scope: str,
+                     payload: dict[str, object], change: Callable[[], Checkpoint]) -> JSONResponse:  # fmt: skip
+    """Run one checkpoint change under the idempotency key; answer with the checkpoint."""
+
+    def action() -> tuple[int, object]:
+        return 200, checkpoints.as_dict(change())
+
+    return respond(session, actor, key=key, scope=scope, payload=payload, action=action)
+
+
 @router.post("/checkpoints/{checkpoint_id}/done")
 def checkpoint_done(checkpoint_id: int, body: CheckpointNote, actor: Reader, session: DbSession,
                     idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     """The office or the task's lead department (checked by the service)."""
-
-    def action() -> tuple[int, object]:
-        row = checkpoints.mark_done(session, actor, checkpoint_id, note=body.note)
-        return 200, checkpoints.as_dict(row)
-
-    return respond(session, actor, key=idempotency_key, scope="supervision.checkpoint_done",
-                   payload={"id": checkpoint_id, **body.model_dump()}, action=action)  # fmt: skip
+    return _checkpoint_step(session, actor, idempotency_key, "supervision.checkpoint_done",
+                            {"id": checkpoint_id, **body.model_dump()},
+                            lambda: checkpoints.mark_done(session, actor, checkpoint_id, note=body.note))  # fmt: skip
 
 
 @router.post("/checkpoints/{checkpoint_id}/reopen")
 def checkpoint_reopen(checkpoint_id: int, body: CheckpointNote, actor: Writer,
                       session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
-    def action() -> tuple[int, object]:
-        row = checkpoints.reopen(session, actor, checkpoint_id, note=body.note)
-        return 200, checkpoints.as_dict(row)
-
-    return respond(session, actor, key=idempotency_key, scope="supervision.checkpoint_reopen",
-                   payload={"id": checkpoint_id, **body.model_dump()}, action=action)  # fmt: skip
+    return _checkpoint_step(session, actor, idempotency_key, "supervision.checkpoint_reopen",
+                            {"id": checkpoint_id, **body.model_dump()},
+                            lambda: checkpoints.reopen(session, actor, checkpoint_id, note=body.note))  # fmt: skip
 
 
 @router.post("/checkpoints/{checkpoint_id}/assign")
 def checkpoint_assign(checkpoint_id: int, body: CheckpointAssign, actor: Writer,
                       session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
-    def action() -> tuple[int, object]:
-        row = checkpoints.assign(session, actor, checkpoint_id, task_id=body.task_id)
-        return 200, checkpoints.as_dict(row)
-
-    return respond(session, actor, key=idempotency_key, scope="supervision.checkpoint_assign",
-                   payload={"id": checkpoint_id, **body.model_dump()}, action=action)  # fmt: skip
+    return _checkpoint_step(session, actor, idempotency_key, "supervision.checkpoint_assign",
+                            {"id": checkpoint_id, **body.model_dump()},
+                            lambda: checkpoints.assign(session, actor, checkpoint_id, task_id=body.task_id))  # fmt: skip
 
 
 @router.post("/tasks/{task_id}")

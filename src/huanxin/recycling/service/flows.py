@@ -258,12 +258,9 @@ def indicator_series(
     codes ÷ 12 (None when none is entered); change_pct compares tonnes with it.
     """
     codes = sorted(set(jurisdiction_codes))
-    base = session.execute(
-        select(func.sum(IndicatorBaseline.units), func.sum(IndicatorBaseline.weight_kg)).where(
-            IndicatorBaseline.jurisdiction_code.in_(codes), IndicatorBaseline.kind == kind,
-            IndicatorBaseline.year == 2023)).one()  # fmt: skip
-    base_units = None if base[0] is None else round(int(base[0]) / 12, 1)
-    base_tonnes = None if base[1] is None else round(int(base[1]) / 12 / 1000, 3)
+    units_2023, kg_2023 = baseline_totals(session, jurisdiction_codes=codes, kind=kind, year=2023)
+    base_units = None if units_2023 is None else round(units_2023 / 12, 1)
+    base_tonnes = None if kg_2023 is None else round(kg_2023 / 12 / 1000, 3)
     series = []
     for month, (units, grams) in sorted(_monthly(session, codes, kind, year).items()):
         tonnes = round(grams / 1_000_000, 3)
@@ -273,3 +270,14 @@ def indicator_series(
                        "baseline_units": base_units, "baseline_tonnes": base_tonnes,
                        "change_pct": change})  # fmt: skip
     return series
+
+
+def baseline_totals(
+    session: Session, *, jurisdiction_codes: Iterable[str], kind: str, year: int
+) -> tuple[int | None, int | None]:
+    """Recorded base-year units and kilograms summed over the codes (None: none recorded)."""
+    units, kg = session.execute(
+        select(func.sum(IndicatorBaseline.units), func.sum(IndicatorBaseline.weight_kg)).where(
+            IndicatorBaseline.jurisdiction_code.in_(sorted(set(jurisdiction_codes))),
+            IndicatorBaseline.kind == kind, IndicatorBaseline.year == year)).one()  # fmt: skip
+    return (None if units is None else int(units)), (None if kg is None else int(kg))

@@ -110,22 +110,24 @@ def update_site(session: Session, actor: Actor, site_id: int, new: NewSite) -> S
     based = select(Vehicle.id).where(Vehicle.home_site_id == site.id)
     if site.tier == "transfer" and new.tier != "transfer" and session.scalar(based):
         raise InvalidInput("该中转站仍有车辆驻场，不能改为其他层级", field="tier")
-    fields = _site_fields(new)
-    before = {k: getattr(site, k) for k in fields}
-    for key, value in fields.items():
-        setattr(site, key, value)
-    session.flush()
-    audit.record(session, actor, "recycling.site_updated", object_type="recycling_site",
-                 object_id=site.id, before=_changed(before, fields, keep="old"),
-                 after=_changed(before, fields, keep="new"), jurisdiction_code=site.jurisdiction_code)  # fmt: skip
+    _apply(session, actor, site, _site_fields(new), "recycling.site_updated",
+           "recycling_site", new.jurisdiction_code)  # fmt: skip
     return site
 
 
-def _changed(
-    before: dict[str, object], after: dict[str, object], *, keep: str
-) -> dict[str, object]:
-    source = before if keep == "old" else after
-    return {k: source[k] for k in after if before[k] != after[k]}
+def _apply(
+    session: Session, actor: AuditActor, row: Site | Vehicle, fields: dict[str, object],
+    action: str, object_type: str, jurisdiction_code: str,
+) -> None:  # fmt: skip
+    """Set ``fields`` on ``row`` and audit what changed (old and new values of those alone)."""
+    before = {k: getattr(row, k) for k in fields}
+    for key, value in fields.items():
+        setattr(row, key, value)
+    session.flush()
+    changed = [k for k in fields if before[k] != fields[k]]
+    audit.record(session, actor, action, object_type=object_type, object_id=row.id,
+                 before={k: before[k] for k in changed}, after={k: fields[k] for k in changed},
+                 jurisdiction_code=jurisdiction_code)  # fmt: skip
 
 
 def _check_vehicle(session: Session, new: NewVehicle, vehicle_id: int | None) -> Site:
@@ -180,13 +182,8 @@ def update_vehicle(
     home = _check_vehicle(session, new, vehicle.id)
     fields: dict[str, object] = {**new.__dict__, "plate": new.plate.strip(), "org_id": home.org_id,
                                  "active": active}  # fmt: skip
-    before = {k: getattr(vehicle, k) for k in fields}
-    for key, value in fields.items():
-        setattr(vehicle, key, value)
-    session.flush()
-    audit.record(session, actor, "recycling.vehicle_updated", object_type="recycling_vehicle",
-                 object_id=vehicle.id, before=_changed(before, fields, keep="old"),
-                 after=_changed(before, fields, keep="new"), jurisdiction_code=home.jurisdiction_code)  # fmt: skip
+    _apply(session, actor, vehicle, fields, "recycling.vehicle_updated", "recycling_vehicle",
+           home.jurisdiction_code)  # fmt: skip
     return vehicle
 
 
