@@ -139,3 +139,42 @@ def test_the_stored_linkage_rows_are_read_by_claim_id(synthetic: Path, tmp_path:
     assert sorted(rows["claim_id"].to_list()) == sorted(set(wanted))
     assert rows["consumer_name"].null_count() == 0
     assert LinkRows(state).rows([]).num_rows == 0
+
+
+def test_a_state_folder_in_use_by_another_scan_is_refused(synthetic: Path, tmp_path: Path) -> None:
+    """DuckDB's file lock keeps a second process out; the refusal names the folder's field."""
+    import subprocess
+    import sys
+
+    from huanxin.integrity.errors import IndexBusy
+
+    state = tmp_path / "state"
+    build_state(synthetic, state, CUT)
+    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
+    holder = subprocess.Popen(  # another process attaches the state file and keeps it
+        [sys.executable, "-c", hold, str(state / "index.duckdb")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(IndexBusy) as err:
+            scan(synthetic, CUT, state=state)
+        assert err.value.field == "state" and "另一个扫描" in err.value.message
+    finally:
+        holder.communicate("")
+    assert scan(synthetic, CUT, state=state).judged > 0  # free again once it has finished
+
+
+def test_judging_a_day_the_base_already_holds_cuts_it_back(synthetic: Path, tmp_path: Path) -> None:
+    """An index of all claims, then a daily scan from day 60: the base forgets day 60 on."""
+    state = tmp_path / "state"
+    build_state(synthetic, state)  # everything, so the judged days are in the base table
+    daily = scan(synthetic, CUT, state=state)
+
+    full = scan(synthetic)
+    cols = ["detector", "claim_id", "explanation"]
+    ids = daily.judged_ids.implode()
+    expected = full.hits.filter(pl.col("claim_id").is_in(ids)).select(cols).sort(cols)
+    assert daily.hits.select(cols).sort(cols).equals(expected)
+    assert daily.hits.filter(pl.col("detector") == "variant_identity").height > 0
+    assert _held_rows(state) == pl.read_parquet(synthetic).height

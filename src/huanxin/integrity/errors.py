@@ -19,3 +19,7 @@ class CannotReject(Conflict):
 
 class IndexMissing(Conflict):
     code = "integrity_index_missing"
+
+
+class IndexBusy(Conflict):
+    code = "integrity_index_busy"

@@ -14,7 +14,7 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from huanxin.integrity.errors import IndexMissing
+from huanxin.integrity.errors import IndexBusy, IndexMissing
 from huanxin.integrity.scan import evaluate, read_labels, scan
 from huanxin.integrity.schema import LABEL_COLUMN
 from huanxin.integrity.synth import synthesize
@@ -49,7 +49,7 @@ def scan_command(
     """扫描申领，输出耗时、命中数，以及（有标注时）各类骗补的精确率与召回率。"""
     try:
         result = scan(input_path, since, state=state)
-    except IndexMissing as err:
+    except (IndexMissing, IndexBusy) as err:
         typer.echo(f"{err.message}（--state {state}）", err=True)
         raise typer.Exit(1) from err
     has_labels = LABEL_COLUMN in pl.read_parquet_schema(input_path)

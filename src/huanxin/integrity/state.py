@@ -39,7 +39,7 @@ import numpy as np
 import pyarrow as pa
 from pyarrow import ipc
 
-from huanxin.integrity.errors import IndexMissing
+from huanxin.integrity.errors import IndexBusy, IndexMissing
 from huanxin.integrity.keys import CATEGORY_STATS, category_stats_sql, keys_sql
 from huanxin.integrity.linkage import LINK_COLUMNS
 
@@ -82,9 +82,18 @@ class LinkRows:
 
 
 def attach(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """Attach the state file of ``folder`` (created if missing) as ``st``."""
+    """Attach the state file of ``folder`` (created if missing) as ``st``.
+
+    DuckDB locks the file for as long as it is attached, so one scan at a time uses a state
+    folder; another is refused (not queued) with :class:`IndexBusy`.
+    """
     (folder / DAYS_DIR).mkdir(parents=True, exist_ok=True)
-    con.execute(f"ATTACH {_quoted(state_file(folder))} AS st")
+    try:
+        con.execute(f"ATTACH {_quoted(state_file(folder))} AS st")
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        raise IndexBusy("索引目录正被另一个扫描使用，请等它结束后再试。", field="state") from exc
 
 
 def last_folded(folder: Path) -> datetime | None:
