@@ -58,7 +58,7 @@ def _level(sql: str, label: str, m: float, u: float) -> dict[str, Any]:
 
 def _null(col: str) -> dict[str, Any]:
     return {
-        "sql_condition": f'"{col}_l" IS NULL OR "{col}_r" IS NULL',
+        "sql_condition": f"{col}_l IS NULL OR {col}_r IS NULL",
         "label_for_charts": "null",
         "is_null_level": True,
     }
@@ -66,6 +66,9 @@ def _null(col: str) -> dict[str, Any]:
 
 def comparisons() -> list[ComparisonSpec]:
     """Fellegi-Sunter comparisons with m/u set from the synthetic world's known rates.
+
+    The conditions are SQL that DuckDB and Spark (4.3 or later: ``jaro_winkler_similarity``
+    is built in) read alike: plain identifiers, no quoting.
 
     Households share an address and surname (u of an address match is 1e-3, not tiny), so
     only phone, account or device agreement on top of the address makes a match.
@@ -75,10 +78,8 @@ def comparisons() -> list[ComparisonSpec]:
             "output_column_name": "consumer_name",
             "comparison_levels": [
                 _null("consumer_name"),
-                _level('"consumer_name_l" = "consumer_name_r"', "same name", 0.5, 0.001),
-                _level(
-                    'left("consumer_name_l", 1) = left("consumer_name_r", 1)', "surname", 0.3, 0.05
-                ),
+                _level("consumer_name_l = consumer_name_r", "same name", 0.5, 0.001),
+                _level("left(consumer_name_l, 1) = left(consumer_name_r, 1)", "surname", 0.3, 0.05),
                 _level("ELSE", "different", 0.2, 0.949),
             ],
         },
@@ -86,8 +87,8 @@ def comparisons() -> list[ComparisonSpec]:
             "output_column_name": "phone",
             "comparison_levels": [
                 _null("phone"),
-                _level('"phone_l" = "phone_r"', "same phone", 0.65, 1e-5),
-                _level('levenshtein("phone_l", "phone_r") <= 1', "one digit off", 0.3, 1e-4),
+                _level("phone_l = phone_r", "same phone", 0.65, 1e-5),
+                _level("levenshtein(phone_l, phone_r) <= 1", "one digit off", 0.3, 1e-4),
                 _level("ELSE", "different", 0.05, 0.99989),
             ],
         },
@@ -95,9 +96,9 @@ def comparisons() -> list[ComparisonSpec]:
             "output_column_name": "addr_norm",
             "comparison_levels": [
                 _null("addr_norm"),
-                _level('"addr_norm_l" = "addr_norm_r"', "same address", 0.7, 0.001),
+                _level("addr_norm_l = addr_norm_r", "same address", 0.7, 0.001),
                 _level(
-                    'jaro_winkler_similarity("addr_norm_l", "addr_norm_r") >= 0.9',
+                    "jaro_winkler_similarity(addr_norm_l, addr_norm_r) >= 0.9",
                     "similar address",
                     0.2,
                     0.01,
@@ -115,7 +116,7 @@ def _exact(col: str, m: float, u: float) -> ComparisonSpec:
         "output_column_name": col,
         "comparison_levels": [
             _null(col),
-            _level(f'"{col}_l" = "{col}_r"', "same", m, u),
+            _level(f"{col}_l = {col}_r", "same", m, u),
             _level("ELSE", "different", 1 - m, 1 - u),
         ],
     }
@@ -194,12 +195,13 @@ class VariantIdentity:
         if cands.height < 2:
             return pl.DataFrame(schema=HIT_SCHEMA)
         pairs = self._predict(cands)
-        return self._hits(con, cands, pairs)
+        return self.hits(cands, pairs)
 
-    def _predict(self, cands: pl.DataFrame) -> pl.DataFrame:
-        from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    def settings(self) -> Any:
+        """Splink's settings: backend-neutral (the same serve DuckDB and Spark)."""
+        from splink import SettingsCreator, block_on
 
-        settings = SettingsCreator(
+        return SettingsCreator(
             link_type="dedupe_only",
             unique_id_column_name="claim_id",
             probability_two_random_records_match=self.prior,
@@ -210,9 +212,13 @@ class VariantIdentity:
             retain_intermediate_calculation_columns=False,
             retain_matching_columns=False,
         )
+
+    def _predict(self, cands: pl.DataFrame) -> pl.DataFrame:
+        from splink import DuckDBAPI, Linker
+
         link_con = duckdb.connect()
         api = DuckDBAPI(connection=link_con)
-        linker = Linker(api.register(cands.to_arrow()), settings, log_level=logging.WARNING)
+        linker = Linker(api.register(cands.to_arrow()), self.settings(), log_level=logging.WARNING)
         out = linker.inference.predict(threshold_match_probability=self.match_probability)
         frame = fetch(
             link_con,
@@ -221,10 +227,8 @@ class VariantIdentity:
         link_con.close()
         return frame
 
-    def _hits(
-        self, con: duckdb.DuckDBPyConnection, cands: pl.DataFrame, pairs: pl.DataFrame
-    ) -> pl.DataFrame:
-        del con  # the pairs are few: the rest is done in polars
+    def hits(self, cands: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+        """Hits for the later, judged claim of each matching pair of another identity."""
         a = cands.rename(lambda c: f"{c}_a")
         b = cands.rename(lambda c: f"{c}_b")
         p = (

@@ -13,10 +13,11 @@ never imports this module at run time. docs/scaling-integrity.md says how the re
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -27,7 +28,7 @@ from huanxin.integrity.detectors import (
     SharedBankAccount,
     SharedDevice,
 )
-from huanxin.integrity.detectors.base import Detector
+from huanxin.integrity.detectors.base import HIT_SCHEMA, Detector
 from huanxin.integrity.keys import (
     CATEGORY_STATS,
     LINK_TEXT_FROM_KEYS,
@@ -35,6 +36,7 @@ from huanxin.integrity.keys import (
     keys_sql,
     repeated_sql,
 )
+from huanxin.integrity.linkage import VariantIdentity
 from huanxin.integrity.scan import repeats_of
 from huanxin.integrity.schema import COLUMN_NAMES
 
@@ -103,7 +105,7 @@ def local_session(cores: int = 2) -> SparkSession:
 
 
 def register(
-    spark: SparkSession, path: Path | str, scope: Scope, detectors: Sequence[Detector]
+    spark: SparkSession, path: Path | str, scope: Scope, detectors: Sequence[object]
 ) -> None:
     """``claims``, the cached index ``keys``, the judged ``target_keys``/``target_claims``,
     ``link_text``, the category counts and the ``repeated_<column>`` views ``detectors`` read."""
@@ -146,3 +148,35 @@ def run_detectors(
             )
         )
     return pl.concat(frames)
+
+
+def _collect(frame: Any) -> pl.DataFrame:
+    """A (small) Spark DataFrame as polars, row by row (pandas is not a dependency)."""
+    rows = [row.asDict() for row in frame.collect()]
+    return pl.DataFrame(rows) if rows else pl.DataFrame(schema=list(frame.columns))
+
+
+def link_on_spark(
+    spark: SparkSession, path: Path | str, scope: Scope | None = None,
+    rule: VariantIdentity | None = None,
+) -> pl.DataFrame:  # fmt: skip
+    """Variant-identity hits with Spark doing both steps: the candidates are the rule's own
+    SQL through Spark SQL, and Splink scores them on its Spark backend with the rule's
+    settings. The pairs then become hits exactly as on DuckDB (``VariantIdentity.hits``)."""
+    from splink import Linker, SparkAPI
+
+    scope, rule = scope or Scope(), rule or VariantIdentity()
+    register(spark, path, scope, [rule])
+    candidates = spark.sql(to_spark(rule.candidates_sql(scope))).persist()
+    # the comparisons use Spark's built-in functions; Splink's UDF jar is not needed
+    api = SparkAPI(spark_session=spark, register_udfs_automatically=False,  # type: ignore[no-untyped-call]
+                   break_lineage_method="persist")  # fmt: skip
+    linker = Linker(api.register(candidates), rule.settings(), log_level=logging.WARNING)
+    out = linker.inference.predict(threshold_match_probability=rule.match_probability)
+    pairs = _collect(
+        out.as_spark_dataframe().select("claim_id_l", "claim_id_r", "match_probability")
+    )
+    cands = _collect(candidates)
+    if pairs.is_empty() or cands.height < 2:
+        return pl.DataFrame(schema=HIT_SCHEMA)
+    return rule.hits(cands, pairs)
