@@ -178,3 +178,18 @@ def test_judging_a_day_the_base_already_holds_cuts_it_back(synthetic: Path, tmp_
     assert daily.hits.select(cols).sort(cols).equals(expected)
     assert daily.hits.filter(pl.col("detector") == "variant_identity").height > 0
     assert _held_rows(state) == pl.read_parquet(synthetic).height
+
+
+def test_what_a_stopped_scan_left_half_written_is_ignored(synthetic: Path, tmp_path: Path) -> None:
+    """Files are written beside and renamed: a leftover ``.partial`` is never read."""
+    state = tmp_path / "state"
+    build_state(synthetic, state, CUT)
+    first = scan(synthetic, CUT, state=state)
+    (state / "days" / "20990101T000000000000.parquet.partial").write_bytes(b"PAR1 half")
+    (state / "folded.txt.partial").write_text("2099-01")
+
+    again = scan(synthetic, CUT, state=state)
+
+    cols = ["detector", "claim_id", "explanation"]
+    assert again.hits.select(cols).sort(cols).equals(first.hits.select(cols).sort(cols))
+    assert _held_rows(state) == pl.read_parquet(synthetic).height

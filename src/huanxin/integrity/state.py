@@ -20,7 +20,9 @@ the day; the category counts are the stored ones plus those of ``recent_keys``. 
 rules read only the last weeks (the base table is in time order, so DuckDB skips older row
 groups by their min/max; the day files are pruned by their statistics).
 
-Re-running a day first removes what the state holds from that day on; claims between the
+Files are written whole or not at all (written beside, then renamed), and a day file is
+named by the instant it starts at, so a scan that stops half-way and is run again
+overwrites what it left. Re-running a day first removes what the state holds from that day on; claims between the
 last folded instant and the day (a skipped night) are folded before the day is judged.
 Changes to claims already folded (a later return, a new status) reach the state at the next
 full scan, which also merges the day files back into the base.
@@ -109,15 +111,31 @@ def _mark(con: duckdb.DuckDBPyConnection, folder: Path, source: str) -> None:
     if previous is not None and (latest is None or latest < previous):
         latest = previous
     if latest is not None:
-        (folder / FOLDED_FILE).write_text(latest.isoformat())
+        _replace_text(folder / FOLDED_FILE, latest.isoformat())
+
+
+def _replace_text(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all (a crash leaves the old content)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text)
+    partial.replace(path)
+
+
+def _copy_whole(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
+    """``COPY (sql)`` to the Parquet file ``path``, whole or not at all."""
+    partial = path.with_name(path.name + ".partial")
+    con.execute(f"COPY ({sql}) TO {_quoted(partial)} (FORMAT parquet)")
+    partial.replace(path)
 
 
 def _write_link_rows(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """``link.arrow``: the linkage rows of ``st.keys`` sorted by ``claim_id``, one batch."""
     sql = f"SELECT {LINK_COLUMNS} FROM st.keys ORDER BY claim_id"  # noqa: S608
     table = con.sql(sql).to_arrow_table().combine_chunks()
-    with pa.OSFile(str(folder / LINK_FILE), "wb") as sink, ipc.new_file(sink, table.schema) as out:
+    partial = folder / (LINK_FILE + ".partial")
+    with pa.OSFile(str(partial), "wb") as sink, ipc.new_file(sink, table.schema) as out:
         out.write_table(table, max_chunksize=max(table.num_rows, 1))
+    partial.replace(folder / LINK_FILE)
 
 
 def _write_base_stats(con: duckdb.DuckDBPyConnection) -> None:
@@ -165,7 +183,7 @@ def _cut(con: duckdb.DuckDBPyConnection, folder: Path, since: datetime) -> None:
         else:
             kept = f"SELECT * FROM read_parquet({_quoted(path)}) WHERE claimed_at < {_ts(since)}"  # noqa: S608
             con.execute(f"CREATE OR REPLACE TEMP TABLE kept AS {kept}")
-            con.execute(f"COPY kept TO {_quoted(path)} (FORMAT parquet)")
+            _copy_whole(con, "SELECT * FROM kept", path)
     newer = con.execute(f"SELECT count(*) FROM st.keys WHERE claimed_at >= {_ts(since)}").fetchone()  # noqa: S608
     if newer and newer[0]:
         con.execute(f"DELETE FROM st.keys WHERE claimed_at >= {_ts(since)}")  # noqa: S608
@@ -187,8 +205,7 @@ def _history(folder: Path) -> str:
 def _fold(con: duckdb.DuckDBPyConnection, folder: Path, relation: str, start: datetime) -> None:
     """Write the ``keys`` rows of ``relation`` as the day file starting at ``start``."""
     path = folder / DAYS_DIR / f"{start:%Y%m%dT%H%M%S%f}.parquet"
-    rows = f"SELECT * FROM {relation} ORDER BY claimed_at"  # noqa: S608
-    con.execute(f"COPY ({rows}) TO {_quoted(path)} (FORMAT parquet)")
+    _copy_whole(con, f"SELECT * FROM {relation} ORDER BY claimed_at", path)  # noqa: S608
     _mark(con, folder, relation)
 
 
