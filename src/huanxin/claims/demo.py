@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from huanxin.claims.models import CatalogueProduct, Claim
+from huanxin.claims.models import CatalogueProduct, Claim, ClaimEvent
 from huanxin.claims.service import apply, lifecycle, quotas, redeem, settle
 from huanxin.core import auth, orgs, users
 from huanxin.core.actor import Actor
 from huanxin.core.audit import SYSTEM
-from huanxin.core.clock import utcnow
+from huanxin.core.clock import CHINA_TZ, utcnow
 from huanxin.core.identifiers import resident_id_check_char
 from huanxin.core.models import User
 from huanxin.core.passwords import hash_password
@@ -122,20 +122,55 @@ def _sale(world: World, actor: Actor, n: int) -> Claim | None:
 
 
 def _try_redeem(world: World, merchant: Actor, consumer: Actor, n: int, day: date, category: str,
-                i: int) -> Claim | None:  # fmt: skip
+                i: int, *, at: datetime | None = None) -> Claim | None:  # fmt: skip
+    """Redeem one sale made on ``day`` (at ``at``, Beijing time; by default a business-hours
+    minute that follows from ``n``), or None when the rules refuse it."""
     from huanxin.core.errors import DomainError
 
     session = world.session
+    code = merchant.jurisdiction_code
     try:
         with session.begin_nested():
             quota = quotas.claim_quota(session, consumer, category=category, on_date=day)
             sale = redeem.Sale(category=category, product_model=f"{category[:3].upper()}-{i + 1}00",
-                               device_serial=f"SN{merchant.jurisdiction_code}{n:07d}", price_fen=PRICES[i],
-                               purchase_date=day, invoice_no=f"{day:%y}{merchant.jurisdiction_code[:2]}0{n:015d}"[:20],
+                               device_serial=f"SN{code}{n:07d}", price_fen=PRICES[i],
+                               purchase_date=day, invoice_no=f"{day:%y}{code}{n:012d}",
                                quota_code=quota.code, grade=1)  # fmt: skip
-            return redeem.redeem(session, merchant, sale)
+            claim = redeem.redeem(session, merchant, sale)
     except DomainError:
         return None
+    _made_at(session, claim, at or _business_minute(day, n))
+    return claim
+
+
+def _business_minute(day: date, n: int) -> datetime:
+    """A minute between 09:00 and 20:59 Beijing time on ``day``, spread by the sale number."""
+    return datetime.combine(day, time(9)) + timedelta(minutes=(n * 7919) % (12 * 60))
+
+
+def _made_at(session: Session, claim: Claim, local: datetime) -> None:
+    """Date the claim and its redemption event to when the demo's sale was made (Beijing
+    ``local``), not to when the demo was loaded: the integrity rules read sale times."""
+    made = local.replace(tzinfo=CHINA_TZ).astimezone(UTC)
+    claim.created_at = made
+    for event in session.scalars(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id)):
+        event.at = made
+
+
+def _night_batch(world: World, code: str) -> int:
+    """One merchant's batch of sales keyed in between 02:00 and 03:00 with consecutive
+    invoice numbers (what the after-hours and sequential-invoice rules exist for), so the
+    risk dashboard and review queue have a case to show. Returns how many were made."""
+    merchant, day, made = world.merchants[code][0], date(2026, 10, 15), 0
+    for consumer in reversed(world.consumers[code]):  # until 8 are made (a used quota refuses)
+        at = datetime.combine(day, time(2, 5)) + timedelta(minutes=6 * made)
+        claim = _try_redeem(
+            world, merchant, consumer, 9_000_000 + made, day, "television", 2, at=at
+        )
+        made += claim is not None
+        if made == 8:
+            break
+    return made
 
 
 def _advance(world: World, claim: Claim, roll: float) -> None:
@@ -235,6 +270,8 @@ def build(session: Session, *, claims: int = 10_000, seed: int = 20251) -> int:
         world.applications = max(6, min(APPLICATIONS, per_county // 10))
         sales = max(1, per_county - world.applications)
         next_n = _sales(world, code, sales * 4 // 5, start=0)
+        if code == COUNTIES[0]:
+            _night_batch(world, code)
         _applications(world, code)
         _settle(world, code)
         _sales(world, code, sales - sales * 4 // 5, start=next_n)
