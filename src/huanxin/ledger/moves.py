@@ -85,8 +85,10 @@ def shift_slot(
 
 
 # PostgreSQL only: pick a shard that covers the amount and that no other transaction holds
-# (SKIP LOCKED: never waits, so never keeps a stray lock), move the money and journal both
-# legs, all in one statement. Shards are tried from ``start`` onwards, spreading writers.
+# (SKIP LOCKED: never waits), move the money and journal both legs, all in one statement.
+# Shards are tried from ``start`` onwards, spreading writers. A shard updated since the
+# statement's snapshot is re-checked after it is locked; if it no longer covers the amount
+# nothing is returned but the lock stays, so callers run this inside ``attempt``.
 _RESERVE_UNLOCKED = text("""
 WITH pick AS (
     SELECT id FROM ledger_shards

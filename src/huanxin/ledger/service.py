@@ -128,9 +128,12 @@ def reserve(session: Session, *, pool_id: int, amount_fen: int, ref: str) -> int
     isolate = _isolate(session, pool)
     start = zlib.crc32(ref.encode("utf-8")) % pool.shard_count
     if isolate:  # PostgreSQL, several shards: one statement when a free shard covers it
-        session.flush()
-        shard_id = moves.reserve_unlocked(session, pool_id=pool_id, shards_count=pool.shard_count,
-                                          start=start, amount=amount, ref=ref)  # fmt: skip
+        # inside a savepoint: a shard that SKIP LOCKED locked but whose re-check then failed
+        # (its balance fell meanwhile) stays locked, and a later consolidation locking every
+        # shard in id order while holding it would deadlock with another
+        grab = partial(moves.reserve_unlocked, session, pool_id=pool_id,
+                       shards_count=pool.shard_count, start=start, amount=amount, ref=ref)  # fmt: skip
+        shard_id = moves.attempt(session, isolate, grab)
         if shard_id is not None:
             return shard_id
     for step in range(pool.shard_count):
