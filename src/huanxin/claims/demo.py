@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from huanxin.claims.models import CatalogueProduct, Claim, ClaimEvent
@@ -153,8 +153,7 @@ def _made_at(session: Session, claim: Claim, local: datetime) -> None:
     ``local``), not to when the demo was loaded: the integrity rules read sale times."""
     made = local.replace(tzinfo=CHINA_TZ).astimezone(UTC)
     claim.created_at = made
-    for event in session.scalars(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id)):
-        event.at = made
+    session.execute(update(ClaimEvent).where(ClaimEvent.claim_id == claim.id).values(at=made))
 
 
 def _night_batch(world: World, code: str) -> int:

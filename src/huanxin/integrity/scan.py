@@ -222,8 +222,7 @@ def scan(
         if isinstance(con_or_path, duckdb.DuckDBPyConnection)
         else open_claims(con_or_path)
     )
-    daily = state is not None and since is not None
-    scope = Scope(since, history=LinkRows(state) if state is not None and daily else None)
+    scope = Scope(since, history=LinkRows(state) if state is not None and since else None)
     try:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()

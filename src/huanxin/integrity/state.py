@@ -5,7 +5,8 @@ A full scan with a state folder (or :func:`huanxin.integrity.scan.build_state`) 
 * ``index.duckdb``: the table ``keys`` (one narrow row per claim,
   :mod:`huanxin.integrity.keys`) in time order and the category counts of
   :data:`~huanxin.integrity.keys.CATEGORY_STATS` over it;
-* ``folded.txt``: the latest claim instant the state holds;
+* ``folded.txt``: the latest claim instant the state holds, written last (a full write
+  that stopped half-way leaves none, and a daily scan then asks for a full scan);
 * ``link.arrow``: record linkage's columns of the same claims
   (:data:`~huanxin.integrity.linkage.LINK_COLUMNS`) sorted by ``claim_id``, uncompressed
   Arrow read through a memory map: a few candidates are found by binary search and read
@@ -105,13 +106,11 @@ def last_folded(folder: Path) -> datetime | None:
 
 
 def _mark(con: duckdb.DuckDBPyConnection, folder: Path, source: str) -> None:
-    """Record the latest claim instant of ``source`` as folded (never moving it back)."""
+    """Record the latest claim instant of ``source`` as folded (kept as it is if ``source`` is
+    empty). Written last, it also marks a full write as complete: until then there is none."""
     row = con.execute(f"SELECT max(claimed_at) FROM {source}").fetchone()  # noqa: S608
-    latest, previous = (row[0] if row else None), last_folded(folder)
-    if previous is not None and (latest is None or latest < previous):
-        latest = previous
-    if latest is not None:
-        _replace_text(folder / FOLDED_FILE, latest.isoformat())
+    if row and row[0] is not None:
+        _replace_text(folder / FOLDED_FILE, row[0].isoformat())
 
 
 def _replace_text(path: Path, text: str) -> None:
