@@ -22,6 +22,11 @@ def _flag(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DB_URL
@@ -32,6 +37,9 @@ class Settings:
     login_window_minutes: int = 15
     policies_dir: Path = field(default_factory=lambda: Path("policies"))
     migrate_on_start: bool = True
+    max_body_bytes: int = 1024 * 1024  # JSON and form bodies
+    max_upload_bytes: int = 64 * 1024 * 1024  # multipart uploads (plans, evidence, photos)
+    price_ceiling_factor: int = 3  # a sale price at most this many times the filed price
 
 
 def read_secret_key(key_file: Path, *, create: bool = False) -> str:
@@ -58,6 +66,9 @@ def load_settings() -> Settings:
         cookie_secure=_flag("HUANXIN_COOKIE_SECURE", True),
         policies_dir=Path(os.environ.get("HUANXIN_POLICIES_DIR", "policies")),
         migrate_on_start=_flag("HUANXIN_MIGRATE_ON_START", True),
+        max_body_bytes=_number("HUANXIN_MAX_BODY_BYTES", Settings.max_body_bytes),
+        max_upload_bytes=_number("HUANXIN_MAX_UPLOAD_BYTES", Settings.max_upload_bytes),
+        price_ceiling_factor=_number("HUANXIN_PRICE_CEILING_FACTOR", Settings.price_ceiling_factor),
     )
 
 
