@@ -19,6 +19,7 @@ from huanxin.ledger import models as _ledger  # noqa: F401
 from huanxin.policy import models as _policy  # noqa: F401
 from huanxin.recycling import models as _recycling  # noqa: F401
 from huanxin.secondhand import models as _secondhand  # noqa: F401
+from huanxin.supervision import mechanism_models as _mechanism  # noqa: F401
 from huanxin.supervision import models as _supervision  # noqa: F401
 
 __all__ = [

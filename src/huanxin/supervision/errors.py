@@ -66,3 +66,52 @@ class AttachmentRejected(InvalidInput):
 
 class IllegalClosing(Conflict):
     code = "illegal_closing"
+
+
+class IllegalTransition(Conflict):
+    """A meeting, visit or escalation asked to move to a state its lifecycle forbids."""
+
+    code = "illegal_transition"
+
+
+class DecisionWithoutUnit(InvalidInput):
+    code = "decision_without_unit"
+
+    def __init__(self) -> None:
+        super().__init__("交办任务的会议决定必须指定责任单位", field="department_id")
+
+
+class DecisionWithoutDeadline(InvalidInput):
+    code = "decision_without_deadline"
+
+    def __init__(self) -> None:
+        super().__init__("交办任务的会议决定必须写明完成时限", field="deadline")
+
+
+class FindingWithoutDeadline(InvalidInput):
+    code = "finding_without_deadline"
+
+    def __init__(self) -> None:
+        super().__init__("督导发现的问题必须写明整改时限", field="deadline")
+
+
+class UnknownFigure(InvalidInput):
+    """A report template names a figure the platform does not compute."""
+
+    code = "unknown_figure"
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"报告模板中的数据项不存在：{'、'.join(names)}", field="figures")
+
+
+class NotAMember(InvalidInput):
+    """A unit named for an attendance, a decision or a seat is not in the body's directory."""
+
+    code = "not_a_member"
+
+
+class SeatNotCurrent(Conflict):
+    code = "seat_not_current"
+
+    def __init__(self) -> None:
+        super().__init__("该席位已有变更，不是当前在任人员", field="seat_id")

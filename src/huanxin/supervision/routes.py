@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.errors import DomainError
-from huanxin.supervision import charts, computed, indicators
+from huanxin.supervision import charts, computed, indicators, mechanism_routes
 from huanxin.supervision.models import Checkpoint, Plan
 from huanxin.supervision.schemas import (
     AliasesUpdate,
@@ -399,3 +399,6 @@ def briefing_pdf(briefing_id: int, actor: Reader, session: DbSession) -> Respons
 def ledger_xlsx(actor: Reader, session: DbSession) -> Response:
     data = briefings.ledger_xlsx(session, actor)
     return Response(data, media_type=XLSX, headers=_disposition("任务台账.xlsx"))
+
+
+router.include_router(mechanism_routes.router)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 
 from huanxin.core.errors import DomainError, NotAuthenticated, OutOfScope
@@ -40,7 +41,11 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def validation_message(error: dict[str, object]) -> tuple[str, str]:
+def validation_message(
+    error: dict[str, object], labels: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """(field, message); the message names the field by its Chinese label (the ``title`` of
+    the body model's field) where the model gives one."""
     loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]  # type: ignore[attr-defined]
     field = ".".join(loc) or "body"
     kind = str(error.get("type", ""))
@@ -48,7 +53,17 @@ def validation_message(error: dict[str, object]) -> tuple[str, str]:
         msg = str(error.get("msg", "")).removeprefix("Value error, ")
     else:
         msg = _PYDANTIC_ZH.get(kind, "格式不正确")
-    return field, f"{field}：{msg}"
+    shown = (labels or {}).get(loc[0], field) if loc else field
+    return field, f"{shown}：{msg}"
+
+
+def body_labels(request: Request) -> dict[str, str]:
+    """Field name → Chinese label of the route's request-body model (empty when none)."""
+    body = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(getattr(body, "field_info", None), "annotation", None)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return {}
+    return {name: f.title for name, f in model.model_fields.items() if f.title}
 
 
 def _domain_error(request: Request, exc: Exception) -> Response:
@@ -65,10 +80,11 @@ def _domain_error(request: Request, exc: Exception) -> Response:
 def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {}
-    field, message = validation_message(dict(first))
+    labels = body_labels(request)
+    field, message = validation_message(dict(first), labels)
     if is_api(request):
         body = {"code": "invalid_input", "field": field, "message": message,
-                "errors": [validation_message(dict(e))[1] for e in exc.errors()]}  # fmt: skip
+                "errors": [validation_message(dict(e), labels)[1] for e in exc.errors()]}  # fmt: skip
         return JSONResponse(body, status_code=422)
     return render(request, "error.html", status_code=422, message=message)
 

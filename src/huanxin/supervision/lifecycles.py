@@ -1,0 +1,154 @@
+"""Kinds and lifecycles of the working mechanism: each persisted state is an enum with its
+Chinese label and, where it changes, the transitions allowed.
+
+Meeting: scheduled → held | cancelled. Visit: planned → done | cancelled.
+Escalation: proposed (by a department) → submitted (by the office) | declined;
+submitted → answered; answered → closed; the office may also enter one as submitted.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from huanxin.core.errors import InvalidInput
+from huanxin.supervision.errors import IllegalTransition
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class BodyKind(StrEnum):
+    JOINT_MEETING = "joint_meeting"
+    WORKING_GROUP = "working_group"
+
+
+class SeatRole(StrEnum):
+    CONVENER = "convener"
+    DEPUTY = "deputy"
+    MEMBER = "member"
+    LEAD = "lead"
+    LIAISON = "liaison"
+
+
+class MeetingKind(StrEnum):
+    PLENARY = "plenary"
+    TOPIC = "topic"
+    DISPATCH = "dispatch"
+
+
+class MeetingState(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class DecisionKind(StrEnum):
+    NEW_TASK = "new_task"
+    CLOSE_TASK = "close_task"
+    NOTE = "note"
+
+
+class VisitState(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class EscalationLevel(StrEnum):
+    PROVINCE = "province"
+    NATION = "nation"
+
+
+class EscalationState(StrEnum):
+    PROPOSED = "proposed"
+    SUBMITTED = "submitted"
+    DECLINED = "declined"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class ReportKind(StrEnum):
+    DAILY = "daily"
+    TEN_DAY = "ten_day"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    SPECIAL = "special"
+
+
+class PublicKind(StrEnum):
+    QA = "qa"
+    CASE = "case"
+    NOTICE = "notice"
+
+
+LABELS: dict[str, str] = {
+    BodyKind.JOINT_MEETING: "联席会议",
+    BodyKind.WORKING_GROUP: "工作小组",
+    SeatRole.CONVENER: "召集人",
+    SeatRole.DEPUTY: "副召集人",
+    SeatRole.MEMBER: "成员",
+    SeatRole.LEAD: "组长单位",
+    SeatRole.LIAISON: "联络员",
+    MeetingKind.PLENARY: "全体会议",
+    MeetingKind.TOPIC: "专题会议",
+    MeetingKind.DISPATCH: "调度会",
+    MeetingState.SCHEDULED: "待召开",
+    MeetingState.HELD: "已召开",
+    MeetingState.CANCELLED: "已取消",
+    DecisionKind.NEW_TASK: "交办任务",
+    DecisionKind.CLOSE_TASK: "任务销号",
+    DecisionKind.NOTE: "会议意见",
+    VisitState.PLANNED: "计划中",
+    VisitState.DONE: "已开展",
+    EscalationLevel.PROVINCE: "省级",
+    EscalationLevel.NATION: "国家",
+    EscalationState.PROPOSED: "部门提出待审核",
+    EscalationState.SUBMITTED: "已报送待答复",
+    EscalationState.DECLINED: "未予报送",
+    EscalationState.ANSWERED: "已答复",
+    EscalationState.CLOSED: "已办结",
+    ReportKind.DAILY: "日报",
+    ReportKind.TEN_DAY: "旬报",
+    ReportKind.WEEKLY: "周报",
+    ReportKind.MONTHLY: "月报",
+    ReportKind.SPECIAL: "专报",
+    PublicKind.QA: "问答",
+    PublicKind.CASE: "典型案例",
+    PublicKind.NOTICE: "通知公告",
+}
+# Two enums share "cancelled"; the label is the same word.
+LABELS["cancelled"] = "已取消"
+
+Moves = dict[str, frozenset[str]]
+MEETING_MOVES: Moves = {"scheduled": frozenset({"held", "cancelled"})}
+VISIT_MOVES: Moves = {"planned": frozenset({"done", "cancelled"})}
+ESCALATION_MOVES: Moves = {
+    "proposed": frozenset({"submitted", "declined"}),
+    "submitted": frozenset({"answered"}),
+    "answered": frozenset({"closed"}),
+}
+OPEN_ESCALATIONS = frozenset({"proposed", "submitted", "answered"})
+
+
+def label(code: str) -> str:
+    return LABELS.get(code, code)
+
+
+def check(moves: Moves, now: str, to: str, what: str) -> None:
+    """Refuse a move the lifecycle does not allow, naming both states."""
+    if to not in moves.get(now, frozenset()):
+        raise IllegalTransition(f"{what}当前为「{label(now)}」，不能改为「{label(to)}」")
+
+
+def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
+    """(code, label) pairs for a select box."""
+    return [(m.value, label(m.value)) for m in enum]
+
+
+def parse(enum: type[E], value: str, *, field: str, what: str) -> E:
+    """The member of ``enum`` for ``value``, or a refusal naming the field."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = "、".join(label(m.value) for m in enum)
+        raise InvalidInput(f"{what}只能是：{allowed}", field=field) from None
