@@ -40,6 +40,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024  # JSON and form bodies
     max_upload_bytes: int = 64 * 1024 * 1024  # multipart uploads (plans, evidence, photos)
     price_ceiling_factor: int = 3  # a sale price at most this many times the filed price
+    idempotency_wait_seconds: float = 10.0
 
 
 def read_secret_key(key_file: Path, *, create: bool = False) -> str:
@@ -69,6 +70,7 @@ def load_settings() -> Settings:
         max_body_bytes=_number("HUANXIN_MAX_BODY_BYTES", Settings.max_body_bytes),
         max_upload_bytes=_number("HUANXIN_MAX_UPLOAD_BYTES", Settings.max_upload_bytes),
         price_ceiling_factor=_number("HUANXIN_PRICE_CEILING_FACTOR", Settings.price_ceiling_factor),
+        idempotency_wait_seconds=float(os.environ.get("HUANXIN_IDEMPOTENCY_WAIT_SECONDS", "10")),
     )
 
 

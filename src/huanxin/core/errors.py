@@ -22,6 +22,10 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    def headers(self) -> dict[str, str]:
+        """Extra response headers (e.g. ``Retry-After``); none by default."""
+        return {}
+
     def to_dict(self) -> dict[str, object]:
         body: dict[str, object] = {"code": self.code, "message": self.message}
         if self.field is not None:

@@ -1,31 +1,66 @@
 """Idempotent mutations under a client-supplied ``Idempotency-Key``.
 
-The key row is inserted in the same transaction as the mutation, so the mutation and
-its recorded response commit together or not at all. A retry with the same key and the
-same request gets the stored response; the same key with a different request is refused;
-a concurrent duplicate blocks on the unique key and then sees the stored response.
+The key row is claimed by the request's transaction before the mutation runs
+(``INSERT … ON CONFLICT DO NOTHING``) and filled with the response afterwards, so the
+mutation and its recorded response commit together or not at all. A duplicate that
+arrives while the first request is in flight waits for the first transaction to end:
+
+* on PostgreSQL it takes a transaction-scoped advisory lock on the key's hash first,
+  polling for at most ``wait_seconds`` (``HUANXIN_IDEMPOTENCY_WAIT_SECONDS``), and then
+  finds the committed row and replays it; still busy after that, it is refused with
+  ``RequestInProgress`` (409 ``request_in_progress`` with ``Retry-After``);
+* on SQLite every transaction starts with ``BEGIN IMMEDIATE``, so the duplicate's
+  transaction starts only after the first one has ended and sees its row.
+
+If the first request failed, its transaction rolled back with the claim, and the
+duplicate runs the mutation itself. Because the claim lives in the mutation's own
+transaction, a crash (or a dropped connection) rolls both back: no key is ever left
+pending, and a retry after a crash simply runs again. The same key with a different
+request is refused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
 
+from huanxin.config import get_settings
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import Conflict, InvalidInput
+from huanxin.core.faults import crash_point
 from huanxin.core.models import IdempotencyRecord
 
 MAX_KEY = 128
+PENDING = 0  # status of a claimed key whose mutation has not finished (never committed)
+_FIRST_POLL, _MAX_POLL = 0.01, 0.2
 
 
 class KeyReused(Conflict):
     code = "idempotency_key_reused"
+
+
+class RequestInProgress(Conflict):
+    """A request with the same key is still running; the client should retry shortly."""
+
+    code = "request_in_progress"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "相同 Idempotency-Key 的请求仍在处理中，请稍后重试", field="Idempotency-Key"
+        )
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 @dataclass(frozen=True)
@@ -36,8 +71,8 @@ class Outcome:
 
 
 def fingerprint(scope: str, payload: Any) -> str:
-    text = json.dumps([scope, payload], sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text_ = json.dumps([scope, payload], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text_.encode("utf-8")).hexdigest()
 
 
 def check_key(key: str | None) -> str:
@@ -56,6 +91,48 @@ def find(session: Session, actor_user_id: int, key: str) -> IdempotencyRecord | 
     ).first()
 
 
+def lock_id(actor_user_id: int, key: str) -> int:
+    """A signed 64-bit advisory lock id for (actor, key); collisions only cost a wait."""
+    raw = hashlib.sha256(f"idempotency|{actor_user_id}|{key}".encode()).digest()
+    return int.from_bytes(raw[:8], "big", signed=True)
+
+
+def wait_turn(session: Session, actor_user_id: int, key: str, wait_seconds: float) -> None:
+    """On PostgreSQL: hold the key's advisory lock for the rest of the transaction, waiting
+    for a concurrent holder at most ``wait_seconds``. SQLite already serialises writers."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    ident = lock_id(actor_user_id, key)
+    deadline = time.monotonic() + wait_seconds
+    pause = _FIRST_POLL
+    while not session.scalar(select(func.pg_try_advisory_xact_lock(ident))):
+        if time.monotonic() >= deadline:
+            raise RequestInProgress(retry_after=max(1, round(wait_seconds)))
+        time.sleep(pause)
+        pause = min(pause * 2, _MAX_POLL)
+
+
+def claim(session: Session, *, actor_user_id: int, key: str, scope: str, request_hash: str) -> bool:
+    """Insert the pending key row; False when the key already has a (committed) row."""
+    values = {"actor_user_id": actor_user_id, "key": key, "scope": scope,
+              "request_hash": request_hash, "status": PENDING, "body": "",
+              "created_at": utcnow()}  # fmt: skip
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else lite_insert
+    stmt = insert(IdempotencyRecord).values(values).on_conflict_do_nothing()
+    inserted = session.execute(stmt.returning(IdempotencyRecord.id)).first()
+    return inserted is not None
+
+
+def _replay(session: Session, actor_user_id: int, key: str, request_hash: str) -> Outcome:
+    existing = find(session, actor_user_id, key)
+    if existing is None or existing.status == PENDING:  # cannot happen: claims never commit
+        raise RequestInProgress(retry_after=1)
+    if existing.request_hash != request_hash:
+        raise KeyReused("该 Idempotency-Key 已用于另一个请求", field="Idempotency-Key")
+    return Outcome(existing.status, json.loads(existing.body), replayed=True)
+
+
 def run(
     session: Session,
     *,
@@ -64,19 +141,24 @@ def run(
     scope: str,
     payload: Any,
     action: Callable[[], tuple[int, Any]],
+    wait_seconds: float | None = None,
 ) -> Outcome:
     """Run ``action`` once per (actor, key); replay its stored response afterwards."""
     key = check_key(key)
     request_hash = fingerprint(scope, payload)
-    existing = find(session, actor_user_id, key)
-    if existing is not None:
-        if existing.request_hash != request_hash:
-            raise KeyReused("该 Idempotency-Key 已用于另一个请求", field="Idempotency-Key")
-        return Outcome(existing.status, json.loads(existing.body), replayed=True)
+    if wait_seconds is None:
+        wait_seconds = get_settings().idempotency_wait_seconds
+    wait_turn(session, actor_user_id, key, wait_seconds)
+    if not claim(session, actor_user_id=actor_user_id, key=key, scope=scope,
+                 request_hash=request_hash):  # fmt: skip
+        return _replay(session, actor_user_id, key, request_hash)
+    crash_point("idempotency.claimed")
     status, body = action()
-    session.add(IdempotencyRecord(
-        actor_user_id=actor_user_id, key=key, scope=scope, request_hash=request_hash,
-        status=status, body=json.dumps(body, ensure_ascii=False, default=str), created_at=utcnow(),
-    ))  # fmt: skip
-    session.flush()
+    stored = json.dumps(body, ensure_ascii=False, default=str)
+    session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.actor_user_id == actor_user_id, IdempotencyRecord.key == key)
+        .values(status=status, body=stored)
+        .execution_options(synchronize_session=False)
+    )
     return Outcome(status, body, replayed=False)

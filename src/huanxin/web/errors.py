@@ -71,10 +71,12 @@ def _domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, OutOfScope):
         audit_denial(request, resolve_actor(request), "out_of_scope")
     if is_api(request):
-        return JSONResponse(exc.to_dict(), status_code=exc.status)
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=exc.headers())
     if isinstance(exc, NotAuthenticated):
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    return render(request, "error.html", status_code=exc.status, message=exc.message)
+    page = render(request, "error.html", status_code=exc.status, message=exc.message)
+    page.headers.update(exc.headers())
+    return page
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:
