@@ -6,22 +6,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from huanxin.core.actor import Actor
 from huanxin.supervision import mechanism_views as views
+from huanxin.supervision.mechanism_models import Escalation
 from huanxin.supervision.mechanism_schemas import (
+    AttendanceIn,
     BodyCreate,
     BodyRead,
     BodyTaskAdd,
+    DecisionCreate,
+    EscalationAnswer,
+    EscalationClose,
+    EscalationCreate,
+    EscalationRead,
+    EscalationReview,
+    MeetingCancel,
+    MeetingCreate,
+    MeetingHold,
+    MeetingRead,
     SeatChange,
     SeatCreate,
     TaskBrief,
 )
-from huanxin.supervision.service import bodies
+from huanxin.supervision.service import bodies, escalations, meetings, minutes
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
@@ -29,6 +42,11 @@ router = APIRouter()
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("supervision:read"))]
 Writer = Annotated[Actor, Depends(require("supervision:write"))]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def disposition(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
 
 
 def once(
@@ -115,3 +133,152 @@ def add_body_task(
 
     payload = dump(body, body_id=body_id)
     return once(session, actor, idempotency_key, "supervision.body_task", payload, make)
+
+
+# --- meetings -----------------------------------------------------------------------------
+
+
+@router.get("/meetings", response_model=list[MeetingRead])
+def list_meetings(actor: Reader, session: DbSession) -> list[MeetingRead]:
+    return [views.meeting_read(session, m) for m in meetings.list_for(session, actor)]
+
+
+@router.post("/meetings", status_code=201, response_model=MeetingRead)
+def schedule_meeting(
+    body: MeetingCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
+    def make() -> MeetingRead:
+        return views.meeting_read(session, meetings.schedule(session, actor, **body.model_dump()))
+
+    return once(session, actor, idempotency_key, "supervision.meeting", dump(body), make, 201)
+
+
+@router.get("/meetings/{meeting_id}", response_model=MeetingRead)
+def show_meeting(meeting_id: int, actor: Reader, session: DbSession) -> MeetingRead:
+    return views.meeting_read(session, meetings.get(session, actor, meeting_id))
+
+
+def _meeting_step(
+    session: DbSession, actor: Actor, key: str | None, scope: str, meeting_id: int,
+    body: BaseModel, change: Callable[[], object],
+) -> JSONResponse:  # fmt: skip
+    def make() -> MeetingRead:
+        change()
+        return views.meeting_read(session, meetings.get(session, actor, meeting_id))
+
+    return once(session, actor, key, scope, dump(body, meeting_id=meeting_id), make)
+
+
+@router.post("/meetings/{meeting_id}/attendance", response_model=MeetingRead)
+def meeting_attendance(
+    meeting_id: int, body: AttendanceIn, actor: Writer, session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    entries = [(e.department_id, e.person_name, e.present) for e in body.entries]
+    return _meeting_step(session, actor, idempotency_key, "supervision.attendance", meeting_id,
+                         body, lambda: meetings.record_attendance(session, actor, meeting_id,
+                                                                  entries=entries))  # fmt: skip
+
+
+@router.post("/meetings/{meeting_id}/decisions", response_model=MeetingRead)
+def meeting_decision(
+    meeting_id: int, body: DecisionCreate, actor: Writer, session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _meeting_step(session, actor, idempotency_key, "supervision.decision", meeting_id,
+                         body, lambda: meetings.decide(session, actor, meeting_id,
+                                                       **body.model_dump()))  # fmt: skip
+
+
+@router.post("/meetings/{meeting_id}/hold", response_model=MeetingRead)
+def meeting_hold(
+    meeting_id: int, body: MeetingHold, actor: Writer, session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _meeting_step(session, actor, idempotency_key, "supervision.meeting_hold", meeting_id,
+                         body, lambda: meetings.hold(session, actor, meeting_id,
+                                                     minutes=body.minutes))  # fmt: skip
+
+
+@router.post("/meetings/{meeting_id}/cancel", response_model=MeetingRead)
+def meeting_cancel(
+    meeting_id: int, body: MeetingCancel, actor: Writer, session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _meeting_step(session, actor, idempotency_key, "supervision.meeting_cancel",
+                         meeting_id, body, lambda: meetings.cancel(session, actor, meeting_id,
+                                                                   reason=body.reason))  # fmt: skip
+
+
+@router.get("/meetings/{meeting_id}/minutes.docx")
+def meeting_minutes(meeting_id: int, actor: Reader, session: DbSession) -> Response:
+    row = meetings.get(session, actor, meeting_id)
+    data = minutes.minutes_docx(session, row)
+    return Response(data, media_type=DOCX, headers=disposition(f"{row.title}纪要.docx"))
+
+
+# --- escalations --------------------------------------------------------------------------
+
+
+@router.get("/escalations", response_model=list[EscalationRead])
+def list_escalations(
+    actor: Reader, session: DbSession, open_only: bool = False
+) -> list[EscalationRead]:
+    rows = escalations.list_for(session, actor, open_only=open_only)
+    return [views.escalation_read(session, e) for e in rows]
+
+
+@router.post("/escalations", status_code=201, response_model=EscalationRead)
+def raise_escalation(
+    body: EscalationCreate, actor: Reader, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
+    """The office (sent at once) or a department (a proposal the office reviews)."""
+
+    def make() -> EscalationRead:
+        row = escalations.raise_matter(session, actor, **body.model_dump())
+        return views.escalation_read(session, row)
+
+    return once(session, actor, idempotency_key, "supervision.escalation", dump(body), make, 201)
+
+
+def _escalation_step(
+    session: DbSession, actor: Actor, key: str | None, scope: str, escalation_id: int,
+    body: BaseModel, change: Callable[[], Escalation],
+) -> JSONResponse:  # fmt: skip
+    def make() -> EscalationRead:
+        return views.escalation_read(session, change())
+
+    return once(session, actor, key, scope, dump(body, escalation_id=escalation_id), make)
+
+
+@router.post("/escalations/{escalation_id}/review", response_model=EscalationRead)
+def review_escalation(
+    escalation_id: int, body: EscalationReview, actor: Writer, session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _escalation_step(session, actor, idempotency_key, "supervision.escalation_review",
+                            escalation_id, body,
+                            lambda: escalations.review(session, actor, escalation_id,
+                                                       **body.model_dump()))  # fmt: skip
+
+
+@router.post("/escalations/{escalation_id}/answer", response_model=EscalationRead)
+def answer_escalation(
+    escalation_id: int, body: EscalationAnswer, actor: Writer, session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _escalation_step(session, actor, idempotency_key, "supervision.escalation_answer",
+                            escalation_id, body,
+                            lambda: escalations.answer(session, actor, escalation_id,
+                                                       **body.model_dump()))  # fmt: skip
+
+
+@router.post("/escalations/{escalation_id}/close", response_model=EscalationRead)
+def close_escalation(
+    escalation_id: int, body: EscalationClose, actor: Writer, session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _escalation_step(session, actor, idempotency_key, "supervision.escalation_close",
+                            escalation_id, body,
+                            lambda: escalations.close(session, actor, escalation_id,
+                                                      note=body.note))  # fmt: skip

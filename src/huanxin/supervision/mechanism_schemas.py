@@ -9,6 +9,9 @@ from pydantic import BaseModel, Field
 
 from huanxin.supervision.lifecycles import (
     BodyKind,
+    DecisionKind,
+    EscalationLevel,
+    MeetingKind,
     SeatRole,
 )
 
@@ -82,3 +85,129 @@ class TaskBrief(BaseModel):
     status: str
     status_label: str
     lead_units: list[str]
+
+
+# --- meetings -----------------------------------------------------------------------------
+
+
+class MeetingCreate(BaseModel):
+    body_id: int = Field(title="议事机构")
+    kind: MeetingKind = Field(title="会议类型")
+    title: str = Field(title="会议名称", min_length=1, max_length=128)
+    held_on: date = Field(title="会议日期")
+    place: str = Field(default="", title="会议地点", max_length=128)
+    topics: list[str] = Field(default_factory=list, title="其他议题", max_length=20)
+
+
+class AttendanceEntry(BaseModel):
+    department_id: int = Field(title="单位")
+    person_name: str = Field(default="", title="出席人员", max_length=32)
+    present: bool = Field(default=True, title="是否出席")
+
+
+class AttendanceIn(BaseModel):
+    entries: list[AttendanceEntry] = Field(title="出席情况", max_length=100)
+
+
+class DecisionCreate(BaseModel):
+    kind: DecisionKind = Field(title="决定类型")
+    text: str = Field(title="决定内容", min_length=1, max_length=2000)
+    department_id: int | None = Field(default=None, title="责任单位")
+    deadline: date | None = Field(default=None, title="完成时限")
+    task_id: int | None = Field(default=None, title="销号任务")
+
+
+class MeetingHold(BaseModel):
+    minutes: str = Field(title="会议纪要", min_length=1, max_length=20000)
+
+
+class MeetingCancel(BaseModel):
+    reason: str = Field(title="取消原因", min_length=1, max_length=500)
+
+
+class AgendaRead(BaseModel):
+    position: int
+    source: str
+    ref_id: int | None
+    title: str
+    detail: str
+
+
+class AttendanceRead(BaseModel):
+    department_id: int
+    department: str
+    person_name: str
+    present: bool
+
+
+class DecisionRead(BaseModel):
+    id: int
+    kind: str
+    kind_label: str
+    text: str
+    department_id: int | None
+    department: str | None
+    deadline: date | None
+    task_id: int | None
+
+
+class MeetingRead(BaseModel):
+    id: int
+    body_id: int
+    body: str
+    jurisdiction_code: str
+    kind: str
+    kind_label: str
+    title: str
+    held_on: date
+    place: str
+    state: str
+    state_label: str
+    minutes: str
+    agenda: list[AgendaRead]
+    attendance: list[AttendanceRead]
+    decisions: list[DecisionRead]
+    minutes_docx: str
+
+
+# --- escalations --------------------------------------------------------------------------
+
+
+class EscalationCreate(BaseModel):
+    jurisdiction_code: str = Code
+    title: str = Field(title="事项名称", min_length=1, max_length=128)
+    ask: str = Field(title="请求支持内容", min_length=1, max_length=4000)
+    level: EscalationLevel = Field(title="请求层级")
+    addressee: str = Field(title="请求对象", min_length=1, max_length=128)
+    department_id: int | None = Field(default=None, title="涉及单位")
+
+
+class EscalationReview(BaseModel):
+    send: bool = Field(title="是否报送")
+    note: str = Field(default="", title="说明", max_length=1000)
+
+
+class EscalationAnswer(BaseModel):
+    answer: str = Field(title="上级答复", min_length=1, max_length=4000)
+    on: date | None = Field(default=None, title="答复日期")
+
+
+class EscalationClose(BaseModel):
+    note: str = Field(default="", title="办结说明", max_length=1000)
+
+
+class EscalationRead(BaseModel):
+    id: int
+    jurisdiction_code: str
+    title: str
+    ask: str
+    level: str
+    level_label: str
+    addressee: str
+    department: str | None
+    state: str
+    state_label: str
+    submitted_on: date | None
+    answer: str
+    answered_on: date | None
+    closed_note: str

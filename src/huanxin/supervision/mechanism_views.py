@@ -6,10 +6,19 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from huanxin.supervision.lifecycles import label
-from huanxin.supervision.mechanism_models import Body, Seat
-from huanxin.supervision.mechanism_schemas import BodyRead, SeatRead, TaskBrief
+from huanxin.supervision.mechanism_models import Body, Decision, Escalation, Meeting, Seat
+from huanxin.supervision.mechanism_schemas import (
+    AgendaRead,
+    AttendanceRead,
+    BodyRead,
+    DecisionRead,
+    EscalationRead,
+    MeetingRead,
+    SeatRead,
+    TaskBrief,
+)
 from huanxin.supervision.models import Task
-from huanxin.supervision.service import bodies, ledger
+from huanxin.supervision.service import bodies, ledger, meetings
 
 
 def seat_read(seat: Seat, names: dict[int, str]) -> SeatRead:
@@ -58,3 +67,80 @@ def task_briefs(session: Session, tasks: list[Task]) -> list[TaskBrief]:
         )
         for r in ledger.rows_for(session, tasks)
     ]
+
+
+def meeting_read(session: Session, row: Meeting) -> MeetingRead:
+    body = session.get(Body, row.body_id)
+    present = meetings.attendance(session, row.id)
+    made = meetings.decisions(session, row.id)
+    names = bodies.department_names(
+        session, {a.department_id for a in present} | {d.department_id or 0 for d in made}
+    )
+    return MeetingRead(
+        id=row.id,
+        body_id=row.body_id,
+        body=body.name if body else "",
+        jurisdiction_code=row.jurisdiction_code,
+        kind=row.kind,
+        kind_label=label(row.kind),
+        title=row.title,
+        held_on=row.held_on,
+        place=row.place,
+        state=row.state,
+        state_label=label(row.state),
+        minutes=row.minutes,
+        agenda=[
+            AgendaRead(
+                position=a.position,
+                source=a.source,
+                ref_id=a.ref_id,
+                title=a.title,
+                detail=a.detail,
+            )
+            for a in meetings.agenda(session, row.id)
+        ],
+        attendance=[
+            AttendanceRead(
+                department_id=a.department_id,
+                department=names.get(a.department_id, ""),
+                person_name=a.person_name,
+                present=a.present,
+            )
+            for a in present
+        ],
+        decisions=[decision_read(d, names) for d in made],
+        minutes_docx=f"/api/v1/supervision/meetings/{row.id}/minutes.docx",
+    )
+
+
+def decision_read(d: Decision, names: dict[int, str]) -> DecisionRead:
+    return DecisionRead(
+        id=d.id,
+        kind=d.kind,
+        kind_label=label(d.kind),
+        text=d.text,
+        department_id=d.department_id,
+        department=names.get(d.department_id or 0),
+        deadline=d.deadline,
+        task_id=d.task_id,
+    )
+
+
+def escalation_read(session: Session, e: Escalation) -> EscalationRead:
+    names = bodies.department_names(session, {e.department_id} if e.department_id else set())
+    return EscalationRead(
+        id=e.id,
+        jurisdiction_code=e.jurisdiction_code,
+        title=e.title,
+        ask=e.ask,
+        level=e.level,
+        level_label=label(e.level),
+        addressee=e.addressee,
+        department=names.get(e.department_id or 0),
+        state=e.state,
+        state_label=label(e.state),
+        submitted_on=e.submitted_on,
+        answer=e.answer,
+        answered_on=e.answered_on,
+        closed_note=e.closed_note,
+    )

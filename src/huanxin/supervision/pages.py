@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.errors import DomainError, InvalidInput
-from huanxin.supervision import matching, pages_bodies, pages_checkpoints, pages_ledger
+from huanxin.supervision import (
+    matching,
+    pages_bodies,
+    pages_checkpoints,
+    pages_ledger,
+    pages_meetings,
+)
 from huanxin.supervision.models import Plan
 from huanxin.supervision.service import departments, plans
 from huanxin.supervision.service.common import get_plan
@@ -24,6 +30,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(pages_ledger.router)
 router.include_router(pages_checkpoints.router)
 router.include_router(pages_bodies.router)
+router.include_router(pages_meetings.router)
 Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
 METHOD_LABELS = {"exact": "名称一致", "alias": "别名一致", "fuzzy": "相似匹配", "none": "未匹配",
