@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from huanxin.core.errors import Conflict, InvalidInput
+from huanxin.core.errors import Conflict, InvalidInput, OutsideJurisdiction
 
 
 class QuotaNotAvailable(Conflict):
@@ -47,3 +47,9 @@ class AppealNotAllowed(Conflict):
 
 class EvidenceInvalid(InvalidInput):
     code = "evidence_invalid"
+
+
+class QuotaOutsideMerchantArea(OutsideJurisdiction):
+    """The quota belongs to a programme of a place where the merchant is not registered."""
+
+    code = "quota_outside_merchant_area"

@@ -19,7 +19,8 @@ from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.money import parse_yuan
 from huanxin.policy import service as policies
 from huanxin.policy.engine import ItemAttributes
-from huanxin.web.deps import DbSession, page_require
+from huanxin.web.deps import DbSession, page_require, page_require_any
+from huanxin.web.errors import page_refused
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -98,7 +99,7 @@ def redeem_submit(request: Request, session: DbSession,
                            recycling_cert_code=recycling_cert_code or None)  # fmt: skip
         claim = redeem.redeem(session, actor, sale)
     except DomainError as exc:
-        session.rollback()
+        page_refused(request, session, exc)
         return render(
             request,
             "claims/redeem.html",
@@ -125,7 +126,7 @@ def my_quota_claim(request: Request, session: DbSession,
     try:
         quotas.claim_quota(session, actor, category=category, on_date=today_cn())
     except DomainError as exc:
-        session.rollback()
+        page_refused(request, session, exc)
         claims = list(session.scalars(common.readable(actor).order_by(Claim.id.desc()).limit(100)))
         return render(request, "claims/my.html", status_code=exc.status, quotas=quotas.list_for(session, actor),
                       claims=claims, labels=states.LABELS, error=exc.message)  # fmt: skip
@@ -146,7 +147,7 @@ def claims_page(request: Request, session: DbSession,
 
 @router.get("/claims/{claim_id}")
 def claim_page(claim_id: int, request: Request, session: DbSession,
-               actor: Annotated[Actor, Depends(page_require("home:view"))]) -> HTMLResponse:  # fmt: skip
+               actor: Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))]) -> HTMLResponse:  # fmt: skip
     claim = common.get_claim(session, actor, claim_id)
     quote: dict[str, Any] = json.loads(claim.quote)
     return render(request, "claims/detail.html", claim=claim, quote=quote, labels=states.LABELS,
@@ -169,7 +170,7 @@ def claim_decide(claim_id: int, request: Request, session: DbSession,
             raise InvalidInput("未知的审核操作", field="decision")
         actions[decision]()
     except DomainError as exc:
-        session.rollback()
+        page_refused(request, session, exc)
         return render(request, "error.html", status_code=exc.status, message=exc.message)
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
@@ -187,7 +188,7 @@ async def claim_appeal(claim_id: int, request: Request, session: DbSession,
         )
         lifecycle.appeal(session, actor, claim_id=claim_id, reason=reason, upload=upload)
     except DomainError as exc:
-        session.rollback()
+        page_refused(request, session, exc)
         return render(request, "error.html", status_code=exc.status, message=exc.message)
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
@@ -213,7 +214,7 @@ def settlement_create(request: Request, session: DbSession,
     try:
         settle.create_batch(session, actor)
     except DomainError as exc:
-        session.rollback()
+        page_refused(request, session, exc)
         return render(request, "error.html", status_code=exc.status, message=exc.message)
     return RedirectResponse("/settlement", status_code=303)
 
@@ -227,7 +228,7 @@ async def settlement_result(batch_id: int, request: Request, session: DbSession,
             raise InvalidInput("请选择银行结果文件", field="file")
         settle.import_result(session, actor, batch_id=batch_id, content=await file.read())
     except DomainError as exc:
-        session.rollback()
+        page_refused(request, session, exc)
         return render(request, "error.html", status_code=exc.status, message=exc.message)
     return RedirectResponse("/settlement", status_code=303)
 
@@ -252,7 +253,7 @@ async def catalogue_upload(request: Request, session: DbSession,
             session, actor, filename=file.filename, content=await file.read()
         )
     except DomainError as exc:
-        session.rollback()
+        page_refused(request, session, exc)
         errors = getattr(exc, "errors", [])
         return render(request, "claims/catalogue.html", status_code=exc.status, rows=catalogue.list_products(session),
                       headers=catalogue.HEADERS, error=exc.message, errors=errors, imported=None, category="")  # fmt: skip

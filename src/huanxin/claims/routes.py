@@ -27,7 +27,7 @@ from huanxin.core.clock import today_cn
 from huanxin.policy import service as policies
 from huanxin.policy.engine import ItemAttributes
 from huanxin.policy.loader import as_data
-from huanxin.web.deps import DbSession, require
+from huanxin.web.deps import DbSession, require, require_any
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1", tags=["trade-in"])
@@ -87,8 +87,11 @@ def redeem_sale(body: RedeemRequest, actor: Annotated[Actor, Depends(require("cl
                    payload=body.model_dump(mode="json", exclude={"resident_id"}), action=action)  # fmt: skip
 
 
+ClaimReader = Annotated[Actor, Depends(require_any("claims:read", "claims:own"))]
+
+
 @router.get("/claims")
-def list_claims(actor: Annotated[Actor, Depends(require("home:view"))], session: DbSession,
+def list_claims(actor: ClaimReader, session: DbSession,
                 state: str | None = None, limit: int = 100) -> list[ClaimRead]:  # fmt: skip
     stmt = common.readable(actor)
     if state:
@@ -100,9 +103,7 @@ def list_claims(actor: Annotated[Actor, Depends(require("home:view"))], session:
 
 
 @router.get("/claims/{claim_id}")
-def get_claim(
-    claim_id: int, actor: Annotated[Actor, Depends(require("home:view"))], session: DbSession
-) -> ClaimRead:
+def get_claim(claim_id: int, actor: ClaimReader, session: DbSession) -> ClaimRead:
     return ClaimRead.of(common.get_claim(session, actor, claim_id))
 
 

@@ -40,3 +40,12 @@ def visible(actor: Actor, obj: T | None, jurisdiction_code: str | None, message:
     if not actor.sees(jurisdiction_code):
         raise OutOfScope(message)
     return obj
+
+
+def within(actor: Actor, jurisdiction_code: str | None, message: str = "") -> None:
+    """Refuse a write unless ``jurisdiction_code`` is the actor's jurisdiction or below it
+    (a city or province office covers its counties): ``OutsideJurisdiction``, a 403."""
+    from huanxin.core.errors import OutsideJurisdiction
+
+    if not actor.sees(jurisdiction_code):
+        raise OutsideJurisdiction(message or "该事项不在您的管辖区域内，无权办理")

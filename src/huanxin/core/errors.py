@@ -74,3 +74,10 @@ class TooManyRequests(DomainError):
 class OutOfScope(NotFound):
     """The object exists but lies outside the caller's jurisdiction. Answers 404 like a
     missing object, and the web layer audits the denial."""
+
+
+class OutsideJurisdiction(PermissionDenied):
+    """The caller may act in its own jurisdiction, but the object, the money or the place
+    it names lies outside it. Answers 403 with the reason, and is audited as a denial."""
+
+    code = "outside_jurisdiction"

@@ -102,6 +102,13 @@ class QuotaOnReturn(StrEnum):
     restored = "restored"
 
 
+class RedemptionArea(StrEnum):
+    """Where a merchant must be registered to redeem a quota of the programme."""
+
+    quota = "quota"  # the jurisdiction that issued the quota (the consumer's)
+    programme = "programme"  # anywhere in the programme's own area
+
+
 class QuotaPeriod(StrEnum):
     programme = "programme"  # the effective period of the version
     calendar_year = "calendar_year"
@@ -227,6 +234,7 @@ class Quota(Frozen):
     per_person_per_category: Annotated[int, Field(ge=1)] = 1
     period: QuotaPeriod = QuotaPeriod.programme
     overrides: dict[str, Annotated[int, Field(ge=1)]] = {}
+    redemption_area: RedemptionArea = RedemptionArea.quota
 
     def limit(self, category: str) -> int:
         return self.overrides.get(category, self.per_person_per_category)

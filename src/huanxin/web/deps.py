@@ -9,7 +9,7 @@ own transaction, since the request's transaction is rolled back.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -120,6 +120,33 @@ def page_require(permission: str) -> Callable[..., Any]:
         return _authorise(request, permission, token)
 
     setattr(dependency, PERMISSION_ATTR, permission)
+    return dependency
+
+
+def _pick(request: Request, permissions: tuple[str, ...]) -> str:
+    actor = resolve_actor(request)
+    return next((p for p in permissions if actor is not None and actor.can(p)), permissions[0])
+
+
+def require_any(*permissions: str) -> Callable[..., Actor]:
+    """API dependency: the caller holds at least one of ``permissions`` (the service then
+    narrows what each role may see, e.g. a consumer only their own claims)."""
+
+    def dependency(request: Request) -> Actor:
+        return require(_pick(request, permissions))(request)
+
+    setattr(dependency, PERMISSION_ATTR, "|".join(permissions))
+    return dependency
+
+
+def page_require_any(*permissions: str) -> Callable[..., Awaitable[Actor]]:
+    """Page dependency: like ``require_any``, with the CSRF token read from the form."""
+
+    async def dependency(request: Request) -> Actor:
+        actor: Actor = await page_require(_pick(request, permissions))(request)
+        return actor
+
+    setattr(dependency, PERMISSION_ATTR, "|".join(permissions))
     return dependency
 
 

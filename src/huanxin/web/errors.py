@@ -10,8 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
-from huanxin.core.errors import DomainError, NotAuthenticated, OutOfScope
+from huanxin.core.errors import DomainError, NotAuthenticated, OutOfScope, OutsideJurisdiction
 from huanxin.web.deps import audit_denial, resolve_actor
 from huanxin.web.templating import render
 
@@ -66,10 +67,26 @@ def body_labels(request: Request) -> dict[str, str]:
     return {name: f.title for name, f in model.model_fields.items() if f.title}
 
 
-def _domain_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, DomainError)
+def audit_refusal(request: Request, exc: DomainError) -> None:
+    """Audit a scope refusal as a denial, in its own transaction (the request's is rolled
+    back): an object outside the caller's jurisdiction, or a write reaching outside it."""
     if isinstance(exc, OutOfScope):
         audit_denial(request, resolve_actor(request), "out_of_scope")
+    elif isinstance(exc, OutsideJurisdiction):
+        actor = resolve_actor(request)
+        audit_denial(request, actor, "outside_jurisdiction", code=exc.code, message=exc.message)
+
+
+def page_refused(request: Request, session: Session, exc: DomainError) -> None:
+    """For a page that shows a domain error in its form: roll the request's work back and
+    audit the refusal if it was one of scope."""
+    session.rollback()
+    audit_refusal(request, exc)
+
+
+def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    audit_refusal(request, exc)
     if is_api(request):
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=exc.headers())
     if isinstance(exc, NotAuthenticated):

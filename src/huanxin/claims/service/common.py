@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from huanxin.claims import states
@@ -23,14 +23,24 @@ from huanxin.policy.engine import Quote
 
 
 def readable(actor: Actor) -> Select[Claim]:
-    """Claims the actor may see: by jurisdiction, a merchant only its own, a consumer only
-    their own."""
-    stmt = select(Claim).where(Claim.jurisdiction_code.in_(actor.scope_codes))
+    """Claims the actor may see: by jurisdiction, a merchant only its own sales (wherever the
+    programme let it redeem), a consumer only their own."""
     if actor.role == "merchant":
-        stmt = stmt.where(Claim.merchant_org_id == actor.org_id)
-    elif actor.role == "consumer":
+        own = Claim.merchant_org_id == actor.org_id if actor.org_id is not None else false()
+        return select(Claim).where(own)
+    stmt = select(Claim).where(Claim.jurisdiction_code.in_(actor.scope_codes))
+    if actor.role == "consumer":
         stmt = stmt.where(Claim.applicant_user_id == actor.user_id)
     return stmt
+
+
+def _place(actor: Actor, claim: Claim | None) -> str | None:
+    """The jurisdiction the scope check compares: a merchant's own sale counts as its own."""
+    if claim is None:
+        return None
+    if actor.role == "merchant" and actor.org_id and claim.merchant_org_id == actor.org_id:
+        return actor.jurisdiction_code
+    return claim.jurisdiction_code
 
 
 def get_claim(session: Session, actor: Actor, claim_id: int, *, lock: bool = False) -> Claim:
@@ -38,7 +48,7 @@ def get_claim(session: Session, actor: Actor, claim_id: int, *, lock: bool = Fal
     if lock:
         stmt = stmt.with_for_update()
     claim = session.scalars(stmt).first()
-    claim = visible(actor, claim, claim.jurisdiction_code if claim else None, "申请不存在")
+    claim = visible(actor, claim, _place(actor, claim), "申请不存在")
     own = readable(actor).where(Claim.id == claim_id)
     if session.scalars(own).first() is None:
         return visible(actor, None, None, "申请不存在")

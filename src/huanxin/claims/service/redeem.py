@@ -13,16 +13,17 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huanxin.claims.errors import DeviceAlreadySubsidised, NotEligible
+from huanxin.claims.errors import DeviceAlreadySubsidised, NotEligible, QuotaOutsideMerchantArea
 from huanxin.claims.models import Claim, Quota
 from huanxin.claims.service import catalogue, common, quotas
-from huanxin.core import audit, identifiers, pii
+from huanxin.core import audit, identifiers, jurisdictions, pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import User
 from huanxin.policy import service as policies
-from huanxin.policy.engine import ItemAttributes, Quote
+from huanxin.policy.engine import ItemAttributes, Quote, select_version
+from huanxin.policy.schema import NATIONAL_CODE, Programme, RedemptionArea
 from huanxin.recycling.service import certificates
 
 
@@ -63,6 +64,42 @@ def _quote(session: Session, quota: Quota, sale: Sale, grade: int | None) -> Quo
     return result
 
 
+def _programme(session: Session, quota: Quota, on_date: date) -> Programme | None:
+    """The version of the quota's programme in force on the sale date (else its latest)."""
+    versions = [p for p in policies.all_versions(session) if p.id == quota.programme_id]
+    return select_version(versions, on_date) or max(versions, key=lambda p: p.version, default=None)
+
+
+def redemption_area(session: Session, quota: Quota, on_date: date) -> str:
+    """The jurisdiction a merchant must be registered in (at or below) to redeem ``quota``:
+    the quota's own, or the programme's area when the programme says so."""
+    programme = _programme(session, quota, on_date)
+    if (
+        programme
+        and programme.quota
+        and programme.quota.redemption_area is RedemptionArea.programme
+    ):
+        return programme.jurisdiction.code
+    return quota.jurisdiction_code
+
+
+def check_merchant_area(session: Session, actor: Actor, quota: Quota, on_date: date) -> None:
+    """Refuse a merchant registered outside the area whose budget pays for the quota (a
+    merchant of one county must not spend another county's money). A merchant registered
+    higher up (a city or provincial chain) covers the places below it."""
+    if actor.sees(quota.jurisdiction_code):
+        return  # the common case, decided without a query
+    area = redemption_area(session, quota, on_date)
+    if area == NATIONAL_CODE or actor.sees(area):
+        return
+    if area in policies.path_of(session, actor.jurisdiction_code):
+        return
+    place = jurisdictions.full_name(session, area)
+    raise QuotaOutsideMerchantArea(
+        f"该补贴资格由{place}发放，只能由在{place}登记的商户核销", field="quota_code"
+    )
+
+
 def _person(user: User | None) -> tuple[str, str]:
     if user is None or not user.resident_id_enc:
         raise InvalidInput("补贴资格缺少实名信息", field="quota_code")
@@ -100,6 +137,7 @@ def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
         person_key = pii.lookup_hash("resident_id", identifiers.resident_id(sale.resident_id))
     quota, consumer = quotas.find_with_person(session, quota_code=sale.quota_code,
                                               person_key=person_key, category=sale.category)  # fmt: skip
+    check_merchant_area(session, actor, quota, sale.purchase_date)
     grade = catalogue.check(session, category=sale.category, model=sale.product_model,
                             grade=sale.grade, on_date=sale.purchase_date)  # fmt: skip
     result = _quote(session, quota, sale, grade)
