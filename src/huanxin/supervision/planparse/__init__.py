@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from huanxin.supervision.planparse import flat_table
 from huanxin.supervision.planparse.appendix import FOOTER, Table, split_tables, table_rows
 from huanxin.supervision.planparse.errors import (
     NotAPlan,
@@ -56,7 +57,8 @@ def parse_plan(path: Path) -> dict[str, Any]:
 
 def parse_plan_text(text: str, *, source_name: str) -> dict[str, Any]:
     """Import a plan from its text (tables as tab-separated rows)."""
-    lines = [clean_line(line) for line in drop_running_lines(text.splitlines())]
+    raw_lines = flat_table.rebuild(drop_running_lines(text.splitlines()))
+    lines = [clean_line(line) for line in raw_lines]
     body_lines, tables = split_tables(lines)
     main, appendix = _split_appendix(body_lines)
     outline = build_outline(join_paragraphs([ln.replace("\t", "") for ln in main]))

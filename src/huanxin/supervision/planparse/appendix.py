@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from huanxin.supervision.planparse.text import numbering
+from huanxin.supervision.planparse.text import DITTO, numbering
 from huanxin.supervision.planparse.units import Units, looks_like_unit, parse_units, unit_names
 
 HEADER_WORD = re.compile(r"(任务|工作|目标|措施|单位|分工|部门|时限|内容|事项)")
 TABLE_END = re.compile(r"^(附件|抄送|印发|主题词|[\u4e00-\u9fff]{2,20}办公室\s*\d{4}年)")
+UNIT_HEADER = r"(单位|部门|分工|责任)"
 FOOTER = re.compile(r"^(抄送|印发|主题词)|\d{4}年\d{1,2}月\d{1,2}日印发$")
 
 
@@ -62,21 +63,68 @@ def table_rows(table: Table) -> tuple[list[dict[str, object]], list[str]]:
     """(rows as task dicts, lines that belong to no row)."""
     header = _expand_flat_header(table)
     rows: list[list[str]] = []
+    aligned: list[bool] = []
     loose: list[str] = []
     for line in table.lines:
-        if line in header:  # header repeated on a new page, flattened into lines
+        if line in header or _is_repeated_header(line, header):
+            continue  # header repeated on a new page
+        cells = line.split("\t")
+        if len(header) > 1 and len(cells) == len(header):
+            if _aligned_row(rows, cells):
+                aligned.append(True)
+            elif rows and aligned[-1]:
+                _continue_row(rows[-1], cells)
+            else:
+                loose.append(line)
+            continue
+        if rows and aligned[-1]:
+            loose.append(line)  # running text between the rows of a real table
             continue
         m = re.match(r"^(\d{1,3})(?:\t|$|[、.．](?!\d))", line)
         if m and int(m.group(1)) == len(rows) + 1:
             rest = line[m.end() :]
             rows.append([m.group(1), *[c for c in rest.split("\t") if c]])
+            aligned.append(False)
         elif rows and re.fullmatch(r"\d{1,4}", line) and len(rows[-1]) >= len(header):
             loose.append(line)  # a bare page number after a complete row
         elif rows and line.strip():
             rows[-1].extend(c for c in line.split("\t") if c)
         elif line.strip():
             loose.append(line)
+    _inherit_merged_units(rows, aligned, header)
     return [_row_task(row, header) for row in rows], loose
+
+
+def _is_repeated_header(line: str, header: list[str]) -> bool:
+    return re.sub(r"\s", "", line) == "".join(header)
+
+
+def _aligned_row(rows: list[list[str]], cells: list[str]) -> bool:
+    """Start a new row when the 序号 cell holds a new number."""
+    serial = cells[0].strip().rstrip("、.．")
+    if not re.fullmatch(r"\d{1,3}", serial) or (rows and rows[-1][0] == serial):
+        return False
+    above = rows[-1] if rows else [""] * len(cells)
+    rows.append([serial, *(above[i] if c == DITTO else c for i, c in enumerate(cells) if i)])
+    return True
+
+
+def _continue_row(row: list[str], cells: list[str]) -> None:
+    """A row broken over pages, or sub-rows under one merged 序号/task cell."""
+    for i, cell in enumerate(cells[1:], start=1):
+        if cell and cell != DITTO and cell != row[i] and not row[i].endswith(cell):
+            row[i] += cell
+
+
+def _inherit_merged_units(rows: list[list[str]], aligned: list[bool], header: list[str]) -> None:
+    """An empty unit column under a filled one is a cell merged down from the row above."""
+    unit_cols = [i for i, name in enumerate(header) if i and re.search(UNIT_HEADER, name)]
+    for i in range(1, len(rows)):
+        if not (aligned[i] and aligned[i - 1]) or len(rows[i]) != len(rows[i - 1]):
+            continue
+        if all(not rows[i][c].strip() for c in unit_cols):
+            for c in unit_cols:
+                rows[i][c] = rows[i - 1][c]
 
 
 def _expand_flat_header(table: Table) -> list[str]:
@@ -94,7 +142,9 @@ def _is_header_cell(line: str) -> bool:
 def _row_task(row: list[str], header: list[str]) -> dict[str, object]:
     serial, cells = row[0], row[1:]
     columns = header[1:]
-    aligned = len(cells) == len(columns)
+    if len(cells) != len(columns):
+        cells = [c for c in cells if c]
+    aligned = bool(columns) and len(cells) == len(columns)
     units = Units()
     if aligned:
         for name, cell in zip(columns, cells, strict=True):

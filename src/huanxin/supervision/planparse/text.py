@@ -31,6 +31,7 @@ PAGE_NUMBER = re.compile(
 )
 INLINE_PAGE_NUMBER = re.compile(r"\s*[—－–]{1,2}\s*\d{1,4}\s*[—－–]{1,2}\s*")
 RULE_LINE = re.compile(r"^\s*([-_*=—]\s*){3,}$")
+DITTO = "〃"
 HALF_TO_FULL = str.maketrans({"(": "（", ")": "）"})
 
 
@@ -88,13 +89,18 @@ def _with_label(label: str, text: str) -> str:
 
 
 def _table_rows(table: Any) -> list[str]:
+    """One tab-separated line per row; a cell spanning columns counts once, a cell merged
+    down from the row above repeats its text (the importer reads it as the same row's or the
+    same units)."""
     rows: list[str] = []
     for row in table.rows:
         cells: list[str] = []
+        seen: list[object] = []
         for cell in row.cells:
-            text = re.sub(r"\s*\n\s*", "", cell.text).strip()
-            if not cells or cells[-1] != text:  # merged cells repeat
-                cells.append(text)
+            if seen and cell._tc is seen[-1]:
+                continue
+            seen.append(cell._tc)
+            cells.append(re.sub(r"\s*\n\s*", "", cell.text).strip())
         rows.append("\t".join(cells))
     return rows
 
@@ -115,7 +121,9 @@ def _read_pdf(path: Path) -> str:
 
 
 def _pdf_page_text(page: Any) -> str:
-    tables = page.find_tables()
+    """The page's running text and its tables, in reading order: the text above a table,
+    the table's rows (tab-separated, merged cells empty), the text below it."""
+    tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
     boxes = [t.bbox for t in tables]
 
     def outside(obj: dict[str, Any]) -> bool:
@@ -123,13 +131,27 @@ def _pdf_page_text(page: Any) -> str:
         return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
     source = page.filter(outside) if boxes else page
-    text = source.extract_text() or ""
-    rows: list[str] = []
-    for table in tables:
+    parts: list[str] = []
+    top = 0.0
+    for table, box in zip(tables, boxes, strict=True):
+        parts.append(_band_text(source, top, box[1]))
         for row in table.extract():
-            cells = [re.sub(r"\s*\n\s*", "", c or "") for c in row]
-            rows.append("\t".join(cells))
-    return "\n".join([text, *rows])
+            parts.append("\t".join(_pdf_cell(c) for c in row))
+        top = box[3]
+    parts.append(_band_text(source, top, float(page.height)))
+    return "\n".join(p for p in parts if p)
+
+
+def _pdf_cell(cell: str | None) -> str:
+    """A cell's text; a cell merged down from the row above (None) is written 〃 (同上)."""
+    return DITTO if cell is None else re.sub(r"\s*\n\s*", "", cell)
+
+
+def _band_text(page: Any, top: float, bottom: float) -> str:
+    if bottom - top < 1:
+        return ""
+    band = page.crop((0, top, float(page.width), bottom), strict=False)
+    return str(band.extract_text() or "")
 
 
 def clean_line(line: str) -> str:
@@ -144,8 +166,9 @@ def clean_line(line: str) -> str:
     line = re.sub(rf"(?<=[{CJK}）”])\s*:", "：", line)
     line = re.sub(r"\s*;\s*", "；", line)
     line = re.sub(rf"(?<=[{CJK}）”])\s*,\s*|\s*,\s*(?=[{CJK}（“])", "，", line)
-    line = re.sub(r"\s*\t\s*| {2,}", "\t", line.strip())
-    return re.sub(r"(?<![A-Za-z0-9]) +| +(?![A-Za-z0-9])", "", line)
+    line = re.sub(r" *\t *| {2,}", "\t", line.strip(" \n"))
+    line = re.sub(r"(?<![A-Za-z0-9]) +| +(?![A-Za-z0-9])", "", line)
+    return line if line.strip() else ""
 
 
 def drop_running_lines(lines: list[str]) -> list[str]:
@@ -157,10 +180,18 @@ def drop_running_lines(lines: list[str]) -> list[str]:
     near: dict[str, list[bool]] = {}
     for i, line in enumerate(lines):
         key = line.strip()
-        if key and len(key) <= 40 and not _is_page_number(line) and numbering(key) is None:
+        if _may_run(key, line):
             near.setdefault(key, []).append(any(abs(i - p) <= 2 for p in pages))
     running = {key for key, flags in near.items() if len(flags) >= 3 and all(flags)}
     return ["" if ln.strip() in running else ln for ln in lines]
+
+
+def _may_run(key: str, line: str) -> bool:
+    """Whether a line can be a running header: short, not numbered, not a page number and
+    not a table's header row (which repeats on every page but is read with the table)."""
+    if not key or len(key) > 40 or "\t" in line or key.startswith("序号"):
+        return False
+    return not _is_page_number(line) and numbering(key) is None
 
 
 def _is_page_number(line: str) -> bool:

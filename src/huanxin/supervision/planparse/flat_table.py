@@ -1,0 +1,232 @@
+"""Task tables flattened to text by a PDF viewer or extractor: rebuilding their rows.
+
+A table copied out of a PDF reaches the importer as lines in which every cell is wrapped and
+the columns interleave: ``1 推动工业领域设 执行制造业…设备更 县工信局、县能源局牵`` then
+``备更新升级 新的方案政策。明确… 头，县市场监管局…``. Owns: finding such a table (a 序号
+header whose column names are separated by spaces), cutting it into rows at consecutive serial
+numbers, and giving every fragment of every line a column — by column order (a cell's lines
+are consecutive, so a column that skips a line has ended) and by what each column holds (unit
+names …局/…委/…办 and 牵头/配合 in unit columns, dates in 时限 columns) — choosing the
+reading that fits the whole row best. Rows come out tab-separated, as a real table's rows do;
+a row with no unit text keeps the cell above (a merged cell).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from huanxin.supervision.planparse.units import UNIT_PREFIX, UNIT_SUFFIX, looks_like_unit
+
+HEADER_WORD = re.compile(r"(任务|工作|目标|措施|单位|分工|部门|时限|内容|事项|领域|举措|责任)")
+UNIT_COLUMN = re.compile(r"(单位|部门|分工|责任)")
+TIME_COLUMN = re.compile(r"(时限|时间|进度|期限)")
+END = re.compile(r"^(附件|抄送|印发|主题词)|\d{4}年\d{1,2}月\d{1,2}日印发$")
+CHAPTER = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+ROLE = r"(按照职责分工负责|按职责分工负责|牵头负责|牵头|配合|负责|参与|协办|协助|落实)"
+ROLE_TAIL = re.compile(ROLE + "$")
+TIMEISH = re.compile(r"(\d{4}|年|月|底|前|长期|持续|常态|每年|季度|完成)")
+PAGE = re.compile(r"^[\s—–\-－_~]*(第\s*)?\d{1,4}\s*(页)?(\s*[/共]\s*\d+\s*页?)?[\s—–\-－_~]*$")
+CLOSED_PENALTY = 3.0
+NO_COLUMN_PENALTY = 10.0
+
+
+def rebuild(lines: list[str]) -> list[str]:
+    """``lines`` with every flattened task table replaced by tab-separated rows."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        header = _header(lines[i])
+        if header is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        end = _table_end(lines, i + 1)
+        out.append("\t".join(header))
+        out += _table(header, lines[i + 1 : end])
+        i = end
+    return out
+
+
+def _header(line: str) -> list[str] | None:
+    if "\t" in line:
+        return None
+    tokens = line.replace("\u3000", " ").split()
+    if len(tokens) < 3 or tokens[0] != "序号" or any(len(t) > 10 for t in tokens):
+        return None
+    return tokens if sum(bool(HEADER_WORD.search(t)) for t in tokens[1:]) >= 2 else None
+
+
+def _table_end(lines: list[str], start: int) -> int:
+    for j in range(start, len(lines)):
+        text = lines[j].strip().replace("*", "")
+        if END.search(text) or CHAPTER.match(text) or "\t" in lines[j]:
+            return j
+    return len(lines)
+
+
+def _table(header: list[str], lines: list[str]) -> list[str]:
+    kinds = [_kind(name) for name in header]
+    blocks, loose = _blocks(header, lines)
+    out = list(loose)
+    previous: list[str] = [""] * len(header)
+    for serial, block in blocks:
+        cells = [serial, *_assign(kinds[1:], block)]
+        if not any(cells[c] for c, kind in enumerate(kinds) if kind == "units"):
+            cells = [previous[c] if kind == "units" else cells[c] for c, kind in enumerate(kinds)]
+        previous = cells
+        out.append("\t".join(cells))
+    return out
+
+
+def _kind(name: str) -> str:
+    if name == "序号":
+        return "serial"
+    if UNIT_COLUMN.search(name):
+        return "units"
+    return "time" if TIME_COLUMN.search(name) else "text"
+
+
+def _blocks(
+    header: list[str], lines: list[str]
+) -> tuple[list[tuple[str, list[list[str]]]], list[str]]:
+    """Rows as (serial, fragments of each line); lines before the first row are loose."""
+    squeezed_header = "".join(header)
+    blocks: list[tuple[str, list[list[str]]]] = []
+    loose: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if not text or PAGE.match(text) or re.sub(r"\s", "", text) == squeezed_header:
+            continue
+        tokens = _fragments(text)
+        if tokens[0].isdigit() and _next_serial(blocks, int(tokens[0])):
+            blocks.append((tokens[0], [tokens[1:]]))
+        elif blocks:
+            blocks[-1][1].append(tokens)
+        else:
+            loose.append(line)
+    return blocks, loose
+
+
+def _next_serial(blocks: list[tuple[str, list[list[str]]]], number: int) -> bool:
+    return number == int(blocks[-1][0]) + 1 if blocks else number <= 3
+
+
+def _fragments(text: str) -> list[str]:
+    """Space-separated pieces; a piece of only ASCII letters/digits (``20``, ``5G``) stays
+    with the piece before it (spaces inside a cell, as in ``超过 20 年``)."""
+    out: list[str] = []
+    for token in text.split():
+        after_serial = len(out) == 1 and out[0].isdigit()
+        if out and not after_serial and re.fullmatch(r"[A-Za-z0-9.%+\-/]+", token):
+            out[-1] += " " + token
+        else:
+            out.append(token)
+    return out
+
+
+@dataclass
+class _Path:
+    score: float
+    cells: list[list[str]] = field(default_factory=list)
+
+
+def _assign(kinds: list[str], block: list[list[str]]) -> list[str]:
+    """The best column for every fragment of the row (Viterbi over the set of open columns)."""
+    n = len(kinds)
+    best: dict[frozenset[int], _Path] = {frozenset(range(n)): _Path(0.0, [[] for _ in kinds])}
+    for line in block:
+        if not line:
+            continue
+        step: dict[frozenset[int], _Path] = {}
+        for open_cols, path in best.items():
+            for used, groups, gain in _options(kinds, sorted(open_cols), line):
+                score = path.score + gain - _closing(kinds, path.cells, open_cols - used)
+                if used not in step or score > step[used].score:
+                    cells = [list(c) for c in path.cells]
+                    for col, group in zip(sorted(used), groups, strict=True):
+                        cells[col] += group
+                    step[used] = _Path(score, cells)
+        best = step or best
+    final = max(best.items(), key=lambda kv: kv[1].score - _closing(kinds, kv[1].cells, kv[0]))
+    return [_join(cell) for cell in final[1].cells]
+
+
+def _options(
+    kinds: list[str], open_cols: list[int], line: list[str]
+) -> Iterator[tuple[frozenset[int], list[list[str]], float]]:
+    """Every order-keeping way to give the line's fragments to open columns, with its fit."""
+    columns = open_cols or list(range(len(kinds)))
+    penalty = 0.0 if open_cols else NO_COLUMN_PENALTY
+    k = len(line)
+    for m in range(1, min(k, len(columns)) + 1):
+        for chosen in combinations(columns, m):
+            for cuts in combinations(range(1, k), m - 1):
+                bounds = [0, *cuts, k]
+                groups = [line[bounds[j] : bounds[j + 1]] for j in range(m)]
+                gain = sum(_fit(kinds[c], g, c) for c, g in zip(chosen, groups, strict=True))
+                yield frozenset(chosen), groups, gain - penalty
+
+
+def _fit(kind: str, group: list[str], column: int) -> float:
+    text = "".join(group)
+    joined = -1.0 * (len(group) - 1)
+    if kind == "units":
+        return joined + (2.0 if unitish(text) else -4.0)
+    if kind == "time":
+        return joined + (2.0 if TIMEISH.search(text) and len(text) <= 16 else -2.0)
+    return joined + (0.0 if unitish(text) else 0.3) + 0.01 * column
+
+
+def _closing(kinds: list[str], cells: list[list[str]], closed: frozenset[int]) -> float:
+    """A unit column may only end after a whole unit name or a role word."""
+    penalty = 0.0
+    for col in closed:
+        if kinds[col] == "units" and cells[col] and not _complete("".join(cells[col])):
+            penalty += CLOSED_PENALTY
+    return penalty
+
+
+def _complete(text: str) -> bool:
+    text = text.rstrip("。；;，, ")
+    return bool(ROLE_TAIL.search(text) or UNIT_SUFFIX.search(text) or text.endswith(("）", ">")))
+
+
+def unitish(text: str) -> bool:
+    """Whether a fragment can be a piece of a unit cell: whole unit names inside, the tail of
+    a name (…局配合) first and the head of one (县市场) last, role words anywhere."""
+    text = text.strip()
+    if not text or re.search(r"[。；：“”《》！？]", text.rstrip("。")):
+        return False
+    if text.endswith("。") and not ROLE_TAIL.search(text.rstrip("。")):
+        return False
+    parts = [p for p in re.split(r"[、，,；;]", text.rstrip("。")) if p]
+    for j, part in enumerate(parts):
+        core = ROLE_TAIL.sub("", part)
+        if not core or re.fullmatch(ROLE, part) or re.fullmatch(r"[头合责与办助实]", core):
+            continue
+        first, last = j == 0, j == len(parts) - 1
+        if not (first or last) and not looks_like_unit(core):
+            return False
+        if first and not _tail_of_unit(core, alone=last):
+            return False
+        if last and not first and not (_head_of_unit(core) or looks_like_unit(core)):
+            return False
+    return True
+
+
+def _tail_of_unit(core: str, *, alone: bool) -> bool:
+    if UNIT_SUFFIX.search(core) or core.endswith(("）", ">")):
+        return True
+    return alone and (len(core) <= 3 or (bool(UNIT_PREFIX.match(core)) and len(core) <= 16))
+
+
+def _head_of_unit(core: str) -> bool:
+    return len(core) <= 4 or (bool(UNIT_PREFIX.match(core)) and len(core) <= 16)
+
+
+def _join(fragments: list[str]) -> str:
+    text = " ".join(fragments)
+    return re.sub(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])", "", text)
