@@ -4,11 +4,13 @@ Idempotency-Key, inside the caller's jurisdiction, and is audited by its service
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -33,8 +35,12 @@ from huanxin.supervision.mechanism_schemas import (
     SeatChange,
     SeatCreate,
     TaskBrief,
+    VisitCreate,
+    VisitDone,
+    VisitRead,
 )
-from huanxin.supervision.service import bodies, escalations, meetings, minutes
+from huanxin.supervision.service import bodies, escalations, meetings, minutes, visits
+from huanxin.supervision.service.files import Upload
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
@@ -282,3 +288,70 @@ def close_escalation(
                             escalation_id, body,
                             lambda: escalations.close(session, actor, escalation_id,
                                                       note=body.note))  # fmt: skip
+
+
+# --- visits and findings ------------------------------------------------------------------
+
+
+@router.get("/visits", response_model=list[VisitRead])
+def list_visits(actor: Reader, session: DbSession) -> list[VisitRead]:
+    return [views.visit_read(session, v) for v in visits.list_for(session, actor)]
+
+
+@router.post("/visits", status_code=201, response_model=VisitRead)
+def plan_visit(
+    body: VisitCreate, actor: Reader, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
+    """The office, or a department planning a visit it leads (checked by the service)."""
+
+    def make() -> VisitRead:
+        return views.visit_read(session, visits.plan_visit(session, actor, **body.model_dump()))
+
+    return once(session, actor, idempotency_key, "supervision.visit", dump(body), make, 201)
+
+
+@router.get("/visits/{visit_id}", response_model=VisitRead)
+def show_visit(visit_id: int, actor: Reader, session: DbSession) -> VisitRead:
+    return views.visit_read(session, visits.get(session, actor, visit_id))
+
+
+@router.post("/visits/{visit_id}/done", response_model=VisitRead)
+def visit_done(
+    visit_id: int, body: VisitDone, actor: Reader, session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    def make() -> VisitRead:
+        return views.visit_read(session, visits.carry_out(session, actor, visit_id,
+                                                          **body.model_dump()))  # fmt: skip
+
+    payload = dump(body, visit_id=visit_id)
+    return once(session, actor, idempotency_key, "supervision.visit_done", payload, make)
+
+
+@router.post("/visits/{visit_id}/findings", status_code=201, response_model=VisitRead)
+async def add_finding(
+    visit_id: int, actor: Reader, session: DbSession,
+    text: Annotated[str, Form(title="发现的问题", min_length=1, max_length=2000)],
+    department_id: Annotated[int | None, Form(title="整改责任单位")] = None,
+    deadline: Annotated[date | None, Form(title="整改时限")] = None,
+    files: Annotated[list[UploadFile] | None, File(title="照片或材料")] = None,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    """A finding with photos or files; it becomes a rectification task of the unit."""
+    items = [Upload(f.filename or "", await f.read()) for f in files or []]
+
+    def make() -> VisitRead:
+        visits.add_finding(session, actor, visit_id, text=text, department_id=department_id,
+                           deadline=deadline, uploads=items)  # fmt: skip
+        return views.visit_read(session, visits.get(session, actor, visit_id))
+
+    payload = {"visit_id": visit_id, "text": text, "department_id": department_id,
+               "deadline": deadline.isoformat() if deadline else None,
+               "files": [f"{u.filename}:{hashlib.sha256(u.content).hexdigest()}" for u in items]}  # fmt: skip
+    return once(session, actor, idempotency_key, "supervision.finding", payload, make, 201)
+
+
+@router.get("/files/{file_id}")
+def download_file(file_id: int, actor: Reader, session: DbSession) -> Response:
+    row = visits.get_file(session, actor, file_id)
+    return Response(row.content, media_type=row.content_type, headers=disposition(row.filename))

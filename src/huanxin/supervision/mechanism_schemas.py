@@ -211,3 +211,54 @@ class EscalationRead(BaseModel):
     answer: str
     answered_on: date | None
     closed_note: str
+
+
+# --- visits and findings ------------------------------------------------------------------
+
+
+class VisitCreate(BaseModel):
+    jurisdiction_code: str = Code
+    lead_department_id: int = Field(title="牵头单位")
+    title: str = Field(title="督导调研名称", min_length=1, max_length=128)
+    subject: str = Field(default="", title="督导对象和内容", max_length=256)
+    planned_on: date = Field(title="计划日期")
+
+
+class VisitDone(BaseModel):
+    done_on: date | None = Field(default=None, title="开展日期")
+    summary: str = Field(title="督导调研情况", min_length=1, max_length=8000)
+
+
+class FileRead(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str
+
+
+class FindingRead(BaseModel):
+    id: int
+    text: str
+    department_id: int
+    department: str
+    deadline: date
+    task_id: int
+    closing: str
+    closing_label: str
+    files: list[FileRead]
+
+
+class VisitRead(BaseModel):
+    id: int
+    jurisdiction_code: str
+    lead_department_id: int
+    lead_department: str
+    title: str
+    subject: str
+    planned_on: date
+    done_on: date | None
+    state: str
+    state_label: str
+    summary: str
+    findings: list[FindingRead]

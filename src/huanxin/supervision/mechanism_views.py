@@ -6,19 +6,30 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from huanxin.supervision.lifecycles import label
-from huanxin.supervision.mechanism_models import Body, Decision, Escalation, Meeting, Seat
+from huanxin.supervision.mechanism_models import (
+    Body,
+    Decision,
+    Escalation,
+    Finding,
+    Meeting,
+    Seat,
+    Visit,
+)
 from huanxin.supervision.mechanism_schemas import (
     AgendaRead,
     AttendanceRead,
     BodyRead,
     DecisionRead,
     EscalationRead,
+    FileRead,
+    FindingRead,
     MeetingRead,
     SeatRead,
     TaskBrief,
+    VisitRead,
 )
 from huanxin.supervision.models import Task
-from huanxin.supervision.service import bodies, ledger, meetings
+from huanxin.supervision.service import bodies, ledger, meetings, visits
 
 
 def seat_read(seat: Seat, names: dict[int, str]) -> SeatRead:
@@ -143,4 +154,52 @@ def escalation_read(session: Session, e: Escalation) -> EscalationRead:
         answer=e.answer,
         answered_on=e.answered_on,
         closed_note=e.closed_note,
+    )
+
+
+CLOSING_LABELS = {"open": "整改中", "requested": "整改完成待审核", "closed": "已整改销号"}
+
+
+def visit_read(session: Session, v: Visit) -> VisitRead:
+    found = visits.findings_of(session, v.id)
+    names = bodies.department_names(
+        session, {v.lead_department_id} | {f.department_id for f in found}
+    )
+    return VisitRead(
+        id=v.id,
+        jurisdiction_code=v.jurisdiction_code,
+        lead_department_id=v.lead_department_id,
+        lead_department=names.get(v.lead_department_id, ""),
+        title=v.title,
+        subject=v.subject,
+        planned_on=v.planned_on,
+        done_on=v.done_on,
+        state=v.state,
+        state_label=label(v.state),
+        summary=v.summary,
+        findings=[finding_read(session, f, names) for f in found],
+    )
+
+
+def finding_read(session: Session, f: Finding, names: dict[int, str]) -> FindingRead:
+    closing = visits.closing_of(session, f)
+    return FindingRead(
+        id=f.id,
+        text=f.text,
+        department_id=f.department_id,
+        department=names.get(f.department_id, ""),
+        deadline=f.deadline,
+        task_id=f.task_id,
+        closing=closing,
+        closing_label=CLOSING_LABELS.get(closing, closing),
+        files=[
+            FileRead(
+                id=x.id,
+                filename=x.filename,
+                content_type=x.content_type,
+                size=x.size,
+                url=f"/api/v1/supervision/files/{x.id}",
+            )
+            for x in visits.finding_files(session, f.id)
+        ],
     )

@@ -19,6 +19,7 @@ from huanxin.supervision import (
     pages_checkpoints,
     pages_ledger,
     pages_meetings,
+    pages_visits,
 )
 from huanxin.supervision.models import Plan
 from huanxin.supervision.service import departments, plans
@@ -31,6 +32,7 @@ router.include_router(pages_ledger.router)
 router.include_router(pages_checkpoints.router)
 router.include_router(pages_bodies.router)
 router.include_router(pages_meetings.router)
+router.include_router(pages_visits.router)
 Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
 METHOD_LABELS = {"exact": "名称一致", "alias": "别名一致", "fuzzy": "相似匹配", "none": "未匹配",
