@@ -91,3 +91,16 @@ def trend_chart(
 
 def _short(text: str, limit: int = 16) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def counts_chart(rows: list[tuple[str, float]], *, fmt: str = "svg") -> bytes:
+    """Horizontal bars of a report's counted figures (tasks, matters, findings, meetings)."""
+    font = cjk_font()
+    fig, ax = plt.subplots(figsize=(7, max(2.0, 0.4 * len(rows) + 1)))
+    ax.barh([_short(name) for name, _ in rows], [value for _, value in rows], color="#1a5fb4")
+    for tick in ax.get_yticklabels():
+        tick.set_fontproperties(font)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title("专班工作数据", fontproperties=font)
+    return _render(fig, fmt)

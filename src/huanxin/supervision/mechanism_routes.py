@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from huanxin.core.actor import Actor
+from huanxin.core.errors import DomainError
+from huanxin.supervision import figures
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.mechanism_models import Escalation
 from huanxin.supervision.mechanism_schemas import (
@@ -22,12 +24,15 @@ from huanxin.supervision.mechanism_schemas import (
     BodyCreate,
     BodyRead,
     BodyTaskAdd,
+    BulletinCreate,
+    BulletinRead,
     DecisionCreate,
     EscalationAnswer,
     EscalationClose,
     EscalationCreate,
     EscalationRead,
     EscalationReview,
+    FigureChoice,
     MeetingCancel,
     MeetingCreate,
     MeetingHold,
@@ -35,11 +40,20 @@ from huanxin.supervision.mechanism_schemas import (
     SeatChange,
     SeatCreate,
     TaskBrief,
+    TemplateRead,
+    TemplateSave,
     VisitCreate,
     VisitDone,
     VisitRead,
 )
-from huanxin.supervision.service import bodies, escalations, meetings, minutes, visits
+from huanxin.supervision.service import (
+    bodies,
+    bulletins,
+    escalations,
+    meetings,
+    minutes,
+    visits,
+)
 from huanxin.supervision.service.files import Upload
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
@@ -355,3 +369,92 @@ async def add_finding(
 def download_file(file_id: int, actor: Reader, session: DbSession) -> Response:
     row = visits.get_file(session, actor, file_id)
     return Response(row.content, media_type=row.content_type, headers=disposition(row.filename))
+
+
+# --- report templates and reports ---------------------------------------------------------
+
+
+class PdfUnavailable(DomainError):
+    status = 503
+    code = "pdf_unavailable"
+
+
+@router.get("/report-figures", response_model=list[FigureChoice])
+def report_figures(actor: Reader) -> list[FigureChoice]:
+    return [FigureChoice(key=k, label=v) for k, v in figures.choices()]
+
+
+@router.get("/report-templates", response_model=list[TemplateRead])
+def list_templates(actor: Reader, session: DbSession) -> list[TemplateRead]:
+    return [views.template_read(t) for t in bulletins.templates_for(session, actor)]
+
+
+def _save_template(
+    session: DbSession, actor: Actor, body: TemplateSave, key: str | None,
+    template_id: int | None, status: int,
+) -> JSONResponse:  # fmt: skip
+    def make() -> TemplateRead:
+        row = bulletins.save_template(
+            session, actor, jurisdiction_code=body.jurisdiction_code, kind=body.kind,
+            name=body.name, opening=body.opening, figure_keys=body.figures,
+            recipients=body.recipients, template_id=template_id,
+        )  # fmt: skip
+        return views.template_read(row)
+
+    payload = dump(body, template_id=template_id)
+    return once(session, actor, key, "supervision.report_template", payload, make, status)
+
+
+@router.post("/report-templates", status_code=201, response_model=TemplateRead)
+def create_template(
+    body: TemplateSave, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
+    return _save_template(session, actor, body, idempotency_key, None, 201)
+
+
+@router.post("/report-templates/{template_id}", response_model=TemplateRead)
+def update_template(
+    template_id: int, body: TemplateSave, actor: Writer, session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _save_template(session, actor, body, idempotency_key, template_id, 200)
+
+
+@router.post("/bulletins", status_code=201, response_model=BulletinRead)
+def generate_bulletin(
+    body: BulletinCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
+    def make() -> BulletinRead:
+        row = bulletins.generate(session, actor, **body.model_dump())
+        return views.bulletin_read(session, row)
+
+    return once(session, actor, idempotency_key, "supervision.bulletin", dump(body), make, 201)
+
+
+@router.get("/bulletins", response_model=list[BulletinRead])
+def list_bulletins(actor: Reader, session: DbSession) -> list[BulletinRead]:
+    return [views.bulletin_read(session, b) for b in bulletins.list_for(session, actor)]
+
+
+@router.get("/bulletins/{bulletin_id}.docx")
+def bulletin_docx(bulletin_id: int, actor: Reader, session: DbSession) -> Response:
+    row = bulletins.get(session, actor, bulletin_id)
+    bulletins.mark_read(session, actor, row)
+    name = f"{row.title}第{row.issue_no}期.docx"
+    return Response(row.docx, media_type=DOCX, headers=disposition(name))
+
+
+@router.get("/bulletins/{bulletin_id}.pdf")
+def bulletin_pdf(bulletin_id: int, actor: Reader, session: DbSession) -> Response:
+    row = bulletins.get(session, actor, bulletin_id)
+    pdf, reason = bulletins.pdf_of(session, row)
+    if pdf is None:
+        raise PdfUnavailable(reason, field="format")
+    bulletins.mark_read(session, actor, row)
+    name = f"{row.title}第{row.issue_no}期.pdf"
+    return Response(pdf, media_type="application/pdf", headers=disposition(name))
+
+
+@router.get("/bulletins/{bulletin_id}", response_model=BulletinRead)
+def show_bulletin(bulletin_id: int, actor: Reader, session: DbSession) -> BulletinRead:
+    return views.bulletin_read(session, bulletins.get(session, actor, bulletin_id))  # after .docx/.pdf: {bulletin_id} would swallow them

@@ -12,6 +12,7 @@ from huanxin.supervision.lifecycles import (
     DecisionKind,
     EscalationLevel,
     MeetingKind,
+    ReportKind,
     SeatRole,
 )
 
@@ -262,3 +263,67 @@ class VisitRead(BaseModel):
     state_label: str
     summary: str
     findings: list[FindingRead]
+
+
+# --- reports ------------------------------------------------------------------------------
+
+
+class TemplateSave(BaseModel):
+    jurisdiction_code: str = Code
+    kind: ReportKind = Field(title="报告类型")
+    name: str = Field(title="模板名称", min_length=1, max_length=64)
+    opening: str = Field(default="", title="开头语", max_length=4000)
+    figures: list[str] = Field(title="数据项", min_length=1, max_length=30)
+    recipients: list[int] = Field(default_factory=list, title="报送对象", max_length=100)
+
+
+class BulletinCreate(BaseModel):
+    template_id: int = Field(title="报告模板")
+    period_end: date | None = Field(default=None, title="统计截止日期")
+    period_start: date | None = Field(default=None, title="统计起始日期")
+    title: str = Field(default="", title="报告标题", max_length=128)
+
+
+class TemplateRead(BaseModel):
+    id: int
+    jurisdiction_code: str
+    kind: str
+    kind_label: str
+    name: str
+    opening: str
+    figures: list[str]
+    recipients: list[int]
+
+
+class FigureRead(BaseModel):
+    key: str
+    label: str
+    value: str
+    unit: str
+
+
+class DeliveryRead(BaseModel):
+    department_id: int
+    department: str
+    read: bool
+
+
+class BulletinRead(BaseModel):
+    id: int
+    template_id: int
+    kind: str
+    kind_label: str
+    jurisdiction_code: str
+    issue_no: int
+    title: str
+    period_start: date
+    period_end: date
+    figures: list[FigureRead]
+    deliveries: list[DeliveryRead]
+    docx: str
+    pdf: str
+
+
+class FigureChoice(BaseModel):
+    key: str
+    label: str

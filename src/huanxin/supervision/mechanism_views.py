@@ -3,15 +3,19 @@ and the pages."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy.orm import Session
 
 from huanxin.supervision.lifecycles import label
 from huanxin.supervision.mechanism_models import (
     Body,
+    Bulletin,
     Decision,
     Escalation,
     Finding,
     Meeting,
+    ReportTemplate,
     Seat,
     Visit,
 )
@@ -19,17 +23,21 @@ from huanxin.supervision.mechanism_schemas import (
     AgendaRead,
     AttendanceRead,
     BodyRead,
+    BulletinRead,
     DecisionRead,
+    DeliveryRead,
     EscalationRead,
+    FigureRead,
     FileRead,
     FindingRead,
     MeetingRead,
     SeatRead,
     TaskBrief,
+    TemplateRead,
     VisitRead,
 )
 from huanxin.supervision.models import Task
-from huanxin.supervision.service import bodies, ledger, meetings, visits
+from huanxin.supervision.service import bodies, bulletins, ledger, meetings, visits
 
 
 def seat_read(seat: Seat, names: dict[int, str]) -> SeatRead:
@@ -202,4 +210,49 @@ def finding_read(session: Session, f: Finding, names: dict[int, str]) -> Finding
             )
             for x in visits.finding_files(session, f.id)
         ],
+    )
+
+
+def template_read(t: ReportTemplate) -> TemplateRead:
+    return TemplateRead(
+        id=t.id,
+        jurisdiction_code=t.jurisdiction_code,
+        kind=t.kind,
+        kind_label=label(t.kind),
+        name=t.name,
+        opening=t.opening,
+        figures=bulletins.keys_of(t),
+        recipients=bulletins.recipients_of(t),
+    )
+
+
+def bulletin_read(session: Session, b: Bulletin) -> BulletinRead:
+    tpl = session.get(ReportTemplate, b.template_id)
+    sent = bulletins.deliveries(session, b.id)
+    names = bodies.department_names(session, {d.department_id for d in sent})
+    base = f"/api/v1/supervision/bulletins/{b.id}"
+    return BulletinRead(
+        id=b.id,
+        template_id=b.template_id,
+        kind=tpl.kind if tpl else "",
+        kind_label=label(tpl.kind) if tpl else "",
+        jurisdiction_code=b.jurisdiction_code,
+        issue_no=b.issue_no,
+        title=b.title,
+        period_start=b.period_start,
+        period_end=b.period_end,
+        figures=[
+            FigureRead(**{k: str(v[k]) for k in ("key", "label", "value", "unit")})
+            for v in json.loads(b.figures)
+        ],
+        deliveries=[
+            DeliveryRead(
+                department_id=d.department_id,
+                department=names.get(d.department_id, ""),
+                read=d.read_at is not None,
+            )
+            for d in sent
+        ],
+        docx=f"{base}.docx",
+        pdf=f"{base}.pdf",
     )
