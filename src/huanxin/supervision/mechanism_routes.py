@@ -455,6 +455,7 @@ def bulletin_pdf(bulletin_id: int, actor: Reader, session: DbSession) -> Respons
     return Response(pdf, media_type="application/pdf", headers=disposition(name))
 
 
+# Declared after the .docx/.pdf routes: "{bulletin_id}" would otherwise swallow "5.docx".
 @router.get("/bulletins/{bulletin_id}", response_model=BulletinRead)
 def show_bulletin(bulletin_id: int, actor: Reader, session: DbSession) -> BulletinRead:
-    return views.bulletin_read(session, bulletins.get(session, actor, bulletin_id))  # after .docx/.pdf: {bulletin_id} would swallow them
+    return views.bulletin_read(session, bulletins.get(session, actor, bulletin_id))
