@@ -20,6 +20,10 @@ from huanxin.integrity import pages as integrity_pages
 from huanxin.integrity import routes as integrity_routes
 from huanxin.ledger import pages as ledger_pages
 from huanxin.ledger import routes as ledger_routes
+from huanxin.ops import errors as ops_errors
+from huanxin.ops import pages as ops_pages
+from huanxin.ops import routes as ops_routes
+from huanxin.ops.middleware import RequestContext
 from huanxin.recycling import pages as recycling_pages
 from huanxin.recycling import routes as recycling_routes
 from huanxin.secondhand import pages as secondhand_pages
@@ -32,10 +36,10 @@ from huanxin.web.security import SecurityHeaders
 
 API_ROUTERS = [core_routes.router, claims_routes.router, ledger_routes.router,
                recycling_routes.router, equipment_routes.router, supervision_routes.router,
-               integrity_routes.router, secondhand_routes.router]  # fmt: skip
+               integrity_routes.router, secondhand_routes.router, ops_routes.router]  # fmt: skip
 PAGE_ROUTERS = [pages.router, claims_pages.router, ledger_pages.router, recycling_pages.router,
                 equipment_pages.router, supervision_pages.router, integrity_pages.router,
-                secondhand_pages.router]  # fmt: skip
+                secondhand_pages.router, ops_pages.router]  # fmt: skip
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -59,6 +63,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.db = db
     app.state.settings = settings
     errors.install(app)
+    ops_errors.install(app)
+    app.add_middleware(RequestContext)
     for router in API_ROUTERS + PAGE_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -62,6 +62,15 @@ def _mount_domain_tools() -> None:
 _mount_domain_tools()
 
 
+def _mount_ops_tools() -> None:
+    from huanxin.ops.cli import register
+
+    register(app, user_app)
+
+
+_mount_ops_tools()
+
+
 def _db() -> Database:
     return Database(get_settings().database_url)
 
@@ -97,9 +106,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     import uvicorn
 
     from huanxin.migrate import upgrade
+    from huanxin.ops.serving import prepare
 
     upgrade(get_settings().database_url)
-    uvicorn.run("huanxin.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    prepare(workers)
+    uvicorn.run("huanxin.asgi:app", host=host, port=port, workers=workers, log_config=None)
 
 
 @app.command()

@@ -16,6 +16,7 @@ from huanxin.db import Base
 from huanxin.equipment import models as _equipment  # noqa: F401
 from huanxin.integrity import models as _integrity  # noqa: F401
 from huanxin.ledger import models as _ledger  # noqa: F401
+from huanxin.ops.jobs import models as _ops  # noqa: F401
 from huanxin.policy import models as _policy  # noqa: F401
 from huanxin.recycling import models as _recycling  # noqa: F401
 from huanxin.secondhand import models as _secondhand  # noqa: F401

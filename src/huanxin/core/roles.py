@@ -65,12 +65,14 @@ _READ_ALL = {
     "supervision:read",
     "integrity:read",
     "secondhand:read",
+    "ops:read",
 }
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(
         {"home:view", "jurisdictions:read", "jurisdictions:write", "users:read", "users:write"}
         | {"audit:read", "audit:verify", "orgs:read", "orgs:write", "pii:read_full"}
+        | {"ops:read"}
     ),
     Role.OFFICE: frozenset(
         _READ_ALL

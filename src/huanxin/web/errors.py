@@ -86,6 +86,7 @@ def page_refused(request: Request, session: Session, exc: DomainError) -> None:
 
 def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
+    request.state.error_code = exc.code  # counted by the metrics middleware
     audit_refusal(request, exc)
     if is_api(request):
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=exc.headers())

@@ -10,6 +10,7 @@ from huanxin.core.roles import has_permission
 from huanxin.equipment import nav as equipment_nav
 from huanxin.integrity import nav as integrity_nav
 from huanxin.ledger import nav as ledger_nav
+from huanxin.ops import nav as ops_nav
 from huanxin.recycling import nav as recycling_nav
 from huanxin.secondhand import nav as secondhand_nav
 from huanxin.supervision import nav as supervision_nav
@@ -29,6 +30,7 @@ MENU: list[MenuItem] = [
     MenuItem("行政区划", "/admin/jurisdictions", "jurisdictions:read"),
     MenuItem("用户管理", "/admin/users", "users:read"),
     MenuItem("审计日志", "/audit", "audit:read"),
+    *ops_nav.MENU,
 ]
 
 

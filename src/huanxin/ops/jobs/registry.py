@@ -1,0 +1,114 @@
+"""The scheduled jobs: what each does, its Chinese name and its schedule.
+
+Each job is safe to run twice and to miss a night: it works from the database's state as of
+now (quotas past their date, tasks past their deadline, claims not yet scanned), never from
+"what happened since the last run", and its writes are conditional updates.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from huanxin.core import audit
+from huanxin.core.clock import utcnow
+from huanxin.db import Database
+from huanxin.ops.jobs.schedule import Schedule, daily, every
+
+Summary = dict[str, Any]  # "text": a Chinese sentence for the page, plus figures
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    label: str
+    schedule: Schedule
+    run: Callable[[Database], Summary]
+
+
+def expire_quotas(db: Database) -> Summary:
+    """Issued quotas past their date become ``expired`` (a locked one waits for its claim)."""
+    from huanxin.claims.models import Quota
+
+    now = utcnow()
+    with db.unit_of_work() as session:
+        ids = list(
+            session.scalars(
+                select(Quota.id).where(Quota.state == "issued", Quota.expires_at <= now)
+            )
+        )
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            session.execute(update(Quota).where(Quota.id.in_(chunk), Quota.state == "issued")
+                            .values(state="expired").execution_options(synchronize_session=False))  # fmt: skip
+        if ids:
+            audit.record(session, audit.SYSTEM, "quota.expired", object_type="job",
+                         object_id="quota_expiry", detail={"count": len(ids)})  # fmt: skip
+    return {"text": f"到期资格券 {len(ids)} 张", "expired": len(ids)}
+
+
+def supervision_reminders(db: Database) -> Summary:
+    """Deadlines near or past and missing reports of every root jurisdiction's task ledger."""
+    from huanxin.core.models import Jurisdiction
+    from huanxin.supervision.cli import system_actor
+    from huanxin.supervision.service import ledger
+
+    counts: dict[str, int] = {}
+    with db.sessions() as session:
+        roots = session.scalars(select(Jurisdiction.code).where(Jurisdiction.parent_code.is_(None)))
+        for code in list(roots):
+            for reminder in ledger.reminders(session, system_actor(session, code)):
+                counts[reminder.kind] = counts.get(reminder.kind, 0) + 1
+    parts = [f"{ledger.REMINDER_LABELS.get(k, k)} {n}" for k, n in sorted(counts.items())]
+    return {"text": "，".join(parts) or "无提醒", **counts}
+
+
+def integrity_scan(db: Database) -> Summary:
+    from huanxin.integrity.integrity_cli import scan_database
+
+    result = scan_database(db.url)
+    return {"text": f"判定申领 {result['claims']} 笔，暂停支付 {result['held']} 笔", **result}
+
+
+def clean_sessions(db: Database) -> Summary:
+    """Drop browser sessions ended or expired a day ago, and login attempts over 30 days old."""
+    from huanxin.core.models import LoginAttempt, WebSession
+
+    now = utcnow()
+    with db.unit_of_work() as session:
+        gone = session.execute(
+            delete(WebSession).where(WebSession.expires_at < now - timedelta(days=1))
+        )
+        old = session.execute(
+            delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=30))
+        )
+    sessions, attempts = gone.rowcount, old.rowcount  # type: ignore[attr-defined]
+    return {"text": f"清理过期会话 {sessions} 个、登录记录 {attempts} 条", "sessions": sessions, "attempts": attempts}  # fmt: skip
+
+
+def nightly_backup(db: Database) -> Summary:
+    """Write an archive into ``HUANXIN_BACKUP_DIR``, prove it restores, keep the newest N."""
+    from huanxin.ops.backup import backup_to_dir
+
+    folder = os.environ.get("HUANXIN_BACKUP_DIR", "")
+    if not folder:
+        raise RuntimeError("未设置备份目录 HUANXIN_BACKUP_DIR")
+    keep = int(os.environ.get("HUANXIN_BACKUP_KEEP", "14"))
+    archive, removed = backup_to_dir(db.url, Path(folder), keep=keep)
+    return {"text": f"已备份并验证 {archive.name}，删除旧备份 {removed} 个", "file": archive.name}
+
+
+JOBS: list[JobSpec] = [
+    JobSpec("quota_expiry", "资格券到期处理", every(60), expire_quotas),
+    JobSpec("nightly_backup", "数据备份与恢复验证", daily(1, 0), nightly_backup),
+    JobSpec("integrity_scan", "骗补风险夜间扫描", daily(2, 0), integrity_scan),
+    JobSpec("session_cleanup", "过期会话清理", daily(3, 30), clean_sessions),
+    JobSpec("supervision_reminders", "台账提醒与时限预警", daily(7, 0), supervision_reminders),
+]
+BY_NAME = {job.name: job for job in JOBS}
