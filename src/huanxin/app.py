@@ -64,11 +64,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     errors.install(app)
     ops_errors.install(app)
-    app.add_middleware(RequestContext)
     for router in API_ROUTERS + PAGE_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(Guard, max_body=settings.max_body_bytes,
                        max_upload=settings.max_upload_bytes)  # fmt: skip
     app.add_middleware(SecurityHeaders, https=settings.cookie_secure)
+    app.add_middleware(RequestContext)  # outermost: every answer carries the request id
     return app
