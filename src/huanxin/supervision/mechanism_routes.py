@@ -33,10 +33,13 @@ from huanxin.supervision.mechanism_schemas import (
     EscalationRead,
     EscalationReview,
     FigureChoice,
+    InboxItemRead,
     MeetingCancel,
     MeetingCreate,
     MeetingHold,
     MeetingRead,
+    PublicItemCreate,
+    PublicItemRead,
     SeatChange,
     SeatCreate,
     TaskBrief,
@@ -50,8 +53,10 @@ from huanxin.supervision.service import (
     bodies,
     bulletins,
     escalations,
+    inbox,
     meetings,
     minutes,
+    publicity,
     visits,
 )
 from huanxin.supervision.service.files import Upload
@@ -455,7 +460,43 @@ def bulletin_pdf(bulletin_id: int, actor: Reader, session: DbSession) -> Respons
     return Response(pdf, media_type="application/pdf", headers=disposition(name))
 
 
+# --- public content -----------------------------------------------------------------------
+
+
+@router.get("/public-items", response_model=list[PublicItemRead])
+def list_public_items(actor: Reader, session: DbSession) -> list[PublicItemRead]:
+    return [views.public_item_read(i) for i in publicity.items_for(session, actor)]
+
+
+@router.post("/public-items", status_code=201, response_model=PublicItemRead)
+def publish_item(
+    body: PublicItemCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
+    def make() -> PublicItemRead:
+        return views.public_item_read(publicity.publish(session, actor, **body.model_dump()))
+
+    return once(session, actor, idempotency_key, "supervision.public_item", dump(body), make, 201)
+
+
+@router.post("/public-items/{item_id}/withdraw", response_model=PublicItemRead)
+def withdraw_item(
+    item_id: int, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
+    def make() -> PublicItemRead:
+        return views.public_item_read(publicity.withdraw(session, actor, item_id))
+
+    return once(session, actor, idempotency_key, "supervision.public_withdraw",
+                {"item_id": item_id}, make)  # fmt: skip
+
+
 # Declared after the .docx/.pdf routes: "{bulletin_id}" would otherwise swallow "5.docx".
 @router.get("/bulletins/{bulletin_id}", response_model=BulletinRead)
 def show_bulletin(bulletin_id: int, actor: Reader, session: DbSession) -> BulletinRead:
     return views.bulletin_read(session, bulletins.get(session, actor, bulletin_id))
+
+
+@router.get("/inbox", response_model=list[InboxItemRead])
+def my_inbox(actor: Reader, session: DbSession) -> list[InboxItemRead]:
+    """What the caller's unit (or the office) must do now."""
+    return [InboxItemRead(kind_label=inbox.KIND_LABELS[i.kind], **i.__dict__)
+            for i in inbox.items_for(session, actor)]  # fmt: skip

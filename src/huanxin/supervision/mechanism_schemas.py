@@ -12,6 +12,7 @@ from huanxin.supervision.lifecycles import (
     DecisionKind,
     EscalationLevel,
     MeetingKind,
+    PublicKind,
     ReportKind,
     SeatRole,
 )
@@ -327,3 +328,34 @@ class BulletinRead(BaseModel):
 class FigureChoice(BaseModel):
     key: str
     label: str
+
+
+class InboxItemRead(BaseModel):
+    kind: str
+    kind_label: str
+    title: str
+    detail: str
+    due: date | None
+    href: str
+
+
+# --- public content -----------------------------------------------------------------------
+
+
+class PublicItemCreate(BaseModel):
+    jurisdiction_code: str = Code
+    kind: PublicKind = Field(title="内容类型")
+    title: str = Field(title="标题", min_length=1, max_length=128)
+    body: str = Field(title="正文", min_length=1, max_length=20000)
+    published_on: date | None = Field(default=None, title="发布日期")
+
+
+class PublicItemRead(BaseModel):
+    id: int
+    jurisdiction_code: str
+    kind: str
+    kind_label: str
+    title: str
+    body: str
+    published: bool
+    published_on: date

@@ -15,6 +15,7 @@ from huanxin.supervision.mechanism_models import (
     Escalation,
     Finding,
     Meeting,
+    PublicItem,
     ReportTemplate,
     Seat,
     Visit,
@@ -31,6 +32,7 @@ from huanxin.supervision.mechanism_schemas import (
     FileRead,
     FindingRead,
     MeetingRead,
+    PublicItemRead,
     SeatRead,
     TaskBrief,
     TemplateRead,
@@ -255,4 +257,17 @@ def bulletin_read(session: Session, b: Bulletin) -> BulletinRead:
         ],
         docx=f"{base}.docx",
         pdf=f"{base}.pdf",
+    )
+
+
+def public_item_read(i: PublicItem) -> PublicItemRead:
+    return PublicItemRead(
+        id=i.id,
+        jurisdiction_code=i.jurisdiction_code,
+        kind=i.kind,
+        kind_label=label(i.kind),
+        title=i.title,
+        body=i.body,
+        published=i.published,
+        published_on=i.published_on,
     )

@@ -8,5 +8,5 @@ MENU: list[MenuItem] = [
     MenuItem("督办提醒", "/supervision/reminders", "supervision:read"),
     MenuItem("指标看板", "/supervision/indicators", "supervision:read"),
     MenuItem("工作简报", "/supervision/briefings", "supervision:write"),
-    MenuItem("专班机制", "/supervision/bodies", "supervision:read"),
+    MenuItem("专班机制", "/supervision/inbox", "supervision:read"),
 ]

@@ -16,9 +16,11 @@ from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.supervision import (
     matching,
     pages_bodies,
+    pages_bulletins,
     pages_checkpoints,
     pages_ledger,
     pages_meetings,
+    pages_public,
     pages_visits,
 )
 from huanxin.supervision.models import Plan
@@ -33,6 +35,8 @@ router.include_router(pages_checkpoints.router)
 router.include_router(pages_bodies.router)
 router.include_router(pages_meetings.router)
 router.include_router(pages_visits.router)
+router.include_router(pages_bulletins.router)
+router.include_router(pages_public.router)
 Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
 METHOD_LABELS = {"exact": "名称一致", "alias": "别名一致", "fuzzy": "相似匹配", "none": "未匹配",
