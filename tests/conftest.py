@@ -8,6 +8,7 @@ server they skip with the reason printed, except under CI=true, where they fail.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,14 @@ import pytest
 os.environ.setdefault("HUANXIN_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("HUANXIN_ARGON2_PROFILE", "test")
 os.environ["HUANXIN_COOKIE_SECURE"] = "false"
+# audit keys and checkpoints of this run, never the developer's var/ files
+os.environ.setdefault("HUANXIN_TEST_AUDIT_DIR", tempfile.mkdtemp(prefix="huanxin-audit-"))
+os.environ.setdefault(
+    "HUANXIN_AUDIT_KEY_FILE", str(Path(os.environ["HUANXIN_TEST_AUDIT_DIR"]) / "audit.keys")
+)
+os.environ.setdefault(
+    "HUANXIN_AUDIT_ANCHOR_FILE", str(Path(os.environ["HUANXIN_TEST_AUDIT_DIR"]) / "anchors.jsonl")
+)
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url

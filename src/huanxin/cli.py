@@ -132,17 +132,59 @@ def demo(claims: int = typer.Option(10_000, help="trade-in claims to generate"))
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Verify the audit hash chains; exit 1 naming the first bad entry."""
-    from huanxin.core import audit
+def audit_verify(
+    anchor_file: Path | None = typer.Option(None, help="checkpoints (HUANXIN_AUDIT_ANCHOR_FILE)"),
+    public_key: str | None = typer.Option(None, help="the keeper's copy of the public key"),
+) -> None:
+    """Verify hashes, MACs, chain heads and the newest signed checkpoint; exit 1 if broken."""
+    from huanxin.core import anchors
 
     with _db().sessions() as session:
-        result = audit.verify(session)
+        result = anchors.verify_trail(session, anchor_file, public_key=public_key)
     if result.ok:
         typer.echo(f"audit trail intact: {result.entries} entries in {result.chains} chains")
         return
-    typer.echo(f"audit trail BROKEN at entry {result.first_bad_id}: {result.reason}", err=True)
+    typer.echo(f"audit trail BROKEN at entry {result.first_bad_id}: {result.describe()}",
+               err=True)  # fmt: skip
     raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    anchor_file: Path | None = typer.Option(None, help="checkpoints (HUANXIN_AUDIT_ANCHOR_FILE)"),
+) -> None:
+    """Verify, then sign the chain heads and append the checkpoint to the anchor file;
+    print it as one JSON line for whoever keeps copies."""
+    from huanxin.core import anchors
+
+    with _db().sessions() as session:
+        try:
+            checkpoint = anchors.anchor(session, anchor_file)
+        except anchors.BrokenTrail as exc:
+            typer.echo(f"audit trail BROKEN, no checkpoint written: {exc}", err=True)
+            raise typer.Exit(1) from exc
+    echo_json(checkpoint)
+
+
+@audit_app.command("rotate-key")
+def audit_rotate_key(
+    sign: bool = typer.Option(False, "--sign", help="rotate the checkpoint signing key instead"),
+) -> None:
+    """Append a new MAC (or signing) key to HUANXIN_AUDIT_KEY_FILE; new entries use it,
+    older keys still verify. Restarting the servers is not needed."""
+    from huanxin.core import auditkeys
+
+    key_id = auditkeys.rotate("sign" if sign else "mac")
+    typer.echo(f"new {'signing' if sign else 'MAC'} key {key_id} in {auditkeys.key_file()}")
+
+
+@audit_app.command("public-key")
+def audit_public_key() -> None:
+    """Print the checkpoint signing public keys (Ed25519, base64) as JSON, newest last."""
+    from huanxin.core import auditkeys
+
+    keys = auditkeys.ring()
+    echo_json([{"key_id": k, "public_key": keys.public_key(k)} for k in keys.sign_keys])
 
 
 @user_app.command("token")

@@ -133,6 +133,8 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    mac_key: Mapped[str | None] = mapped_column(String(16), default=None)
+    mac: Mapped[str | None] = mapped_column(String(64), default=None)
 
     __table_args__ = (
         UniqueConstraint("chain", "seq"),
@@ -149,6 +151,8 @@ class AuditHead(Base):
     chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    mac_key: Mapped[str | None] = mapped_column(String(16), default=None)
+    mac: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class IdempotencyRecord(Base):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from huanxin.core import audit, auth, identifiers, jurisdictions, orgs, users
+from huanxin.core import anchors, audit, auth, identifiers, jurisdictions, orgs, users
 from huanxin.core.actor import Actor
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import AuditEntry, User
@@ -198,6 +198,6 @@ def list_audit(
 def verify_audit(
     _actor: Annotated[Actor, Depends(require("audit:verify"))], session: DbSession
 ) -> AuditVerifyRead:
-    result = audit.verify(session)
+    result = anchors.verify_trail(session)
     return AuditVerifyRead(ok=result.ok, entries=result.entries, chains=result.chains,
                            first_bad_id=result.first_bad_id, reason=result.reason)  # fmt: skip

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from huanxin.core import audit, auth, jurisdictions, orgs, users
+from huanxin.core import anchors, auth, jurisdictions, orgs, users
 from huanxin.core.actor import Actor
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.models import AuditEntry
 from huanxin.core.roles import ROLE_LABELS, ROLE_ORG_KIND, Role
-from huanxin.web import home
+from huanxin.web import audit_view, home
 from huanxin.web.deps import SESSION_COOKIE, DbSession, client_ip, page_require, public
 from huanxin.web.templating import render
 
@@ -163,8 +163,12 @@ def audit_page(
         AuditEntry.jurisdiction_code.in_(actor.scope_codes) | AuditEntry.jurisdiction_code.is_(None)
     )
     rows = list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(200)))
-    verified = audit.verify(session) if actor.can("audit:verify") else None
-    return render(request, "audit.html", rows=rows, verified=verified)
+    verified, checkpoint = None, None
+    if actor.can("audit:verify"):
+        verified = anchors.verify_trail(session)
+        checkpoint = anchors.latest_or_none()
+    return render(request, "audit.html", rows=audit_view.rows_for(session, rows),
+                  verified=verified, checkpoint=checkpoint)  # fmt: skip
 
 
 @router.get("/admin/jurisdictions/{code}")

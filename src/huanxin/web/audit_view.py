@@ -1,0 +1,82 @@
+"""How the audit page shows entries: names for people and places, Chinese labels for the
+actions of the shared objects and for the reasons of denials; other codes pass through."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huanxin.core.models import AuditEntry, Jurisdiction, User
+from huanxin.core.roles import ROLE_LABELS, Role
+
+ACTIONS = {
+    "access.denied": "拒绝访问",
+    "auth.login": "登录",
+    "auth.logout": "退出登录",
+    "auth.login_failed": "登录失败",
+    "auth.login_unlocked": "解除登录限制",
+    "auth.token_issued": "签发接口令牌",
+    "user.created": "新增用户",
+    "user.activated": "启用用户",
+    "user.deactivated": "停用用户",
+    "jurisdiction.created": "新增区划",
+    "org.created": "新增机构",
+    "pii.revealed": "查看完整个人信息",
+}
+DENIALS = {
+    "permission": "角色无权执行此操作",
+    "out_of_scope": "对象不在管辖范围内",
+    "jurisdiction": "不在本辖区，无权操作",
+    "throttled": "登录失败次数过多，暂时限制登录",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    entry: AuditEntry
+    actor: str
+    role: str
+    place: str
+    action: str
+    note: str
+
+
+def _note(entry: AuditEntry) -> str:
+    detail: dict[str, Any] = json.loads(entry.detail or "{}")
+    reason = detail.get("reason")
+    if isinstance(reason, str) and reason:
+        return DENIALS.get(reason, reason)
+    return ""
+
+
+def _role(code: str) -> str:
+    try:
+        return ROLE_LABELS[Role(code)]
+    except ValueError:
+        return "系统" if code == "system" else code
+
+
+def rows_for(session: Session, entries: list[AuditEntry]) -> list[Row]:
+    user_ids = {e.actor_user_id for e in entries if e.actor_user_id is not None}
+    codes = {e.jurisdiction_code for e in entries if e.jurisdiction_code}
+    names = dict(session.execute(select(User.id, User.display_name)
+                                 .where(User.id.in_(user_ids))).tuples().all())  # fmt: skip
+    places = dict(session.execute(select(Jurisdiction.code, Jurisdiction.name)
+                                  .where(Jurisdiction.code.in_(codes))).tuples().all())  # fmt: skip
+    return [_row(e, names, places) for e in entries]
+
+
+def _row(entry: AuditEntry, names: dict[int, str], places: dict[str, str]) -> Row:
+    who = entry.actor_user_id
+    return Row(
+        entry=entry,
+        actor=names.get(who, "已删除用户") if who else "系统",
+        role=_role(entry.actor_role),
+        place=places.get(entry.jurisdiction_code or "", ""),
+        action=ACTIONS.get(entry.action, entry.action),
+        note=_note(entry),
+    )
