@@ -63,10 +63,11 @@ def _role(code: str) -> str:
 def rows_for(session: Session, entries: list[AuditEntry]) -> list[Row]:
     user_ids = {e.actor_user_id for e in entries if e.actor_user_id is not None}
     codes = {e.jurisdiction_code for e in entries if e.jurisdiction_code}
-    names = dict(session.execute(select(User.id, User.display_name)
-                                 .where(User.id.in_(user_ids))).tuples().all())  # fmt: skip
-    places = dict(session.execute(select(Jurisdiction.code, Jurisdiction.name)
-                                  .where(Jurisdiction.code.in_(codes))).tuples().all())  # fmt: skip
+    people = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    names = {row.id: row.display_name for row in people}
+    found = session.execute(select(Jurisdiction.code, Jurisdiction.name)
+                            .where(Jurisdiction.code.in_(codes)))  # fmt: skip
+    places = {row.code: row.name for row in found}
     return [_row(e, names, places) for e in entries]
 
 
