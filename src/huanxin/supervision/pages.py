@@ -22,6 +22,7 @@ from huanxin.supervision import (
     pages_meetings,
     pages_public,
     pages_visits,
+    planparse,
 )
 from huanxin.supervision.models import Plan
 from huanxin.supervision.service import departments, plans
@@ -76,7 +77,8 @@ async def upload(
 def plan_page(plan_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     plan = get_plan(session, actor, plan_id)
     return render(request, "supervision/plan.html", plan=plan, data=plans.parsed(plan),
-                  matches=plans.matches(session, plan))  # fmt: skip
+                  matches=plans.matches(session, plan), reasons=planparse.REASON_LABELS,
+                  kinds=planparse.KIND_LABELS)  # fmt: skip
 
 
 def _review_context(session: Session, actor: Actor, plan: Plan) -> dict[str, Any]:

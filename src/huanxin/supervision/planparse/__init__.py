@@ -2,7 +2,8 @@
 
 Public API: ``parse_plan(path)`` and ``parse_plan_text(text, source_name=...)``, both returning
 the JSON shape of shared/seeds/gold (document, tasks, appendix_tasks, targets, milestones) plus
-``unplaced``: every piece of text that could not be placed, with a reason.
+``unplaced``: every piece of text that could not be placed, with a reason, and — for a scan
+read by OCR — ``ocr``: the engine and each page's mean confidence.
 """
 
 from __future__ import annotations
@@ -34,10 +35,12 @@ from huanxin.supervision.planparse.text import (
     find_quote,
     join_paragraphs,
     numbering,
-    read_source,
+    read_document,
 )
 
 __all__ = [
+    "KIND_LABELS",
+    "REASON_LABELS",
     "NoTextLayer",
     "NotAPlan",
     "PlanImportError",
@@ -48,11 +51,27 @@ __all__ = [
 ]
 
 Record = dict[str, object]
+# Chinese labels of the codes the review page shows
+REASON_LABELS = {
+    "section_without_units_not_a_task": "章节未写责任单位，未作为任务",
+    "appendix_text_not_in_a_table": "附件中未能归入表格行的文字",
+    "unit_text_not_parsed": "未能识别的责任单位文字",
+}
+KIND_LABELS = {"reach": "达到", "count": "数量", "increase_pct": "增长（%）",
+               "decrease_pct": "下降（%）", "increase_pp": "提高（百分点）",
+               "decrease_pp": "降低（百分点）", "multiple": "倍数", "ratio": "比例"}  # fmt: skip
 
 
 def parse_plan(path: Path) -> dict[str, Any]:
     """Read a .txt/.docx/.pdf plan and import it."""
-    return parse_plan_text(read_source(path), source_name=path.name)
+    text, ocr_pages = read_document(path)
+    plan = parse_plan_text(text, source_name=path.name)
+    if ocr_pages:
+        plan["ocr"] = {
+            "engine": "tesseract chi_sim",
+            "pages": [{"page": p.number, "confidence": p.confidence} for p in ocr_pages],
+        }
+    return plan
 
 
 def parse_plan_text(text: str, *, source_name: str) -> dict[str, Any]:

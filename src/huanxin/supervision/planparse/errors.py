@@ -13,12 +13,19 @@ class PlanImportError(DomainError):
 
 
 class NoTextLayer(PlanImportError):
-    """A PDF whose pages carry no extractable text (a scan)."""
+    """A PDF whose pages carry no extractable text (a scan) and OCR is missing or read nothing."""
 
     code = "plan_no_text_layer"
 
-    def __init__(self, name: str) -> None:
-        super().__init__(f"文件“{name}”没有文本层，可能是扫描件，请先OCR后再导入。", field="file")
+    def __init__(self, name: str, *, ocr_tried: bool = False) -> None:
+        if ocr_tried:
+            message = (f"文件“{name}”没有文本层（扫描件），文字识别（OCR）未能读出内容，"
+                       "请上传更清晰的扫描件，或含文本层的PDF、Word文件。")  # fmt: skip
+        else:
+            message = (f"文件“{name}”没有文本层（扫描件），本机未安装文字识别（OCR）组件"
+                       "（tesseract 及简体中文语言包），无法导入。请上传含文本层的PDF或Word文件，"
+                       "或先完成文字识别后再导入。")  # fmt: skip
+        super().__init__(message, field="file")
 
 
 class NotAPlan(PlanImportError):

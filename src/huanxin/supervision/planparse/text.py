@@ -1,6 +1,7 @@
 """Reading plan files (.txt/.docx/.pdf) into text, and normalising that text into lines.
 
-Owns: file decoding, PDF/DOCX extraction (tables rendered as tab-separated rows), per-line
+Owns: file decoding, PDF/DOCX extraction (tables rendered as tab-separated rows, merged cells
+as 〃; scanned PDFs handed to ``ocr``), per-line
 clean-up (markdown/bold markers, page numbers, half-width punctuation, stray spaces), the
 numbering patterns shared by the parser, and mapping a normalised snippet back to an exact
 quote of the raw source.
@@ -13,8 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from huanxin.supervision.planparse import ocr
 from huanxin.supervision.planparse.docx_numbering import Numbering
 from huanxin.supervision.planparse.errors import NoTextLayer, UnreadableFile, UnsupportedFormat
+from huanxin.supervision.planparse.ocr import OcrPage
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 NUMERAL = "一二三四五六七八九十百零〇"
@@ -32,16 +35,22 @@ PAGE_NUMBER = re.compile(
 INLINE_PAGE_NUMBER = re.compile(r"\s*[—－–]{1,2}\s*\d{1,4}\s*[—－–]{1,2}\s*")
 RULE_LINE = re.compile(r"^\s*([-_*=—]\s*){3,}$")
 DITTO = "〃"
+MIN_TEXT_CHARS = 20
 HALF_TO_FULL = str.maketrans({"(": "（", ")": "）"})
 
 
 def read_source(path: Path) -> str:
     """Return the text of a plan file; tables come out as tab-separated rows."""
+    return read_document(path)[0]
+
+
+def read_document(path: Path) -> tuple[str, list[OcrPage]]:
+    """The text of a plan file, and the OCR'd pages when it was a scan (else [])."""
     suffix = path.suffix.lower()
     if suffix in {".txt", ".md", ".text"}:
-        return _read_txt(path)
+        return _read_txt(path), []
     if suffix == ".docx":
-        return _read_docx(path)
+        return _read_docx(path), []
     if suffix == ".pdf":
         return _read_pdf(path)
     raise UnsupportedFormat(path.name)
@@ -105,7 +114,7 @@ def _table_rows(table: Any) -> list[str]:
     return rows
 
 
-def _read_pdf(path: Path) -> str:
+def _read_pdf(path: Path) -> tuple[str, list[OcrPage]]:
     import pdfplumber
 
     try:
@@ -115,9 +124,24 @@ def _read_pdf(path: Path) -> str:
     with pdf:
         pages = [_pdf_page_text(page) for page in pdf.pages]
     text = "\n".join(pages)
-    if len(re.sub(r"\s", "", text)) < 20:
+    if _visible(text) >= MIN_TEXT_CHARS:
+        return text, []
+    return _read_scan(path)
+
+
+def _read_scan(path: Path) -> tuple[str, list[OcrPage]]:
+    """An image-only PDF: OCR when this machine has it, else refused."""
+    if not ocr.available():
         raise NoTextLayer(path.name)
-    return text
+    pages = ocr.read_pages(path)
+    text = "\n".join(page.text for page in pages)
+    if _visible(text) < MIN_TEXT_CHARS:
+        raise NoTextLayer(path.name, ocr_tried=True)
+    return text, pages
+
+
+def _visible(text: str) -> int:
+    return len(re.sub(r"\s", "", text))
 
 
 def _pdf_page_text(page: Any) -> str:

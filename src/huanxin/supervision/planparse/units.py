@@ -148,7 +148,7 @@ def find_groups(text: str) -> list[tuple[int, int, str]]:
     """(start, end, content) of unit groups in a paragraph: bracketed or a trailing label."""
     groups: list[tuple[int, int, str]] = []
     for start, end in _bracket_spans(text):
-        inner = text[start + 1 : end - 1]
+        inner = text[start + 1 : end - 1] if text[end - 1] == "）" else text[start + 1 : end]
         if is_unit_group(inner) and _at_group_position(text, start, end, inner):
             groups.append((start, end, inner))
     covered = {i for s, e, _ in groups for i in range(s, e)}
@@ -175,4 +175,6 @@ def _bracket_spans(text: str) -> list[tuple[int, int]]:
             start = stack.pop()
             if not stack:
                 spans.append((start, i + 1))
+    if stack and len(text) - stack[0] <= 120:  # closing bracket lost (OCR), at the very end
+        spans.append((stack[0], len(text)))
     return spans
