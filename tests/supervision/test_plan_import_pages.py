@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import builders
 import pytest
 from tests.supervision import plan_corpus as corpus
 from tests.supervision.conftest import PLAN_TEXT
 from tests.supervision.test_planparse_ocr import PLAN, _require_ocr, write_scan
 
+import builders
 from huanxin.db import Database
 
 pytestmark = pytest.mark.xdist_group("plan_ocr")
