@@ -71,3 +71,36 @@ def test_dated_clause_without_quantity_is_a_milestone() -> None:
         ["推动数字城管建设，2024年建设城市运行管理服务平台，实现实时监测。支持企业创新。"]
     )
     assert _brief(milestones) == [("建设城市运行管理服务平台", "deadline", None, None, 2024, None)]
+
+
+def test_one_target_per_stated_value() -> None:
+    from huanxin.supervision.planparse.targets import extract
+
+    found, _ = extract(["到2025年，新建充电桩、换电站分别达到200个和30个。"])
+    assert [(t["indicator"], t["value"], t["unit"], t["year"]) for t in found] == [
+        ("新建充电桩", 200, "个", 2025),
+        ("换电站", 30, "个", 2025),
+    ]
+
+
+def test_range_is_one_target_with_its_upper_end() -> None:
+    from huanxin.supervision.planparse.targets import extract
+
+    found, _ = extract(["到2026年，城市公交新能源占比达到80%—90%，回收网点达到50—60个。"])
+    assert [(t["kind"], t["value"], t["upper"]) for t in found] == [
+        ("reach", 80, 90.0),
+        ("count", 50, 60.0),
+    ]
+
+
+def test_doubling_qualifiers_and_no_value_no_target() -> None:
+    from huanxin.supervision.planparse.targets import extract
+
+    found, _ = extract(["到2027年，报废汽车回收量较2023年翻一番，营业收入达到100亿元左右。"])
+    assert [(t["kind"], t["value"], t["qualifier"]) for t in found] == [
+        ("multiple", 2.0, None),
+        ("reach", 100, "左右"),
+    ]
+    assert extract(["再生资源回收利用水平显著提升，回收体系进一步完善。"]) == ([], [])
+    subsidies, _ = extract(["每部电梯省、市、县三级分别补助 10 万元、5 万元、5 万元。"])
+    assert subsidies == []

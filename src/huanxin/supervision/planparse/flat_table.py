@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from huanxin.supervision.planparse.units import UNIT_PREFIX, UNIT_SUFFIX, looks_like_unit
@@ -166,11 +167,12 @@ def _options(
             for cuts in combinations(range(1, k), m - 1):
                 bounds = [0, *cuts, k]
                 groups = [line[bounds[j] : bounds[j + 1]] for j in range(m)]
-                gain = sum(_fit(kinds[c], g, c) for c, g in zip(chosen, groups, strict=True))
+                gain = sum(_fit(kinds[c], tuple(g), c) for c, g in zip(chosen, groups, strict=True))
                 yield frozenset(chosen), groups, gain - penalty
 
 
-def _fit(kind: str, group: list[str], column: int) -> float:
+@lru_cache(maxsize=4096)
+def _fit(kind: str, group: tuple[str, ...], column: int) -> float:
     text = "".join(group)
     joined = -1.0 * (len(group) - 1)
     if kind == "units":

@@ -18,8 +18,16 @@ TO_YEAR = re.compile(r"(?:力争|争取)?(?:到|至|截至)(\d{4})年(?:底|末|
 BARE_YEAR = re.compile(r"^(?:力争|争取|在)?(\d{4})年(?:底|末|前)?(?!版|度)")
 INLINE_YEAR = re.compile(r"力争(\d{4})年(?:底|末|前)?")
 BASELINE = re.compile(r"(?:较|比|与|同)(\d{4})年(?:底|末)?(?:相比|比)?")
+UNIT_ANY = rf"[%％]|{COUNT_UNITS}|{REACH_UNITS}"
 PATTERNS = (
     ("pp", re.compile(rf"((?:{NUM}个?[、和及])*{NUM})个?百分点")),
+    ("range", re.compile(rf"({NUM})(?:{UNIT_ANY})?[—–\-~～至到]({NUM})({UNIT_ANY})")),
+    (
+        "list",
+        re.compile(
+            rf"((?:{NUM}(?:{COUNT_UNITS}|{REACH_UNITS})?[、和及])+{NUM})({COUNT_UNITS}|{REACH_UNITS})(?!百分点)"
+        ),
+    ),
     (
         "multiple",
         re.compile(r"(?:增加|增长|提高|提升|扩大)(?:约|近|超过)?(一|两|二|三|四|五|\d+)倍"),
@@ -61,6 +69,8 @@ class Quantity:
     unit: str | None
     start: int
     end: int
+    upper: float | None = None  # a range's upper end ("80%—90%")
+    qualifier: str | None = None  # 以上 / 左右 / 以内 … after the value
 
 
 def extract(paragraphs: list[str]) -> tuple[list[Record], list[Record]]:
@@ -144,14 +154,26 @@ def quantities(clause: str) -> list[Quantity]:
                 continue
             q = _quantity(kind, m, masked)
             if q is not None:
+                q.qualifier = _qualifier(masked[m.end() :])
                 found.append(q)
                 taken |= set(range(m.start(), m.end()))
     return sorted(found, key=lambda q: q.start)
 
 
+def _qualifier(after: str) -> str | None:
+    m = re.match(r"(以上|左右|以内|以下|上下|多|余)", after)
+    return m.group(1) if m else None
+
+
 def _quantity(kind: str, m: re.Match[str], text: str) -> Quantity | None:
+    if kind == "range":
+        return _range(m, text)
     before = text[: m.start()]
     numbers = [float(x) for x in re.findall(NUM, m.group(1))]
+    if kind == "list":
+        numbers = [float(x) for x in re.findall(NUM, re.sub(UNIT_ANY, " ", m.group(1)))]
+        kind = "reach" if re.fullmatch(REACH_UNITS, m.group(2)) else "count"
+        return _measured(kind, numbers, m.group(2), before, m, text)
     if kind == "pp":
         verb = "decrease_pp" if DECREASE.search(before.rstrip("分别")) else "increase_pp"
         return Quantity(verb, numbers, "pp", m.start(), m.end())
@@ -166,7 +188,32 @@ def _quantity(kind: str, m: re.Match[str], text: str) -> Quantity | None:
         name = "increase_pct" if INCREASE.search(stem) else "reach"
         name = "decrease_pct" if DECREASE.search(stem) else name
         return Quantity(name, numbers, "%", m.start(), m.end())
-    unit = m.group(2)
+    return _measured(kind, numbers, m.group(2), before, m, text)
+
+
+def _range(m: re.Match[str], text: str) -> Quantity | None:
+    """ "80%—90%", "50—60个": one target, the lower end as its value."""
+    low, high, unit = float(m.group(1)), float(m.group(2)), m.group(3)
+    if high <= low:
+        return None
+    if unit in "%％":
+        before = re.sub(r"(分别|累计|稳步|力争)$", "", text[: m.start()])
+        name = "increase_pct" if INCREASE.search(before) else "reach"
+        q = Quantity(name, [low], "%", m.start(), m.end())
+    else:
+        kind = "reach" if re.fullmatch(REACH_UNITS, unit) else "count"
+        found = _measured(kind, [low], unit, text[: m.start()], m, text)
+        if found is None:
+            return None
+        q = found
+    q.upper = high
+    return q
+
+
+def _measured(
+    kind: str, numbers: list[float], unit: str, before: str, m: re.Match[str], text: str
+) -> Quantity | None:
+    """A value with a counting or measuring unit, unless the context says it is no target."""
     if kind == "reach" or (unit == "辆" and "量" in before):
         if not REACH_VERB.search(re.sub(r"(分别|累计|稳步|力争)$", "", before)):
             return None
@@ -190,6 +237,8 @@ def _indicators(
         name = _strip_filler(prefix + suffix)
         return [name if _cjk_len(name) >= 4 else _fallback(previous, name)]
     items = [i for i in re.split(r"、", prefix) if i]
+    if len(items) != n:
+        items = [i for i in re.split(r"[、和及与]", prefix) if i]
     if len(items) == n:
         return items
     if not prefix and len(previous) >= n:
@@ -249,7 +298,10 @@ def _target(
 ) -> dict[str, object]:
     with_base = q.kind in {"increase_pct", "decrease_pct", "increase_pp", "decrease_pp", "multiple"}
     number: float | int = int(value) if value == int(value) and q.kind != "multiple" else value
-    return _record(name, q.kind, number, q.unit, year, baseline if with_base else None, clause)
+    record = _record(name, q.kind, number, q.unit, year, baseline if with_base else None, clause)
+    record["upper"] = q.upper
+    record["qualifier"] = q.qualifier
+    return record
 
 
 def _record(
