@@ -30,7 +30,7 @@ from huanxin.secondhand import pages as secondhand_pages
 from huanxin.secondhand import routes as secondhand_routes
 from huanxin.supervision import pages as supervision_pages
 from huanxin.supervision import routes as supervision_routes
-from huanxin.web import errors, pages
+from huanxin.web import errors, pages, proxies
 from huanxin.web.guard import Guard
 from huanxin.web.security import SecurityHeaders
 
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)  # fmt: skip
     app.state.db = db
     app.state.settings = settings
+    proxies.networks(settings.trusted_proxies)  # a bad HUANXIN_TRUSTED_PROXIES fails at start
     errors.install(app)
     ops_errors.install(app)
     for router in API_ROUTERS + PAGE_ROUTERS:

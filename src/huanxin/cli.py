@@ -110,7 +110,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
 
     upgrade(get_settings().database_url)
     prepare(workers)
-    uvicorn.run("huanxin.asgi:app", host=host, port=port, workers=workers, log_config=None)
+    # proxy_headers=False: the client address is resolved by web/proxies.py, which believes
+    # X-Forwarded-For only from HUANXIN_TRUSTED_PROXIES
+    uvicorn.run("huanxin.asgi:app", host=host, port=port, workers=workers, log_config=None,
+                proxy_headers=False)  # fmt: skip
 
 
 @app.command()

@@ -42,6 +42,7 @@ class Settings:
     price_ceiling_factor: int = 3  # a sale price at most this many times the filed price
     idempotency_wait_seconds: float = 10.0
     metrics_allow: str = "127.0.0.1,::1"
+    trusted_proxies: str = ""  # addresses/networks whose X-Forwarded-For is believed
 
 
 def read_secret_key(key_file: Path, *, create: bool = False) -> str:
@@ -71,6 +72,7 @@ def load_settings() -> Settings:
         max_body_bytes=_number("HUANXIN_MAX_BODY_BYTES", Settings.max_body_bytes),
         max_upload_bytes=_number("HUANXIN_MAX_UPLOAD_BYTES", Settings.max_upload_bytes),
         price_ceiling_factor=_number("HUANXIN_PRICE_CEILING_FACTOR", Settings.price_ceiling_factor),
+        trusted_proxies=os.environ.get("HUANXIN_TRUSTED_PROXIES", ""),
         idempotency_wait_seconds=float(os.environ.get("HUANXIN_IDEMPOTENCY_WAIT_SECONDS", "10")),
         metrics_allow=os.environ.get("HUANXIN_METRICS_ALLOW", "127.0.0.1,::1"),
     )

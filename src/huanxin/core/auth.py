@@ -1,33 +1,26 @@
 """Authentication: password login with throttling, browser sessions, API bearer tokens.
 
-Only SHA-256 digests of session ids and tokens are stored. A login is refused for
-``login_window_minutes`` after ``login_max_failures`` failures for the same user name,
-or five times that many from the same client address.
+Only SHA-256 digests of session ids and tokens are stored. Failed logins slow down the
+(account, client address) that failed, never the account as a whole (``core.throttle``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from huanxin.core import audit
+from huanxin.core import audit, throttle
 from huanxin.core.actor import Actor
 from huanxin.core.audit import SYSTEM
 from huanxin.core.clock import as_utc, utcnow
-from huanxin.core.errors import NotAuthenticated, TooManyRequests
+from huanxin.core.errors import NotAuthenticated
 from huanxin.core.models import ApiToken, Jurisdiction, LoginAttempt, User, WebSession
 from huanxin.core.passwords import verify_password
-
-
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    max_failures: int = 5
-    window_minutes: int = 15
+from huanxin.core.throttle import ThrottlePolicy
 
 
 def sha256(value: str) -> str:
@@ -50,36 +43,25 @@ def _scope(session: Session, code: str) -> frozenset[str]:
                                      .where(Jurisdiction.path.startswith(root))))  # fmt: skip
 
 
-def _failures(
-    session: Session, column: InstrumentedAttribute[str], value: str, since: datetime
-) -> int:
-    stmt = select(func.count()).where(
-        column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since
-    )
-    return session.scalar(stmt) or 0
-
-
-def check_throttle(session: Session, username: str, client_ip: str, policy: ThrottlePolicy) -> None:
-    since = utcnow() - timedelta(minutes=policy.window_minutes)
-    by_user = _failures(session, LoginAttempt.username, username, since)
-    by_ip = _failures(session, LoginAttempt.client_ip, client_ip, since)
-    if by_user >= policy.max_failures or by_ip >= policy.max_failures * 5:
-        raise TooManyRequests(f"登录失败次数过多，请{policy.window_minutes}分钟后再试")
-
-
 def authenticate(
     session: Session, *, username: str, password: str, client_ip: str, policy: ThrottlePolicy
 ) -> User:
     """Return the user or raise; every attempt is recorded, failures are audited."""
     username = username.strip().lower()
-    check_throttle(session, username, client_ip, policy)
+    try:
+        throttle.check(session, username, client_ip, policy)
+    except throttle.LoginThrottled:
+        audit.record(session, SYSTEM, "auth.login_throttled", object_type="user",
+                     object_id=username[:64],
+                     detail={"client_ip": client_ip, "reason": "throttled"})  # fmt: skip
+        raise
     user = session.scalars(select(User).where(User.username == username)).first()
     ok = verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and user.active
     session.add(LoginAttempt(username=username, client_ip=client_ip, success=ok, at=utcnow()))
     if not ok or user is None:
         audit.record(session, SYSTEM, "auth.login_failed", object_type="user",
-                     object_id=username, detail={"client_ip": client_ip})  # fmt: skip
+                     object_id=username[:64], detail={"client_ip": client_ip})  # fmt: skip
         raise NotAuthenticated("用户名或密码错误")
     return user
 

@@ -68,6 +68,10 @@ class User(Base):
     resident_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # login failures before this moment no longer delay logins (an admin's unlock)
+    login_unlocked_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), default=None
+    )
 
 
 class ApiToken(Base):

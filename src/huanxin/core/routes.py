@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from huanxin.core import anchors, audit, auth, identifiers, jurisdictions, orgs, users
+from huanxin.core import anchors, audit, auth, identifiers, jurisdictions, orgs, throttle, users
 from huanxin.core.actor import Actor
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import AuditEntry, User
@@ -26,6 +26,7 @@ from huanxin.core.schemas import (
     OrgRead,
     TokenCreate,
     TokenRead,
+    UnlockRead,
     UserCreate,
     UserRead,
 )
@@ -44,8 +45,8 @@ def health(session: DbSession) -> dict[str, str]:
 
 @router.post("/auth/token", dependencies=[Depends(public)])
 def create_token(body: TokenCreate, request: Request, session: DbSession) -> TokenRead:
-    policy = auth.ThrottlePolicy(request.app.state.settings.login_max_failures,
-                                 request.app.state.settings.login_window_minutes)  # fmt: skip
+    policy = throttle.ThrottlePolicy(request.app.state.settings.login_max_failures,
+                                     request.app.state.settings.login_window_minutes)  # fmt: skip
     try:
         user = auth.authenticate(session, username=body.username, password=body.password,
                                  client_ip=client_ip(request), policy=policy)  # fmt: skip
@@ -164,6 +165,24 @@ def create_user(
 
     return respond(session, actor, key=idempotency_key, scope="users.create",
                    payload=payload, action=action)  # fmt: skip
+
+
+@router.post("/users/{user_id}/unlock")
+def unlock_user(
+    user_id: int,
+    actor: Annotated[Actor, Depends(require("users:write"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
+    """Clear the login delays of a user's account (audited)."""
+
+    def action() -> tuple[int, object]:
+        user = users.get(session, actor, user_id)
+        at = throttle.unlock(session, actor, user)
+        return 200, UnlockRead(user_id=user.id, unlocked_at=at).model_dump(mode="json")
+
+    return respond(session, actor, key=idempotency_key, scope=f"users.unlock.{user_id}",
+                   payload={}, action=action)  # fmt: skip
 
 
 @router.post("/identifiers/check")

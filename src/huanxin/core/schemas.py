@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -67,6 +68,13 @@ class UserRead(BaseModel):
     active: bool
     mobile: str | None = None
     resident_id: str | None = None
+
+
+class UnlockRead(BaseModel):
+    """An account's login delays were cleared at ``unlocked_at``."""
+
+    user_id: int
+    unlocked_at: datetime
 
 
 class OrgCreate(BaseModel):

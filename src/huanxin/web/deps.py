@@ -19,6 +19,7 @@ from huanxin.core import audit, auth
 from huanxin.core.actor import Actor
 from huanxin.core.errors import NotAuthenticated, PermissionDenied
 from huanxin.db import Database
+from huanxin.web import proxies
 
 SESSION_COOKIE = "hx_session"
 CSRF_HEADER = "x-csrf-token"
@@ -42,7 +43,11 @@ DbSession = Annotated[Session, Depends(_session, scope="function")]
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The caller's address: the TCP peer, or — only when the peer is one of
+    ``HUANXIN_TRUSTED_PROXIES`` — the nearest untrusted address in ``X-Forwarded-For``."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = getattr(request.app.state.settings, "trusted_proxies", "")
+    return proxies.resolve(peer, request.headers.getlist("x-forwarded-for"), trusted)
 
 
 def _bearer(request: Request) -> str | None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from huanxin.core import anchors, auth, jurisdictions, orgs, users
+from huanxin.core import anchors, auth, jurisdictions, orgs, throttle, users
 from huanxin.core.actor import Actor
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.models import AuditEntry
@@ -40,14 +40,16 @@ def login(
     next: Annotated[str, Form()] = "/",  # noqa: A002
 ) -> Response:
     settings = request.app.state.settings
-    policy = auth.ThrottlePolicy(settings.login_max_failures, settings.login_window_minutes)
+    policy = login_policy(request)
     try:
         user = auth.authenticate(session, username=username, password=password,
                                  client_ip=client_ip(request), policy=policy)  # fmt: skip
     except DomainError as exc:
         session.commit()  # keep the failed attempt and its audit entry
-        return render(request, "login.html", status_code=exc.status, error=exc.message,
+        page = render(request, "login.html", status_code=exc.status, error=exc.message,
                       next=_safe_next(next), username=username)  # fmt: skip
+        page.headers.update(exc.headers())
+        return page
     raw, _ = auth.start_session(session, user, hours=settings.session_hours)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, raw, httponly=True, secure=settings.cookie_secure,
@@ -109,13 +111,24 @@ def jurisdictions_create(
     return RedirectResponse("/admin/jurisdictions", status_code=303)
 
 
-def _users_context(session: DbSession, actor: Actor) -> dict[str, Any]:
+def login_policy(request: Request) -> throttle.ThrottlePolicy:
+    settings = request.app.state.settings
+    return throttle.ThrottlePolicy(settings.login_max_failures, settings.login_window_minutes)
+
+
+def _users_context(request: Request, session: DbSession, actor: Actor) -> dict[str, Any]:
     rows = users.list_for(session, actor)
+    policy = login_policy(request)
+    places = jurisdictions.list_within(session, actor.scope_codes)
+    bodies = orgs.list_for(session, actor)
     return {
         "rows": [(u, users.masked_contact(u)) for u in rows],
+        "throttled": throttle.throttled_usernames(session, [u.username for u in rows], policy),
         "roles": ROLE_LABELS,
-        "places": jurisdictions.list_within(session, actor.scope_codes),
-        "orgs": orgs.list_for(session, actor),
+        "places": places,
+        "place_name": {j.code: j.name for j in places},
+        "orgs": bodies,
+        "org_name": {o.id: o.name for o in bodies},
         "org_roles": {r.value: k for r, k in ROLE_ORG_KIND.items()},
     }
 
@@ -124,8 +137,23 @@ def _users_context(session: DbSession, actor: Actor) -> dict[str, Any]:
 def users_page(
     request: Request, session: DbSession,
     actor: Annotated[Actor, Depends(page_require("users:read"))],
+    unlocked: int | None = None,
 ) -> HTMLResponse:  # fmt: skip
-    return render(request, "users.html", error=None, form={}, **_users_context(session, actor))
+    context = _users_context(request, session, actor)
+    notice = None
+    if unlocked is not None:
+        names = {u.id: u.display_name for u, _ in context["rows"]}
+        notice = f"已解除“{names[unlocked]}”的登录限制" if unlocked in names else None
+    return render(request, "users.html", error=None, form={}, notice=notice, **context)
+
+
+@router.post("/admin/users/{user_id}/unlock")
+def users_unlock(
+    user_id: int, session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("users:write"))],
+) -> Response:  # fmt: skip
+    throttle.unlock(session, actor, users.get(session, actor, user_id))
+    return RedirectResponse(f"/admin/users?unlocked={user_id}", status_code=303)
 
 
 @router.post("/admin/users")
@@ -150,7 +178,7 @@ def users_create(
     except DomainError as exc:
         session.rollback()
         return render(request, "users.html", status_code=exc.status, error=exc.message,
-                      form=form, **_users_context(session, actor))  # fmt: skip
+                      form=form, **_users_context(request, session, actor))  # fmt: skip
     return RedirectResponse("/admin/users", status_code=303)
 
 
