@@ -122,7 +122,9 @@ def check(session: Session, username: str, client_ip: str, policy: ThrottlePolic
     """Refuse the attempt (``LoginThrottled``, with ``Retry-After``) while throttled."""
     wait = retry_after(session, username, client_ip, policy)
     if wait:
-        raise LoginThrottled(f"该账号在此网络地址连续登录失败，请{_wait_text(wait)}后再试", wait)
+        raise LoginThrottled(
+            f"此账号在当前网络地址登录失败次数过多，请{_wait_text(wait)}后再试", wait
+        )
     wait = _address_retry_after(session, client_ip, policy)
     if wait:
         raise LoginThrottled(f"此网络地址登录失败次数过多，请{_wait_text(wait)}后再试", wait)
