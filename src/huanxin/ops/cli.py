@@ -182,3 +182,33 @@ def register(app: typer.Typer, user_app: typer.Typer) -> None:
     app.add_typer(place_app, name="jurisdiction")
     app.add_typer(keys_app, name="keys")
     app.add_typer(drill_app, name="drill")
+
+
+@drill_app.command("failover")
+def drill_failover(
+    clients: Annotated[int, typer.Option(help="并发客户端数")] = 8,
+    before_s: Annotated[float, typer.Option("--before", help="故障前加载秒数")] = 2.0,
+    detect_s: Annotated[float, typer.Option("--detect", help="发现故障用时（秒）")] = 1.0,
+    after_s: Annotated[float, typer.Option("--after", help="切换后继续加载秒数")] = 3.0,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Primary + synchronous standby on spare ports; kill the primary under load; promote; count."""
+    from huanxin.ops import drill
+
+    result = drill.run(clients=clients, before_s=before_s, detect_s=detect_s, after_s=after_s)
+    headline = {k: result[k] for k in ("acknowledged", "lost", "duplicated", "downtime_s")}
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(headline) + "\n")
+    else:
+        typer.echo(f"确认 {result['acknowledged']} 笔，丢失 {result['lost']}，重复 {result['duplicated']}，"
+                   f"中断 {result['downtime_s']} 秒；账本/审计问题 {len(result['problems'])} 个")  # fmt: skip
+    failed = (
+        result["lost"]
+        or result["duplicated"]
+        or result["problems"]
+        or result["refused"]
+        or result["unanswered"]
+    )
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,42 @@
+"""The failover drill, short: real primary and synchronous standby, the primary killed under
+load, the standby promoted; nothing acknowledged lost, nothing paid twice."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from huanxin.cli import app
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("ops_drill")]
+
+
+def test_failover_loses_nothing_and_duplicates_nothing() -> None:
+    args = [
+        "drill",
+        "failover",
+        "--json",
+        "--clients",
+        "6",
+        "--before",
+        "1.5",
+        "--detect",
+        "0.5",
+        "--after",
+        "1.5",
+    ]
+    result = CliRunner().invoke(app, args)
+    lines = result.stdout.strip().splitlines()
+    detail, headline = json.loads(lines[-2]), json.loads(lines[-1])
+    assert result.exit_code == 0, detail
+    assert set(headline) == {"acknowledged", "lost", "duplicated", "downtime_s"}
+    assert headline["lost"] == 0 and headline["duplicated"] == 0
+    assert detail["problems"] == [] and detail["refused"] == 0 and detail["unanswered"] == 0
+    assert detail["retries"] > 0  # the kill hit work in flight, which was sent again
+    assert detail["acknowledged_after_kill"] > 0  # and the promoted standby took new sales
+    assert detail["claims"] >= headline["acknowledged"] > 0
+    assert (
+        headline["downtime_s"] is not None and headline["downtime_s"] > 0.5
+    )  # at least the detection
