@@ -3,6 +3,12 @@
 Two keys are derived from ``HUANXIN_SECRET_KEY`` with HKDF: one encrypts, one hashes.
 A value is stored as ``v1:<base64(nonce|ciphertext)>`` and looked up by
 ``HMAC-SHA256(kind | normalised value)``, so equal values of different kinds never collide.
+
+Encryption keys rotate: ``huanxin keys rotate-pii`` appends a random key ``p1``, ``p2`` …
+to ``HUANXIN_PII_KEY_FILE`` (``var/pii.keys``); new values are sealed with the newest as
+``v2:<key id>:<base64>``, older ones still open with theirs (the derived key is ``p0``,
+the ``v1:`` form), and ``huanxin keys reencrypt-pii`` re-seals old values in place. The
+lookup key is not rotated: its hashes are the database's unique keys.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import hashlib
 import hmac
 import os
 from functools import lru_cache
+from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -40,19 +47,54 @@ def _secret() -> str:
     return get_settings().secret_key
 
 
+def key_file() -> Path:
+    return Path(os.environ.get("HUANXIN_PII_KEY_FILE", "var/pii.keys"))
+
+
+@lru_cache(maxsize=8)
+def _ring(secret: str, path: Path, _stamp: int) -> tuple[dict[str, bytes], str]:
+    keys = {"p0": _keys(secret)[0]}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                key_id, raw = line.split()
+                keys[key_id] = base64.b64decode(raw)
+    return keys, list(keys)[-1]
+
+
+def ring() -> tuple[dict[str, bytes], str]:
+    """Every encryption key by id, and the id of the newest (re-read when the file changes)."""
+    path = key_file()
+    stamp = path.stat().st_mtime_ns if path.exists() else 0
+    return _ring(_secret(), path, stamp)
+
+
+def prefix(key_id: str) -> str:
+    return "v1:" if key_id == "p0" else f"v2:{key_id}:"
+
+
 def seal(value: str) -> str:
-    enc_key, _ = _keys(_secret())
+    keys, newest = ring()
     nonce = os.urandom(12)
-    ct = AESGCM(enc_key).encrypt(nonce, value.encode("utf-8"), b"huanxin")
-    return "v1:" + base64.b64encode(nonce + ct).decode("ascii")
+    ct = AESGCM(keys[newest]).encrypt(nonce, value.encode("utf-8"), b"huanxin")
+    return prefix(newest) + base64.b64encode(nonce + ct).decode("ascii")
+
+
+def key_id_of(token: str) -> str:
+    if token.startswith("v1:"):
+        return "p0"
+    if token.startswith("v2:"):
+        return token.split(":", 2)[1]
+    raise ValueError("unknown ciphertext version")
 
 
 def unseal(token: str) -> str:
-    enc_key, _ = _keys(_secret())
-    if not token.startswith("v1:"):
-        raise ValueError("unknown ciphertext version")
-    raw = base64.b64decode(token[3:])
-    return AESGCM(enc_key).decrypt(raw[:12], raw[12:], b"huanxin").decode("utf-8")
+    keys, _ = ring()
+    key_id = key_id_of(token)
+    if key_id not in keys:
+        raise ValueError(f"unknown personal-data key id {key_id}")
+    raw = base64.b64decode(token[len(prefix(key_id)) :])
+    return AESGCM(keys[key_id]).decrypt(raw[:12], raw[12:], b"huanxin").decode("utf-8")
 
 
 def lookup_hash(kind: str, value: str) -> str:

@@ -30,6 +30,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from huanxin.config import get_settings
+from huanxin.core import pii
 from huanxin.core.clock import utcnow
 from huanxin.db import Database
 from huanxin.ops import checks
@@ -158,7 +159,8 @@ def backup(url: str, archive: Path, *, verify: bool = True) -> dict[str, Any]:
         manifest: dict[str, Any] = {
             "format": FORMAT, "created_at": utcnow().isoformat(), "backend": _backend(url),
             "database_file": dump_file.name, "database_sha256": _sha256(dump_file),
-            "key_id": key_id(get_settings().secret_key), "verified": False,
+            "key_id": key_id(get_settings().secret_key), "pii_key_ids": sorted(pii.ring()[0]),
+            "verified": False,
         }  # fmt: skip
         if verify:
             snap, problems = verify_dump(url, dump_file, folder, None)
@@ -218,6 +220,11 @@ def restore(url: str, archive: Path) -> RestoreReport:
         if manifest.get("key_id") != current:
             raise BackupError(f"备份使用的密钥编号为 {manifest.get('key_id')}，当前密钥编号为 {current}；"
                               "请先配置备份时的密钥，否则个人信息无法解密")  # fmt: skip
+        missing = set(manifest.get("pii_key_ids", [])) - set(pii.ring()[0])
+        if missing:
+            raise BackupError(
+                f"缺少个人信息密钥 {', '.join(sorted(missing))}（见 HUANXIN_PII_KEY_FILE）"
+            )
         if not _is_empty(url):
             raise BackupError("目标数据库不是空的；恢复只写入空数据库（请新建数据库后再恢复）")
         load(dump_file, url)

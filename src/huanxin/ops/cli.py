@@ -212,3 +212,25 @@ def drill_failover(
     )
     if failed:
         raise typer.Exit(1)
+
+
+@keys_app.command("rotate-pii")
+def keys_rotate_pii() -> None:
+    """Add a personal-data key; new values are sealed with it at once (then run reencrypt-pii)."""
+    from huanxin.ops.piikeys import rotate
+
+    typer.echo(f"新的个人信息密钥：{rotate()}；请运行 huanxin keys reencrypt-pii 重新加密已有数据")
+
+
+@keys_app.command("reencrypt-pii")
+def keys_reencrypt_pii(
+    batch: Annotated[int, typer.Option(help="每批行数（每批一个事务）")] = 500,
+    limit: Annotated[int | None, typer.Option(help="本次最多处理的行数（可分次运行）")] = None,
+) -> None:
+    """Re-seal stored personal data with the newest key, in place; safe to stop and rerun."""
+    from huanxin.ops.piikeys import reencrypt
+
+    progress = reencrypt(_db(), batch=batch, limit=limit)
+    for column, count in progress.resealed.items():
+        typer.echo(f"  {column}: {count}")
+    typer.echo(f"已重新加密 {sum(progress.resealed.values())} 项，尚余 {progress.remaining} 项")
