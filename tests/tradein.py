@@ -17,6 +17,8 @@ from huanxin.policy import service as policies
 
 RESIDENT_ID = "14052119900101123X"  # synthetic, valid check digit
 OTHER_RESIDENT_ID = "110101199003074477"
+VIN = "LSVAU2A31S1000001"  # synthetic, valid ISO 3779 check digit
+OTHER_VIN = "LFV3A28K6S3000042"
 
 
 def fund_pools(session: Session, code: str, amount_fen: int, *, shards: int = 1,

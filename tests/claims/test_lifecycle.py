@@ -166,7 +166,7 @@ def _apply(db: Database) -> int:
     consumer = builders.api_client(db, "consumer.140521")
     r = consumer.post("/api/v1/applications", headers={"Idempotency-Key": "app"},
                       data={"category": "passenger_car", "price_fen": "15000000", "purchase_date": "2025-03-10",
-                            "evidence_kind": "invoice", "attributes": json.dumps(CAR)},
+                            "evidence_kind": "invoice", "attributes": json.dumps(CAR), "vin": tradein.VIN},
                       files={"file": ("invoice.pdf", PDF, "application/pdf")})  # fmt: skip
     assert r.status_code == 201, r.text
     assert r.json()["state"] == "submitted"
@@ -219,7 +219,7 @@ def test_application_after_the_programme_deadline_is_refused(database: Database)
     consumer = builders.api_client(database, "consumer.140521")
     r = consumer.post("/api/v1/applications", headers={"Idempotency-Key": "late"},
                       data={"category": "passenger_car", "price_fen": "15000000", "purchase_date": "2024-09-10",
-                            "evidence_kind": "invoice", "attributes": json.dumps(CAR)},
+                            "evidence_kind": "invoice", "attributes": json.dumps(CAR), "vin": tradein.VIN},
                       files={"file": ("invoice.pdf", PDF, "application/pdf")})  # fmt: skip
     assert r.status_code == 409 and r.json()["code"] == "not_eligible", r.text
     assert "申请截止日期为2025-01-10" in r.json()["message"]

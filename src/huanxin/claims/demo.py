@@ -17,11 +17,12 @@ from huanxin.core import auth, orgs, users
 from huanxin.core.actor import Actor
 from huanxin.core.audit import SYSTEM
 from huanxin.core.clock import CHINA_TZ, utcnow
-from huanxin.core.identifiers import resident_id_check_char
+from huanxin.core.identifiers import resident_id_check_char, vin_check_char
 from huanxin.core.models import User
 from huanxin.core.passwords import hash_password
 from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
+from huanxin.policy.schema import NATIONAL_CODE
 
 COUNTIES = ["140521", "371525", "140300"]
 CATEGORIES_2025 = ["refrigerator", "washing_machine", "television", "air_conditioner", "computer",
@@ -87,7 +88,12 @@ def _merchants(session: Session, code: str, password_hash: str) -> list[Actor]:
 
 
 def _pools(session: Session, code: str) -> None:
+    """Fund the programmes that apply at ``code`` (national ones and those of its province,
+    city or itself): another province's programme has no budget here."""
+    path = policies.path_of(session, code)
     for programme in policies.all_versions(session):
+        if programme.jurisdiction.code != NATIONAL_CODE and programme.jurisdiction.code not in path:
+            continue
         for layer, amount in BUDGET_FEN.items():
             if ledger.find_pool(
                 session, programme_id=programme.id, layer=layer, jurisdiction_code=code
@@ -190,6 +196,12 @@ def _advance(world: World, claim: Claim, roll: float) -> None:
         )
 
 
+def demo_vin(code: str, n: int) -> str:
+    """A synthetic VIN (valid check digit, model year 2025) for car application ``n`` of ``code``."""
+    body = f"LDM{code[:5]}0S{code[5]}{n:06d}"
+    return body[:8] + vin_check_char(body) + body[9:]
+
+
 def _applications(world: World, code: str) -> None:
     session = world.session
     pdf = lifecycle.Upload(kind="invoice", filename="购车发票.pdf", content=b"%PDF-1.4\n% demo\n")
@@ -198,7 +210,7 @@ def _applications(world: World, code: str) -> None:
            "old_vehicle_registered_on": "2010-03-01", "old_vehicle_owned_since": "2015-06-01"}  # fmt: skip
     for n, consumer in enumerate(world.consumers[code][: world.applications]):
         claim = apply.submit(session, consumer, inputs=car, purchase_date=date(2025, 3, 1) + timedelta(days=n * 3),
-                             uploads=[pdf])  # fmt: skip
+                             uploads=[pdf], vin=demo_vin(code, n))  # fmt: skip
         step = n % 6
         if step == 0:
             continue  # submitted

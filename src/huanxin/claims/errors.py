@@ -17,6 +17,12 @@ class DeviceAlreadySubsidised(Conflict):
     code = "device_already_subsidised"
 
 
+class VehicleAlreadySubsidised(Conflict):
+    """A claim for this VIN exists already (in any jurisdiction)."""
+
+    code = "vehicle_already_subsidised"
+
+
 class CertificateAlreadyUsed(Conflict):
     code = "certificate_already_used"
 

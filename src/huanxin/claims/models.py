@@ -71,6 +71,10 @@ class Claim(Base):
     grade: Mapped[int | None] = mapped_column(Integer, default=None)
     serial_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     device_serial: Mapped[str] = mapped_column(String(64), default="")
+    # A car's VIN, sealed; its keyed hash is unique so one vehicle gets one subsidy, in any
+    # jurisdiction (freed again only if the claim is cancelled).
+    vin_enc: Mapped[str | None] = mapped_column(Text, default=None)
+    vin_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     invoice_no: Mapped[str] = mapped_column(String(32), default="")
     recycling_cert_no: Mapped[str | None] = mapped_column(String(40), unique=True, default=None)
     purchase_date: Mapped[date] = mapped_column(Date)

@@ -9,10 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from huanxin.claims import states
 from huanxin.claims.models import Claim, PaymentBatch
-from huanxin.claims.service import catalogue, common, lifecycle, quotas, redeem, settle
+from huanxin.claims.schemas import masked_vin
+from huanxin.claims.service import apply, catalogue, common, lifecycle, quotas, redeem, settle
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
@@ -133,6 +135,74 @@ def my_quota_claim(request: Request, session: DbSession,
     return RedirectResponse("/my", status_code=303)
 
 
+CAR_CHOICES: dict[str, dict[str, str]] = {
+    "new_vehicles": {"nev": "新能源乘用车", "fuel": "燃油乘用车"},
+    "disposals": {"scrapped": "报废（报废更新）", "transferred": "转出（置换更新）"},
+    "fuels": {"petrol": "汽油", "diesel": "柴油", "nev": "新能源", "other": "其他"},
+    "standards": {str(n): f"国{'一二三四五六'[n - 1]}" for n in range(1, 7)},
+}
+
+
+def _car_form(request: Request, form: dict[str, str], error: str | None = None,
+              status_code: int = 200) -> HTMLResponse:  # fmt: skip
+    return render(request, "claims/car.html", status_code=status_code, form=form, error=error,
+                  **CAR_CHOICES)  # fmt: skip
+
+
+def _car_inputs(form: dict[str, str]) -> dict[str, Any]:
+    """The rule inputs of a car application from the page's fields (refusals name the field)."""
+    for name, choices in (("new_vehicle", "new_vehicles"), ("disposal", "disposals"),
+                          ("old_vehicle_fuel", "fuels"), ("old_vehicle_emission_standard", "standards")):  # fmt: skip
+        if form[name] not in CAR_CHOICES[choices]:
+            raise InvalidInput("请从列表中选择", field=name)
+    displacement = form["fuel_displacement_ml"].strip()
+    if displacement and not displacement.isdigit():
+        raise InvalidInput("燃油车排量应为整数（毫升）", field="fuel_displacement_ml")
+    inputs: dict[str, Any] = {
+        "category": "passenger_car",
+        "price_fen": _fen(form["price"], "price"),
+        "new_vehicle": form["new_vehicle"],
+        "old_vehicle_fuel": form["old_vehicle_fuel"],
+        "old_vehicle_emission_standard": int(form["old_vehicle_emission_standard"]),
+        "old_vehicle_registered_on": _day(
+            form["old_vehicle_registered_on"], "old_vehicle_registered_on"
+        ),
+        "old_vehicle_owned_since": _day(form["old_vehicle_owned_since"], "old_vehicle_owned_since"),
+        f"old_vehicle_{form['disposal']}": True,
+    }
+    if displacement:
+        inputs["fuel_displacement_ml"] = int(displacement)
+    return inputs
+
+
+@router.get("/my/car")
+def car_form(
+    request: Request, actor: Annotated[Actor, Depends(page_require("claims:own"))]
+) -> HTMLResponse:
+    return _car_form(request, {"purchase_date": today_cn().isoformat()})
+
+
+@router.post("/my/car")
+async def car_submit(request: Request, session: DbSession,
+                     actor: Annotated[Actor, Depends(page_require("claims:own"))]) -> Response:  # fmt: skip
+    data = await request.form()
+    fields = ("vin", "new_vehicle", "fuel_displacement_ml", "price", "purchase_date", "disposal",
+              "old_vehicle_fuel", "old_vehicle_emission_standard", "old_vehicle_registered_on",
+              "old_vehicle_owned_since")  # fmt: skip
+    form = {name: str(data.get(name) or "") for name in fields}
+    files = [f for f in data.getlist("files") if isinstance(f, StarletteUpload) and f.filename]
+    try:
+        uploads = [lifecycle.Upload(kind="application", filename=f.filename or "upload",
+                                    content=await f.read()) for f in files]  # fmt: skip
+        claim = apply.submit(session, actor, inputs=_car_inputs(form),
+                             purchase_date=_day(form["purchase_date"], "purchase_date"),
+                             uploads=uploads, vin=form["vin"])  # fmt: skip
+    except DomainError as exc:
+        page_refused(request, session, exc)
+        return _car_form(request, form, exc.message, exc.status)
+    return RedirectResponse(f"/claims/{claim.id}", status_code=303)
+
+
 @router.get("/claims")
 def claims_page(request: Request, session: DbSession,
                 actor: Annotated[Actor, Depends(page_require("claims:read"))], state: str = "") -> HTMLResponse:  # fmt: skip
@@ -151,6 +221,7 @@ def claim_page(claim_id: int, request: Request, session: DbSession,
     claim = common.get_claim(session, actor, claim_id)
     quote: dict[str, Any] = json.loads(claim.quote)
     return render(request, "claims/detail.html", claim=claim, quote=quote, labels=states.LABELS,
+                  vin=masked_vin(claim),
                   evidence=lifecycle.evidence_of(session, claim.id),
                   required=lifecycle.required_evidence(session, claim) if claim.kind == "application" else {},
                   next_states=sorted(states.TRANSITIONS[claim.state]))  # fmt: skip

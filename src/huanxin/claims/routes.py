@@ -22,6 +22,7 @@ from huanxin.claims.schemas import (
     ReturnBody,
 )
 from huanxin.claims.service import apply, catalogue, common, lifecycle, quotas, redeem, settle
+from huanxin.core import pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.policy import service as policies
@@ -197,7 +198,7 @@ async def submit_application(
     purchase_date: Annotated[date, Form()], file: Annotated[UploadFile, File()],
     evidence_kind: Annotated[str, Form()] = "invoice", attributes: Annotated[str, Form()] = "{}",
     recycling_cert_no: Annotated[str, Form()] = "", recycling_cert_code: Annotated[str, Form()] = "",
-    idempotency_key: IdemKey = None,
+    vin: Annotated[str, Form()] = "", idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     import json
 
@@ -205,13 +206,12 @@ async def submit_application(
     inputs = {"category": category, "price_fen": price_fen, **json.loads(attributes or "{}")}
 
     def action() -> tuple[int, object]:
-        claim = apply.submit(
-            session, actor, inputs=inputs, purchase_date=purchase_date, uploads=[upload]
-        )
+        claim = apply.submit(session, actor, inputs=inputs, purchase_date=purchase_date,
+                             uploads=[upload], vin=vin or None)  # fmt: skip
         return 201, ClaimRead.of(claim).model_dump(mode="json")
 
     payload = {"inputs": inputs, "date": purchase_date.isoformat(), "file": upload.filename,
-               "cert": recycling_cert_no}  # fmt: skip
+               "cert": recycling_cert_no, "vin": pii.lookup_hash("vin", vin.strip().upper())}  # fmt: skip
     return respond(
         session, actor, key=idempotency_key, scope="claims.apply", payload=payload, action=action
     )

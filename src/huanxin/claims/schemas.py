@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from huanxin.claims import states
 from huanxin.claims.models import Claim, Quota
+from huanxin.core import identifiers, pii
 
 
 class QuoteRequest(BaseModel):
@@ -55,6 +56,10 @@ class RedeemRequest(BaseModel):
     recycling_cert_code: str | None = None
 
 
+def masked_vin(claim: Claim) -> str | None:
+    return identifiers.mask_vin(pii.unseal(claim.vin_enc)) if claim.vin_enc else None
+
+
 class ClaimRead(BaseModel):
     id: int
     kind: str
@@ -70,6 +75,7 @@ class ClaimRead(BaseModel):
     versions: list[str]
     explanation: list[str]
     funding_fen: dict[str, int]
+    vin_masked: str | None = None  # a car's VIN, masked like other personal identifiers
 
     @classmethod
     def of(cls, c: Claim) -> ClaimRead:
@@ -80,7 +86,7 @@ class ClaimRead(BaseModel):
                    product_model=c.product_model, price_fen=c.price_fen, subsidy_fen=c.subsidy_fen,
                    consumer_pays_fen=c.consumer_pays_fen, purchase_date=c.purchase_date,
                    versions=versions, explanation=quote.get("explanation", []),
-                   funding_fen=quote.get("funding_fen", {}))  # fmt: skip
+                   funding_fen=quote.get("funding_fen", {}), vin_masked=masked_vin(c))  # fmt: skip
 
 
 class NoteBody(BaseModel):

@@ -366,6 +366,15 @@ def mask_name(value: str) -> str:
     return _mask(value, 1, 0)
 
 
+def mask_vin(value: str) -> str:
+    """Show the maker code (first 3) and the last 4 characters only.
+
+    >>> mask_vin("LSVAU2A31S1000001")
+    'LSV**********0001'
+    """
+    return _mask(value, 3, 4)
+
+
 def mask_bank_card(value: str) -> str:
     """Show the last 4 digits only."""
     return _mask(value, 0, 4)

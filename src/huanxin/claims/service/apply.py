@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huanxin.claims.errors import NotEligible
+from huanxin.claims.errors import NotEligible, VehicleAlreadySubsidised
 from huanxin.claims.models import Claim
 from huanxin.claims.service import lifecycle, redeem
 from huanxin.claims.service.lifecycle import Upload
-from huanxin.core import audit, pii
+from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
@@ -20,11 +21,45 @@ from huanxin.core.models import User
 from huanxin.policy import service as policies
 from huanxin.policy.engine import ItemAttributes
 
+# Categories whose item is a vehicle identified by its VIN (one subsidy per vehicle).
+VEHICLE_CATEGORIES = frozenset({"passenger_car"})
+
+
+def checked_vin(category: str, vin: str | None) -> str | None:
+    """The normalised VIN a vehicle claim must carry (ISO 3779 check digit), else None."""
+    text = (vin or "").strip()
+    if category not in VEHICLE_CATEGORIES:
+        if text:
+            raise InvalidInput("只有汽车补贴申请需要填写车架号(VIN)", field="vin")
+        return None
+    if not text:
+        raise InvalidInput("汽车补贴申请须填写新车车架号(VIN)", field="vin")
+    return identifiers.vin(text, field="vin")
+
+
+def seal_vin(claim: Claim, vin: str | None) -> None:
+    if vin is not None:
+        claim.vin_enc, claim.vin_key = pii.seal(vin), pii.lookup_hash("vin", vin)
+
+
+def _insert(session: Session, claim: Claim) -> None:
+    """Insert the claim; the unique VIN key refuses a second subsidy for the same car (the
+    caller rolls the whole transaction back, as for device serials)."""
+    session.add(claim)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise VehicleAlreadySubsidised(
+            "该车辆（车架号）已申请或享受过补贴，同一辆车只能补贴一次", field="vin"
+        ) from exc
+
 
 def submit(session: Session, actor: Actor, *, inputs: dict[str, Any], purchase_date: date,
-           uploads: list[Upload], recycling_cert: tuple[str, str] | None = None) -> Claim:  # fmt: skip
+           uploads: list[Upload], recycling_cert: tuple[str, str] | None = None,
+           vin: str | None = None) -> Claim:  # fmt: skip
     """File an application. Handing in the old item counts only with a recycling certificate
-    (number and verification code), never as a self-declared attribute."""
+    (number and verification code), never as a self-declared attribute. A car carries the
+    new vehicle's VIN."""
     user = session.get(User, actor.user_id)
     if user is None or not user.resident_id_enc or not user.resident_id_hash:
         raise InvalidInput("申请须先完成实名认证（登记身份证号码）", field="resident_id")
@@ -34,6 +69,7 @@ def submit(session: Session, actor: Actor, *, inputs: dict[str, Any], purchase_d
         lifecycle.check_evidence(upload.filename, upload.content)
     fields = {k: v for k, v in inputs.items() if k != "old_item_handed_in"}
     item = ItemAttributes.from_inputs({**fields, "old_item_handed_in": recycling_cert is not None})
+    vin_text = checked_vin(item.category, vin)
     result = policies.quote_for(session, jurisdiction_code=actor.jurisdiction_code,
                                 on_date=purchase_date, item=item, applied_on=today_cn())  # fmt: skip
     if result.total_fen <= 0:
@@ -47,8 +83,8 @@ def submit(session: Session, actor: Actor, *, inputs: dict[str, Any], purchase_d
                   subsidy_fen=result.total_fen, consumer_pays_fen=item.price_fen,
                   attributes=item.model_dump_json(), quote=result.model_dump_json(),
                   payee=f"person:{user.resident_id_hash}", created_at=now, updated_at=now)  # fmt: skip
-    session.add(claim)
-    session.flush()
+    seal_vin(claim, vin_text)
+    _insert(session, claim)
     for upload in uploads:
         lifecycle.attach(session, claim, upload)
     if recycling_cert is not None:

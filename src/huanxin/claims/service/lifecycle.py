@@ -37,6 +37,7 @@ def cancel(session: Session, actor: Actor, *, claim_id: int, reason: str) -> Cla
     common.release_parts(session, claim)
     quotas.set_state(session, claim.quota_id, "issued")
     claim.serial_key = None
+    claim.vin_key = None
     return claim
 
 
