@@ -96,7 +96,7 @@ def test_the_database_refuses_a_second_claim_for_one_vin(database: Database) -> 
 
 
 def _csrf(html: str) -> str:
-    return html.split('name="csrf_token" value="')[1].split('"')[0]
+    return html.split('name="csrf_token" value="')[1].split('"', maxsplit=1)[0]
 
 
 def test_car_application_page(database: Database) -> None:
