@@ -30,3 +30,16 @@ def header_names(dependant: Any) -> set[str]:
     for sub in dependant.dependencies:
         names |= header_names(sub)
     return names
+
+
+# POST endpoints that change nothing the caller could repeat by accident: computations and
+# checks, and the login that issues a token (each call is meant to give a new one).
+NOT_MUTATING = {
+    "/api/v1/auth/token",
+    "/api/v1/identifiers/check",
+    "/api/v1/audit/verify",
+    "/api/v1/quote",
+    "/api/v1/recycling/quote",
+    "/api/v1/equipment/subsidy-quote",
+    "/api/v1/equipment/tax-credit-quote",
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 import builders
-from app_routes import all_routes, header_names
+from app_routes import NOT_MUTATING, all_routes, header_names
 from huanxin.core.models import AuditEntry, LoginAttempt, WebSession
 from huanxin.db import Database
 from huanxin.web.deps import PERMISSION_ATTR
@@ -33,19 +33,6 @@ def test_every_route_declares_a_permission() -> None:
         if not any(hasattr(c, PERMISSION_ATTR) for c in calls):
             undeclared.append(path)
     assert undeclared == []
-
-
-# POST endpoints that change nothing the caller could repeat by accident: computations and
-# checks, and the login that issues a token (each call is meant to give a new one).
-NOT_MUTATING = {
-    "/api/v1/auth/token",
-    "/api/v1/identifiers/check",
-    "/api/v1/audit/verify",
-    "/api/v1/quote",
-    "/api/v1/recycling/quote",
-    "/api/v1/equipment/subsidy-quote",
-    "/api/v1/equipment/tax-credit-quote",
-}
 
 
 def test_every_mutating_api_route_takes_an_idempotency_key() -> None:
