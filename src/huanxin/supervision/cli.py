@@ -84,3 +84,46 @@ def reminders_cmd(
     for r in rows:
         typer.echo(f"[{ledger.REMINDER_LABELS[r.kind]}] {r.ref} {r.title}：{r.message}")
     typer.echo(f"共 {len(rows)} 条提醒。")
+
+
+@app.command("bulletin")
+def bulletin_cmd(
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", help="区划代码")],
+    kind: Annotated[
+        str, typer.Option(help="daily | ten_day | weekly | monthly | special")
+    ] = "daily",
+    day: Annotated[str, typer.Option("--date", help="统计截止日期 YYYY-MM-DD，默认今天")] = "",
+    out: Annotated[Path | None, typer.Option(help="保存 Word 文件的路径")] = None,
+    pdf: Annotated[Path | None, typer.Option(help="另存 PDF 的路径（需要 LibreOffice）")] = None,
+) -> None:
+    """按报告模板生成日报、旬报、周报、月报或专报（无该类模板时先建默认模板）。"""
+    from datetime import date
+
+    from huanxin.supervision.service import bulletins
+
+    try:
+        end = date.fromisoformat(day) if day else None
+    except ValueError:
+        typer.echo("统计截止日期格式应为YYYY-MM-DD", err=True)
+        raise typer.Exit(code=2) from None
+    try:
+        with _db().unit_of_work() as session:
+            actor = system_actor(session, jurisdiction)
+            tpl = next((t for t in bulletins.ensure_defaults(session, actor, jurisdiction)
+                        if t.kind == kind), None)  # fmt: skip
+            if tpl is None:
+                raise DomainError(f"报告类型不存在：{kind}", field="kind")
+            row = bulletins.generate(session, actor, tpl.id, period_end=end)
+            made = {"id": row.id, "title": row.title, "issue_no": row.issue_no,
+                    "period_start": row.period_start.isoformat(),
+                    "period_end": row.period_end.isoformat(),
+                    "figures": json.loads(row.figures)}  # fmt: skip
+            docx, pdf_bytes = row.docx, bulletins.pdf_of(session, row)[0] if pdf else None
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(code=1) from exc
+    if out:
+        out.write_bytes(docx)
+    if pdf and pdf_bytes:
+        pdf.write_bytes(pdf_bytes)
+    typer.echo(json.dumps(made, ensure_ascii=False))

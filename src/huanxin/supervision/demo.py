@@ -20,7 +20,7 @@ from huanxin.core.audit import SYSTEM
 from huanxin.core.clock import today_cn
 from huanxin.core.models import User
 from huanxin.demo import PLACES
-from huanxin.supervision import indicators
+from huanxin.supervision import demo_mechanism, indicators
 from huanxin.supervision.models import Department, Plan
 from huanxin.supervision.service import checkpoints, departments, ledger, plans, reports
 from huanxin.supervision.status import period_of
@@ -84,6 +84,20 @@ def build_demo(session: Session) -> None:
     else:
         _plan(session, "140521", "demo-plan.txt", FALLBACK_PLAN.encode("utf-8"))
     session.flush()
+    office = office_actor(session, "140521")
+    demo_mechanism.build(session, office, _department_actor(session, office))
+    session.flush()
+
+
+def _department_actor(session: Session, office: Actor) -> Actor:
+    """The demo department user of the office's place, bound to its first directory entry."""
+    code = office.jurisdiction_code
+    lead = session.scalars(select(Department).where(
+        Department.jurisdiction_code == code).order_by(Department.id)).first()  # fmt: skip
+    assert lead is not None
+    return Actor(user_id=_user_id(session, f"department.{code}"), username="demo",
+                 display_name="演示部门", role="department", jurisdiction_code=code,
+                 org_id=lead.org_id, scope_codes=office.scope_codes)  # fmt: skip
 
 
 def _plan(session: Session, code: str, filename: str, content: bytes) -> None:

@@ -72,8 +72,8 @@ def _indicator_topics(session: Session, actor: Actor, code: str, today: date) ->
                                 current_year=today.year)  # fmt: skip
         if p.on_course is False:
             out.append(Topic("indicator", ind.id, f"指标进度滞后：{ind.name}",
-                             f"按趋势预计{ind.target_year}年达到{p.forecast}，"
-                             f"低于目标{p.target_level}"))  # fmt: skip
+                             f"按趋势预计{ind.target_year}年达到{p.forecast:g}，"
+                             f"低于目标{p.target_level:g}"))  # fmt: skip
     return out
 
 

@@ -124,23 +124,41 @@ def programmes_for(session: Session, code: str, today: date | None = None) -> li
 
 def _examples(session: Session, code: str, p: Programme,
               scenarios: list[dict[str, Any]]) -> list[Example]:  # fmt: skip
-    out = []
+    """The area's scenario items that this programme pays for, computed on a day the
+    programme is in force (the scenario's own day when it falls in the period)."""
+    out: list[Example] = []
+    seen: set[str] = set()
     for s in scenarios:
-        if str(s.get("jurisdiction")) != code or p.id not in (s.get("expected") or {}).get(
-            "programmes_fen", {}):  # fmt: skip
+        if str(s.get("jurisdiction")) != code or not isinstance(s.get("item"), dict):
             continue
         try:
             item = ItemAttributes.from_inputs(dict(s["item"]))
-            quote = policies.quote_for(
-                session, jurisdiction_code=code, on_date=s["date"], item=item
-            )
-        except (DomainError, ValueError, KeyError):
+        except (DomainError, ValueError):
             continue
-        if any(a.programme_id == p.id for a in quote.applied):
-            out.append(Example(str(s["name"]), quote))
+        category = p.category(item.category)
+        name = _example_name(category.name, item) if category else ""
+        if not name or name in seen:
+            continue
+        raw = s.get("date")
+        day: date = raw if isinstance(raw, date) else p.effective.start
+        if not (p.effective.start <= day and (p.effective.end is None or day <= p.effective.end)):
+            day = p.effective.start
+        quote = policies.quote_for(session, jurisdiction_code=code, on_date=day, item=item)
+        if any(a.programme_id == p.id and a.version == p.version for a in quote.applied):
+            seen.add(name)
+            out.append(Example(name, quote))
         if len(out) >= 3:
             break
     return out
+
+
+def _example_name(category: str, item: ItemAttributes) -> str:
+    words = [f"购买{category}，售价{item.price_fen // 100:,}元"]
+    if item.grade:
+        words.append(f"{item.grade}级能效")
+    if item.resident:
+        words.append("本地户籍")
+    return "，".join(words)
 
 
 def _scenarios() -> list[dict[str, Any]]:
