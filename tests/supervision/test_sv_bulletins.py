@@ -113,3 +113,37 @@ def test_daily_report_pdf(sqlite_db: Database) -> None:
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
     assert "主要数据" in text
+
+
+def test_cli_generates_a_ten_day_report(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from huanxin.supervision.cli import app
+
+    builders.world(sqlite_db, ("office", "140521"))
+    monkeypatch.setattr("huanxin.supervision.cli._db", lambda: sqlite_db)
+    out = tmp_path / "旬报.docx"
+    args = [
+        "bulletin",
+        "-j",
+        "140521",
+        "--kind",
+        "ten_day",
+        "--date",
+        "2026-11-15",
+        "--out",
+        str(out),
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    made = json.loads(result.output)
+    assert (made["period_start"], made["issue_no"]) == ("2026-11-11", 1)
+    assert "以旧换新工作旬报" in "".join(
+        p.text for p in Document(io.BytesIO(out.read_bytes())).paragraphs
+    )
+    bad = CliRunner().invoke(app, ["bulletin", "-j", "140521", "--kind", "yearly"])
+    assert bad.exit_code == 1 and "报告类型不存在：yearly" in bad.output
