@@ -18,6 +18,7 @@ ACTIONS = {
     "auth.login": "登录",
     "auth.logout": "退出登录",
     "auth.login_failed": "登录失败",
+    "auth.login_throttled": "登录被暂时限制",
     "auth.login_unlocked": "解除登录限制",
     "auth.token_issued": "签发接口令牌",
     "user.created": "新增用户",
@@ -27,6 +28,7 @@ ACTIONS = {
     "org.created": "新增机构",
     "pii.revealed": "查看完整个人信息",
 }
+OBJECTS = {"user": "用户", "route": "访问路径", "jurisdiction": "区划", "org": "机构"}
 DENIALS = {
     "permission": "角色无权执行此操作",
     "out_of_scope": "对象不在管辖范围内",
@@ -42,6 +44,7 @@ class Row:
     role: str
     place: str
     action: str
+    target: str
     note: str
 
 
@@ -60,8 +63,21 @@ def _role(code: str) -> str:
         return "系统" if code == "system" else code
 
 
+def _target(entry: AuditEntry, names: dict[int, str]) -> str:
+    kind = OBJECTS.get(entry.object_type, entry.object_type)
+    if entry.object_type == "user" and entry.object_id.isdigit():
+        return f"{kind} {names.get(int(entry.object_id), entry.object_id)}"
+    return f"{kind} {entry.object_id}"
+
+
+def _user_ids(entries: list[AuditEntry]) -> set[int]:
+    ids = {e.actor_user_id for e in entries if e.actor_user_id is not None}
+    targets = (e.object_id for e in entries if e.object_type == "user")
+    return ids | {int(t) for t in targets if t.isdigit() and len(t) < 19}
+
+
 def rows_for(session: Session, entries: list[AuditEntry]) -> list[Row]:
-    user_ids = {e.actor_user_id for e in entries if e.actor_user_id is not None}
+    user_ids = _user_ids(entries)
     codes = {e.jurisdiction_code for e in entries if e.jurisdiction_code}
     people = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
     names = {row.id: row.display_name for row in people}
@@ -79,5 +95,6 @@ def _row(entry: AuditEntry, names: dict[int, str], places: dict[str, str]) -> Ro
         role=_role(entry.actor_role),
         place=places.get(entry.jurisdiction_code or "", ""),
         action=ACTIONS.get(entry.action, entry.action),
+        target=_target(entry, names),
         note=_note(entry),
     )

@@ -121,9 +121,11 @@ def _users_context(request: Request, session: DbSession, actor: Actor) -> dict[s
     policy = login_policy(request)
     places = jurisdictions.list_within(session, actor.scope_codes)
     bodies = orgs.list_for(session, actor)
+    throttled = throttle.throttled_usernames(session, [u.username for u in rows], policy)
+    rows.sort(key=lambda u: u.username not in throttled)  # the accounts waiting for help first
     return {
         "rows": [(u, users.masked_contact(u)) for u in rows],
-        "throttled": throttle.throttled_usernames(session, [u.username for u in rows], policy),
+        "throttled": throttled,
         "roles": ROLE_LABELS,
         "places": places,
         "place_name": {j.code: j.name for j in places},
