@@ -227,3 +227,52 @@ def flat_text(body: str, rows: list[Row]) -> str:
         for cell in (row.task, row.measures, units_cell(row)):
             lines += [cell[i : i + 24] for i in range(0, len(cell), 24)]
     return "\n".join(lines)
+
+
+# --- scores, printed as JSON -------------------------------------------------------------
+
+
+def main(argv: list[str]) -> int:
+    """usage: python -m tests.supervision.plan_corpus SHARED_DIR OUT_DIR — every variant's
+    F1 scores (tasks, units, targets) by SHARED_DIR/tools/score_plan.py, one JSON object."""
+    import importlib.util
+    import json
+
+    from huanxin.supervision.planparse import parse_plan, parse_plan_text
+
+    shared, out = Path(argv[0]), Path(argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    spec = importlib.util.spec_from_file_location("score_plan", shared / "tools" / "score_plan.py")
+    assert spec is not None and spec.loader is not None
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    cases = {}
+    for gold_file in sorted((shared / "seeds" / "gold").glob("*.json")):
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        text = (shared / "seeds" / f"{gold_file.stem}.txt").read_text(encoding="utf-8")
+        body, rows = body_and_rows(text, gold)
+        split_one_row(rows)
+        for layout in ("units", "grouped"):
+            path = out / f"{gold_file.stem}-{layout}.docx"
+            write_docx(body, rows, path, grouped=layout == "grouped")
+            cases[(gold_file.stem, layout)] = (path, body, rows, expected(gold, rows))
+    pdfs = dict(zip(cases, to_pdf([c[0] for c in cases.values()]), strict=True))
+    scores: dict[str, dict[str, float]] = {}
+    for (name, layout), (path, body, rows, want) in cases.items():
+        plans = {"docx": parse_plan(path), "pdf": parse_plan(pdfs[(name, layout)]),
+                 "pdf_text": parse_plan_text(pdf_text(pdfs[(name, layout)]), source_name="t")}  # fmt: skip
+        if layout == "units":
+            plans["flat"] = parse_plan_text(flat_text(body, rows), source_name="t")
+        for form, plan in plans.items():
+            result = scorer.score(want, plan)
+            scores[f"{name}/{layout}/{form}"] = {
+                k: result[k]["f1"] for k in ("tasks", "units", "targets")
+            }
+    print(json.dumps({"variants": scores}, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
