@@ -5,7 +5,8 @@ else one row per gold task. The appendix is then written in the layouts plans ar
 
 - ``docx``: a Word document with a real table (header row repeated on every page, units merged
   across rows where they repeat, one task split over two rows under one merged 序号/task cell,
-  and — in the grouped layout — a 领域 column whose cells cover several rows);
+  and — in the grouped layout — a 领域 column whose cells cover several rows; in the sections
+  layout, chapter-title rows spanning every column);
 - ``pdf``: that document converted by LibreOffice (rows broken across pages);
 - ``pdf_text``: the PDF's text as a viewer copies it (pdfplumber ``extract_text``: cells wrapped
   over lines, columns interleaved on each line, page numbers and headers in the middle of rows);
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 HEADER_TEXT = "设备更新和以旧换新工作文件"
+SECTION = "§"
 
 
 @dataclass
@@ -83,6 +85,9 @@ def expected(gold: dict[str, Any], rows: list[Row]) -> dict[str, Any]:
     return out
 
 
+LAYOUTS = ("units", "grouped", "sections")
+
+
 def units_cell(row: Row) -> str:
     text = "、".join(row.lead) + "牵头"
     return text + ("，" + "、".join(row.support) + "配合" if row.support else "")
@@ -99,7 +104,9 @@ def split_one_row(rows: list[Row]) -> None:
 # --- Word ----------------------------------------------------------------------------------
 
 
-def write_docx(body: str, rows: list[Row], path: Path, *, grouped: bool) -> None:
+def write_docx(
+    body: str, rows: list[Row], path: Path, *, grouped: bool, sections: bool = False
+) -> None:
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.oxml import OxmlElement
@@ -122,6 +129,8 @@ def write_docx(body: str, rows: list[Row], path: Path, *, grouped: bool) -> None
     if not grouped:
         columns = ["序号", "工作目标", "细化措施", "部门分工"]
     grid = _grid(rows, grouped=grouped)
+    if sections:
+        grid = _with_sections(grid, rows, body, len(columns))
     table = document.add_table(rows=len(grid) + 1, cols=len(columns))
     table.style = "Table Grid"
     widths = [1.2, 2.5, 4.0, 11.0, 3.5, 4.5] if grouped else [1.2, 4.5, 14.0, 6.5]
@@ -136,7 +145,31 @@ def write_docx(body: str, rows: list[Row], path: Path, *, grouped: bool) -> None
         for c, cell in enumerate(row.cells):
             cell.width = Cm(widths[c])
     _merge_repeats(table, grid, columns, grouped=grouped)
+    for r, values in enumerate(grid, start=1):
+        if values[0].startswith(SECTION):  # a chapter title spanning every column
+            table.cell(r, 0).merge(table.cell(r, len(columns) - 1)).text = values[0][1:]
     document.save(str(path))
+
+
+def _with_sections(
+    grid: list[list[str]], rows: list[Row], body: str, width: int
+) -> list[list[str]]:
+    """A chapter-title row before each chapter's first row (rows without a chapter are
+    taken five at a time)."""
+    numerals = "一二三四五六七八九十"
+    chapter = {r.serial: r.group or numerals[min(i // 5, 9)] for i, r in enumerate(rows)}
+    out: list[list[str]] = []
+    seen: set[str] = set()
+    for values in grid:
+        group = chapter[values[0]]
+        if group not in seen:
+            seen.add(group)
+            heading = next((ln.strip() for ln in body.splitlines()
+                            if ln.strip().replace("*", "").startswith(group + "、")), "")  # fmt: skip
+            title = heading.replace("*", "")[:20] or f"{group}、{values[1][:12]}"
+            out.append([SECTION + title] * width)
+        out.append(values)
+    return out
 
 
 def _grid(rows: list[Row], *, grouped: bool) -> list[list[str]]:
@@ -158,7 +191,7 @@ def _merge_repeats(table: Any, grid: list[list[str]], columns: list[str], *, gro
     for c in [0, 1, 2, 4, 5] if grouped else [0, 1, 3]:
         start = 0
         for r in range(1, len(grid) + 1):
-            if r < len(grid) and grid[r][c] and _same(grid, r, start, c, within_row):
+            if r < len(grid) and _same(grid, r, start, c, within_row):
                 continue
             if r - start > 1:
                 merged = table.cell(start + 1, c).merge(table.cell(r, c))
@@ -170,6 +203,8 @@ def _same(grid: list[list[str]], r: int, start: int, c: int, within_row: set[int
     """Whether cell (r, c) repeats (start, c): 序号/task only within one row's sub-rows, unit
     cells only when the row's units are all the same (a lone merged 牵头 cell beside a filled
     配合 cell cannot be told from an empty one once the table is flattened to text)."""
+    if not grid[r][c] or SECTION in grid[r][0] + grid[start][0]:
+        return False
     if c in within_row:
         return grid[r][0] == grid[start][0]
     if c in (4, 5) and len(grid[r]) == 6:
@@ -252,9 +287,9 @@ def main(argv: list[str]) -> int:
         text = (shared / "seeds" / f"{gold_file.stem}.txt").read_text(encoding="utf-8")
         body, rows = body_and_rows(text, gold)
         split_one_row(rows)
-        for layout in ("units", "grouped"):
+        for layout in LAYOUTS:
             path = out / f"{gold_file.stem}-{layout}.docx"
-            write_docx(body, rows, path, grouped=layout == "grouped")
+            write_docx(body, rows, path, grouped=layout == "grouped", sections=layout == "sections")
             cases[(gold_file.stem, layout)] = (path, body, rows, expected(gold, rows))
     pdfs = dict(zip(cases, to_pdf([c[0] for c in cases.values()]), strict=True))
     scores: dict[str, dict[str, float]] = {}

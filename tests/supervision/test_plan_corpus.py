@@ -18,7 +18,7 @@ from tests.supervision.conftest import SEEDS, gold, seed_text
 from huanxin.supervision.planparse import parse_plan, parse_plan_text
 
 pytestmark = pytest.mark.xdist_group("plan_corpus")
-LAYOUTS = ["units", "grouped"]
+LAYOUTS = list(corpus.LAYOUTS)
 VARIANTS = [(layout, form) for layout in LAYOUTS for form in ("docx", "pdf", "pdf_text")]
 VARIANTS.append(("units", "flat"))
 
@@ -33,7 +33,8 @@ def built(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         corpus.split_one_row(rows)
         for layout in LAYOUTS:
             path = out / f"{name}-{layout}.docx"
-            corpus.write_docx(body, rows, path, grouped=layout == "grouped")
+            corpus.write_docx(body, rows, path, grouped=layout == "grouped",
+                              sections=layout == "sections")  # fmt: skip
             cases[f"{name}/{layout}"] = {"docx": path, "body": body, "rows": rows,
                                          "expected": corpus.expected(gold(shared_dir, name), rows)}  # fmt: skip
     pdfs = corpus.to_pdf([case["docx"] for case in cases.values()])

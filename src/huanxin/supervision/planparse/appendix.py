@@ -31,14 +31,14 @@ def split_tables(lines: list[str]) -> tuple[list[str], list[Table]]:
     body: list[str] = []
     tables: list[Table] = []
     current: Table | None = None
-    for line in lines:
+    for i, line in enumerate(lines):
         header = _header(line)
         if header:
             if current is None or header != current.header:
                 current = Table(header=header)
                 tables.append(current)
             continue
-        if current is not None and _ends_table(line):
+        if current is not None and _ends_table(line) and not section_row(lines, i):
             current = None
         if current is None:
             body.append(line)
@@ -52,6 +52,17 @@ def _header(line: str) -> list[str] | None:
     if len(line) > 100 or not cells or cells[0] != "序号":
         return None
     return cells if len(cells) == 1 or HEADER_WORD.search(line) else None
+
+
+def section_row(lines: list[str], i: int) -> bool:
+    """A chapter title inside a table (a row spanning every column, "二、消费品以旧换新"),
+    followed by the table's next numbered row."""
+    line = lines[i].strip()
+    head = numbering(line)
+    if head is None or head[0] != 0 or len(line) > 40 or "。" in line:
+        return False
+    following = next((ln.strip() for ln in lines[i + 1 : i + 4] if ln.strip()), "")
+    return bool(re.match(r"^\d{1,3}(\t|\s|$)", following))
 
 
 def _ends_table(line: str) -> bool:

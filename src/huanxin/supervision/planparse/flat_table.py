@@ -63,17 +63,28 @@ def _header(line: str) -> list[str] | None:
 def _table_end(lines: list[str], start: int) -> int:
     for j in range(start, len(lines)):
         text = lines[j].strip().replace("*", "")
-        if END.search(text) or CHAPTER.match(text) or "\t" in lines[j]:
+        if END.search(text) or "\t" in lines[j] or (CHAPTER.match(text) and not _section(lines, j)):
             return j
     return len(lines)
 
 
+def _section(lines: list[str], j: int) -> bool:
+    """A chapter title spanning the table ("二、消费品以旧换新"), before the next row."""
+    text = lines[j].strip()
+    if not CHAPTER.match(text) or len(text) > 40 or "。" in text:
+        return False
+    following = next((ln.strip() for ln in lines[j + 1 : j + 4] if ln.strip()), "")
+    return bool(re.match(r"^\d{1,3}(\s|$)", following))
+
+
 def _table(header: list[str], lines: list[str]) -> list[str]:
     kinds = [_kind(name) for name in header]
-    blocks, loose = _blocks(header, lines)
-    out = list(loose)
+    out: list[str] = []
     previous: list[str] = [""] * len(header)
-    for serial, block in blocks:
+    for serial, block in _blocks(header, lines):
+        if not serial:  # a line outside any row: before the first, or a section title
+            out.append(block[0][0])
+            continue
         cells = [serial, *_assign(kinds[1:], block)]
         if not any(cells[c] for c, kind in enumerate(kinds) if kind == "units"):
             cells = [previous[c] if kind == "units" else cells[c] for c, kind in enumerate(kinds)]
@@ -90,29 +101,51 @@ def _kind(name: str) -> str:
     return "time" if TIME_COLUMN.search(name) else "text"
 
 
-def _blocks(
-    header: list[str], lines: list[str]
-) -> tuple[list[tuple[str, list[list[str]]]], list[str]]:
-    """Rows as (serial, fragments of each line); lines before the first row are loose."""
+def _blocks(header: list[str], lines: list[str]) -> list[tuple[str, list[list[str]]]]:
+    """Rows as (serial, fragments of each line); a line outside any row as ("", [[line]])."""
     squeezed_header = "".join(header)
+    furniture = _page_furniture(lines)
     blocks: list[tuple[str, list[list[str]]]] = []
-    loose: list[str] = []
-    for line in lines:
+    last: int | None = None  # serial of the last row
+    after_section = False
+    for j, line in enumerate(lines):
         text = line.strip()
-        if not text or PAGE.match(text) or re.sub(r"\s", "", text) == squeezed_header:
+        if not text or PAGE.match(text) or text in furniture:
+            continue
+        if re.sub(r"\s", "", text) == squeezed_header:
             continue
         tokens = _fragments(text)
-        if tokens[0].isdigit() and _next_serial(blocks, int(tokens[0])):
+        if _row_start(tokens[0], last, after_section=after_section):
             blocks.append((tokens[0], [tokens[1:]]))
-        elif blocks:
-            blocks[-1][1].append(tokens)
+            last, after_section = int(tokens[0]), False
+        elif _section(lines, j) or last is None or not blocks[-1][0]:
+            after_section = after_section or _section(lines, j)
+            blocks.append(("", [[text]]))
         else:
-            loose.append(line)
-    return blocks, loose
+            blocks[-1][1].append(tokens)
+    return blocks
 
 
-def _next_serial(blocks: list[tuple[str, list[list[str]]]], number: int) -> bool:
-    return number == int(blocks[-1][0]) + 1 if blocks else number <= 3
+def _page_furniture(lines: list[str]) -> set[str]:
+    """Running headers/footers inside the table: a line without spaces found next to a page
+    number at two page breaks or more."""
+    pages = [j for j, ln in enumerate(lines) if ln.strip() and PAGE.match(ln.strip())]
+    near: dict[str, int] = {}
+    for p in pages:
+        for ln in {x.strip() for x in lines[max(p - 2, 0) : p + 3]}:
+            if ln and " " not in ln and not PAGE.match(ln):
+                near[ln] = near.get(ln, 0) + 1
+    return {ln for ln, n in near.items() if n >= 2 and len(ln) <= 40}
+
+
+def _row_start(token: str, last: int | None, *, after_section: bool) -> bool:
+    """The next serial number (numbering may start again at 1 under a section title)."""
+    if not token.isdigit():
+        return False
+    number = int(token)
+    if last is None:
+        return number <= 3
+    return number == last + 1 or (after_section and number == 1)
 
 
 def _fragments(text: str) -> list[str]:
@@ -193,6 +226,8 @@ def _closing(kinds: list[str], cells: list[list[str]], closed: frozenset[int]) -
 
 def _complete(text: str) -> bool:
     text = text.rstrip("。；;，, ")
+    if text.count("<") > text.count(">") or text.count("（") > text.count("）"):
+        return False
     return bool(ROLE_TAIL.search(text) or UNIT_SUFFIX.search(text) or text.endswith(("）", ">")))
 
 
