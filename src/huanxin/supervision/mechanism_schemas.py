@@ -4,6 +4,7 @@ Chinese label (``title``), which a refusal names; texts are bounded by ``max_len
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -17,14 +18,16 @@ from huanxin.supervision.lifecycles import (
     SeatRole,
 )
 
-Code = Field(title="行政区划", min_length=6, max_length=6)
+
+def _code() -> Any:
+    return Field(title="行政区划", min_length=6, max_length=6)
 
 
 # --- bodies and seats -------------------------------------------------------------------
 
 
 class BodyCreate(BaseModel):
-    jurisdiction_code: str = Code
+    jurisdiction_code: str = _code()
     kind: BodyKind = Field(title="机构类型")
     name: str = Field(title="名称", min_length=1, max_length=128)
     parent_id: int | None = Field(default=None, title="所属联席会议")
@@ -176,7 +179,7 @@ class MeetingRead(BaseModel):
 
 
 class EscalationCreate(BaseModel):
-    jurisdiction_code: str = Code
+    jurisdiction_code: str = _code()
     title: str = Field(title="事项名称", min_length=1, max_length=128)
     ask: str = Field(title="请求支持内容", min_length=1, max_length=4000)
     level: EscalationLevel = Field(title="请求层级")
@@ -219,7 +222,7 @@ class EscalationRead(BaseModel):
 
 
 class VisitCreate(BaseModel):
-    jurisdiction_code: str = Code
+    jurisdiction_code: str = _code()
     lead_department_id: int = Field(title="牵头单位")
     title: str = Field(title="督导调研名称", min_length=1, max_length=128)
     subject: str = Field(default="", title="督导对象和内容", max_length=256)
@@ -270,7 +273,7 @@ class VisitRead(BaseModel):
 
 
 class TemplateSave(BaseModel):
-    jurisdiction_code: str = Code
+    jurisdiction_code: str = _code()
     kind: ReportKind = Field(title="报告类型")
     name: str = Field(title="模板名称", min_length=1, max_length=64)
     opening: str = Field(default="", title="开头语", max_length=4000)
@@ -343,7 +346,7 @@ class InboxItemRead(BaseModel):
 
 
 class PublicItemCreate(BaseModel):
-    jurisdiction_code: str = Code
+    jurisdiction_code: str = _code()
     kind: PublicKind = Field(title="内容类型")
     title: str = Field(title="标题", min_length=1, max_length=128)
     body: str = Field(title="正文", min_length=1, max_length=20000)

@@ -57,8 +57,12 @@ def seat_read(seat: Seat, names: dict[int, str]) -> SeatRead:
     )
 
 
+ROLE_ORDER = ["convener", "deputy", "lead", "member", "liaison"]
+
+
 def body_read(session: Session, body: Body) -> BodyRead:
-    seats = bodies.seats_of(session, body.id)
+    seats = sorted(bodies.seats_of(session, body.id),
+                   key=lambda s: (ROLE_ORDER.index(s.role), s.start_on, s.id))  # fmt: skip
     ids = {s.department_id for s in seats} | {body.lead_department_id or 0}
     names = bodies.department_names(session, ids)
     return BodyRead(

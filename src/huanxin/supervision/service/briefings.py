@@ -215,6 +215,7 @@ LEDGER_HEADER = ["区划", "方案", "序号", "来源", "任务", "牵头单位
                  "工作举措", "完成时限", "责任人", "填报周期", "最新期次", "进度(%)", "状态",
                  "销号"]  # fmt: skip
 CLOSING_LABELS = {"open": "未申请", "requested": "待审核", "closed": "已销号"}
+SOURCE_LABELS = {"appendix": "附件", "meeting": "会议交办", "visit": "督导整改"}
 
 
 def ledger_xlsx(session: Session, actor: Actor, *, today: date | None = None) -> bytes:
@@ -225,7 +226,7 @@ def ledger_xlsx(session: Session, actor: Actor, *, today: date | None = None) ->
     ws.append(LEDGER_HEADER)
     for r in list_rows(session, actor, today=today):
         t = r.task
-        ws.append([t.jurisdiction_code, t.plan_id, t.ref, "附件" if t.source == "appendix" else "正文",
+        ws.append([t.jurisdiction_code, t.plan_id, t.ref, SOURCE_LABELS.get(t.source, "正文"),
                    t.title, "、".join(r.lead), "、".join(r.support), t.yearly_goals, t.measures,
                    t.deadline.isoformat() if t.deadline else "", r.person,
                    SCHEDULE_LABELS.get(t.schedule, t.schedule), r.latest_period or "",
