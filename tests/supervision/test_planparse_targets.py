@@ -104,3 +104,22 @@ def test_doubling_qualifiers_and_no_value_no_target() -> None:
     assert extract(["再生资源回收利用水平显著提升，回收体系进一步完善。"]) == ([], [])
     subsidies, _ = extract(["每部电梯省、市、县三级分别补助 10 万元、5 万元、5 万元。"])
     assert subsidies == []
+
+
+def test_goal_without_a_year_takes_the_plan_horizon() -> None:
+    from huanxin.supervision.planparse import parse_plan_text
+
+    text = """某县设备更新实施方案（2024—2027年）
+一、主要目标
+设备投资规模较2023年增长25%以上，每年举办促销活动2场以上。
+二、重点任务
+（一）推动工业设备更新。新建充电桩、换电站分别达到200个和30个。（县工信局负责）
+"""
+    plan = parse_plan_text(text, source_name="plan.txt")
+    got = [(t["indicator"], t["value"], t["year"]) for t in plan["targets"]]
+    assert got == [
+        ("设备投资规模", 25, 2027),  # the plan's horizon
+        ("每年举办促销活动", 2, None),  # annual
+        ("新建充电桩", 200, None),  # a task's own figure: no year stated
+        ("换电站", 30, None),
+    ]

@@ -8,6 +8,7 @@ read by OCR — ``ocr``: the engine and each page's mean confidence.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -165,17 +166,38 @@ def _targets(
     targets, milestones = extract(scopes) if scopes else ([], [])
     for item in targets + milestones:
         item["section"] = None
+    goals = {node.ref for node in nodes if _is_goals(_chapter(node))}
     for node in nodes:
         paras = body_text(node)
-        if id(_chapter(node)) in task_chapters or any(TO_YEAR.search(p) for p in paras):
+        in_scope = id(_chapter(node)) in task_chapters or node.ref in goals
+        if in_scope or any(TO_YEAR.search(p) for p in paras):
             found, dated = extract(paras)
             for item in found + dated:
                 item["section"] = node.ref
             targets += found
             milestones += dated
+    _plan_horizon(targets, goals, raw)
     for item in targets + milestones:
         item["quote"] = find_quote(raw, str(item["quote"]))
     return targets, milestones
+
+
+def _is_goals(chapter: Node) -> bool:
+    return bool(re.search(r"(主要目标|工作目标|总体目标|发展目标|目标任务)", chapter.heading[:16]))
+
+
+def _plan_horizon(targets: list[Record], goals: set[str], raw: str) -> None:
+    """A goal stated without a year (and not 每年) is due at the plan's horizon: the end of a
+    "2024—2027年" span in the text, else its latest 到YYYY年."""
+    span = re.compile(r"(?:19|20)\d{2}\s*[—–\-－~～至到]\s*((?:19|20)\d{2})\s*年")
+    years = [int(y) for y in span.findall(raw)] or [int(y) for y in TO_YEAR.findall(raw)]
+    if not years:
+        return
+    for item in targets:
+        in_goals = item["section"] is None or item["section"] in goals
+        annual = re.search(r"(每年|年均|每季度|每月)", str(item["quote"]))
+        if item["year"] is None and in_goals and not annual:
+            item["year"] = max(years)
 
 
 def _chapter(node: Node) -> Node:
