@@ -54,3 +54,4 @@ def test_inbox_for_department_and_office(database: Database, sv_world: dict[str,
     assert [i["detail"] for i in office if i["title"] == "回收网点用地"] == ["部门提出，待审核报送"]
     web = builders.web_client(database, "department.140521")
     assert "本单位待办" in web.get("/supervision/inbox").text
+    assert "专班待办" in web.get("/").text

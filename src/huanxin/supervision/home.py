@@ -7,7 +7,7 @@ from collections import Counter
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
-from huanxin.supervision.service import ledger
+from huanxin.supervision.service import inbox, ledger
 from huanxin.web.ui import Figure
 
 
@@ -22,4 +22,5 @@ def figures(session: Session, actor: Actor) -> list[Figure]:
         Figure(label, str(len(rows)), "/supervision/tasks"),
         Figure("逾期任务", str(counts["overdue"]), "/supervision/tasks?status=overdue"),
         Figure("有风险任务", str(counts["at_risk"]), "/supervision/tasks?status=at_risk"),
+        Figure("专班待办", str(len(inbox.items_for(session, actor))), "/supervision/inbox"),
     ]
