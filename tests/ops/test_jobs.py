@@ -13,7 +13,7 @@ from huanxin.claims.models import Quota
 from huanxin.db import Database
 from huanxin.ops.jobs import service
 from huanxin.ops.jobs.models import JobRun
-from huanxin.ops.jobs.registry import BY_NAME, JobSpec
+from huanxin.ops.jobs.registry import BY_NAME, JobError, JobSpec
 from huanxin.ops.jobs.schedule import daily, every
 
 NIGHT = datetime(2026, 3, 10, 18, 30, tzinfo=UTC)  # 02:30 on 11 March in China
@@ -51,7 +51,7 @@ def test_quota_expiry_twice_expires_each_quota_once(database: Database) -> None:
 
 def test_a_held_lock_skips_the_second_runner_and_a_failure_is_recorded(database: Database) -> None:
     def broken(_db: Database) -> dict[str, object]:
-        raise ValueError("磁盘已满 13912345678")
+        raise JobError("磁盘已满 13912345678")
 
     spec = JobSpec("quota_expiry", "资格券到期处理", every(60), broken)
     token = service.acquire(database, spec.name)
@@ -60,7 +60,7 @@ def test_a_held_lock_skips_the_second_runner_and_a_failure_is_recorded(database:
     service.release(database, spec.name, token)
     run = service.run_job(database, spec)
     assert run is not None and run.outcome == "failed"
-    assert run.error == "ValueError: 磁盘已满 [mobile]"
+    assert run.error == "磁盘已满 [mobile]"
     with database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(JobRun)) == 1
     assert service.acquire(database, spec.name) is not None  # released after the failure
@@ -90,5 +90,13 @@ def test_jobs_page_shows_last_run_and_failures(database: Database) -> None:
     page = builders.web_client(database, "office.140521").get("/ops/jobs")
     assert page.status_code == 200
     assert "过期会话清理" in page.text and "清理过期会话 0 个" in page.text
-    assert "未设置备份目录 HUANXIN_BACKUP_DIR" in page.text and "近7天失败：1 次" in page.text
+    assert "未配置备份目录" in page.text and "近7天失败：1 次" in page.text
     assert builders.web_client(database, "merchant.140521").get("/ops/jobs").status_code == 403
+
+
+def test_an_unexpected_failure_shows_where_to_look_not_english(sqlite_db: Database) -> None:
+    def broken(_db: Database) -> dict[str, object]:
+        raise KeyError("internal detail")
+
+    run = service.run_job(sqlite_db, JobSpec("x", "x", every(60), broken))
+    assert run is not None and run.error == f"运行出错，详情见服务器日志（任务运行编号 {run.id}）"

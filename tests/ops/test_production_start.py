@@ -42,7 +42,9 @@ def _env(url: str, tmp: Path) -> dict[str, str]:
     env.update(HUANXIN_DATABASE_URL=url, HUANXIN_SECRET_KEY_FILE=str(tmp / "secret.key"),
                HUANXIN_COOKIE_SECURE="false", HUANXIN_MIGRATE_ON_START="false",
                HUANXIN_BACKUP_DIR=str(tmp / "backups"), HUANXIN_NEW_PASSWORD=PASSWORD,
-               PROMETHEUS_MULTIPROC_DIR=str(tmp / "metrics"))  # fmt: skip
+               PROMETHEUS_MULTIPROC_DIR=str(tmp / "metrics"), HUANXIN_AUDIT_KEY_FILE=str(tmp / "audit.keys"),
+               HUANXIN_PII_KEY_FILE=str(tmp / "pii.keys"),
+               HUANXIN_AUDIT_ANCHOR_FILE=str(tmp / "anchors.jsonl"))  # fmt: skip
     return env
 
 
@@ -77,7 +79,8 @@ def test_empty_server_to_running_platform(fresh_pg: str, tmp_path: Path) -> None
         env, "user", "create", "admin", "--name", "x", "--role", "admin", "--jurisdiction", "140521"
     )
     jobs = _run(env, "jobs", "run", "--due")
-    assert jobs.count("成功") == 5, jobs
+    assert jobs.count("成功") == 6, jobs
+    assert (tmp_path / "anchors.jsonl").read_text().count("\n") == 1
     assert len(list((tmp_path / "backups").glob("huanxin-*.tar.gz"))) == 1
 
     port = free_port()

@@ -91,8 +91,10 @@ def jobs_run(
     due: Annotated[bool, typer.Option("--due", help="运行所有到期的任务（定时器用）")] = False,
 ) -> None:
     """Run one job now, or every due job; exit 1 if any failed."""
+    from huanxin.ops import logs
     from huanxin.ops.jobs import service
 
+    logs.configure(os.environ.get("HUANXIN_LOG_LEVEL", "INFO"))
     db = _db()
     if due:
         results = service.run_due(db)

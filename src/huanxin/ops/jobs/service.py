@@ -20,9 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huanxin.core.clock import as_utc, utcnow
+from huanxin.core.errors import DomainError
 from huanxin.db import Database
+from huanxin.ops.backup import BackupError
 from huanxin.ops.jobs.models import Job, JobRun
-from huanxin.ops.jobs.registry import BY_NAME, JOBS, JobSpec
+from huanxin.ops.jobs.registry import BY_NAME, JOBS, JobError, JobSpec
 from huanxin.ops.logs import scrub
 
 LOCK_HOURS = 6
@@ -105,15 +107,30 @@ def run_job(db: Database, spec: JobSpec, *, trigger: str = "manual") -> JobRun |
         try:
             summary = spec.run(db)
         except Exception as exc:  # a job's failure is recorded and shown, never lost
-            error = scrub(f"{exc.__class__.__name__}: {exc}")
-            log.error("job.failed", job=spec.name, run=run_id, error=error)
-            return _finish(db, run_id, "failed", time.perf_counter() - started, "", error)
+            log.error(
+                "job.failed",
+                job=spec.name,
+                run=run_id,
+                error=scrub(f"{exc.__class__.__name__}: {exc}"),
+            )
+            return _finish(
+                db, run_id, "failed", time.perf_counter() - started, "", office_message(exc, run_id)
+            )
         text = json.dumps(summary, ensure_ascii=False, default=str)
         run = _finish(db, run_id, "ok", time.perf_counter() - started, text, "")
         log.info("job.finished", job=spec.name, run=run_id, seconds=run.seconds)
         return run
     finally:
         release(db, spec.name, token)
+
+
+def office_message(exc: Exception, run_id: int) -> str:
+    """What 定时任务 shows: our own Chinese message, or where to look for anything else."""
+    if isinstance(exc, JobError | BackupError):
+        return scrub(str(exc))
+    if isinstance(exc, DomainError):
+        return scrub(exc.message)
+    return f"运行出错，详情见服务器日志（任务运行编号 {run_id}）"
 
 
 def _latest(session: Session, job: str, *, ok_only: bool = False) -> JobRun | None:
