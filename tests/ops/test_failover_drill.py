@@ -35,6 +35,7 @@ def test_failover_loses_nothing_and_duplicates_nothing() -> None:
     assert headline["lost"] == 0 and headline["duplicated"] == 0
     assert detail["problems"] == [] and detail["refused"] == 0 and detail["unanswered"] == 0
     assert detail["retries"] > 0  # the kill hit work in flight, which was sent again
+    assert detail["acknowledged_before_kill"] >= 20  # the first primary had acknowledged sales
     assert detail["acknowledged_after_kill"] > 0  # and the promoted standby took new sales
     assert detail["claims"] >= headline["acknowledged"] > 0
     assert (

@@ -135,7 +135,7 @@ def make_pair(primary_port: int, standby_port: int) -> Pair:
     return pair
 
 
-def _wait_sync(primary: Cluster, timeout: float = 60.0) -> None:
+def _wait_sync(primary: Cluster, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     sql = "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'"
     while time.monotonic() < deadline:

@@ -19,6 +19,7 @@ new primary acknowledged.
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
 import time
 import uuid
@@ -36,6 +37,7 @@ from huanxin.ops import checks
 from huanxin.ops.clusters import Pair, make_pair
 
 PATH = "/api/v1/redemptions"
+MIN_ACKED = 20  # sales acknowledged by the first primary before it is killed
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Ledger:
     refused: dict[int, int] = field(default_factory=dict)  # sale → HTTP status
     unanswered: set[int] = field(default_factory=set)
     retries: int = 0  # attempts that failed (connection refused, 5xx, 409) and were sent again
+    acked_before_kill: int = 0
     acked_after_kill: int = 0
     first_after_kill: float | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -124,7 +127,9 @@ class Load:
     def _ack(self, n: int, claim_id: int, sent: float) -> None:
         with self.seen.lock:
             self.seen.acked[n] = claim_id
-            if self.killed_at is not None and sent > self.killed_at:
+            if self.killed_at is None:
+                self.seen.acked_before_kill += 1
+            elif sent > self.killed_at:
                 self.seen.acked_after_kill += 1
                 if self.seen.first_after_kill is None:
                     self.seen.first_after_kill = time.monotonic()
@@ -161,10 +166,10 @@ def run(*, clients: int = 8, before_s: float = 2.0, detect_s: float = 1.0, after
         pair.primary.execute("CREATE DATABASE huanxin")
         url = multi_host_url(pair)
         loaded = world.load(url, "hot_pool", quotas)
-        with _quiet_server(), world.serve(url, workers=workers) as base:
+        with _quiet_server(), _serve(url, workers) as base:
             load = Load(base, loaded.token, loaded.quotas, clients)
             load.start()
-            time.sleep(before_s)
+            _warm_up(load, before_s, min_acked=MIN_ACKED)
             load.killed_at = time.monotonic()
             pair.primary.kill()
             time.sleep(detect_s)
@@ -184,10 +189,41 @@ def run(*, clients: int = 8, before_s: float = 2.0, detect_s: float = 1.0, after
     )
     return {"acknowledged": len(seen.acked), "lost": found["lost"], "duplicated": found["duplicated"],
             "downtime_s": round(downtime, 2) if downtime is not None else None,
+            "acknowledged_before_kill": seen.acked_before_kill,
             "acknowledged_after_kill": seen.acked_after_kill, "retries": seen.retries,
             "refused": len(seen.refused), "unanswered": len(seen.unanswered), "claims": found["claims"],
             "problems": found["problems"], "clients": clients, "detect_s": detect_s,
             "promote_s": round(promote_s, 2)}  # fmt: skip
+
+
+def _warm_up(load: Load, seconds: float, *, min_acked: int, timeout: float = 120.0) -> None:
+    """Wait ``seconds`` and until the first primary has acknowledged ``min_acked`` sales."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        with load.seen.lock:
+            acked = len(load.seen.acked)
+        if time.monotonic() - started >= seconds and acked >= min_acked:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"only {acked} sales acknowledged in {timeout:.0f} s before the kill")
+
+
+@contextmanager
+def _serve(url: str, workers: int) -> Iterator[str]:
+    """The real server on the two-host URL (generous start-up time on a loaded machine)."""
+    port = world.free_port()
+    proc = world.start_server(url, port, workers=workers)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        world.wait_ready(base, proc, timeout=180)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
 
 @contextmanager
