@@ -88,7 +88,7 @@ def test_empty_server_to_running_platform(fresh_pg: str, tmp_path: Path) -> None
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(base, server, path="/readyz", timeout=90)
+        wait_ready(base, server, path="/readyz", timeout=240)
         with httpx.Client(base_url=base, follow_redirects=False) as browser:
             r = browser.post(
                 "/login", data={"username": "admin", "password": PASSWORD, "next": "/"}
