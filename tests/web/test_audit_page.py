@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 import builders
+from huanxin.core import audit
 from huanxin.db import Database
 
 
@@ -13,17 +14,22 @@ def test_audit_page_speaks_chinese_and_shows_tampering(database: Database) -> No
     builders.world(database, ("consumer", "140521"), ("admin", "140000"))
     consumer = builders.api_client(database, "consumer.140521")
     assert consumer.get("/api/v1/users").status_code == 403  # an audited denial
+    with database.unit_of_work() as session:  # a jurisdiction refusal carries its sentence
+        audit.record(session, audit.SYSTEM, "access.denied", object_type="route",
+                     object_id="/api/v1/redemptions", jurisdiction_code="140521",
+                     detail={"reason": "outside_jurisdiction", "message": "额度不属于本商户所在地区"})  # fmt: skip
     admin = builders.web_client(database, "admin.140000")
     page = admin.get("/audit")
     assert page.status_code == 200
     html = page.text
     assert "审计链校验通过" in html
     assert "拒绝访问" in html and "角色无权执行此操作" in html
+    assert "额度不属于本商户所在地区" in html
     assert "consumer140521" in html and "沁水县" in html  # names, not ids or codes
     assert ">permission<" not in html and ">access.denied<" not in html
 
     with database.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_entries SET action = 'forged' WHERE id = 1"))
+        conn.execute(text("UPDATE audit_entries SET action = 'forged' WHERE id = 1"))  # oldest
     html = admin.get("/audit").text
     assert "审计链校验失败" in html and "内容与哈希不符：记录被修改" in html
     verify = builders.api_client(database, "admin.140000").post("/api/v1/audit/verify")

@@ -5,10 +5,11 @@ The key row is claimed by the request's transaction before the mutation runs
 mutation and its recorded response commit together or not at all. A duplicate that
 arrives while the first request is in flight waits for the first transaction to end:
 
-* on PostgreSQL it takes a transaction-scoped advisory lock on the key's hash first,
-  polling for at most ``wait_seconds`` (``HUANXIN_IDEMPOTENCY_WAIT_SECONDS``), and then
-  finds the committed row and replays it; still busy after that, it is refused with
-  ``RequestInProgress`` (409 ``request_in_progress`` with ``Retry-After``);
+* on PostgreSQL it takes a transaction-scoped advisory lock on the key's hash first
+  (in the common case lock and claim are one statement), polling for at most
+  ``wait_seconds`` (``HUANXIN_IDEMPOTENCY_WAIT_SECONDS``), and then finds the committed
+  row and replays it; still busy after that, it is refused with ``RequestInProgress``
+  (409 ``request_in_progress`` with ``Retry-After``);
 * on SQLite every transaction starts with ``BEGIN IMMEDIATE``, so the duplicate's
   transaction starts only after the first one has ended and sees its row.
 
@@ -28,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
@@ -124,6 +125,25 @@ def claim(session: Session, *, actor_user_id: int, key: str, scope: str, request
     return inserted is not None
 
 
+_FAST_CLAIM = text(
+    "WITH lock AS (SELECT pg_try_advisory_xact_lock(:ident) AS got) "
+    "INSERT INTO idempotency_records "
+    "(actor_user_id, key, scope, request_hash, status, body, created_at) "
+    "SELECT :actor, :key, :scope, :hash, :pending, '', :at FROM lock WHERE got "
+    "ON CONFLICT (actor_user_id, key) DO NOTHING RETURNING id"
+)
+
+
+def _fast_claim(session: Session, actor_user_id: int, key: str, scope: str, hash_: str) -> bool:
+    """PostgreSQL, one round trip: take the key's lock and claim it if both are free.
+    False (always on SQLite) leaves the decision to ``wait_turn`` and ``claim``."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    params = {"ident": lock_id(actor_user_id, key), "actor": actor_user_id, "key": key,
+              "scope": scope, "hash": hash_, "pending": PENDING, "at": utcnow()}  # fmt: skip
+    return session.execute(_FAST_CLAIM, params).first() is not None
+
+
 def _replay(session: Session, actor_user_id: int, key: str, request_hash: str) -> Outcome:
     existing = find(session, actor_user_id, key)
     if existing is None or existing.status == PENDING:  # cannot happen: claims never commit
@@ -148,10 +168,11 @@ def run(
     request_hash = fingerprint(scope, payload)
     if wait_seconds is None:
         wait_seconds = get_settings().idempotency_wait_seconds
-    wait_turn(session, actor_user_id, key, wait_seconds)
-    if not claim(session, actor_user_id=actor_user_id, key=key, scope=scope,
-                 request_hash=request_hash):  # fmt: skip
-        return _replay(session, actor_user_id, key, request_hash)
+    if not _fast_claim(session, actor_user_id, key, scope, request_hash):
+        wait_turn(session, actor_user_id, key, wait_seconds)
+        if not claim(session, actor_user_id=actor_user_id, key=key, scope=scope,
+                     request_hash=request_hash):  # fmt: skip
+            return _replay(session, actor_user_id, key, request_hash)
     crash_point("idempotency.claimed")
     status, body = action()
     stored = json.dumps(body, ensure_ascii=False, default=str)

@@ -32,7 +32,7 @@ OBJECTS = {"user": "用户", "route": "访问路径", "jurisdiction": "区划", 
 DENIALS = {
     "permission": "角色无权执行此操作",
     "out_of_scope": "对象不在管辖范围内",
-    "jurisdiction": "不在本辖区，无权操作",
+    "outside_jurisdiction": "不在本辖区，无权操作",
     "throttled": "登录失败次数过多，暂时限制登录",
 }
 
@@ -50,7 +50,9 @@ class Row:
 
 def _note(entry: AuditEntry) -> str:
     detail: dict[str, Any] = json.loads(entry.detail or "{}")
-    reason = detail.get("reason")
+    reason, message = detail.get("reason"), detail.get("message")
+    if reason == "outside_jurisdiction" and isinstance(message, str) and message:
+        return message  # the refusal's own Chinese sentence
     if isinstance(reason, str) and reason:
         return DENIALS.get(reason, reason)
     return ""
