@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -28,6 +31,7 @@ from huanxin.db import Database
 
 DUPLICATES = 20
 KEY = "till-7-sale-0001"
+STARTUP_SECONDS = 180
 
 
 def _sale(code: str, category: str) -> dict[str, Any]:
@@ -42,18 +46,30 @@ def _post(base: str, token: str, body: dict[str, Any]) -> httpx.Response:
     return httpx.post(base + "/api/v1/redemptions", json=body, headers=headers, timeout=60)
 
 
-def _crash_after_claim(url: str, token: str, body: dict[str, Any]) -> None:
+@contextmanager
+def _server(url: str, workers: int, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real server; a loaded 2-core machine can take long to start two workers."""
     port = bench_world.free_port()
-    proc = bench_world.start_server(url, port, HUANXIN_CRASH_AT="idempotency.claimed")
+    proc = bench_world.start_server(url, port, workers=workers, **env)
+    base = f"http://127.0.0.1:{port}"
     try:
-        bench_world.wait_ready(f"http://127.0.0.1:{port}", proc)
-        with pytest.raises(httpx.HTTPError):
-            _post(f"http://127.0.0.1:{port}", token, body)
-        assert proc.wait(30) == -signal.SIGKILL
+        bench_world.wait_ready(base, proc, timeout=STARTUP_SECONDS)
+        yield base, proc
     finally:
         if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+def _crash_after_claim(url: str, token: str, body: dict[str, Any]) -> None:
+    with _server(url, 1, HUANXIN_CRASH_AT="idempotency.claimed") as (base, proc):
+        with pytest.raises(httpx.HTTPError):
+            _post(base, token, body)
+        assert proc.wait(30) == -signal.SIGKILL
 
 
 def _storm(base: str, token: str, body: dict[str, Any]) -> list[httpx.Response]:
@@ -77,7 +93,7 @@ def test_crash_then_simultaneous_duplicates_have_one_outcome(database: Database)
         assert session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 0
         assert session.scalar(select(func.count()).select_from(Claim)) == 0
 
-    with bench_world.serve(database.url, workers=2) as base:
+    with _server(database.url, 2) as (base, _proc):
         answers = _storm(base, loaded.token, body)
 
     kinds = Counter(
