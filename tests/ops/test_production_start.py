@@ -106,6 +106,7 @@ def test_empty_server_to_running_platform(fresh_pg: str, tmp_path: Path) -> None
         ]
         assert healthz and float(healthz[0].split()[-1]) == 6.0  # whichever worker answered
         assert 'huanxin_job_runs_total{job="nightly_backup",outcome="ok"} 1.0' in metrics
+        assert "huanxin_integrity_scan_seconds " in metrics
     finally:
         server.terminate()
         _, err = server.communicate(timeout=30)

@@ -87,6 +87,7 @@ class DatabaseCollector(Collector):
         runs = CounterMetricFamily("huanxin_job_runs", "Job runs recorded, by outcome", labels=["job", "outcome"])  # fmt: skip
         last = GaugeMetricFamily("huanxin_job_last_duration_seconds", "Duration of the job's last finished run", labels=["job"])  # fmt: skip
         ended = GaugeMetricFamily("huanxin_job_last_success_timestamp_seconds", "When the job last succeeded (Unix time)", labels=["job"])  # fmt: skip
+        scan = GaugeMetricFamily("huanxin_integrity_scan_seconds", "Time the last nightly integrity scan took to judge every claim")  # fmt: skip
         with self.db.sessions() as session:
             pools = select(Pool.id, Pool.programme_id, Pool.layer, Pool.jurisdiction_code,
                            func.sum(Shard.available), func.sum(Shard.reserved))  # fmt: skip
@@ -103,7 +104,9 @@ class DatabaseCollector(Collector):
                 last.add_metric([job], seconds)
                 if success_at is not None:
                     ended.add_metric([job], success_at)
-        yield from (available, reserved, runs, last, ended)
+            if (scan_s := _last_scan_seconds(session)) is not None:
+                scan.add_metric([], scan_s)
+        yield from (available, reserved, runs, last, ended, scan)
 
 
 def _last_runs(session: Any) -> Iterator[tuple[str, float, float | None]]:
@@ -113,6 +116,21 @@ def _last_runs(session: Any) -> Iterator[tuple[str, float, float | None]]:
         if view.last is not None and view.last.seconds is not None:
             success = view.last_success.finished_at if view.last_success else None
             yield view.job, view.last.seconds, success.timestamp() if success else None
+
+
+def _last_scan_seconds(session: Any) -> float | None:
+    """``scan_s`` of the newest successful integrity scan (the job stores it in its summary)."""
+    import json
+
+    from huanxin.ops.jobs.models import JobRun
+
+    stmt = select(JobRun.summary).where(JobRun.job == "integrity_scan", JobRun.outcome == "ok")
+    raw = session.scalars(stmt.order_by(JobRun.started_at.desc()).limit(1)).first()
+    try:
+        value = json.loads(raw).get("scan_s") if raw else None
+    except ValueError:
+        return None
+    return float(value) if isinstance(value, int | float) else None
 
 
 def exposition(db: Database) -> bytes:
