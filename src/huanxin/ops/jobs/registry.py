@@ -102,7 +102,7 @@ def nightly_backup(db: Database) -> Summary:
 
     folder = os.environ.get("HUANXIN_BACKUP_DIR", "")
     if not folder:
-        raise JobError("未配置备份目录（HUANXIN_BACKUP_DIR），请系统管理员在服务器设置中配置")
+        raise JobError("未配置备份目录，请系统管理员按运维手册第2节配置")
     keep = int(os.environ.get("HUANXIN_BACKUP_KEEP", "14"))
     archive, removed = backup_to_dir(db.url, Path(folder), keep=keep)
     return {"text": f"已备份并验证 {archive.name}，删除旧备份 {removed} 个", "file": archive.name}
