@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from huanxin.config import get_settings
 from huanxin.core import pii
@@ -120,8 +121,13 @@ class _Scratch:
     def __enter__(self) -> str:
         if _backend(self.url) == "sqlite":
             return f"sqlite:///{self.folder / 'scratch.sqlite3'}"
-        with self._admin() as conn:
-            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+        try:
+            with self._admin() as conn:
+                conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+        except SQLAlchemyError as exc:
+            raise BackupError(
+                f"无法创建临时验证数据库（数据库用户需要 CREATEDB 权限，或加 --no-verify）：{exc.orig}"
+            ) from exc
         return with_database(self.url, self.name)
 
     def __exit__(self, *_exc: object) -> None:
