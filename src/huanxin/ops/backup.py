@@ -126,7 +126,7 @@ class _Scratch:
                 conn.execute(text(f'CREATE DATABASE "{self.name}"'))
         except SQLAlchemyError as exc:
             raise BackupError(
-                f"无法创建临时验证数据库（数据库用户需要 CREATEDB 权限，或加 --no-verify）：{exc.orig}"
+                f"无法创建临时验证数据库（数据库用户需要 CREATEDB 权限，或加 --no-verify）：{getattr(exc, 'orig', exc)}"
             ) from exc
         return with_database(self.url, self.name)
 
