@@ -112,8 +112,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     prepare(workers)
     # proxy_headers=False: the client address is resolved by web/proxies.py, which believes
     # X-Forwarded-For only from HUANXIN_TRUSTED_PROXIES
+    # timeout_worker_healthcheck: a worker still importing on a busy machine is not killed
     uvicorn.run("huanxin.asgi:app", host=host, port=port, workers=workers, log_config=None,
-                proxy_headers=False)  # fmt: skip
+                proxy_headers=False, timeout_worker_healthcheck=60)  # fmt: skip
 
 
 @app.command()
