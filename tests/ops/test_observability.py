@@ -107,3 +107,18 @@ def test_logs_are_json_with_request_id_and_no_personal_data(
     assert {"http.unhandled", "http.request"} <= events
     assert all("110101199003074477" not in json.dumps(line) for line in lines)
     assert any("[resident_id]" in json.dumps(line, ensure_ascii=False) for line in mine)
+
+
+def test_readiness_names_an_unreachable_database() -> None:
+    from huanxin.ops.health import readiness
+
+    db = Database("postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2")
+    try:
+        state = readiness(db)
+    finally:
+        db.dispose()
+    assert state.as_dict() == {
+        "ok": False,
+        "database": "unreachable: OperationalError",
+        "migrations": "unknown",
+    }
