@@ -19,6 +19,7 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from huanxin.core.bounds import check_flush
 from huanxin.core.faults import crash_point
 
 NAMING = {
@@ -79,6 +80,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Values a column cannot hold are refused (422) alike on SQLite and PostgreSQL.
+        event.listen(self.sessions, "before_flush", check_flush)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

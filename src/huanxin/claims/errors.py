@@ -43,6 +43,13 @@ class ProductNotInCatalogue(InvalidInput):
     code = "product_not_in_catalogue"
 
 
+class PriceAboveCeiling(InvalidInput):
+    """A sale price above the absolute ceiling, or above the configured multiple
+    (``HUANXIN_PRICE_CEILING_FACTOR``) of the catalogue's filed price."""
+
+    code = "price_above_ceiling"
+
+
 class PoolMissing(Conflict):
     code = "pool_missing"
 

@@ -16,6 +16,7 @@ from huanxin.claims.models import Claim, PaymentBatch
 from huanxin.claims.schemas import masked_vin
 from huanxin.claims.service import apply, catalogue, common, lifecycle, quotas, redeem, settle
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.money import parse_yuan
@@ -53,7 +54,7 @@ def programmes_page(request: Request, session: DbSession,
 @router.get("/quote")
 def quote_page(request: Request, session: DbSession,
                actor: Annotated[Actor, Depends(page_require("policy:read"))],
-               category: str = "", price: str = "", grade: str = "", on: str = "") -> HTMLResponse:  # fmt: skip
+               category: Code = "", price: Code = "", grade: Code = "", on: Code = "") -> HTMLResponse:  # fmt: skip
     result, error = None, None
     if category and price:
         try:
@@ -83,12 +84,12 @@ def redeem_form(
 @router.post("/merchant/redeem")
 def redeem_submit(request: Request, session: DbSession,
                   actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
-                  quota_code: Annotated[str, Form()] = "", category: Annotated[str, Form()] = "",
-                  product_model: Annotated[str, Form()] = "", device_serial: Annotated[str, Form()] = "",
-                  grade: Annotated[str, Form()] = "", price: Annotated[str, Form()] = "",
-                  invoice_no: Annotated[str, Form()] = "", purchase_date: Annotated[str, Form()] = "",
-                  recycling_cert_no: Annotated[str, Form()] = "",
-                  recycling_cert_code: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+                  quota_code: Annotated[Code, Form()] = "", category: Annotated[Code, Form()] = "",
+                  product_model: Annotated[Name, Form()] = "", device_serial: Annotated[Code, Form()] = "",
+                  grade: Annotated[Code, Form()] = "", price: Annotated[Code, Form()] = "",
+                  invoice_no: Annotated[Code, Form()] = "", purchase_date: Annotated[Code, Form()] = "",
+                  recycling_cert_no: Annotated[Code, Form()] = "",
+                  recycling_cert_code: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
     form = {"quota_code": quota_code, "category": category, "product_model": product_model,
             "device_serial": device_serial, "grade": grade, "price": price, "invoice_no": invoice_no,
             "purchase_date": purchase_date, "recycling_cert_no": recycling_cert_no}  # fmt: skip
@@ -124,7 +125,7 @@ def my_page(request: Request, session: DbSession,
 @router.post("/my/quotas")
 def my_quota_claim(request: Request, session: DbSession,
                    actor: Annotated[Actor, Depends(page_require("claims:own"))],
-                   category: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+                   category: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
     try:
         quotas.claim_quota(session, actor, category=category, on_date=today_cn())
     except DomainError as exc:
@@ -205,7 +206,7 @@ async def car_submit(request: Request, session: DbSession,
 
 @router.get("/claims")
 def claims_page(request: Request, session: DbSession,
-                actor: Annotated[Actor, Depends(page_require("claims:read"))], state: str = "") -> HTMLResponse:  # fmt: skip
+                actor: Annotated[Actor, Depends(page_require("claims:read"))], state: Code = "") -> HTMLResponse:  # fmt: skip
     stmt = common.readable(actor)
     if state:
         stmt = stmt.where(Claim.state == state)
@@ -216,7 +217,7 @@ def claims_page(request: Request, session: DbSession,
 
 
 @router.get("/claims/{claim_id}")
-def claim_page(claim_id: int, request: Request, session: DbSession,
+def claim_page(claim_id: Id, request: Request, session: DbSession,
                actor: Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))]) -> HTMLResponse:  # fmt: skip
     claim = common.get_claim(session, actor, claim_id)
     quote: dict[str, Any] = json.loads(claim.quote)
@@ -228,10 +229,10 @@ def claim_page(claim_id: int, request: Request, session: DbSession,
 
 
 @router.post("/claims/{claim_id}/decide")
-def claim_decide(claim_id: int, request: Request, session: DbSession,
+def claim_decide(claim_id: Id, request: Request, session: DbSession,
                  actor: Annotated[Actor, Depends(page_require("claims:review"))],
-                 decision: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
-                 checklist: Annotated[list[str] | None, Form()] = None) -> Response:  # fmt: skip
+                 decision: Annotated[Code, Form()] = "", note: Annotated[Text, Form()] = "",
+                 checklist: Annotated[list[Code] | None, Form(max_length=20)] = None) -> Response:  # fmt: skip
     checked = frozenset(checklist or [])
     actions = {"verify": lambda: lifecycle.verify(session, actor, claim_id=claim_id, note=note),
                "approve": lambda: lifecycle.approve(session, actor, claim_id=claim_id, note=note, checklist=checked),
@@ -247,9 +248,9 @@ def claim_decide(claim_id: int, request: Request, session: DbSession,
 
 
 @router.post("/claims/{claim_id}/appeal")
-async def claim_appeal(claim_id: int, request: Request, session: DbSession,
+async def claim_appeal(claim_id: Id, request: Request, session: DbSession,
                        actor: Annotated[Actor, Depends(page_require("claims:own"))],
-                       reason: Annotated[str, Form()] = "",
+                       reason: Annotated[Text, Form()] = "",
                        file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
     try:
         if file is None:
@@ -291,7 +292,7 @@ def settlement_create(request: Request, session: DbSession,
 
 
 @router.post("/settlement/batches/{batch_id}/result")
-async def settlement_result(batch_id: int, request: Request, session: DbSession,
+async def settlement_result(batch_id: Id, request: Request, session: DbSession,
                             actor: Annotated[Actor, Depends(page_require("settlement:write"))],
                             file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
     try:
@@ -307,7 +308,7 @@ async def settlement_result(batch_id: int, request: Request, session: DbSession,
 @router.get("/catalogue")
 def catalogue_page(request: Request, session: DbSession,
                    actor: Annotated[Actor, Depends(page_require("policy:read"))],
-                   category: str = "") -> HTMLResponse:  # fmt: skip
+                   category: Code = "") -> HTMLResponse:  # fmt: skip
     return render(request, "claims/catalogue.html", rows=catalogue.list_products(session, category or None),
                   headers=catalogue.HEADERS, error=None, errors=[], imported=None, category=category)  # fmt: skip
 

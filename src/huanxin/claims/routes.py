@@ -3,7 +3,6 @@ returns and settlement. Every mutation takes an Idempotency-Key."""
 
 from __future__ import annotations
 
-from datetime import date
 from hashlib import sha256
 from typing import Annotated, Any
 
@@ -24,6 +23,16 @@ from huanxin.claims.schemas import (
 from huanxin.claims.service import apply, catalogue, common, lifecycle, quotas, redeem, settle
 from huanxin.core import pii
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import (
+    Code,
+    Day,
+    Id,
+    IdempotencyKey,
+    Limit,
+    PriceFen,
+    Text,
+    parse_attributes,
+)
 from huanxin.core.clock import today_cn
 from huanxin.policy import service as policies
 from huanxin.policy.engine import ItemAttributes
@@ -32,7 +41,7 @@ from huanxin.web.deps import DbSession, require, require_any
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1", tags=["trade-in"])
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 
 
 @router.get("/programmes")
@@ -93,7 +102,7 @@ ClaimReader = Annotated[Actor, Depends(require_any("claims:read", "claims:own"))
 
 @router.get("/claims")
 def list_claims(actor: ClaimReader, session: DbSession,
-                state: str | None = None, limit: int = 100) -> list[ClaimRead]:  # fmt: skip
+                state: Code | None = None, limit: Limit = 100) -> list[ClaimRead]:  # fmt: skip
     stmt = common.readable(actor)
     if state:
         stmt = stmt.where(Claim.state == state)
@@ -104,7 +113,7 @@ def list_claims(actor: ClaimReader, session: DbSession,
 
 
 @router.get("/claims/{claim_id}")
-def get_claim(claim_id: int, actor: ClaimReader, session: DbSession) -> ClaimRead:
+def get_claim(claim_id: Id, actor: ClaimReader, session: DbSession) -> ClaimRead:
     return ClaimRead.of(common.get_claim(session, actor, claim_id))
 
 
@@ -117,7 +126,7 @@ def _step(session: DbSession, actor: Actor, key: str | None, scope: str, payload
 
 
 @router.post("/claims/{claim_id}/verify")
-def verify_claim(claim_id: int, body: NoteBody, actor: Annotated[Actor, Depends(require("claims:review"))],
+def verify_claim(claim_id: Id, body: NoteBody, actor: Annotated[Actor, Depends(require("claims:review"))],
                  session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     return _step(
         session,
@@ -130,7 +139,7 @@ def verify_claim(claim_id: int, body: NoteBody, actor: Annotated[Actor, Depends(
 
 
 @router.post("/claims/{claim_id}/approve")
-def approve_claim(claim_id: int, body: NoteBody, actor: Annotated[Actor, Depends(require("claims:review"))],
+def approve_claim(claim_id: Id, body: NoteBody, actor: Annotated[Actor, Depends(require("claims:review"))],
                   session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     return _step(
         session,
@@ -145,7 +154,7 @@ def approve_claim(claim_id: int, body: NoteBody, actor: Annotated[Actor, Depends
 
 
 @router.post("/claims/{claim_id}/reject")
-def reject_claim(claim_id: int, body: ReasonBody, actor: Annotated[Actor, Depends(require("claims:review"))],
+def reject_claim(claim_id: Id, body: ReasonBody, actor: Annotated[Actor, Depends(require("claims:review"))],
                  session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     return _step(
         session,
@@ -158,7 +167,7 @@ def reject_claim(claim_id: int, body: ReasonBody, actor: Annotated[Actor, Depend
 
 
 @router.post("/claims/{claim_id}/cancel")
-def cancel_claim(claim_id: int, body: ReasonBody, actor: Annotated[Actor, Depends(require("claims:redeem"))],
+def cancel_claim(claim_id: Id, body: ReasonBody, actor: Annotated[Actor, Depends(require("claims:redeem"))],
                  session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     return _step(
         session,
@@ -171,7 +180,7 @@ def cancel_claim(claim_id: int, body: ReasonBody, actor: Annotated[Actor, Depend
 
 
 @router.post("/claims/{claim_id}/return")
-def return_claim(claim_id: int, body: ReturnBody, actor: Annotated[Actor, Depends(require("claims:redeem"))],
+def return_claim(claim_id: Id, body: ReturnBody, actor: Annotated[Actor, Depends(require("claims:redeem"))],
                  session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     return _step(
         session,
@@ -194,16 +203,14 @@ async def _upload(file: UploadFile, kind: str) -> lifecycle.Upload:
 @router.post("/applications", status_code=201)
 async def submit_application(
     actor: Annotated[Actor, Depends(require("claims:own"))], session: DbSession,
-    category: Annotated[str, Form()], price_fen: Annotated[int, Form()],
-    purchase_date: Annotated[date, Form()], file: Annotated[UploadFile, File()],
-    evidence_kind: Annotated[str, Form()] = "invoice", attributes: Annotated[str, Form()] = "{}",
-    recycling_cert_no: Annotated[str, Form()] = "", recycling_cert_code: Annotated[str, Form()] = "",
-    vin: Annotated[str, Form()] = "", idempotency_key: IdemKey = None,
+    category: Annotated[Code, Form()], price_fen: Annotated[PriceFen, Form()],
+    purchase_date: Annotated[Day, Form()], file: Annotated[UploadFile, File()],
+    evidence_kind: Annotated[Code, Form()] = "invoice", attributes: Annotated[Text, Form()] = "{}",
+    recycling_cert_no: Annotated[Code, Form()] = "", recycling_cert_code: Annotated[Code, Form()] = "",
+    vin: Annotated[Code, Form()] = "", idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
-    import json
-
     upload = await _upload(file, evidence_kind)
-    inputs = {"category": category, "price_fen": price_fen, **json.loads(attributes or "{}")}
+    inputs = {**parse_attributes(attributes), "category": category, "price_fen": price_fen}
 
     def action() -> tuple[int, object]:
         claim = apply.submit(session, actor, inputs=inputs, purchase_date=purchase_date,
@@ -219,8 +226,8 @@ async def submit_application(
 
 @router.post("/claims/{claim_id}/appeal")
 async def appeal_claim(
-    claim_id: int, actor: Annotated[Actor, Depends(require("claims:own"))], session: DbSession,
-    reason: Annotated[str, Form()], file: Annotated[UploadFile, File()],
+    claim_id: Id, actor: Annotated[Actor, Depends(require("claims:own"))], session: DbSession,
+    reason: Annotated[Text, Form()], file: Annotated[UploadFile, File()],
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     upload = await _upload(file, "appeal")
@@ -247,8 +254,8 @@ def create_batch(actor: Annotated[Actor, Depends(require("settlement:write"))], 
 
 
 @router.get("/settlement/batches/{batch_id}/bank-file")
-def bank_file(batch_id: int, actor: Annotated[Actor, Depends(require("settlement:write"))],
-              session: DbSession, format: str = "csv") -> Response:  # noqa: A002  # fmt: skip
+def bank_file(batch_id: Id, actor: Annotated[Actor, Depends(require("settlement:write"))],
+              session: DbSession, format: Code = "csv") -> Response:  # noqa: A002  # fmt: skip
     rows = settle.bank_rows(session, actor, batch_id)
     if format == "xlsx":
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -259,7 +266,7 @@ def bank_file(batch_id: int, actor: Annotated[Actor, Depends(require("settlement
 
 
 @router.post("/settlement/batches/{batch_id}/result")
-async def bank_result(batch_id: int, actor: Annotated[Actor, Depends(require("settlement:write"))],
+async def bank_result(batch_id: Id, actor: Annotated[Actor, Depends(require("settlement:write"))],
                       session: DbSession, file: Annotated[UploadFile, File()],
                       idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     content = await file.read()

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 from huanxin.claims import states
 from huanxin.claims.models import Claim, Quota
 from huanxin.core import identifiers, pii
+from huanxin.core.bounds import Attributes, Code, Count, Day, Name, PriceFen, Text
 
 
 class QuoteRequest(BaseModel):
-    jurisdiction_code: str
-    purchase_date: date
-    category: str
-    price_fen: int = Field(gt=0)
-    grade: int | None = Field(default=None, ge=1, le=5)
-    attributes: dict[str, Any] = {}
+    jurisdiction_code: Code
+    purchase_date: Day
+    category: Code
+    price_fen: PriceFen = Field(gt=0)
+    grade: Count | None = Field(default=None, ge=1, le=5)
+    attributes: Attributes = {}
 
 
 class QuotaCreate(BaseModel):
-    category: str
-    on_date: date | None = None
+    category: Code
+    on_date: Day | None = None
 
 
 class QuotaRead(BaseModel):
@@ -43,17 +43,17 @@ class QuotaRead(BaseModel):
 
 
 class RedeemRequest(BaseModel):
-    category: str
-    product_model: str
-    device_serial: str
-    price_fen: int
-    purchase_date: date
-    invoice_no: str
-    quota_code: str | None = None
-    resident_id: str | None = None
-    grade: int | None = Field(default=None, ge=1, le=5)
-    recycling_cert_no: str | None = None
-    recycling_cert_code: str | None = None
+    category: Code
+    product_model: Name
+    device_serial: Code
+    price_fen: PriceFen
+    purchase_date: Day
+    invoice_no: Code
+    quota_code: Code | None = None
+    resident_id: Code | None = None
+    grade: Count | None = Field(default=None, ge=1, le=5)
+    recycling_cert_no: Code | None = None
+    recycling_cert_code: Code | None = None
 
 
 def masked_vin(claim: Claim) -> str | None:
@@ -90,13 +90,15 @@ class ClaimRead(BaseModel):
 
 
 class NoteBody(BaseModel):
-    note: str = ""
-    checklist: list[str] = []  # evidence kinds the reviewer confirmed (applications)
+    note: Text = ""
+    checklist: list[Code] = Field(
+        default=[], max_length=20
+    )  # evidence kinds the reviewer confirmed (applications)
 
 
 class ReasonBody(BaseModel):
-    reason: str
+    reason: Text
 
 
 class ReturnBody(BaseModel):
-    returned_on: date | None = None
+    returned_on: Day | None = None

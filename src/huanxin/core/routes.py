@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from huanxin.core import anchors, audit, auth, identifiers, jurisdictions, orgs, throttle, users
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, IdempotencyKey, Limit
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import AuditEntry, User
 from huanxin.core.roles import PERMISSIONS, ROLE_LABELS, Role
@@ -34,7 +35,7 @@ from huanxin.web.deps import DbSession, client_ip, public, require
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1", tags=["core"])
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 
 
 @router.get("/health", dependencies=[Depends(public)])
@@ -96,7 +97,7 @@ def create_jurisdiction(
 @router.get("/orgs")
 def list_orgs(
     actor: Annotated[Actor, Depends(require("orgs:read"))], session: DbSession,
-    kind: str | None = None,
+    kind: Code | None = None,
 ) -> list[OrgRead]:  # fmt: skip
     return [OrgRead.model_validate(o) for o in orgs.list_for(session, actor, kind)]
 
@@ -135,14 +136,14 @@ def list_users(
 
 @router.get("/users/{user_id}")
 def get_user(
-    user_id: int, actor: Annotated[Actor, Depends(require("users:read"))], session: DbSession
+    user_id: Id, actor: Annotated[Actor, Depends(require("users:read"))], session: DbSession
 ) -> UserRead:
     return user_read(users.get(session, actor, user_id))
 
 
 @router.get("/users/{user_id}/personal-data")
 def reveal_user(
-    user_id: int, actor: Annotated[Actor, Depends(require("pii:read_full"))], session: DbSession
+    user_id: Id, actor: Annotated[Actor, Depends(require("pii:read_full"))], session: DbSession
 ) -> UserRead:
     user = users.get(session, actor, user_id)
     return user_read(user, users.reveal_contact(session, actor, user))
@@ -199,7 +200,7 @@ def check_identifier(
 @router.get("/audit")
 def list_audit(
     actor: Annotated[Actor, Depends(require("audit:read"))], session: DbSession,
-    limit: int = 100, object_type: str | None = None, object_id: str | None = None,
+    limit: Limit = 100, object_type: Code | None = None, object_id: Code | None = None,
 ) -> list[AuditEntryRead]:  # fmt: skip
     stmt = select(AuditEntry).where(
         (AuditEntry.jurisdiction_code.in_(actor.scope_codes))

@@ -7,11 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from huanxin.core.bounds import Code, Id, Name, Secret
+
 
 class TokenCreate(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
-    name: str = Field(default="api", max_length=64)
+    username: Name = Field(min_length=1, max_length=64)
+    password: Secret = Field(min_length=1, max_length=256)
+    name: Name = Field(default="api", max_length=64)
 
 
 class TokenRead(BaseModel):
@@ -32,10 +34,10 @@ class MeRead(BaseModel):
 
 
 class JurisdictionCreate(BaseModel):
-    code: str
-    name: str = Field(min_length=1, max_length=64)
-    level: str
-    parent_code: str | None = None
+    code: Code
+    name: Name = Field(min_length=1, max_length=64)
+    level: Code
+    parent_code: Code | None = None
 
 
 class JurisdictionRead(BaseModel):
@@ -48,14 +50,14 @@ class JurisdictionRead(BaseModel):
 
 
 class UserCreate(BaseModel):
-    username: str
-    display_name: str
-    password: str
-    role: str
-    jurisdiction_code: str
-    org_id: int | None = None
-    mobile: str | None = None
-    resident_id: str | None = None
+    username: Name
+    display_name: Name
+    password: Secret
+    role: Code
+    jurisdiction_code: Code
+    org_id: Id | None = None
+    mobile: Code | None = None
+    resident_id: Code | None = None
 
 
 class UserRead(BaseModel):
@@ -78,10 +80,10 @@ class UnlockRead(BaseModel):
 
 
 class OrgCreate(BaseModel):
-    kind: str
-    name: str = Field(min_length=1, max_length=128)
-    jurisdiction_code: str
-    uscc: str | None = None
+    kind: Code
+    name: Name = Field(min_length=1, max_length=128)
+    jurisdiction_code: Code
+    uscc: Code | None = None
 
 
 class OrgRead(BaseModel):
@@ -94,8 +96,8 @@ class OrgRead(BaseModel):
 
 
 class IdentifierCheck(BaseModel):
-    kind: str
-    value: str
+    kind: Code
+    value: Code
 
 
 class IdentifierResult(BaseModel):

@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Count, Id, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.equipment import pages_calculators, pages_items, pages_projects
@@ -66,9 +67,9 @@ def _index(request: Request, session: Session, actor: Actor, *, status: int = 20
 @router.post("/equipment/enterprises")
 def register(
     request: Request, session: DbSession, actor: Writer,
-    name: Annotated[str, Form()] = "", uscc: Annotated[str, Form()] = "",
-    industry_code: Annotated[str, Form()] = "", sector: Annotated[str, Form()] = "",
-    jurisdiction_code: Annotated[str, Form()] = "", above_size: Annotated[str, Form()] = "",
+    name: Annotated[Name, Form()] = "", uscc: Annotated[Code, Form()] = "",
+    industry_code: Annotated[Code, Form()] = "", sector: Annotated[Code, Form()] = "",
+    jurisdiction_code: Annotated[Code, Form()] = "", above_size: Annotated[Code, Form()] = "",
 ) -> Response:  # fmt: skip
     form = {"name": name, "uscc": uscc, "industry_code": industry_code, "sector": sector,
             "jurisdiction_code": jurisdiction_code, "above_size": above_size}  # fmt: skip
@@ -107,13 +108,13 @@ def _detail(request: Request, session: Session, actor: Actor, enterprise_id: int
 
 
 @router.get("/equipment/enterprises/{enterprise_id}")
-def detail(enterprise_id: int, request: Request, session: DbSession, actor: Reader,
-           flag: str = "elimination", imported: int | None = None) -> HTMLResponse:  # fmt: skip
+def detail(enterprise_id: Id, request: Request, session: DbSession, actor: Reader,
+           flag: Code = "elimination", imported: Count | None = None) -> HTMLResponse:  # fmt: skip
     return _detail(request, session, actor, enterprise_id, flag=flag, imported=imported)
 
 
 @router.post("/equipment/enterprises/{enterprise_id}/import")
-async def import_page(enterprise_id: int, request: Request, session: DbSession,
+async def import_page(enterprise_id: Id, request: Request, session: DbSession,
                       actor: Writer) -> Response:  # fmt: skip
     form = await request.form()
     upload = form.get("file")
@@ -146,7 +147,7 @@ def _import(session: Session, actor: Actor, enterprise_id: int, filename: str,
 
 
 @router.post("/equipment/enterprises/{enterprise_id}/classify")
-def classify_page(enterprise_id: int, request: Request, session: DbSession,
+def classify_page(enterprise_id: Id, request: Request, session: DbSession,
                   actor: Writer) -> Response:  # fmt: skip
     try:
         ledger.reclassify(session, actor, enterprise_id=enterprise_id)
@@ -163,9 +164,9 @@ def _optional_bp(value: str, field: str, label: str) -> int | None:
 
 @router.post("/equipment/enterprises/{enterprise_id}/digital")
 def digital_page(
-    enterprise_id: int, request: Request, session: DbSession, actor: Writer,
-    year: Annotated[str, Form()] = "", cnc: Annotated[str, Form()] = "",
-    design: Annotated[str, Form()] = "",
+    enterprise_id: Id, request: Request, session: DbSession, actor: Writer,
+    year: Annotated[Code, Form()] = "", cnc: Annotated[Code, Form()] = "",
+    design: Annotated[Text, Form()] = "",
 ) -> Response:  # fmt: skip
     try:
         if not year.strip().isdigit():
@@ -184,8 +185,8 @@ def digital_page(
 @router.get("/equipment/lists")
 def lists_page(request: Request, session: DbSession,
                actor: Annotated[Actor, Depends(page_require("equipment:read"))],
-               sector: str = "", jurisdiction_code: str = "",
-               flag: str = "elimination") -> HTMLResponse:  # fmt: skip
+               sector: Code = "", jurisdiction_code: Code = "",
+               flag: Code = "elimination") -> HTMLResponse:  # fmt: skip
     flag = flag if flag in FLAG_KINDS else "elimination"
     filters: dict[str, Any] = {
         "sector": sector or None,

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Count, Id
 from huanxin.core.errors import DomainError
 from huanxin.equipment import ledger_io
 from huanxin.equipment.deps import READ, WRITE, page_require_any
@@ -58,13 +59,13 @@ def _item_page(request: Request, session: Session, actor: Actor, item_id: int, *
 
 
 @router.get("/equipment/items/{item_id}")
-def item_page(item_id: int, request: Request, session: DbSession, actor: Reader,
-              saved: int = 0) -> HTMLResponse:  # fmt: skip
+def item_page(item_id: Id, request: Request, session: DbSession, actor: Reader,
+              saved: Count = 0) -> HTMLResponse:  # fmt: skip
     return _item_page(request, session, actor, item_id, saved=bool(saved))
 
 
 @router.post("/equipment/items/{item_id}")
-async def item_save(item_id: int, request: Request, session: DbSession, actor: Writer) -> Response:
+async def item_save(item_id: Id, request: Request, session: DbSession, actor: Writer) -> Response:
     form = await request.form()
     attrs = {c.attr for c in ledger_io.COLUMNS}
     changes = {k: str(v) for k, v in form.items() if k in attrs}

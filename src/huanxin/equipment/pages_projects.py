@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, Text, Year
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.money import parse_yuan
@@ -128,7 +129,7 @@ def _detail(request: Request, session: Session, actor: Actor, project_id: int, *
 
 
 @router.get("/equipment/projects/{project_id}")
-def detail(project_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+def detail(project_id: Id, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     return _detail(request, session, actor, project_id)
 
 
@@ -137,7 +138,7 @@ def _done(project_id: int) -> Response:
 
 
 @router.post("/equipment/projects/{project_id}/step")
-async def step(project_id: int, request: Request, session: DbSession, actor: Writer) -> Response:
+async def step(project_id: Id, request: Request, session: DbSession, actor: Writer) -> Response:
     form = await request.form()
     scrapped = [int(str(v)) for v in form.getlist("scrapped_item_ids") if str(v).isdigit()]
     try:
@@ -152,7 +153,7 @@ async def step(project_id: int, request: Request, session: DbSession, actor: Wri
 
 
 @router.post("/equipment/projects/{project_id}/documents")
-async def document(project_id: int, request: Request, session: DbSession,
+async def document(project_id: Id, request: Request, session: DbSession,
                    actor: Writer) -> Response:  # fmt: skip
     form = await request.form()
     upload = form.get("file")
@@ -169,7 +170,7 @@ async def document(project_id: int, request: Request, session: DbSession,
 
 
 @router.post("/equipment/projects/{project_id}/subsidies")
-async def apply_subsidy(project_id: int, request: Request, session: DbSession,
+async def apply_subsidy(project_id: Id, request: Request, session: DbSession,
                         actor: Writer) -> Response:  # fmt: skip
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
@@ -191,9 +192,9 @@ async def apply_subsidy(project_id: int, request: Request, session: DbSession,
 
 
 @router.post("/equipment/subsidies/{subsidy_id}/decision")
-def decide(subsidy_id: int, request: Request, session: DbSession, actor: Manager,
-           decision: Annotated[str, Form()] = "",
-           note: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+def decide(subsidy_id: Id, request: Request, session: DbSession, actor: Manager,
+           decision: Annotated[Code, Form()] = "",
+           note: Annotated[Text, Form()] = "") -> Response:  # fmt: skip
     row = subsidy.get(session, actor, subsidy_id)
     try:
         subsidy.decide(session, actor, subsidy_id=subsidy_id, approve=decision == "approve",
@@ -225,14 +226,14 @@ def _indicator(request: Request, session: Session, actor: Actor, year: int, *,
 @router.get("/equipment/indicator")
 def indicator_page(request: Request, session: DbSession,
                    actor: Annotated[Actor, Depends(page_require("equipment:read"))],
-                   year: int | None = None, digital_year: int | None = None) -> HTMLResponse:  # fmt: skip
+                   year: Year | None = None, digital_year: Year | None = None) -> HTMLResponse:  # fmt: skip
     return _indicator(request, session, actor, year or today_cn().year, digital_year=digital_year)
 
 
 @router.post("/equipment/indicator/baseline")
 def baseline(request: Request, session: DbSession, actor: Manager,
-             sector: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
-             source: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+             sector: Annotated[Code, Form()] = "", amount: Annotated[Code, Form()] = "",
+             source: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
     try:
         indicator.set_baseline(session, actor, jurisdiction_code=actor.jurisdiction_code,
                                sector=sector, amount_fen=fen(amount, "amount_fen"), source=source)  # fmt: skip

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
+from huanxin.core.exports import safe_row
 from huanxin.core.money import yuan
 from huanxin.equipment.models import Enterprise, EquipmentFlag, EquipmentItem, Project
 from huanxin.equipment.reference import load_rules
@@ -130,18 +131,18 @@ def plan_xlsx(session: Session, actor: Actor, enterprise_id: int) -> bytes:
     wb = Workbook(write_only=True)
     info = wb.create_sheet("企业信息")
     for key, value in _enterprise_lines(d.enterprise):
-        info.append([key, value])
+        info.append(safe_row([key, value]))
     for line in _summary_lines(d):
-        info.append([line])
+        info.append(safe_row([line]))
     for kind, label in FLAG_KINDS.items():
         ws = wb.create_sheet(label)
         ws.append(list(ITEM_HEADERS))
         for item, flag in d.flagged[kind]:
-            ws.append(item_cells(item, flag))
+            ws.append(safe_row(item_cells(item, flag)))
     ws = wb.create_sheet("更新项目")
     ws.append(list(PROJECT_HEADERS))
     for p in d.projects:
-        ws.append(project_cells(p))
+        ws.append(safe_row(project_cells(p)))
     return _save(wb)
 
 
@@ -159,12 +160,12 @@ def lists_xlsx(session: Session, actor: Actor, *, sector: str | None = None,
     ws = wb.create_sheet("设备使用现状清单")
     ws.append(["区划", "领域", "设备类别", "设备台数", "在用台数", "淘汰", "更新改造", "安全评估"])
     for row in _inventory(session, actor, filters):
-        ws.append(row)
+        ws.append(safe_row(row))
     for kind, label in FLAG_KINDS.items():
         sheet = wb.create_sheet(f"设备{label}" if kind == "elimination" else label)
         sheet.append(list(LIST_HEADERS))
         for row in _flag_rows(session, actor, kind, filters):
-            sheet.append(row)
+            sheet.append(safe_row(row))
     return _save(wb)
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Count, Id, IdempotencyKey, Limit, Line, Offset, Quantity, Year
 from huanxin.core.clock import today_cn
 from huanxin.equipment import charts, reports
 from huanxin.equipment.deps import READ, WRITE, require_any
@@ -59,7 +60,7 @@ from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1/equipment", tags=["equipment"])
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require_any(*READ))]
 Writer = Annotated[Actor, Depends(require_any(*WRITE))]
 Manager = Annotated[Actor, Depends(require("equipment:manage"))]
@@ -85,7 +86,7 @@ def item_read(item: EquipmentItem, flags: list[Any]) -> dict[str, Any]:
 
 @router.get("/enterprises")
 def list_enterprises(actor: Reader, session: DbSession,
-                     sector: str | None = None) -> list[EnterpriseRead]:  # fmt: skip
+                     sector: Code | None = None) -> list[EnterpriseRead]:  # fmt: skip
     rows = enterprises.list_for(session, actor, sector=sector)
     return [EnterpriseRead.model_validate(e) for e in rows]
 
@@ -102,12 +103,12 @@ def create_enterprise(body: EnterpriseCreate, actor: Writer, session: DbSession,
 
 
 @router.get("/enterprises/{enterprise_id}")
-def get_enterprise(enterprise_id: int, actor: Reader, session: DbSession) -> EnterpriseRead:
+def get_enterprise(enterprise_id: Id, actor: Reader, session: DbSession) -> EnterpriseRead:
     return EnterpriseRead.model_validate(enterprises.get(session, actor, enterprise_id))
 
 
 @router.patch("/enterprises/{enterprise_id}")
-def update_enterprise(enterprise_id: int, body: EnterpriseUpdate, actor: Writer,
+def update_enterprise(enterprise_id: Id, body: EnterpriseUpdate, actor: Writer,
                       session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     changes = body.model_dump(exclude_unset=True)
 
@@ -123,7 +124,7 @@ def update_enterprise(enterprise_id: int, body: EnterpriseUpdate, actor: Writer,
 
 
 @router.get("/template.{fmt}", dependencies=[Depends(require_any(*READ))])
-def template(fmt: str) -> Response:
+def template(fmt: Code) -> Response:
     suffix = ".csv" if fmt == "csv" else ".xlsx"
     with tempfile.TemporaryDirectory() as tmp:
         path = write_template(Path(tmp) / f"template{suffix}")
@@ -143,9 +144,9 @@ def import_upload(session: Session, actor: Actor, enterprise_id: int, upload_nam
 
 
 @router.post("/enterprises/{enterprise_id}/ledger", status_code=201)
-async def import_ledger(enterprise_id: int, actor: Writer, session: DbSession,
+async def import_ledger(enterprise_id: Id, actor: Writer, session: DbSession,
                         file: Annotated[UploadFile, File()],
-                        year: Annotated[int | None, Form()] = None,
+                        year: Annotated[Year | None, Form()] = None,
                         idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     """Import a ledger (.xlsx/.csv), all or nothing; errors: 422 with ``errors`` =
     [{row, column, reason}]."""
@@ -162,11 +163,11 @@ async def import_ledger(enterprise_id: int, actor: Writer, session: DbSession,
 
 
 @router.get("/items")
-def list_items(actor: Reader, session: DbSession, enterprise_id: int | None = None,
-               flag: Annotated[str | None, Query(pattern="^(elimination|renewal_candidate|safety_assessment)$")] = None,
-               sector: str | None = None, jurisdiction_code: str | None = None,
-               limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-               offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:  # fmt: skip
+def list_items(actor: Reader, session: DbSession, enterprise_id: Id | None = None,
+               flag: Annotated[Code | None, Query(pattern="^(elimination|renewal_candidate|safety_assessment)$")] = None,
+               sector: Code | None = None, jurisdiction_code: Code | None = None,
+               limit: Annotated[Limit, Query(ge=1, le=1000)] = 200,
+               offset: Annotated[Offset, Query(ge=0)] = 0) -> list[dict[str, Any]]:  # fmt: skip
     items = ledger.list_items(session, actor, enterprise_id=enterprise_id, flag=flag,
                               sector=sector, jurisdiction_code=jurisdiction_code, limit=limit,
                               offset=offset)  # fmt: skip
@@ -175,13 +176,13 @@ def list_items(actor: Reader, session: DbSession, enterprise_id: int | None = No
 
 
 @router.get("/items/{item_id}")
-def get_item(item_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+def get_item(item_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
     item = ledger.get_item(session, actor, item_id)
     return item_read(item, ledger.flags_for(session, [item.id])[item.id])
 
 
 @router.patch("/items/{item_id}")
-def update_item(item_id: int, body: ItemUpdate, actor: Writer, session: DbSession,
+def update_item(item_id: Id, body: ItemUpdate, actor: Writer, session: DbSession,
                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     """Edit one ledger row; validated like an imported row (422 with ``errors`` =
     [{field, column, reason}]), audited and re-classified at once."""
@@ -196,10 +197,10 @@ def update_item(item_id: int, body: ItemUpdate, actor: Writer, session: DbSessio
 
 
 @router.get("/items/{item_id}/saving")
-def item_saving(item_id: int, actor: Reader, session: DbSession,
-                target_grade: Annotated[int, Query(ge=1, le=2)] = 2,
-                kgce_per_kwh: Annotated[float | None, Query(gt=0, le=1)] = None,
-                grid_kgco2_per_kwh: Annotated[float | None, Query(gt=0, le=2)] = None,
+def item_saving(item_id: Id, actor: Reader, session: DbSession,
+                target_grade: Annotated[Count, Query(ge=1, le=2)] = 2,
+                kgce_per_kwh: Annotated[Quantity | None, Query(gt=0, le=1)] = None,
+                grid_kgco2_per_kwh: Annotated[Quantity | None, Query(gt=0, le=2)] = None,
                 ) -> dict[str, Any]:  # fmt: skip
     """Annual saving of upgrading one row to grade 2 or 1; the electricity factors may be
     overridden (defaults and their sources in ``factors``)."""
@@ -210,7 +211,7 @@ def item_saving(item_id: int, actor: Reader, session: DbSession,
 
 
 @router.post("/enterprises/{enterprise_id}/classify")
-def classify_ledger(enterprise_id: int, body: ClassifyRequest, actor: Writer,
+def classify_ledger(enterprise_id: Id, body: ClassifyRequest, actor: Writer,
                     session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         n = ledger.reclassify(session, actor, enterprise_id=enterprise_id, year=body.year,
@@ -222,7 +223,7 @@ def classify_ledger(enterprise_id: int, body: ClassifyRequest, actor: Writer,
 
 
 @router.get("/enterprises/{enterprise_id}/summary")
-def enterprise_summary(enterprise_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+def enterprise_summary(enterprise_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
     enterprises.get(session, actor, enterprise_id)
     s = ledger.summary(session, actor, enterprise_id=enterprise_id)
     return {**s.__dict__, "factors": DEFAULT_FACTORS.describe_zh(), "target_grade": 2}
@@ -232,14 +233,14 @@ def enterprise_summary(enterprise_id: int, actor: Reader, session: DbSession) ->
 
 
 @router.get("/enterprises/{enterprise_id}/plan.docx")
-def plan_docx(enterprise_id: int, actor: Reader, session: DbSession) -> Response:
+def plan_docx(enterprise_id: Id, actor: Reader, session: DbSession) -> Response:
     ent = enterprises.get(session, actor, enterprise_id)
     return attachment(reports.plan_docx(session, actor, enterprise_id), DOCX,
                       f"{ent.name}一企一策.docx")  # fmt: skip
 
 
 @router.get("/enterprises/{enterprise_id}/plan.xlsx")
-def plan_xlsx(enterprise_id: int, actor: Reader, session: DbSession) -> Response:
+def plan_xlsx(enterprise_id: Id, actor: Reader, session: DbSession) -> Response:
     ent = enterprises.get(session, actor, enterprise_id)
     return attachment(reports.plan_xlsx(session, actor, enterprise_id), XLSX,
                       f"{ent.name}一企一策.xlsx")  # fmt: skip
@@ -247,7 +248,7 @@ def plan_xlsx(enterprise_id: int, actor: Reader, session: DbSession) -> Response
 
 @router.get("/lists.xlsx")
 def lists_xlsx(actor: Annotated[Actor, Depends(require("equipment:read"))], session: DbSession,
-               sector: str | None = None, jurisdiction_code: str | None = None) -> Response:  # fmt: skip
+               sector: Code | None = None, jurisdiction_code: Code | None = None) -> Response:  # fmt: skip
     content = reports.lists_xlsx(session, actor, sector=sector,
                                  jurisdiction_code=jurisdiction_code)  # fmt: skip
     return attachment(content, XLSX, "设备使用现状清单和淘汰清单.xlsx")
@@ -257,8 +258,8 @@ def lists_xlsx(actor: Annotated[Actor, Depends(require("equipment:read"))], sess
 
 
 @router.get("/projects")
-def list_projects(actor: Reader, session: DbSession, stage: str | None = None,
-                  sector: str | None = None) -> list[ProjectRead]:  # fmt: skip
+def list_projects(actor: Reader, session: DbSession, stage: Code | None = None,
+                  sector: Code | None = None) -> list[ProjectRead]:  # fmt: skip
     rows = projects.list_for(session, actor, stage=stage, sector=sector)
     return [ProjectRead.model_validate(p) for p in rows]
 
@@ -275,7 +276,7 @@ def create_project(body: ProjectCreate, actor: Writer, session: DbSession,
 
 
 @router.get("/projects/{project_id}")
-def get_project(project_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+def get_project(project_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
     p = projects.get(session, actor, project_id)
     return {**ProjectRead.model_validate(p).model_dump(mode="json"),
             "steps": [StepRead.model_validate(s).model_dump(mode="json")
@@ -286,7 +287,7 @@ def get_project(project_id: int, actor: Reader, session: DbSession) -> dict[str,
 
 
 @router.post("/projects/{project_id}/steps")
-def advance_project(project_id: int, body: StepCreate, actor: Writer, session: DbSession,
+def advance_project(project_id: Id, body: StepCreate, actor: Writer, session: DbSession,
                     idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     """Move the project one stage on; an illegal step answers 409 with the reason."""
 
@@ -299,9 +300,9 @@ def advance_project(project_id: int, body: StepCreate, actor: Writer, session: D
 
 
 @router.post("/projects/{project_id}/documents", status_code=201)
-async def add_document(project_id: int, actor: Writer, session: DbSession,
+async def add_document(project_id: Id, actor: Writer, session: DbSession,
                        file: Annotated[UploadFile, File()],
-                       doc_type: Annotated[str, Form()] = "other",
+                       doc_type: Annotated[Code, Form()] = "other",
                        idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     content = await file.read()
     payload = {"id": project_id, "doc_type": doc_type,
@@ -317,7 +318,7 @@ async def add_document(project_id: int, actor: Writer, session: DbSession,
 
 
 @router.get("/projects/{project_id}/documents/{document_id}")
-def get_document(project_id: int, document_id: int, actor: Reader,
+def get_document(project_id: Id, document_id: Id, actor: Reader,
                  session: DbSession) -> Response:  # fmt: skip
     doc = projects.get_document(session, actor, project_id=project_id, document_id=document_id)
     return attachment(doc.content, doc.content_type, doc.filename)
@@ -355,8 +356,8 @@ def tax_credit_quote(body: TaxCreditTerms) -> dict[str, Any]:
 
 
 @router.get("/subsidies")
-def list_subsidies(actor: Reader, session: DbSession, project_id: int | None = None,
-                   status: str | None = None) -> list[SubsidyRead]:  # fmt: skip
+def list_subsidies(actor: Reader, session: DbSession, project_id: Id | None = None,
+                   status: Code | None = None) -> list[SubsidyRead]:  # fmt: skip
     rows = subsidy.list_for(session, actor, project_id=project_id, status=status)
     return [SubsidyRead.model_validate(r) for r in rows]
 
@@ -374,7 +375,7 @@ def apply_subsidy(body: SubsidyCreate, actor: Writer, session: DbSession,
 
 
 @router.post("/subsidies/{subsidy_id}/decision")
-def decide_subsidy(subsidy_id: int, body: SubsidyDecision, actor: Manager, session: DbSession,
+def decide_subsidy(subsidy_id: Id, body: SubsidyDecision, actor: Manager, session: DbSession,
                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         row = subsidy.decide(session, actor, subsidy_id=subsidy_id, **body.model_dump())
@@ -389,7 +390,7 @@ def decide_subsidy(subsidy_id: int, body: SubsidyDecision, actor: Manager, sessi
 
 @router.get("/indicator")
 def investment_indicator(actor: Annotated[Actor, Depends(require("equipment:read"))],
-                         session: DbSession, year: int | None = None) -> dict[str, Any]:  # fmt: skip
+                         session: DbSession, year: Year | None = None) -> dict[str, Any]:  # fmt: skip
     return indicator.investment_indicator(session, jurisdiction_codes=actor.scope_codes,
                                           year=year or today_cn().year)  # fmt: skip
 
@@ -409,13 +410,13 @@ def set_baseline(body: BaselineCreate, actor: Manager, session: DbSession,
 
 
 @router.get("/enterprises/{enterprise_id}/digital")
-def list_digital(enterprise_id: int, actor: Reader, session: DbSession) -> list[DigitalReportRead]:
+def list_digital(enterprise_id: Id, actor: Reader, session: DbSession) -> list[DigitalReportRead]:
     rows = digital.for_enterprise(session, actor, enterprise_id)
     return [DigitalReportRead.model_validate(r) for r in rows]
 
 
 @router.post("/enterprises/{enterprise_id}/digital", status_code=201)
-def report_digital(enterprise_id: int, body: DigitalReportCreate, actor: Writer,
+def report_digital(enterprise_id: Id, body: DigitalReportCreate, actor: Writer,
                    session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     """Report (or correct) the year's CNC rate and design-tool penetration, in basis points."""
 
@@ -430,8 +431,8 @@ def report_digital(enterprise_id: int, body: DigitalReportCreate, actor: Writer,
 
 @router.get("/digital")
 def digital_indicator(actor: Annotated[Actor, Depends(require("equipment:read"))],
-                      session: DbSession, year: int | None = None,
-                      by: Annotated[str, Query(pattern="^(sector|jurisdiction)$")] = "sector",
-                      sector: str | None = None) -> dict[str, Any]:  # fmt: skip
+                      session: DbSession, year: Year | None = None,
+                      by: Annotated[Line, Query(pattern="^(sector|jurisdiction)$")] = "sector",
+                      sector: Code | None = None) -> dict[str, Any]:  # fmt: skip
     """Mean reported rates per sector or jurisdiction, with the 2027 targets."""
     return digital.aggregate(session, actor, year=year or today_cn().year, by=by, sector=sector)

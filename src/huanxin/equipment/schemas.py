@@ -3,30 +3,42 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from huanxin.core.bounds import (
+    Attributes,
+    BasisPoints,
+    Code,
+    Count,
+    Day,
+    Fen,
+    Id,
+    Line,
+    Name,
+    Text,
+    Year,
+)
 from huanxin.equipment.service.subsidy import DEFAULT_SUBSIDY_BP, MAX_SUBSIDY_MONTHS
 from huanxin.equipment.service.taxcredit import CARRY_YEARS, SHARE_BP
 
 
 class EnterpriseCreate(BaseModel):
-    uscc: str = Field(max_length=32)
-    industry_code: str = Field(max_length=8)
+    uscc: Code = Field(max_length=32)
+    industry_code: Code = Field(max_length=8)
     above_size: bool = False
-    sector: str
-    jurisdiction_code: str = Field(max_length=6)
-    name: str | None = Field(default=None, max_length=128)
-    org_id: int | None = None
+    sector: Code
+    jurisdiction_code: Code = Field(max_length=6)
+    name: Name | None = Field(default=None, max_length=128)
+    org_id: Id | None = None
 
 
 class EnterpriseUpdate(BaseModel):
-    uscc: str | None = Field(default=None, max_length=32)
-    industry_code: str | None = Field(default=None, max_length=8)
+    uscc: Code | None = Field(default=None, max_length=32)
+    industry_code: Code | None = Field(default=None, max_length=8)
     above_size: bool | None = None
-    sector: str | None = None
-    jurisdiction_code: str | None = Field(default=None, max_length=6)
+    sector: Code | None = None
+    jurisdiction_code: Code | None = Field(default=None, max_length=6)
 
 
 class EnterpriseRead(BaseModel):
@@ -81,21 +93,21 @@ class ImportRead(BaseModel):
 
 
 class ClassifyRequest(BaseModel):
-    year: int | None = Field(default=None, ge=1990, le=2100)
-    item_ids: list[int] | None = None
+    year: Year | None = Field(default=None, ge=1990, le=2100)
+    item_ids: list[Id] | None = Field(default=None, max_length=10_000)
 
 
 class ProjectCreate(BaseModel):
-    enterprise_id: int
-    name: str = Field(max_length=200)
-    equipment_investment_fen: int
-    total_investment_fen: int
-    bonds_fen: int = 0
-    central_fen: int = 0
-    local_fen: int = 0
-    loan_fen: int = 0
-    planned_on: date | None = None
-    sector: str | None = None
+    enterprise_id: Id
+    name: Name = Field(max_length=200)
+    equipment_investment_fen: Fen
+    total_investment_fen: Fen
+    bonds_fen: Fen = 0
+    central_fen: Fen = 0
+    local_fen: Fen = 0
+    loan_fen: Fen = 0
+    planned_on: Day | None = None
+    sector: Code | None = None
 
 
 class ProjectRead(BaseModel):
@@ -120,10 +132,10 @@ class ProjectRead(BaseModel):
 
 
 class StepCreate(BaseModel):
-    to_stage: str
-    on_date: date | None = None
-    note: str = Field(default="", max_length=500)
-    scrapped_item_ids: list[int] = []
+    to_stage: Line
+    on_date: Day | None = None
+    note: Text = Field(default="", max_length=500)
+    scrapped_item_ids: list[Id] = Field(default=[], max_length=1000)
 
 
 class StepRead(BaseModel):
@@ -146,19 +158,19 @@ class DocumentRead(BaseModel):
 
 
 class SubsidyTerms(BaseModel):
-    loan_fen: int
-    rate_bp: int
-    subsidy_bp: int = Field(
+    loan_fen: Fen
+    rate_bp: BasisPoints
+    subsidy_bp: BasisPoints = Field(
         default=DEFAULT_SUBSIDY_BP, description="贴息点数（基点），默认1.5个百分点"
     )
-    term_months: int
-    repayment: str = "equal_principal"
-    cap_fen: int | None = None
-    max_months: int = Field(default=MAX_SUBSIDY_MONTHS, description="贴息期限（月），默认24个月")
+    term_months: Count
+    repayment: Line = "equal_principal"
+    cap_fen: Fen | None = None
+    max_months: Count = Field(default=MAX_SUBSIDY_MONTHS, description="贴息期限（月），默认24个月")
 
 
 class SubsidyCreate(SubsidyTerms):
-    project_id: int
+    project_id: Id
 
 
 class SubsidyRead(BaseModel):
@@ -178,20 +190,20 @@ class SubsidyRead(BaseModel):
 
 class SubsidyDecision(BaseModel):
     approve: bool
-    note: str = Field(default="", max_length=500)
+    note: Text = Field(default="", max_length=500)
 
 
 class BaselineCreate(BaseModel):
-    jurisdiction_code: str = Field(max_length=6)
-    sector: str
-    amount_fen: int
-    source: str = Field(max_length=255)
-    year: int = 2023
+    jurisdiction_code: Code = Field(max_length=6)
+    sector: Code
+    amount_fen: Fen
+    source: Code = Field(max_length=255)
+    year: Year = 2023
 
 
 class YearAmount(BaseModel):
-    year: int
-    amount_fen: int
+    year: Year
+    amount_fen: Fen
 
 
 class TaxCreditTerms(BaseModel):
@@ -199,14 +211,16 @@ class TaxCreditTerms(BaseModel):
 
     investments: list[YearAmount] = Field(min_length=1, max_length=20)
     taxes: list[YearAmount] = Field(min_length=1, max_length=20)
-    share_bp: int = Field(default=SHARE_BP, description="抵免比例（基点），默认10%")
-    carry_years: int = Field(default=CARRY_YEARS, description="结转年限，默认5年")
+    share_bp: BasisPoints = Field(default=SHARE_BP, description="抵免比例（基点），默认10%")
+    carry_years: Count = Field(default=CARRY_YEARS, description="结转年限，默认5年")
 
 
 class DigitalReportCreate(BaseModel):
-    year: int
-    cnc_rate_bp: int | None = Field(default=None, description="关键工序数控化率（基点）")
-    design_tool_bp: int | None = Field(default=None, description="数字化研发设计工具普及率（基点）")
+    year: Year
+    cnc_rate_bp: BasisPoints | None = Field(default=None, description="关键工序数控化率（基点）")
+    design_tool_bp: BasisPoints | None = Field(
+        default=None, description="数字化研发设计工具普及率（基点）"
+    )
 
 
 class DigitalReportRead(BaseModel):
@@ -221,5 +235,5 @@ class ItemUpdate(BaseModel):
     """Fields to change, keyed like the template's columns (``equipment_id``, ``efficiency_pct``,
     ...), values as typed in the template (choice labels or codes, percentages); null clears."""
 
-    changes: dict[str, Any] = Field(min_length=1)
-    year: int | None = Field(default=None, ge=1990, le=2100)
+    changes: Attributes = Field(min_length=1)
+    year: Year | None = Field(default=None, ge=1990, le=2100)

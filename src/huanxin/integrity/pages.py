@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from huanxin.claims import states
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, Text
 from huanxin.core.errors import DomainError
 from huanxin.integrity.chart import detector_svg
 from huanxin.integrity.service import reports, review
@@ -40,7 +41,7 @@ def chart_svg(session: DbSession, actor: Reader) -> Response:
 
 @router.get("/integrity/queue")
 def queue_page(request: Request, session: DbSession, actor: Reader,
-               status: str = "held") -> HTMLResponse:  # fmt: skip
+               status: Code = "held") -> HTMLResponse:  # fmt: skip
     status = status if status in review.STATUS_LABELS else "held"
     return render(request, "integrity/queue.html", cases=review.queue(session, actor, status=status),
                   status=status, status_labels=review.STATUS_LABELS, labels=states.LABELS)  # fmt: skip
@@ -57,14 +58,14 @@ def _case_page(request: Request, session: DbSession, actor: Actor, claim_id: int
 
 
 @router.get("/integrity/claims/{claim_id}")
-def case_page(claim_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+def case_page(claim_id: Id, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     return _case_page(request, session, actor, claim_id)
 
 
 @router.post("/integrity/claims/{claim_id}/decision")
-def decide_submit(claim_id: int, request: Request, session: DbSession, actor: Reviewer,
-                  decision: Annotated[str, Form()] = "",
-                  note: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+def decide_submit(claim_id: Id, request: Request, session: DbSession, actor: Reviewer,
+                  decision: Annotated[Code, Form()] = "",
+                  note: Annotated[Text, Form()] = "") -> Response:  # fmt: skip
     try:
         review.decide(session, actor, claim_id=claim_id, decision=decision, note=note)
     except DomainError as exc:
@@ -74,7 +75,7 @@ def decide_submit(claim_id: int, request: Request, session: DbSession, actor: Re
 
 
 @router.get("/integrity/merchants/{org_id}")
-def merchant_page(org_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+def merchant_page(org_id: Id, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     profile = reports.merchant_profile(session, actor, org_id)
     return render(request, "integrity/merchant.html", profile=profile, labels=states.LABELS,
                   status_labels=review.STATUS_LABELS)  # fmt: skip

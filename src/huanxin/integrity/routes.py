@@ -13,19 +13,20 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, IdempotencyKey, Text
 from huanxin.integrity.service import reports, review
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1", tags=["integrity"])
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("integrity:read"))]
 Reviewer = Annotated[Actor, Depends(require("integrity:review"))]
 
 
 class DecisionBody(BaseModel):
-    decision: str
-    note: str = ""
+    decision: Code
+    note: Text = ""
 
 
 def case_data(item: review.Case) -> dict[str, Any]:
@@ -51,12 +52,12 @@ def case_data(item: review.Case) -> dict[str, Any]:
 
 
 @router.get("/integrity/queue")
-def review_queue(actor: Reader, session: DbSession, status: str = "held") -> list[dict[str, Any]]:
+def review_queue(actor: Reader, session: DbSession, status: Code = "held") -> list[dict[str, Any]]:
     return [case_data(c) for c in review.queue(session, actor, status=status)]
 
 
 @router.get("/integrity/claims/{claim_id}")
-def claim_case(claim_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+def claim_case(claim_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
     item = review.case(session, actor, claim_id)
     data = case_data(item)
     data["related_claim_ids"] = [c.id for c in review.related(session, actor, item.claim)]
@@ -68,7 +69,7 @@ def claim_case(claim_id: int, actor: Reader, session: DbSession) -> dict[str, An
 
 
 @router.post("/integrity/claims/{claim_id}/decision")
-def decide(claim_id: int, body: DecisionBody, actor: Reviewer, session: DbSession,
+def decide(claim_id: Id, body: DecisionBody, actor: Reviewer, session: DbSession,
            idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         row = review.decide(session, actor, claim_id=claim_id, decision=body.decision,

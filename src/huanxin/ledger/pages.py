@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import idempotency, jurisdictions
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, Text
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.money import parse_yuan
 from huanxin.ledger import service
@@ -64,7 +65,7 @@ def _dashboard(session: Session, actor: Actor, pool: Pool) -> dict[str, Any]:
 
 @router.get("/ledger/pools/{pool_id}")
 def pool_page(
-    pool_id: int, request: Request, session: DbSession,
+    pool_id: Id, request: Request, session: DbSession,
     actor: Annotated[Actor, Depends(page_require("ledger:read"))],
 ) -> HTMLResponse:  # fmt: skip
     pool = service.get_pool(session, actor, pool_id)
@@ -74,7 +75,7 @@ def pool_page(
 
 @router.get("/ledger/pools/{pool_id}/burn.svg")
 def burn_chart(
-    pool_id: int, session: DbSession,
+    pool_id: Id, session: DbSession,
     actor: Annotated[Actor, Depends(page_require("ledger:read"))],
 ) -> Response:  # fmt: skip
     pool = service.get_pool(session, actor, pool_id)
@@ -93,10 +94,10 @@ def _amount_fen(text: str) -> int:
 
 @router.post("/ledger/pools/{pool_id}/allocate")
 def allocate_form(
-    pool_id: int, request: Request, session: DbSession,
+    pool_id: Id, request: Request, session: DbSession,
     actor: Annotated[Actor, Depends(page_require("ledger:allocate"))],
-    amount: Annotated[str, Form()] = "", ref: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "", form_key: Annotated[str, Form()] = "",
+    amount: Annotated[Code, Form()] = "", ref: Annotated[Code, Form()] = "",
+    note: Annotated[Text, Form()] = "", form_key: Annotated[Code, Form()] = "",
 ) -> Response:  # fmt: skip
     pool = service.get_pool(session, actor, pool_id)
     try:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Count, Id, IdempotencyKey, Limit
 from huanxin.ledger import service
 from huanxin.ledger.models import Pool
 from huanxin.ledger.schemas import (
@@ -26,7 +27,7 @@ from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 
 
 def balances_read(b: Balances) -> BalancesRead:
@@ -50,8 +51,8 @@ def list_pools(
 
 @router.get("/pools/{pool_id}")
 def get_pool(
-    pool_id: int, actor: Annotated[Actor, Depends(require("ledger:read"))], session: DbSession,
-    days: int = 30, limit: int = 100,
+    pool_id: Id, actor: Annotated[Actor, Depends(require("ledger:read"))], session: DbSession,
+    days: Count = 30, limit: Limit = 100,
 ) -> PoolDetail:  # fmt: skip
     pool = service.get_pool(session, actor, pool_id)
     burn = service.burn(session, pool.id, days=min(max(days, 1), 366))
@@ -79,7 +80,7 @@ def create_pool(
 
 @router.post("/pools/{pool_id}/allocations", status_code=201)
 def allocate(
-    pool_id: int,
+    pool_id: Id,
     body: AllocationCreate,
     actor: Annotated[Actor, Depends(require("ledger:allocate"))],
     session: DbSession,

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from huanxin.core.bounds import Code, Count, Fen, Line, Name, Text
+
 
 class BalancesRead(BaseModel):
     allocated_fen: int
@@ -15,11 +17,11 @@ class BalancesRead(BaseModel):
 
 
 class PoolCreate(BaseModel):
-    programme_id: str = Field(min_length=1, max_length=64)
-    layer: str
-    jurisdiction_code: str
-    name: str = Field(min_length=1, max_length=128)
-    shards: int = Field(default=1, ge=1, le=64)
+    programme_id: Code = Field(min_length=1, max_length=64)
+    layer: Line
+    jurisdiction_code: Code
+    name: Name = Field(min_length=1, max_length=128)
+    shards: Count = Field(default=1, ge=1, le=64)
 
 
 class PoolRead(BaseModel):
@@ -34,9 +36,9 @@ class PoolRead(BaseModel):
 
 
 class AllocationCreate(BaseModel):
-    amount_fen: int = Field(gt=0, le=10**15)
-    ref: str = Field(min_length=1, max_length=128)
-    note: str = Field(default="", max_length=256)
+    amount_fen: Fen = Field(gt=0, le=10**15)
+    ref: Code = Field(min_length=1, max_length=128)
+    note: Text = Field(default="", max_length=256)
 
 
 class BurnRead(BaseModel):

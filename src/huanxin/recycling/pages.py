@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.recycling import pages_ops
@@ -94,15 +95,15 @@ async def book_submit(request: Request, session: DbSession,
 
 
 @router.post("/recycling/bookings/{booking_id}/cancel")
-def cancel_submit(booking_id: int, session: DbSession,
+def cancel_submit(booking_id: Id, session: DbSession,
                   actor: Annotated[Actor, Depends(page_require("recycling:book"))]) -> Response:  # fmt: skip
     bookings.cancel_booking(session, actor, booking_id)
     return RedirectResponse("/recycling/book", status_code=303)
 
 
 @router.get("/recycling/certificate", dependencies=[Depends(public)])
-def certificate_page(request: Request, session: DbSession, number: str = "",
-                     code: str = "") -> HTMLResponse:  # fmt: skip
+def certificate_page(request: Request, session: DbSession, number: Line = "",
+                     code: Code = "") -> HTMLResponse:  # fmt: skip
     result, error = None, None
     if number or code:
         try:
@@ -116,7 +117,7 @@ def certificate_page(request: Request, session: DbSession, number: str = "",
 @router.get("/recycling/dispatch")
 def dispatch_page(request: Request, session: DbSession,
                   actor: Annotated[Actor, Depends(page_require("recycling:read"))],
-                  jurisdiction_code: str = "", service_date: str = "") -> HTMLResponse:  # fmt: skip
+                  jurisdiction_code: Code = "", service_date: Code = "") -> HTMLResponse:  # fmt: skip
     code = jurisdiction_code or actor.jurisdiction_code
     day = _day(service_date, "service_date") if service_date else today_cn()
     plan = None
@@ -135,8 +136,8 @@ def dispatch_page(request: Request, session: DbSession,
 @router.post("/recycling/dispatch")
 def dispatch_submit(request: Request, session: DbSession,
                     actor: Annotated[Actor, Depends(page_require("recycling:read"))],
-                    jurisdiction_code: Annotated[str, Form()] = "",
-                    service_date: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+                    jurisdiction_code: Annotated[Code, Form()] = "",
+                    service_date: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
     try:
         day = _day(service_date, "service_date")
         dispatching.plan_for_day(session, actor, jurisdiction_code=jurisdiction_code, day=day)
@@ -150,7 +151,7 @@ def dispatch_submit(request: Request, session: DbSession,
 
 
 @router.get("/recycling/driver/{plan_id}/{vehicle_id}")
-def driver_page(request: Request, session: DbSession, plan_id: int, vehicle_id: int,
+def driver_page(request: Request, session: DbSession, plan_id: Id, vehicle_id: Id,
                 actor: Annotated[Actor, Depends(page_require("recycling:read"))]) -> HTMLResponse:  # fmt: skip
     plan = dispatching.plan_dict(session, dispatching.get_plan(session, actor, plan_id))
     route = next((r for r in plan["routes"] if r["vehicle_id"] == vehicle_id), None)

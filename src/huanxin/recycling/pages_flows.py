@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Line, Year
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.recycling.catalogue import CATEGORIES, TIERS, WEIGHING_KINDS, grams, kg_text
@@ -54,7 +55,7 @@ def _weighing_page(request: Request, session: Session, actor: Actor, month: str,
 
 @router.get("/recycling/weighings")
 def weighings_page(request: Request, session: DbSession, actor: Operator,
-                   month: str = "") -> HTMLResponse:  # fmt: skip
+                   month: Line = "") -> HTMLResponse:  # fmt: skip
     today = today_cn()
     form = {"on_date": today.isoformat(), "direction": "in", "kind": "appliances"}
     return _weighing_page(request, session, actor, month or f"{today:%Y-%m}", form)
@@ -119,8 +120,8 @@ def reports_response(request: Request, session: Session, actor: Actor, *, month:
 
 
 @router.get("/recycling/reports")
-def reports_page(request: Request, session: DbSession, actor: Reader, month: str = "",
-                 year: int = 0) -> HTMLResponse:  # fmt: skip
+def reports_page(request: Request, session: DbSession, actor: Reader, month: Line = "",
+                 year: Year = 0) -> HTMLResponse:  # fmt: skip
     return reports_response(request, session, actor, month=month, year=year)
 
 

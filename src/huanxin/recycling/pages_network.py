@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import orgs
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Count, Id
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.money import parse_yuan, yuan
@@ -94,7 +95,7 @@ def site_new(request: Request, session: DbSession, actor: Manager) -> HTMLRespon
 
 
 @router.get("/recycling/network/sites/{site_id}")
-def site_edit(request: Request, session: DbSession, actor: Manager, site_id: int) -> HTMLResponse:
+def site_edit(request: Request, session: DbSession, actor: Manager, site_id: Id) -> HTMLResponse:
     site = network.get_site(session, actor, site_id)
     return _site_page(request, session, actor, site.id, _site_form(site, actor))
 
@@ -111,7 +112,7 @@ async def site_create(request: Request, session: DbSession, actor: Manager) -> R
 
 @router.post("/recycling/network/sites/{site_id}")
 async def site_update(request: Request, session: DbSession, actor: Manager,
-                      site_id: int) -> Response:  # fmt: skip
+                      site_id: Id) -> Response:  # fmt: skip
     f = await _form(request)
     try:
         network.update_site(session, actor, site_id, _new_site(actor, f))
@@ -159,7 +160,7 @@ def vehicle_new(request: Request, session: DbSession, actor: Manager) -> HTMLRes
 
 @router.get("/recycling/network/vehicles/{vehicle_id}")
 def vehicle_edit(request: Request, session: DbSession, actor: Manager,
-                 vehicle_id: int) -> HTMLResponse:  # fmt: skip
+                 vehicle_id: Id) -> HTMLResponse:  # fmt: skip
     vehicle = network.get_vehicle(session, actor, vehicle_id)
     return _vehicle_page(request, session, actor, vehicle.id, _vehicle_form(vehicle))
 
@@ -177,7 +178,7 @@ async def vehicle_create(request: Request, session: DbSession, actor: Manager) -
 
 @router.post("/recycling/network/vehicles/{vehicle_id}")
 async def vehicle_update(request: Request, session: DbSession, actor: Manager,
-                         vehicle_id: int) -> Response:  # fmt: skip
+                         vehicle_id: Id) -> Response:  # fmt: skip
     f = await _form(request)
     try:
         network.update_vehicle(session, actor, vehicle_id, _new_vehicle(session, actor, f),
@@ -230,7 +231,7 @@ def _prices(f: dict[str, str]) -> list[tuple[str, str, int]]:
 
 @router.get("/recycling/network/prices/new")
 def price_new(request: Request, session: DbSession, actor: Manager,
-              base: int | None = None) -> HTMLResponse:  # fmt: skip
+              base: Count | None = None) -> HTMLResponse:  # fmt: skip
     return _price_page(request, session, actor, _price_form(session, actor, base))
 
 

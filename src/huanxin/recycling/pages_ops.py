@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, Name
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.recycling import pages_flows, pages_network
@@ -42,7 +43,7 @@ def _pickup_context(
 
 
 @router.get("/recycling/pickup/{booking_id}")
-def pickup_page(request: Request, session: DbSession, booking_id: int,
+def pickup_page(request: Request, session: DbSession, booking_id: Id,
                 actor: Operator) -> HTMLResponse:  # fmt: skip
     return render(request, "recycling/pickup.html", **_pickup_context(session, actor, booking_id))
 
@@ -65,7 +66,7 @@ def _lines(form: dict[str, str], count: int) -> list[completion.LineIn]:
 
 
 @router.post("/recycling/pickup/{booking_id}")
-async def pickup_submit(request: Request, session: DbSession, booking_id: int,
+async def pickup_submit(request: Request, session: DbSession, booking_id: Id,
                         actor: Operator) -> Response:  # fmt: skip
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
@@ -87,9 +88,9 @@ async def pickup_submit(request: Request, session: DbSession, booking_id: int,
 
 
 @router.post("/recycling/pickups/{pickup_id}/invoice")
-def invoice_submit(request: Request, session: DbSession, pickup_id: int, actor: Operator,
-                   seller_name: Annotated[str, Form()] = "",
-                   seller_resident_id: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+def invoice_submit(request: Request, session: DbSession, pickup_id: Id, actor: Operator,
+                   seller_name: Annotated[Name, Form()] = "",
+                   seller_resident_id: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
     try:
         inv = completion.issue_reverse_invoice(session, actor, pickup_id=pickup_id,
                                                seller_name=seller_name,

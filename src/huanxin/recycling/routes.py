@@ -4,13 +4,13 @@ reverse invoices and the public certificate check. Network and flow endpoints ar
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Day, Id, IdempotencyKey, Line
 from huanxin.core.errors import InvalidInput
 from huanxin.recycling import routes_network
 from huanxin.recycling.schemas import BookingCreate, InvoiceCreate, PickupComplete, PlanCreate
@@ -19,7 +19,7 @@ from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1", tags=["recycling"])
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Booker = Annotated[Actor, Depends(require("recycling:book"))]
 Reader = Annotated[Actor, Depends(require("recycling:read"))]
 Operator = Annotated[Actor, Depends(require("recycling:operate"))]
@@ -50,12 +50,12 @@ def my_bookings(actor: Booker, session: DbSession) -> list[dict[str, object]]:
 
 
 @router.get("/recycling/bookings/{booking_id}")
-def my_booking(booking_id: int, actor: Booker, session: DbSession) -> dict[str, object]:
+def my_booking(booking_id: Id, actor: Booker, session: DbSession) -> dict[str, object]:
     return bookings.booking_dict(session, bookings.get_booking(session, actor, booking_id))
 
 
 @router.post("/recycling/bookings/{booking_id}/cancel")
-def cancel_booking(booking_id: int, actor: Booker, session: DbSession,
+def cancel_booking(booking_id: Id, actor: Booker, session: DbSession,
                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         booking = bookings.cancel_booking(session, actor, booking_id)
@@ -66,8 +66,8 @@ def cancel_booking(booking_id: int, actor: Booker, session: DbSession,
 
 
 @router.get("/recycling/ops/bookings")
-def ops_bookings(actor: Reader, session: DbSession, service_date: date | None = None,
-                 status: str | None = None) -> list[dict[str, object]]:  # fmt: skip
+def ops_bookings(actor: Reader, session: DbSession, service_date: Day | None = None,
+                 status: Code | None = None) -> list[dict[str, object]]:  # fmt: skip
     rows = bookings.list_bookings(session, actor, day=service_date, status=status)
     return [bookings.booking_dict(session, b) for b in rows]
 
@@ -87,20 +87,20 @@ def make_plan(body: PlanCreate, actor: Reader, session: DbSession,
 
 
 @router.get("/recycling/plans")
-def find_plan(actor: Reader, session: DbSession, jurisdiction_code: str,
-              service_date: date) -> dict[str, object]:  # fmt: skip
+def find_plan(actor: Reader, session: DbSession, jurisdiction_code: Code,
+              service_date: Day) -> dict[str, object]:  # fmt: skip
     plan = dispatching.find_plan(session, actor, jurisdiction_code=jurisdiction_code,
                                  day=service_date)  # fmt: skip
     return dispatching.plan_dict(session, plan)
 
 
 @router.get("/recycling/plans/{plan_id}")
-def get_plan(plan_id: int, actor: Reader, session: DbSession) -> dict[str, object]:
+def get_plan(plan_id: Id, actor: Reader, session: DbSession) -> dict[str, object]:
     return dispatching.plan_dict(session, dispatching.get_plan(session, actor, plan_id))
 
 
 @router.post("/recycling/bookings/{booking_id}/complete", status_code=201)
-def complete(booking_id: int, body: PickupComplete, actor: Operator, session: DbSession,
+def complete(booking_id: Id, body: PickupComplete, actor: Operator, session: DbSession,
              idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         pickup, issued = completion.complete_pickup(
@@ -117,7 +117,7 @@ def complete(booking_id: int, body: PickupComplete, actor: Operator, session: Db
 
 
 @router.post("/recycling/pickups/{pickup_id}/reverse-invoice", status_code=201)
-def reverse_invoice(pickup_id: int, body: InvoiceCreate, actor: Operator, session: DbSession,
+def reverse_invoice(pickup_id: Id, body: InvoiceCreate, actor: Operator, session: DbSession,
                     idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         inv = completion.issue_reverse_invoice(
@@ -133,7 +133,7 @@ def reverse_invoice(pickup_id: int, body: InvoiceCreate, actor: Operator, sessio
 
 
 @router.get("/recycling/certificates/verify", dependencies=[Depends(public)])
-def verify_certificate(session: DbSession, number: str = "", code: str = "") -> dict[str, object]:
+def verify_certificate(session: DbSession, number: Line = "", code: Code = "") -> dict[str, object]:
     if not number or not code:
         raise InvalidInput("请填写回收证明编号和校验码", field="recycling_cert_no")
     return certificates.verify(session, number=number, code=code)

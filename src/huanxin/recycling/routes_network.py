@@ -5,13 +5,13 @@ indicators)."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Day, Id, IdempotencyKey, Line, Year
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.recycling.catalogue import parse_clock
@@ -31,7 +31,7 @@ from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
 router = APIRouter()
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("recycling:read"))]
 Manager = Annotated[Actor, Depends(require("recycling:manage"))]
 Operator = Annotated[Actor, Depends(require("recycling:operate"))]
@@ -58,7 +58,7 @@ def vehicle_dict(v: Vehicle) -> dict[str, object]:
 
 @router.get("/recycling/sites")
 def list_sites(
-    actor: Reader, session: DbSession, tier: str | None = None
+    actor: Reader, session: DbSession, tier: Line | None = None
 ) -> list[dict[str, object]]:
     return [site_dict(s) for s in network.sites_for(session, actor, tier=tier)]
 
@@ -82,7 +82,7 @@ def _new_site(body: SiteCreate) -> network.NewSite:
 
 
 @router.put("/recycling/sites/{site_id}")
-def update_site(site_id: int, body: SiteCreate, actor: Manager, session: DbSession,
+def update_site(site_id: Id, body: SiteCreate, actor: Manager, session: DbSession,
                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         return 200, site_dict(network.update_site(session, actor, site_id, _new_site(body)))
@@ -116,7 +116,7 @@ def create_vehicle(body: VehicleCreate, actor: Manager, session: DbSession,
 
 
 @router.put("/recycling/vehicles/{vehicle_id}")
-def update_vehicle(vehicle_id: int, body: VehicleUpdate, actor: Manager, session: DbSession,
+def update_vehicle(vehicle_id: Id, body: VehicleUpdate, actor: Manager, session: DbSession,
                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         new = network.NewVehicle(body.home_site_id, body.plate, body.capacity_kg,
@@ -152,7 +152,7 @@ def price_lists(actor: Reader, session: DbSession) -> list[dict[str, object]]:
 
 
 @router.get("/recycling/price-lists/{price_list_id:int}")
-def price_list(price_list_id: int, actor: Reader, session: DbSession) -> dict[str, object]:
+def price_list(price_list_id: Id, actor: Reader, session: DbSession) -> dict[str, object]:
     return price_list_dict(session, network.get_price_list(session, actor, price_list_id))
 
 
@@ -165,14 +165,14 @@ def price_list_dict(session: DbSession, row: PriceList) -> dict[str, object]:
 
 
 @router.get("/recycling/price-lists/in-force")
-def price_list_in_force(actor: Reader, session: DbSession, jurisdiction_code: str,
-                        on: date) -> dict[str, object]:  # fmt: skip
+def price_list_in_force(actor: Reader, session: DbSession, jurisdiction_code: Code,
+                        on: Day) -> dict[str, object]:  # fmt: skip
     _in_scope(actor, jurisdiction_code)
     return price_list_dict(session, network.price_list_in_force(session, jurisdiction_code, on))
 
 
 @router.put("/recycling/service-areas/{code}")
-def set_area(code: str, body: AreaSet, actor: Manager, session: DbSession,
+def set_area(code: Code, body: AreaSet, actor: Manager, session: DbSession,
              idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     _in_scope(actor, code)
 
@@ -197,7 +197,7 @@ def record_weighing(body: WeighingCreate, actor: Operator, session: DbSession,
 
 
 @router.get("/recycling/reports/mass-balance")
-def mass_balance(actor: Reader, session: DbSession, month: str) -> list[dict[str, object]]:
+def mass_balance(actor: Reader, session: DbSession, month: Line) -> list[dict[str, object]]:
     return flows.mass_balance(session, actor, month=month)
 
 
@@ -233,6 +233,6 @@ def set_baseline(body: BaselineSet, actor: Manager, session: DbSession,
 
 @router.get("/recycling/indicators")
 def indicators(actor: Reader, session: DbSession, kind: Literal["appliances", "elv"],
-               year: int) -> list[dict[str, object]]:  # fmt: skip
+               year: Year) -> list[dict[str, object]]:  # fmt: skip
     return flows.indicator_series(session, jurisdiction_codes=actor.scope_codes, kind=kind,
                                   year=year)  # fmt: skip

@@ -3,10 +3,21 @@ service layer), times of day as ``HH:MM``, money is answered in fen."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, Field
 
+from huanxin.core.bounds import (
+    Code,
+    Count,
+    Day,
+    Fen,
+    Id,
+    Latitude,
+    Line,
+    Longitude,
+    Name,
+    Quantity,
+    Text,
+)
 from huanxin.recycling.catalogue import CATEGORIES, grams, parse_clock
 from huanxin.recycling.service.bookings import BookingIn, ItemIn
 from huanxin.recycling.service.completion import LineIn
@@ -14,19 +25,19 @@ from huanxin.recycling.service.flows import WeighingIn
 
 
 class ItemCreate(BaseModel):
-    category: str = Field(max_length=32)
-    count: int = Field(ge=1, le=100)
-    weight_kg: float
-    condition: str = "intact"
+    category: Code = Field(max_length=32)
+    count: Count = Field(ge=1, le=100)
+    weight_kg: Quantity
+    condition: Line = "intact"
 
 
 class BookingCreate(BaseModel):
-    address: str = Field(max_length=256)
-    lat: float
-    lon: float
-    service_date: date
-    window_start: str = Field(examples=["09:00"])
-    window_end: str = Field(examples=["11:00"])
+    address: Line = Field(max_length=256)
+    lat: Latitude
+    lon: Longitude
+    service_date: Day
+    window_start: Line = Field(examples=["09:00"])
+    window_end: Line = Field(examples=["11:00"])
     items: list[ItemCreate] = Field(max_length=20)
 
     def to_new(self) -> BookingIn:
@@ -41,24 +52,24 @@ class BookingCreate(BaseModel):
 
 
 class PlanCreate(BaseModel):
-    jurisdiction_code: str = Field(min_length=6, max_length=6)
-    service_date: date
-    seconds: float = Field(default=3.0, ge=0.2, le=60)
+    jurisdiction_code: Code = Field(min_length=6, max_length=6)
+    service_date: Day
+    seconds: Quantity = Field(default=3.0, ge=0.2, le=60)
 
 
 class LineCreate(BaseModel):
-    category: str = Field(max_length=32)
-    condition: str = "intact"
-    units: int = Field(default=1, ge=1, le=100)
-    weight_kg: float
+    category: Code = Field(max_length=32)
+    condition: Line = "intact"
+    units: Count = Field(default=1, ge=1, le=100)
+    weight_kg: Quantity
 
 
 class PickupComplete(BaseModel):
     lines: list[LineCreate] = Field(max_length=40)
-    payment_method: str
-    payment_ref: str = Field(default="", max_length=64)
-    site_id: int | None = None
-    completed_on: date | None = None
+    payment_method: Line
+    payment_ref: Line = Field(default="", max_length=64)
+    site_id: Id | None = None
+    completed_on: Day | None = None
 
     def to_lines(self) -> list[LineIn]:
         return [LineIn(x.category, x.condition if x.category in _APPLIANCES else "any", x.units,
@@ -67,31 +78,31 @@ class PickupComplete(BaseModel):
 
 
 class InvoiceCreate(BaseModel):
-    seller_name: str = Field(max_length=64)
-    seller_resident_id: str = Field(max_length=18)
+    seller_name: Name = Field(max_length=64)
+    seller_resident_id: Code = Field(max_length=18)
 
 
 class SiteCreate(BaseModel):
-    org_id: int
-    jurisdiction_code: str = Field(min_length=6, max_length=6)
-    tier: str
-    name: str = Field(max_length=128)
-    lat: float
-    lon: float
-    opens: str = "08:00"
-    closes: str = "18:00"
-    capacity_kg_day: int
-    licence_no: str = Field(default="", max_length=64)
-    address: str = Field(default="", max_length=256)
+    org_id: Id
+    jurisdiction_code: Code = Field(min_length=6, max_length=6)
+    tier: Line
+    name: Name = Field(max_length=128)
+    lat: Latitude
+    lon: Longitude
+    opens: Line = "08:00"
+    closes: Line = "18:00"
+    capacity_kg_day: Count
+    licence_no: Code = Field(default="", max_length=64)
+    address: Line = Field(default="", max_length=256)
 
 
 class VehicleCreate(BaseModel):
-    home_site_id: int
-    plate: str = Field(max_length=16)
-    capacity_kg: int
-    capacity_m3: float
-    shift_start: str = "08:00"
-    shift_end: str = "17:00"
+    home_site_id: Id
+    plate: Line = Field(max_length=16)
+    capacity_kg: Count
+    capacity_m3: Quantity
+    shift_start: Line = "08:00"
+    shift_end: Line = "17:00"
 
 
 class VehicleUpdate(VehicleCreate):
@@ -99,37 +110,37 @@ class VehicleUpdate(VehicleCreate):
 
 
 class PriceCreate(BaseModel):
-    category: str
-    condition: str = "any"
-    price_fen: int
+    category: Code
+    condition: Line = "any"
+    price_fen: Fen
 
 
 class PriceListCreate(BaseModel):
-    jurisdiction_code: str = Field(min_length=6, max_length=6)
-    effective_from: date
+    jurisdiction_code: Code = Field(min_length=6, max_length=6)
+    effective_from: Day
     prices: list[PriceCreate] = Field(max_length=200)
-    note: str = Field(default="", max_length=256)
+    note: Text = Field(default="", max_length=256)
 
 
 class AreaSet(BaseModel):
-    center_lat: float
-    center_lon: float
-    radius_m: int
-    source: str = Field(default="", max_length=256)
+    center_lat: Latitude
+    center_lon: Longitude
+    radius_m: Count
+    source: Code = Field(default="", max_length=256)
 
 
 class WeighingCreate(BaseModel):
-    site_id: int
-    direction: str
-    on_date: date
-    kind: str
-    category: str = Field(default="", max_length=32)
-    units: int = Field(default=0, ge=0)
-    weight_kg: float
-    counterpart_site_id: int | None = None
-    vehicle_plate: str = Field(default="", max_length=16)
-    vin: str | None = Field(default=None, max_length=17)
-    elv_cert_no: str | None = Field(default=None, max_length=40)
+    site_id: Id
+    direction: Code
+    on_date: Day
+    kind: Code
+    category: Code = Field(default="", max_length=32)
+    units: Count = Field(default=0, ge=0)
+    weight_kg: Quantity
+    counterpart_site_id: Id | None = None
+    vehicle_plate: Code = Field(default="", max_length=16)
+    vin: Code | None = Field(default=None, max_length=17)
+    elv_cert_no: Code | None = Field(default=None, max_length=40)
 
     def to_new(self) -> WeighingIn:
         data = self.model_dump(exclude={"weight_kg"})
@@ -137,15 +148,15 @@ class WeighingCreate(BaseModel):
 
 
 class DeclarationCreate(BaseModel):
-    month: str = Field(pattern=r"^\d{4}-\d{2}$")
+    month: Line = Field(pattern=r"^\d{4}-\d{2}$")
 
 
 class BaselineSet(BaseModel):
-    jurisdiction_code: str = Field(min_length=6, max_length=6)
-    kind: str
-    units: int
-    weight_kg: int
-    source: str = Field(default="", max_length=256)
+    jurisdiction_code: Code = Field(min_length=6, max_length=6)
+    kind: Code
+    units: Count
+    weight_kg: Count
+    source: Code = Field(default="", max_length=256)
 
 
 _APPLIANCES = {c.code for c in CATEGORIES.values() if c.kind == "appliance"}

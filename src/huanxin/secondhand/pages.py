@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.secondhand import scales
@@ -86,7 +87,7 @@ def _office_page(request: Request, session: Session, actor: Actor,
 
 @router.post("/secondhand/dealers/{dealer_id}/status")
 async def dealer_status(
-    dealer_id: int, request: Request, session: DbSession, actor: Manager
+    dealer_id: Id, request: Request, session: DbSession, actor: Manager
 ) -> Response:
     f = await form_of(request)
     back = back_to(f, OFFICE_PAGES)
@@ -99,7 +100,7 @@ async def dealer_status(
 
 
 @router.post("/secondhand/credit/{event_id}/resolve")
-async def resolve(event_id: int, request: Request, session: DbSession, actor: Manager) -> Response:
+async def resolve(event_id: Id, request: Request, session: DbSession, actor: Manager) -> Response:
     f = await form_of(request)
     back = back_to(f, OFFICE_PAGES)
 
@@ -164,7 +165,7 @@ async def desk_wipe(request: Request, session: DbSession, actor: DealerDesk) -> 
 
 
 @router.get("/secondhand/check", dependencies=[Depends(public)])
-def check_page(request: Request, session: DbSession, code: str = "") -> HTMLResponse:
+def check_page(request: Request, session: DbSession, code: Code = "") -> HTMLResponse:
     """Public: anyone checks a wipe certificate by its verification code."""
     result, error = None, None
     if code.strip():

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions, orgs
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Year
 from huanxin.core.clock import today_cn
 from huanxin.secondhand import scales
 from huanxin.secondhand.models import Dealer
@@ -92,7 +93,7 @@ def _certificates(request: Request, session: Session, actor: Actor, error: str |
 
 @router.get("/secondhand/certificates")
 def certificates(request: Request, session: DbSession, actor: Reader,
-                 serial: str = "") -> HTMLResponse:  # fmt: skip
+                 serial: Code = "") -> HTMLResponse:  # fmt: skip
     return _certificates(request, session, actor, serial=serial)
 
 
@@ -153,7 +154,7 @@ def _used_cars(request: Request, session: Session, actor: Actor, error: str | No
 
 @router.get("/secondhand/used-cars")
 def used_cars(request: Request, session: DbSession, actor: Reader,
-              year: int | None = None) -> HTMLResponse:  # fmt: skip
+              year: Year | None = None) -> HTMLResponse:  # fmt: skip
     return _used_cars(request, session, actor, year=year)
 
 

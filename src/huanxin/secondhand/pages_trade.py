@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 
 from huanxin.core import orgs
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Id, Line
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.secondhand import scales
 from huanxin.secondhand.pages_forms import fen, form_of, number
@@ -98,13 +99,13 @@ def _detail(request: Request, session: Session, actor: Actor, listing_id: int,
 
 @router.get("/secondhand/trade/{listing_id}")
 def listing_page(
-    listing_id: int, request: Request, session: DbSession, actor: Trader
+    listing_id: Id, request: Request, session: DbSession, actor: Trader
 ) -> HTMLResponse:
     return _detail(request, session, actor, listing_id)
 
 
 @router.post("/secondhand/trade/{listing_id}/{what}")
-async def listing_action(listing_id: int, what: str, request: Request, session: DbSession,
+async def listing_action(listing_id: Id, what: Line, request: Request, session: DbSession,
                          actor: Trader) -> Response:  # fmt: skip
     form = await request.form()
     f = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -175,14 +176,14 @@ async def declare(request: Request, session: DbSession, actor: Trader) -> Respon
 
 
 @router.post("/secondhand/warehouse/{item_id}/claim")
-async def claim(item_id: int, request: Request, session: DbSession, actor: Trader) -> Response:
+async def claim(item_id: Id, request: Request, session: DbSession, actor: Trader) -> Response:
     f = await form_of(request)
     return _act(session, lambda: warehouse.claim(session, actor, item_id=item_id, note=f.get("note", "")),
                 "/secondhand/warehouse", lambda e: _warehouse(request, session, actor, e))  # fmt: skip
 
 
 @router.post("/secondhand/warehouse/{item_id}/office/{what}")
-async def office_step(item_id: int, what: str, request: Request, session: DbSession,
+async def office_step(item_id: Id, what: Line, request: Request, session: DbSession,
                       actor: Manager) -> Response:  # fmt: skip
     f = await form_of(request)
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, IdempotencyKey, Name, Year
 from huanxin.core.clock import today_cn
 from huanxin.secondhand import schemas as s
 from huanxin.secondhand.routes_trade import router as trade_router
@@ -21,7 +22,7 @@ from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1", tags=["secondhand"])
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(require("secondhand:manage"))]
 Dealer = Annotated[Actor, Depends(require("secondhand:deal"))]
@@ -50,14 +51,14 @@ def register_dealer(body: s.DealerCreate, actor: Manager, session: DbSession,
 
 
 @router.get(P + "/dealers")
-def list_dealers(actor: Reader, session: DbSession, status: str | None = None,
-                 kind: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def list_dealers(actor: Reader, session: DbSession, status: Code | None = None,
+                 kind: Code | None = None) -> list[dict[str, Any]]:  # fmt: skip
     rows = dealers.list_dealers(session, actor, status=status, kind=kind)
     return [dealers.dealer_view(session, d) for d in rows]
 
 
 @router.post(P + "/dealers/{dealer_id}/status")
-def set_dealer_status(dealer_id: int, body: s.StatusChange, actor: Manager, session: DbSession,
+def set_dealer_status(dealer_id: Id, body: s.StatusChange, actor: Manager, session: DbSession,
                       idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         row = dealers.set_status(session, actor, dealer_id=dealer_id, **body.model_dump())
@@ -67,7 +68,7 @@ def set_dealer_status(dealer_id: int, body: s.StatusChange, actor: Manager, sess
 
 
 @router.get(P + "/dealers/{dealer_id}/credit")
-def dealer_credit(dealer_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+def dealer_credit(dealer_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
     dealer = dealers.get_dealer(session, actor, dealer_id)
     events = [credit.event_view(e) for e in credit.list_events(session, actor, dealer_id=dealer_id)]
     return {
@@ -90,7 +91,7 @@ def register_transaction(body: s.TransactionCreate, actor: Dealer, session: DbSe
 
 @router.get(P + "/transactions")
 def list_transactions(actor: Reader, session: DbSession,
-                      category: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+                      category: Code | None = None) -> list[dict[str, Any]]:  # fmt: skip
     return [
         dealers.transaction_view(t)
         for t in dealers.list_transactions(session, actor, category=category)
@@ -103,12 +104,12 @@ def my_transactions(actor: Dealer, session: DbSession) -> list[dict[str, Any]]:
 
 
 @router.get(P + "/transactions/{transaction_id}/parties")
-def reveal_parties(transaction_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+def reveal_parties(transaction_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
     return dealers.reveal_parties(session, actor, transaction_id=transaction_id)
 
 
 @router.get(P + "/indicators/used-cars")
-def used_cars(actor: Reader, session: DbSession, year: int | None = None) -> dict[str, Any]:
+def used_cars(actor: Reader, session: DbSession, year: Year | None = None) -> dict[str, Any]:
     return dealers.used_car_indicator(session, jurisdiction_codes=actor.scope_codes,
                                       year=year or today_cn().year)  # fmt: skip
 
@@ -139,7 +140,7 @@ def my_wipes(actor: Dealer, session: DbSession) -> list[dict[str, Any]]:
 
 
 @router.post(P + "/certificates/{cert_no}/revoke")
-def revoke_certificate(cert_no: str, body: s.Reason, actor: Manager, session: DbSession,
+def revoke_certificate(cert_no: Code, body: s.Reason, actor: Manager, session: DbSession,
                        idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         cert = wipes.revoke(session, actor, cert_no=cert_no, reason=body.reason)
@@ -149,7 +150,7 @@ def revoke_certificate(cert_no: str, body: s.Reason, actor: Manager, session: Db
 
 
 @router.get(P + "/certificates/check", dependencies=[Depends(public)])
-def check_certificate(code: str, session: DbSession) -> dict[str, Any]:
+def check_certificate(code: Code, session: DbSession) -> dict[str, Any]:
     """Public: a buyer checks a wipe certificate by its verification code (no personal fields)."""
     return wipes.public_check(session, code=code)
 
@@ -163,20 +164,20 @@ def _estimate(
 
 
 @router.get(P + "/estimate")
-def consumer_estimate(actor: Checker, session: DbSession, category: str, model: str,
-                      made_year: int, grade: str) -> dict[str, Any]:  # fmt: skip
+def consumer_estimate(actor: Checker, session: DbSession, category: Code, model: Name,
+                      made_year: Year, grade: Code) -> dict[str, Any]:  # fmt: skip
     return _estimate(session, category, model, made_year, grade)
 
 
 @router.get(P + "/trade/estimate")
-def enterprise_estimate(actor: Trader, session: DbSession, category: str, model: str,
-                        made_year: int, grade: str) -> dict[str, Any]:  # fmt: skip
+def enterprise_estimate(actor: Trader, session: DbSession, category: Code, model: Name,
+                        made_year: Year, grade: Code) -> dict[str, Any]:  # fmt: skip
     return _estimate(session, category, model, made_year, grade)
 
 
 @router.get(P + "/price-guide")
 def price_guide(
-    actor: Reader, session: DbSession, category: str | None = None
+    actor: Reader, session: DbSession, category: Code | None = None
 ) -> list[dict[str, Any]]:
     return valuation.price_guide(session, category=category)
 
@@ -214,7 +215,7 @@ def record_credit_event(body: s.CreditEventCreate, actor: Manager, session: DbSe
 
 
 @router.post(P + "/credit-events/{event_id}/resolve")
-def resolve_credit_event(event_id: int, body: s.Outcome, actor: Manager, session: DbSession,
+def resolve_credit_event(event_id: Id, body: s.Outcome, actor: Manager, session: DbSession,
                          idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         return credit.event_view(
@@ -225,7 +226,7 @@ def resolve_credit_event(event_id: int, body: s.Outcome, actor: Manager, session
 
 
 @router.get(P + "/credit/grades/{uscc}")
-def platform_credit(uscc: str, actor: Platform, session: DbSession) -> dict[str, Any]:
+def platform_credit(uscc: Code, actor: Platform, session: DbSession) -> dict[str, Any]:
     """For other platforms (API token of a registered platform's account); every read audited."""
     return credit.platform_read(session, actor, uscc=uscc)
 

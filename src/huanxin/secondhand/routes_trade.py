@@ -12,13 +12,14 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, IdempotencyKey
 from huanxin.secondhand import schemas as s
 from huanxin.secondhand.service import common, trading, warehouse
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
 router = APIRouter()
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(require("secondhand:manage"))]
 Trader = Annotated[Actor, Depends(require("secondhand:trade"))]
@@ -45,7 +46,7 @@ def create_listing(body: s.ListingCreate, actor: Trader, session: DbSession,
 
 @router.get(P + "/listings")
 def list_listings(
-    actor: Trader, session: DbSession, state: str | None = None
+    actor: Trader, session: DbSession, state: Code | None = None
 ) -> list[dict[str, Any]]:
     return [
         trading.listing_view(session, actor, x)
@@ -62,7 +63,7 @@ def my_ledger_items(actor: Trader, session: DbSession) -> list[dict[str, str]]:
 
 @router.get(P + "/all-listings")
 def all_listings(
-    actor: Reader, session: DbSession, state: str | None = None
+    actor: Reader, session: DbSession, state: Code | None = None
 ) -> list[dict[str, Any]]:
     return [
         trading.listing_view(session, actor, x)
@@ -71,12 +72,12 @@ def all_listings(
 
 
 @router.get(P + "/listings/{listing_id}")
-def get_listing(listing_id: int, actor: Trader, session: DbSession) -> dict[str, Any]:
+def get_listing(listing_id: Id, actor: Trader, session: DbSession) -> dict[str, Any]:
     return trading.listing_view(session, actor, trading.get_listing(session, actor, listing_id))
 
 
 @router.post(P + "/listings/{listing_id}/photos", status_code=201)
-async def add_photo(listing_id: int, actor: Trader, session: DbSession,
+async def add_photo(listing_id: Id, actor: Trader, session: DbSession,
                     photo: Annotated[UploadFile, File()],
                     idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     data = await photo.read(trading.MAX_PHOTO_BYTES + 1)
@@ -95,14 +96,14 @@ async def add_photo(listing_id: int, actor: Trader, session: DbSession,
 
 
 @router.get(P + "/photos/{photo_id}")
-def get_photo(photo_id: int, actor: Trader, session: DbSession) -> Response:
+def get_photo(photo_id: Id, actor: Trader, session: DbSession) -> Response:
     photo = trading.get_photo(session, actor, photo_id)
     return Response(photo.data, media_type=photo.content_type,
                     headers={"X-Content-Type-Options": "nosniff"})  # fmt: skip
 
 
 @router.post(P + "/listings/{listing_id}/enquiries", status_code=201)
-def enquire(listing_id: int, body: s.EnquiryCreate, actor: Trader, session: DbSession,
+def enquire(listing_id: Id, body: s.EnquiryCreate, actor: Trader, session: DbSession,
             idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         row = trading.enquire(session, actor, listing_id=listing_id, message=body.message)
@@ -112,7 +113,7 @@ def enquire(listing_id: int, body: s.EnquiryCreate, actor: Trader, session: DbSe
 
 
 @router.post(P + "/listings/{listing_id}/offers", status_code=201)
-def make_offer(listing_id: int, body: s.OfferCreate, actor: Trader, session: DbSession,
+def make_offer(listing_id: Id, body: s.OfferCreate, actor: Trader, session: DbSession,
                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         row = trading.make_offer(session, actor, listing_id=listing_id, price_fen=body.price_fen)
@@ -127,7 +128,7 @@ def make_offer(listing_id: int, body: s.OfferCreate, actor: Trader, session: DbS
 
 
 @router.post(P + "/offers/{offer_id}/decision")
-def decide_offer(offer_id: int, body: s.Decision, actor: Trader, session: DbSession,
+def decide_offer(offer_id: Id, body: s.Decision, actor: Trader, session: DbSession,
                  idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         listing = trading.decide_offer(session, actor, offer_id=offer_id, accept=body.accept)
@@ -137,7 +138,7 @@ def decide_offer(offer_id: int, body: s.Decision, actor: Trader, session: DbSess
 
 
 @router.post(P + "/listings/{listing_id}/state")
-def move_listing(listing_id: int, body: s.Move, actor: Trader, session: DbSession,
+def move_listing(listing_id: Id, body: s.Move, actor: Trader, session: DbSession,
                  idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         listing = trading.advance(
@@ -169,7 +170,7 @@ def declare(body: s.WarehouseDeclare, actor: Trader, session: DbSession,
 
 @router.get(P + "/warehouse")
 def list_warehouse(
-    actor: Reader, session: DbSession, state: str | None = None
+    actor: Reader, session: DbSession, state: Code | None = None
 ) -> list[dict[str, Any]]:
     return [
         warehouse.item_view(session, i) for i in warehouse.list_items(session, actor, state=state)
@@ -190,7 +191,7 @@ def statistics(actor: Reader, session: DbSession) -> list[dict[str, Any]]:
 
 
 @router.get(P + "/warehouse/{item_id}")
-def get_item(item_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
+def get_item(item_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
     item = warehouse.get_item(session, actor, item_id)
     steps = common.steps_of(session, "warehouse", item.id)
     return {**warehouse.item_view(session, item),
@@ -198,7 +199,7 @@ def get_item(item_id: int, actor: Reader, session: DbSession) -> dict[str, Any]:
 
 
 @router.post(P + "/warehouse/{item_id}/review")
-def review(item_id: int, body: s.Review, actor: Manager, session: DbSession,
+def review(item_id: Id, body: s.Review, actor: Manager, session: DbSession,
            idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         item = warehouse.review(session, actor, item_id=item_id, accept=body.accept, note=body.note)
@@ -208,7 +209,7 @@ def review(item_id: int, body: s.Review, actor: Manager, session: DbSession,
 
 
 @router.post(P + "/warehouse/{item_id}/claim")
-def claim(item_id: int, body: s.Note, actor: Trader, session: DbSession,
+def claim(item_id: Id, body: s.Note, actor: Trader, session: DbSession,
           idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         return warehouse.item_view(
@@ -219,7 +220,7 @@ def claim(item_id: int, body: s.Note, actor: Trader, session: DbSession,
 
 
 @router.post(P + "/warehouse/{item_id}/release")
-def release(item_id: int, body: s.Note, actor: Manager, session: DbSession,
+def release(item_id: Id, body: s.Note, actor: Manager, session: DbSession,
             idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         item = warehouse.release_claim(session, actor, item_id=item_id, note=body.note)
@@ -229,7 +230,7 @@ def release(item_id: int, body: s.Note, actor: Manager, session: DbSession,
 
 
 @router.post(P + "/warehouse/{item_id}/approve")
-def approve(item_id: int, body: s.Approve, actor: Manager, session: DbSession,
+def approve(item_id: Id, body: s.Approve, actor: Manager, session: DbSession,
             idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         return warehouse.item_view(
@@ -240,7 +241,7 @@ def approve(item_id: int, body: s.Approve, actor: Manager, session: DbSession,
 
 
 @router.post(P + "/warehouse/{item_id}/complete")
-def complete(item_id: int, body: s.Complete, actor: Manager, session: DbSession,
+def complete(item_id: Id, body: s.Complete, actor: Manager, session: DbSession,
              idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def run() -> Any:
         return warehouse.item_view(

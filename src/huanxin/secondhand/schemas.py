@@ -3,114 +3,126 @@ the field in Chinese; these only fix types)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from pydantic import BaseModel, Field
+
+from huanxin.core.bounds import (
+    BasisPoints,
+    Code,
+    Count,
+    Day,
+    Fen,
+    Id,
+    Line,
+    Moment,
+    Name,
+    Text,
+    Year,
+)
 
 
 class DealerCreate(BaseModel):
-    org_id: int
-    kind: str = "dealer"
-    uscc: str
-    licence_no: str
-    categories: list[str]
+    org_id: Id
+    kind: Code = "dealer"
+    uscc: Code
+    licence_no: Code
+    categories: list[Code] = Field(max_length=50)
 
 
 class StatusChange(BaseModel):
-    status: str
-    reason: str
+    status: Code
+    reason: Text
 
 
 class TransactionCreate(BaseModel):
-    direction: str
-    category: str
-    brand: str
-    model: str
-    serial: str
-    made_year: int
-    grade: str
-    price_fen: int
-    traded_on: date
-    seller_name: str
-    seller_resident_id: str
-    buyer_name: str
-    buyer_resident_id: str
-    certificate_no: str | None = None
+    direction: Code
+    category: Code
+    brand: Name
+    model: Name
+    serial: Code
+    made_year: Year
+    grade: Code
+    price_fen: Fen
+    traded_on: Day
+    seller_name: Name
+    seller_resident_id: Code
+    buyer_name: Name
+    buyer_resident_id: Code
+    certificate_no: Code | None = None
 
 
 class BaselineSet(BaseModel):
-    jurisdiction_code: str
-    count: int
-    target_growth_bp: int
-    source: str
-    target_year: int = 2027
+    jurisdiction_code: Code
+    count: Count
+    target_growth_bp: BasisPoints
+    source: Code
+    target_year: Year = 2027
 
 
 class WipeCreate(BaseModel):
-    category: str
-    brand: str
-    model: str
-    serial: str
-    method: str
-    tool: str
-    operator_name: str
-    wiped_at: datetime
+    category: Code
+    brand: Name
+    model: Name
+    serial: Code
+    method: Code
+    tool: Code
+    operator_name: Name
+    wiped_at: Moment
     verified: bool
-    verification_note: str = ""
+    verification_note: Text = ""
 
 
 class Reason(BaseModel):
-    reason: str
+    reason: Text
 
 
 class ReportCreate(BaseModel):
-    category: str
-    brand: str
-    model: str
-    serial: str
-    grade: str
-    value_fen: int
-    valued_on: date
-    note: str = ""
+    category: Code
+    brand: Name
+    model: Name
+    serial: Code
+    grade: Code
+    value_fen: Fen
+    valued_on: Day
+    note: Text = ""
 
 
 class ComplaintCreate(BaseModel):
-    dealer_id: int
-    description: str
-    occurred_on: date
+    dealer_id: Id
+    description: Text
+    occurred_on: Day
 
 
 class CreditEventCreate(BaseModel):
-    dealer_id: int
-    kind: str
-    outcome: str
-    description: str
-    occurred_on: date
-    severity: str = "normal"
+    dealer_id: Id
+    kind: Code
+    outcome: Code
+    description: Text
+    occurred_on: Day
+    severity: Line = "normal"
 
 
 class Outcome(BaseModel):
-    outcome: str
+    outcome: Code
 
 
 class ListingCreate(BaseModel):
-    title: str
-    category: str
-    brand: str
-    model: str
-    serial: str
-    condition: str
-    asking_price_fen: int
-    condition_note: str = ""
-    equipment_ref: str | None = None
+    title: Name
+    category: Code
+    brand: Name
+    model: Name
+    serial: Code
+    condition: Line
+    asking_price_fen: Fen
+    condition_note: Text = ""
+    equipment_ref: Line | None = None
 
 
 class EnquiryCreate(BaseModel):
-    message: str
+    message: Text
 
 
 class OfferCreate(BaseModel):
-    price_fen: int
+    price_fen: Fen
 
 
 class Decision(BaseModel):
@@ -118,39 +130,39 @@ class Decision(BaseModel):
 
 
 class Move(BaseModel):
-    to_state: str
-    note: str = ""
+    to_state: Line
+    note: Text = ""
 
 
 class OrgRef(BaseModel):
-    org_id: int
+    org_id: Id
 
 
 class WarehouseDeclare(BaseModel):
-    asset_no: str
-    category: str
-    brand: str
-    model: str
-    serial: str
-    acquired_year: int
+    asset_no: Code
+    category: Code
+    brand: Name
+    model: Name
+    serial: Code
+    acquired_year: Year
 
 
 class Review(BaseModel):
     accept: bool
-    note: str = ""
+    note: Text = ""
 
 
 class Note(BaseModel):
-    note: str = ""
+    note: Text = ""
 
 
 class Approve(BaseModel):
-    route: str
-    recycler_org_id: int | None = None
-    note: str = ""
+    route: Line
+    recycler_org_id: Id | None = None
+    note: Text = ""
 
 
 class Complete(BaseModel):
-    certificate_no: str | None = None
-    proceeds_fen: int | None = Field(default=None)
-    note: str = ""
+    certificate_no: Code | None = None
+    proceeds_fen: Fen | None = Field(default=None)
+    note: Text = ""

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, Name, Text
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.supervision import (
     matching,
@@ -59,7 +60,7 @@ def home(request: Request, session: DbSession, actor: Reader) -> Response:
 @router.post("/supervision/plans")
 async def upload(
     request: Request, session: DbSession, actor: Writer,
-    jurisdiction_code: Annotated[str, Form()] = "",
+    jurisdiction_code: Annotated[Code, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:  # fmt: skip
     content = await file.read() if file else b""
@@ -74,7 +75,7 @@ async def upload(
 
 
 @router.get("/supervision/plans/{plan_id}")
-def plan_page(plan_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+def plan_page(plan_id: Id, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     plan = get_plan(session, actor, plan_id)
     return render(request, "supervision/plan.html", plan=plan, data=plans.parsed(plan),
                   matches=plans.matches(session, plan), reasons=planparse.REASON_LABELS,
@@ -90,7 +91,7 @@ def _review_context(session: Session, actor: Actor, plan: Plan) -> dict[str, Any
 
 
 @router.get("/supervision/plans/{plan_id}/review")
-def review_page(plan_id: int, request: Request, session: DbSession, actor: Writer) -> HTMLResponse:
+def review_page(plan_id: Id, request: Request, session: DbSession, actor: Writer) -> HTMLResponse:
     plan = get_plan(session, actor, plan_id)
     return render(request, "supervision/review.html", error=None,
                   **_review_context(session, actor, plan))  # fmt: skip
@@ -98,7 +99,7 @@ def review_page(plan_id: int, request: Request, session: DbSession, actor: Write
 
 @router.post("/supervision/plans/{plan_id}/review")
 async def review_confirm(
-    plan_id: int, request: Request, session: DbSession, actor: Writer
+    plan_id: Id, request: Request, session: DbSession, actor: Writer
 ) -> Response:
     form = await request.form()
     plan = get_plan(session, actor, plan_id)
@@ -128,8 +129,8 @@ def departments_page(request: Request, session: DbSession, actor: Reader) -> HTM
 @router.post("/supervision/departments")
 def departments_create(
     request: Request, session: DbSession, actor: Writer,
-    jurisdiction_code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
-    aliases: Annotated[str, Form()] = "",
+    jurisdiction_code: Annotated[Code, Form()] = "", name: Annotated[Name, Form()] = "",
+    aliases: Annotated[Text, Form()] = "",
 ) -> Response:  # fmt: skip
     form = {"jurisdiction_code": jurisdiction_code, "name": name, "aliases": aliases}
     try:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, Line, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, PermissionDenied
 from huanxin.supervision.service import checkpoints, ledger
@@ -33,16 +34,16 @@ def _context(session: Session, actor: Actor, plan_id: int | None) -> dict[str, A
 
 @router.get("/supervision/checkpoints")
 def checkpoints_page(request: Request, session: DbSession, actor: Reader,
-                     plan_id: int | None = None) -> HTMLResponse:  # fmt: skip
+                     plan_id: Id | None = None) -> HTMLResponse:  # fmt: skip
     return render(request, "supervision/checkpoints.html", error=None,
                   **_context(session, actor, plan_id))  # fmt: skip
 
 
 @router.post("/supervision/checkpoints/{checkpoint_id}")
 def checkpoint_post(
-    checkpoint_id: int, request: Request, session: DbSession, actor: Reader,
-    action: Annotated[str, Form()] = "done", note: Annotated[str, Form()] = "",
-    task_id: Annotated[str, Form()] = "", back: Annotated[str, Form()] = "",
+    checkpoint_id: Id, request: Request, session: DbSession, actor: Reader,
+    action: Annotated[Code, Form()] = "done", note: Annotated[Text, Form()] = "",
+    task_id: Annotated[Code, Form()] = "", back: Annotated[Line, Form()] = "",
 ) -> Response:  # fmt: skip
     try:
         if action == "done":

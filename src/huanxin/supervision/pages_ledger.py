@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Count, Id, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput, PermissionDenied
 from huanxin.supervision import charts, computed, indicators
@@ -38,7 +39,7 @@ Files = Annotated[list[UploadFile] | None, File()]
 
 @router.get("/supervision/tasks")
 def tasks_page(request: Request, session: DbSession, actor: Reader,
-               plan_id: int | None = None, status: str = "") -> HTMLResponse:  # fmt: skip
+               plan_id: Id | None = None, status: Code = "") -> HTMLResponse:  # fmt: skip
     rows = ledger.list_rows(session, actor, plan_id=plan_id)
     counts = Counter(r.status for r in rows)
     shown = [r for r in rows if r.status == status] if status in STATUS_LABELS else rows
@@ -74,16 +75,16 @@ def _back(task_id: int) -> Response:
 
 
 @router.get("/supervision/tasks/{task_id}")
-def task_page(task_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+def task_page(task_id: Id, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     return _task_page(request, session, actor, task_id)
 
 
 @router.post("/supervision/tasks/{task_id}")
 def task_update(
-    task_id: int, request: Request, session: DbSession, actor: Writer,
-    yearly_goals: Annotated[str, Form()] = "", measures: Annotated[str, Form()] = "",
-    deadline: Annotated[str, Form()] = "", responsible_person: Annotated[str, Form()] = "",
-    schedule: Annotated[str, Form()] = "monthly",
+    task_id: Id, request: Request, session: DbSession, actor: Writer,
+    yearly_goals: Annotated[Text, Form()] = "", measures: Annotated[Text, Form()] = "",
+    deadline: Annotated[Code, Form()] = "", responsible_person: Annotated[Name, Form()] = "",
+    schedule: Annotated[Text, Form()] = "monthly",
 ) -> Response:  # fmt: skip
     try:
         ledger.update_task(session, actor, task_id, yearly_goals=yearly_goals, measures=measures,
@@ -107,9 +108,9 @@ async def _uploads(items: list[UploadFile] | None) -> list[files.Upload]:
 
 @router.post("/supervision/tasks/{task_id}/reports")
 async def report_create(
-    task_id: int, request: Request, session: DbSession, actor: Reporter,
-    period: Annotated[str, Form()] = "", percent: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "", figures: Annotated[str, Form()] = "",
+    task_id: Id, request: Request, session: DbSession, actor: Reporter,
+    period: Annotated[Code, Form()] = "", percent: Annotated[Code, Form()] = "",
+    text: Annotated[Text, Form()] = "", figures: Annotated[Text, Form()] = "",
     attachments: Files = None,
 ) -> Response:  # fmt: skip
     try:
@@ -124,8 +125,8 @@ async def report_create(
 
 @router.post("/supervision/tasks/{task_id}/close-request")
 async def close_request(
-    task_id: int, request: Request, session: DbSession, actor: Reader,
-    evidence: Annotated[str, Form()] = "", attachments: Files = None,
+    task_id: Id, request: Request, session: DbSession, actor: Reader,
+    evidence: Annotated[Text, Form()] = "", attachments: Files = None,
 ) -> Response:  # fmt: skip
     try:
         reports.request_close(session, actor, task_id, evidence=evidence,
@@ -137,8 +138,8 @@ async def close_request(
 
 @router.post("/supervision/tasks/{task_id}/close-decision")
 def close_decision(
-    task_id: int, request: Request, session: DbSession, actor: Writer,
-    decision: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+    task_id: Id, request: Request, session: DbSession, actor: Writer,
+    decision: Annotated[Code, Form()] = "", note: Annotated[Text, Form()] = "",
 ) -> Response:  # fmt: skip
     try:
         reports.decide_close(session, actor, task_id, approve=decision == "approve", note=note)
@@ -149,7 +150,7 @@ def close_decision(
 
 @router.get("/supervision/reminders")
 def reminders_page(request: Request, session: DbSession, actor: Reader,
-                   days: int = ledger.REMIND_DAYS) -> HTMLResponse:  # fmt: skip
+                   days: Count = ledger.REMIND_DAYS) -> HTMLResponse:  # fmt: skip
     rows = ledger.reminders(session, actor, days=days)
     return render(request, "supervision/reminders.html", rows=rows, days=days,
                   labels=ledger.REMINDER_LABELS)  # fmt: skip
@@ -194,7 +195,7 @@ def _indicator_context(session: Session, actor: Actor, indicator_id: int) -> dic
 
 
 @router.get("/supervision/indicators/{indicator_id}")
-def indicator_page(indicator_id: int, request: Request, session: DbSession, actor: Reader
+def indicator_page(indicator_id: Id, request: Request, session: DbSession, actor: Reader
                    ) -> HTMLResponse:  # fmt: skip
     return render(request, "supervision/indicator.html", error=None,
                   **_indicator_context(session, actor, indicator_id))  # fmt: skip
@@ -202,11 +203,11 @@ def indicator_page(indicator_id: int, request: Request, session: DbSession, acto
 
 @router.post("/supervision/indicators/{indicator_id}")
 def indicator_post(
-    indicator_id: int, request: Request, session: DbSession, actor: Reader,
-    action: Annotated[str, Form()] = "value", year: Annotated[str, Form()] = "",
-    value: Annotated[str, Form()] = "", source: Annotated[str, Form()] = "",
-    baseline_value: Annotated[str, Form()] = "", department_id: Annotated[str, Form()] = "",
-    computed_key: Annotated[str, Form()] = "",
+    indicator_id: Id, request: Request, session: DbSession, actor: Reader,
+    action: Annotated[Code, Form()] = "value", year: Annotated[Code, Form()] = "",
+    value: Annotated[Code, Form()] = "", source: Annotated[Code, Form()] = "",
+    baseline_value: Annotated[Code, Form()] = "", department_id: Annotated[Code, Form()] = "",
+    computed_key: Annotated[Code, Form()] = "",
 ) -> Response:  # fmt: skip
     try:
         if action in {"config", "source", "refresh"} and not actor.can("supervision:write"):
@@ -256,8 +257,8 @@ def _brief_context(session: Session, actor: Actor) -> dict[str, Any]:
 @router.post("/supervision/briefings")
 def briefings_create(
     request: Request, session: DbSession, actor: Writer,
-    jurisdiction_code: Annotated[str, Form()] = "", period_start: Annotated[str, Form()] = "",
-    period_end: Annotated[str, Form()] = "",
+    jurisdiction_code: Annotated[Code, Form()] = "", period_start: Annotated[Code, Form()] = "",
+    period_end: Annotated[Code, Form()] = "",
 ) -> Response:  # fmt: skip
     try:
         start, end = _date(period_start, "period_start"), _date(period_end, "period_end")

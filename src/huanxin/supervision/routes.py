@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Count, Id, IdempotencyKey, Percent, Text
 from huanxin.core.errors import DomainError
 from huanxin.supervision import charts, computed, indicators, mechanism_routes
 from huanxin.supervision.models import Checkpoint, Plan
@@ -45,7 +46,7 @@ from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1/supervision", tags=["supervision"])
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("supervision:read"))]
 Writer = Annotated[Actor, Depends(require("supervision:write"))]
 Reporter = Annotated[Actor, Depends(require("supervision:report"))]
@@ -67,7 +68,7 @@ def _fingerprint(items: list[files.Upload]) -> list[str]:
 
 
 @router.get("/departments")
-def list_departments(actor: Reader, session: DbSession, jurisdiction_code: str | None = None
+def list_departments(actor: Reader, session: DbSession, jurisdiction_code: Code | None = None
                      ) -> list[dict[str, object]]:  # fmt: skip
     return [departments.as_dict(d) for d in departments.list_for(session, actor, jurisdiction_code)]
 
@@ -86,7 +87,7 @@ def create_department(body: DepartmentCreate, actor: Writer, session: DbSession,
 
 
 @router.post("/departments/{dept_id}/aliases")
-def set_aliases(dept_id: int, body: AliasesUpdate, actor: Writer, session: DbSession,
+def set_aliases(dept_id: Id, body: AliasesUpdate, actor: Writer, session: DbSession,
                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         departments.set_aliases(session, actor, dept_id, body.aliases)
@@ -104,7 +105,7 @@ def _plan_body(session: Session, plan: Plan) -> dict[str, object]:
 
 @router.post("/plans", status_code=201)
 async def upload_plan(actor: Writer, session: DbSession,
-                      jurisdiction_code: Annotated[str, Form()],
+                      jurisdiction_code: Annotated[Code, Form()],
                       file: Annotated[UploadFile, File()],
                       idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     upload = files.Upload(file.filename or "", await file.read())
@@ -127,12 +128,12 @@ def list_plans(actor: Reader, session: DbSession) -> list[dict[str, object]]:
 
 
 @router.get("/plans/{plan_id}")
-def show_plan(plan_id: int, actor: Reader, session: DbSession) -> dict[str, object]:
+def show_plan(plan_id: Id, actor: Reader, session: DbSession) -> dict[str, object]:
     return _plan_body(session, get_plan(session, actor, plan_id))
 
 
 @router.post("/plans/{plan_id}/confirm")
-def confirm_plan(plan_id: int, body: PlanConfirm, actor: Writer, session: DbSession,
+def confirm_plan(plan_id: Id, body: PlanConfirm, actor: Writer, session: DbSession,
                  idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         done = plans.confirm(session, actor, plan_id, choices=body.matches)
@@ -145,13 +146,13 @@ def confirm_plan(plan_id: int, body: PlanConfirm, actor: Writer, session: DbSess
 
 
 @router.get("/tasks")
-def list_tasks(actor: Reader, session: DbSession, plan_id: int | None = None
+def list_tasks(actor: Reader, session: DbSession, plan_id: Id | None = None
                ) -> list[dict[str, object]]:  # fmt: skip
     return [r.as_dict() for r in ledger.list_rows(session, actor, plan_id=plan_id)]
 
 
 @router.get("/tasks/{task_id}")
-def show_task(task_id: int, actor: Reader, session: DbSession) -> dict[str, object]:
+def show_task(task_id: Id, actor: Reader, session: DbSession) -> dict[str, object]:
     task = ledger.get_task(session, actor, task_id)
     body = ledger.rows_for(session, [task])[0].as_dict()
     body["reports"] = [
@@ -164,7 +165,7 @@ def show_task(task_id: int, actor: Reader, session: DbSession) -> dict[str, obje
 
 
 @router.get("/checkpoints")
-def list_checkpoints(actor: Reader, session: DbSession, plan_id: int | None = None
+def list_checkpoints(actor: Reader, session: DbSession, plan_id: Id | None = None
                      ) -> list[dict[str, object]]:  # fmt: skip
     return [checkpoints.as_dict(c) for c in checkpoints.list_for(session, actor, plan_id=plan_id)]
 
@@ -180,7 +181,7 @@ def _checkpoint_step(session: DbSession, actor: Actor, key: str | None, scope: s
 
 
 @router.post("/checkpoints/{checkpoint_id}/done")
-def checkpoint_done(checkpoint_id: int, body: CheckpointNote, actor: Reader, session: DbSession,
+def checkpoint_done(checkpoint_id: Id, body: CheckpointNote, actor: Reader, session: DbSession,
                     idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     """The office or the task's lead department (checked by the service)."""
     return _checkpoint_step(session, actor, idempotency_key, "supervision.checkpoint_done",
@@ -189,7 +190,7 @@ def checkpoint_done(checkpoint_id: int, body: CheckpointNote, actor: Reader, ses
 
 
 @router.post("/checkpoints/{checkpoint_id}/reopen")
-def checkpoint_reopen(checkpoint_id: int, body: CheckpointNote, actor: Writer,
+def checkpoint_reopen(checkpoint_id: Id, body: CheckpointNote, actor: Writer,
                       session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     return _checkpoint_step(session, actor, idempotency_key, "supervision.checkpoint_reopen",
                             {"id": checkpoint_id, **body.model_dump()},
@@ -197,7 +198,7 @@ def checkpoint_reopen(checkpoint_id: int, body: CheckpointNote, actor: Writer,
 
 
 @router.post("/checkpoints/{checkpoint_id}/assign")
-def checkpoint_assign(checkpoint_id: int, body: CheckpointAssign, actor: Writer,
+def checkpoint_assign(checkpoint_id: Id, body: CheckpointAssign, actor: Writer,
                       session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     return _checkpoint_step(session, actor, idempotency_key, "supervision.checkpoint_assign",
                             {"id": checkpoint_id, **body.model_dump()},
@@ -205,7 +206,7 @@ def checkpoint_assign(checkpoint_id: int, body: CheckpointAssign, actor: Writer,
 
 
 @router.post("/tasks/{task_id}")
-def update_task(task_id: int, body: TaskUpdate, actor: Writer, session: DbSession,
+def update_task(task_id: Id, body: TaskUpdate, actor: Writer, session: DbSession,
                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         task = ledger.update_task(session, actor, task_id, **body.model_dump())
@@ -216,9 +217,9 @@ def update_task(task_id: int, body: TaskUpdate, actor: Writer, session: DbSessio
 
 
 @router.post("/tasks/{task_id}/reports", status_code=201)
-async def file_report(task_id: int, actor: Reporter, session: DbSession,
-                      period: Annotated[str, Form()], percent: Annotated[int, Form()],
-                      text: Annotated[str, Form()], figures: Annotated[str, Form()] = "",
+async def file_report(task_id: Id, actor: Reporter, session: DbSession,
+                      period: Annotated[Code, Form()], percent: Annotated[Percent, Form()],
+                      text: Annotated[Text, Form()], figures: Annotated[Text, Form()] = "",
                       attachments: Annotated[list[UploadFile] | None, File()] = None,
                       idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     items = await uploads_of(attachments)
@@ -236,8 +237,8 @@ async def file_report(task_id: int, actor: Reporter, session: DbSession,
 
 
 @router.post("/tasks/{task_id}/close-request")
-async def request_close(task_id: int, actor: Reader, session: DbSession,
-                        evidence: Annotated[str, Form()],
+async def request_close(task_id: Id, actor: Reader, session: DbSession,
+                        evidence: Annotated[Text, Form()],
                         attachments: Annotated[list[UploadFile] | None, File()] = None,
                         idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     """Lead department or office (checked by the service); needs evidence text and files."""
@@ -253,7 +254,7 @@ async def request_close(task_id: int, actor: Reader, session: DbSession,
 
 
 @router.post("/tasks/{task_id}/close-decision")
-def decide_close(task_id: int, body: CloseDecision, actor: Writer, session: DbSession,
+def decide_close(task_id: Id, body: CloseDecision, actor: Writer, session: DbSession,
                  idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         task = reports.decide_close(session, actor, task_id, **body.model_dump())
@@ -264,7 +265,7 @@ def decide_close(task_id: int, body: CloseDecision, actor: Writer, session: DbSe
 
 
 @router.get("/attachments/{attachment_id}")
-def download_attachment(attachment_id: int, actor: Reader, session: DbSession) -> Response:
+def download_attachment(attachment_id: Id, actor: Reader, session: DbSession) -> Response:
     row = reports.get_attachment(session, actor, attachment_id)
     return Response(row.content, media_type=row.content_type,
                     headers=_disposition(row.filename))  # fmt: skip
@@ -277,7 +278,7 @@ def _disposition(name: str) -> dict[str, str]:
 
 
 @router.get("/reminders")
-def list_reminders(actor: Reader, session: DbSession, days: int = ledger.REMIND_DAYS
+def list_reminders(actor: Reader, session: DbSession, days: Count = ledger.REMIND_DAYS
                    ) -> list[dict[str, object]]:  # fmt: skip
     return [{**r.__dict__, "due": r.due.isoformat() if r.due else None,
              "label": ledger.REMINDER_LABELS[r.kind]}
@@ -285,14 +286,14 @@ def list_reminders(actor: Reader, session: DbSession, days: int = ledger.REMIND_
 
 
 @router.get("/indicators")
-def list_indicators(actor: Reader, session: DbSession, plan_id: int | None = None
+def list_indicators(actor: Reader, session: DbSession, plan_id: Id | None = None
                     ) -> list[dict[str, object]]:  # fmt: skip
     rows = indicators.list_for(session, actor, plan_id=plan_id)
     return [indicators.as_dict(i, indicators.values_of(session, i.id)) for i in rows]
 
 
 @router.post("/indicators/{indicator_id}/config")
-def configure_indicator(indicator_id: int, body: IndicatorConfig, actor: Writer,
+def configure_indicator(indicator_id: Id, body: IndicatorConfig, actor: Writer,
                         session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     def action() -> tuple[int, object]:
         row = indicators.configure(session, actor, indicator_id, **body.model_dump())
@@ -303,7 +304,7 @@ def configure_indicator(indicator_id: int, body: IndicatorConfig, actor: Writer,
 
 
 @router.post("/indicators/{indicator_id}/source")
-def indicator_source(indicator_id: int, body: IndicatorSource, actor: Writer,
+def indicator_source(indicator_id: Id, body: IndicatorSource, actor: Writer,
                      session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     """Choose the platform source of the actuals (or none), then compute them."""
 
@@ -316,7 +317,7 @@ def indicator_source(indicator_id: int, body: IndicatorSource, actor: Writer,
 
 
 @router.post("/indicators/{indicator_id}/refresh")
-def indicator_refresh(indicator_id: int, actor: Writer, session: DbSession,
+def indicator_refresh(indicator_id: Id, actor: Writer, session: DbSession,
                       idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     """Recompute the actuals of a sourced indicator from the platform's data."""
 
@@ -334,7 +335,7 @@ def indicator_sources(actor: Reader) -> list[dict[str, str]]:
 
 
 @router.post("/indicators/{indicator_id}/values")
-def enter_value(indicator_id: int, body: IndicatorValueIn, actor: Reader, session: DbSession,
+def enter_value(indicator_id: Id, body: IndicatorValueIn, actor: Reader, session: DbSession,
                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
     """The responsible department or the office (checked by the service)."""
 
@@ -379,14 +380,14 @@ def list_briefings(actor: Reader, session: DbSession) -> list[dict[str, object]]
 
 
 @router.get("/briefings/{briefing_id}.docx")
-def briefing_docx(briefing_id: int, actor: Reader, session: DbSession) -> Response:
+def briefing_docx(briefing_id: Id, actor: Reader, session: DbSession) -> Response:
     row = briefings.get(session, actor, briefing_id)
     name = f"工作信息简报第{row.issue_no}期.docx"
     return Response(row.docx, media_type=DOCX, headers=_disposition(name))
 
 
 @router.get("/briefings/{briefing_id}.pdf")
-def briefing_pdf(briefing_id: int, actor: Reader, session: DbSession) -> Response:
+def briefing_pdf(briefing_id: Id, actor: Reader, session: DbSession) -> Response:
     row = briefings.get(session, actor, briefing_id)
     pdf, reason = briefings.to_pdf(row.docx)
     if pdf is None:

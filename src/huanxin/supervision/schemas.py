@@ -2,67 +2,67 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, Field
+
+from huanxin.core.bounds import Code, Day, Id, Name, Quantity, Text, Year
 
 
 class DepartmentCreate(BaseModel):
-    jurisdiction_code: str = Field(min_length=6, max_length=6)
-    name: str = Field(min_length=1, max_length=128)
-    aliases: list[str] = Field(default_factory=list, max_length=50)
-    org_id: int | None = None
+    jurisdiction_code: Code = Field(min_length=6, max_length=6)
+    name: Name = Field(min_length=1, max_length=128)
+    aliases: list[Text] = Field(default_factory=list, max_length=50)
+    org_id: Id | None = None
 
 
 class AliasesUpdate(BaseModel):
-    aliases: list[str] = Field(default_factory=list, max_length=50)
+    aliases: list[Text] = Field(default_factory=list, max_length=50)
 
 
 class PlanConfirm(BaseModel):
     """Unit name → department id (as text) or "new"; units left out keep their proposal."""
 
-    matches: dict[str, str] = Field(default_factory=dict)
+    matches: dict[Name, Code] = Field(default_factory=dict, max_length=500)
 
 
 class TaskUpdate(BaseModel):
-    yearly_goals: str = Field(default="", max_length=4000)
-    measures: str = Field(default="", max_length=4000)
-    deadline: date | None = None
-    responsible_person: str | None = Field(default=None, max_length=32)
-    schedule: str = "monthly"
+    yearly_goals: Text = Field(default="", max_length=4000)
+    measures: Text = Field(default="", max_length=4000)
+    deadline: Day | None = None
+    responsible_person: Name | None = Field(default=None, max_length=32)
+    schedule: Text = "monthly"
 
 
 class CloseDecision(BaseModel):
     approve: bool
-    note: str = Field(default="", max_length=1000)
+    note: Text = Field(default="", max_length=1000)
 
 
 class IndicatorConfig(BaseModel):
-    baseline_value: float | None = None
-    department_id: int | None = None
+    baseline_value: Quantity | None = None
+    department_id: Id | None = None
 
 
 class IndicatorSource(BaseModel):
     """A key of ``computed.SOURCES``, or null: actuals are entered by the department."""
 
-    computed_key: str | None = Field(default=None, max_length=64)
+    computed_key: Code | None = Field(default=None, max_length=64)
 
 
 class CheckpointNote(BaseModel):
-    note: str = Field(default="", max_length=2000)
+    note: Text = Field(default="", max_length=2000)
 
 
 class CheckpointAssign(BaseModel):
-    task_id: int | None = None
+    task_id: Id | None = None
 
 
 class IndicatorValueIn(BaseModel):
-    year: int
-    value: float
-    source: str = Field(min_length=1, max_length=256)
+    year: Year
+    value: Quantity
+    source: Code = Field(min_length=1, max_length=256)
 
 
 class BriefingCreate(BaseModel):
-    jurisdiction_code: str = Field(min_length=6, max_length=6)
-    period_start: date
-    period_end: date
+    jurisdiction_code: Code = Field(min_length=6, max_length=6)
+    period_start: Day
+    period_end: Day

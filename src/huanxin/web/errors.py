@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from huanxin.core.errors import DomainError, NotAuthenticated, OutOfScope, OutsideJurisdiction
+from huanxin.core.labels import label
 from huanxin.web.deps import audit_denial, resolve_actor
 from huanxin.web.templating import render
 
@@ -24,7 +26,6 @@ _PYDANTIC_ZH = {
     "int_type": "必须是整数",
     "float_parsing": "必须是数字",
     "string_too_short": "长度不足",
-    "string_too_long": "长度超出限制",
     "string_pattern_mismatch": "格式不正确",
     "date_from_datetime_parsing": "日期格式不正确（应为YYYY-MM-DD）",
     "date_parsing": "日期格式不正确（应为YYYY-MM-DD）",
@@ -35,6 +36,17 @@ _PYDANTIC_ZH = {
     "literal_error": "取值不在允许范围内",
     "json_invalid": "请求体不是合法的JSON",
     "bool_parsing": "必须是布尔值",
+    "bool_type": "必须是布尔值",
+    "finite_number": "必须是有限的数字",
+    "int_from_float": "必须是整数",
+    "string_type": "必须是文本",
+    "list_type": "必须是列表",
+    "dict_type": "格式不正确",
+    "model_attributes_type": "格式不正确",
+    "too_short": "项数不足",
+    "date_type": "日期格式不正确（应为YYYY-MM-DD）",
+    "extra_forbidden": "不允许的字段",
+    "value_error": "格式不正确",
 }
 
 
@@ -42,20 +54,32 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _reason(error: dict[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "value_error":
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    if kind == "string_too_long":
+        return f"长度超出限制（最多 {ctx.get('max_length')} 个字符）"
+    if kind == "too_long":
+        return f"项数过多（最多 {ctx.get('max_length')} 项）"
+    if kind in {"less_than_equal", "less_than"}:
+        return f"数值过大（不能超过 {ctx.get('le', ctx.get('lt'))}）"
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"数值过小（不能小于 {ctx.get('ge', ctx.get('gt'))}）"
+    return _PYDANTIC_ZH.get(kind, "格式不正确")
+
+
 def validation_message(
-    error: dict[str, object], labels: dict[str, str] | None = None
+    error: dict[str, Any], labels: dict[str, str] | None = None
 ) -> tuple[str, str]:
     """(field, message); the message names the field by its Chinese label (the ``title`` of
-    the body model's field) where the model gives one."""
-    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]  # type: ignore[attr-defined]
+    the body model's field where the model gives one, else ``core.labels``) and the reason."""
+    skip = ("body", "query", "path", "form", "header")
+    loc = [str(p) for p in error.get("loc", ()) if p not in skip]
     field = ".".join(loc) or "body"
-    kind = str(error.get("type", ""))
-    if kind == "value_error":
-        msg = str(error.get("msg", "")).removeprefix("Value error, ")
-    else:
-        msg = _PYDANTIC_ZH.get(kind, "格式不正确")
-    shown = (labels or {}).get(loc[0], field) if loc else field
-    return field, f"{shown}：{msg}"
+    shown = (labels or {}).get(loc[0]) if len(loc) == 1 else None
+    return field, f"{shown or label(field)}：{_reason(error)}"
 
 
 def body_labels(request: Request) -> dict[str, str]:
@@ -103,7 +127,7 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     labels = body_labels(request)
     field, message = validation_message(dict(first), labels)
     if is_api(request):
-        body = {"code": "invalid_input", "field": field, "message": message,
+        body = {"code": "invalid_input", "field": field, "label": label(field), "message": message,
                 "errors": [validation_message(dict(e), labels)[1] for e in exc.errors()]}  # fmt: skip
         return JSONResponse(body, status_code=422)
     return render(request, "error.html", status_code=422, message=message)

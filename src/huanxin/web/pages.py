@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from huanxin.core import anchors, auth, jurisdictions, orgs, throttle, users
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Line, Name, Secret
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.models import AuditEntry
 from huanxin.core.roles import ROLE_LABELS, ROLE_ORG_KIND, Role
@@ -27,7 +28,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", dependencies=[Depends(public)])
-def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
+def login_form(request: Request, next: Line = "/") -> HTMLResponse:  # noqa: A002
     return render(request, "login.html", next=_safe_next(next), error=None, username="")
 
 
@@ -35,9 +36,9 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
 def login(
     request: Request,
     session: DbSession,
-    username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",  # noqa: A002
+    username: Annotated[Name, Form()] = "",
+    password: Annotated[Secret, Form()] = "",
+    next: Annotated[Line, Form()] = "/",  # noqa: A002
 ) -> Response:
     settings = request.app.state.settings
     policy = login_policy(request)
@@ -94,8 +95,8 @@ def jurisdictions_page(
 def jurisdictions_create(
     request: Request, session: DbSession,
     actor: Annotated[Actor, Depends(page_require("jurisdictions:write"))],
-    code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
-    level: Annotated[str, Form()] = "", parent_code: Annotated[str, Form()] = "",
+    code: Annotated[Code, Form()] = "", name: Annotated[Name, Form()] = "",
+    level: Annotated[Code, Form()] = "", parent_code: Annotated[Code, Form()] = "",
 ) -> Response:  # fmt: skip
     form = {"code": code, "name": name, "level": level, "parent_code": parent_code}
     try:
@@ -162,10 +163,10 @@ def users_unlock(
 def users_create(
     request: Request, session: DbSession,
     actor: Annotated[Actor, Depends(page_require("users:write"))],
-    username: Annotated[str, Form()] = "", display_name: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "", role: Annotated[str, Form()] = "",
-    jurisdiction_code: Annotated[str, Form()] = "", org_id: Annotated[str, Form()] = "",
-    mobile: Annotated[str, Form()] = "", resident_id: Annotated[str, Form()] = "",
+    username: Annotated[Name, Form()] = "", display_name: Annotated[Name, Form()] = "",
+    password: Annotated[Secret, Form()] = "", role: Annotated[Code, Form()] = "",
+    jurisdiction_code: Annotated[Code, Form()] = "", org_id: Annotated[Code, Form()] = "",
+    mobile: Annotated[Code, Form()] = "", resident_id: Annotated[Code, Form()] = "",
 ) -> Response:  # fmt: skip
     form = {"username": username, "display_name": display_name, "role": role,
             "jurisdiction_code": jurisdiction_code, "org_id": org_id, "mobile": mobile}  # fmt: skip
@@ -203,7 +204,7 @@ def audit_page(
 
 @router.get("/admin/jurisdictions/{code}")
 def jurisdiction_page(
-    code: str, request: Request, session: DbSession,
+    code: Code, request: Request, session: DbSession,
     actor: Annotated[Actor, Depends(page_require("jurisdictions:read"))],
 ) -> HTMLResponse:  # fmt: skip
     place = jurisdictions.visible_get(session, actor, code)

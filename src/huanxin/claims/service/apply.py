@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import NotEligible, VehicleAlreadySubsidised
 from huanxin.claims.models import Claim
-from huanxin.claims.service import lifecycle, redeem
+from huanxin.claims.service import catalogue, lifecycle, redeem
 from huanxin.claims.service.lifecycle import Upload
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor
@@ -70,6 +70,7 @@ def submit(session: Session, actor: Actor, *, inputs: dict[str, Any], purchase_d
     fields = {k: v for k, v in inputs.items() if k != "old_item_handed_in"}
     item = ItemAttributes.from_inputs({**fields, "old_item_handed_in": recycling_cert is not None})
     vin_text = checked_vin(item.category, vin)
+    catalogue.check_price_ceiling(item.price_fen)
     result = policies.quote_for(session, jurisdiction_code=actor.jurisdiction_code,
                                 on_date=purchase_date, item=item, applied_on=today_cn())  # fmt: skip
     if result.total_fen <= 0:

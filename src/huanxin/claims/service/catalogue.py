@@ -12,13 +12,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huanxin.claims.errors import ProductNotInCatalogue
+from huanxin.claims.errors import PriceAboveCeiling, ProductNotInCatalogue
 from huanxin.claims.models import CatalogueProduct
+from huanxin.config import get_settings
 from huanxin.core import audit
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import SALE_FEN_MAX
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput
-from huanxin.core.money import parse_yuan
+from huanxin.core.money import parse_yuan, yuan
 
 MANUFACTURER = "manufacturer"
 HEADERS = ["品类代码", "品牌", "型号", "能效等级", "指导价（元）", "有效期起", "有效期止"]
@@ -134,13 +136,28 @@ def upsert(session: Session, product: CatalogueProduct, user_id: int | None) -> 
         setattr(existing, name, getattr(product, name))
 
 
+def check_price_ceiling(price_fen: int, filed_fen: int | None = None) -> None:
+    """Refuse a sale price above the absolute ceiling, or above the configured multiple of
+    the catalogue's filed price (``filed_fen``, when the model is listed with one)."""
+    if price_fen > SALE_FEN_MAX:
+        raise PriceAboveCeiling(f"成交价超过上限（{yuan(SALE_FEN_MAX)}元）", field="price")
+    factor = get_settings().price_ceiling_factor
+    if filed_fen and price_fen > filed_fen * factor:
+        raise PriceAboveCeiling(f"成交价超过目录指导价（{yuan(filed_fen)}元）的{factor}倍，请核对",
+                                field="price")  # fmt: skip
+
+
 def check(
-    session: Session, *, category: str, model: str, grade: int | None, on_date: date
-) -> int | None:
+    session: Session, *, category: str, model: str, grade: int | None, on_date: date,
+    price_fen: int | None = None,
+) -> int | None:  # fmt: skip
     """Return the grade to subsidise. A category with a catalogue only accepts listed models
-    valid on the purchase date, with the listed grade."""
+    valid on the purchase date, with the listed grade; with ``price_fen``, a price within the
+    ceiling (see ``check_price_ceiling``)."""
     product = session.scalars(select(CatalogueProduct).where(
         CatalogueProduct.category == category, CatalogueProduct.model == model.strip())).first()  # fmt: skip
+    if price_fen is not None:
+        check_price_ceiling(price_fen, product.list_price_fen if product else None)
     if product is None and category not in _listed_categories(session):
         return grade
     if product is None:

@@ -139,7 +139,8 @@ def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
                                               person_key=person_key, category=sale.category)  # fmt: skip
     check_merchant_area(session, actor, quota, sale.purchase_date)
     grade = catalogue.check(session, category=sale.category, model=sale.product_model,
-                            grade=sale.grade, on_date=sale.purchase_date)  # fmt: skip
+                            grade=sale.grade, on_date=sale.purchase_date,
+                            price_fen=sale.price_fen)  # fmt: skip
     result = _quote(session, quota, sale, grade)
     serial_key = pii.lookup_hash("device_serial", serial)
     name_enc, rid_enc = _person(consumer)

@@ -21,6 +21,7 @@ from huanxin.core import audit, orgs
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import Conflict, InvalidInput, NotFound
+from huanxin.core.exports import safe_row
 from huanxin.core.faults import crash_point
 from huanxin.core.money import parse_yuan, yuan
 
@@ -104,7 +105,7 @@ def bank_rows(session: Session, actor: Actor, batch_id: int) -> list[list[str]]:
 
 def bank_csv(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csv.writer(out).writerows(safe_row(r) for r in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -114,7 +115,7 @@ def bank_xlsx(rows: list[list[str]]) -> bytes:
     book = Workbook()
     sheet = book.active
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

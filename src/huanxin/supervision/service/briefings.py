@@ -25,6 +25,7 @@ from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
+from huanxin.core.exports import safe_row
 from huanxin.supervision import charts, indicators
 from huanxin.supervision.models import Briefing, Checkpoint, Report
 from huanxin.supervision.service import checkpoints
@@ -226,11 +227,11 @@ def ledger_xlsx(session: Session, actor: Actor, *, today: date | None = None) ->
     ws.append(LEDGER_HEADER)
     for r in list_rows(session, actor, today=today):
         t = r.task
-        ws.append([t.jurisdiction_code, t.plan_id, t.ref, SOURCE_LABELS.get(t.source, "正文"),
+        ws.append(safe_row([t.jurisdiction_code, t.plan_id, t.ref, SOURCE_LABELS.get(t.source, "正文"),
                    t.title, "、".join(r.lead), "、".join(r.support), t.yearly_goals, t.measures,
                    t.deadline.isoformat() if t.deadline else "", r.person,
                    SCHEDULE_LABELS.get(t.schedule, t.schedule), r.latest_period or "",
-                   r.latest_percent, r.status_label, CLOSING_LABELS.get(t.closing, t.closing)])  # fmt: skip
+                   r.latest_percent, r.status_label, CLOSING_LABELS.get(t.closing, t.closing)]))  # fmt: skip
     _checkpoint_sheet(wb, session, actor, today or today_cn())
     buf = io.BytesIO()
     wb.save(buf)
@@ -248,6 +249,6 @@ def _checkpoint_sheet(wb: Workbook, session: Session, actor: Actor, today: date)
     for c in checkpoints.list_for(session, actor):
         task = tasks.get(c.task_id or 0)
         state = checkpoints.STATE_LABELS[checkpoints.state_of(c, today)]
-        ws.append([c.jurisdiction_code, c.plan_id, task.ref if task else "",
+        ws.append(safe_row([c.jurisdiction_code, c.plan_id, task.ref if task else "",
                    task.title if task else "未关联任务", c.title, c.due.isoformat(), state,
-                   c.done_on.isoformat() if c.done_on else "", c.done_note])  # fmt: skip
+                   c.done_on.isoformat() if c.done_on else "", c.done_note]))  # fmt: skip
