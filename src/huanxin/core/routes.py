@@ -170,7 +170,7 @@ def create_user(
 
 @router.post("/users/{user_id}/unlock")
 def unlock_user(
-    user_id: int,
+    user_id: Id,
     actor: Annotated[Actor, Depends(require("users:write"))],
     session: DbSession,
     idempotency_key: IdemKey = None,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -15,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Day, Id, IdempotencyKey, Text
 from huanxin.core.errors import DomainError
 from huanxin.supervision import figures
 from huanxin.supervision import mechanism_views as views
@@ -64,7 +64,7 @@ from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
 router = APIRouter()
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("supervision:read"))]
 Writer = Annotated[Actor, Depends(require("supervision:write"))]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -109,13 +109,13 @@ def create_body(
 
 
 @router.get("/bodies/{body_id}", response_model=BodyRead)
-def show_body(body_id: int, actor: Reader, session: DbSession) -> BodyRead:
+def show_body(body_id: Id, actor: Reader, session: DbSession) -> BodyRead:
     return views.body_read(session, bodies.get_body(session, actor, body_id))
 
 
 @router.post("/bodies/{body_id}/seats", status_code=201, response_model=BodyRead)
 def add_seat(
-    body_id: int, body: SeatCreate, actor: Writer, session: DbSession,
+    body_id: Id, body: SeatCreate, actor: Writer, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     def make() -> BodyRead:
@@ -128,7 +128,7 @@ def add_seat(
 
 @router.post("/seats/{seat_id}/change", response_model=BodyRead)
 def change_seat(
-    seat_id: int, body: SeatChange, actor: Reader, session: DbSession,
+    seat_id: Id, body: SeatChange, actor: Reader, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     """The office, or the unit itself reporting its own change (checked by the service)."""
@@ -143,13 +143,13 @@ def change_seat(
 
 
 @router.get("/bodies/{body_id}/tasks", response_model=list[TaskBrief])
-def body_tasks(body_id: int, actor: Reader, session: DbSession) -> list[TaskBrief]:
+def body_tasks(body_id: Id, actor: Reader, session: DbSession) -> list[TaskBrief]:
     return views.task_briefs(session, bodies.tasks_of(session, actor, body_id))
 
 
 @router.post("/bodies/{body_id}/tasks", response_model=list[TaskBrief])
 def add_body_task(
-    body_id: int, body: BodyTaskAdd, actor: Writer, session: DbSession,
+    body_id: Id, body: BodyTaskAdd, actor: Writer, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     def make() -> list[TaskBrief]:
@@ -179,7 +179,7 @@ def schedule_meeting(
 
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingRead)
-def show_meeting(meeting_id: int, actor: Reader, session: DbSession) -> MeetingRead:
+def show_meeting(meeting_id: Id, actor: Reader, session: DbSession) -> MeetingRead:
     return views.meeting_read(session, meetings.get(session, actor, meeting_id))
 
 
@@ -196,7 +196,7 @@ def _meeting_step(
 
 @router.post("/meetings/{meeting_id}/attendance", response_model=MeetingRead)
 def meeting_attendance(
-    meeting_id: int, body: AttendanceIn, actor: Writer, session: DbSession,
+    meeting_id: Id, body: AttendanceIn, actor: Writer, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     entries = [(e.department_id, e.person_name, e.present) for e in body.entries]
@@ -207,7 +207,7 @@ def meeting_attendance(
 
 @router.post("/meetings/{meeting_id}/decisions", response_model=MeetingRead)
 def meeting_decision(
-    meeting_id: int, body: DecisionCreate, actor: Writer, session: DbSession,
+    meeting_id: Id, body: DecisionCreate, actor: Writer, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     return _meeting_step(session, actor, idempotency_key, "supervision.decision", meeting_id,
@@ -217,7 +217,7 @@ def meeting_decision(
 
 @router.post("/meetings/{meeting_id}/hold", response_model=MeetingRead)
 def meeting_hold(
-    meeting_id: int, body: MeetingHold, actor: Writer, session: DbSession,
+    meeting_id: Id, body: MeetingHold, actor: Writer, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     return _meeting_step(session, actor, idempotency_key, "supervision.meeting_hold", meeting_id,
@@ -227,7 +227,7 @@ def meeting_hold(
 
 @router.post("/meetings/{meeting_id}/cancel", response_model=MeetingRead)
 def meeting_cancel(
-    meeting_id: int, body: MeetingCancel, actor: Writer, session: DbSession,
+    meeting_id: Id, body: MeetingCancel, actor: Writer, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     return _meeting_step(session, actor, idempotency_key, "supervision.meeting_cancel",
@@ -236,7 +236,7 @@ def meeting_cancel(
 
 
 @router.get("/meetings/{meeting_id}/minutes.docx")
-def meeting_minutes(meeting_id: int, actor: Reader, session: DbSession) -> Response:
+def meeting_minutes(meeting_id: Id, actor: Reader, session: DbSession) -> Response:
     row = meetings.get(session, actor, meeting_id)
     data = minutes.minutes_docx(session, row)
     return Response(data, media_type=DOCX, headers=disposition(f"{row.title}纪要.docx"))
@@ -278,7 +278,7 @@ def _escalation_step(
 
 @router.post("/escalations/{escalation_id}/review", response_model=EscalationRead)
 def review_escalation(
-    escalation_id: int, body: EscalationReview, actor: Writer, session: DbSession,
+    escalation_id: Id, body: EscalationReview, actor: Writer, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     return _escalation_step(session, actor, idempotency_key, "supervision.escalation_review",
@@ -289,7 +289,7 @@ def review_escalation(
 
 @router.post("/escalations/{escalation_id}/answer", response_model=EscalationRead)
 def answer_escalation(
-    escalation_id: int, body: EscalationAnswer, actor: Writer, session: DbSession,
+    escalation_id: Id, body: EscalationAnswer, actor: Writer, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     return _escalation_step(session, actor, idempotency_key, "supervision.escalation_answer",
@@ -300,7 +300,7 @@ def answer_escalation(
 
 @router.post("/escalations/{escalation_id}/close", response_model=EscalationRead)
 def close_escalation(
-    escalation_id: int, body: EscalationClose, actor: Writer, session: DbSession,
+    escalation_id: Id, body: EscalationClose, actor: Writer, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     return _escalation_step(session, actor, idempotency_key, "supervision.escalation_close",
@@ -330,13 +330,13 @@ def plan_visit(
 
 
 @router.get("/visits/{visit_id}", response_model=VisitRead)
-def show_visit(visit_id: int, actor: Reader, session: DbSession) -> VisitRead:
+def show_visit(visit_id: Id, actor: Reader, session: DbSession) -> VisitRead:
     return views.visit_read(session, visits.get(session, actor, visit_id))
 
 
 @router.post("/visits/{visit_id}/done", response_model=VisitRead)
 def visit_done(
-    visit_id: int, body: VisitDone, actor: Reader, session: DbSession,
+    visit_id: Id, body: VisitDone, actor: Reader, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     def make() -> VisitRead:
@@ -349,10 +349,10 @@ def visit_done(
 
 @router.post("/visits/{visit_id}/findings", status_code=201, response_model=VisitRead)
 async def add_finding(
-    visit_id: int, actor: Reader, session: DbSession,
-    text: Annotated[str, Form(title="发现的问题", min_length=1, max_length=2000)],
-    department_id: Annotated[int | None, Form(title="整改责任单位")] = None,
-    deadline: Annotated[date | None, Form(title="整改时限")] = None,
+    visit_id: Id, actor: Reader, session: DbSession,
+    text: Annotated[Text, Form(title="发现的问题", min_length=1, max_length=2000)],
+    department_id: Annotated[Id | None, Form(title="整改责任单位")] = None,
+    deadline: Annotated[Day | None, Form(title="整改时限")] = None,
     files: Annotated[list[UploadFile] | None, File(title="照片或材料")] = None,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
@@ -371,7 +371,7 @@ async def add_finding(
 
 
 @router.get("/files/{file_id}")
-def download_file(file_id: int, actor: Reader, session: DbSession) -> Response:
+def download_file(file_id: Id, actor: Reader, session: DbSession) -> Response:
     row = visits.get_file(session, actor, file_id)
     return Response(row.content, media_type=row.content_type, headers=disposition(row.filename))
 
@@ -419,7 +419,7 @@ def create_template(
 
 @router.post("/report-templates/{template_id}", response_model=TemplateRead)
 def update_template(
-    template_id: int, body: TemplateSave, actor: Writer, session: DbSession,
+    template_id: Id, body: TemplateSave, actor: Writer, session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:  # fmt: skip
     return _save_template(session, actor, body, idempotency_key, template_id, 200)
@@ -442,7 +442,7 @@ def list_bulletins(actor: Reader, session: DbSession) -> list[BulletinRead]:
 
 
 @router.get("/bulletins/{bulletin_id}.docx")
-def bulletin_docx(bulletin_id: int, actor: Reader, session: DbSession) -> Response:
+def bulletin_docx(bulletin_id: Id, actor: Reader, session: DbSession) -> Response:
     row = bulletins.get(session, actor, bulletin_id)
     bulletins.mark_read(session, actor, row)
     name = f"{row.title}第{row.issue_no}期.docx"
@@ -450,7 +450,7 @@ def bulletin_docx(bulletin_id: int, actor: Reader, session: DbSession) -> Respon
 
 
 @router.get("/bulletins/{bulletin_id}.pdf")
-def bulletin_pdf(bulletin_id: int, actor: Reader, session: DbSession) -> Response:
+def bulletin_pdf(bulletin_id: Id, actor: Reader, session: DbSession) -> Response:
     row = bulletins.get(session, actor, bulletin_id)
     pdf, reason = bulletins.pdf_of(session, row)
     if pdf is None:
@@ -480,7 +480,7 @@ def publish_item(
 
 @router.post("/public-items/{item_id}/withdraw", response_model=PublicItemRead)
 def withdraw_item(
-    item_id: int, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+    item_id: Id, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
 ) -> JSONResponse:
     def make() -> PublicItemRead:
         return views.public_item_read(publicity.withdraw(session, actor, item_id))
@@ -491,7 +491,7 @@ def withdraw_item(
 
 # Declared after the .docx/.pdf routes: "{bulletin_id}" would otherwise swallow "5.docx".
 @router.get("/bulletins/{bulletin_id}", response_model=BulletinRead)
-def show_bulletin(bulletin_id: int, actor: Reader, session: DbSession) -> BulletinRead:
+def show_bulletin(bulletin_id: Id, actor: Reader, session: DbSession) -> BulletinRead:
     return views.bulletin_read(session, bulletins.get(session, actor, bulletin_id))
 
 

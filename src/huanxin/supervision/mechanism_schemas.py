@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from huanxin.core.bounds import Code, Count, Day, Id, Line, LongText, Name, Text
 from huanxin.supervision.lifecycles import (
     BodyKind,
     DecisionKind,
@@ -27,33 +28,33 @@ def _code() -> Any:
 
 
 class BodyCreate(BaseModel):
-    jurisdiction_code: str = _code()
+    jurisdiction_code: Code = _code()
     kind: BodyKind = Field(title="机构类型")
-    name: str = Field(title="名称", min_length=1, max_length=128)
-    parent_id: int | None = Field(default=None, title="所属联席会议")
-    lead_department_id: int | None = Field(default=None, title="组长单位")
-    duties: str = Field(default="", title="职责", max_length=2000)
+    name: Name = Field(title="名称", min_length=1, max_length=128)
+    parent_id: Id | None = Field(default=None, title="所属联席会议")
+    lead_department_id: Id | None = Field(default=None, title="组长单位")
+    duties: Text = Field(default="", title="职责", max_length=2000)
 
 
 class SeatCreate(BaseModel):
-    department_id: int = Field(title="成员单位")
+    department_id: Id = Field(title="成员单位")
     role: SeatRole = Field(title="席位")
-    person_name: str = Field(title="人员姓名", min_length=1, max_length=32)
-    post: str = Field(default="", title="职务", max_length=64)
-    start_on: date | None = Field(default=None, title="任职起始日期")
+    person_name: Name = Field(title="人员姓名", min_length=1, max_length=32)
+    post: Line = Field(default="", title="职务", max_length=64)
+    start_on: Day | None = Field(default=None, title="任职起始日期")
 
 
 class SeatChange(BaseModel):
     """``person_name`` null: the unit leaves the body."""
 
-    person_name: str | None = Field(default=None, title="接任人员姓名", max_length=32)
-    post: str = Field(default="", title="职务", max_length=64)
-    on: date = Field(title="变更日期")
-    note: str = Field(default="", title="变更说明", max_length=256)
+    person_name: Name | None = Field(default=None, title="接任人员姓名", max_length=32)
+    post: Line = Field(default="", title="职务", max_length=64)
+    on: Day = Field(title="变更日期")
+    note: Text = Field(default="", title="变更说明", max_length=256)
 
 
 class BodyTaskAdd(BaseModel):
-    task_id: int = Field(title="台账任务")
+    task_id: Id = Field(title="台账任务")
 
 
 class SeatRead(BaseModel):
@@ -96,17 +97,17 @@ class TaskBrief(BaseModel):
 
 
 class MeetingCreate(BaseModel):
-    body_id: int = Field(title="议事机构")
+    body_id: Id = Field(title="议事机构")
     kind: MeetingKind = Field(title="会议类型")
-    title: str = Field(title="会议名称", min_length=1, max_length=128)
-    held_on: date = Field(title="会议日期")
-    place: str = Field(default="", title="会议地点", max_length=128)
-    topics: list[str] = Field(default_factory=list, title="其他议题", max_length=20)
+    title: Name = Field(title="会议名称", min_length=1, max_length=128)
+    held_on: Day = Field(title="会议日期")
+    place: Line = Field(default="", title="会议地点", max_length=128)
+    topics: list[Line] = Field(default_factory=list, title="其他议题", max_length=20)
 
 
 class AttendanceEntry(BaseModel):
-    department_id: int = Field(title="单位")
-    person_name: str = Field(default="", title="出席人员", max_length=32)
+    department_id: Id = Field(title="单位")
+    person_name: Name = Field(default="", title="出席人员", max_length=32)
     present: bool = Field(default=True, title="是否出席")
 
 
@@ -116,18 +117,18 @@ class AttendanceIn(BaseModel):
 
 class DecisionCreate(BaseModel):
     kind: DecisionKind = Field(title="决定类型")
-    text: str = Field(title="决定内容", min_length=1, max_length=2000)
-    department_id: int | None = Field(default=None, title="责任单位")
-    deadline: date | None = Field(default=None, title="完成时限")
-    task_id: int | None = Field(default=None, title="销号任务")
+    text: Text = Field(title="决定内容", min_length=1, max_length=2000)
+    department_id: Id | None = Field(default=None, title="责任单位")
+    deadline: Day | None = Field(default=None, title="完成时限")
+    task_id: Id | None = Field(default=None, title="销号任务")
 
 
 class MeetingHold(BaseModel):
-    minutes: str = Field(title="会议纪要", min_length=1, max_length=20000)
+    minutes: LongText = Field(title="会议纪要", min_length=1, max_length=20000)
 
 
 class MeetingCancel(BaseModel):
-    reason: str = Field(title="取消原因", min_length=1, max_length=500)
+    reason: Text = Field(title="取消原因", min_length=1, max_length=500)
 
 
 class AgendaRead(BaseModel):
@@ -179,26 +180,26 @@ class MeetingRead(BaseModel):
 
 
 class EscalationCreate(BaseModel):
-    jurisdiction_code: str = _code()
-    title: str = Field(title="事项名称", min_length=1, max_length=128)
-    ask: str = Field(title="请求支持内容", min_length=1, max_length=4000)
+    jurisdiction_code: Code = _code()
+    title: Name = Field(title="事项名称", min_length=1, max_length=128)
+    ask: Text = Field(title="请求支持内容", min_length=1, max_length=4000)
     level: EscalationLevel = Field(title="请求层级")
-    addressee: str = Field(title="请求对象", min_length=1, max_length=128)
-    department_id: int | None = Field(default=None, title="涉及单位")
+    addressee: Line = Field(title="请求对象", min_length=1, max_length=128)
+    department_id: Id | None = Field(default=None, title="涉及单位")
 
 
 class EscalationReview(BaseModel):
     send: bool = Field(title="是否报送")
-    note: str = Field(default="", title="说明", max_length=1000)
+    note: Text = Field(default="", title="说明", max_length=1000)
 
 
 class EscalationAnswer(BaseModel):
-    answer: str = Field(title="上级答复", min_length=1, max_length=4000)
-    on: date | None = Field(default=None, title="答复日期")
+    answer: Text = Field(title="上级答复", min_length=1, max_length=4000)
+    on: Day | None = Field(default=None, title="答复日期")
 
 
 class EscalationClose(BaseModel):
-    note: str = Field(default="", title="办结说明", max_length=1000)
+    note: Text = Field(default="", title="办结说明", max_length=1000)
 
 
 class EscalationRead(BaseModel):
@@ -222,16 +223,16 @@ class EscalationRead(BaseModel):
 
 
 class VisitCreate(BaseModel):
-    jurisdiction_code: str = _code()
-    lead_department_id: int = Field(title="牵头单位")
-    title: str = Field(title="督导调研名称", min_length=1, max_length=128)
-    subject: str = Field(default="", title="督导对象和内容", max_length=256)
-    planned_on: date = Field(title="计划日期")
+    jurisdiction_code: Code = _code()
+    lead_department_id: Id = Field(title="牵头单位")
+    title: Name = Field(title="督导调研名称", min_length=1, max_length=128)
+    subject: Text = Field(default="", title="督导对象和内容", max_length=256)
+    planned_on: Day = Field(title="计划日期")
 
 
 class VisitDone(BaseModel):
-    done_on: date | None = Field(default=None, title="开展日期")
-    summary: str = Field(title="督导调研情况", min_length=1, max_length=8000)
+    done_on: Day | None = Field(default=None, title="开展日期")
+    summary: LongText = Field(title="督导调研情况", min_length=1, max_length=8000)
 
 
 class FileRead(BaseModel):
@@ -273,19 +274,19 @@ class VisitRead(BaseModel):
 
 
 class TemplateSave(BaseModel):
-    jurisdiction_code: str = _code()
+    jurisdiction_code: Code = _code()
     kind: ReportKind = Field(title="报告类型")
-    name: str = Field(title="模板名称", min_length=1, max_length=64)
-    opening: str = Field(default="", title="开头语", max_length=4000)
-    figures: list[str] = Field(title="数据项", min_length=1, max_length=30)
-    recipients: list[int] = Field(default_factory=list, title="报送对象", max_length=100)
+    name: Name = Field(title="模板名称", min_length=1, max_length=64)
+    opening: Text = Field(default="", title="开头语", max_length=4000)
+    figures: list[Text] = Field(title="数据项", min_length=1, max_length=30)
+    recipients: list[Count] = Field(default_factory=list, title="报送对象", max_length=100)
 
 
 class BulletinCreate(BaseModel):
-    template_id: int = Field(title="报告模板")
-    period_end: date | None = Field(default=None, title="统计截止日期")
-    period_start: date | None = Field(default=None, title="统计起始日期")
-    title: str = Field(default="", title="报告标题", max_length=128)
+    template_id: Id = Field(title="报告模板")
+    period_end: Day | None = Field(default=None, title="统计截止日期")
+    period_start: Day | None = Field(default=None, title="统计起始日期")
+    title: Name = Field(default="", title="报告标题", max_length=128)
 
 
 class TemplateRead(BaseModel):
@@ -346,11 +347,11 @@ class InboxItemRead(BaseModel):
 
 
 class PublicItemCreate(BaseModel):
-    jurisdiction_code: str = _code()
+    jurisdiction_code: Code = _code()
     kind: PublicKind = Field(title="内容类型")
-    title: str = Field(title="标题", min_length=1, max_length=128)
-    body: str = Field(title="正文", min_length=1, max_length=20000)
-    published_on: date | None = Field(default=None, title="发布日期")
+    title: Name = Field(title="标题", min_length=1, max_length=128)
+    body: LongText = Field(title="正文", min_length=1, max_length=20000)
+    published_on: Day | None = Field(default=None, title="发布日期")
 
 
 class PublicItemRead(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Id, LongText
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
 from huanxin.supervision import mechanism_views as views
@@ -24,7 +25,7 @@ from huanxin.web.templating import render
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
-Text = Annotated[str, Form()]
+Text = Annotated[LongText, Form()]  # each page parses and bounds its fields further
 
 
 def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
@@ -93,13 +94,13 @@ def _body_page(request: Request, session: Session, actor: Actor, body_id: int,
 
 
 @router.get("/supervision/bodies/{body_id}")
-def body_page(body_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+def body_page(body_id: Id, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     return _body_page(request, session, actor, body_id)
 
 
 @router.post("/supervision/bodies/{body_id}/seats")
 def seat_create(
-    body_id: int, request: Request, session: DbSession, actor: Writer,
+    body_id: Id, request: Request, session: DbSession, actor: Writer,
     department_id: Text = "", role: Text = "", person_name: Text = "", post: Text = "",
     start_on: Text = "",
 ) -> Response:  # fmt: skip
@@ -115,7 +116,7 @@ def seat_create(
 
 @router.post("/supervision/bodies/{body_id}/seats/{seat_id}/change")
 def seat_change(
-    body_id: int, seat_id: int, request: Request, session: DbSession, actor: Reader,
+    body_id: Id, seat_id: Id, request: Request, session: DbSession, actor: Reader,
     person_name: Text = "", post: Text = "", on: Text = "", note: Text = "",
 ) -> Response:  # fmt: skip
     def change() -> str:
@@ -128,7 +129,7 @@ def seat_change(
 
 @router.post("/supervision/bodies/{body_id}/tasks")
 def body_task_add(
-    body_id: int, request: Request, session: DbSession, actor: Writer, task_id: Text = ""
+    body_id: Id, request: Request, session: DbSession, actor: Writer, task_id: Text = ""
 ) -> Response:
     def change() -> str:
         bodies.add_task(session, actor, body_id,

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Id
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
 from huanxin.supervision import figures
@@ -113,7 +114,7 @@ async def content_create(request: Request, session: DbSession, actor: Writer) ->
 
 
 @router.post("/supervision/public-content/{item_id}/withdraw")
-def content_withdraw(item_id: int, request: Request, session: DbSession, actor: Writer) -> Response:
+def content_withdraw(item_id: Id, request: Request, session: DbSession, actor: Writer) -> Response:
     def change() -> str:
         publicity.withdraw(session, actor, item_id)
         return "/supervision/public-content"

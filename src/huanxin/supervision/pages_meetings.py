@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Id, LongText
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
 from huanxin.supervision import mechanism_views as views
@@ -23,7 +24,7 @@ from huanxin.web.templating import render
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
-Text = Annotated[str, Form()]
+Text = Annotated[LongText, Form()]  # each page parses and bounds its fields further
 
 
 def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
@@ -72,13 +73,13 @@ def _meeting_page(request: Request, session: Session, actor: Actor, meeting_id: 
 
 
 @router.get("/supervision/meetings/{meeting_id}")
-def meeting_page(meeting_id: int, request: Request, session: DbSession, actor: Reader
+def meeting_page(meeting_id: Id, request: Request, session: DbSession, actor: Reader
                  ) -> HTMLResponse:  # fmt: skip
     return _meeting_page(request, session, actor, meeting_id)
 
 
 @router.post("/supervision/meetings/{meeting_id}/attendance")
-async def meeting_attendance(meeting_id: int, request: Request, session: DbSession,
+async def meeting_attendance(meeting_id: Id, request: Request, session: DbSession,
                              actor: Writer) -> Response:  # fmt: skip
     form = await request.form()
     ids = [int(str(v)) for v in form.getlist("department_id") if str(v).isdigit()]
@@ -94,7 +95,7 @@ async def meeting_attendance(meeting_id: int, request: Request, session: DbSessi
 
 @router.post("/supervision/meetings/{meeting_id}/decisions")
 def meeting_decision(
-    meeting_id: int, request: Request, session: DbSession, actor: Writer, kind: Text = "",
+    meeting_id: Id, request: Request, session: DbSession, actor: Writer, kind: Text = "",
     text: Text = "", department_id: Text = "", deadline: Text = "", task_id: Text = "",
 ) -> Response:  # fmt: skip
     def change() -> str:
@@ -108,7 +109,7 @@ def meeting_decision(
 
 
 @router.post("/supervision/meetings/{meeting_id}/hold")
-def meeting_hold(meeting_id: int, request: Request, session: DbSession, actor: Writer,
+def meeting_hold(meeting_id: Id, request: Request, session: DbSession, actor: Writer,
                  minutes: Text = "") -> Response:  # fmt: skip
     def change() -> str:
         meetings.hold(session, actor, meeting_id, minutes=minutes)
@@ -152,7 +153,7 @@ def escalations_create(
 
 @router.post("/supervision/escalations/{escalation_id}/step")
 def escalation_step(
-    escalation_id: int, request: Request, session: DbSession, actor: Writer, step: Text = "",
+    escalation_id: Id, request: Request, session: DbSession, actor: Writer, step: Text = "",
     text: Text = "", on: Text = "",
 ) -> Response:  # fmt: skip
     def change() -> str:

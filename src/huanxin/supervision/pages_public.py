@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from huanxin.core import jurisdictions
+from huanxin.core.bounds import Code
 from huanxin.core.money import yuan
 from huanxin.supervision.service import publicity
 from huanxin.web.deps import DbSession, public
@@ -33,30 +34,30 @@ def _area(request: Request, session: DbSession, code: str, section: str,
 
 
 @router.get("/public/{code}/")
-def public_programmes(code: str, request: Request, session: DbSession) -> HTMLResponse:
+def public_programmes(code: Code, request: Request, session: DbSession) -> HTMLResponse:
     return _area(request, session, code, "programmes",
                  programmes=publicity.programmes_for(session, code), yuan=yuan)  # fmt: skip
 
 
 @router.get("/public/{code}/qa")
-def public_qa(code: str, request: Request, session: DbSession) -> HTMLResponse:
+def public_qa(code: Code, request: Request, session: DbSession) -> HTMLResponse:
     return _area(request, session, code, "items", items=publicity.published(session, code, "qa"),
                  heading="常见问题")  # fmt: skip
 
 
 @router.get("/public/{code}/notices")
-def public_notices(code: str, request: Request, session: DbSession) -> HTMLResponse:
+def public_notices(code: Code, request: Request, session: DbSession) -> HTMLResponse:
     return _area(request, session, code, "items",
                  items=publicity.published(session, code, "notice"), heading="通知公告")  # fmt: skip
 
 
 @router.get("/public/{code}/cases")
-def public_cases(code: str, request: Request, session: DbSession) -> HTMLResponse:
+def public_cases(code: Code, request: Request, session: DbSession) -> HTMLResponse:
     return _area(request, session, code, "items", items=publicity.published(session, code, "case"),
                  heading="典型案例")  # fmt: skip
 
 
 @router.get("/public/{code}/places")
-def public_places(code: str, request: Request, session: DbSession) -> HTMLResponse:
+def public_places(code: Code, request: Request, session: DbSession) -> HTMLResponse:
     return _area(request, session, code, "places", merchants=publicity.merchants_of(session, code),
                  points=publicity.recycling_points_of(session, code))  # fmt: skip

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Id, LongText
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
 from huanxin.supervision import mechanism_views as views
@@ -22,7 +23,7 @@ from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
-Text = Annotated[str, Form()]
+Text = Annotated[LongText, Form()]  # each page parses and bounds its fields further
 
 
 def _list_page(request: Request, session: Session, actor: Actor, exc: DomainError | None = None,
@@ -68,12 +69,12 @@ def _visit_page(request: Request, session: Session, actor: Actor, visit_id: int,
 
 
 @router.get("/supervision/visits/{visit_id}")
-def visit_page(visit_id: int, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+def visit_page(visit_id: Id, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     return _visit_page(request, session, actor, visit_id)
 
 
 @router.post("/supervision/visits/{visit_id}/done")
-def visit_done(visit_id: int, request: Request, session: DbSession, actor: Reader,
+def visit_done(visit_id: Id, request: Request, session: DbSession, actor: Reader,
                done_on: Text = "", summary: Text = "") -> Response:  # fmt: skip
     def change() -> str:
         visits.carry_out(session, actor, visit_id, done_on=day(done_on, "done_on", "开展日期"),
@@ -85,7 +86,7 @@ def visit_done(visit_id: int, request: Request, session: DbSession, actor: Reade
 
 @router.post("/supervision/visits/{visit_id}/findings")
 async def finding_create(
-    visit_id: int, request: Request, session: DbSession, actor: Reader, text: Text = "",
+    visit_id: Id, request: Request, session: DbSession, actor: Reader, text: Text = "",
     department_id: Text = "", deadline: Text = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:  # fmt: skip

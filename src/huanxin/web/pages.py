@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from huanxin.core import anchors, auth, jurisdictions, orgs, throttle, users
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Line, Name, Secret
+from huanxin.core.bounds import Code, Count, Id, Line, Name, Secret
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.models import AuditEntry
 from huanxin.core.roles import ROLE_LABELS, ROLE_ORG_KIND, Role
@@ -140,7 +140,7 @@ def _users_context(request: Request, session: DbSession, actor: Actor) -> dict[s
 def users_page(
     request: Request, session: DbSession,
     actor: Annotated[Actor, Depends(page_require("users:read"))],
-    unlocked: int | None = None,
+    unlocked: Count | None = None,
 ) -> HTMLResponse:  # fmt: skip
     context = _users_context(request, session, actor)
     notice = None
@@ -152,7 +152,7 @@ def users_page(
 
 @router.post("/admin/users/{user_id}/unlock")
 def users_unlock(
-    user_id: int, session: DbSession,
+    user_id: Id, session: DbSession,
     actor: Annotated[Actor, Depends(page_require("users:write"))],
 ) -> Response:  # fmt: skip
     throttle.unlock(session, actor, users.get(session, actor, user_id))
