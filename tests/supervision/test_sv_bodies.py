@@ -91,7 +91,7 @@ def test_bad_input_names_the_field_and_stores_nothing(database: Database,
     assert r.status_code == 422 and r.json()["message"].startswith("机构类型：")
     r = post(api, "/bodies", {"jurisdiction_code": "140521", "kind": "joint_meeting",
                               "name": "名" * 129}, "x3")  # fmt: skip
-    assert r.status_code == 422 and r.json()["message"] == "名称：长度超出限制"
+    assert r.status_code == 422 and r.json()["message"] == "名称：长度超出限制（最多 128 个字符）"
     body = joint_meeting(api, sv_world)
     seat = {"department_id": 999999, "role": "member", "person_name": "某人"}
     r = post(api, f"/bodies/{body['id']}/seats", seat, "x4")
