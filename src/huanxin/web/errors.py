@@ -137,8 +137,10 @@ def _busy(request: Request, exc: Exception) -> Response:
     log.warning("db.operational_error %s", exc)
     body = {"code": "unavailable", "message": "系统繁忙，请稍后重试"}
     if is_api(request):
-        return JSONResponse(body, status_code=503)
-    return render(request, "error.html", status_code=503, message=body["message"])
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
+    page = render(request, "error.html", status_code=503, message=body["message"])
+    page.headers["Retry-After"] = "1"
+    return page
 
 
 def install(app: FastAPI) -> None:
