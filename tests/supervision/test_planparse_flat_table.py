@@ -66,3 +66,5 @@ def test_unit_fragments_are_told_from_running_text() -> None:
     assert not unitish("新的方案政策。明确改造目标和时")
     assert not unitish("的设备进行淘汰更换，确保生产安")
     assert not unitish("到设计使用年限或者使用超过 20")
+    assert unitish("住房和城乡建设局")  # the tail of 县住房和城乡建设局
+    assert not unitish("实施客运设备提能行")  # a task title, not a bank

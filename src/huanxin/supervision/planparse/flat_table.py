@@ -30,6 +30,7 @@ ROLE = r"(按照职责分工负责|按职责分工负责|牵头负责|牵头|配
 ROLE_TAIL = re.compile(ROLE + "$")
 TIMEISH = re.compile(r"(\d{4}|年|月|底|前|长期|持续|常态|每年|季度|完成)")
 PAGE = re.compile(r"^[\s—–\-－_~]*(第\s*)?\d{1,4}\s*(页)?(\s*[/共]\s*\d+\s*页?)?[\s—–\-－_~]*$")
+STRONG_SUFFIX = re.compile(r"(局|委|办|中心|公司|政府|厅|集团|单位|部门|大队|支队)$")
 CLOSED_PENALTY = 3.0
 NO_COLUMN_PENALTY = 10.0
 
@@ -208,8 +209,8 @@ def _options(
 def _fit(kind: str, group: tuple[str, ...], column: int) -> float:
     text = "".join(group)
     joined = -1.0 * (len(group) - 1)
-    if kind == "units":
-        return joined + (2.0 if unitish(text) else -4.0)
+    if kind == "units":  # on a tie the left one (牵头): an empty 配合 cell is the common case
+        return joined + (2.0 if unitish(text) else -4.0) - 0.01 * column
     if kind == "time":
         return joined + (2.0 if TIMEISH.search(text) and len(text) <= 16 else -2.0)
     return joined + (0.0 if unitish(text) else 0.3) + 0.01 * column
@@ -255,9 +256,14 @@ def unitish(text: str) -> bool:
 
 
 def _tail_of_unit(core: str, *, alone: bool) -> bool:
-    if UNIT_SUFFIX.search(core) or core.endswith(("）", ">")):
+    """The end of a unit name (…监管局, …沁水分局); alone on its line, a long piece must also
+    start like one (县…/市…/国网…), so a task title ending in 行 is not a bank."""
+    prefixed = bool(UNIT_PREFIX.match(core))
+    if core.endswith(("）", ">")) or STRONG_SUFFIX.search(core):
         return True
-    return alone and (len(core) <= 3 or (bool(UNIT_PREFIX.match(core)) and len(core) <= 16))
+    if UNIT_SUFFIX.search(core) and (not alone or prefixed or len(core) <= 6):
+        return True
+    return alone and (len(core) <= 3 or (prefixed and len(core) <= 16))
 
 
 def _head_of_unit(core: str) -> bool:
