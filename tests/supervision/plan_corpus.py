@@ -254,6 +254,19 @@ def pdf_text(pdf_path: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
+def scan_pdf(pdf: Path, out: Path, *, dpi: int = 200) -> None:
+    """Every page of ``pdf`` rendered to a grey image, saved as an image-only PDF."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        images = [document[i].render(scale=dpi / 72).to_pil().convert("L")
+                  for i in range(len(document))]  # fmt: skip
+    finally:
+        document.close()
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
+
+
 def flat_text(body: str, rows: list[Row]) -> str:
     """The table flattened to one cell per line, every cell wrapped at 24 characters."""
     lines = [body, "附件：工作任务分工表", "序号", "工作目标", "细化措施", "部门分工"]
@@ -303,6 +316,19 @@ def main(argv: list[str]) -> int:
             scores[f"{name}/{layout}/{form}"] = {
                 k: result[k]["f1"] for k in ("tasks", "units", "targets")
             }
+    if "--scan" in argv:  # the first plan's units PDF as a 200-dpi scan, read by OCR
+        (name, layout), case = next(iter(cases.items()))
+        scan = out / f"{name}-{layout}-scan.pdf"
+        scan_pdf(pdfs[(name, layout)], scan)
+        plan = parse_plan(scan)
+        body_only = {**case[3], "appendix_tasks": []}  # OCR does not rebuild a scanned table
+        result = scorer.score(body_only, plan)
+        scores[f"{name}/{layout}/scan_body"] = {
+            k: result[k]["f1"] for k in ("tasks", "units", "targets")
+        }
+        scores[f"{name}/{layout}/scan_body"]["confidence"] = min(
+            p["confidence"] for p in plan["ocr"]["pages"]
+        )
     print(json.dumps({"variants": scores}, ensure_ascii=False, indent=1))
     return 0
 

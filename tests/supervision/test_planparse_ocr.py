@@ -82,3 +82,8 @@ def test_words_join_without_spaces_between_chinese() -> None:
         ocr.join_words(["推动", "5G", "网络", "建设", "IPv6", "升级"]) == "推动5G网络建设IPv6升级"
     )
     assert ocr.join_words(["version", "2"]) == "version 2"
+
+
+def test_usual_misreadings_of_labels_and_headings_are_fixed() -> None:
+    text = "〈《八)开展汽车以旧换新\n(率头单位;县工信局;配合单位;县财政局)"
+    assert ocr.fix_labels(text) == "（八）开展汽车以旧换新\n(牵头单位：县工信局;配合单位：县财政局)"

@@ -76,9 +76,28 @@ def _page(number: int, png: Path) -> OcrPage:
         if confidence >= 0:
             confidences.append(confidence)
         lines.setdefault((cols[2], cols[3], cols[4]), []).append(cols[11].strip())
-    text = "\n".join(join_words(words) for words in lines.values())
+    text = fix_labels("\n".join(join_words(words) for words in lines.values()))
     mean = sum(confidences) / len(confidences) if confidences else 0.0
     return OcrPage(number, text, round(mean, 1))
+
+
+# OCR's usual misreadings: 牵 as 率/奉/幸 in unit labels, their colon as a semicolon, and a
+# heading's bracket
+LABEL_FIXES = (
+    (re.compile(r"[率奉幸]头(单位|部门)"), r"牵头\1"),
+    (re.compile(r"(牵头|配合|责任)(单位|部门)\s*[;；]"), r"\1\2："),
+    # a heading's opening bracket read as 〈《 or doubled: "〈《八)" → "（八）"
+    (
+        re.compile(r"^[〈《<(（「]{1,2}([一二三四五六七八九十]{1,3})[)）」]", re.MULTILINE),
+        r"（\1）",
+    ),
+)
+
+
+def fix_labels(text: str) -> str:
+    for pattern, replacement in LABEL_FIXES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def join_words(words: list[str]) -> str:
