@@ -75,10 +75,13 @@ def quote_page(request: Request, session: DbSession,
 
 @router.get("/merchant/redeem")
 def redeem_form(
-    request: Request, actor: Annotated[Actor, Depends(page_require("claims:redeem"))]
-) -> HTMLResponse:
-    return render(request, "claims/redeem.html", error=None, form={"purchase_date": today_cn().isoformat()},
-                  claim=None)  # fmt: skip
+    request: Request, actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
+    category: str = "", recycling_cert_no: str = "", recycling_cert_code: str = "",
+) -> HTMLResponse:  # fmt: skip
+    """The redemption form; a scanned recycling certificate arrives with its fields filled."""
+    form = {"purchase_date": today_cn().isoformat(), "category": category[:32],
+            "recycling_cert_no": recycling_cert_no[:40], "recycling_cert_code": recycling_cert_code[:16]}  # fmt: skip
+    return render(request, "claims/redeem.html", error=None, form=form, claim=None)
 
 
 @router.post("/merchant/redeem")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
@@ -18,9 +19,10 @@ from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.recycling import pages_ops
 from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, clock_text, grams, parse_clock
 from huanxin.recycling.models import Booking, Site, Vehicle
-from huanxin.recycling.service import bookings, certificates, dispatching
+from huanxin.recycling.qr import qr_svg
+from huanxin.recycling.service import bookings, certificates, dispatching, receipts
 from huanxin.recycling.svg import Mark, route_svg
-from huanxin.web.deps import DbSession, page_require, public
+from huanxin.web.deps import DbSession, page_require, public, resolve_actor
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -43,10 +45,11 @@ def _day(text: str, field: str) -> date:
 
 def _book_context(session: DbSession, actor: Actor, **extra: Any) -> dict[str, Any]:
     rows = [bookings.booking_dict(session, b) for b in bookings.list_bookings(session, actor)]
+    records = receipts.records_for(session, [int(str(r["id"])) for r in rows])
     form = {"service_date": (today_cn() + timedelta(days=1)).isoformat(), "slot": "09:00-11:00"}
     return {"rows": rows, "categories": CATEGORIES, "conditions": CONDITIONS, "error": None,
             "form": form, "slots": [f"{clock_text(a)}-{clock_text(b)}" for a, b in SLOTS],
-            "created": None, **extra}  # fmt: skip
+            "created": None, "records": records, **extra}  # fmt: skip
 
 
 @router.get("/recycling/book")
@@ -101,17 +104,32 @@ def cancel_submit(booking_id: Id, session: DbSession,
     return RedirectResponse("/recycling/book", status_code=303)
 
 
+def _viewer(request: Request) -> Actor | None:
+    """Who is looking at a public page, if signed in (resolved before the unit of work)."""
+    return resolve_actor(request)
+
+
 @router.get("/recycling/certificate", dependencies=[Depends(public)])
-def certificate_page(request: Request, session: DbSession, number: Line = "",
-                     code: Code = "") -> HTMLResponse:  # fmt: skip
-    result, error = None, None
+def certificate_page(request: Request, viewer: Annotated[Actor | None, Depends(_viewer)],
+                     session: DbSession, number: Line = "", code: Code = "") -> HTMLResponse:  # fmt: skip
+    """Public check; a signed-in merchant also gets the redemption form with it filled in."""
+    result, error, qr, redeem = None, None, "", ""
     if number or code:
         try:
             result = certificates.verify(session, number=number, code=code)
         except DomainError as exc:
             error = exc.message
-    return render(request, "recycling/certificate.html", result=result, error=error,
-                  form={"number": number, "code": code})  # fmt: skip
+    if result is not None:
+        result["jurisdiction_name"] = jurisdictions.full_name(
+            session, str(result["jurisdiction_code"])
+        )
+        view = receipts.certificate_view(certificates.find(session, str(result["number"])))
+        qr = qr_svg(str(request.base_url).rstrip("/") + view.check_path,
+                    title=f"回收证明{view.number}查验二维码")  # fmt: skip
+        if viewer is not None and viewer.can("claims:redeem") and not view.used:
+            redeem = view.redeem_path
+    return render(request, "recycling/certificate.html", result=result, error=error, qr=qr,
+                  redeem=redeem, form={"number": number, "code": code})  # fmt: skip
 
 
 @router.get("/recycling/dispatch")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Name
@@ -22,10 +22,11 @@ from huanxin.recycling.catalogue import (
     TIERS,
     clock_text,
     grams,
-    kg_text,
 )
-from huanxin.recycling.service import bookings, completion, network
+from huanxin.recycling.qr import qr_svg
+from huanxin.recycling.service import bookings, completion, network, receipts
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.errors import page_refused
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -33,19 +34,38 @@ Operator = Annotated[Actor, Depends(page_require("recycling:operate"))]
 Reader = Annotated[Actor, Depends(page_require("recycling:read"))]
 
 
+FIELD_LABELS = {"seller_name": "出售人姓名", "seller_resident_id": "出售人身份证号码",
+                "amount": "开票金额", "pickup_id": "回收记录", "issued_on": "开票日期",
+                "weight_kg": "实称重量", "units": "数量", "condition": "成色", "category": "品类",
+                "payment_method": "付款方式", "site_id": "交货站点", "status": "预约状态",
+                "lines": "称重明细"}  # fmt: skip
+
+
+def _message(exc: DomainError) -> str:
+    """The refusal naming the field by its label: ``实称重量：重量必须大于0千克``."""
+    name = (exc.field or "").rsplit(".", 1)[-1]
+    return f"{FIELD_LABELS[name]}：{exc.message}" if name in FIELD_LABELS else exc.message
+
+
 def _pickup_context(
-    session: DbSession, actor: Actor, booking_id: int, **extra: Any
+    request: Request, session: DbSession, actor: Actor, booking_id: int, **extra: Any
 ) -> dict[str, Any]:
     booking = bookings.get_booking(session, actor, booking_id)
+    record = receipts.record_for(session, booking.id)
+    base = str(request.base_url).rstrip("/")
+    qrs = {c.number: qr_svg(base + c.check_path, title=f"回收证明{c.number}查验二维码")
+           for c in (record.certificates if record else [])}  # fmt: skip
     return {"booking": bookings.booking_dict(session, booking), "conditions": CONDITIONS,
             "methods": PAYMENT_METHODS, "categories": CATEGORIES, "error": None,
-            "done": None, **extra}  # fmt: skip
+            "record": record, "qrs": qrs, "invoice_error": None, "invoice_form": {},
+            "can_operate": actor.can("recycling:operate"), **extra}  # fmt: skip
 
 
 @router.get("/recycling/pickup/{booking_id}")
 def pickup_page(request: Request, session: DbSession, booking_id: Id,
-                actor: Operator) -> HTMLResponse:  # fmt: skip
-    return render(request, "recycling/pickup.html", **_pickup_context(session, actor, booking_id))
+                actor: Reader) -> HTMLResponse:  # fmt: skip
+    context = _pickup_context(request, session, actor, booking_id)
+    return render(request, "recycling/pickup.html", **context)
 
 
 def _lines(form: dict[str, str], count: int) -> list[completion.LineIn]:
@@ -71,34 +91,35 @@ async def pickup_submit(request: Request, session: DbSession, booking_id: Id,
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
         count = len(bookings.items_of(session, booking_id))
-        pickup, issued = completion.complete_pickup(
+        pickup, _ = completion.complete_pickup(
             session, actor, booking_id=booking_id, lines=_lines(form, count),
             payment_method=form.get("payment_method", ""), payment_ref=form.get("payment_ref", ""),
         )  # fmt: skip
     except DomainError as exc:
         session.rollback()
-        context = _pickup_context(
-            session, actor, booking_id, error=f"{exc.message}（{exc.field or ''}）"
-        )
+        context = _pickup_context(request, session, actor, booking_id, error=_message(exc))
         return render(request, "recycling/pickup.html", status_code=exc.status, **context)
-    done = {"pickup": pickup, "certificates": issued, "weight": kg_text(pickup.weight_g)}
-    return render(
-        request, "recycling/pickup.html", **_pickup_context(session, actor, booking_id, done=done)
-    )
+    return RedirectResponse(f"/recycling/pickup/{pickup.booking_id}?saved=pickup", status_code=303)
 
 
 @router.post("/recycling/pickups/{pickup_id}/invoice")
 def invoice_submit(request: Request, session: DbSession, pickup_id: Id, actor: Operator,
                    seller_name: Annotated[Name, Form()] = "",
                    seller_resident_id: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
+    """Issue the reverse invoice; a refusal re-shows the pickup page with the form kept."""
+    booking_id = completion.get_pickup(session, actor, pickup_id).booking_id
     try:
-        inv = completion.issue_reverse_invoice(session, actor, pickup_id=pickup_id,
-                                               seller_name=seller_name,
-                                               seller_resident_id=seller_resident_id)  # fmt: skip
+        completion.issue_reverse_invoice(session, actor, pickup_id=pickup_id,
+                                         seller_name=seller_name,
+                                         seller_resident_id=seller_resident_id)  # fmt: skip
     except DomainError as exc:
-        session.rollback()
-        return render(request, "error.html", status_code=exc.status, message=exc.message)
-    return render(request, "recycling/invoice.html", invoice=inv)
+        page_refused(request, session, exc)
+        context = _pickup_context(
+            request, session, actor, booking_id, invoice_error=_message(exc),
+            invoice_form={"seller_name": seller_name, "seller_resident_id": seller_resident_id},
+        )  # fmt: skip
+        return render(request, "recycling/pickup.html", status_code=exc.status, **context)
+    return RedirectResponse(f"/recycling/pickup/{booking_id}?saved=invoice", status_code=303)
 
 
 @router.get("/recycling/network")

@@ -51,6 +51,14 @@ def issue(
     return cert, code
 
 
+def find(session: Session, number: str) -> Certificate:
+    """The certificate numbered ``number`` (callers have checked its code or scope)."""
+    cert = session.query(Certificate).filter_by(number=number.strip()).one_or_none()
+    if cert is None:
+        raise InvalidInput("回收证明编号不存在", field=FIELD)
+    return cert
+
+
 def _find(session: Session, number: str, code: str) -> Certificate:
     cert = session.query(Certificate).filter_by(number=number.strip()).one_or_none()
     if cert is None:
