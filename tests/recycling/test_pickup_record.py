@@ -71,11 +71,13 @@ def test_consumer_sees_weighed_paid_and_certificates(rworld: RWorld) -> None:
     consumer = builders.web_client(rworld.db, "consumer.140521")
     page = consumer.get("/recycling/book").text
     row = page.split(f'<tr data-id="{booking_id}">')[1].split("</tr>")[0]
-    assert '<span class="weighed">123.85</span>' in row and '<span class="paid">124.59</span>' in row
+    assert (
+        '<span class="weighed">123.85</span>' in row and '<span class="paid">124.59</span>' in row
+    )
     assert "回收证明 2 份" in row
     assert f'<span class="cert-no">{cert["number"]}</span>' in page
     assert f'<span class="cert-code">{cert["code"]}</span>' in page
-    check = f'/recycling/certificate?number={cert["number"]}&amp;code={cert["code"]}'
+    check = f"/recycling/certificate?number={cert['number']}&amp;code={cert['code']}"
     assert f'href="{check}"' in page
     other = builders.web_client(rworld.db, "consumer.371525").get("/recycling/book").text
     assert cert["number"] not in other
