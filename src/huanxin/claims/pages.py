@@ -76,7 +76,7 @@ def quote_page(request: Request, session: DbSession,
 @router.get("/merchant/redeem")
 def redeem_form(
     request: Request, actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
-    category: str = "", recycling_cert_no: str = "", recycling_cert_code: str = "",
+    category: Code = "", recycling_cert_no: Code = "", recycling_cert_code: Code = "",
 ) -> HTMLResponse:  # fmt: skip
     """The redemption form; a scanned recycling certificate arrives with its fields filled."""
     form = {"purchase_date": today_cn().isoformat(), "category": category[:32],
