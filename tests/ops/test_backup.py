@@ -107,6 +107,11 @@ def test_a_damaged_archive_or_another_key_is_refused(
     with pytest.raises(backup.BackupError, match="密钥编号"):
         backup.restore(target, archive)
     monkeypatch.undo()
+    real_ring = backup.pii.ring
+    monkeypatch.setattr(backup.pii, "ring", lambda: ({}, "p0"))  # a server without the pii keys
+    with pytest.raises(backup.BackupError, match="缺少个人信息密钥 p0"):
+        backup.restore(target, archive)
+    monkeypatch.setattr(backup.pii, "ring", real_ring)
     damaged = tmp_path / "d.tar.gz"
     with tarfile.open(archive) as src, tarfile.open(damaged, "w:gz") as dst:
         for member in src.getmembers():
