@@ -52,9 +52,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
         upgrade(db.url)
 
+    from huanxin.federation.wiring import wire
+
+    stop_federation = wire(db) if database is None else (lambda: None)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        stop_federation()
         if database is None:
             db.dispose()
 

@@ -23,6 +23,7 @@ app.add_typer(bench_app, name="bench")
 
 def _mount_domain_tools() -> None:
     from huanxin.equipment.cli import app as equipment_app
+    from huanxin.federation.cli import federation_app, registry_app
     from huanxin.integrity.integrity_cli import integrity_app
     from huanxin.ledger.cli import ledger_app
     from huanxin.policy.policy_cli import policy_app
@@ -43,6 +44,8 @@ def _mount_domain_tools() -> None:
     )
 
     app.add_typer(plan_app, name="plan", help="实施方案 implementation plans: import")
+    app.add_typer(registry_app, name="registry", help="全国补贴登记中心 national registry")
+    app.add_typer(federation_app, name="federation", help="跨省协同 registry: drain, publish")
 
     app.add_typer(
         policy_app, name="policy", help="补贴政策 subsidy programmes: quote, validate, sync"

@@ -14,6 +14,7 @@ from huanxin.core.models import (
 )
 from huanxin.db import Base
 from huanxin.equipment import models as _equipment  # noqa: F401
+from huanxin.federation import models as _federation  # noqa: F401
 from huanxin.integrity import models as _integrity  # noqa: F401
 from huanxin.ledger import models as _ledger  # noqa: F401
 from huanxin.ops.jobs import models as _ops  # noqa: F401

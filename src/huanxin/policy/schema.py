@@ -114,6 +114,29 @@ class QuotaPeriod(StrEnum):
     calendar_year = "calendar_year"
 
 
+class NationalKey(StrEnum):
+    """A key that must be unique across every province (claimed at the national registry)."""
+
+    person_category_period = "person_category_period"  # one person, one category, one period
+    device_serial = "device_serial"
+    vin = "vin"
+    recycling_certificate = "recycling_certificate"
+
+
+class WhenUnreachable(StrEnum):
+    """What a sale does when the national registry cannot be reached."""
+
+    refuse = "refuse"  # no sale until the registry answers
+    hold = "hold"  # accept, keep the claim out of payment until the key is confirmed
+
+
+class National(Frozen):
+    """Keys of this programme that are unique nationally, and the outage rule."""
+
+    keys: list[NationalKey] = Field(min_length=1)
+    when_unreachable: WhenUnreachable = WhenUnreachable.refuse
+
+
 class Source(Frozen):
     """A legal or documentary source of the rule: document number or title, address, confidence."""
 
@@ -312,6 +335,8 @@ class Programme(Frozen):
     funding: Funding
     evidence: list[Evidence] = []
     review: ReviewLimits | None = None
+    # left out of the stored JSON when absent, so versions stored before it keep their digest
+    national: National | None = Field(default=None, exclude_if=lambda v: v is None)
 
     @model_validator(mode="after")
     def _amounts_defined(self) -> Self:

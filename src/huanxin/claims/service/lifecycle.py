@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import AppealNotAllowed, EvidenceInvalid, ReturnWindowClosed
 from huanxin.claims.models import Claim, Clawback, Evidence
-from huanxin.claims.service import common, quotas
+from huanxin.claims.service import common, national, quotas
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.policy import service as policies
@@ -38,6 +38,7 @@ def cancel(session: Session, actor: Actor, *, claim_id: int, reason: str) -> Cla
     quotas.set_state(session, claim.quota_id, "issued")
     claim.serial_key = None
     claim.vin_key = None
+    national.release(session, claim.id)
     return claim
 
 
@@ -82,6 +83,7 @@ def record_return(
     else:
         common.release_parts(session, claim)
     quotas.set_state(session, claim.quota_id, "issued" if quota_rule == "restored" else "void")
+    national.release(session, claim.id, keep_person=quota_rule != "restored")
     return claim
 
 
@@ -139,6 +141,7 @@ def approve(session: Session, actor: Actor, *, claim_id: int, note: str = "",
                       detail={"checklist": sorted(checklist)})  # fmt: skip
     from huanxin.policy.engine import Quote
 
+    national.claim(session, national.keys_of(claim))
     common.reserve_parts(session, claim, Quote.model_validate_json(claim.quote))
     _decided(claim, actor, note)
     return claim

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import DeviceAlreadySubsidised, NotEligible, QuotaOutsideMerchantArea
 from huanxin.claims.models import Claim, Quota
-from huanxin.claims.service import catalogue, common, quotas
+from huanxin.claims.service import catalogue, common, national, quotas
 from huanxin.core import audit, identifiers, jurisdictions, pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
@@ -157,6 +157,7 @@ def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
     _insert(session, claim)
     quotas.lock(session, quota, claim.id)
     handed_in(session, claim, sale.recycling_cert_no, sale.recycling_cert_code)
+    national.claim(session, national.keys_of(claim))  # before the budget: no pool lock waits on it
     common.reserve_parts(session, claim, result)
     audit.record(session, actor, "claim.redeemed", object_type="claim", object_id=claim.id,
                  after={"state": "reserved", "subsidy_fen": claim.subsidy_fen},

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huanxin.claims.models import Claim, Clawback, PaymentBatch, PaymentItem
-from huanxin.claims.service import common, quotas
+from huanxin.claims.service import common, national, quotas
 from huanxin.core import audit, orgs
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
@@ -42,6 +42,7 @@ def create_batch(session: Session, actor: Actor) -> PaymentBatch:
     from huanxin.integrity.service.scores import held_claim_ids
 
     held = held_claim_ids(session, [c.id for c in claims])  # risky claims wait for review
+    held |= national.held(session, [c.id for c in claims])  # keys not yet confirmed nationally
     claims = [c for c in claims if c.id not in held]
     if not claims:
         raise Conflict("没有待支付的已审核申请")

@@ -30,3 +30,10 @@ def paid_totals(
         stmt = stmt.where(Claim.category.in_(sorted(set(categories))))
     count, subsidy = session.execute(stmt).one()
     return int(count), int(subsidy)
+
+
+def by_state(session: Session) -> dict[str, tuple[int, int]]:
+    """``{state: (claims, subsidy_fen)}`` over every claim of the deployment (roll-up)."""
+    stmt = select(Claim.state, func.count(Claim.id), func.coalesce(func.sum(Claim.subsidy_fen), 0))
+    rows = session.execute(stmt.group_by(Claim.state)).tuples()
+    return {state: (int(n), int(fen)) for state, n, fen in rows}

@@ -117,3 +117,13 @@ def issued_between(session: Session, start: date, end: date) -> list[Certificate
         .filter(Certificate.issued_on >= start, Certificate.issued_on <= end)
         .order_by(Certificate.id)
     )
+
+
+def issued_totals(session: Session) -> tuple[int, int, int]:
+    """``(issued, used by a claim, grams)`` over every certificate of the deployment."""
+    from sqlalchemy import func, select
+
+    stmt = select(func.count(Certificate.id), func.count(Certificate.used_claim_ref),
+                  func.coalesce(func.sum(Certificate.weight_g), 0))  # fmt: skip
+    issued, used, grams = session.execute(stmt).one()
+    return int(issued), int(used), int(grams)
