@@ -16,6 +16,7 @@ from huanxin.core import routes as core_routes
 from huanxin.db import Database
 from huanxin.equipment import pages as equipment_pages
 from huanxin.equipment import routes as equipment_routes
+from huanxin.federation import pages as federation_pages
 from huanxin.integrity import pages as integrity_pages
 from huanxin.integrity import routes as integrity_routes
 from huanxin.ledger import pages as ledger_pages
@@ -39,7 +40,7 @@ API_ROUTERS = [core_routes.router, claims_routes.router, ledger_routes.router,
                integrity_routes.router, secondhand_routes.router, ops_routes.router]  # fmt: skip
 PAGE_ROUTERS = [pages.router, claims_pages.router, ledger_pages.router, recycling_pages.router,
                 equipment_pages.router, supervision_pages.router, integrity_pages.router,
-                secondhand_pages.router, ops_pages.router]  # fmt: skip
+                secondhand_pages.router, ops_pages.router, federation_pages.router]  # fmt: skip
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 

@@ -208,3 +208,19 @@ def test_a_decision_needs_the_registry(fed: Federated) -> None:
                             disposition="withdraw")  # fmt: skip
         session.rollback()
         assert session.get(Claim, second).state == "reserved"  # type: ignore[union-attr]
+
+
+def test_a_province_publishes_aggregates_to_the_national_view(fed: Federated) -> None:
+    from federation_harness import ADMIN_TOKEN
+    from huanxin.federation import rollup
+
+    p = next(fed.people)
+    fed.a.redeem(p, "refrigerator", "SN-ROLLUP-1")
+    with fed.a.db.sessions() as session:
+        sent = rollup.publish(session, fed.a.fed, PURCHASE)
+    assert sent["claims"] >= 1 and sent["claims_reserved"] >= 1
+    assert all(isinstance(v, int) for v in sent.values())  # aggregates only: no rows
+    view = fed.registry.get("/registry/v1/national",
+                            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()  # fmt: skip
+    shanxi = next(row for row in view if row["code"] == "140000")
+    assert shanxi["name"] == "山西省" and shanxi["figures"] == sent

@@ -20,6 +20,7 @@ from huanxin.federation.models import MatchRecord
 from huanxin.federation.service import Federation
 
 DISPOSITION_LABELS = {"keep": "保留本省申请", "withdraw": "撤销本省申请"}
+DISPOSITION_SHORT = {"keep": "保留", "withdraw": "撤销"}
 STATUS_LABELS = {"open": "待双方处理", "disputed": "双方均保留，待全国裁定", "closed": "已结案"}
 OUTCOME_LABELS = {"holder_keeps": "先登记方保留", "challenger_keeps": "后登记方保留",
                   "both_withdraw": "双方均撤销"}  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 from huanxin.claims import nav as claims_nav
 from huanxin.core.roles import has_permission
 from huanxin.equipment import nav as equipment_nav
+from huanxin.federation import nav as federation_nav
 from huanxin.integrity import nav as integrity_nav
 from huanxin.ledger import nav as ledger_nav
 from huanxin.ops import nav as ops_nav
@@ -26,6 +27,7 @@ MENU: list[MenuItem] = [
     *equipment_nav.MENU,
     *supervision_nav.MENU,
     *integrity_nav.MENU,
+    *federation_nav.MENU,
     *secondhand_nav.MENU,
     MenuItem("行政区划", "/admin/jurisdictions", "jurisdictions:read"),
     MenuItem("用户管理", "/admin/users", "users:read"),

@@ -35,5 +35,5 @@ def paid_totals(
 def by_state(session: Session) -> dict[str, tuple[int, int]]:
     """``{state: (claims, subsidy_fen)}`` over every claim of the deployment (roll-up)."""
     stmt = select(Claim.state, func.count(Claim.id), func.coalesce(func.sum(Claim.subsidy_fen), 0))
-    rows = session.execute(stmt.group_by(Claim.state)).tuples()
+    rows = session.execute(stmt.group_by(Claim.state)).all()
     return {state: (int(n), int(fen)) for state, n, fen in rows}

@@ -1,0 +1,56 @@
+"""Pages of the federation (Chinese): this province's queue of cross-province matches and
+the decision on each (keep or withdraw our claim)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from huanxin.claims.service import common
+from huanxin.claims.states import LABELS
+from huanxin.core.actor import Actor
+from huanxin.core.errors import DomainError
+from huanxin.federation import matches
+from huanxin.federation.errors import RegistryUnavailable
+from huanxin.federation.service import KIND_LABELS
+from huanxin.federation.wiring import federation_for
+from huanxin.web.deps import DbSession, get_database, page_require
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Reviewer = Annotated[Actor, Depends(page_require("claims:review"))]
+
+
+def _queue_page(request: Request, session: DbSession, actor: Actor, *, closed: bool,
+                error: str | None = None, status_code: int = 200) -> HTMLResponse:  # fmt: skip
+    rows = matches.queue(session, actor, include_closed=closed)
+    claims = {m.claim_id: common.get_claim(session, actor, m.claim_id) for m in rows}
+    return render(request, "federation/matches.html", status_code=status_code, rows=rows,
+                  claims=claims, closed=closed, error=error,
+                  connected=federation_for(get_database(request).engine) is not None,
+                  kinds=KIND_LABELS, sides=matches.SIDE_LABELS, statuses=matches.STATUS_LABELS,
+                  outcomes=matches.OUTCOME_LABELS, short=matches.DISPOSITION_SHORT,
+                  claim_states=LABELS)  # fmt: skip
+
+
+@router.get("/federation/matches")
+def queue_page(request: Request, session: DbSession, actor: Reviewer,
+               closed: bool = False) -> HTMLResponse:  # fmt: skip
+    return _queue_page(request, session, actor, closed=closed)
+
+
+@router.post("/federation/matches/{match_id}/decision")
+def decide_submit(match_id: int, request: Request, session: DbSession, actor: Reviewer,
+                  disposition: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    fed = federation_for(get_database(request).engine)
+    try:
+        if fed is None:
+            raise RegistryUnavailable("本平台未接入全国补贴登记中心")
+        matches.resolve(session, actor, fed, match_id=match_id, disposition=disposition)
+    except DomainError as exc:
+        session.rollback()
+        return _queue_page(request, session, actor, closed=False, error=exc.message,
+                           status_code=exc.status)  # fmt: skip
+    return RedirectResponse("/federation/matches", status_code=303)
