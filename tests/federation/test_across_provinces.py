@@ -224,3 +224,20 @@ def test_a_province_publishes_aggregates_to_the_national_view(fed: Federated) ->
                             headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()  # fmt: skip
     shanxi = next(row for row in view if row["code"] == "140000")
     assert shanxi["name"] == "山西省" and shanxi["figures"] == sent
+
+
+def test_a_queued_claim_stays_unpaid_with_no_registry_configured(fed: Federated) -> None:
+    """A deployment restarted without a registry still holds what it queued."""
+    from huanxin.claims.service import national
+    from huanxin.federation.service import LocalHolds
+    from huanxin.federation.wiring import install
+
+    p = next(fed.people)
+    fed.take_down()
+    queued = fed.b.redeem(p, "television", "SN-UNWIRED-1").json()["id"]
+    install(fed.b.db, None)
+    national.install(fed.b.db.engine, LocalHolds())
+    try:
+        assert queued not in _batch(fed.b)
+    finally:
+        install(fed.b.db, fed.b.fed)

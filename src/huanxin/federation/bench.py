@@ -235,8 +235,10 @@ def _batched(url: str, code: str) -> set[int]:
     from huanxin.core.actor import Actor
     from huanxin.core.errors import Conflict
     from huanxin.db import Database
+    from huanxin.federation.wiring import wire
 
     db = Database(url)
+    unwire = wire(db)  # no registry here: the payment hold alone, as a deployment has it
     office = Actor(user_id=1, username="bench", display_name="压测", role="office",
                    jurisdiction_code=code, scope_codes=frozenset({code}))  # fmt: skip
     finance = Actor(user_id=1, username="bench", display_name="压测", role="finance",
@@ -250,8 +252,23 @@ def _batched(url: str, code: str) -> set[int]:
             taken = set(session.scalars(select(Claim.id).where(Claim.batch_id == batch.id)))
     except Conflict:
         taken = set()
+    unwire()
     db.dispose()
     return taken
+
+
+def _registry_size(url: str) -> tuple[int, int]:
+    """Held keys and the bytes of their table with its indexes (PostgreSQL's own count)."""
+    from sqlalchemy import text
+
+    from huanxin.db import Database
+
+    db = Database(url)
+    with db.sessions() as session:
+        keys = int(session.scalar(text("SELECT count(*) FROM registry_keys")) or 0)
+        size = int(session.scalar(text("SELECT pg_total_relation_size('registry_keys')")) or 0)
+    db.dispose()
+    return keys, size
 
 
 def tally(sales: list[Sale], batched: list[set[int]], pairs: int) -> dict[str, int]:
@@ -302,6 +319,7 @@ def run_bench(*, provinces: int = 3, per_province: int = 600, duplicates: int = 
             for proc in [*stack.procs, stack.registry_proc]:
                 _stop(proc)
         batched = [_batched(url, p.code) for url, p in zip(urls, loaded, strict=True)]
+        keys, key_bytes = _registry_size(reg_db)
     ok = sum(1 for s in the_plan.sales if s.status == 201)
     statuses: dict[str, int] = {}
     for s in the_plan.sales:
@@ -310,4 +328,5 @@ def run_bench(*, provinces: int = 3, per_province: int = 600, duplicates: int = 
             **tally(the_plan.sales, batched, the_plan.pairs),
             "registry_down_s": round(times["up_at"] - times["down_at"], 2),
             "drain_s": round(drain_s, 2), "statuses": statuses, "clients": clients,
+            "registry_keys": keys, "registry_bytes_per_key": key_bytes // max(keys, 1),
             "cores": os.cpu_count()}  # fmt: skip

@@ -68,8 +68,37 @@ def refusal(kind: str, holder_name: str) -> NationalKeyHeld:
     return NationalKeyHeld(text, field=KIND_FIELDS[key])
 
 
+def held_ids(session: Session, claim_ids: Iterable[int]) -> set[int]:
+    """Claims whose national keys are not confirmed (pending or duplicate): never paid."""
+    ids = list(claim_ids)
+    if not ids:
+        return set()
+    stmt = select(NationalClaim.claim_id).where(
+        NationalClaim.claim_id.in_(ids), NationalClaim.state.in_(list(HELD_OUT_OF_PAYMENT))
+    )
+    return set(session.scalars(stmt))
+
+
+class LocalHolds:
+    """The adapter without a registry: claims and releases nothing, but a claim queued while
+    a registry was configured stays out of payment until it is confirmed."""
+
+    claims_keys = False
+
+    def claim(self, session: Session, keys: ClaimKeys) -> None:
+        return None
+
+    def release(self, session: Session, claim_id: int, *, keep_person: bool) -> None:
+        return None
+
+    def held(self, session: Session, claim_ids: Iterable[int]) -> set[int]:
+        return held_ids(session, claim_ids)
+
+
 class Federation:
     """One deployment's link to the registry: the keyring and the client."""
+
+    claims_keys = True
 
     def __init__(self, client: RegistryClient, keyring: Keyring) -> None:
         self.client = client
@@ -111,13 +140,7 @@ class Federation:
                      lambda _s: self.send_releases(_engine(engine), [claim_id]), once=True)  # fmt: skip
 
     def held(self, session: Session, claim_ids: Iterable[int]) -> set[int]:
-        ids = list(claim_ids)
-        if not ids:
-            return set()
-        stmt = select(NationalClaim.claim_id).where(
-            NationalClaim.claim_id.in_(ids), NationalClaim.state.in_(list(HELD_OUT_OF_PAYMENT))
-        )
-        return set(session.scalars(stmt))
+        return held_ids(session, claim_ids)
 
     # --- keys -----------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Start-up wiring: with a registry configured, install the claims port's adapter for the
-deployment's engine and drain the queue in the background; without one, do nothing."""
+deployment's engine and drain the queue in the background; without one, install only the
+payment hold (claims queued while a registry was configured are never paid unconfirmed)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from huanxin.claims.service import national
 from huanxin.db import Database
 from huanxin.federation.client import RegistryClient
 from huanxin.federation.drain import drain
-from huanxin.federation.service import Federation
+from huanxin.federation.service import Federation, LocalHolds
 from huanxin.federation.settings import FederationSettings, from_env
 
 log = logging.getLogger("huanxin.federation")
@@ -39,7 +40,8 @@ def wire(db: Database, settings: FederationSettings | None = None) -> Callable[[
     """Install the adapter on ``db``; returns the function that stops the drain thread."""
     settings = settings or from_env()
     if settings is None:
-        return lambda: None
+        national.install(db.engine, LocalHolds())
+        return lambda: national.install(db.engine, None)
     fed = federation_of(settings)
     install(db, fed)
     if settings.drain_seconds <= 0:

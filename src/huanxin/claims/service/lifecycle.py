@@ -141,7 +141,7 @@ def approve(session: Session, actor: Actor, *, claim_id: int, note: str = "",
                       detail={"checklist": sorted(checklist)})  # fmt: skip
     from huanxin.policy.engine import Quote
 
-    national.claim(session, national.keys_of(claim))
+    national.claim(session, claim)
     common.reserve_parts(session, claim, Quote.model_validate_json(claim.quote))
     _decided(claim, actor, note)
     return claim

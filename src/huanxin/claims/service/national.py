@@ -44,6 +44,8 @@ class ClaimKeys:
 
 
 class NationalRegistry(Protocol):
+    claims_keys: bool  # False: the adapter only holds payments (no registry configured)
+
     def claim(self, session: Session, keys: ClaimKeys) -> None:
         """Claim the keys inside the caller's transaction; raise a ``DomainError`` to refuse."""
 
@@ -73,10 +75,11 @@ def _adapter(session: Session) -> NationalRegistry | None:
     return _ADAPTERS.get(engine)
 
 
-def claim(session: Session, keys: ClaimKeys) -> None:
+def claim(session: Session, claim: Claim) -> None:
+    """Claim ``claim``'s national keys (its keys are worked out only if a registry is wired)."""
     adapter = _adapter(session)
-    if adapter is not None:
-        adapter.claim(session, keys)
+    if adapter is not None and adapter.claims_keys:
+        adapter.claim(session, keys_of(claim))
 
 
 def release(session: Session, claim_id: int, *, keep_person: bool = False) -> None:

@@ -157,7 +157,7 @@ def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
     _insert(session, claim)
     quotas.lock(session, quota, claim.id)
     handed_in(session, claim, sale.recycling_cert_no, sale.recycling_cert_code)
-    national.claim(session, national.keys_of(claim))  # before the budget: no pool lock waits on it
+    national.claim(session, claim)  # before the budget: no pool lock waits on it
     common.reserve_parts(session, claim, result)
     audit.record(session, actor, "claim.redeemed", object_type="claim", object_id=claim.id,
                  after={"state": "reserved", "subsidy_fen": claim.subsidy_fen},
