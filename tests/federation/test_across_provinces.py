@@ -241,3 +241,54 @@ def test_a_queued_claim_stays_unpaid_with_no_registry_configured(fed: Federated)
         assert queued not in _batch(fed.b)
     finally:
         install(fed.b.db, fed.b.fed)
+
+
+CAR = {"new_vehicle": "nev", "old_vehicle_scrapped": True, "old_vehicle_fuel": "petrol",
+       "old_vehicle_emission_standard": 3, "old_vehicle_registered_on": "2010-03-01",
+       "old_vehicle_owned_since": "2015-06-01"}  # fmt: skip
+VIN = "LSVAU2A31S1000001"  # synthetic, valid ISO 3779 check digit
+
+
+def _apply_car(dep: Deployment, person: int, vin: str) -> int:
+    """A consumer's car application (post-purchase), returned as the stored claim id."""
+    import json
+
+    from huanxin.core import auth
+    from huanxin.core.models import User
+
+    with dep.db.unit_of_work() as session:
+        user = session.scalars(
+            select(User).where(User.username == f"c{person}.{dep.province.code}")
+        ).one()
+        token = auth.issue_token(session, user, name="car")
+    data = {"category": "passenger_car", "price_fen": "15000000", "purchase_date": "2025-03-10",
+            "attributes": json.dumps(CAR), "vin": vin}  # fmt: skip
+    r = dep.client.post("/api/v1/applications", data=data,
+                        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"car-{person}"},
+                        files={"file": ("invoice.pdf", b"%PDF-1.4\n", "application/pdf")})  # fmt: skip
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def _approve(dep: Deployment, claim_id: int) -> None:
+    with dep.db.unit_of_work() as session:
+        claim = session.get(Claim, claim_id)
+        assert claim is not None
+        kinds = frozenset(lifecycle.required_evidence(session, claim))
+        lifecycle.approve(session, dep.actor(), claim_id=claim_id, checklist=kinds)
+
+
+def test_one_car_is_subsidised_once_nationally_at_approval(fed: Federated) -> None:
+    from huanxin.federation.errors import NationalKeyHeld
+
+    p, q = next(fed.people), next(fed.people)
+    first = _apply_car(fed.a, p, VIN)
+    _approve(fed.a, first)
+    assert _key_state(fed.a, first) == "confirmed"
+    second = _apply_car(fed.b, q, VIN)  # Shandong's own database has never seen this VIN
+    with pytest.raises(NationalKeyHeld) as refused:
+        _approve(fed.b, second)
+    assert refused.value.field == "vin"
+    assert refused.value.message == "该车辆识别代号已在山西省享受过补贴，全国范围内不能重复补贴"
+    with fed.b.db.sessions() as session:
+        assert session.get(Claim, second).state == "submitted"  # type: ignore[union-attr]

@@ -170,7 +170,8 @@ class Federation:
             values = [person_value(rid, programme.id, keys.category, period, s)
                       for s in range(1, slots + 1)]  # fmt: skip
         else:
-            plain = {NationalKey.device_serial: keys.device_serial, NationalKey.vin: keys.vin,
+            vin = pii.unseal(keys.vin_enc) if keys.vin_enc else None
+            plain = {NationalKey.device_serial: keys.device_serial, NationalKey.vin: vin,
                      NationalKey.recycling_certificate: keys.recycling_cert_no}[kind]  # fmt: skip
             if not plain:
                 return []

@@ -1,12 +1,12 @@
 """A small federated world for the tests and ``huanxin bench federation``: provinces, each
-a deployment with its own database, loaded with the shipped programmes (two of them
+a deployment with its own database, loaded with the shipped programmes (three of them
 declaring national keys), a merchant with an API token, a catalogue, funded pools and
 consumers holding quotas.
 
 The shipped programme files declare no national keys (a deployed version cannot change);
 ``national_policies`` copies them and adds the declarations a national rule would make:
-the 2025 appliance programme holds sales during an outage, the 2025 digital programme
-refuses them.
+the 2025 appliance programme holds sales during an outage; the 2025 digital and car
+scrappage programmes refuse them.
 """
 
 from __future__ import annotations
@@ -28,11 +28,13 @@ PHONE_PRICE_FEN = 299_900
 PURCHASE = date(2025, 6, 1)
 BUDGET_FEN = 10**13
 PERIODS = {"cn.appliance": "2025-01-01..2025-12-31", "cn.digital": "2025-01-20..2025-12-31"}
+FUNDED = (*PERIODS, "cn.car_scrappage")
 NATIONAL_BLOCKS = {
     "national-appliance-2025.yaml": "national:\n  keys: [person_category_period, device_serial,"
     " recycling_certificate]\n  when_unreachable: hold\n",
     "national-digital-2025.yaml": "national:\n  keys: [person_category_period, device_serial]\n"
     "  when_unreachable: refuse\n",
+    "national-car-scrappage-2025.yaml": "national:\n  keys: [vin]\n  when_unreachable: refuse\n",
 }
 MERCHANT_PASSWORD = "Federation-Merchant-1!"  # noqa: S105 (synthetic world)
 SHIPPED = Path(__file__).resolve().parents[3] / "policies"
@@ -111,7 +113,7 @@ def _fund(session: Any, code: str) -> None:
     from huanxin.core.audit import SYSTEM
     from huanxin.ledger import service as ledger
 
-    for programme in PERIODS:
+    for programme in FUNDED:
         for layer in ("central", "province"):
             pool = ledger.create_pool(session, SYSTEM, programme_id=programme, layer=layer,
                                       jurisdiction_code=code, name=f"{programme}{layer}",

@@ -30,7 +30,7 @@ from huanxin.claims.service.common import versions_of
 @dataclass(frozen=True)
 class ClaimKeys:
     """What one claim would hold. The adapter hashes these; no plain value leaves the
-    deployment (the resident ID stays sealed until the adapter hashes it)."""
+    deployment (the resident ID and the VIN stay sealed until the adapter hashes them)."""
 
     claim_id: int
     jurisdiction_code: str
@@ -39,7 +39,7 @@ class ClaimKeys:
     purchase_date: date
     resident_id_enc: str | None = None
     device_serial: str | None = None
-    vin: str | None = None
+    vin_enc: str | None = None
     recycling_cert_no: str | None = None
 
 
@@ -103,6 +103,6 @@ def keys_of(claim: Claim) -> ClaimKeys:
         purchase_date=claim.purchase_date,
         resident_id_enc=claim.resident_id_enc or None,
         device_serial=claim.device_serial or None,
-        vin=getattr(claim, "vin", None) or None,
+        vin_enc=claim.vin_enc,
         recycling_cert_no=claim.recycling_cert_no,
     )
