@@ -292,3 +292,26 @@ def test_one_car_is_subsidised_once_nationally_at_approval(fed: Federated) -> No
     assert refused.value.message == "该车辆识别代号已在山西省享受过补贴，全国范围内不能重复补贴"
     with fed.b.db.sessions() as session:
         assert session.get(Claim, second).state == "submitted"  # type: ignore[union-attr]
+
+
+def test_key_rotation_reclaims_under_the_new_version(fed: Federated) -> None:
+    from federation_harness import FEDERATION_KEY
+    from huanxin.claims.service import national
+    from huanxin.federation.keys import Keyring
+
+    p, q = next(fed.people), next(fed.people)
+    sold = fed.a.redeem(p, "computer", "SN-ROTATE-1").json()["id"]
+    rotating = Keyring.parse("v2:rotated-national-key-0123456789," + FEDERATION_KEY)
+    fed.a.fed.keyring = fed.b.fed.keyring = rotating
+    try:
+        with fed.a.db.unit_of_work() as session:
+            keys = national.keys_for(session, sold)
+            assert keys is not None and fed.a.fed.reclaim(session, keys)
+        with fed.registry_db.sessions() as session:
+            held = list(session.scalars(select(HeldKey.key_hash).where(HeldKey.ref == f"claim:{sold}",
+                                                                      HeldKey.holder == "140000")))  # fmt: skip
+        assert held and all(h.startswith("v2:") for h in held)
+        fed.b.fed.keyring = Keyring.parse("v2:rotated-national-key-0123456789")  # v1 retired
+        assert fed.b.redeem(q, "computer", "SN-ROTATE-1").status_code == 409
+    finally:
+        fed.a.fed.keyring = fed.b.fed.keyring = Keyring.parse(FEDERATION_KEY)

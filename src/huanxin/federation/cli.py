@@ -120,3 +120,28 @@ def publish_cmd(as_of: str = typer.Option("", help="YYYY-MM-DD; default today"))
     day = date.fromisoformat(as_of) if as_of else today_cn()
     with db.sessions() as session:
         typer.echo(json.dumps(rollup.publish(session, fed, day), ensure_ascii=False))
+
+
+@federation_app.command("rekey")
+def rekey_cmd(batch: int = 500) -> None:
+    """After a new HUANXIN_FEDERATION_KEY version: claim every confirmed key again under it
+    (the registry drops this province's rows of the previous version)."""
+    from sqlalchemy import select
+
+    from huanxin.claims.service import national
+    from huanxin.federation.models import KeyState, NationalClaim
+
+    db, fed = _deployment()
+    done = last = 0
+    while True:
+        with db.unit_of_work() as session:
+            stmt = select(NationalClaim).where(NationalClaim.state == KeyState.confirmed.value,
+                                               NationalClaim.claim_id > last)  # fmt: skip
+            rows = list(session.scalars(stmt.order_by(NationalClaim.claim_id).limit(batch)))
+            for row in rows:
+                keys = national.keys_for(session, row.claim_id)
+                done += bool(keys and fed.reclaim(session, keys))
+        if len(rows) < batch:
+            break
+        last = rows[-1].claim_id
+    typer.echo(json.dumps({"reclaimed": done}))

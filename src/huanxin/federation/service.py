@@ -142,6 +142,17 @@ class Federation:
     def held(self, session: Session, claim_ids: Iterable[int]) -> set[int]:
         return held_ids(session, claim_ids)
 
+    def reclaim(self, session: Session, keys: ClaimKeys) -> bool:
+        """Claim a confirmed claim's keys again under the current key version (rotation):
+        the registry replaces this province's rows of the previous version."""
+        wire, _ = self.wire_keys(session, keys)
+        if not wire:
+            return False
+        answer = self.client.claim(ref_of(keys.claim_id), wire)
+        if answer["granted"]:
+            self._store(session, keys, ref_of(keys.claim_id), wire, KeyState.confirmed)
+        return bool(answer["granted"])
+
     # --- keys -----------------------------------------------------------------------------
 
     def wire_keys(self, session: Session, keys: ClaimKeys) -> tuple[list[WireKey], WhenUnreachable]:

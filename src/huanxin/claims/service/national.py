@@ -106,3 +106,9 @@ def keys_of(claim: Claim) -> ClaimKeys:
         vin_enc=claim.vin_enc,
         recycling_cert_no=claim.recycling_cert_no,
     )
+
+
+def keys_for(session: Session, claim_id: int) -> ClaimKeys | None:
+    """The keys of the stored claim ``claim_id`` (for re-claiming them after a key rotation)."""
+    claim = session.get(Claim, claim_id)
+    return keys_of(claim) if claim is not None else None
