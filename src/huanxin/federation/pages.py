@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from huanxin.claims.service import common
 from huanxin.claims.states import LABELS
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id
 from huanxin.core.errors import DomainError
 from huanxin.federation import matches
 from huanxin.federation.errors import RegistryUnavailable
@@ -42,8 +43,8 @@ def queue_page(request: Request, session: DbSession, actor: Reviewer,
 
 
 @router.post("/federation/matches/{match_id}/decision")
-def decide_submit(match_id: int, request: Request, session: DbSession, actor: Reviewer,
-                  disposition: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+def decide_submit(match_id: Id, request: Request, session: DbSession, actor: Reviewer,
+                  disposition: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
     fed = federation_for(get_database(request).engine)
     try:
         if fed is None:
