@@ -4,6 +4,8 @@ shows its Chinese message on the page with a working "返回" link."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,7 +40,9 @@ def test_menu_pages_raise_no_csp_violation(browser: Any, server: str) -> None:
     page.close()
 
 
-def test_refused_input_shows_the_field_and_back_link_works(browser: Any, server: str) -> None:
+def test_refused_input_shows_the_field_and_back_link_works(
+    browser: Any, server: str, tmp_path: Path
+) -> None:
     violations: list[str] = []
     page = _login(browser, server, "office.140521", violations)
     page.goto(server + "/supervision/tasks")
@@ -46,6 +50,10 @@ def test_refused_input_shows_the_field_and_back_link_works(browser: Any, server:
     assert response is not None and response.status == 422
     message = page.inner_text("[role=alert]")
     assert message.startswith("状态：") and "方向控制字符" in message
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # no sideways scroll on a phone
+    folder = Path(os.environ.get("HUANXIN_SCREENSHOT_DIR", tmp_path))
+    page.screenshot(path=str(folder / "refused-input-390.png"))
     page.click("a[data-back]")
     page.wait_for_url(server + "/supervision/tasks")
     assert violations == []
