@@ -62,4 +62,4 @@ def test_directory_page(database: Database, sv_world: dict[str, int]) -> None:
     assert empty.status_code == 422 and "部门名称不能为空" in empty.text
     outside = web.post("/supervision/departments", data={"csrf_token": csrf, "jurisdiction_code": "371525",
                                                          "name": "县能源局"})  # fmt: skip
-    assert outside.status_code == 422 and "不在您的管辖范围内" in outside.text
+    assert outside.status_code == 403 and "不在您的管辖范围内" in outside.text

@@ -42,10 +42,13 @@ def visible(actor: Actor, obj: T | None, jurisdiction_code: str | None, message:
     return obj
 
 
-def within(actor: Actor, jurisdiction_code: str | None, message: str = "") -> None:
+def within(
+    actor: Actor, jurisdiction_code: str | None, message: str = "", *, field: str | None = None
+) -> None:
     """Refuse a write unless ``jurisdiction_code`` is the actor's jurisdiction or below it
-    (a city or province office covers its counties): ``OutsideJurisdiction``, a 403."""
+    (a city or province office covers its counties): ``OutsideJurisdiction``, a 403 that the
+    web layer audits as a denial."""
     from huanxin.core.errors import OutsideJurisdiction
 
     if not actor.sees(jurisdiction_code):
-        raise OutsideJurisdiction(message or "该事项不在您的管辖区域内，无权办理")
+        raise OutsideJurisdiction(message or "该事项不在您的管辖区域内，无权办理", field=field)

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from huanxin.core import anchors, audit, auth, identifiers, jurisdictions, orgs, throttle, users
-from huanxin.core.actor import Actor
+from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Id, IdempotencyKey, Limit
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import AuditEntry, User
@@ -83,8 +83,8 @@ def create_jurisdiction(
     session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:
-    if body.parent_code and not actor.sees(body.parent_code):
-        raise InvalidInput("上级区划不在您的管辖范围内", field="parent_code")
+    if body.parent_code:
+        within(actor, body.parent_code, "上级区划不在您的管辖范围内", field="parent_code")
 
     def action() -> tuple[int, object]:
         row = jurisdictions.create(session, actor, **body.model_dump())
@@ -109,8 +109,7 @@ def create_org(
     session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:
-    if not actor.sees(body.jurisdiction_code):
-        raise InvalidInput("所属区划不在您的管辖范围内", field="jurisdiction_code")
+    within(actor, body.jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
 
     def action() -> tuple[int, object]:
         org = orgs.create(session, actor, **body.model_dump())
@@ -156,8 +155,7 @@ def create_user(
     session: DbSession,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:
-    if not actor.sees(body.jurisdiction_code):
-        raise InvalidInput("所属区划不在您的管辖范围内", field="jurisdiction_code")
+    within(actor, body.jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
     payload = body.model_dump(exclude={"password"})
 
     def action() -> tuple[int, object]:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit
-from huanxin.core.actor import Actor, visible
+from huanxin.core.actor import Actor, visible, within
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput
@@ -58,8 +58,8 @@ def _validate_pool(session: Session, actor: AuditActor, *, programme_id: str, la
         raise InvalidInput(f"分片数必须在1到{MAX_SHARDS}之间", field="shards")
     if session.get(Jurisdiction, jurisdiction_code) is None:
         raise InvalidInput("行政区划不存在", field="jurisdiction_code")
-    if isinstance(actor, Actor) and not actor.sees(jurisdiction_code):
-        raise InvalidInput("所属区划不在您的管辖范围内", field="jurisdiction_code")
+    if isinstance(actor, Actor):
+        within(actor, jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
 
 
 def create_pool(session: Session, actor: AuditActor, *, programme_id: str, layer: str,

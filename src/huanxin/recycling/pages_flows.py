@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from huanxin.core.actor import Actor
+from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Line, Year
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
@@ -142,8 +142,7 @@ async def baseline_submit(request: Request, session: DbSession, actor: Manager) 
     f = await _form(request)
     try:
         code = f.get("jurisdiction_code", "").strip()
-        if not actor.sees(code):
-            raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+        within(actor, code, "区划不在您的管辖范围内", field="jurisdiction_code")
         flows.set_baseline(session, actor, jurisdiction_code=code, kind=f.get("kind", ""),
                            units=_int(f.get("units", ""), "units"),
                            weight_kg=_int(f.get("weight_kg", ""), "weight_kg"),

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core import orgs
-from huanxin.core.actor import Actor
+from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Count, Id
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
@@ -76,8 +76,7 @@ def _site_page(request: Request, session: Session, actor: Actor, site_id: int | 
 
 def _new_site(actor: Actor, f: dict[str, str]) -> network.NewSite:
     code = f.get("jurisdiction_code", "").strip()
-    if not actor.sees(code):
-        raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+    within(actor, code, "区划不在您的管辖范围内", field="jurisdiction_code")
     capacity_t = _number(f.get("capacity_t", ""), "capacity_kg_day")
     return network.NewSite(
         org_id=_number(f.get("org_id", ""), "org_id", int), jurisdiction_code=code,
@@ -240,8 +239,7 @@ async def price_create(request: Request, session: DbSession, actor: Manager) -> 
     f = await _form(request)
     try:
         code = f.get("jurisdiction_code", "").strip()
-        if not actor.sees(code):
-            raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+        within(actor, code, "区划不在您的管辖范围内", field="jurisdiction_code")
         try:
             effective = date.fromisoformat(f.get("effective_from", "").strip())
         except ValueError:

@@ -10,10 +10,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 
-from huanxin.core.actor import Actor
+from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Day, Id, IdempotencyKey, Line, Year
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import InvalidInput
 from huanxin.recycling.catalogue import parse_clock
 from huanxin.recycling.models import PriceList, Site, Vehicle
 from huanxin.recycling.schemas import (
@@ -38,8 +37,7 @@ Operator = Annotated[Actor, Depends(require("recycling:operate"))]
 
 
 def _in_scope(actor: Actor, code: str) -> None:
-    if not actor.sees(code):
-        raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+    within(actor, code, "区划不在您的管辖范围内", field="jurisdiction_code")
 
 
 def site_dict(s: Site) -> dict[str, object]:

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
-from huanxin.core.actor import Actor
+from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Id, Name, Text
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import DomainError
 from huanxin.supervision import (
     matching,
     pages_bodies,
@@ -134,8 +134,7 @@ def departments_create(
 ) -> Response:  # fmt: skip
     form = {"jurisdiction_code": jurisdiction_code, "name": name, "aliases": aliases}
     try:
-        if not actor.sees(jurisdiction_code):
-            raise InvalidInput("所选区划不在您的管辖范围内", field="jurisdiction_code")
+        within(actor, jurisdiction_code, "所选区划不在您的管辖范围内", field="jurisdiction_code")
         departments.create(session, actor, jurisdiction_code=jurisdiction_code, name=name,
                            aliases=aliases)  # fmt: skip
     except DomainError as exc:

@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from huanxin.core import anchors, auth, jurisdictions, orgs, throttle, users
-from huanxin.core.actor import Actor
+from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Count, Id, Line, Name, Secret
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import DomainError
 from huanxin.core.models import AuditEntry
 from huanxin.core.roles import ROLE_LABELS, ROLE_ORG_KIND, Role
 from huanxin.web import audit_view, home
@@ -100,8 +100,8 @@ def jurisdictions_create(
 ) -> Response:  # fmt: skip
     form = {"code": code, "name": name, "level": level, "parent_code": parent_code}
     try:
-        if parent_code and not actor.sees(parent_code):
-            raise InvalidInput("上级区划不在您的管辖范围内", field="parent_code")
+        if parent_code:
+            within(actor, parent_code, "上级区划不在您的管辖范围内", field="parent_code")
         jurisdictions.create(session, actor, code=code.strip(), name=name, level=level,
                              parent_code=parent_code or None)  # fmt: skip
     except DomainError as exc:
@@ -171,8 +171,7 @@ def users_create(
     form = {"username": username, "display_name": display_name, "role": role,
             "jurisdiction_code": jurisdiction_code, "org_id": org_id, "mobile": mobile}  # fmt: skip
     try:
-        if not actor.sees(jurisdiction_code):
-            raise InvalidInput("所属区划不在您的管辖范围内", field="jurisdiction_code")
+        within(actor, jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
         new = users.NewUser(username=username.strip(), display_name=display_name,
                             password=password, role=role, jurisdiction_code=jurisdiction_code,
                             org_id=int(org_id) if org_id.isdigit() else None,

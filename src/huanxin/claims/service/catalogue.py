@@ -16,10 +16,11 @@ from huanxin.claims.errors import PriceAboveCeiling, ProductNotInCatalogue
 from huanxin.claims.models import CatalogueProduct
 from huanxin.config import get_settings
 from huanxin.core import audit
-from huanxin.core.actor import Actor
+from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import SALE_FEN_MAX
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput
+from huanxin.core.models import User
 from huanxin.core.money import parse_yuan, yuan
 
 MANUFACTURER = "manufacturer"
@@ -103,6 +104,8 @@ def import_file(session: Session, actor: Actor, *, filename: str, content: bytes
     owner = actor.org_id if actor.role == MANUFACTURER else None
     if actor.role == MANUFACTURER:
         errors += _not_owned(session, numbered, owner)
+    else:
+        _check_listed_within(session, actor, numbered)
     if errors:
         raise CatalogueFileInvalid(sorted(errors, key=lambda e: e.row))
     for _row, product in numbered:
@@ -123,6 +126,25 @@ def _not_owned(session: Session, numbered: list[tuple[int, CatalogueProduct]],
     return [RowError(row, HEADERS[2], "该型号已由其他单位登记，生产企业只能维护本企业登记的产品")
             for row, p in numbered
             if (p.category, p.model) in existing and existing[(p.category, p.model)] != owner]  # fmt: skip
+
+
+def _check_listed_within(
+    session: Session, actor: Actor, numbered: list[tuple[int, CatalogueProduct]]
+) -> None:
+    """An office or department changes only models listed by its own jurisdiction or below
+    (or by no one in particular): another county's listing is not its to re-price."""
+    models = {p.model for _r, p in numbered}
+    stmt = (
+        select(CatalogueProduct.category, CatalogueProduct.model, User.jurisdiction_code)
+        .join(User, User.id == CatalogueProduct.imported_by)
+        .where(CatalogueProduct.model.in_(models))
+    )
+    listed = {(c, m): code for c, m, code in session.execute(stmt)}
+    for row, product in numbered:
+        code = listed.get((product.category, product.model))
+        if code is not None:
+            within(actor, code, f"第{row}行：型号「{product.model}」由其他地区登记，只能由登记地区或其上级维护",
+                   field=HEADERS[2])  # fmt: skip
 
 
 def upsert(session: Session, product: CatalogueProduct, user_id: int | None) -> None:

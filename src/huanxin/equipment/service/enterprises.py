@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, identifiers, orgs
-from huanxin.core.actor import Actor
+from huanxin.core.actor import Actor, within
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import Jurisdiction, Organization
@@ -47,8 +47,9 @@ def _check(session: Session, actor: Actor, fields: dict[str, Any]) -> dict[str, 
         raise InvalidInput("所属领域不正确", field="sector")
     if "jurisdiction_code" in out:
         code = out["jurisdiction_code"]
-        if session.get(Jurisdiction, code) is None or not actor.sees(code):
-            raise InvalidInput("所属区划不存在或不在您的管辖范围内", field="jurisdiction_code")
+        if session.get(Jurisdiction, code) is None:
+            raise InvalidInput("所属区划不存在", field="jurisdiction_code")
+        within(actor, code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
     return out
 
 

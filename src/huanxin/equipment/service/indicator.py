@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit
-from huanxin.core.actor import Actor
+from huanxin.core.actor import Actor, within
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput, PermissionDenied
 from huanxin.core.money import percent_of
@@ -90,8 +90,7 @@ def set_baseline(session: Session, actor: Actor, *, jurisdiction_code: str, sect
     """Record (or correct) the base-year equipment investment of a jurisdiction and sector."""
     if not manages(actor):
         raise PermissionDenied("基期投资须由主管部门录入")
-    if not actor.sees(jurisdiction_code):
-        raise InvalidInput("所属区划不在您的管辖范围内", field="jurisdiction_code")
+    within(actor, jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
     if sector not in SECTORS:
         raise InvalidInput("所属领域不正确", field="sector")
     if amount_fen < 0:

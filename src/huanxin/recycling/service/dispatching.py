@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, jurisdictions
-from huanxin.core.actor import Actor, visible
+from huanxin.core.actor import Actor, visible, within
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput, NotFound, PermissionDenied
 from huanxin.recycling.catalogue import category
@@ -108,8 +108,7 @@ def plan_for_day(
 ) -> Plan:  # fmt: skip
     """(Re)plan the whole day and store it; every open booking ends planned or unserved."""
     ensure_dispatcher(actor)
-    if not actor.sees(jurisdiction_code):
-        raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+    within(actor, jurisdiction_code, "区划不在您的管辖范围内", field="jurisdiction_code")
     problem = build_problem(session, jurisdiction_code, day)
     if not problem.vehicles:
         raise InvalidInput("该区划没有可调度的回收车辆", field="jurisdiction_code")

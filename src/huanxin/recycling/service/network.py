@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, jurisdictions
-from huanxin.core.actor import Actor, visible
+from huanxin.core.actor import Actor, visible, within
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput, NotFound
@@ -104,8 +104,7 @@ def create_site(session: Session, actor: AuditActor, new: NewSite) -> Site:
 def update_site(session: Session, actor: Actor, site_id: int, new: NewSite) -> Site:
     """Edit a site in the caller's scope; a transfer station with vehicles keeps its tier."""
     site = get_site(session, actor, site_id)
-    if not actor.sees(new.jurisdiction_code):
-        raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+    within(actor, new.jurisdiction_code, "区划不在您的管辖范围内", field="jurisdiction_code")
     _check_site(session, new, site.id)
     based = select(Vehicle.id).where(Vehicle.home_site_id == site.id)
     if site.tier == "transfer" and new.tier != "transfer" and session.scalar(based):

@@ -13,7 +13,7 @@ from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, identifiers, orgs, pii
-from huanxin.core.actor import Actor, visible
+from huanxin.core.actor import Actor, visible, within
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
 from huanxin.core.models import Organization
@@ -185,8 +185,7 @@ def reveal_parties(session: Session, actor: Actor, *, transaction_id: int) -> di
 
 def set_car_baseline(session: Session, actor: Actor, *, jurisdiction_code: str, count: int,
                      target_growth_bp: int, source: str, target_year: int = 2027) -> CarBaseline:  # fmt: skip
-    if not actor.sees(jurisdiction_code):
-        raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
+    within(actor, jurisdiction_code, "区划不在您的管辖范围内", field="jurisdiction_code")
     if count <= 0:
         raise InvalidInput("2023年交易量基数须大于0", field="count")
     if not 0 <= target_growth_bp <= 100_000:

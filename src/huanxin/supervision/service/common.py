@@ -7,15 +7,13 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huanxin.core.actor import Actor, visible
-from huanxin.core.errors import InvalidInput
+from huanxin.core.actor import Actor, visible, within
 from huanxin.core.models import Jurisdiction
 from huanxin.supervision.models import Department, Plan
 
 
 def in_scope(actor: Actor, code: str, *, field: str = "jurisdiction_code") -> str:
-    if not actor.sees(code):
-        raise InvalidInput("所选区划不在您的管辖范围内", field=field)
+    within(actor, code, "所选区划不在您的管辖范围内", field=field)
     return code
 
 
