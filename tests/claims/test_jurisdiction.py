@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 import builders
 import tradein
-from huanxin.claims.models import Claim, Quota
+from huanxin.claims.models import Claim, Clawback, Quota
 from huanxin.core.audit import SYSTEM
 from huanxin.core.models import AuditEntry
 from huanxin.db import Database
@@ -143,3 +143,59 @@ def test_claims_api_needs_the_same_permission_as_the_claims_page(database: Datab
     assert other.get("/api/v1/claims").json() == []
     assert other.get(f"/api/v1/claims/{claim_id}").status_code == 404
     assert builders.api_client(database, "office.140521").get("/api/v1/claims").status_code == 200
+
+
+def _programme_area(db: Database, tmp_path: Path) -> None:
+    data = yaml.safe_load((REPO / "policies" / "national-appliance-2025.yaml").read_text("utf-8"))
+    data["version"], data["quota"]["redemption_area"] = 9, "programme"
+    (tmp_path / "anywhere.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    with db.unit_of_work() as session:
+        policies.sync_dir(session, SYSTEM, tmp_path)
+
+
+def _sell(db: Database, consumer: str, serial: str, price_fen: int) -> int:
+    code = builders.api_client(db, consumer).post(
+        "/api/v1/quotas", json={"category": "refrigerator", "on_date": "2025-06-01"},
+        headers={"Idempotency-Key": f"q-{serial}"},
+    ).json()["code"]  # fmt: skip
+    r = builders.api_client(db, "merchant.371525").post(
+        "/api/v1/redemptions", headers={"Idempotency-Key": serial},
+        json=tradein.sale(quota_code=code, device_serial=serial, price_fen=price_fen),
+    )  # fmt: skip
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def _pay(db: Database, code: str, claim_id: int) -> dict[str, object]:
+    office, finance = (builders.api_client(db, f"{r}.{code}") for r in ("office", "finance"))
+    office.post(f"/api/v1/claims/{claim_id}/verify", json={}, headers={"Idempotency-Key": "v"})
+    batch = finance.post("/api/v1/settlement/batches", headers={"Idempotency-Key": "b"}).json()
+    lines = finance.get(f"/api/v1/settlement/batches/{batch['id']}/bank-file").text.splitlines()
+    result = "付款单号,结果,银行流水号,失败原因\n" + f"{lines[1].split(',')[1]},成功,R1,\n"
+    finance.post(f"/api/v1/settlement/batches/{batch['id']}/result", headers={"Idempotency-Key": "r"},
+                 files={"file": ("r.csv", result.encode(), "text/csv")})  # fmt: skip
+    return dict(batch)
+
+
+def test_a_clawback_is_netted_only_in_its_own_county(database: Database, tmp_path: Path) -> None:
+    """A merchant paid by two counties returns a sale of one: that county recovers the
+    subsidy; the other county's payment to the merchant is not reduced by it."""
+    tradein.setup(database)
+    _programme_area(database, tmp_path)
+    with database.unit_of_work() as session:
+        tradein.fund_pools(session, "371525", 10**9)
+        for role in ("merchant", "finance"):
+            builders.create_user(session, role, "371525")
+    home = _sell(database, "consumer.140521", "SN-HOME", 299900)
+    away = _sell(database, "consumer.371525", "SN-AWAY", 599900)
+    _pay(database, "140521", home)
+    merchant = builders.api_client(database, "merchant.371525")
+    r = merchant.post(f"/api/v1/claims/{home}/return", json={"returned_on": "2025-06-05"},
+                      headers={"Idempotency-Key": "ret"})  # fmt: skip
+    assert r.status_code == 200 and r.json()["state"] == "returned", r.text
+    batch = _pay(database, "371525", away)
+    with database.sessions() as session:
+        away_subsidy = session.get(Claim, away).subsidy_fen  # type: ignore[union-attr]
+        clawback = session.scalars(select(Clawback)).one()
+    assert batch["total_fen"] == away_subsidy
+    assert clawback.claim_id == home and clawback.netted_in_item_id is None

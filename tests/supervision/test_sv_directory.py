@@ -28,7 +28,7 @@ def test_directory_with_aliases_drives_matching(
     assert twice.status_code == 409 and "已在目录中" in twice.json()["message"]
     elsewhere = api.post(url, json={"jurisdiction_code": "371525", "name": "县财政局"},
                          headers={"Idempotency-Key": "d3"})  # fmt: skip
-    assert elsewhere.status_code == 422 and elsewhere.json()["field"] == "jurisdiction_code"
+    assert elsewhere.status_code == 403 and elsewhere.json()["field"] == "jurisdiction_code"
     fagai = sv_world["县发改局"]
     aliased = api.post(f"{url}/{fagai}/aliases", json={"aliases": ["县发展改革委", "沁水县发改局"]},
                        headers={"Idempotency-Key": "d4"})  # fmt: skip

@@ -209,7 +209,7 @@ async def car_submit(request: Request, session: DbSession,
 
 @router.get("/claims")
 def claims_page(request: Request, session: DbSession,
-                actor: Annotated[Actor, Depends(page_require("claims:read"))], state: Code = "") -> HTMLResponse:  # fmt: skip
+                actor: Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))], state: Code = "") -> HTMLResponse:  # fmt: skip
     stmt = common.readable(actor)
     if state:
         stmt = stmt.where(Claim.state == state)

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.models import Claim, Clawback, PaymentBatch, PaymentItem
 from huanxin.claims.service import common, national, quotas
-from huanxin.core import audit, orgs
+from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import Conflict, InvalidInput, NotFound
 from huanxin.core.exports import safe_row
 from huanxin.core.faults import crash_point
+from huanxin.core.models import Organization
 from huanxin.core.money import parse_yuan, yuan
 
 BANK_HEADERS = ["批次号", "付款单号", "收款方", "收款方名称", "金额（元）"]
@@ -30,9 +31,12 @@ RESULT_HEADERS = ["付款单号", "结果", "银行流水号", "失败原因"]
 
 
 def _payee_name(session: Session, actor: Actor, payee: str) -> str:
+    """The payee's name. A merchant registered elsewhere (a programme that lets its quotas be
+    redeemed anywhere in its area) is still paid for the claims of this scope."""
     kind, _, ref = payee.partition(":")
     if kind == "org":
-        return orgs.get(session, actor, int(ref)).name
+        org = session.get(Organization, int(ref))
+        return org.name if org else "收款单位"
     return "个人申请人"
 
 
@@ -60,16 +64,20 @@ def create_batch(session: Session, actor: Actor) -> PaymentBatch:
                            amount_fen=amount, state="pending")  # fmt: skip
         session.add(item)
         session.flush()
-        item.amount_fen -= _net_clawbacks(session, payee, item)
+        item.amount_fen -= _net_clawbacks(session, actor, payee, item)
     batch.total_fen = sum(totals.values())
     audit.record(session, actor, "settlement.batch_created", object_type="payment_batch",
                  object_id=batch.id, after={"claims": len(claims), "total_fen": batch.total_fen})  # fmt: skip
     return batch
 
 
-def _net_clawbacks(session: Session, payee: str, item: PaymentItem) -> int:
+def _net_clawbacks(session: Session, actor: Actor, payee: str, item: PaymentItem) -> int:
+    """Net the payee's open clawbacks of claims in the batch's own scope: a clawback owed to
+    another county's pools is recovered there, not kept by this county's payment."""
+    in_scope = select(Claim.id).where(Claim.jurisdiction_code.in_(actor.scope_codes))
     open_ = session.scalars(select(Clawback).where(Clawback.payee == payee,
-                            Clawback.netted_in_item_id.is_(None)).with_for_update())  # fmt: skip
+                            Clawback.netted_in_item_id.is_(None),
+                            Clawback.claim_id.in_(in_scope)).with_for_update())  # fmt: skip
     netted = 0
     for clawback in open_:
         if netted + clawback.amount_fen > item.amount_fen:
