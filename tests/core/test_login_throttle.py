@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -123,3 +124,20 @@ def test_resolve_walks_forwarded_for_from_the_right() -> None:
     assert resolve("127.0.0.1", [], trusted) == "127.0.0.1"
     assert resolve("8.8.8.8", ["1.2.3.4"], trusted) == "8.8.8.8"
     assert resolve("127.0.0.1", ["1.2.3.4"], "") == "127.0.0.1"
+
+
+def test_serve_never_lets_uvicorn_rewrite_the_client_address(monkeypatch: Any) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from huanxin import migrate
+    from huanxin.cli import app
+    from huanxin.ops import serving
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: seen.update(kw))
+    monkeypatch.setattr(migrate, "upgrade", lambda *a, **kw: None)
+    monkeypatch.setattr(serving, "prepare", lambda *a, **kw: None)
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert seen["proxy_headers"] is False
