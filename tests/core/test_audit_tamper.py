@@ -198,3 +198,15 @@ def test_savepoint_rollback_drops_its_entries_and_release_seals_nothing(
         assert [tuple(r) for r in rows] == [("outer.before", 1), ("inner.kept", 2),
                                             ("outer.after", 3)]  # fmt: skip
         assert audit.verify(session).ok
+
+
+def test_closed_session_leaves_no_entry_for_its_next_transaction(database: Database) -> None:
+    session = database.sessions()
+    session.scalar(select(AuditEntry.id))  # the transaction has begun
+    audit.record(session, SYSTEM, "never.committed", object_type="t", object_id=1)
+    session.close()  # ends the transaction without commit or rollback events
+    audit.record(session, SYSTEM, "committed", object_type="t", object_id=2)
+    session.commit()
+    session.close()
+    with database.sessions() as check:
+        assert list(check.scalars(select(AuditEntry.action))) == ["committed"]

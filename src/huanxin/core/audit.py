@@ -211,6 +211,13 @@ def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None
     pending[:] = [(e, txn) for e, txn in pending if not _inside(txn, previous)]
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ended without committing (``close()``) leaves nothing behind."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
 # Why a check failed, as a stable code with the sentence shown to people (the audit page).
 REASONS = {
     "seq_gap": "序号不连续：有记录被删除或重排",
