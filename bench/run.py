@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/run.py NAME [OPTIONS]
 
-NAME is one of ``plans``, ``equipment``, ``dispatch``, ``integrity``, ``claims``; the options
+NAME is one of ``plans``, ``equipment``, ``dispatch``, ``integrity``, ``claims``, ``federation``,
+``spark``; the options
 are those of ``huanxin bench NAME --help`` (``--json`` is added). The measuring code lives
 with the domain it measures (``huanxin.<domain>.bench``); docs/benchmarks.md records every
 figure quoted in the docs with the command that printed it and the machine's load.
@@ -14,7 +15,7 @@ import sys
 
 from huanxin.cli import app
 
-BENCHMARKS = ("plans", "equipment", "dispatch", "integrity", "claims")
+BENCHMARKS = ("plans", "equipment", "dispatch", "integrity", "claims", "federation", "spark")
 
 
 def main(argv: list[str]) -> None:

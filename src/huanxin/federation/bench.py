@@ -128,7 +128,8 @@ def _start_provinces(stack: Stack, tokens: list[str]) -> None:
         port = free_port()
         env = server_env(url, HUANXIN_REGISTRY_URL=stack.registry_url,
                          HUANXIN_REGISTRY_TOKEN=token, HUANXIN_FEDERATION_KEY=FEDERATION_KEY,
-                         HUANXIN_REGISTRY_TIMEOUT="1", HUANXIN_FEDERATION_DRAIN_SECONDS="1")  # fmt: skip
+                         HUANXIN_REGISTRY_TIMEOUT="1", HUANXIN_FEDERATION_DRAIN_SECONDS="1",
+                         HUANXIN_LOG_LEVEL="WARNING")  # fmt: skip
         args = [sys.executable, "-m", "uvicorn", "huanxin.asgi:app", "--host", "127.0.0.1",
                 "--port", str(port), "--no-access-log", "--log-level", "error"]  # fmt: skip
         proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
