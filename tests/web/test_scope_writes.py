@@ -456,15 +456,19 @@ def test_every_write_into_another_county_is_refused_and_changes_nothing(
         except AssertionError as exc:
             offenders.append(str(exc).splitlines()[0])
             continue
+        answers = []
         for role in _roles(_permission(route)):
             if (role, f"{method} {path}") in OTHER_RULE:
                 continue
             if role not in clients:
                 clients[role] = builders.api_client(database, f"{role}.{AWAY}")
             r = clients[role].request(**spec, headers={"Idempotency-Key": f"{role}:{path}"})
-            after = scope_world.snapshot(database)
-            if r.status_code not in (403, 404) or after != before:
-                offenders.append(f"{role} {method} {spec['url']} -> {r.status_code} "
-                                 f"{r.text[:160]} changed={scope_world.changed(before, after)}")  # fmt: skip
-            before = after
+            answers.append(f"{role} -> {r.status_code} {r.text[:160]}")
+            if r.status_code not in (403, 404):
+                offenders.append(f"{method} {spec['url']}: {answers[-1]}")
+        after = scope_world.snapshot(database)  # once per route: all its roles' calls
+        if after != before:
+            offenders.append(f"{method} {spec['url']} changed {scope_world.changed(before, after)}"
+                             f" ({'; '.join(answers)})")  # fmt: skip
+        before = after
     assert offenders == [], "\n".join(offenders)
