@@ -232,7 +232,7 @@ def start_server(url: str, port: int, *, workers: int = 1, **env: str) -> subpro
     """``uvicorn huanxin.asgi:app`` (with one worker, the server runs in this very process)."""
     args = [sys.executable, "-m", "uvicorn", "huanxin.asgi:app", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers), "--no-access-log",
-            "--log-level", "warning"]  # fmt: skip
+            "--log-level", "warning", "--timeout-worker-healthcheck", "60"]  # fmt: skip
     return subprocess.Popen(args, env=server_env(url, **env), stdout=subprocess.DEVNULL)
 
 
@@ -255,7 +255,7 @@ def serve(url: str, *, workers: int) -> Iterator[str]:
 
 
 def wait_ready(base: str, proc: subprocess.Popen[bytes], *, path: str = "/api/v1/health",
-               timeout: float = 60.0) -> None:  # fmt: skip
+               timeout: float = 180.0) -> None:  # fmt: skip
     """Poll ``path`` until it answers 200 (a static file needs no database transaction)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -8,10 +8,12 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
 
 from huanxin.core.errors import DomainError, NotAuthenticated, OutOfScope, OutsideJurisdiction
 from huanxin.core.labels import label
@@ -143,7 +145,23 @@ def _busy(request: Request, exc: Exception) -> Response:
     return page
 
 
+_HTTP_ZH = {
+    404: "页面不存在，请从菜单进入",
+    405: "不支持这种访问方式，请从页面上的按钮操作",
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """API clients keep FastAPI's answer; a person gets the Chinese error page."""
+    assert isinstance(exc, HTTPException)
+    if is_api(request) or exc.status_code not in _HTTP_ZH:
+        return await http_exception_handler(request, exc)
+    return render(request, "error.html", status_code=exc.status_code,
+                  message=_HTTP_ZH[exc.status_code])  # fmt: skip
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(OperationalError, _busy)
