@@ -66,3 +66,9 @@ class QuotaOutsideMerchantArea(OutsideJurisdiction):
     """The quota belongs to a programme of a place where the merchant is not registered."""
 
     code = "quota_outside_merchant_area"
+
+
+class SaleDateImpossible(InvalidInput):
+    """The purchase date is before the quota was issued, or after today."""
+
+    code = "sale_date_impossible"

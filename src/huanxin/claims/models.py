@@ -44,6 +44,7 @@ class Quota(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     claim_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_on: Mapped[date | None] = mapped_column(Date, default=None)  # a sale may not predate it
 
     __table_args__ = (
         UniqueConstraint("person_key", "programme_id", "category", "period_key", "slot"),

@@ -20,6 +20,7 @@ from huanxin.core.bounds import Code, Id, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.money import parse_yuan
+from huanxin.core.vocab import CATEGORIES, Vocabulary
 from huanxin.policy import service as policies
 from huanxin.policy.engine import ItemAttributes
 from huanxin.web.deps import DbSession, page_require, page_require_any
@@ -51,15 +52,33 @@ def programmes_page(request: Request, session: DbSession,
     return render(request, "claims/programmes.html", programmes=rows)
 
 
+def _local_category(vocabulary: Vocabulary, session: DbSession, text: str) -> str:
+    """The code for ``text``; a category no programme covers here is refused by name."""
+    code = policies.resolve_category(session, text)
+    if code not in vocabulary.labels:
+        raise InvalidInput(f"当地没有“{CATEGORIES.label(code)}”的补贴政策", field="category")
+    return code
+
+
+def _grade(text: str) -> dict[str, int]:
+    if not text.strip():
+        return {}
+    if not text.strip().isdigit():
+        raise InvalidInput("能效等级应为1-5的整数", field="grade")
+    return {"grade": int(text)}
+
+
 @router.get("/quote")
 def quote_page(request: Request, session: DbSession,
                actor: Annotated[Actor, Depends(page_require("policy:read"))],
                category: Code = "", price: Code = "", grade: Code = "", on: Code = "") -> HTMLResponse:  # fmt: skip
     result, error = None, None
+    vocabulary = policies.category_vocabulary(session, actor.jurisdiction_code)
     if category and price:
         try:
-            item = ItemAttributes.from_inputs({"category": category, "price": price,
-                                               **({"grade": int(grade)} if grade else {})})  # fmt: skip
+            code = _local_category(vocabulary, session, category)
+            category = vocabulary.label(code)
+            item = ItemAttributes.from_inputs({"category": code, "price": price, **_grade(grade)})
             result = policies.quote_for(session, jurisdiction_code=actor.jurisdiction_code,
                                         on_date=_day(on, "on") if on else today_cn(), item=item)  # fmt: skip
         except DomainError as exc:
@@ -70,18 +89,30 @@ def quote_page(request: Request, session: DbSession,
         "grade": grade,
         "on": on or today_cn().isoformat(),
     }
-    return render(request, "claims/quote.html", result=result, error=error, form=form)
+    return render(request, "claims/quote.html", result=result, error=error, form=form,
+                  categories=vocabulary)  # fmt: skip
+
+
+def _redeem_choices(session: DbSession, actor: Actor) -> dict[str, Any]:
+    """What the redemption form offers: the categories here and the catalogue's models."""
+    return {"categories": policies.category_vocabulary(session, actor.jurisdiction_code),
+            "products": catalogue.list_products(session)[:MODEL_CHOICES]}  # fmt: skip
+
+
+MODEL_CHOICES = 500
 
 
 @router.get("/merchant/redeem")
 def redeem_form(
-    request: Request, actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
+    request: Request, session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
     category: Code = "", recycling_cert_no: Code = "", recycling_cert_code: Code = "",
 ) -> HTMLResponse:  # fmt: skip
     """The redemption form; a scanned recycling certificate arrives with its fields filled."""
-    form = {"purchase_date": today_cn().isoformat(), "category": category[:32],
+    form = {"purchase_date": today_cn().isoformat(), "category": CATEGORIES.label(category[:32]),
             "recycling_cert_no": recycling_cert_no[:40], "recycling_cert_code": recycling_cert_code[:16]}  # fmt: skip
-    return render(request, "claims/redeem.html", error=None, form=form, claim=None)
+    return render(request, "claims/redeem.html", error=None, form=form, claim=None,
+                  **_redeem_choices(session, actor))  # fmt: skip
 
 
 @router.post("/merchant/redeem")
@@ -113,6 +144,7 @@ def redeem_submit(request: Request, session: DbSession,
             error=exc.message,
             form=form,
             claim=None,
+            **_redeem_choices(session, actor),
         )
     return RedirectResponse(f"/claims/{claim.id}", status_code=303)
 
@@ -122,7 +154,8 @@ def my_page(request: Request, session: DbSession,
             actor: Annotated[Actor, Depends(page_require("claims:own"))]) -> HTMLResponse:  # fmt: skip
     claims = list(session.scalars(common.readable(actor).order_by(Claim.id.desc()).limit(100)))
     return render(request, "claims/my.html", quotas=quotas.list_for(session, actor), claims=claims,
-                  labels=states.LABELS, error=None)  # fmt: skip
+                  labels=states.LABELS, error=None,
+                  categories=policies.category_vocabulary(session, actor.jurisdiction_code))  # fmt: skip
 
 
 @router.post("/my/quotas")
@@ -135,7 +168,8 @@ def my_quota_claim(request: Request, session: DbSession,
         page_refused(request, session, exc)
         claims = list(session.scalars(common.readable(actor).order_by(Claim.id.desc()).limit(100)))
         return render(request, "claims/my.html", status_code=exc.status, quotas=quotas.list_for(session, actor),
-                      claims=claims, labels=states.LABELS, error=exc.message)  # fmt: skip
+                      claims=claims, labels=states.LABELS, error=exc.message,
+                      categories=policies.category_vocabulary(session, actor.jurisdiction_code))  # fmt: skip
     return RedirectResponse("/my", status_code=303)
 
 

@@ -52,8 +52,35 @@ class ItemAttributes(BaseModel):
             attrs = {str(k): _text(v) for k, v in dict(fields.pop("attrs", None) or {}).items()}
             attrs |= {k: _text(fields.pop(k)) for k in list(fields) if k not in cls.model_fields}
             return cls.model_validate({**fields, "attrs": attrs})
-        except (ValueError, ValidationError) as exc:
-            raise InvalidQuoteRequest(f"商品信息有误：{exc}", field="item") from exc
+        except ValidationError as exc:
+            raise _chinese(exc) from exc
+        except ValueError as exc:
+            raise InvalidQuoteRequest(
+                "成交价格式不正确（元，最多两位小数）", field="price"
+            ) from exc
+
+
+ITEM_LABELS = {"category": "品类", "price_fen": "成交价", "grade": "能效等级", "quantity": "数量",
+               "new_vehicle": "新车类型", "fuel_displacement_ml": "排量（毫升）",
+               "old_vehicle_fuel": "旧车燃料", "old_vehicle_emission_standard": "旧车排放标准",
+               "old_vehicle_registered_on": "旧车注册日期", "old_vehicle_owned_since": "旧车登记在本人名下日期",
+               "resident": "是否本地居民", "in_catalogue": "是否在目录内",
+               "old_item_handed_in": "是否交售旧机", "prior_claims_in_category": "已享受件数"}  # fmt: skip
+_REASONS = {"greater_than_equal": "不能小于{ge}", "less_than_equal": "不能大于{le}",
+            "greater_than": "须大于{gt}", "int_parsing": "应为整数", "int_type": "应为整数",
+            "missing": "必填", "enum": "不在可选范围内", "date_from_datetime_parsing": "日期格式应为YYYY-MM-DD",
+            "date_parsing": "日期格式应为YYYY-MM-DD", "bool_parsing": "应为是或否"}  # fmt: skip
+
+
+def _chinese(exc: ValidationError) -> InvalidQuoteRequest:
+    """The first pydantic failure as a Chinese message naming the field by its label."""
+    first = exc.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else "item"
+    reason = _REASONS.get(first["type"], "格式不正确").format(**(first.get("ctx") or {}))
+    if name == "price_fen" and first["type"] == "greater_than_equal":
+        reason = "不能为负数"
+    field = "price" if name == "price_fen" else name
+    return InvalidQuoteRequest(f"{ITEM_LABELS.get(name, '商品信息')}：{reason}", field=field)
 
 
 def _text(value: object) -> str:

@@ -25,6 +25,7 @@ from datetime import date
 from pydantic import BaseModel, JsonValue
 
 from huanxin.core.money import percent_of, rate_label, yuan, yuan_short
+from huanxin.policy import categories
 from huanxin.policy.eligibility import ItemAttributes, check_eligibility, item_attr
 from huanxin.policy.errors import InvalidQuoteRequest
 from huanxin.policy.schema import (
@@ -313,6 +314,7 @@ def quote(
     """Every applicable programme for ``item`` bought on ``on_date`` where the buyer lives.
     With ``applied_on`` (the day a post-purchase application is filed), a version whose
     application deadline has passed does not apply."""
+    item = _known_category(programmes, item)
     applied: dict[str, ProgrammeAmount] = {}
     not_applied: list[NotApplied] = []
     chosen: dict[str, Programme] = {}
@@ -335,6 +337,12 @@ def quote(
     not_applied += _resolve_stacking(applied, chosen)
     not_applied += _limit_to_price(applied, chosen, item.price_fen, jurisdiction_path)
     return _assemble(applied, not_applied, jurisdiction_path, on_date, item)
+
+
+def _known_category(programmes: Sequence[Programme], item: ItemAttributes) -> ItemAttributes:
+    """``item`` with its category as a code; a name nobody's programme covers is refused."""
+    code = categories.resolve(programmes, item.category)
+    return item if code == item.category else item.model_copy(update={"category": code})
 
 
 def _past_deadline(programme: Programme, applied_on: date | None) -> str | None:

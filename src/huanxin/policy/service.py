@@ -16,6 +16,8 @@ from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import Conflict, NotFound
 from huanxin.core.models import Jurisdiction
+from huanxin.core.vocab import Vocabulary
+from huanxin.policy import categories
 from huanxin.policy.engine import ItemAttributes, Quote, quote
 from huanxin.policy.loader import dump_json, from_json, load_dir
 from huanxin.policy.models import ProgrammeVersion
@@ -141,6 +143,16 @@ def quote_for(
 ) -> Quote:
     return quote(all_versions(session), jurisdiction_path=path_of(session, jurisdiction_code),
                  on_date=on_date, item=item, applied_on=applied_on)  # fmt: skip
+
+
+def resolve_category(session: Session, text: str, *, field: str = "category") -> str:
+    """The category code for what a person typed or picked (code, Chinese name, pinyin)."""
+    return categories.resolve(all_versions(session), text, field=field)
+
+
+def category_vocabulary(session: Session, jurisdiction_code: str) -> Vocabulary:
+    """The categories programmes cover where ``jurisdiction_code`` lies, for a picker."""
+    return categories.vocabulary(all_versions(session), path_of(session, jurisdiction_code))
 
 
 def visible_programmes(session: Session, scope: frozenset[str]) -> list[Programme]:

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from huanxin.core.clock import local_text
 from huanxin.core.money import yuan
 from huanxin.core.roles import ROLE_LABELS, Role
+from huanxin.core.vocab import CATEGORIES
 from huanxin.web.nav import menu_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -20,6 +21,7 @@ templates.env.filters["yuan"] = yuan
 templates.env.filters["when"] = local_text
 templates.env.filters["role_label"] = lambda r: ROLE_LABELS.get(Role(r), r)
 templates.env.filters["thousands"] = lambda n: f"{n:,}"
+templates.env.filters["category"] = CATEGORIES.label
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -67,7 +67,9 @@ def submit(session: Session, actor: Actor, *, inputs: dict[str, Any], purchase_d
         raise InvalidInput("请上传证明材料（PDF、JPG或PNG）", field="file")
     for upload in uploads:
         lifecycle.check_evidence(upload.filename, upload.content)
+    redeem.check_sale_date(purchase_date)
     fields = {k: v for k, v in inputs.items() if k != "old_item_handed_in"}
+    fields["category"] = policies.resolve_category(session, str(fields.get("category", "")))
     item = ItemAttributes.from_inputs({**fields, "old_item_handed_in": recycling_cert is not None})
     vin_text = checked_vin(item.category, vin)
     catalogue.check_price_ceiling(item.price_fen)

@@ -67,6 +67,7 @@ def claim_quota(session: Session, actor: Actor, *, category: str, on_date: date)
     user = session.get(User, actor.user_id)
     if user is None or not user.resident_id_hash:
         raise InvalidInput("领取资格须先完成实名认证（登记身份证号码）", field="resident_id")
+    category = policies.resolve_category(session, category)
     programme = quota_programme(session, actor.jurisdiction_code, category, on_date)
     assert programme.quota is not None
     limit, period = programme.quota.limit(category), period_key(programme, on_date)
@@ -74,7 +75,8 @@ def claim_quota(session: Session, actor: Actor, *, category: str, on_date: date)
         quota = Quota(code=new_code(), person_key=user.resident_id_hash, consumer_user_id=user.id,
                       programme_id=programme.id, category=category, period_key=period, slot=slot,
                       jurisdiction_code=actor.jurisdiction_code, state="issued",
-                      expires_at=utcnow() + timedelta(days=QUOTA_VALID_DAYS), created_at=utcnow())  # fmt: skip
+                      expires_at=utcnow() + timedelta(days=QUOTA_VALID_DAYS), created_at=utcnow(),
+                      issued_on=on_date)  # fmt: skip
         try:
             with session.begin_nested():
                 session.add(quota)

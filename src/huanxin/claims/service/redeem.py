@@ -7,18 +7,23 @@ the claim stored with the quote that produced its amount. Any failure rolls all 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huanxin.claims.errors import DeviceAlreadySubsidised, NotEligible, QuotaOutsideMerchantArea
+from huanxin.claims.errors import (
+    DeviceAlreadySubsidised,
+    NotEligible,
+    QuotaOutsideMerchantArea,
+    SaleDateImpossible,
+)
 from huanxin.claims.models import Claim, Quota
 from huanxin.claims.service import catalogue, common, national, quotas
 from huanxin.core import audit, identifiers, jurisdictions, pii
 from huanxin.core.actor import Actor
-from huanxin.core.clock import utcnow
+from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import User
 from huanxin.policy import service as policies
@@ -130,13 +135,27 @@ def _insert(session: Session, claim: Claim) -> None:
         raise DeviceAlreadySubsidised("该设备序列号已享受过补贴", field="device_serial") from exc
 
 
+def check_sale_date(day: date, issued_on: date | None = None) -> None:
+    """A sale happens on or after the day its quota was issued, and not after today."""
+    today = today_cn()
+    if day > today:
+        raise SaleDateImpossible(f"购买日期{day.isoformat()}晚于今天（{today.isoformat()}），"
+                                 "不能登记尚未发生的销售", field="purchase_date")  # fmt: skip
+    if issued_on is not None and day < issued_on:
+        raise SaleDateImpossible(f"购买日期{day.isoformat()}早于补贴资格领取日期"
+                                 f"{issued_on.isoformat()}：须先领取资格、再购买",
+                                 field="purchase_date")  # fmt: skip
+
+
 def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
+    sale = replace(sale, category=policies.resolve_category(session, sale.category))
     serial, invoice = _validate(sale)
     person_key = None
     if sale.resident_id:
         person_key = pii.lookup_hash("resident_id", identifiers.resident_id(sale.resident_id))
     quota, consumer = quotas.find_with_person(session, quota_code=sale.quota_code,
                                               person_key=person_key, category=sale.category)  # fmt: skip
+    check_sale_date(sale.purchase_date, quota.issued_on)
     check_merchant_area(session, actor, quota, sale.purchase_date)
     grade = catalogue.check(session, category=sale.category, model=sale.product_model,
                             grade=sale.grade, on_date=sale.purchase_date,
