@@ -22,6 +22,9 @@ PRICES = [("refrigerator", "intact", 8000), ("refrigerator", "damaged", 5000),
           ("television", "intact", 3000), ("paper", "any", 110), ("metal", "any", 70)]  # fmt: skip
 
 
+EARLY = "居民今天在家，约定提前上门"  # the world books tomorrow and completes today
+
+
 @dataclass(frozen=True)
 class RWorld:
     db: Database
@@ -52,7 +55,7 @@ class RWorld:
         done = recycler.post(f"/api/v1/recycling/bookings/{booking['id']}/complete",
                              headers={"Idempotency-Key": "c" + key},
                              json={"lines": lines, "payment_method": "wechat", "payment_ref": "WX1",
-                                   "site_id": self.transfer_id})  # fmt: skip
+                                   "site_id": self.transfer_id, "early_reason": EARLY})  # fmt: skip
         assert done.status_code == 201, done.text
         return {"booking": booking, **done.json()}
 

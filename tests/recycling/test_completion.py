@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 import builders
 from huanxin.core import identifiers, pii
-from huanxin.core.clock import utcnow
+from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.recycling.errors import CertificateAlreadyUsed
 from huanxin.recycling.models import Certificate, ReverseInvoice
@@ -39,7 +39,7 @@ def test_completion_prices_weighed_items_and_issues_certificates(rworld: RWorld)
     assert check.status_code == 200
     assert check.json() == {"number": certs[0]["number"], "category": "refrigerator",  # type: ignore[index]
                             "category_label": "电冰箱", "weight_kg": "50.75",
-                            "issued_on": rworld.day.isoformat(), "jurisdiction_code": "140521",
+                            "issued_on": today_cn().isoformat(), "jurisdiction_code": "140521",
                             "used": False}  # fmt: skip
     wrong = builders.client(rworld.db).get("/api/v1/recycling/certificates/verify",
                                            params={"number": certs[0]["number"], "code": "XXXX"})  # type: ignore[index]  # fmt: skip
@@ -84,9 +84,10 @@ def test_reverse_invoice_and_per_person_limit(rworld: RWorld) -> None:
     recycler = builders.api_client(rworld.db, "recycler.140521")
     url = f"/api/v1/recycling/pickups/{done['pickup_id']}/reverse-invoice"
     earlier = [_completed(rworld, "x")["pickup_id"], _completed(rworld, "y")["pickup_id"]]
+    today = today_cn()  # the pickups were completed early, today
     with rworld.db.unit_of_work() as s:  # earlier invoices of the same person
-        for pickup_id, (day, fen) in zip(earlier, ((date(rworld.day.year - 1, rworld.day.month, 1), 300_000_000),
-                         (date(rworld.day.year, rworld.day.month, 1), 499_990_000)), strict=True):  # fmt: skip
+        for pickup_id, (day, fen) in zip(earlier, ((date(today.year - 1, today.month, 1), 300_000_000),
+                         (date(today.year, today.month, 1), 499_990_000)), strict=True):  # fmt: skip
             s.add(ReverseInvoice(number=f"OLD{day:%Y%m}", pickup_id=pickup_id,
                                  org_id=rworld.org_id, seller_name_enc=pii.seal("甲"),
                                  seller_id_enc=pii.seal(RID), seller_id_hash=pii.lookup_hash("resident_id", RID),

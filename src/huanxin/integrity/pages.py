@@ -12,6 +12,7 @@ from huanxin.claims import states
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
 from huanxin.core.errors import DomainError
+from huanxin.core.vocab import CATEGORY_LABELS
 from huanxin.integrity.chart import detector_svg
 from huanxin.integrity.service import reports, review
 from huanxin.web.deps import DbSession, page_require
@@ -20,8 +21,7 @@ from huanxin.web.templating import render
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("integrity:read"))]
 Reviewer = Annotated[Actor, Depends(page_require("integrity:review"))]
-CATEGORY = {"refrigerator": "冰箱", "washing_machine": "洗衣机", "air_conditioner": "空调",
-            "television": "电视", "computer": "电脑", "mobile_phone": "手机", "car": "汽车"}  # fmt: skip
+CATEGORY = CATEGORY_LABELS
 
 
 @router.get("/integrity")

@@ -115,7 +115,8 @@ def _complete(session: Session, code: str, rng: random.Random) -> None:
                                    int(i.est_weight_g * rng.uniform(0.9, 1.1)))
                  for i in bookings.items_of(session, booking.id)]  # fmt: skip
         pickup, _ = completion.complete_pickup(session, recycler, booking_id=booking.id, lines=lines,
-                                               payment_method="wechat", payment_ref=f"WX{booking.id:08d}")  # fmt: skip
+                                               payment_method="wechat", payment_ref=f"WX{booking.id:08d}",
+                                               on=DEMO_DAY)  # fmt: skip
         if n < 2:
             body = f"{code}19800101{n:02d}1"[:17]
             rid = body + identifiers.resident_id_check_char(body)

@@ -35,3 +35,9 @@ class ReverseInvoiceLimitExceeded(Conflict):
 
 class AlreadyDeclared(Conflict):
     code = "already_declared"
+
+
+class PickupDateImpossible(InvalidInput):
+    """A completion dated after today, or before the booked day without a reason."""
+
+    code = "pickup_date_impossible"

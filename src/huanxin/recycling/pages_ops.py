@@ -38,7 +38,7 @@ FIELD_LABELS = {"seller_name": "出售人姓名", "seller_resident_id": "出售�
                 "amount": "开票金额", "pickup_id": "回收记录", "issued_on": "开票日期",
                 "weight_kg": "实称重量", "units": "数量", "condition": "成色", "category": "品类",
                 "payment_method": "付款方式", "site_id": "交货站点", "status": "预约状态",
-                "lines": "称重明细"}  # fmt: skip
+                "lines": "称重明细", "early_reason": "提前上门原因", "completed_on": "完成日期"}  # fmt: skip
 
 
 def _message(exc: DomainError) -> str:
@@ -58,7 +58,8 @@ def _pickup_context(
     return {"booking": bookings.booking_dict(session, booking), "conditions": CONDITIONS,
             "methods": PAYMENT_METHODS, "categories": CATEGORIES, "error": None,
             "record": record, "qrs": qrs, "invoice_error": None, "invoice_form": {},
-            "can_operate": actor.can("recycling:operate"), **extra}  # fmt: skip
+            "can_operate": actor.can("recycling:operate"),
+            "early": booking.service_date > today_cn(), **extra}  # fmt: skip
 
 
 @router.get("/recycling/pickup/{booking_id}")
@@ -94,6 +95,7 @@ async def pickup_submit(request: Request, session: DbSession, booking_id: Id,
         pickup, _ = completion.complete_pickup(
             session, actor, booking_id=booking_id, lines=_lines(form, count),
             payment_method=form.get("payment_method", ""), payment_ref=form.get("payment_ref", ""),
+            early_reason=form.get("early_reason", ""),
         )  # fmt: skip
     except DomainError as exc:
         session.rollback()

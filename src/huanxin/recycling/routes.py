@@ -106,7 +106,7 @@ def complete(booking_id: Id, body: PickupComplete, actor: Operator, session: DbS
         pickup, issued = completion.complete_pickup(
             session, actor, booking_id=booking_id, lines=body.to_lines(),
             payment_method=body.payment_method, payment_ref=body.payment_ref,
-            site_id=body.site_id, on=body.completed_on,
+            site_id=body.site_id, on=body.completed_on, early_reason=body.early_reason,
         )  # fmt: skip
         return 201, {"pickup_id": pickup.id, "paid_fen": pickup.paid_fen,
                      "weight_g": pickup.weight_g, "site_id": pickup.site_id,

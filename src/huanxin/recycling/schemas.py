@@ -70,6 +70,7 @@ class PickupComplete(BaseModel):
     payment_ref: Line = Field(default="", max_length=64)
     site_id: Id | None = None
     completed_on: Day | None = None
+    early_reason: Line = Field(default="", max_length=200)
 
     def to_lines(self) -> list[LineIn]:
         return [LineIn(x.category, x.condition if x.category in _APPLIANCES else "any", x.units,

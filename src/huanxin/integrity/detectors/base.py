@@ -23,6 +23,8 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from huanxin.core import vocab
+
 
 class StoredRows(Protocol):
     """The stored history of a daily scan, read a few rows at a time by ``claim_id``."""
@@ -115,16 +117,7 @@ def yuan_sql(expr: str) -> str:
     return YUAN_SQL.format(x=expr)
 
 
-CATEGORY_LABELS: dict[str, str] = {
-    "refrigerator": "冰箱",
-    "washing_machine": "洗衣机",
-    "air_conditioner": "空调",
-    "television": "电视",
-    "water_heater": "热水器",
-    "computer": "电脑",
-    "mobile_phone": "手机",
-    "car": "汽车",
-}
+CATEGORY_LABELS = vocab.CATEGORY_LABELS  # the one category label table
 
 
 def category_label_sql(expr: str) -> str:

@@ -26,12 +26,16 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor
-from huanxin.core.clock import utcnow
+from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from huanxin.core.money import yuan
 from huanxin.db import is_postgres
 from huanxin.recycling.catalogue import CONDITIONS, PAYMENT_METHODS, category, price_of_line
-from huanxin.recycling.errors import IllegalBookingState, ReverseInvoiceLimitExceeded
+from huanxin.recycling.errors import (
+    IllegalBookingState,
+    PickupDateImpossible,
+    ReverseInvoiceLimitExceeded,
+)
 from huanxin.recycling.models import (
     InvoiceSeller,
     Pickup,
@@ -123,12 +127,27 @@ def _delivery_site(session: Session, actor: Actor, booking_id: int, site_id: int
     return site
 
 
+def completion_day(service_date: date, on: date | None, early_reason: str) -> date:
+    """The day a pickup is completed: today unless given, never after today, and before the
+    booked day only with the reason for the early pickup."""
+    today = today_cn()
+    day = on or today
+    if day > today:
+        raise PickupDateImpossible(f"完成日期{day.isoformat()}晚于今天（{today.isoformat()}），"
+                                   "不能登记尚未发生的上门回收", field="completed_on")  # fmt: skip
+    if day < service_date and not early_reason.strip():
+        raise PickupDateImpossible(f"该预约约定{service_date.isoformat()}上门，{day.isoformat()}早于"
+                                   "约定日期：提前上门须填写提前原因", field="early_reason")  # fmt: skip
+    return day
+
+
 def complete_pickup(
     session: Session, actor: Actor, *, booking_id: int, lines: Sequence[LineIn],
     payment_method: str, payment_ref: str = "", site_id: int | None = None,
-    on: date | None = None,
+    on: date | None = None, early_reason: str = "",
 ) -> tuple[Pickup, list[tuple[str, str]]]:  # fmt: skip
-    """Record the weighing and payment; returns the pickup and (certificate number, code)."""
+    """Record the weighing and payment; returns the pickup and (certificate number, code).
+    A pickup before its booked day records why (``early_reason``, kept in the audit trail)."""
     if not actor.can("recycling:operate"):
         raise PermissionDenied("只有回收企业可以完成上门回收")
     booking = bookings.get_booking(session, actor, booking_id)
@@ -138,8 +157,8 @@ def complete_pickup(
     _check_lines(lines)
     if payment_method not in PAYMENT_METHODS:
         raise InvalidInput("付款方式不正确", field="payment_method")
+    day = completion_day(booking.service_date, on, early_reason)
     site = _delivery_site(session, actor, booking.id, site_id)
-    day = on or booking.service_date
     prices = network.prices_of(
         session, network.price_list_in_force(session, booking.jurisdiction_code, day).id
     )
@@ -164,8 +183,16 @@ def complete_pickup(
     audit.record(session, actor, "recycling.pickup_completed", object_type="recycling_pickup",
                  object_id=pickup.id, after={"booking_id": booking.id, "paid_fen": pickup.paid_fen,
                  "weight_g": pickup.weight_g, "certificates": [n for n, _ in issued]},
+                 detail=_early(booking.service_date, day, early_reason),
                  jurisdiction_code=booking.jurisdiction_code)  # fmt: skip
     return pickup, issued
+
+
+def _early(service_date: date, day: date, reason: str) -> dict[str, str]:
+    """What the audit trail keeps of an early pickup: the booked day and the reason."""
+    if day >= service_date:
+        return {}
+    return {"booked_for": service_date.isoformat(), "early_reason": reason.strip()[:200]}
 
 
 def _lines_and_certificates(
