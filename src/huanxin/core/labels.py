@@ -86,6 +86,7 @@ LABELS: dict[str, str] = {
     "document_id": "文件",
     "done_on": "完成日期",
     "duties": "职责",
+    "early_reason": "提前上门原因",
     "effective_from": "生效日期",
     "elv_cert_no": "报废机动车回收证明编号",
     "enterprise_id": "企业",
