@@ -3,6 +3,8 @@ phone, the consumer sees the claim and its arithmetic; the office sees the revie
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from builders import ui_login as login
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}}
+SHOTS = os.environ.get("HUANXIN_SHOTS")  # a directory to keep screenshots in, when set
 
 
 def test_quota_redeem_and_status_on_a_phone(browser: Any, server: str) -> None:
@@ -64,3 +67,23 @@ def test_office_review_queue_and_budget_pages(browser: Any, server: str) -> None
     office.goto(server + "/programmes")
     assert "家电以旧换新" in office.inner_text("main")
     office.close()
+
+
+def test_quote_by_chinese_name_on_a_phone(browser: Any, server: str) -> None:
+    consumer = login(browser, server, "consumer.140521", **PHONE)
+    consumer.goto(server + "/quote")
+    assert consumer.locator("#category-options option[value='电冰箱']").count() == 1
+    consumer.fill("input[name=category]", "冰箱")
+    consumer.fill("input[name=price]", "3000")
+    consumer.fill("input[name=grade]", "1")
+    consumer.click("form[action='/quote'] button")
+    total = consumer.inner_text("#quote-result h2")
+    assert "合计补贴" in total and "合计补贴 0.00" not in total
+    assert consumer.input_value("input[name=category]") == "电冰箱"
+    assert consumer.evaluate("document.documentElement.scrollWidth") <= 390
+    if SHOTS:
+        consumer.screenshot(path=str(Path(SHOTS) / "quote-390.png"), full_page=True)
+    consumer.fill("input[name=category]", "冰柜箱")
+    consumer.click("form[action='/quote'] button")
+    assert "品类“冰柜箱”不在可选范围内" in consumer.inner_text(".error")
+    consumer.close()
