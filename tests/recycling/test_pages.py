@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 import builders
 from huanxin.recycling.models import Booking
+from huanxin.recycling.service import addresses
 
 if TYPE_CHECKING:
     from conftest import RWorld
@@ -20,20 +21,23 @@ def _csrf(html: str) -> str:
 
 
 def test_booking_page_dispatch_driver_and_reports(rworld: RWorld) -> None:
+    with rworld.db.unit_of_work() as s:
+        addresses.add_entries(
+            s, "140521", [addresses.EntryIn("龙港镇", "杏园社区", "演示小区", 35.70, 112.20)]
+        )
     c = builders.web_client(rworld.db, "consumer.140521")
     page = c.get("/recycling/book")
     assert page.status_code == 200 and "预约上门回收" in page.text
-    form = {"csrf_token": _csrf(page.text), "address": "沁水县演示小区", "lat": "35.70",
-            "lon": "112.20", "service_date": rworld.day.isoformat(), "slot": "09:00-11:00",
+    entry_id = page.text.split('<option value="', 2)[2].split('"')[0]
+    form = {"csrf_token": _csrf(page.text), "address_id": entry_id, "house_no": "1号楼",
+            "service_date": rworld.day.isoformat(), "slot": "09:00-11:00",
             "category0": "refrigerator", "count0": "1", "weight0": "60", "condition0": "intact"}  # fmt: skip
-    bad = c.post("/recycling/book", data={**form, "lat": "36.90"})
-    assert bad.status_code == 422 and "不在" in bad.text and "（lat）" in bad.text
     past = (rworld.day - timedelta(days=3)).isoformat()
-    for data, field in (({**form, "service_date": past}, "window_start"),
-                        ({**form, "weight0": "2000"}, "items[0].weight_kg"),
-                        ({**form, "lat": "北纬"}, "lat")):  # fmt: skip
+    for data, label in (({**form, "service_date": past}, "时间段"),
+                        ({**form, "weight0": "2000"}, "预估重量"),
+                        ({**form, "address_id": "北纬"}, "小区或门牌")):  # fmt: skip
         bad = c.post("/recycling/book", data=data)
-        assert bad.status_code == 422 and f"（{field}）" in bad.text
+        assert bad.status_code == 422 and f"{label}：" in bad.text
     ok = c.post("/recycling/book", data=form)
     assert ok.status_code == 303
     listed = c.get(ok.headers["location"]).text
@@ -51,7 +55,7 @@ def test_booking_page_dispatch_driver_and_reports(rworld: RWorld) -> None:
     driver = office.get("/recycling/driver/" + driver_url)
     assert driver.status_code == 200
     assert "<svg" in driver.text and 'class="route-line"' in driver.text
-    assert driver.text.count('class="stop"') == 1 and "沁水县演示小区" in driver.text
+    assert driver.text.count('class="stop"') == 1 and "龙港镇杏园社区演示小区1号楼" in driver.text
     for url, text in (
         ("/recycling/network", "沁水县中转站"),
         ("/recycling/reports?month=2026-03", "物料平衡"),

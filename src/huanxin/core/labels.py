@@ -191,6 +191,7 @@ LABELS: dict[str, str] = {
     "published_on": "发布日期",
     "purchase_date": "购买日期",
     "quota_code": "补贴资格码",
+    "q": "搜索关键字",
     "radius_m": "半径（米）",
     "rate_bp": "贷款利率",
     "reason": "理由",

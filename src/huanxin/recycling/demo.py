@@ -10,6 +10,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import UTC, date, datetime
 
@@ -22,7 +23,14 @@ from huanxin.core.audit import SYSTEM
 from huanxin.core.models import User
 from huanxin.demo import ORG_NAMES, PLACES
 from huanxin.recycling.models import Site
-from huanxin.recycling.service import bookings, completion, dispatching, flows, network
+from huanxin.recycling.service import (
+    addresses,
+    bookings,
+    completion,
+    dispatching,
+    flows,
+    network,
+)
 
 DEMO_DAY = date(2026, 3, 16)
 BOOKED_AT = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
@@ -50,6 +58,20 @@ PRICES_2025 = [
     ("metal", "any", 70), ("clothes", "any", 50),
 ]  # fmt: skip
 PRICES_2026 = [(c, k, f + 500 if c == "refrigerator" else f) for c, k, f in PRICES_2025]
+
+# Address books: townships (乡镇/街道) of each county with their villages or communities;
+# coordinates are generated around the county seat, plausible but not surveyed.
+TOWNSHIPS = {
+    "140521": [("龙港镇", ["杏园社区", "梅河社区", "东关村"]), ("嘉峰镇", ["嘉峰村", "李庄村", "潘庄村"]),
+               ("郑村镇", ["郑村", "湘峪村", "半峪村"]), ("端氏镇", ["端氏村", "坪上村", "贾寨村"])],
+    "140300": [("义井街道", ["义井社区", "小河社区", "大西庄社区"]),
+               ("南山路街道", ["南山社区", "东城社区", "桃北社区"]),
+               ("北大街街道", ["北大街社区", "新华社区", "赛鱼社区"]),
+               ("上站街道", ["上站社区", "矿务局社区", "桃南社区"])],
+    "371525": [("清泉街道", ["东关社区", "西关社区", "红旗社区"]),
+               ("崇文街道", ["崇文社区", "文化社区", "振兴社区"]),
+               ("烟庄街道", ["烟庄村", "后屯村", "前屯村"]), ("贾镇", ["贾镇村", "桑阿村", "梁堂村"])],
+}  # fmt: skip
 
 ITEM_MIX = [
     ("refrigerator", 1, 60.0), ("washing_machine", 1, 40.0), ("television", 1, 15.0),
@@ -142,8 +164,29 @@ def _flows(session: Session, code: str, sites: list[Site]) -> None:
             None, "", vin, f"BF{code}{DEMO_DAY:%Y%m%d}{n + 1:03d}"))  # fmt: skip
 
 
+def address_book(code: str) -> list[addresses.EntryIn]:
+    """The demo address book of a county: per village an estate and a house-number range."""
+    _name, lat, lon, radius = AREAS[code]
+    reach = radius * 0.4 / 111_000
+    entries = []
+    for t, (town, villages) in enumerate(TOWNSHIPS[code]):
+        for v, village in enumerate(villages):
+            angle = math.radians(90 * t + 25 * v + 10)
+            step = reach * (0.35 + 0.2 * v)
+            base_lat, base_lon = lat + step * math.sin(angle), lon + step * math.cos(angle)
+            short = village.removesuffix("社区").removesuffix("村")
+            short = short if len(short) >= 2 else village
+            for p, place in enumerate((f"{short}小区1-12号楼", f"{short}街1-80号")):
+                entries.append(addresses.EntryIn(town, village, place, round(base_lat + 0.002 * p, 5),
+                                                 round(base_lon + 0.002 * p, 5)))  # fmt: skip
+    return entries
+
+
 def build_demo(session: Session) -> None:
     """Create the recycling demo (assumes ``huanxin.demo.build`` made places and users)."""
+    for code in AREAS:
+        if network.area_for(session, code) is not None:
+            addresses.add_entries(session, code, address_book(code))
     if session.scalar(select(Site.id).where(Site.name == "沁水县中转站")):
         return
     rng = random.Random(20260316)
@@ -151,6 +194,7 @@ def build_demo(session: Session) -> None:
         org = orgs.ensure(session, SYSTEM, kind="recycler", jurisdiction_code=code,
                           name=ORG_NAMES["recycler"].format(place=_place_name(code)))  # fmt: skip
         sites = _network(session, code, org.id)
+        addresses.add_entries(session, code, address_book(code))
         _bookings(session, code, count, rng)
         office = _actor(session, f"office.{code}")
         dispatching.plan_for_day(session, office, jurisdiction_code=code, day=DEMO_DAY,

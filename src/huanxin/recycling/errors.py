@@ -41,3 +41,19 @@ class PickupDateImpossible(InvalidInput):
     """A completion dated after today, or before the booked day without a reason."""
 
     code = "pickup_date_impossible"
+
+
+class AddressFileInvalid(InvalidInput):
+    """An address-book file with bad rows: every row's error is kept; nothing is imported."""
+
+    code = "address_file_invalid"
+
+    def __init__(self, errors: list[tuple[int, str, str]]) -> None:
+        row, column, reason = errors[0]
+        super().__init__(f"第{row}行「{column}」：{reason}（共{len(errors)}处错误，未导入任何数据）",
+                         field="file")  # fmt: skip
+        self.errors = errors
+
+
+class AddressNotFound(InvalidInput):
+    code = "address_not_found"

@@ -339,3 +339,26 @@ class IndicatorBaseline(Base):
     source: Mapped[str] = mapped_column(String(256), default="")
 
     __table_args__ = (UniqueConstraint("jurisdiction_code", "kind", "year"),)
+
+
+class AddressEntry(Base):
+    """One entry of a jurisdiction's address book: 乡镇/街道 → 村/社区 → 小区 or 门牌
+    range, with its coordinates (entered by the office, never by a resident) and the
+    pinyin initials of the whole name for search."""
+
+    __tablename__ = "recycling_addresses"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    township: Mapped[str] = mapped_column(String(64))
+    village: Mapped[str] = mapped_column(String(64))
+    place: Mapped[str] = mapped_column(String(64))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    initials: Mapped[str] = mapped_column(String(128), default="")
+
+    __table_args__ = (UniqueConstraint("jurisdiction_code", "township", "village", "place"),)
+
+    @property
+    def label(self) -> str:
+        return f"{self.township}{self.village}{self.place}"

@@ -16,11 +16,17 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
-from huanxin.recycling import pages_ops
+from huanxin.recycling import pages_addresses, pages_ops
 from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, clock_text, grams, parse_clock
-from huanxin.recycling.models import Booking, Site, Vehicle
+from huanxin.recycling.models import AddressEntry, Booking, Site, Vehicle
 from huanxin.recycling.qr import qr_svg
-from huanxin.recycling.service import bookings, certificates, dispatching, receipts
+from huanxin.recycling.service import (
+    addresses,
+    bookings,
+    certificates,
+    dispatching,
+    receipts,
+)
 from huanxin.recycling.svg import Mark, route_svg
 from huanxin.web.deps import DbSession, page_require, public, resolve_actor
 from huanxin.web.templating import render
@@ -29,11 +35,16 @@ router = APIRouter(include_in_schema=False)
 SLOTS = [(h * 3600, (h + 2) * 3600) for h in range(8, 17, 2)]
 
 
-def _float(text: str, field: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise InvalidInput("坐标必须是数字", field=field) from None
+BOOK_LABELS = {"address_id": "小区或门牌", "house_no": "门牌号", "service_date": "上门日期",
+               "window_start": "时间段", "window_end": "时间段", "weight_kg": "预估重量",
+               "count": "数量", "category": "品类", "condition": "成色", "items": "回收物品",
+               "lat": "地址", "lon": "地址", "jurisdiction_code": "地址"}  # fmt: skip
+
+
+def _book_error(exc: DomainError) -> str:
+    """The refusal naming the field by its label on the form: ``门牌号：请填写门牌号``."""
+    name = (exc.field or "").rsplit(".", 1)[-1]
+    return f"{BOOK_LABELS[name]}：{exc.message}" if name in BOOK_LABELS else exc.message
 
 
 def _day(text: str, field: str) -> date:
@@ -43,19 +54,21 @@ def _day(text: str, field: str) -> date:
         raise InvalidInput("日期格式应为YYYY-MM-DD", field=field) from None
 
 
-def _book_context(session: DbSession, actor: Actor, **extra: Any) -> dict[str, Any]:
+def _book_context(session: DbSession, actor: Actor, q: str = "", **extra: Any) -> dict[str, Any]:
     rows = [bookings.booking_dict(session, b) for b in bookings.list_bookings(session, actor)]
     records = receipts.records_for(session, [int(str(r["id"])) for r in rows])
     form = {"service_date": (today_cn() + timedelta(days=1)).isoformat(), "slot": "09:00-11:00"}
     return {"rows": rows, "categories": CATEGORIES, "conditions": CONDITIONS, "error": None,
             "form": form, "slots": [f"{clock_text(a)}-{clock_text(b)}" for a, b in SLOTS],
-            "created": None, "records": records, **extra}  # fmt: skip
+            "created": None, "records": records, "q": q,
+            "addresses": addresses.search(session, actor, q), **extra}  # fmt: skip
 
 
 @router.get("/recycling/book")
 def book_page(request: Request, session: DbSession,
-              actor: Annotated[Actor, Depends(page_require("recycling:book"))]) -> HTMLResponse:  # fmt: skip
-    return render(request, "recycling/book.html", **_book_context(session, actor))
+              actor: Annotated[Actor, Depends(page_require("recycling:book"))],
+              q: Line = "") -> HTMLResponse:  # fmt: skip
+    return render(request, "recycling/book.html", **_book_context(session, actor, q))
 
 
 def _items(form: dict[str, str]) -> list[bookings.ItemIn]:
@@ -76,22 +89,35 @@ def _items(form: dict[str, str]) -> list[bookings.ItemIn]:
     return items
 
 
+def _entry(session: DbSession, actor: Actor, form: dict[str, str]) -> AddressEntry:
+    raw = form.get("address_id", "").strip()
+    if not raw.isdigit() or len(raw) > 18:
+        raise InvalidInput("请从地址库中选择小区或门牌", field="address_id")
+    return addresses.get_for(session, actor, int(raw))
+
+
 @router.post("/recycling/book")
 async def book_submit(request: Request, session: DbSession,
                       actor: Annotated[Actor, Depends(page_require("recycling:book"))]) -> Response:  # fmt: skip
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
     try:
         start, _, end = form.get("slot", "").partition("-")
+        entry = _entry(session, actor, form)
+        house = form.get("house_no", "").strip()
+        if not house:
+            raise InvalidInput("请填写门牌号（楼号、单元、室号）", field="house_no")
+        if len(house) > 64:
+            raise InvalidInput("门牌号不能超过64个字", field="house_no")
         new = bookings.BookingIn(
-            form.get("address", ""), _float(form.get("lat", ""), "lat"),
-            _float(form.get("lon", ""), "lon"), _day(form.get("service_date", ""), "service_date"),
+            f"{entry.label}{house}", entry.lat, entry.lon,
+            _day(form.get("service_date", ""), "service_date"),
             parse_clock(start, field="window_start"), parse_clock(end, field="window_end"),
             _items(form),
         )  # fmt: skip
         booking = bookings.create_booking(session, actor, new)
     except DomainError as exc:
         session.rollback()
-        context = _book_context(session, actor, error=f"{exc.message}（{exc.field or ''}）")
+        context = _book_context(session, actor, error=_book_error(exc))
         context["form"] = form
         return render(request, "recycling/book.html", status_code=exc.status, **context)
     return RedirectResponse(f"/recycling/book?created={booking.id}", status_code=303)
@@ -189,3 +215,4 @@ def driver_page(request: Request, session: DbSession, plan_id: Id, vehicle_id: I
 
 
 router.include_router(pages_ops.router)
+router.include_router(pages_addresses.router)

@@ -1,0 +1,67 @@
+"""The office's address-book page: what each jurisdiction's book holds (searchable), the
+.xlsx template, and the import with its row-by-row errors (nothing stored on any error)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from huanxin.core import jurisdictions
+from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Line
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.recycling.service import addresses
+from huanxin.web.deps import DbSession, page_require
+from huanxin.web.errors import page_refused
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Actor, Depends(page_require("recycling:read"))]
+Manager = Annotated[Actor, Depends(page_require("recycling:manage"))]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def _context(session: Session, actor: Actor, q: str, **extra: Any) -> dict[str, Any]:
+    places = [j for j in jurisdictions.list_within(session, actor.scope_codes)
+              if j.level in ("city", "county")]  # fmt: skip
+    return {"entries": addresses.search(session, actor, q, limit=300), "q": q, "places": places,
+            "error": None, "errors": [], "can_manage": actor.can("recycling:manage"),
+            "default_code": addresses.book_code(session, actor.jurisdiction_code), **extra}  # fmt: skip
+
+
+@router.get("/recycling/addresses")
+def addresses_page(request: Request, session: DbSession, actor: Reader,
+                   q: Line = "") -> HTMLResponse:  # fmt: skip
+    return render(request, "recycling/addresses.html", **_context(session, actor, q))
+
+
+@router.get("/recycling/addresses/template.xlsx")
+def addresses_template(actor: Reader) -> Response:
+    headers = {
+        "Content-Disposition": "attachment; filename*=UTF-8''%E5%9C%B0%E5%9D%80%E5%BA%93%E6%A8%A1%E6%9D%BF.xlsx"
+    }
+    return Response(addresses.template_xlsx(), media_type=XLSX, headers=headers)
+
+
+@router.post("/recycling/addresses")
+async def addresses_import(request: Request, session: DbSession, actor: Manager,
+                           jurisdiction_code: Annotated[Code, Form()] = "",
+                           file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
+    try:
+        if file is None or not file.filename:
+            raise InvalidInput("请选择 .xlsx 文件", field="file")
+        content = await file.read(MAX_BYTES + 1)
+        if len(content) > MAX_BYTES:
+            raise InvalidInput("文件不能超过5MB", field="file")
+        count = addresses.import_xlsx(session, actor, jurisdiction_code=jurisdiction_code,
+                                      content=content)  # fmt: skip
+    except DomainError as exc:
+        page_refused(request, session, exc)
+        context = _context(session, actor, "", error=exc.message,
+                           errors=getattr(exc, "errors", []))  # fmt: skip
+        return render(request, "recycling/addresses.html", status_code=exc.status, **context)
+    return RedirectResponse(f"/recycling/addresses?imported={count}", status_code=303)
