@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from builders import ui_login as login
 from huanxin.core import identifiers
@@ -26,11 +27,22 @@ def _fits_phone(page: Any) -> None:
 
 
 def test_consumer_books_on_phone(browser: Any, server: str) -> None:
-    page = login(browser, server, "consumer.140521", **PHONE)
+    """At 390 px: find the estate by pinyin initials, or let the browser's position pick the
+    nearest entry; type only the house number; no coordinate anywhere on the form."""
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  geolocation={"latitude": 35.6905, "longitude": 112.2095},
+                                  permissions=["geolocation"])  # fmt: skip
+    page = login(context, server, "consumer.140521")
     page.goto(server + "/recycling/book")
-    page.fill("input[name=address]", "沁水县龙港镇演示小区3号楼")
-    page.fill("input[name=lat]", "35.70")
-    page.fill("input[name=lon]", "112.20")
+    assert page.locator("input[name=lat], input[name=lon]").count() == 0
+    page.click("#locate")
+    expect(page.locator("#locate-status")).to_contain_text("离您最近")
+    assert page.input_value("#address-select") != ""
+    page.fill("#address-search", "杏园小区")
+    assert page.locator("#address-select option").count() == 2  # the prompt and one match
+    assert "杏园小区1-12号楼" in page.locator("#address-select option:checked").inner_text()
+    page.fill("input[name=house_no]", "3号楼2单元501")
+    page.fill("input[name=phone]", "13800138000")
     page.fill("input[name=service_date]", (today_cn() + timedelta(days=2)).isoformat())
     page.select_option("select[name=category0]", "television")
     page.fill("input[name=weight0]", "15")
@@ -39,8 +51,8 @@ def test_consumer_books_on_phone(browser: Any, server: str) -> None:
     first = page.locator("#my-bookings tbody tr").first
     assert first.locator(".quote").inner_text() == "30.00"
     assert first.locator(".status").inner_text() == "已预约"
-    _fits_phone(page)
-    page.close()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
 
 
 def test_driver_page_draws_route(browser: Any, server: str) -> None:
@@ -107,9 +119,9 @@ def _resident_id(body: str) -> str:
 
 def _book(page: Any, server: str, day: str, slot: str, category: str, kg: str) -> str:
     page.goto(server + "/recycling/book")
-    page.fill("input[name=address]", f"阳泉市演示小区{category}")
-    page.fill("input[name=lat]", "37.86")
-    page.fill("input[name=lon]", "113.59")
+    page.fill("#address-search", "yjxq")
+    page.fill("input[name=house_no]", f"{int(slot[:2])}号楼")
+    page.fill("input[name=phone]", "13900139000")
     page.fill("input[name=service_date]", day)
     page.select_option("select[name=slot]", slot)
     page.select_option("select[name=category0]", category)
@@ -173,16 +185,39 @@ def test_pickup_chain_from_booking_to_trade_in(browser: Any, server: str) -> Non
     )
     recycler.fill("input[name=seller_name]", "阳泉演示出售人")
     recycler.fill("input[name=seller_resident_id]", _resident_id("14030019750101001"))
-    recycler.click("#pickup-done button")
+    good = _resident_id("14030019750101001")
+    recycler.fill("input[name=seller_resident_id]", good[:-1] + ("1" if good[-1] != "1" else "2"))
+    recycler.click("#invoice-form button")
+    assert "出售人身份证号码" in recycler.inner_text("#invoice-error")
+    assert recycler.input_value("input[name=seller_name]") == "阳泉演示出售人"
+    recycler.fill("input[name=seller_resident_id]", good)
+    recycler.click("#invoice-form button")
     assert recycler.inner_text("#invoice").startswith("发票号码：FX")
+    recycler.reload()
+    assert recycler.locator("#pickup-done svg.qr").count() == 1
+    assert "实付 30.00 元" in recycler.inner_text("#pickup-done")
     _fits_phone(recycler)
+
+    consumer.goto(server + "/recycling/book")
+    assert consumer.locator(f"#my-bookings tr[data-id='{first}'] .weighed").inner_text() == "14.2"
+    assert consumer.locator(".my-cert .cert-no").first.inner_text() == cert[0]
 
     public = browser.new_page(**PHONE)
     public.goto(f"{server}/recycling/certificate?number={cert[0]}&code={cert[1]}")
     assert "未使用" in public.inner_text("#cert-result")
 
     merchant = login(browser, server, "merchant.140300", **PHONE)
-    _redeem(merchant, server, _quota(browser, server, "consumer.140300"), "E2E-TV-001", cert)
+    quota = _quota(browser, server, "consumer.140300")
+    merchant.goto(f"{server}/recycling/certificate?number={cert[0]}&code={cert[1]}")
+    merchant.click("#use-cert")
+    assert merchant.input_value("input[name=recycling_cert_no]") == cert[0]
+    assert merchant.input_value("input[name=recycling_cert_code]") == cert[1]
+    fields = {"quota_code": quota, "product_model": "TEL-100", "device_serial": "E2E-TV-001",
+              "grade": "1", "price": "2999", "invoice_no": "26140300000099990001",
+              "purchase_date": today_cn().isoformat()}  # fmt: skip
+    for name, value in fields.items():
+        merchant.fill(f"input[name={name}]", value)
+    merchant.click("form[action='/merchant/redeem'] button")
     merchant.wait_for_url(f"{server}/claims/*")
     public.reload()
     assert "已用于补贴申请" in public.inner_text("#cert-result")

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 import builders
+from huanxin.core.models import AuditEntry
 from huanxin.recycling import demo
 from huanxin.recycling.models import AddressEntry, Booking
 from huanxin.recycling.service import addresses
@@ -95,7 +96,7 @@ def test_resident_books_by_address_without_coordinates(rworld: RWorld) -> None:
     found = consumer.get("/recycling/book", params={"q": "mhsq"}).text
     assert "梅河街1-80号" in found and "杏园小区1-12号楼" not in found
     entry_id = found.split('<option value="', 2)[2].split('"')[0]
-    form = {"csrf_token": _csrf(page), "address_id": entry_id, "house_no": "",
+    form = {"csrf_token": _csrf(page), "address_id": entry_id, "house_no": "", "phone": "13800138000",
             "service_date": rworld.day.isoformat(), "slot": "09:00-11:00",
             "category0": "refrigerator", "count0": "1", "weight0": "60", "condition0": "intact"}  # fmt: skip
     missing = consumer.post("/recycling/book", data=form)
@@ -112,6 +113,16 @@ def test_resident_books_by_address_without_coordinates(rworld: RWorld) -> None:
         booking = s.scalars(select(Booking)).one()
         assert booking.address == "龙港镇梅河社区梅河街1-80号3号楼2单元501"
         assert (booking.lat, booking.lon) == (35.6950, 112.1900)
+        booking_id = booking.id
+    no_phone = consumer.post("/recycling/book", data={**form, "house_no": "1号", "phone": ""})
+    assert no_phone.status_code == 422 and "联系电话：" in no_phone.text
+    recycler = builders.web_client(rworld.db, "recycler.140521")
+    call = recycler.get(f"/recycling/bookings/{booking_id}/call")
+    assert call.status_code == 200 and 'href="tel:13800138000"' in call.text
+    assert consumer.get(f"/recycling/bookings/{booking_id}/call").status_code == 403
+    with rworld.db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry)
+                        .where(AuditEntry.action == "recycling.phone_revealed")) == 1  # fmt: skip
 
 
 def test_demo_ships_an_address_book_per_county() -> None:

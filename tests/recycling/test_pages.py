@@ -29,7 +29,7 @@ def test_booking_page_dispatch_driver_and_reports(rworld: RWorld) -> None:
     page = c.get("/recycling/book")
     assert page.status_code == 200 and "预约上门回收" in page.text
     entry_id = page.text.split('<option value="', 2)[2].split('"')[0]
-    form = {"csrf_token": _csrf(page.text), "address_id": entry_id, "house_no": "1号楼",
+    form = {"csrf_token": _csrf(page.text), "address_id": entry_id, "house_no": "1号楼", "phone": "13800138000",
             "service_date": rworld.day.isoformat(), "slot": "09:00-11:00",
             "category0": "refrigerator", "count0": "1", "weight0": "60", "condition0": "intact"}  # fmt: skip
     past = (rworld.day - timedelta(days=3)).isoformat()
@@ -55,6 +55,7 @@ def test_booking_page_dispatch_driver_and_reports(rworld: RWorld) -> None:
     driver = office.get("/recycling/driver/" + driver_url)
     assert driver.status_code == 200
     assert "<svg" in driver.text and 'class="route-line"' in driver.text
+    assert "138****8000" in driver.text and "13800138000" not in driver.text
     assert driver.text.count('class="stop"') == 1 and "龙港镇杏园社区演示小区1号楼" in driver.text
     for url, text in (
         ("/recycling/network", "沁水县中转站"),

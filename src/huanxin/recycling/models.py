@@ -126,6 +126,7 @@ class Booking(Base):
     price_list_id: Mapped[int] = mapped_column(ForeignKey("recycling_price_lists.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    phone_enc: Mapped[str | None] = mapped_column(Text, default=None)  # sealed contact mobile
 
 
 class BookingItem(Base):

@@ -38,7 +38,7 @@ SLOTS = [(h * 3600, (h + 2) * 3600) for h in range(8, 17, 2)]
 BOOK_LABELS = {"address_id": "小区或门牌", "house_no": "门牌号", "service_date": "上门日期",
                "window_start": "时间段", "window_end": "时间段", "weight_kg": "预估重量",
                "count": "数量", "category": "品类", "condition": "成色", "items": "回收物品",
-               "lat": "地址", "lon": "地址", "jurisdiction_code": "地址"}  # fmt: skip
+               "lat": "地址", "lon": "地址", "jurisdiction_code": "地址", "phone": "联系电话"}  # fmt: skip
 
 
 def _book_error(exc: DomainError) -> str:
@@ -96,6 +96,13 @@ def _entry(session: DbSession, actor: Actor, form: dict[str, str]) -> AddressEnt
     return addresses.get_for(session, actor, int(raw))
 
 
+def _phone(form: dict[str, str]) -> str:
+    phone = form.get("phone", "").strip()
+    if not phone:
+        raise InvalidInput("请填写联系电话，方便回收员上门前联系您", field="phone")
+    return phone
+
+
 @router.post("/recycling/book")
 async def book_submit(request: Request, session: DbSession,
                       actor: Annotated[Actor, Depends(page_require("recycling:book"))]) -> Response:  # fmt: skip
@@ -112,7 +119,7 @@ async def book_submit(request: Request, session: DbSession,
             f"{entry.label}{house}", entry.lat, entry.lon,
             _day(form.get("service_date", ""), "service_date"),
             parse_clock(start, field="window_start"), parse_clock(end, field="window_end"),
-            _items(form),
+            _items(form), _phone(form),
         )  # fmt: skip
         booking = bookings.create_booking(session, actor, new)
     except DomainError as exc:
@@ -133,6 +140,15 @@ def cancel_submit(booking_id: Id, session: DbSession,
 def _viewer(request: Request) -> Actor | None:
     """Who is looking at a public page, if signed in (resolved before the unit of work)."""
     return resolve_actor(request)
+
+
+@router.get("/recycling/bookings/{booking_id}/call")
+def call_booking(request: Request, booking_id: Id, session: DbSession,
+                 actor: Annotated[Actor, Depends(page_require("recycling:read"))]) -> HTMLResponse:  # fmt: skip
+    """Tap-to-call: the full number is read (audited) only when the driver asks for it."""
+    phone = bookings.reveal_phone(session, actor, booking_id)
+    booking = bookings.get_booking(session, actor, booking_id)
+    return render(request, "recycling/call.html", booking=booking, phone=phone)
 
 
 @router.get("/recycling/certificate", dependencies=[Depends(public)])
@@ -170,10 +186,11 @@ def dispatch_page(request: Request, session: DbSession,
             session, actor, jurisdiction_code=code, day=day))  # fmt: skip
     except DomainError:
         plan = None
-    waiting = [b for b in bookings.list_bookings(session, actor, day=day)
-               if b.status in bookings.OPEN_STATES]  # fmt: skip
+    of_day = bookings.list_bookings(session, actor, day=day)
+    waiting = [b for b in of_day if b.status in bookings.OPEN_STATES]
+    contacts = {b.id: (b.address, bookings.masked_phone(b)) for b in of_day}
     return render(request, "recycling/dispatch.html", plan=plan, code=code, day=day.isoformat(),
-                  waiting=len(waiting), error=None, clock=clock_text,
+                  waiting=len(waiting), error=None, clock=clock_text, contacts=contacts,
                   can_plan=actor.can("recycling:operate") or actor.can("recycling:manage"))  # fmt: skip
 
 
@@ -206,7 +223,9 @@ def driver_page(request: Request, session: DbSession, plan_id: Id, vehicle_id: I
     assert home is not None
     ids = [s["booking_id"] for s in route["stops"] if s["booking_id"]]
     rows = {b.id: b for b in session.scalars(select(Booking).where(Booking.id.in_(ids)))}
-    stops = [{**s, "booking": rows.get(s["booking_id"])} for s in route["stops"]]
+    stops = [{**s, "booking": rows.get(s["booking_id"]),
+              "phone": bookings.masked_phone(rows[s["booking_id"]]) if s["booking_id"] in rows else None}
+             for s in route["stops"]]  # fmt: skip
     marks = [Mark(home.lat, home.lon, home.name, "home")]
     marks += [Mark(s["lat"], s["lon"], str(n), s["kind"]) for n, s in enumerate(route["stops"], 1)]
     svg = route_svg(marks, title=f"{vehicle.plate} {plan['service_date']} 路线")

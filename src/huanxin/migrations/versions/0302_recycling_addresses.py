@@ -1,4 +1,5 @@
-"""recycling: address book per jurisdiction (township, village, estate or house-number range)
+"""recycling: address book per jurisdiction (township, village, estate or house-number range);
+a booking's sealed contact mobile
 
 Revision ID: 0302
 Revises: 0301
@@ -33,9 +34,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('recycling_addresses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recycling_addresses_jurisdiction_code'), ['jurisdiction_code'], unique=False)
+    with op.batch_alter_table('recycling_bookings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('phone_enc', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('recycling_bookings', schema=None) as batch_op:
+        batch_op.drop_column('phone_enc')
     with op.batch_alter_table('recycling_addresses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recycling_addresses_jurisdiction_code'))
     op.drop_table('recycling_addresses')

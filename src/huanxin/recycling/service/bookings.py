@@ -16,10 +16,10 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from huanxin.core import audit, jurisdictions
+from huanxin.core import audit, identifiers, jurisdictions, pii
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, PermissionDenied
 from huanxin.recycling.catalogue import (
     CONDITIONS,
     category,
@@ -53,6 +53,7 @@ class BookingIn:
     window_start_s: int
     window_end_s: int
     items: Sequence[ItemIn]
+    phone: str = ""  # contact mobile for the driver; sealed when stored
 
 
 def local_now(now: datetime | None = None) -> tuple[date, int]:
@@ -127,6 +128,7 @@ def create_booking(
     code = actor.jurisdiction_code
     if not new.address.strip():
         raise InvalidInput("请填写上门地址", field="address")
+    phone = identifiers.mobile(new.phone, field="phone") if new.phone.strip() else None
     _check_items(new.items)
     _check_window(new, now)
     network.check_in_area(session, code, new.lat, new.lon)
@@ -136,7 +138,8 @@ def create_booking(
                       address=new.address.strip(), lat=new.lat, lon=new.lon,
                       service_date=new.service_date, window_start_s=new.window_start_s,
                       window_end_s=new.window_end_s, status="booked", quote_fen=total,
-                      price_list_id=price_list_id, created_at=now or utcnow())  # fmt: skip
+                      price_list_id=price_list_id, created_at=now or utcnow(),
+                      phone_enc=pii.seal(phone) if phone else None)  # fmt: skip
     session.add(booking)
     session.flush()
     session.add_all(BookingItem(booking_id=booking.id, category=item.category,
@@ -208,3 +211,21 @@ def booking_dict(session: Session, booking: Booking) -> dict[str, object]:
                    "est_weight_kg": kg_text(i.est_weight_g), "quote_fen": i.quote_fen}
                   for i in items_of(session, booking.id)],
     }  # fmt: skip
+
+
+def masked_phone(booking: Booking) -> str | None:
+    """The contact mobile as shown on lists: ``138****5678``."""
+    return identifiers.mask_mobile(pii.unseal(booking.phone_enc)) if booking.phone_enc else None
+
+
+def reveal_phone(session: Session, actor: Actor, booking_id: int) -> str:
+    """The full contact mobile for a call by the driver or dispatcher; each read is audited."""
+    if not (actor.can("recycling:operate") or actor.can("recycling:manage")):
+        raise PermissionDenied("只有回收企业和主管部门可以拨打预约人电话")
+    booking = get_booking(session, actor, booking_id)
+    if not booking.phone_enc:
+        raise InvalidInput("该预约没有留联系电话", field="phone")
+    audit.record(session, actor, "recycling.phone_revealed", object_type="recycling_booking",
+                 object_id=booking.id, detail={"fields": ["phone"]},
+                 jurisdiction_code=booking.jurisdiction_code)  # fmt: skip
+    return pii.unseal(booking.phone_enc)
