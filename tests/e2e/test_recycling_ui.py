@@ -177,6 +177,7 @@ def test_pickup_chain_from_booking_to_trade_in(browser: Any, server: str) -> Non
     recycler.goto(f"{server}/recycling/pickup/{first}")
     recycler.fill("input[name=weight0]", "14.2")
     recycler.fill("input[name=payment_ref]", "WX-E2E-1")
+    recycler.fill("input[name=early_reason]", "居民要求提前上门")
     recycler.click("form[action='/recycling/pickup/" + first + "'] button")
     assert "实付 30.00 元" in recycler.inner_text("#pickup-done")
     cert = (
