@@ -33,6 +33,7 @@ from huanxin.supervision import pages as supervision_pages
 from huanxin.supervision import routes as supervision_routes
 from huanxin.web import errors, pages, proxies
 from huanxin.web.guard import Guard
+from huanxin.web.refusals import RefusalAudit
 from huanxin.web.security import SecurityHeaders
 
 API_ROUTERS = [core_routes.router, claims_routes.router, ledger_routes.router,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     for router in API_ROUTERS + PAGE_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(RefusalAudit)  # innermost: audits scope refusals a page showed
     app.add_middleware(Guard, max_body=settings.max_body_bytes,
                        max_upload=settings.max_upload_bytes)  # fmt: skip
     app.add_middleware(SecurityHeaders, https=settings.cookie_secure)

@@ -8,6 +8,7 @@ HTTP exceptions.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import ClassVar
 
 
@@ -21,6 +22,7 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.audited = False  # set once the web layer has audited it as a denial
 
     def headers(self) -> dict[str, str]:
         """Extra response headers (e.g. ``Retry-After``); none by default."""
@@ -71,9 +73,24 @@ class TooManyRequests(DomainError):
     code = "too_many_requests"
 
 
+# Scope refusals raised while a request runs, so that the web layer can audit the ones a
+# page caught and showed in its form (the API's error handler audits the rest itself).
+scope_refusals: ContextVar[list[DomainError] | None] = ContextVar("scope_refusals", default=None)
+
+
+def _note_refusal(error: DomainError) -> None:
+    noted = scope_refusals.get()
+    if noted is not None:
+        noted.append(error)
+
+
 class OutOfScope(NotFound):
     """The object exists but lies outside the caller's jurisdiction. Answers 404 like a
     missing object, and the web layer audits the denial."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        _note_refusal(self)
 
 
 class OutsideJurisdiction(PermissionDenied):
@@ -81,3 +98,7 @@ class OutsideJurisdiction(PermissionDenied):
     it names lies outside it. Answers 403 with the reason, and is audited as a denial."""
 
     code = "outside_jurisdiction"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        _note_refusal(self)
