@@ -32,9 +32,24 @@ from huanxin.federation.errors import NationalKeyHeld, RegistryUnavailable
 from huanxin.federation.keys import Keyring, person_value, plain_value
 from huanxin.federation.models import HELD_OUT_OF_PAYMENT, TRANSITIONS, KeyState, NationalClaim
 from huanxin.policy import service as policies
-from huanxin.policy.schema import NationalKey, Programme, WhenUnreachable
+from huanxin.policy.schema import National, NationalKey, Programme, WhenUnreachable
 
 log = logging.getLogger("huanxin.federation")
+
+# A device, a car or a recycling certificate is subsidised once in the whole country, so
+# these keys are claimed for every programme, also one that declares no ``national`` block;
+# such a programme holds the claim out of payment while the registry is unreachable.
+# Person × category × period is claimed only where a programme declares it.
+OBJECT_KEYS = National(
+    keys=[NationalKey.device_serial, NationalKey.vin, NationalKey.recycling_certificate],
+    when_unreachable=WhenUnreachable.hold,
+)
+
+
+def declared(programme: Programme) -> National:
+    """The national keys and outage rule of ``programme`` (its own block, else the object keys)."""
+    return programme.national or OBJECT_KEYS
+
 
 KIND_LABELS = {
     NationalKey.person_category_period: "消费者本期该品类补贴资格",
@@ -160,14 +175,13 @@ class Federation:
         (refuse if any of them says so)."""
         wanted = {tuple(v.rsplit("@", 1)) for v in keys.versions}
         programmes = [p for p in policies.all_versions(session)
-                      if (p.id, str(p.version)) in wanted and p.national]  # fmt: skip
+                      if (p.id, str(p.version)) in wanted]  # fmt: skip
         wire: dict[str, WireKey] = {}
         for programme in programmes:
-            assert programme.national is not None
-            for kind in programme.national.keys:
+            for kind in declared(programme).keys:
                 for key in self._hash(programme, kind, keys):
                     wire.setdefault(key.candidates[0], key)
-        refuse = any(p.national and p.national.when_unreachable is WhenUnreachable.refuse
+        refuse = any(declared(p).when_unreachable is WhenUnreachable.refuse
                      for p in programmes)  # fmt: skip
         return list(wire.values()), WhenUnreachable.refuse if refuse else WhenUnreachable.hold
 
