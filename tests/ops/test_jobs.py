@@ -100,3 +100,12 @@ def test_an_unexpected_failure_shows_where_to_look_not_english(sqlite_db: Databa
 
     run = service.run_job(sqlite_db, JobSpec("x", "x", every(60), broken))
     assert run is not None and run.error == f"运行出错，详情见服务器日志（任务运行编号 {run.id}）"
+
+
+def test_federation_publish_is_scheduled_and_idle_without_a_registry(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HUANXIN_REGISTRY_URL", raising=False)
+    job = BY_NAME["federation_publish"]
+    assert job.label == "全国汇总数据上报"
+    assert job.run(database)["text"] == "未接入全国补贴登记中心，无需上报"

@@ -117,6 +117,22 @@ def audit_anchor(db: Database) -> Summary:
     return {"text": f"审计链已校验并签署检查点（{len(checkpoint.get('heads', []))} 条链）"}
 
 
+def federation_publish(db: Database) -> Summary:
+    """Publish this deployment's aggregates to the national roll-up (issue 19), if a national
+    registry is configured; publishing the same day twice replaces that day's figures."""
+    from huanxin.core.clock import today_cn
+    from huanxin.federation import rollup
+    from huanxin.federation.settings import from_env
+    from huanxin.federation.wiring import federation_of
+
+    settings = from_env()
+    if settings is None:
+        return {"text": "未接入全国补贴登记中心，无需上报"}
+    with db.sessions() as session:
+        figures = rollup.publish(session, federation_of(settings), today_cn())
+    return {"text": "已向全国补贴登记中心上报汇总数据", **figures}
+
+
 JOBS: list[JobSpec] = [
     JobSpec("quota_expiry", "资格券到期处理", every(60), expire_quotas),
     JobSpec("audit_anchor", "审计链校验与签署", every(60), audit_anchor),
@@ -124,5 +140,6 @@ JOBS: list[JobSpec] = [
     JobSpec("integrity_scan", "骗补风险夜间扫描", daily(2, 0), integrity_scan),
     JobSpec("session_cleanup", "过期会话清理", daily(3, 30), clean_sessions),
     JobSpec("supervision_reminders", "台账提醒与时限预警", daily(7, 0), supervision_reminders),
+    JobSpec("federation_publish", "全国汇总数据上报", daily(6, 0), federation_publish),
 ]
 BY_NAME = {job.name: job for job in JOBS}
