@@ -23,6 +23,7 @@ PHONE = {"viewport": {"width": 375, "height": 740}}
 
 
 def _fits_phone(page: Any) -> None:
+    page.wait_for_load_state()  # a form post may still be navigating: measure the new page
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
