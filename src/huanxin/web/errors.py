@@ -96,7 +96,7 @@ def body_labels(request: Request) -> dict[str, str]:
 def audit_refusal(request: Request, exc: DomainError) -> None:
     """Audit a scope refusal as a denial, in its own transaction (the request's is rolled
     back): an object outside the caller's jurisdiction, or a write reaching outside it."""
-    if getattr(exc, "audited", False):
+    if exc.audited:
         return
     exc.audited = True
     if isinstance(exc, OutOfScope):

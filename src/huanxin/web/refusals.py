@@ -40,7 +40,7 @@ class RefusalAudit:
             await self.app(scope, receive, keep_status)
         finally:
             scope_refusals.reset(token)
-        pending = [e for e in noted if not getattr(e, "audited", False)]
+        pending = [e for e in noted if not e.audited]
         if status in (403, 404) and pending:
             await run_in_threadpool(_audit, Request(scope), pending)
 
