@@ -32,16 +32,25 @@ def create_user(session: Session, role: str, code: str = "140521", **overrides: 
         org_id = orgs.ensure(
             session, SYSTEM, kind=kind, name=f"{code}{kind}", jurisdiction_code=code
         ).id
-    fields: dict[str, Any] = {"username": f"{role}.{code}", "display_name": f"{role}{code}",
-                              "password": PASSWORD, "role": role, "jurisdiction_code": code,
-                              "org_id": org_id}  # fmt: skip
+    fields: dict[str, Any] = {
+        "username": f"{role}.{code}",
+        "display_name": f"{role}{code}",
+        "password": PASSWORD,
+        "role": role,
+        "jurisdiction_code": code,
+        "org_id": org_id,
+    }
     fields.update(overrides)
     return users.create(session, SYSTEM, users.NewUser(**fields))
 
 
 def settings_for(db: Database) -> Settings:
-    return Settings(database_url=db.url, secret_key=os.environ["HUANXIN_SECRET_KEY"],
-                    cookie_secure=False, migrate_on_start=False)  # fmt: skip
+    return Settings(
+        database_url=db.url,
+        secret_key=os.environ["HUANXIN_SECRET_KEY"],
+        cookie_secure=False,
+        migrate_on_start=False,
+    )
 
 
 def client(db: Database) -> TestClient:

@@ -95,8 +95,9 @@ def _truncate(db: Database) -> None:
     existing = set(inspect(db.engine).get_table_names())
     tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in existing]
     with db.engine.begin() as conn:
-        probe = " UNION ALL ".join(f"SELECT '{n}' FROM (SELECT 1 FROM {n} LIMIT 1) AS x{i}"
-                                   for i, n in enumerate(tables))  # fmt: skip
+        probe = " UNION ALL ".join(
+            f"SELECT '{n}' FROM (SELECT 1 FROM {n} LIMIT 1) AS x{i}" for i, n in enumerate(tables)
+        )
         full = {row[0] for row in conn.execute(text(probe))}
         dirty = [n for n in tables if n in full]
         if not dirty:
@@ -137,5 +138,9 @@ def pg_db(pg_url: str) -> Database:
 
 
 def test_settings(url: str) -> Settings:
-    return Settings(database_url=url, secret_key=os.environ["HUANXIN_SECRET_KEY"],
-                    cookie_secure=False, migrate_on_start=False)  # fmt: skip
+    return Settings(
+        database_url=url,
+        secret_key=os.environ["HUANXIN_SECRET_KEY"],
+        cookie_secure=False,
+        migrate_on_start=False,
+    )

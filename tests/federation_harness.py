@@ -79,14 +79,21 @@ class Deployment:
         assert self.province.quotas is not None
         number = zlib.crc32(f"{self.province.code}{serial}{person}{category}".encode())
         body = world.sale(self.province.quotas[(person, category)], category, serial, number)
-        headers = {"Authorization": f"Bearer {self.province.token}",
-                   "Idempotency-Key": key or f"{serial}-{person}-{category}"}  # fmt: skip
+        headers = {
+            "Authorization": f"Bearer {self.province.token}",
+            "Idempotency-Key": key or f"{serial}-{person}-{category}",
+        }
         return self.client.post("/api/v1/redemptions", json=body, headers=headers)
 
     def actor(self, role: str = "office") -> Actor:
-        return Actor(user_id=1, username="test", display_name="测试", role=role,
-                     jurisdiction_code=self.province.code,
-                     scope_codes=frozenset({self.province.code}))  # fmt: skip
+        return Actor(
+            user_id=1,
+            username="test",
+            display_name="测试",
+            role=role,
+            jurisdiction_code=self.province.code,
+            scope_codes=frozenset({self.province.code}),
+        )
 
 
 @dataclass
@@ -133,14 +140,17 @@ def _start(policies: Path, reg_url: str, a_url: str, b_url: str) -> Iterator[Fed
             with registry_db.unit_of_work() as session:
                 token = registry.add_deployment(session, code=code, name=name)
             db = Database(url)
-            fed = Federation(RegistryClient("http://testserver", token, http=switch),  # type: ignore[arg-type]
-                             Keyring.parse(FEDERATION_KEY))  # fmt: skip
+            fed = Federation(
+                RegistryClient("http://testserver", token, http=switch),  # type: ignore[arg-type]
+                Keyring.parse(FEDERATION_KEY),
+            )
             install(db, fed)
             client = TestClient(create_app(settings_for(db), database=db))
             deployments.append(Deployment(province, db, client, fed))
         try:
-            yield Federated(registry_db, reg_client, switch, deployments[0], deployments[1],
-                            iter(PEOPLE))  # fmt: skip
+            yield Federated(
+                registry_db, reg_client, switch, deployments[0], deployments[1], iter(PEOPLE)
+            )
         finally:
             for dep in deployments:
                 install(dep.db, None)

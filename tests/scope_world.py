@@ -23,8 +23,15 @@ HOME, AWAY = "140521", "371525"
 
 # Tables that change on any request (who called, the denial itself, the request's key):
 # they are no business object of either county.
-BOOKKEEPING = {"audit_entries", "audit_heads", "idempotency_records", "api_tokens",
-               "web_sessions", "login_attempts", "alembic_version"}  # fmt: skip
+BOOKKEEPING = {
+    "audit_entries",
+    "audit_heads",
+    "idempotency_records",
+    "api_tokens",
+    "web_sessions",
+    "login_attempts",
+    "alembic_version",
+}
 
 
 def build(db: Database, *, claims: int = 30) -> None:
@@ -53,15 +60,47 @@ def _supervision(db: Database) -> None:
 
     body = post("/bodies", {"jurisdiction_code": HOME, "kind": "joint_meeting", "name": "联席会议"})
     post(f"/bodies/{body}/seats", {"department_id": dept, "role": "member", "person_name": "成员"})
-    post("/escalations", {"jurisdiction_code": HOME, "title": "资质审批", "level": "province",
-                          "ask": "请加快审批", "addressee": "省商务厅"})  # fmt: skip
-    post("/meetings", {"body_id": body, "kind": "plenary", "held_on": "2026-11-10",
-                       "title": "全体会议", "topics": ["部署工作"]})  # fmt: skip
-    post("/visits", {"jurisdiction_code": HOME, "lead_department_id": dept, "title": "门店督导",
-                     "subject": "家电门店", "planned_on": "2026-11-12"})  # fmt: skip
-    post("/report-templates", {"jurisdiction_code": HOME, "kind": "ten_day", "name": "旬报",
-                               "opening": "现报告如下。", "figures": ["tasks_total"],
-                               "recipients": [other]})  # fmt: skip
+    post(
+        "/escalations",
+        {
+            "jurisdiction_code": HOME,
+            "title": "资质审批",
+            "level": "province",
+            "ask": "请加快审批",
+            "addressee": "省商务厅",
+        },
+    )
+    post(
+        "/meetings",
+        {
+            "body_id": body,
+            "kind": "plenary",
+            "held_on": "2026-11-10",
+            "title": "全体会议",
+            "topics": ["部署工作"],
+        },
+    )
+    post(
+        "/visits",
+        {
+            "jurisdiction_code": HOME,
+            "lead_department_id": dept,
+            "title": "门店督导",
+            "subject": "家电门店",
+            "planned_on": "2026-11-12",
+        },
+    )
+    post(
+        "/report-templates",
+        {
+            "jurisdiction_code": HOME,
+            "kind": "ten_day",
+            "name": "旬报",
+            "opening": "现报告如下。",
+            "figures": ["tasks_total"],
+            "recipients": [other],
+        },
+    )
 
 
 def _actor(session: Session, username: str) -> Actor:
@@ -86,14 +125,30 @@ def _extras(session: Session) -> None:
     catalogue.import_file(session, office, filename="home.csv", content=rows.encode())
     consumer = _actor(session, f"consumer.{HOME}")
     quotas.claim_quota(session, consumer, category="refrigerator", on_date=date(2025, 6, 1))
-    credit.record_event(session, office, dealer_id=_home_id(session, "sh_dealers"),
-                        kind="complaint", outcome="pending", description="演示：质量投诉",
-                        occurred_on=date(2025, 6, 1))  # fmt: skip
-    buyer = builders.create_user(session, "enterprise", HOME, username=f"buyer.{HOME}",
-                                 org_id=orgs.ensure(session, SYSTEM, kind="enterprise", name="演示采购企业",
-                                                    jurisdiction_code=HOME).id)  # fmt: skip
-    trading.make_offer(session, auth.actor_for(session, buyer, via="session"),
-                       listing_id=_home_id(session, "sh_listings"), price_fen=100_000)  # fmt: skip
+    credit.record_event(
+        session,
+        office,
+        dealer_id=_home_id(session, "sh_dealers"),
+        kind="complaint",
+        outcome="pending",
+        description="演示：质量投诉",
+        occurred_on=date(2025, 6, 1),
+    )
+    buyer = builders.create_user(
+        session,
+        "enterprise",
+        HOME,
+        username=f"buyer.{HOME}",
+        org_id=orgs.ensure(
+            session, SYSTEM, kind="enterprise", name="演示采购企业", jurisdiction_code=HOME
+        ).id,
+    )
+    trading.make_offer(
+        session,
+        auth.actor_for(session, buyer, via="session"),
+        listing_id=_home_id(session, "sh_listings"),
+        price_fen=100_000,
+    )
 
 
 def snapshot(db: Database) -> dict[str, str]:

@@ -21,8 +21,14 @@ VIN = "LSVAU2A31S1000001"  # synthetic, valid ISO 3779 check digit
 OTHER_VIN = "LFV3A28K6S3000042"
 
 
-def fund_pools(session: Session, code: str, amount_fen: int, *, shards: int = 1,
-               programmes: list[str] | None = None) -> dict[tuple[str, str], int]:  # fmt: skip
+def fund_pools(
+    session: Session,
+    code: str,
+    amount_fen: int,
+    *,
+    shards: int = 1,
+    programmes: list[str] | None = None,
+) -> dict[tuple[str, str], int]:
     """A pool per (programme, layer) that could pay for ``code``, each with ``amount_fen``."""
     pools = {}
     for programme in policies.all_versions(session):
@@ -31,9 +37,15 @@ def fund_pools(session: Session, code: str, amount_fen: int, *, shards: int = 1,
         for layer in ("central", "province", "city", "county"):
             if (programme.id, layer) in pools:
                 continue
-            pool = ledger.create_pool(session, SYSTEM, programme_id=programme.id, layer=layer,
-                                      jurisdiction_code=code, name=f"{programme.id}-{layer}",
-                                      shards=shards)  # fmt: skip
+            pool = ledger.create_pool(
+                session,
+                SYSTEM,
+                programme_id=programme.id,
+                layer=layer,
+                jurisdiction_code=code,
+                name=f"{programme.id}-{layer}",
+                shards=shards,
+            )
             ledger.allocate(
                 session, SYSTEM, pool_id=pool.id, amount_fen=amount_fen, ref="budget:test"
             )
@@ -60,14 +72,28 @@ def add_product(db: Database, category: str, model: str, grade: int, price_fen: 
     from datetime import date
 
     with db.unit_of_work() as session:
-        session.add(CatalogueProduct(category=category, brand="演示", model=model, grade=grade,
-                                     list_price_fen=price_fen, valid_from=date(2024, 1, 1),
-                                     created_at=utcnow()))  # fmt: skip
+        session.add(
+            CatalogueProduct(
+                category=category,
+                brand="演示",
+                model=model,
+                grade=grade,
+                list_price_fen=price_fen,
+                valid_from=date(2024, 1, 1),
+                created_at=utcnow(),
+            )
+        )
 
 
 def sale(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"category": "refrigerator", "product_model": "BCD-500", "device_serial": "SN0001",
-                            "price_fen": 599900, "purchase_date": "2025-06-01", "grade": 1,
-                            "invoice_no": "25142000000012345678"}  # fmt: skip
+    body: dict[str, Any] = {
+        "category": "refrigerator",
+        "product_model": "BCD-500",
+        "device_serial": "SN0001",
+        "price_fen": 599900,
+        "purchase_date": "2025-06-01",
+        "grade": 1,
+        "invoice_no": "25142000000012345678",
+    }
     body.update(overrides)
     return body

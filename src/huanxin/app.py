@@ -36,12 +36,29 @@ from huanxin.web.guard import Guard
 from huanxin.web.refusals import RefusalAudit
 from huanxin.web.security import SecurityHeaders
 
-API_ROUTERS = [core_routes.router, claims_routes.router, ledger_routes.router,
-               recycling_routes.router, equipment_routes.router, supervision_routes.router,
-               integrity_routes.router, secondhand_routes.router, ops_routes.router]  # fmt: skip
-PAGE_ROUTERS = [pages.router, claims_pages.router, ledger_pages.router, recycling_pages.router,
-                equipment_pages.router, supervision_pages.router, integrity_pages.router,
-                secondhand_pages.router, ops_pages.router, federation_pages.router]  # fmt: skip
+API_ROUTERS = [
+    core_routes.router,
+    claims_routes.router,
+    ledger_routes.router,
+    recycling_routes.router,
+    equipment_routes.router,
+    supervision_routes.router,
+    integrity_routes.router,
+    secondhand_routes.router,
+    ops_routes.router,
+]
+PAGE_ROUTERS = [
+    pages.router,
+    claims_pages.router,
+    ledger_pages.router,
+    recycling_pages.router,
+    equipment_pages.router,
+    supervision_pages.router,
+    integrity_pages.router,
+    secondhand_pages.router,
+    ops_pages.router,
+    federation_pages.router,
+]
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -65,8 +82,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         if database is None:
             db.dispose()
 
-    app = FastAPI(title="换新 Huanxin", version="0.1.0", lifespan=lifespan,
-                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)  # fmt: skip
+    app = FastAPI(
+        title="换新 Huanxin",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
     app.state.db = db
     app.state.settings = settings
     proxies.networks(settings.trusted_proxies)  # a bad HUANXIN_TRUSTED_PROXIES fails at start
@@ -76,8 +99,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(RefusalAudit)  # innermost: audits scope refusals a page showed
-    app.add_middleware(Guard, max_body=settings.max_body_bytes,
-                       max_upload=settings.max_upload_bytes)  # fmt: skip
+    app.add_middleware(
+        Guard, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
+    )
     app.add_middleware(SecurityHeaders, https=settings.cookie_secure)
     app.add_middleware(RequestContext)  # outermost: every answer carries the request id
     return app

@@ -116,8 +116,15 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     # proxy_headers=False: the client address is resolved by web/proxies.py, which believes
     # X-Forwarded-For only from HUANXIN_TRUSTED_PROXIES
     # timeout_worker_healthcheck: a worker still importing on a busy machine is not killed
-    uvicorn.run("huanxin.asgi:app", host=host, port=port, workers=workers, log_config=None,
-                proxy_headers=False, timeout_worker_healthcheck=60)  # fmt: skip
+    uvicorn.run(
+        "huanxin.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=False,
+        timeout_worker_healthcheck=60,
+    )
 
 
 @app.command()
@@ -151,8 +158,7 @@ def audit_verify(
     if result.ok:
         typer.echo(f"audit trail intact: {result.entries} entries in {result.chains} chains")
         return
-    typer.echo(f"audit trail BROKEN at entry {result.first_bad_id}: {result.describe()}",
-               err=True)  # fmt: skip
+    typer.echo(f"audit trail BROKEN at entry {result.first_bad_id}: {result.describe()}", err=True)
     raise typer.Exit(1)
 
 
@@ -222,8 +228,10 @@ def audit_heads() -> None:
     from huanxin.core.models import AuditHead
 
     with _db().sessions() as session:
-        heads = [{"chain": h.chain, "seq": h.seq, "hash": h.hash}
-                 for h in session.scalars(select(AuditHead).order_by(AuditHead.chain))]  # fmt: skip
+        heads = [
+            {"chain": h.chain, "seq": h.seq, "hash": h.hash}
+            for h in session.scalars(select(AuditHead).order_by(AuditHead.chain))
+        ]
     echo_json(heads)
 
 
@@ -327,8 +335,13 @@ def bench_claims(
     from huanxin.claims.bench import run_bench
 
     with tempfile.TemporaryDirectory() as tmp:
-        result = run_bench(seconds=seconds, clients=clients, pg_url=pg_url or None,
-                           sqlite_dir=Path(tmp), workers=workers)  # fmt: skip
+        result = run_bench(
+            seconds=seconds,
+            clients=clients,
+            pg_url=pg_url or None,
+            sqlite_dir=Path(tmp),
+            workers=workers,
+        )
     echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
@@ -352,9 +365,15 @@ def bench_federation(
     from huanxin.federation.bench import SUMMARY_KEYS, run_bench
 
     with tempfile.TemporaryDirectory() as tmp:
-        result = run_bench(provinces=provinces, per_province=per_province, duplicates=duplicates,
-                           clients=clients, down_seconds=down_seconds, workdir=Path(tmp),
-                           admin_url=pg_url)  # fmt: skip
+        result = run_bench(
+            provinces=provinces,
+            per_province=per_province,
+            duplicates=duplicates,
+            clients=clients,
+            down_seconds=down_seconds,
+            workdir=Path(tmp),
+            admin_url=pg_url,
+        )
     echo_json(result)
     summary = {k: result[k] for k in SUMMARY_KEYS}
     echo_json(summary) if as_json else typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))

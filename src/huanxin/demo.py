@@ -63,14 +63,29 @@ def _user(session: Session, role: Role, code: str, place: str) -> DemoLogin:
     org_id = None
     kind = ROLE_ORG_KIND.get(role)
     if kind:
-        org = orgs.ensure(session, SYSTEM, kind=kind, name=ORG_NAMES[kind].format(place=place),
-                          jurisdiction_code=code)  # fmt: skip
+        org = orgs.ensure(
+            session,
+            SYSTEM,
+            kind=kind,
+            name=ORG_NAMES[kind].format(place=place),
+            jurisdiction_code=code,
+        )
         org_id = org.id
     display = f"{place}{ROLE_LABELS[role]}演示用户"
     rid = demo_resident_id(code) if role is Role.CONSUMER else None
-    users.create(session, SYSTEM, users.NewUser(username=username, display_name=display,
-                 password=DEMO_PASSWORD, role=role.value, jurisdiction_code=code, org_id=org_id,
-                 resident_id=rid))  # fmt: skip
+    users.create(
+        session,
+        SYSTEM,
+        users.NewUser(
+            username=username,
+            display_name=display,
+            password=DEMO_PASSWORD,
+            role=role.value,
+            jurisdiction_code=code,
+            org_id=org_id,
+            resident_id=rid,
+        ),
+    )
     return login
 
 

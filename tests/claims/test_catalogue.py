@@ -33,8 +33,12 @@ def _count(db: Database) -> int:
 def test_xlsx_import_then_redeem_checks_the_model(database: Database) -> None:
     tradein.setup(database)
     office = builders.api_client(database, "office.140521")
-    content = _xlsx([["refrigerator", "海尔", "BCD-500", "1", "5999.00", "2025-01-01", ""],
-                     ["refrigerator", "美的", "BCD-300", "2", "3999", "2025-01-01", "2025-12-31"]])  # fmt: skip
+    content = _xlsx(
+        [
+            ["refrigerator", "海尔", "BCD-500", "1", "5999.00", "2025-01-01", ""],
+            ["refrigerator", "美的", "BCD-300", "2", "3999", "2025-01-01", "2025-12-31"],
+        ]
+    )
     r = office.post(
         "/api/v1/catalogue/import",
         headers={"Idempotency-Key": "import-1"},

@@ -31,16 +31,24 @@ ATTEMPTS = 2_000
 THREADS = 16
 
 
-def _world(db: Database, *, central_fen: int, shards: int) -> tuple[Actor, list[tuple[str, str]], dict[str, int]]:  # fmt: skip
+def _world(
+    db: Database, *, central_fen: int, shards: int
+) -> tuple[Actor, list[tuple[str, str]], dict[str, int]]:
     """Places, programmes, a merchant, ``ATTEMPTS`` quotas; a central pool holding
     ``central_fen`` over ``shards`` escrow shards and an ample provincial pool."""
     with db.unit_of_work() as session:
         bench_world.load_world(session)
         pools = {}
         for layer, amount in (("central", central_fen), ("province", 10**12)):
-            pool = ledger.create_pool(session, SYSTEM, programme_id=bench_world.PROGRAMME,
-                                      layer=layer, jurisdiction_code="140000",
-                                      name=f"并发{layer}", shards=shards)  # fmt: skip
+            pool = ledger.create_pool(
+                session,
+                SYSTEM,
+                programme_id=bench_world.PROGRAMME,
+                layer=layer,
+                jurisdiction_code="140000",
+                name=f"并发{layer}",
+                shards=shards,
+            )
             ledger.allocate(session, SYSTEM, pool_id=pool.id, amount_fen=amount, ref="budget")
             pools[layer] = pool.id
         quotas = bench_world.add_consumers(session, [bench_world.HOT_PLACE], ATTEMPTS)
@@ -50,10 +58,16 @@ def _world(db: Database, *, central_fen: int, shards: int) -> tuple[Actor, list[
 
 
 def _sale(n: int, code: str, category: str) -> redeem.Sale:
-    return redeem.Sale(category=category, product_model=f"BENCH-{category}",
-                       device_serial=f"CONC{n:06d}", price_fen=bench_world.PRICE_FEN,
-                       purchase_date=bench_world.PURCHASE, invoice_no=bench_world.invoice(n),
-                       quota_code=code, grade=1)  # fmt: skip
+    return redeem.Sale(
+        category=category,
+        product_model=f"BENCH-{category}",
+        device_serial=f"CONC{n:06d}",
+        price_fen=bench_world.PRICE_FEN,
+        purchase_date=bench_world.PURCHASE,
+        invoice_no=bench_world.invoice(n),
+        quota_code=code,
+        grade=1,
+    )
 
 
 @pytest.mark.slow
@@ -132,8 +146,15 @@ def test_naive_read_then_write_overspends_where_the_ledger_does_not(
 
     with database.unit_of_work() as session:
         bench_world.load_world(session)
-        pool_row = ledger.create_pool(session, SYSTEM, programme_id="race", layer="central",
-                                      jurisdiction_code="140000", name="竞争", shards=4)  # fmt: skip
+        pool_row = ledger.create_pool(
+            session,
+            SYSTEM,
+            programme_id="race",
+            layer="central",
+            jurisdiction_code="140000",
+            name="竞争",
+            shards=4,
+        )
         ledger.allocate(session, SYSTEM, pool_id=pool_row.id, amount_fen=ROOM * CENTRAL, ref="b")
     barrier = threading.Barrier(RACERS)
 

@@ -67,10 +67,16 @@ class World:
         ids = []
         for merchant in ("bench.merchant", "bench.merchant", "merchant.140300"):
             code, category = self.quotas[self.used]
-            sale = redeem.Sale(category=category, product_model=f"BENCH-{category}",
-                               device_serial=f"CRASH{self.used:05d}", price_fen=bench_world.PRICE_FEN,
-                               purchase_date=bench_world.PURCHASE, grade=1,
-                               invoice_no=bench_world.invoice(self.used), quota_code=code)  # fmt: skip
+            sale = redeem.Sale(
+                category=category,
+                product_model=f"BENCH-{category}",
+                device_serial=f"CRASH{self.used:05d}",
+                price_fen=bench_world.PRICE_FEN,
+                purchase_date=bench_world.PURCHASE,
+                grade=1,
+                invoice_no=bench_world.invoice(self.used),
+                quota_code=code,
+            )
             self.used += 1
             with self.db.unit_of_work() as session:
                 claim = redeem.redeem(session, self.actor(session, merchant), sale)
@@ -97,9 +103,12 @@ def _user(session: Session, username: str) -> User:
 
 
 def _post_result(base: str, token: str, batch_id: int, content: bytes) -> httpx.Response:
-    return httpx.post(f"{base}/api/v1/settlement/batches/{batch_id}/result", timeout=60,
-                      headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"result-{batch_id}"},
-                      files={"file": ("result.csv", content, "text/csv")})  # fmt: skip
+    return httpx.post(
+        f"{base}/api/v1/settlement/batches/{batch_id}/result",
+        timeout=60,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"result-{batch_id}"},
+        files={"file": ("result.csv", content, "text/csv")},
+    )
 
 
 def _serve(url: str, **env: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -110,8 +119,9 @@ def _serve(url: str, **env: str) -> tuple[subprocess.Popen[bytes], str]:
     return proc, base
 
 
-def _crash_then_retry(world: World, point: str, batch_id: int,
-                      content: bytes) -> tuple[dict[str, int], bool]:  # fmt: skip
+def _crash_then_retry(
+    world: World, point: str, batch_id: int, content: bytes
+) -> tuple[dict[str, int], bool]:
     """Crash the server at ``point`` during the bank-result import, restart it, send the same
     request again (same Idempotency-Key); returns the answer and whether it was a replay."""
     proc, base = _serve(world.db.url, HUANXIN_CRASH_AT=point)

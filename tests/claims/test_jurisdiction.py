@@ -25,8 +25,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _quota(db: Database) -> str:
     consumer = builders.api_client(db, "consumer.140521")
-    r = consumer.post("/api/v1/quotas", json={"category": "refrigerator", "on_date": "2025-06-01"},
-                      headers={"Idempotency-Key": "q1"})  # fmt: skip
+    r = consumer.post(
+        "/api/v1/quotas",
+        json={"category": "refrigerator", "on_date": "2025-06-01"},
+        headers={"Idempotency-Key": "q1"},
+    )
     assert r.status_code == 201, r.text
     return str(r.json()["code"])
 
@@ -56,8 +59,9 @@ def test_merchant_of_another_county_cannot_spend_its_budget(database: Database, 
     before = _counts(database)
     ref = {"quota_code": code} if by == "quota_code" else {"resident_id": tradein.RESIDENT_ID}
     other = builders.api_client(database, "merchant.371525")
-    r = other.post("/api/v1/redemptions", json=tradein.sale(**ref),
-                   headers={"Idempotency-Key": "x1"})  # fmt: skip
+    r = other.post(
+        "/api/v1/redemptions", json=tradein.sale(**ref), headers={"Idempotency-Key": "x1"}
+    )
     assert r.status_code == 403, r.text
     body = r.json()
     assert body["code"] == "quota_outside_merchant_area"
@@ -82,10 +86,20 @@ def test_redeem_page_refuses_and_audits(database: Database) -> None:
     page = builders.web_client(database, "merchant.371525")
     form = page.get("/merchant/redeem").text
     csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
-    r = page.post("/merchant/redeem", data={"csrf_token": csrf, "quota_code": code,
-                  "category": "refrigerator", "product_model": "BCD-500", "device_serial": "SN0001",
-                  "grade": "1", "price": "5999.00", "invoice_no": "25142000000012345678",
-                  "purchase_date": "2025-06-01"})  # fmt: skip
+    r = page.post(
+        "/merchant/redeem",
+        data={
+            "csrf_token": csrf,
+            "quota_code": code,
+            "category": "refrigerator",
+            "product_model": "BCD-500",
+            "device_serial": "SN0001",
+            "grade": "1",
+            "price": "5999.00",
+            "invoice_no": "25142000000012345678",
+            "purchase_date": "2025-06-01",
+        },
+    )
     assert r.status_code == 403, r.text
     assert "只能由在山西省晋城市沁水县登记的商户核销" in r.text
     assert _counts(database)[0] == 0
@@ -107,8 +121,9 @@ def test_programme_area_lets_a_merchant_anywhere_in_it_redeem(
         policies.sync_dir(session, SYSTEM, tmp_path)
     code = _quota(database)
     other = builders.api_client(database, "merchant.371525")
-    r = other.post("/api/v1/redemptions", json=tradein.sale(quota_code=code),
-                   headers={"Idempotency-Key": "x1"})  # fmt: skip
+    r = other.post(
+        "/api/v1/redemptions", json=tradein.sale(quota_code=code), headers={"Idempotency-Key": "x1"}
+    )
     assert r.status_code == 201, r.text
     claim = r.json()
     assert claim["jurisdiction_code"] == "140521"  # paid from the quota's county budget
@@ -127,8 +142,11 @@ def test_claims_api_needs_the_same_permission_as_the_claims_page(database: Datab
         for role in ("enterprise", "recycler", "manufacturer", "admin"):
             builders.create_user(session, role, "140521")
     merchant = builders.api_client(database, "merchant.140521")
-    r = merchant.post("/api/v1/redemptions", json=tradein.sale(quota_code=_quota(database)),
-                      headers={"Idempotency-Key": "a"})  # fmt: skip
+    r = merchant.post(
+        "/api/v1/redemptions",
+        json=tradein.sale(quota_code=_quota(database)),
+        headers={"Idempotency-Key": "a"},
+    )
     claim_id = r.json()["id"]
     for role in ("enterprise", "recycler", "manufacturer", "admin"):
         api = builders.api_client(database, f"{role}.140521")
@@ -154,14 +172,20 @@ def _programme_area(db: Database, tmp_path: Path) -> None:
 
 
 def _sell(db: Database, consumer: str, serial: str, price_fen: int) -> int:
-    code = builders.api_client(db, consumer).post(
-        "/api/v1/quotas", json={"category": "refrigerator", "on_date": "2025-06-01"},
-        headers={"Idempotency-Key": f"q-{serial}"},
-    ).json()["code"]  # fmt: skip
+    code = (
+        builders.api_client(db, consumer)
+        .post(
+            "/api/v1/quotas",
+            json={"category": "refrigerator", "on_date": "2025-06-01"},
+            headers={"Idempotency-Key": f"q-{serial}"},
+        )
+        .json()["code"]
+    )
     r = builders.api_client(db, "merchant.371525").post(
-        "/api/v1/redemptions", headers={"Idempotency-Key": serial},
+        "/api/v1/redemptions",
+        headers={"Idempotency-Key": serial},
         json=tradein.sale(quota_code=code, device_serial=serial, price_fen=price_fen),
-    )  # fmt: skip
+    )
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
 
@@ -172,8 +196,11 @@ def _pay(db: Database, code: str, claim_id: int) -> dict[str, object]:
     batch = finance.post("/api/v1/settlement/batches", headers={"Idempotency-Key": "b"}).json()
     lines = finance.get(f"/api/v1/settlement/batches/{batch['id']}/bank-file").text.splitlines()
     result = "付款单号,结果,银行流水号,失败原因\n" + f"{lines[1].split(',')[1]},成功,R1,\n"
-    finance.post(f"/api/v1/settlement/batches/{batch['id']}/result", headers={"Idempotency-Key": "r"},
-                 files={"file": ("r.csv", result.encode(), "text/csv")})  # fmt: skip
+    finance.post(
+        f"/api/v1/settlement/batches/{batch['id']}/result",
+        headers={"Idempotency-Key": "r"},
+        files={"file": ("r.csv", result.encode(), "text/csv")},
+    )
     return dict(batch)
 
 
@@ -190,8 +217,11 @@ def test_a_clawback_is_netted_only_in_its_own_county(database: Database, tmp_pat
     away = _sell(database, "consumer.371525", "SN-AWAY", 599900)
     _pay(database, "140521", home)
     merchant = builders.api_client(database, "merchant.371525")
-    r = merchant.post(f"/api/v1/claims/{home}/return", json={"returned_on": "2025-06-05"},
-                      headers={"Idempotency-Key": "ret"})  # fmt: skip
+    r = merchant.post(
+        f"/api/v1/claims/{home}/return",
+        json={"returned_on": "2025-06-05"},
+        headers={"Idempotency-Key": "ret"},
+    )
     assert r.status_code == 200 and r.json()["state"] == "returned", r.text
     batch = _pay(database, "371525", away)
     with database.sessions() as session:

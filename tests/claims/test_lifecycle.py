@@ -36,11 +36,17 @@ CAR = {
 
 def _redeem(db: Database, serial: str = "SN0001", category: str = "refrigerator") -> int:
     consumer = builders.api_client(db, "consumer.140521")
-    code = consumer.post("/api/v1/quotas", json={"category": category, "on_date": "2025-06-01"},
-                         headers={"Idempotency-Key": f"q-{serial}"}).json()["code"]  # fmt: skip
+    code = consumer.post(
+        "/api/v1/quotas",
+        json={"category": category, "on_date": "2025-06-01"},
+        headers={"Idempotency-Key": f"q-{serial}"},
+    ).json()["code"]
     merchant = builders.api_client(db, "merchant.140521")
-    r = merchant.post("/api/v1/redemptions", headers={"Idempotency-Key": f"r-{serial}"},
-                      json=tradein.sale(quota_code=code, device_serial=serial, category=category))  # fmt: skip
+    r = merchant.post(
+        "/api/v1/redemptions",
+        headers={"Idempotency-Key": f"r-{serial}"},
+        json=tradein.sale(quota_code=code, device_serial=serial, category=category),
+    )
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
 
@@ -51,8 +57,15 @@ def _settle(db: Database, outcome: str) -> dict[str, object]:
         "/api/v1/settlement/batches",
         headers={"Idempotency-Key": f"b-{len(outcome)}-{outcome.encode().hex()}"},
     ).json()
-    rows = list(csv.reader(io.StringIO(finance.get(
-        f"/api/v1/settlement/batches/{batch['id']}/bank-file").content.decode("utf-8-sig"))))  # fmt: skip
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                finance.get(f"/api/v1/settlement/batches/{batch['id']}/bank-file").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["付款单号", "结果", "银行流水号", "失败原因"])
@@ -72,8 +85,12 @@ def test_verify_settle_pay_commits_spending(database: Database) -> None:
     pools = tradein.setup(database, amount_fen=1_000_000)
     claim_id = _redeem(database)
     office = builders.api_client(database, "office.140521")
-    assert office.post(f"/api/v1/claims/{claim_id}/verify", json={},
-                       headers={"Idempotency-Key": "v"}).json()["state"] == "approved"  # fmt: skip
+    assert (
+        office.post(
+            f"/api/v1/claims/{claim_id}/verify", json={}, headers={"Idempotency-Key": "v"}
+        ).json()["state"]
+        == "approved"
+    )
     done = _settle(database, "成功")
     assert done["result"] == {"paid": 1, "failed": 0, "unchanged": 0}
     claim = office.get(f"/api/v1/claims/{claim_id}").json()
@@ -96,7 +113,8 @@ def test_failed_payment_is_requeued(database: Database) -> None:
     tradein.setup(database)
     claim_id = _redeem(database)
     builders.api_client(database, "office.140521").post(
-        f"/api/v1/claims/{claim_id}/verify", json={}, headers={"Idempotency-Key": "v"})  # fmt: skip
+        f"/api/v1/claims/{claim_id}/verify", json={}, headers={"Idempotency-Key": "v"}
+    )
     done = _settle(database, "失败")
     assert done["result"] == {"paid": 0, "failed": 1, "unchanged": 0}
     claim = builders.api_client(database, "office.140521").get(f"/api/v1/claims/{claim_id}").json()
@@ -110,8 +128,11 @@ def test_return_after_payment_claws_back_and_nets_next_batch(database: Database)
     office.post(f"/api/v1/claims/{first}/verify", json={}, headers={"Idempotency-Key": "v1"})
     _settle(database, "成功")
     merchant = builders.api_client(database, "merchant.140521")
-    r = merchant.post(f"/api/v1/claims/{first}/return", json={"returned_on": "2025-06-20"},
-                      headers={"Idempotency-Key": "ret"})  # fmt: skip
+    r = merchant.post(
+        f"/api/v1/claims/{first}/return",
+        json={"returned_on": "2025-06-20"},
+        headers={"Idempotency-Key": "ret"},
+    )
     assert r.status_code == 200 and r.json()["state"] == "returned"
     with database.sessions() as session:
         b = ledger.pool_balances(session, pools[("cn.appliance", "central")])
@@ -122,8 +143,15 @@ def test_return_after_payment_claws_back_and_nets_next_batch(database: Database)
     office.post(f"/api/v1/claims/{second}/verify", json={}, headers={"Idempotency-Key": "v2"})
     finance = builders.api_client(database, "finance.140521")
     batch = finance.post("/api/v1/settlement/batches", headers={"Idempotency-Key": "b2"}).json()
-    rows = list(csv.reader(io.StringIO(finance.get(
-        f"/api/v1/settlement/batches/{batch['id']}/bank-file").content.decode("utf-8-sig"))))  # fmt: skip
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                finance.get(f"/api/v1/settlement/batches/{batch['id']}/bank-file").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
     claim_two = office.get(f"/api/v1/claims/{second}").json()
     claim_one = office.get(f"/api/v1/claims/{first}").json()
     net = claim_two["subsidy_fen"] - claim_one["subsidy_fen"]
@@ -134,8 +162,11 @@ def test_return_outside_window_is_refused(database: Database) -> None:
     tradein.setup(database)
     claim_id = _redeem(database)
     merchant = builders.api_client(database, "merchant.140521")
-    r = merchant.post(f"/api/v1/claims/{claim_id}/return", json={"returned_on": "2026-06-01"},
-                      headers={"Idempotency-Key": "ret"})  # fmt: skip
+    r = merchant.post(
+        f"/api/v1/claims/{claim_id}/return",
+        json={"returned_on": "2026-06-01"},
+        headers={"Idempotency-Key": "ret"},
+    )
     assert r.status_code == 409 and r.json()["code"] == "return_window_closed"
 
 
@@ -143,8 +174,11 @@ def test_cancel_releases_budget_and_quota(database: Database) -> None:
     pools = tradein.setup(database, amount_fen=1_000_000)
     claim_id = _redeem(database)
     merchant = builders.api_client(database, "merchant.140521")
-    r = merchant.post(f"/api/v1/claims/{claim_id}/cancel", json={"reason": "录入错误"},
-                      headers={"Idempotency-Key": "c"})  # fmt: skip
+    r = merchant.post(
+        f"/api/v1/claims/{claim_id}/cancel",
+        json={"reason": "录入错误"},
+        headers={"Idempotency-Key": "c"},
+    )
     assert r.json()["state"] == "cancelled"
     with database.sessions() as session:
         assert (
@@ -164,10 +198,19 @@ def test_cancel_releases_budget_and_quota(database: Database) -> None:
 
 def _apply(db: Database) -> int:
     consumer = builders.api_client(db, "consumer.140521")
-    r = consumer.post("/api/v1/applications", headers={"Idempotency-Key": "app"},
-                      data={"category": "passenger_car", "price_fen": "15000000", "purchase_date": "2025-03-10",
-                            "evidence_kind": "invoice", "attributes": json.dumps(CAR), "vin": tradein.VIN},
-                      files={"file": ("invoice.pdf", PDF, "application/pdf")})  # fmt: skip
+    r = consumer.post(
+        "/api/v1/applications",
+        headers={"Idempotency-Key": "app"},
+        data={
+            "category": "passenger_car",
+            "price_fen": "15000000",
+            "purchase_date": "2025-03-10",
+            "evidence_kind": "invoice",
+            "attributes": json.dumps(CAR),
+            "vin": tradein.VIN,
+        },
+        files={"file": ("invoice.pdf", PDF, "application/pdf")},
+    )
     assert r.status_code == 201, r.text
     assert r.json()["state"] == "submitted"
     return int(r.json()["id"])
@@ -177,38 +220,56 @@ def test_application_reject_appeal_other_reviewer_approves(database: Database) -
     tradein.setup(database)
     claim_id = _apply(database)
     office = builders.api_client(database, "office.140521")
-    rejected = office.post(f"/api/v1/claims/{claim_id}/reject", json={"reason": "发票模糊"},
-                           headers={"Idempotency-Key": "rej"})  # fmt: skip
+    rejected = office.post(
+        f"/api/v1/claims/{claim_id}/reject",
+        json={"reason": "发票模糊"},
+        headers={"Idempotency-Key": "rej"},
+    )
     assert rejected.json()["state"] == "rejected"
     consumer = builders.api_client(database, "consumer.140521")
-    appeal = consumer.post(f"/api/v1/claims/{claim_id}/appeal", data={"reason": "补充清晰发票"},
-                           files={"file": ("new.pdf", PDF, "application/pdf")},
-                           headers={"Idempotency-Key": "ap"})  # fmt: skip
+    appeal = consumer.post(
+        f"/api/v1/claims/{claim_id}/appeal",
+        data={"reason": "补充清晰发票"},
+        files={"file": ("new.pdf", PDF, "application/pdf")},
+        headers={"Idempotency-Key": "ap"},
+    )
     assert appeal.json()["state"] == "appealed"
     same = office.post(
         f"/api/v1/claims/{claim_id}/approve", json={}, headers={"Idempotency-Key": "s"}
     )
     assert same.status_code == 409 and same.json()["code"] == "appeal_not_allowed"
     other = builders.api_client(database, "department.140521")
-    partial = other.post(f"/api/v1/claims/{claim_id}/approve", json={"checklist": ["id_info"]},
-                         headers={"Idempotency-Key": "p"})  # fmt: skip
+    partial = other.post(
+        f"/api/v1/claims/{claim_id}/approve",
+        json={"checklist": ["id_info"]},
+        headers={"Idempotency-Key": "p"},
+    )
     assert partial.status_code == 422 and partial.json()["field"] == "checklist"
     assert "报废机动车回收证明" in partial.json()["message"]
-    ok = other.post(f"/api/v1/claims/{claim_id}/approve", json={"checklist": CHECKLIST},
-                    headers={"Idempotency-Key": "o"})  # fmt: skip
+    ok = other.post(
+        f"/api/v1/claims/{claim_id}/approve",
+        json={"checklist": CHECKLIST},
+        headers={"Idempotency-Key": "o"},
+    )
     assert ok.status_code == 200 and ok.json()["state"] == "approved", ok.text
-    second = consumer.post(f"/api/v1/claims/{claim_id}/appeal", data={"reason": "再次"},
-                           files={"file": ("n.pdf", PDF, "application/pdf")},
-                           headers={"Idempotency-Key": "ap2"})  # fmt: skip
+    second = consumer.post(
+        f"/api/v1/claims/{claim_id}/appeal",
+        data={"reason": "再次"},
+        files={"file": ("n.pdf", PDF, "application/pdf")},
+        headers={"Idempotency-Key": "ap2"},
+    )
     assert second.status_code == 409
 
 
 def test_application_refuses_non_pdf_evidence(database: Database) -> None:
     tradein.setup(database)
     consumer = builders.api_client(database, "consumer.140521")
-    r = consumer.post("/api/v1/applications", headers={"Idempotency-Key": "app"},
-                      data={"category": "ebike", "price_fen": "300000", "purchase_date": "2024-10-01"},
-                      files={"file": ("x.exe", b"MZ\x90\x00", "application/octet-stream")})  # fmt: skip
+    r = consumer.post(
+        "/api/v1/applications",
+        headers={"Idempotency-Key": "app"},
+        data={"category": "ebike", "price_fen": "300000", "purchase_date": "2024-10-01"},
+        files={"file": ("x.exe", b"MZ\x90\x00", "application/octet-stream")},
+    )
     assert r.status_code == 422 and r.json()["field"] == "file"
 
 
@@ -217,10 +278,19 @@ def test_application_after_the_programme_deadline_is_refused(database: Database)
     application is refused with the deadline named and nothing is stored."""
     tradein.setup(database)
     consumer = builders.api_client(database, "consumer.140521")
-    r = consumer.post("/api/v1/applications", headers={"Idempotency-Key": "late"},
-                      data={"category": "passenger_car", "price_fen": "15000000", "purchase_date": "2024-09-10",
-                            "evidence_kind": "invoice", "attributes": json.dumps(CAR), "vin": tradein.VIN},
-                      files={"file": ("invoice.pdf", PDF, "application/pdf")})  # fmt: skip
+    r = consumer.post(
+        "/api/v1/applications",
+        headers={"Idempotency-Key": "late"},
+        data={
+            "category": "passenger_car",
+            "price_fen": "15000000",
+            "purchase_date": "2024-09-10",
+            "evidence_kind": "invoice",
+            "attributes": json.dumps(CAR),
+            "vin": tradein.VIN,
+        },
+        files={"file": ("invoice.pdf", PDF, "application/pdf")},
+    )
     assert r.status_code == 409 and r.json()["code"] == "not_eligible", r.text
     assert "申请截止日期为2025-01-10" in r.json()["message"]
     with database.sessions() as session:

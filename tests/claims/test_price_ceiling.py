@@ -15,8 +15,11 @@ from huanxin.ledger import service as ledger
 
 def _quota(db: Database) -> str:
     consumer = builders.api_client(db, "consumer.140521")
-    r = consumer.post("/api/v1/quotas", json={"category": "refrigerator", "on_date": "2025-06-01"},
-                      headers={"Idempotency-Key": "q-ceiling"})  # fmt: skip
+    r = consumer.post(
+        "/api/v1/quotas",
+        json={"category": "refrigerator", "on_date": "2025-06-01"},
+        headers={"Idempotency-Key": "q-ceiling"},
+    )
     assert r.status_code == 201, r.text
     return str(r.json()["code"])
 
@@ -38,8 +41,11 @@ def test_price_above_ceiling_is_refused_and_nothing_reserved(database: Database)
     r = merchant.post("/api/v1/redemptions", json=too_dear, headers={"Idempotency-Key": "c1"})
     assert r.status_code == 422 and r.json()["code"] == "price_above_ceiling", r.text
     assert r.json()["field"] == "price" and "5999.00元" in r.json()["message"]
-    r = merchant.post("/api/v1/redemptions", json=tradein.sale(quota_code=code, price_fen=2**63 - 1),
-                      headers={"Idempotency-Key": "c2"})  # fmt: skip
+    r = merchant.post(
+        "/api/v1/redemptions",
+        json=tradein.sale(quota_code=code, price_fen=2**63 - 1),
+        headers={"Idempotency-Key": "c2"},
+    )
     assert r.status_code == 422 and r.json()["field"] == "price_fen"
     assert r.json()["message"].startswith("价格：数值过大")
     assert _claims(database) == 0
@@ -54,7 +60,10 @@ def test_absolute_ceiling_on_a_model_outside_the_catalogue(database: Database) -
     tradein.setup(database)
     code = _quota(database)
     merchant = builders.api_client(database, "merchant.140521")
-    r = merchant.post("/api/v1/redemptions", headers={"Idempotency-Key": "d1"},
-                      json=tradein.sale(quota_code=code, price_fen=SALE_FEN_MAX + 1))  # fmt: skip
+    r = merchant.post(
+        "/api/v1/redemptions",
+        headers={"Idempotency-Key": "d1"},
+        json=tradein.sale(quota_code=code, price_fen=SALE_FEN_MAX + 1),
+    )
     assert r.status_code == 422 and r.json()["field"] == "price_fen"
     assert _claims(database) == 0

@@ -17,20 +17,31 @@ from huanxin.core.clock import utcnow
 from huanxin.db import Database
 
 PDF = b"%PDF-1.4\n% car evidence\n"
-CAR = {"new_vehicle": "nev", "old_vehicle_scrapped": True, "old_vehicle_fuel": "petrol",
-       "old_vehicle_emission_standard": 3, "old_vehicle_registered_on": "2010-03-01",
-       "old_vehicle_owned_since": "2015-06-01"}  # fmt: skip
+CAR = {
+    "new_vehicle": "nev",
+    "old_vehicle_scrapped": True,
+    "old_vehicle_fuel": "petrol",
+    "old_vehicle_emission_standard": 3,
+    "old_vehicle_registered_on": "2010-03-01",
+    "old_vehicle_owned_since": "2015-06-01",
+}
 
 
 def _apply(db: Database, username: str, vin: str | None, key: str = "k") -> object:
-    data = {"category": "passenger_car", "price_fen": "15000000", "purchase_date": "2025-03-10",
-            "attributes": json.dumps(CAR)}  # fmt: skip
+    data = {
+        "category": "passenger_car",
+        "price_fen": "15000000",
+        "purchase_date": "2025-03-10",
+        "attributes": json.dumps(CAR),
+    }
     if vin is not None:
         data["vin"] = vin
     return builders.api_client(db, username).post(
-        "/api/v1/applications", data=data, headers={"Idempotency-Key": key},
+        "/api/v1/applications",
+        data=data,
+        headers={"Idempotency-Key": key},
         files={"file": ("invoice.pdf", PDF, "application/pdf")},
-    )  # fmt: skip
+    )
 
 
 def _stored(db: Database) -> tuple[int, int]:
@@ -104,11 +115,19 @@ def test_car_application_page(database: Database) -> None:
     page = builders.web_client(database, "consumer.140521")
     form = page.get("/my/car")
     assert form.status_code == 200 and "新车车架号（VIN，17位）" in form.text
-    data = {"csrf_token": _csrf(form.text), "vin": "LSVAU2A32S1000001", "new_vehicle": "nev",
-            "fuel_displacement_ml": "", "price": "150000.00", "purchase_date": "2025-03-10",
-            "disposal": "scrapped", "old_vehicle_fuel": "petrol",
-            "old_vehicle_emission_standard": "3", "old_vehicle_registered_on": "2010-03-01",
-            "old_vehicle_owned_since": "2015-06-01"}  # fmt: skip
+    data = {
+        "csrf_token": _csrf(form.text),
+        "vin": "LSVAU2A32S1000001",
+        "new_vehicle": "nev",
+        "fuel_displacement_ml": "",
+        "price": "150000.00",
+        "purchase_date": "2025-03-10",
+        "disposal": "scrapped",
+        "old_vehicle_fuel": "petrol",
+        "old_vehicle_emission_standard": "3",
+        "old_vehicle_registered_on": "2010-03-01",
+        "old_vehicle_owned_since": "2015-06-01",
+    }
     files = {"files": ("invoice.pdf", PDF, "application/pdf")}
     bad = page.post("/my/car", data=data, files=files)
     assert bad.status_code == 422 and "车架号(VIN)校验位错误" in bad.text

@@ -17,8 +17,9 @@ from huanxin.db import Database
 def _fill(db: Database, n: int = 6) -> list[int]:
     for i in range(n):
         with db.unit_of_work() as session:
-            audit.record(session, SYSTEM, "test.event", object_type="thing", object_id=i,
-                         after={"i": i})  # fmt: skip
+            audit.record(
+                session, SYSTEM, "test.event", object_type="thing", object_id=i, after={"i": i}
+            )
     with db.sessions() as session:
         return list(session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)))
 

@@ -34,8 +34,9 @@ def _fill(db: Database, n: int = 6) -> list[int]:
     """``n`` entries, one per transaction, all on chain 0 (one writer at a time)."""
     for i in range(n):
         with db.unit_of_work() as session:
-            audit.record(session, SYSTEM, "test.event", object_type="thing", object_id=i,
-                         after={"i": i})  # fmt: skip
+            audit.record(
+                session, SYSTEM, "test.event", object_type="thing", object_id=i, after={"i": i}
+            )
     with db.sessions() as session:
         return list(session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)))
 
@@ -55,8 +56,9 @@ def _rehash(db: Database, chain: int, *, keys: auditkeys.KeyRing | None = None) 
                 entry.mac = audit.entry_mac(keys, keys.mac_id, entry)
         head = session.get(AuditHead, chain)
         assert head is not None
-        last = session.scalars(select(AuditEntry).where(AuditEntry.chain == chain)
-                               .order_by(AuditEntry.seq.desc())).first()  # fmt: skip
+        last = session.scalars(
+            select(AuditEntry).where(AuditEntry.chain == chain).order_by(AuditEntry.seq.desc())
+        ).first()
         head.seq, head.hash = (last.seq, last.hash) if last else (0, audit.GENESIS)
         if keys is not None:
             head.mac = audit.head_mac(keys, keys.mac_id, chain, head.seq, head.hash)
@@ -70,8 +72,9 @@ def _verify(db: Database) -> audit.VerifyResult:
 def test_edit_with_recomputed_hashes_and_head_is_found(database: Database) -> None:
     ids = _fill(database)
     with database.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_entries SET action = 'forged' WHERE id = :id"),
-                     {"id": ids[2]})  # fmt: skip
+        conn.execute(
+            text("UPDATE audit_entries SET action = 'forged' WHERE id = :id"), {"id": ids[2]}
+        )
     _rehash(database, 0)
     result = _verify(database)
     assert (result.code, result.first_bad_id) == ("mac_mismatch", ids[2])
@@ -82,8 +85,9 @@ def test_swapped_row_ids_are_found(database: Database) -> None:
     ids = _fill(database)
     with database.engine.begin() as conn:
         for old, new in ((ids[1], -1), (ids[3], ids[1]), (-1, ids[3])):
-            conn.execute(text("UPDATE audit_entries SET id = :new WHERE id = :old"),
-                         {"new": new, "old": old})  # fmt: skip
+            conn.execute(
+                text("UPDATE audit_entries SET id = :new WHERE id = :old"), {"new": new, "old": old}
+            )
     result = _verify(database)
     assert result.code == "mac_mismatch"
     assert result.first_bad_id in {ids[1], ids[3]}  # the first of the pair in chain order
@@ -127,8 +131,9 @@ def test_key_holder_rewriting_history_is_found_by_the_checkpoint(
     with database.sessions() as session:
         anchors.anchor(session)
     with database.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_entries SET action = 'forged' WHERE id = :id"),
-                     {"id": ids[1]})  # fmt: skip
+        conn.execute(
+            text("UPDATE audit_entries SET action = 'forged' WHERE id = :id"), {"id": ids[1]}
+        )
     _rehash(database, 0, keys=auditkeys.ring())
     result = _verify(database)
     assert (result.code, result.first_bad_id) == ("checkpoint_rewritten", ids[5])
@@ -193,10 +198,14 @@ def test_savepoint_rollback_drops_its_entries_and_release_seals_nothing(
         assert session.scalar(select(AuditEntry.id)) is None  # nothing sealed yet
         audit.record(session, SYSTEM, "outer.after", object_type="t", object_id=4)
     with database.sessions() as session:
-        rows = session.execute(select(AuditEntry.action, AuditEntry.seq)
-                               .order_by(AuditEntry.seq)).all()  # fmt: skip
-        assert [tuple(r) for r in rows] == [("outer.before", 1), ("inner.kept", 2),
-                                            ("outer.after", 3)]  # fmt: skip
+        rows = session.execute(
+            select(AuditEntry.action, AuditEntry.seq).order_by(AuditEntry.seq)
+        ).all()
+        assert [tuple(r) for r in rows] == [
+            ("outer.before", 1),
+            ("inner.kept", 2),
+            ("outer.after", 3),
+        ]
         assert audit.verify(session).ok
 
 

@@ -35,10 +35,16 @@ STARTUP_SECONDS = 180
 
 
 def _sale(code: str, category: str) -> dict[str, Any]:
-    return {"category": category, "product_model": f"BENCH-{category}",
-            "device_serial": "DUP000001", "price_fen": bench_world.PRICE_FEN,
-            "purchase_date": bench_world.PURCHASE.isoformat(), "grade": 1,
-            "invoice_no": bench_world.invoice(1), "quota_code": code}  # fmt: skip
+    return {
+        "category": category,
+        "product_model": f"BENCH-{category}",
+        "device_serial": "DUP000001",
+        "price_fen": bench_world.PRICE_FEN,
+        "purchase_date": bench_world.PURCHASE.isoformat(),
+        "grade": 1,
+        "invoice_no": bench_world.invoice(1),
+        "quota_code": code,
+    }
 
 
 def _post(base: str, token: str, body: dict[str, Any]) -> httpx.Response:
@@ -126,22 +132,31 @@ def test_duplicate_in_flight_gets_request_in_progress_then_the_replay(pg_db: Dat
 
     def first() -> idempotency.Outcome:
         with pg_db.unit_of_work() as session:
-            return idempotency.run(session, actor_user_id=5, key="k", scope="s", payload={},
-                                   action=slow_action, wait_seconds=5)  # fmt: skip
+            return idempotency.run(
+                session,
+                actor_user_id=5,
+                key="k",
+                scope="s",
+                payload={},
+                action=slow_action,
+                wait_seconds=5,
+            )
 
     never = lambda: (500, {"ran": "twice"})  # noqa: E731
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(first)
         assert started.wait(30)
         with pytest.raises(idempotency.RequestInProgress) as refused, pg_db.unit_of_work() as s:
-            idempotency.run(s, actor_user_id=5, key="k", scope="s", payload={}, action=never,
-                            wait_seconds=0.2)  # fmt: skip
+            idempotency.run(
+                s, actor_user_id=5, key="k", scope="s", payload={}, action=never, wait_seconds=0.2
+            )
         assert refused.value.headers() == {"Retry-After": "1"}
         release.set()
         assert future.result() == idempotency.Outcome(201, {"done": 1}, replayed=False)
     with pg_db.unit_of_work() as session:
-        again = idempotency.run(session, actor_user_id=5, key="k", scope="s", payload={},
-                                action=never, wait_seconds=0.2)  # fmt: skip
+        again = idempotency.run(
+            session, actor_user_id=5, key="k", scope="s", payload={}, action=never, wait_seconds=0.2
+        )
     assert again == idempotency.Outcome(201, {"done": 1}, replayed=True)
 
 
@@ -152,9 +167,21 @@ def test_failed_first_request_leaves_the_key_free(database: Database) -> None:
     with pytest.raises(idempotency.KeyReused), database.unit_of_work() as session:
         idempotency.run(session, actor_user_id=1, key="k", scope="s", payload={}, action=failing)
     with database.unit_of_work() as session:
-        outcome = idempotency.run(session, actor_user_id=1, key="k", scope="s", payload={},
-                                  action=lambda: (201, {"ok": True}))  # fmt: skip
+        outcome = idempotency.run(
+            session,
+            actor_user_id=1,
+            key="k",
+            scope="s",
+            payload={},
+            action=lambda: (201, {"ok": True}),
+        )
     assert outcome == idempotency.Outcome(201, {"ok": True}, replayed=False)
     with pytest.raises(idempotency.KeyReused), database.unit_of_work() as session:
-        idempotency.run(session, actor_user_id=1, key="k", scope="s", payload={"other": 1},
-                        action=lambda: (201, {}))  # fmt: skip
+        idempotency.run(
+            session,
+            actor_user_id=1,
+            key="k",
+            scope="s",
+            payload={"other": 1},
+            action=lambda: (201, {}),
+        )

@@ -43,8 +43,9 @@ def test_delays_double_per_address_and_never_lock_the_account(database: Database
     builders.world(database, ("office", "140521"))
     attacker, official = _client(database, "198.51.100.7"), _client(database, "203.0.113.5")
     assert [_login(attacker, "wrong") for _ in range(5)] == [401] * 5
-    refused = attacker.post("/api/v1/auth/token",
-                            json={"username": OFFICIAL, "password": builders.PASSWORD})  # fmt: skip
+    refused = attacker.post(
+        "/api/v1/auth/token", json={"username": OFFICIAL, "password": builders.PASSWORD}
+    )
     assert refused.status_code == 429 and refused.json()["code"] == "login_throttled"
     assert 25 <= int(refused.headers["Retry-After"]) <= 30
     assert "请30秒后再试" in refused.json()["message"]
@@ -64,8 +65,10 @@ def test_address_cap_stops_password_spraying(database: Database) -> None:
     builders.world(database, ("office", "140521"))
     sprayer = _client(database, "198.51.100.9")
     with database.unit_of_work() as session:  # 49 recent failures on 49 different names
-        session.add_all(LoginAttempt(username=f"guess{n}", client_ip="198.51.100.9",
-                                     success=False, at=utcnow()) for n in range(49))  # fmt: skip
+        session.add_all(
+            LoginAttempt(username=f"guess{n}", client_ip="198.51.100.9", success=False, at=utcnow())
+            for n in range(49)
+        )
     assert _login(sprayer, "wrong", username="guess49") == 401  # the 50th
     r = sprayer.post("/api/v1/auth/token", json={"username": OFFICIAL, "password": "x"})
     assert r.status_code == 429 and "此网络地址" in r.json()["message"]

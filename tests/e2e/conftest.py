@@ -15,8 +15,14 @@ import httpx
 import pytest
 
 CHROMIUM = os.environ.get("HUANXIN_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -28,8 +34,13 @@ def _free_port() -> int:
 
 def _env(db_path: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"HUANXIN_DATABASE_URL": f"sqlite:///{db_path}", "HUANXIN_COOKIE_SECURE": "false",
-                "HUANXIN_ARGON2_PROFILE": "test"})  # fmt: skip
+    env.update(
+        {
+            "HUANXIN_DATABASE_URL": f"sqlite:///{db_path}",
+            "HUANXIN_COOKIE_SECURE": "false",
+            "HUANXIN_ARGON2_PROFILE": "test",
+        }
+    )
     return env
 
 
@@ -42,8 +53,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "huanxin.asgi:app", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120  # a loaded 2-core machine can take a while to start it
     while time.monotonic() < deadline and proc.poll() is None:

@@ -59,16 +59,20 @@ def _enterprise_page(page: Any, server: str) -> None:
         page.click("form[action='/equipment/enterprises'] button[type=submit]")
 
 
-def test_single_row_edit_validates_and_reclassifies(browser: Any, server: str,
-                                                    tmp_path: Path) -> None:  # fmt: skip
+def test_single_row_edit_validates_and_reclassifies(
+    browser: Any, server: str, tmp_path: Path
+) -> None:
     page = login(browser, server, "enterprise.140521")
     _enterprise_page(page, server)
     if page.locator("#tab-all").count() and not page.url.endswith("flag=all"):
         page.click("#tab-all")
     if page.locator("#item-list a").count() == 0:  # registered just now: import two rows
         good = tmp_path / "台账.csv"
-        good.write_text("设备编号,设备类别,投运年份,额定功率(kW),极数,效率(%)\n"
-                        "E1,电动机,2018,15,4,93.0\nE2,电动机,2018,15,4,94.0\n", encoding="utf-8")  # fmt: skip
+        good.write_text(
+            "设备编号,设备类别,投运年份,额定功率(kW),极数,效率(%)\n"
+            "E1,电动机,2018,15,4,93.0\nE2,电动机,2018,15,4,94.0\n",
+            encoding="utf-8",
+        )
         page.set_input_files("input[name=file]", str(good))
         page.click("form[action$='/import'] button[type=submit]")
         page.click("#tab-all")

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.browser
 
 def _login(browser: Any, server: str, username: str, violations: list[str]) -> Any:
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.on("console", lambda m: violations.append(f"{page.url}: {m.text}")
-            if "Content Security Policy" in m.text or "Refused to" in m.text else None)  # fmt: skip
+    page.on(
+        "console",
+        lambda m: (
+            violations.append(f"{page.url}: {m.text}")
+            if "Content Security Policy" in m.text or "Refused to" in m.text
+            else None
+        ),
+    )
     page.goto(server + "/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)

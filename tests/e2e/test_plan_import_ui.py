@@ -43,9 +43,16 @@ def test_plan_page_after_scan_and_table_imports(
     assert "第 1 页：" in ocr and "%" in ocr
     assert "正文中读出的任务（3 项）" in page.inner_text("main")
     _look(page, width, "scan")
-    rows = [corpus.Row("1", "推进家电以旧换新", "支持企业开展促销活动。", ["县商务局"],
-                       ["县财政局", "县市场监管局"]),
-            corpus.Row("2", "推动工业设备更新", "组织企业申报项目。", ["县发改局"], [])]  # fmt: skip
+    rows = [
+        corpus.Row(
+            "1",
+            "推进家电以旧换新",
+            "支持企业开展促销活动。",
+            ["县商务局"],
+            ["县财政局", "县市场监管局"],
+        ),
+        corpus.Row("2", "推动工业设备更新", "组织企业申报项目。", ["县发改局"], []),
+    ]
     word = tmp_path / "分工方案.docx"
     corpus.write_docx(PLAN, rows, word, grouped=False)
     _upload(page, server, word)

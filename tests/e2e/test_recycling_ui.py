@@ -30,9 +30,11 @@ def _fits_phone(page: Any) -> None:
 def test_consumer_books_on_phone(browser: Any, server: str) -> None:
     """At 390 px: find the estate by pinyin initials, or let the browser's position pick the
     nearest entry; type only the house number; no coordinate anywhere on the form."""
-    context = browser.new_context(viewport={"width": 390, "height": 844},
-                                  geolocation={"latitude": 35.6905, "longitude": 112.2095},
-                                  permissions=["geolocation"])  # fmt: skip
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        geolocation={"latitude": 35.6905, "longitude": 112.2095},
+        permissions=["geolocation"],
+    )
     page = login(context, server, "consumer.140521")
     page.goto(server + "/recycling/book")
     assert page.locator("input[name=lat], input[name=lon]").count() == 0
@@ -72,8 +74,15 @@ def test_office_manages_sites_vehicles_and_prices(browser: Any, server: str) -> 
     page = login(browser, server, "office.140521", **PHONE)
     page.goto(server + "/recycling/network")
     page.click("#new-site")
-    site = {"name": "沁水县嘉峰中转站", "address": "嘉峰镇", "lat": "35.60", "lon": "112.30",
-            "opens": "07:00", "closes": "19:00", "capacity_t": "10"}  # fmt: skip
+    site = {
+        "name": "沁水县嘉峰中转站",
+        "address": "嘉峰镇",
+        "lat": "35.60",
+        "lon": "112.30",
+        "opens": "07:00",
+        "closes": "19:00",
+        "capacity_t": "10",
+    }
     for name, value in site.items():
         page.fill(f"#site-form input[name={name}]", value)
     page.select_option("#site-form select[name=tier]", "dismantler")
@@ -133,10 +142,18 @@ def _book(page: Any, server: str, day: str, slot: str, category: str, kg: str) -
 
 def _redeem(page: Any, server: str, quota: str, serial: str, cert: tuple[str, str]) -> None:
     page.goto(server + "/merchant/redeem")
-    fields = {"quota_code": quota, "category": "television", "product_model": "TEL-100",
-              "device_serial": serial, "grade": "1", "price": "2999", "invoice_no": "26140300000099990" + serial[-3:],
-              "recycling_cert_no": cert[0], "recycling_cert_code": cert[1],
-              "purchase_date": today_cn().isoformat()}  # fmt: skip
+    fields = {
+        "quota_code": quota,
+        "category": "television",
+        "product_model": "TEL-100",
+        "device_serial": serial,
+        "grade": "1",
+        "price": "2999",
+        "invoice_no": "26140300000099990" + serial[-3:],
+        "recycling_cert_no": cert[0],
+        "recycling_cert_code": cert[1],
+        "purchase_date": today_cn().isoformat(),
+    }
     for name, value in fields.items():
         page.fill(f"input[name={name}]", value)
     page.click("form[action='/merchant/redeem'] button")
@@ -214,9 +231,15 @@ def test_pickup_chain_from_booking_to_trade_in(browser: Any, server: str) -> Non
     merchant.click("#use-cert")
     assert merchant.input_value("input[name=recycling_cert_no]") == cert[0]
     assert merchant.input_value("input[name=recycling_cert_code]") == cert[1]
-    fields = {"quota_code": quota, "product_model": "TEL-100", "device_serial": "E2E-TV-001",
-              "grade": "1", "price": "2999", "invoice_no": "26140300000099990001",
-              "purchase_date": today_cn().isoformat()}  # fmt: skip
+    fields = {
+        "quota_code": quota,
+        "product_model": "TEL-100",
+        "device_serial": "E2E-TV-001",
+        "grade": "1",
+        "price": "2999",
+        "invoice_no": "26140300000099990001",
+        "purchase_date": today_cn().isoformat(),
+    }
     for name, value in fields.items():
         merchant.fill(f"input[name={name}]", value)
     merchant.click("form[action='/merchant/redeem'] button")

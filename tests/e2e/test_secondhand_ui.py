@@ -45,15 +45,29 @@ def sh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         core_demo.build(session)
         equipment_demo.build_demo(session)
         build_demo(session)
-        org = orgs.ensure(session, SYSTEM, kind="merchant", name="沁水新设评估所",
-                          jurisdiction_code="140521")  # fmt: skip
-        users.create(session, SYSTEM, users.NewUser(
-            username="valuer2.140521", display_name="新设评估所", password=core_demo.DEMO_PASSWORD,
-            role="merchant", jurisdiction_code="140521", org_id=org.id))  # fmt: skip
+        org = orgs.ensure(
+            session, SYSTEM, kind="merchant", name="沁水新设评估所", jurisdiction_code="140521"
+        )
+        users.create(
+            session,
+            SYSTEM,
+            users.NewUser(
+                username="valuer2.140521",
+                display_name="新设评估所",
+                password=core_demo.DEMO_PASSWORD,
+                role="merchant",
+                jurisdiction_code="140521",
+                org_id=org.id,
+            ),
+        )
     db.engine.dispose()
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "huanxin.asgi:app", "--port", str(port)],
-                            env=_env(Path(db_path)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "huanxin.asgi:app", "--port", str(port)],
+        env=_env(Path(db_path)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
@@ -108,9 +122,14 @@ def test_bureau_revokes_a_certificate_and_the_public_check_shows_it(
     dealer.goto(sh_server + "/secondhand/desk")
     form = "#wipe-form"
     dealer.select_option(f"{form} select[name=category]", "tablet")
-    for name, value in (("brand", "苹果"), ("model", "iPad 9"), ("serial", "DMPZ12345678"),
-                        ("tool", "苹果官方抹掉"), ("operator_name", "赵六"),
-                        ("wiped_at", "2026-01-05T10:00")):  # fmt: skip
+    for name, value in (
+        ("brand", "苹果"),
+        ("model", "iPad 9"),
+        ("serial", "DMPZ12345678"),
+        ("tool", "苹果官方抹掉"),
+        ("operator_name", "赵六"),
+        ("wiped_at", "2026-01-05T10:00"),
+    ):
         dealer.fill(f"{form} [name={name}]", value)
     dealer.click(f"{form} button[type=submit]")
     row = dealer.locator("#wipes tr", has_text="DMPZ12345678")
@@ -228,8 +247,14 @@ def test_enterprise_lists_a_ledger_item_that_leaves_on_delivery(
     seller.goto(sh_server + "/secondhand/trade")
     options = seller.locator("select[name=equipment_ref] option").all_inner_texts()
     ref = options[1].split()[0]
-    for name, value in (("title", "旧电机一台"), ("category", "电动机"), ("brand", "佳木斯"),
-                        ("model", "Y2-160"), ("serial", "JMS-E2E-0001"), ("price", "4000")):  # fmt: skip
+    for name, value in (
+        ("title", "旧电机一台"),
+        ("category", "电动机"),
+        ("brand", "佳木斯"),
+        ("model", "Y2-160"),
+        ("serial", "JMS-E2E-0001"),
+        ("price", "4000"),
+    ):
         seller.fill(f"form[action='/secondhand/trade/listings'] [name={name}]", value)
     seller.select_option("select[name=equipment_ref]", ref)
     seller.click("form[action='/secondhand/trade/listings'] button[type=submit]")

@@ -54,8 +54,12 @@ def _import_plan(page: Any, server: str, tmp_path: Path) -> list[str]:
     ledger = page.inner_text("#ledger")
     assert "推动工业设备更新" in ledger and "县浏览器测试局" in ledger and "未启动" in ledger
     _fits(page)
-    return [str(t) for t in page.locator("#ledger tr[data-task]").evaluate_all(
-        "rows => rows.map(r => r.dataset.task)")]  # fmt: skip
+    return [
+        str(t)
+        for t in page.locator("#ledger tr[data-task]").evaluate_all(
+            "rows => rows.map(r => r.dataset.task)"
+        )
+    ]
 
 
 def test_office_and_department_end_to_end(browser: Any, server: str, tmp_path: Path) -> None:
@@ -77,7 +81,7 @@ def test_office_and_department_end_to_end(browser: Any, server: str, tmp_path: P
     refused = dept.request.post(
         f"{server}/supervision/tasks/{new_tasks[0]}/reports",
         form={"csrf_token": _csrf(dept), "period": "2026-01", "percent": "10", "text": "越权填报"},
-    )  # fmt: skip
+    )
     assert refused.status == 403 and "不是本部门牵头或配合的任务" in refused.text()
     dept.close()
 

@@ -26,9 +26,15 @@ def test_quota_redeem_and_status_on_a_phone(browser: Any, server: str) -> None:
 
     merchant = login(browser, server, "merchant.140521", **PHONE)
     merchant.goto(server + "/merchant/redeem")
-    fields = {"quota_code": code, "category": "refrigerator", "product_model": "REF-500",
-              "device_serial": "E2E-SN-0001", "grade": "1", "price": "5999",
-              "invoice_no": "26142000000099990001"}  # fmt: skip
+    fields = {
+        "quota_code": code,
+        "category": "refrigerator",
+        "product_model": "REF-500",
+        "device_serial": "E2E-SN-0001",
+        "grade": "1",
+        "price": "5999",
+        "invoice_no": "26142000000099990001",
+    }
     for name, value in fields.items():
         merchant.fill(f"input[name={name}]", value)
     merchant.click("form[action='/merchant/redeem'] button")

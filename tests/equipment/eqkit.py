@@ -10,8 +10,18 @@ from fastapi.testclient import TestClient
 from huanxin.core import identifiers
 
 USCC_A = "91350100M000100Y43"
-HEAD = ["设备编号", "设备类别", "型号", "投运年份", "设计使用年限(年)", "年运行小时(h)",
-        "负载率(%)", "额定功率(kW)", "极数", "效率(%)"]  # fmt: skip
+HEAD = [
+    "设备编号",
+    "设备类别",
+    "型号",
+    "投运年份",
+    "设计使用年限(年)",
+    "年运行小时(h)",
+    "负载率(%)",
+    "额定功率(kW)",
+    "极数",
+    "效率(%)",
+]
 # GB 18613-2020, 15 kW 4-pole: grade 1/2/3 = 95.1 / 93.9 / 92.1 %
 GOOD_ROWS = [
     ["M1", "电动机", "YE2-160L-4", 2015, 20, 6000, 75, 15, 4, 91.0],  # below access
@@ -33,15 +43,31 @@ def csv_bytes(rows: list[list[Any]], head: list[str] | None = None) -> bytes:
 
 
 def register(client: TestClient, *, uscc: str = USCC_A, key: str = "reg", **extra: Any) -> int:
-    body = {"uscc": uscc, "industry_code": "C3411", "above_size": True, "sector": "industry",
-            "jurisdiction_code": "140521", **extra}  # fmt: skip
+    body = {
+        "uscc": uscc,
+        "industry_code": "C3411",
+        "above_size": True,
+        "sector": "industry",
+        "jurisdiction_code": "140521",
+        **extra,
+    }
     r = client.post("/api/v1/equipment/enterprises", json=body, headers={"Idempotency-Key": key})
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
 
 
-def upload(client: TestClient, enterprise_id: int, content: bytes, *, name: str = "l.csv",
-           key: str = "imp", year: int = 2025) -> Any:  # fmt: skip
-    return client.post(f"/api/v1/equipment/enterprises/{enterprise_id}/ledger",
-                       files={"file": (name, io.BytesIO(content), "text/csv")},
-                       data={"year": str(year)}, headers={"Idempotency-Key": key})  # fmt: skip
+def upload(
+    client: TestClient,
+    enterprise_id: int,
+    content: bytes,
+    *,
+    name: str = "l.csv",
+    key: str = "imp",
+    year: int = 2025,
+) -> Any:
+    return client.post(
+        f"/api/v1/equipment/enterprises/{enterprise_id}/ledger",
+        files={"file": (name, io.BytesIO(content), "text/csv")},
+        data={"year": str(year)},
+        headers={"Idempotency-Key": key},
+    )

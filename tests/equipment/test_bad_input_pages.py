@@ -26,12 +26,18 @@ def test_wrong_columns_and_impossible_values_import_nothing(db: Database) -> Non
     csrf = _csrf(web.get(f"/equipment/enterprises/{ent}").text)
     head = ["设备编号", "设备类别", "投运年份", "额定功率", "负载率(%)"]
     rows = [["M1", "电动机", 2015, 15, 75], ["M2", "电动机", 1800, 15, 250]]
-    r = web.post(f"/equipment/enterprises/{ent}/import", data={"csrf_token": csrf},
-                 files={"file": ("台账.csv", io.BytesIO(csv_bytes(rows, head)), "text/csv")})  # fmt: skip
+    r = web.post(
+        f"/equipment/enterprises/{ent}/import",
+        data={"csrf_token": csrf},
+        files={"file": ("台账.csv", io.BytesIO(csv_bytes(rows, head)), "text/csv")},
+    )
     assert r.status_code == 422 and "额定功率" in r.text and "未知列，请使用下载的模板" in r.text
     fixed = ["设备编号", "设备类别", "投运年份", "额定功率(kW)", "负载率(%)"]
-    r = web.post(f"/equipment/enterprises/{ent}/import", data={"csrf_token": csrf},
-                 files={"file": ("台账.csv", io.BytesIO(csv_bytes(rows, fixed)), "text/csv")})  # fmt: skip
+    r = web.post(
+        f"/equipment/enterprises/{ent}/import",
+        data={"csrf_token": csrf},
+        files={"file": ("台账.csv", io.BytesIO(csv_bytes(rows, fixed)), "text/csv")},
+    )
     assert r.status_code == 422
     assert "数值不可能：不应小于1900" in r.text and "数值不可能：不应大于100" in r.text
     with db.sessions() as s:
@@ -41,14 +47,20 @@ def test_wrong_columns_and_impossible_values_import_nothing(db: Database) -> Non
 def test_illegal_step_on_the_page_is_409_with_reason(db: Database) -> None:
     api = builders.api_client(db, "enterprise.140521")
     ent = register(api)
-    body = {"enterprise_id": ent, "name": "锅炉更新", "equipment_investment_fen": 100,
-            "total_investment_fen": 100}  # fmt: skip
-    pid = api.post("/api/v1/equipment/projects", json=body,
-                   headers={"Idempotency-Key": "p"}).json()["id"]  # fmt: skip
+    body = {
+        "enterprise_id": ent,
+        "name": "锅炉更新",
+        "equipment_investment_fen": 100,
+        "total_investment_fen": 100,
+    }
+    pid = api.post(
+        "/api/v1/equipment/projects", json=body, headers={"Idempotency-Key": "p"}
+    ).json()["id"]
     web = builders.web_client(db, "enterprise.140521")
     csrf = _csrf(web.get(f"/equipment/projects/{pid}").text)
-    r = web.post(f"/equipment/projects/{pid}/step",
-                 data={"csrf_token": csrf, "to_stage": "completed"})  # fmt: skip
+    r = web.post(
+        f"/equipment/projects/{pid}/step", data={"csrf_token": csrf, "to_stage": "completed"}
+    )
     assert r.status_code == 409
     assert "下一步只能是“申报”，不能进入“竣工投产”" in r.text
     with db.sessions() as s:

@@ -21,15 +21,21 @@ def test_defaults_follow_the_cited_rule() -> None:
 
 
 def test_credit_used_in_year_then_carried_forward() -> None:
-    r = estimate(investments=[(2025, 1_234_567_89)],
-                 taxes=[(2025, 30_000_00), (2026, 50_000_00), (2027, 80_000_00)])  # fmt: skip
+    r = estimate(
+        investments=[(2025, 1_234_567_89)],
+        taxes=[(2025, 30_000_00), (2026, 50_000_00), (2027, 80_000_00)],
+    )
     # 10% of 1 234 567.89 yuan = 123 456.789 -> 123 456.79 yuan (half-up to the fen)
     assert r["credit_fen"] == 12_345_679
     assert [(y["used_fen"], y["tax_after_fen"], y["carried_fen"]) for y in r["years"]] == [
-        (3_000_000, 0, 9_345_679), (5_000_000, 0, 4_345_679), (4_345_679, 3_654_321, 0)]  # fmt: skip
+        (3_000_000, 0, 9_345_679),
+        (5_000_000, 0, 4_345_679),
+        (4_345_679, 3_654_321, 0),
+    ]
     assert r["used_fen"] == r["credit_fen"] and r["expired_fen"] == 0
-    assert r["explanation"][0].startswith("2025年：应纳税额30000.00元；新增抵免额＝专用设备投资额"
-                                          "1234567.89元×10%＝123456.79元")  # fmt: skip
+    assert r["explanation"][0].startswith(
+        "2025年：应纳税额30000.00元；新增抵免额＝专用设备投资额1234567.89元×10%＝123456.79元"
+    )
 
 
 def test_unused_credit_expires_after_five_years_oldest_first() -> None:
@@ -45,8 +51,9 @@ def test_unused_credit_expires_after_five_years_oldest_first() -> None:
 
 
 def test_share_and_carry_years_are_parameters() -> None:
-    r = estimate(investments=[(2024, 100_000_00)], taxes=[(2024, 0), (2025, 0)],
-                 share_bp=2000, carry_years=0)  # fmt: skip
+    r = estimate(
+        investments=[(2024, 100_000_00)], taxes=[(2024, 0), (2025, 0)], share_bp=2000, carry_years=0
+    )
     assert r["credit_fen"] == 20_000_00
     assert r["expired_fen"] == 20_000_00 and r["carry_forward_fen"] == 0
 
@@ -71,8 +78,10 @@ def test_bad_terms_name_the_field(kwargs: dict[str, object], field: str) -> None
 
 def test_tax_credit_api(db: Database) -> None:
     c = builders.api_client(db, "enterprise.140521")
-    body = {"investments": [{"year": 2025, "amount_fen": 100_000_00}],
-            "taxes": [{"year": 2025, "amount_fen": 4_000_00}, {"year": 2026, "amount_fen": 9_000_00}]}  # fmt: skip
+    body = {
+        "investments": [{"year": 2025, "amount_fen": 100_000_00}],
+        "taxes": [{"year": 2025, "amount_fen": 4_000_00}, {"year": 2026, "amount_fen": 9_000_00}],
+    }
     r = c.post("/api/v1/equipment/tax-credit-quote", json=body)
     assert r.status_code == 200, r.text
     assert [y["used_fen"] for y in r.json()["years"]] == [4_000_00, 6_000_00]
@@ -92,21 +101,32 @@ def test_subsidy_defaults_are_cited_parameters() -> None:
     q = subsidy.quote(loan_fen=1_200_000_00, rate_bp=345, term_months=36, repayment="bullet")
     assert q["subsidy_bp"] == 150 and len(q["periods"]) == 24
     assert q["subsidy_fen"] == 24 * 150_000  # 1.2 m yuan × 1.5% ÷ 12 = 1 500 yuan a month
-    longer = subsidy.quote(loan_fen=1_200_000_00, rate_bp=345, term_months=36,
-                           repayment="bullet", subsidy_bp=100, max_months=36)  # fmt: skip
+    longer = subsidy.quote(
+        loan_fen=1_200_000_00,
+        rate_bp=345,
+        term_months=36,
+        repayment="bullet",
+        subsidy_bp=100,
+        max_months=36,
+    )
     assert len(longer["periods"]) == 36 and longer["subsidy_fen"] == 36 * 100_000
     assert "最长36个月" in longer["rule"]
     with pytest.raises(InvalidInput) as exc:
-        subsidy.quote(loan_fen=100, rate_bp=345, term_months=12, repayment="bullet",
-                      max_months=0)  # fmt: skip
+        subsidy.quote(loan_fen=100, rate_bp=345, term_months=12, repayment="bullet", max_months=0)
     assert exc.value.field == "max_months"
 
 
 def test_subsidy_quote_api_uses_defaults(db: Database) -> None:
     c = builders.api_client(db, "department.140521")
-    r = c.post("/api/v1/equipment/subsidy-quote",
-               json={"loan_fen": 1_200_000_00, "rate_bp": 345, "term_months": 12,
-                     "repayment": "equal_principal"})  # fmt: skip
+    r = c.post(
+        "/api/v1/equipment/subsidy-quote",
+        json={
+            "loan_fen": 1_200_000_00,
+            "rate_bp": 345,
+            "term_months": 12,
+            "repayment": "equal_principal",
+        },
+    )
     assert r.status_code == 200, r.text
     periods = r.json()["periods"]
     assert periods[0]["subsidy_fen"] == 150_000 and periods[-1]["subsidy_fen"] == 12_500
@@ -120,20 +140,56 @@ def test_calculator_page_both_forms(db: Database) -> None:
     c = builders.web_client(db, "enterprise.140521")
     page = c.get("/equipment/calculators")
     assert page.status_code == 200 and 'value="1.5"' in page.text and "第一百条" in page.text
-    q = c.get("/equipment/calculators", params={
-        "calc": "subsidy", "loan": "1200000", "rate": "3.45", "points": "1.5", "term": "12",
-        "max_months": "24", "repayment": "bullet"})  # fmt: skip
+    q = c.get(
+        "/equipment/calculators",
+        params={
+            "calc": "subsidy",
+            "loan": "1200000",
+            "rate": "3.45",
+            "points": "1.5",
+            "term": "12",
+            "max_months": "24",
+            "repayment": "bullet",
+        },
+    )
     assert q.status_code == 200 and "18000.00" in q.text  # 12 × 1 500 yuan
-    t = c.get("/equipment/calculators", params={
-        "calc": "tax", "year": "2024", "investment": "100000", "share": "10", "carry": "5",
-        "tax_0": "4000", "tax_1": "9000"})  # fmt: skip
+    t = c.get(
+        "/equipment/calculators",
+        params={
+            "calc": "tax",
+            "year": "2024",
+            "investment": "100000",
+            "share": "10",
+            "carry": "5",
+            "tax_0": "4000",
+            "tax_1": "9000",
+        },
+    )
     assert t.status_code == 200 and 'id="tax-explanation"' in t.text
     assert "抵免后应纳税额＝9000.00−6000.00＝3000.00元" in t.text
-    gap = c.get("/equipment/calculators", params={
-        "calc": "tax", "year": "2024", "investment": "100000", "share": "10", "carry": "5",
-        "tax_0": "4000", "tax_2": "9000"})  # fmt: skip
+    gap = c.get(
+        "/equipment/calculators",
+        params={
+            "calc": "tax",
+            "year": "2024",
+            "investment": "100000",
+            "share": "10",
+            "carry": "5",
+            "tax_0": "4000",
+            "tax_2": "9000",
+        },
+    )
     assert gap.status_code == 422 and "请填写2025年应纳税额" in gap.text
-    bad = c.get("/equipment/calculators", params={
-        "calc": "subsidy", "loan": "abc", "rate": "3.45", "points": "1.5", "term": "12",
-        "max_months": "24", "repayment": "bullet"})  # fmt: skip
+    bad = c.get(
+        "/equipment/calculators",
+        params={
+            "calc": "subsidy",
+            "loan": "abc",
+            "rate": "3.45",
+            "points": "1.5",
+            "term": "12",
+            "max_months": "24",
+            "repayment": "bullet",
+        },
+    )
     assert bad.status_code == 422 and "贷款金额格式不正确（元，最多两位小数）" in bad.text

@@ -385,8 +385,9 @@ def test_petrochemical_pump_thresholds_straddled() -> None:
     from huanxin.equipment.reference.match import petro_pump_thresholds
 
     base = {"flow_m3h": 100, "head_m": 20, "speed_rpm": 2900}
-    ns = pump_specific_speed(flow_m3h=100, head_m=20, speed_rpm=2900, stages=1,
-                             double_suction=False)  # fmt: skip
+    ns = pump_specific_speed(
+        flow_m3h=100, head_m=20, speed_rpm=2900, stages=1, double_suction=False
+    )
     g = petro_pump_thresholds(load_rules(), ns=ns, flow_m3h=100, multistage=False)
     assert not isinstance(g, str) and g.g2 is not None and g.g3 is not None
 

@@ -14,8 +14,11 @@ LAST = today_cn().year - 1
 
 
 def _report(c: Any, ent: int, key: str, **body: Any) -> Any:
-    return c.post(f"/api/v1/equipment/enterprises/{ent}/digital", json={"year": LAST, **body},
-                  headers={"Idempotency-Key": key})  # fmt: skip
+    return c.post(
+        f"/api/v1/equipment/enterprises/{ent}/digital",
+        json={"year": LAST, **body},
+        headers={"Idempotency-Key": key},
+    )
 
 
 def test_report_correct_and_validate(db: Database) -> None:
@@ -30,8 +33,11 @@ def test_report_correct_and_validate(db: Database) -> None:
     ]
     assert _report(c, ent, "d3", cnc_rate_bp=10_001).json()["field"] == "cnc_rate_bp"
     assert _report(c, ent, "d4").json()["message"] == "请至少填写一项指标"
-    future = c.post(f"/api/v1/equipment/enterprises/{ent}/digital",
-                    json={"year": LAST + 2, "cnc_rate_bp": 1}, headers={"Idempotency-Key": "d5"})  # fmt: skip
+    future = c.post(
+        f"/api/v1/equipment/enterprises/{ent}/digital",
+        json={"year": LAST + 2, "cnc_rate_bp": 1},
+        headers={"Idempotency-Key": "d5"},
+    )
     assert future.status_code == 422 and future.json()["field"] == "year"
     other = builders.api_client(db, "enterprise2.140521")
     assert _report(other, ent, "d6", cnc_rate_bp=1).status_code == 404
@@ -76,11 +82,15 @@ def test_pages_entry_and_indicator_chart(db: Database) -> None:
     page = web.get(f"/equipment/enterprises/{ent}")
     assert 'id="digital-form"' in page.text
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    bad = web.post(f"/equipment/enterprises/{ent}/digital",
-                   data={"csrf_token": csrf, "year": str(LAST), "cnc": "120"})  # fmt: skip
+    bad = web.post(
+        f"/equipment/enterprises/{ent}/digital",
+        data={"csrf_token": csrf, "year": str(LAST), "cnc": "120"},
+    )
     assert bad.status_code == 422 and "关键工序数控化率应在0至100%之间" in bad.text
-    ok = web.post(f"/equipment/enterprises/{ent}/digital",
-                  data={"csrf_token": csrf, "year": str(LAST), "cnc": "76.5", "design": "91"})  # fmt: skip
+    ok = web.post(
+        f"/equipment/enterprises/{ent}/digital",
+        data={"csrf_token": csrf, "year": str(LAST), "cnc": "76.5", "design": "91"},
+    )
     assert ok.status_code == 303
     assert "76.50%" in web.get(f"/equipment/enterprises/{ent}").text
     dept = builders.web_client(db, "department.140521")

@@ -21,17 +21,29 @@ def test_enterprise_user_registers_its_own_organisation(db: Database) -> None:
     r = c.get(f"/api/v1/equipment/enterprises/{ent_id}")
     assert r.json()["name"] == "140521enterprise"  # the bound organisation's name
     assert r.json()["uscc"] == USCC_A and r.json()["industry_code"] == "C3411"
-    again = c.post("/api/v1/equipment/enterprises", headers={"Idempotency-Key": "k2"},
-                   json={"uscc": uscc_for("B"), "industry_code": "C34", "sector": "industry",
-                         "jurisdiction_code": "140521"})  # fmt: skip
+    again = c.post(
+        "/api/v1/equipment/enterprises",
+        headers={"Idempotency-Key": "k2"},
+        json={
+            "uscc": uscc_for("B"),
+            "industry_code": "C34",
+            "sector": "industry",
+            "jurisdiction_code": "140521",
+        },
+    )
     assert again.status_code == 409 and again.json()["code"] == "enterprise_exists"
     assert _count(db) == 1
 
 
 def test_bad_uscc_and_industry_code_store_nothing(db: Database) -> None:
     c = builders.api_client(db, "department.140521")
-    body = {"uscc": USCC_A[:-1] + "4", "industry_code": "C3411", "sector": "industry",
-            "jurisdiction_code": "140521", "name": "甲公司"}  # fmt: skip
+    body = {
+        "uscc": USCC_A[:-1] + "4",
+        "industry_code": "C3411",
+        "sector": "industry",
+        "jurisdiction_code": "140521",
+        "name": "甲公司",
+    }
     r = c.post("/api/v1/equipment/enterprises", json=body, headers={"Idempotency-Key": "a"})
     assert r.status_code == 422
     assert r.json()["field"] == "uscc" and r.json()["message"] == "统一社会信用代码校验位错误"
@@ -61,14 +73,23 @@ def test_enterprise_cannot_edit_another_and_finance_cannot_write(db: Database) -
     dept = builders.api_client(db, "department.140521")
     other = register(dept, uscc=uscc_for("D"), name="丁公司")
     ent = builders.api_client(db, "enterprise.140521")
-    r = ent.patch(f"/api/v1/equipment/enterprises/{other}", json={"above_size": False},
-                  headers={"Idempotency-Key": "p"})  # fmt: skip
+    r = ent.patch(
+        f"/api/v1/equipment/enterprises/{other}",
+        json={"above_size": False},
+        headers={"Idempotency-Key": "p"},
+    )
     assert r.status_code == 404
     fin = builders.api_client(db, "finance.140521")
     assert fin.get(f"/api/v1/equipment/enterprises/{other}").status_code == 200
-    r = fin.patch(f"/api/v1/equipment/enterprises/{other}", json={"above_size": False},
-                  headers={"Idempotency-Key": "p"})  # fmt: skip
+    r = fin.patch(
+        f"/api/v1/equipment/enterprises/{other}",
+        json={"above_size": False},
+        headers={"Idempotency-Key": "p"},
+    )
     assert r.status_code == 403
-    r = dept.patch(f"/api/v1/equipment/enterprises/{other}", json={"sector": "health"},
-                   headers={"Idempotency-Key": "p"})  # fmt: skip
+    r = dept.patch(
+        f"/api/v1/equipment/enterprises/{other}",
+        json={"sector": "health"},
+        headers={"Idempotency-Key": "p"},
+    )
     assert r.status_code == 200 and r.json()["sector"] == "health"

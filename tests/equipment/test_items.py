@@ -28,8 +28,11 @@ def _setup(db: Database) -> tuple[Any, int, dict[str, dict[str, Any]]]:
 
 
 def _patch(c: Any, item_id: int, changes: dict[str, Any], key: str) -> Any:
-    return c.patch(f"/api/v1/equipment/items/{item_id}",
-                   json={"changes": changes, "year": 2025}, headers={"Idempotency-Key": key})  # fmt: skip
+    return c.patch(
+        f"/api/v1/equipment/items/{item_id}",
+        json={"changes": changes, "year": 2025},
+        headers={"Idempotency-Key": key},
+    )
 
 
 def test_edit_reclassifies_and_is_audited(db: Database) -> None:
@@ -57,16 +60,40 @@ def test_edit_reclassifies_and_is_audited(db: Database) -> None:
 def test_bad_edit_lists_every_error_and_changes_nothing(db: Database) -> None:
     c, _ent, items = _setup(db)
     m2 = items["M2"]
-    r = _patch(c, m2["id"], {"efficiency_pct": "0.93", "load_factor": "150", "poles": "5",
-                             "commissioning_year": None, "rocket": "1"}, "b1")  # fmt: skip
+    r = _patch(
+        c,
+        m2["id"],
+        {
+            "efficiency_pct": "0.93",
+            "load_factor": "150",
+            "poles": "5",
+            "commissioning_year": None,
+            "rocket": "1",
+        },
+        "b1",
+    )
     assert r.status_code == 422 and r.json()["code"] == "item_rejected"
     assert r.json()["errors"] == [{"field": "rocket", "column": "rocket", "reason": "未知字段"}]
-    r = _patch(c, m2["id"], {"efficiency_pct": "0.93", "load_factor": "150 %", "poles": "5",
-                             "commissioning_year": None, "rated_power_kw": "15 MW"}, "b2")  # fmt: skip
+    r = _patch(
+        c,
+        m2["id"],
+        {
+            "efficiency_pct": "0.93",
+            "load_factor": "150 %",
+            "poles": "5",
+            "commissioning_year": None,
+            "rated_power_kw": "15 MW",
+        },
+        "b2",
+    )
     fields = [(e["field"], e["column"]) for e in r.json()["errors"]]
-    assert fields == [("load_factor", "负载率(%)"), ("rated_power_kw", "额定功率(kW)"),
-                      ("efficiency_pct", "效率(%)"), ("poles", "极数"),
-                      ("commissioning_year", "投运年份")]  # fmt: skip
+    assert fields == [
+        ("load_factor", "负载率(%)"),
+        ("rated_power_kw", "额定功率(kW)"),
+        ("efficiency_pct", "效率(%)"),
+        ("poles", "极数"),
+        ("commissioning_year", "投运年份"),
+    ]
     assert "单位错误" in next(
         e["reason"] for e in r.json()["errors"] if e["field"] == "rated_power_kw"
     )
@@ -85,9 +112,21 @@ def test_bad_edit_lists_every_error_and_changes_nothing(db: Database) -> None:
 def test_choice_codes_accepted_and_scope_enforced(db: Database) -> None:
     c, _ent, items = _setup(db)
     pv = items["PV1"]
-    r = _patch(c, pv["id"], {"category": "transformer", "capacity": 630, "capacity_unit": "kVA",
-                             "voltage_kv": 10, "transformer_kind": "oil", "core": "电工钢",
-                             "no_load_loss_kw": 0.9, "load_loss_kw": 7.0}, "c1")  # fmt: skip
+    r = _patch(
+        c,
+        pv["id"],
+        {
+            "category": "transformer",
+            "capacity": 630,
+            "capacity_unit": "kVA",
+            "voltage_kv": 10,
+            "transformer_kind": "oil",
+            "core": "电工钢",
+            "no_load_loss_kw": 0.9,
+            "load_loss_kw": 7.0,
+        },
+        "c1",
+    )
     assert r.status_code == 200, r.text
     assert r.json()["category"] == "transformer"
     with db.sessions() as s:
@@ -104,21 +143,33 @@ def test_choice_codes_accepted_and_scope_enforced(db: Database) -> None:
 def test_scrapped_by_project_is_locked(db: Database) -> None:
     c, ent, items = _setup(db)
     dept = builders.api_client(db, "department.140521")
-    body = {"enterprise_id": ent, "name": "电机更新", "equipment_investment_fen": 100,
-            "total_investment_fen": 100, "planned_on": "2025-01-02"}  # fmt: skip
+    body = {
+        "enterprise_id": ent,
+        "name": "电机更新",
+        "equipment_investment_fen": 100,
+        "total_investment_fen": 100,
+        "planned_on": "2025-01-02",
+    }
     pid = c.post("/api/v1/equipment/projects", json=body, headers={"Idempotency-Key": "p"}).json()[
         "id"
     ]
     for n, stage in enumerate(("applied", "approved", "building")):
         who = dept if stage == "approved" else c
-        step = who.post(f"/api/v1/equipment/projects/{pid}/steps",
-                        json={"to_stage": stage, "on_date": "2025-02-0" + str(n + 1)},
-                        headers={"Idempotency-Key": f"s{n}"})  # fmt: skip
+        step = who.post(
+            f"/api/v1/equipment/projects/{pid}/steps",
+            json={"to_stage": stage, "on_date": "2025-02-0" + str(n + 1)},
+            headers={"Idempotency-Key": f"s{n}"},
+        )
         assert step.status_code == 200, step.text
-    done = c.post(f"/api/v1/equipment/projects/{pid}/steps",
-                  json={"to_stage": "completed", "on_date": "2025-03-01",
-                        "scrapped_item_ids": [items["M1"]["id"]]},
-                  headers={"Idempotency-Key": "s9"})  # fmt: skip
+    done = c.post(
+        f"/api/v1/equipment/projects/{pid}/steps",
+        json={
+            "to_stage": "completed",
+            "on_date": "2025-03-01",
+            "scrapped_item_ids": [items["M1"]["id"]],
+        },
+        headers={"Idempotency-Key": "s9"},
+    )
     assert done.status_code == 200, done.text
     r = _patch(c, items["M1"]["id"], {"model": "x"}, "l1")
     assert r.status_code == 409 and r.json()["code"] == "item_locked"
@@ -148,9 +199,17 @@ def test_item_page_edit_and_errors(db: Database) -> None:
     assert page.status_code == 200 and 'id="item-form"' in page.text
     assert "升级到" in page.text and "1级（先进水平）" in page.text
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    form = {"csrf_token": csrf, "equipment_id": "M2", "category": "三相异步电动机",
-            "commissioning_year": "2016", "rated_power_kw": "15", "poles": "4",
-            "efficiency_pct": "0.95", "load_factor": "75", "annual_hours": "6000"}  # fmt: skip
+    form = {
+        "csrf_token": csrf,
+        "equipment_id": "M2",
+        "category": "三相异步电动机",
+        "commissioning_year": "2016",
+        "rated_power_kw": "15",
+        "poles": "4",
+        "efficiency_pct": "0.95",
+        "load_factor": "75",
+        "annual_hours": "6000",
+    }
     bad = web.post(f"/equipment/items/{items['M2']['id']}", data=form)
     assert bad.status_code == 422 and 'id="item-errors"' in bad.text and "效率(%)" in bad.text
     ok = web.post(f"/equipment/items/{items['M2']['id']}", data=form | {"efficiency_pct": "94"})

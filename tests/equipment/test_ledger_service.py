@@ -24,8 +24,13 @@ def test_import_classifies_and_stores_flags_with_source(db: Database) -> None:
     ent = register(c)
     r = upload(c, ent, csv_bytes(GOOD_ROWS))
     assert r.status_code == 201, r.text
-    assert r.json() | {"import_id": 0} == {"import_id": 0, "rows": 5, "elimination": 1,
-                                          "renewal": 1, "safety": 2}  # fmt: skip
+    assert r.json() | {"import_id": 0} == {
+        "import_id": 0,
+        "rows": 5,
+        "elimination": 1,
+        "renewal": 1,
+        "safety": 2,
+    }
     items = {i["code"]: i for i in c.get(f"/api/v1/equipment/items?enterprise_id={ent}").json()}
     m1 = items["M1"]
     assert [f["rule"] for f in m1["flags"]] == ["efficiency.below_access"]
@@ -42,17 +47,22 @@ def test_import_classifies_and_stores_flags_with_source(db: Database) -> None:
 def test_bad_file_reports_every_row_and_imports_nothing(db: Database) -> None:
     c = builders.api_client(db, "enterprise.140521")
     ent = register(c)
-    rows = [["M1", "电动机", "", 2015, 20, 6000, 75, 15, 4, 0.92],
-            ["M2", "电动机", "", 2030, 20, 6000, 75, 15, 4, 93.0],
-            ["X1", "火箭", "", 2015, "", "", "", "", "", ""]]  # fmt: skip
+    rows = [
+        ["M1", "电动机", "", 2015, 20, 6000, 75, 15, 4, 0.92],
+        ["M2", "电动机", "", 2030, 20, 6000, 75, 15, 4, 93.0],
+        ["X1", "火箭", "", 2015, "", "", "", "", "", ""],
+    ]
     r = upload(c, ent, csv_bytes(rows))
     assert r.status_code == 422 and r.json()["code"] == "ledger_rejected"
     assert r.json()["errors"] == [
-        {"row": 2, "column": "效率(%)",
-         "reason": "单位错误：请以百分数填写（如 92.5 表示 92.5%），不要填写小数"},
+        {
+            "row": 2,
+            "column": "效率(%)",
+            "reason": "单位错误：请以百分数填写（如 92.5 表示 92.5%），不要填写小数",
+        },
         {"row": 3, "column": "投运年份", "reason": "投运年份晚于当前年份2025"},
         {"row": 4, "column": "设备类别", "reason": "未知设备类别“火箭”"},
-    ]  # fmt: skip
+    ]
     wrong = upload(c, ent, csv_bytes([["M1"]], head=["设备号"]), key="k2")
     assert wrong.status_code == 422
     assert {"row": 1, "column": "设备号", "reason": "未知列，请使用下载的模板"} in wrong.json()[
@@ -80,8 +90,11 @@ def test_reclassify_on_demand_uses_the_new_year(db: Database) -> None:
     upload(c, ent, csv_bytes([row]))  # 20 years in 2025: not past the rule
     items = c.get(f"/api/v1/equipment/items?enterprise_id={ent}").json()
     assert items[0]["safety"] is False
-    r = c.post(f"/api/v1/equipment/enterprises/{ent}/classify", json={"year": 2026},
-               headers={"Idempotency-Key": "cls"})  # fmt: skip
+    r = c.post(
+        f"/api/v1/equipment/enterprises/{ent}/classify",
+        json={"year": 2026},
+        headers={"Idempotency-Key": "cls"},
+    )
     assert r.status_code == 200 and r.json() == {"classified": 1}
     item = c.get(f"/api/v1/equipment/items/{items[0]['id']}").json()
     assert item["safety"] is True and item["flags"][0]["actual"] == "已使用21年"

@@ -161,8 +161,10 @@ def test_crosscheck_petrochemical_pumps() -> None:
     assert len(theirs) == len(rows) == 16
     for t, row in zip(theirs, rows, strict=True):
         assert row.formula_set == ("single" if t["pump_stage"] == "单级" else "multi")
-        assert (row.q.lo, row.q.hi) == (float(t["q_min_m3h_exclusive"]),
-                                        _num(t["q_max_m3h_inclusive"]))  # fmt: skip
+        assert (row.q.lo, row.q.hi) == (
+            float(t["q_min_m3h_exclusive"]),
+            _num(t["q_max_m3h_inclusive"]),
+        )
         assert (row.ns.lo, row.ns.hi) == (float(t["ns_min"]), float(t["ns_max"]))
         assert row.uses_delta_eta is (t["eta0_uses_delta_eta"] == "true")
         offsets = [float(t[f"offset_grade{g}_pct"]) for g in (1, 2, 3)]

@@ -33,7 +33,9 @@ def test_plan_docx_xlsx_and_department_lists(db: Database) -> None:
     wb = load_workbook(io.BytesIO(c.get(f"/api/v1/equipment/enterprises/{ent}/plan.xlsx").content))
     assert [r[0] for r in wb["淘汰清单"].iter_rows(min_row=2, values_only=True)] == ["M1"]
     assert sorted(r[0] for r in wb["安全评估到期"].iter_rows(min_row=2, values_only=True)) == [
-        "M4", "PV1"]  # fmt: skip
+        "M4",
+        "PV1",
+    ]
     dept = builders.api_client(db, "department.140521")
     lists = load_workbook(
         io.BytesIO(dept.get("/api/v1/equipment/lists.xlsx?sector=industry").content)
@@ -61,12 +63,18 @@ def test_import_page_shows_row_errors_and_dashboard_renders(db: Database) -> Non
     assert page.status_code == 303 and page.headers["location"] == f"/equipment/enterprises/{ent}"
     html = web.get(f"/equipment/enterprises/{ent}").text
     bad = csv_bytes([["M1", "电动机", "", 2015, 20, 6000, 75, "15 MW", 4, 91]])
-    r = web.post(f"/equipment/enterprises/{ent}/import", data={"csrf_token": _csrf(html)},
-                 files={"file": ("台账.csv", io.BytesIO(bad), "text/csv")})  # fmt: skip
+    r = web.post(
+        f"/equipment/enterprises/{ent}/import",
+        data={"csrf_token": _csrf(html)},
+        files={"file": ("台账.csv", io.BytesIO(bad), "text/csv")},
+    )
     assert r.status_code == 422
     assert "单位错误：本列单位为kW，填写的是“MW”" in r.text and 'id="import-errors"' in r.text
-    ok = web.post(f"/equipment/enterprises/{ent}/import", data={"csrf_token": _csrf(html)},
-                  files={"file": ("台账.csv", io.BytesIO(csv_bytes(GOOD_ROWS)), "text/csv")})  # fmt: skip
+    ok = web.post(
+        f"/equipment/enterprises/{ent}/import",
+        data={"csrf_token": _csrf(html)},
+        files={"file": ("台账.csv", io.BytesIO(csv_bytes(GOOD_ROWS)), "text/csv")},
+    )
     assert ok.status_code == 303
     dash = builders.web_client(db, "department.140521").get("/equipment/projects")
     assert dash.status_code == 200 and "<svg" in dash.text and "竣工投产" in dash.text

@@ -77,8 +77,11 @@ def test_a_retry_answers_the_same_and_claims_nothing_twice(fed: Federated) -> No
     assert again.json()["id"] == first.json()["id"]
     assert again.headers.get("Idempotent-Replayed") == "true"
     with fed.registry_db.sessions() as session:
-        refs = session.scalars(select(HeldKey.ref).where(HeldKey.holder == "140000",
-                                                         HeldKey.ref == f"claim:{first.json()['id']}"))  # fmt: skip
+        refs = session.scalars(
+            select(HeldKey.ref).where(
+                HeldKey.holder == "140000", HeldKey.ref == f"claim:{first.json()['id']}"
+            )
+        )
         assert len(list(refs)) == 2  # the person's slot and the device serial, once each
 
 
@@ -95,8 +98,12 @@ def test_a_return_keeps_a_consumed_quota_but_frees_the_device(fed: Federated) ->
     p, q = next(fed.people), next(fed.people)
     sold = fed.a.redeem(p, "washing_machine", "SN-RETURN-1")
     with fed.a.db.unit_of_work() as session:
-        lifecycle.record_return(session, fed.a.actor(), claim_id=sold.json()["id"],
-                                returned_on=PURCHASE + timedelta(days=7))  # fmt: skip
+        lifecycle.record_return(
+            session,
+            fed.a.actor(),
+            claim_id=sold.json()["id"],
+            returned_on=PURCHASE + timedelta(days=7),
+        )
     # the 2025 programme consumes the quota on return: the person key stays held
     assert fed.b.redeem(p, "washing_machine", "SN-RETURN-2").status_code == 409
     assert fed.b.redeem(q, "washing_machine", "SN-RETURN-1").status_code == 201
@@ -204,8 +211,9 @@ def test_a_decision_needs_the_registry(fed: Federated) -> None:
     with fed.b.db.sessions() as session:
         rec = session.scalars(select(MatchRecord).where(MatchRecord.claim_id == second)).one()
         with pytest.raises(Exception, match="暂时无法连接"):
-            matches.resolve(session, fed.b.actor(), fed.b.fed, match_id=rec.id,
-                            disposition="withdraw")  # fmt: skip
+            matches.resolve(
+                session, fed.b.actor(), fed.b.fed, match_id=rec.id, disposition="withdraw"
+            )
         session.rollback()
         assert session.get(Claim, second).state == "reserved"  # type: ignore[union-attr]
 
@@ -220,8 +228,9 @@ def test_a_province_publishes_aggregates_to_the_national_view(fed: Federated) ->
         sent = rollup.publish(session, fed.a.fed, PURCHASE)
     assert sent["claims"] >= 1 and sent["claims_reserved"] >= 1
     assert all(isinstance(v, int) for v in sent.values())  # aggregates only: no rows
-    view = fed.registry.get("/registry/v1/national",
-                            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()  # fmt: skip
+    view = fed.registry.get(
+        "/registry/v1/national", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    ).json()
     shanxi = next(row for row in view if row["code"] == "140000")
     assert shanxi["name"] == "山西省" and shanxi["figures"] == sent
 
@@ -243,9 +252,14 @@ def test_a_queued_claim_stays_unpaid_with_no_registry_configured(fed: Federated)
         install(fed.b.db, fed.b.fed)
 
 
-CAR = {"new_vehicle": "nev", "old_vehicle_scrapped": True, "old_vehicle_fuel": "petrol",
-       "old_vehicle_emission_standard": 3, "old_vehicle_registered_on": "2010-03-01",
-       "old_vehicle_owned_since": "2015-06-01"}  # fmt: skip
+CAR = {
+    "new_vehicle": "nev",
+    "old_vehicle_scrapped": True,
+    "old_vehicle_fuel": "petrol",
+    "old_vehicle_emission_standard": 3,
+    "old_vehicle_registered_on": "2010-03-01",
+    "old_vehicle_owned_since": "2015-06-01",
+}
 VIN = "LSVAU2A31S1000001"  # synthetic, valid ISO 3779 check digit
 
 
@@ -261,11 +275,19 @@ def _apply_car(dep: Deployment, person: int, vin: str) -> int:
             select(User).where(User.username == f"c{person}.{dep.province.code}")
         ).one()
         token = auth.issue_token(session, user, name="car")
-    data = {"category": "passenger_car", "price_fen": "15000000", "purchase_date": "2025-03-10",
-            "attributes": json.dumps(CAR), "vin": vin}  # fmt: skip
-    r = dep.client.post("/api/v1/applications", data=data,
-                        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"car-{person}"},
-                        files={"file": ("invoice.pdf", b"%PDF-1.4\n", "application/pdf")})  # fmt: skip
+    data = {
+        "category": "passenger_car",
+        "price_fen": "15000000",
+        "purchase_date": "2025-03-10",
+        "attributes": json.dumps(CAR),
+        "vin": vin,
+    }
+    r = dep.client.post(
+        "/api/v1/applications",
+        data=data,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"car-{person}"},
+        files={"file": ("invoice.pdf", b"%PDF-1.4\n", "application/pdf")},
+    )
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
 
@@ -308,8 +330,13 @@ def test_key_rotation_reclaims_under_the_new_version(fed: Federated) -> None:
             keys = national.keys_for(session, sold)
             assert keys is not None and fed.a.fed.reclaim(session, keys)
         with fed.registry_db.sessions() as session:
-            held = list(session.scalars(select(HeldKey.key_hash).where(HeldKey.ref == f"claim:{sold}",
-                                                                      HeldKey.holder == "140000")))  # fmt: skip
+            held = list(
+                session.scalars(
+                    select(HeldKey.key_hash).where(
+                        HeldKey.ref == f"claim:{sold}", HeldKey.holder == "140000"
+                    )
+                )
+            )
         assert held and all(h.startswith("v2:") for h in held)
         fed.b.fed.keyring = Keyring.parse("v2:rotated-national-key-0123456789")  # v1 retired
         assert fed.b.redeem(q, "computer", "SN-ROTATE-1").status_code == 409

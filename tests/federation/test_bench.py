@@ -25,14 +25,22 @@ def test_every_planted_pair_is_one_key_sold_in_two_provinces() -> None:
 
 
 def test_a_pair_is_refused_held_or_paid() -> None:
-    refused = [Sale(0, 1, "tv", "A", pair=0, status=201, claim_id=1),
-               Sale(1, 2, "tv", "A", pair=0, status=409, code="national_key_held")]  # fmt: skip
-    held = [Sale(0, 3, "tv", "B", pair=1, status=201, claim_id=2),
-            Sale(1, 4, "tv", "B", pair=1, status=201, claim_id=7)]  # fmt: skip
-    paid = [Sale(0, 5, "tv", "C", pair=2, status=201, claim_id=3),
-            Sale(1, 6, "tv", "C", pair=2, status=201, claim_id=8)]  # fmt: skip
+    refused = [
+        Sale(0, 1, "tv", "A", pair=0, status=201, claim_id=1),
+        Sale(1, 2, "tv", "A", pair=0, status=409, code="national_key_held"),
+    ]
+    held = [
+        Sale(0, 3, "tv", "B", pair=1, status=201, claim_id=2),
+        Sale(1, 4, "tv", "B", pair=1, status=201, claim_id=7),
+    ]
+    paid = [
+        Sale(0, 5, "tv", "C", pair=2, status=201, claim_id=3),
+        Sale(1, 6, "tv", "C", pair=2, status=201, claim_id=8),
+    ]
     batched = [{1, 2, 3}, {8}]  # claim 7 (the held duplicate) was never batched
     assert tally([*refused, *held, *paid], batched, 3) == {
-        "duplicates_planted": 3, "duplicates_refused": 1, "duplicates_held": 1,
+        "duplicates_planted": 3,
+        "duplicates_refused": 1,
+        "duplicates_held": 1,
         "duplicates_paid": 1,
-    }  # fmt: skip
+    }

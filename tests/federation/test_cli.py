@@ -16,8 +16,9 @@ from huanxin.federation.registry import service
 def test_add_deployment_prints_a_working_token_and_the_view_lists_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'registry.db'}"
     runner = CliRunner()
-    added = runner.invoke(app, ["registry", "add-deployment", "440000", "广东省",
-                                "--database-url", url])  # fmt: skip
+    added = runner.invoke(
+        app, ["registry", "add-deployment", "440000", "广东省", "--database-url", url]
+    )
     assert added.exit_code == 0, added.output
     token = added.output.strip()
     db = Database(url)
@@ -28,6 +29,7 @@ def test_add_deployment_prints_a_working_token_and_the_view_lists_it(tmp_path: P
     assert json.loads(view.output) == [
         {"code": "440000", "name": "广东省", "as_of": None, "figures": {}}
     ]
-    missing = runner.invoke(app, ["registry", "decide", "1", "--outcome", "holder_keeps",
-                                  "--database-url", url])  # fmt: skip
+    missing = runner.invoke(
+        app, ["registry", "decide", "1", "--outcome", "holder_keeps", "--database-url", url]
+    )
     assert missing.exit_code == 1

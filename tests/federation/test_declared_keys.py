@@ -13,8 +13,11 @@ def test_a_shipped_programme_claims_its_object_keys_and_holds_on_outage() -> Non
     assert shipped and all(p.national is None for p in shipped)
     for programme in shipped:
         rule = declared(programme)
-        assert set(rule.keys) == {NationalKey.device_serial, NationalKey.vin,
-                                  NationalKey.recycling_certificate}  # fmt: skip
+        assert set(rule.keys) == {
+            NationalKey.device_serial,
+            NationalKey.vin,
+            NationalKey.recycling_certificate,
+        }
         assert rule.when_unreachable is WhenUnreachable.hold
 
 

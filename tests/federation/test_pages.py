@@ -56,8 +56,9 @@ def test_the_reviewer_withdraws_a_duplicate_from_the_queue(fed: Federated) -> No
         assert session.get(Claim, dup).state == "reserved"  # type: ignore[union-attr]
 
     fed.bring_back()
-    done = browser.post(f"/federation/matches/{match_id}/decision", data=form,
-                        follow_redirects=False)  # fmt: skip
+    done = browser.post(
+        f"/federation/matches/{match_id}/decision", data=form, follow_redirects=False
+    )
     assert done.status_code == 303
     with fed.b.db.sessions() as session:
         assert session.get(Claim, dup).state == "cancelled"  # type: ignore[union-attr]

@@ -26,8 +26,9 @@ def _h() -> str:
     return "v1:" + uuid.uuid4().hex * 2
 
 
-def _claim(fed: Federated, who: dict[str, str], ref: str, *keys: dict[str, Any],
-           deferred: bool = False) -> Any:  # fmt: skip
+def _claim(
+    fed: Federated, who: dict[str, str], ref: str, *keys: dict[str, Any], deferred: bool = False
+) -> Any:
     body = {"ref": ref, "keys": list(keys), "deferred": deferred}
     return fed.registry.post("/registry/v1/claims", json=body, headers=who)
 
@@ -35,8 +36,9 @@ def _claim(fed: Federated, who: dict[str, str], ref: str, *keys: dict[str, Any],
 def test_a_call_without_a_valid_token_is_refused(fed: Federated) -> None:
     body = {"ref": "claim:1", "keys": [{"kind": "vin", "candidates": [_h()]}]}
     assert fed.registry.post("/registry/v1/claims", json=body).status_code == 401
-    bad = fed.registry.post("/registry/v1/claims", json=body,
-                            headers={"Authorization": "Bearer nope"})  # fmt: skip
+    bad = fed.registry.post(
+        "/registry/v1/claims", json=body, headers={"Authorization": "Bearer nope"}
+    )
     assert bad.status_code == 401
     assert bad.json()["message"] == "部署访问令牌无效"
 
@@ -47,8 +49,13 @@ def test_claims_are_all_or_nothing_and_idempotent(fed: Federated) -> None:
     assert _claim(fed, hn, "claim:7", {"kind": "vin", "candidates": [vin]}).json()["granted"]
     again = _claim(fed, hn, "claim:7", {"kind": "vin", "candidates": [vin]}).json()
     assert again["granted"] and again["keys"][0]["granted"] == vin
-    both = _claim(fed, js, "claim:9", {"kind": "vin", "candidates": [vin]},
-                  {"kind": "device_serial", "candidates": [serial]}).json()  # fmt: skip
+    both = _claim(
+        fed,
+        js,
+        "claim:9",
+        {"kind": "vin", "candidates": [vin]},
+        {"kind": "device_serial", "candidates": [serial]},
+    ).json()
     assert both["granted"] is False
     assert [k["holder_name"] for k in both["keys"] if k["granted"] is None] == ["河南省"]
     # the free serial was not kept: the claim was all or nothing
@@ -56,8 +63,9 @@ def test_claims_are_all_or_nothing_and_idempotent(fed: Federated) -> None:
     assert alone.json()["granted"]
     released = fed.registry.post("/registry/v1/releases", json={"ref": "claim:7"}, headers=hn)
     assert released.json() == {"released": 1}
-    assert fed.registry.post("/registry/v1/releases", json={"ref": "claim:7"},
-                             headers=hn).json() == {"released": 0}  # fmt: skip
+    assert fed.registry.post(
+        "/registry/v1/releases", json={"ref": "claim:7"}, headers=hn
+    ).json() == {"released": 0}
     assert _claim(fed, js, "claim:9", {"kind": "vin", "candidates": [vin]}).json()["granted"]
 
 
@@ -77,10 +85,14 @@ def test_rotation_rewrites_a_key_under_the_new_version(fed: Federated) -> None:
         Keyring.parse("v1:old-secret-0123456789"),
         Keyring.parse("v2:new-secret-0123456789,v1:old-secret-0123456789"),
     )
-    assert _claim(fed, hn, "claim:31", {"kind": "vin", "candidates": [old.current("vin", "LVX1")]}
-                  ).json()["granted"]  # fmt: skip
-    rekey = {"kind": "vin", "candidates": [new.current("vin", "LVX1")],
-             "previous": new.previous("vin", "LVX1")}  # fmt: skip
+    assert _claim(
+        fed, hn, "claim:31", {"kind": "vin", "candidates": [old.current("vin", "LVX1")]}
+    ).json()["granted"]
+    rekey = {
+        "kind": "vin",
+        "candidates": [new.current("vin", "LVX1")],
+        "previous": new.previous("vin", "LVX1"),
+    }
     assert _claim(fed, hn, "claim:31", rekey).json()["granted"]  # re-claimed under v2
     refused = _claim(fed, js, "claim:32", rekey).json()
     assert refused["granted"] is False and refused["keys"][0]["holder"] == "410000"
@@ -98,13 +110,20 @@ def test_both_keeping_is_disputed_until_the_nation_decides(fed: Federated) -> No
     again = _claim(fed, js, "claim:42", serial, deferred=True).json()
     assert again["keys"][0]["match_id"] == match_id  # one match per claim and key
     for who in (hn, js):
-        fed.registry.post(f"/registry/v1/matches/{match_id}/disposition",
-                          json={"disposition": "keep"}, headers=who)  # fmt: skip
-    seen = [m for m in fed.registry.get("/registry/v1/matches", headers=js).json()
-            if m["id"] == match_id]  # fmt: skip
+        fed.registry.post(
+            f"/registry/v1/matches/{match_id}/disposition",
+            json={"disposition": "keep"},
+            headers=who,
+        )
+    seen = [
+        m
+        for m in fed.registry.get("/registry/v1/matches", headers=js).json()
+        if m["id"] == match_id
+    ]
     assert seen[0]["status"] == "disputed" and seen[0]["side"] == "challenger"
-    changed = fed.registry.post(f"/registry/v1/matches/{match_id}/disposition",
-                                json={"disposition": "withdraw"}, headers=js)  # fmt: skip
+    changed = fed.registry.post(
+        f"/registry/v1/matches/{match_id}/disposition", json={"disposition": "withdraw"}, headers=js
+    )
     assert changed.status_code == 409
 
 
@@ -112,15 +131,18 @@ def test_the_national_view_shows_what_each_province_published(fed: Federated) ->
     hn = _province(fed, "410000", "河南省")
     figures = {"claims": 12, "subsidy_fen_paid": 1_199_800}
     for day in (date(2025, 6, 1), date(2025, 6, 2)):
-        ok = fed.registry.post("/registry/v1/rollups", headers=hn,
-                               json={"as_of": day.isoformat(), "figures": figures})  # fmt: skip
+        ok = fed.registry.post(
+            "/registry/v1/rollups", headers=hn, json={"as_of": day.isoformat(), "figures": figures}
+        )
         assert ok.status_code == 200
     assert fed.registry.get("/registry/v1/national").status_code == 401
-    view = fed.registry.get("/registry/v1/national",
-                            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()  # fmt: skip
+    view = fed.registry.get(
+        "/registry/v1/national", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    ).json()
     henan = next(p for p in view if p["code"] == "410000")
     assert henan["name"] == "河南省" and henan["as_of"] == "2025-06-02"
     assert henan["figures"] == figures
-    bad = fed.registry.post("/registry/v1/rollups", headers=hn,
-                            json={"as_of": "2025-06-03", "figures": {"claims": -1}})  # fmt: skip
+    bad = fed.registry.post(
+        "/registry/v1/rollups", headers=hn, json={"as_of": "2025-06-03", "figures": {"claims": -1}}
+    )
     assert bad.status_code == 422

@@ -30,8 +30,9 @@ def test_demo_sales_are_dated_and_only_the_planted_batch_looks_like_fraud(
         local = [(c, as_utc(c.created_at).astimezone(CHINA_TZ)) for c in sales]
         assert all(at.date() == c.purchase_date for c, at in local)
         night = [c.id for c, at in local if at.time() < time(6)]
-        assert len(night) == 8 and all(time(9) <= at.time() < time(21) for c, at in local
-                                       if c.id not in night)  # fmt: skip
+        assert len(night) == 8 and all(
+            time(9) <= at.time() < time(21) for c, at in local if c.id not in night
+        )
         held = set(s.scalars(select(RiskScore.claim_id).where(RiskScore.hold)))
         assert set(night) <= held
         assert len(held) <= len(night) + len(sales) // 50  # the rest of the demo is ordinary

@@ -153,8 +153,10 @@ def test_a_state_folder_in_use_by_another_scan_is_refused(synthetic: Path, tmp_p
     hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
     holder = subprocess.Popen(  # another process attaches the state file and keeps it
         [sys.executable, "-c", hold, str(state / "index.duckdb")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         with pytest.raises(IndexBusy) as err:

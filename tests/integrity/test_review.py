@@ -53,8 +53,12 @@ def test_clear_releases_the_claim_to_the_next_batch_and_is_audited(database: Dat
     world = build(database)
     _batch(database, "b1")
     r = decide(database, world.second, "clear")
-    assert r.json() == {"id": r.json()["id"], "claim_id": world.second, "decision": "clear",
-                        "status": "cleared"}  # fmt: skip
+    assert r.json() == {
+        "id": r.json()["id"],
+        "claim_id": world.second,
+        "decision": "clear",
+        "status": "cleared",
+    }
     _batch(database, "b2")
     assert _state(database, world.second) == ("batched", "cleared")
     with database.sessions() as session:
@@ -62,7 +66,9 @@ def test_clear_releases_the_claim_to_the_next_batch_and_is_audited(database: Dat
             select(AuditEntry).where(AuditEntry.action == "integrity.clear")
         ).one()
         assert (entry.object_id, json.loads(entry.detail)["detectors"]) == (
-            str(world.second), ["duplicate_identifier"])  # fmt: skip
+            str(world.second),
+            ["duplicate_identifier"],
+        )
 
 
 def test_reject_cancels_a_point_of_sale_claim_through_the_lifecycle(database: Database) -> None:

@@ -25,13 +25,17 @@ def test_pages_show_the_held_claim_and_a_form_decision_releases_it(database: Dat
     assert f"发票号码“{INVOICE}”共出现在 2 笔申领中" in case.text
     assert f'href="/integrity/claims/{world.first}"' in case.text  # the claim sharing the key
     csrf = case.text.split('name="csrf_token" value="')[1].split('"')[0]
-    bad = web.post(f"/integrity/claims/{world.second}/decision",
-                   data={"csrf_token": csrf, "decision": "refer", "note": ""})  # fmt: skip
+    bad = web.post(
+        f"/integrity/claims/{world.second}/decision",
+        data={"csrf_token": csrf, "decision": "refer", "note": ""},
+    )
     assert bad.status_code == 422
     assert "驳回或移送审计须填写理由" in bad.text
-    done = web.post(f"/integrity/claims/{world.second}/decision",
-                    data={"csrf_token": csrf, "decision": "clear", "note": ""},
-                    follow_redirects=False)  # fmt: skip
+    done = web.post(
+        f"/integrity/claims/{world.second}/decision",
+        data={"csrf_token": csrf, "decision": "clear", "note": ""},
+        follow_redirects=False,
+    )
     assert done.status_code == 303
     assert "已放行" in web.get(f"/integrity/claims/{world.second}").text
 

@@ -75,8 +75,13 @@ def by_province(sample: Path, folder: Path) -> Path:
 
     frame = pl.read_parquet(sample)
     frame = frame.with_columns(pl.col("jurisdiction_code").str.slice(0, 2).alias("province"))
-    ds.write_dataset(frame.to_arrow(), folder, format="parquet", partitioning=["province"],
-                     partitioning_flavor="hive")  # fmt: skip
+    ds.write_dataset(
+        frame.to_arrow(),
+        folder,
+        format="parquet",
+        partitioning=["province"],
+        partitioning_flavor="hive",
+    )
     return folder
 
 

@@ -27,20 +27,28 @@ _numbers = count(1)
 def with_places(db: Database) -> Database:
     with db.unit_of_work() as session:
         for code, name, level, parent in demo.PLACES:
-            jurisdictions.ensure(session, SYSTEM, code=code, name=name, level=level,
-                                 parent_code=parent)  # fmt: skip
+            jurisdictions.ensure(
+                session, SYSTEM, code=code, name=name, level=level, parent_code=parent
+            )
     return db
 
 
 def new_pool(db: Database, *, shards: int = 1, allocate: int = 0, code: str = "140521") -> int:
     """A county pool named 家电以旧换新县级资金, optionally funded; returns its id."""
     with db.unit_of_work() as session:
-        pool = service.create_pool(session, SYSTEM, programme_id=f"prog-{next(_numbers)}",
-                                   layer="county", jurisdiction_code=code,
-                                   name="家电以旧换新县级资金", shards=shards)  # fmt: skip
+        pool = service.create_pool(
+            session,
+            SYSTEM,
+            programme_id=f"prog-{next(_numbers)}",
+            layer="county",
+            jurisdiction_code=code,
+            name="家电以旧换新县级资金",
+            shards=shards,
+        )
         if allocate:
-            service.allocate(session, SYSTEM, pool_id=pool.id, amount_fen=allocate,
-                             ref="budget:initial")  # fmt: skip
+            service.allocate(
+                session, SYSTEM, pool_id=pool.id, amount_fen=allocate, ref="budget:initial"
+            )
         return pool.id
 
 

@@ -28,8 +28,13 @@ def test_check_passes_then_finds_a_tampered_balance(
     # Someone adds 500.00 yuan to a shard behind the journal's back (keeping the row's own
     # identity true, so the CHECK constraint does not stop them).
     with database.engine.begin() as conn:
-        conn.execute(text("UPDATE ledger_shards SET available = available + 50000, "
-                          "allocated = allocated + 50000 WHERE id = :id"), {"id": shard})  # fmt: skip
+        conn.execute(
+            text(
+                "UPDATE ledger_shards SET available = available + 50000, "
+                "allocated = allocated + 50000 WHERE id = :id"
+            ),
+            {"id": shard},
+        )
     bad = runner.invoke(ledger_app, ["check", "--database-url", database.url])
     assert bad.exit_code == 1
     assert "账本核对发现3个问题" in bad.output

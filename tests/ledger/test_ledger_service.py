@@ -43,16 +43,22 @@ def test_allocate_spreads_evenly_and_journals_two_legs(
     assert balances(shared_db, pool_id) == Balances(1_000_000, 1_000_000, 0, 0)
     assert shard_available(shared_db, pool_id) == [333_334, 333_333, 333_333]
     with shared_db.sessions() as session:
-        legs = session.execute(select(Entry.account, Entry.amount_fen, Entry.kind)
-                               .where(Entry.pool_id == pool_id).order_by(Entry.id)).all()  # fmt: skip
+        legs = session.execute(
+            select(Entry.account, Entry.amount_fen, Entry.kind)
+            .where(Entry.pool_id == pool_id)
+            .order_by(Entry.id)
+        ).all()
         audited = session.scalar(
             select(func.count()).where(AuditEntry.action == "ledger.allocated")
         )
     assert [tuple(leg) for leg in legs] == [
-        ("external", -333_334, "allocate"), ("available", 333_334, "allocate"),
-        ("external", -333_333, "allocate"), ("available", 333_333, "allocate"),
-        ("external", -333_333, "allocate"), ("available", 333_333, "allocate"),
-    ]  # fmt: skip
+        ("external", -333_334, "allocate"),
+        ("available", 333_334, "allocate"),
+        ("external", -333_333, "allocate"),
+        ("available", 333_333, "allocate"),
+        ("external", -333_333, "allocate"),
+        ("available", 333_333, "allocate"),
+    ]
     assert audited == 1
     assert problems(shared_db) == []
 
@@ -73,12 +79,18 @@ def test_reserve_commit_release_claw_back_exact(
         service.claw_back(session, pool_id=pool_id, amount_fen=19_980, ref="claim:1")
     assert balances(shared_db, pool_id) == Balances(500_000, 400_000, 0, 100_000)
     with shared_db.sessions() as session:
-        kinds = session.execute(select(Entry.kind, func.count(), func.sum(Entry.amount_fen))
-                                .where(Entry.pool_id == pool_id).group_by(Entry.kind)).all()  # fmt: skip
+        kinds = session.execute(
+            select(Entry.kind, func.count(), func.sum(Entry.amount_fen))
+            .where(Entry.pool_id == pool_id)
+            .group_by(Entry.kind)
+        ).all()
     assert {k: (n, int(s)) for k, n, s in kinds} == {
-        "allocate": (4, 0), "reserve": (4, 0), "commit": (2, 0), "release": (2, 0),
+        "allocate": (4, 0),
+        "reserve": (4, 0),
+        "commit": (2, 0),
+        "release": (2, 0),
         "claw_back": (2, 0),
-    }  # fmt: skip
+    }
     assert problems(shared_db) == []
 
 
@@ -184,11 +196,19 @@ def test_bad_amounts_are_invalid_input(
 
 def test_duplicate_pool_is_a_conflict(shared_db: Database, make_pool: PoolFactory) -> None:
     with shared_db.unit_of_work() as session:
-        service.create_pool(session, SYSTEM, programme_id="p", layer="city",
-                            jurisdiction_code="140500", name="市级", shards=2)  # fmt: skip
+        service.create_pool(
+            session,
+            SYSTEM,
+            programme_id="p",
+            layer="city",
+            jurisdiction_code="140500",
+            name="市级",
+            shards=2,
+        )
     with pytest.raises(PoolExists), shared_db.unit_of_work() as session:
-        service.create_pool(session, SYSTEM, programme_id="p", layer="city",
-                            jurisdiction_code="140500", name="市级")  # fmt: skip
+        service.create_pool(
+            session, SYSTEM, programme_id="p", layer="city", jurisdiction_code="140500", name="市级"
+        )
     with shared_db.sessions() as session:
         found = service.find_pool(
             session, programme_id="p", layer="city", jurisdiction_code="140500"

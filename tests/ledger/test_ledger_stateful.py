@@ -53,9 +53,15 @@ class LedgerMachine(RuleBasedStateMachine):
     @initialize(shards=st.integers(min_value=1, max_value=4))
     def open_pool(self, shards: int) -> None:
         with self.db.unit_of_work() as session:
-            pool = service.create_pool(session, SYSTEM, programme_id=uuid.uuid4().hex,
-                                       layer="county", jurisdiction_code="140521",
-                                       name="状态机预算池", shards=shards)  # fmt: skip
+            pool = service.create_pool(
+                session,
+                SYSTEM,
+                programme_id=uuid.uuid4().hex,
+                layer="county",
+                jurisdiction_code="140521",
+                name="状态机预算池",
+                shards=shards,
+            )
             self.pool_id = pool.id
 
     @rule(amount=AMOUNTS)

@@ -32,8 +32,12 @@ PASSWORD = "Test@Pass2026"
 def _app(db: Database) -> FastAPI:
     app = FastAPI()
     app.state.db = db
-    app.state.settings = Settings(database_url=db.url, secret_key=os.environ["HUANXIN_SECRET_KEY"],
-                                  cookie_secure=False, migrate_on_start=False)  # fmt: skip
+    app.state.settings = Settings(
+        database_url=db.url,
+        secret_key=os.environ["HUANXIN_SECRET_KEY"],
+        cookie_secure=False,
+        migrate_on_start=False,
+    )
     errors.install(app)
     for router in (routes.router, web_pages.router, ledger_routes.router, pages.router):
         app.include_router(router)
@@ -44,11 +48,21 @@ def _user(db: Database, role: str, code: str) -> str:
     with db.unit_of_work() as session:
         org_id = None
         if role == "merchant":
-            org_id = orgs.ensure(session, SYSTEM, kind="merchant", name=f"{code}商户",
-                                 jurisdiction_code=code).id  # fmt: skip
-        users.create(session, SYSTEM, users.NewUser(
-            username=f"{role}.{code}", display_name=f"{role}{code}", password=PASSWORD,
-            role=role, jurisdiction_code=code, org_id=org_id))  # fmt: skip
+            org_id = orgs.ensure(
+                session, SYSTEM, kind="merchant", name=f"{code}商户", jurisdiction_code=code
+            ).id
+        users.create(
+            session,
+            SYSTEM,
+            users.NewUser(
+                username=f"{role}.{code}",
+                display_name=f"{role}{code}",
+                password=PASSWORD,
+                role=role,
+                jurisdiction_code=code,
+                org_id=org_id,
+            ),
+        )
     return f"{role}.{code}"
 
 
@@ -86,8 +100,12 @@ def test_api_lists_only_pools_in_scope(shared_db: Database, world: dict[str, int
     body = api(shared_db, "office.140521").get("/api/v1/ledger/pools").json()
     assert {p["jurisdiction_code"] for p in body} == {"140521"}
     mine = next(p for p in body if p["id"] == world["qinshui"])
-    expected = {"allocated_fen": 1_000_000, "available_fen": 1_000_000, "reserved_fen": 0,
-                "spent_fen": 0}  # fmt: skip
+    expected = {
+        "allocated_fen": 1_000_000,
+        "available_fen": 1_000_000,
+        "reserved_fen": 0,
+        "spent_fen": 0,
+    }
     assert (mine["layer_label"], mine["balances"]) == ("县级", expected)
     other = api(shared_db, "finance.371525")
     assert [p["id"] for p in other.get("/api/v1/ledger/pools").json()] == [world["guanxian"]]
@@ -100,10 +118,17 @@ def test_api_pool_detail_has_burn_and_journal(shared_db: Database, world: dict[s
         service.reserve(session, pool_id=pool_id, amount_fen=200_000, ref="claim:7")
         service.commit(session, pool_id=pool_id, amount_fen=200_000, ref="claim:7")
     body = api(shared_db, "office.140521").get(f"/api/v1/ledger/pools/{pool_id}?days=10").json()
-    assert body["balances"] == {"allocated_fen": 1_000_000, "available_fen": 800_000,
-                                "reserved_fen": 0, "spent_fen": 200_000}  # fmt: skip
+    assert body["balances"] == {
+        "allocated_fen": 1_000_000,
+        "available_fen": 800_000,
+        "reserved_fen": 0,
+        "spent_fen": 200_000,
+    }
     assert (body["burn"]["days"], body["burn"]["spent_fen"], body["burn"]["per_day_fen"]) == (
-        10, 200_000, 20_000)  # fmt: skip
+        10,
+        200_000,
+        20_000,
+    )
     assert [e["kind"] for e in body["journal"]] == ["commit"] * 2 + ["reserve"] * 2 + [
         "allocate"
     ] * 4
@@ -136,12 +161,18 @@ def test_api_allocate_needs_permission_and_scope(
 ) -> None:
     body = {"amount_fen": 100, "ref": "x"}
     merchant = api(shared_db, "merchant.140521")
-    r = merchant.post(f"/api/v1/ledger/pools/{world['qinshui']}/allocations", json=body,
-                      headers={"Idempotency-Key": "k"})  # fmt: skip
+    r = merchant.post(
+        f"/api/v1/ledger/pools/{world['qinshui']}/allocations",
+        json=body,
+        headers={"Idempotency-Key": "k"},
+    )
     assert r.status_code == 403
     finance = api(shared_db, "finance.371525")
-    r = finance.post(f"/api/v1/ledger/pools/{world['qinshui']}/allocations", json=body,
-                     headers={"Idempotency-Key": "k"})  # fmt: skip
+    r = finance.post(
+        f"/api/v1/ledger/pools/{world['qinshui']}/allocations",
+        json=body,
+        headers={"Idempotency-Key": "k"},
+    )
     assert r.status_code == 404
     with shared_db.sessions() as session:
         assert service.pool_balances(session, world["qinshui"]).allocated == 1_000_000
@@ -149,8 +180,13 @@ def test_api_allocate_needs_permission_and_scope(
 
 def test_api_create_pool(shared_db: Database, world: dict[str, int]) -> None:
     client = api(shared_db, "office.140521")
-    body = {"programme_id": "national-appliance-2025", "layer": "central",
-            "jurisdiction_code": "140521", "name": "家电中央资金（沁水）", "shards": 8}  # fmt: skip
+    body = {
+        "programme_id": "national-appliance-2025",
+        "layer": "central",
+        "jurisdiction_code": "140521",
+        "name": "家电中央资金（沁水）",
+        "shards": 8,
+    }
     r = client.post("/api/v1/ledger/pools", json=body, headers={"Idempotency-Key": "p1"})
     assert r.status_code == 201 and r.json()["shards"] == 8
     body["layer"] = "galaxy"

@@ -38,16 +38,29 @@ def _world(db: Database) -> int:
     """Programmes, pools, one redemption and a PDF stored with it; the claim's id."""
     tradein.setup(db, amount_fen=1_000_000)
     consumer = builders.api_client(db, "consumer.140521")
-    quota = consumer.post("/api/v1/quotas", json={"category": "refrigerator", "on_date": "2025-06-01"},
-                          headers={"Idempotency-Key": "q"}).json()["code"]  # fmt: skip
+    quota = consumer.post(
+        "/api/v1/quotas",
+        json={"category": "refrigerator", "on_date": "2025-06-01"},
+        headers={"Idempotency-Key": "q"},
+    ).json()["code"]
     merchant = builders.api_client(db, "merchant.140521")
     r = merchant.post(
         "/api/v1/redemptions", json=tradein.sale(quota_code=quota), headers={"Idempotency-Key": "r"}
     )
     assert r.status_code == 201, r.text
     with db.unit_of_work() as session:
-        session.add(Evidence(claim_id=r.json()["id"], kind="invoice", filename="发票.pdf", content_type="application/pdf",
-                             size=1, sha256="-", content=_pdf(), uploaded_at=utcnow()))  # fmt: skip
+        session.add(
+            Evidence(
+                claim_id=r.json()["id"],
+                kind="invoice",
+                filename="发票.pdf",
+                content_type="application/pdf",
+                size=1,
+                sha256="-",
+                content=_pdf(),
+                uploaded_at=utcnow(),
+            )
+        )
     return int(r.json()["id"])
 
 
@@ -128,8 +141,18 @@ def test_a_damaged_archive_or_another_key_is_refused(
 def test_a_file_that_does_not_open_fails_the_backup(sqlite_db: Database, tmp_path: Path) -> None:
     claim_id = _world(sqlite_db)
     with sqlite_db.unit_of_work() as session:
-        session.add(Evidence(claim_id=claim_id, kind="invoice", filename="坏.pdf", content_type="application/pdf",
-                             size=1, sha256="-", content=b"%PDF-1.7 cut off", uploaded_at=utcnow()))  # fmt: skip
+        session.add(
+            Evidence(
+                claim_id=claim_id,
+                kind="invoice",
+                filename="坏.pdf",
+                content_type="application/pdf",
+                size=1,
+                sha256="-",
+                content=b"%PDF-1.7 cut off",
+                uploaded_at=utcnow(),
+            )
+        )
     with pytest.raises(backup.BackupError, match="PDF 无法打开"):
         backup.backup(sqlite_db.url, tmp_path / "b.tar.gz")
     assert not (tmp_path / "b.tar.gz").exists()

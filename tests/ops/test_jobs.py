@@ -37,8 +37,11 @@ def _age_quotas(db: Database) -> None:
 def test_quota_expiry_twice_expires_each_quota_once(database: Database) -> None:
     tradein.setup(database)
     consumer = builders.api_client(database, "consumer.140521")
-    r = consumer.post("/api/v1/quotas", json={"category": "refrigerator", "on_date": "2025-06-01"},
-                      headers={"Idempotency-Key": "q1"})  # fmt: skip
+    r = consumer.post(
+        "/api/v1/quotas",
+        json={"category": "refrigerator", "on_date": "2025-06-01"},
+        headers={"Idempotency-Key": "q1"},
+    )
     assert r.status_code == 201, r.text
     _age_quotas(database)
     first = service.run_job(database, BY_NAME["quota_expiry"])

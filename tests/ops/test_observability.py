@@ -57,8 +57,11 @@ def test_readiness_fails_when_a_migration_is_missing(sqlite_db: Database) -> Non
 def test_metrics_count_requests_and_redemptions_and_pools(database: Database) -> None:
     tradein.setup(database, amount_fen=1_000_000)
     merchant = builders.api_client(database, "merchant.140521")
-    r = merchant.post("/api/v1/redemptions", json=tradein.sale(quota_code="NOPE0000"),
-                      headers={"Idempotency-Key": "m1"})  # fmt: skip
+    r = merchant.post(
+        "/api/v1/redemptions",
+        json=tradein.sale(quota_code="NOPE0000"),
+        headers={"Idempotency-Key": "m1"},
+    )
     assert r.status_code >= 400
     code = r.json()["code"]
     body = _client(database).get("/metrics").text

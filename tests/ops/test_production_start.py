@@ -40,12 +40,18 @@ def fresh_pg(pg_url: str) -> Iterator[str]:
 
 def _env(url: str, tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "HUANXIN_SECRET_KEY"}
-    env.update(HUANXIN_DATABASE_URL=url, HUANXIN_SECRET_KEY_FILE=str(tmp / "secret.key"),
-               HUANXIN_COOKIE_SECURE="false", HUANXIN_MIGRATE_ON_START="false",
-               HUANXIN_BACKUP_DIR=str(tmp / "backups"), HUANXIN_NEW_PASSWORD=PASSWORD,
-               PROMETHEUS_MULTIPROC_DIR=str(tmp / "metrics"), HUANXIN_AUDIT_KEY_FILE=str(tmp / "audit.keys"),
-               HUANXIN_PII_KEY_FILE=str(tmp / "pii.keys"),
-               HUANXIN_AUDIT_ANCHOR_FILE=str(tmp / "anchors.jsonl"))  # fmt: skip
+    env.update(
+        HUANXIN_DATABASE_URL=url,
+        HUANXIN_SECRET_KEY_FILE=str(tmp / "secret.key"),
+        HUANXIN_COOKIE_SECURE="false",
+        HUANXIN_MIGRATE_ON_START="false",
+        HUANXIN_BACKUP_DIR=str(tmp / "backups"),
+        HUANXIN_NEW_PASSWORD=PASSWORD,
+        PROMETHEUS_MULTIPROC_DIR=str(tmp / "metrics"),
+        HUANXIN_AUDIT_KEY_FILE=str(tmp / "audit.keys"),
+        HUANXIN_PII_KEY_FILE=str(tmp / "pii.keys"),
+        HUANXIN_AUDIT_ANCHOR_FILE=str(tmp / "anchors.jsonl"),
+    )
     return env
 
 
@@ -85,8 +91,12 @@ def test_empty_server_to_running_platform(fresh_pg: str, tmp_path: Path) -> None
     assert len(list((tmp_path / "backups").glob("huanxin-*.tar.gz"))) == 1
 
     port = free_port()
-    server = subprocess.Popen([HUANXIN, "serve", "--port", str(port), "--workers", "2"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    server = subprocess.Popen(
+        [HUANXIN, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base, server, path="/readyz", timeout=240)

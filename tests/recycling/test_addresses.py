@@ -20,9 +20,11 @@ from huanxin.recycling.service import addresses
 if TYPE_CHECKING:
     from conftest import RWorld
 
-GOOD = [["龙港镇", "杏园社区", "杏园小区1-12号楼", 35.6905, 112.1862],
-        ["龙港镇", "梅河社区", "梅河街1-80号", 35.6950, 112.1900],
-        ["嘉峰镇", "李庄村", "李庄村1-120号", 35.6200, 112.3000]]  # fmt: skip
+GOOD = [
+    ["龙港镇", "杏园社区", "杏园小区1-12号楼", 35.6905, 112.1862],
+    ["龙港镇", "梅河社区", "梅河街1-80号", 35.6950, 112.1900],
+    ["嘉峰镇", "李庄村", "李庄村1-120号", 35.6200, 112.3000],
+]
 
 
 def _xlsx(rows: list[list[object]], headers: list[str] | None = None) -> bytes:
@@ -49,8 +51,11 @@ def _count(world: RWorld) -> int:
 def _upload(client: object, content: bytes) -> object:
     page = client.get("/recycling/addresses")  # type: ignore[attr-defined]
     files = {"file": ("地址.xlsx", content, "application/octet-stream")}
-    return client.post("/recycling/addresses", files=files,  # type: ignore[attr-defined]
-                       data={"csrf_token": _csrf(page.text), "jurisdiction_code": "140521"})  # fmt: skip
+    return client.post(
+        "/recycling/addresses",
+        files=files,  # type: ignore[attr-defined]
+        data={"csrf_token": _csrf(page.text), "jurisdiction_code": "140521"},
+    )
 
 
 def test_office_imports_address_book_all_or_nothing(rworld: RWorld) -> None:
@@ -60,8 +65,14 @@ def test_office_imports_address_book_all_or_nothing(rworld: RWorld) -> None:
     sheet = load_workbook(io.BytesIO(template.content)).worksheets[0]
     assert [c.value for c in sheet[1]] == addresses.HEADERS
 
-    bad = _xlsx([GOOD[0], ["龙港镇", "", "无名小区", "北纬", 112.1], ["郑村镇", "郑村", "郑村1-9号", 36.9, 112.2],
-                 GOOD[0]])  # fmt: skip
+    bad = _xlsx(
+        [
+            GOOD[0],
+            ["龙港镇", "", "无名小区", "北纬", 112.1],
+            ["郑村镇", "郑村", "郑村1-9号", 36.9, 112.2],
+            GOOD[0],
+        ]
+    )
     refused = _upload(office, bad)
     assert refused.status_code == 422  # type: ignore[attr-defined]
     text = refused.text  # type: ignore[attr-defined]
@@ -96,9 +107,18 @@ def test_resident_books_by_address_without_coordinates(rworld: RWorld) -> None:
     found = consumer.get("/recycling/book", params={"q": "mhsq"}).text
     assert "梅河街1-80号" in found and "杏园小区1-12号楼" not in found
     entry_id = found.split('<option value="', 2)[2].split('"')[0]
-    form = {"csrf_token": _csrf(page), "address_id": entry_id, "house_no": "", "phone": "13800138000",
-            "service_date": rworld.day.isoformat(), "slot": "09:00-11:00",
-            "category0": "refrigerator", "count0": "1", "weight0": "60", "condition0": "intact"}  # fmt: skip
+    form = {
+        "csrf_token": _csrf(page),
+        "address_id": entry_id,
+        "house_no": "",
+        "phone": "13800138000",
+        "service_date": rworld.day.isoformat(),
+        "slot": "09:00-11:00",
+        "category0": "refrigerator",
+        "count0": "1",
+        "weight0": "60",
+        "condition0": "intact",
+    }
     missing = consumer.post("/recycling/book", data=form)
     assert missing.status_code == 422 and "门牌号：请填写门牌号" in missing.text
     wrong = consumer.post(
@@ -121,8 +141,14 @@ def test_resident_books_by_address_without_coordinates(rworld: RWorld) -> None:
     assert call.status_code == 200 and 'href="tel:13800138000"' in call.text
     assert consumer.get(f"/recycling/bookings/{booking_id}/call").status_code == 403
     with rworld.db.sessions() as s:
-        assert s.scalar(select(func.count()).select_from(AuditEntry)
-                        .where(AuditEntry.action == "recycling.phone_revealed")) == 1  # fmt: skip
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "recycling.phone_revealed")
+            )
+            == 1
+        )
 
 
 def test_demo_ships_an_address_book_per_county() -> None:

@@ -20,14 +20,19 @@ if TYPE_CHECKING:
 
 def _count(world: RWorld) -> tuple[int, int]:
     with world.db.sessions() as s:
-        return (s.scalar(select(func.count()).select_from(Booking)) or 0,
-                s.scalar(select(func.count()).select_from(BookingItem)) or 0)  # fmt: skip
+        return (
+            s.scalar(select(func.count()).select_from(Booking)) or 0,
+            s.scalar(select(func.count()).select_from(BookingItem)) or 0,
+        )
 
 
 def test_booking_quotes_lists_and_cancels(rworld: RWorld) -> None:
     c = builders.api_client(rworld.db, "consumer.140521")
-    r = c.post("/api/v1/recycling/bookings", json=rworld.body(rworld.day),
-               headers={"Idempotency-Key": "b1"})  # fmt: skip
+    r = c.post(
+        "/api/v1/recycling/bookings",
+        json=rworld.body(rworld.day),
+        headers={"Idempotency-Key": "b1"},
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["quote_fen"] == 8000 + 2750
@@ -48,8 +53,13 @@ def test_booking_quotes_lists_and_cancels(rworld: RWorld) -> None:
 def test_quote_uses_the_version_in_force_on_the_day(rworld: RWorld) -> None:
     later = rworld.day + timedelta(days=1)
     with rworld.db.unit_of_work() as s:
-        network.create_price_list(s, SYSTEM, jurisdiction_code="140521", effective_from=later,
-                                  prices=[("refrigerator", "intact", 9000), ("paper", "any", 100)])  # fmt: skip
+        network.create_price_list(
+            s,
+            SYSTEM,
+            jurisdiction_code="140521",
+            effective_from=later,
+            prices=[("refrigerator", "intact", 9000), ("paper", "any", 100)],
+        )
     c = builders.api_client(rworld.db, "consumer.140521")
     first = c.post("/api/v1/recycling/quote", json=rworld.body(rworld.day)).json()
     second = c.post("/api/v1/recycling/quote", json=rworld.body(later)).json()
@@ -65,9 +75,13 @@ def test_bad_inputs_name_the_field_and_store_nothing(rworld: RWorld) -> None:
         (rworld.body(date.today() - timedelta(days=2)), 422, "window_start", "window_in_past"),
         (rworld.body(rworld.day, items=heavy), 422, "items[0].weight_kg", "item_too_heavy"),
         (rworld.body(rworld.day, window_end="08:00"), 422, "window_end", "invalid_input"),
-        (rworld.body(rworld.day, items=[{"category": "sofa", "count": 1, "weight_kg": 3}]),
-         422, "items[0].category", "invalid_input"),
-    ]  # fmt: skip
+        (
+            rworld.body(rworld.day, items=[{"category": "sofa", "count": 1, "weight_kg": 3}]),
+            422,
+            "items[0].category",
+            "invalid_input",
+        ),
+    ]
     for n, (body, status, field, code) in enumerate(cases):
         r = c.post("/api/v1/recycling/bookings", json=body, headers={"Idempotency-Key": f"k{n}"})
         assert (r.status_code, r.json()["field"], r.json()["code"]) == (status, field, code)
@@ -76,12 +90,18 @@ def test_bad_inputs_name_the_field_and_store_nothing(rworld: RWorld) -> None:
 
 def test_consumer_sees_only_own_bookings_and_other_county_has_no_area(rworld: RWorld) -> None:
     mine = builders.api_client(rworld.db, "consumer.140521")
-    created = mine.post("/api/v1/recycling/bookings", json=rworld.body(rworld.day),
-                        headers={"Idempotency-Key": "b1"}).json()  # fmt: skip
+    created = mine.post(
+        "/api/v1/recycling/bookings",
+        json=rworld.body(rworld.day),
+        headers={"Idempotency-Key": "b1"},
+    ).json()
     other = builders.api_client(rworld.db, "consumer.371525")
     assert other.get(f"/api/v1/recycling/bookings/{created['id']}").status_code == 404
-    r = other.post("/api/v1/recycling/bookings", json=rworld.body(rworld.day, lat=36.48, lon=115.44),
-                   headers={"Idempotency-Key": "b2"})  # fmt: skip
+    r = other.post(
+        "/api/v1/recycling/bookings",
+        json=rworld.body(rworld.day, lat=36.48, lon=115.44),
+        headers={"Idempotency-Key": "b2"},
+    )
     assert r.status_code == 422 and r.json()["field"] == "jurisdiction_code"
     recycler = builders.api_client(rworld.db, "recycler.140521")
     assert (

@@ -34,20 +34,29 @@ def test_completion_prices_weighed_items_and_issues_certificates(rworld: RWorld)
     assert done["weight_g"] == 123_850
     certs = done["certificates"]
     assert [c["number"][-2:] for c in certs] == ["01", "02"]  # type: ignore[index]
-    check = builders.client(rworld.db).get("/api/v1/recycling/certificates/verify",
-                                           params=certs[0])  # type: ignore[index]  # fmt: skip
+    check = builders.client(rworld.db).get("/api/v1/recycling/certificates/verify", params=certs[0])  # type: ignore[index]
     assert check.status_code == 200
-    assert check.json() == {"number": certs[0]["number"], "category": "refrigerator",  # type: ignore[index]
-                            "category_label": "电冰箱", "weight_kg": "50.75",
-                            "issued_on": today_cn().isoformat(), "jurisdiction_code": "140521",
-                            "used": False}  # fmt: skip
-    wrong = builders.client(rworld.db).get("/api/v1/recycling/certificates/verify",
-                                           params={"number": certs[0]["number"], "code": "XXXX"})  # type: ignore[index]  # fmt: skip
+    assert check.json() == {
+        "number": certs[0]["number"],
+        "category": "refrigerator",  # type: ignore[index]
+        "category_label": "电冰箱",
+        "weight_kg": "50.75",
+        "issued_on": today_cn().isoformat(),
+        "jurisdiction_code": "140521",
+        "used": False,
+    }
+    wrong = builders.client(rworld.db).get(
+        "/api/v1/recycling/certificates/verify",
+        params={"number": certs[0]["number"], "code": "XXXX"},
+    )  # type: ignore[index]
     assert wrong.status_code == 422 and wrong.json()["field"] == "recycling_cert_no"
     recycler = builders.api_client(rworld.db, "recycler.140521")
     booking_id = done["booking"]["id"]  # type: ignore[index]
-    twice = recycler.post(f"/api/v1/recycling/bookings/{booking_id}/complete", headers={"Idempotency-Key": "d"},
-                          json={"lines": [{"category": "paper", "weight_kg": 1}], "payment_method": "cash"})  # fmt: skip
+    twice = recycler.post(
+        f"/api/v1/recycling/bookings/{booking_id}/complete",
+        headers={"Idempotency-Key": "d"},
+        json={"lines": [{"category": "paper", "weight_kg": 1}], "payment_method": "cash"},
+    )
     assert twice.status_code == 409 and twice.json()["field"] == "status"
 
 
@@ -65,8 +74,12 @@ def test_certificate_consumed_once_even_when_read_before(rworld: RWorld) -> None
     with rworld.db.unit_of_work() as a:
         cached = a.scalars(select(Certificate).where(Certificate.number == number)).one()
         assert cached.used_claim_ref is None  # read first: this copy will go stale
-        a.execute(update(Certificate).where(Certificate.id == cached.id).values(used_claim_ref="C-1")
-                  .execution_options(synchronize_session=False))  # another claim wins  # fmt: skip
+        a.execute(
+            update(Certificate)
+            .where(Certificate.id == cached.id)
+            .values(used_claim_ref="C-1")
+            .execution_options(synchronize_session=False)
+        )  # another claim wins
         with pytest.raises(CertificateAlreadyUsed) as used:
             consume_certificate(a, number=number, code=code, claim_ref="C-2")
         assert used.value.status == 409 and "已被" in used.value.message
@@ -86,12 +99,28 @@ def test_reverse_invoice_and_per_person_limit(rworld: RWorld) -> None:
     earlier = [_completed(rworld, "x")["pickup_id"], _completed(rworld, "y")["pickup_id"]]
     today = today_cn()  # the pickups were completed early, today
     with rworld.db.unit_of_work() as s:  # earlier invoices of the same person
-        for pickup_id, (day, fen) in zip(earlier, ((date(today.year - 1, today.month, 1), 300_000_000),
-                         (date(today.year, today.month, 1), 499_990_000)), strict=True):  # fmt: skip
-            s.add(ReverseInvoice(number=f"OLD{day:%Y%m}", pickup_id=pickup_id,
-                                 org_id=rworld.org_id, seller_name_enc=pii.seal("甲"),
-                                 seller_id_enc=pii.seal(RID), seller_id_hash=pii.lookup_hash("resident_id", RID),
-                                 amount_fen=fen, issued_on=day, rule_id="sat_2024_5", created_at=utcnow()))  # fmt: skip
+        for pickup_id, (day, fen) in zip(
+            earlier,
+            (
+                (date(today.year - 1, today.month, 1), 300_000_000),
+                (date(today.year, today.month, 1), 499_990_000),
+            ),
+            strict=True,
+        ):
+            s.add(
+                ReverseInvoice(
+                    number=f"OLD{day:%Y%m}",
+                    pickup_id=pickup_id,
+                    org_id=rworld.org_id,
+                    seller_name_enc=pii.seal("甲"),
+                    seller_id_enc=pii.seal(RID),
+                    seller_id_hash=pii.lookup_hash("resident_id", RID),
+                    amount_fen=fen,
+                    issued_on=day,
+                    rule_id="sat_2024_5",
+                    created_at=utcnow(),
+                )
+            )
     r = recycler.post(
         url,
         json={"seller_name": "张三", "seller_resident_id": RID},

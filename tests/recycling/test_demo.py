@@ -19,8 +19,10 @@ def test_demo_builds_once(sqlite_db: Database) -> None:
         with sqlite_db.unit_of_work() as s:
             build_demo(s)
     with sqlite_db.sessions() as s:
-        count = {m.__name__: s.scalar(select(func.count()).select_from(m))
-                 for m in (Site, Vehicle, Booking, Plan, PlanUnserved)}  # fmt: skip
+        count = {
+            m.__name__: s.scalar(select(func.count()).select_from(m))
+            for m in (Site, Vehicle, Booking, Plan, PlanUnserved)
+        }
         states = dict(
             s.execute(select(Booking.status, func.count()).group_by(Booking.status)).all()
         )

@@ -121,23 +121,38 @@ def test_mean_gap_per_time_limit() -> None:
 def test_bench_options_choose_a_part(tmp_path: Path) -> None:
     for name in ("SMALL", "SMALL2", "OTHER"):
         (tmp_path / f"{name}.txt").write_text(INSTANCE, encoding="utf-8")
-    (tmp_path / "bks.csv").write_text("instance,vehicles,distance,source_url\n"
-                                      "SMALL,3,100.0,x\nSMALL2,3,100.0,x\nOTHER,3,100.0,x\n")  # fmt: skip
+    (tmp_path / "bks.csv").write_text(
+        "instance,vehicles,distance,source_url\n"
+        "SMALL,3,100.0,x\nSMALL2,3,100.0,x\nOTHER,3,100.0,x\n"
+    )
     assert pick_instances(tmp_path, "small*") == ["SMALL", "SMALL2"]
     assert pick_instances(tmp_path, "OTHER, SMALL") == ["SMALL", "OTHER"]
     assert pick_instances(tmp_path, "") is None and pick_instances(tmp_path, "none") == []
     assert parse_county("1000x40, 5000X80") == [(1000, 40), (5000, 80)]
     assert parse_county("none") == [] and parse_seconds("10,30") == [10, 30]
-    for bad, field in ((lambda: parse_county("1000"), "county"),
-                       (lambda: parse_seconds("ten"), "seconds"),
-                       (lambda: parse_seconds("0"), "seconds"),
-                       (lambda: pick_instances(tmp_path, "R1*"), "instances")):  # fmt: skip
+    for bad, field in (
+        (lambda: parse_county("1000"), "county"),
+        (lambda: parse_seconds("ten"), "seconds"),
+        (lambda: parse_seconds("0"), "seconds"),
+        (lambda: pick_instances(tmp_path, "R1*"), "instances"),
+    ):
         with pytest.raises(InvalidInput) as exc:
             bad()
         assert exc.value.field == field
     cli = CliRunner()
-    args = ["bench", "dispatch", "--solomon", str(tmp_path), "--instances", "OTHER",
-            "--seconds", "1", "--county", "none", "--json"]  # fmt: skip
+    args = [
+        "bench",
+        "dispatch",
+        "--solomon",
+        str(tmp_path),
+        "--instances",
+        "OTHER",
+        "--seconds",
+        "1",
+        "--county",
+        "none",
+        "--json",
+    ]
     result = cli.invoke(main_app, args)
     assert result.exit_code == 0, result.output
     body = json.loads(result.output.strip().splitlines()[-1])

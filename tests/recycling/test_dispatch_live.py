@@ -33,9 +33,12 @@ def day() -> tuple[DispatchProblem, DispatchPlan]:
 def new_booking(problem: DispatchProblem, bid: str, **kw: float | int) -> Booking:
     station = problem.stations[0]
     fields: dict[str, float | int] = {
-        "window_start_s": NOW + 1800, "window_end_s": 17 * H, "service_s": 300,
-        "weight_kg": 10.0, "volume_m3": 0.1,
-    }  # fmt: skip
+        "window_start_s": NOW + 1800,
+        "window_end_s": 17 * H,
+        "service_s": 300,
+        "weight_kg": 10.0,
+        "volume_m3": 0.1,
+    }
     fields.update(kw)
     return Booking(bid, station.lat + 0.01, station.lon + 0.01, **fields)  # type: ignore[arg-type]
 

@@ -28,8 +28,13 @@ from huanxin.recycling.service import bookings, dispatching
 if TYPE_CHECKING:
     from conftest import RWorld
 
-POINTS: list[Point] = [(35.69, 112.18), (35.70, 112.20), (35.72, 112.15), (35.66, 112.22),
-                       (35.69, 112.25)]  # fmt: skip
+POINTS: list[Point] = [
+    (35.69, 112.18),
+    (35.70, 112.20),
+    (35.72, 112.15),
+    (35.66, 112.22),
+    (35.69, 112.25),
+]
 
 
 def road(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -51,7 +56,11 @@ class FakeOsrm(BaseHTTPRequestHandler):
         coords = [tuple(float(x) for x in c.split(",")) for c in parts[4].split(";")]
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         srcs = [int(i) for i in q["sources"].split(";")] if "sources" in q else range(len(coords))
-        dsts = [int(i) for i in q["destinations"].split(";")] if "destinations" in q else range(len(coords))  # fmt: skip
+        dsts = (
+            [int(i) for i in q["destinations"].split(";")]
+            if "destinations" in q
+            else range(len(coords))
+        )
         if q.get("annotations") != "duration,distance":
             return self._send(400, {"code": "InvalidOptions", "message": "annotations"})
         dist = [[road(coords[s], coords[d]) for d in dsts] for s in srcs]  # type: ignore[arg-type]
@@ -134,11 +143,16 @@ def test_unreachable_server_is_a_clear_error_or_falls_back() -> None:
 def test_configuration_selects_the_model() -> None:
     assert isinstance(configured_travel({}), HaversineTravel)
     assert isinstance(configured_travel({"HUANXIN_OSRM_URL": " "}), HaversineTravel)
-    assert isinstance(configured_travel({"HUANXIN_OSRM_URL": "http://127.0.0.1:5000"}),
-                      MatrixServiceTravel)  # fmt: skip
-    for env, field in (({"HUANXIN_OSRM_URL": "127.0.0.1:5000"}, "HUANXIN_OSRM_URL"),
-                       ({"HUANXIN_OSRM_URL": "http://x", "HUANXIN_OSRM_FALLBACK": "maybe"},
-                        "HUANXIN_OSRM_FALLBACK")):  # fmt: skip
+    assert isinstance(
+        configured_travel({"HUANXIN_OSRM_URL": "http://127.0.0.1:5000"}), MatrixServiceTravel
+    )
+    for env, field in (
+        ({"HUANXIN_OSRM_URL": "127.0.0.1:5000"}, "HUANXIN_OSRM_URL"),
+        (
+            {"HUANXIN_OSRM_URL": "http://x", "HUANXIN_OSRM_FALLBACK": "maybe"},
+            "HUANXIN_OSRM_FALLBACK",
+        ),
+    ):
         with pytest.raises(TravelServiceUnavailable) as exc:
             configured_travel(env)
         assert exc.value.field == field
@@ -150,14 +164,25 @@ def test_day_plan_uses_the_configured_server(
     actor = rworld.actor("consumer.140521")
     with rworld.db.unit_of_work() as s:
         for lat, lon in POINTS[1:]:
-            bookings.create_booking(s, actor, bookings.BookingIn(
-                "演示地址", lat, lon, rworld.day, 9 * 3600, 12 * 3600,
-                [bookings.ItemIn("paper", 1, 20_000, "any")]))  # fmt: skip
+            bookings.create_booking(
+                s,
+                actor,
+                bookings.BookingIn(
+                    "演示地址",
+                    lat,
+                    lon,
+                    rworld.day,
+                    9 * 3600,
+                    12 * 3600,
+                    [bookings.ItemIn("paper", 1, 20_000, "any")],
+                ),
+            )
     monkeypatch.setenv("HUANXIN_OSRM_URL", osrm)
     office = rworld.actor("office.140521")
     with rworld.db.unit_of_work() as s:
-        plan = dispatching.plan_for_day(s, office, jurisdiction_code="140521", day=rworld.day,
-                                        seconds=1, iterations=100)  # fmt: skip
+        plan = dispatching.plan_for_day(
+            s, office, jurisdiction_code="140521", day=rworld.day, seconds=1, iterations=100
+        )
         body = dispatching.plan_dict(s, plan)
     assert FakeOsrm.requests and all(r.startswith("/table/v1/driving/") for r in FakeOsrm.requests)
     served = [st for r in body["routes"] for st in r["stops"] if st["kind"] == "pickup"]
@@ -169,19 +194,31 @@ def test_day_plan_uses_the_configured_server(
         assert route["distance_m"] == metres  # the fake network's metres, not haversine
     monkeypatch.setenv("HUANXIN_OSRM_URL", _closed_port())
     with rworld.db.unit_of_work() as s, pytest.raises(TravelServiceUnavailable):
-        dispatching.plan_for_day(s, office, jurisdiction_code="140521", day=rworld.day, seconds=1,
-                                 iterations=100)  # fmt: skip
+        dispatching.plan_for_day(
+            s, office, jurisdiction_code="140521", day=rworld.day, seconds=1, iterations=100
+        )
     with rworld.db.sessions() as s:
         again = dispatching.find_plan(s, office, jurisdiction_code="140521", day=rworld.day)
         assert again.revision == 1  # the failed re-plan saved nothing
     with rworld.db.unit_of_work() as s:  # a booking arriving now is kept, not inserted
-        late = bookings.create_booking(s, actor, bookings.BookingIn(
-            "演示地址", 35.70, 112.19, rworld.day, 13 * 3600, 15 * 3600,
-            [bookings.ItemIn("paper", 1, 10_000, "any")])).id  # fmt: skip
+        late = bookings.create_booking(
+            s,
+            actor,
+            bookings.BookingIn(
+                "演示地址",
+                35.70,
+                112.19,
+                rworld.day,
+                13 * 3600,
+                15 * 3600,
+                [bookings.ItemIn("paper", 1, 10_000, "any")],
+            ),
+        ).id
     with rworld.db.sessions() as s:
         assert s.get(Booking, late).status == "booked"  # type: ignore[union-attr]
         plan_row = dispatching.find_plan(s, office, jurisdiction_code="140521", day=rworld.day)
         assert plan_row.revision == 1
-        deferred = s.scalars(select(AuditEntry.action).where(
-            AuditEntry.action == "recycling.plan_insert_deferred")).all()  # fmt: skip
+        deferred = s.scalars(
+            select(AuditEntry.action).where(AuditEntry.action == "recycling.plan_insert_deferred")
+        ).all()
         assert deferred == ["recycling.plan_insert_deferred"]

@@ -22,16 +22,26 @@ from huanxin.recycling.dispatch.verify import plan_violations
 H = 3600
 A = Station("A", 30.60, 114.30, unload_s=600)
 B = Station("B", 30.60, 114.40, unload_s=600)
-V1 = Vehicle("V1", "A", capacity_kg=100, capacity_m3=2.0, shift_start_s=8 * H, shift_end_s=12 * H,
-             max_shift_s=4 * H)  # fmt: skip
+V1 = Vehicle(
+    "V1",
+    "A",
+    capacity_kg=100,
+    capacity_m3=2.0,
+    shift_start_s=8 * H,
+    shift_end_s=12 * H,
+    max_shift_s=4 * H,
+)
 V2 = Vehicle("V2", "B", capacity_kg=300, capacity_m3=1.0, shift_start_s=8 * H, shift_end_s=12 * H)
 
 
 def booking(bid: str, lat: float, lon: float, **kw: float | int | bool) -> Booking:
     fields: dict[str, float | int | bool] = {
-        "window_start_s": 8 * H, "window_end_s": 11 * H, "service_s": 300,
-        "weight_kg": 20.0, "volume_m3": 0.1,
-    }  # fmt: skip
+        "window_start_s": 8 * H,
+        "window_end_s": 11 * H,
+        "service_s": 300,
+        "weight_kg": 20.0,
+        "volume_m3": 0.1,
+    }
     fields.update(kw)
     return Booking(bid, lat, lon, **fields)  # type: ignore[arg-type]
 
@@ -42,8 +52,10 @@ LOADS = [
     booking(f"P{i}", 30.61 + 0.005 * i, 114.32, weight_kg=60.0, volume_m3=0.6) for i in range(3)
 ]
 # Three 5-minute windows at 09:00, 5 km apart: two vehicles cannot serve all three.
-RUSH = [booking(f"F{i}", 30.65, 114.30 + 0.05 * i, window_start_s=9 * H, window_end_s=9 * H + 300)
-        for i in range(3)]  # fmt: skip
+RUSH = [
+    booking(f"F{i}", 30.65, 114.30 + 0.05 * i, window_start_s=9 * H, window_end_s=9 * H + 300)
+    for i in range(3)
+]
 IMPOSSIBLE = {
     "HEAVY": (booking("HEAVY", 30.61, 114.31, weight_kg=400.0), UnservedCode.TOO_HEAVY),
     "BULKY": (booking("BULKY", 30.61, 114.31, volume_m3=3.0), UnservedCode.TOO_BULKY),

@@ -25,19 +25,27 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=CHINA_TZ)
 
 
-def _book(world: RWorld, lat: float, lon: float, start: int, end: int, *, now: datetime,
-          kg: int = 20_000) -> int:  # fmt: skip
+def _book(
+    world: RWorld, lat: float, lon: float, start: int, end: int, *, now: datetime, kg: int = 20_000
+) -> int:
     actor = world.actor("consumer.140521")
-    new = bookings.BookingIn("演示地址", lat, lon, world.day, start, end,
-                             [bookings.ItemIn("paper", 1, kg, "any")])  # fmt: skip
+    new = bookings.BookingIn(
+        "演示地址", lat, lon, world.day, start, end, [bookings.ItemIn("paper", 1, kg, "any")]
+    )
     with world.db.unit_of_work() as s:
         return bookings.create_booking(s, actor, new, now=now).id
 
 
 def _plan(world: RWorld) -> dict[str, object]:
     with world.db.unit_of_work() as s:
-        plan = dispatching.plan_for_day(s, world.actor("office.140521"), jurisdiction_code="140521",
-                                        day=world.day, seconds=2, iterations=200)  # fmt: skip
+        plan = dispatching.plan_for_day(
+            s,
+            world.actor("office.140521"),
+            jurisdiction_code="140521",
+            day=world.day,
+            seconds=2,
+            iterations=200,
+        )
         return dispatching.plan_dict(s, plan)
 
 
@@ -46,15 +54,24 @@ def test_plan_stores_routes_and_lists_unserved_with_reason(rworld: RWorld) -> No
     ids = [_book(rworld, lat, lon, 9 * H, 12 * H, now=before) for lat, lon in SPOTS]
     late = _book(rworld, 35.70, 112.20, 18 * H, 20 * H, now=before)  # after every shift
     c = builders.api_client(rworld.db, "office.140521")
-    r = c.post("/api/v1/recycling/plans", json={"jurisdiction_code": "140521",
-               "service_date": rworld.day.isoformat(), "seconds": 1}, headers={"Idempotency-Key": "p"})  # fmt: skip
+    r = c.post(
+        "/api/v1/recycling/plans",
+        json={"jurisdiction_code": "140521", "service_date": rworld.day.isoformat(), "seconds": 1},
+        headers={"Idempotency-Key": "p"},
+    )
     assert r.status_code == 201, r.text
     plan = r.json()
-    served = sorted(s["booking_id"] for route in plan["routes"] for s in route["stops"]
-                    if s["kind"] == "pickup")  # fmt: skip
+    served = sorted(
+        s["booking_id"] for route in plan["routes"] for s in route["stops"] if s["kind"] == "pickup"
+    )
     assert served == ids
-    assert plan["unserved"] == [{"booking_id": late, "code": "window_outside_shifts",
-                                 "reason": "预约时间窗不在任何车辆的班次内"}]  # fmt: skip
+    assert plan["unserved"] == [
+        {
+            "booking_id": late,
+            "code": "window_outside_shifts",
+            "reason": "预约时间窗不在任何车辆的班次内",
+        }
+    ]
     for route in plan["routes"]:
         starts = [s["start_s"] for s in route["stops"]]
         assert starts == sorted(starts) and all(9 * H <= t <= 12 * H for t in starts)
@@ -62,8 +79,9 @@ def test_plan_stores_routes_and_lists_unserved_with_reason(rworld: RWorld) -> No
         status = dict(s.execute(select(Booking.id, Booking.status)).all())
     assert status == {**dict.fromkeys(ids, "planned"), late: "unserved"}
     again = builders.api_client(rworld.db, "recycler.140521").get(
-        "/api/v1/recycling/plans", params={"jurisdiction_code": "140521",
-                                            "service_date": rworld.day.isoformat()})  # fmt: skip
+        "/api/v1/recycling/plans",
+        params={"jurisdiction_code": "140521", "service_date": rworld.day.isoformat()},
+    )
     assert again.json()["id"] == plan["id"] and again.json()["revision"] == 1
 
 
@@ -74,16 +92,28 @@ def test_live_insertion_keeps_started_stops_and_serves_new_booking(rworld: RWorl
     ]
     first = _plan(rworld)
     now = _at(rworld.day, 11)
-    frozen = {(s["booking_id"], s["arrival_s"], s["start_s"]) for r in first["routes"]  # type: ignore[attr-defined]
-              for s in r["stops"] if s["start_s"] < 11 * H}  # fmt: skip
+    frozen = {
+        (s["booking_id"], s["arrival_s"], s["start_s"])
+        for r in first["routes"]  # type: ignore[attr-defined]
+        for s in r["stops"]
+        if s["start_s"] < 11 * H
+    }
     assert len(frozen) == 3
     new_id = _book(rworld, 35.71, 112.21, 14 * H, 16 * H, now=now)
     with rworld.db.sessions() as s:
-        plan = dispatching.plan_dict(s, dispatching.find_plan(
-            s, rworld.actor("office.140521"), jurisdiction_code="140521", day=rworld.day))  # fmt: skip
+        plan = dispatching.plan_dict(
+            s,
+            dispatching.find_plan(
+                s, rworld.actor("office.140521"), jurisdiction_code="140521", day=rworld.day
+            ),
+        )
         assert s.get(Booking, new_id).status == "planned"  # type: ignore[union-attr]
-    after = {(s["booking_id"], s["arrival_s"], s["start_s"]) for r in plan["routes"]
-             for s in r["stops"] if s["start_s"] < 11 * H}  # fmt: skip
+    after = {
+        (s["booking_id"], s["arrival_s"], s["start_s"])
+        for r in plan["routes"]
+        for s in r["stops"]
+        if s["start_s"] < 11 * H
+    }
     assert after == frozen and plan["revision"] == 2
     served = sorted(
         s["booking_id"] for r in plan["routes"] for s in r["stops"] if s["kind"] == "pickup"

@@ -28,16 +28,32 @@ THREADS = 4
 
 def _old_invoice(world: RWorld, pickup_id: int, day: date, fen: int) -> None:
     with world.db.unit_of_work() as s:
-        s.add(ReverseInvoice(number=f"OLD{pickup_id}", pickup_id=pickup_id, org_id=world.org_id,
-                             seller_name_enc=pii.seal("甲"), seller_id_enc=pii.seal(RID),
-                             seller_id_hash=pii.lookup_hash("resident_id", RID), amount_fen=fen,
-                             issued_on=day, rule_id="sat_2024_5", created_at=utcnow()))  # fmt: skip
+        s.add(
+            ReverseInvoice(
+                number=f"OLD{pickup_id}",
+                pickup_id=pickup_id,
+                org_id=world.org_id,
+                seller_name_enc=pii.seal("甲"),
+                seller_id_enc=pii.seal(RID),
+                seller_id_hash=pii.lookup_hash("resident_id", RID),
+                amount_fen=fen,
+                issued_on=day,
+                rule_id="sat_2024_5",
+                created_at=utcnow(),
+            )
+        )
 
 
 def _issue(world: RWorld, pickup_id: int, on: date | None = None) -> None:
     with world.db.unit_of_work() as s:
-        completion.issue_reverse_invoice(s, world.actor("recycler.140521"), pickup_id=pickup_id,
-                                         seller_name="张三", seller_resident_id=RID, on=on)  # fmt: skip
+        completion.issue_reverse_invoice(
+            s,
+            world.actor("recycler.140521"),
+            pickup_id=pickup_id,
+            seller_name="张三",
+            seller_resident_id=RID,
+            on=on,
+        )
 
 
 def test_concurrent_invoices_to_one_seller_stay_within_the_limit(rworld: RWorld) -> None:
@@ -67,8 +83,11 @@ def test_concurrent_invoices_to_one_seller_stay_within_the_limit(rworld: RWorld)
     assert sorted(outcomes) == ["limit", "limit", "ok", "ok"]
     person = pii.lookup_hash("resident_id", RID)
     with rworld.db.sessions() as s:
-        total = s.scalar(select(func.sum(ReverseInvoice.amount_fen))
-                         .where(ReverseInvoice.seller_id_hash == person))  # fmt: skip
+        total = s.scalar(
+            select(func.sum(ReverseInvoice.amount_fen)).where(
+                ReverseInvoice.seller_id_hash == person
+            )
+        )
         lock = s.get(InvoiceSeller, person)
     assert total == LIMIT - 1
     assert lock is not None and (lock.invoices, lock.total_fen) == (2, 2 * paid)
@@ -96,8 +115,10 @@ def test_invoice_page_refuses_beyond_the_limit_clearly(rworld: RWorld) -> None:
     recycler = builders.web_client(rworld.db, "recycler.140521")
     page = recycler.get("/recycling/weighings")  # any recycler page carries the token
     token = page.text.split('name="csrf_token" value="')[1].split('"', maxsplit=1)[0]
-    r = recycler.post(f"/recycling/pickups/{pickups[1]}/invoice",
-                      data={"csrf_token": token, "seller_name": "张三", "seller_resident_id": RID})  # fmt: skip
+    r = recycler.post(
+        f"/recycling/pickups/{pickups[1]}/invoice",
+        data={"csrf_token": token, "seller_name": "张三", "seller_resident_id": RID},
+    )
     assert r.status_code == 409 and "5000000.00元的上限" in r.text and "经营主体登记" in r.text
     with rworld.db.sessions() as s:
         assert s.scalar(select(func.count()).select_from(ReverseInvoice)) == 1

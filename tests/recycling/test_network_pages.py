@@ -33,9 +33,18 @@ def _post(c: TestClient, url: str, form_url: str, data: dict[str, str]) -> objec
     return c.post(url, data={"csrf_token": token, **data})
 
 
-SITE = {"name": "沁水县郑庄中转站", "tier": "transfer", "jurisdiction_code": "140521",
-        "address": "郑庄镇", "lat": "35.62", "lon": "112.25", "opens": "07:30",
-        "closes": "18:30", "capacity_t": "12.5", "licence_no": ""}  # fmt: skip
+SITE = {
+    "name": "沁水县郑庄中转站",
+    "tier": "transfer",
+    "jurisdiction_code": "140521",
+    "address": "郑庄镇",
+    "lat": "35.62",
+    "lon": "112.25",
+    "opens": "07:30",
+    "closes": "18:30",
+    "capacity_t": "12.5",
+    "licence_no": "",
+}
 
 
 def test_office_creates_and_edits_a_site_with_the_form(rworld: RWorld) -> None:
@@ -45,12 +54,20 @@ def test_office_creates_and_edits_a_site_with_the_form(rworld: RWorld) -> None:
     assert f'<option value="{rworld.org_id}" >140521recycler</option>' in form.text
     data = {**SITE, "org_id": str(rworld.org_id)}
     before = _count(rworld, Site)
-    bad = _post(office, "/recycling/network/sites", "/recycling/network/sites/new",
-                {**data, "tier": "dismantler"})  # fmt: skip
+    bad = _post(
+        office,
+        "/recycling/network/sites",
+        "/recycling/network/sites/new",
+        {**data, "tier": "dismantler"},
+    )
     assert bad.status_code == 422 and "（licence_no）" in bad.text  # type: ignore[attr-defined]
     assert 'value="沁水县郑庄中转站"' in bad.text  # type: ignore[attr-defined]  # form kept
-    far = _post(office, "/recycling/network/sites", "/recycling/network/sites/new",
-                {**data, "jurisdiction_code": "371525"})  # fmt: skip
+    far = _post(
+        office,
+        "/recycling/network/sites",
+        "/recycling/network/sites/new",
+        {**data, "jurisdiction_code": "371525"},
+    )
     assert far.status_code == 403 and "（jurisdiction_code）" in far.text  # type: ignore[attr-defined]
     assert _count(rworld, Site) == before
     ok = _post(office, "/recycling/network/sites", "/recycling/network/sites/new", data)
@@ -86,8 +103,14 @@ def test_transfer_station_with_vehicles_keeps_its_tier(rworld: RWorld) -> None:
 
 def test_office_adds_edits_and_retires_a_vehicle(rworld: RWorld) -> None:
     office = builders.web_client(rworld.db, "office.140521")
-    new = {"plate": "晋EHX009", "home_site_id": str(rworld.transfer_id), "capacity_kg": "2000",
-           "capacity_m3": "10.5", "shift_start": "07:00", "shift_end": "15:00"}  # fmt: skip
+    new = {
+        "plate": "晋EHX009",
+        "home_site_id": str(rworld.transfer_id),
+        "capacity_kg": "2000",
+        "capacity_m3": "10.5",
+        "shift_start": "07:00",
+        "shift_end": "15:00",
+    }
     page_url = "/recycling/network/vehicles/new"
     to_sorting = {**new, "home_site_id": str(rworld.sorting_id)}
     bad = _post(office, "/recycling/network/vehicles", page_url, to_sorting)
@@ -116,9 +139,14 @@ def test_office_adds_a_price_list_version(rworld: RWorld) -> None:
     page = office.get("/recycling/network/prices/new")
     assert page.status_code == 200 and 'name="p.refrigerator.intact" value="80.00"' in page.text
     later = (today_cn() + timedelta(days=10)).isoformat()
-    data = {"jurisdiction_code": "140521", "effective_from": later, "note": "冬季调价",
-            "p.refrigerator.intact": "85", "p.refrigerator.damaged": "50.00",
-            "p.paper.any": "1.2"}  # fmt: skip
+    data = {
+        "jurisdiction_code": "140521",
+        "effective_from": later,
+        "note": "冬季调价",
+        "p.refrigerator.intact": "85",
+        "p.refrigerator.damaged": "50.00",
+        "p.paper.any": "1.2",
+    }
     url = "/recycling/network/prices/new"
     bad = _post(office, "/recycling/network/prices", url, {**data, "p.paper.any": "1.234"})
     assert bad.status_code == 422 and "（prices.paper.any）" in bad.text  # type: ignore[attr-defined]
@@ -139,8 +167,9 @@ def test_office_adds_a_price_list_version(rworld: RWorld) -> None:
         {"category": "refrigerator", "condition": "intact", "price_fen": 8500},
     ]
     consumer = builders.api_client(rworld.db, "consumer.140521")
-    quote = consumer.post("/api/v1/recycling/quote",
-                          json=rworld.body(today_cn() + timedelta(days=10))).json()  # fmt: skip
+    quote = consumer.post(
+        "/api/v1/recycling/quote", json=rworld.body(today_cn() + timedelta(days=10))
+    ).json()
     assert quote == {"lines_fen": [8500, 3000], "total_fen": 11500}
     assert later in office.get("/recycling/network").text
 
@@ -148,24 +177,45 @@ def test_office_adds_a_price_list_version(rworld: RWorld) -> None:
 def test_api_edits_sites_and_vehicles_with_the_same_rules(rworld: RWorld) -> None:
     api = builders.api_client(rworld.db, "office.140521")
     site = api.get("/api/v1/recycling/sites", params={"tier": "sorting"}).json()[0]
-    body = {"org_id": rworld.org_id, "jurisdiction_code": "140521", "tier": "sorting",
-            "name": site["name"], "lat": site["lat"], "lon": 200.0, "opens": "06:00",
-            "closes": "20:00", "capacity_kg_day": 90_000}  # fmt: skip
-    r = api.put(f"/api/v1/recycling/sites/{site['id']}", json=body,
-                headers={"Idempotency-Key": "s1"})  # fmt: skip
+    body = {
+        "org_id": rworld.org_id,
+        "jurisdiction_code": "140521",
+        "tier": "sorting",
+        "name": site["name"],
+        "lat": site["lat"],
+        "lon": 200.0,
+        "opens": "06:00",
+        "closes": "20:00",
+        "capacity_kg_day": 90_000,
+    }
+    r = api.put(
+        f"/api/v1/recycling/sites/{site['id']}", json=body, headers={"Idempotency-Key": "s1"}
+    )
     assert r.status_code == 422 and r.json()["field"] == "lon"
-    r = api.put(f"/api/v1/recycling/sites/{site['id']}", json={**body, "lon": site["lon"]},
-                headers={"Idempotency-Key": "s2"})  # fmt: skip
+    r = api.put(
+        f"/api/v1/recycling/sites/{site['id']}",
+        json={**body, "lon": site["lon"]},
+        headers={"Idempotency-Key": "s2"},
+    )
     assert r.status_code == 200 and r.json()["opens_s"] == 6 * 3600
     vehicle = api.get("/api/v1/recycling/vehicles").json()[1]
-    vbody = {"home_site_id": rworld.transfer_id, "plate": vehicle["plate"], "capacity_kg": 900,
-             "capacity_m3": 5.0, "shift_start": "09:00", "shift_end": "08:00"}  # fmt: skip
-    r = api.put(f"/api/v1/recycling/vehicles/{vehicle['id']}", json=vbody,
-                headers={"Idempotency-Key": "v1"})  # fmt: skip
+    vbody = {
+        "home_site_id": rworld.transfer_id,
+        "plate": vehicle["plate"],
+        "capacity_kg": 900,
+        "capacity_m3": 5.0,
+        "shift_start": "09:00",
+        "shift_end": "08:00",
+    }
+    r = api.put(
+        f"/api/v1/recycling/vehicles/{vehicle['id']}", json=vbody, headers={"Idempotency-Key": "v1"}
+    )
     assert r.status_code == 422 and r.json()["field"] == "shift_end"
-    r = api.put(f"/api/v1/recycling/vehicles/{vehicle['id']}",
-                json={**vbody, "shift_end": "18:00", "active": False},
-                headers={"Idempotency-Key": "v2"})  # fmt: skip
+    r = api.put(
+        f"/api/v1/recycling/vehicles/{vehicle['id']}",
+        json={**vbody, "shift_end": "18:00", "active": False},
+        headers={"Idempotency-Key": "v2"},
+    )
     assert r.status_code == 200 and r.json()["active"] is False
     listed = [v["id"] for v in api.get("/api/v1/recycling/vehicles").json()]
     assert vehicle["id"] not in listed and listed  # out of service: no longer dispatched
@@ -179,14 +229,25 @@ def test_weighing_desk_and_baseline_form(rworld: RWorld) -> None:
     page = recycler.get("/recycling/weighings")
     assert page.status_code == 200 and "过磅登记" in page.text
     day = today_cn().isoformat()
-    elv = {"site_id": str(rworld.dismantler_id), "direction": "in", "on_date": day,
-           "kind": "elv", "units": "1", "weight_kg": "1150", "vin": "1M8GDM9AXKP042788",
-           "elv_cert_no": ""}  # fmt: skip
+    elv = {
+        "site_id": str(rworld.dismantler_id),
+        "direction": "in",
+        "on_date": day,
+        "kind": "elv",
+        "units": "1",
+        "weight_kg": "1150",
+        "vin": "1M8GDM9AXKP042788",
+        "elv_cert_no": "",
+    }
     bad = _post(recycler, "/recycling/weighings", "/recycling/weighings", elv)
     assert bad.status_code == 422 and "（elv_cert_no）" in bad.text  # type: ignore[attr-defined]
     assert _count(rworld, Weighing) == 0
-    ok = _post(recycler, "/recycling/weighings", "/recycling/weighings",
-               {**elv, "elv_cert_no": "BF-UI-0001"})  # fmt: skip
+    ok = _post(
+        recycler,
+        "/recycling/weighings",
+        "/recycling/weighings",
+        {**elv, "elv_cert_no": "BF-UI-0001"},
+    )
     assert ok.status_code == 303  # type: ignore[attr-defined]
     listed = recycler.get(ok.headers["location"]).text  # type: ignore[attr-defined]
     assert "BF-UI-0001" in listed and ">1150<" in listed

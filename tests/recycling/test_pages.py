@@ -29,13 +29,24 @@ def test_booking_page_dispatch_driver_and_reports(rworld: RWorld) -> None:
     page = c.get("/recycling/book")
     assert page.status_code == 200 and "预约上门回收" in page.text
     entry_id = page.text.split('<option value="', 2)[2].split('"')[0]
-    form = {"csrf_token": _csrf(page.text), "address_id": entry_id, "house_no": "1号楼", "phone": "13800138000",
-            "service_date": rworld.day.isoformat(), "slot": "09:00-11:00",
-            "category0": "refrigerator", "count0": "1", "weight0": "60", "condition0": "intact"}  # fmt: skip
+    form = {
+        "csrf_token": _csrf(page.text),
+        "address_id": entry_id,
+        "house_no": "1号楼",
+        "phone": "13800138000",
+        "service_date": rworld.day.isoformat(),
+        "slot": "09:00-11:00",
+        "category0": "refrigerator",
+        "count0": "1",
+        "weight0": "60",
+        "condition0": "intact",
+    }
     past = (rworld.day - timedelta(days=3)).isoformat()
-    for data, label in (({**form, "service_date": past}, "时间段"),
-                        ({**form, "weight0": "2000"}, "预估重量"),
-                        ({**form, "address_id": "北纬"}, "小区或门牌")):  # fmt: skip
+    for data, label in (
+        ({**form, "service_date": past}, "时间段"),
+        ({**form, "weight0": "2000"}, "预估重量"),
+        ({**form, "address_id": "北纬"}, "小区或门牌"),
+    ):
         bad = c.post("/recycling/book", data=data)
         assert bad.status_code == 422 and f"{label}：" in bad.text
     ok = c.post("/recycling/book", data=form)
@@ -46,8 +57,14 @@ def test_booking_page_dispatch_driver_and_reports(rworld: RWorld) -> None:
         assert s.scalar(select(func.count()).select_from(Booking)) == 1
     office = builders.web_client(rworld.db, "office.140521")
     home = office.get(f"/recycling/dispatch?service_date={rworld.day}")
-    planned = office.post("/recycling/dispatch", data={"csrf_token": _csrf(home.text),
-                          "jurisdiction_code": "140521", "service_date": rworld.day.isoformat()})  # fmt: skip
+    planned = office.post(
+        "/recycling/dispatch",
+        data={
+            "csrf_token": _csrf(home.text),
+            "jurisdiction_code": "140521",
+            "service_date": rworld.day.isoformat(),
+        },
+    )
     assert planned.status_code == 303
     dispatch = office.get(planned.headers["location"]).text
     assert "晋EHX00" in dispatch and "全部已安排" in dispatch

@@ -51,8 +51,9 @@ def test_pickup_page_keeps_record_and_invoice_can_be_retried(rworld: RWorld) -> 
     assert f'value="{bad_id}"' in refused.text and 'id="invoice-form"' in refused.text
     assert "称重 123.85 千克" in refused.text and _invoices(rworld) == 0
 
-    retried = recycler.post(f"/recycling/pickups/{pickup_id}/invoice",
-                            data={**form, "seller_resident_id": GOOD_ID})  # fmt: skip
+    retried = recycler.post(
+        f"/recycling/pickups/{pickup_id}/invoice", data={**form, "seller_resident_id": GOOD_ID}
+    )
     assert retried.status_code == 303 and _invoices(rworld) == 1
     again = recycler.get(retried.headers["location"]).text
     assert "发票号码：FX" in again and "金额：124.59 元" in again

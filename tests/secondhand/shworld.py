@@ -107,38 +107,69 @@ def make_world(database: Database) -> World:
         ids["valuer_org"] = _merchant(session, "valuer.140521", "沁水旧货评估所")
         ids["ent_a"] = _enterprise(session, "ent-a.140521", "沁水县机关事务中心")
         ids["ent_b"] = _enterprise(session, "ent-b.140521", "沁水县第一中学")
-        ids["recycler"] = orgs.ensure(session, SYSTEM, kind="recycler", name="沁水再生资源公司",
-                                      jurisdiction_code="140521").id  # fmt: skip
+        ids["recycler"] = orgs.ensure(
+            session, SYSTEM, kind="recycler", name="沁水再生资源公司", jurisdiction_code="140521"
+        ).id
     return World(database, ids)
 
 
 def register_dealers(w: World) -> dict[str, int]:
     office = w.api("office.140521")
     out = {}
-    for name, kind, code in (("dealer", "dealer", DEALER_USCC), ("platform", "platform", PLATFORM_USCC),
-                             ("valuer", "valuer", VALUER_USCC)):  # fmt: skip
-        r = post(office, "/api/v1/secondhand/dealers", {
-            "org_id": w.ids[f"{name}_org"], "kind": kind, "uscc": code, "licence_no": f"LIC-{name}",
-            "categories": ["phone", "tablet", "computer", "car"]})  # fmt: skip
+    for name, kind, code in (
+        ("dealer", "dealer", DEALER_USCC),
+        ("platform", "platform", PLATFORM_USCC),
+        ("valuer", "valuer", VALUER_USCC),
+    ):
+        r = post(
+            office,
+            "/api/v1/secondhand/dealers",
+            {
+                "org_id": w.ids[f"{name}_org"],
+                "kind": kind,
+                "uscc": code,
+                "licence_no": f"LIC-{name}",
+                "categories": ["phone", "tablet", "computer", "car"],
+            },
+        )
         assert r.status_code == 201, r.text
         out[name] = r.json()["id"]
     return out
 
 
 def txn(**overrides: Any) -> dict[str, Any]:
-    body = {"direction": "acquire", "category": "phone", "brand": "华为", "model": "Mate 40",
-            "serial": "860000000000001", "made_year": 2022, "grade": "B", "price_fen": 150000,
-            "traded_on": "2026-03-01", "seller_name": "张三", "seller_resident_id": SELLER_ID,
-            "buyer_name": "李四", "buyer_resident_id": BUYER_ID}  # fmt: skip
+    body = {
+        "direction": "acquire",
+        "category": "phone",
+        "brand": "华为",
+        "model": "Mate 40",
+        "serial": "860000000000001",
+        "made_year": 2022,
+        "grade": "B",
+        "price_fen": 150000,
+        "traded_on": "2026-03-01",
+        "seller_name": "张三",
+        "seller_resident_id": SELLER_ID,
+        "buyer_name": "李四",
+        "buyer_resident_id": BUYER_ID,
+    }
     body.update(overrides)
     return body
 
 
 def wipe(**overrides: Any) -> dict[str, Any]:
-    body = {"category": "phone", "brand": "华为", "model": "Mate 40", "serial": "860000000000001",
-            "method": "purge", "tool": "擦除工具 v3.2", "operator_name": "王五",
-            "wiped_at": "2026-03-02T10:00:00+08:00", "verified": True,
-            "verification_note": "抽样读取全零"}  # fmt: skip
+    body = {
+        "category": "phone",
+        "brand": "华为",
+        "model": "Mate 40",
+        "serial": "860000000000001",
+        "method": "purge",
+        "tool": "擦除工具 v3.2",
+        "operator_name": "王五",
+        "wiped_at": "2026-03-02T10:00:00+08:00",
+        "verified": True,
+        "verification_note": "抽样读取全零",
+    }
     body.update(overrides)
     return body
 
@@ -150,21 +181,50 @@ def give_ledger(w: World, org_key: str, uscc_body: str, rows: list[tuple[str, st
     from huanxin.equipment.models import Enterprise, EquipmentFlag, EquipmentItem
 
     with w.db.unit_of_work() as session:
-        ent = Enterprise(org_id=w.ids[org_key], name=org_key, uscc=uscc(uscc_body),
-                         industry_code="C34", sector="industry", jurisdiction_code="140521",
-                         created_at=utcnow(), updated_at=utcnow())  # fmt: skip
+        ent = Enterprise(
+            org_id=w.ids[org_key],
+            name=org_key,
+            uscc=uscc(uscc_body),
+            industry_code="C34",
+            sector="industry",
+            jurisdiction_code="140521",
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
         session.add(ent)
         session.flush()
         for n, (code, status) in enumerate(rows):
-            item = EquipmentItem(enterprise_id=ent.id, jurisdiction_code="140521",
-                                 sector="industry", code=code, category="machine_tool",
-                                 model=f"CK61{n}", status=status, commissioning_year=2008,
-                                 record=json.dumps({"equipment_id": code, "category": "machine_tool",
-                                                    "commissioning_year": 2008, "status": status},
-                                                   ensure_ascii=False),
-                                 elimination=n == 0)  # fmt: skip
+            item = EquipmentItem(
+                enterprise_id=ent.id,
+                jurisdiction_code="140521",
+                sector="industry",
+                code=code,
+                category="machine_tool",
+                model=f"CK61{n}",
+                status=status,
+                commissioning_year=2008,
+                record=json.dumps(
+                    {
+                        "equipment_id": code,
+                        "category": "machine_tool",
+                        "commissioning_year": 2008,
+                        "status": status,
+                    },
+                    ensure_ascii=False,
+                ),
+                elimination=n == 0,
+            )
             session.add(item)
             session.flush()
             if n == 0:
-                session.add(EquipmentFlag(item_id=item.id, kind="elimination", rule="r",
-                                          rule_zh="淘汰", threshold="", actual="", source="s"))  # fmt: skip
+                session.add(
+                    EquipmentFlag(
+                        item_id=item.id,
+                        kind="elimination",
+                        rule="r",
+                        rule_zh="淘汰",
+                        threshold="",
+                        actual="",
+                        source="s",
+                    )
+                )

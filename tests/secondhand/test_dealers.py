@@ -27,8 +27,13 @@ def _count(w: World, model: type) -> int:
 
 def test_dealer_registration_checks_uscc_and_refuses_duplicates(world: World) -> None:
     office = world.api("office.140521")
-    body = {"org_id": world.ids["dealer_org"], "kind": "dealer", "uscc": DEALER_USCC[:-1] + "0",
-            "licence_no": "L1", "categories": ["phone"]}  # fmt: skip
+    body = {
+        "org_id": world.ids["dealer_org"],
+        "kind": "dealer",
+        "uscc": DEALER_USCC[:-1] + "0",
+        "licence_no": "L1",
+        "categories": ["phone"],
+    }
     r = post(office, URL + "/dealers", body)
     assert r.status_code == 422
     assert (r.json()["field"], r.json()["reason"]) == ("uscc", "checksum")
@@ -42,8 +47,11 @@ def test_dealer_registration_checks_uscc_and_refuses_duplicates(world: World) ->
     )
     again = post(office, URL + "/dealers", {**body, "uscc": DEALER_USCC})
     assert again.status_code == 409 and again.json()["field"] == "org_id"
-    bad_scope = post(office, URL + "/dealers", {**body, "org_id": world.ids["platform_org"],
-                                               "uscc": DEALER_USCC, "categories": ["boats"]})  # fmt: skip
+    bad_scope = post(
+        office,
+        URL + "/dealers",
+        {**body, "org_id": world.ids["platform_org"], "uscc": DEALER_USCC, "categories": ["boats"]},
+    )
     assert bad_scope.status_code == 422 and bad_scope.json()["field"] == "categories"
     assert _count(world, Dealer) == 1
 
@@ -134,8 +142,16 @@ def test_used_car_indicator_against_2023_baseline(world: World) -> None:
 
     register_dealers(world)
     office, dealer = world.api("office.140521"), world.api("dealer.140521")
-    r = post(office, URL + "/car-baselines", {"jurisdiction_code": "140521", "count": 40,
-             "target_growth_bp": 4500, "source": "沁水县方案：2023年基数（演示）"})  # fmt: skip
+    r = post(
+        office,
+        URL + "/car-baselines",
+        {
+            "jurisdiction_code": "140521",
+            "count": 40,
+            "target_growth_bp": 4500,
+            "source": "沁水县方案：2023年基数（演示）",
+        },
+    )
     assert r.status_code == 200
     for n, day in enumerate(["2023-05-01", "2026-01-10", "2026-02-10", "2026-03-10"]):
         car = vin("LSVAM418", f"C210000{n}")

@@ -19,16 +19,27 @@ URL = "/api/v1/secondhand"
 
 @pytest.fixture
 def ledgers(world: World) -> World:
-    give_ledger(world, "ent_a", "91140521MA0E00001",
-                [("EQ000001", "在用"), ("EQ000002", "停用"), ("EQ000003", "已报废")])  # fmt: skip
+    give_ledger(
+        world,
+        "ent_a",
+        "91140521MA0E00001",
+        [("EQ000001", "在用"), ("EQ000002", "停用"), ("EQ000003", "已报废")],
+    )
     give_ledger(world, "ent_b", "91140521MA0E00002", [("EQ000009", "在用")])
     return world
 
 
 def _listing(**overrides: object) -> dict[str, object]:
-    body = {"title": "数控车床 CK6140", "category": "机床", "brand": "沈阳机床", "model": "CK6140",
-            "serial": "SY-2018-0042", "condition": "C", "asking_price_fen": 8_000_000,
-            "equipment_ref": "EQ000001"}  # fmt: skip
+    body = {
+        "title": "数控车床 CK6140",
+        "category": "机床",
+        "brand": "沈阳机床",
+        "model": "CK6140",
+        "serial": "SY-2018-0042",
+        "condition": "C",
+        "asking_price_fen": 8_000_000,
+        "equipment_ref": "EQ000001",
+    }
     body.update(overrides)
     return body
 
@@ -39,8 +50,14 @@ def _row(w: World, code: str) -> dict[str, Any]:
         flags = session.scalar(
             select(func.count()).select_from(EquipmentFlag).where(EquipmentFlag.item_id == item.id)
         )
-        return {"status": item.status, "flags": flags, "elimination": item.elimination,
-                "notes": item.notes, "record": item.record, "id": item.id}  # fmt: skip
+        return {
+            "status": item.status,
+            "flags": flags,
+            "elimination": item.elimination,
+            "notes": item.notes,
+            "record": item.record,
+            "id": item.id,
+        }
 
 
 def _left_audits(w: World) -> list[tuple[str, str]]:
@@ -63,9 +80,11 @@ def test_seller_picks_from_its_ledger_and_foreign_or_gone_rows_are_refused(ledge
     choices = seller.get(URL + "/my/ledger-items").json()
     assert [c["equipment_ref"] for c in choices] == ["EQ000001", "EQ000002"]
     assert choices[0]["label"] == "EQ000001 机床 CK610"
-    for ref, status, code in (("EQ000009", 422, "equipment_ref_unknown"),
-                              ("NOPE-1", 422, "equipment_ref_unknown"),
-                              ("EQ000003", 409, "equipment_already_left")):  # fmt: skip
+    for ref, status, code in (
+        ("EQ000009", 422, "equipment_ref_unknown"),
+        ("NOPE-1", 422, "equipment_ref_unknown"),
+        ("EQ000003", 409, "equipment_already_left"),
+    ):
         r = post(seller, URL + "/listings", _listing(equipment_ref=ref))
         assert (r.status_code, r.json()["code"], r.json()["field"]) == (
             status,
@@ -108,8 +127,11 @@ def test_delivered_item_leaves_the_sellers_ledger_with_an_audit_entry(ledgers: W
     assert _row(ledgers, "EQ000009")["status"] == "在用"  # the buyer's ledger is untouched
     refs = [c["equipment_ref"] for c in seller.get(URL + "/my/ledger-items").json()]
     assert refs == ["EQ000002"]
-    back = seller.patch(f"/api/v1/equipment/items/{row['id']}", json={"changes": {"status": "在用"}},
-                        headers={"Idempotency-Key": "back"})  # fmt: skip
+    back = seller.patch(
+        f"/api/v1/equipment/items/{row['id']}",
+        json={"changes": {"status": "在用"}},
+        headers={"Idempotency-Key": "back"},
+    )
     assert back.status_code == 409 and "离开本单位台账" in back.json()["message"]
     assert _row(ledgers, "EQ000001")["status"] == "已报废"
 
@@ -138,8 +160,14 @@ def test_a_row_gone_from_the_ledger_refuses_the_step_and_saves_nothing(ledgers: 
     assert seller.get(URL + f"/listings/{lid}").json()["state"] == "in_transport"
     assert _row(ledgers, "EQ000001")["status"] == "在用" and _left_audits(ledgers) == []
     with ledgers.db.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(Step).where(
-            Step.subject == "listing", Step.to_state == "delivered")) == 0  # fmt: skip
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(Step)
+                .where(Step.subject == "listing", Step.to_state == "delivered")
+            )
+            == 0
+        )
 
 
 def _csrf(html: str) -> str:
@@ -153,9 +181,17 @@ def test_pages_pick_the_ledger_row_and_delivery_updates_the_ledger(ledgers: Worl
     page = web.get("/secondhand/trade")
     assert '<option value="EQ000001" >EQ000001 机床 CK610</option>' in page.text
     assert "EQ000003" not in page.text and "EQ000009" not in page.text
-    form = {"csrf_token": _csrf(page.text), "title": "数控车床", "category": "机床", "brand": "沈阳",
-            "model": "CK6140", "serial": "SY-2018-0042", "condition": "C", "price": "80000",
-            "equipment_ref": "EQ000003"}  # fmt: skip
+    form = {
+        "csrf_token": _csrf(page.text),
+        "title": "数控车床",
+        "category": "机床",
+        "brand": "沈阳",
+        "model": "CK6140",
+        "serial": "SY-2018-0042",
+        "condition": "C",
+        "price": "80000",
+        "equipment_ref": "EQ000003",
+    }
     refused = web.post("/secondhand/trade/listings", data=form)
     assert refused.status_code == 409 and "已报废或已转出" in refused.text
     assert 'value="SY-2018-0042"' in refused.text  # the form keeps what was typed

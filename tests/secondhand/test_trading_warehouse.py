@@ -14,9 +14,16 @@ JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 def _listing(**overrides: object) -> dict[str, object]:
-    body = {"title": "数控车床 CK6140", "category": "机床", "brand": "沈阳机床", "model": "CK6140",
-            "serial": "SY-2018-0042", "condition": "C", "asking_price_fen": 8_000_000,
-            "condition_note": "主轴正常，导轨轻微磨损"}  # fmt: skip
+    body = {
+        "title": "数控车床 CK6140",
+        "category": "机床",
+        "brand": "沈阳机床",
+        "model": "CK6140",
+        "serial": "SY-2018-0042",
+        "condition": "C",
+        "asking_price_fen": 8_000_000,
+        "condition_note": "主轴正常，导轨轻微磨损",
+    }
     body.update(overrides)
     return body
 
@@ -71,8 +78,14 @@ def test_listing_goes_through_its_states(world: World) -> None:
         r = post(seller, URL + f"/listings/{lid}/state", {"to_state": state, "note": state})
         assert r.status_code == 200 and r.json()["state"] == state
     steps = [(s["from"], s["to"]) for s in seller.get(URL + f"/listings/{lid}").json()["steps"]]
-    assert steps == [(None, "listed"), ("listed", "under_offer"), ("under_offer", "agreed"),
-                     ("agreed", "in_storage"), ("in_storage", "in_transport"), ("in_transport", "delivered")]  # fmt: skip
+    assert steps == [
+        (None, "listed"),
+        ("listed", "under_offer"),
+        ("under_offer", "agreed"),
+        ("agreed", "in_storage"),
+        ("in_storage", "in_transport"),
+        ("in_transport", "delivered"),
+    ]
     assert (
         post(seller, URL + "/listings", _listing()).status_code == 201
     )  # closed: serial free again
@@ -94,8 +107,14 @@ def _flag(w: World) -> None:
 
 
 def _declare(client: object, asset_no: str, category: str, serial: str) -> int:
-    body = {"asset_no": asset_no, "category": category, "brand": "联想", "model": "启天M430",
-            "serial": serial, "acquired_year": 2016}  # fmt: skip
+    body = {
+        "asset_no": asset_no,
+        "category": category,
+        "brand": "联想",
+        "model": "启天M430",
+        "serial": serial,
+        "acquired_year": 2016,
+    }
     r = post(client, URL + "/warehouse", body)  # type: ignore[arg-type]
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
@@ -108,8 +127,18 @@ def test_warehouse_reallocation_first_then_disposal_with_certificate(world: Worl
         world.api("ent-a.140521"),
         world.api("ent-b.140521"),
     )
-    refused = post(inst_a, URL + "/warehouse", {"asset_no": "X", "category": "computer", "brand": "a",
-                   "model": "b", "serial": "SN0001", "acquired_year": 2016})  # fmt: skip
+    refused = post(
+        inst_a,
+        URL + "/warehouse",
+        {
+            "asset_no": "X",
+            "category": "computer",
+            "brand": "a",
+            "model": "b",
+            "serial": "SN0001",
+            "acquired_year": 2016,
+        },
+    )
     assert refused.status_code == 403 and refused.json()["code"] == "not_public_institution"
     _flag(world)
     pc = _declare(inst_a, "ZC-001", "computer", "PC0001")

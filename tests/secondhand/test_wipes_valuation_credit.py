@@ -115,8 +115,15 @@ def test_estimate_uses_median_iqr_and_states_confidence(world: World) -> None:
 
 def test_valuer_reports_only_from_registered_valuers(world: World) -> None:
     register_dealers(world)
-    body = {"category": "computer", "brand": "联想", "model": "ThinkPad X1", "serial": "PF2ABC12",
-            "grade": "C", "value_fen": 320000, "valued_on": "2026-03-01"}  # fmt: skip
+    body = {
+        "category": "computer",
+        "brand": "联想",
+        "model": "ThinkPad X1",
+        "serial": "PF2ABC12",
+        "grade": "C",
+        "value_fen": 320000,
+        "valued_on": "2026-03-01",
+    }
     refused = post(world.api("dealer.140521"), URL + "/valuation-reports", body)
     assert refused.status_code == 403
     r = post(world.api("valuer.140521"), URL + "/valuation-reports", body)
@@ -129,8 +136,11 @@ def test_valuer_reports_only_from_registered_valuers(world: World) -> None:
 def test_credit_grade_follows_the_stated_rule(world: World) -> None:
     ids = register_dealers(world)
     consumer, office = world.api("consumer.140521"), world.api("office.140521")
-    c = post(consumer, URL + "/complaints", {"dealer_id": ids["dealer"], "description": "翻新机冒充",
-                                            "occurred_on": "2026-03-01"})  # fmt: skip
+    c = post(
+        consumer,
+        URL + "/complaints",
+        {"dealer_id": ids["dealer"], "description": "翻新机冒充", "occurred_on": "2026-03-01"},
+    )
     assert c.status_code == 201 and c.json()["outcome"] == "pending"
     grade = office.get(URL + f"/dealers/{ids['dealer']}/credit").json()
     assert (grade["score"], grade["grade"], grade["reasons"]) == (
@@ -146,10 +156,23 @@ def test_credit_grade_follows_the_stated_rule(world: World) -> None:
     )
     again = post(office, URL + f"/credit-events/{c.json()['id']}/resolve", {"outcome": "rejected"})
     assert again.status_code == 409
-    for kind, outcome, severity in (("violation", "confirmed", "serious"), ("fulfilment", "breached", "normal"),
-                                    ("fulfilment", "fulfilled", "normal")):  # fmt: skip
-        r = post(office, URL + "/credit-events", {"dealer_id": ids["dealer"], "kind": kind, "outcome": outcome,
-                 "severity": severity, "description": "记录", "occurred_on": "2026-02-01"})  # fmt: skip
+    for kind, outcome, severity in (
+        ("violation", "confirmed", "serious"),
+        ("fulfilment", "breached", "normal"),
+        ("fulfilment", "fulfilled", "normal"),
+    ):
+        r = post(
+            office,
+            URL + "/credit-events",
+            {
+                "dealer_id": ids["dealer"],
+                "kind": kind,
+                "outcome": outcome,
+                "severity": severity,
+                "description": "记录",
+                "occurred_on": "2026-02-01",
+            },
+        )
         assert r.status_code == 201, r.text
     grade = office.get(URL + f"/dealers/{ids['dealer']}/credit").json()
     assert (grade["score"], grade["grade"]) == (50, "D")

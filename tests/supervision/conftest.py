@@ -76,15 +76,26 @@ def sv_world(database: object) -> dict[str, int]:
         builders.create_places(session)
         builders.create_user(session, "office", "140521")
         builders.create_user(session, "office", "371525")
-        for name, aliases in [("县商务局", ["县工信局<县商务局>", "县工信局"]), ("县发改局", []),
-                              ("县财政局", []), ("县住建局", [])]:  # fmt: skip
-            dept = departments.create(session, SYSTEM, jurisdiction_code="140521", name=name,
-                                      aliases=aliases)  # fmt: skip
+        for name, aliases in [
+            ("县商务局", ["县工信局<县商务局>", "县工信局"]),
+            ("县发改局", []),
+            ("县财政局", []),
+            ("县住建局", []),
+        ]:
+            dept = departments.create(
+                session, SYSTEM, jurisdiction_code="140521", name=name, aliases=aliases
+            )
             ids[name] = dept.id
             ids[name + ".org"] = dept.org_id
         builders.create_user(session, "department", "140521", org_id=ids["县商务局.org"])
-        builders.create_user(session, "department", "140521", org_id=ids["县发改局.org"],
-                             username="fagai", display_name="发改局")  # fmt: skip
+        builders.create_user(
+            session,
+            "department",
+            "140521",
+            org_id=ids["县发改局.org"],
+            username="fagai",
+            display_name="发改局",
+        )
     return ids
 
 

@@ -64,8 +64,14 @@ def _gold_row(serial: int, task: dict[str, Any], text: str) -> Row:
     measures = re.sub(r"（[^（）]*(负责|牵头|配合|单位)[^（）]*）?", "", measures)
     measures = re.split(r"(?=[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", measures)[0]
     group = str(task["ref"]).split("/")[0]
-    return Row(str(serial), task["title"], measures.rstrip("，、") + "。",
-               list(task["lead_units"]), list(task["support_units"]), group=group)  # fmt: skip
+    return Row(
+        str(serial),
+        task["title"],
+        measures.rstrip("，、") + "。",
+        list(task["lead_units"]),
+        list(task["support_units"]),
+        group=group,
+    )
 
 
 def _strip_footer(text: str) -> str:
@@ -164,8 +170,14 @@ def _with_sections(
         group = chapter[values[0]]
         if group not in seen:
             seen.add(group)
-            heading = next((ln.strip() for ln in body.splitlines()
-                            if ln.strip().replace("*", "").startswith(group + "、")), "")  # fmt: skip
+            heading = next(
+                (
+                    ln.strip()
+                    for ln in body.splitlines()
+                    if ln.strip().replace("*", "").startswith(group + "、")
+                ),
+                "",
+            )
             title = heading.replace("*", "")[:20] or f"{group}、{values[1][:12]}"
             out.append([SECTION + title] * width)
         out.append(values)
@@ -177,8 +189,16 @@ def _grid(rows: list[Row], *, grouped: bool) -> list[list[str]]:
     for row in rows:
         for part in row.parts or [row.measures]:
             if grouped:
-                grid.append([row.serial, row.group, row.task, part, "、".join(row.lead),
-                             "、".join(row.support)])  # fmt: skip
+                grid.append(
+                    [
+                        row.serial,
+                        row.group,
+                        row.task,
+                        part,
+                        "、".join(row.lead),
+                        "、".join(row.support),
+                    ]
+                )
             else:
                 grid.append([row.serial, row.task, part, units_cell(row)])
     return grid
@@ -215,8 +235,13 @@ def _same(grid: list[list[str]], r: int, start: int, c: int, within_row: set[int
 def _page_number_footer(paragraph: Any, element: Any, qn: Any) -> None:
     """The footer "— N —", N a PAGE field."""
     paragraph.add_run("— ")
-    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"),
-                       ("end", None)):  # fmt: skip
+    for kind, text in (
+        ("begin", None),
+        (None, "PAGE"),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
         run = paragraph.add_run()
         if kind:
             char = element("w:fldChar")
@@ -239,10 +264,20 @@ def to_pdf(docx_paths: list[Path]) -> list[Path]:
     out = docx_paths[0].parent
     profile = out / "lo-profile"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         "pdf", "--outdir", str(out), *map(str, docx_paths)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, docx_paths),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return [p.with_suffix(".pdf") for p in docx_paths]
 
 
@@ -260,8 +295,9 @@ def scan_pdf(pdf: Path, out: Path, *, dpi: int = 200) -> None:
 
     document = pypdfium2.PdfDocument(str(pdf))
     try:
-        images = [document[i].render(scale=dpi / 72).to_pil().convert("L")
-                  for i in range(len(document))]  # fmt: skip
+        images = [
+            document[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(len(document))
+        ]
     finally:
         document.close()
     images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
@@ -307,8 +343,11 @@ def main(argv: list[str]) -> int:
     pdfs = dict(zip(cases, to_pdf([c[0] for c in cases.values()]), strict=True))
     scores: dict[str, dict[str, float]] = {}
     for (name, layout), (path, body, rows, want) in cases.items():
-        plans = {"docx": parse_plan(path), "pdf": parse_plan(pdfs[(name, layout)]),
-                 "pdf_text": parse_plan_text(pdf_text(pdfs[(name, layout)]), source_name="t")}  # fmt: skip
+        plans = {
+            "docx": parse_plan(path),
+            "pdf": parse_plan(pdfs[(name, layout)]),
+            "pdf_text": parse_plan_text(pdf_text(pdfs[(name, layout)]), source_name="t"),
+        }
         if layout == "units":
             plans["flat"] = parse_plan_text(flat_text(body, rows), source_name="t")
         for form, plan in plans.items():

@@ -33,10 +33,15 @@ def built(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         corpus.split_one_row(rows)
         for layout in LAYOUTS:
             path = out / f"{name}-{layout}.docx"
-            corpus.write_docx(body, rows, path, grouped=layout == "grouped",
-                              sections=layout == "sections")  # fmt: skip
-            cases[f"{name}/{layout}"] = {"docx": path, "body": body, "rows": rows,
-                                         "expected": corpus.expected(gold(shared_dir, name), rows)}  # fmt: skip
+            corpus.write_docx(
+                body, rows, path, grouped=layout == "grouped", sections=layout == "sections"
+            )
+            cases[f"{name}/{layout}"] = {
+                "docx": path,
+                "body": body,
+                "rows": rows,
+                "expected": corpus.expected(gold(shared_dir, name), rows),
+            }
     pdfs = corpus.to_pdf([case["docx"] for case in cases.values()])
     for case, pdf in zip(cases.values(), pdfs, strict=True):
         case["pdf"] = pdf
@@ -81,9 +86,17 @@ def test_pdf_text_scored_by_the_shared_script(
     predicted.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     expected.write_text(json.dumps(case["expected"], ensure_ascii=False), encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, str(shared_dir / "tools" / "score_plan.py"), str(expected),
-         str(predicted), "--json"],
-        capture_output=True, text=True, check=True, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(shared_dir / "tools" / "score_plan.py"),
+            str(expected),
+            str(predicted),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     scores = json.loads(run.stdout)
     assert scores["tasks"]["f1"] >= 0.95 and scores["units"]["f1"] >= 0.95, scores

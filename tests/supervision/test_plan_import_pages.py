@@ -19,8 +19,11 @@ pytestmark = pytest.mark.xdist_group("plan_ocr")
 def _upload(web: builders.TestClient, name: str, content: bytes) -> str:
     home = web.get("/supervision")
     csrf = home.text.split('name="csrf_token" value="')[1].split('"')[0]
-    r = web.post("/supervision/plans", data={"csrf_token": csrf, "jurisdiction_code": "140521"},
-                 files={"file": (name, content)})  # fmt: skip
+    r = web.post(
+        "/supervision/plans",
+        data={"csrf_token": csrf, "jurisdiction_code": "140521"},
+        files={"file": (name, content)},
+    )
     assert r.status_code == 303, r.text
     return web.get(r.headers["location"]).text
 
@@ -28,8 +31,10 @@ def _upload(web: builders.TestClient, name: str, content: bytes) -> str:
 def test_table_and_text_tasks_shown_apart(
     database: Database, sv_world: dict[str, int], tmp_path: Path
 ) -> None:
-    rows = [corpus.Row("1", "推进家电以旧换新", "支持企业开展促销活动。", ["县商务局"], ["县财政局"]),
-            corpus.Row("2", "推动工业设备更新", "组织企业申报项目。", ["县发改局"], [])]  # fmt: skip
+    rows = [
+        corpus.Row("1", "推进家电以旧换新", "支持企业开展促销活动。", ["县商务局"], ["县财政局"]),
+        corpus.Row("2", "推动工业设备更新", "组织企业申报项目。", ["县发改局"], []),
+    ]
     path = tmp_path / "plan.docx"
     corpus.write_docx(PLAN_TEXT, rows, path, grouped=False)
     web = builders.web_client(database, "office.140521")
@@ -43,8 +48,9 @@ def test_table_and_text_tasks_shown_apart(
     assert "扫描件文字识别" not in page
 
 
-def test_scan_page_shows_ocr_confidence(database: Database, sv_world: dict[str, int],
-                                        tmp_path: Path) -> None:  # fmt: skip
+def test_scan_page_shows_ocr_confidence(
+    database: Database, sv_world: dict[str, int], tmp_path: Path
+) -> None:
     _require_ocr()
     path = tmp_path / "scan.pdf"
     write_scan(PLAN, path)
@@ -62,9 +68,12 @@ def test_scan_refused_without_ocr_nothing_saved(
     write_scan(PLAN, path)
     monkeypatch.setenv("PATH", str(tmp_path))
     api = builders.api_client(database, "office.140521")
-    r = api.post("/api/v1/supervision/plans", data={"jurisdiction_code": "140521"},
-                 files={"file": ("scan.pdf", path.read_bytes())},
-                 headers={"Idempotency-Key": "scan-no-ocr"})  # fmt: skip
+    r = api.post(
+        "/api/v1/supervision/plans",
+        data={"jurisdiction_code": "140521"},
+        files={"file": ("scan.pdf", path.read_bytes())},
+        headers={"Idempotency-Key": "scan-no-ocr"},
+    )
     assert r.status_code == 422
     assert "未安装文字识别" in r.json()["message"]
     assert api.get("/api/v1/supervision/plans").json() == []

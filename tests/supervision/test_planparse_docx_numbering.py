@@ -58,9 +58,11 @@ def _num_pr(paragraph: Any, ilvl: int) -> None:
     from docx.oxml import parse_xml
 
     ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(parse_xml(
-        f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>'
-    ))  # fmt: skip
+    ppr.append(
+        parse_xml(
+            f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>'
+        )
+    )
 
 
 def write_numbered_docx(text: str, path: Path, *, restart_sub_items: bool) -> int:
@@ -128,8 +130,9 @@ def test_typed_label_on_a_numbered_paragraph_is_not_doubled(tmp_path: Path) -> N
     import docx
 
     path = tmp_path / "plan.docx"
-    write_numbered_docx("一、重点任务\n（一）推动设备更新。（县工信局负责）\n", path,
-                        restart_sub_items=True)  # fmt: skip
+    write_numbered_docx(
+        "一、重点任务\n（一）推动设备更新。（县工信局负责）\n", path, restart_sub_items=True
+    )
     document = docx.Document(str(path))
     paragraph = document.add_paragraph("（二）推进家电以旧换新。（县商务局负责）")
     _num_pr(paragraph, 1)
@@ -137,9 +140,9 @@ def test_typed_label_on_a_numbered_paragraph_is_not_doubled(tmp_path: Path) -> N
     ppr = cancelled._p.get_or_add_pPr()
     from docx.oxml import parse_xml
 
-    ppr.append(parse_xml(
-        f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="1"/><w:numId w:val="0"/></w:numPr>'
-    ))  # fmt: skip
+    ppr.append(
+        parse_xml(f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="1"/><w:numId w:val="0"/></w:numPr>')
+    )
     document.save(str(path))
     plan = parse_plan(path)
     assert [t["ref"] for t in plan["tasks"]] == ["一/（一）", "一/（二）", "一/（三）"]
@@ -148,7 +151,15 @@ def test_typed_label_on_a_numbered_paragraph_is_not_doubled(tmp_path: Path) -> N
 
 def test_number_formats() -> None:
     assert [chinese(n) for n in (1, 10, 11, 20, 38, 100, 105, 110)] == [
-        "一", "十", "十一", "二十", "三十八", "一百", "一百零五", "一百一十"]  # fmt: skip
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "三十八",
+        "一百",
+        "一百零五",
+        "一百一十",
+    ]
     assert format_number(3, "chineseCountingThousand") == "三"
     assert format_number(3, "decimalEnclosedCircle") == "③"
     assert format_number(2, "ideographTraditional") == "乙"

@@ -39,8 +39,13 @@ TABLE = """序号 重点任务 牵头单位 配合单位 完成时限
 def test_interleaved_rows_are_rebuilt_by_column_order_and_content() -> None:
     rows = [ln.split("\t") for ln in rebuild(TABLE.splitlines()) if "\t" in ln]
     assert rows[0] == ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]
-    assert rows[1] == ["1", "推动工业设备更新改造，组织企业申报项目。", "县工业和信息化局",
-                       "县发展和改革局、县财政局", "2025年底"]  # fmt: skip
+    assert rows[1] == [
+        "1",
+        "推动工业设备更新改造，组织企业申报项目。",
+        "县工业和信息化局",
+        "县发展和改革局、县财政局",
+        "2025年底",
+    ]
     assert rows[2][1] == "推动农业机械报废更新，落实补贴政策。"
     assert rows[2][2:] == ["县农业农村局", "县财政局", "长期坚持"]
     assert rows[3][2:] == ["县商务局", "县公安局、县交通运输局、国网某县供电公司", "2024年12月前"]

@@ -173,10 +173,18 @@ def test_issue_layouts_pass_the_shared_scorer(shared_dir: Path, tmp_path: Path, 
         predicted.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         gold_file = shared_dir / "seeds" / "gold" / f"{name}.json"
         run = subprocess.run(
-            [sys.executable, str(shared_dir / "tools" / "score_plan.py"), str(gold_file),
-             str(predicted), "--json"],
-            capture_output=True, text=True, check=True, timeout=60,
-        )  # fmt: skip
+            [
+                sys.executable,
+                str(shared_dir / "tools" / "score_plan.py"),
+                str(gold_file),
+                str(predicted),
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
         scores = json.loads(run.stdout)
         assert scores["tasks"]["f1"] >= 0.95, (seed, scores)
         assert scores["units"]["f1"] >= 0.95, (seed, scores)

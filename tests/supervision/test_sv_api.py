@@ -17,8 +17,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def upload(api: TestClient, content: bytes, name: str = "plan.txt", key: str = "u1") -> Any:
-    return api.post("/api/v1/supervision/plans", data={"jurisdiction_code": "140521"},
-                    files={"file": (name, content)}, headers={"Idempotency-Key": key})  # fmt: skip
+    return api.post(
+        "/api/v1/supervision/plans",
+        data={"jurisdiction_code": "140521"},
+        files={"file": (name, content)},
+        headers={"Idempotency-Key": key},
+    )
 
 
 def count(db: Database, model: type) -> int:
@@ -26,16 +30,27 @@ def count(db: Database, model: type) -> int:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-PLAN = "\n".join([
-    "沁水县推动设备更新和以旧换新工作方案", "沁政发〔2026〕1号", "一、工作目标",
-    "到2027年，报废汽车回收拆解量达到3000辆，设备投资规模较2023年增长25%以上。", "二、重点任务",
-    ("（一）开展汽车以旧换新。组织汽车促销活动，落实报废更新补贴。"
-    "（牵头单位：县工信局<县商务局>；配合单位：县财政局）"),
-    ("（二）推进家电以旧换新。支持家电销售企业联合回收企业开展促销。"
-    "（牵头单位：县工信局<县商务局>；配合单位：沁水县住房和城乡建设局）"),
-    ("（三）推动工业设备更新。组织企业申报设备更新项目。"
-    "（牵头单位：县发改局；配合单位：县新能源推进中心）"),
-]).encode("utf-8")  # fmt: skip
+PLAN = "\n".join(
+    [
+        "沁水县推动设备更新和以旧换新工作方案",
+        "沁政发〔2026〕1号",
+        "一、工作目标",
+        "到2027年，报废汽车回收拆解量达到3000辆，设备投资规模较2023年增长25%以上。",
+        "二、重点任务",
+        (
+            "（一）开展汽车以旧换新。组织汽车促销活动，落实报废更新补贴。"
+            "（牵头单位：县工信局<县商务局>；配合单位：县财政局）"
+        ),
+        (
+            "（二）推进家电以旧换新。支持家电销售企业联合回收企业开展促销。"
+            "（牵头单位：县工信局<县商务局>；配合单位：沁水县住房和城乡建设局）"
+        ),
+        (
+            "（三）推动工业设备更新。组织企业申报设备更新项目。"
+            "（牵头单位：县发改局；配合单位：县新能源推进中心）"
+        ),
+    ]
+).encode("utf-8")
 
 
 def imported(db: Database, ids: dict[str, int]) -> tuple[TestClient, dict[str, Any]]:
@@ -47,9 +62,11 @@ def imported(db: Database, ids: dict[str, int]) -> tuple[TestClient, dict[str, A
 
 def confirmed(db: Database, ids: dict[str, int]) -> tuple[TestClient, int]:
     api, plan = imported(db, ids)
-    r = api.post(f"/api/v1/supervision/plans/{plan['id']}/confirm",
-                 json={"matches": {"县新能源推进中心": "new"}},
-                 headers={"Idempotency-Key": "c1"})  # fmt: skip
+    r = api.post(
+        f"/api/v1/supervision/plans/{plan['id']}/confirm",
+        json={"matches": {"县新能源推进中心": "new"}},
+        headers={"Idempotency-Key": "c1"},
+    )
     assert r.status_code == 200, r.text
     return api, plan["id"]
 
@@ -59,8 +76,9 @@ def task_id(api: TestClient, ref: str) -> int:
     return int(next(t["id"] for t in tasks if t["ref"] == ref))
 
 
-def test_upload_stores_plan_and_proposes_matches(database: Database, sv_world: dict[str, int]
-                                                 ) -> None:  # fmt: skip
+def test_upload_stores_plan_and_proposes_matches(
+    database: Database, sv_world: dict[str, int]
+) -> None:
     _, plan = imported(database, sv_world)
     assert plan["title"] == "沁水县推动设备更新和以旧换新工作方案"
     assert plan["doc_number"] == "沁政发〔2026〕1号"
@@ -83,8 +101,11 @@ def test_confirm_with_unresolved_unit_is_refused_and_changes_nothing(
     database: Database, sv_world: dict[str, int]
 ) -> None:
     api, plan = imported(database, sv_world)
-    r = api.post(f"/api/v1/supervision/plans/{plan['id']}/confirm", json={"matches": {}},
-                 headers={"Idempotency-Key": "c0"})  # fmt: skip
+    r = api.post(
+        f"/api/v1/supervision/plans/{plan['id']}/confirm",
+        json={"matches": {}},
+        headers={"Idempotency-Key": "c0"},
+    )
     assert r.status_code == 422
     assert r.json()["code"] == "units_unresolved" and "县新能源推进中心" in r.json()["message"]
     assert count(database, Task) == 0
@@ -98,10 +119,18 @@ def test_confirm_builds_ledger_with_corrected_match_and_new_department(
 ) -> None:
     api, plan = imported(database, sv_world)
     choices = {"县新能源推进中心": "new", "沁水县住房和城乡建设局": str(sv_world["县发改局"])}
-    r = api.post(f"/api/v1/supervision/plans/{plan['id']}/confirm", json={"matches": choices},
-                 headers={"Idempotency-Key": "c2"})  # fmt: skip
-    assert r.json() == {"plan_id": plan["id"], "tasks": 3, "indicators": 2, "checkpoints": 0,
-                        "created_departments": ["县新能源推进中心"]}  # fmt: skip
+    r = api.post(
+        f"/api/v1/supervision/plans/{plan['id']}/confirm",
+        json={"matches": choices},
+        headers={"Idempotency-Key": "c2"},
+    )
+    assert r.json() == {
+        "plan_id": plan["id"],
+        "tasks": 3,
+        "indicators": 2,
+        "checkpoints": 0,
+        "created_departments": ["县新能源推进中心"],
+    }
     tasks = {t["ref"]: t for t in api.get("/api/v1/supervision/tasks").json()}
     assert tasks["二/（二）"]["lead_units"] == ["县商务局"]
     assert tasks["二/（二）"]["support_units"] == ["县发改局"]
@@ -112,13 +141,17 @@ def test_confirm_builds_ledger_with_corrected_match_and_new_department(
     new = next(d for d in depts if d["name"] == "县新能源推进中心")
     orgs = api.get("/api/v1/orgs", params={"kind": "department"}).json()
     assert any(o["id"] == new["org_id"] and o["name"] == "沁水县新能源推进中心" for o in orgs)
-    again = api.post(f"/api/v1/supervision/plans/{plan['id']}/confirm", json={"matches": {}},
-                     headers={"Idempotency-Key": "c3"})  # fmt: skip
+    again = api.post(
+        f"/api/v1/supervision/plans/{plan['id']}/confirm",
+        json={"matches": {}},
+        headers={"Idempotency-Key": "c3"},
+    )
     assert again.status_code == 409 and again.json()["code"] == "plan_already_confirmed"
 
 
-def test_image_only_pdf_and_non_plan_are_refused(database: Database, sv_world: dict[str, int]
-                                                 ) -> None:  # fmt: skip
+def test_image_only_pdf_and_non_plan_are_refused(
+    database: Database, sv_world: dict[str, int]
+) -> None:
     api = builders.api_client(database, "office.140521")
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -135,8 +168,9 @@ def test_image_only_pdf_and_non_plan_are_refused(database: Database, sv_world: d
     assert count(database, Plan) == 0 and count(database, UnitMatch) == 0
 
 
-def test_department_reports_its_task_with_attachment(database: Database,
-                                                     sv_world: dict[str, int]) -> None:  # fmt: skip
+def test_department_reports_its_task_with_attachment(
+    database: Database, sv_world: dict[str, int]
+) -> None:
     api, _ = confirmed(database, sv_world)
     tid = task_id(api, "二/（一）")
     dept = builders.api_client(database, "department.140521")
@@ -144,10 +178,12 @@ def test_department_reports_its_task_with_attachment(database: Database,
         "二/（一）",
         "二/（二）",
     ]
-    r = dept.post(f"/api/v1/supervision/tasks/{tid}/reports",
-                  data={"period": "2026-01", "percent": "40", "text": "已开展促销活动3场"},
-                  files=[("attachments", ("photo.png", PNG, "image/png"))],
-                  headers={"Idempotency-Key": "r1"})  # fmt: skip
+    r = dept.post(
+        f"/api/v1/supervision/tasks/{tid}/reports",
+        data={"period": "2026-01", "percent": "40", "text": "已开展促销活动3场"},
+        files=[("attachments", ("photo.png", PNG, "image/png"))],
+        headers={"Idempotency-Key": "r1"},
+    )
     assert r.status_code == 201, r.text
     assert r.json()["attachments"][0]["filename"] == "photo.png"
     shown = api.get(f"/api/v1/supervision/tasks/{tid}").json()
@@ -163,9 +199,11 @@ def test_report_for_another_departments_task_is_refused(
     api, _ = confirmed(database, sv_world)
     tid = task_id(api, "二/（一）")  # led by 县商务局, supported by 县财政局
     fagai = builders.api_client(database, "fagai")
-    r = fagai.post(f"/api/v1/supervision/tasks/{tid}/reports",
-                   data={"period": "2026-01", "percent": "10", "text": "代报"},
-                   headers={"Idempotency-Key": "r2"})  # fmt: skip
+    r = fagai.post(
+        f"/api/v1/supervision/tasks/{tid}/reports",
+        data={"period": "2026-01", "percent": "10", "text": "代报"},
+        headers={"Idempotency-Key": "r2"},
+    )
     assert r.status_code == 403 and r.json()["code"] == "not_your_task"
     assert "不是本部门" in r.json()["message"]
     assert count(database, Report) == 0
@@ -176,50 +214,67 @@ def test_bad_attachment_type_is_refused(database: Database, sv_world: dict[str, 
     tid = task_id(api, "二/（一）")
     dept = builders.api_client(database, "department.140521")
     for name, content in [("run.exe", b"MZ..."), ("fake.pdf", b"not a pdf")]:
-        r = dept.post(f"/api/v1/supervision/tasks/{tid}/reports",
-                      data={"period": "2026-01", "percent": "10", "text": "进展"},
-                      files=[("attachments", (name, content))],
-                      headers={"Idempotency-Key": "bad-" + name})  # fmt: skip
+        r = dept.post(
+            f"/api/v1/supervision/tasks/{tid}/reports",
+            data={"period": "2026-01", "percent": "10", "text": "进展"},
+            files=[("attachments", (name, content))],
+            headers={"Idempotency-Key": "bad-" + name},
+        )
         assert r.status_code == 422 and r.json()["code"] == "attachment_rejected"
         assert name in r.json()["message"]
     assert count(database, Report) == 0
 
 
-def test_closing_needs_evidence_and_office_approval(database: Database,
-                                                    sv_world: dict[str, int]) -> None:  # fmt: skip
+def test_closing_needs_evidence_and_office_approval(
+    database: Database, sv_world: dict[str, int]
+) -> None:
     api, _ = confirmed(database, sv_world)
     tid = task_id(api, "二/（一）")
     dept = builders.api_client(database, "department.140521")
     url = f"/api/v1/supervision/tasks/{tid}/close-request"
     r = dept.post(url, data={"evidence": "已完成"}, headers={"Idempotency-Key": "x1"})
     assert r.status_code == 422 and r.json()["field"] == "files"
-    r = dept.post(url, data={"evidence": "已完成全部促销活动"},
-                  files=[("attachments", ("proof.pdf", b"%PDF-1.4 proof"))],
-                  headers={"Idempotency-Key": "x2"})  # fmt: skip
+    r = dept.post(
+        url,
+        data={"evidence": "已完成全部促销活动"},
+        files=[("attachments", ("proof.pdf", b"%PDF-1.4 proof"))],
+        headers={"Idempotency-Key": "x2"},
+    )
     assert r.json() == {"task_id": tid, "closing": "requested"}
-    refused = dept.post(f"/api/v1/supervision/tasks/{tid}/close-decision",
-                        json={"approve": True}, headers={"Idempotency-Key": "x3"})  # fmt: skip
+    refused = dept.post(
+        f"/api/v1/supervision/tasks/{tid}/close-decision",
+        json={"approve": True},
+        headers={"Idempotency-Key": "x3"},
+    )
     assert refused.status_code == 403
-    ok = api.post(f"/api/v1/supervision/tasks/{tid}/close-decision", json={"approve": True},
-                  headers={"Idempotency-Key": "x4"})  # fmt: skip
+    ok = api.post(
+        f"/api/v1/supervision/tasks/{tid}/close-decision",
+        json={"approve": True},
+        headers={"Idempotency-Key": "x4"},
+    )
     assert ok.json()["closing"] == "closed"
     assert api.get(f"/api/v1/supervision/tasks/{tid}").json()["status"] == "done"
 
 
-def test_other_jurisdiction_office_cannot_see_the_plan(database: Database,
-                                                       sv_world: dict[str, int]) -> None:  # fmt: skip
+def test_other_jurisdiction_office_cannot_see_the_plan(
+    database: Database, sv_world: dict[str, int]
+) -> None:
     _, plan = imported(database, sv_world)
     other = builders.api_client(database, "office.371525")
     assert other.get(f"/api/v1/supervision/plans/{plan['id']}").status_code == 404
     assert other.get("/api/v1/supervision/tasks").json() == []
 
 
-def test_update_task_seals_responsible_person(database: Database, sv_world: dict[str, int]
-                                              ) -> None:  # fmt: skip
+def test_update_task_seals_responsible_person(database: Database, sv_world: dict[str, int]) -> None:
     api, _ = confirmed(database, sv_world)
     tid = task_id(api, "二/（三）")
-    body = {"yearly_goals": "2026年申报项目5个", "measures": "月度调度", "deadline": "2026-06-30",
-            "responsible_person": "李明", "schedule": "quarterly"}  # fmt: skip
+    body = {
+        "yearly_goals": "2026年申报项目5个",
+        "measures": "月度调度",
+        "deadline": "2026-06-30",
+        "responsible_person": "李明",
+        "schedule": "quarterly",
+    }
     r = api.post(f"/api/v1/supervision/tasks/{tid}", json=body, headers={"Idempotency-Key": "t1"})
     assert r.status_code == 200, r.text
     assert r.json()["responsible_person"] == "李*"

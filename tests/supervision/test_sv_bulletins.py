@@ -28,10 +28,14 @@ def count(db: Database, model: type) -> int:
 
 
 def template(api: TestClient, ids: dict[str, int], kind: str = "ten_day") -> dict[str, Any]:
-    body = {"jurisdiction_code": "140521", "kind": kind, "name": "以旧换新工作旬报",
-            "opening": "现将本旬工作情况报告如下。",
-            "figures": ["trade_in_claims", "trade_in_subsidy", "tasks_total", "escalations_open"],
-            "recipients": [ids["县商务局"]]}  # fmt: skip
+    body = {
+        "jurisdiction_code": "140521",
+        "kind": kind,
+        "name": "以旧换新工作旬报",
+        "opening": "现将本旬工作情况报告如下。",
+        "figures": ["trade_in_claims", "trade_in_subsidy", "tasks_total", "escalations_open"],
+        "recipients": [ids["县商务局"]],
+    }
     r = post(api, "/report-templates", body, "t1")
     assert r.status_code == 201, r.text
     return dict(r.json())
@@ -46,13 +50,30 @@ def test_ten_day_report_keeps_its_figures_and_reaches_the_recipient(
     assert r.status_code == 201, r.text
     made = r.json()
     assert (made["period_start"], made["period_end"], made["issue_no"]) == (
-        "2026-11-11", "2026-11-15", 1)  # fmt: skip
+        "2026-11-11",
+        "2026-11-15",
+        1,
+    )
     got = {f["key"]: (f["value"], f["unit"]) for f in made["figures"]}
-    assert got == {"trade_in_claims": ("0", "笔"), "trade_in_subsidy": ("0.00", "元"),
-                   "tasks_total": ("0", "项"), "escalations_open": ("0", "项")}  # fmt: skip
+    assert got == {
+        "trade_in_claims": ("0", "笔"),
+        "trade_in_subsidy": ("0.00", "元"),
+        "tasks_total": ("0", "项"),
+        "escalations_open": ("0", "项"),
+    }
     # a later escalation does not change the report already made
-    post(api, "/escalations", {"jurisdiction_code": "140521", "title": "用地", "ask": "支持",
-                               "level": "province", "addressee": "省商务厅"}, "e1")  # fmt: skip
+    post(
+        api,
+        "/escalations",
+        {
+            "jurisdiction_code": "140521",
+            "title": "用地",
+            "ask": "支持",
+            "level": "province",
+            "addressee": "省商务厅",
+        },
+        "e1",
+    )
     again = api.get(f"{API}/bulletins/{made['id']}").json()
     assert again["figures"] == made["figures"]
     second = post(api, "/bulletins", {"template_id": tpl["id"], "period_end": "2026-11-25"}, "b2")
@@ -61,7 +82,8 @@ def test_ten_day_report_keeps_its_figures_and_reaches_the_recipient(
     doc = Document(io.BytesIO(api.get(made["docx"]).content))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "以旧换新已支付补贴资金（本年累计）" in cells and "现将本旬工作情况报告如下。" in [
-        p.text for p in doc.paragraphs]  # fmt: skip
+        p.text for p in doc.paragraphs
+    ]
     # the recipient unit finds it in its list and reading marks the delivery
     dept = builders.api_client(database, "fagai")
     assert dept.get(f"{API}/bulletins/{made['id']}").status_code == 404
@@ -70,17 +92,23 @@ def test_ten_day_report_keeps_its_figures_and_reaches_the_recipient(
         second.json()["id"],
         made["id"],
     ]
-    assert made["deliveries"] == [{"department_id": sv_world["县商务局"], "department": "县商务局",
-                                   "read": False}]  # fmt: skip
+    assert made["deliveries"] == [
+        {"department_id": sv_world["县商务局"], "department": "县商务局", "read": False}
+    ]
     mine.get(made["docx"])
     assert api.get(f"{API}/bulletins/{made['id']}").json()["deliveries"][0]["read"] is True
 
 
-def test_template_naming_an_unknown_figure_is_refused(database: Database,
-                                                      sv_world: dict[str, int]) -> None:  # fmt: skip
+def test_template_naming_an_unknown_figure_is_refused(
+    database: Database, sv_world: dict[str, int]
+) -> None:
     api = builders.api_client(database, "office.140521")
-    body = {"jurisdiction_code": "140521", "kind": "daily", "name": "日报",
-            "figures": ["trade_in_claims", "gdp_growth"]}  # fmt: skip
+    body = {
+        "jurisdiction_code": "140521",
+        "kind": "daily",
+        "name": "日报",
+        "figures": ["trade_in_claims", "gdp_growth"],
+    }
     r = post(api, "/report-templates", body, "x1")
     assert r.status_code == 422 and r.json()["field"] == "figures"
     assert r.json()["code"] == "unknown_figure" and "gdp_growth" in r.json()["message"]
@@ -103,8 +131,12 @@ def test_daily_report_pdf(sqlite_db: Database) -> None:
         pytest.skip("LibreOffice not installed")
     builders.world(sqlite_db, ("office", "140521"))
     api = builders.api_client(sqlite_db, "office.140521")
-    body = {"jurisdiction_code": "140521", "kind": "daily", "name": "日报",
-            "figures": ["tasks_total", "trade_in_subsidy"]}  # fmt: skip
+    body = {
+        "jurisdiction_code": "140521",
+        "kind": "daily",
+        "name": "日报",
+        "figures": ["tasks_total", "trade_in_subsidy"],
+    }
     tpl = post(api, "/report-templates", body, "t1").json()
     made = post(api, "/bulletins", {"template_id": tpl["id"], "period_end": "2026-11-15"}, "b1")
     r = api.get(made.json()["pdf"])

@@ -17,25 +17,39 @@ from huanxin.supervision import status as rules
 from huanxin.supervision.models import Checkpoint
 from huanxin.supervision.service import briefings, ledger
 
-PLAN = "\n".join([
-    "沁水县推动设备更新工作方案", "一、工作目标",
-    "到2025年，城镇老旧小区基本完成改造任务；到2026年，实现再生资源回收电子化申报。",
-    "二、重点任务",
-    ("（一）推进老旧小区改造。实施老旧小区改造，到2024年底基本完成改造任务。"
-     "（牵头单位：县住建局；配合单位：县财政局）"),
-    ("（二）淘汰老旧柴油货车。加快淘汰老旧营运柴油货车，到2027年，全部淘汰国三及以下排放标准"
-     "营运柴油货车。（牵头单位：县商务局）"),
-    "（三）推动工业设备更新。组织企业申报项目，到2027年，累计实施设备更新项目20个。（牵头单位：县发改局）",
-]).encode("utf-8")  # fmt: skip
+PLAN = "\n".join(
+    [
+        "沁水县推动设备更新工作方案",
+        "一、工作目标",
+        "到2025年，城镇老旧小区基本完成改造任务；到2026年，实现再生资源回收电子化申报。",
+        "二、重点任务",
+        (
+            "（一）推进老旧小区改造。实施老旧小区改造，到2024年底基本完成改造任务。"
+            "（牵头单位：县住建局；配合单位：县财政局）"
+        ),
+        (
+            "（二）淘汰老旧柴油货车。加快淘汰老旧营运柴油货车，到2027年，全部淘汰国三及以下排放标准"
+            "营运柴油货车。（牵头单位：县商务局）"
+        ),
+        "（三）推动工业设备更新。组织企业申报项目，到2027年，累计实施设备更新项目20个。（牵头单位：县发改局）",
+    ]
+).encode("utf-8")
 
 
 def _confirmed(db: Database) -> tuple[builders.TestClient, int]:
     api = builders.api_client(db, "office.140521")
-    r = api.post("/api/v1/supervision/plans", data={"jurisdiction_code": "140521"},
-                 files={"file": ("plan.txt", PLAN)}, headers={"Idempotency-Key": "u"})  # fmt: skip
+    r = api.post(
+        "/api/v1/supervision/plans",
+        data={"jurisdiction_code": "140521"},
+        files={"file": ("plan.txt", PLAN)},
+        headers={"Idempotency-Key": "u"},
+    )
     assert r.status_code == 201, r.text
-    done = api.post(f"/api/v1/supervision/plans/{r.json()['id']}/confirm", json={"matches": {}},
-                    headers={"Idempotency-Key": "c"})  # fmt: skip
+    done = api.post(
+        f"/api/v1/supervision/plans/{r.json()['id']}/confirm",
+        json={"matches": {}},
+        headers={"Idempotency-Key": "c"},
+    )
     assert done.status_code == 200, done.text
     assert done.json()["checkpoints"] == 4
     return api, r.json()["id"]
@@ -70,8 +84,11 @@ def test_milestones_become_checkpoints_of_their_tasks(
         "城镇老旧小区基本完成改造任务",
     ]
     # a target inside a task's section is assigned to that task's lead department
-    target = next(i for i in api.get("/api/v1/supervision/indicators").json()
-                  if i["name"] == "累计实施设备更新项目")  # fmt: skip
+    target = next(
+        i
+        for i in api.get("/api/v1/supervision/indicators").json()
+        if i["name"] == "累计实施设备更新项目"
+    )
     assert target["department_id"] == sv_world["县发改局"]
 
 
@@ -91,20 +108,29 @@ def test_a_missed_checkpoint_puts_the_task_at_risk_until_confirmed(
     empty = api.post(url, json={"note": " "}, headers={"Idempotency-Key": "d1"})
     assert empty.status_code == 422 and empty.json()["field"] == "note"
     for key, title in (("d2", "基本完成改造任务"), ("d3", "城镇老旧小区基本完成改造任务")):
-        done = api.post(f"/api/v1/supervision/checkpoints/{marks[title]['id']}/done",
-                        json={"note": "住建局验收报告"}, headers={"Idempotency-Key": key})  # fmt: skip
+        done = api.post(
+            f"/api/v1/supervision/checkpoints/{marks[title]['id']}/done",
+            json={"note": "住建局验收报告"},
+            headers={"Idempotency-Key": key},
+        )
         assert done.status_code == 200 and done.json()["state"] == "done"
     twice = api.post(url, json={"note": "again"}, headers={"Idempotency-Key": "d4"})
     assert twice.status_code == 409
     assert _tasks(api)["二/（一）"]["status"] == "not_started"
-    back = api.post(url.replace("/done", "/reopen"), json={"note": "验收材料不全"},
-                    headers={"Idempotency-Key": "r1"})  # fmt: skip
+    back = api.post(
+        url.replace("/done", "/reopen"),
+        json={"note": "验收材料不全"},
+        headers={"Idempotency-Key": "r1"},
+    )
     assert back.status_code == 200 and back.json()["state"] == "missed"
     assert _tasks(api)["二/（一）"]["status"] == "at_risk"
     lead = builders.api_client(database, "department.140521")  # 县商务局 leads 二/（二）
     own = marks["全部淘汰国三及以下排放标准营运柴油货车"]["id"]
-    ok = lead.post(f"/api/v1/supervision/checkpoints/{own}/done", json={"note": "已全部淘汰"},
-                   headers={"Idempotency-Key": "l1"})  # fmt: skip
+    ok = lead.post(
+        f"/api/v1/supervision/checkpoints/{own}/done",
+        json={"note": "已全部淘汰"},
+        headers={"Idempotency-Key": "l1"},
+    )
     assert ok.status_code == 200, ok.text
     assert [c["id"] for c in lead.get("/api/v1/supervision/checkpoints").json()] == [own]
 
@@ -112,8 +138,14 @@ def test_a_missed_checkpoint_puts_the_task_at_risk_until_confirmed(
 def _office(database: Database) -> Actor:
     with database.sessions() as session:
         scope = jurisdictions.subtree_codes(session, "140521")
-    return Actor(user_id=0, username="t", display_name="t", role="office",
-                 jurisdiction_code="140521", scope_codes=scope)  # fmt: skip
+    return Actor(
+        user_id=0,
+        username="t",
+        display_name="t",
+        role="office",
+        jurisdiction_code="140521",
+        scope_codes=scope,
+    )
 
 
 def test_checkpoint_reminders_and_assignment(database: Database, sv_world: dict[str, int]) -> None:
@@ -124,7 +156,8 @@ def test_checkpoint_reminders_and_assignment(database: Database, sv_world: dict[
         late = ledger.reminders(session, office, days=0, today=date(2026, 1, 5))
     near = [r for r in soon if r.kind == "checkpoint"]
     assert [(r.ref, r.message) for r in near] == [
-        ("二/（二）", "时间节点“全部淘汰国三及以下排放标准营运柴油货车”距到期还有 21 天")]  # fmt: skip
+        ("二/（二）", "时间节点“全部淘汰国三及以下排放标准营运柴油货车”距到期还有 21 天")
+    ]
     missed = {(r.ref, r.due) for r in late if r.kind == "checkpoint_missed"}
     assert missed == {("二/（一）", date(2024, 12, 31)), ("二/（一）", date(2025, 12, 31))}
     with database.sessions() as session:
@@ -149,10 +182,15 @@ def test_checkpoint_reminders_and_assignment(database: Database, sv_world: dict[
 
 
 def test_status_rule_with_checkpoints() -> None:
-    facts = rules.TaskFacts(closed=False, deadline=date(2027, 12, 31), created=date(2026, 1, 1),
-                            schedule="monthly", latest_percent=80,
-                            reported_periods=frozenset({"2026-05", "2026-06"}),
-                            open_checkpoints=(date(2026, 6, 30),))  # fmt: skip
+    facts = rules.TaskFacts(
+        closed=False,
+        deadline=date(2027, 12, 31),
+        created=date(2026, 1, 1),
+        schedule="monthly",
+        latest_percent=80,
+        reported_periods=frozenset({"2026-05", "2026-06"}),
+        open_checkpoints=(date(2026, 6, 30),),
+    )
     assert rules.status(facts, date(2026, 6, 30)) == "on_track"
     assert rules.status(facts, date(2026, 7, 1)) == "at_risk"
     assert rules.status(facts, date(2028, 1, 1)) == "overdue"
@@ -169,11 +207,15 @@ def test_checkpoint_pages(database: Database, sv_world: dict[str, int]) -> None:
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     first = _by_title(api)["基本完成改造任务"]["id"]
     back = f"/supervision/tasks/{tasks['二/（一）']['id']}"
-    empty = web.post(f"/supervision/checkpoints/{first}",
-                     data={"csrf_token": csrf, "action": "done", "note": "", "back": back})  # fmt: skip
+    empty = web.post(
+        f"/supervision/checkpoints/{first}",
+        data={"csrf_token": csrf, "action": "done", "note": "", "back": back},
+    )
     assert empty.status_code == 422 and "确认完成须说明完成情况" in empty.text
-    ok = web.post(f"/supervision/checkpoints/{first}",
-                  data={"csrf_token": csrf, "action": "done", "note": "验收通过", "back": back})  # fmt: skip
+    ok = web.post(
+        f"/supervision/checkpoints/{first}",
+        data={"csrf_token": csrf, "action": "done", "note": "验收通过", "back": back},
+    )
     assert ok.status_code == 303 and ok.headers["location"] == back
     assert "验收通过" in web.get(back).text
     reminders = web.get("/supervision/reminders").text
@@ -188,8 +230,10 @@ def test_briefing_and_ledger_export_list_checkpoints(
     made = api.post("/api/v1/supervision/briefings", json=body, headers={"Idempotency-Key": "b"})
     doc = Document(io.BytesIO(api.get(made.json()["docx"]).content))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert ("时间节点“基本完成改造任务”（二/（一） 推进老旧小区改造；到期：2024-12-31）未确认完成"
-            in text)  # fmt: skip
+    assert (
+        "时间节点“基本完成改造任务”（二/（一） 推进老旧小区改造；到期：2024-12-31）未确认完成"
+        in text
+    )
     sheet = load_workbook(io.BytesIO(api.get("/api/v1/supervision/ledger.xlsx").content))[
         "时间节点"
     ]

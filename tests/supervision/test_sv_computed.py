@@ -24,16 +24,24 @@ from huanxin.secondhand.models import CarBaseline, Dealer, Transaction
 from huanxin.supervision import computed, indicators
 from huanxin.supervision.models import Indicator, IndicatorValue
 
-PLAN = "\n".join([
-    "沁水县推动设备更新和以旧换新工作方案", "沁政发〔2026〕7号", "一、工作目标",
-    ("到2027年，报废汽车回收量较2023年增加约一倍，二手车交易量较2023年增长45%，"
-     "废旧家电回收量较2023年增长30%，设备投资规模较2023年增长25%以上。"),
-    ("到2025年，汽车以旧换新补贴资金达到500万元，家电以旧换新达到2000台，新能源汽车保有量达到"
-     "6000辆，二手车交易量与新车销售比值达到0.8：1。"),
-    "二、重点任务",
-    "（一）开展汽车以旧换新。组织汽车促销活动。（牵头单位：县工信局<县商务局>；配合单位：县财政局）",
-    "（二）推动工业设备更新。组织企业申报项目。（牵头单位：县发改局；配合单位：县财政局）",
-]).encode("utf-8")  # fmt: skip
+PLAN = "\n".join(
+    [
+        "沁水县推动设备更新和以旧换新工作方案",
+        "沁政发〔2026〕7号",
+        "一、工作目标",
+        (
+            "到2027年，报废汽车回收量较2023年增加约一倍，二手车交易量较2023年增长45%，"
+            "废旧家电回收量较2023年增长30%，设备投资规模较2023年增长25%以上。"
+        ),
+        (
+            "到2025年，汽车以旧换新补贴资金达到500万元，家电以旧换新达到2000台，新能源汽车保有量达到"
+            "6000辆，二手车交易量与新车销售比值达到0.8：1。"
+        ),
+        "二、重点任务",
+        "（一）开展汽车以旧换新。组织汽车促销活动。（牵头单位：县工信局<县商务局>；配合单位：县财政局）",
+        "（二）推动工业设备更新。组织企业申报项目。（牵头单位：县发改局；配合单位：县财政局）",
+    ]
+).encode("utf-8")
 
 
 @pytest.mark.parametrize(
@@ -82,86 +90,208 @@ def _user_id(session: Session) -> int:
 def _claims(session: Session) -> None:
     def claim(n: int, category: str, state: str, day: date, subsidy: int) -> Claim:
         now = utcnow()
-        return Claim(kind="point_of_sale", state=state, jurisdiction_code="140521",
-                     category=category, person_key=f"p{n}", person_name_enc="x",
-                     resident_id_enc="x", purchase_date=day, price_fen=subsidy * 10,
-                     subsidy_fen=subsidy, consumer_pays_fen=subsidy * 9, quote="{}",
-                     payee="org:1", created_at=now, updated_at=now)  # fmt: skip
+        return Claim(
+            kind="point_of_sale",
+            state=state,
+            jurisdiction_code="140521",
+            category=category,
+            person_key=f"p{n}",
+            person_name_enc="x",
+            resident_id_enc="x",
+            purchase_date=day,
+            price_fen=subsidy * 10,
+            subsidy_fen=subsidy,
+            consumer_pays_fen=subsidy * 9,
+            quote="{}",
+            payee="org:1",
+            created_at=now,
+            updated_at=now,
+        )
 
-    session.add_all([
-        claim(1, "passenger_car", "paid", date(2025, 3, 1), 1_500_000),
-        claim(2, "passenger_car", "paid", date(2025, 9, 9), 2_000_000),
-        claim(3, "passenger_car", "approved", date(2025, 9, 9), 2_000_000),  # not paid yet
-        claim(4, "passenger_car", "paid", date(2024, 5, 5), 1_000_000),
-        claim(5, "refrigerator", "paid", date(2025, 6, 1), 40_000),
-        claim(6, "refrigerator", "returned", date(2025, 6, 2), 40_000),
-    ])  # fmt: skip
+    session.add_all(
+        [
+            claim(1, "passenger_car", "paid", date(2025, 3, 1), 1_500_000),
+            claim(2, "passenger_car", "paid", date(2025, 9, 9), 2_000_000),
+            claim(3, "passenger_car", "approved", date(2025, 9, 9), 2_000_000),  # not paid yet
+            claim(4, "passenger_car", "paid", date(2024, 5, 5), 1_000_000),
+            claim(5, "refrigerator", "paid", date(2025, 6, 1), 40_000),
+            claim(6, "refrigerator", "returned", date(2025, 6, 2), 40_000),
+        ]
+    )
 
 
 def _recycling(session: Session) -> None:
-    org = orgs.ensure(session, SYSTEM, kind="recycler", name="沁水再生资源公司",
-                      jurisdiction_code="140521")  # fmt: skip
-    site = Site(org_id=org.id, jurisdiction_code="140521", tier="dismantler", name="沁水拆解厂",
-                lat=35.69, lon=112.18, opens_s=28_800, closes_s=64_800, capacity_kg_day=50_000)  # fmt: skip
+    org = orgs.ensure(
+        session, SYSTEM, kind="recycler", name="沁水再生资源公司", jurisdiction_code="140521"
+    )
+    site = Site(
+        org_id=org.id,
+        jurisdiction_code="140521",
+        tier="dismantler",
+        name="沁水拆解厂",
+        lat=35.69,
+        lon=112.18,
+        opens_s=28_800,
+        closes_s=64_800,
+        capacity_kg_day=50_000,
+    )
     session.add(site)
     session.flush()
-    rows = [("elv", date(2024, 4, 1), 1, 1_100_000), ("elv", date(2024, 8, 1), 1, 1_200_000),
-            ("elv", date(2024, 12, 30), 1, 900_000), ("elv", date(2025, 2, 1), 2, 2_000_000),
-            ("appliances", date(2024, 6, 1), 10, 2_500_000)]  # fmt: skip
+    rows = [
+        ("elv", date(2024, 4, 1), 1, 1_100_000),
+        ("elv", date(2024, 8, 1), 1, 1_200_000),
+        ("elv", date(2024, 12, 30), 1, 900_000),
+        ("elv", date(2025, 2, 1), 2, 2_000_000),
+        ("appliances", date(2024, 6, 1), 10, 2_500_000),
+    ]
     for kind, day, units, grams in rows:
-        session.add(Weighing(site_id=site.id, direction="in", on_date=day, kind=kind,
-                             category="passenger_car" if kind == "elv" else "refrigerator",
-                             units=units, weight_g=grams, created_at=utcnow()))  # fmt: skip
-    session.add_all([
-        IndicatorBaseline(jurisdiction_code="140521", kind="elv", year=2023, units=100,
-                          weight_kg=110_000, source="县商务局2023年统计"),
-        IndicatorBaseline(jurisdiction_code="140521", kind="appliances", year=2023, units=400,
-                          weight_kg=12_000, source="县商务局2023年统计"),
-    ])  # fmt: skip
+        session.add(
+            Weighing(
+                site_id=site.id,
+                direction="in",
+                on_date=day,
+                kind=kind,
+                category="passenger_car" if kind == "elv" else "refrigerator",
+                units=units,
+                weight_g=grams,
+                created_at=utcnow(),
+            )
+        )
+    session.add_all(
+        [
+            IndicatorBaseline(
+                jurisdiction_code="140521",
+                kind="elv",
+                year=2023,
+                units=100,
+                weight_kg=110_000,
+                source="县商务局2023年统计",
+            ),
+            IndicatorBaseline(
+                jurisdiction_code="140521",
+                kind="appliances",
+                year=2023,
+                units=400,
+                weight_kg=12_000,
+                source="县商务局2023年统计",
+            ),
+        ]
+    )
 
 
 def _equipment(session: Session, user_id: int) -> None:
-    org = orgs.ensure(session, SYSTEM, kind="enterprise", name="沁水煤机公司",
-                      jurisdiction_code="140521")  # fmt: skip
+    org = orgs.ensure(
+        session, SYSTEM, kind="enterprise", name="沁水煤机公司", jurisdiction_code="140521"
+    )
     now = utcnow()
-    firm = Enterprise(org_id=org.id, name="沁水煤机公司", uscc="91140521MA0K000001",
-                      industry_code="C35", sector="industry", jurisdiction_code="140521",
-                      created_at=now, updated_at=now)  # fmt: skip
+    firm = Enterprise(
+        org_id=org.id,
+        name="沁水煤机公司",
+        uscc="91140521MA0K000001",
+        industry_code="C35",
+        sector="industry",
+        jurisdiction_code="140521",
+        created_at=now,
+        updated_at=now,
+    )
     session.add(firm)
     session.flush()
-    session.add_all([
-        Project(enterprise_id=firm.id, name="产线改造", sector="industry",
-                jurisdiction_code="140521", stage="completed", equipment_investment_fen=30_000_000,
-                total_investment_fen=50_000_000, planned_on=date(2024, 1, 1),
-                completed_on=date(2024, 10, 1), created_by=user_id, created_at=now),
-        Project(enterprise_id=firm.id, name="在建项目", sector="industry",
-                jurisdiction_code="140521", stage="started", equipment_investment_fen=90_000_000,
-                total_investment_fen=90_000_000, planned_on=date(2024, 1, 1),
-                created_by=user_id, created_at=now),
-        InvestmentBaseline(jurisdiction_code="140521", sector="industry", year=2023,
-                           amount_fen=100_000_000, source="县统计局", recorded_by=user_id,
-                           recorded_at=now),
-    ])  # fmt: skip
+    session.add_all(
+        [
+            Project(
+                enterprise_id=firm.id,
+                name="产线改造",
+                sector="industry",
+                jurisdiction_code="140521",
+                stage="completed",
+                equipment_investment_fen=30_000_000,
+                total_investment_fen=50_000_000,
+                planned_on=date(2024, 1, 1),
+                completed_on=date(2024, 10, 1),
+                created_by=user_id,
+                created_at=now,
+            ),
+            Project(
+                enterprise_id=firm.id,
+                name="在建项目",
+                sector="industry",
+                jurisdiction_code="140521",
+                stage="started",
+                equipment_investment_fen=90_000_000,
+                total_investment_fen=90_000_000,
+                planned_on=date(2024, 1, 1),
+                created_by=user_id,
+                created_at=now,
+            ),
+            InvestmentBaseline(
+                jurisdiction_code="140521",
+                sector="industry",
+                year=2023,
+                amount_fen=100_000_000,
+                source="县统计局",
+                recorded_by=user_id,
+                recorded_at=now,
+            ),
+        ]
+    )
 
 
 def _secondhand(session: Session, user_id: int) -> None:
-    org = orgs.ensure(session, SYSTEM, kind="merchant", name="沁水二手车市场",
-                      jurisdiction_code="140521")  # fmt: skip
-    dealer = Dealer(org_id=org.id, jurisdiction_code="140521", kind="dealer",
-                    uscc="91140521MA0K000002", licence_no="L1", categories="car",
-                    created_at=utcnow())  # fmt: skip
+    org = orgs.ensure(
+        session, SYSTEM, kind="merchant", name="沁水二手车市场", jurisdiction_code="140521"
+    )
+    dealer = Dealer(
+        org_id=org.id,
+        jurisdiction_code="140521",
+        kind="dealer",
+        uscc="91140521MA0K000002",
+        licence_no="L1",
+        categories="car",
+        created_at=utcnow(),
+    )
     session.add(dealer)
     session.flush()
-    for n, (category, day) in enumerate([("car", date(2024, 3, 3)), ("car", date(2024, 7, 7)),
-                                         ("car", date(2025, 1, 9)), ("phone", date(2024, 1, 1))]):  # fmt: skip
-        session.add(Transaction(dealer_id=dealer.id, jurisdiction_code="140521",
-                                direction="acquire", category=category, brand="B", model="M",
-                                serial=f"S{n}", made_year=2018, grade="B", price_fen=100,
-                                traded_on=day, seller_name_enc="x", seller_id_enc="x",
-                                seller_id_hash=f"h{n}", buyer_name_enc="x", buyer_id_enc="x",
-                                buyer_id_hash=f"b{n}", created_by=user_id, created_at=utcnow()))  # fmt: skip
-    session.add(CarBaseline(jurisdiction_code="140521", year=2023, count=40, target_year=2027,
-                            target_growth_bp=4500, source="县公安局车管所"))  # fmt: skip
+    for n, (category, day) in enumerate(
+        [
+            ("car", date(2024, 3, 3)),
+            ("car", date(2024, 7, 7)),
+            ("car", date(2025, 1, 9)),
+            ("phone", date(2024, 1, 1)),
+        ]
+    ):
+        session.add(
+            Transaction(
+                dealer_id=dealer.id,
+                jurisdiction_code="140521",
+                direction="acquire",
+                category=category,
+                brand="B",
+                model="M",
+                serial=f"S{n}",
+                made_year=2018,
+                grade="B",
+                price_fen=100,
+                traded_on=day,
+                seller_name_enc="x",
+                seller_id_enc="x",
+                seller_id_hash=f"h{n}",
+                buyer_name_enc="x",
+                buyer_id_enc="x",
+                buyer_id_hash=f"b{n}",
+                created_by=user_id,
+                created_at=utcnow(),
+            )
+        )
+    session.add(
+        CarBaseline(
+            jurisdiction_code="140521",
+            year=2023,
+            count=40,
+            target_year=2027,
+            target_growth_bp=4500,
+            source="县公安局车管所",
+        )
+    )
 
 
 @pytest.fixture
@@ -177,11 +307,18 @@ def platform_rows(database: Database, sv_world: dict[str, int]) -> dict[str, int
 
 def _confirm(db: Database) -> tuple[builders.TestClient, dict[str, dict[str, Any]]]:
     api = builders.api_client(db, "office.140521")
-    r = api.post("/api/v1/supervision/plans", data={"jurisdiction_code": "140521"},
-                 files={"file": ("plan.txt", PLAN)}, headers={"Idempotency-Key": "u"})  # fmt: skip
+    r = api.post(
+        "/api/v1/supervision/plans",
+        data={"jurisdiction_code": "140521"},
+        files={"file": ("plan.txt", PLAN)},
+        headers={"Idempotency-Key": "u"},
+    )
     assert r.status_code == 201, r.text
-    done = api.post(f"/api/v1/supervision/plans/{r.json()['id']}/confirm", json={"matches": {}},
-                    headers={"Idempotency-Key": "c"})  # fmt: skip
+    done = api.post(
+        f"/api/v1/supervision/plans/{r.json()['id']}/confirm",
+        json={"matches": {}},
+        headers={"Idempotency-Key": "c"},
+    )
     assert done.status_code == 200, done.text
     items = api.get("/api/v1/supervision/indicators").json()
     return api, {i["name"]: i for i in items}
@@ -238,8 +375,11 @@ def test_office_overrides_the_source_and_hand_entries_are_kept(
     api, items = _confirm(database)
     elv = items["报废汽车回收量"]
     base = f"/api/v1/supervision/indicators/{elv['id']}"
-    manual = api.post(base + "/values", json={"year": 2025, "value": 7.0, "source": "县商务局台账"},
-                      headers={"Idempotency-Key": "m"})  # fmt: skip
+    manual = api.post(
+        base + "/values",
+        json={"year": 2025, "value": 7.0, "source": "县商务局台账"},
+        headers={"Idempotency-Key": "m"},
+    )
     assert manual.status_code == 200, manual.text
     again = api.post(base + "/refresh", headers={"Idempotency-Key": "r1"})
     assert again.status_code == 200, again.text
@@ -255,9 +395,11 @@ def test_office_overrides_the_source_and_hand_entries_are_kept(
     )
     assert bad.status_code == 422 and bad.json()["field"] == "computed_key"
     ntv = items["新能源汽车保有量"]
-    chosen = api.post(f"/api/v1/supervision/indicators/{ntv['id']}/source",
-                      json={"computed_key": "trade_in_car_claims"},
-                      headers={"Idempotency-Key": "s3"})  # fmt: skip
+    chosen = api.post(
+        f"/api/v1/supervision/indicators/{ntv['id']}/source",
+        json={"computed_key": "trade_in_car_claims"},
+        headers={"Idempotency-Key": "s3"},
+    )
     assert chosen.status_code == 200, chosen.text
     assert _values(chosen.json()) == {2024: 1.0, 2025: 2.0}
     assert chosen.json()["actual_unit"] == "辆"
@@ -280,8 +422,9 @@ def test_indicator_page_offers_the_sources(
     assert page.status_code == 200 and 'name="computed_key"' in page.text
     assert "以旧换新已支付补贴笔数（汽车）" in page.text and "部门填报" in page.text
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    r = web.post(url, data={"csrf_token": csrf, "action": "source",
-                            "computed_key": "trade_in_car_claims"})  # fmt: skip
+    r = web.post(
+        url, data={"csrf_token": csrf, "action": "source", "computed_key": "trade_in_car_claims"}
+    )
     assert r.status_code == 303
     shown = web.get(url).text
     assert "平台数据：以旧换新已支付补贴笔数（汽车）" in shown and "2025" in shown
@@ -299,24 +442,42 @@ def test_the_running_year_is_shown_to_date_but_left_out_of_the_forecast(
     today = today_cn()
     with database.unit_of_work() as session:
         now = utcnow()
-        session.add(Claim(kind="application", state="paid", jurisdiction_code="140521",
-                          category="passenger_car", person_key="p9", person_name_enc="x",
-                          resident_id_enc="x", purchase_date=today, price_fen=1, subsidy_fen=1,
-                          consumer_pays_fen=0, quote="{}", payee="person:p9", created_at=now,
-                          updated_at=now))  # fmt: skip
+        session.add(
+            Claim(
+                kind="application",
+                state="paid",
+                jurisdiction_code="140521",
+                category="passenger_car",
+                person_key="p9",
+                person_name_enc="x",
+                resident_id_enc="x",
+                purchase_date=today,
+                price_fen=1,
+                subsidy_fen=1,
+                consumer_pays_fen=0,
+                quote="{}",
+                payee="person:p9",
+                created_at=now,
+                updated_at=now,
+            )
+        )
     _, items = _confirm(database)
     cars = items["报废汽车回收量"]  # target 2027: the running year is computed
     api = builders.api_client(database, "office.140521")
-    got = api.post(f"/api/v1/supervision/indicators/{cars['id']}/source",
-                   json={"computed_key": "trade_in_car_claims"},
-                   headers={"Idempotency-Key": "s"}).json()  # fmt: skip
+    got = api.post(
+        f"/api/v1/supervision/indicators/{cars['id']}/source",
+        json={"computed_key": "trade_in_car_claims"},
+        headers={"Idempotency-Key": "s"},
+    ).json()
     running = next(v for v in got["values"] if v["year"] == today.year)
     assert running["source"].endswith(f"截至{today.month}月{today.day}日）")
     assert got["latest_year"] == today.year
     ind = Indicator(name="x", kind="reach", target_value=100.0, target_year=today.year + 1)
-    vals = [IndicatorValue(year=today.year - 2, value=10.0),
-            IndicatorValue(year=today.year - 1, value=20.0),
-            IndicatorValue(year=today.year, value=1.0)]  # fmt: skip
+    vals = [
+        IndicatorValue(year=today.year - 2, value=10.0),
+        IndicatorValue(year=today.year - 1, value=20.0),
+        IndicatorValue(year=today.year, value=1.0),
+    ]
     p = indicators.progress(ind, vals, current_year=today.year)
     assert p.latest_value == 1.0 and p.percent == 1.0 and p.forecast == 40.0
     assert indicators.progress(ind, vals).forecast != 40.0

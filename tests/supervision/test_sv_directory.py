@@ -6,11 +6,14 @@ from __future__ import annotations
 import builders
 from huanxin.db import Database
 
-PLAN = "\n".join([
-    "沁水县推动设备更新工作方案", "一、重点任务",
-    "（一）推动工业设备更新。组织企业申报项目。（县工业和信息化局、各县（市、区）人民政府按照职责分工负责）",
-    "（二）推进家电以旧换新。支持企业开展促销。（牵头单位：县发展改革委；配合单位：县财政局）",
-]).encode("utf-8")  # fmt: skip
+PLAN = "\n".join(
+    [
+        "沁水县推动设备更新工作方案",
+        "一、重点任务",
+        "（一）推动工业设备更新。组织企业申报项目。（县工业和信息化局、各县（市、区）人民政府按照职责分工负责）",
+        "（二）推进家电以旧换新。支持企业开展促销。（牵头单位：县发展改革委；配合单位：县财政局）",
+    ]
+).encode("utf-8")
 
 
 def test_directory_with_aliases_drives_matching(
@@ -18,23 +21,42 @@ def test_directory_with_aliases_drives_matching(
 ) -> None:
     api = builders.api_client(database, "office.140521")
     url = "/api/v1/supervision/departments"
-    made = api.post(url, json={"jurisdiction_code": "140521", "name": "各县区人民政府",
-                               "aliases": ["各县（市、区）人民政府"]},
-                    headers={"Idempotency-Key": "d1"})  # fmt: skip
+    made = api.post(
+        url,
+        json={
+            "jurisdiction_code": "140521",
+            "name": "各县区人民政府",
+            "aliases": ["各县（市、区）人民政府"],
+        },
+        headers={"Idempotency-Key": "d1"},
+    )
     assert made.status_code == 201, made.text
     assert made.json()["aliases"] == ["各县（市、区）人民政府"]
-    twice = api.post(url, json={"jurisdiction_code": "140521", "name": "各县区人民政府"},
-                     headers={"Idempotency-Key": "d2"})  # fmt: skip
+    twice = api.post(
+        url,
+        json={"jurisdiction_code": "140521", "name": "各县区人民政府"},
+        headers={"Idempotency-Key": "d2"},
+    )
     assert twice.status_code == 409 and "已在目录中" in twice.json()["message"]
-    elsewhere = api.post(url, json={"jurisdiction_code": "371525", "name": "县财政局"},
-                         headers={"Idempotency-Key": "d3"})  # fmt: skip
+    elsewhere = api.post(
+        url,
+        json={"jurisdiction_code": "371525", "name": "县财政局"},
+        headers={"Idempotency-Key": "d3"},
+    )
     assert elsewhere.status_code == 403 and elsewhere.json()["field"] == "jurisdiction_code"
     fagai = sv_world["县发改局"]
-    aliased = api.post(f"{url}/{fagai}/aliases", json={"aliases": ["县发展改革委", "沁水县发改局"]},
-                       headers={"Idempotency-Key": "d4"})  # fmt: skip
+    aliased = api.post(
+        f"{url}/{fagai}/aliases",
+        json={"aliases": ["县发展改革委", "沁水县发改局"]},
+        headers={"Idempotency-Key": "d4"},
+    )
     assert aliased.json()["aliases"] == ["县发展改革委", "沁水县发改局"]
-    plan = api.post("/api/v1/supervision/plans", data={"jurisdiction_code": "140521"},
-                    files={"file": ("plan.txt", PLAN)}, headers={"Idempotency-Key": "p"})  # fmt: skip
+    plan = api.post(
+        "/api/v1/supervision/plans",
+        data={"jurisdiction_code": "140521"},
+        files={"file": ("plan.txt", PLAN)},
+        headers={"Idempotency-Key": "p"},
+    )
     assert plan.status_code == 201, plan.text
     got = {m["unit_name"]: (m["method"], m["department_id"]) for m in plan.json()["matches"]}
     assert got["各县（市、区）人民政府"] == ("alias", made.json()["id"])
@@ -52,14 +74,25 @@ def test_directory_page(database: Database, sv_world: dict[str, int]) -> None:
         and "县工信局&lt;县商务局&gt;" in page.text
     )
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    ok = web.post("/supervision/departments", data={"csrf_token": csrf, "jurisdiction_code": "140521",
-                                                    "name": "县能源局", "aliases": "县能源局（县煤炭局）/县煤炭局"})  # fmt: skip
+    ok = web.post(
+        "/supervision/departments",
+        data={
+            "csrf_token": csrf,
+            "jurisdiction_code": "140521",
+            "name": "县能源局",
+            "aliases": "县能源局（县煤炭局）/县煤炭局",
+        },
+    )
     assert ok.status_code == 303
     listed = web.get("/supervision/departments").text
     assert "县能源局" in listed and "县煤炭局" in listed
-    empty = web.post("/supervision/departments", data={"csrf_token": csrf, "jurisdiction_code": "140521",
-                                                       "name": " "})  # fmt: skip
+    empty = web.post(
+        "/supervision/departments",
+        data={"csrf_token": csrf, "jurisdiction_code": "140521", "name": " "},
+    )
     assert empty.status_code == 422 and "部门名称不能为空" in empty.text
-    outside = web.post("/supervision/departments", data={"csrf_token": csrf, "jurisdiction_code": "371525",
-                                                         "name": "县能源局"})  # fmt: skip
+    outside = web.post(
+        "/supervision/departments",
+        data={"csrf_token": csrf, "jurisdiction_code": "371525", "name": "县能源局"},
+    )
     assert outside.status_code == 403 and "不在您的管辖范围内" in outside.text

@@ -29,10 +29,17 @@ def test_ledger_xlsx_with_stored_control_characters(
     database: Database, sv_world: dict[str, int], plan_text: bytes
 ) -> None:
     api = builders.api_client(database, "office.140521")
-    r = api.post("/api/v1/supervision/plans", data={"jurisdiction_code": "140521"},
-                 files={"file": ("plan.txt", plan_text)}, headers={"Idempotency-Key": "u"})  # fmt: skip
-    api.post(f"/api/v1/supervision/plans/{r.json()['id']}/confirm",
-             json={"matches": {"县新能源推进中心": "new"}}, headers={"Idempotency-Key": "c"})  # fmt: skip
+    r = api.post(
+        "/api/v1/supervision/plans",
+        data={"jurisdiction_code": "140521"},
+        files={"file": ("plan.txt", plan_text)},
+        headers={"Idempotency-Key": "u"},
+    )
+    api.post(
+        f"/api/v1/supervision/plans/{r.json()['id']}/confirm",
+        json={"matches": {"县新能源推进中心": "new"}},
+        headers={"Idempotency-Key": "c"},
+    )
     with database.unit_of_work() as session:
         dept = session.scalars(select(Department).where(Department.name == "县商务局")).one()
         dept.name = "县商务\x07局"

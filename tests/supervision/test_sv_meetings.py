@@ -31,37 +31,71 @@ def count(db: Database, model: type) -> int:
 
 def setup_meeting(db: Database, ids: dict[str, int]) -> tuple[TestClient, dict[str, Any]]:
     api, _ = confirmed(db, ids)
-    r = post(api, "/bodies", {"jurisdiction_code": "140521", "kind": "joint_meeting",
-                              "name": "联席会议"}, "b1")  # fmt: skip
+    r = post(
+        api,
+        "/bodies",
+        {"jurisdiction_code": "140521", "kind": "joint_meeting", "name": "联席会议"},
+        "b1",
+    )
     body = r.json()
     for i, name in enumerate(["县发改局", "县商务局"]):
-        post(api, f"/bodies/{body['id']}/seats", {"department_id": ids[name], "role": "member",
-                                                  "person_name": f"成员{i}"}, f"s{i}")  # fmt: skip
+        post(
+            api,
+            f"/bodies/{body['id']}/seats",
+            {"department_id": ids[name], "role": "member", "person_name": f"成员{i}"},
+            f"s{i}",
+        )
     # an overdue task and an open escalation make the agenda
     overdue = task_id(api, "二/（三）")
     r = post(api, f"/tasks/{overdue}", {"deadline": "2026-01-31", "schedule": "monthly"}, "t1")
     assert r.status_code == 200, r.text
-    esc = {"jurisdiction_code": "140521", "title": "报废汽车回收资质审批", "level": "province",
-           "ask": "请省商务厅加快审批", "addressee": "省商务厅"}  # fmt: skip
+    esc = {
+        "jurisdiction_code": "140521",
+        "title": "报废汽车回收资质审批",
+        "level": "province",
+        "ask": "请省商务厅加快审批",
+        "addressee": "省商务厅",
+    }
     assert post(api, "/escalations", esc, "e1").json()["state"] == "submitted"
-    r = post(api, "/meetings", {"body_id": body["id"], "kind": "plenary", "held_on": "2026-11-10",
-                                "title": "第一次全体会议", "topics": ["部署年度工作"]}, "m1")  # fmt: skip
+    r = post(
+        api,
+        "/meetings",
+        {
+            "body_id": body["id"],
+            "kind": "plenary",
+            "held_on": "2026-11-10",
+            "title": "第一次全体会议",
+            "topics": ["部署年度工作"],
+        },
+        "m1",
+    )
     assert r.status_code == 201, r.text
     return api, r.json()
 
 
-def test_meeting_agenda_decisions_and_minutes(database: Database, sv_world: dict[str, int]
-                                              ) -> None:  # fmt: skip
+def test_meeting_agenda_decisions_and_minutes(database: Database, sv_world: dict[str, int]) -> None:
     api, meeting = setup_meeting(database, sv_world)
     assert [a["source"] for a in meeting["agenda"]] == ["overdue_task", "escalation", "custom"]
     assert meeting["agenda"][1]["title"] == "需上级支持事项：报废汽车回收资质审批"
     mid = meeting["id"]
-    r = post(api, f"/meetings/{mid}/attendance", {"entries": [
-        {"department_id": sv_world["县发改局"], "person_name": "成员0"},
-        {"department_id": sv_world["县商务局"], "present": False}]}, "a1")  # fmt: skip
+    r = post(
+        api,
+        f"/meetings/{mid}/attendance",
+        {
+            "entries": [
+                {"department_id": sv_world["县发改局"], "person_name": "成员0"},
+                {"department_id": sv_world["县商务局"], "present": False},
+            ]
+        },
+        "a1",
+    )
     assert [a["present"] for a in r.json()["attendance"]] == [True, False]
-    decision = {"kind": "new_task", "text": "县商务局牵头开展家电以旧换新进社区活动",
-                "department_id": sv_world["县商务局"], "deadline": "2026-12-31"}  # fmt: skip
+    decision = {
+        "kind": "new_task",
+        "text": "县商务局牵头开展家电以旧换新进社区活动",
+        "department_id": sv_world["县商务局"],
+        "deadline": "2026-12-31",
+    }
     r = post(api, f"/meetings/{mid}/decisions", decision, "d1")
     assert r.status_code == 200, r.text
     made = r.json()["decisions"][0]
@@ -85,8 +119,9 @@ def test_meeting_agenda_decisions_and_minutes(database: Database, sv_world: dict
     r = api.get(f"{API}/meetings/{mid}/minutes.docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
     assert "第一次全体会议纪要" in text and "会议听取了各成员单位汇报。" in text
-    cells = [c.text for t in Document(io.BytesIO(r.content)).tables for row in t.rows
-             for c in row.cells]  # fmt: skip
+    cells = [
+        c.text for t in Document(io.BytesIO(r.content)).tables for row in t.rows for c in row.cells
+    ]
     assert "县商务局牵头开展家电以旧换新进社区活动" in cells and "缺席" in cells
 
 
@@ -95,12 +130,20 @@ def test_decision_without_unit_or_deadline_is_refused_and_nothing_saved(
 ) -> None:
     api, meeting = setup_meeting(database, sv_world)
     tasks, decisions = count(database, Task), count(database, Decision)
-    r = post(api, f"/meetings/{meeting['id']}/decisions",
-             {"kind": "new_task", "text": "开展督导", "deadline": "2026-12-31"}, "d1")  # fmt: skip
+    r = post(
+        api,
+        f"/meetings/{meeting['id']}/decisions",
+        {"kind": "new_task", "text": "开展督导", "deadline": "2026-12-31"},
+        "d1",
+    )
     assert r.status_code == 422 and r.json()["field"] == "department_id"
     assert r.json()["code"] == "decision_without_unit"
-    r = post(api, f"/meetings/{meeting['id']}/decisions",
-             {"kind": "new_task", "text": "开展督导", "department_id": sv_world["县商务局"]}, "d2")  # fmt: skip
+    r = post(
+        api,
+        f"/meetings/{meeting['id']}/decisions",
+        {"kind": "new_task", "text": "开展督导", "department_id": sv_world["县商务局"]},
+        "d2",
+    )
     assert r.status_code == 422 and r.json()["field"] == "deadline"
     r = post(api, f"/meetings/{meeting['id']}/decisions", {"kind": "new_task", "text": ""}, "d3")
     assert r.status_code == 422 and r.json()["message"] == "决定内容：长度不足"
@@ -115,8 +158,13 @@ def test_department_proposes_escalation_office_sends_and_it_leaves_the_agenda(
 ) -> None:
     api = builders.api_client(database, "office.140521")
     dept = builders.api_client(database, "department.140521")
-    esc = {"jurisdiction_code": "140521", "title": "家电回收网点用地", "level": "nation",
-           "ask": "请国家层面明确回收网点用地政策", "addressee": "商务部"}  # fmt: skip
+    esc = {
+        "jurisdiction_code": "140521",
+        "title": "家电回收网点用地",
+        "level": "nation",
+        "ask": "请国家层面明确回收网点用地政策",
+        "addressee": "商务部",
+    }
     r = post(dept, "/escalations", esc, "p1")
     assert r.status_code == 201 and r.json()["state_label"] == "部门提出待审核"
     assert r.json()["department"] == "县商务局"
@@ -142,12 +190,26 @@ def test_meeting_pages_record_a_decision_and_refuse_one_without_unit(
     assert page.status_code == 200 and "需上级支持事项：报废汽车回收资质审批" in page.text
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     url = f"/supervision/meetings/{meeting['id']}/decisions"
-    r = web.post(url, data={"csrf_token": token, "kind": "new_task", "text": "开展督导",
-                            "deadline": "2026-12-31"})  # fmt: skip
+    r = web.post(
+        url,
+        data={
+            "csrf_token": token,
+            "kind": "new_task",
+            "text": "开展督导",
+            "deadline": "2026-12-31",
+        },
+    )
     assert r.status_code == 422 and "交办任务的会议决定必须指定责任单位" in r.text
-    r = web.post(url, data={"csrf_token": token, "kind": "new_task", "text": "开展督导",
-                            "deadline": "2026-12-31",
-                            "department_id": str(sv_world["县商务局"])})  # fmt: skip
+    r = web.post(
+        url,
+        data={
+            "csrf_token": token,
+            "kind": "new_task",
+            "text": "开展督导",
+            "deadline": "2026-12-31",
+            "department_id": str(sv_world["县商务局"]),
+        },
+    )
     assert r.status_code == 303
     assert "开展督导" in web.get(f"/supervision/meetings/{meeting['id']}").text
     assert web.get("/supervision/meetings").status_code == 200

@@ -20,11 +20,18 @@ from huanxin.supervision.service import briefings, ledger
 
 def ready(db: Database, plan_text: bytes) -> tuple[builders.TestClient, int]:
     api = builders.api_client(db, "office.140521")
-    r = api.post("/api/v1/supervision/plans", data={"jurisdiction_code": "140521"},
-                 files={"file": ("plan.txt", plan_text)}, headers={"Idempotency-Key": "u"})  # fmt: skip
+    r = api.post(
+        "/api/v1/supervision/plans",
+        data={"jurisdiction_code": "140521"},
+        files={"file": ("plan.txt", plan_text)},
+        headers={"Idempotency-Key": "u"},
+    )
     plan_id = r.json()["id"]
-    api.post(f"/api/v1/supervision/plans/{plan_id}/confirm",
-             json={"matches": {"县新能源推进中心": "new"}}, headers={"Idempotency-Key": "c"})  # fmt: skip
+    api.post(
+        f"/api/v1/supervision/plans/{plan_id}/confirm",
+        json={"matches": {"县新能源推进中心": "new"}},
+        headers={"Idempotency-Key": "c"},
+    )
     return api, plan_id
 
 
@@ -41,16 +48,20 @@ def test_indicator_manual_entry_by_responsible_department(
     refused = dept.post(url, json=body, headers={"Idempotency-Key": "v0"})
     assert refused.status_code == 403 and "不由本部门负责" in refused.json()["message"]
     cfg = {"baseline_value": 100.0, "department_id": sv_world["县商务局"]}
-    api.post(f"/api/v1/supervision/indicators/{inv['id']}/config", json=cfg,
-             headers={"Idempotency-Key": "v1"})  # fmt: skip
+    api.post(
+        f"/api/v1/supervision/indicators/{inv['id']}/config",
+        json=cfg,
+        headers={"Idempotency-Key": "v1"},
+    )
     r = dept.post(url, json=body, headers={"Idempotency-Key": "v2"})
     assert r.status_code == 200, r.text
     got = r.json()
     assert got["target_level"] == 125.0 and got["progress_percent"] == 40.0
     assert got["forecast"] == 140.0 and got["on_course"] is True
     assert got["values"] == [{"year": 2024, "value": 110.0, "source": "县统计局年报"}]
-    no_source = dept.post(url, json={"year": 2025, "value": 1.0, "source": " "},
-                          headers={"Idempotency-Key": "v3"})  # fmt: skip
+    no_source = dept.post(
+        url, json={"year": 2025, "value": 1.0, "source": " "}, headers={"Idempotency-Key": "v3"}
+    )
     assert no_source.status_code == 422
     with database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(IndicatorValue)) == 1
@@ -113,13 +124,17 @@ def test_briefing_docx_and_ledger_xlsx(
     assert values[1][14] == "已逾期" and values[3][6] == "县新能源推进中心"
 
 
-def test_pages_upload_review_confirm(database: Database, sv_world: dict[str, int],
-                                     plan_text: bytes) -> None:  # fmt: skip
+def test_pages_upload_review_confirm(
+    database: Database, sv_world: dict[str, int], plan_text: bytes
+) -> None:
     web = builders.web_client(database, "office.140521")
     home = web.get("/supervision")
     csrf = home.text.split('name="csrf_token" value="')[1].split('"')[0]
-    r = web.post("/supervision/plans", data={"csrf_token": csrf, "jurisdiction_code": "140521"},
-                 files={"file": ("plan.txt", plan_text)})  # fmt: skip
+    r = web.post(
+        "/supervision/plans",
+        data={"csrf_token": csrf, "jurisdiction_code": "140521"},
+        files={"file": ("plan.txt", plan_text)},
+    )
     assert r.status_code == 303
     plan_url = r.headers["location"]
     page = web.get(plan_url)
@@ -140,8 +155,11 @@ def test_pages_upload_review_confirm(database: Database, sv_world: dict[str, int
     assert "开展汽车以旧换新" in ledger_page.text and "县新能源推进中心" in ledger_page.text
     assert "指标完成进度" not in web.get("/supervision/indicators").text
     assert "<svg" in web.get("/supervision/indicators").text
-    notplan = web.post("/supervision/plans", data={"csrf_token": csrf, "jurisdiction_code": "140521"},
-                       files={"file": ("a.txt", "通知\n".encode())})  # fmt: skip
+    notplan = web.post(
+        "/supervision/plans",
+        data={"csrf_token": csrf, "jurisdiction_code": "140521"},
+        files={"file": ("a.txt", "通知\n".encode())},
+    )
     assert notplan.status_code == 422 and "不是实施方案" in notplan.text
 
 

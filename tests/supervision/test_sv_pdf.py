@@ -37,18 +37,27 @@ def pdf_text(data: bytes) -> str:
 
 
 def _docx() -> bytes:
-    content = briefings.Content(place="沁水县", rows=[], reports_in_period=2,
-                                progress=[("设备投资规模", 40.0)])  # fmt: skip
-    return briefings.render_docx(content, number=7, start=date(2026, 1, 1),
-                                 end=date(2026, 6, 30), day=date(2026, 7, 1))  # fmt: skip
+    content = briefings.Content(
+        place="沁水县", rows=[], reports_in_period=2, progress=[("设备投资规模", 40.0)]
+    )
+    return briefings.render_docx(
+        content, number=7, start=date(2026, 1, 1), end=date(2026, 6, 30), day=date(2026, 7, 1)
+    )
 
 
 def test_the_briefing_converts_with_its_chinese_text(soffice: str) -> None:
     pdf, reason = briefings.to_pdf(_docx())
     assert pdf is not None and reason == ""
     text = pdf_text(pdf)
-    for expected in ("工作信息简报", "第7期", "沁水县推动大规模设备更新和消费品以旧换新工作专班办公室",
-                     "一、总体情况", "本期进展报告2份", "三、任务推进情况", "本期无逾期任务"):  # fmt: skip
+    for expected in (
+        "工作信息简报",
+        "第7期",
+        "沁水县推动大规模设备更新和消费品以旧换新工作专班办公室",
+        "一、总体情况",
+        "本期进展报告2份",
+        "三、任务推进情况",
+        "本期无逾期任务",
+    ):
         assert expected in text, expected
 
 

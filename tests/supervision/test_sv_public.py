@@ -17,8 +17,12 @@ def test_public_pages_without_login(database: Database, sv_world: dict[str, int]
     with database.unit_of_work() as session:
         policies.sync_dir(session, SYSTEM)
     api = builders.api_client(database, "office.140521")
-    qa = {"jurisdiction_code": "140521", "kind": "qa", "title": "外地户籍能否享受县级补贴？",
-          "body": "县级加码补贴仅限本县户籍居民。"}  # fmt: skip
+    qa = {
+        "jurisdiction_code": "140521",
+        "kind": "qa",
+        "title": "外地户籍能否享受县级补贴？",
+        "body": "县级加码补贴仅限本县户籍居民。",
+    }
     r = post(api, "/public-items", qa, "q1")
     assert r.status_code == 201 and r.json()["kind_label"] == "问答"
     case = dict(qa, kind="case", title="张女士以旧换新购买一级能效空调", body="共获补贴1499.75元。")
@@ -40,12 +44,21 @@ def test_public_pages_without_login(database: Database, sv_world: dict[str, int]
 
 def test_inbox_for_department_and_office(database: Database, sv_world: dict[str, int]) -> None:
     api, meeting = setup_meeting(database, sv_world)
-    decision = {"kind": "new_task", "text": "开展家电促销", "department_id": sv_world["县商务局"],
-                "deadline": "2026-12-31"}  # fmt: skip
+    decision = {
+        "kind": "new_task",
+        "text": "开展家电促销",
+        "department_id": sv_world["县商务局"],
+        "deadline": "2026-12-31",
+    }
     post(api, f"/meetings/{meeting['id']}/decisions", decision, "d1")
     dept = builders.api_client(database, "department.140521")
-    esc = {"jurisdiction_code": "140521", "title": "回收网点用地", "level": "province",
-           "ask": "请省级支持", "addressee": "省商务厅"}  # fmt: skip
+    esc = {
+        "jurisdiction_code": "140521",
+        "title": "回收网点用地",
+        "level": "province",
+        "ask": "请省级支持",
+        "addressee": "省商务厅",
+    }
     post(dept, "/escalations", esc, "p1")
     mine = dept.get(f"{API}/inbox").json()
     assert {"台账提醒", "需上级支持事项"} <= {i["kind_label"] for i in mine}

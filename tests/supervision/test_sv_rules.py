@@ -8,10 +8,12 @@ from huanxin.supervision import indicators, matching
 from huanxin.supervision import status as rules
 from huanxin.supervision.models import Indicator
 
-POOL = [matching.Candidate(1, "市发展改革委", ("市发改委",)),
-        matching.Candidate(2, "县工信局", ("县商务局",)),
-        matching.Candidate(3, "各县区人民政府", ()),
-        matching.Candidate(4, "县住建局", ())]  # fmt: skip
+POOL = [
+    matching.Candidate(1, "市发展改革委", ("市发改委",)),
+    matching.Candidate(2, "县工信局", ("县商务局",)),
+    matching.Candidate(3, "各县区人民政府", ()),
+    matching.Candidate(4, "县住建局", ()),
+]
 
 
 def test_match_order_exact_alias_fuzzy_none() -> None:
@@ -38,9 +40,14 @@ def test_periods() -> None:
 
 
 def facts(**kw: object) -> rules.TaskFacts:
-    base: dict[str, object] = {"closed": False, "deadline": date(2026, 12, 31),
-                               "created": date(2026, 1, 1), "schedule": "monthly",
-                               "latest_percent": 50, "reported_periods": frozenset({"2026-06"})}  # fmt: skip
+    base: dict[str, object] = {
+        "closed": False,
+        "deadline": date(2026, 12, 31),
+        "created": date(2026, 1, 1),
+        "schedule": "monthly",
+        "latest_percent": 50,
+        "reported_periods": frozenset({"2026-06"}),
+    }
     base.update(kw)
     return rules.TaskFacts(**base)  # type: ignore[arg-type]
 
@@ -60,10 +67,18 @@ def test_status_rule() -> None:
 
 
 def test_progress_and_forecast() -> None:
-    ind = Indicator(name="设备投资规模", kind="increase_pct", target_value=25.0, target_year=2027,
-                    baseline_year=2023, baseline_value=100.0)  # fmt: skip
-    vals = [indicators.IndicatorValue(year=2024, value=110.0),
-            indicators.IndicatorValue(year=2025, value=115.0)]  # fmt: skip
+    ind = Indicator(
+        name="设备投资规模",
+        kind="increase_pct",
+        target_value=25.0,
+        target_year=2027,
+        baseline_year=2023,
+        baseline_value=100.0,
+    )
+    vals = [
+        indicators.IndicatorValue(year=2024, value=110.0),
+        indicators.IndicatorValue(year=2025, value=115.0),
+    ]
     p = indicators.progress(ind, vals)
     assert p.target_level == 125.0 and p.percent == 60.0
     # least squares through (2023,100), (2024,110), (2025,115): mean 108.333, slope 7.5,

@@ -36,11 +36,17 @@ def test_every_route_declares_a_permission() -> None:
 
 
 def test_every_mutating_api_route_takes_an_idempotency_key() -> None:
-    writes = [(path, route) for path, route in all_routes() if path.startswith("/api")
-              and route.methods & {"POST", "PUT", "PATCH", "DELETE"}]  # fmt: skip
+    writes = [
+        (path, route)
+        for path, route in all_routes()
+        if path.startswith("/api") and route.methods & {"POST", "PUT", "PATCH", "DELETE"}
+    ]
     assert len(writes) > 50
-    missing = [path for path, route in writes if path not in NOT_MUTATING
-               and "Idempotency-Key" not in header_names(route.dependant)]  # fmt: skip
+    missing = [
+        path
+        for path, route in writes
+        if path not in NOT_MUTATING and "Idempotency-Key" not in header_names(route.dependant)
+    ]
     assert missing == []
 
 
@@ -77,8 +83,10 @@ def test_wrong_password_is_refused_and_throttled(database: Database) -> None:
 def test_form_post_without_csrf_token_is_refused(database: Database) -> None:
     builders.world(database, ("admin", "140000"))
     c = builders.web_client(database, "admin.140000")
-    r = c.post("/admin/jurisdictions", data={"code": "140522", "name": "阳城县",
-                                             "level": "county", "parent_code": "140500"})  # fmt: skip
+    r = c.post(
+        "/admin/jurisdictions",
+        data={"code": "140522", "name": "阳城县", "level": "county", "parent_code": "140500"},
+    )
     assert r.status_code == 403 and "CSRF" in r.text
     api = builders.api_client(database, "admin.140000")
     codes = [j["code"] for j in api.get("/api/v1/jurisdictions").json()]

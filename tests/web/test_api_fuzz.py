@@ -34,8 +34,18 @@ EXAMPLES = int(os.environ.get("HUANXIN_FUZZ_EXAMPLES", "6"))
 SEED = 13
 COUNTY = "140521"
 # The role used for a permission several roles hold: the first in this order that holds it.
-PREFERENCE = [Role.OFFICE, Role.FINANCE, Role.ADMIN, Role.MERCHANT, Role.CONSUMER, Role.RECYCLER,
-              Role.ENTERPRISE, Role.MANUFACTURER, Role.DEPARTMENT, Role.AUDITOR]  # fmt: skip
+PREFERENCE = [
+    Role.OFFICE,
+    Role.FINANCE,
+    Role.ADMIN,
+    Role.MERCHANT,
+    Role.CONSUMER,
+    Role.RECYCLER,
+    Role.ENTERPRISE,
+    Role.MANUFACTURER,
+    Role.DEPARTMENT,
+    Role.AUDITOR,
+]
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
@@ -44,8 +54,9 @@ def _permissions() -> dict[tuple[str, str], str]:
     for path, route in all_routes():
         calls = [d.call for d in route.dependant.dependencies]
         calls += [d.call for sub in route.dependant.dependencies for d in sub.dependencies]
-        permission = next((getattr(c, PERMISSION_ATTR) for c in calls
-                           if hasattr(c, PERMISSION_ATTR)), "public")  # fmt: skip
+        permission = next(
+            (getattr(c, PERMISSION_ATTR) for c in calls if hasattr(c, PERMISSION_ATTR)), "public"
+        )
         for method in route.methods:
             found[(method.upper(), path)] = permission
     return found
@@ -57,18 +68,30 @@ def _role_for(permission: str) -> Role:
 
 def _tokens(db: Database) -> dict[Role, str]:
     builders.world(db, *[(r.value, "140000" if r is Role.ADMIN else COUNTY) for r in Role])
-    return {r: builders.token_for(db, f"{r.value}.{'140000' if r is Role.ADMIN else COUNTY}")
-            for r in Role}  # fmt: skip
+    return {
+        r: builders.token_for(db, f"{r.value}.{'140000' if r is Role.ADMIN else COUNTY}")
+        for r in Role
+    }
 
 
-def _runner(app: FastAPI, operation: Any, headers: dict[str, str], mode: GenerationMode,
-            failures: list[str], calls: list[int]) -> Any:  # fmt: skip
+def _runner(
+    app: FastAPI,
+    operation: Any,
+    headers: dict[str, str],
+    mode: GenerationMode,
+    failures: list[str],
+    calls: list[int],
+) -> Any:
     """A Hypothesis test calling ``operation`` with generated ``mode`` cases."""
 
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
-    @hypothesis.settings(max_examples=EXAMPLES, deadline=None, database=None,
-                         phases=[Phase.explicit, Phase.generate],
-                         suppress_health_check=list(HealthCheck))  # fmt: skip
+    @hypothesis.settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @hypothesis.seed(SEED)
     def run(case: Any) -> None:
         calls.append(1)
@@ -76,21 +99,25 @@ def _runner(app: FastAPI, operation: Any, headers: dict[str, str], mode: Generat
         try:
             response = case.call(app=app, headers=headers)
         except Exception as exc:  # the app raised: a 500 with its cause
-            failures.append(f"{where} 500: {exc!r:.300}\n    "
-                            f"{case.as_curl_command(headers=headers)[:600]}")  # fmt: skip
+            failures.append(
+                f"{where} 500: {exc!r:.300}\n    {case.as_curl_command(headers=headers)[:600]}"
+            )
             return
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except Exception as exc:
-            failures.append(f"{where} {response.status_code}: "
-                            f"{str(exc).strip().splitlines()[0][:300]}\n    "
-                            f"{case.as_curl_command(headers=headers)[:600]}")  # fmt: skip
+            failures.append(
+                f"{where} {response.status_code}: "
+                f"{str(exc).strip().splitlines()[0][:300]}\n    "
+                f"{case.as_curl_command(headers=headers)[:600]}"
+            )
 
     return run
 
 
-def _fuzz_operation(app: FastAPI, operation: Any, headers: dict[str, str],
-                    failures: list[str]) -> int:  # fmt: skip
+def _fuzz_operation(
+    app: FastAPI, operation: Any, headers: dict[str, str], failures: list[str]
+) -> int:
     calls: list[int] = []
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
         # An operation without inputs has nothing to make invalid.

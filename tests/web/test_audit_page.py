@@ -15,9 +15,15 @@ def test_audit_page_speaks_chinese_and_shows_tampering(database: Database) -> No
     consumer = builders.api_client(database, "consumer.140521")
     assert consumer.get("/api/v1/users").status_code == 403  # an audited denial
     with database.unit_of_work() as session:  # a jurisdiction refusal carries its sentence
-        audit.record(session, audit.SYSTEM, "access.denied", object_type="route",
-                     object_id="/api/v1/redemptions", jurisdiction_code="140521",
-                     detail={"reason": "outside_jurisdiction", "message": "额度不属于本商户所在地区"})  # fmt: skip
+        audit.record(
+            session,
+            audit.SYSTEM,
+            "access.denied",
+            object_type="route",
+            object_id="/api/v1/redemptions",
+            jurisdiction_code="140521",
+            detail={"reason": "outside_jurisdiction", "message": "额度不属于本商户所在地区"},
+        )
     admin = builders.web_client(database, "admin.140000")
     page = admin.get("/audit")
     assert page.status_code == 200

@@ -51,8 +51,9 @@ def test_bodies_beyond_the_limits_answer_413(database: Database) -> None:
     builders.world(database, ("admin", "140000"))
     before = _jurisdictions(database)
     settings = builders.settings_for(database)
-    small = type(settings)(**{**settings.__dict__, "max_body_bytes": 2048,
-                              "max_upload_bytes": 4096})  # fmt: skip
+    small = type(settings)(
+        **{**settings.__dict__, "max_body_bytes": 2048, "max_upload_bytes": 4096}
+    )
     api = TestClient(create_app(small, database=database))
     api.headers["Authorization"] = "Bearer " + builders.token_for(database, "admin.140000")
     big = {"code": "140522", "name": "阳城县", "level": "county", "parent_code": "1" * 3000}
@@ -63,8 +64,11 @@ def test_bodies_beyond_the_limits_answer_413(database: Database) -> None:
     def chunks():  # no Content-Length: the guard counts what arrives
         yield json.dumps(big).encode()
 
-    r = api.post("/api/v1/jurisdictions", content=chunks(),
-                 headers={"Idempotency-Key": "g-3", "Content-Type": "application/json"})  # fmt: skip
+    r = api.post(
+        "/api/v1/jurisdictions",
+        content=chunks(),
+        headers={"Idempotency-Key": "g-3", "Content-Type": "application/json"},
+    )
     assert r.status_code == 413
     files = {"file": ("x.xlsx", b"0" * 5000, "application/octet-stream")}
     r = api.post("/api/v1/catalogue/import", files=files, headers={"Idempotency-Key": "g-4"})

@@ -29,8 +29,10 @@ from huanxin.core.models import Jurisdiction
 from huanxin.db import Database
 
 CHARACTER_RULES = {bounds._plain, bounds._name, bounds._text}
-HOW = ("use a type from huanxin.core.bounds (Id, Count, Int, Limit, Offset, Year, PriceFen, Fen, "
-       "Code, Name, Line, Text, Day, IdempotencyKey) or give Field(...) the missing bound")  # fmt: skip
+HOW = (
+    "use a type from huanxin.core.bounds (Id, Count, Int, Limit, Offset, Year, PriceFen, Fen, "
+    "Code, Name, Line, Text, Day, IdempotencyKey) or give Field(...) the missing bound"
+)
 
 
 def _flatten(meta: list[Any]) -> list[Any]:
@@ -45,9 +47,10 @@ def _has(meta: list[Any], *kinds: type) -> bool:
 
 
 def _max_len(meta: list[Any]) -> bool:
-    return any(isinstance(m, at.MaxLen)
-               or (isinstance(m, StringConstraints) and m.max_length is not None)
-               for m in meta)  # fmt: skip
+    return any(
+        isinstance(m, at.MaxLen) or (isinstance(m, StringConstraints) and m.max_length is not None)
+        for m in meta
+    )
 
 
 def _problem(tp: Any, meta: list[Any], seen: set[type]) -> list[str]:
@@ -67,8 +70,9 @@ def _problem(tp: Any, meta: list[Any], seen: set[type]) -> list[str]:
         return []  # the guard bounds the upload's total size (HUANXIN_MAX_UPLOAD_BYTES)
     if origin in (list, set, tuple, frozenset, dict):
         found = [] if _max_len(meta) else [f"{origin.__name__} without a maximum size"]
-        return found + [p for arg in get_args(tp) if arg is not Ellipsis
-                        for p in _problem(arg, [], seen)]  # fmt: skip
+        return found + [
+            p for arg in get_args(tp) if arg is not Ellipsis for p in _problem(arg, [], seen)
+        ]
     if tp is int:
         bounded = _has(meta, at.Ge, at.Gt) and _has(meta, at.Le, at.Lt)
         return [] if bounded else ["integer without a range"]
@@ -97,14 +101,21 @@ def _model_problems(model: type[BaseModel], seen: set[type]) -> list[str]:
     for name, field in model.model_fields.items():
         if name not in LABELS:
             found.append(f"{model.__name__}.{name}: no Chinese label in core/labels.py")
-        found += [f"{model.__name__}.{name}: {p}"
-                  for p in _problem(field.annotation, list(field.metadata), seen)]  # fmt: skip
+        found += [
+            f"{model.__name__}.{name}: {p}"
+            for p in _problem(field.annotation, list(field.metadata), seen)
+        ]
     return found
 
 
 def _params(dependant: Any) -> list[Any]:
-    params = (dependant.path_params + dependant.query_params + dependant.header_params
-              + dependant.cookie_params + dependant.body_params)  # fmt: skip
+    params = (
+        dependant.path_params
+        + dependant.query_params
+        + dependant.header_params
+        + dependant.cookie_params
+        + dependant.body_params
+    )
     return params + [p for sub in dependant.dependencies for p in _params(sub)]
 
 

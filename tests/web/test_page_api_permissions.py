@@ -22,7 +22,9 @@ ALIASES: dict[str, list[str]] = {
     "GET /admin/users": [f"GET {API}/users"],
     "POST /admin/users": [f"POST {API}/users"],
     "POST /catalogue": [f"POST {API}/catalogue/import"],
-    "POST /claims/{}/decide": [f"POST {API}/claims/{{}}/{a}" for a in ("verify", "approve", "reject")],
+    "POST /claims/{}/decide": [
+        f"POST {API}/claims/{{}}/{a}" for a in ("verify", "approve", "reject")
+    ],
     "POST /merchant/redeem": [f"POST {API}/redemptions"],
     "GET /my": [f"GET {API}/quotas"],
     "POST /my/quotas": [f"POST {API}/quotas"],
@@ -58,22 +60,26 @@ ALIASES: dict[str, list[str]] = {
     "GET /secondhand/trade": [f"GET {SH}/listings"],
     "GET /secondhand/trade/{}": [f"GET {SH}/listings/{{}}"],
     "POST /secondhand/trade/listings": [f"POST {SH}/listings"],
-    "POST /secondhand/trade/{}/{}": [f"POST {SH}/listings/{{}}/{a}"
-                                     for a in ("enquiries", "offers", "state", "photos")],
+    "POST /secondhand/trade/{}/{}": [
+        f"POST {SH}/listings/{{}}/{a}" for a in ("enquiries", "offers", "state", "photos")
+    ],
     "GET /secondhand/used-cars": [f"GET {SH}/indicators/used-cars"],
     "POST /secondhand/used-cars/baseline": [f"POST {SH}/car-baselines"],
     # the enterprise's page lists what it may claim; the officials' page all declarations
     "GET /secondhand/warehouse": [f"GET {SH}/warehouse/pool"],
     "GET /secondhand/warehouse/admin": [f"GET {SH}/warehouse"],
     "POST /secondhand/warehouse/declare": [f"POST {SH}/warehouse"],
-    "POST /secondhand/warehouse/{}/office/{}": [f"POST {SH}/warehouse/{{}}/{a}"
-                                                for a in ("review", "approve", "release", "complete")],
+    "POST /secondhand/warehouse/{}/office/{}": [
+        f"POST {SH}/warehouse/{{}}/{a}" for a in ("review", "approve", "release", "complete")
+    ],
     "POST /supervision/plans/{}/review": [f"POST {SV}/plans/{{}}/confirm"],
-    "POST /supervision/checkpoints/{}": [f"POST {SV}/checkpoints/{{}}/{a}"
-                                         for a in ("done", "reopen", "assign")],
-    "POST /supervision/indicators/{}": [f"POST {SV}/indicators/{{}}/{a}"
-                                        for a in ("config", "source", "refresh", "values")],
-}  # fmt: skip
+    "POST /supervision/checkpoints/{}": [
+        f"POST {SV}/checkpoints/{{}}/{a}" for a in ("done", "reopen", "assign")
+    ],
+    "POST /supervision/indicators/{}": [
+        f"POST {SV}/indicators/{{}}/{a}" for a in ("config", "source", "refresh", "values")
+    ],
+}
 
 
 def _normal(path: str) -> str:

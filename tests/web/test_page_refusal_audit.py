@@ -21,8 +21,13 @@ def test_a_refusal_shown_in_a_page_form_is_audited(database: Database) -> None:
     builders.world(database, ("admin", "140521"))
     web = builders.web_client(database, "admin.140521")
     csrf = web.get("/").text.split('name="csrf_token" value="')[1].split('"')[0]
-    form = {"code": "140599", "name": "测试县", "level": "county", "parent_code": "140500",
-            "csrf_token": csrf}  # fmt: skip
+    form = {
+        "code": "140599",
+        "name": "测试县",
+        "level": "county",
+        "parent_code": "140500",
+        "csrf_token": csrf,
+    }
     r = web.post("/admin/jurisdictions", data=form)
     assert r.status_code == 403 and "上级区划不在您的管辖范围内" in r.text
     denials = _denials(database)

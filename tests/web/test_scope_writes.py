@@ -119,9 +119,12 @@ REF_FIELDS = {
 }
 # Routes whose uploaded file names HOME's objects.
 BY_CONTENT = {"POST /api/v1/catalogue/import": "the file re-prices a model HOME's office listed"}
-ORG_KIND = {"/api/v1/secondhand/dealers": "merchant", "/api/v1/secondhand/institutions":
-            "enterprise", "/api/v1/equipment/enterprises": "enterprise",
-            "/api/v1/supervision/departments": "department"}  # fmt: skip
+ORG_KIND = {
+    "/api/v1/secondhand/dealers": "merchant",
+    "/api/v1/secondhand/institutions": "enterprise",
+    "/api/v1/equipment/enterprises": "enterprise",
+    "/api/v1/supervision/departments": "department",
+}
 
 # Bodies the schema alone cannot make valid (so the refusal is for the jurisdiction).
 BODIES: dict[str, dict[str, Any]] = {
@@ -326,8 +329,13 @@ FORMS: dict[str, tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {
 }
 
 
-DOMAIN_PREFIX = {"supervision": "sv_", "secondhand": "sh_", "recycling": "recycling_",
-                 "equipment": "equipment_", "ledger": "ledger_"}  # fmt: skip
+DOMAIN_PREFIX = {
+    "supervision": "sv_",
+    "secondhand": "sh_",
+    "recycling": "recycling_",
+    "equipment": "equipment_",
+    "ledger": "ledger_",
+}
 
 
 def _guess(path: str, name: str) -> str | None:
@@ -403,8 +411,11 @@ def _request(db: Database, method: str, path: str, route: Any) -> dict[str, Any]
         url = re.sub(r"\{" + param + r"(?::\w+)?\}", _object(db, path, param), url)
     key = f"{method} {path}"
     kind = ORG_KIND.get(path, "merchant")
-    refs = {name: scope_world.first_id(db, sql + " ORDER BY 1", kind=kind)
-            for name in _body_fields(route) if (sql := _ref_sql(path, name))}  # fmt: skip
+    refs = {
+        name: scope_world.first_id(db, sql + " ORDER BY 1", kind=kind)
+        for name in _body_fields(route)
+        if (sql := _ref_sql(path, name))
+    }
     if key in FORMS:
         data, files = FORMS[key]
         data = data | {name: str(value) for name, value in refs.items()}
@@ -468,7 +479,9 @@ def test_every_write_into_another_county_is_refused_and_changes_nothing(
                 offenders.append(f"{method} {spec['url']}: {answers[-1]}")
         after = scope_world.snapshot(database)  # once per route: all its roles' calls
         if after != before:
-            offenders.append(f"{method} {spec['url']} changed {scope_world.changed(before, after)}"
-                             f" ({'; '.join(answers)})")  # fmt: skip
+            offenders.append(
+                f"{method} {spec['url']} changed {scope_world.changed(before, after)}"
+                f" ({'; '.join(answers)})"
+            )
         before = after
     assert offenders == [], "\n".join(offenders)

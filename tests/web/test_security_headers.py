@@ -22,8 +22,13 @@ def test_every_kind_of_response_carries_the_headers(database: Database) -> None:
     builders.world(database, ("admin", "140000"))
     api = builders.api_client(database, "admin.140000")
     web = builders.web_client(database, "admin.140000")
-    answers = [api.get("/api/v1/me"), api.get("/api/v1/users/99999"),
-               builders.client(database).get("/login"), web.get("/"), web.get("/nowhere")]  # fmt: skip
+    answers = [
+        api.get("/api/v1/me"),
+        api.get("/api/v1/users/99999"),
+        builders.client(database).get("/login"),
+        web.get("/"),
+        web.get("/nowhere"),
+    ]
     for r in answers:
         csp = _csp(dict(r.headers))
         assert csp["frame-ancestors"] == "'none'", r.url
@@ -49,6 +54,9 @@ def test_hsts_when_cookies_are_secure(database: Database) -> None:
 def test_templates_carry_no_inline_script() -> None:
     """CSP refuses inline scripts, so none may be written: scripts live in web/static."""
     inline = re.compile(r"<script(?![^>]*\bsrc=)|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
-    offenders = [str(p.relative_to(TEMPLATES_DIR)) for p in TEMPLATES_DIR.rglob("*.html")
-                 if inline.search(p.read_text(encoding="utf-8"))]  # fmt: skip
+    offenders = [
+        str(p.relative_to(TEMPLATES_DIR))
+        for p in TEMPLATES_DIR.rglob("*.html")
+        if inline.search(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == [], "move inline scripts / on* handlers to a file in web/static"

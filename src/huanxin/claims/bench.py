@@ -66,18 +66,29 @@ class Tally:
 
 
 def _request(port: int, token: str, n: int, code: str, category: str) -> bytes:
-    body = json.dumps({"category": category, "product_model": f"BENCH-{category}",
-                       "device_serial": f"BENCH{n:010d}", "price_fen": PRICE_FEN,
-                       "purchase_date": PURCHASE.isoformat(), "grade": 1,
-                       "invoice_no": world.invoice(n), "quota_code": code}).encode()  # fmt: skip
-    head = (f"POST /api/v1/redemptions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Authorization: Bearer {token}\r\nIdempotency-Key: bench-{n}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")  # fmt: skip
+    body = json.dumps(
+        {
+            "category": category,
+            "product_model": f"BENCH-{category}",
+            "device_serial": f"BENCH{n:010d}",
+            "price_fen": PRICE_FEN,
+            "purchase_date": PURCHASE.isoformat(),
+            "grade": 1,
+            "invoice_no": world.invoice(n),
+            "quota_code": code,
+        }
+    ).encode()
+    head = (
+        f"POST /api/v1/redemptions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nIdempotency-Key: bench-{n}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode() + body
 
 
-async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                    request: bytes) -> int:  # fmt: skip
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> int:
     """One request on a keep-alive connection; returns the status (body read and dropped)."""
     writer.write(request)
     head = await reader.readuntil(b"\r\n\r\n")
@@ -87,8 +98,9 @@ async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
     return status
 
 
-async def _client(port: int, token: str, work: Iterator[tuple[int, tuple[str, str]]],
-                  until: float, tally: Tally) -> None:  # fmt: skip
+async def _client(
+    port: int, token: str, work: Iterator[tuple[int, tuple[str, str]]], until: float, tally: Tally
+) -> None:
     """One keep-alive connection sending redemptions until ``until``; a broken connection
     counts as status 0 and is reopened."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -156,15 +168,27 @@ def overspend(url: str) -> dict[str, int]:
     finally:
         db.dispose()
     gap = abs(int(claimed) - reserved)
-    return {"overspend_fen": over + problems + gap, "over_fen": over, "problems": problems,
-            "gap_fen": gap, "claims": int(claims)}  # fmt: skip
+    return {
+        "overspend_fen": over + problems + gap,
+        "over_fen": over,
+        "problems": problems,
+        "gap_fen": gap,
+        "claims": int(claims),
+    }
 
 
 # --- one case, pgbench, the whole run ----------------------------------------------------
 
 
-def run_case(url: str, case: str, *, seconds: float, clients: int, workers: int,
-             policies_dir: Path | None = None) -> dict[str, Any]:  # fmt: skip
+def run_case(
+    url: str,
+    case: str,
+    *,
+    seconds: float,
+    clients: int,
+    workers: int,
+    policies_dir: Path | None = None,
+) -> dict[str, Any]:
     quotas = int((seconds + WARMUP_SECONDS) * 2500) + clients
     started = time.perf_counter()
     loaded = load(url, case, quotas, policies_dir)
@@ -173,13 +197,23 @@ def run_case(url: str, case: str, *, seconds: float, clients: int, workers: int,
         tally, elapsed = asyncio.run(_drive(base, loaded, clients=clients, seconds=seconds))
     check = overspend(url)
     ok = tally.statuses.get(201, 0)
-    result = {"redemptions_per_s": round(ok / elapsed, 1),
-              "p50_ms": round(percentile(tally.latencies, 0.5) * 1000, 1),
-              "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1),
-              "overspend_fen": check["overspend_fen"]}  # fmt: skip
-    _log(case=case, database=make_url(url).get_backend_name(), workers=workers, clients=clients,
-         seconds=round(elapsed, 2), statuses=tally.statuses, exhausted=tally.exhausted,
-         load_average=os.getloadavg(), **{**check, **result})  # fmt: skip
+    result = {
+        "redemptions_per_s": round(ok / elapsed, 1),
+        "p50_ms": round(percentile(tally.latencies, 0.5) * 1000, 1),
+        "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1),
+        "overspend_fen": check["overspend_fen"],
+    }
+    _log(
+        case=case,
+        database=make_url(url).get_backend_name(),
+        workers=workers,
+        clients=clients,
+        seconds=round(elapsed, 2),
+        statuses=tally.statuses,
+        exhausted=tally.exhausted,
+        load_average=os.getloadavg(),
+        **{**check, **result},
+    )
     return result
 
 
@@ -197,13 +231,28 @@ def pgbench_tps(admin_url: str, *, seconds: float, clients: int) -> float:
     with world.postgres_database(admin_url, "pgbench") as url:
         parts = make_url(url)
         env = dict(os.environ, PGPASSWORD=parts.password or "")
-        conn = ["-h", parts.host or "127.0.0.1", "-p", str(parts.port or 5432),
-                "-U", parts.username or "postgres"]  # fmt: skip
+        conn = [
+            "-h",
+            parts.host or "127.0.0.1",
+            "-p",
+            str(parts.port or 5432),
+            "-U",
+            parts.username or "postgres",
+        ]
         binary, name = pgbench_binary(), str(parts.database)
-        subprocess.run([binary, "-i", "-q", "-s", str(PGBENCH_SCALE), *conn, name], env=env,
-                       check=True, capture_output=True)  # fmt: skip
-        run = subprocess.run([binary, "-c", str(clients), "-j", "2", "-T", str(max(1, round(seconds))),
-                              *conn, name], env=env, check=True, capture_output=True, text=True)  # fmt: skip
+        subprocess.run(
+            [binary, "-i", "-q", "-s", str(PGBENCH_SCALE), *conn, name],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        run = subprocess.run(
+            [binary, "-c", str(clients), "-j", "2", "-T", str(max(1, round(seconds))), *conn, name],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     found = re.search(r"tps = ([\d.]+)", run.stdout)
     if found is None:
         raise RuntimeError("pgbench printed no tps:\n" + run.stdout + run.stderr)
@@ -219,8 +268,14 @@ def _database_cases(open_db: Any, *, seconds: float, clients: int, workers: int)
     return out
 
 
-def run_bench(*, seconds: float, clients: int = 64, pg_url: str | None, sqlite_dir: Path,
-              workers: int = DEFAULT_WORKERS) -> dict[str, Any]:  # fmt: skip
+def run_bench(
+    *,
+    seconds: float,
+    clients: int = 64,
+    pg_url: str | None,
+    sqlite_dir: Path,
+    workers: int = DEFAULT_WORKERS,
+) -> dict[str, Any]:
     """The whole benchmark; PostgreSQL is skipped when ``pg_url`` is None."""
     _ensure_secret()
     result: dict[str, Any] = {}
@@ -238,8 +293,9 @@ def run_bench(*, seconds: float, clients: int = 64, pg_url: str | None, sqlite_d
     def open_sqlite(case: str) -> Any:
         return world.sqlite_database(sqlite_dir, case)
 
-    result["sqlite"] = _database_cases(open_sqlite, seconds=seconds, clients=clients,
-                                       workers=workers)  # fmt: skip
+    result["sqlite"] = _database_cases(
+        open_sqlite, seconds=seconds, clients=clients, workers=workers
+    )
     return result
 
 

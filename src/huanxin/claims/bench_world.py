@@ -108,13 +108,30 @@ def load_world(session: Any, policies_dir: Path | None = None) -> str:
     org = orgs.ensure(
         session, SYSTEM, kind="merchant", name="压测家电商城", jurisdiction_code="140000"
     )
-    merchant = users.create(session, SYSTEM, users.NewUser(
-        username="bench.merchant", display_name="压测商户", password=uuid.uuid4().hex + "Aa1!",
-        role="merchant", jurisdiction_code="140000", org_id=org.id))  # fmt: skip
+    merchant = users.create(
+        session,
+        SYSTEM,
+        users.NewUser(
+            username="bench.merchant",
+            display_name="压测商户",
+            password=uuid.uuid4().hex + "Aa1!",
+            role="merchant",
+            jurisdiction_code="140000",
+            org_id=org.id,
+        ),
+    )
     for category in CATEGORIES:
-        session.add(CatalogueProduct(category=category, brand="压测", model=f"BENCH-{category}",
-                                     grade=1, list_price_fen=PRICE_FEN, valid_from=date(2024, 1, 1),
-                                     created_at=utcnow()))  # fmt: skip
+        session.add(
+            CatalogueProduct(
+                category=category,
+                brand="压测",
+                model=f"BENCH-{category}",
+                grade=1,
+                list_price_fen=PRICE_FEN,
+                valid_from=date(2024, 1, 1),
+                created_at=utcnow(),
+            )
+        )
     return auth.issue_token(session, merchant, name="bench", days=1)
 
 
@@ -126,9 +143,15 @@ def fund_case(session: Any, case: str) -> list[str]:
 
     def fund(code: str, shards: int) -> None:
         for layer in ("central", "province"):
-            pool = ledger.create_pool(session, SYSTEM, programme_id=PROGRAMME, layer=layer,
-                                      jurisdiction_code=code, name=f"压测{code}{layer}",
-                                      shards=shards)  # fmt: skip
+            pool = ledger.create_pool(
+                session,
+                SYSTEM,
+                programme_id=PROGRAMME,
+                layer=layer,
+                jurisdiction_code=code,
+                name=f"压测{code}{layer}",
+                shards=shards,
+            )
             ledger.allocate(session, SYSTEM, pool_id=pool.id, amount_fen=BUDGET_FEN, ref="bench")
 
     if case == "hot_pool":
@@ -136,8 +159,9 @@ def fund_case(session: Any, case: str) -> list[str]:
         return [HOT_PLACE]
     places = counties()
     for code, parent in places:
-        jurisdictions.ensure(session, SYSTEM, code=code, name=f"压测县{code}", level="county",
-                             parent_code=parent)  # fmt: skip
+        jurisdictions.ensure(
+            session, SYSTEM, code=code, name=f"压测县{code}", level="county", parent_code=parent
+        )
         fund(code, 1)
     return [code for code, _ in places]
 
@@ -159,13 +183,23 @@ def add_consumers(session: Any, places: list[str], count: int) -> list[tuple[str
         place = places[n % len(places)]
         rid = resident_id(n, place)
         keys.append((pii.lookup_hash("resident_id", rid), place))
-        user_rows.append({"username": f"bench.c{n}", "display_name": f"压测消费者{n}",
-                          "password_hash": "!", "role": "consumer", "jurisdiction_code": place,
-                          "resident_id_enc": pii.seal(rid), "resident_id_hash": keys[-1][0],
-                          "active": True, "created_at": now})  # fmt: skip
+        user_rows.append(
+            {
+                "username": f"bench.c{n}",
+                "display_name": f"压测消费者{n}",
+                "password_hash": "!",
+                "role": "consumer",
+                "jurisdiction_code": place,
+                "resident_id_enc": pii.seal(rid),
+                "resident_id_hash": keys[-1][0],
+                "active": True,
+                "created_at": now,
+            }
+        )
     session.execute(insert(User), user_rows)
-    found = session.execute(select(User.resident_id_hash, User.id)
-                            .where(User.username.like("bench.c%")))  # fmt: skip
+    found = session.execute(
+        select(User.resident_id_hash, User.id).where(User.username.like("bench.c%"))
+    )
     ids = dict(found.all())
     codes: set[str] = set()
     quota_rows, out = [], []
@@ -177,10 +211,21 @@ def add_consumers(session: Any, places: list[str], count: int) -> list[tuple[str
             code = new_code()
         codes.add(code)
         out.append((code, category))
-        quota_rows.append({"code": code, "person_key": key, "consumer_user_id": ids[key],
-                           "programme_id": PROGRAMME, "category": category, "period_key": period,
-                           "slot": 1, "jurisdiction_code": place, "state": "issued",
-                           "expires_at": expires, "created_at": now})  # fmt: skip
+        quota_rows.append(
+            {
+                "code": code,
+                "person_key": key,
+                "consumer_user_id": ids[key],
+                "programme_id": PROGRAMME,
+                "category": category,
+                "period_key": period,
+                "slot": 1,
+                "jurisdiction_code": place,
+                "state": "issued",
+                "expires_at": expires,
+                "created_at": now,
+            }
+        )
     session.execute(insert(Quota), quota_rows)
     return out
 
@@ -222,17 +267,37 @@ def server_env(url: str, **extra: str) -> dict[str, str]:
     from huanxin.config import get_settings
 
     env = dict(os.environ)
-    env.update({"HUANXIN_DATABASE_URL": url, "HUANXIN_SECRET_KEY": get_settings().secret_key,
-                "HUANXIN_MIGRATE_ON_START": "false", "HUANXIN_COOKIE_SECURE": "false"})  # fmt: skip
+    env.update(
+        {
+            "HUANXIN_DATABASE_URL": url,
+            "HUANXIN_SECRET_KEY": get_settings().secret_key,
+            "HUANXIN_MIGRATE_ON_START": "false",
+            "HUANXIN_COOKIE_SECURE": "false",
+        }
+    )
     env.update(extra)
     return env
 
 
 def start_server(url: str, port: int, *, workers: int = 1, **env: str) -> subprocess.Popen[bytes]:
     """``uvicorn huanxin.asgi:app`` (with one worker, the server runs in this very process)."""
-    args = [sys.executable, "-m", "uvicorn", "huanxin.asgi:app", "--host", "127.0.0.1",
-            "--port", str(port), "--workers", str(workers), "--no-access-log",
-            "--log-level", "warning", "--timeout-worker-healthcheck", "60"]  # fmt: skip
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "huanxin.asgi:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--timeout-worker-healthcheck",
+        "60",
+    ]
     return subprocess.Popen(args, env=server_env(url, **env), stdout=subprocess.DEVNULL)
 
 
@@ -254,8 +319,13 @@ def serve(url: str, *, workers: int) -> Iterator[str]:
             proc.wait(5)
 
 
-def wait_ready(base: str, proc: subprocess.Popen[bytes], *, path: str = "/api/v1/health",
-               timeout: float = 180.0) -> None:  # fmt: skip
+def wait_ready(
+    base: str,
+    proc: subprocess.Popen[bytes],
+    *,
+    path: str = "/api/v1/health",
+    timeout: float = 180.0,
+) -> None:
     """Poll ``path`` until it answers 200 (a static file needs no database transaction)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

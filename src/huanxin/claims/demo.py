@@ -25,13 +25,33 @@ from huanxin.policy import service as policies
 from huanxin.policy.schema import NATIONAL_CODE
 
 COUNTIES = ["140521", "371525", "140300"]
-CATEGORIES_2025 = ["refrigerator", "washing_machine", "television", "air_conditioner", "computer",
-                   "water_heater", "range_hood", "dishwasher", "microwave_oven", "rice_cooker"]  # fmt: skip
-CATEGORIES_2026 = ["refrigerator", "washing_machine", "television", "air_conditioner", "computer",
-                   "water_heater"]  # fmt: skip
+CATEGORIES_2025 = [
+    "refrigerator",
+    "washing_machine",
+    "television",
+    "air_conditioner",
+    "computer",
+    "water_heater",
+    "range_hood",
+    "dishwasher",
+    "microwave_oven",
+    "rice_cooker",
+]
+CATEGORIES_2026 = [
+    "refrigerator",
+    "washing_machine",
+    "television",
+    "air_conditioner",
+    "computer",
+    "water_heater",
+]
 PRICES = [199900, 259900, 349900, 459900, 599900, 799900, 1299900]
-BUDGET_FEN = {"central": 30_000_000_00, "province": 5_000_000_00, "city": 2_000_000_00,
-              "county": 2_000_000_00}  # fmt: skip
+BUDGET_FEN = {
+    "central": 30_000_000_00,
+    "province": 5_000_000_00,
+    "city": 2_000_000_00,
+    "county": 2_000_000_00,
+}
 
 
 @dataclass
@@ -65,9 +85,19 @@ def _consumers(session: Session, code: str, count: int, password_hash: str) -> l
     for n in range(count):
         username = f"buyer{n:04d}.{code}"
         if not session.scalars(select(User.id).where(User.username == username)).first():
-            users.create(session, SYSTEM, users.NewUser(
-                username=username, display_name=f"居民{n:04d}", password="", password_hash=password_hash,
-                role="consumer", jurisdiction_code=code, resident_id=_resident_id(code, n + 1)))  # fmt: skip
+            users.create(
+                session,
+                SYSTEM,
+                users.NewUser(
+                    username=username,
+                    display_name=f"居民{n:04d}",
+                    password="",
+                    password_hash=password_hash,
+                    role="consumer",
+                    jurisdiction_code=code,
+                    resident_id=_resident_id(code, n + 1),
+                ),
+            )
         actors.append(_actor(session, username))
     return actors
 
@@ -80,9 +110,19 @@ def _merchants(session: Session, code: str, password_hash: str) -> list[Actor]:
         )
         username = f"shop{n}.{code}"
         if not session.scalars(select(User.id).where(User.username == username)).first():
-            users.create(session, SYSTEM, users.NewUser(
-                username=username, display_name=f"{name}店员", password="", password_hash=password_hash,
-                role="merchant", jurisdiction_code=code, org_id=org.id))  # fmt: skip
+            users.create(
+                session,
+                SYSTEM,
+                users.NewUser(
+                    username=username,
+                    display_name=f"{name}店员",
+                    password="",
+                    password_hash=password_hash,
+                    role="merchant",
+                    jurisdiction_code=code,
+                    org_id=org.id,
+                ),
+            )
         actors.append(_actor(session, username))
     return actors
 
@@ -99,9 +139,15 @@ def _pools(session: Session, code: str) -> None:
                 session, programme_id=programme.id, layer=layer, jurisdiction_code=code
             ):
                 continue
-            pool = ledger.create_pool(session, SYSTEM, programme_id=programme.id, layer=layer,
-                                      jurisdiction_code=code, name=f"{programme.title}·{layer}·{code}",
-                                      shards=4)  # fmt: skip
+            pool = ledger.create_pool(
+                session,
+                SYSTEM,
+                programme_id=programme.id,
+                layer=layer,
+                jurisdiction_code=code,
+                name=f"{programme.title}·{layer}·{code}",
+                shards=4,
+            )
             ledger.allocate(
                 session, SYSTEM, pool_id=pool.id, amount_fen=amount, ref=f"budget:{code}:2025"
             )
@@ -112,9 +158,17 @@ def _catalogue(session: Session) -> None:
         return
     for category in CATEGORIES_2025:
         for i, price in enumerate(PRICES):
-            session.add(CatalogueProduct(category=category, brand="示范品牌", model=f"{category[:3].upper()}-{i + 1}00",
-                                         grade=1, list_price_fen=price, valid_from=date(2025, 1, 1),
-                                         created_at=utcnow()))  # fmt: skip
+            session.add(
+                CatalogueProduct(
+                    category=category,
+                    brand="示范品牌",
+                    model=f"{category[:3].upper()}-{i + 1}00",
+                    grade=1,
+                    list_price_fen=price,
+                    valid_from=date(2025, 1, 1),
+                    created_at=utcnow(),
+                )
+            )
 
 
 def _sale(world: World, actor: Actor, n: int) -> Claim | None:
@@ -127,8 +181,17 @@ def _sale(world: World, actor: Actor, n: int) -> Claim | None:
     return _try_redeem(world, actor, consumer, n, day, category, i)
 
 
-def _try_redeem(world: World, merchant: Actor, consumer: Actor, n: int, day: date, category: str,
-                i: int, *, at: datetime | None = None) -> Claim | None:  # fmt: skip
+def _try_redeem(
+    world: World,
+    merchant: Actor,
+    consumer: Actor,
+    n: int,
+    day: date,
+    category: str,
+    i: int,
+    *,
+    at: datetime | None = None,
+) -> Claim | None:
     """Redeem one sale made on ``day`` (at ``at``, Beijing time; by default a business-hours
     minute that follows from ``n``), or None when the rules refuse it."""
     from huanxin.core.errors import DomainError
@@ -138,10 +201,16 @@ def _try_redeem(world: World, merchant: Actor, consumer: Actor, n: int, day: dat
     try:
         with session.begin_nested():
             quota = quotas.claim_quota(session, consumer, category=category, on_date=day)
-            sale = redeem.Sale(category=category, product_model=f"{category[:3].upper()}-{i + 1}00",
-                               device_serial=f"SN{code}{n:07d}", price_fen=PRICES[i],
-                               purchase_date=day, invoice_no=f"{day:%y}{code}{n:012d}",
-                               quota_code=quota.code, grade=1)  # fmt: skip
+            sale = redeem.Sale(
+                category=category,
+                product_model=f"{category[:3].upper()}-{i + 1}00",
+                device_serial=f"SN{code}{n:07d}",
+                price_fen=PRICES[i],
+                purchase_date=day,
+                invoice_no=f"{day:%y}{code}{n:012d}",
+                quota_code=quota.code,
+                grade=1,
+            )
             claim = redeem.redeem(session, merchant, sale)
     except DomainError:
         return None
@@ -205,12 +274,25 @@ def demo_vin(code: str, n: int) -> str:
 def _applications(world: World, code: str) -> None:
     session = world.session
     pdf = lifecycle.Upload(kind="invoice", filename="购车发票.pdf", content=b"%PDF-1.4\n% demo\n")
-    car = {"category": "passenger_car", "price_fen": 15_000_000, "new_vehicle": "nev", "old_vehicle_scrapped": True,
-           "old_vehicle_fuel": "petrol", "old_vehicle_emission_standard": 3,
-           "old_vehicle_registered_on": "2010-03-01", "old_vehicle_owned_since": "2015-06-01"}  # fmt: skip
+    car = {
+        "category": "passenger_car",
+        "price_fen": 15_000_000,
+        "new_vehicle": "nev",
+        "old_vehicle_scrapped": True,
+        "old_vehicle_fuel": "petrol",
+        "old_vehicle_emission_standard": 3,
+        "old_vehicle_registered_on": "2010-03-01",
+        "old_vehicle_owned_since": "2015-06-01",
+    }
     for n, consumer in enumerate(world.consumers[code][: world.applications]):
-        claim = apply.submit(session, consumer, inputs=car, purchase_date=date(2025, 3, 1) + timedelta(days=n * 3),
-                             uploads=[pdf], vin=demo_vin(code, n))  # fmt: skip
+        claim = apply.submit(
+            session,
+            consumer,
+            inputs=car,
+            purchase_date=date(2025, 3, 1) + timedelta(days=n * 3),
+            uploads=[pdf],
+            vin=demo_vin(code, n),
+        )
         step = n % 6
         if step == 0:
             continue  # submitted
@@ -249,11 +331,24 @@ def _settle(world: World, code: str) -> None:
     settle.import_result(
         session, finance, batch_id=batch.id, content="\n".join(lines).encode("utf-8")
     )
-    paid = list(session.scalars(select(Claim).where(Claim.jurisdiction_code == code, Claim.state == "paid",
-                                                    Claim.kind == "point_of_sale").order_by(Claim.id)))  # fmt: skip
+    paid = list(
+        session.scalars(
+            select(Claim)
+            .where(
+                Claim.jurisdiction_code == code,
+                Claim.state == "paid",
+                Claim.kind == "point_of_sale",
+            )
+            .order_by(Claim.id)
+        )
+    )
     for claim in paid[: min(20, len(paid) // 8)]:
-        lifecycle.record_return(session, world.office[code], claim_id=claim.id,
-                                returned_on=claim.purchase_date + timedelta(days=5))  # fmt: skip
+        lifecycle.record_return(
+            session,
+            world.office[code],
+            claim_id=claim.id,
+            returned_on=claim.purchase_date + timedelta(days=5),
+        )
     if session.scalar(
         select(func.count()).where(Claim.jurisdiction_code == code, Claim.state == "approved")
     ):

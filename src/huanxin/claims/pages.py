@@ -45,10 +45,14 @@ def _day(text: str, field: str) -> date:
 
 
 @router.get("/programmes")
-def programmes_page(request: Request, session: DbSession,
-                    actor: Annotated[Actor, Depends(page_require("policy:read"))]) -> HTMLResponse:  # fmt: skip
-    rows = sorted(policies.visible_programmes(session, actor.scope_codes),
-                  key=lambda p: (p.id, p.version))  # fmt: skip
+def programmes_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("policy:read"))],
+) -> HTMLResponse:
+    rows = sorted(
+        policies.visible_programmes(session, actor.scope_codes), key=lambda p: (p.id, p.version)
+    )
     return render(request, "claims/programmes.html", programmes=rows)
 
 
@@ -69,9 +73,15 @@ def _grade(text: str) -> dict[str, int]:
 
 
 @router.get("/quote")
-def quote_page(request: Request, session: DbSession,
-               actor: Annotated[Actor, Depends(page_require("policy:read"))],
-               category: Code = "", price: Code = "", grade: Code = "", on: Code = "") -> HTMLResponse:  # fmt: skip
+def quote_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("policy:read"))],
+    category: Code = "",
+    price: Code = "",
+    grade: Code = "",
+    on: Code = "",
+) -> HTMLResponse:
     result, error = None, None
     vocabulary = policies.category_vocabulary(session, actor.jurisdiction_code)
     if category and price:
@@ -79,8 +89,12 @@ def quote_page(request: Request, session: DbSession,
             code = _local_category(vocabulary, session, category)
             category = vocabulary.label(code)
             item = ItemAttributes.from_inputs({"category": code, "price": price, **_grade(grade)})
-            result = policies.quote_for(session, jurisdiction_code=actor.jurisdiction_code,
-                                        on_date=_day(on, "on") if on else today_cn(), item=item)  # fmt: skip
+            result = policies.quote_for(
+                session,
+                jurisdiction_code=actor.jurisdiction_code,
+                on_date=_day(on, "on") if on else today_cn(),
+                item=item,
+            )
         except DomainError as exc:
             error = exc.message
     form = {
@@ -89,14 +103,17 @@ def quote_page(request: Request, session: DbSession,
         "grade": grade,
         "on": on or today_cn().isoformat(),
     }
-    return render(request, "claims/quote.html", result=result, error=error, form=form,
-                  categories=vocabulary)  # fmt: skip
+    return render(
+        request, "claims/quote.html", result=result, error=error, form=form, categories=vocabulary
+    )
 
 
 def _redeem_choices(session: DbSession, actor: Actor) -> dict[str, Any]:
     """What the redemption form offers: the categories here and the catalogue's models."""
-    return {"categories": policies.category_vocabulary(session, actor.jurisdiction_code),
-            "products": catalogue.list_products(session)[:MODEL_CHOICES]}  # fmt: skip
+    return {
+        "categories": policies.category_vocabulary(session, actor.jurisdiction_code),
+        "products": catalogue.list_products(session)[:MODEL_CHOICES],
+    }
 
 
 MODEL_CHOICES = 500
@@ -104,36 +121,70 @@ MODEL_CHOICES = 500
 
 @router.get("/merchant/redeem")
 def redeem_form(
-    request: Request, session: DbSession,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
-    category: Code = "", recycling_cert_no: Code = "", recycling_cert_code: Code = "",
-) -> HTMLResponse:  # fmt: skip
+    category: Code = "",
+    recycling_cert_no: Code = "",
+    recycling_cert_code: Code = "",
+) -> HTMLResponse:
     """The redemption form; a scanned recycling certificate arrives with its fields filled."""
-    form = {"purchase_date": today_cn().isoformat(), "category": CATEGORIES.label(category[:32]),
-            "recycling_cert_no": recycling_cert_no[:40], "recycling_cert_code": recycling_cert_code[:16]}  # fmt: skip
-    return render(request, "claims/redeem.html", error=None, form=form, claim=None,
-                  **_redeem_choices(session, actor))  # fmt: skip
+    form = {
+        "purchase_date": today_cn().isoformat(),
+        "category": CATEGORIES.label(category[:32]),
+        "recycling_cert_no": recycling_cert_no[:40],
+        "recycling_cert_code": recycling_cert_code[:16],
+    }
+    return render(
+        request,
+        "claims/redeem.html",
+        error=None,
+        form=form,
+        claim=None,
+        **_redeem_choices(session, actor),
+    )
 
 
 @router.post("/merchant/redeem")
-def redeem_submit(request: Request, session: DbSession,
-                  actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
-                  quota_code: Annotated[Code, Form()] = "", category: Annotated[Code, Form()] = "",
-                  product_model: Annotated[Name, Form()] = "", device_serial: Annotated[Code, Form()] = "",
-                  grade: Annotated[Code, Form()] = "", price: Annotated[Code, Form()] = "",
-                  invoice_no: Annotated[Code, Form()] = "", purchase_date: Annotated[Code, Form()] = "",
-                  recycling_cert_no: Annotated[Code, Form()] = "",
-                  recycling_cert_code: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
-    form = {"quota_code": quota_code, "category": category, "product_model": product_model,
-            "device_serial": device_serial, "grade": grade, "price": price, "invoice_no": invoice_no,
-            "purchase_date": purchase_date, "recycling_cert_no": recycling_cert_no}  # fmt: skip
+def redeem_submit(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
+    quota_code: Annotated[Code, Form()] = "",
+    category: Annotated[Code, Form()] = "",
+    product_model: Annotated[Name, Form()] = "",
+    device_serial: Annotated[Code, Form()] = "",
+    grade: Annotated[Code, Form()] = "",
+    price: Annotated[Code, Form()] = "",
+    invoice_no: Annotated[Code, Form()] = "",
+    purchase_date: Annotated[Code, Form()] = "",
+    recycling_cert_no: Annotated[Code, Form()] = "",
+    recycling_cert_code: Annotated[Code, Form()] = "",
+) -> Response:
+    form = {
+        "quota_code": quota_code,
+        "category": category,
+        "product_model": product_model,
+        "device_serial": device_serial,
+        "grade": grade,
+        "price": price,
+        "invoice_no": invoice_no,
+        "purchase_date": purchase_date,
+        "recycling_cert_no": recycling_cert_no,
+    }
     try:
-        sale = redeem.Sale(category=category, product_model=product_model, device_serial=device_serial,
-                           price_fen=_fen(price, "price"), purchase_date=_day(purchase_date, "purchase_date"),
-                           invoice_no=invoice_no, quota_code=quota_code or None,
-                           grade=int(grade) if grade.isdigit() else None,
-                           recycling_cert_no=recycling_cert_no or None,
-                           recycling_cert_code=recycling_cert_code or None)  # fmt: skip
+        sale = redeem.Sale(
+            category=category,
+            product_model=product_model,
+            device_serial=device_serial,
+            price_fen=_fen(price, "price"),
+            purchase_date=_day(purchase_date, "purchase_date"),
+            invoice_no=invoice_no,
+            quota_code=quota_code or None,
+            grade=int(grade) if grade.isdigit() else None,
+            recycling_cert_no=recycling_cert_no or None,
+            recycling_cert_code=recycling_cert_code or None,
+        )
         claim = redeem.redeem(session, actor, sale)
     except DomainError as exc:
         page_refused(request, session, exc)
@@ -150,26 +201,45 @@ def redeem_submit(request: Request, session: DbSession,
 
 
 @router.get("/my")
-def my_page(request: Request, session: DbSession,
-            actor: Annotated[Actor, Depends(page_require("claims:own"))]) -> HTMLResponse:  # fmt: skip
+def my_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("claims:own"))],
+) -> HTMLResponse:
     claims = list(session.scalars(common.readable(actor).order_by(Claim.id.desc()).limit(100)))
-    return render(request, "claims/my.html", quotas=quotas.list_for(session, actor), claims=claims,
-                  labels=states.LABELS, error=None,
-                  categories=policies.category_vocabulary(session, actor.jurisdiction_code))  # fmt: skip
+    return render(
+        request,
+        "claims/my.html",
+        quotas=quotas.list_for(session, actor),
+        claims=claims,
+        labels=states.LABELS,
+        error=None,
+        categories=policies.category_vocabulary(session, actor.jurisdiction_code),
+    )
 
 
 @router.post("/my/quotas")
-def my_quota_claim(request: Request, session: DbSession,
-                   actor: Annotated[Actor, Depends(page_require("claims:own"))],
-                   category: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
+def my_quota_claim(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("claims:own"))],
+    category: Annotated[Code, Form()] = "",
+) -> Response:
     try:
         quotas.claim_quota(session, actor, category=category, on_date=today_cn())
     except DomainError as exc:
         page_refused(request, session, exc)
         claims = list(session.scalars(common.readable(actor).order_by(Claim.id.desc()).limit(100)))
-        return render(request, "claims/my.html", status_code=exc.status, quotas=quotas.list_for(session, actor),
-                      claims=claims, labels=states.LABELS, error=exc.message,
-                      categories=policies.category_vocabulary(session, actor.jurisdiction_code))  # fmt: skip
+        return render(
+            request,
+            "claims/my.html",
+            status_code=exc.status,
+            quotas=quotas.list_for(session, actor),
+            claims=claims,
+            labels=states.LABELS,
+            error=exc.message,
+            categories=policies.category_vocabulary(session, actor.jurisdiction_code),
+        )
     return RedirectResponse("/my", status_code=303)
 
 
@@ -181,16 +251,22 @@ CAR_CHOICES: dict[str, dict[str, str]] = {
 }
 
 
-def _car_form(request: Request, form: dict[str, str], error: str | None = None,
-              status_code: int = 200) -> HTMLResponse:  # fmt: skip
-    return render(request, "claims/car.html", status_code=status_code, form=form, error=error,
-                  **CAR_CHOICES)  # fmt: skip
+def _car_form(
+    request: Request, form: dict[str, str], error: str | None = None, status_code: int = 200
+) -> HTMLResponse:
+    return render(
+        request, "claims/car.html", status_code=status_code, form=form, error=error, **CAR_CHOICES
+    )
 
 
 def _car_inputs(form: dict[str, str]) -> dict[str, Any]:
     """The rule inputs of a car application from the page's fields (refusals name the field)."""
-    for name, choices in (("new_vehicle", "new_vehicles"), ("disposal", "disposals"),
-                          ("old_vehicle_fuel", "fuels"), ("old_vehicle_emission_standard", "standards")):  # fmt: skip
+    for name, choices in (
+        ("new_vehicle", "new_vehicles"),
+        ("disposal", "disposals"),
+        ("old_vehicle_fuel", "fuels"),
+        ("old_vehicle_emission_standard", "standards"),
+    ):
         if form[name] not in CAR_CHOICES[choices]:
             raise InvalidInput("请从列表中选择", field=name)
     displacement = form["fuel_displacement_ml"].strip()
@@ -221,20 +297,41 @@ def car_form(
 
 
 @router.post("/my/car")
-async def car_submit(request: Request, session: DbSession,
-                     actor: Annotated[Actor, Depends(page_require("claims:own"))]) -> Response:  # fmt: skip
+async def car_submit(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("claims:own"))],
+) -> Response:
     data = await request.form()
-    fields = ("vin", "new_vehicle", "fuel_displacement_ml", "price", "purchase_date", "disposal",
-              "old_vehicle_fuel", "old_vehicle_emission_standard", "old_vehicle_registered_on",
-              "old_vehicle_owned_since")  # fmt: skip
+    fields = (
+        "vin",
+        "new_vehicle",
+        "fuel_displacement_ml",
+        "price",
+        "purchase_date",
+        "disposal",
+        "old_vehicle_fuel",
+        "old_vehicle_emission_standard",
+        "old_vehicle_registered_on",
+        "old_vehicle_owned_since",
+    )
     form = {name: str(data.get(name) or "") for name in fields}
     files = [f for f in data.getlist("files") if isinstance(f, StarletteUpload) and f.filename]
     try:
-        uploads = [lifecycle.Upload(kind="application", filename=f.filename or "upload",
-                                    content=await f.read()) for f in files]  # fmt: skip
-        claim = apply.submit(session, actor, inputs=_car_inputs(form),
-                             purchase_date=_day(form["purchase_date"], "purchase_date"),
-                             uploads=uploads, vin=form["vin"])  # fmt: skip
+        uploads = [
+            lifecycle.Upload(
+                kind="application", filename=f.filename or "upload", content=await f.read()
+            )
+            for f in files
+        ]
+        claim = apply.submit(
+            session,
+            actor,
+            inputs=_car_inputs(form),
+            purchase_date=_day(form["purchase_date"], "purchase_date"),
+            uploads=uploads,
+            vin=form["vin"],
+        )
     except DomainError as exc:
         page_refused(request, session, exc)
         return _car_form(request, form, exc.message, exc.status)
@@ -242,8 +339,12 @@ async def car_submit(request: Request, session: DbSession,
 
 
 @router.get("/claims")
-def claims_page(request: Request, session: DbSession,
-                actor: Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))], state: Code = "") -> HTMLResponse:  # fmt: skip
+def claims_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))],
+    state: Code = "",
+) -> HTMLResponse:
     stmt = common.readable(actor)
     if state:
         stmt = stmt.where(Claim.state == state)
@@ -254,26 +355,45 @@ def claims_page(request: Request, session: DbSession,
 
 
 @router.get("/claims/{claim_id}")
-def claim_page(claim_id: Id, request: Request, session: DbSession,
-               actor: Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))]) -> HTMLResponse:  # fmt: skip
+def claim_page(
+    claim_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))],
+) -> HTMLResponse:
     claim = common.get_claim(session, actor, claim_id)
     quote: dict[str, Any] = json.loads(claim.quote)
-    return render(request, "claims/detail.html", claim=claim, quote=quote, labels=states.LABELS,
-                  vin=masked_vin(claim),
-                  evidence=lifecycle.evidence_of(session, claim.id),
-                  required=lifecycle.required_evidence(session, claim) if claim.kind == "application" else {},
-                  next_states=sorted(states.TRANSITIONS[claim.state]))  # fmt: skip
+    return render(
+        request,
+        "claims/detail.html",
+        claim=claim,
+        quote=quote,
+        labels=states.LABELS,
+        vin=masked_vin(claim),
+        evidence=lifecycle.evidence_of(session, claim.id),
+        required=lifecycle.required_evidence(session, claim) if claim.kind == "application" else {},
+        next_states=sorted(states.TRANSITIONS[claim.state]),
+    )
 
 
 @router.post("/claims/{claim_id}/decide")
-def claim_decide(claim_id: Id, request: Request, session: DbSession,
-                 actor: Annotated[Actor, Depends(page_require("claims:review"))],
-                 decision: Annotated[Code, Form()] = "", note: Annotated[Text, Form()] = "",
-                 checklist: Annotated[list[Code] | None, Form(max_length=20)] = None) -> Response:  # fmt: skip
+def claim_decide(
+    claim_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("claims:review"))],
+    decision: Annotated[Code, Form()] = "",
+    note: Annotated[Text, Form()] = "",
+    checklist: Annotated[list[Code] | None, Form(max_length=20)] = None,
+) -> Response:
     checked = frozenset(checklist or [])
-    actions = {"verify": lambda: lifecycle.verify(session, actor, claim_id=claim_id, note=note),
-               "approve": lambda: lifecycle.approve(session, actor, claim_id=claim_id, note=note, checklist=checked),
-               "reject": lambda: lifecycle.reject(session, actor, claim_id=claim_id, reason=note)}  # fmt: skip
+    actions = {
+        "verify": lambda: lifecycle.verify(session, actor, claim_id=claim_id, note=note),
+        "approve": lambda: lifecycle.approve(
+            session, actor, claim_id=claim_id, note=note, checklist=checked
+        ),
+        "reject": lambda: lifecycle.reject(session, actor, claim_id=claim_id, reason=note),
+    }
     try:
         if decision not in actions:
             raise InvalidInput("未知的审核操作", field="decision")
@@ -285,10 +405,14 @@ def claim_decide(claim_id: Id, request: Request, session: DbSession,
 
 
 @router.post("/claims/{claim_id}/appeal")
-async def claim_appeal(claim_id: Id, request: Request, session: DbSession,
-                       actor: Annotated[Actor, Depends(page_require("claims:own"))],
-                       reason: Annotated[Text, Form()] = "",
-                       file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
+async def claim_appeal(
+    claim_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("claims:own"))],
+    reason: Annotated[Text, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
     try:
         if file is None:
             raise InvalidInput("申诉须上传新的证明材料", field="file")
@@ -303,14 +427,29 @@ async def claim_appeal(claim_id: Id, request: Request, session: DbSession,
 
 
 @router.get("/settlement")
-def settlement_page(request: Request, session: DbSession,
-                    actor: Annotated[Actor, Depends(page_require("settlement:read"))]) -> HTMLResponse:  # fmt: skip
+def settlement_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("settlement:read"))],
+) -> HTMLResponse:
     from sqlalchemy import func, select
 
-    batches = list(session.scalars(select(PaymentBatch).where(
-        PaymentBatch.jurisdiction_code.in_(actor.scope_codes)).order_by(PaymentBatch.id.desc()).limit(50)))  # fmt: skip
-    waiting = session.scalar(select(func.count()).select_from(common.readable(actor).where(
-        Claim.state == "approved").subquery())) or 0  # fmt: skip
+    batches = list(
+        session.scalars(
+            select(PaymentBatch)
+            .where(PaymentBatch.jurisdiction_code.in_(actor.scope_codes))
+            .order_by(PaymentBatch.id.desc())
+            .limit(50)
+        )
+    )
+    waiting = (
+        session.scalar(
+            select(func.count()).select_from(
+                common.readable(actor).where(Claim.state == "approved").subquery()
+            )
+        )
+        or 0
+    )
     items = {b.id: settle.items_of(session, b.id) for b in batches}
     return render(
         request, "claims/settlement.html", batches=batches, items=items, waiting=waiting, error=None
@@ -318,8 +457,11 @@ def settlement_page(request: Request, session: DbSession,
 
 
 @router.post("/settlement/batches")
-def settlement_create(request: Request, session: DbSession,
-                      actor: Annotated[Actor, Depends(page_require("settlement:write"))]) -> Response:  # fmt: skip
+def settlement_create(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("settlement:write"))],
+) -> Response:
     try:
         settle.create_batch(session, actor)
     except DomainError as exc:
@@ -329,9 +471,13 @@ def settlement_create(request: Request, session: DbSession,
 
 
 @router.post("/settlement/batches/{batch_id}/result")
-async def settlement_result(batch_id: Id, request: Request, session: DbSession,
-                            actor: Annotated[Actor, Depends(page_require("settlement:write"))],
-                            file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
+async def settlement_result(
+    batch_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("settlement:write"))],
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
     try:
         if file is None:
             raise InvalidInput("请选择银行结果文件", field="file")
@@ -343,17 +489,31 @@ async def settlement_result(batch_id: Id, request: Request, session: DbSession,
 
 
 @router.get("/catalogue")
-def catalogue_page(request: Request, session: DbSession,
-                   actor: Annotated[Actor, Depends(page_require("policy:read"))],
-                   category: Code = "") -> HTMLResponse:  # fmt: skip
-    return render(request, "claims/catalogue.html", rows=catalogue.list_products(session, category or None),
-                  headers=catalogue.HEADERS, error=None, errors=[], imported=None, category=category)  # fmt: skip
+def catalogue_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("policy:read"))],
+    category: Code = "",
+) -> HTMLResponse:
+    return render(
+        request,
+        "claims/catalogue.html",
+        rows=catalogue.list_products(session, category or None),
+        headers=catalogue.HEADERS,
+        error=None,
+        errors=[],
+        imported=None,
+        category=category,
+    )
 
 
 @router.post("/catalogue")
-async def catalogue_upload(request: Request, session: DbSession,
-                           actor: Annotated[Actor, Depends(page_require("catalogue:write"))],
-                           file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
+async def catalogue_upload(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("catalogue:write"))],
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
     errors: list[catalogue.RowError] = []
     try:
         if file is None or not file.filename:
@@ -364,14 +524,34 @@ async def catalogue_upload(request: Request, session: DbSession,
     except DomainError as exc:
         page_refused(request, session, exc)
         errors = getattr(exc, "errors", [])
-        return render(request, "claims/catalogue.html", status_code=exc.status, rows=catalogue.list_products(session),
-                      headers=catalogue.HEADERS, error=exc.message, errors=errors, imported=None, category="")  # fmt: skip
-    return render(request, "claims/catalogue.html", rows=catalogue.list_products(session), headers=catalogue.HEADERS,
-                  error=None, errors=[], imported=count, category="")  # fmt: skip
+        return render(
+            request,
+            "claims/catalogue.html",
+            status_code=exc.status,
+            rows=catalogue.list_products(session),
+            headers=catalogue.HEADERS,
+            error=exc.message,
+            errors=errors,
+            imported=None,
+            category="",
+        )
+    return render(
+        request,
+        "claims/catalogue.html",
+        rows=catalogue.list_products(session),
+        headers=catalogue.HEADERS,
+        error=None,
+        errors=[],
+        imported=count,
+        category="",
+    )
 
 
 @router.get("/catalogue/template.xlsx")
 def catalogue_template(actor: Annotated[Actor, Depends(page_require("policy:read"))]) -> Response:
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(catalogue.template_xlsx(), media_type=media,
-                    headers={"Content-Disposition": "attachment; filename=catalogue-template.xlsx"})  # fmt: skip
+    return Response(
+        catalogue.template_xlsx(),
+        media_type=media,
+        headers={"Content-Disposition": "attachment; filename=catalogue-template.xlsx"},
+    )

@@ -59,10 +59,17 @@ def quote(
         from huanxin.core.errors import InvalidInput
 
         raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
-    item = ItemAttributes.from_inputs({"category": body.category, "price_fen": body.price_fen,
-                                       "grade": body.grade, **body.attributes})  # fmt: skip
-    result = policies.quote_for(session, jurisdiction_code=body.jurisdiction_code,
-                                on_date=body.purchase_date, item=item)  # fmt: skip
+    item = ItemAttributes.from_inputs(
+        {
+            "category": body.category,
+            "price_fen": body.price_fen,
+            "grade": body.grade,
+            **body.attributes,
+        }
+    )
+    result = policies.quote_for(
+        session, jurisdiction_code=body.jurisdiction_code, on_date=body.purchase_date, item=item
+    )
     return result.model_dump(mode="json")
 
 
@@ -74,35 +81,56 @@ def my_quotas(
 
 
 @router.post("/quotas", status_code=201)
-def claim_quota(body: QuotaCreate, actor: Annotated[Actor, Depends(require("claims:own"))],
-                session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def claim_quota(
+    body: QuotaCreate,
+    actor: Annotated[Actor, Depends(require("claims:own"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         quota = quotas.claim_quota(
             session, actor, category=body.category, on_date=body.on_date or today_cn()
         )
         return 201, QuotaRead.of(quota).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="quotas.claim",
-                   payload=body.model_dump(mode="json"), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="quotas.claim",
+        payload=body.model_dump(mode="json"),
+        action=action,
+    )
 
 
 @router.post("/redemptions", status_code=201)
-def redeem_sale(body: RedeemRequest, actor: Annotated[Actor, Depends(require("claims:redeem"))],
-                session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def redeem_sale(
+    body: RedeemRequest,
+    actor: Annotated[Actor, Depends(require("claims:redeem"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         claim = redeem.redeem(session, actor, redeem.Sale(**body.model_dump()))
         return 201, ClaimRead.of(claim).model_dump(mode="json")
 
-    return respond(session, actor, key=idempotency_key, scope="claims.redeem",
-                   payload=body.model_dump(mode="json", exclude={"resident_id"}), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="claims.redeem",
+        payload=body.model_dump(mode="json", exclude={"resident_id"}),
+        action=action,
+    )
 
 
 ClaimReader = Annotated[Actor, Depends(require_any("claims:read", "claims:own"))]
 
 
 @router.get("/claims")
-def list_claims(actor: ClaimReader, session: DbSession,
-                state: Code | None = None, limit: Limit = 100) -> list[ClaimRead]:  # fmt: skip
+def list_claims(
+    actor: ClaimReader, session: DbSession, state: Code | None = None, limit: Limit = 100
+) -> list[ClaimRead]:
     stmt = common.readable(actor)
     if state:
         stmt = stmt.where(Claim.state == state)
@@ -117,8 +145,9 @@ def get_claim(claim_id: Id, actor: ClaimReader, session: DbSession) -> ClaimRead
     return ClaimRead.of(common.get_claim(session, actor, claim_id))
 
 
-def _step(session: DbSession, actor: Actor, key: str | None, scope: str, payload: Any,
-          fn: Any) -> JSONResponse:  # fmt: skip
+def _step(
+    session: DbSession, actor: Actor, key: str | None, scope: str, payload: Any, fn: Any
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         return 200, ClaimRead.of(fn()).model_dump(mode="json")
 
@@ -126,8 +155,13 @@ def _step(session: DbSession, actor: Actor, key: str | None, scope: str, payload
 
 
 @router.post("/claims/{claim_id}/verify")
-def verify_claim(claim_id: Id, body: NoteBody, actor: Annotated[Actor, Depends(require("claims:review"))],
-                 session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def verify_claim(
+    claim_id: Id,
+    body: NoteBody,
+    actor: Annotated[Actor, Depends(require("claims:review"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     return _step(
         session,
         actor,
@@ -139,8 +173,13 @@ def verify_claim(claim_id: Id, body: NoteBody, actor: Annotated[Actor, Depends(r
 
 
 @router.post("/claims/{claim_id}/approve")
-def approve_claim(claim_id: Id, body: NoteBody, actor: Annotated[Actor, Depends(require("claims:review"))],
-                  session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def approve_claim(
+    claim_id: Id,
+    body: NoteBody,
+    actor: Annotated[Actor, Depends(require("claims:review"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     return _step(
         session,
         actor,
@@ -154,8 +193,13 @@ def approve_claim(claim_id: Id, body: NoteBody, actor: Annotated[Actor, Depends(
 
 
 @router.post("/claims/{claim_id}/reject")
-def reject_claim(claim_id: Id, body: ReasonBody, actor: Annotated[Actor, Depends(require("claims:review"))],
-                 session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def reject_claim(
+    claim_id: Id,
+    body: ReasonBody,
+    actor: Annotated[Actor, Depends(require("claims:review"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     return _step(
         session,
         actor,
@@ -167,8 +211,13 @@ def reject_claim(claim_id: Id, body: ReasonBody, actor: Annotated[Actor, Depends
 
 
 @router.post("/claims/{claim_id}/cancel")
-def cancel_claim(claim_id: Id, body: ReasonBody, actor: Annotated[Actor, Depends(require("claims:redeem"))],
-                 session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def cancel_claim(
+    claim_id: Id,
+    body: ReasonBody,
+    actor: Annotated[Actor, Depends(require("claims:redeem"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     return _step(
         session,
         actor,
@@ -180,8 +229,13 @@ def cancel_claim(claim_id: Id, body: ReasonBody, actor: Annotated[Actor, Depends
 
 
 @router.post("/claims/{claim_id}/return")
-def return_claim(claim_id: Id, body: ReturnBody, actor: Annotated[Actor, Depends(require("claims:redeem"))],
-                 session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def return_claim(
+    claim_id: Id,
+    body: ReturnBody,
+    actor: Annotated[Actor, Depends(require("claims:redeem"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     return _step(
         session,
         actor,
@@ -202,23 +256,40 @@ async def _upload(file: UploadFile, kind: str) -> lifecycle.Upload:
 
 @router.post("/applications", status_code=201)
 async def submit_application(
-    actor: Annotated[Actor, Depends(require("claims:own"))], session: DbSession,
-    category: Annotated[Code, Form()], price_fen: Annotated[PriceFen, Form()],
-    purchase_date: Annotated[Day, Form()], file: Annotated[UploadFile, File()],
-    evidence_kind: Annotated[Code, Form()] = "invoice", attributes: Annotated[Text, Form()] = "{}",
-    recycling_cert_no: Annotated[Code, Form()] = "", recycling_cert_code: Annotated[Code, Form()] = "",
-    vin: Annotated[Code, Form()] = "", idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
+    actor: Annotated[Actor, Depends(require("claims:own"))],
+    session: DbSession,
+    category: Annotated[Code, Form()],
+    price_fen: Annotated[PriceFen, Form()],
+    purchase_date: Annotated[Day, Form()],
+    file: Annotated[UploadFile, File()],
+    evidence_kind: Annotated[Code, Form()] = "invoice",
+    attributes: Annotated[Text, Form()] = "{}",
+    recycling_cert_no: Annotated[Code, Form()] = "",
+    recycling_cert_code: Annotated[Code, Form()] = "",
+    vin: Annotated[Code, Form()] = "",
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     upload = await _upload(file, evidence_kind)
     inputs = {**parse_attributes(attributes), "category": category, "price_fen": price_fen}
 
     def action() -> tuple[int, object]:
-        claim = apply.submit(session, actor, inputs=inputs, purchase_date=purchase_date,
-                             uploads=[upload], vin=vin or None)  # fmt: skip
+        claim = apply.submit(
+            session,
+            actor,
+            inputs=inputs,
+            purchase_date=purchase_date,
+            uploads=[upload],
+            vin=vin or None,
+        )
         return 201, ClaimRead.of(claim).model_dump(mode="json")
 
-    payload = {"inputs": inputs, "date": purchase_date.isoformat(), "file": upload.filename,
-               "cert": recycling_cert_no, "vin": pii.lookup_hash("vin", vin.strip().upper())}  # fmt: skip
+    payload = {
+        "inputs": inputs,
+        "date": purchase_date.isoformat(),
+        "file": upload.filename,
+        "cert": recycling_cert_no,
+        "vin": pii.lookup_hash("vin", vin.strip().upper()),
+    }
     return respond(
         session, actor, key=idempotency_key, scope="claims.apply", payload=payload, action=action
     )
@@ -226,10 +297,13 @@ async def submit_application(
 
 @router.post("/claims/{claim_id}/appeal")
 async def appeal_claim(
-    claim_id: Id, actor: Annotated[Actor, Depends(require("claims:own"))], session: DbSession,
-    reason: Annotated[Text, Form()], file: Annotated[UploadFile, File()],
+    claim_id: Id,
+    actor: Annotated[Actor, Depends(require("claims:own"))],
+    session: DbSession,
+    reason: Annotated[Text, Form()],
+    file: Annotated[UploadFile, File()],
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     upload = await _upload(file, "appeal")
     return _step(
         session,
@@ -242,8 +316,11 @@ async def appeal_claim(
 
 
 @router.post("/settlement/batches", status_code=201)
-def create_batch(actor: Annotated[Actor, Depends(require("settlement:write"))], session: DbSession,
-                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def create_batch(
+    actor: Annotated[Actor, Depends(require("settlement:write"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         batch = settle.create_batch(session, actor)
         return 201, {"id": batch.id, "total_fen": batch.total_fen, "state": batch.state}
@@ -254,34 +331,57 @@ def create_batch(actor: Annotated[Actor, Depends(require("settlement:write"))], 
 
 
 @router.get("/settlement/batches/{batch_id}/bank-file")
-def bank_file(batch_id: Id, actor: Annotated[Actor, Depends(require("settlement:write"))],
-              session: DbSession, format: Code = "csv") -> Response:  # noqa: A002  # fmt: skip
+def bank_file(
+    batch_id: Id,
+    actor: Annotated[Actor, Depends(require("settlement:write"))],
+    session: DbSession,
+    format: Code = "csv",  # noqa: A002
+) -> Response:
     rows = settle.bank_rows(session, actor, batch_id)
     if format == "xlsx":
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Response(settle.bank_xlsx(rows), media_type=media,
-                        headers={"Content-Disposition": f"attachment; filename=batch-{batch_id}.xlsx"})  # fmt: skip
-    return Response(settle.bank_csv(rows), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename=batch-{batch_id}.csv"})  # fmt: skip
+        return Response(
+            settle.bank_xlsx(rows),
+            media_type=media,
+            headers={"Content-Disposition": f"attachment; filename=batch-{batch_id}.xlsx"},
+        )
+    return Response(
+        settle.bank_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename=batch-{batch_id}.csv"},
+    )
 
 
 @router.post("/settlement/batches/{batch_id}/result")
-async def bank_result(batch_id: Id, actor: Annotated[Actor, Depends(require("settlement:write"))],
-                      session: DbSession, file: Annotated[UploadFile, File()],
-                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+async def bank_result(
+    batch_id: Id,
+    actor: Annotated[Actor, Depends(require("settlement:write"))],
+    session: DbSession,
+    file: Annotated[UploadFile, File()],
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     content = await file.read()
 
     def action() -> tuple[int, object]:
         return 200, settle.import_result(session, actor, batch_id=batch_id, content=content)
 
-    return respond(session, actor, key=idempotency_key, scope="settlement.result",
-                   payload={"batch": batch_id, "sha256": sha256(content).hexdigest()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="settlement.result",
+        payload={"batch": batch_id, "sha256": sha256(content).hexdigest()},
+        action=action,
+    )
 
 
 @router.post("/catalogue/import")
-async def import_catalogue(actor: Annotated[Actor, Depends(require("catalogue:write"))],
-                           session: DbSession, file: Annotated[UploadFile, File()],
-                           idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+async def import_catalogue(
+    actor: Annotated[Actor, Depends(require("catalogue:write"))],
+    session: DbSession,
+    file: Annotated[UploadFile, File()],
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     content, name = await file.read(), file.filename or ""
 
     def action() -> tuple[int, object]:
@@ -289,5 +389,11 @@ async def import_catalogue(actor: Annotated[Actor, Depends(require("catalogue:wr
             "imported": catalogue.import_file(session, actor, filename=name, content=content)
         }
 
-    return respond(session, actor, key=idempotency_key, scope="catalogue.import",
-                   payload={"file": name, "sha256": sha256(content).hexdigest()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="catalogue.import",
+        payload={"file": name, "sha256": sha256(content).hexdigest()},
+        action=action,
+    )

@@ -38,8 +38,15 @@ class QuotaRead(BaseModel):
 
     @classmethod
     def of(cls, q: Quota) -> QuotaRead:
-        return cls(id=q.id, code=q.code, programme_id=q.programme_id, category=q.category,
-                   slot=q.slot, state=q.state, expires_at=q.expires_at.isoformat())  # fmt: skip
+        return cls(
+            id=q.id,
+            code=q.code,
+            programme_id=q.programme_id,
+            category=q.category,
+            slot=q.slot,
+            state=q.state,
+            expires_at=q.expires_at.isoformat(),
+        )
 
 
 class RedeemRequest(BaseModel):
@@ -81,12 +88,23 @@ class ClaimRead(BaseModel):
     def of(cls, c: Claim) -> ClaimRead:
         quote = json.loads(c.quote)
         versions = [f"{a['programme_id']}@{a['version']}" for a in quote.get("applied", [])]
-        return cls(id=c.id, kind=c.kind, state=c.state, state_label=states.LABELS[c.state],
-                   jurisdiction_code=c.jurisdiction_code, category=c.category,
-                   product_model=c.product_model, price_fen=c.price_fen, subsidy_fen=c.subsidy_fen,
-                   consumer_pays_fen=c.consumer_pays_fen, purchase_date=c.purchase_date,
-                   versions=versions, explanation=quote.get("explanation", []),
-                   funding_fen=quote.get("funding_fen", {}), vin_masked=masked_vin(c))  # fmt: skip
+        return cls(
+            id=c.id,
+            kind=c.kind,
+            state=c.state,
+            state_label=states.LABELS[c.state],
+            jurisdiction_code=c.jurisdiction_code,
+            category=c.category,
+            product_model=c.product_model,
+            price_fen=c.price_fen,
+            subsidy_fen=c.subsidy_fen,
+            consumer_pays_fen=c.consumer_pays_fen,
+            purchase_date=c.purchase_date,
+            versions=versions,
+            explanation=quote.get("explanation", []),
+            funding_fen=quote.get("funding_fen", {}),
+            vin_masked=masked_vin(c),
+        )
 
 
 class NoteBody(BaseModel):

@@ -54,14 +54,19 @@ def _signed_part(body: dict[str, Any]) -> bytes:
 
 
 def current_heads(session: Session) -> list[dict[str, Any]]:
-    rows = session.execute(select(AuditHead.chain, AuditHead.seq, AuditHead.hash)
-                           .order_by(AuditHead.chain)).all()  # fmt: skip
+    rows = session.execute(
+        select(AuditHead.chain, AuditHead.seq, AuditHead.hash).order_by(AuditHead.chain)
+    ).all()
     return [{"chain": r.chain, "seq": r.seq, "hash": r.hash} for r in rows]
 
 
 def make_checkpoint(session: Session, keys: KeyRing) -> dict[str, Any]:
-    body: dict[str, Any] = {"version": VERSION, "at": utcnow().isoformat(),
-                            "key_id": keys.sign_id, "heads": current_heads(session)}  # fmt: skip
+    body: dict[str, Any] = {
+        "version": VERSION,
+        "at": utcnow().isoformat(),
+        "key_id": keys.sign_id,
+        "heads": current_heads(session),
+    }
     signature = keys.signer(keys.sign_id).sign(_signed_part(body))
     body["public_key"] = keys.public_key(keys.sign_id)
     body["signature"] = base64.b64encode(signature).decode("ascii")
@@ -147,8 +152,7 @@ def checkpoint_problems(
 ) -> list[Problem]:
     if not signature_ok(checkpoint, keys, public_key):
         return [Problem(0, -1, 0, "checkpoint_signature")]
-    pins = [PinnedHead(int(h["chain"]), int(h["seq"]), str(h["hash"]))
-            for h in checkpoint["heads"]]  # fmt: skip
+    pins = [PinnedHead(int(h["chain"]), int(h["seq"]), str(h["hash"])) for h in checkpoint["heads"]]
     return [p for pin in pins if (p := _pinned_problem(session, pin)) is not None]
 
 
@@ -175,9 +179,17 @@ def verify_trail(
 def _failed(result: VerifyResult, problems: list[Problem]) -> VerifyResult:
     """Merge checkpoint problems into ``result``: the first bad entry wins."""
     if not result.ok and result.first_bad_id is not None:
-        problems.append(Problem(result.first_bad_id, result.chain or 0, result.seq or 0,
-                                result.code))  # fmt: skip
+        problems.append(
+            Problem(result.first_bad_id, result.chain or 0, result.seq or 0, result.code)
+        )
     merged = audit.result_of(result.entries, result.chains, problems)
     reason = REASONS.get(merged.code) or merged.reason
-    return VerifyResult(merged.entries, merged.chains, merged.first_bad_id, merged.chain,
-                        merged.seq, merged.code, reason)  # fmt: skip
+    return VerifyResult(
+        merged.entries,
+        merged.chains,
+        merged.first_bad_id,
+        merged.chain,
+        merged.seq,
+        merged.code,
+        reason,
+    )

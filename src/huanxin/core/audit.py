@@ -106,10 +106,20 @@ def record(
 def entry_hash(entry: AuditEntry) -> str:
     at = as_utc(entry.at).strftime("%Y-%m-%dT%H:%M:%S.%f")
     fields = [
-        entry.chain, entry.seq, at, entry.actor_user_id, entry.actor_role,
-        entry.jurisdiction_code, entry.action, entry.object_type, entry.object_id,
-        entry.before_digest, entry.after_digest, entry.detail, entry.prev_hash,
-    ]  # fmt: skip
+        entry.chain,
+        entry.seq,
+        at,
+        entry.actor_user_id,
+        entry.actor_role,
+        entry.jurisdiction_code,
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.before_digest,
+        entry.after_digest,
+        entry.detail,
+        entry.prev_hash,
+    ]
     return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
 
 
@@ -325,8 +335,9 @@ def result_of(entries: int, chains: int, problems: list[Problem]) -> VerifyResul
     if not problems:
         return VerifyResult(entries=entries, chains=chains)
     bad = min(problems, key=lambda p: (p.entry_id, p.chain, p.seq))
-    return VerifyResult(entries, chains, bad.entry_id, bad.chain, bad.seq, bad.code,
-                        REASONS.get(bad.code, bad.code))  # fmt: skip
+    return VerifyResult(
+        entries, chains, bad.entry_id, bad.chain, bad.seq, bad.code, REASONS.get(bad.code, bad.code)
+    )
 
 
 def verify(session: Session, keys: KeyRing | None = None) -> VerifyResult:

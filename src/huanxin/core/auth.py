@@ -29,18 +29,24 @@ def sha256(value: str) -> str:
 
 def actor_for(session: Session, user: User, *, via: str, csrf_token: str = "") -> Actor:
     return Actor(
-        user_id=user.id, username=user.username, display_name=user.display_name,
-        role=user.role, jurisdiction_code=user.jurisdiction_code, org_id=user.org_id,
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        jurisdiction_code=user.jurisdiction_code,
+        org_id=user.org_id,
         scope_codes=_scope(session, user.jurisdiction_code),
-        via=via, csrf_token=csrf_token,
-    )  # fmt: skip
+        via=via,
+        csrf_token=csrf_token,
+    )
 
 
 def _scope(session: Session, code: str) -> frozenset[str]:
     """``jurisdictions.subtree_codes`` in one query (it runs on every request)."""
     root = select(Jurisdiction.path).where(Jurisdiction.code == code).scalar_subquery()
-    return frozenset(session.scalars(select(Jurisdiction.code)
-                                     .where(Jurisdiction.path.startswith(root))))  # fmt: skip
+    return frozenset(
+        session.scalars(select(Jurisdiction.code).where(Jurisdiction.path.startswith(root)))
+    )
 
 
 def authenticate(
@@ -51,17 +57,28 @@ def authenticate(
     try:
         throttle.check(session, username, client_ip, policy)
     except throttle.LoginThrottled:
-        audit.record(session, SYSTEM, "auth.login_throttled", object_type="user",
-                     object_id=username[:64],
-                     detail={"client_ip": client_ip, "reason": "throttled"})  # fmt: skip
+        audit.record(
+            session,
+            SYSTEM,
+            "auth.login_throttled",
+            object_type="user",
+            object_id=username[:64],
+            detail={"client_ip": client_ip, "reason": "throttled"},
+        )
         raise
     user = session.scalars(select(User).where(User.username == username)).first()
     ok = verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and user.active
     session.add(LoginAttempt(username=username, client_ip=client_ip, success=ok, at=utcnow()))
     if not ok or user is None:
-        audit.record(session, SYSTEM, "auth.login_failed", object_type="user",
-                     object_id=username[:64], detail={"client_ip": client_ip})  # fmt: skip
+        audit.record(
+            session,
+            SYSTEM,
+            "auth.login_failed",
+            object_type="user",
+            object_id=username[:64],
+            detail={"client_ip": client_ip},
+        )
         raise NotAuthenticated("用户名或密码错误")
     return user
 
@@ -69,11 +86,21 @@ def authenticate(
 def start_session(session: Session, user: User, *, hours: int) -> tuple[str, WebSession]:
     raw = secrets.token_urlsafe(32)
     now = utcnow()
-    web = WebSession(id_hash=sha256(raw), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
-                     created_at=now, expires_at=now + timedelta(hours=hours))  # fmt: skip
+    web = WebSession(
+        id_hash=sha256(raw),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(24),
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
     session.add(web)
-    audit.record(session, actor_for(session, user, via="session"), "auth.login",
-                 object_type="user", object_id=user.id)  # fmt: skip
+    audit.record(
+        session,
+        actor_for(session, user, via="session"),
+        "auth.login",
+        object_type="user",
+        object_id=user.id,
+    )
     return raw, web
 
 
@@ -93,26 +120,41 @@ def end_session(session: Session, raw: str) -> None:
         web.ended_at = utcnow()
         user = session.get(User, web.user_id)
         if user is not None:
-            audit.record(session, actor_for(session, user, via="session"), "auth.logout",
-                         object_type="user", object_id=user.id)  # fmt: skip
+            audit.record(
+                session,
+                actor_for(session, user, via="session"),
+                "auth.logout",
+                object_type="user",
+                object_id=user.id,
+            )
 
 
 def issue_token(session: Session, user: User, *, name: str, days: int | None = 90) -> str:
     raw = "hx_" + secrets.token_urlsafe(32)
     now = utcnow()
     expires = now + timedelta(days=days) if days else None
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=sha256(raw), created_at=now,
-                         expires_at=expires))  # fmt: skip
-    audit.record(session, actor_for(session, user, via="token"), "auth.token_issued",
-                 object_type="user", object_id=user.id, detail={"name": name})  # fmt: skip
+    session.add(
+        ApiToken(
+            user_id=user.id, name=name, token_hash=sha256(raw), created_at=now, expires_at=expires
+        )
+    )
+    audit.record(
+        session,
+        actor_for(session, user, via="token"),
+        "auth.token_issued",
+        object_type="user",
+        object_id=user.id,
+        detail={"name": name},
+    )
     return raw
 
 
 def actor_from_token(session: Session, raw: str) -> Actor | None:
     stmt = (
-        select(ApiToken, User).outerjoin(User, User.id == ApiToken.user_id)
+        select(ApiToken, User)
+        .outerjoin(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == sha256(raw))
-    )  # fmt: skip
+    )
     found = session.execute(stmt).first()
     if found is None:
         return None

@@ -110,8 +110,9 @@ LongText = Annotated[str, StringConstraints(max_length=200_000), AfterValidator(
 Secret = Annotated[str, StringConstraints(max_length=256), AfterValidator(_plain)]
 # Free attributes (a quote's item attributes, a ledger item's changed fields): few, short.
 Attributes = Annotated[dict[Code, Line | Int | Number | bool | None], Field(max_length=50)]
-IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=128),
-                           AfterValidator(_plain)]  # fmt: skip
+IdempotencyKey = Annotated[
+    str, StringConstraints(min_length=1, max_length=128), AfterValidator(_plain)
+]
 
 
 # --- the database boundary ----------------------------------------------------------------
@@ -171,6 +172,7 @@ def parse_attributes(text: str, *, field: str = "attributes") -> dict[str, Any]:
     try:
         data = _ATTRIBUTES.validate_json(text or "{}")
     except ValidationError as exc:
-        raise InvalidInput(f"{label(field)}：须为不超过50项的JSON对象，值为简短文字或数字",
-                           field=field) from exc  # fmt: skip
+        raise InvalidInput(
+            f"{label(field)}：须为不超过50项的JSON对象，值为简短文字或数字", field=field
+        ) from exc
     return dict(data)

@@ -115,9 +115,15 @@ def wait_turn(session: Session, actor_user_id: int, key: str, wait_seconds: floa
 
 def claim(session: Session, *, actor_user_id: int, key: str, scope: str, request_hash: str) -> bool:
     """Insert the pending key row; False when the key already has a (committed) row."""
-    values = {"actor_user_id": actor_user_id, "key": key, "scope": scope,
-              "request_hash": request_hash, "status": PENDING, "body": "",
-              "created_at": utcnow()}  # fmt: skip
+    values = {
+        "actor_user_id": actor_user_id,
+        "key": key,
+        "scope": scope,
+        "request_hash": request_hash,
+        "status": PENDING,
+        "body": "",
+        "created_at": utcnow(),
+    }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else lite_insert
     stmt = insert(IdempotencyRecord).values(values).on_conflict_do_nothing()
@@ -139,8 +145,15 @@ def _fast_claim(session: Session, actor_user_id: int, key: str, scope: str, hash
     False (always on SQLite) leaves the decision to ``wait_turn`` and ``claim``."""
     if session.get_bind().dialect.name != "postgresql":
         return False
-    params = {"ident": lock_id(actor_user_id, key), "actor": actor_user_id, "key": key,
-              "scope": scope, "hash": hash_, "pending": PENDING, "at": utcnow()}  # fmt: skip
+    params = {
+        "ident": lock_id(actor_user_id, key),
+        "actor": actor_user_id,
+        "key": key,
+        "scope": scope,
+        "hash": hash_,
+        "pending": PENDING,
+        "at": utcnow(),
+    }
     return session.execute(_FAST_CLAIM, params).first() is not None
 
 
@@ -170,8 +183,9 @@ def run(
         wait_seconds = get_settings().idempotency_wait_seconds
     if not _fast_claim(session, actor_user_id, key, scope, request_hash):
         wait_turn(session, actor_user_id, key, wait_seconds)
-        if not claim(session, actor_user_id=actor_user_id, key=key, scope=scope,
-                     request_hash=request_hash):  # fmt: skip
+        if not claim(
+            session, actor_user_id=actor_user_id, key=key, scope=scope, request_hash=request_hash
+        ):
             return _replay(session, actor_user_id, key, request_hash)
     crash_point("idempotency.claimed")
     status, body = action()

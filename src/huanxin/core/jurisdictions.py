@@ -65,13 +65,27 @@ def create(
     )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "jurisdiction.created", object_type="jurisdiction",
-                 object_id=code, after=to_read(row).__dict__, jurisdiction_code=code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "jurisdiction.created",
+        object_type="jurisdiction",
+        object_id=code,
+        after=to_read(row).__dict__,
+        jurisdiction_code=code,
+    )
     return row
 
 
-def ensure(session: Session, actor: AuditActor, *, code: str, name: str, level: str,
-           parent_code: str | None = None) -> Jurisdiction:  # fmt: skip
+def ensure(
+    session: Session,
+    actor: AuditActor,
+    *,
+    code: str,
+    name: str,
+    level: str,
+    parent_code: str | None = None,
+) -> Jurisdiction:
     """Create the jurisdiction unless it exists (idempotent, for loaders)."""
     existing = session.get(Jurisdiction, code)
     if existing is not None:

@@ -19,8 +19,12 @@ from huanxin.core.roles import ORG_KIND_LABELS
 
 
 def _snapshot(org: Organization) -> dict[str, object]:
-    return {"kind": org.kind, "name": org.name, "jurisdiction_code": org.jurisdiction_code,
-            "uscc": org.uscc}  # fmt: skip
+    return {
+        "kind": org.kind,
+        "name": org.name,
+        "jurisdiction_code": org.jurisdiction_code,
+        "uscc": org.uscc,
+    }
 
 
 def create(
@@ -39,17 +43,36 @@ def create(
     if session.get(Jurisdiction, jurisdiction_code) is None:
         raise InvalidInput("所属区划不存在", field="jurisdiction_code")
     code = identifiers.uscc(uscc, field="uscc") if uscc else None
-    org = Organization(kind=kind, name=name.strip(), jurisdiction_code=jurisdiction_code,
-                       uscc=code, created_at=utcnow())  # fmt: skip
+    org = Organization(
+        kind=kind,
+        name=name.strip(),
+        jurisdiction_code=jurisdiction_code,
+        uscc=code,
+        created_at=utcnow(),
+    )
     session.add(org)
     session.flush()
-    audit.record(session, actor, "org.created", object_type="organization", object_id=org.id,
-                 after=_snapshot(org), jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "org.created",
+        object_type="organization",
+        object_id=org.id,
+        after=_snapshot(org),
+        jurisdiction_code=jurisdiction_code,
+    )
     return org
 
 
-def ensure(session: Session, actor: AuditActor, *, kind: str, name: str,
-           jurisdiction_code: str, uscc: str | None = None) -> Organization:  # fmt: skip
+def ensure(
+    session: Session,
+    actor: AuditActor,
+    *,
+    kind: str,
+    name: str,
+    jurisdiction_code: str,
+    uscc: str | None = None,
+) -> Organization:
     existing = session.scalars(
         select(Organization).where(
             Organization.kind == kind,

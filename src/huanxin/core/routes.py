@@ -46,11 +46,18 @@ def health(session: DbSession) -> dict[str, str]:
 
 @router.post("/auth/token", dependencies=[Depends(public)])
 def create_token(body: TokenCreate, request: Request, session: DbSession) -> TokenRead:
-    policy = throttle.ThrottlePolicy(request.app.state.settings.login_max_failures,
-                                     request.app.state.settings.login_window_minutes)  # fmt: skip
+    policy = throttle.ThrottlePolicy(
+        request.app.state.settings.login_max_failures,
+        request.app.state.settings.login_window_minutes,
+    )
     try:
-        user = auth.authenticate(session, username=body.username, password=body.password,
-                                 client_ip=client_ip(request), policy=policy)  # fmt: skip
+        user = auth.authenticate(
+            session,
+            username=body.username,
+            password=body.password,
+            client_ip=client_ip(request),
+            policy=policy,
+        )
     except Exception:
         session.commit()  # keep the failed attempt and its audit entry
         raise
@@ -60,12 +67,16 @@ def create_token(body: TokenCreate, request: Request, session: DbSession) -> Tok
 @router.get("/me")
 def me(actor: Annotated[Actor, Depends(require("home:view"))], session: DbSession) -> MeRead:
     return MeRead(
-        user_id=actor.user_id, username=actor.username, display_name=actor.display_name,
-        role=actor.role, role_label=ROLE_LABELS[Role(actor.role)],
+        user_id=actor.user_id,
+        username=actor.username,
+        display_name=actor.display_name,
+        role=actor.role,
+        role_label=ROLE_LABELS[Role(actor.role)],
         jurisdiction_code=actor.jurisdiction_code,
         jurisdiction_name=jurisdictions.full_name(session, actor.jurisdiction_code),
-        org_id=actor.org_id, permissions=sorted(PERMISSIONS[Role(actor.role)]),
-    )  # fmt: skip
+        org_id=actor.org_id,
+        permissions=sorted(PERMISSIONS[Role(actor.role)]),
+    )
 
 
 @router.get("/jurisdictions")
@@ -90,15 +101,22 @@ def create_jurisdiction(
         row = jurisdictions.create(session, actor, **body.model_dump())
         return 201, JurisdictionRead.model_validate(row).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="jurisdictions.create",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="jurisdictions.create",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 @router.get("/orgs")
 def list_orgs(
-    actor: Annotated[Actor, Depends(require("orgs:read"))], session: DbSession,
+    actor: Annotated[Actor, Depends(require("orgs:read"))],
+    session: DbSession,
     kind: Code | None = None,
-) -> list[OrgRead]:  # fmt: skip
+) -> list[OrgRead]:
     return [OrgRead.model_validate(o) for o in orgs.list_for(session, actor, kind)]
 
 
@@ -115,15 +133,28 @@ def create_org(
         org = orgs.create(session, actor, **body.model_dump())
         return 201, OrgRead.model_validate(org).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="orgs.create",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="orgs.create",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 def user_read(user: User, contact: dict[str, str | None] | None = None) -> UserRead:
     contact = contact if contact is not None else users.masked_contact(user)
-    return UserRead(id=user.id, username=user.username, display_name=user.display_name,
-                    role=user.role, jurisdiction_code=user.jurisdiction_code, org_id=user.org_id,
-                    active=user.active, **contact)  # fmt: skip
+    return UserRead(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        jurisdiction_code=user.jurisdiction_code,
+        org_id=user.org_id,
+        active=user.active,
+        **contact,
+    )
 
 
 @router.get("/users")
@@ -162,8 +193,9 @@ def create_user(
         user = users.create(session, actor, users.NewUser(**body.model_dump()))
         return 201, user_read(user).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="users.create",
-                   payload=payload, action=action)  # fmt: skip
+    return respond(
+        session, actor, key=idempotency_key, scope="users.create", payload=payload, action=action
+    )
 
 
 @router.post("/users/{user_id}/unlock")
@@ -180,8 +212,14 @@ def unlock_user(
         at = throttle.unlock(session, actor, user)
         return 200, UnlockRead(user_id=user.id, unlocked_at=at).model_dump(mode="json")
 
-    return respond(session, actor, key=idempotency_key, scope=f"users.unlock.{user_id}",
-                   payload={}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope=f"users.unlock.{user_id}",
+        payload={},
+        action=action,
+    )
 
 
 @router.post("/identifiers/check")
@@ -197,9 +235,12 @@ def check_identifier(
 
 @router.get("/audit")
 def list_audit(
-    actor: Annotated[Actor, Depends(require("audit:read"))], session: DbSession,
-    limit: Limit = 100, object_type: Code | None = None, object_id: Code | None = None,
-) -> list[AuditEntryRead]:  # fmt: skip
+    actor: Annotated[Actor, Depends(require("audit:read"))],
+    session: DbSession,
+    limit: Limit = 100,
+    object_type: Code | None = None,
+    object_id: Code | None = None,
+) -> list[AuditEntryRead]:
     stmt = select(AuditEntry).where(
         (AuditEntry.jurisdiction_code.in_(actor.scope_codes))
         | AuditEntry.jurisdiction_code.is_(None)
@@ -217,5 +258,10 @@ def verify_audit(
     _actor: Annotated[Actor, Depends(require("audit:verify"))], session: DbSession
 ) -> AuditVerifyRead:
     result = anchors.verify_trail(session)
-    return AuditVerifyRead(ok=result.ok, entries=result.entries, chains=result.chains,
-                           first_bad_id=result.first_bad_id, reason=result.reason)  # fmt: skip
+    return AuditVerifyRead(
+        ok=result.ok,
+        entries=result.entries,
+        chains=result.chains,
+        first_bad_id=result.first_bad_id,
+        reason=result.reason,
+    )

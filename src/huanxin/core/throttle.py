@@ -94,8 +94,9 @@ def _wait_text(seconds: int) -> str:
 def retry_after(session: Session, username: str, client_ip: str, policy: ThrottlePolicy) -> int:
     """Seconds this (account, address) must still wait; 0 when it may try now."""
     now = utcnow()
-    failures, last = _pair_failures(session, username, client_ip,
-                                    _since(session, username, client_ip, now))  # fmt: skip
+    failures, last = _pair_failures(
+        session, username, client_ip, _since(session, username, client_ip, now)
+    )
     if last is None:
         return 0
     left = (last + delay_after(failures, policy) - now).total_seconds()
@@ -107,11 +108,14 @@ def _address_retry_after(session: Session, client_ip: str, policy: ThrottlePolic
     window = timedelta(minutes=policy.window_minutes)
     recent = (
         select(LoginAttempt.at)
-        .where(LoginAttempt.client_ip == client_ip, LoginAttempt.success.is_(False),
-               LoginAttempt.at > now - window)
+        .where(
+            LoginAttempt.client_ip == client_ip,
+            LoginAttempt.success.is_(False),
+            LoginAttempt.at > now - window,
+        )
         .order_by(LoginAttempt.at.desc())
         .limit(policy.max_failures * ADDRESS_FACTOR)
-    )  # fmt: skip
+    )
     times = list(session.scalars(recent))
     if len(times) < policy.max_failures * ADDRESS_FACTOR:
         return 0
@@ -134,10 +138,14 @@ def throttled_usernames(session: Session, usernames: list[str], policy: Throttle
     """Which of ``usernames`` are being delayed from at least one address right now."""
     since = utcnow() - MEMORY
     pairs = session.execute(
-        select(LoginAttempt.username, LoginAttempt.client_ip).distinct()
-        .where(LoginAttempt.username.in_(usernames), LoginAttempt.success.is_(False),
-               LoginAttempt.at > since)
-    ).all()  # fmt: skip
+        select(LoginAttempt.username, LoginAttempt.client_ip)
+        .distinct()
+        .where(
+            LoginAttempt.username.in_(usernames),
+            LoginAttempt.success.is_(False),
+            LoginAttempt.at > since,
+        )
+    ).all()
     return {u for u, ip in pairs if retry_after(session, u, ip, policy)}
 
 
@@ -145,6 +153,12 @@ def unlock(session: Session, actor: Actor, user: User) -> datetime:
     """Clear every delay on ``user``'s account (the address cap is not per account)."""
     user.login_unlocked_at = now = utcnow()
     session.flush()
-    audit.record(session, actor, "auth.login_unlocked", object_type="user", object_id=user.id,
-                 jurisdiction_code=user.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "auth.login_unlocked",
+        object_type="user",
+        object_id=user.id,
+        jurisdiction_code=user.jurisdiction_code,
+    )
     return now

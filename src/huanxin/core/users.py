@@ -77,24 +77,41 @@ def create(session: Session, actor: AuditActor, new: NewUser) -> User:
     ):
         raise Conflict("该身份证号码已注册", field="resident_id")
     user = User(
-        username=new.username, display_name=new.display_name.strip(),
-        password_hash=new.password_hash or hash_password(new.password), role=role.value,
-        jurisdiction_code=new.jurisdiction_code, org_id=new.org_id, active=True,
+        username=new.username,
+        display_name=new.display_name.strip(),
+        password_hash=new.password_hash or hash_password(new.password),
+        role=role.value,
+        jurisdiction_code=new.jurisdiction_code,
+        org_id=new.org_id,
+        active=True,
         mobile_enc=pii.seal(mobile) if mobile else None,
         mobile_hash=pii.lookup_hash("mobile", mobile) if mobile else None,
-        resident_id_enc=pii.seal(rid) if rid else None, resident_id_hash=rid_hash,
+        resident_id_enc=pii.seal(rid) if rid else None,
+        resident_id_hash=rid_hash,
         created_at=utcnow(),
-    )  # fmt: skip
+    )
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.created", object_type="user", object_id=user.id,
-                 after=snapshot(user), jurisdiction_code=user.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "user.created",
+        object_type="user",
+        object_id=user.id,
+        after=snapshot(user),
+        jurisdiction_code=user.jurisdiction_code,
+    )
     return user
 
 
 def snapshot(user: User) -> dict[str, object]:
-    return {"username": user.username, "role": user.role, "jurisdiction_code":
-            user.jurisdiction_code, "org_id": user.org_id, "active": user.active}  # fmt: skip
+    return {
+        "username": user.username,
+        "role": user.role,
+        "jurisdiction_code": user.jurisdiction_code,
+        "org_id": user.org_id,
+        "active": user.active,
+    }
 
 
 def readable(actor: Actor) -> Select[User]:
@@ -117,9 +134,16 @@ def set_active(session: Session, actor: Actor, *, user_id: int, active: bool) ->
     before = snapshot(user)
     user.active = active
     session.flush()
-    audit.record(session, actor, "user.activated" if active else "user.deactivated",
-                 object_type="user", object_id=user.id, before=before, after=snapshot(user),
-                 jurisdiction_code=user.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "user.activated" if active else "user.deactivated",
+        object_type="user",
+        object_id=user.id,
+        before=before,
+        after=snapshot(user),
+        jurisdiction_code=user.jurisdiction_code,
+    )
     return user
 
 
@@ -139,9 +163,15 @@ def reveal_contact(session: Session, actor: Actor, user: User) -> dict[str, str 
 
     if not actor.can("pii:read_full"):
         raise PermissionDenied("无权查看完整个人信息")
-    audit.record(session, actor, "pii.revealed", object_type="user", object_id=user.id,
-                 detail={"fields": ["mobile", "resident_id"]},
-                 jurisdiction_code=user.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "pii.revealed",
+        object_type="user",
+        object_id=user.id,
+        detail={"fields": ["mobile", "resident_id"]},
+        jurisdiction_code=user.jurisdiction_code,
+    )
     return {
         "mobile": pii.unseal(user.mobile_enc) if user.mobile_enc else None,
         "resident_id": pii.unseal(user.resident_id_enc) if user.resident_id_enc else None,

@@ -41,19 +41,44 @@ def bench_uscc(rnd: random.Random) -> str:
 def _setup(db: Database, tag: str) -> tuple[Actor, int]:
     with db.unit_of_work() as session:
         for code, name, level, parent in PLACES[:3]:
-            jurisdictions.ensure(session, SYSTEM, code=code, name=name, level=level,
-                                 parent_code=parent)  # fmt: skip
-        org = orgs.ensure(session, SYSTEM, kind="department", name=f"基准测试部门{tag}",
-                          jurisdiction_code=code)  # fmt: skip
-        user = users.create(session, SYSTEM, users.NewUser(
-            username=f"bench.{tag}", display_name="基准测试", password="Bench@Pass2026x",  # noqa: S106 (scratch database)
-            role="office", jurisdiction_code=code, org_id=None))  # fmt: skip
-        actor = Actor(user_id=user.id, username=user.username, display_name="基准测试",
-                      role="office", jurisdiction_code=code, org_id=org.id,
-                      scope_codes=frozenset({code}), via="token")  # fmt: skip
-        ent = enterprises.register(session, actor, name=f"基准测试企业{tag}", sector="industry",
-                                   uscc=bench_uscc(random.Random(tag)), industry_code="C34",
-                                   above_size=True, jurisdiction_code=code)  # fmt: skip
+            jurisdictions.ensure(
+                session, SYSTEM, code=code, name=name, level=level, parent_code=parent
+            )
+        org = orgs.ensure(
+            session, SYSTEM, kind="department", name=f"基准测试部门{tag}", jurisdiction_code=code
+        )
+        user = users.create(
+            session,
+            SYSTEM,
+            users.NewUser(
+                username=f"bench.{tag}",
+                display_name="基准测试",
+                password="Bench@Pass2026x",  # noqa: S106 (scratch database)
+                role="office",
+                jurisdiction_code=code,
+                org_id=None,
+            ),
+        )
+        actor = Actor(
+            user_id=user.id,
+            username=user.username,
+            display_name="基准测试",
+            role="office",
+            jurisdiction_code=code,
+            org_id=org.id,
+            scope_codes=frozenset({code}),
+            via="token",
+        )
+        ent = enterprises.register(
+            session,
+            actor,
+            name=f"基准测试企业{tag}",
+            sector="industry",
+            uscc=bench_uscc(random.Random(tag)),
+            industry_code="C34",
+            above_size=True,
+            jurisdiction_code=code,
+        )
         return actor, ent.id
 
 
@@ -69,16 +94,29 @@ def run_bench(
         xlsx, _csv = _write(synthetic_rows(rows, seed), workdir)
         t0, cpu0 = time.perf_counter(), time.process_time()
         with db.unit_of_work() as session:
-            result = ledger.import_ledger(session, actor, enterprise_id=enterprise_id, path=xlsx,
-                                          filename=xlsx.name, year=YEAR)  # fmt: skip
+            result = ledger.import_ledger(
+                session,
+                actor,
+                enterprise_id=enterprise_id,
+                path=xlsx,
+                filename=xlsx.name,
+                year=YEAR,
+            )
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         with db.sessions() as session:
             flags = session.scalar(select(func.count()).select_from(EquipmentFlag)) or 0
     finally:
         db.dispose()
-    return {"rows": result.rows, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
-            "database": url.split(":", 1)[0], "elimination": result.elimination,
-            "renewal": result.renewal, "safety": result.safety, "flags_stored": int(flags)}  # fmt: skip
+    return {
+        "rows": result.rows,
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "database": url.split(":", 1)[0],
+        "elimination": result.elimination,
+        "renewal": result.renewal,
+        "safety": result.safety,
+        "flags_stored": int(flags),
+    }
 
 
 def main(argv: list[str]) -> None:

@@ -64,8 +64,13 @@ def indicator_svg(data: dict[str, Any]) -> str:
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
     base = [r["baseline_fen"] / 1_000_000 for r in rows]
     value = [r["value_fen"] / 1_000_000 for r in rows]
-    ax.bar([x - 0.2 for x in xs], base, width=0.4, color="#b0bec5",
-           label=f"{data['baseline_year']}年（基期）")  # fmt: skip
+    ax.bar(
+        [x - 0.2 for x in xs],
+        base,
+        width=0.4,
+        color="#b0bec5",
+        label=f"{data['baseline_year']}年（基期）",
+    )
     ax.bar([x + 0.2 for x in xs], value, width=0.4, color="#b3261e", label=f"{data['year']}年")
     ax.set_xticks(list(xs), [r["label"] for r in rows])
     for tick in ax.get_xticklabels():
@@ -86,8 +91,9 @@ def digital_svg(data: dict[str, Any]) -> str:
     cnc = [(g["cnc_rate_bp"] or 0) / 100 for g in rows]
     design = [(g["design_tool_bp"] or 0) / 100 for g in rows]
     ax.bar([x - 0.2 for x in xs], cnc, width=0.4, color="#4fc3f7", label="关键工序数控化率")
-    ax.bar([x + 0.2 for x in xs], design, width=0.4, color="#66bb6a",
-           label="数字化研发设计工具普及率")  # fmt: skip
+    ax.bar(
+        [x + 0.2 for x in xs], design, width=0.4, color="#66bb6a", label="数字化研发设计工具普及率"
+    )
     targets = data["targets"]
     ax.axhline(targets["cnc_rate_bp"] / 100, color="#0277bd", linestyle="--", linewidth=1)
     ax.axhline(targets["design_tool_bp"] / 100, color="#2e7d32", linestyle="--", linewidth=1)

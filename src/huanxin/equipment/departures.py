@@ -40,19 +40,22 @@ class LedgerItemGone(Conflict):
 def _enterprise(session: Session, org_id: int) -> Enterprise:
     ent = session.scalars(select(Enterprise).where(Enterprise.org_id == org_id)).first()
     if ent is None:
-        raise LedgerItemUnknown("本单位尚未在设备更新模块登记设备台账，不能关联台账设备",
-                                field="equipment_ref")  # fmt: skip
+        raise LedgerItemUnknown(
+            "本单位尚未在设备更新模块登记设备台账，不能关联台账设备", field="equipment_ref"
+        )
     return ent
 
 
 def _item(session: Session, org_id: int, equipment_ref: str) -> tuple[Enterprise, EquipmentItem]:
     ent = _enterprise(session, org_id)
     code = (equipment_ref or "").strip()
-    item = session.scalars(select(EquipmentItem).where(
-        EquipmentItem.enterprise_id == ent.id, EquipmentItem.code == code)).first()  # fmt: skip
+    item = session.scalars(
+        select(EquipmentItem).where(
+            EquipmentItem.enterprise_id == ent.id, EquipmentItem.code == code
+        )
+    ).first()
     if item is None:
-        raise LedgerItemUnknown(f"本单位设备台账中没有编号为“{code}”的设备",
-                                field="equipment_ref")  # fmt: skip
+        raise LedgerItemUnknown(f"本单位设备台账中没有编号为“{code}”的设备", field="equipment_ref")
     return ent, item
 
 
@@ -62,12 +65,16 @@ def ledger_choices(session: Session, org_id: int) -> list[tuple[str, str]]:
     if ent is None:
         return []
     names = {code: c.name_zh for code, c in load_rules().categories.items()}
-    rows = session.execute(select(EquipmentItem.code, EquipmentItem.category, EquipmentItem.model)
-                           .where(EquipmentItem.enterprise_id == ent.id,
-                                  EquipmentItem.status != SCRAPPED)
-                           .order_by(EquipmentItem.code).limit(MAX_CHOICES))  # fmt: skip
-    return [(code, " ".join(filter(None, (code, names.get(cat, cat), model))))
-            for code, cat, model in rows]  # fmt: skip
+    rows = session.execute(
+        select(EquipmentItem.code, EquipmentItem.category, EquipmentItem.model)
+        .where(EquipmentItem.enterprise_id == ent.id, EquipmentItem.status != SCRAPPED)
+        .order_by(EquipmentItem.code)
+        .limit(MAX_CHOICES)
+    )
+    return [
+        (code, " ".join(filter(None, (code, names.get(cat, cat), model))))
+        for code, cat, model in rows
+    ]
 
 
 def check_ref(session: Session, org_id: int, equipment_ref: str) -> str:
@@ -85,8 +92,9 @@ def has_left(notes: str | None) -> bool:
     return bool(notes) and str(notes).endswith(LEFT_MARK)
 
 
-def mark_left(session: Session, actor: Actor, owner_org_id: int, equipment_ref: str,
-              reason: str) -> None:  # fmt: skip
+def mark_left(
+    session: Session, actor: Actor, owner_org_id: int, equipment_ref: str, reason: str
+) -> None:
     """Mark the owner's ledger row as left (已报废) with the reason; audited. A row already
     marked is left as it is; an unknown or foreign reference is refused (nothing changes)."""
     ent, item = _item(session, owner_org_id, equipment_ref)
@@ -101,10 +109,17 @@ def mark_left(session: Session, actor: Actor, owner_org_id: int, equipment_ref: 
     item.notes = f"{reason}{LEFT_MARK}"
     session.execute(delete(EquipmentFlag).where(EquipmentFlag.item_id == item.id))
     session.flush()
-    audit.record(session, actor, "equipment.item_left", object_type="equipment_item",
-                 object_id=item.id, before={"status": before}, after={"status": SCRAPPED},
-                 detail={"enterprise_id": ent.id, "code": item.code, "reason": reason},
-                 jurisdiction_code=ent.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.item_left",
+        object_type="equipment_item",
+        object_id=item.id,
+        before={"status": before},
+        after={"status": SCRAPPED},
+        detail={"enterprise_id": ent.id, "code": item.code, "reason": reason},
+        jurisdiction_code=ent.jurisdiction_code,
+    )
 
 
 def connect() -> None:

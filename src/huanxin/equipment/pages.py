@@ -41,10 +41,14 @@ Writer = Annotated[Actor, Depends(page_require_any(*WRITE))]
 
 
 def common(session: Session, actor: Actor) -> dict[str, Any]:
-    return {"sectors": SECTORS, "stages": STAGES, "flag_kinds": FLAG_KINDS,
-            "category_label": category_label, "places":
-            jurisdictions.list_within(session, actor.scope_codes),
-            "manages": access.manages(actor)}  # fmt: skip
+    return {
+        "sectors": SECTORS,
+        "stages": STAGES,
+        "flag_kinds": FLAG_KINDS,
+        "category_label": category_label,
+        "places": jurisdictions.list_within(session, actor.scope_codes),
+        "manages": access.manages(actor),
+    }
 
 
 @router.get("/equipment")
@@ -56,105 +60,170 @@ def index(request: Request, session: DbSession, actor: Reader) -> Response:
     return _index(request, session, actor)
 
 
-def _index(request: Request, session: Session, actor: Actor, *, status: int = 200,
-           error: str | None = None, form: dict[str, Any] | None = None) -> HTMLResponse:  # fmt: skip
+def _index(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    form: dict[str, Any] | None = None,
+) -> HTMLResponse:
     rows = enterprises.list_for(session, actor) if access.reads_all(actor) else []
-    return render(request, "equipment/index.html", status_code=status, rows=rows, error=error,
-                  form=form or {}, summary=ledger.summary(session, actor),
-                  **common(session, actor))  # fmt: skip
+    return render(
+        request,
+        "equipment/index.html",
+        status_code=status,
+        rows=rows,
+        error=error,
+        form=form or {},
+        summary=ledger.summary(session, actor),
+        **common(session, actor),
+    )
 
 
 @router.post("/equipment/enterprises")
 def register(
-    request: Request, session: DbSession, actor: Writer,
-    name: Annotated[Name, Form()] = "", uscc: Annotated[Code, Form()] = "",
-    industry_code: Annotated[Code, Form()] = "", sector: Annotated[Code, Form()] = "",
-    jurisdiction_code: Annotated[Code, Form()] = "", above_size: Annotated[Code, Form()] = "",
-) -> Response:  # fmt: skip
-    form = {"name": name, "uscc": uscc, "industry_code": industry_code, "sector": sector,
-            "jurisdiction_code": jurisdiction_code, "above_size": above_size}  # fmt: skip
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    name: Annotated[Name, Form()] = "",
+    uscc: Annotated[Code, Form()] = "",
+    industry_code: Annotated[Code, Form()] = "",
+    sector: Annotated[Code, Form()] = "",
+    jurisdiction_code: Annotated[Code, Form()] = "",
+    above_size: Annotated[Code, Form()] = "",
+) -> Response:
+    form = {
+        "name": name,
+        "uscc": uscc,
+        "industry_code": industry_code,
+        "sector": sector,
+        "jurisdiction_code": jurisdiction_code,
+        "above_size": above_size,
+    }
     try:
-        ent = enterprises.register(session, actor, name=name or None, uscc=uscc,
-                                   industry_code=industry_code, sector=sector,
-                                   jurisdiction_code=jurisdiction_code,
-                                   above_size=above_size == "1")  # fmt: skip
+        ent = enterprises.register(
+            session,
+            actor,
+            name=name or None,
+            uscc=uscc,
+            industry_code=industry_code,
+            sector=sector,
+            jurisdiction_code=jurisdiction_code,
+            above_size=above_size == "1",
+        )
     except DomainError as exc:
         session.rollback()
         return _index(request, session, actor, status=exc.status, error=exc.message, form=form)
     return RedirectResponse(f"/equipment/enterprises/{ent.id}", status_code=303)
 
 
-def _detail(request: Request, session: Session, actor: Actor, enterprise_id: int, *,
-            flag: str = "elimination", status: int = 200, **extra: Any) -> HTMLResponse:  # fmt: skip
+def _detail(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    enterprise_id: int,
+    *,
+    flag: str = "elimination",
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
     ent = enterprises.get(session, actor, enterprise_id)
     flag = flag if flag in FLAG_KINDS or flag == "all" else "elimination"
-    items = ledger.list_items(session, actor, enterprise_id=ent.id,
-                              flag=None if flag == "all" else flag, limit=200)  # fmt: skip
+    items = ledger.list_items(
+        session, actor, enterprise_id=ent.id, flag=None if flag == "all" else flag, limit=200
+    )
     context: dict[str, Any] = {
-        "ent": ent, "flag": flag, "items": items,
+        "ent": ent,
+        "flag": flag,
+        "items": items,
         "flags": ledger.flags_for(session, [i.id for i in items]),
         "summary": ledger.summary(session, actor, enterprise_id=ent.id),
         "categories": ledger.by_category(session, actor, enterprise_id=ent.id),
         "projects": projects.list_for(session, actor, enterprise_id=ent.id),
-        "factors": DEFAULT_FACTORS.describe_zh(), "headers": HEADERS,
+        "factors": DEFAULT_FACTORS.describe_zh(),
+        "headers": HEADERS,
         "can_write": access.manages(actor) or ent.org_id == actor.org_id,
         "digital_reports": digital.for_enterprise(session, actor, ent.id),
         "this_year": today_cn().year,
-        "errors": [], "error": None, "imported": None,
-    }  # fmt: skip
+        "errors": [],
+        "error": None,
+        "imported": None,
+    }
     context.update(extra)
-    return render(request, "equipment/enterprise.html", status_code=status,
-                  **common(session, actor), **context)  # fmt: skip
+    return render(
+        request,
+        "equipment/enterprise.html",
+        status_code=status,
+        **common(session, actor),
+        **context,
+    )
 
 
 @router.get("/equipment/enterprises/{enterprise_id}")
-def detail(enterprise_id: Id, request: Request, session: DbSession, actor: Reader,
-           flag: Code = "elimination", imported: Count | None = None) -> HTMLResponse:  # fmt: skip
+def detail(
+    enterprise_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    flag: Code = "elimination",
+    imported: Count | None = None,
+) -> HTMLResponse:
     return _detail(request, session, actor, enterprise_id, flag=flag, imported=imported)
 
 
 @router.post("/equipment/enterprises/{enterprise_id}/import")
-async def import_page(enterprise_id: Id, request: Request, session: DbSession,
-                      actor: Writer) -> Response:  # fmt: skip
+async def import_page(
+    enterprise_id: Id, request: Request, session: DbSession, actor: Writer
+) -> Response:
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _detail(request, session, actor, enterprise_id, status=422,
-                       error="请选择要导入的台账文件（.xlsx 或 .csv）")  # fmt: skip
+        return _detail(
+            request,
+            session,
+            actor,
+            enterprise_id,
+            status=422,
+            error="请选择要导入的台账文件（.xlsx 或 .csv）",
+        )
     content = await upload.read()
     try:
         result = _import(session, actor, enterprise_id, upload.filename, content)
     except LedgerRejected as exc:
         session.rollback()
-        return _detail(request, session, actor, enterprise_id, status=422, error=exc.message,
-                       errors=exc.errors)  # fmt: skip
+        return _detail(
+            request, session, actor, enterprise_id, status=422, error=exc.message, errors=exc.errors
+        )
     except DomainError as exc:
         session.rollback()
-        return _detail(request, session, actor, enterprise_id, status=exc.status,
-                       error=exc.message)  # fmt: skip
+        return _detail(request, session, actor, enterprise_id, status=exc.status, error=exc.message)
     url = f"/equipment/enterprises/{enterprise_id}?imported={result.rows}"
     return RedirectResponse(url, status_code=303)
 
 
-def _import(session: Session, actor: Actor, enterprise_id: int, filename: str,
-            content: bytes) -> ledger.ImportResult:  # fmt: skip
+def _import(
+    session: Session, actor: Actor, enterprise_id: int, filename: str, content: bytes
+) -> ledger.ImportResult:
     suffix = PurePath(filename).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(content)
-        return ledger.import_ledger(session, actor, enterprise_id=enterprise_id, path=path,
-                                    filename=filename)  # fmt: skip
+        return ledger.import_ledger(
+            session, actor, enterprise_id=enterprise_id, path=path, filename=filename
+        )
 
 
 @router.post("/equipment/enterprises/{enterprise_id}/classify")
-def classify_page(enterprise_id: Id, request: Request, session: DbSession,
-                  actor: Writer) -> Response:  # fmt: skip
+def classify_page(
+    enterprise_id: Id, request: Request, session: DbSession, actor: Writer
+) -> Response:
     try:
         ledger.reclassify(session, actor, enterprise_id=enterprise_id)
     except DomainError as exc:
         session.rollback()
-        return _detail(request, session, actor, enterprise_id, status=exc.status,
-                       error=exc.message)  # fmt: skip
+        return _detail(request, session, actor, enterprise_id, status=exc.status, error=exc.message)
     return RedirectResponse(f"/equipment/enterprises/{enterprise_id}", status_code=303)
 
 
@@ -164,29 +233,40 @@ def _optional_bp(value: str, field: str, label: str) -> int | None:
 
 @router.post("/equipment/enterprises/{enterprise_id}/digital")
 def digital_page(
-    enterprise_id: Id, request: Request, session: DbSession, actor: Writer,
-    year: Annotated[Code, Form()] = "", cnc: Annotated[Code, Form()] = "",
+    enterprise_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    year: Annotated[Code, Form()] = "",
+    cnc: Annotated[Code, Form()] = "",
     design: Annotated[Text, Form()] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     try:
         if not year.strip().isdigit():
             raise InvalidInput("填报年度应为四位年份", field="year")
-        digital.report(session, actor, enterprise_id=enterprise_id, year=int(year),
-                       cnc_rate_bp=_optional_bp(cnc, "cnc_rate_bp", "关键工序数控化率"),
-                       design_tool_bp=_optional_bp(design, "design_tool_bp",
-                                                   "数字化研发设计工具普及率"))  # fmt: skip
+        digital.report(
+            session,
+            actor,
+            enterprise_id=enterprise_id,
+            year=int(year),
+            cnc_rate_bp=_optional_bp(cnc, "cnc_rate_bp", "关键工序数控化率"),
+            design_tool_bp=_optional_bp(design, "design_tool_bp", "数字化研发设计工具普及率"),
+        )
     except DomainError as exc:
         session.rollback()
-        return _detail(request, session, actor, enterprise_id, status=exc.status,
-                       error=exc.message)  # fmt: skip
+        return _detail(request, session, actor, enterprise_id, status=exc.status, error=exc.message)
     return RedirectResponse(f"/equipment/enterprises/{enterprise_id}#digital", status_code=303)
 
 
 @router.get("/equipment/lists")
-def lists_page(request: Request, session: DbSession,
-               actor: Annotated[Actor, Depends(page_require("equipment:read"))],
-               sector: Code = "", jurisdiction_code: Code = "",
-               flag: Code = "elimination") -> HTMLResponse:  # fmt: skip
+def lists_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("equipment:read"))],
+    sector: Code = "",
+    jurisdiction_code: Code = "",
+    flag: Code = "elimination",
+) -> HTMLResponse:
     flag = flag if flag in FLAG_KINDS else "elimination"
     filters: dict[str, Any] = {
         "sector": sector or None,
@@ -194,9 +274,17 @@ def lists_page(request: Request, session: DbSession,
     }
     items = ledger.list_items(session, actor, flag=flag, limit=300, **filters)
     names = {e.id: e.name for e in enterprises.list_for(session, actor)}
-    return render(request, "equipment/lists.html", items=items, names=names, flag=flag,
-                  flags=ledger.flags_for(session, [i.id for i in items]),
-                  summary=ledger.summary(session, actor, **filters),
-                  categories=ledger.by_category(session, actor, **filters),
-                  sector=sector, jurisdiction_code=jurisdiction_code,
-                  factors=DEFAULT_FACTORS.describe_zh(), **common(session, actor))  # fmt: skip
+    return render(
+        request,
+        "equipment/lists.html",
+        items=items,
+        names=names,
+        flag=flag,
+        flags=ledger.flags_for(session, [i.id for i in items]),
+        summary=ledger.summary(session, actor, **filters),
+        categories=ledger.by_category(session, actor, **filters),
+        sector=sector,
+        jurisdiction_code=jurisdiction_code,
+        factors=DEFAULT_FACTORS.describe_zh(),
+        **common(session, actor),
+    )

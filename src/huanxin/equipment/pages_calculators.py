@@ -64,10 +64,15 @@ def _tax(form: dict[str, str]) -> dict[str, Any]:
 
 
 def _defaults() -> dict[str, str]:
-    return {"points": f"{subsidy.DEFAULT_SUBSIDY_BP / 100:g}", "term": "24",
-            "max_months": str(subsidy.MAX_SUBSIDY_MONTHS), "repayment": "equal_principal",
-            "share": f"{taxcredit.SHARE_BP / 100:g}", "carry": str(taxcredit.CARRY_YEARS),
-            "year": str(today_cn().year)}  # fmt: skip
+    return {
+        "points": f"{subsidy.DEFAULT_SUBSIDY_BP / 100:g}",
+        "term": "24",
+        "max_months": str(subsidy.MAX_SUBSIDY_MONTHS),
+        "repayment": "equal_principal",
+        "share": f"{taxcredit.SHARE_BP / 100:g}",
+        "carry": str(taxcredit.CARRY_YEARS),
+        "year": str(today_cn().year),
+    }
 
 
 @router.get("/equipment/calculators")
@@ -83,8 +88,18 @@ def calculators(request: Request, actor: Reader) -> HTMLResponse:
             result["tax"] = _tax(form)
     except DomainError as exc:
         error, status = exc.message, exc.status
-    return render(request, "equipment/calculators.html", status_code=status, form=form,
-                  calc=calc, result=result, error=error, repayments=REPAYMENTS,
-                  subsidy_source=subsidy.SOURCE_ZH, subsidy_rule=subsidy.rule_zh(),
-                  tax_source=taxcredit.SOURCE_ZH, tax_notes=taxcredit.NOTES_ZH,
-                  tax_years=TAX_YEARS)  # fmt: skip
+    return render(
+        request,
+        "equipment/calculators.html",
+        status_code=status,
+        form=form,
+        calc=calc,
+        result=result,
+        error=error,
+        repayments=REPAYMENTS,
+        subsidy_source=subsidy.SOURCE_ZH,
+        subsidy_rule=subsidy.rule_zh(),
+        tax_source=taxcredit.SOURCE_ZH,
+        tax_notes=taxcredit.NOTES_ZH,
+        tax_years=TAX_YEARS,
+    )

@@ -36,31 +36,59 @@ def _fields() -> list[dict[str, Any]]:
             options = list(dict.fromkeys(str(k) for k in spec["choices"]))
         elif spec["type"] == "category":
             options = [c.name_zh for c in load_rules().categories.values()]
-        out.append({"attr": spec["attr"], "header": spec["header"], "note": spec["note"],
-                    "required": bool(spec.get("required")), "options": options})  # fmt: skip
+        out.append(
+            {
+                "attr": spec["attr"],
+                "header": spec["header"],
+                "note": spec["note"],
+                "required": bool(spec.get("required")),
+                "options": options,
+            }
+        )
     return out
 
 
-def _item_page(request: Request, session: Session, actor: Actor, item_id: int, *,
-               status: int = 200, error: str | None = None,
-               errors: list[dict[str, object]] | None = None,
-               cells: dict[str, Any] | None = None, saved: bool = False) -> HTMLResponse:  # fmt: skip
+def _item_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    item_id: int,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    errors: list[dict[str, object]] | None = None,
+    cells: dict[str, Any] | None = None,
+    saved: bool = False,
+) -> HTMLResponse:
     item = ledger.get_item(session, actor, item_id)
     ent = enterprises.get(session, actor, item.enterprise_id)
-    savings = [items.saving_estimate(session, actor, item_id=item.id, target_grade=g)
-               for g in (2, 1)]  # fmt: skip
+    savings = [
+        items.saving_estimate(session, actor, item_id=item.id, target_grade=g) for g in (2, 1)
+    ]
     can_write = access.manages(actor) or ent.org_id == actor.org_id
-    return render(request, "equipment/item.html", status_code=status, item=item, ent=ent,
-                  flags=ledger.flags_for(session, [item.id])[item.id], flag_kinds=FLAG_KINDS,
-                  category_label=category_label, savings=savings, fields=_fields(),
-                  cells=cells if cells is not None else ledger_io.cells_of(ledger.record_of(item)),
-                  can_write=can_write and item.scrapped_project_id is None,
-                  error=error, errors=errors or [], saved=saved)  # fmt: skip
+    return render(
+        request,
+        "equipment/item.html",
+        status_code=status,
+        item=item,
+        ent=ent,
+        flags=ledger.flags_for(session, [item.id])[item.id],
+        flag_kinds=FLAG_KINDS,
+        category_label=category_label,
+        savings=savings,
+        fields=_fields(),
+        cells=cells if cells is not None else ledger_io.cells_of(ledger.record_of(item)),
+        can_write=can_write and item.scrapped_project_id is None,
+        error=error,
+        errors=errors or [],
+        saved=saved,
+    )
 
 
 @router.get("/equipment/items/{item_id}")
-def item_page(item_id: Id, request: Request, session: DbSession, actor: Reader,
-              saved: Count = 0) -> HTMLResponse:  # fmt: skip
+def item_page(
+    item_id: Id, request: Request, session: DbSession, actor: Reader, saved: Count = 0
+) -> HTMLResponse:
     return _item_page(request, session, actor, item_id, saved=bool(saved))
 
 
@@ -73,8 +101,16 @@ async def item_save(item_id: Id, request: Request, session: DbSession, actor: Wr
         items.update_item(session, actor, item_id=item_id, changes=changes)
     except ItemRejected as exc:
         session.rollback()
-        return _item_page(request, session, actor, item_id, status=exc.status, error=exc.message,
-                          errors=exc.errors, cells=changes)  # fmt: skip
+        return _item_page(
+            request,
+            session,
+            actor,
+            item_id,
+            status=exc.status,
+            error=exc.message,
+            errors=exc.errors,
+            cells=changes,
+        )
     except DomainError as exc:
         session.rollback()
         return _item_page(request, session, actor, item_id, status=exc.status, error=exc.message)

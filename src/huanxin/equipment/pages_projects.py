@@ -43,9 +43,15 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require_any(*READ))]
 Writer = Annotated[Actor, Depends(page_require_any(*WRITE))]
 Manager = Annotated[Actor, Depends(page_require("equipment:manage"))]
-_LABELS = {"equipment_investment": "设备投资", "total_investment": "总投资",
-           "cap": "贴息上限", "investment": "专用设备投资", "tax": "应纳税",
-           "amount": "基期设备投资", **{k.removesuffix("_fen"): v for k, v in FUNDING.items()}}  # fmt: skip
+_LABELS = {
+    "equipment_investment": "设备投资",
+    "total_investment": "总投资",
+    "cap": "贴息上限",
+    "investment": "专用设备投资",
+    "tax": "应纳税",
+    "amount": "基期设备投资",
+    **{k.removesuffix("_fen"): v for k, v in FUNDING.items()},
+}
 
 
 def fen(value: str, field: str, *, required: bool = True) -> int:
@@ -76,14 +82,31 @@ def _date(value: str, field: str) -> date | None:
         raise InvalidInput("日期格式不正确", field=field) from exc
 
 
-def _library(request: Request, session: Session, actor: Actor, *, status: int = 200,
-             error: str | None = None, form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+def _library(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     data = projects.dashboard(session, actor)
-    return render(request, "equipment/projects.html", status_code=status, data=data,
-                  chart=charts.dashboard_svg(data), rows=projects.list_for(session, actor),
-                  ents=enterprises.list_for(session, actor), sectors=SECTORS, stages=STAGES,
-                  funding=FUNDING, error=error, form=form or {},
-                  can_write=actor.can("equipment:own") or access.manages(actor))  # fmt: skip
+    return render(
+        request,
+        "equipment/projects.html",
+        status_code=status,
+        data=data,
+        chart=charts.dashboard_svg(data),
+        rows=projects.list_for(session, actor),
+        ents=enterprises.list_for(session, actor),
+        sectors=SECTORS,
+        stages=STAGES,
+        funding=FUNDING,
+        error=error,
+        form=form or {},
+        can_write=actor.can("equipment:own") or access.manages(actor),
+    )
 
 
 @router.get("/equipment/projects")
@@ -95,37 +118,68 @@ def library(request: Request, session: DbSession, actor: Reader) -> HTMLResponse
 async def create(request: Request, session: DbSession, actor: Writer) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
     try:
-        money: dict[str, Any] = {k: fen(form.get(k, ""), k, required=k.endswith("investment_fen"))
-                 for k in ("equipment_investment_fen", "total_investment_fen", *FUNDING)}  # fmt: skip
+        money: dict[str, Any] = {
+            k: fen(form.get(k, ""), k, required=k.endswith("investment_fen"))
+            for k in ("equipment_investment_fen", "total_investment_fen", *FUNDING)
+        }
         ent_id = form.get("enterprise_id", "")
-        p = projects.create(session, actor, enterprise_id=int(ent_id) if ent_id.isdigit() else 0,
-                            name=form.get("name", ""),
-                            planned_on=_date(form.get("planned_on", ""), "planned_on"), **money)  # fmt: skip
+        p = projects.create(
+            session,
+            actor,
+            enterprise_id=int(ent_id) if ent_id.isdigit() else 0,
+            name=form.get("name", ""),
+            planned_on=_date(form.get("planned_on", ""), "planned_on"),
+            **money,
+        )
     except DomainError as exc:
         session.rollback()
         return _library(request, session, actor, status=exc.status, error=exc.message, form=form)
     return RedirectResponse(f"/equipment/projects/{p.id}", status_code=303)
 
 
-def _detail(request: Request, session: Session, actor: Actor, project_id: int, *,
-            status: int = 200, error: str | None = None) -> HTMLResponse:  # fmt: skip
+def _detail(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    *,
+    status: int = 200,
+    error: str | None = None,
+) -> HTMLResponse:
     p = projects.get(session, actor, project_id)
-    candidates = [i for i in ledger.list_items(session, actor, enterprise_id=p.enterprise_id,
-                                               limit=1000) if i.scrapped_project_id is None
-                  and i.status != "已报废"]  # fmt: skip
+    candidates = [
+        i
+        for i in ledger.list_items(session, actor, enterprise_id=p.enterprise_id, limit=1000)
+        if i.scrapped_project_id is None and i.status != "已报废"
+    ]
     nxt = projects.next_stage(p.stage)
-    return render(request, "equipment/project.html", status_code=status, p=p, error=error,
-                  ent=enterprises.get(session, actor, p.enterprise_id),
-                  steps=projects.steps(session, p.id), docs=projects.documents(session, p.id),
-                  scrapped=projects.scrapped_items(session, p.id), candidates=candidates,
-                  subsidies=subsidy.list_for(session, actor, project_id=p.id),
-                  next_stage=nxt, stages=STAGES, sectors=SECTORS, funding=FUNDING,
-                  doc_types=DOC_TYPES, repayments=REPAYMENTS, subsidy_status=SUBSIDY_STATUS,
-                  rule=subsidy.RULE_ZH, subsidy_source=subsidy.SOURCE_ZH,
-                  default_points=f"{subsidy.DEFAULT_SUBSIDY_BP / 100:g}",
-                  default_months=subsidy.MAX_SUBSIDY_MONTHS, manages=access.manages(actor),
-                  today=today_cn().isoformat(),
-                  can_write=access.manages(actor) or actor.can("equipment:own"))  # fmt: skip
+    return render(
+        request,
+        "equipment/project.html",
+        status_code=status,
+        p=p,
+        error=error,
+        ent=enterprises.get(session, actor, p.enterprise_id),
+        steps=projects.steps(session, p.id),
+        docs=projects.documents(session, p.id),
+        scrapped=projects.scrapped_items(session, p.id),
+        candidates=candidates,
+        subsidies=subsidy.list_for(session, actor, project_id=p.id),
+        next_stage=nxt,
+        stages=STAGES,
+        sectors=SECTORS,
+        funding=FUNDING,
+        doc_types=DOC_TYPES,
+        repayments=REPAYMENTS,
+        subsidy_status=SUBSIDY_STATUS,
+        rule=subsidy.RULE_ZH,
+        subsidy_source=subsidy.SOURCE_ZH,
+        default_points=f"{subsidy.DEFAULT_SUBSIDY_BP / 100:g}",
+        default_months=subsidy.MAX_SUBSIDY_MONTHS,
+        manages=access.manages(actor),
+        today=today_cn().isoformat(),
+        can_write=access.manages(actor) or actor.can("equipment:own"),
+    )
 
 
 @router.get("/equipment/projects/{project_id}")
@@ -142,10 +196,15 @@ async def step(project_id: Id, request: Request, session: DbSession, actor: Writ
     form = await request.form()
     scrapped = [int(str(v)) for v in form.getlist("scrapped_item_ids") if str(v).isdigit()]
     try:
-        projects.advance(session, actor, project_id=project_id,
-                         to_stage=str(form.get("to_stage", "")),
-                         on_date=_date(str(form.get("on_date", "")), "on_date"),
-                         note=str(form.get("note", "")), scrapped_item_ids=scrapped)  # fmt: skip
+        projects.advance(
+            session,
+            actor,
+            project_id=project_id,
+            to_stage=str(form.get("to_stage", "")),
+            on_date=_date(str(form.get("on_date", "")), "on_date"),
+            note=str(form.get("note", "")),
+            scrapped_item_ids=scrapped,
+        )
     except DomainError as exc:
         session.rollback()
         return _detail(request, session, actor, project_id, status=exc.status, error=exc.message)
@@ -153,16 +212,20 @@ async def step(project_id: Id, request: Request, session: DbSession, actor: Writ
 
 
 @router.post("/equipment/projects/{project_id}/documents")
-async def document(project_id: Id, request: Request, session: DbSession,
-                   actor: Writer) -> Response:  # fmt: skip
+async def document(project_id: Id, request: Request, session: DbSession, actor: Writer) -> Response:
     form = await request.form()
     upload = form.get("file")
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise InvalidInput("请选择要上传的文件", field="file")
-        projects.add_document(session, actor, project_id=project_id,
-                              doc_type=str(form.get("doc_type", "")), filename=upload.filename,
-                              content=await upload.read())  # fmt: skip
+        projects.add_document(
+            session,
+            actor,
+            project_id=project_id,
+            doc_type=str(form.get("doc_type", "")),
+            filename=upload.filename,
+            content=await upload.read(),
+        )
     except DomainError as exc:
         session.rollback()
         return _detail(request, session, actor, project_id, status=exc.status, error=exc.message)
@@ -170,21 +233,26 @@ async def document(project_id: Id, request: Request, session: DbSession,
 
 
 @router.post("/equipment/projects/{project_id}/subsidies")
-async def apply_subsidy(project_id: Id, request: Request, session: DbSession,
-                        actor: Writer) -> Response:  # fmt: skip
+async def apply_subsidy(
+    project_id: Id, request: Request, session: DbSession, actor: Writer
+) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
         cap = form.get("cap_fen", "").strip()
         term = form.get("term_months", "")
         months = form.get("max_months", "").strip() or str(subsidy.MAX_SUBSIDY_MONTHS)
-        subsidy.apply(session, actor, project_id=project_id,
-                      max_months=int(months) if months.isdigit() else 0,
-                      loan_fen=fen(form.get("loan_fen", ""), "loan_fen"),
-                      rate_bp=bp(form.get("rate_bp", ""), "rate_bp", "贷款年利率"),
-                      subsidy_bp=bp(form.get("subsidy_bp", ""), "subsidy_bp", "贴息点数"),
-                      term_months=int(term) if term.isdigit() else 0,
-                      repayment=form.get("repayment", ""),
-                      cap_fen=fen(cap, "cap_fen") if cap else None)  # fmt: skip
+        subsidy.apply(
+            session,
+            actor,
+            project_id=project_id,
+            max_months=int(months) if months.isdigit() else 0,
+            loan_fen=fen(form.get("loan_fen", ""), "loan_fen"),
+            rate_bp=bp(form.get("rate_bp", ""), "rate_bp", "贷款年利率"),
+            subsidy_bp=bp(form.get("subsidy_bp", ""), "subsidy_bp", "贴息点数"),
+            term_months=int(term) if term.isdigit() else 0,
+            repayment=form.get("repayment", ""),
+            cap_fen=fen(cap, "cap_fen") if cap else None,
+        )
     except DomainError as exc:
         session.rollback()
         return _detail(request, session, actor, project_id, status=exc.status, error=exc.message)
@@ -192,53 +260,92 @@ async def apply_subsidy(project_id: Id, request: Request, session: DbSession,
 
 
 @router.post("/equipment/subsidies/{subsidy_id}/decision")
-def decide(subsidy_id: Id, request: Request, session: DbSession, actor: Manager,
-           decision: Annotated[Code, Form()] = "",
-           note: Annotated[Text, Form()] = "") -> Response:  # fmt: skip
+def decide(
+    subsidy_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Manager,
+    decision: Annotated[Code, Form()] = "",
+    note: Annotated[Text, Form()] = "",
+) -> Response:
     row = subsidy.get(session, actor, subsidy_id)
     try:
-        subsidy.decide(session, actor, subsidy_id=subsidy_id, approve=decision == "approve",
-                       note=note)  # fmt: skip
+        subsidy.decide(
+            session, actor, subsidy_id=subsidy_id, approve=decision == "approve", note=note
+        )
     except DomainError as exc:
         session.rollback()
-        return _detail(request, session, actor, row.project_id, status=exc.status,
-                       error=exc.message)  # fmt: skip
+        return _detail(
+            request, session, actor, row.project_id, status=exc.status, error=exc.message
+        )
     return _done(row.project_id)
 
 
-def _indicator(request: Request, session: Session, actor: Actor, year: int, *,
-               digital_year: int | None = None, status: int = 200,
-               error: str | None = None) -> HTMLResponse:  # fmt: skip
-    data = indicator.investment_indicator(session, jurisdiction_codes=actor.scope_codes,
-                                          year=year)  # fmt: skip
+def _indicator(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    year: int,
+    *,
+    digital_year: int | None = None,
+    status: int = 200,
+    error: str | None = None,
+) -> HTMLResponse:
+    data = indicator.investment_indicator(session, jurisdiction_codes=actor.scope_codes, year=year)
     dyear = digital_year or digital.latest_year(session, actor) or today_cn().year
     by_sector = digital.aggregate(session, actor, year=dyear, by="sector")
     by_place = digital.aggregate(session, actor, year=dyear, by="jurisdiction")
     reported = by_sector["overall"]["enterprises"] > 0
-    return render(request, "equipment/indicator.html", status_code=status, data=data,
-                  chart=charts.indicator_svg(data), error=error, sectors=SECTORS,
-                  manages=access.manages(actor), years=range(2024, 2028),
-                  own_code=actor.jurisdiction_code, dyear=dyear, by_sector=by_sector,
-                  by_place=by_place,
-                  digital_chart=charts.digital_svg(by_sector) if reported else None)  # fmt: skip
+    return render(
+        request,
+        "equipment/indicator.html",
+        status_code=status,
+        data=data,
+        chart=charts.indicator_svg(data),
+        error=error,
+        sectors=SECTORS,
+        manages=access.manages(actor),
+        years=range(2024, 2028),
+        own_code=actor.jurisdiction_code,
+        dyear=dyear,
+        by_sector=by_sector,
+        by_place=by_place,
+        digital_chart=charts.digital_svg(by_sector) if reported else None,
+    )
 
 
 @router.get("/equipment/indicator")
-def indicator_page(request: Request, session: DbSession,
-                   actor: Annotated[Actor, Depends(page_require("equipment:read"))],
-                   year: Year | None = None, digital_year: Year | None = None) -> HTMLResponse:  # fmt: skip
+def indicator_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("equipment:read"))],
+    year: Year | None = None,
+    digital_year: Year | None = None,
+) -> HTMLResponse:
     return _indicator(request, session, actor, year or today_cn().year, digital_year=digital_year)
 
 
 @router.post("/equipment/indicator/baseline")
-def baseline(request: Request, session: DbSession, actor: Manager,
-             sector: Annotated[Code, Form()] = "", amount: Annotated[Code, Form()] = "",
-             source: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
+def baseline(
+    request: Request,
+    session: DbSession,
+    actor: Manager,
+    sector: Annotated[Code, Form()] = "",
+    amount: Annotated[Code, Form()] = "",
+    source: Annotated[Code, Form()] = "",
+) -> Response:
     try:
-        indicator.set_baseline(session, actor, jurisdiction_code=actor.jurisdiction_code,
-                               sector=sector, amount_fen=fen(amount, "amount_fen"), source=source)  # fmt: skip
+        indicator.set_baseline(
+            session,
+            actor,
+            jurisdiction_code=actor.jurisdiction_code,
+            sector=sector,
+            amount_fen=fen(amount, "amount_fen"),
+            source=source,
+        )
     except DomainError as exc:
         session.rollback()
-        return _indicator(request, session, actor, today_cn().year, status=exc.status,
-                          error=exc.message)  # fmt: skip
+        return _indicator(
+            request, session, actor, today_cn().year, status=exc.status, error=exc.message
+        )
     return RedirectResponse("/equipment/indicator", status_code=303)

@@ -23,11 +23,27 @@ from huanxin.equipment.savings import DEFAULT_FACTORS
 from huanxin.equipment.service import enterprises, ledger, projects
 from huanxin.equipment.terms import FLAG_KINDS, FUNDING, SECTORS, STAGES
 
-ITEM_HEADERS = ("设备编号", "设备类别", "型号", "状态", "投运年份", "能效等级", "判定规则",
-                "限值", "实际", "依据")  # fmt: skip
+ITEM_HEADERS = (
+    "设备编号",
+    "设备类别",
+    "型号",
+    "状态",
+    "投运年份",
+    "能效等级",
+    "判定规则",
+    "限值",
+    "实际",
+    "依据",
+)
 LIST_HEADERS = ("区划", "领域", "企业", "统一社会信用代码", *ITEM_HEADERS)
-PROJECT_HEADERS = ("项目名称", "领域", "阶段", "设备投资(元)", "总投资(元)",
-                   *(f"{v}(元)" for v in FUNDING.values()))  # fmt: skip
+PROJECT_HEADERS = (
+    "项目名称",
+    "领域",
+    "阶段",
+    "设备投资(元)",
+    "总投资(元)",
+    *(f"{v}(元)" for v in FUNDING.values()),
+)
 
 
 def category_label(code: str) -> str:
@@ -46,26 +62,47 @@ class PlanData:
 def plan_data(session: Session, actor: Actor, enterprise_id: int) -> PlanData:
     ent = enterprises.get(session, actor, enterprise_id)
     flagged: dict[str, list[tuple[EquipmentItem, EquipmentFlag]]] = {k: [] for k in FLAG_KINDS}
-    stmt = (select(EquipmentItem, EquipmentFlag).join(EquipmentFlag,
-            EquipmentFlag.item_id == EquipmentItem.id)
-            .where(EquipmentItem.enterprise_id == ent.id)
-            .order_by(EquipmentItem.id, EquipmentFlag.id))  # fmt: skip
+    stmt = (
+        select(EquipmentItem, EquipmentFlag)
+        .join(EquipmentFlag, EquipmentFlag.item_id == EquipmentItem.id)
+        .where(EquipmentItem.enterprise_id == ent.id)
+        .order_by(EquipmentItem.id, EquipmentFlag.id)
+    )
     for item, flag in session.execute(stmt).all():
         flagged[flag.kind].append((item, flag))
-    return PlanData(ent, ledger.summary(session, actor, enterprise_id=ent.id), flagged,
-                    projects.list_for(session, actor, enterprise_id=ent.id))  # fmt: skip
+    return PlanData(
+        ent,
+        ledger.summary(session, actor, enterprise_id=ent.id),
+        flagged,
+        projects.list_for(session, actor, enterprise_id=ent.id),
+    )
 
 
 def item_cells(item: EquipmentItem, flag: EquipmentFlag) -> list[Any]:
     grade = f"{item.grade}级" if item.grade else ("未达3级" if item.assessed else "无法判定")
-    return [item.code, category_label(item.category), item.model, item.status,
-            item.commissioning_year, grade, flag.rule_zh, flag.threshold, flag.actual,
-            flag.source]  # fmt: skip
+    return [
+        item.code,
+        category_label(item.category),
+        item.model,
+        item.status,
+        item.commissioning_year,
+        grade,
+        flag.rule_zh,
+        flag.threshold,
+        flag.actual,
+        flag.source,
+    ]
 
 
 def project_cells(p: Project) -> list[Any]:
-    return [p.name, SECTORS[p.sector], STAGES[p.stage], yuan(p.equipment_investment_fen),
-            yuan(p.total_investment_fen), *(yuan(getattr(p, k)) for k in FUNDING)]  # fmt: skip
+    return [
+        p.name,
+        SECTORS[p.sector],
+        STAGES[p.stage],
+        yuan(p.equipment_investment_fen),
+        yuan(p.total_investment_fen),
+        *(yuan(getattr(p, k)) for k in FUNDING),
+    ]
 
 
 def _summary_lines(d: PlanData) -> list[str]:
@@ -83,9 +120,14 @@ def _summary_lines(d: PlanData) -> list[str]:
 
 
 def _enterprise_lines(e: Enterprise) -> list[tuple[str, str]]:
-    return [("企业名称", e.name), ("统一社会信用代码", e.uscc), ("国民经济行业代码", e.industry_code),
-            ("规模以上企业", "是" if e.above_size else "否"), ("所属领域", SECTORS[e.sector]),
-            ("所属区划", e.jurisdiction_code)]  # fmt: skip
+    return [
+        ("企业名称", e.name),
+        ("统一社会信用代码", e.uscc),
+        ("国民经济行业代码", e.industry_code),
+        ("规模以上企业", "是" if e.above_size else "否"),
+        ("所属领域", SECTORS[e.sector]),
+        ("所属区划", e.jurisdiction_code),
+    ]
 
 
 def plan_docx(session: Session, actor: Actor, enterprise_id: int) -> bytes:
@@ -152,8 +194,13 @@ def _save(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def lists_xlsx(session: Session, actor: Actor, *, sector: str | None = None,
-               jurisdiction_code: str | None = None) -> bytes:  # fmt: skip
+def lists_xlsx(
+    session: Session,
+    actor: Actor,
+    *,
+    sector: str | None = None,
+    jurisdiction_code: str | None = None,
+) -> bytes:
     """设备使用现状清单 (counts by jurisdiction, sector, category) and the flagged lists."""
     filters = {"sector": sector or None, "jurisdiction_code": jurisdiction_code or None}
     wb = Workbook(write_only=True)
@@ -172,23 +219,39 @@ def lists_xlsx(session: Session, actor: Actor, *, sector: str | None = None,
 def _inventory(session: Session, actor: Actor, filters: dict[str, Any]) -> list[list[Any]]:
     sub = ledger.items_stmt(actor, **filters).subquery()
     live = sub.c.status != "已报废"
-    stmt = select(sub.c.jurisdiction_code, sub.c.sector, sub.c.category, func.count(),
-                  func.count().filter(live), func.count().filter(sub.c.elimination),
-                  func.count().filter(sub.c.renewal), func.count().filter(sub.c.safety)
-                  ).group_by(sub.c.jurisdiction_code, sub.c.sector, sub.c.category)  # fmt: skip
+    stmt = select(
+        sub.c.jurisdiction_code,
+        sub.c.sector,
+        sub.c.category,
+        func.count(),
+        func.count().filter(live),
+        func.count().filter(sub.c.elimination),
+        func.count().filter(sub.c.renewal),
+        func.count().filter(sub.c.safety),
+    ).group_by(sub.c.jurisdiction_code, sub.c.sector, sub.c.category)
     stmt = stmt.order_by(sub.c.jurisdiction_code, sub.c.sector, sub.c.category)
-    return [[j, SECTORS.get(s, s), category_label(c), *map(int, rest)]
-            for j, s, c, *rest in session.execute(stmt)]  # fmt: skip
+    return [
+        [j, SECTORS.get(s, s), category_label(c), *map(int, rest)]
+        for j, s, c, *rest in session.execute(stmt)
+    ]
 
 
-def _flag_rows(session: Session, actor: Actor, kind: str,
-               filters: dict[str, Any]) -> Iterable[list[Any]]:  # fmt: skip
+def _flag_rows(
+    session: Session, actor: Actor, kind: str, filters: dict[str, Any]
+) -> Iterable[list[Any]]:
     items = ledger.items_stmt(actor, **filters).subquery()
-    stmt = (select(Enterprise, EquipmentItem, EquipmentFlag)
-            .join(EquipmentItem, EquipmentItem.enterprise_id == Enterprise.id)
-            .join(EquipmentFlag, EquipmentFlag.item_id == EquipmentItem.id)
-            .where(EquipmentItem.id.in_(select(items.c.id)), EquipmentFlag.kind == kind)
-            .order_by(EquipmentItem.jurisdiction_code, Enterprise.id, EquipmentItem.id))  # fmt: skip
+    stmt = (
+        select(Enterprise, EquipmentItem, EquipmentFlag)
+        .join(EquipmentItem, EquipmentItem.enterprise_id == Enterprise.id)
+        .join(EquipmentFlag, EquipmentFlag.item_id == EquipmentItem.id)
+        .where(EquipmentItem.id.in_(select(items.c.id)), EquipmentFlag.kind == kind)
+        .order_by(EquipmentItem.jurisdiction_code, Enterprise.id, EquipmentItem.id)
+    )
     for ent, item, flag in session.execute(stmt).all():
-        yield [item.jurisdiction_code, SECTORS.get(item.sector, item.sector), ent.name, ent.uscc,
-               *item_cells(item, flag)]  # fmt: skip
+        yield [
+            item.jurisdiction_code,
+            SECTORS.get(item.sector, item.sector),
+            ent.name,
+            ent.uscc,
+            *item_cells(item, flag),
+        ]

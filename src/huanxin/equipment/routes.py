@@ -85,21 +85,29 @@ def item_read(item: EquipmentItem, flags: list[Any]) -> dict[str, Any]:
 
 
 @router.get("/enterprises")
-def list_enterprises(actor: Reader, session: DbSession,
-                     sector: Code | None = None) -> list[EnterpriseRead]:  # fmt: skip
+def list_enterprises(
+    actor: Reader, session: DbSession, sector: Code | None = None
+) -> list[EnterpriseRead]:
     rows = enterprises.list_for(session, actor, sector=sector)
     return [EnterpriseRead.model_validate(e) for e in rows]
 
 
 @router.post("/enterprises", status_code=201)
-def create_enterprise(body: EnterpriseCreate, actor: Writer, session: DbSession,
-                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def create_enterprise(
+    body: EnterpriseCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         ent = enterprises.register(session, actor, **body.model_dump())
         return 201, EnterpriseRead.model_validate(ent).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.enterprise.create",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.enterprise.create",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 @router.get("/enterprises/{enterprise_id}")
@@ -108,16 +116,27 @@ def get_enterprise(enterprise_id: Id, actor: Reader, session: DbSession) -> Ente
 
 
 @router.patch("/enterprises/{enterprise_id}")
-def update_enterprise(enterprise_id: Id, body: EnterpriseUpdate, actor: Writer,
-                      session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def update_enterprise(
+    enterprise_id: Id,
+    body: EnterpriseUpdate,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     changes = body.model_dump(exclude_unset=True)
 
     def action() -> tuple[int, object]:
         ent = enterprises.update(session, actor, enterprise_id=enterprise_id, **changes)
         return 200, EnterpriseRead.model_validate(ent).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.enterprise.update",
-                   payload={"id": enterprise_id, **changes}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.enterprise.update",
+        payload={"id": enterprise_id, **changes},
+        action=action,
+    )
 
 
 # --- ledger -----------------------------------------------------------------------------
@@ -133,44 +152,83 @@ def template(fmt: Code) -> Response:
     return attachment(content, media, f"设备台账模板{suffix}")
 
 
-def import_upload(session: Session, actor: Actor, enterprise_id: int, upload_name: str,
-                  content: bytes, year: int | None = None) -> ledger.ImportResult:  # fmt: skip
+def import_upload(
+    session: Session,
+    actor: Actor,
+    enterprise_id: int,
+    upload_name: str,
+    content: bytes,
+    year: int | None = None,
+) -> ledger.ImportResult:
     suffix = PurePath(upload_name or "").suffix.lower() or ".xlsx"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(content)
-        return ledger.import_ledger(session, actor, enterprise_id=enterprise_id, path=path,
-                                    filename=upload_name or path.name, year=year)  # fmt: skip
+        return ledger.import_ledger(
+            session,
+            actor,
+            enterprise_id=enterprise_id,
+            path=path,
+            filename=upload_name or path.name,
+            year=year,
+        )
 
 
 @router.post("/enterprises/{enterprise_id}/ledger", status_code=201)
-async def import_ledger(enterprise_id: Id, actor: Writer, session: DbSession,
-                        file: Annotated[UploadFile, File()],
-                        year: Annotated[Year | None, Form()] = None,
-                        idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+async def import_ledger(
+    enterprise_id: Id,
+    actor: Writer,
+    session: DbSession,
+    file: Annotated[UploadFile, File()],
+    year: Annotated[Year | None, Form()] = None,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     """Import a ledger (.xlsx/.csv), all or nothing; errors: 422 with ``errors`` =
     [{row, column, reason}]."""
     content = await file.read()
-    payload = {"enterprise_id": enterprise_id, "sha256": hashlib.sha256(content).hexdigest(),
-               "year": year}  # fmt: skip
+    payload = {
+        "enterprise_id": enterprise_id,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "year": year,
+    }
 
     def action() -> tuple[int, object]:
         result = import_upload(session, actor, enterprise_id, file.filename or "", content, year)
         return 201, ImportRead(**result.__dict__).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.ledger.import",
-                   payload=payload, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.ledger.import",
+        payload=payload,
+        action=action,
+    )
 
 
 @router.get("/items")
-def list_items(actor: Reader, session: DbSession, enterprise_id: Id | None = None,
-               flag: Annotated[Code | None, Query(pattern="^(elimination|renewal_candidate|safety_assessment)$")] = None,
-               sector: Code | None = None, jurisdiction_code: Code | None = None,
-               limit: Annotated[Limit, Query(ge=1, le=1000)] = 200,
-               offset: Annotated[Offset, Query(ge=0)] = 0) -> list[dict[str, Any]]:  # fmt: skip
-    items = ledger.list_items(session, actor, enterprise_id=enterprise_id, flag=flag,
-                              sector=sector, jurisdiction_code=jurisdiction_code, limit=limit,
-                              offset=offset)  # fmt: skip
+def list_items(
+    actor: Reader,
+    session: DbSession,
+    enterprise_id: Id | None = None,
+    flag: Annotated[
+        Code | None, Query(pattern="^(elimination|renewal_candidate|safety_assessment)$")
+    ] = None,
+    sector: Code | None = None,
+    jurisdiction_code: Code | None = None,
+    limit: Annotated[Limit, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[Offset, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    items = ledger.list_items(
+        session,
+        actor,
+        enterprise_id=enterprise_id,
+        flag=flag,
+        sector=sector,
+        jurisdiction_code=jurisdiction_code,
+        limit=limit,
+        offset=offset,
+    )
     flags = ledger.flags_for(session, [i.id for i in items])
     return [item_read(i, flags[i.id]) for i in items]
 
@@ -182,44 +240,73 @@ def get_item(item_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
 
 
 @router.patch("/items/{item_id}")
-def update_item(item_id: Id, body: ItemUpdate, actor: Writer, session: DbSession,
-                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def update_item(
+    item_id: Id,
+    body: ItemUpdate,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     """Edit one ledger row; validated like an imported row (422 with ``errors`` =
     [{field, column, reason}]), audited and re-classified at once."""
 
     def action() -> tuple[int, object]:
-        item = items.update_item(session, actor, item_id=item_id, changes=body.changes,
-                                 year=body.year)  # fmt: skip
+        item = items.update_item(
+            session, actor, item_id=item_id, changes=body.changes, year=body.year
+        )
         return 200, item_read(item, ledger.flags_for(session, [item.id])[item.id])
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.item.update",
-                   payload={"id": item_id, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.item.update",
+        payload={"id": item_id, **body.model_dump()},
+        action=action,
+    )
 
 
 @router.get("/items/{item_id}/saving")
-def item_saving(item_id: Id, actor: Reader, session: DbSession,
-                target_grade: Annotated[Count, Query(ge=1, le=2)] = 2,
-                kgce_per_kwh: Annotated[Quantity | None, Query(gt=0, le=1)] = None,
-                grid_kgco2_per_kwh: Annotated[Quantity | None, Query(gt=0, le=2)] = None,
-                ) -> dict[str, Any]:  # fmt: skip
+def item_saving(
+    item_id: Id,
+    actor: Reader,
+    session: DbSession,
+    target_grade: Annotated[Count, Query(ge=1, le=2)] = 2,
+    kgce_per_kwh: Annotated[Quantity | None, Query(gt=0, le=1)] = None,
+    grid_kgco2_per_kwh: Annotated[Quantity | None, Query(gt=0, le=2)] = None,
+) -> dict[str, Any]:
     """Annual saving of upgrading one row to grade 2 or 1; the electricity factors may be
     overridden (defaults and their sources in ``factors``)."""
-    factors = DEFAULT_FACTORS.with_overrides(kgce_per_kwh=kgce_per_kwh,
-                                             grid_kgco2_per_kwh=grid_kgco2_per_kwh)  # fmt: skip
-    return items.saving_estimate(session, actor, item_id=item_id, target_grade=target_grade,
-                                 factors=factors)  # fmt: skip
+    factors = DEFAULT_FACTORS.with_overrides(
+        kgce_per_kwh=kgce_per_kwh, grid_kgco2_per_kwh=grid_kgco2_per_kwh
+    )
+    return items.saving_estimate(
+        session, actor, item_id=item_id, target_grade=target_grade, factors=factors
+    )
 
 
 @router.post("/enterprises/{enterprise_id}/classify")
-def classify_ledger(enterprise_id: Id, body: ClassifyRequest, actor: Writer,
-                    session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def classify_ledger(
+    enterprise_id: Id,
+    body: ClassifyRequest,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
-        n = ledger.reclassify(session, actor, enterprise_id=enterprise_id, year=body.year,
-                              item_ids=body.item_ids)  # fmt: skip
+        n = ledger.reclassify(
+            session, actor, enterprise_id=enterprise_id, year=body.year, item_ids=body.item_ids
+        )
         return 200, {"classified": n}
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.ledger.classify",
-                   payload={"id": enterprise_id, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.ledger.classify",
+        payload={"id": enterprise_id, **body.model_dump()},
+        action=action,
+    )
 
 
 @router.get("/enterprises/{enterprise_id}/summary")
@@ -235,22 +322,27 @@ def enterprise_summary(enterprise_id: Id, actor: Reader, session: DbSession) -> 
 @router.get("/enterprises/{enterprise_id}/plan.docx")
 def plan_docx(enterprise_id: Id, actor: Reader, session: DbSession) -> Response:
     ent = enterprises.get(session, actor, enterprise_id)
-    return attachment(reports.plan_docx(session, actor, enterprise_id), DOCX,
-                      f"{ent.name}一企一策.docx")  # fmt: skip
+    return attachment(
+        reports.plan_docx(session, actor, enterprise_id), DOCX, f"{ent.name}一企一策.docx"
+    )
 
 
 @router.get("/enterprises/{enterprise_id}/plan.xlsx")
 def plan_xlsx(enterprise_id: Id, actor: Reader, session: DbSession) -> Response:
     ent = enterprises.get(session, actor, enterprise_id)
-    return attachment(reports.plan_xlsx(session, actor, enterprise_id), XLSX,
-                      f"{ent.name}一企一策.xlsx")  # fmt: skip
+    return attachment(
+        reports.plan_xlsx(session, actor, enterprise_id), XLSX, f"{ent.name}一企一策.xlsx"
+    )
 
 
 @router.get("/lists.xlsx")
-def lists_xlsx(actor: Annotated[Actor, Depends(require("equipment:read"))], session: DbSession,
-               sector: Code | None = None, jurisdiction_code: Code | None = None) -> Response:  # fmt: skip
-    content = reports.lists_xlsx(session, actor, sector=sector,
-                                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+def lists_xlsx(
+    actor: Annotated[Actor, Depends(require("equipment:read"))],
+    session: DbSession,
+    sector: Code | None = None,
+    jurisdiction_code: Code | None = None,
+) -> Response:
+    content = reports.lists_xlsx(session, actor, sector=sector, jurisdiction_code=jurisdiction_code)
     return attachment(content, XLSX, "设备使用现状清单和淘汰清单.xlsx")
 
 
@@ -258,68 +350,110 @@ def lists_xlsx(actor: Annotated[Actor, Depends(require("equipment:read"))], sess
 
 
 @router.get("/projects")
-def list_projects(actor: Reader, session: DbSession, stage: Code | None = None,
-                  sector: Code | None = None) -> list[ProjectRead]:  # fmt: skip
+def list_projects(
+    actor: Reader, session: DbSession, stage: Code | None = None, sector: Code | None = None
+) -> list[ProjectRead]:
     rows = projects.list_for(session, actor, stage=stage, sector=sector)
     return [ProjectRead.model_validate(p) for p in rows]
 
 
 @router.post("/projects", status_code=201)
-def create_project(body: ProjectCreate, actor: Writer, session: DbSession,
-                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def create_project(
+    body: ProjectCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         p = projects.create(session, actor, **body.model_dump())
         return 201, ProjectRead.model_validate(p).model_dump(mode="json")
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.project.create",
-                   payload=body.model_dump(mode="json"), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.project.create",
+        payload=body.model_dump(mode="json"),
+        action=action,
+    )
 
 
 @router.get("/projects/{project_id}")
 def get_project(project_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
     p = projects.get(session, actor, project_id)
-    return {**ProjectRead.model_validate(p).model_dump(mode="json"),
-            "steps": [StepRead.model_validate(s).model_dump(mode="json")
-                      for s in projects.steps(session, p.id)],
-            "documents": [DocumentRead.model_validate(d).model_dump()
-                          for d in projects.documents(session, p.id)],
-            "scrapped_item_ids": [i.id for i in projects.scrapped_items(session, p.id)]}  # fmt: skip
+    return {
+        **ProjectRead.model_validate(p).model_dump(mode="json"),
+        "steps": [
+            StepRead.model_validate(s).model_dump(mode="json")
+            for s in projects.steps(session, p.id)
+        ],
+        "documents": [
+            DocumentRead.model_validate(d).model_dump() for d in projects.documents(session, p.id)
+        ],
+        "scrapped_item_ids": [i.id for i in projects.scrapped_items(session, p.id)],
+    }
 
 
 @router.post("/projects/{project_id}/steps")
-def advance_project(project_id: Id, body: StepCreate, actor: Writer, session: DbSession,
-                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def advance_project(
+    project_id: Id,
+    body: StepCreate,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     """Move the project one stage on; an illegal step answers 409 with the reason."""
 
     def action() -> tuple[int, object]:
         p = projects.advance(session, actor, project_id=project_id, **body.model_dump())
         return 200, ProjectRead.model_validate(p).model_dump(mode="json")
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.project.step",
-                   payload={"id": project_id, **body.model_dump(mode="json")}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.project.step",
+        payload={"id": project_id, **body.model_dump(mode="json")},
+        action=action,
+    )
 
 
 @router.post("/projects/{project_id}/documents", status_code=201)
-async def add_document(project_id: Id, actor: Writer, session: DbSession,
-                       file: Annotated[UploadFile, File()],
-                       doc_type: Annotated[Code, Form()] = "other",
-                       idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+async def add_document(
+    project_id: Id,
+    actor: Writer,
+    session: DbSession,
+    file: Annotated[UploadFile, File()],
+    doc_type: Annotated[Code, Form()] = "other",
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     content = await file.read()
-    payload = {"id": project_id, "doc_type": doc_type,
-               "sha256": hashlib.sha256(content).hexdigest()}  # fmt: skip
+    payload = {
+        "id": project_id,
+        "doc_type": doc_type,
+        "sha256": hashlib.sha256(content).hexdigest(),
+    }
 
     def action() -> tuple[int, object]:
-        doc = projects.add_document(session, actor, project_id=project_id, doc_type=doc_type,
-                                    filename=file.filename or "", content=content)  # fmt: skip
+        doc = projects.add_document(
+            session,
+            actor,
+            project_id=project_id,
+            doc_type=doc_type,
+            filename=file.filename or "",
+            content=content,
+        )
         return 201, DocumentRead.model_validate(doc).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.project.document",
-                   payload=payload, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.project.document",
+        payload=payload,
+        action=action,
+    )
 
 
 @router.get("/projects/{project_id}/documents/{document_id}")
-def get_document(project_id: Id, document_id: Id, actor: Reader,
-                 session: DbSession) -> Response:  # fmt: skip
+def get_document(project_id: Id, document_id: Id, actor: Reader, session: DbSession) -> Response:
     doc = projects.get_document(session, actor, project_id=project_id, document_id=document_id)
     return attachment(doc.content, doc.content_type, doc.filename)
 
@@ -331,8 +465,9 @@ def dashboard(actor: Reader, session: DbSession) -> dict[str, Any]:
 
 @router.get("/dashboard.svg")
 def dashboard_svg(actor: Reader, session: DbSession) -> Response:
-    return Response(charts.dashboard_svg(projects.dashboard(session, actor)),
-                    media_type="image/svg+xml")  # fmt: skip
+    return Response(
+        charts.dashboard_svg(projects.dashboard(session, actor)), media_type="image/svg+xml"
+    )
 
 
 # --- interest subsidies -----------------------------------------------------------------
@@ -351,59 +486,93 @@ def tax_credit_quote(body: TaxCreditTerms) -> dict[str, Any]:
     return taxcredit.estimate(
         investments=[(i.year, i.amount_fen) for i in body.investments],
         taxes=[(t.year, t.amount_fen) for t in body.taxes],
-        share_bp=body.share_bp, carry_years=body.carry_years,
-    )  # fmt: skip
+        share_bp=body.share_bp,
+        carry_years=body.carry_years,
+    )
 
 
 @router.get("/subsidies")
-def list_subsidies(actor: Reader, session: DbSession, project_id: Id | None = None,
-                   status: Code | None = None) -> list[SubsidyRead]:  # fmt: skip
+def list_subsidies(
+    actor: Reader, session: DbSession, project_id: Id | None = None, status: Code | None = None
+) -> list[SubsidyRead]:
     rows = subsidy.list_for(session, actor, project_id=project_id, status=status)
     return [SubsidyRead.model_validate(r) for r in rows]
 
 
 @router.post("/subsidies", status_code=201)
-def apply_subsidy(body: SubsidyCreate, actor: Writer, session: DbSession,
-                  idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def apply_subsidy(
+    body: SubsidyCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         row = subsidy.apply(session, actor, **body.model_dump())
-        return 201, {**SubsidyRead.model_validate(row).model_dump(),
-                     "periods": subsidy.periods_of(row), "rule": subsidy.RULE_ZH}  # fmt: skip
+        return 201, {
+            **SubsidyRead.model_validate(row).model_dump(),
+            "periods": subsidy.periods_of(row),
+            "rule": subsidy.RULE_ZH,
+        }
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.subsidy.apply",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.subsidy.apply",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 @router.post("/subsidies/{subsidy_id}/decision")
-def decide_subsidy(subsidy_id: Id, body: SubsidyDecision, actor: Manager, session: DbSession,
-                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def decide_subsidy(
+    subsidy_id: Id,
+    body: SubsidyDecision,
+    actor: Manager,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         row = subsidy.decide(session, actor, subsidy_id=subsidy_id, **body.model_dump())
         return 200, SubsidyRead.model_validate(row).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.subsidy.decide",
-                   payload={"id": subsidy_id, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.subsidy.decide",
+        payload={"id": subsidy_id, **body.model_dump()},
+        action=action,
+    )
 
 
 # --- indicator --------------------------------------------------------------------------
 
 
 @router.get("/indicator")
-def investment_indicator(actor: Annotated[Actor, Depends(require("equipment:read"))],
-                         session: DbSession, year: Year | None = None) -> dict[str, Any]:  # fmt: skip
-    return indicator.investment_indicator(session, jurisdiction_codes=actor.scope_codes,
-                                          year=year or today_cn().year)  # fmt: skip
+def investment_indicator(
+    actor: Annotated[Actor, Depends(require("equipment:read"))],
+    session: DbSession,
+    year: Year | None = None,
+) -> dict[str, Any]:
+    return indicator.investment_indicator(
+        session, jurisdiction_codes=actor.scope_codes, year=year or today_cn().year
+    )
 
 
 @router.post("/baselines", status_code=201)
-def set_baseline(body: BaselineCreate, actor: Manager, session: DbSession,
-                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def set_baseline(
+    body: BaselineCreate, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         row = indicator.set_baseline(session, actor, **body.model_dump())
         return 201, {"id": row.id, **body.model_dump()}
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.baseline.set",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.baseline.set",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 # --- digitalisation indicators ----------------------------------------------------------
@@ -416,23 +585,38 @@ def list_digital(enterprise_id: Id, actor: Reader, session: DbSession) -> list[D
 
 
 @router.post("/enterprises/{enterprise_id}/digital", status_code=201)
-def report_digital(enterprise_id: Id, body: DigitalReportCreate, actor: Writer,
-                   session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def report_digital(
+    enterprise_id: Id,
+    body: DigitalReportCreate,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     """Report (or correct) the year's CNC rate and design-tool penetration, in basis points."""
 
     def action() -> tuple[int, object]:
-        row, created = digital.report(session, actor, enterprise_id=enterprise_id,
-                                      **body.model_dump())  # fmt: skip
+        row, created = digital.report(
+            session, actor, enterprise_id=enterprise_id, **body.model_dump()
+        )
         return (201 if created else 200), DigitalReportRead.model_validate(row).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="equipment.digital.report",
-                   payload={"id": enterprise_id, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="equipment.digital.report",
+        payload={"id": enterprise_id, **body.model_dump()},
+        action=action,
+    )
 
 
 @router.get("/digital")
-def digital_indicator(actor: Annotated[Actor, Depends(require("equipment:read"))],
-                      session: DbSession, year: Year | None = None,
-                      by: Annotated[Line, Query(pattern="^(sector|jurisdiction)$")] = "sector",
-                      sector: Code | None = None) -> dict[str, Any]:  # fmt: skip
+def digital_indicator(
+    actor: Annotated[Actor, Depends(require("equipment:read"))],
+    session: DbSession,
+    year: Year | None = None,
+    by: Annotated[Line, Query(pattern="^(sector|jurisdiction)$")] = "sector",
+    sector: Code | None = None,
+) -> dict[str, Any]:
     """Mean reported rates per sector or jurisdiction, with the 2027 targets."""
     return digital.aggregate(session, actor, year=year or today_cn().year, by=by, sector=sector)

@@ -78,11 +78,17 @@ class ConversionFactors:
         """These factors with the electricity factors replaced; the basis text says so."""
         out = self
         if kgce_per_kwh is not None and kgce_per_kwh != self.kgce_per_kwh:
-            out = replace(out, kgce_per_kwh=kgce_per_kwh,
-                          kgce_basis_zh=f"电力折标准煤按{kgce_per_kwh:g} kgce/kWh（调用方指定）")  # fmt: skip
+            out = replace(
+                out,
+                kgce_per_kwh=kgce_per_kwh,
+                kgce_basis_zh=f"电力折标准煤按{kgce_per_kwh:g} kgce/kWh（调用方指定）",
+            )
         if grid_kgco2_per_kwh is not None and grid_kgco2_per_kwh != self.grid_kgco2_per_kwh:
-            out = replace(out, grid_kgco2_per_kwh=grid_kgco2_per_kwh,
-                          grid_basis_zh=f"电力二氧化碳排放因子按{grid_kgco2_per_kwh:g} kgCO2/kWh（调用方指定）")  # fmt: skip
+            out = replace(
+                out,
+                grid_kgco2_per_kwh=grid_kgco2_per_kwh,
+                grid_basis_zh=f"电力二氧化碳排放因子按{grid_kgco2_per_kwh:g} kgCO2/kWh（调用方指定）",
+            )
         return out
 
 

@@ -33,8 +33,17 @@ from huanxin.federation import world
 
 FEDERATION_KEY = "v1:bench-national-key-0123456789abcdef"
 START_TIMEOUT_S = 300.0  # a loaded 2-core machine imports the whole platform slowly
-SUMMARY_KEYS = ("provinces", "redemptions", "per_s", "duplicates_planted", "duplicates_refused",
-                "duplicates_held", "duplicates_paid", "registry_down_s", "drain_s")  # fmt: skip
+SUMMARY_KEYS = (
+    "provinces",
+    "redemptions",
+    "per_s",
+    "duplicates_planted",
+    "duplicates_refused",
+    "duplicates_held",
+    "duplicates_paid",
+    "registry_down_s",
+    "drain_s",
+)
 
 
 def _log(**fields: Any) -> None:
@@ -103,11 +112,21 @@ class Stack:
 
 
 def _start_registry(stack: Stack) -> None:
-    args = [sys.executable, "-c", "from huanxin.cli import app; app()", "registry", "serve",
-            "--port", str(stack.registry_port), "--database-url", stack.registry_db]  # fmt: skip
+    args = [
+        sys.executable,
+        "-c",
+        "from huanxin.cli import app; app()",
+        "registry",
+        "serve",
+        "--port",
+        str(stack.registry_port),
+        "--database-url",
+        stack.registry_db,
+    ]
     stack.registry_proc = subprocess.Popen(args, stdout=subprocess.DEVNULL)
-    wait_ready(stack.registry_url, stack.registry_proc, path="/registry/v1/health",
-               timeout=START_TIMEOUT_S)  # fmt: skip
+    wait_ready(
+        stack.registry_url, stack.registry_proc, path="/registry/v1/health", timeout=START_TIMEOUT_S
+    )
 
 
 def _stop(proc: subprocess.Popen[bytes] | None) -> None:
@@ -126,12 +145,28 @@ def _start_provinces(stack: Stack, tokens: list[str]) -> None:
 
     for url, token in zip(stack.province_urls, tokens, strict=True):
         port = free_port()
-        env = server_env(url, HUANXIN_REGISTRY_URL=stack.registry_url,
-                         HUANXIN_REGISTRY_TOKEN=token, HUANXIN_FEDERATION_KEY=FEDERATION_KEY,
-                         HUANXIN_REGISTRY_TIMEOUT="1", HUANXIN_FEDERATION_DRAIN_SECONDS="1",
-                         HUANXIN_LOG_LEVEL="WARNING")  # fmt: skip
-        args = [sys.executable, "-m", "uvicorn", "huanxin.asgi:app", "--host", "127.0.0.1",
-                "--port", str(port), "--no-access-log", "--log-level", "error"]  # fmt: skip
+        env = server_env(
+            url,
+            HUANXIN_REGISTRY_URL=stack.registry_url,
+            HUANXIN_REGISTRY_TOKEN=token,
+            HUANXIN_FEDERATION_KEY=FEDERATION_KEY,
+            HUANXIN_REGISTRY_TIMEOUT="1",
+            HUANXIN_FEDERATION_DRAIN_SECONDS="1",
+            HUANXIN_LOG_LEVEL="WARNING",
+        )
+        args = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "huanxin.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "error",
+        ]
         proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
         stack.procs.append(proc)
         stack.bases.append(f"http://127.0.0.1:{port}")
@@ -152,8 +187,13 @@ def _register(registry_db: str, provinces: list[world.Province]) -> list[str]:
     return tokens
 
 
-def _drive(stack: Stack, provinces: list[world.Province], sales: list[Sale], clients: int,
-           outage: tuple[int, float]) -> dict[str, float]:  # fmt: skip
+def _drive(
+    stack: Stack,
+    provinces: list[world.Province],
+    sales: list[Sale],
+    clients: int,
+    outage: tuple[int, float],
+) -> dict[str, float]:
     """Send every sale from ``clients`` threads; after ``outage[0]`` sales the registry
     stops for ``outage[1]`` seconds. Returns the timings."""
     work: queue.Queue[Sale] = queue.Queue()
@@ -240,10 +280,22 @@ def _batched(url: str, code: str) -> set[int]:
 
     db = Database(url)
     unwire = wire(db)  # no registry here: the payment hold alone, as a deployment has it
-    office = Actor(user_id=1, username="bench", display_name="压测", role="office",
-                   jurisdiction_code=code, scope_codes=frozenset({code}))  # fmt: skip
-    finance = Actor(user_id=1, username="bench", display_name="压测", role="finance",
-                    jurisdiction_code=code, scope_codes=frozenset({code}))  # fmt: skip
+    office = Actor(
+        user_id=1,
+        username="bench",
+        display_name="压测",
+        role="office",
+        jurisdiction_code=code,
+        scope_codes=frozenset({code}),
+    )
+    finance = Actor(
+        user_id=1,
+        username="bench",
+        display_name="压测",
+        role="finance",
+        jurisdiction_code=code,
+        scope_codes=frozenset({code}),
+    )
     with db.unit_of_work() as session:
         for claim_id in list(session.scalars(select(Claim.id).where(Claim.state == "reserved"))):
             lifecycle.verify(session, office, claim_id=claim_id)
@@ -285,13 +337,24 @@ def tally(sales: list[Sale], batched: list[set[int]], pairs: int) -> dict[str, i
             in_batch = sum(1 for m in members if m.claim_id in batched[m.province])
             paid += in_batch > 1
             held += in_batch <= 1
-    return {"duplicates_planted": pairs, "duplicates_refused": refused,
-            "duplicates_held": held, "duplicates_paid": paid}  # fmt: skip
+    return {
+        "duplicates_planted": pairs,
+        "duplicates_refused": refused,
+        "duplicates_held": held,
+        "duplicates_paid": paid,
+    }
 
 
-def run_bench(*, provinces: int = 3, per_province: int = 600, duplicates: int = 40,
-              clients: int = 24, down_seconds: float = 5.0, workdir: Path,
-              admin_url: str) -> dict[str, Any]:  # fmt: skip
+def run_bench(
+    *,
+    provinces: int = 3,
+    per_province: int = 600,
+    duplicates: int = 40,
+    clients: int = 24,
+    down_seconds: float = 5.0,
+    workdir: Path,
+    admin_url: str,
+) -> dict[str, Any]:
     the_plan = plan(provinces, per_province, duplicates)
     policies = world.national_policies(workdir)
     with ExitStack() as stack_:
@@ -302,8 +365,11 @@ def run_bench(*, provinces: int = 3, per_province: int = 600, duplicates: int = 
         loaded = []
         for i, url in enumerate(urls):
             code, name = world.PROVINCES[i]
-            loaded.append(world.load_province(world.Province(code, name, url),
-                                              sorted(set(the_plan.people[i])), policies))  # fmt: skip
+            loaded.append(
+                world.load_province(
+                    world.Province(code, name, url), sorted(set(the_plan.people[i])), policies
+                )
+            )
             _log(event="loaded", province=name)
         port = free_port()
         stack = Stack(f"http://127.0.0.1:{port}", reg_db, urls, registry_port=port)
@@ -325,9 +391,16 @@ def run_bench(*, provinces: int = 3, per_province: int = 600, duplicates: int = 
     statuses: dict[str, int] = {}
     for s in the_plan.sales:
         statuses[str(s.status)] = statuses.get(str(s.status), 0) + 1
-    return {"provinces": provinces, "redemptions": ok, "per_s": round(ok / times["drive_s"], 1),
-            **tally(the_plan.sales, batched, the_plan.pairs),
-            "registry_down_s": round(times["up_at"] - times["down_at"], 2),
-            "drain_s": round(drain_s, 2), "statuses": statuses, "clients": clients,
-            "registry_keys": keys, "registry_bytes_per_key": key_bytes // max(keys, 1),
-            "cores": os.cpu_count()}  # fmt: skip
+    return {
+        "provinces": provinces,
+        "redemptions": ok,
+        "per_s": round(ok / times["drive_s"], 1),
+        **tally(the_plan.sales, batched, the_plan.pairs),
+        "registry_down_s": round(times["up_at"] - times["down_at"], 2),
+        "drain_s": round(drain_s, 2),
+        "statuses": statuses,
+        "clients": clients,
+        "registry_keys": keys,
+        "registry_bytes_per_key": key_bytes // max(keys, 1),
+        "cores": os.cpu_count(),
+    }

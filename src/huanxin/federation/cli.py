@@ -27,14 +27,21 @@ def _registry_url(database_url: str | None) -> str:
 
 
 @registry_app.command("serve")
-def serve(host: str = "127.0.0.1", port: int = 8900, database_url: str | None = None,
-          workers: int = 1) -> None:  # fmt: skip
+def serve(
+    host: str = "127.0.0.1", port: int = 8900, database_url: str | None = None, workers: int = 1
+) -> None:
     """Serve the registry (creates its tables if missing)."""
     import uvicorn
 
     os.environ["HUANXIN_REGISTRY_DATABASE_URL"] = _registry_url(database_url)
-    uvicorn.run("huanxin.federation.registry.asgi:app", host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)  # fmt: skip
+    uvicorn.run(
+        "huanxin.federation.registry.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 @registry_app.command("add-deployment")
@@ -52,8 +59,11 @@ def add_deployment(code: str, name: str, database_url: str | None = None) -> Non
 
 
 @registry_app.command("decide")
-def decide(match_id: int, outcome: str = typer.Option(..., help="holder_keeps | challenger_keeps"),
-           database_url: str | None = None) -> None:  # fmt: skip
+def decide(
+    match_id: int,
+    outcome: str = typer.Option(..., help="holder_keeps | challenger_keeps"),
+    database_url: str | None = None,
+) -> None:
     """The national office's decision on a disputed match (both provinces kept)."""
     from huanxin.db import Database
     from huanxin.federation.registry import service
@@ -80,8 +90,15 @@ def national(database_url: str | None = None) -> None:
 
     db = Database(_registry_url(database_url))
     with db.sessions() as session:
-        rows = [{"code": p.code, "name": p.name, "as_of": p.as_of and p.as_of.isoformat(),
-                 "figures": p.figures} for p in service.national_view(session)]  # fmt: skip
+        rows = [
+            {
+                "code": p.code,
+                "name": p.name,
+                "as_of": p.as_of and p.as_of.isoformat(),
+                "figures": p.figures,
+            }
+            for p in service.national_view(session)
+        ]
     db.dispose()
     typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
 
@@ -135,8 +152,9 @@ def rekey_cmd(batch: int = 500) -> None:
     done = last = 0
     while True:
         with db.unit_of_work() as session:
-            stmt = select(NationalClaim).where(NationalClaim.state == KeyState.confirmed.value,
-                                               NationalClaim.claim_id > last)  # fmt: skip
+            stmt = select(NationalClaim).where(
+                NationalClaim.state == KeyState.confirmed.value, NationalClaim.claim_id > last
+            )
             rows = list(session.scalars(stmt.order_by(NationalClaim.claim_id).limit(batch)))
             for row in rows:
                 keys = national.keys_for(session, row.claim_id)

@@ -33,8 +33,9 @@ class RegistryClient:
     """One deployment's view of the registry at ``base_url`` (or through ``http``, e.g. a
     test client of the in-process registry app)."""
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 2.0,
-                 http: httpx.Client | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, base_url: str, token: str, *, timeout: float = 2.0, http: httpx.Client | None = None
+    ) -> None:
         self.http = http or httpx.Client(base_url=base_url, timeout=timeout)
         self.headers = {"Authorization": f"Bearer {token}"}
 
@@ -51,30 +52,45 @@ class RegistryClient:
         return resp.json()
 
     def claim(self, ref: str, keys: list[WireKey], *, deferred: bool = False) -> dict[str, Any]:
-        body = {"ref": ref, "deferred": deferred,
-                "keys": [{"kind": k.kind, "candidates": k.candidates, "previous": k.previous}
-                         for k in keys]}  # fmt: skip
-        result: dict[str, Any] = self._call("POST", "/registry/v1/claims", json=body,
-                                            idem=f"claim:{ref}")  # fmt: skip
+        body = {
+            "ref": ref,
+            "deferred": deferred,
+            "keys": [
+                {"kind": k.kind, "candidates": k.candidates, "previous": k.previous} for k in keys
+            ],
+        }
+        result: dict[str, Any] = self._call(
+            "POST", "/registry/v1/claims", json=body, idem=f"claim:{ref}"
+        )
         return result
 
     def release(self, ref: str, kinds: list[str] | None = None) -> int:
         body = {"ref": ref, "kinds": kinds}
-        return int(self._call("POST", "/registry/v1/releases", json=body,
-                              idem=f"release:{ref}")["released"])  # fmt: skip
+        return int(
+            self._call("POST", "/registry/v1/releases", json=body, idem=f"release:{ref}")[
+                "released"
+            ]
+        )
 
     def matches(self, since_id: int = 0) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = self._call("GET", "/registry/v1/matches",
-                                                 params={"since_id": since_id})  # fmt: skip
+        found: list[dict[str, Any]] = self._call(
+            "GET", "/registry/v1/matches", params={"since_id": since_id}
+        )
         return found
 
     def dispose(self, match_id: int, disposition: str) -> dict[str, Any]:
         result: dict[str, Any] = self._call(
-            "POST", f"/registry/v1/matches/{match_id}/disposition",
-            json={"disposition": disposition}, idem=f"match:{match_id}:{disposition}",
-        )  # fmt: skip
+            "POST",
+            f"/registry/v1/matches/{match_id}/disposition",
+            json={"disposition": disposition},
+            idem=f"match:{match_id}:{disposition}",
+        )
         return result
 
     def publish(self, as_of: date, figures: dict[str, int]) -> None:
-        self._call("POST", "/registry/v1/rollups", json={"as_of": as_of.isoformat(),
-                   "figures": figures}, idem=f"rollup:{as_of.isoformat()}")  # fmt: skip
+        self._call(
+            "POST",
+            "/registry/v1/rollups",
+            json={"as_of": as_of.isoformat(), "figures": figures},
+            idem=f"rollup:{as_of.isoformat()}",
+        )

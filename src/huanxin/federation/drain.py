@@ -40,8 +40,11 @@ def drain(db: Database, fed: Federation, *, batch: int = 200) -> DrainResult:
         pass
     if result.reachable:
         with db.sessions() as session:
-            releasing = list(session.scalars(select(NationalClaim.claim_id)
-                                             .where(NationalClaim.state == KeyState.releasing)))  # fmt: skip
+            releasing = list(
+                session.scalars(
+                    select(NationalClaim.claim_id).where(NationalClaim.state == KeyState.releasing)
+                )
+            )
         result.released = fed.send_releases(db.engine, releasing) if releasing else 0
         try:
             with db.unit_of_work() as session:
@@ -57,8 +60,11 @@ def drain(db: Database, fed: Federation, *, batch: int = 200) -> DrainResult:
 def _drain_batch(db: Database, fed: Federation, result: DrainResult, batch: int) -> int:
     with db.unit_of_work() as session:
         stmt = select(NationalClaim).where(NationalClaim.state == KeyState.pending)
-        rows = list(session.scalars(skip_locked(session, stmt.order_by(NationalClaim.claim_id)
-                                                .limit(batch))))  # fmt: skip
+        rows = list(
+            session.scalars(
+                skip_locked(session, stmt.order_by(NationalClaim.claim_id).limit(batch))
+            )
+        )
         for row in rows:
             wire = [WireKey(**k) for k in json.loads(row.keys)]
             try:
@@ -74,9 +80,15 @@ def _drain_batch(db: Database, fed: Federation, result: DrainResult, batch: int)
                 move(row, KeyState.duplicate)
                 _record_challenges(session, row, answer)
                 result.duplicates += 1
-            audit.record(session, SYSTEM, f"federation.claim_{row.state}", object_type="claim",
-                         object_id=row.claim_id, after={"state": row.state},
-                         jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+            audit.record(
+                session,
+                SYSTEM,
+                f"federation.claim_{row.state}",
+                object_type="claim",
+                object_id=row.claim_id,
+                after={"state": row.state},
+                jurisdiction_code=row.jurisdiction_code,
+            )
     return len(rows)
 
 
@@ -84,11 +96,22 @@ def _record_challenges(session: Session, row: NationalClaim, answer: dict[str, A
     for key in answer["keys"]:
         if key.get("match_id") is None:
             continue
-        _upsert(session, {"id": key["match_id"], "kind": key["kind"], "side": "challenger",
-                          "holder": key["holder"], "holder_name": key["holder_name"],
-                          "challenger_ref": row.ref, "status": "open",
-                          "holder_disposition": None, "challenger_disposition": None,
-                          "outcome": None}, row.jurisdiction_code)  # fmt: skip
+        _upsert(
+            session,
+            {
+                "id": key["match_id"],
+                "kind": key["kind"],
+                "side": "challenger",
+                "holder": key["holder"],
+                "holder_name": key["holder_name"],
+                "challenger_ref": row.ref,
+                "status": "open",
+                "holder_disposition": None,
+                "challenger_disposition": None,
+                "outcome": None,
+            },
+            row.jurisdiction_code,
+        )
 
 
 def sync_matches(session: Session, fed: Federation) -> int:
@@ -119,10 +142,16 @@ def _upsert(session: Session, match: dict[str, Any], jurisdiction: str) -> Match
     now = utcnow()
     if record is None:
         ref = match["holder_ref"] if side == "holder" else match["challenger_ref"]
-        record = MatchRecord(registry_match_id=match["id"], claim_id=claim_id_of(ref),
-                             jurisdiction_code=jurisdiction, side=side, kind=match["kind"],
-                             other_code=match[other], other_name=match[f"{other}_name"],
-                             created_at=now)  # fmt: skip
+        record = MatchRecord(
+            registry_match_id=match["id"],
+            claim_id=claim_id_of(ref),
+            jurisdiction_code=jurisdiction,
+            side=side,
+            kind=match["kind"],
+            other_code=match[other],
+            other_name=match[f"{other}_name"],
+            created_at=now,
+        )
         session.add(record)
     record.status, record.outcome, record.updated_at = match["status"], match["outcome"], now
     record.our_disposition = match[f"{side}_disposition"]

@@ -22,8 +22,11 @@ from huanxin.federation.service import Federation
 DISPOSITION_LABELS = {"keep": "保留本省申请", "withdraw": "撤销本省申请"}
 DISPOSITION_SHORT = {"keep": "保留", "withdraw": "撤销"}
 STATUS_LABELS = {"open": "待双方处理", "disputed": "双方均保留，待全国裁定", "closed": "已结案"}
-OUTCOME_LABELS = {"holder_keeps": "先登记方保留", "challenger_keeps": "后登记方保留",
-                  "both_withdraw": "双方均撤销"}  # fmt: skip
+OUTCOME_LABELS = {
+    "holder_keeps": "先登记方保留",
+    "challenger_keeps": "后登记方保留",
+    "both_withdraw": "双方均撤销",
+}
 SIDE_LABELS = {"holder": "本省先登记", "challenger": "本省后登记（离线期间受理）"}
 
 
@@ -47,8 +50,9 @@ def get(session: Session, actor: Actor, match_id: int) -> MatchRecord:
     return record
 
 
-def resolve(session: Session, actor: Actor, fed: Federation, *, match_id: int,
-            disposition: str) -> MatchRecord:  # fmt: skip
+def resolve(
+    session: Session, actor: Actor, fed: Federation, *, match_id: int, disposition: str
+) -> MatchRecord:
     if disposition not in DISPOSITION_LABELS:
         raise MatchNotResolvable("请选择保留或撤销本省申请", field="disposition")
     record = get(session, actor, match_id)
@@ -57,17 +61,27 @@ def resolve(session: Session, actor: Actor, fed: Federation, *, match_id: int,
     if record.our_disposition == disposition:
         return record  # the same decision again changes nothing
     if disposition == "withdraw":
-        lifecycle.cancel(session, actor, claim_id=record.claim_id,
-                         reason=f"与{record.other_name}的申请重复，本省撤销")  # fmt: skip
+        lifecycle.cancel(
+            session,
+            actor,
+            claim_id=record.claim_id,
+            reason=f"与{record.other_name}的申请重复，本省撤销",
+        )
     try:
         answer = fed.client.dispose(record.registry_match_id, disposition)
     except (Unreachable, RegistryRefused) as exc:
         raise RegistryUnavailable("全国补贴登记中心暂时无法连接，请稍后再处理") from exc
     _upsert(session, answer, record.jurisdiction_code)
-    audit.record(session, actor, "federation.match_disposed", object_type="claim",
-                 object_id=record.claim_id, after={"disposition": disposition},
-                 detail={"match": record.registry_match_id, "other": record.other_code},
-                 jurisdiction_code=record.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "federation.match_disposed",
+        object_type="claim",
+        object_id=record.claim_id,
+        after={"disposition": disposition},
+        detail={"match": record.registry_match_id, "other": record.other_code},
+        jurisdiction_code=record.jurisdiction_code,
+    )
     if answer["status"] == "closed":
         sync_matches(session, fed)
     return record

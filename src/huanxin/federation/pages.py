@@ -24,27 +24,50 @@ router = APIRouter(include_in_schema=False)
 Reviewer = Annotated[Actor, Depends(page_require("claims:review"))]
 
 
-def _queue_page(request: Request, session: DbSession, actor: Actor, *, closed: bool,
-                error: str | None = None, status_code: int = 200) -> HTMLResponse:  # fmt: skip
+def _queue_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    *,
+    closed: bool,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     rows = matches.queue(session, actor, include_closed=closed)
     claims = {m.claim_id: common.get_claim(session, actor, m.claim_id) for m in rows}
-    return render(request, "federation/matches.html", status_code=status_code, rows=rows,
-                  claims=claims, closed=closed, error=error,
-                  connected=federation_for(get_database(request).engine) is not None,
-                  kinds=KIND_LABELS, sides=matches.SIDE_LABELS, statuses=matches.STATUS_LABELS,
-                  outcomes=matches.OUTCOME_LABELS, short=matches.DISPOSITION_SHORT,
-                  claim_states=LABELS)  # fmt: skip
+    return render(
+        request,
+        "federation/matches.html",
+        status_code=status_code,
+        rows=rows,
+        claims=claims,
+        closed=closed,
+        error=error,
+        connected=federation_for(get_database(request).engine) is not None,
+        kinds=KIND_LABELS,
+        sides=matches.SIDE_LABELS,
+        statuses=matches.STATUS_LABELS,
+        outcomes=matches.OUTCOME_LABELS,
+        short=matches.DISPOSITION_SHORT,
+        claim_states=LABELS,
+    )
 
 
 @router.get("/federation/matches")
-def queue_page(request: Request, session: DbSession, actor: Reviewer,
-               closed: bool = False) -> HTMLResponse:  # fmt: skip
+def queue_page(
+    request: Request, session: DbSession, actor: Reviewer, closed: bool = False
+) -> HTMLResponse:
     return _queue_page(request, session, actor, closed=closed)
 
 
 @router.post("/federation/matches/{match_id}/decision")
-def decide_submit(match_id: Id, request: Request, session: DbSession, actor: Reviewer,
-                  disposition: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
+def decide_submit(
+    match_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reviewer,
+    disposition: Annotated[Code, Form()] = "",
+) -> Response:
     fed = federation_for(get_database(request).engine)
     try:
         if fed is None:
@@ -52,6 +75,7 @@ def decide_submit(match_id: Id, request: Request, session: DbSession, actor: Rev
         matches.resolve(session, actor, fed, match_id=match_id, disposition=disposition)
     except DomainError as exc:
         session.rollback()
-        return _queue_page(request, session, actor, closed=False, error=exc.message,
-                           status_code=exc.status)  # fmt: skip
+        return _queue_page(
+            request, session, actor, closed=False, error=exc.message, status_code=exc.status
+        )
     return RedirectResponse("/federation/matches", status_code=303)

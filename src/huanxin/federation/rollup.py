@@ -24,8 +24,11 @@ def figures(session: Session) -> dict[str, int]:
         out[f"claims_{state}"], out[f"subsidy_fen_{state}"] = count, fen
     out["claims"] = sum(v for k, v in out.items() if k.startswith("claims_"))
     issued, used, grams = certificates.issued_totals(session)
-    out |= {"recycling_certificates": issued, "recycling_certificates_used": used,
-            "recycling_grams": grams}  # fmt: skip
+    out |= {
+        "recycling_certificates": issued,
+        "recycling_certificates_used": used,
+        "recycling_grams": grams,
+    }
     stmt = select(NationalClaim.state, func.count()).group_by(NationalClaim.state)
     counts = dict(session.execute(stmt).all())
     out["national_pending"] = int(counts.get(KeyState.pending.value, 0))

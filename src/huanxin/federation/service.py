@@ -151,8 +151,12 @@ class Federation:
         move(row, KeyState.releasing)
         row.release_kinds = json.dumps(kinds) if kinds is not None else None
         engine = session.get_bind()
-        event.listen(session, "after_commit",
-                     lambda _s: self.send_releases(_engine(engine), [claim_id]), once=True)  # fmt: skip
+        event.listen(
+            session,
+            "after_commit",
+            lambda _s: self.send_releases(_engine(engine), [claim_id]),
+            once=True,
+        )
 
     def held(self, session: Session, claim_ids: Iterable[int]) -> set[int]:
         return held_ids(session, claim_ids)
@@ -174,15 +178,13 @@ class Federation:
         """The hashed keys the claim's programmes declare national, and the outage rule
         (refuse if any of them says so)."""
         wanted = {tuple(v.rsplit("@", 1)) for v in keys.versions}
-        programmes = [p for p in policies.all_versions(session)
-                      if (p.id, str(p.version)) in wanted]  # fmt: skip
+        programmes = [p for p in policies.all_versions(session) if (p.id, str(p.version)) in wanted]
         wire: dict[str, WireKey] = {}
         for programme in programmes:
             for kind in declared(programme).keys:
                 for key in self._hash(programme, kind, keys):
                     wire.setdefault(key.candidates[0], key)
-        refuse = any(declared(p).when_unreachable is WhenUnreachable.refuse
-                     for p in programmes)  # fmt: skip
+        refuse = any(declared(p).when_unreachable is WhenUnreachable.refuse for p in programmes)
         return list(wire.values()), WhenUnreachable.refuse if refuse else WhenUnreachable.hold
 
     def _hash(self, programme: Programme, kind: NationalKey, keys: ClaimKeys) -> list[WireKey]:
@@ -192,22 +194,39 @@ class Federation:
             rid = pii.unseal(keys.resident_id_enc)
             period = quotas.period_key(programme, keys.purchase_date)
             slots = programme.quota.limit(keys.category) if programme.quota else 1
-            values = [person_value(rid, programme.id, keys.category, period, s)
-                      for s in range(1, slots + 1)]  # fmt: skip
+            values = [
+                person_value(rid, programme.id, keys.category, period, s)
+                for s in range(1, slots + 1)
+            ]
         else:
             vin = pii.unseal(keys.vin_enc) if keys.vin_enc else None
-            plain = {NationalKey.device_serial: keys.device_serial, NationalKey.vin: vin,
-                     NationalKey.recycling_certificate: keys.recycling_cert_no}[kind]  # fmt: skip
+            plain = {
+                NationalKey.device_serial: keys.device_serial,
+                NationalKey.vin: vin,
+                NationalKey.recycling_certificate: keys.recycling_cert_no,
+            }[kind]
             if not plain:
                 return []
             values = [plain_value(plain)]
-        return [WireKey(kind.value, [self.keyring.current(kind.value, v) for v in values],
-                        [h for v in values for h in self.keyring.previous(kind.value, v)])]  # fmt: skip
+        return [
+            WireKey(
+                kind.value,
+                [self.keyring.current(kind.value, v) for v in values],
+                [h for v in values for h in self.keyring.previous(kind.value, v)],
+            )
+        ]
 
     # --- storage --------------------------------------------------------------------------
 
-    def _unreachable(self, session: Session, keys: ClaimKeys, ref: str, wire: list[WireKey],
-                     outage: WhenUnreachable, error: str) -> None:  # fmt: skip
+    def _unreachable(
+        self,
+        session: Session,
+        keys: ClaimKeys,
+        ref: str,
+        wire: list[WireKey],
+        outage: WhenUnreachable,
+        error: str,
+    ) -> None:
         log.warning("federation.registry_unreachable %s: %s", ref, error)
         if outage is WhenUnreachable.refuse:
             raise RegistryUnavailable(
@@ -215,17 +234,30 @@ class Federation:
             )
         row = self._store(session, keys, ref, wire, KeyState.pending)
         row.last_error = error[:500]
-        audit.record(session, SYSTEM, "federation.claim_queued", object_type="claim",
-                     object_id=keys.claim_id, after={"state": KeyState.pending.value},
-                     jurisdiction_code=keys.jurisdiction_code)  # fmt: skip
+        audit.record(
+            session,
+            SYSTEM,
+            "federation.claim_queued",
+            object_type="claim",
+            object_id=keys.claim_id,
+            after={"state": KeyState.pending.value},
+            jurisdiction_code=keys.jurisdiction_code,
+        )
 
-    def _store(self, session: Session, keys: ClaimKeys, ref: str, wire: list[WireKey],
-               state: KeyState) -> NationalClaim:  # fmt: skip
+    def _store(
+        self, session: Session, keys: ClaimKeys, ref: str, wire: list[WireKey], state: KeyState
+    ) -> NationalClaim:
         now = utcnow()
         row = session.get(NationalClaim, keys.claim_id)
         if row is None:
-            row = NationalClaim(claim_id=keys.claim_id, jurisdiction_code=keys.jurisdiction_code,
-                                ref=ref, attempts=0, last_error="", created_at=now)  # fmt: skip
+            row = NationalClaim(
+                claim_id=keys.claim_id,
+                jurisdiction_code=keys.jurisdiction_code,
+                ref=ref,
+                attempts=0,
+                last_error="",
+                created_at=now,
+            )
             session.add(row)
         row.keys = json.dumps([asdict(k) for k in wire])
         row.state, row.updated_at = state.value, now
@@ -258,8 +290,10 @@ class Federation:
         """Send the releases of ``claim_ids`` (state ``releasing``); returns how many went."""
         sent = 0
         with Session(engine) as session, session.begin():
-            stmt = select(NationalClaim).where(NationalClaim.claim_id.in_(claim_ids),
-                                               NationalClaim.state == KeyState.releasing.value)  # fmt: skip
+            stmt = select(NationalClaim).where(
+                NationalClaim.claim_id.in_(claim_ids),
+                NationalClaim.state == KeyState.releasing.value,
+            )
             for row in session.scalars(skip_locked(session, stmt)):
                 kinds = json.loads(row.release_kinds) if row.release_kinds else None
                 try:

@@ -19,8 +19,13 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-PROVINCES = [("140000", "山西省"), ("370000", "山东省"), ("410000", "河南省"),
-             ("320000", "江苏省"), ("440000", "广东省")]  # fmt: skip
+PROVINCES = [
+    ("140000", "山西省"),
+    ("370000", "山东省"),
+    ("410000", "河南省"),
+    ("320000", "江苏省"),
+    ("440000", "广东省"),
+]
 APPLIANCES = ("refrigerator", "washing_machine", "television", "computer")
 PHONE = "mobile_phone"
 PRICE_FEN = 599_900
@@ -93,19 +98,39 @@ def _load_world(session: Any, province: Province, policies: Path) -> str:
     from huanxin.core.clock import utcnow
     from huanxin.policy import service as policy_service
 
-    jurisdictions.ensure(session, SYSTEM, code=province.code, name=province.name,
-                         level="province")  # fmt: skip
+    jurisdictions.ensure(session, SYSTEM, code=province.code, name=province.name, level="province")
     policy_service.sync_dir(session, SYSTEM, policies)
-    org = orgs.ensure(session, SYSTEM, kind="merchant", name=f"{province.name}惠民家电商城",
-                      jurisdiction_code=province.code)  # fmt: skip
-    merchant = users.create(session, SYSTEM, users.NewUser(
-        username=f"merchant.{province.code}", display_name=f"{province.name}商户",
-        password=MERCHANT_PASSWORD, role="merchant", jurisdiction_code=province.code,
-        org_id=org.id))  # fmt: skip
+    org = orgs.ensure(
+        session,
+        SYSTEM,
+        kind="merchant",
+        name=f"{province.name}惠民家电商城",
+        jurisdiction_code=province.code,
+    )
+    merchant = users.create(
+        session,
+        SYSTEM,
+        users.NewUser(
+            username=f"merchant.{province.code}",
+            display_name=f"{province.name}商户",
+            password=MERCHANT_PASSWORD,
+            role="merchant",
+            jurisdiction_code=province.code,
+            org_id=org.id,
+        ),
+    )
     for category in (*APPLIANCES, PHONE):
-        session.add(CatalogueProduct(category=category, brand="协同", model=f"FED-{category}",
-                                     grade=1, list_price_fen=PRICE_FEN, valid_from=date(2024, 1, 1),
-                                     created_at=utcnow()))  # fmt: skip
+        session.add(
+            CatalogueProduct(
+                category=category,
+                brand="协同",
+                model=f"FED-{category}",
+                grade=1,
+                list_price_fen=PRICE_FEN,
+                valid_from=date(2024, 1, 1),
+                created_at=utcnow(),
+            )
+        )
     return auth.issue_token(session, merchant, name="federation", days=2)
 
 
@@ -115,9 +140,15 @@ def _fund(session: Any, code: str) -> None:
 
     for programme in FUNDED:
         for layer in ("central", "province"):
-            pool = ledger.create_pool(session, SYSTEM, programme_id=programme, layer=layer,
-                                      jurisdiction_code=code, name=f"{programme}{layer}",
-                                      shards=8)  # fmt: skip
+            pool = ledger.create_pool(
+                session,
+                SYSTEM,
+                programme_id=programme,
+                layer=layer,
+                jurisdiction_code=code,
+                name=f"{programme}{layer}",
+                shards=8,
+            )
             ledger.allocate(session, SYSTEM, pool_id=pool.id, amount_fen=BUDGET_FEN, ref="fed")
 
 
@@ -129,11 +160,20 @@ def _add_consumers(session: Any, code: str, people: list[int]) -> dict[tuple[int
     from huanxin.core.models import User
 
     now = utcnow()
-    users = [{"username": f"c{n}.{code}", "display_name": f"消费者{n}", "password_hash": "!",
-              "role": "consumer", "jurisdiction_code": code,
-              "resident_id_enc": pii.seal(resident_id(n)),
-              "resident_id_hash": pii.lookup_hash("resident_id", resident_id(n)),
-              "active": True, "created_at": now} for n in people]  # fmt: skip
+    users = [
+        {
+            "username": f"c{n}.{code}",
+            "display_name": f"消费者{n}",
+            "password_hash": "!",
+            "role": "consumer",
+            "jurisdiction_code": code,
+            "resident_id_enc": pii.seal(resident_id(n)),
+            "resident_id_hash": pii.lookup_hash("resident_id", resident_id(n)),
+            "active": True,
+            "created_at": now,
+        }
+        for n in people
+    ]
     if users:
         session.execute(insert(User), users)
     ids = dict(session.execute(select(User.username, User.id)).all())
@@ -142,12 +182,21 @@ def _add_consumers(session: Any, code: str, people: list[int]) -> dict[tuple[int
         for category in (*APPLIANCES, PHONE):
             programme = "cn.digital" if category == PHONE else "cn.appliance"
             quotas[(n, category)] = quota_code = new_code()
-            rows.append({"code": quota_code, "person_key": pii.lookup_hash("resident_id", resident_id(n)),
-                         "consumer_user_id": ids[f"c{n}.{code}"], "programme_id": programme,
-                         "category": category, "period_key": PERIODS[programme], "slot": 1,
-                         "jurisdiction_code": code, "state": "issued",
-                         "expires_at": now + timedelta(days=QUOTA_VALID_DAYS),
-                         "created_at": now})  # fmt: skip
+            rows.append(
+                {
+                    "code": quota_code,
+                    "person_key": pii.lookup_hash("resident_id", resident_id(n)),
+                    "consumer_user_id": ids[f"c{n}.{code}"],
+                    "programme_id": programme,
+                    "category": category,
+                    "period_key": PERIODS[programme],
+                    "slot": 1,
+                    "jurisdiction_code": code,
+                    "state": "issued",
+                    "expires_at": now + timedelta(days=QUOTA_VALID_DAYS),
+                    "created_at": now,
+                }
+            )
     if rows:
         session.execute(insert(Quota), rows)
     return quotas
@@ -158,6 +207,13 @@ def sale(quota_code: str, category: str, serial: str, n: int) -> dict[str, Any]:
     from huanxin.claims.bench_world import invoice
 
     price = PHONE_PRICE_FEN if category == PHONE else PRICE_FEN
-    return {"category": category, "product_model": f"FED-{category}", "device_serial": serial,
-            "price_fen": price, "purchase_date": PURCHASE.isoformat(), "grade": 1,
-            "invoice_no": invoice(n), "quota_code": quota_code}  # fmt: skip
+    return {
+        "category": category,
+        "product_model": f"FED-{category}",
+        "device_serial": serial,
+        "price_fen": price,
+        "purchase_date": PURCHASE.isoformat(),
+        "grade": 1,
+        "invoice_no": invoice(n),
+        "quota_code": quota_code,
+    }

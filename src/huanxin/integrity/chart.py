@@ -33,8 +33,13 @@ def detector_svg(rows: list[tuple[str, int]], *, title: str = "各检测规则�
     bars = ax.barh(range(len(rows)), values, color="#b03a2e")
     ax.set_yticks(range(len(rows)), labels, fontproperties=font)
     for bar, value in zip(bars, values, strict=True):
-        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {value}",
-                va="center", fontproperties=font)  # fmt: skip
+        ax.text(
+            bar.get_width(),
+            bar.get_y() + bar.get_height() / 2,
+            f" {value}",
+            va="center",
+            fontproperties=font,
+        )
     ax.set_title(title, fontproperties=FontProperties(fname=font_path(), size=11))
     if not rows:
         ax.text(0.5, 0.5, "暂无命中", ha="center", transform=ax.transAxes, fontproperties=font)

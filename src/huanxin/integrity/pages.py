@@ -27,9 +27,13 @@ CATEGORY = CATEGORY_LABELS
 @router.get("/integrity")
 def dashboard_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     board = reports.dashboard(session, actor)
-    return render(request, "integrity/dashboard.html", board=board,
-                  precision=reports.precision_report(session, actor),
-                  status_labels=review.STATUS_LABELS)  # fmt: skip
+    return render(
+        request,
+        "integrity/dashboard.html",
+        board=board,
+        precision=reports.precision_report(session, actor),
+        status_labels=review.STATUS_LABELS,
+    )
 
 
 @router.get("/integrity/chart.svg")
@@ -40,21 +44,42 @@ def chart_svg(session: DbSession, actor: Reader) -> Response:
 
 
 @router.get("/integrity/queue")
-def queue_page(request: Request, session: DbSession, actor: Reader,
-               status: Code = "held") -> HTMLResponse:  # fmt: skip
+def queue_page(
+    request: Request, session: DbSession, actor: Reader, status: Code = "held"
+) -> HTMLResponse:
     status = status if status in review.STATUS_LABELS else "held"
-    return render(request, "integrity/queue.html", cases=review.queue(session, actor, status=status),
-                  status=status, status_labels=review.STATUS_LABELS, labels=states.LABELS)  # fmt: skip
+    return render(
+        request,
+        "integrity/queue.html",
+        cases=review.queue(session, actor, status=status),
+        status=status,
+        status_labels=review.STATUS_LABELS,
+        labels=states.LABELS,
+    )
 
 
-def _case_page(request: Request, session: DbSession, actor: Actor, claim_id: int,
-               error: str | None = None, status_code: int = 200) -> HTMLResponse:  # fmt: skip
+def _case_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    claim_id: int,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     item = review.case(session, actor, claim_id)
-    return render(request, "integrity/case.html", status_code=status_code, item=item,
-                  related=review.related(session, actor, item.claim),
-                  decisions=review.decisions_of(session, claim_id), error=error,
-                  labels=states.LABELS, status_labels=review.STATUS_LABELS,
-                  decision_labels=review.DECISIONS, category=CATEGORY)  # fmt: skip
+    return render(
+        request,
+        "integrity/case.html",
+        status_code=status_code,
+        item=item,
+        related=review.related(session, actor, item.claim),
+        decisions=review.decisions_of(session, claim_id),
+        error=error,
+        labels=states.LABELS,
+        status_labels=review.STATUS_LABELS,
+        decision_labels=review.DECISIONS,
+        category=CATEGORY,
+    )
 
 
 @router.get("/integrity/claims/{claim_id}")
@@ -63,9 +88,14 @@ def case_page(claim_id: Id, request: Request, session: DbSession, actor: Reader)
 
 
 @router.post("/integrity/claims/{claim_id}/decision")
-def decide_submit(claim_id: Id, request: Request, session: DbSession, actor: Reviewer,
-                  decision: Annotated[Code, Form()] = "",
-                  note: Annotated[Text, Form()] = "") -> Response:  # fmt: skip
+def decide_submit(
+    claim_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reviewer,
+    decision: Annotated[Code, Form()] = "",
+    note: Annotated[Text, Form()] = "",
+) -> Response:
     try:
         review.decide(session, actor, claim_id=claim_id, decision=decision, note=note)
     except DomainError as exc:
@@ -77,5 +107,10 @@ def decide_submit(claim_id: Id, request: Request, session: DbSession, actor: Rev
 @router.get("/integrity/merchants/{org_id}")
 def merchant_page(org_id: Id, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     profile = reports.merchant_profile(session, actor, org_id)
-    return render(request, "integrity/merchant.html", profile=profile, labels=states.LABELS,
-                  status_labels=review.STATUS_LABELS)  # fmt: skip
+    return render(
+        request,
+        "integrity/merchant.html",
+        profile=profile,
+        labels=states.LABELS,
+        status_labels=review.STATUS_LABELS,
+    )

@@ -69,17 +69,33 @@ def claim_case(claim_id: Id, actor: Reader, session: DbSession) -> dict[str, Any
 
 
 @router.post("/integrity/claims/{claim_id}/decision")
-def decide(claim_id: Id, body: DecisionBody, actor: Reviewer, session: DbSession,
-           idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def decide(
+    claim_id: Id,
+    body: DecisionBody,
+    actor: Reviewer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
-        row = review.decide(session, actor, claim_id=claim_id, decision=body.decision,
-                            note=body.note)  # fmt: skip
+        row = review.decide(
+            session, actor, claim_id=claim_id, decision=body.decision, note=body.note
+        )
         score = review.get_score(session, actor, claim_id)
-        return 200, {"id": row.id, "claim_id": claim_id, "decision": row.decision,
-                     "status": score.status}  # fmt: skip
+        return 200, {
+            "id": row.id,
+            "claim_id": claim_id,
+            "decision": row.decision,
+            "status": score.status,
+        }
 
-    return respond(session, actor, key=idempotency_key, scope=f"integrity.decide.{claim_id}",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope=f"integrity.decide.{claim_id}",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 @router.get("/integrity/precision")

@@ -157,9 +157,11 @@ def _collect(frame: Any) -> pl.DataFrame:
 
 
 def link_on_spark(
-    spark: SparkSession, path: Path | str, scope: Scope | None = None,
+    spark: SparkSession,
+    path: Path | str,
+    scope: Scope | None = None,
     rule: VariantIdentity | None = None,
-) -> pl.DataFrame:  # fmt: skip
+) -> pl.DataFrame:
     """Variant-identity hits with Spark doing both steps: the candidates are the rule's own
     SQL through Spark SQL, and Splink scores them on its Spark backend with the rule's
     settings. The pairs then become hits exactly as on DuckDB (``VariantIdentity.hits``)."""
@@ -169,8 +171,11 @@ def link_on_spark(
     register(spark, path, scope, [rule])
     candidates = spark.sql(to_spark(rule.candidates_sql(scope))).persist()
     # the comparisons use Spark's built-in functions; Splink's UDF jar is not needed
-    api = SparkAPI(spark_session=spark, register_udfs_automatically=False,  # type: ignore[no-untyped-call]
-                   break_lineage_method="persist")  # fmt: skip
+    api = SparkAPI(
+        spark_session=spark,
+        register_udfs_automatically=False,  # type: ignore[no-untyped-call]
+        break_lineage_method="persist",
+    )
     linker = Linker(api.register(candidates), rule.settings(), log_level=logging.WARNING)
     out = linker.inference.predict(threshold_match_probability=rule.match_probability)
     pairs = _collect(

@@ -28,8 +28,13 @@ def by_province(path: Path, folder: Path) -> Path:
     frame = pl.read_parquet(path).with_columns(
         pl.col("jurisdiction_code").str.slice(0, 2).alias("province")
     )
-    ds.write_dataset(frame.to_arrow(), folder, format="parquet", partitioning=["province"],
-                     partitioning_flavor="hive")  # fmt: skip
+    ds.write_dataset(
+        frame.to_arrow(),
+        folder,
+        format="parquet",
+        partitioning=["province"],
+        partitioning_flavor="hive",
+    )
     return folder
 
 
@@ -56,10 +61,18 @@ def run_bench(claims: int, seed: int, workdir: Path, cores: int = 2) -> dict[str
     on_duckdb = scan(path, rules=detectors)
     key = ["detector", "claim_id"]
     same = set(on_spark.select(key).iter_rows()) == set(on_duckdb.hits.select(key).iter_rows())
-    return {"claims": claims, "provinces": len(list(folder.iterdir())), "cores": cores,
-            "detectors": [d.name for d in detectors], "spark_s": round(spark_s, 1),
-            "spark_session_s": round(session_s, 1), "duckdb_s": round(on_duckdb.elapsed_s, 1),
-            "hits": on_spark.height, "same_hits_as_duckdb": same,
-            "generate_s": generate_s, "partition_s": round(partition_s, 1),
-            "load_avg_before": [round(x, 2) for x in load_before],
-            "load_avg_after": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
+    return {
+        "claims": claims,
+        "provinces": len(list(folder.iterdir())),
+        "cores": cores,
+        "detectors": [d.name for d in detectors],
+        "spark_s": round(spark_s, 1),
+        "spark_session_s": round(session_s, 1),
+        "duckdb_s": round(on_duckdb.elapsed_s, 1),
+        "hits": on_spark.height,
+        "same_hits_as_duckdb": same,
+        "generate_s": generate_s,
+        "partition_s": round(partition_s, 1),
+        "load_avg_before": [round(x, 2) for x in load_before],
+        "load_avg_after": [round(x, 2) for x in os.getloadavg()],
+    }

@@ -51,8 +51,13 @@ def burn_svg(rate: BurnRate, *, title: str) -> str:
     fig = Figure(figsize=(8, 3.4), dpi=100)
     ax: Any = fig.add_subplot()  # matplotlib's stubs reject dates as x values
     days = [d for d, _ in rate.series]
-    ax.step(days, [v / 100 for _, v in rate.series], where="post", color="#1f6f5c",
-            label="可用余额（元）")  # fmt: skip
+    ax.step(
+        days,
+        [v / 100 for _, v in rate.series],
+        where="post",
+        color="#1f6f5c",
+        label="可用余额（元）",
+    )
     xs, ys = _forecast(rate)
     if xs:
         ax.plot(xs, ys, linestyle="--", color="#c0392b", label="按近期日均支出预测")

@@ -53,9 +53,11 @@ def balances(database_url: DbOption = None) -> None:
         with db.sessions() as session:
             for pool in session.scalars(select(Pool).order_by(Pool.id)):
                 b = service.pool_balances(session, pool.id)
-                typer.echo(f"{pool.id}\t{pool.name}\t已下达{yuan_grouped(b.allocated)}\t"
-                           f"可用{yuan_grouped(b.available)}\t预留{yuan_grouped(b.reserved)}\t"
-                           f"已支出{yuan_grouped(b.spent)}")  # fmt: skip
+                typer.echo(
+                    f"{pool.id}\t{pool.name}\t已下达{yuan_grouped(b.allocated)}\t"
+                    f"可用{yuan_grouped(b.available)}\t预留{yuan_grouped(b.reserved)}\t"
+                    f"已支出{yuan_grouped(b.spent)}"
+                )
     finally:
         db.dispose()
 

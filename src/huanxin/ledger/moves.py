@@ -40,10 +40,19 @@ def journal(
     assert sum(amount for _, _, amount in legs) == 0, "a movement must balance"
     movement, at = uuid.uuid4().hex, utcnow()
     rows = [
-        {"movement": movement, "pool_id": pool_id, "shard_id": shard_id, "account": account,
-         "amount_fen": amount, "kind": kind, "ref": ref, "note": note, "at": at}
+        {
+            "movement": movement,
+            "pool_id": pool_id,
+            "shard_id": shard_id,
+            "account": account,
+            "amount_fen": amount,
+            "kind": kind,
+            "ref": ref,
+            "note": note,
+            "at": at,
+        }
         for shard_id, account, amount in legs
-    ]  # fmt: skip
+    ]
     session.execute(insert(entries), rows)
 
 
@@ -111,12 +120,20 @@ SELECT id FROM moved
 """)
 
 
-def reserve_unlocked(session: Session, *, pool_id: int, shards_count: int, start: int,
-                     amount: int, ref: str) -> int | None:  # fmt: skip
+def reserve_unlocked(
+    session: Session, *, pool_id: int, shards_count: int, start: int, amount: int, ref: str
+) -> int | None:
     """Reserve on any free shard in one round trip (PostgreSQL); None when every shard that
     could cover it is busy or short, and the caller takes the waiting path."""
-    params = {"pool_id": pool_id, "amount": amount, "start": start, "shards": shards_count,
-              "movement": uuid.uuid4().hex, "ref": ref, "at": utcnow()}  # fmt: skip
+    params = {
+        "pool_id": pool_id,
+        "amount": amount,
+        "start": start,
+        "shards": shards_count,
+        "movement": uuid.uuid4().hex,
+        "ref": ref,
+        "at": utcnow(),
+    }
     found: int | None = session.execute(_RESERVE_UNLOCKED, params).scalar_one_or_none()
     return found
 
@@ -151,8 +168,9 @@ def lock_shards(session: Session, pool_id: int) -> list[Row[Any]]:
     return list(session.execute(stmt.with_for_update()).all())
 
 
-def transfer_available(session: Session, *, pool_id: int, donor: int, receiver: int,
-                       amount: int, kind: str, ref: str) -> None:  # fmt: skip
+def transfer_available(
+    session: Session, *, pool_id: int, donor: int, receiver: int, amount: int, kind: str, ref: str
+) -> None:
     """Move available money (and its allocation) between two shards of one pool."""
     if not fund(session, shard_id=donor, amount=-amount):
         raise RuntimeError(f"shard {donor} lost money while locked")  # impossible under lock
@@ -165,10 +183,14 @@ def shards_of_ref(session: Session, *, pool_id: int, ref: str, account: str) -> 
     """Shards where money entered ``account`` under ``ref``, newest first."""
     stmt = (
         select(entries.c.shard_id)
-        .where(entries.c.pool_id == pool_id, entries.c.ref == ref,
-               entries.c.account == account, entries.c.amount_fen > 0)
+        .where(
+            entries.c.pool_id == pool_id,
+            entries.c.ref == ref,
+            entries.c.account == account,
+            entries.c.amount_fen > 0,
+        )
         .order_by(entries.c.id.desc())
-    )  # fmt: skip
+    )
     return list(dict.fromkeys(session.scalars(stmt)))
 
 

@@ -26,8 +26,15 @@ from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-KIND_LABELS = {"allocate": "下达", "reserve": "预留", "commit": "确认支出", "release": "释放",
-               "claw_back": "追回", "consolidate": "分片归集", "rebalance": "分片平衡"}  # fmt: skip
+KIND_LABELS = {
+    "allocate": "下达",
+    "reserve": "预留",
+    "commit": "确认支出",
+    "release": "释放",
+    "claw_back": "追回",
+    "consolidate": "分片归集",
+    "rebalance": "分片平衡",
+}
 
 
 def _percent(part: int, whole: int) -> str:
@@ -40,65 +47,85 @@ def _percent(part: int, whole: int) -> str:
 
 @router.get("/ledger")
 def pools_page(
-    request: Request, session: DbSession,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("ledger:read"))],
-) -> HTMLResponse:  # fmt: skip
-    rows = [(s.pool, s.balances, _percent(s.balances.spent, s.balances.allocated))
-            for s in service.list_pools(session, actor)]  # fmt: skip
-    return render(request, "ledger/pools.html", rows=rows, layers=service.LAYER_LABELS,
-                  money=yuan_grouped)  # fmt: skip
+) -> HTMLResponse:
+    rows = [
+        (s.pool, s.balances, _percent(s.balances.spent, s.balances.allocated))
+        for s in service.list_pools(session, actor)
+    ]
+    return render(
+        request, "ledger/pools.html", rows=rows, layers=service.LAYER_LABELS, money=yuan_grouped
+    )
 
 
 def _dashboard(session: Session, actor: Actor, pool: Pool) -> dict[str, Any]:
     balances = service.pool_balances(session, pool.id)
     shards = session.scalars(select(Shard).where(Shard.pool_id == pool.id).order_by(Shard.slot))
     return {
-        "pool": pool, "balances": balances, "burn": service.burn(session, pool.id),
+        "pool": pool,
+        "balances": balances,
+        "burn": service.burn(session, pool.id),
         "place": jurisdictions.full_name(session, pool.jurisdiction_code),
         "layer": service.LAYER_LABELS.get(pool.layer, pool.layer),
-        "used": _percent(balances.spent, balances.allocated), "shards": list(shards),
-        "journal": service.journal_of(session, pool.id, limit=50), "money": yuan_grouped,
-        "kinds": KIND_LABELS, "accounts": ACCOUNT_LABELS, "form_key": uuid.uuid4().hex,
+        "used": _percent(balances.spent, balances.allocated),
+        "shards": list(shards),
+        "journal": service.journal_of(session, pool.id, limit=50),
+        "money": yuan_grouped,
+        "kinds": KIND_LABELS,
+        "accounts": ACCOUNT_LABELS,
+        "form_key": uuid.uuid4().hex,
         "can_allocate": actor.can("ledger:allocate"),
-    }  # fmt: skip
+    }
 
 
 @router.get("/ledger/pools/{pool_id}")
 def pool_page(
-    pool_id: Id, request: Request, session: DbSession,
+    pool_id: Id,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("ledger:read"))],
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     pool = service.get_pool(session, actor, pool_id)
-    return render(request, "ledger/pool.html", error=None, form={},
-                  **_dashboard(session, actor, pool))  # fmt: skip
+    return render(
+        request, "ledger/pool.html", error=None, form={}, **_dashboard(session, actor, pool)
+    )
 
 
 @router.get("/ledger/pools/{pool_id}/burn.svg")
 def burn_chart(
-    pool_id: Id, session: DbSession,
+    pool_id: Id,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("ledger:read"))],
-) -> Response:  # fmt: skip
+) -> Response:
     pool = service.get_pool(session, actor, pool_id)
     svg = burn_svg(service.burn(session, pool.id), title=f"{pool.name} · 近30日可用余额")
-    return Response(svg, media_type="image/svg+xml",
-                    headers={"Cache-Control": "private, max-age=60"})  # fmt: skip
+    return Response(
+        svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=60"}
+    )
 
 
 def _amount_fen(text: str) -> int:
     try:
         return parse_yuan(text)
     except ValueError as exc:
-        raise InvalidInput("金额格式不正确，请输入以元为单位、最多两位小数的数字",
-                           field="amount") from exc  # fmt: skip
+        raise InvalidInput(
+            "金额格式不正确，请输入以元为单位、最多两位小数的数字", field="amount"
+        ) from exc
 
 
 @router.post("/ledger/pools/{pool_id}/allocate")
 def allocate_form(
-    pool_id: Id, request: Request, session: DbSession,
+    pool_id: Id,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("ledger:allocate"))],
-    amount: Annotated[Code, Form()] = "", ref: Annotated[Code, Form()] = "",
-    note: Annotated[Text, Form()] = "", form_key: Annotated[Code, Form()] = "",
-) -> Response:  # fmt: skip
+    amount: Annotated[Code, Form()] = "",
+    ref: Annotated[Code, Form()] = "",
+    note: Annotated[Text, Form()] = "",
+    form_key: Annotated[Code, Form()] = "",
+) -> Response:
     pool = service.get_pool(session, actor, pool_id)
     try:
         fen = _amount_fen(amount)
@@ -109,12 +136,23 @@ def allocate_form(
             return 303, payload
 
         # a double-submitted form (same hidden key) allocates once
-        idempotency.run(session, actor_user_id=actor.user_id, key=form_key or uuid.uuid4().hex,
-                        scope="ledger.allocate.form", payload=payload, action=action)  # fmt: skip
+        idempotency.run(
+            session,
+            actor_user_id=actor.user_id,
+            key=form_key or uuid.uuid4().hex,
+            scope="ledger.allocate.form",
+            payload=payload,
+            action=action,
+        )
     except DomainError as exc:
         session.rollback()
         pool = service.get_pool(session, actor, pool_id)
-        return render(request, "ledger/pool.html", status_code=exc.status, error=exc.message,
-                      form={"amount": amount, "ref": ref, "note": note},
-                      **_dashboard(session, actor, pool))  # fmt: skip
+        return render(
+            request,
+            "ledger/pool.html",
+            status_code=exc.status,
+            error=exc.message,
+            form={"amount": amount, "ref": ref, "note": note},
+            **_dashboard(session, actor, pool),
+        )
     return RedirectResponse(f"/ledger/pools/{pool_id}", status_code=303)

@@ -46,8 +46,16 @@ def pool_or_404(session: Session, pool_id: int) -> Pool:
     return pool
 
 
-def _validate_pool(session: Session, actor: AuditActor, *, programme_id: str, layer: str,
-                   jurisdiction_code: str, name: str, shards: int) -> None:  # fmt: skip
+def _validate_pool(
+    session: Session,
+    actor: AuditActor,
+    *,
+    programme_id: str,
+    layer: str,
+    jurisdiction_code: str,
+    name: str,
+    shards: int,
+) -> None:
     if not programme_id.strip() or len(programme_id) > 64:
         raise InvalidInput("政策编号不能为空且不超过64个字符", field="programme_id")
     if layer not in LAYERS:
@@ -62,39 +70,84 @@ def _validate_pool(session: Session, actor: AuditActor, *, programme_id: str, la
         within(actor, jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
 
 
-def create_pool(session: Session, actor: AuditActor, *, programme_id: str, layer: str,
-                jurisdiction_code: str, name: str, shards: int = 1) -> Pool:  # fmt: skip
+def create_pool(
+    session: Session,
+    actor: AuditActor,
+    *,
+    programme_id: str,
+    layer: str,
+    jurisdiction_code: str,
+    name: str,
+    shards: int = 1,
+) -> Pool:
     """Open an empty pool with ``shards`` escrow sub-pools."""
-    _validate_pool(session, actor, programme_id=programme_id, layer=layer,
-                   jurisdiction_code=jurisdiction_code, name=name, shards=shards)  # fmt: skip
-    if find_pool(session, programme_id=programme_id, layer=layer,
-                 jurisdiction_code=jurisdiction_code) is not None:  # fmt: skip
+    _validate_pool(
+        session,
+        actor,
+        programme_id=programme_id,
+        layer=layer,
+        jurisdiction_code=jurisdiction_code,
+        name=name,
+        shards=shards,
+    )
+    if (
+        find_pool(
+            session, programme_id=programme_id, layer=layer, jurisdiction_code=jurisdiction_code
+        )
+        is not None
+    ):
         raise PoolExists("该政策、资金层级和区划的预算池已存在")
-    pool = Pool(programme_id=programme_id.strip(), layer=layer, name=name.strip(),
-                jurisdiction_code=jurisdiction_code, shard_count=shards, created_at=utcnow())  # fmt: skip
+    pool = Pool(
+        programme_id=programme_id.strip(),
+        layer=layer,
+        name=name.strip(),
+        jurisdiction_code=jurisdiction_code,
+        shard_count=shards,
+        created_at=utcnow(),
+    )
     try:
         with session.begin_nested():
             session.add(pool)
             session.flush()
     except IntegrityError as exc:  # a concurrent creator won
         raise PoolExists("该政策、资金层级和区划的预算池已存在") from exc
-    session.add_all([Shard(pool_id=pool.id, slot=s, allocated=0, available=0, reserved=0,
-                           spent=0) for s in range(shards)])  # fmt: skip
+    session.add_all(
+        [
+            Shard(pool_id=pool.id, slot=s, allocated=0, available=0, reserved=0, spent=0)
+            for s in range(shards)
+        ]
+    )
     session.flush()
-    audit.record(session, actor, "ledger.pool_created", object_type="ledger_pool",
-                 object_id=pool.id, after=_snapshot(pool), jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "ledger.pool_created",
+        object_type="ledger_pool",
+        object_id=pool.id,
+        after=_snapshot(pool),
+        jurisdiction_code=jurisdiction_code,
+    )
     return pool
 
 
 def _snapshot(pool: Pool) -> dict[str, object]:
-    return {"programme_id": pool.programme_id, "layer": pool.layer, "name": pool.name,
-            "jurisdiction_code": pool.jurisdiction_code, "shards": pool.shard_count}  # fmt: skip
+    return {
+        "programme_id": pool.programme_id,
+        "layer": pool.layer,
+        "name": pool.name,
+        "jurisdiction_code": pool.jurisdiction_code,
+        "shards": pool.shard_count,
+    }
 
 
-def find_pool(session: Session, *, programme_id: str, layer: str,
-              jurisdiction_code: str) -> Pool | None:  # fmt: skip
-    stmt = select(Pool).where(Pool.programme_id == programme_id, Pool.layer == layer,
-                              Pool.jurisdiction_code == jurisdiction_code)  # fmt: skip
+def find_pool(
+    session: Session, *, programme_id: str, layer: str, jurisdiction_code: str
+) -> Pool | None:
+    stmt = select(Pool).where(
+        Pool.programme_id == programme_id,
+        Pool.layer == layer,
+        Pool.jurisdiction_code == jurisdiction_code,
+    )
     return session.scalars(stmt).first()
 
 
@@ -128,8 +181,12 @@ def list_pools(session: Session, actor: Actor) -> list[PoolSummary]:
     """Pools in scope with their balances, in one query."""
     sub = readable(actor).subquery()
     stmt = (
-        select(Pool, *_SUMS).join(sub, sub.c.id == Pool.id)
-        .join(Shard, Shard.pool_id == Pool.id).group_by(Pool.id).order_by(Pool.id)
-    )  # fmt: skip
-    return [PoolSummary(row[0], Balances(*(int(v) for v in row[1:])))
-            for row in session.execute(stmt)]  # fmt: skip
+        select(Pool, *_SUMS)
+        .join(sub, sub.c.id == Pool.id)
+        .join(Shard, Shard.pool_id == Pool.id)
+        .group_by(Pool.id)
+        .order_by(Pool.id)
+    )
+    return [
+        PoolSummary(row[0], Balances(*(int(v) for v in row[1:]))) for row in session.execute(stmt)
+    ]

@@ -38,16 +38,21 @@ def _shard_problems(shard: Shard, label: str, sums: dict[tuple[int, str], int]) 
             problems.append(f"{label}：{ACCOUNT_LABELS[account]}余额为负（{yuan_grouped(held)}元）")
         booked = sums.get((shard.id, account), 0)
         if held != booked:
-            problems.append(f"{label}：{ACCOUNT_LABELS[account]}余额{yuan_grouped(held)}元，"
-                            f"流水合计{yuan_grouped(booked)}元")  # fmt: skip
+            problems.append(
+                f"{label}：{ACCOUNT_LABELS[account]}余额{yuan_grouped(held)}元，"
+                f"流水合计{yuan_grouped(booked)}元"
+            )
     parts = shard.available + shard.reserved + shard.spent
     if shard.allocated != parts:
-        problems.append(f"{label}：已下达{yuan_grouped(shard.allocated)}元 ≠ "
-                        f"可用+预留+已支出{yuan_grouped(parts)}元")  # fmt: skip
+        problems.append(
+            f"{label}：已下达{yuan_grouped(shard.allocated)}元 ≠ "
+            f"可用+预留+已支出{yuan_grouped(parts)}元"
+        )
     booked = sum(sums.get((shard.id, a), 0) for a in ACCOUNTS)
     if shard.allocated != booked:
-        problems.append(f"{label}：已下达{yuan_grouped(shard.allocated)}元，"
-                        f"流水合计{yuan_grouped(booked)}元")  # fmt: skip
+        problems.append(
+            f"{label}：已下达{yuan_grouped(shard.allocated)}元，流水合计{yuan_grouped(booked)}元"
+        )
     return problems
 
 
@@ -58,12 +63,13 @@ def _movement_problems(session: Session) -> list[str]:
         .having((func.count() != 2) | (func.sum(Entry.amount_fen) != 0))
         .limit(100)
     )
-    return [f"流水{movement}：{count}条分录，合计{yuan_grouped(int(total))}元（应为2条、合计0）"
-            for movement, count, total in session.execute(stmt)]  # fmt: skip
+    return [
+        f"流水{movement}：{count}条分录，合计{yuan_grouped(int(total))}元（应为2条、合计0）"
+        for movement, count, total in session.execute(stmt)
+    ]
 
 
-def _pool_problems(session: Session, pool: Pool, shards: list[Shard],
-                   external: int) -> list[str]:  # fmt: skip
+def _pool_problems(session: Session, pool: Pool, shards: list[Shard], external: int) -> list[str]:
     label = f"预算池{pool.id}「{pool.name}」"
     problems = []
     if sorted(s.slot for s in shards) != list(range(pool.shard_count)):
@@ -71,11 +77,13 @@ def _pool_problems(session: Session, pool: Pool, shards: list[Shard],
     allocated = sum(s.allocated for s in shards)
     parts = sum(s.available + s.reserved + s.spent for s in shards)
     if allocated != parts:
-        problems.append(f"{label}：已下达{yuan_grouped(allocated)}元 ≠ "
-                        f"可用+预留+已支出{yuan_grouped(parts)}元")  # fmt: skip
+        problems.append(
+            f"{label}：已下达{yuan_grouped(allocated)}元 ≠ 可用+预留+已支出{yuan_grouped(parts)}元"
+        )
     if allocated != -external:
-        problems.append(f"{label}：已下达{yuan_grouped(allocated)}元，"
-                        f"下达流水合计{yuan_grouped(-external)}元")  # fmt: skip
+        problems.append(
+            f"{label}：已下达{yuan_grouped(allocated)}元，下达流水合计{yuan_grouped(-external)}元"
+        )
     return problems
 
 
@@ -90,12 +98,14 @@ def check(session: Session) -> list[str]:
         problems += _shard_problems(shard, label, sums)
     stmt = (
         select(Entry.pool_id, func.sum(Entry.amount_fen))
-        .where(Entry.account == EXTERNAL).group_by(Entry.pool_id)
-    )  # fmt: skip
+        .where(Entry.account == EXTERNAL)
+        .group_by(Entry.pool_id)
+    )
     external = {pool_id: int(total) for pool_id, total in session.execute(stmt)}
     for pool in session.scalars(select(Pool).order_by(Pool.id)):
-        problems += _pool_problems(session, pool, by_pool.get(pool.id, []),
-                                   external.get(pool.id, 0))  # fmt: skip
+        problems += _pool_problems(
+            session, pool, by_pool.get(pool.id, []), external.get(pool.id, 0)
+        )
     known = {s.id for shards in by_pool.values() for s in shards}
     orphans = {shard for shard, _ in sums if shard not in known}
     problems += [f"流水指向不存在的分片#{shard}" for shard in sorted(orphans)]
@@ -143,9 +153,12 @@ def burn(session: Session, pool_id: int, *, days: int = 30, today: date | None =
     since = datetime.combine(first, time(), CHINA_TZ).astimezone(UTC)
     spent = sum(v for d, v in _daily(session, pool_id, "spent", since).items() if d <= today)
     available_deltas = _daily(session, pool_id, "available", since)
-    available = int(session.scalar(
-        select(func.coalesce(func.sum(Shard.available), 0)).where(Shard.pool_id == pool_id)
-    ) or 0)  # fmt: skip
+    available = int(
+        session.scalar(
+            select(func.coalesce(func.sum(Shard.available), 0)).where(Shard.pool_id == pool_id)
+        )
+        or 0
+    )
     available -= sum(v for d, v in available_deltas.items() if d > today)
     level, series = available, []
     for offset in range(days):
@@ -157,8 +170,15 @@ def burn(session: Session, pool_id: int, *, days: int = 30, today: date | None =
     exhaustion = None
     if per_day > 0:
         exhaustion = today + timedelta(days=math.ceil(max(available, 0) / per_day))
-    return BurnRate(days=days, today=today, spent_fen=spent, per_day_fen=per_day,
-                    available_fen=available, exhaustion_date=exhaustion, series=series)  # fmt: skip
+    return BurnRate(
+        days=days,
+        today=today,
+        spent_fen=spent,
+        per_day_fen=per_day,
+        available_fen=available,
+        exhaustion_date=exhaustion,
+        series=series,
+    )
 
 
 def journal_of(session: Session, pool_id: int, *, limit: int = 100) -> list[Entry]:

@@ -31,15 +31,25 @@ IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 
 
 def balances_read(b: Balances) -> BalancesRead:
-    return BalancesRead(allocated_fen=b.allocated, available_fen=b.available,
-                        reserved_fen=b.reserved, spent_fen=b.spent)  # fmt: skip
+    return BalancesRead(
+        allocated_fen=b.allocated,
+        available_fen=b.available,
+        reserved_fen=b.reserved,
+        spent_fen=b.spent,
+    )
 
 
 def pool_read(pool: Pool, balances: Balances) -> PoolRead:
-    return PoolRead(id=pool.id, programme_id=pool.programme_id, layer=pool.layer,
-                    layer_label=service.LAYER_LABELS.get(pool.layer, pool.layer),
-                    jurisdiction_code=pool.jurisdiction_code, name=pool.name,
-                    shards=pool.shard_count, balances=balances_read(balances))  # fmt: skip
+    return PoolRead(
+        id=pool.id,
+        programme_id=pool.programme_id,
+        layer=pool.layer,
+        layer_label=service.LAYER_LABELS.get(pool.layer, pool.layer),
+        jurisdiction_code=pool.jurisdiction_code,
+        name=pool.name,
+        shards=pool.shard_count,
+        balances=balances_read(balances),
+    )
 
 
 @router.get("/pools")
@@ -51,16 +61,20 @@ def list_pools(
 
 @router.get("/pools/{pool_id}")
 def get_pool(
-    pool_id: Id, actor: Annotated[Actor, Depends(require("ledger:read"))], session: DbSession,
-    days: Count = 30, limit: Limit = 100,
-) -> PoolDetail:  # fmt: skip
+    pool_id: Id,
+    actor: Annotated[Actor, Depends(require("ledger:read"))],
+    session: DbSession,
+    days: Count = 30,
+    limit: Limit = 100,
+) -> PoolDetail:
     pool = service.get_pool(session, actor, pool_id)
     burn = service.burn(session, pool.id, days=min(max(days, 1), 366))
     burn_read = BurnRead(**{k: v for k, v in asdict(burn).items() if k != "series"})
     journal = service.journal_of(session, pool.id, limit=min(max(limit, 1), 1000))
     base = pool_read(pool, service.pool_balances(session, pool.id))
-    return PoolDetail(**base.model_dump(), burn=burn_read,
-                      journal=[EntryRead.model_validate(e) for e in journal])  # fmt: skip
+    return PoolDetail(
+        **base.model_dump(), burn=burn_read, journal=[EntryRead.model_validate(e) for e in journal]
+    )
 
 
 @router.post("/pools", status_code=201)
@@ -74,8 +88,14 @@ def create_pool(
         pool = service.create_pool(session, actor, **body.model_dump())
         return 201, pool_read(pool, Balances(0, 0, 0, 0)).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope="ledger.pools.create",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="ledger.pools.create",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 @router.post("/pools/{pool_id}/allocations", status_code=201)
@@ -91,5 +111,11 @@ def allocate(
         service.allocate(session, actor, pool_id=pool.id, **body.model_dump())
         return 201, pool_read(pool, service.pool_balances(session, pool.id)).model_dump()
 
-    return respond(session, actor, key=idempotency_key, scope=f"ledger.allocate.{pool_id}",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope=f"ledger.allocate.{pool_id}",
+        payload=body.model_dump(),
+        action=action,
+    )

@@ -94,8 +94,9 @@ def _ref(ref: str) -> str:
     return ref
 
 
-def allocate(session: Session, actor: AuditActor, *, pool_id: int, amount_fen: int, ref: str,
-             note: str = "") -> None:  # fmt: skip
+def allocate(
+    session: Session, actor: AuditActor, *, pool_id: int, amount_fen: int, ref: str, note: str = ""
+) -> None:
     """Add budget to the pool's available balance, spread evenly over its shards."""
     amount, ref = _amount(amount_fen), _ref(ref)
     pool = pool_or_404(session, pool_id)
@@ -111,12 +112,20 @@ def allocate(session: Session, actor: AuditActor, *, pool_id: int, amount_fen: i
         if part:
             moves.fund(session, shard_id=shard_id, amount=part)
             legs = [(shard_id, moves.EXTERNAL, -part), (shard_id, "available", part)]
-            moves.journal(session, pool_id=pool_id, legs=legs, kind="allocate", ref=ref,
-                          note=note[:256])  # fmt: skip
-    audit.record(session, actor, "ledger.allocated", object_type="ledger_pool", object_id=pool_id,
-                 before=asdict(before), after=asdict(pool_balances(session, pool_id)),
-                 detail={"amount_fen": amount, "ref": ref, "note": note},
-                 jurisdiction_code=pool.jurisdiction_code)  # fmt: skip
+            moves.journal(
+                session, pool_id=pool_id, legs=legs, kind="allocate", ref=ref, note=note[:256]
+            )
+    audit.record(
+        session,
+        actor,
+        "ledger.allocated",
+        object_type="ledger_pool",
+        object_id=pool_id,
+        before=asdict(before),
+        after=asdict(pool_balances(session, pool_id)),
+        detail={"amount_fen": amount, "ref": ref, "note": note},
+        jurisdiction_code=pool.jurisdiction_code,
+    )
 
 
 def reserve(session: Session, *, pool_id: int, amount_fen: int, ref: str) -> int:
@@ -131,15 +140,29 @@ def reserve(session: Session, *, pool_id: int, amount_fen: int, ref: str) -> int
         # inside a savepoint: a shard that SKIP LOCKED locked but whose re-check then failed
         # (its balance fell meanwhile) stays locked, and a later consolidation locking every
         # shard in id order while holding it would deadlock with another
-        grab = partial(moves.reserve_unlocked, session, pool_id=pool_id,
-                       shards_count=pool.shard_count, start=start, amount=amount, ref=ref)  # fmt: skip
+        grab = partial(
+            moves.reserve_unlocked,
+            session,
+            pool_id=pool_id,
+            shards_count=pool.shard_count,
+            start=start,
+            amount=amount,
+            ref=ref,
+        )
         shard_id = moves.attempt(session, isolate, grab)
         if shard_id is not None:
             return shard_id
     for step in range(pool.shard_count):
         slot = (start + step) % pool.shard_count
-        move = partial(moves.shift_slot, session, pool_id=pool_id, slot=slot, src="available",
-                       dst="reserved", amount=amount)  # fmt: skip
+        move = partial(
+            moves.shift_slot,
+            session,
+            pool_id=pool_id,
+            slot=slot,
+            src="available",
+            dst="reserved",
+            amount=amount,
+        )
         shard_id = moves.attempt(session, isolate, move)
         if shard_id is not None:
             _journal_move(
@@ -176,11 +199,19 @@ def _reserve_slow(session: Session, pool: Pool, amount: int, ref: str) -> int:
             break
         if row.id != target.id and row.available > 0:
             take = min(row.available, need)
-            moves.transfer_available(session, pool_id=pool.id, donor=row.id, receiver=target.id,
-                                     amount=take, kind="consolidate", ref=ref)  # fmt: skip
+            moves.transfer_available(
+                session,
+                pool_id=pool.id,
+                donor=row.id,
+                receiver=target.id,
+                amount=take,
+                kind="consolidate",
+                ref=ref,
+            )
             need -= take
-    shard_id = moves.shift_slot(session, pool_id=pool.id, slot=target.slot, src="available",
-                                dst="reserved", amount=amount)  # fmt: skip
+    shard_id = moves.shift_slot(
+        session, pool_id=pool.id, slot=target.slot, src="available", dst="reserved", amount=amount
+    )
     if (
         shard_id is None or shard_id != target.id
     ):  # impossible: the shards are locked and were topped up
@@ -189,8 +220,16 @@ def _reserve_slow(session: Session, pool: Pool, amount: int, ref: str) -> int:
     return shard_id
 
 
-def _journal_move(session: Session, pool_id: int, shard_id: int, src: str, dst: str,
-                  amount: int, kind: str, ref: str) -> None:  # fmt: skip
+def _journal_move(
+    session: Session,
+    pool_id: int,
+    shard_id: int,
+    src: str,
+    dst: str,
+    amount: int,
+    kind: str,
+    ref: str,
+) -> None:
     legs = [(shard_id, src, -amount), (shard_id, dst, amount)]
     moves.journal(session, pool_id=pool_id, legs=legs, kind=kind, ref=ref)
 
@@ -202,8 +241,17 @@ _SHORT = {
 }
 
 
-def _settle(session: Session, *, pool_id: int, amount_fen: int, ref: str, src: str, dst: str,
-            kind: str, shard_id: int | None) -> None:  # fmt: skip
+def _settle(
+    session: Session,
+    *,
+    pool_id: int,
+    amount_fen: int,
+    ref: str,
+    src: str,
+    dst: str,
+    kind: str,
+    shard_id: int | None,
+) -> None:
     """Move money between two accounts: the given shard first, then the shards the ref's
     money went to, then any shard holding enough, then (under lock, split across shards)
     wherever the pool holds it."""
@@ -215,16 +263,24 @@ def _settle(session: Session, *, pool_id: int, amount_fen: int, ref: str, src: s
         if candidate in tried:
             continue
         tried.add(candidate)
-        move = partial(moves.shift, session, shard_id=candidate, pool_id=pool_id, src=src,
-                       dst=dst, amount=amount)  # fmt: skip
+        move = partial(
+            moves.shift,
+            session,
+            shard_id=candidate,
+            pool_id=pool_id,
+            src=src,
+            dst=dst,
+            amount=amount,
+        )
         if moves.attempt(session, isolate, move):
             _journal_move(session, pool_id, candidate, src, dst, amount, kind, ref)
             return
     _settle_split(session, pool, amount=amount, ref=ref, src=src, dst=dst, kind=kind)
 
 
-def _candidates(session: Session, pool_id: int, shard_id: int | None, *, ref: str, src: str,
-                amount: int) -> Iterator[int]:  # fmt: skip
+def _candidates(
+    session: Session, pool_id: int, shard_id: int | None, *, ref: str, src: str, amount: int
+) -> Iterator[int]:
     """Shards to try, lazily: each lookup runs only when the previous ones missed."""
     if shard_id is not None:
         yield shard_id
@@ -232,8 +288,9 @@ def _candidates(session: Session, pool_id: int, shard_id: int | None, *, ref: st
     yield from moves.shards_holding(session, pool_id=pool_id, account=src, amount=amount)
 
 
-def _settle_split(session: Session, pool: Pool, *, amount: int, ref: str, src: str, dst: str,
-                  kind: str) -> None:  # fmt: skip
+def _settle_split(
+    session: Session, pool: Pool, *, amount: int, ref: str, src: str, dst: str, kind: str
+) -> None:
     rows = moves.lock_shards(session, pool.id)
     total = sum(getattr(r, src) for r in rows)
     if total < amount:
@@ -253,25 +310,52 @@ def _settle_split(session: Session, pool: Pool, *, amount: int, ref: str, src: s
             return
 
 
-def commit(session: Session, *, pool_id: int, amount_fen: int, ref: str,
-           shard_id: int | None = None) -> None:  # fmt: skip
+def commit(
+    session: Session, *, pool_id: int, amount_fen: int, ref: str, shard_id: int | None = None
+) -> None:
     """Reserved → spent (the subsidy was paid)."""
-    _settle(session, pool_id=pool_id, amount_fen=amount_fen, ref=ref, src="reserved",
-            dst="spent", kind="commit", shard_id=shard_id)  # fmt: skip
+    _settle(
+        session,
+        pool_id=pool_id,
+        amount_fen=amount_fen,
+        ref=ref,
+        src="reserved",
+        dst="spent",
+        kind="commit",
+        shard_id=shard_id,
+    )
 
 
-def release(session: Session, *, pool_id: int, amount_fen: int, ref: str,
-            shard_id: int | None = None) -> None:  # fmt: skip
+def release(
+    session: Session, *, pool_id: int, amount_fen: int, ref: str, shard_id: int | None = None
+) -> None:
     """Reserved → available (the claim was cancelled or rejected)."""
-    _settle(session, pool_id=pool_id, amount_fen=amount_fen, ref=ref, src="reserved",
-            dst="available", kind="release", shard_id=shard_id)  # fmt: skip
+    _settle(
+        session,
+        pool_id=pool_id,
+        amount_fen=amount_fen,
+        ref=ref,
+        src="reserved",
+        dst="available",
+        kind="release",
+        shard_id=shard_id,
+    )
 
 
-def claw_back(session: Session, *, pool_id: int, amount_fen: int, ref: str,
-              shard_id: int | None = None) -> None:  # fmt: skip
+def claw_back(
+    session: Session, *, pool_id: int, amount_fen: int, ref: str, shard_id: int | None = None
+) -> None:
     """Spent → available: a reversal movement; the original commit stays in the journal."""
-    _settle(session, pool_id=pool_id, amount_fen=amount_fen, ref=ref, src="spent",
-            dst="available", kind="claw_back", shard_id=shard_id)  # fmt: skip
+    _settle(
+        session,
+        pool_id=pool_id,
+        amount_fen=amount_fen,
+        ref=ref,
+        src="spent",
+        dst="available",
+        kind="claw_back",
+        shard_id=shard_id,
+    )
 
 
 def rebalance(session: Session, pool_id: int, *, actor: AuditActor = SYSTEM) -> int:
@@ -286,16 +370,28 @@ def rebalance(session: Session, pool_id: int, *, actor: AuditActor = SYSTEM) -> 
     moved = 0
     while surplus and deficit:
         take = min(surplus[0][1], deficit[0][1])
-        moves.transfer_available(session, pool_id=pool_id, donor=surplus[0][0],
-                                 receiver=deficit[0][0], amount=take, kind="rebalance",
-                                 ref="rebalance")  # fmt: skip
+        moves.transfer_available(
+            session,
+            pool_id=pool_id,
+            donor=surplus[0][0],
+            receiver=deficit[0][0],
+            amount=take,
+            kind="rebalance",
+            ref="rebalance",
+        )
         moved += take
         for side in (surplus, deficit):
             side[0][1] -= take
             if side[0][1] == 0:
                 side.pop(0)
     if moved:
-        audit.record(session, actor, "ledger.rebalanced", object_type="ledger_pool",
-                     object_id=pool_id, detail={"moved_fen": moved},
-                     jurisdiction_code=pool.jurisdiction_code)  # fmt: skip
+        audit.record(
+            session,
+            actor,
+            "ledger.rebalanced",
+            object_type="ledger_pool",
+            object_id=pool_id,
+            detail={"moved_fen": moved},
+            jurisdiction_code=pool.jurisdiction_code,
+        )
     return moved

@@ -96,8 +96,16 @@ def dump(url: str, folder: Path) -> Path:
         _sqlite_copy(_sqlite_path(url), target)
         return target
     target = folder / "db.pgdump"
-    _run([tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl",
-          f"--file={target}", f"--dbname={conninfo(url)}"])  # fmt: skip
+    _run(
+        [
+            tool("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            "--no-acl",
+            f"--file={target}",
+            f"--dbname={conninfo(url)}",
+        ]
+    )
     return target
 
 
@@ -108,8 +116,17 @@ def load(dump_file: Path, url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         _sqlite_copy(dump_file, path)
         return
-    _run([tool("pg_restore"), "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction",
-          f"--dbname={conninfo(url)}", str(dump_file)])  # fmt: skip
+    _run(
+        [
+            tool("pg_restore"),
+            "--no-owner",
+            "--no-acl",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--dbname={conninfo(url)}",
+            str(dump_file),
+        ]
+    )
 
 
 class _Scratch:
@@ -163,11 +180,15 @@ def backup(url: str, archive: Path, *, verify: bool = True) -> dict[str, Any]:
         folder = Path(tmp)
         dump_file = dump(url, folder)
         manifest: dict[str, Any] = {
-            "format": FORMAT, "created_at": utcnow().isoformat(), "backend": _backend(url),
-            "database_file": dump_file.name, "database_sha256": _sha256(dump_file),
-            "key_id": key_id(get_settings().secret_key), "pii_key_ids": sorted(pii.ring()[0]),
+            "format": FORMAT,
+            "created_at": utcnow().isoformat(),
+            "backend": _backend(url),
+            "database_file": dump_file.name,
+            "database_sha256": _sha256(dump_file),
+            "key_id": key_id(get_settings().secret_key),
+            "pii_key_ids": sorted(pii.ring()[0]),
             "verified": False,
-        }  # fmt: skip
+        }
         if verify:
             snap, problems = verify_dump(url, dump_file, folder, None)
             if problems:
@@ -224,8 +245,10 @@ def restore(url: str, archive: Path) -> RestoreReport:
             raise BackupError(f"备份来自 {manifest['backend']}，当前数据库是 {_backend(url)}")
         current = key_id(get_settings().secret_key)
         if manifest.get("key_id") != current:
-            raise BackupError(f"备份使用的密钥编号为 {manifest.get('key_id')}，当前密钥编号为 {current}；"
-                              "请先配置备份时的密钥，否则个人信息无法解密")  # fmt: skip
+            raise BackupError(
+                f"备份使用的密钥编号为 {manifest.get('key_id')}，当前密钥编号为 {current}；"
+                "请先配置备份时的密钥，否则个人信息无法解密"
+            )
         missing = set(manifest.get("pii_key_ids", [])) - set(pii.ring()[0])
         if missing:
             raise BackupError(

@@ -72,10 +72,17 @@ def jobs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
     with _db().sessions() as session:
         views = last_runs(session)
-    rows = [{"job": v.job, "label": v.label, "schedule": v.schedule,
-             "last": v.last.outcome if v.last else None,
-             "last_at": local_text(v.last.started_at) if v.last else None,
-             "next_at": local_text(v.next_at)} for v in views]  # fmt: skip
+    rows = [
+        {
+            "job": v.job,
+            "label": v.label,
+            "schedule": v.schedule,
+            "last": v.last.outcome if v.last else None,
+            "last_at": local_text(v.last.started_at) if v.last else None,
+            "next_at": local_text(v.next_at),
+        }
+        for v in views
+    ]
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return
@@ -160,8 +167,13 @@ def user_create(
             if session.scalars(select(User.id).where(User.username == username)).first():
                 typer.echo(f"用户已存在：{username}")
                 return
-            new = users.NewUser(username=username, display_name=name, password=password,
-                                role=role, jurisdiction_code=jurisdiction)  # fmt: skip
+            new = users.NewUser(
+                username=username,
+                display_name=name,
+                password=password,
+                role=role,
+                jurisdiction_code=jurisdiction,
+            )
             user = users.create(session, SYSTEM, new)
             typer.echo(f"已创建用户 {user.username}（{role}）")
     except DomainError as exc:
@@ -203,8 +215,10 @@ def drill_failover(
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         sys.stdout.write(json.dumps(headline) + "\n")
     else:
-        typer.echo(f"确认 {result['acknowledged']} 笔，丢失 {result['lost']}，重复 {result['duplicated']}，"
-                   f"中断 {result['downtime_s']} 秒；账本/审计问题 {len(result['problems'])} 个")  # fmt: skip
+        typer.echo(
+            f"确认 {result['acknowledged']} 笔，丢失 {result['lost']}，重复 {result['duplicated']}，"
+            f"中断 {result['downtime_s']} 秒；账本/审计问题 {len(result['problems'])} 个"
+        )
     failed = (
         result["lost"]
         or result["duplicated"]

@@ -42,8 +42,19 @@ class Cluster:
     socket_dir: Path
 
     def start(self) -> None:
-        _run([server_tool("pg_ctl"), "-D", str(self.data), "-l", str(self.data.parent / f"{self.data.name}.log"),
-              "-w", "-t", "60", "start"])  # fmt: skip
+        _run(
+            [
+                server_tool("pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.data.parent / f"{self.data.name}.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
@@ -111,22 +122,64 @@ def make_pair(primary_port: int, standby_port: int) -> Pair:
     standby = Cluster(folder / "standby", standby_port, folder)
     pair = Pair(folder, primary, standby)
     try:
-        _run([server_tool("initdb"), "-D", str(primary.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-              "--locale=C.UTF-8"])  # fmt: skip
-        _config(primary, {"port": str(primary_port), "listen_addresses": "127.0.0.1",
-                          "unix_socket_directories": str(folder), "wal_level": "replica",
-                          "max_wal_senders": "4", "synchronous_commit": "on",
-                          "synchronous_standby_names": STANDBY_NAME, "shared_buffers": "64MB",
-                          "max_connections": "200"})  # fmt: skip
+        _run(
+            [
+                server_tool("initdb"),
+                "-D",
+                str(primary.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+        _config(
+            primary,
+            {
+                "port": str(primary_port),
+                "listen_addresses": "127.0.0.1",
+                "unix_socket_directories": str(folder),
+                "wal_level": "replica",
+                "max_wal_senders": "4",
+                "synchronous_commit": "on",
+                "synchronous_standby_names": STANDBY_NAME,
+                "shared_buffers": "64MB",
+                "max_connections": "200",
+            },
+        )
         primary.start()
-        _run([server_tool("pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary_port), "-U", "postgres",
-              "-D", str(standby.data), "-X", "stream", "-R", "-c", "fast"])  # fmt: skip
+        _run(
+            [
+                server_tool("pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary_port),
+                "-U",
+                "postgres",
+                "-D",
+                str(standby.data),
+                "-X",
+                "stream",
+                "-R",
+                "-c",
+                "fast",
+            ]
+        )
         conninfo = (
             f"host=127.0.0.1 port={primary_port} user=postgres application_name={STANDBY_NAME}"
         )
         # once promoted it is alone: it must not wait for a standby of its own
-        _config(standby, {"port": str(standby_port), "primary_conninfo": conninfo,
-                          "synchronous_standby_names": ""})  # fmt: skip
+        _config(
+            standby,
+            {
+                "port": str(standby_port),
+                "primary_conninfo": conninfo,
+                "synchronous_standby_names": "",
+            },
+        )
         standby.start()
         _wait_sync(primary)
     except BaseException:

@@ -60,9 +60,16 @@ def multi_host_url(pair: Pair, dbname: str = "huanxin") -> str:
 
 
 def _sale(n: int, code: str, category: str) -> dict[str, Any]:
-    return {"category": category, "product_model": f"BENCH-{category}", "device_serial": f"DRILL{n:09d}",
-            "price_fen": world.PRICE_FEN, "purchase_date": world.PURCHASE.isoformat(), "grade": 1,
-            "invoice_no": world.invoice(n), "quota_code": code}  # fmt: skip
+    return {
+        "category": category,
+        "product_model": f"BENCH-{category}",
+        "device_serial": f"DRILL{n:09d}",
+        "price_fen": world.PRICE_FEN,
+        "purchase_date": world.PURCHASE.isoformat(),
+        "grade": 1,
+        "invoice_no": world.invoice(n),
+        "quota_code": code,
+    }
 
 
 class Load:
@@ -157,8 +164,15 @@ def _verify(url: str, seen: Ledger) -> dict[str, Any]:
     return {"lost": lost, "duplicated": duplicated, "claims": claims, "problems": problems}
 
 
-def run(*, clients: int = 8, before_s: float = 2.0, detect_s: float = 1.0, after_s: float = 3.0,
-        quotas: int = 4000, workers: int = 2) -> dict[str, Any]:  # fmt: skip
+def run(
+    *,
+    clients: int = 8,
+    before_s: float = 2.0,
+    detect_s: float = 1.0,
+    after_s: float = 3.0,
+    quotas: int = 4000,
+    workers: int = 2,
+) -> dict[str, Any]:
     """Run the drill; the result's four headline keys are acknowledged, lost, duplicated, downtime_s."""
     _ensure_secret()
     pair = make_pair(world.free_port(), world.free_port())
@@ -187,13 +201,22 @@ def run(*, clients: int = 8, before_s: float = 2.0, detect_s: float = 1.0, after
         if seen.first_after_kill and load.killed_at
         else None
     )
-    return {"acknowledged": len(seen.acked), "lost": found["lost"], "duplicated": found["duplicated"],
-            "downtime_s": round(downtime, 2) if downtime is not None else None,
-            "acknowledged_before_kill": seen.acked_before_kill,
-            "acknowledged_after_kill": seen.acked_after_kill, "retries": seen.retries,
-            "refused": len(seen.refused), "unanswered": len(seen.unanswered), "claims": found["claims"],
-            "problems": found["problems"], "clients": clients, "detect_s": detect_s,
-            "promote_s": round(promote_s, 2)}  # fmt: skip
+    return {
+        "acknowledged": len(seen.acked),
+        "lost": found["lost"],
+        "duplicated": found["duplicated"],
+        "downtime_s": round(downtime, 2) if downtime is not None else None,
+        "acknowledged_before_kill": seen.acked_before_kill,
+        "acknowledged_after_kill": seen.acked_after_kill,
+        "retries": seen.retries,
+        "refused": len(seen.refused),
+        "unanswered": len(seen.unanswered),
+        "claims": found["claims"],
+        "problems": found["problems"],
+        "clients": clients,
+        "detect_s": detect_s,
+        "promote_s": round(promote_s, 2),
+    }
 
 
 def _warm_up(load: Load, seconds: float, *, min_acked: int, timeout: float = 120.0) -> None:

@@ -38,9 +38,10 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 REDEMPTIONS = Counter(
-    "huanxin_redemptions", "Point-of-sale redemptions by outcome (accepted or refusal code)",
+    "huanxin_redemptions",
+    "Point-of-sale redemptions by outcome (accepted or refusal code)",
     ["outcome"],
-)  # fmt: skip
+)
 REDEEM_ROUTE = "/api/v1/redemptions"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -82,22 +83,51 @@ class DatabaseCollector(Collector):
         from huanxin.ledger.models import Pool, Shard
         from huanxin.ops.jobs.models import JobRun
 
-        available = GaugeMetricFamily("huanxin_pool_available_fen", "Money not yet reserved or spent, in fen", labels=["pool", "programme", "layer", "jurisdiction"])  # fmt: skip
-        reserved = GaugeMetricFamily("huanxin_pool_reserved_fen", "Money reserved by open claims, in fen", labels=["pool", "programme", "layer", "jurisdiction"])  # fmt: skip
-        runs = CounterMetricFamily("huanxin_job_runs", "Job runs recorded, by outcome", labels=["job", "outcome"])  # fmt: skip
-        last = GaugeMetricFamily("huanxin_job_last_duration_seconds", "Duration of the job's last finished run", labels=["job"])  # fmt: skip
-        ended = GaugeMetricFamily("huanxin_job_last_success_timestamp_seconds", "When the job last succeeded (Unix time)", labels=["job"])  # fmt: skip
-        scan = GaugeMetricFamily("huanxin_integrity_scan_seconds", "Time the last nightly integrity scan took to judge every claim")  # fmt: skip
+        available = GaugeMetricFamily(
+            "huanxin_pool_available_fen",
+            "Money not yet reserved or spent, in fen",
+            labels=["pool", "programme", "layer", "jurisdiction"],
+        )
+        reserved = GaugeMetricFamily(
+            "huanxin_pool_reserved_fen",
+            "Money reserved by open claims, in fen",
+            labels=["pool", "programme", "layer", "jurisdiction"],
+        )
+        runs = CounterMetricFamily(
+            "huanxin_job_runs", "Job runs recorded, by outcome", labels=["job", "outcome"]
+        )
+        last = GaugeMetricFamily(
+            "huanxin_job_last_duration_seconds",
+            "Duration of the job's last finished run",
+            labels=["job"],
+        )
+        ended = GaugeMetricFamily(
+            "huanxin_job_last_success_timestamp_seconds",
+            "When the job last succeeded (Unix time)",
+            labels=["job"],
+        )
+        scan = GaugeMetricFamily(
+            "huanxin_integrity_scan_seconds",
+            "Time the last nightly integrity scan took to judge every claim",
+        )
         with self.db.sessions() as session:
-            pools = select(Pool.id, Pool.programme_id, Pool.layer, Pool.jurisdiction_code,
-                           func.sum(Shard.available), func.sum(Shard.reserved))  # fmt: skip
+            pools = select(
+                Pool.id,
+                Pool.programme_id,
+                Pool.layer,
+                Pool.jurisdiction_code,
+                func.sum(Shard.available),
+                func.sum(Shard.reserved),
+            )
             for pid, prog, layer, code, avail, res in session.execute(
                 pools.join(Shard, Shard.pool_id == Pool.id).group_by(Pool.id)
             ):
                 labels = [str(pid), prog, layer, code]
                 available.add_metric(labels, float(avail or 0))
                 reserved.add_metric(labels, float(res or 0))
-            counts = select(JobRun.job, JobRun.outcome, func.count()).group_by(JobRun.job, JobRun.outcome)  # fmt: skip
+            counts = select(JobRun.job, JobRun.outcome, func.count()).group_by(
+                JobRun.job, JobRun.outcome
+            )
             for job, outcome, n in session.execute(counts):
                 runs.add_metric([job, outcome], float(n))
             for job, seconds, success_at in _last_runs(session):

@@ -78,5 +78,11 @@ class RequestContext:
         code = scope.get("state", {}).get("error_code")
         metrics.observe(scope["method"], route, status, seconds, code)
         if route != "static":
-            log.info("http.request", method=scope["method"], route=route, status=status,
-                     ms=round(seconds * 1000, 1), error_code=code)  # fmt: skip
+            log.info(
+                "http.request",
+                method=scope["method"],
+                route=route,
+                status=status,
+                ms=round(seconds * 1000, 1),
+                error_code=code,
+            )

@@ -32,6 +32,13 @@ def summary_text(raw: str) -> str:
 @router.get("/ops/jobs")
 def jobs_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     labels = {name: spec.label for name, spec in BY_NAME.items()}
-    return render(request, "ops/jobs.html", views=service.last_runs(session),
-                  failures=service.recent_failures(session), outcomes=OUTCOMES,
-                  triggers=TRIGGERS, labels=labels, summary_text=summary_text)  # fmt: skip
+    return render(
+        request,
+        "ops/jobs.html",
+        views=service.last_runs(session),
+        failures=service.recent_failures(session),
+        outcomes=OUTCOMES,
+        triggers=TRIGGERS,
+        labels=labels,
+        summary_text=summary_text,
+    )

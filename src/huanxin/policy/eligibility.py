@@ -60,16 +60,34 @@ class ItemAttributes(BaseModel):
             ) from exc
 
 
-ITEM_LABELS = {"category": "品类", "price_fen": "成交价", "grade": "能效等级", "quantity": "数量",
-               "new_vehicle": "新车类型", "fuel_displacement_ml": "排量（毫升）",
-               "old_vehicle_fuel": "旧车燃料", "old_vehicle_emission_standard": "旧车排放标准",
-               "old_vehicle_registered_on": "旧车注册日期", "old_vehicle_owned_since": "旧车登记在本人名下日期",
-               "resident": "是否本地居民", "in_catalogue": "是否在目录内",
-               "old_item_handed_in": "是否交售旧机", "prior_claims_in_category": "已享受件数"}  # fmt: skip
-_REASONS = {"greater_than_equal": "不能小于{ge}", "less_than_equal": "不能大于{le}",
-            "greater_than": "须大于{gt}", "int_parsing": "应为整数", "int_type": "应为整数",
-            "missing": "必填", "enum": "不在可选范围内", "date_from_datetime_parsing": "日期格式应为YYYY-MM-DD",
-            "date_parsing": "日期格式应为YYYY-MM-DD", "bool_parsing": "应为是或否"}  # fmt: skip
+ITEM_LABELS = {
+    "category": "品类",
+    "price_fen": "成交价",
+    "grade": "能效等级",
+    "quantity": "数量",
+    "new_vehicle": "新车类型",
+    "fuel_displacement_ml": "排量（毫升）",
+    "old_vehicle_fuel": "旧车燃料",
+    "old_vehicle_emission_standard": "旧车排放标准",
+    "old_vehicle_registered_on": "旧车注册日期",
+    "old_vehicle_owned_since": "旧车登记在本人名下日期",
+    "resident": "是否本地居民",
+    "in_catalogue": "是否在目录内",
+    "old_item_handed_in": "是否交售旧机",
+    "prior_claims_in_category": "已享受件数",
+}
+_REASONS = {
+    "greater_than_equal": "不能小于{ge}",
+    "less_than_equal": "不能大于{le}",
+    "greater_than": "须大于{gt}",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "missing": "必填",
+    "enum": "不在可选范围内",
+    "date_from_datetime_parsing": "日期格式应为YYYY-MM-DD",
+    "date_parsing": "日期格式应为YYYY-MM-DD",
+    "bool_parsing": "应为是或否",
+}
 
 
 def _chinese(exc: ValidationError) -> InvalidQuoteRequest:

@@ -40,12 +40,19 @@ def _digest(body: str) -> str:
 
 def _row(programme: Programme, body: str, source: str) -> ProgrammeVersion:
     return ProgrammeVersion(
-        programme_id=programme.id, version=programme.version, title=programme.title,
-        level=programme.jurisdiction.level.value, jurisdiction_code=programme.jurisdiction.code,
-        effective_start=programme.effective.start, effective_end=programme.effective.end,
-        payment_mode=programme.payment_mode.value, body=body, digest=_digest(body),
-        source_file=source, loaded_at=utcnow(),
-    )  # fmt: skip
+        programme_id=programme.id,
+        version=programme.version,
+        title=programme.title,
+        level=programme.jurisdiction.level.value,
+        jurisdiction_code=programme.jurisdiction.code,
+        effective_start=programme.effective.start,
+        effective_end=programme.effective.end,
+        payment_mode=programme.payment_mode.value,
+        body=body,
+        digest=_digest(body),
+        source_file=source,
+        loaded_at=utcnow(),
+    )
 
 
 def sync_dir(session: Session, actor: AuditActor, directory: Path | None = None) -> SyncResult:
@@ -65,9 +72,15 @@ def sync_dir(session: Session, actor: AuditActor, directory: Path | None = None)
             unchanged += 1
             continue
         session.add(_row(programme, body, f"{programme.id}@{programme.version}"))
-        audit.record(session, actor, "policy.version_loaded", object_type="programme",
-                     object_id=f"{programme.id}@{programme.version}",
-                     after={"digest": _digest(body)}, detail={"title": programme.title})  # fmt: skip
+        audit.record(
+            session,
+            actor,
+            "policy.version_loaded",
+            object_type="programme",
+            object_id=f"{programme.id}@{programme.version}",
+            after={"digest": _digest(body)},
+            detail={"title": programme.title},
+        )
         loaded.append(programme.key)
     session.flush()
     return SyncResult(loaded, unchanged)
@@ -141,8 +154,13 @@ def quote_for(
     item: ItemAttributes,
     applied_on: date | None = None,
 ) -> Quote:
-    return quote(all_versions(session), jurisdiction_path=path_of(session, jurisdiction_code),
-                 on_date=on_date, item=item, applied_on=applied_on)  # fmt: skip
+    return quote(
+        all_versions(session),
+        jurisdiction_path=path_of(session, jurisdiction_code),
+        on_date=on_date,
+        item=item,
+        applied_on=applied_on,
+    )
 
 
 def resolve_category(session: Session, text: str, *, field: str = "category") -> str:
@@ -157,6 +175,10 @@ def category_vocabulary(session: Session, jurisdiction_code: str) -> Vocabulary:
 
 def visible_programmes(session: Session, scope: frozenset[str]) -> list[Programme]:
     """Programmes issued nationally or by a jurisdiction on the path of the actor's scope."""
-    return [p for p in all_versions(session)
-            if p.jurisdiction.code == NATIONAL_CODE or p.jurisdiction.code in scope
-            or any(c.startswith(p.jurisdiction.code.rstrip("0")) for c in scope)]  # fmt: skip
+    return [
+        p
+        for p in all_versions(session)
+        if p.jurisdiction.code == NATIONAL_CODE
+        or p.jurisdiction.code in scope
+        or any(c.startswith(p.jurisdiction.code.rstrip("0")) for c in scope)
+    ]

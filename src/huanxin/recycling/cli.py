@@ -44,11 +44,23 @@ def plan_day_command(
         if row is None:
             typer.echo(f"错误：用户 {username} 不存在", err=True)
             raise typer.Exit(1)
-        actor = Actor(row.id, row.username, row.display_name, row.role, row.jurisdiction_code,
-                      row.org_id, jurisdictions.subtree_codes(session, row.jurisdiction_code))  # fmt: skip
+        actor = Actor(
+            row.id,
+            row.username,
+            row.display_name,
+            row.role,
+            row.jurisdiction_code,
+            row.org_id,
+            jurisdictions.subtree_codes(session, row.jurisdiction_code),
+        )
         try:
-            plan = dispatching.plan_for_day(session, actor, jurisdiction_code=jurisdiction,
-                                            day=date.fromisoformat(service_date), seconds=seconds)  # fmt: skip
+            plan = dispatching.plan_for_day(
+                session,
+                actor,
+                jurisdiction_code=jurisdiction,
+                day=date.fromisoformat(service_date),
+                seconds=seconds,
+            )
         except (DomainError, ValueError) as exc:
             session.rollback()
             typer.echo(f"错误：{getattr(exc, 'message', exc)}", err=True)

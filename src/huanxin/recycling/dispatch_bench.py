@@ -183,12 +183,21 @@ def pick_instances(solomon_dir: Path, text: str) -> list[str] | None:
 
 
 def options_bench(
-    solomon_dir: Path, *, instances: str = "", seconds: str = "10,30",
-    county: str = "1000x40,5000x80", insertions: int = 20,
-) -> dict[str, object]:  # fmt: skip
+    solomon_dir: Path,
+    *,
+    instances: str = "",
+    seconds: str = "10,30",
+    county: str = "1000x40,5000x80",
+    insertions: int = 20,
+) -> dict[str, object]:
     """The benchmark restricted by command-line style options (see the module docstring)."""
-    return run_bench(solomon_dir, parse_seconds(seconds), parse_county(county),
-                     instances=pick_instances(solomon_dir, instances), insertions=insertions)  # fmt: skip
+    return run_bench(
+        solomon_dir,
+        parse_seconds(seconds),
+        parse_county(county),
+        instances=pick_instances(solomon_dir, instances),
+        insertions=insertions,
+    )
 
 
 def main(argv: list[str]) -> None:

@@ -50,8 +50,10 @@ class AddressFileInvalid(InvalidInput):
 
     def __init__(self, errors: list[tuple[int, str, str]]) -> None:
         row, column, reason = errors[0]
-        super().__init__(f"第{row}行「{column}」：{reason}（共{len(errors)}处错误，未导入任何数据）",
-                         field="file")  # fmt: skip
+        super().__init__(
+            f"第{row}行「{column}」：{reason}（共{len(errors)}处错误，未导入任何数据）",
+            field="file",
+        )
         self.errors = errors
 
 

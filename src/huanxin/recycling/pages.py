@@ -35,10 +35,22 @@ router = APIRouter(include_in_schema=False)
 SLOTS = [(h * 3600, (h + 2) * 3600) for h in range(8, 17, 2)]
 
 
-BOOK_LABELS = {"address_id": "小区或门牌", "house_no": "门牌号", "service_date": "上门日期",
-               "window_start": "时间段", "window_end": "时间段", "weight_kg": "预估重量",
-               "count": "数量", "category": "品类", "condition": "成色", "items": "回收物品",
-               "lat": "地址", "lon": "地址", "jurisdiction_code": "地址", "phone": "联系电话"}  # fmt: skip
+BOOK_LABELS = {
+    "address_id": "小区或门牌",
+    "house_no": "门牌号",
+    "service_date": "上门日期",
+    "window_start": "时间段",
+    "window_end": "时间段",
+    "weight_kg": "预估重量",
+    "count": "数量",
+    "category": "品类",
+    "condition": "成色",
+    "items": "回收物品",
+    "lat": "地址",
+    "lon": "地址",
+    "jurisdiction_code": "地址",
+    "phone": "联系电话",
+}
 
 
 def _book_error(exc: DomainError) -> str:
@@ -58,16 +70,28 @@ def _book_context(session: DbSession, actor: Actor, q: str = "", **extra: Any) -
     rows = [bookings.booking_dict(session, b) for b in bookings.list_bookings(session, actor)]
     records = receipts.records_for(session, [int(str(r["id"])) for r in rows])
     form = {"service_date": (today_cn() + timedelta(days=1)).isoformat(), "slot": "09:00-11:00"}
-    return {"rows": rows, "categories": CATEGORIES, "conditions": CONDITIONS, "error": None,
-            "form": form, "slots": [f"{clock_text(a)}-{clock_text(b)}" for a, b in SLOTS],
-            "created": None, "records": records, "q": q,
-            "addresses": addresses.search(session, actor, q), **extra}  # fmt: skip
+    return {
+        "rows": rows,
+        "categories": CATEGORIES,
+        "conditions": CONDITIONS,
+        "error": None,
+        "form": form,
+        "slots": [f"{clock_text(a)}-{clock_text(b)}" for a, b in SLOTS],
+        "created": None,
+        "records": records,
+        "q": q,
+        "addresses": addresses.search(session, actor, q),
+        **extra,
+    }
 
 
 @router.get("/recycling/book")
-def book_page(request: Request, session: DbSession,
-              actor: Annotated[Actor, Depends(page_require("recycling:book"))],
-              q: Line = "") -> HTMLResponse:  # fmt: skip
+def book_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("recycling:book"))],
+    q: Line = "",
+) -> HTMLResponse:
     return render(request, "recycling/book.html", **_book_context(session, actor, q))
 
 
@@ -84,8 +108,11 @@ def _items(form: dict[str, str]) -> list[bookings.ItemIn]:
             raise InvalidInput("数量必须是整数", field=f"items[{len(items)}].count") from None
         weight = grams(form.get(f"weight{n}", ""), field=f"items[{len(items)}].weight_kg")
         condition = form.get(f"condition{n}") or "intact"
-        items.append(bookings.ItemIn(code, count, weight,
-                                     condition if cat and cat.kind == "appliance" else "any"))  # fmt: skip
+        items.append(
+            bookings.ItemIn(
+                code, count, weight, condition if cat and cat.kind == "appliance" else "any"
+            )
+        )
     return items
 
 
@@ -104,8 +131,11 @@ def _phone(form: dict[str, str]) -> str:
 
 
 @router.post("/recycling/book")
-async def book_submit(request: Request, session: DbSession,
-                      actor: Annotated[Actor, Depends(page_require("recycling:book"))]) -> Response:  # fmt: skip
+async def book_submit(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("recycling:book"))],
+) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
     try:
         start, _, end = form.get("slot", "").partition("-")
@@ -116,11 +146,15 @@ async def book_submit(request: Request, session: DbSession,
         if len(house) > 64:
             raise InvalidInput("门牌号不能超过64个字", field="house_no")
         new = bookings.BookingIn(
-            f"{entry.label}{house}", entry.lat, entry.lon,
+            f"{entry.label}{house}",
+            entry.lat,
+            entry.lon,
             _day(form.get("service_date", ""), "service_date"),
-            parse_clock(start, field="window_start"), parse_clock(end, field="window_end"),
-            _items(form), _phone(form),
-        )  # fmt: skip
+            parse_clock(start, field="window_start"),
+            parse_clock(end, field="window_end"),
+            _items(form),
+            _phone(form),
+        )
         booking = bookings.create_booking(session, actor, new)
     except DomainError as exc:
         session.rollback()
@@ -131,8 +165,11 @@ async def book_submit(request: Request, session: DbSession,
 
 
 @router.post("/recycling/bookings/{booking_id}/cancel")
-def cancel_submit(booking_id: Id, session: DbSession,
-                  actor: Annotated[Actor, Depends(page_require("recycling:book"))]) -> Response:  # fmt: skip
+def cancel_submit(
+    booking_id: Id,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("recycling:book"))],
+) -> Response:
     bookings.cancel_booking(session, actor, booking_id)
     return RedirectResponse("/recycling/book", status_code=303)
 
@@ -143,8 +180,12 @@ def _viewer(request: Request) -> Actor | None:
 
 
 @router.get("/recycling/bookings/{booking_id}/call")
-def call_booking(request: Request, booking_id: Id, session: DbSession,
-                 actor: Annotated[Actor, Depends(page_require("recycling:read"))]) -> HTMLResponse:  # fmt: skip
+def call_booking(
+    request: Request,
+    booking_id: Id,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("recycling:read"))],
+) -> HTMLResponse:
     """Tap-to-call: the full number is read (audited) only when the driver asks for it."""
     phone = bookings.reveal_phone(session, actor, booking_id)
     booking = bookings.get_booking(session, actor, booking_id)
@@ -152,8 +193,13 @@ def call_booking(request: Request, booking_id: Id, session: DbSession,
 
 
 @router.get("/recycling/certificate", dependencies=[Depends(public)])
-def certificate_page(request: Request, viewer: Annotated[Actor | None, Depends(_viewer)],
-                     session: DbSession, number: Line = "", code: Code = "") -> HTMLResponse:  # fmt: skip
+def certificate_page(
+    request: Request,
+    viewer: Annotated[Actor | None, Depends(_viewer)],
+    session: DbSession,
+    number: Line = "",
+    code: Code = "",
+) -> HTMLResponse:
     """Public check; a signed-in merchant also gets the redemption form with it filled in."""
     result, error, qr, redeem = None, None, "", ""
     if number or code:
@@ -166,54 +212,94 @@ def certificate_page(request: Request, viewer: Annotated[Actor | None, Depends(_
             session, str(result["jurisdiction_code"])
         )
         view = receipts.certificate_view(certificates.find(session, str(result["number"])))
-        qr = qr_svg(str(request.base_url).rstrip("/") + view.check_path,
-                    title=f"回收证明{view.number}查验二维码")  # fmt: skip
+        qr = qr_svg(
+            str(request.base_url).rstrip("/") + view.check_path,
+            title=f"回收证明{view.number}查验二维码",
+        )
         if viewer is not None and viewer.can("claims:redeem") and not view.used:
             redeem = view.redeem_path
-    return render(request, "recycling/certificate.html", result=result, error=error, qr=qr,
-                  redeem=redeem, form={"number": number, "code": code})  # fmt: skip
+    return render(
+        request,
+        "recycling/certificate.html",
+        result=result,
+        error=error,
+        qr=qr,
+        redeem=redeem,
+        form={"number": number, "code": code},
+    )
 
 
 @router.get("/recycling/dispatch")
-def dispatch_page(request: Request, session: DbSession,
-                  actor: Annotated[Actor, Depends(page_require("recycling:read"))],
-                  jurisdiction_code: Code = "", service_date: Code = "") -> HTMLResponse:  # fmt: skip
+def dispatch_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("recycling:read"))],
+    jurisdiction_code: Code = "",
+    service_date: Code = "",
+) -> HTMLResponse:
     code = jurisdiction_code or actor.jurisdiction_code
     day = _day(service_date, "service_date") if service_date else today_cn()
     plan = None
     try:
-        plan = dispatching.plan_dict(session, dispatching.find_plan(
-            session, actor, jurisdiction_code=code, day=day))  # fmt: skip
+        plan = dispatching.plan_dict(
+            session, dispatching.find_plan(session, actor, jurisdiction_code=code, day=day)
+        )
     except DomainError:
         plan = None
     of_day = bookings.list_bookings(session, actor, day=day)
     waiting = [b for b in of_day if b.status in bookings.OPEN_STATES]
     contacts = {b.id: (b.address, bookings.masked_phone(b)) for b in of_day}
-    return render(request, "recycling/dispatch.html", plan=plan, code=code, day=day.isoformat(),
-                  waiting=len(waiting), error=None, clock=clock_text, contacts=contacts,
-                  can_plan=actor.can("recycling:operate") or actor.can("recycling:manage"))  # fmt: skip
+    return render(
+        request,
+        "recycling/dispatch.html",
+        plan=plan,
+        code=code,
+        day=day.isoformat(),
+        waiting=len(waiting),
+        error=None,
+        clock=clock_text,
+        contacts=contacts,
+        can_plan=actor.can("recycling:operate") or actor.can("recycling:manage"),
+    )
 
 
 @router.post("/recycling/dispatch")
-def dispatch_submit(request: Request, session: DbSession,
-                    actor: Annotated[Actor, Depends(page_require("recycling:read"))],
-                    jurisdiction_code: Annotated[Code, Form()] = "",
-                    service_date: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
+def dispatch_submit(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("recycling:read"))],
+    jurisdiction_code: Annotated[Code, Form()] = "",
+    service_date: Annotated[Code, Form()] = "",
+) -> Response:
     try:
         day = _day(service_date, "service_date")
         dispatching.plan_for_day(session, actor, jurisdiction_code=jurisdiction_code, day=day)
     except DomainError as exc:
         session.rollback()
-        return render(request, "recycling/dispatch.html", status_code=exc.status, plan=None,
-                      code=jurisdiction_code, day=service_date, waiting=0, error=exc.message,
-                      clock=clock_text, can_plan=True)  # fmt: skip
+        return render(
+            request,
+            "recycling/dispatch.html",
+            status_code=exc.status,
+            plan=None,
+            code=jurisdiction_code,
+            day=service_date,
+            waiting=0,
+            error=exc.message,
+            clock=clock_text,
+            can_plan=True,
+        )
     target = f"/recycling/dispatch?jurisdiction_code={jurisdiction_code}&service_date={day}"
     return RedirectResponse(target, status_code=303)
 
 
 @router.get("/recycling/driver/{plan_id}/{vehicle_id}")
-def driver_page(request: Request, session: DbSession, plan_id: Id, vehicle_id: Id,
-                actor: Annotated[Actor, Depends(page_require("recycling:read"))]) -> HTMLResponse:  # fmt: skip
+def driver_page(
+    request: Request,
+    session: DbSession,
+    plan_id: Id,
+    vehicle_id: Id,
+    actor: Annotated[Actor, Depends(page_require("recycling:read"))],
+) -> HTMLResponse:
     plan = dispatching.plan_dict(session, dispatching.get_plan(session, actor, plan_id))
     route = next((r for r in plan["routes"] if r["vehicle_id"] == vehicle_id), None)
     vehicle = session.get(Vehicle, vehicle_id)
@@ -223,14 +309,30 @@ def driver_page(request: Request, session: DbSession, plan_id: Id, vehicle_id: I
     assert home is not None
     ids = [s["booking_id"] for s in route["stops"] if s["booking_id"]]
     rows = {b.id: b for b in session.scalars(select(Booking).where(Booking.id.in_(ids)))}
-    stops = [{**s, "booking": rows.get(s["booking_id"]),
-              "phone": bookings.masked_phone(rows[s["booking_id"]]) if s["booking_id"] in rows else None}
-             for s in route["stops"]]  # fmt: skip
+    stops = [
+        {
+            **s,
+            "booking": rows.get(s["booking_id"]),
+            "phone": bookings.masked_phone(rows[s["booking_id"]])
+            if s["booking_id"] in rows
+            else None,
+        }
+        for s in route["stops"]
+    ]
     marks = [Mark(home.lat, home.lon, home.name, "home")]
     marks += [Mark(s["lat"], s["lon"], str(n), s["kind"]) for n, s in enumerate(route["stops"], 1)]
     svg = route_svg(marks, title=f"{vehicle.plate} {plan['service_date']} 路线")
-    return render(request, "recycling/driver.html", plan=plan, route=route, stops=stops,
-                  vehicle=vehicle, home=home, svg=svg, clock=clock_text)  # fmt: skip
+    return render(
+        request,
+        "recycling/driver.html",
+        plan=plan,
+        route=route,
+        stops=stops,
+        vehicle=vehicle,
+        home=home,
+        svg=svg,
+        clock=clock_text,
+    )
 
 
 router.include_router(pages_ops.router)

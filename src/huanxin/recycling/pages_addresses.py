@@ -26,16 +26,27 @@ MAX_BYTES = 5 * 1024 * 1024
 
 
 def _context(session: Session, actor: Actor, q: str, **extra: Any) -> dict[str, Any]:
-    places = [j for j in jurisdictions.list_within(session, actor.scope_codes)
-              if j.level in ("city", "county")]  # fmt: skip
-    return {"entries": addresses.search(session, actor, q, limit=300), "q": q, "places": places,
-            "error": None, "errors": [], "can_manage": actor.can("recycling:manage"),
-            "default_code": addresses.book_code(session, actor.jurisdiction_code), **extra}  # fmt: skip
+    places = [
+        j
+        for j in jurisdictions.list_within(session, actor.scope_codes)
+        if j.level in ("city", "county")
+    ]
+    return {
+        "entries": addresses.search(session, actor, q, limit=300),
+        "q": q,
+        "places": places,
+        "error": None,
+        "errors": [],
+        "can_manage": actor.can("recycling:manage"),
+        "default_code": addresses.book_code(session, actor.jurisdiction_code),
+        **extra,
+    }
 
 
 @router.get("/recycling/addresses")
-def addresses_page(request: Request, session: DbSession, actor: Reader,
-                   q: Line = "") -> HTMLResponse:  # fmt: skip
+def addresses_page(
+    request: Request, session: DbSession, actor: Reader, q: Line = ""
+) -> HTMLResponse:
     return render(request, "recycling/addresses.html", **_context(session, actor, q))
 
 
@@ -48,20 +59,24 @@ def addresses_template(actor: Reader) -> Response:
 
 
 @router.post("/recycling/addresses")
-async def addresses_import(request: Request, session: DbSession, actor: Manager,
-                           jurisdiction_code: Annotated[Code, Form()] = "",
-                           file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
+async def addresses_import(
+    request: Request,
+    session: DbSession,
+    actor: Manager,
+    jurisdiction_code: Annotated[Code, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
     try:
         if file is None or not file.filename:
             raise InvalidInput("请选择 .xlsx 文件", field="file")
         content = await file.read(MAX_BYTES + 1)
         if len(content) > MAX_BYTES:
             raise InvalidInput("文件不能超过5MB", field="file")
-        count = addresses.import_xlsx(session, actor, jurisdiction_code=jurisdiction_code,
-                                      content=content)  # fmt: skip
+        count = addresses.import_xlsx(
+            session, actor, jurisdiction_code=jurisdiction_code, content=content
+        )
     except DomainError as exc:
         page_refused(request, session, exc)
-        context = _context(session, actor, "", error=exc.message,
-                           errors=getattr(exc, "errors", []))  # fmt: skip
+        context = _context(session, actor, "", error=exc.message, errors=getattr(exc, "errors", []))
         return render(request, "recycling/addresses.html", status_code=exc.status, **context)
     return RedirectResponse(f"/recycling/addresses?imported={count}", status_code=303)

@@ -42,20 +42,39 @@ def _int(text: str, field: str) -> int:
     return int(text)
 
 
-def _weighing_page(request: Request, session: Session, actor: Actor, month: str,
-                   form: dict[str, str], error: str | None = None, status: int = 200,
-                   ) -> HTMLResponse:  # fmt: skip
+def _weighing_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    month: str,
+    form: dict[str, str],
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     sites = [s for s in network.sites_for(session, actor) if s.tier != "dropoff"]
     names = {s.id: s.name for s in network.sites_for(session, actor)}
     rows = flows.weighings_for(session, actor, month=month)
-    return render(request, "recycling/weighings.html", status_code=status, sites=sites,
-                  names=names, rows=rows, month=month, form=form, error=error, kg=kg_text,
-                  kinds=WEIGHING_KINDS, directions=DIRECTIONS, tiers=TIERS)  # fmt: skip
+    return render(
+        request,
+        "recycling/weighings.html",
+        status_code=status,
+        sites=sites,
+        names=names,
+        rows=rows,
+        month=month,
+        form=form,
+        error=error,
+        kg=kg_text,
+        kinds=WEIGHING_KINDS,
+        directions=DIRECTIONS,
+        tiers=TIERS,
+    )
 
 
 @router.get("/recycling/weighings")
-def weighings_page(request: Request, session: DbSession, actor: Operator,
-                   month: Line = "") -> HTMLResponse:  # fmt: skip
+def weighings_page(
+    request: Request, session: DbSession, actor: Operator, month: Line = ""
+) -> HTMLResponse:
     today = today_cn()
     form = {"on_date": today.isoformat(), "direction": "in", "kind": "appliances"}
     return _weighing_page(request, session, actor, month or f"{today:%Y-%m}", form)
@@ -68,14 +87,18 @@ def _weighing_in(f: dict[str, str]) -> flows.WeighingIn:
         raise InvalidInput("日期格式应为YYYY-MM-DD", field="on_date") from None
     other = f.get("counterpart_site_id", "").strip()
     return flows.WeighingIn(
-        site_id=_int(f.get("site_id", ""), "site_id"), direction=f.get("direction", ""),
-        on_date=on, kind=f.get("kind", ""), category=f.get("category", ""),
+        site_id=_int(f.get("site_id", ""), "site_id"),
+        direction=f.get("direction", ""),
+        on_date=on,
+        kind=f.get("kind", ""),
+        category=f.get("category", ""),
         units=_int(f.get("units", "") or "0", "units"),
         weight_g=grams(f.get("weight_kg", ""), field="weight_kg"),
         counterpart_site_id=_int(other, "counterpart_site_id") if other else None,
-        vehicle_plate=f.get("vehicle_plate", ""), vin=f.get("vin", "").strip() or None,
+        vehicle_plate=f.get("vehicle_plate", ""),
+        vin=f.get("vin", "").strip() or None,
         elv_cert_no=f.get("elv_cert_no", "").strip() or None,
-    )  # fmt: skip
+    )
 
 
 @router.post("/recycling/weighings")
@@ -89,25 +112,47 @@ async def weighing_submit(request: Request, session: DbSession, actor: Operator)
         month = f"{today_cn():%Y-%m}"
         message = f"{exc.message}（{exc.field or ''}）"
         return _weighing_page(request, session, actor, month, f, message, exc.status)
-    return RedirectResponse(f"/recycling/weighings?month={new.on_date:%Y-%m}&saved=1",
-                            status_code=303)  # fmt: skip
+    return RedirectResponse(
+        f"/recycling/weighings?month={new.on_date:%Y-%m}&saved=1", status_code=303
+    )
 
 
 def _reports_context(session: Session, actor: Actor, month: str, year: int) -> dict[str, Any]:
     balance = flows.mass_balance(session, actor, month=month)
     charts = {}
     for kind, label in (("appliances", "废旧家电回收量"), ("elv", "报废机动车回收量")):
-        series = flows.indicator_series(session, jurisdiction_codes=actor.scope_codes,
-                                        kind=kind, year=year)  # type: ignore[arg-type]  # fmt: skip
+        series = flows.indicator_series(
+            session,
+            jurisdiction_codes=actor.scope_codes,
+            kind=kind,  # type: ignore[arg-type]
+            year=year,
+        )
         charts[kind] = {"series": series, "svg": indicator_svg(series, title=f"{year}年{label}")}
     decls = [(d, json.loads(d.body)) for d in flows.declarations_for(session, actor)]
-    return {"month": month, "year": year, "balance": balance, "charts": charts, "kg": kg_text,
-            "declarations": decls, "tiers": TIERS, "error": None, "categories": CATEGORIES,
-            "baseline_kinds": BASELINE_KINDS}  # fmt: skip
+    return {
+        "month": month,
+        "year": year,
+        "balance": balance,
+        "charts": charts,
+        "kg": kg_text,
+        "declarations": decls,
+        "tiers": TIERS,
+        "error": None,
+        "categories": CATEGORIES,
+        "baseline_kinds": BASELINE_KINDS,
+    }
 
 
-def reports_response(request: Request, session: Session, actor: Actor, *, month: str = "",
-                     year: int = 0, error: str | None = None, status: int = 200) -> HTMLResponse:  # fmt: skip
+def reports_response(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    month: str = "",
+    year: int = 0,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     today = today_cn()
     month = month or f"{today:%Y-%m}"
     try:
@@ -120,8 +165,9 @@ def reports_response(request: Request, session: Session, actor: Actor, *, month:
 
 
 @router.get("/recycling/reports")
-def reports_page(request: Request, session: DbSession, actor: Reader, month: Line = "",
-                 year: Year = 0) -> HTMLResponse:  # fmt: skip
+def reports_page(
+    request: Request, session: DbSession, actor: Reader, month: Line = "", year: Year = 0
+) -> HTMLResponse:
     return reports_response(request, session, actor, month=month, year=year)
 
 
@@ -132,8 +178,9 @@ async def declare_submit(request: Request, session: DbSession, actor: Operator) 
         flows.submit_declaration(session, actor, month=month)
     except DomainError as exc:
         session.rollback()
-        return reports_response(request, session, actor, error=f"{exc.message}（{exc.field or ''}）",
-                                status=exc.status)  # fmt: skip
+        return reports_response(
+            request, session, actor, error=f"{exc.message}（{exc.field or ''}）", status=exc.status
+        )
     return RedirectResponse(f"/recycling/reports?month={month}&saved=declaration", status_code=303)
 
 
@@ -143,12 +190,18 @@ async def baseline_submit(request: Request, session: DbSession, actor: Manager) 
     try:
         code = f.get("jurisdiction_code", "").strip()
         within(actor, code, "区划不在您的管辖范围内", field="jurisdiction_code")
-        flows.set_baseline(session, actor, jurisdiction_code=code, kind=f.get("kind", ""),
-                           units=_int(f.get("units", ""), "units"),
-                           weight_kg=_int(f.get("weight_kg", ""), "weight_kg"),
-                           source=f.get("source", "").strip()[:256])  # fmt: skip
+        flows.set_baseline(
+            session,
+            actor,
+            jurisdiction_code=code,
+            kind=f.get("kind", ""),
+            units=_int(f.get("units", ""), "units"),
+            weight_kg=_int(f.get("weight_kg", ""), "weight_kg"),
+            source=f.get("source", "").strip()[:256],
+        )
     except DomainError as exc:
         session.rollback()
-        return reports_response(request, session, actor, error=f"{exc.message}（{exc.field or ''}）",
-                                status=exc.status)  # fmt: skip
+        return reports_response(
+            request, session, actor, error=f"{exc.message}（{exc.field or ''}）", status=exc.status
+        )
     return RedirectResponse("/recycling/reports?saved=baseline", status_code=303)

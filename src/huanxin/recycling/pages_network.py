@@ -58,20 +58,46 @@ def _fail(session: Session, exc: DomainError) -> str:
 
 def _site_form(site: Site | None, actor: Actor) -> dict[str, str]:
     if site is None:
-        return {"jurisdiction_code": actor.jurisdiction_code, "tier": "transfer",
-                "opens": "08:00", "closes": "18:00"}  # fmt: skip
-    return {"org_id": str(site.org_id), "jurisdiction_code": site.jurisdiction_code,
-            "tier": site.tier, "name": site.name, "address": site.address, "lat": str(site.lat),
-            "lon": str(site.lon), "opens": clock_text(site.opens_s),
-            "closes": clock_text(site.closes_s), "capacity_t": str(site.capacity_kg_day / 1000),
-            "licence_no": site.licence_no}  # fmt: skip
+        return {
+            "jurisdiction_code": actor.jurisdiction_code,
+            "tier": "transfer",
+            "opens": "08:00",
+            "closes": "18:00",
+        }
+    return {
+        "org_id": str(site.org_id),
+        "jurisdiction_code": site.jurisdiction_code,
+        "tier": site.tier,
+        "name": site.name,
+        "address": site.address,
+        "lat": str(site.lat),
+        "lon": str(site.lon),
+        "opens": clock_text(site.opens_s),
+        "closes": clock_text(site.closes_s),
+        "capacity_t": str(site.capacity_kg_day / 1000),
+        "licence_no": site.licence_no,
+    }
 
 
-def _site_page(request: Request, session: Session, actor: Actor, site_id: int | None,
-               form: dict[str, str], error: str | None = None, status: int = 200) -> HTMLResponse:  # fmt: skip
-    return render(request, "recycling/site_form.html", status_code=status, form=form,
-                  error=error, site_id=site_id, tiers=TIERS,
-                  recyclers=orgs.list_for(session, actor, "recycler"))  # fmt: skip
+def _site_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    site_id: int | None,
+    form: dict[str, str],
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "recycling/site_form.html",
+        status_code=status,
+        form=form,
+        error=error,
+        site_id=site_id,
+        tiers=TIERS,
+        recyclers=orgs.list_for(session, actor, "recycler"),
+    )
 
 
 def _new_site(actor: Actor, f: dict[str, str]) -> network.NewSite:
@@ -79,13 +105,18 @@ def _new_site(actor: Actor, f: dict[str, str]) -> network.NewSite:
     within(actor, code, "区划不在您的管辖范围内", field="jurisdiction_code")
     capacity_t = _number(f.get("capacity_t", ""), "capacity_kg_day")
     return network.NewSite(
-        org_id=_number(f.get("org_id", ""), "org_id", int), jurisdiction_code=code,
-        tier=f.get("tier", ""), name=f.get("name", ""), lat=_number(f.get("lat", ""), "lat"),
-        lon=_number(f.get("lon", ""), "lon"), opens_s=parse_clock(f.get("opens", ""), field="opens"),
+        org_id=_number(f.get("org_id", ""), "org_id", int),
+        jurisdiction_code=code,
+        tier=f.get("tier", ""),
+        name=f.get("name", ""),
+        lat=_number(f.get("lat", ""), "lat"),
+        lon=_number(f.get("lon", ""), "lon"),
+        opens_s=parse_clock(f.get("opens", ""), field="opens"),
         closes_s=parse_clock(f.get("closes", ""), field="closes"),
-        capacity_kg_day=round(capacity_t * 1000), licence_no=f.get("licence_no", ""),
+        capacity_kg_day=round(capacity_t * 1000),
+        licence_no=f.get("licence_no", ""),
         address=f.get("address", ""),
-    )  # fmt: skip
+    )
 
 
 @router.get("/recycling/network/sites/new")
@@ -110,8 +141,9 @@ async def site_create(request: Request, session: DbSession, actor: Manager) -> R
 
 
 @router.post("/recycling/network/sites/{site_id}")
-async def site_update(request: Request, session: DbSession, actor: Manager,
-                      site_id: Id) -> Response:  # fmt: skip
+async def site_update(
+    request: Request, session: DbSession, actor: Manager, site_id: Id
+) -> Response:
     f = await _form(request)
     try:
         network.update_site(session, actor, site_id, _new_site(actor, f))
@@ -126,30 +158,48 @@ async def site_update(request: Request, session: DbSession, actor: Manager,
 def _vehicle_form(vehicle: Vehicle | None) -> dict[str, str]:
     if vehicle is None:
         return {"shift_start": "08:00", "shift_end": "17:00", "active": "yes"}
-    return {"home_site_id": str(vehicle.home_site_id), "plate": vehicle.plate,
-            "capacity_kg": str(vehicle.capacity_kg), "capacity_m3": str(vehicle.capacity_m3),
-            "shift_start": clock_text(vehicle.shift_start_s),
-            "shift_end": clock_text(vehicle.shift_end_s),
-            "active": "yes" if vehicle.active else "no"}  # fmt: skip
+    return {
+        "home_site_id": str(vehicle.home_site_id),
+        "plate": vehicle.plate,
+        "capacity_kg": str(vehicle.capacity_kg),
+        "capacity_m3": str(vehicle.capacity_m3),
+        "shift_start": clock_text(vehicle.shift_start_s),
+        "shift_end": clock_text(vehicle.shift_end_s),
+        "active": "yes" if vehicle.active else "no",
+    }
 
 
-def _vehicle_page(request: Request, session: Session, actor: Actor, vehicle_id: int | None,
-                  form: dict[str, str], error: str | None = None, status: int = 200) -> HTMLResponse:  # fmt: skip
-    return render(request, "recycling/vehicle_form.html", status_code=status, form=form,
-                  error=error, vehicle_id=vehicle_id,
-                  stations=network.sites_for(session, actor, tier="transfer"))  # fmt: skip
+def _vehicle_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    vehicle_id: int | None,
+    form: dict[str, str],
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "recycling/vehicle_form.html",
+        status_code=status,
+        form=form,
+        error=error,
+        vehicle_id=vehicle_id,
+        stations=network.sites_for(session, actor, tier="transfer"),
+    )
 
 
 def _new_vehicle(session: Session, actor: Actor, f: dict[str, str]) -> network.NewVehicle:
     home = _number(f.get("home_site_id", ""), "home_site_id", int)
     network.get_site(session, actor, home)
     return network.NewVehicle(
-        home_site_id=home, plate=f.get("plate", ""),
+        home_site_id=home,
+        plate=f.get("plate", ""),
         capacity_kg=_number(f.get("capacity_kg", ""), "capacity_kg", int),
         capacity_m3=_number(f.get("capacity_m3", ""), "capacity_m3"),
         shift_start_s=parse_clock(f.get("shift_start", ""), field="shift_start"),
         shift_end_s=parse_clock(f.get("shift_end", ""), field="shift_end"),
-    )  # fmt: skip
+    )
 
 
 @router.get("/recycling/network/vehicles/new")
@@ -158,8 +208,9 @@ def vehicle_new(request: Request, session: DbSession, actor: Manager) -> HTMLRes
 
 
 @router.get("/recycling/network/vehicles/{vehicle_id}")
-def vehicle_edit(request: Request, session: DbSession, actor: Manager,
-                 vehicle_id: Id) -> HTMLResponse:  # fmt: skip
+def vehicle_edit(
+    request: Request, session: DbSession, actor: Manager, vehicle_id: Id
+) -> HTMLResponse:
     vehicle = network.get_vehicle(session, actor, vehicle_id)
     return _vehicle_page(request, session, actor, vehicle.id, _vehicle_form(vehicle))
 
@@ -176,15 +227,22 @@ async def vehicle_create(request: Request, session: DbSession, actor: Manager) -
 
 
 @router.post("/recycling/network/vehicles/{vehicle_id}")
-async def vehicle_update(request: Request, session: DbSession, actor: Manager,
-                         vehicle_id: Id) -> Response:  # fmt: skip
+async def vehicle_update(
+    request: Request, session: DbSession, actor: Manager, vehicle_id: Id
+) -> Response:
     f = await _form(request)
     try:
-        network.update_vehicle(session, actor, vehicle_id, _new_vehicle(session, actor, f),
-                               active=f.get("active", "yes") == "yes")  # fmt: skip
+        network.update_vehicle(
+            session,
+            actor,
+            vehicle_id,
+            _new_vehicle(session, actor, f),
+            active=f.get("active", "yes") == "yes",
+        )
     except DomainError as exc:
-        return _vehicle_page(request, session, actor, vehicle_id, f, _fail(session, exc),
-                             exc.status)  # fmt: skip
+        return _vehicle_page(
+            request, session, actor, vehicle_id, f, _fail(session, exc), exc.status
+        )
     return RedirectResponse("/recycling/network?saved=vehicle", status_code=303)
 
 
@@ -201,11 +259,16 @@ def _price_rows() -> list[tuple[str, str]]:
 
 
 def _price_form(session: Session, actor: Actor, base_id: int | None) -> dict[str, str]:
-    form = {"jurisdiction_code": actor.jurisdiction_code,
-            "effective_from": (today_cn() + timedelta(days=1)).isoformat()}  # fmt: skip
+    form = {
+        "jurisdiction_code": actor.jurisdiction_code,
+        "effective_from": (today_cn() + timedelta(days=1)).isoformat(),
+    }
     try:
-        base = (network.get_price_list(session, actor, base_id) if base_id
-                else network.price_list_in_force(session, actor.jurisdiction_code, today_cn()))  # fmt: skip
+        base = (
+            network.get_price_list(session, actor, base_id)
+            if base_id
+            else network.price_list_in_force(session, actor.jurisdiction_code, today_cn())
+        )
     except DomainError:
         return form
     for (code, condition), fen in network.prices_of(session, base.id).items():
@@ -213,10 +276,24 @@ def _price_form(session: Session, actor: Actor, base_id: int | None) -> dict[str
     return form
 
 
-def _price_page(request: Request, session: Session, actor: Actor, form: dict[str, str],
-                error: str | None = None, status: int = 200) -> HTMLResponse:  # fmt: skip
-    return render(request, "recycling/price_form.html", status_code=status, form=form,
-                  error=error, rows=_price_rows(), categories=CATEGORIES, conditions=CONDITIONS)  # fmt: skip
+def _price_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    form: dict[str, str],
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "recycling/price_form.html",
+        status_code=status,
+        form=form,
+        error=error,
+        rows=_price_rows(),
+        categories=CATEGORIES,
+        conditions=CONDITIONS,
+    )
 
 
 def _prices(f: dict[str, str]) -> list[tuple[str, str, int]]:
@@ -229,8 +306,9 @@ def _prices(f: dict[str, str]) -> list[tuple[str, str, int]]:
 
 
 @router.get("/recycling/network/prices/new")
-def price_new(request: Request, session: DbSession, actor: Manager,
-              base: Count | None = None) -> HTMLResponse:  # fmt: skip
+def price_new(
+    request: Request, session: DbSession, actor: Manager, base: Count | None = None
+) -> HTMLResponse:
     return _price_page(request, session, actor, _price_form(session, actor, base))
 
 
@@ -244,9 +322,15 @@ async def price_create(request: Request, session: DbSession, actor: Manager) -> 
             effective = date.fromisoformat(f.get("effective_from", "").strip())
         except ValueError:
             raise InvalidInput("日期格式应为YYYY-MM-DD", field="effective_from") from None
-        network.create_price_list(session, actor, jurisdiction_code=code, effective_from=effective,
-                                  prices=_prices(f), note=f.get("note", "").strip()[:256],
-                                  earliest=today_cn())  # fmt: skip
+        network.create_price_list(
+            session,
+            actor,
+            jurisdiction_code=code,
+            effective_from=effective,
+            prices=_prices(f),
+            note=f.get("note", "").strip()[:256],
+            earliest=today_cn(),
+        )
     except DomainError as exc:
         return _price_page(request, session, actor, f, _fail(session, exc), exc.status)
     return RedirectResponse("/recycling/network?saved=prices", status_code=303)

@@ -34,11 +34,23 @@ Operator = Annotated[Actor, Depends(page_require("recycling:operate"))]
 Reader = Annotated[Actor, Depends(page_require("recycling:read"))]
 
 
-FIELD_LABELS = {"seller_name": "出售人姓名", "seller_resident_id": "出售人身份证号码",
-                "amount": "开票金额", "pickup_id": "回收记录", "issued_on": "开票日期",
-                "weight_kg": "实称重量", "units": "数量", "condition": "成色", "category": "品类",
-                "payment_method": "付款方式", "site_id": "交货站点", "status": "预约状态",
-                "lines": "称重明细", "early_reason": "提前上门原因", "completed_on": "完成日期"}  # fmt: skip
+FIELD_LABELS = {
+    "seller_name": "出售人姓名",
+    "seller_resident_id": "出售人身份证号码",
+    "amount": "开票金额",
+    "pickup_id": "回收记录",
+    "issued_on": "开票日期",
+    "weight_kg": "实称重量",
+    "units": "数量",
+    "condition": "成色",
+    "category": "品类",
+    "payment_method": "付款方式",
+    "site_id": "交货站点",
+    "status": "预约状态",
+    "lines": "称重明细",
+    "early_reason": "提前上门原因",
+    "completed_on": "完成日期",
+}
 
 
 def _message(exc: DomainError) -> str:
@@ -53,18 +65,30 @@ def _pickup_context(
     booking = bookings.get_booking(session, actor, booking_id)
     record = receipts.record_for(session, booking.id)
     base = str(request.base_url).rstrip("/")
-    qrs = {c.number: qr_svg(base + c.check_path, title=f"回收证明{c.number}查验二维码")
-           for c in (record.certificates if record else [])}  # fmt: skip
-    return {"booking": bookings.booking_dict(session, booking), "conditions": CONDITIONS,
-            "methods": PAYMENT_METHODS, "categories": CATEGORIES, "error": None,
-            "record": record, "qrs": qrs, "invoice_error": None, "invoice_form": {},
-            "can_operate": actor.can("recycling:operate"),
-            "early": booking.service_date > today_cn(), **extra}  # fmt: skip
+    qrs = {
+        c.number: qr_svg(base + c.check_path, title=f"回收证明{c.number}查验二维码")
+        for c in (record.certificates if record else [])
+    }
+    return {
+        "booking": bookings.booking_dict(session, booking),
+        "conditions": CONDITIONS,
+        "methods": PAYMENT_METHODS,
+        "categories": CATEGORIES,
+        "error": None,
+        "record": record,
+        "qrs": qrs,
+        "invoice_error": None,
+        "invoice_form": {},
+        "can_operate": actor.can("recycling:operate"),
+        "early": booking.service_date > today_cn(),
+        **extra,
+    }
 
 
 @router.get("/recycling/pickup/{booking_id}")
-def pickup_page(request: Request, session: DbSession, booking_id: Id,
-                actor: Reader) -> HTMLResponse:  # fmt: skip
+def pickup_page(
+    request: Request, session: DbSession, booking_id: Id, actor: Reader
+) -> HTMLResponse:
     context = _pickup_context(request, session, actor, booking_id)
     return render(request, "recycling/pickup.html", **context)
 
@@ -81,22 +105,33 @@ def _lines(form: dict[str, str], count: int) -> list[completion.LineIn]:
         condition = (
             form.get(f"condition{n}", "intact") if cat and cat.kind == "appliance" else "any"
         )
-        lines.append(completion.LineIn(code, condition, units,
-                                       grams(form.get(f"weight{n}", ""), field=f"lines[{n}].weight_kg")))  # fmt: skip
+        lines.append(
+            completion.LineIn(
+                code,
+                condition,
+                units,
+                grams(form.get(f"weight{n}", ""), field=f"lines[{n}].weight_kg"),
+            )
+        )
     return lines
 
 
 @router.post("/recycling/pickup/{booking_id}")
-async def pickup_submit(request: Request, session: DbSession, booking_id: Id,
-                        actor: Operator) -> Response:  # fmt: skip
+async def pickup_submit(
+    request: Request, session: DbSession, booking_id: Id, actor: Operator
+) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
         count = len(bookings.items_of(session, booking_id))
         pickup, _ = completion.complete_pickup(
-            session, actor, booking_id=booking_id, lines=_lines(form, count),
-            payment_method=form.get("payment_method", ""), payment_ref=form.get("payment_ref", ""),
+            session,
+            actor,
+            booking_id=booking_id,
+            lines=_lines(form, count),
+            payment_method=form.get("payment_method", ""),
+            payment_ref=form.get("payment_ref", ""),
             early_reason=form.get("early_reason", ""),
-        )  # fmt: skip
+        )
     except DomainError as exc:
         session.rollback()
         context = _pickup_context(request, session, actor, booking_id, error=_message(exc))
@@ -105,21 +140,34 @@ async def pickup_submit(request: Request, session: DbSession, booking_id: Id,
 
 
 @router.post("/recycling/pickups/{pickup_id}/invoice")
-def invoice_submit(request: Request, session: DbSession, pickup_id: Id, actor: Operator,
-                   seller_name: Annotated[Name, Form()] = "",
-                   seller_resident_id: Annotated[Code, Form()] = "") -> Response:  # fmt: skip
+def invoice_submit(
+    request: Request,
+    session: DbSession,
+    pickup_id: Id,
+    actor: Operator,
+    seller_name: Annotated[Name, Form()] = "",
+    seller_resident_id: Annotated[Code, Form()] = "",
+) -> Response:
     """Issue the reverse invoice; a refusal re-shows the pickup page with the form kept."""
     booking_id = completion.get_pickup(session, actor, pickup_id).booking_id
     try:
-        completion.issue_reverse_invoice(session, actor, pickup_id=pickup_id,
-                                         seller_name=seller_name,
-                                         seller_resident_id=seller_resident_id)  # fmt: skip
+        completion.issue_reverse_invoice(
+            session,
+            actor,
+            pickup_id=pickup_id,
+            seller_name=seller_name,
+            seller_resident_id=seller_resident_id,
+        )
     except DomainError as exc:
         page_refused(request, session, exc)
         context = _pickup_context(
-            request, session, actor, booking_id, invoice_error=_message(exc),
+            request,
+            session,
+            actor,
+            booking_id,
+            invoice_error=_message(exc),
             invoice_form={"seller_name": seller_name, "seller_resident_id": seller_resident_id},
-        )  # fmt: skip
+        )
         return render(request, "recycling/pickup.html", status_code=exc.status, **context)
     return RedirectResponse(f"/recycling/pickup/{booking_id}?saved=invoice", status_code=303)
 
@@ -138,13 +186,25 @@ def network_page(request: Request, session: DbSession, actor: Reader) -> HTMLRes
     except DomainError:
         price_list = None
     names = {s.id: s.name for s in sites}
-    versions = [(v, len(network.prices_of(session, v.id)))
-                for v in network.price_lists_for(session, actor)]  # fmt: skip
-    return render(request, "recycling/network.html", sites=sites, vehicles=vehicles,
-                  tiers=TIERS, clock=clock_text, price_list=price_list, prices=prices,
-                  categories=CATEGORIES, conditions=CONDITIONS, site_names=names,
-                  versions=versions, can_manage=actor.can("recycling:manage"),
-                  saved=request.query_params.get("saved"))  # fmt: skip
+    versions = [
+        (v, len(network.prices_of(session, v.id))) for v in network.price_lists_for(session, actor)
+    ]
+    return render(
+        request,
+        "recycling/network.html",
+        sites=sites,
+        vehicles=vehicles,
+        tiers=TIERS,
+        clock=clock_text,
+        price_list=price_list,
+        prices=prices,
+        categories=CATEGORIES,
+        conditions=CONDITIONS,
+        site_names=names,
+        versions=versions,
+        can_manage=actor.can("recycling:manage"),
+        saved=request.query_params.get("saved"),
+    )
 
 
 router.include_router(pages_flows.router)

@@ -41,17 +41,34 @@ def _in_scope(actor: Actor, code: str) -> None:
 
 
 def site_dict(s: Site) -> dict[str, object]:
-    return {"id": s.id, "org_id": s.org_id, "jurisdiction_code": s.jurisdiction_code,
-            "tier": s.tier, "name": s.name, "lat": s.lat, "lon": s.lon, "opens_s": s.opens_s,
-            "closes_s": s.closes_s, "capacity_kg_day": s.capacity_kg_day,
-            "licence_no": s.licence_no, "address": s.address}  # fmt: skip
+    return {
+        "id": s.id,
+        "org_id": s.org_id,
+        "jurisdiction_code": s.jurisdiction_code,
+        "tier": s.tier,
+        "name": s.name,
+        "lat": s.lat,
+        "lon": s.lon,
+        "opens_s": s.opens_s,
+        "closes_s": s.closes_s,
+        "capacity_kg_day": s.capacity_kg_day,
+        "licence_no": s.licence_no,
+        "address": s.address,
+    }
 
 
 def vehicle_dict(v: Vehicle) -> dict[str, object]:
-    return {"id": v.id, "org_id": v.org_id, "home_site_id": v.home_site_id, "plate": v.plate,
-            "capacity_kg": v.capacity_kg, "capacity_m3": v.capacity_m3,
-            "shift_start_s": v.shift_start_s, "shift_end_s": v.shift_end_s,
-            "active": v.active}  # fmt: skip
+    return {
+        "id": v.id,
+        "org_id": v.org_id,
+        "home_site_id": v.home_site_id,
+        "plate": v.plate,
+        "capacity_kg": v.capacity_kg,
+        "capacity_m3": v.capacity_m3,
+        "shift_start_s": v.shift_start_s,
+        "shift_end_s": v.shift_end_s,
+        "active": v.active,
+    }
 
 
 @router.get("/recycling/sites")
@@ -62,31 +79,52 @@ def list_sites(
 
 
 @router.post("/recycling/sites", status_code=201)
-def create_site(body: SiteCreate, actor: Manager, session: DbSession,
-                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def create_site(
+    body: SiteCreate, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     _in_scope(actor, body.jurisdiction_code)
 
     def action() -> tuple[int, object]:
         return 201, site_dict(network.create_site(session, actor, _new_site(body)))
 
-    return respond(session, actor, key=idempotency_key, scope="recycling.site.create",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="recycling.site.create",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 def _new_site(body: SiteCreate) -> network.NewSite:
     fields = body.model_dump(exclude={"opens", "closes"})
-    return network.NewSite(**fields, opens_s=parse_clock(body.opens, field="opens"),
-                           closes_s=parse_clock(body.closes, field="closes"))  # fmt: skip
+    return network.NewSite(
+        **fields,
+        opens_s=parse_clock(body.opens, field="opens"),
+        closes_s=parse_clock(body.closes, field="closes"),
+    )
 
 
 @router.put("/recycling/sites/{site_id}")
-def update_site(site_id: Id, body: SiteCreate, actor: Manager, session: DbSession,
-                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def update_site(
+    site_id: Id,
+    body: SiteCreate,
+    actor: Manager,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         return 200, site_dict(network.update_site(session, actor, site_id, _new_site(body)))
 
-    return respond(session, actor, key=idempotency_key, scope="recycling.site.update",
-                   payload={"id": site_id, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="recycling.site.update",
+        payload={"id": site_id, **body.model_dump()},
+        action=action,
+    )
 
 
 @router.get("/recycling/vehicles")
@@ -96,52 +134,90 @@ def list_vehicles(actor: Reader, session: DbSession) -> list[dict[str, object]]:
 
 
 @router.post("/recycling/vehicles", status_code=201)
-def create_vehicle(body: VehicleCreate, actor: Manager, session: DbSession,
-                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def create_vehicle(
+    body: VehicleCreate, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     network.get_site(session, actor, body.home_site_id)
 
     def action() -> tuple[int, object]:
         vehicle = network.create_vehicle(
-            session, actor, home_site_id=body.home_site_id, plate=body.plate,
-            capacity_kg=body.capacity_kg, capacity_m3=body.capacity_m3,
+            session,
+            actor,
+            home_site_id=body.home_site_id,
+            plate=body.plate,
+            capacity_kg=body.capacity_kg,
+            capacity_m3=body.capacity_m3,
             shift_start_s=parse_clock(body.shift_start, field="shift_start"),
             shift_end_s=parse_clock(body.shift_end, field="shift_end"),
-        )  # fmt: skip
+        )
         return 201, vehicle_dict(vehicle)
 
-    return respond(session, actor, key=idempotency_key, scope="recycling.vehicle.create",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="recycling.vehicle.create",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 @router.put("/recycling/vehicles/{vehicle_id}")
-def update_vehicle(vehicle_id: Id, body: VehicleUpdate, actor: Manager, session: DbSession,
-                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def update_vehicle(
+    vehicle_id: Id,
+    body: VehicleUpdate,
+    actor: Manager,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
-        new = network.NewVehicle(body.home_site_id, body.plate, body.capacity_kg,
-                                 body.capacity_m3, parse_clock(body.shift_start, field="shift_start"),
-                                 parse_clock(body.shift_end, field="shift_end"))  # fmt: skip
+        new = network.NewVehicle(
+            body.home_site_id,
+            body.plate,
+            body.capacity_kg,
+            body.capacity_m3,
+            parse_clock(body.shift_start, field="shift_start"),
+            parse_clock(body.shift_end, field="shift_end"),
+        )
         vehicle = network.update_vehicle(session, actor, vehicle_id, new, active=body.active)
         return 200, vehicle_dict(vehicle)
 
-    return respond(session, actor, key=idempotency_key, scope="recycling.vehicle.update",
-                   payload={"id": vehicle_id, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="recycling.vehicle.update",
+        payload={"id": vehicle_id, **body.model_dump()},
+        action=action,
+    )
 
 
 @router.post("/recycling/price-lists", status_code=201)
-def create_price_list(body: PriceListCreate, actor: Manager, session: DbSession,
-                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def create_price_list(
+    body: PriceListCreate, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     _in_scope(actor, body.jurisdiction_code)
 
     def action() -> tuple[int, object]:
         row = network.create_price_list(
-            session, actor, jurisdiction_code=body.jurisdiction_code,
-            effective_from=body.effective_from, note=body.note, earliest=today_cn(),
+            session,
+            actor,
+            jurisdiction_code=body.jurisdiction_code,
+            effective_from=body.effective_from,
+            note=body.note,
+            earliest=today_cn(),
             prices=[(p.category, p.condition, p.price_fen) for p in body.prices],
-        )  # fmt: skip
+        )
         return 201, {"id": row.id, "effective_from": row.effective_from.isoformat()}
 
-    return respond(session, actor, key=idempotency_key, scope="recycling.prices.create",
-                   payload=body.model_dump(mode="json"), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="recycling.prices.create",
+        payload=body.model_dump(mode="json"),
+        action=action,
+    )
 
 
 @router.get("/recycling/price-lists")
@@ -156,42 +232,61 @@ def price_list(price_list_id: Id, actor: Reader, session: DbSession) -> dict[str
 
 def price_list_dict(session: DbSession, row: PriceList) -> dict[str, object]:
     prices = network.prices_of(session, row.id)
-    return {"id": row.id, "jurisdiction_code": row.jurisdiction_code,
-            "effective_from": row.effective_from.isoformat(), "note": row.note,
-            "prices": [{"category": c, "condition": k, "price_fen": f}
-                       for (c, k), f in sorted(prices.items())]}  # fmt: skip
+    return {
+        "id": row.id,
+        "jurisdiction_code": row.jurisdiction_code,
+        "effective_from": row.effective_from.isoformat(),
+        "note": row.note,
+        "prices": [
+            {"category": c, "condition": k, "price_fen": f} for (c, k), f in sorted(prices.items())
+        ],
+    }
 
 
 @router.get("/recycling/price-lists/in-force")
-def price_list_in_force(actor: Reader, session: DbSession, jurisdiction_code: Code,
-                        on: Day) -> dict[str, object]:  # fmt: skip
+def price_list_in_force(
+    actor: Reader, session: DbSession, jurisdiction_code: Code, on: Day
+) -> dict[str, object]:
     _in_scope(actor, jurisdiction_code)
     return price_list_dict(session, network.price_list_in_force(session, jurisdiction_code, on))
 
 
 @router.put("/recycling/service-areas/{code}")
-def set_area(code: Code, body: AreaSet, actor: Manager, session: DbSession,
-             idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def set_area(
+    code: Code, body: AreaSet, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     _in_scope(actor, code)
 
     def action() -> tuple[int, object]:
-        area = network.set_service_area(session, actor, jurisdiction_code=code,
-                                        **body.model_dump())  # fmt: skip
+        area = network.set_service_area(session, actor, jurisdiction_code=code, **body.model_dump())
         return 200, {"jurisdiction_code": area.jurisdiction_code, "radius_m": area.radius_m}
 
-    return respond(session, actor, key=idempotency_key, scope="recycling.area.set",
-                   payload={"code": code, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="recycling.area.set",
+        payload={"code": code, **body.model_dump()},
+        action=action,
+    )
 
 
 @router.post("/recycling/weighings", status_code=201)
-def record_weighing(body: WeighingCreate, actor: Operator, session: DbSession,
-                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def record_weighing(
+    body: WeighingCreate, actor: Operator, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         row = flows.record_weighing(session, actor, body.to_new())
         return 201, {"id": row.id, "site_id": row.site_id, "weight_g": row.weight_g}
 
-    return respond(session, actor, key=idempotency_key, scope="recycling.weighing.create",
-                   payload=body.model_dump(mode="json"), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="recycling.weighing.create",
+        payload=body.model_dump(mode="json"),
+        action=action,
+    )
 
 
 @router.get("/recycling/reports/mass-balance")
@@ -200,37 +295,55 @@ def mass_balance(actor: Reader, session: DbSession, month: Line) -> list[dict[st
 
 
 @router.post("/recycling/declarations", status_code=201)
-def declare(body: DeclarationCreate, actor: Operator, session: DbSession,
-            idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def declare(
+    body: DeclarationCreate, actor: Operator, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         row = flows.submit_declaration(session, actor, month=body.month)
         return 201, {"id": row.id, "month": row.month, "body": json.loads(row.body)}
 
-    return respond(session, actor, key=idempotency_key, scope="recycling.declaration.create",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="recycling.declaration.create",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 @router.get("/recycling/declarations")
 def declarations(actor: Reader, session: DbSession) -> list[dict[str, object]]:
-    return [{"id": d.id, "org_id": d.org_id, "month": d.month, "body": json.loads(d.body)}
-            for d in flows.declarations_for(session, actor)]  # fmt: skip
+    return [
+        {"id": d.id, "org_id": d.org_id, "month": d.month, "body": json.loads(d.body)}
+        for d in flows.declarations_for(session, actor)
+    ]
 
 
 @router.put("/recycling/baselines")
-def set_baseline(body: BaselineSet, actor: Manager, session: DbSession,
-                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def set_baseline(
+    body: BaselineSet, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     _in_scope(actor, body.jurisdiction_code)
 
     def action() -> tuple[int, object]:
         row = flows.set_baseline(session, actor, **body.model_dump())
         return 200, {"id": row.id, "units": row.units, "weight_kg": row.weight_kg}
 
-    return respond(session, actor, key=idempotency_key, scope="recycling.baseline.set",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="recycling.baseline.set",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 @router.get("/recycling/indicators")
-def indicators(actor: Reader, session: DbSession, kind: Literal["appliances", "elv"],
-               year: Year) -> list[dict[str, object]]:  # fmt: skip
-    return flows.indicator_series(session, jurisdiction_codes=actor.scope_codes, kind=kind,
-                                  year=year)  # fmt: skip
+def indicators(
+    actor: Reader, session: DbSession, kind: Literal["appliances", "elv"], year: Year
+) -> list[dict[str, object]]:
+    return flows.indicator_series(
+        session, jurisdiction_codes=actor.scope_codes, kind=kind, year=year
+    )

@@ -42,13 +42,23 @@ class BookingCreate(BaseModel):
 
     def to_new(self) -> BookingIn:
         items = [
-            ItemIn(i.category, i.count, grams(i.weight_kg, field=f"items[{n}].weight_kg"),
-                   i.condition if i.category in _APPLIANCES else "any")
+            ItemIn(
+                i.category,
+                i.count,
+                grams(i.weight_kg, field=f"items[{n}].weight_kg"),
+                i.condition if i.category in _APPLIANCES else "any",
+            )
             for n, i in enumerate(self.items)
-        ]  # fmt: skip
-        return BookingIn(self.address, self.lat, self.lon, self.service_date,
-                         parse_clock(self.window_start, field="window_start"),
-                         parse_clock(self.window_end, field="window_end"), items)  # fmt: skip
+        ]
+        return BookingIn(
+            self.address,
+            self.lat,
+            self.lon,
+            self.service_date,
+            parse_clock(self.window_start, field="window_start"),
+            parse_clock(self.window_end, field="window_end"),
+            items,
+        )
 
 
 class PlanCreate(BaseModel):
@@ -73,9 +83,15 @@ class PickupComplete(BaseModel):
     early_reason: Line = Field(default="", max_length=200)
 
     def to_lines(self) -> list[LineIn]:
-        return [LineIn(x.category, x.condition if x.category in _APPLIANCES else "any", x.units,
-                       grams(x.weight_kg, field=f"lines[{n}].weight_kg"))
-                for n, x in enumerate(self.lines)]  # fmt: skip
+        return [
+            LineIn(
+                x.category,
+                x.condition if x.category in _APPLIANCES else "any",
+                x.units,
+                grams(x.weight_kg, field=f"lines[{n}].weight_kg"),
+            )
+            for n, x in enumerate(self.lines)
+        ]
 
 
 class InvoiceCreate(BaseModel):

@@ -40,20 +40,30 @@ def route_svg(marks: list[Mark], *, title: str) -> str:
 
     path = [xy(m) for m in marks] + [xy(marks[0])]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in path)
-    parts = [(f'<svg class="route-map" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
-             f'width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'),
-             f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#f7f7f4"/>',
-             (f'<polyline class="route-line" points="{line}" fill="none" stroke="#2a6f97" '
-             'stroke-width="2" stroke-linejoin="round"/>')]  # fmt: skip
+    parts = [
+        (
+            f'<svg class="route-map" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+        ),
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#f7f7f4"/>',
+        (
+            f'<polyline class="route-line" points="{line}" fill="none" stroke="#2a6f97" '
+            'stroke-width="2" stroke-linejoin="round"/>'
+        ),
+    ]
     for m in marks:
         x, y = xy(m)
         if m.kind == "pickup":
-            parts.append(f'<circle class="stop" cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#fff" '
-                         f'stroke="#2a6f97" stroke-width="2"/><text x="{x:.1f}" y="{y + 4:.1f}" '
-                         f'font-size="10" text-anchor="middle">{escape(m.label)}</text>')  # fmt: skip
+            parts.append(
+                f'<circle class="stop" cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#fff" '
+                f'stroke="#2a6f97" stroke-width="2"/><text x="{x:.1f}" y="{y + 4:.1f}" '
+                f'font-size="10" text-anchor="middle">{escape(m.label)}</text>'
+            )
         else:
             colour = "#c0392b" if m.kind == "home" else "#8e6c00"
-            parts.append(f'<rect class="{m.kind}" x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" '
-                         f'height="14" fill="{colour}"><title>{escape(m.label)}</title></rect>')  # fmt: skip
+            parts.append(
+                f'<rect class="{m.kind}" x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" '
+                f'height="14" fill="{colour}"><title>{escape(m.label)}</title></rect>'
+            )
     parts.append("</svg>")
     return "".join(parts)

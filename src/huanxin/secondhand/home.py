@@ -19,15 +19,27 @@ def _count(session: Session, stmt: object) -> int:
 
 def _office(session: Session, actor: Actor) -> list[Figure]:
     scope = actor.scope_codes
-    dealers = _count(session, select(func.count()).select_from(Dealer).where(
-        Dealer.jurisdiction_code.in_(scope), Dealer.status == "active"))  # fmt: skip
+    dealers = _count(
+        session,
+        select(func.count())
+        .select_from(Dealer)
+        .where(Dealer.jurisdiction_code.in_(scope), Dealer.status == "active"),
+    )
     cars = used_car_indicator(session, jurisdiction_codes=scope, year=today_cn().year)
-    waiting = _count(session, select(func.count()).select_from(WarehouseItem).where(
-        WarehouseItem.jurisdiction_code.in_(scope),
-        WarehouseItem.state.in_(["declared", "claimed", "approved"])))  # fmt: skip
-    return [Figure("在册二手经营者", str(dealers), "/secondhand"),
-            Figure("本年二手车交易", str(cars["count"]), "/secondhand"),
-            Figure("公务仓待办", str(waiting), "/secondhand/warehouse/admin")]  # fmt: skip
+    waiting = _count(
+        session,
+        select(func.count())
+        .select_from(WarehouseItem)
+        .where(
+            WarehouseItem.jurisdiction_code.in_(scope),
+            WarehouseItem.state.in_(["declared", "claimed", "approved"]),
+        ),
+    )
+    return [
+        Figure("在册二手经营者", str(dealers), "/secondhand"),
+        Figure("本年二手车交易", str(cars["count"]), "/secondhand"),
+        Figure("公务仓待办", str(waiting), "/secondhand/warehouse/admin"),
+    ]
 
 
 def _dealer(session: Session, actor: Actor) -> list[Figure]:
@@ -35,14 +47,22 @@ def _dealer(session: Session, actor: Actor) -> list[Figure]:
     if dealer is None:
         return []
     year_start = today_cn().replace(month=1, day=1)
-    n = _count(session, select(func.count()).select_from(Transaction).where(
-        Transaction.dealer_id == dealer.id, Transaction.traded_on >= year_start))  # fmt: skip
+    n = _count(
+        session,
+        select(func.count())
+        .select_from(Transaction)
+        .where(Transaction.dealer_id == dealer.id, Transaction.traded_on >= year_start),
+    )
     return [Figure("本年登记二手交易", str(n), "/secondhand/desk")]
 
 
 def _trader(session: Session, actor: Actor) -> list[Figure]:
-    n = _count(session, select(func.count()).select_from(Listing).where(
-        Listing.seller_org_id == actor.org_id, Listing.state.in_(LISTING_OPEN)))  # fmt: skip
+    n = _count(
+        session,
+        select(func.count())
+        .select_from(Listing)
+        .where(Listing.seller_org_id == actor.org_id, Listing.state.in_(LISTING_OPEN)),
+    )
     return [Figure("在途旧设备挂牌", str(n), "/secondhand/trade")]
 
 

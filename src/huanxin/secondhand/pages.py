@@ -32,22 +32,44 @@ Reader = Annotated[Actor, Depends(page_require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
 DealerDesk = Annotated[Actor, Depends(page_require("secondhand:deal"))]
 Checker = Annotated[Actor, Depends(page_require("secondhand:check"))]
-VOCAB: dict[str, Any] = {"categories": scales.CATEGORIES, "grades": scales.GRADES, "methods": scales.WIPE_METHODS,
-         "directions": scales.DIRECTIONS, "kinds": scales.DEALER_KINDS,
-         "credit_kinds": scales.CREDIT_KINDS, "outcomes": scales.CREDIT_OUTCOMES,
-         "scale_source": scales.GRADE_SCALE_SOURCE}  # fmt: skip
+VOCAB: dict[str, Any] = {
+    "categories": scales.CATEGORIES,
+    "grades": scales.GRADES,
+    "methods": scales.WIPE_METHODS,
+    "directions": scales.DIRECTIONS,
+    "kinds": scales.DEALER_KINDS,
+    "credit_kinds": scales.CREDIT_KINDS,
+    "outcomes": scales.CREDIT_OUTCOMES,
+    "scale_source": scales.GRADE_SCALE_SOURCE,
+}
 
 
-def _overview(request: Request, session: Session, actor: Actor, error: str | None = None,
-              form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
-    rows = [{**dealers.dealer_view(session, d), **credit.grade(session, d)}
-            for d in dealers.list_dealers(session, actor)]  # fmt: skip
-    return render(request, "secondhand/overview.html", rows=rows, error=error, form=form or {},
-                  dealer_names={d["id"]: d["name"] for d in rows},
-                  cars=dealers.used_car_indicator(session, jurisdiction_codes=actor.scope_codes,
-                                                  year=today_cn().year),
-                  merchants=_merchants(session, actor), events=credit.list_events(session, actor),
-                  guide=valuation.price_guide(session)[:50], **VOCAB)  # fmt: skip
+def _overview(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    rows = [
+        {**dealers.dealer_view(session, d), **credit.grade(session, d)}
+        for d in dealers.list_dealers(session, actor)
+    ]
+    return render(
+        request,
+        "secondhand/overview.html",
+        rows=rows,
+        error=error,
+        form=form or {},
+        dealer_names={d["id"]: d["name"] for d in rows},
+        cars=dealers.used_car_indicator(
+            session, jurisdiction_codes=actor.scope_codes, year=today_cn().year
+        ),
+        merchants=_merchants(session, actor),
+        events=credit.list_events(session, actor),
+        guide=valuation.price_guide(session)[:50],
+        **VOCAB,
+    )
 
 
 def _merchants(session: Session, actor: Actor) -> list[Any]:
@@ -67,19 +89,32 @@ async def register_dealer(request: Request, session: DbSession, actor: Manager) 
     cats = [str(c) for c in (await request.form()).getlist("categories")]
 
     def run() -> None:
-        dealers.register_dealer(session, actor, org_id=number(f.get("org_id", ""), "org_id"),
-                                kind=f.get("kind", ""), uscc=f.get("uscc", ""),
-                                licence_no=f.get("licence_no", ""), categories=cats)  # fmt: skip
+        dealers.register_dealer(
+            session,
+            actor,
+            org_id=number(f.get("org_id", ""), "org_id"),
+            kind=f.get("kind", ""),
+            uscc=f.get("uscc", ""),
+            licence_no=f.get("licence_no", ""),
+            categories=cats,
+        )
 
-    return act(request, session, run, "/secondhand",
-               lambda e, fm: _overview(request, session, actor, e, fm), f)  # fmt: skip
+    return act(
+        request,
+        session,
+        run,
+        "/secondhand",
+        lambda e, fm: _overview(request, session, actor, e, fm),
+        f,
+    )
 
 
 OFFICE_PAGES = ("/secondhand", "/secondhand/credit")
 
 
-def _office_page(request: Request, session: Session, actor: Actor,
-                 back: str) -> Callable[[str | None, dict[str, str]], HTMLResponse]:  # fmt: skip
+def _office_page(
+    request: Request, session: Session, actor: Actor, back: str
+) -> Callable[[str | None, dict[str, str]], HTMLResponse]:
     if back == "/secondhand/credit":
         return lambda e, fm: credit_page(request, session, actor, e, fm)
     return lambda e, fm: _overview(request, session, actor, e, fm)
@@ -93,8 +128,13 @@ async def dealer_status(
     back = back_to(f, OFFICE_PAGES)
 
     def run() -> None:
-        dealers.set_status(session, actor, dealer_id=dealer_id, status=f.get("status", ""),
-                           reason=f.get("reason", ""))  # fmt: skip
+        dealers.set_status(
+            session,
+            actor,
+            dealer_id=dealer_id,
+            status=f.get("status", ""),
+            reason=f.get("reason", ""),
+        )
 
     return act(request, session, run, back, _office_page(request, session, actor, back), f)
 
@@ -110,13 +150,25 @@ async def resolve(event_id: Id, request: Request, session: DbSession, actor: Man
     return act(request, session, run, back, _office_page(request, session, actor, back), f)
 
 
-def _desk(request: Request, session: Session, actor: Actor, error: str | None = None,
-          form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+def _desk(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     own = common.own_dealer(session, actor, active=False)
-    return render(request, "secondhand/dealer.html", error=error, form=form or {}, dealer=own,
-                  rows=[dealers.transaction_view(t) for t in dealers.list_transactions(session, actor)],
-                  wipes=[wipes.wipe_view(session, w) for w in wipes.list_wipes(session, actor)],
-                  today=today_cn().isoformat(), **VOCAB)  # fmt: skip
+    return render(
+        request,
+        "secondhand/dealer.html",
+        error=error,
+        form=form or {},
+        dealer=own,
+        rows=[dealers.transaction_view(t) for t in dealers.list_transactions(session, actor)],
+        wipes=[wipes.wipe_view(session, w) for w in wipes.list_wipes(session, actor)],
+        today=today_cn().isoformat(),
+        **VOCAB,
+    )
 
 
 @router.get("/secondhand/desk")
@@ -130,18 +182,33 @@ async def desk_transaction(request: Request, session: DbSession, actor: DealerDe
 
     def run() -> None:
         dealers.register_transaction(
-            session, actor, direction=f.get("direction", ""), category=f.get("category", ""),
-            brand=f.get("brand", ""), model=f.get("model", ""), serial=f.get("serial", ""),
-            made_year=number(f.get("made_year", ""), "made_year"), grade=f.get("grade", ""),
-            price_fen=fen(f.get("price", ""), "price"), traded_on=day(f.get("traded_on", ""), "traded_on"),
-            seller_name=f.get("seller_name", ""), seller_resident_id=f.get("seller_resident_id", ""),
-            buyer_name=f.get("buyer_name", ""), buyer_resident_id=f.get("buyer_resident_id", ""),
+            session,
+            actor,
+            direction=f.get("direction", ""),
+            category=f.get("category", ""),
+            brand=f.get("brand", ""),
+            model=f.get("model", ""),
+            serial=f.get("serial", ""),
+            made_year=number(f.get("made_year", ""), "made_year"),
+            grade=f.get("grade", ""),
+            price_fen=fen(f.get("price", ""), "price"),
+            traded_on=day(f.get("traded_on", ""), "traded_on"),
+            seller_name=f.get("seller_name", ""),
+            seller_resident_id=f.get("seller_resident_id", ""),
+            buyer_name=f.get("buyer_name", ""),
+            buyer_resident_id=f.get("buyer_resident_id", ""),
             certificate_no=f.get("certificate_no") or None,
-        )  # fmt: skip
+        )
 
     safe = {k: v for k, v in f.items() if "resident_id" not in k}
-    return act(request, session, run, "/secondhand/desk",
-               lambda e, fm: _desk(request, session, actor, e, fm), safe)  # fmt: skip
+    return act(
+        request,
+        session,
+        run,
+        "/secondhand/desk",
+        lambda e, fm: _desk(request, session, actor, e, fm),
+        safe,
+    )
 
 
 @router.post("/secondhand/desk/wipes")
@@ -153,15 +220,29 @@ async def desk_wipe(request: Request, session: DbSession, actor: DealerDesk) -> 
             when = datetime.fromisoformat(f.get("wiped_at", ""))
         except ValueError:
             raise InvalidInput("清除时间格式不正确", field="wiped_at") from None
-        wipes.record_wipe(session, actor, category=f.get("category", ""), brand=f.get("brand", ""),
-                          model=f.get("model", ""), serial=f.get("serial", ""),
-                          method=f.get("method", ""), tool=f.get("tool", ""),
-                          operator_name=f.get("operator_name", ""), wiped_at=when,
-                          verified=f.get("verified") == "yes",
-                          verification_note=f.get("verification_note", ""))  # fmt: skip
+        wipes.record_wipe(
+            session,
+            actor,
+            category=f.get("category", ""),
+            brand=f.get("brand", ""),
+            model=f.get("model", ""),
+            serial=f.get("serial", ""),
+            method=f.get("method", ""),
+            tool=f.get("tool", ""),
+            operator_name=f.get("operator_name", ""),
+            wiped_at=when,
+            verified=f.get("verified") == "yes",
+            verification_note=f.get("verification_note", ""),
+        )
 
-    return act(request, session, run, "/secondhand/desk",
-               lambda e, fm: _desk(request, session, actor, e, fm), f)  # fmt: skip
+    return act(
+        request,
+        session,
+        run,
+        "/secondhand/desk",
+        lambda e, fm: _desk(request, session, actor, e, fm),
+        f,
+    )
 
 
 @router.get("/secondhand/check", dependencies=[Depends(public)])
@@ -173,37 +254,81 @@ def check_page(request: Request, session: DbSession, code: Code = "") -> HTMLRes
             result = wipes.public_check(session, code=code)
         except DomainError as exc:
             error = exc.message
-    return render(request, "secondhand/check.html", code=code, result=result, error=error,
-                  status_code=404 if error else 200)  # fmt: skip
+    return render(
+        request,
+        "secondhand/check.html",
+        code=code,
+        result=result,
+        error=error,
+        status_code=404 if error else 200,
+    )
 
 
-def _consumer(request: Request, session: Session, actor: Actor, error: str | None = None,
-              form: dict[str, str] | None = None, result: dict[str, Any] | None = None) -> HTMLResponse:  # fmt: skip
-    return render(request, "secondhand/consumer.html", error=error, form=form or {}, result=result,
-                  action="/secondhand/estimate", complaints=True, **VOCAB)  # fmt: skip
+def _consumer(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    result: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "secondhand/consumer.html",
+        error=error,
+        form=form or {},
+        result=result,
+        action="/secondhand/estimate",
+        complaints=True,
+        **VOCAB,
+    )
 
 
-def _complaints(request: Request, session: Session, actor: Actor, error: str | None = None,
-                form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+def _complaints(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     active = dealers.list_dealers(session, actor, status="active")
     names = {
         d.id: dealers.dealer_view(session, d)["name"] for d in dealers.list_dealers(session, actor)
     }
-    mine = [{**credit.event_view(e), "dealer": names.get(e.dealer_id, "")}
-            for e in credit.list_events(session, actor) if e.created_by == actor.user_id]  # fmt: skip
-    return render(request, "secondhand/complaints.html", error=error, form=form or {},
-                  dealers=[dealers.dealer_view(session, d) for d in active], mine=mine,
-                  today=today_cn().isoformat(), **VOCAB)  # fmt: skip
+    mine = [
+        {**credit.event_view(e), "dealer": names.get(e.dealer_id, "")}
+        for e in credit.list_events(session, actor)
+        if e.created_by == actor.user_id
+    ]
+    return render(
+        request,
+        "secondhand/complaints.html",
+        error=error,
+        form=form or {},
+        dealers=[dealers.dealer_view(session, d) for d in active],
+        mine=mine,
+        today=today_cn().isoformat(),
+        **VOCAB,
+    )
 
 
-def estimate_page(request: Request, session: Session, actor: Actor, q: dict[str, str],
-                  page: Callable[..., HTMLResponse]) -> HTMLResponse:  # fmt: skip
+def estimate_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    q: dict[str, str],
+    page: Callable[..., HTMLResponse],
+) -> HTMLResponse:
     if not q.get("model"):
         return page(request, session, actor)
     try:
-        result = valuation.estimate(session, category=q.get("category", ""), model=q["model"],
-                                    made_year=number(q.get("made_year", ""), "made_year"),
-                                    grade=q.get("grade", ""))  # fmt: skip
+        result = valuation.estimate(
+            session,
+            category=q.get("category", ""),
+            model=q["model"],
+            made_year=number(q.get("made_year", ""), "made_year"),
+            grade=q.get("grade", ""),
+        )
     except DomainError as exc:
         response = page(request, session, actor, error=exc.message, form=q)
         response.status_code = exc.status
@@ -226,20 +351,43 @@ async def complain(request: Request, session: DbSession, actor: Checker) -> Resp
     f = await form_of(request)
 
     def run() -> None:
-        credit.file_complaint(session, actor, dealer_id=number(f.get("dealer_id", ""), "dealer_id"),
-                              description=f.get("description", ""),
-                              occurred_on=day(f.get("occurred_on", ""), "occurred_on"))  # fmt: skip
+        credit.file_complaint(
+            session,
+            actor,
+            dealer_id=number(f.get("dealer_id", ""), "dealer_id"),
+            description=f.get("description", ""),
+            occurred_on=day(f.get("occurred_on", ""), "occurred_on"),
+        )
 
-    return act(request, session, run, "/secondhand/complaints?done=1",
-               lambda e, fm: _complaints(request, session, actor, e, fm), f)  # fmt: skip
+    return act(
+        request,
+        session,
+        run,
+        "/secondhand/complaints?done=1",
+        lambda e, fm: _complaints(request, session, actor, e, fm),
+        f,
+    )
 
 
-def _reports(request: Request, session: Session, actor: Actor, error: str | None = None,
-             form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+def _reports(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     own = common.own_dealer(session, actor, active=False)
     rows = [valuation.report_view(r) for r in valuation.list_reports(session, actor)]
-    return render(request, "secondhand/valuer.html", error=error, form=form or {}, dealer=own,
-                  rows=rows, today=today_cn().isoformat(), **VOCAB)  # fmt: skip
+    return render(
+        request,
+        "secondhand/valuer.html",
+        error=error,
+        form=form or {},
+        dealer=own,
+        rows=rows,
+        today=today_cn().isoformat(),
+        **VOCAB,
+    )
 
 
 @router.get("/secondhand/reports")
@@ -254,14 +402,26 @@ async def submit_report(request: Request, session: DbSession, actor: DealerDesk)
 
     def run() -> None:
         valuation.create_report(
-            session, actor, category=f.get("category", ""), brand=f.get("brand", ""),
-            model=f.get("model", ""), serial=f.get("serial", ""), grade=f.get("grade", ""),
+            session,
+            actor,
+            category=f.get("category", ""),
+            brand=f.get("brand", ""),
+            model=f.get("model", ""),
+            serial=f.get("serial", ""),
+            grade=f.get("grade", ""),
             value_fen=fen(f.get("value", ""), "value"),
-            valued_on=day(f.get("valued_on", ""), "valued_on"), note=f.get("note", ""),
-        )  # fmt: skip
+            valued_on=day(f.get("valued_on", ""), "valued_on"),
+            note=f.get("note", ""),
+        )
 
-    return act(request, session, run, "/secondhand/reports",
-               lambda e, fm: _reports(request, session, actor, e, fm), f)  # fmt: skip
+    return act(
+        request,
+        session,
+        run,
+        "/secondhand/reports",
+        lambda e, fm: _reports(request, session, actor, e, fm),
+        f,
+    )
 
 
 router.include_router(office_router)

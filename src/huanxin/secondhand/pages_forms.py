@@ -53,8 +53,14 @@ def back_to(form: dict[str, str], allowed: tuple[str, ...]) -> str:
     return wanted if wanted in allowed else allowed[0]
 
 
-def act(request: Request, session: Session, run: Callable[[], Any], back: str,
-        page: Callable[[str | None, dict[str, str]], HTMLResponse], form: dict[str, str]) -> Response:  # fmt: skip
+def act(
+    request: Request,
+    session: Session,
+    run: Callable[[], Any],
+    back: str,
+    page: Callable[[str | None, dict[str, str]], HTMLResponse],
+    form: dict[str, str],
+) -> Response:
     """Run a form action; on a refusal roll back and show the page with the message."""
     try:
         run()

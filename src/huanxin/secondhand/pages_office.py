@@ -25,10 +25,15 @@ from huanxin.web.templating import render
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
-VOCAB: dict[str, Any] = {"categories": scales.CATEGORIES, "grades": scales.GRADES,
-         "methods": scales.WIPE_METHODS, "kinds": scales.DEALER_KINDS,
-         "credit_kinds": scales.CREDIT_KINDS, "outcomes": scales.CREDIT_OUTCOMES,
-         "status_labels": wipes.STATUS_LABELS}  # fmt: skip
+VOCAB: dict[str, Any] = {
+    "categories": scales.CATEGORIES,
+    "grades": scales.GRADES,
+    "methods": scales.WIPE_METHODS,
+    "kinds": scales.DEALER_KINDS,
+    "credit_kinds": scales.CREDIT_KINDS,
+    "outcomes": scales.CREDIT_OUTCOMES,
+    "status_labels": wipes.STATUS_LABELS,
+}
 SEVERITIES = {"normal": "一般", "serious": "严重"}
 
 
@@ -36,16 +41,32 @@ def _names(session: Session, rows: list[Dealer]) -> dict[int, str]:
     return {d.id: dealers.dealer_view(session, d)["name"] for d in rows}
 
 
-def credit_page(request: Request, session: Session, actor: Actor, error: str | None = None,
-                form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+def credit_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     rows = dealers.list_dealers(session, actor)
     graded = [{**dealers.dealer_view(session, d), **credit.grade(session, d)} for d in rows]
     names = _names(session, rows)
-    events = [{**credit.event_view(e), "dealer": names.get(e.dealer_id, "")}
-              for e in credit.list_events(session, actor)]  # fmt: skip
-    return render(request, "secondhand/credit.html", error=error, form=form or {}, rows=graded,
-                  suspended=[d for d in graded if d["status"] == "suspended"], events=events,
-                  severities=SEVERITIES, today=today_cn().isoformat(), **VOCAB)  # fmt: skip
+    events = [
+        {**credit.event_view(e), "dealer": names.get(e.dealer_id, "")}
+        for e in credit.list_events(session, actor)
+    ]
+    return render(
+        request,
+        "secondhand/credit.html",
+        error=error,
+        form=form or {},
+        rows=graded,
+        suspended=[d for d in graded if d["status"] == "suspended"],
+        events=events,
+        severities=SEVERITIES,
+        today=today_cn().isoformat(),
+        **VOCAB,
+    )
 
 
 @router.get("/secondhand/credit")
@@ -59,14 +80,25 @@ async def record_event(request: Request, session: DbSession, actor: Manager) -> 
     kind, _, outcome = f.get("event", "").partition(":")  # one select: "dispute:mediated"
 
     def run() -> None:
-        credit.record_event(session, actor, dealer_id=number(f.get("dealer_id", ""), "dealer_id"),
-                            kind=kind, outcome=outcome,
-                            severity=f.get("severity", "normal"),
-                            description=f.get("description", ""),
-                            occurred_on=day(f.get("occurred_on", ""), "occurred_on"))  # fmt: skip
+        credit.record_event(
+            session,
+            actor,
+            dealer_id=number(f.get("dealer_id", ""), "dealer_id"),
+            kind=kind,
+            outcome=outcome,
+            severity=f.get("severity", "normal"),
+            description=f.get("description", ""),
+            occurred_on=day(f.get("occurred_on", ""), "occurred_on"),
+        )
 
-    return act(request, session, run, "/secondhand/credit",
-               lambda e, fm: credit_page(request, session, actor, e, fm), f)  # fmt: skip
+    return act(
+        request,
+        session,
+        run,
+        "/secondhand/credit",
+        lambda e, fm: credit_page(request, session, actor, e, fm),
+        f,
+    )
 
 
 @router.post("/secondhand/credit/status")
@@ -75,25 +107,52 @@ async def dealer_status(request: Request, session: DbSession, actor: Manager) ->
     f = await form_of(request)
 
     def run() -> None:
-        dealers.set_status(session, actor, dealer_id=number(f.get("dealer_id", ""), "dealer_id"),
-                           status=f.get("status", ""), reason=f.get("reason", ""))  # fmt: skip
+        dealers.set_status(
+            session,
+            actor,
+            dealer_id=number(f.get("dealer_id", ""), "dealer_id"),
+            status=f.get("status", ""),
+            reason=f.get("reason", ""),
+        )
 
-    return act(request, session, run, "/secondhand/credit",
-               lambda e, fm: credit_page(request, session, actor, e, fm), f)  # fmt: skip
+    return act(
+        request,
+        session,
+        run,
+        "/secondhand/credit",
+        lambda e, fm: credit_page(request, session, actor, e, fm),
+        f,
+    )
 
 
-def _certificates(request: Request, session: Session, actor: Actor, error: str | None = None,
-                  form: dict[str, str] | None = None, serial: str = "") -> HTMLResponse:  # fmt: skip
+def _certificates(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    serial: str = "",
+) -> HTMLResponse:
     names = _names(session, dealers.list_dealers(session, actor))
-    rows = [{**wipes.wipe_view(session, w), "dealer": names.get(w.dealer_id, "")}
-            for w in wipes.list_wipes(session, actor, serial=serial)]  # fmt: skip
-    return render(request, "secondhand/certificates.html", error=error, form=form or {},
-                  rows=rows, serial=serial, **VOCAB)  # fmt: skip
+    rows = [
+        {**wipes.wipe_view(session, w), "dealer": names.get(w.dealer_id, "")}
+        for w in wipes.list_wipes(session, actor, serial=serial)
+    ]
+    return render(
+        request,
+        "secondhand/certificates.html",
+        error=error,
+        form=form or {},
+        rows=rows,
+        serial=serial,
+        **VOCAB,
+    )
 
 
 @router.get("/secondhand/certificates")
-def certificates(request: Request, session: DbSession, actor: Reader,
-                 serial: Code = "") -> HTMLResponse:  # fmt: skip
+def certificates(
+    request: Request, session: DbSession, actor: Reader, serial: Code = ""
+) -> HTMLResponse:
     return _certificates(request, session, actor, serial=serial)
 
 
@@ -104,19 +163,39 @@ async def revoke(request: Request, session: DbSession, actor: Manager) -> Respon
     def run() -> None:
         wipes.revoke(session, actor, cert_no=f.get("cert_no", ""), reason=f.get("reason", ""))
 
-    return act(request, session, run, "/secondhand/certificates",
-               lambda e, fm: _certificates(request, session, actor, e, fm), f)  # fmt: skip
+    return act(
+        request,
+        session,
+        run,
+        "/secondhand/certificates",
+        lambda e, fm: _certificates(request, session, actor, e, fm),
+        f,
+    )
 
 
-def _valuations(request: Request, session: Session, actor: Actor, error: str | None = None,
-                form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+def _valuations(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     valuers = dealers.list_dealers(session, actor, kind="valuer")
     names = _names(session, valuers)
-    reports = [{**valuation.report_view(r), "valuer": names.get(r.valuer_id, "")}
-               for r in valuation.list_reports(session, actor)]  # fmt: skip
-    return render(request, "secondhand/valuations.html", error=error, form=form or {},
-                  valuers=[dealers.dealer_view(session, d) for d in valuers], reports=reports,
-                  merchants=orgs.list_for(session, actor, "merchant"), **VOCAB)  # fmt: skip
+    reports = [
+        {**valuation.report_view(r), "valuer": names.get(r.valuer_id, "")}
+        for r in valuation.list_reports(session, actor)
+    ]
+    return render(
+        request,
+        "secondhand/valuations.html",
+        error=error,
+        form=form or {},
+        valuers=[dealers.dealer_view(session, d) for d in valuers],
+        reports=reports,
+        merchants=orgs.list_for(session, actor, "merchant"),
+        **VOCAB,
+    )
 
 
 @router.get("/secondhand/valuations")
@@ -130,31 +209,69 @@ async def register_valuer(request: Request, session: DbSession, actor: Manager) 
     cats = [str(c) for c in (await request.form()).getlist("categories")]
 
     def run() -> None:
-        dealers.register_dealer(session, actor, org_id=number(f.get("org_id", ""), "org_id"),
-                                kind="valuer", uscc=f.get("uscc", ""),
-                                licence_no=f.get("licence_no", ""), categories=cats)  # fmt: skip
+        dealers.register_dealer(
+            session,
+            actor,
+            org_id=number(f.get("org_id", ""), "org_id"),
+            kind="valuer",
+            uscc=f.get("uscc", ""),
+            licence_no=f.get("licence_no", ""),
+            categories=cats,
+        )
 
-    return act(request, session, run, "/secondhand/valuations",
-               lambda e, fm: _valuations(request, session, actor, e, fm), f)  # fmt: skip
+    return act(
+        request,
+        session,
+        run,
+        "/secondhand/valuations",
+        lambda e, fm: _valuations(request, session, actor, e, fm),
+        f,
+    )
 
 
-def _used_cars(request: Request, session: Session, actor: Actor, error: str | None = None,
-               form: dict[str, str] | None = None, year: int | None = None) -> HTMLResponse:  # fmt: skip
+def _used_cars(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    year: int | None = None,
+) -> HTMLResponse:
     year = year or today_cn().year
     cars = dealers.used_car_indicator(session, jurisdiction_codes=actor.scope_codes, year=year)
     places = jurisdictions.list_within(session, actor.scope_codes)
     names = {p.code: p.name for p in places}
-    rows = [{"name": names.get(b.jurisdiction_code, b.jurisdiction_code), "plan": b,
-             **dealers.used_car_indicator(session, year=year, jurisdiction_codes=(
-                 jurisdictions.subtree_codes(session, b.jurisdiction_code) & actor.scope_codes))}
-            for b in dealers.list_car_baselines(session, actor)]  # fmt: skip
-    return render(request, "secondhand/used_cars.html", error=error, form=form or {}, cars=cars,
-                  rows=rows, places=places, year=year, years=range(2023, today_cn().year + 1))  # fmt: skip
+    rows = [
+        {
+            "name": names.get(b.jurisdiction_code, b.jurisdiction_code),
+            "plan": b,
+            **dealers.used_car_indicator(
+                session,
+                year=year,
+                jurisdiction_codes=(
+                    jurisdictions.subtree_codes(session, b.jurisdiction_code) & actor.scope_codes
+                ),
+            ),
+        }
+        for b in dealers.list_car_baselines(session, actor)
+    ]
+    return render(
+        request,
+        "secondhand/used_cars.html",
+        error=error,
+        form=form or {},
+        cars=cars,
+        rows=rows,
+        places=places,
+        year=year,
+        years=range(2023, today_cn().year + 1),
+    )
 
 
 @router.get("/secondhand/used-cars")
-def used_cars(request: Request, session: DbSession, actor: Reader,
-              year: Year | None = None) -> HTMLResponse:  # fmt: skip
+def used_cars(
+    request: Request, session: DbSession, actor: Reader, year: Year | None = None
+) -> HTMLResponse:
     return _used_cars(request, session, actor, year=year)
 
 
@@ -164,11 +281,20 @@ async def set_baseline(request: Request, session: DbSession, actor: Manager) -> 
 
     def run() -> None:
         dealers.set_car_baseline(
-            session, actor, jurisdiction_code=f.get("jurisdiction_code", ""),
+            session,
+            actor,
+            jurisdiction_code=f.get("jurisdiction_code", ""),
             count=number(f.get("count", ""), "count"),
             target_growth_bp=percent_bp(f.get("target_growth", ""), "target_growth"),
-            target_year=number(f.get("target_year", ""), "target_year"), source=f.get("source", ""),
-        )  # fmt: skip
+            target_year=number(f.get("target_year", ""), "target_year"),
+            source=f.get("source", ""),
+        )
 
-    return act(request, session, run, "/secondhand/used-cars",
-               lambda e, fm: _used_cars(request, session, actor, e, fm), f)  # fmt: skip
+    return act(
+        request,
+        session,
+        run,
+        "/secondhand/used-cars",
+        lambda e, fm: _used_cars(request, session, actor, e, fm),
+        f,
+    )

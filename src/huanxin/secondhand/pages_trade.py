@@ -25,13 +25,20 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
 Trader = Annotated[Actor, Depends(page_require("secondhand:trade"))]
-VOCAB: dict[str, Any] = {"grades": scales.GRADES, "states": scales.LISTING_STATES, "wh_states": scales.WAREHOUSE_STATES,
-         "wh_routes": scales.WAREHOUSE_ROUTES, "wh_categories": scales.WAREHOUSE_CATEGORIES,
-         "categories": scales.CATEGORIES, "scale_source": scales.GRADE_SCALE_SOURCE}  # fmt: skip
+VOCAB: dict[str, Any] = {
+    "grades": scales.GRADES,
+    "states": scales.LISTING_STATES,
+    "wh_states": scales.WAREHOUSE_STATES,
+    "wh_routes": scales.WAREHOUSE_ROUTES,
+    "wh_categories": scales.WAREHOUSE_CATEGORIES,
+    "categories": scales.CATEGORIES,
+    "scale_source": scales.GRADE_SCALE_SOURCE,
+}
 
 
-def _act(session: Session, run: Callable[[], Any], back: str,
-         page: Callable[[str | None], HTMLResponse]) -> Response:  # fmt: skip
+def _act(
+    session: Session, run: Callable[[], Any], back: str, page: Callable[[str | None], HTMLResponse]
+) -> Response:
     try:
         run()
     except DomainError as exc:
@@ -42,11 +49,23 @@ def _act(session: Session, run: Callable[[], Any], back: str,
     return RedirectResponse(back, status_code=303)
 
 
-def _market(request: Request, session: Session, actor: Actor, error: str | None = None,
-            form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+def _market(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     rows = [trading.listing_view(session, actor, x) for x in trading.list_listings(session, actor)]
-    return render(request, "secondhand/trade.html", rows=rows, error=error, form=form or {},
-                  ledger=trading.ledger_choices(session, actor), **VOCAB)  # fmt: skip
+    return render(
+        request,
+        "secondhand/trade.html",
+        rows=rows,
+        error=error,
+        form=form or {},
+        ledger=trading.ledger_choices(session, actor),
+        **VOCAB,
+    )
 
 
 @router.get("/secondhand/trade")
@@ -58,10 +77,25 @@ def market(request: Request, session: DbSession, actor: Trader) -> HTMLResponse:
 def trade_estimate(request: Request, session: DbSession, actor: Trader) -> HTMLResponse:
     from huanxin.secondhand.pages import estimate_page
 
-    def page(request: Request, session: Session, actor: Actor, error: str | None = None,
-             form: dict[str, str] | None = None, result: dict[str, Any] | None = None) -> HTMLResponse:  # fmt: skip
-        return render(request, "secondhand/consumer.html", error=error, form=form or {}, result=result,
-                      done=None, dealers=[], action="/secondhand/trade/estimate", **VOCAB)  # fmt: skip
+    def page(
+        request: Request,
+        session: Session,
+        actor: Actor,
+        error: str | None = None,
+        form: dict[str, str] | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> HTMLResponse:
+        return render(
+            request,
+            "secondhand/consumer.html",
+            error=error,
+            form=form or {},
+            result=result,
+            done=None,
+            dealers=[],
+            action="/secondhand/trade/estimate",
+            **VOCAB,
+        )
 
     return estimate_page(request, session, actor, dict(request.query_params), page)
 
@@ -73,11 +107,18 @@ async def create_listing(request: Request, session: DbSession, actor: Trader) ->
 
     def run() -> None:
         row = trading.create_listing(
-            session, actor, title=f.get("title", ""), category=f.get("category", ""),
-            brand=f.get("brand", ""), model=f.get("model", ""), serial=f.get("serial", ""),
-            condition=f.get("condition", ""), asking_price_fen=fen(f.get("price", ""), "price"),
-            condition_note=f.get("condition_note", ""), equipment_ref=f.get("equipment_ref") or None,
-        )  # fmt: skip
+            session,
+            actor,
+            title=f.get("title", ""),
+            category=f.get("category", ""),
+            brand=f.get("brand", ""),
+            model=f.get("model", ""),
+            serial=f.get("serial", ""),
+            condition=f.get("condition", ""),
+            asking_price_fen=fen(f.get("price", ""), "price"),
+            condition_note=f.get("condition_note", ""),
+            equipment_ref=f.get("equipment_ref") or None,
+        )
         created.append(row.id)
 
     response = _act(
@@ -88,13 +129,21 @@ async def create_listing(request: Request, session: DbSession, actor: Trader) ->
     return response
 
 
-def _detail(request: Request, session: Session, actor: Actor, listing_id: int,
-            error: str | None = None) -> HTMLResponse:  # fmt: skip
+def _detail(
+    request: Request, session: Session, actor: Actor, listing_id: int, error: str | None = None
+) -> HTMLResponse:
     listing = trading.get_listing(session, actor, listing_id)
     view = trading.listing_view(session, actor, listing)
     moves = sorted(scales.LISTING_MOVES.get(listing.state, frozenset()) & trading.SELLER_MOVES)
-    return render(request, "secondhand/listing.html", x=view, error=error, moves=moves,
-                  mine=listing.seller_org_id == actor.org_id, **VOCAB)  # fmt: skip
+    return render(
+        request,
+        "secondhand/listing.html",
+        x=view,
+        error=error,
+        moves=moves,
+        mine=listing.seller_org_id == actor.org_id,
+        **VOCAB,
+    )
 
 
 @router.get("/secondhand/trade/{listing_id}")
@@ -105,8 +154,9 @@ def listing_page(
 
 
 @router.post("/secondhand/trade/{listing_id}/{what}")
-async def listing_action(listing_id: Id, what: Line, request: Request, session: DbSession,
-                         actor: Trader) -> Response:  # fmt: skip
+async def listing_action(
+    listing_id: Id, what: Line, request: Request, session: DbSession, actor: Trader
+) -> Response:
     form = await request.form()
     f = {k: v for k, v in form.items() if isinstance(v, str)}
     upload = form.get("photo")
@@ -122,16 +172,29 @@ async def listing_action(listing_id: Id, what: Line, request: Request, session: 
         elif what == "enquiries":
             trading.enquire(session, actor, listing_id=listing_id, message=f.get("message", ""))
         elif what == "decision":
-            trading.decide_offer(session, actor, offer_id=number(f.get("offer_id", ""), "offer_id"),
-                                 accept=f.get("accept") == "yes")  # fmt: skip
+            trading.decide_offer(
+                session,
+                actor,
+                offer_id=number(f.get("offer_id", ""), "offer_id"),
+                accept=f.get("accept") == "yes",
+            )
         elif what == "state":
-            trading.advance(session, actor, listing_id=listing_id, to_state=f.get("to_state", ""),
-                            note=f.get("note", ""))  # fmt: skip
+            trading.advance(
+                session,
+                actor,
+                listing_id=listing_id,
+                to_state=f.get("to_state", ""),
+                note=f.get("note", ""),
+            )
         else:
             raise InvalidInput("未知操作", field="action")
 
-    return _act(session, run, f"/secondhand/trade/{listing_id}",
-                lambda e: _detail(request, session, actor, listing_id, e))  # fmt: skip
+    return _act(
+        session,
+        run,
+        f"/secondhand/trade/{listing_id}",
+        lambda e: _detail(request, session, actor, listing_id, e),
+    )
 
 
 def _warehouse(
@@ -143,12 +206,18 @@ def _warehouse(
             i for i in items if i["state"] == "pooled" or i["institution_org_id"] == actor.org_id
         ]
     admin = actor.can("secondhand:read")
-    return render(request, "secondhand/warehouse.html", items=items, error=error, admin=admin,
-                  member=warehouse.is_institution(session, actor.org_id),
-                  stats=warehouse.statistics(session, actor) if admin else [],
-                  recyclers=orgs.list_for(session, actor, "recycler") if admin else [],
-                  steps={i["id"]: common.steps_of(session, "warehouse", i["id"]) for i in items},
-                  **VOCAB)  # fmt: skip
+    return render(
+        request,
+        "secondhand/warehouse.html",
+        items=items,
+        error=error,
+        admin=admin,
+        member=warehouse.is_institution(session, actor.org_id),
+        stats=warehouse.statistics(session, actor) if admin else [],
+        recyclers=orgs.list_for(session, actor, "recycler") if admin else [],
+        steps={i["id"]: common.steps_of(session, "warehouse", i["id"]) for i in items},
+        **VOCAB,
+    )
 
 
 @router.get("/secondhand/warehouse")
@@ -166,9 +235,16 @@ async def declare(request: Request, session: DbSession, actor: Trader) -> Respon
     f = await form_of(request)
 
     def run() -> None:
-        warehouse.declare(session, actor, asset_no=f.get("asset_no", ""), category=f.get("category", ""),
-                          brand=f.get("brand", ""), model=f.get("model", ""), serial=f.get("serial", ""),
-                          acquired_year=number(f.get("acquired_year", ""), "acquired_year"))  # fmt: skip
+        warehouse.declare(
+            session,
+            actor,
+            asset_no=f.get("asset_no", ""),
+            category=f.get("category", ""),
+            brand=f.get("brand", ""),
+            model=f.get("model", ""),
+            serial=f.get("serial", ""),
+            acquired_year=number(f.get("acquired_year", ""), "acquired_year"),
+        )
 
     return _act(
         session, run, "/secondhand/warehouse", lambda e: _warehouse(request, session, actor, e)
@@ -178,13 +254,18 @@ async def declare(request: Request, session: DbSession, actor: Trader) -> Respon
 @router.post("/secondhand/warehouse/{item_id}/claim")
 async def claim(item_id: Id, request: Request, session: DbSession, actor: Trader) -> Response:
     f = await form_of(request)
-    return _act(session, lambda: warehouse.claim(session, actor, item_id=item_id, note=f.get("note", "")),
-                "/secondhand/warehouse", lambda e: _warehouse(request, session, actor, e))  # fmt: skip
+    return _act(
+        session,
+        lambda: warehouse.claim(session, actor, item_id=item_id, note=f.get("note", "")),
+        "/secondhand/warehouse",
+        lambda e: _warehouse(request, session, actor, e),
+    )
 
 
 @router.post("/secondhand/warehouse/{item_id}/office/{what}")
-async def office_step(item_id: Id, what: Line, request: Request, session: DbSession,
-                      actor: Manager) -> Response:  # fmt: skip
+async def office_step(
+    item_id: Id, what: Line, request: Request, session: DbSession, actor: Manager
+) -> Response:
     f = await form_of(request)
 
     def run() -> None:
@@ -198,14 +279,24 @@ async def office_step(item_id: Id, what: Line, request: Request, session: DbSess
             )
         elif what == "approve":
             recycler = f.get("recycler_org_id", "")
-            warehouse.approve(session, actor, item_id=item_id, route=f.get("route", ""),
-                              recycler_org_id=int(recycler) if recycler.isdigit() else None,
-                              note=f.get("note", ""))  # fmt: skip
+            warehouse.approve(
+                session,
+                actor,
+                item_id=item_id,
+                route=f.get("route", ""),
+                recycler_org_id=int(recycler) if recycler.isdigit() else None,
+                note=f.get("note", ""),
+            )
         elif what == "complete":
             proceeds = f.get("proceeds", "")
-            warehouse.complete(session, actor, item_id=item_id, certificate_no=f.get("certificate_no") or None,
-                               proceeds_fen=fen(proceeds, "proceeds") if proceeds else None,
-                               note=f.get("note", ""))  # fmt: skip
+            warehouse.complete(
+                session,
+                actor,
+                item_id=item_id,
+                certificate_no=f.get("certificate_no") or None,
+                proceeds_fen=fen(proceeds, "proceeds") if proceeds else None,
+                note=f.get("note", ""),
+            )
         elif what == "release":
             warehouse.release_claim(session, actor, item_id=item_id, note=f.get("note", ""))
         else:

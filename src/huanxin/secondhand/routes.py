@@ -32,16 +32,25 @@ Platform = Annotated[Actor, Depends(require("secondhand:credit"))]
 P = "/secondhand"
 
 
-def mutate(session: Session, actor: Actor, key: str | None, scope: str, body: BaseModel | dict[str, Any],
-           run: Callable[[], Any], status: int = 201) -> JSONResponse:  # fmt: skip
+def mutate(
+    session: Session,
+    actor: Actor,
+    key: str | None,
+    scope: str,
+    body: BaseModel | dict[str, Any],
+    run: Callable[[], Any],
+    status: int = 201,
+) -> JSONResponse:
     payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
-    return respond(session, actor, key=key, scope=scope, payload=payload,
-                   action=lambda: (status, run()))  # fmt: skip
+    return respond(
+        session, actor, key=key, scope=scope, payload=payload, action=lambda: (status, run())
+    )
 
 
 @router.post(P + "/dealers", status_code=201)
-def register_dealer(body: s.DealerCreate, actor: Manager, session: DbSession,
-                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def register_dealer(
+    body: s.DealerCreate, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         return dealers.dealer_view(
             session, dealers.register_dealer(session, actor, **body.model_dump())
@@ -51,15 +60,21 @@ def register_dealer(body: s.DealerCreate, actor: Manager, session: DbSession,
 
 
 @router.get(P + "/dealers")
-def list_dealers(actor: Reader, session: DbSession, status: Code | None = None,
-                 kind: Code | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def list_dealers(
+    actor: Reader, session: DbSession, status: Code | None = None, kind: Code | None = None
+) -> list[dict[str, Any]]:
     rows = dealers.list_dealers(session, actor, status=status, kind=kind)
     return [dealers.dealer_view(session, d) for d in rows]
 
 
 @router.post(P + "/dealers/{dealer_id}/status")
-def set_dealer_status(dealer_id: Id, body: s.StatusChange, actor: Manager, session: DbSession,
-                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def set_dealer_status(
+    dealer_id: Id,
+    body: s.StatusChange,
+    actor: Manager,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def run() -> Any:
         row = dealers.set_status(session, actor, dealer_id=dealer_id, **body.model_dump())
         return dealers.dealer_view(session, row)
@@ -79,8 +94,9 @@ def dealer_credit(dealer_id: Id, actor: Reader, session: DbSession) -> dict[str,
 
 
 @router.post(P + "/transactions", status_code=201)
-def register_transaction(body: s.TransactionCreate, actor: Dealer, session: DbSession,
-                         idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def register_transaction(
+    body: s.TransactionCreate, actor: Dealer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         return dealers.transaction_view(
             dealers.register_transaction(session, actor, **body.model_dump())
@@ -90,8 +106,9 @@ def register_transaction(body: s.TransactionCreate, actor: Dealer, session: DbSe
 
 
 @router.get(P + "/transactions")
-def list_transactions(actor: Reader, session: DbSession,
-                      category: Code | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def list_transactions(
+    actor: Reader, session: DbSession, category: Code | None = None
+) -> list[dict[str, Any]]:
     return [
         dealers.transaction_view(t)
         for t in dealers.list_transactions(session, actor, category=category)
@@ -110,24 +127,32 @@ def reveal_parties(transaction_id: Id, actor: Reader, session: DbSession) -> dic
 
 @router.get(P + "/indicators/used-cars")
 def used_cars(actor: Reader, session: DbSession, year: Year | None = None) -> dict[str, Any]:
-    return dealers.used_car_indicator(session, jurisdiction_codes=actor.scope_codes,
-                                      year=year or today_cn().year)  # fmt: skip
+    return dealers.used_car_indicator(
+        session, jurisdiction_codes=actor.scope_codes, year=year or today_cn().year
+    )
 
 
 @router.post(P + "/car-baselines")
-def set_car_baseline(body: s.BaselineSet, actor: Manager, session: DbSession,
-                     idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def set_car_baseline(
+    body: s.BaselineSet, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         row = dealers.set_car_baseline(session, actor, **body.model_dump())
-        return {"jurisdiction_code": row.jurisdiction_code, "year": row.year, "count": row.count,
-                "target_growth_bp": row.target_growth_bp, "source": row.source}  # fmt: skip
+        return {
+            "jurisdiction_code": row.jurisdiction_code,
+            "year": row.year,
+            "count": row.count,
+            "target_growth_bp": row.target_growth_bp,
+            "source": row.source,
+        }
 
     return mutate(session, actor, idempotency_key, "sh.car_baseline", body, run, 200)
 
 
 @router.post(P + "/wipes", status_code=201)
-def record_wipe(body: s.WipeCreate, actor: Dealer, session: DbSession,
-                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def record_wipe(
+    body: s.WipeCreate, actor: Dealer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         return wipes.wipe_view(session, wipes.record_wipe(session, actor, **body.model_dump()))
 
@@ -140,8 +165,13 @@ def my_wipes(actor: Dealer, session: DbSession) -> list[dict[str, Any]]:
 
 
 @router.post(P + "/certificates/{cert_no}/revoke")
-def revoke_certificate(cert_no: Code, body: s.Reason, actor: Manager, session: DbSession,
-                       idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def revoke_certificate(
+    cert_no: Code,
+    body: s.Reason,
+    actor: Manager,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def run() -> Any:
         cert = wipes.revoke(session, actor, cert_no=cert_no, reason=body.reason)
         return {"cert_no": cert.cert_no, "status": cert.status}
@@ -164,14 +194,16 @@ def _estimate(
 
 
 @router.get(P + "/estimate")
-def consumer_estimate(actor: Checker, session: DbSession, category: Code, model: Name,
-                      made_year: Year, grade: Code) -> dict[str, Any]:  # fmt: skip
+def consumer_estimate(
+    actor: Checker, session: DbSession, category: Code, model: Name, made_year: Year, grade: Code
+) -> dict[str, Any]:
     return _estimate(session, category, model, made_year, grade)
 
 
 @router.get(P + "/trade/estimate")
-def enterprise_estimate(actor: Trader, session: DbSession, category: Code, model: Name,
-                        made_year: Year, grade: Code) -> dict[str, Any]:  # fmt: skip
+def enterprise_estimate(
+    actor: Trader, session: DbSession, category: Code, model: Name, made_year: Year, grade: Code
+) -> dict[str, Any]:
     return _estimate(session, category, model, made_year, grade)
 
 
@@ -183,8 +215,9 @@ def price_guide(
 
 
 @router.post(P + "/valuation-reports", status_code=201)
-def create_report(body: s.ReportCreate, actor: Dealer, session: DbSession,
-                  idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def create_report(
+    body: s.ReportCreate, actor: Dealer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         return valuation.report_view(valuation.create_report(session, actor, **body.model_dump()))
 
@@ -197,8 +230,9 @@ def list_reports(actor: Reader, session: DbSession) -> list[dict[str, Any]]:
 
 
 @router.post(P + "/complaints", status_code=201)
-def file_complaint(body: s.ComplaintCreate, actor: Checker, session: DbSession,
-                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def file_complaint(
+    body: s.ComplaintCreate, actor: Checker, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         return credit.event_view(credit.file_complaint(session, actor, **body.model_dump()))
 
@@ -206,8 +240,9 @@ def file_complaint(body: s.ComplaintCreate, actor: Checker, session: DbSession,
 
 
 @router.post(P + "/credit-events", status_code=201)
-def record_credit_event(body: s.CreditEventCreate, actor: Manager, session: DbSession,
-                        idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def record_credit_event(
+    body: s.CreditEventCreate, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         return credit.event_view(credit.record_event(session, actor, **body.model_dump()))
 
@@ -215,8 +250,13 @@ def record_credit_event(body: s.CreditEventCreate, actor: Manager, session: DbSe
 
 
 @router.post(P + "/credit-events/{event_id}/resolve")
-def resolve_credit_event(event_id: Id, body: s.Outcome, actor: Manager, session: DbSession,
-                         idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def resolve_credit_event(
+    event_id: Id,
+    body: s.Outcome,
+    actor: Manager,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def run() -> Any:
         return credit.event_view(
             credit.resolve(session, actor, event_id=event_id, outcome=body.outcome)

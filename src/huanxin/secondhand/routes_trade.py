@@ -26,16 +26,25 @@ Trader = Annotated[Actor, Depends(require("secondhand:trade"))]
 P = "/secondhand"
 
 
-def _respond(session: Session, actor: Actor, key: str | None, scope: str,
-             body: BaseModel | dict[str, Any], run: Any, status: int = 200) -> JSONResponse:  # fmt: skip
+def _respond(
+    session: Session,
+    actor: Actor,
+    key: str | None,
+    scope: str,
+    body: BaseModel | dict[str, Any],
+    run: Any,
+    status: int = 200,
+) -> JSONResponse:
     payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
-    return respond(session, actor, key=key, scope=scope, payload=payload,
-                   action=lambda: (status, run()))  # fmt: skip
+    return respond(
+        session, actor, key=key, scope=scope, payload=payload, action=lambda: (status, run())
+    )
 
 
 @router.post(P + "/listings", status_code=201)
-def create_listing(body: s.ListingCreate, actor: Trader, session: DbSession,
-                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def create_listing(
+    body: s.ListingCreate, actor: Trader, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         return trading.listing_view(
             session, actor, trading.create_listing(session, actor, **body.model_dump())
@@ -57,8 +66,10 @@ def list_listings(
 @router.get(P + "/my/ledger-items")
 def my_ledger_items(actor: Trader, session: DbSession) -> list[dict[str, str]]:
     """The caller's equipment-ledger rows a listing may name in ``equipment_ref``."""
-    return [{"equipment_ref": ref, "label": label}
-            for ref, label in trading.ledger_choices(session, actor)]  # fmt: skip
+    return [
+        {"equipment_ref": ref, "label": label}
+        for ref, label in trading.ledger_choices(session, actor)
+    ]
 
 
 @router.get(P + "/all-listings")
@@ -77,9 +88,13 @@ def get_listing(listing_id: Id, actor: Trader, session: DbSession) -> dict[str, 
 
 
 @router.post(P + "/listings/{listing_id}/photos", status_code=201)
-async def add_photo(listing_id: Id, actor: Trader, session: DbSession,
-                    photo: Annotated[UploadFile, File()],
-                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+async def add_photo(
+    listing_id: Id,
+    actor: Trader,
+    session: DbSession,
+    photo: Annotated[UploadFile, File()],
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     data = await photo.read(trading.MAX_PHOTO_BYTES + 1)
     payload = {"listing_id": listing_id, "sha256": hashlib.sha256(data).hexdigest()}
 
@@ -98,13 +113,19 @@ async def add_photo(listing_id: Id, actor: Trader, session: DbSession,
 @router.get(P + "/photos/{photo_id}")
 def get_photo(photo_id: Id, actor: Trader, session: DbSession) -> Response:
     photo = trading.get_photo(session, actor, photo_id)
-    return Response(photo.data, media_type=photo.content_type,
-                    headers={"X-Content-Type-Options": "nosniff"})  # fmt: skip
+    return Response(
+        photo.data, media_type=photo.content_type, headers={"X-Content-Type-Options": "nosniff"}
+    )
 
 
 @router.post(P + "/listings/{listing_id}/enquiries", status_code=201)
-def enquire(listing_id: Id, body: s.EnquiryCreate, actor: Trader, session: DbSession,
-            idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def enquire(
+    listing_id: Id,
+    body: s.EnquiryCreate,
+    actor: Trader,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def run() -> Any:
         row = trading.enquire(session, actor, listing_id=listing_id, message=body.message)
         return {"id": row.id, "listing_id": listing_id, "message": row.message}
@@ -113,8 +134,13 @@ def enquire(listing_id: Id, body: s.EnquiryCreate, actor: Trader, session: DbSes
 
 
 @router.post(P + "/listings/{listing_id}/offers", status_code=201)
-def make_offer(listing_id: Id, body: s.OfferCreate, actor: Trader, session: DbSession,
-               idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def make_offer(
+    listing_id: Id,
+    body: s.OfferCreate,
+    actor: Trader,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def run() -> Any:
         row = trading.make_offer(session, actor, listing_id=listing_id, price_fen=body.price_fen)
         return {
@@ -128,8 +154,13 @@ def make_offer(listing_id: Id, body: s.OfferCreate, actor: Trader, session: DbSe
 
 
 @router.post(P + "/offers/{offer_id}/decision")
-def decide_offer(offer_id: Id, body: s.Decision, actor: Trader, session: DbSession,
-                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def decide_offer(
+    offer_id: Id,
+    body: s.Decision,
+    actor: Trader,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def run() -> Any:
         listing = trading.decide_offer(session, actor, offer_id=offer_id, accept=body.accept)
         return trading.listing_view(session, actor, listing)
@@ -138,8 +169,9 @@ def decide_offer(offer_id: Id, body: s.Decision, actor: Trader, session: DbSessi
 
 
 @router.post(P + "/listings/{listing_id}/state")
-def move_listing(listing_id: Id, body: s.Move, actor: Trader, session: DbSession,
-                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def move_listing(
+    listing_id: Id, body: s.Move, actor: Trader, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         listing = trading.advance(
             session, actor, listing_id=listing_id, to_state=body.to_state, note=body.note
@@ -150,8 +182,9 @@ def move_listing(listing_id: Id, body: s.Move, actor: Trader, session: DbSession
 
 
 @router.post(P + "/institutions", status_code=201)
-def flag_institution(body: s.OrgRef, actor: Manager, session: DbSession,
-                     idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def flag_institution(
+    body: s.OrgRef, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         row = warehouse.register_institution(session, actor, org_id=body.org_id)
         return {"org_id": row.org_id, "jurisdiction_code": row.jurisdiction_code}
@@ -160,8 +193,9 @@ def flag_institution(body: s.OrgRef, actor: Manager, session: DbSession,
 
 
 @router.post(P + "/warehouse", status_code=201)
-def declare(body: s.WarehouseDeclare, actor: Trader, session: DbSession,
-            idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def declare(
+    body: s.WarehouseDeclare, actor: Trader, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         return warehouse.item_view(session, warehouse.declare(session, actor, **body.model_dump()))
 
@@ -181,8 +215,11 @@ def list_warehouse(
 def pool(actor: Trader, session: DbSession) -> list[dict[str, Any]]:
     """What a public institution may claim, plus its own declarations."""
     rows = warehouse.list_items(session, actor)
-    return [warehouse.item_view(session, i) for i in rows
-            if i.state == "pooled" or i.institution_org_id == actor.org_id]  # fmt: skip
+    return [
+        warehouse.item_view(session, i)
+        for i in rows
+        if i.state == "pooled" or i.institution_org_id == actor.org_id
+    ]
 
 
 @router.get(P + "/warehouse/statistics")
@@ -194,13 +231,16 @@ def statistics(actor: Reader, session: DbSession) -> list[dict[str, Any]]:
 def get_item(item_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
     item = warehouse.get_item(session, actor, item_id)
     steps = common.steps_of(session, "warehouse", item.id)
-    return {**warehouse.item_view(session, item),
-            "steps": [{"from": x.from_state, "to": x.to_state, "note": x.note} for x in steps]}  # fmt: skip
+    return {
+        **warehouse.item_view(session, item),
+        "steps": [{"from": x.from_state, "to": x.to_state, "note": x.note} for x in steps],
+    }
 
 
 @router.post(P + "/warehouse/{item_id}/review")
-def review(item_id: Id, body: s.Review, actor: Manager, session: DbSession,
-           idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def review(
+    item_id: Id, body: s.Review, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         item = warehouse.review(session, actor, item_id=item_id, accept=body.accept, note=body.note)
         return warehouse.item_view(session, item)
@@ -209,8 +249,9 @@ def review(item_id: Id, body: s.Review, actor: Manager, session: DbSession,
 
 
 @router.post(P + "/warehouse/{item_id}/claim")
-def claim(item_id: Id, body: s.Note, actor: Trader, session: DbSession,
-          idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def claim(
+    item_id: Id, body: s.Note, actor: Trader, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         return warehouse.item_view(
             session, warehouse.claim(session, actor, item_id=item_id, note=body.note)
@@ -220,8 +261,9 @@ def claim(item_id: Id, body: s.Note, actor: Trader, session: DbSession,
 
 
 @router.post(P + "/warehouse/{item_id}/release")
-def release(item_id: Id, body: s.Note, actor: Manager, session: DbSession,
-            idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def release(
+    item_id: Id, body: s.Note, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def run() -> Any:
         item = warehouse.release_claim(session, actor, item_id=item_id, note=body.note)
         return warehouse.item_view(session, item)
@@ -230,8 +272,13 @@ def release(item_id: Id, body: s.Note, actor: Manager, session: DbSession,
 
 
 @router.post(P + "/warehouse/{item_id}/approve")
-def approve(item_id: Id, body: s.Approve, actor: Manager, session: DbSession,
-            idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def approve(
+    item_id: Id,
+    body: s.Approve,
+    actor: Manager,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def run() -> Any:
         return warehouse.item_view(
             session, warehouse.approve(session, actor, item_id=item_id, **body.model_dump())
@@ -241,8 +288,13 @@ def approve(item_id: Id, body: s.Approve, actor: Manager, session: DbSession,
 
 
 @router.post(P + "/warehouse/{item_id}/complete")
-def complete(item_id: Id, body: s.Complete, actor: Manager, session: DbSession,
-             idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def complete(
+    item_id: Id,
+    body: s.Complete,
+    actor: Manager,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def run() -> Any:
         return warehouse.item_view(
             session, warehouse.complete(session, actor, item_id=item_id, **body.model_dump())

@@ -33,8 +33,11 @@ GRADES: dict[str, str] = {
 }
 GRADE_SCALE_SOURCE = "本平台自定五级成色量表（非国家标准）"
 
-DEALER_KINDS: dict[str, str] = {"dealer": "二手经营者", "platform": "交易平台",
-                                "valuer": "第三方评估机构"}  # fmt: skip
+DEALER_KINDS: dict[str, str] = {
+    "dealer": "二手经营者",
+    "platform": "交易平台",
+    "valuer": "第三方评估机构",
+}
 DIRECTIONS: dict[str, str] = {"acquire": "收购", "resale": "转售"}
 
 # NIST SP 800-88 Rev. 1, "Guidelines for Media Sanitization", section 2.5: Clear (logical
@@ -68,8 +71,12 @@ CREDIT_OUTCOMES: dict[str, dict[str, str]] = {
     "violation": {"confirmed": "已认定"},
     "fulfilment": {"fulfilled": "按约履行", "breached": "未按约履行"},
 }
-CREDIT_KINDS: dict[str, str] = {"complaint": "投诉", "dispute": "纠纷", "violation": "违规",
-                                "fulfilment": "履约"}  # fmt: skip
+CREDIT_KINDS: dict[str, str] = {
+    "complaint": "投诉",
+    "dispute": "纠纷",
+    "violation": "违规",
+    "fulfilment": "履约",
+}
 
 # Valuation: minimum sample and confidence levels by sample size and relative MAD (bp of median).
 MIN_SAMPLE = 5
@@ -81,10 +88,15 @@ CONFIDENCE_RULES: list[tuple[str, int, int]] = [  # (level, min n, max MAD/media
 CONFIDENCE_LABELS = {"high": "高", "medium": "中", "low": "低", "none": "样本不足"}
 
 LISTING_STATES: dict[str, str] = {
-    "listed": "挂牌中", "under_offer": "有报价", "agreed": "已成交",
-    "in_storage": "暂存中", "in_transport": "运输中", "delivered": "已交付",
-    "disposed": "已处置", "withdrawn": "已撤回",
-}  # fmt: skip
+    "listed": "挂牌中",
+    "under_offer": "有报价",
+    "agreed": "已成交",
+    "in_storage": "暂存中",
+    "in_transport": "运输中",
+    "delivered": "已交付",
+    "disposed": "已处置",
+    "withdrawn": "已撤回",
+}
 LISTING_MOVES: dict[str, frozenset[str]] = {
     "listed": frozenset({"under_offer", "withdrawn"}),
     "under_offer": frozenset({"agreed", "listed", "withdrawn"}),
@@ -96,15 +108,27 @@ LISTING_OPEN = frozenset({"listed", "under_offer", "agreed", "in_storage", "in_t
 LISTING_LEFT = frozenset({"delivered", "disposed"})  # the item has left the seller
 
 WAREHOUSE_CATEGORIES: dict[str, str] = {
-    "computer": "计算机", "printer": "打印机", "phone": "电话机", "camera": "照相摄影机",
-    "projector": "投影仪", "air_conditioner": "空调", "tablet": "平板电脑", "other": "其他",
-}  # fmt: skip
+    "computer": "计算机",
+    "printer": "打印机",
+    "phone": "电话机",
+    "camera": "照相摄影机",
+    "projector": "投影仪",
+    "air_conditioner": "空调",
+    "tablet": "平板电脑",
+    "other": "其他",
+}
 WAREHOUSE_DATA_BEARING = frozenset({"computer", "phone", "tablet", "printer", "camera"})
 WAREHOUSE_STATES: dict[str, str] = {
-    "declared": "已申报", "pooled": "调剂公示中", "claimed": "有单位申领",
-    "approved": "处置方式已批准", "done": "已完成", "rejected": "已退回",
-}  # fmt: skip
+    "declared": "已申报",
+    "pooled": "调剂公示中",
+    "claimed": "有单位申领",
+    "approved": "处置方式已批准",
+    "done": "已完成",
+    "rejected": "已退回",
+}
 WAREHOUSE_ROUTES: dict[str, str] = {
-    "transfer": "调剂给其他公共机构", "auction": "公开拍卖",
-    "recycle": "交有资质回收企业回收", "destroy": "数据销毁后报废",
-}  # fmt: skip
+    "transfer": "调剂给其他公共机构",
+    "auction": "公开拍卖",
+    "recycle": "交有资质回收企业回收",
+    "destroy": "数据销毁后报废",
+}

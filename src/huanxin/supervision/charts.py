@@ -17,8 +17,13 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
 
-STATUS_COLOURS = {"not_started": "#9aa5b1", "on_track": "#1e7d32", "at_risk": "#b26a00",
-                  "overdue": "#b3261e", "done": "#1a5fb4"}  # fmt: skip
+STATUS_COLOURS = {
+    "not_started": "#9aa5b1",
+    "on_track": "#1e7d32",
+    "at_risk": "#b26a00",
+    "overdue": "#b3261e",
+    "done": "#1a5fb4",
+}
 
 
 @lru_cache(maxsize=1)
@@ -29,8 +34,13 @@ def cjk_font() -> FontProperties:
 
 def _render(fig: Figure, fmt: str) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, bbox_inches="tight", dpi=150 if fmt == "png" else 72,
-                metadata={"Date": None} if fmt == "svg" else None)  # fmt: skip
+    fig.savefig(
+        buf,
+        format=fmt,
+        bbox_inches="tight",
+        dpi=150 if fmt == "png" else 72,
+        metadata={"Date": None} if fmt == "svg" else None,
+    )
     plt.close(fig)
     return buf.getvalue()
 
@@ -40,8 +50,11 @@ def status_chart(counts: dict[str, int], labels: dict[str, str], *, fmt: str = "
     font = cjk_font()
     fig, ax = plt.subplots(figsize=(6, 3))
     keys = list(labels)
-    ax.bar([labels[k] for k in keys], [counts.get(k, 0) for k in keys],
-           color=[STATUS_COLOURS.get(k, "#888") for k in keys])  # fmt: skip
+    ax.bar(
+        [labels[k] for k in keys],
+        [counts.get(k, 0) for k in keys],
+        color=[STATUS_COLOURS.get(k, "#888") for k in keys],
+    )
     for tick in ax.get_xticklabels():
         tick.set_fontproperties(font)
     ax.set_title("任务状态分布", fontproperties=font)
@@ -66,10 +79,14 @@ def progress_chart(rows: list[tuple[str, float]], *, fmt: str = "svg") -> bytes:
 
 
 def trend_chart(
-    name: str, points: list[tuple[int, float]], *, target: tuple[int, float] | None,
-    forecast: tuple[int, float] | None, forecast_from: tuple[int, float] | None = None,
+    name: str,
+    points: list[tuple[int, float]],
+    *,
+    target: tuple[int, float] | None,
+    forecast: tuple[int, float] | None,
+    forecast_from: tuple[int, float] | None = None,
     fmt: str = "svg",
-) -> bytes:  # fmt: skip
+) -> bytes:
     """An indicator's actuals, its target and the linear forecast to the target year, drawn
     from ``forecast_from`` (the last completed year) or else the last point."""
     font = cjk_font()
@@ -78,8 +95,7 @@ def trend_chart(
         ax.plot([x for x, _ in points], [y for _, y in points], marker="o", label="实际值")
     start = forecast_from or (points[-1] if points else None)
     if forecast and start:
-        ax.plot([start[0], forecast[0]], [start[1], forecast[1]], linestyle="--",
-                label="线性预测")  # fmt: skip
+        ax.plot([start[0], forecast[0]], [start[1], forecast[1]], linestyle="--", label="线性预测")
     if target:
         ax.scatter([target[0]], [target[1]], marker="*", s=120, color="#b3261e", label="目标")
     ax.set_title(_short(name, 24), fontproperties=font)

@@ -30,8 +30,14 @@ def system_actor(session: Session, code: str) -> Actor:
     scope = subtree_codes(session, code)
     if not scope:
         raise DomainError(f"区划代码不存在：{code}", field="jurisdiction")
-    return Actor(user_id=0, username="system", display_name="系统", role="office",
-                 jurisdiction_code=code, scope_codes=scope)  # fmt: skip
+    return Actor(
+        user_id=0,
+        username="system",
+        display_name="系统",
+        role="office",
+        jurisdiction_code=code,
+        scope_codes=scope,
+    )
 
 
 @app.command("import")
@@ -48,8 +54,13 @@ def import_cmd(
     try:
         with _db().unit_of_work() as session:
             actor = system_actor(session, jurisdiction)
-            plan = plans.import_plan(session, actor, jurisdiction_code=jurisdiction,
-                                     filename=file.name, content=file.read_bytes())  # fmt: skip
+            plan = plans.import_plan(
+                session,
+                actor,
+                jurisdiction_code=jurisdiction,
+                filename=file.name,
+                content=file.read_bytes(),
+            )
             rows = plans.matches(session, plan)
             unmatched = [m.unit_name for m in rows if m.department_id is None]
             plan_id, title = plan.id, plan.title
@@ -109,15 +120,25 @@ def bulletin_cmd(
     try:
         with _db().unit_of_work() as session:
             actor = system_actor(session, jurisdiction)
-            tpl = next((t for t in bulletins.ensure_defaults(session, actor, jurisdiction)
-                        if t.kind == kind), None)  # fmt: skip
+            tpl = next(
+                (
+                    t
+                    for t in bulletins.ensure_defaults(session, actor, jurisdiction)
+                    if t.kind == kind
+                ),
+                None,
+            )
             if tpl is None:
                 raise DomainError(f"报告类型不存在：{kind}", field="kind")
             row = bulletins.generate(session, actor, tpl.id, period_end=end)
-            made = {"id": row.id, "title": row.title, "issue_no": row.issue_no,
-                    "period_start": row.period_start.isoformat(),
-                    "period_end": row.period_end.isoformat(),
-                    "figures": json.loads(row.figures)}  # fmt: skip
+            made = {
+                "id": row.id,
+                "title": row.title,
+                "issue_no": row.issue_no,
+                "period_start": row.period_start.isoformat(),
+                "period_end": row.period_end.isoformat(),
+                "figures": json.loads(row.figures),
+            }
             docx, pdf_bytes = row.docx, bulletins.pdf_of(session, row)[0] if pdf else None
     except DomainError as exc:
         typer.echo(exc.message, err=True)

@@ -38,14 +38,31 @@ BaseFigure = Callable[[Session, Codes, int], float | None]
 CLAIM_GROUPS: dict[str, tuple[str, frozenset[str] | None]] = {
     "all": ("全部品类", None),
     "car": ("汽车", frozenset({"passenger_car"})),
-    "appliance": ("家电", frozenset({
-        "refrigerator", "washing_machine", "television", "air_conditioner", "computer",
-        "water_heater", "household_cooker", "range_hood", "dishwasher", "water_purifier",
-        "microwave_oven", "rice_cooker"})),
-    "digital": ("数码产品", frozenset({"mobile_phone", "tablet", "smart_watch_band",
-                                   "smart_glasses"})),
+    "appliance": (
+        "家电",
+        frozenset(
+            {
+                "refrigerator",
+                "washing_machine",
+                "television",
+                "air_conditioner",
+                "computer",
+                "water_heater",
+                "household_cooker",
+                "range_hood",
+                "dishwasher",
+                "water_purifier",
+                "microwave_oven",
+                "rice_cooker",
+            }
+        ),
+    ),
+    "digital": (
+        "数码产品",
+        frozenset({"mobile_phone", "tablet", "smart_watch_band", "smart_glasses"}),
+    ),
     "ebike": ("电动自行车", frozenset({"ebike"})),
-}  # fmt: skip
+}
 MONEY_UNITS = {"元": 100, "万元": 1_000_000, "亿元": 10_000_000_000}
 TONNE_UNITS = {"吨": 1.0, "万吨": 10_000.0, "千克": 0.001, "公斤": 0.001}
 COUNT_UNITS = ("辆", "台", "台（套）", "台套", "套", "件", "笔", "个", "户", "部")
@@ -76,8 +93,9 @@ def _claims(group: str, what: str) -> Figure:
     def figure(session: Session, codes: Codes, year: int) -> float:
         from huanxin.claims.service.totals import paid_totals
 
-        count, subsidy_fen = paid_totals(session, jurisdiction_codes=codes, year=year,
-                                         categories=CLAIM_GROUPS[group][1])  # fmt: skip
+        count, subsidy_fen = paid_totals(
+            session, jurisdiction_codes=codes, year=year, categories=CLAIM_GROUPS[group][1]
+        )
         return float(count if what == "count" else subsidy_fen)
 
     return figure
@@ -142,22 +160,59 @@ def _used_cars_base(session: Session, codes: Codes, year: int) -> float | None:
 
 def _build() -> dict[str, Source]:
     sources = [
-        Source("equipment_investment", "设备投资（竣工项目）", "fen", "万元", _investment,
-               _investment_base),
-        Source("used_car_transactions", "二手车交易量", "count", "辆", _used_cars,
-               _used_cars_base),
-        Source("elv_recycled", "报废汽车回收拆解量", "count", "辆", _recycled("elv", "units"),
-               _recycled_base("elv", "units")),
-        Source("appliance_recycled_tonnes", "废旧家电回收量（重量）", "tonnes", "吨",
-               _recycled("appliances", "tonnes"), _recycled_base("appliances", "tonnes")),
-        Source("appliance_recycled_units", "废旧家电回收量（台数）", "count", "台",
-               _recycled("appliances", "units"), _recycled_base("appliances", "units")),
-    ]  # fmt: skip
+        Source(
+            "equipment_investment",
+            "设备投资（竣工项目）",
+            "fen",
+            "万元",
+            _investment,
+            _investment_base,
+        ),
+        Source("used_car_transactions", "二手车交易量", "count", "辆", _used_cars, _used_cars_base),
+        Source(
+            "elv_recycled",
+            "报废汽车回收拆解量",
+            "count",
+            "辆",
+            _recycled("elv", "units"),
+            _recycled_base("elv", "units"),
+        ),
+        Source(
+            "appliance_recycled_tonnes",
+            "废旧家电回收量（重量）",
+            "tonnes",
+            "吨",
+            _recycled("appliances", "tonnes"),
+            _recycled_base("appliances", "tonnes"),
+        ),
+        Source(
+            "appliance_recycled_units",
+            "废旧家电回收量（台数）",
+            "count",
+            "台",
+            _recycled("appliances", "units"),
+            _recycled_base("appliances", "units"),
+        ),
+    ]
     for group, (label, _) in CLAIM_GROUPS.items():
-        sources.append(Source(f"trade_in_{group}_claims", f"以旧换新已支付补贴笔数（{label}）",
-                              "count", "笔", _claims(group, "count")))  # fmt: skip
-        sources.append(Source(f"trade_in_{group}_subsidy", f"以旧换新已支付补贴资金（{label}）",
-                              "fen", "万元", _claims(group, "subsidy")))  # fmt: skip
+        sources.append(
+            Source(
+                f"trade_in_{group}_claims",
+                f"以旧换新已支付补贴笔数（{label}）",
+                "count",
+                "笔",
+                _claims(group, "count"),
+            )
+        )
+        sources.append(
+            Source(
+                f"trade_in_{group}_subsidy",
+                f"以旧换新已支付补贴资金（{label}）",
+                "fen",
+                "万元",
+                _claims(group, "subsidy"),
+            )
+        )
     return {s.key: s for s in sources}
 
 

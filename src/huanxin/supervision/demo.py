@@ -25,23 +25,39 @@ from huanxin.supervision.models import Department, Plan
 from huanxin.supervision.service import checkpoints, departments, ledger, plans, reports
 from huanxin.supervision.status import period_of
 
-SEEDS = [("qinshui-county-2024-13.txt", "140521"),
-         ("yangquan-city-task-division-draft.txt", "140300"),
-         ("guanxian-county-2024-4.txt", "371525")]  # fmt: skip
+SEEDS = [
+    ("qinshui-county-2024-13.txt", "140521"),
+    ("yangquan-city-task-division-draft.txt", "140300"),
+    ("guanxian-county-2024-4.txt", "371525"),
+]
 
 # Per jurisdiction: (directory name, aliases). The first entry is the organisation the demo
 # department user of that place is bound to ("<place>商务局").
 DIRECTORY: dict[str, list[tuple[str, list[str]]]] = {
-    "140521": [("县商务局", ["县工信局<县商务局>", "县工信局", "沁水县工业和信息化局"]),
-               ("县发改局", ["沁水县发展和改革局"]), ("县能源局", []), ("县财政局", []),
-               ("县住建局", ["县住房和城乡建设局"]), ("县市场监管局", ["县市场监督管理局"])],
-    "140300": [("市商务局", []), ("市发展改革委", ["市发改委", "阳泉市发展和改革委员会"]),
-               ("市工信局", ["市工业和信息化局"]), ("市财政局", []), ("市能源局", []),
-               ("各县区人民政府", ["各县（市、区）人民政府", "各县（区）人民政府"])],
-    "371525": [("县商务局", ["县商务和投资促进局"]), ("县工业和信息化局", ["县工信局"]),
-               ("县发展和改革局", ["县发改局"]), ("县财政局", []),
-               ("县住房和城乡建设局", ["县住建局"])],
-}  # fmt: skip
+    "140521": [
+        ("县商务局", ["县工信局<县商务局>", "县工信局", "沁水县工业和信息化局"]),
+        ("县发改局", ["沁水县发展和改革局"]),
+        ("县能源局", []),
+        ("县财政局", []),
+        ("县住建局", ["县住房和城乡建设局"]),
+        ("县市场监管局", ["县市场监督管理局"]),
+    ],
+    "140300": [
+        ("市商务局", []),
+        ("市发展改革委", ["市发改委", "阳泉市发展和改革委员会"]),
+        ("市工信局", ["市工业和信息化局"]),
+        ("市财政局", []),
+        ("市能源局", []),
+        ("各县区人民政府", ["各县（市、区）人民政府", "各县（区）人民政府"]),
+    ],
+    "371525": [
+        ("县商务局", ["县商务和投资促进局"]),
+        ("县工业和信息化局", ["县工信局"]),
+        ("县发展和改革局", ["县发改局"]),
+        ("县财政局", []),
+        ("县住房和城乡建设局", ["县住建局"]),
+    ],
+}
 
 FALLBACK_PLAN = """沁水县推动以旧换新工作方案（演示）
 一、工作目标
@@ -59,9 +75,14 @@ def shared_seeds() -> Path:
 
 
 def office_actor(session: Session, code: str) -> Actor:
-    return Actor(user_id=_user_id(session, f"office.{code}"), username="demo", role="office",
-                 display_name="演示专班办公室", jurisdiction_code=code,
-                 scope_codes=jurisdictions.subtree_codes(session, code))  # fmt: skip
+    return Actor(
+        user_id=_user_id(session, f"office.{code}"),
+        username="demo",
+        role="office",
+        display_name="演示专班办公室",
+        jurisdiction_code=code,
+        scope_codes=jurisdictions.subtree_codes(session, code),
+    )
 
 
 def _user_id(session: Session, username: str) -> int:
@@ -74,8 +95,7 @@ def build_demo(session: Session) -> None:
         jurisdictions.ensure(session, SYSTEM, code=code, name=name, level=level, parent_code=parent)
     for code, entries in DIRECTORY.items():
         for name, aliases in entries:
-            departments.ensure(session, SYSTEM, jurisdiction_code=code, name=name,
-                               aliases=aliases)  # fmt: skip
+            departments.ensure(session, SYSTEM, jurisdiction_code=code, name=name, aliases=aliases)
     folder = shared_seeds()
     sources = [(folder / f, c) for f, c in SEEDS] if folder.is_dir() else []
     if sources:
@@ -92,12 +112,19 @@ def build_demo(session: Session) -> None:
 def _department_actor(session: Session, office: Actor) -> Actor:
     """The demo department user of the office's place, bound to its first directory entry."""
     code = office.jurisdiction_code
-    lead = session.scalars(select(Department).where(
-        Department.jurisdiction_code == code).order_by(Department.id)).first()  # fmt: skip
+    lead = session.scalars(
+        select(Department).where(Department.jurisdiction_code == code).order_by(Department.id)
+    ).first()
     assert lead is not None
-    return Actor(user_id=_user_id(session, f"department.{code}"), username="demo",
-                 display_name="演示部门", role="department", jurisdiction_code=code,
-                 org_id=lead.org_id, scope_codes=office.scope_codes)  # fmt: skip
+    return Actor(
+        user_id=_user_id(session, f"department.{code}"),
+        username="demo",
+        display_name="演示部门",
+        role="department",
+        jurisdiction_code=code,
+        org_id=lead.org_id,
+        scope_codes=office.scope_codes,
+    )
 
 
 def _plan(session: Session, code: str, filename: str, content: bytes) -> None:
@@ -106,8 +133,9 @@ def _plan(session: Session, code: str, filename: str, content: bytes) -> None:
     if session.scalars(stmt).first() is not None:
         return
     office = office_actor(session, code)
-    plan = plans.import_plan(session, office, jurisdiction_code=code, filename=filename,
-                             content=content)  # fmt: skip
+    plan = plans.import_plan(
+        session, office, jurisdiction_code=code, filename=filename, content=content
+    )
     choices = {m.unit_name: "new" for m in plans.matches(session, plan) if m.department_id is None}
     plans.confirm(session, office, plan.id, choices=choices)
     _progress(session, office, plan)
@@ -116,22 +144,44 @@ def _plan(session: Session, code: str, filename: str, content: bytes) -> None:
 
 
 def _progress(session: Session, office: Actor, plan: Plan) -> None:
-    lead = session.scalars(select(Department).where(
-        Department.jurisdiction_code == plan.jurisdiction_code).order_by(Department.id)).first()  # fmt: skip
+    lead = session.scalars(
+        select(Department)
+        .where(Department.jurisdiction_code == plan.jurisdiction_code)
+        .order_by(Department.id)
+    ).first()
     assert lead is not None
-    dept_actor = Actor(user_id=_user_id(session, f"department.{plan.jurisdiction_code}"),
-                       username="demo", display_name="演示部门", role="department",
-                       jurisdiction_code=plan.jurisdiction_code, org_id=lead.org_id,
-                       scope_codes=office.scope_codes)  # fmt: skip
+    dept_actor = Actor(
+        user_id=_user_id(session, f"department.{plan.jurisdiction_code}"),
+        username="demo",
+        display_name="演示部门",
+        role="department",
+        jurisdiction_code=plan.jurisdiction_code,
+        org_id=lead.org_id,
+        scope_codes=office.scope_codes,
+    )
     today = today_cn()
     period = period_of(today.replace(day=1) - timedelta(days=1), "monthly")
     mine = ledger.tasks_query(session, dept_actor, plan_id=plan.id)
     for i, task in enumerate(mine[:4]):
-        ledger.update_task(session, office, task.id, yearly_goals="按方案要求完成年度任务",
-                           measures="建立工作台账，按月调度", deadline=task.deadline,
-                           responsible_person="张伟", schedule="monthly")  # fmt: skip
-        reports.file_report(session, dept_actor, task.id, period=period, percent=20 + 15 * i,
-                            text=f"已召开推进会，完成阶段任务{20 + 15 * i}%。", today=today)  # fmt: skip
+        ledger.update_task(
+            session,
+            office,
+            task.id,
+            yearly_goals="按方案要求完成年度任务",
+            measures="建立工作台账，按月调度",
+            deadline=task.deadline,
+            responsible_person="张伟",
+            schedule="monthly",
+        )
+        reports.file_report(
+            session,
+            dept_actor,
+            task.id,
+            period=period,
+            percent=20 + 15 * i,
+            text=f"已召开推进会，完成阶段任务{20 + 15 * i}%。",
+            today=today,
+        )
     if len(mine) > 4:
         overdue = mine[4]
         overdue.deadline = date(2024, 12, 31)
@@ -147,8 +197,11 @@ def _checkpoint_done(session: Session, office: Actor, plan: Plan) -> None:
 def _indicator_values(session: Session, office: Actor, plan: Plan) -> None:
     """Indicators with a platform source were computed when the plan was confirmed; four of
     the others get demonstration values entered by hand."""
-    lead = session.scalars(select(Department.id).where(
-        Department.jurisdiction_code == plan.jurisdiction_code).order_by(Department.id)).first()  # fmt: skip
+    lead = session.scalars(
+        select(Department.id)
+        .where(Department.jurisdiction_code == plan.jurisdiction_code)
+        .order_by(Department.id)
+    ).first()
     manual = [
         i for i in indicators.list_for(session, office, plan_id=plan.id) if not i.computed_key
     ]
@@ -161,5 +214,6 @@ def _indicator_values(session: Session, office: Actor, plan: Plan) -> None:
         start = base or 0.0
         for year, share in ((2024, 0.35), (2025, 0.6)):
             value = round(start + (level - start) * share, 2)
-            indicators.record_value(session, office, ind.id, year=year, value=value,
-                                    source="演示数据（部门统计）")  # fmt: skip
+            indicators.record_value(
+                session, office, ind.id, year=year, value=value, source="演示数据（部门统计）"
+            )

@@ -62,8 +62,11 @@ def _platform(key: str) -> Reader:
 
 def _tasks(status: str | None) -> Reader:
     def read(session: Session, actor: Actor, p: Period) -> tuple[Decimal, str]:
-        rows = [r for r in ledger.list_rows(session, actor, today=p.end)
-                if r.task.jurisdiction_code == p.code]  # fmt: skip
+        rows = [
+            r
+            for r in ledger.list_rows(session, actor, today=p.end)
+            if r.task.jurisdiction_code == p.code
+        ]
         counts = Counter(r.status for r in rows)
         return Decimal(len(rows) if status is None else counts[status]), "项"
 
@@ -79,9 +82,16 @@ def _findings(session: Session, actor: Actor, p: Period) -> tuple[Decimal, str]:
 
 
 def _meetings(session: Session, actor: Actor, p: Period) -> tuple[Decimal, str]:
-    stmt = select(func.count()).select_from(Meeting).where(
-        Meeting.jurisdiction_code == p.code, Meeting.state == "held",
-        Meeting.held_on >= p.start, Meeting.held_on <= p.end)  # fmt: skip
+    stmt = (
+        select(func.count())
+        .select_from(Meeting)
+        .where(
+            Meeting.jurisdiction_code == p.code,
+            Meeting.state == "held",
+            Meeting.held_on >= p.start,
+            Meeting.held_on <= p.end,
+        )
+    )
     return Decimal(int(session.scalar(stmt) or 0)), "次"
 
 
@@ -89,8 +99,10 @@ FIGURES: dict[str, tuple[str, Reader]] = {
     "trade_in_claims": ("以旧换新已支付补贴（本年累计）", _platform("trade_in_all_claims")),
     "trade_in_subsidy": ("以旧换新已支付补贴资金（本年累计）", _platform("trade_in_all_subsidy")),
     "car_subsidy": ("汽车以旧换新补贴资金（本年累计）", _platform("trade_in_car_subsidy")),
-    "appliance_subsidy": ("家电以旧换新补贴资金（本年累计）",
-                          _platform("trade_in_appliance_subsidy")),
+    "appliance_subsidy": (
+        "家电以旧换新补贴资金（本年累计）",
+        _platform("trade_in_appliance_subsidy"),
+    ),
     "elv_recycled": ("报废汽车回收拆解量（本年累计）", _platform("elv_recycled")),
     "appliances_recycled": ("废旧家电回收量（本年累计）", _platform("appliance_recycled_units")),
     "equipment_investment": ("设备更新竣工项目投资（本年累计）", _platform("equipment_investment")),
@@ -102,14 +114,25 @@ FIGURES: dict[str, tuple[str, Reader]] = {
     "escalations_open": ("未办结的需上级支持事项", _escalations),
     "findings_open": ("未整改销号的督导问题", _findings),
     "meetings_held": ("本期召开会议", _meetings),
-}  # fmt: skip
+}
 
 DEFAULTS: dict[str, list[str]] = {
     "daily": ["trade_in_claims", "trade_in_subsidy", "tasks_overdue", "escalations_open"],
-    "ten_day": ["trade_in_claims", "trade_in_subsidy", "car_subsidy", "appliance_subsidy",
-                "elv_recycled", "appliances_recycled", "tasks_total", "tasks_done",
-                "tasks_overdue", "escalations_open", "findings_open", "meetings_held"],
-}  # fmt: skip
+    "ten_day": [
+        "trade_in_claims",
+        "trade_in_subsidy",
+        "car_subsidy",
+        "appliance_subsidy",
+        "elv_recycled",
+        "appliances_recycled",
+        "tasks_total",
+        "tasks_done",
+        "tasks_overdue",
+        "escalations_open",
+        "findings_open",
+        "meetings_held",
+    ],
+}
 for _kind in ("weekly", "monthly", "special"):
     DEFAULTS[_kind] = list(FIGURES)
 

@@ -36,27 +36,42 @@ from huanxin.supervision import computed
 from huanxin.supervision.models import Department, Indicator, IndicatorValue, Plan
 from huanxin.supervision.service.common import actor_department
 
-KIND_LABELS = {"reach": "达到", "count": "数量", "increase_pct": "增长（%）",
-               "increase_pp": "提高（百分点）", "multiple": "倍数", "ratio": "比例"}  # fmt: skip
+KIND_LABELS = {
+    "reach": "达到",
+    "count": "数量",
+    "increase_pct": "增长（%）",
+    "increase_pp": "提高（百分点）",
+    "multiple": "倍数",
+    "ratio": "比例",
+}
 MANUAL_LABEL = "部门填报"
 
 
 def create_from_plan(
-    session: Session, actor: Actor, plan: Plan, targets: list[dict[str, Any]],
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    targets: list[dict[str, Any]],
     lead_of: Callable[[str | None], int | None] | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """One indicator per quantitative target, matched to a platform source where one fits;
     ``lead_of`` gives the lead department of the task section a target was found in."""
     rows = []
     for t in (t for t in targets if t.get("value") is not None):
         unit = t.get("unit")
-        row = Indicator(plan_id=plan.id, jurisdiction_code=plan.jurisdiction_code,
-                        name=str(t["indicator"])[:256], kind=str(t["kind"]), unit=unit,
-                        target_value=float(t["value"]), target_year=t.get("year"),
-                        baseline_year=t.get("baseline_year"),
-                        department_id=lead_of(t.get("section")) if lead_of else None,
-                        computed_key=computed.match(str(t["indicator"]), str(t["kind"]), unit),
-                        quote=str(t.get("quote") or ""))  # fmt: skip
+        row = Indicator(
+            plan_id=plan.id,
+            jurisdiction_code=plan.jurisdiction_code,
+            name=str(t["indicator"])[:256],
+            kind=str(t["kind"]),
+            unit=unit,
+            target_value=float(t["value"]),
+            target_year=t.get("year"),
+            baseline_year=t.get("baseline_year"),
+            department_id=lead_of(t.get("section")) if lead_of else None,
+            computed_key=computed.match(str(t["indicator"]), str(t["kind"]), unit),
+            quote=str(t.get("quote") or ""),
+        )
         session.add(row)
         rows.append(row)
     session.flush()
@@ -100,9 +115,13 @@ def values_of(session: Session, indicator_id: int) -> list[IndicatorValue]:
 
 
 def configure(
-    session: Session, actor: Actor, indicator_id: int, *, baseline_value: float | None,
+    session: Session,
+    actor: Actor,
+    indicator_id: int,
+    *,
+    baseline_value: float | None,
     department_id: int | None,
-) -> Indicator:  # fmt: skip
+) -> Indicator:
     """The office sets the baseline value and the responsible department."""
     row = get(session, actor, indicator_id)
     if department_id is not None:
@@ -112,10 +131,16 @@ def configure(
     before = {"baseline_value": row.baseline_value, "department_id": row.department_id}
     row.baseline_value, row.department_id = baseline_value, department_id
     session.flush()
-    audit.record(session, actor, "supervision.indicator_configured", object_type="sv_indicator",
-                 object_id=row.id, before=before,
-                 after={"baseline_value": baseline_value, "department_id": department_id},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.indicator_configured",
+        object_type="sv_indicator",
+        object_id=row.id,
+        before=before,
+        after={"baseline_value": baseline_value, "department_id": department_id},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
@@ -143,28 +168,45 @@ def _may_enter(session: Session, actor: Actor, row: Indicator) -> None:
 def _store(
     session: Session, actor: Any, row: Indicator, *, year: int, value: float, source: str
 ) -> IndicatorValue:
-    stmt = select(IndicatorValue).where(IndicatorValue.indicator_id == row.id,
-                                        IndicatorValue.year == year)  # fmt: skip
+    stmt = select(IndicatorValue).where(
+        IndicatorValue.indicator_id == row.id, IndicatorValue.year == year
+    )
     found = session.scalars(stmt).first()
     before = {"value": found.value, "source": found.source} if found else None
     if found is None:
-        found = IndicatorValue(indicator_id=row.id, year=year, value=value, source=source,
-                               entered_by=getattr(actor, "user_id", None) or None, created_at=utcnow())  # fmt: skip
+        found = IndicatorValue(
+            indicator_id=row.id,
+            year=year,
+            value=value,
+            source=source,
+            entered_by=getattr(actor, "user_id", None) or None,
+            created_at=utcnow(),
+        )
         session.add(found)
     else:
         found.value, found.source = value, source
     session.flush()
-    audit.record(session, actor, "supervision.indicator_value", object_type="sv_indicator",
-                 object_id=row.id, before=before,
-                 after={"year": year, "value": value, "source": source},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.indicator_value",
+        object_type="sv_indicator",
+        object_id=row.id,
+        before=before,
+        after={"year": year, "value": value, "source": source},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return found
 
 
 def set_source(
-    session: Session, actor: Actor, indicator_id: int, *, computed_key: str | None,
+    session: Session,
+    actor: Actor,
+    indicator_id: int,
+    *,
+    computed_key: str | None,
     today: date | None = None,
-) -> Indicator:  # fmt: skip
+) -> Indicator:
     """The office chooses where actuals come from: a platform source, or none (entered)."""
     row = get(session, actor, indicator_id)
     key = (computed_key or "").strip() or None
@@ -173,9 +215,16 @@ def set_source(
     before = {"computed_key": row.computed_key}
     row.computed_key = key
     session.flush()
-    audit.record(session, actor, "supervision.indicator_source", object_type="sv_indicator",
-                 object_id=row.id, before=before, after={"computed_key": key},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.indicator_source",
+        object_type="sv_indicator",
+        object_id=row.id,
+        before=before,
+        after={"computed_key": key},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     if key is not None:
         refresh(session, actor, row, today=today)
     return row
@@ -229,10 +278,16 @@ def refresh_one(session: Session, actor: Actor, indicator_id: int) -> Indicator:
 def _set_baseline(session: Session, actor: Any, row: Indicator, value: float) -> None:
     row.baseline_value = value
     session.flush()
-    audit.record(session, actor, "supervision.indicator_configured", object_type="sv_indicator",
-                 object_id=row.id, before={"baseline_value": None},
-                 after={"baseline_value": value, "from": row.computed_key},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.indicator_configured",
+        object_type="sv_indicator",
+        object_id=row.id,
+        before={"baseline_value": None},
+        after={"baseline_value": value, "from": row.computed_key},
+        jurisdiction_code=row.jurisdiction_code,
+    )
 
 
 @dataclass(frozen=True)
@@ -272,8 +327,14 @@ def progress(
         points = [(row.baseline_year, row.baseline_value), *points]
     forecast = linear_forecast(points, row.target_year) if row.target_year else None
     on_course = None if forecast is None or level is None else forecast >= level
-    return Progress(level, latest.year if latest else None, latest.value if latest else None,
-                    percent, forecast, on_course)  # fmt: skip
+    return Progress(
+        level,
+        latest.year if latest else None,
+        latest.value if latest else None,
+        percent,
+        forecast,
+        on_course,
+    )
 
 
 def _percent(actual: float, level: float, base: float | None) -> float | None:
@@ -298,15 +359,28 @@ def linear_forecast(points: list[tuple[int, float]], year: int) -> float | None:
 
 def as_dict(row: Indicator, values: list[IndicatorValue]) -> dict[str, object]:
     p = progress(row, values, current_year=today_cn().year)
-    return {"id": row.id, "plan_id": row.plan_id, "name": row.name, "kind": row.kind,
-            "unit": row.unit, "target_value": row.target_value, "target_year": row.target_year,
-            "baseline_year": row.baseline_year, "baseline_value": row.baseline_value,
-            "department_id": row.department_id, "computed_key": row.computed_key,
-            "source_label": _source_label(row), "actual_unit": actual_unit(row),
-            "target_level": p.target_level, "latest_year": p.latest_year,
-            "latest_value": p.latest_value, "progress_percent": p.percent,
-            "forecast": p.forecast, "on_course": p.on_course,
-            "values": [{"year": v.year, "value": v.value, "source": v.source} for v in values]}  # fmt: skip
+    return {
+        "id": row.id,
+        "plan_id": row.plan_id,
+        "name": row.name,
+        "kind": row.kind,
+        "unit": row.unit,
+        "target_value": row.target_value,
+        "target_year": row.target_year,
+        "baseline_year": row.baseline_year,
+        "baseline_value": row.baseline_value,
+        "department_id": row.department_id,
+        "computed_key": row.computed_key,
+        "source_label": _source_label(row),
+        "actual_unit": actual_unit(row),
+        "target_level": p.target_level,
+        "latest_year": p.latest_year,
+        "latest_value": p.latest_value,
+        "progress_percent": p.percent,
+        "forecast": p.forecast,
+        "on_course": p.on_course,
+        "values": [{"year": v.year, "value": v.value, "source": v.source} for v in values],
+    }
 
 
 def _source_label(row: Indicator) -> str:

@@ -75,9 +75,14 @@ def disposition(name: str) -> dict[str, str]:
 
 
 def once(
-    session: DbSession, actor: Actor, key: str | None, scope: str, payload: object,
-    make: Callable[[], BaseModel | list[Any]], status: int = 200,
-) -> JSONResponse:  # fmt: skip
+    session: DbSession,
+    actor: Actor,
+    key: str | None,
+    scope: str,
+    payload: object,
+    make: Callable[[], BaseModel | list[Any]],
+    status: int = 200,
+) -> JSONResponse:
     """Run ``make`` once per Idempotency-Key and answer with its JSON (stored for replays)."""
 
     def action() -> tuple[int, object]:
@@ -115,9 +120,12 @@ def show_body(body_id: Id, actor: Reader, session: DbSession) -> BodyRead:
 
 @router.post("/bodies/{body_id}/seats", status_code=201, response_model=BodyRead)
 def add_seat(
-    body_id: Id, body: SeatCreate, actor: Writer, session: DbSession,
+    body_id: Id,
+    body: SeatCreate,
+    actor: Writer,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     def make() -> BodyRead:
         bodies.add_seat(session, actor, body_id, **body.model_dump())
         return views.body_read(session, bodies.get_body(session, actor, body_id))
@@ -128,9 +136,12 @@ def add_seat(
 
 @router.post("/seats/{seat_id}/change", response_model=BodyRead)
 def change_seat(
-    seat_id: Id, body: SeatChange, actor: Reader, session: DbSession,
+    seat_id: Id,
+    body: SeatChange,
+    actor: Reader,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """The office, or the unit itself reporting its own change (checked by the service)."""
 
     def make() -> BodyRead:
@@ -149,9 +160,12 @@ def body_tasks(body_id: Id, actor: Reader, session: DbSession) -> list[TaskBrief
 
 @router.post("/bodies/{body_id}/tasks", response_model=list[TaskBrief])
 def add_body_task(
-    body_id: Id, body: BodyTaskAdd, actor: Writer, session: DbSession,
+    body_id: Id,
+    body: BodyTaskAdd,
+    actor: Writer,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     def make() -> list[TaskBrief]:
         bodies.add_task(session, actor, body_id, task_id=body.task_id)
         return views.task_briefs(session, bodies.tasks_of(session, actor, body_id))
@@ -184,9 +198,14 @@ def show_meeting(meeting_id: Id, actor: Reader, session: DbSession) -> MeetingRe
 
 
 def _meeting_step(
-    session: DbSession, actor: Actor, key: str | None, scope: str, meeting_id: int,
-    body: BaseModel, change: Callable[[], object],
-) -> JSONResponse:  # fmt: skip
+    session: DbSession,
+    actor: Actor,
+    key: str | None,
+    scope: str,
+    meeting_id: int,
+    body: BaseModel,
+    change: Callable[[], object],
+) -> JSONResponse:
     def make() -> MeetingRead:
         change()
         return views.meeting_read(session, meetings.get(session, actor, meeting_id))
@@ -196,43 +215,79 @@ def _meeting_step(
 
 @router.post("/meetings/{meeting_id}/attendance", response_model=MeetingRead)
 def meeting_attendance(
-    meeting_id: Id, body: AttendanceIn, actor: Writer, session: DbSession,
+    meeting_id: Id,
+    body: AttendanceIn,
+    actor: Writer,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     entries = [(e.department_id, e.person_name, e.present) for e in body.entries]
-    return _meeting_step(session, actor, idempotency_key, "supervision.attendance", meeting_id,
-                         body, lambda: meetings.record_attendance(session, actor, meeting_id,
-                                                                  entries=entries))  # fmt: skip
+    return _meeting_step(
+        session,
+        actor,
+        idempotency_key,
+        "supervision.attendance",
+        meeting_id,
+        body,
+        lambda: meetings.record_attendance(session, actor, meeting_id, entries=entries),
+    )
 
 
 @router.post("/meetings/{meeting_id}/decisions", response_model=MeetingRead)
 def meeting_decision(
-    meeting_id: Id, body: DecisionCreate, actor: Writer, session: DbSession,
+    meeting_id: Id,
+    body: DecisionCreate,
+    actor: Writer,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
-    return _meeting_step(session, actor, idempotency_key, "supervision.decision", meeting_id,
-                         body, lambda: meetings.decide(session, actor, meeting_id,
-                                                       **body.model_dump()))  # fmt: skip
+) -> JSONResponse:
+    return _meeting_step(
+        session,
+        actor,
+        idempotency_key,
+        "supervision.decision",
+        meeting_id,
+        body,
+        lambda: meetings.decide(session, actor, meeting_id, **body.model_dump()),
+    )
 
 
 @router.post("/meetings/{meeting_id}/hold", response_model=MeetingRead)
 def meeting_hold(
-    meeting_id: Id, body: MeetingHold, actor: Writer, session: DbSession,
+    meeting_id: Id,
+    body: MeetingHold,
+    actor: Writer,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
-    return _meeting_step(session, actor, idempotency_key, "supervision.meeting_hold", meeting_id,
-                         body, lambda: meetings.hold(session, actor, meeting_id,
-                                                     minutes=body.minutes))  # fmt: skip
+) -> JSONResponse:
+    return _meeting_step(
+        session,
+        actor,
+        idempotency_key,
+        "supervision.meeting_hold",
+        meeting_id,
+        body,
+        lambda: meetings.hold(session, actor, meeting_id, minutes=body.minutes),
+    )
 
 
 @router.post("/meetings/{meeting_id}/cancel", response_model=MeetingRead)
 def meeting_cancel(
-    meeting_id: Id, body: MeetingCancel, actor: Writer, session: DbSession,
+    meeting_id: Id,
+    body: MeetingCancel,
+    actor: Writer,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
-    return _meeting_step(session, actor, idempotency_key, "supervision.meeting_cancel",
-                         meeting_id, body, lambda: meetings.cancel(session, actor, meeting_id,
-                                                                   reason=body.reason))  # fmt: skip
+) -> JSONResponse:
+    return _meeting_step(
+        session,
+        actor,
+        idempotency_key,
+        "supervision.meeting_cancel",
+        meeting_id,
+        body,
+        lambda: meetings.cancel(session, actor, meeting_id, reason=body.reason),
+    )
 
 
 @router.get("/meetings/{meeting_id}/minutes.docx")
@@ -267,9 +322,14 @@ def raise_escalation(
 
 
 def _escalation_step(
-    session: DbSession, actor: Actor, key: str | None, scope: str, escalation_id: int,
-    body: BaseModel, change: Callable[[], Escalation],
-) -> JSONResponse:  # fmt: skip
+    session: DbSession,
+    actor: Actor,
+    key: str | None,
+    scope: str,
+    escalation_id: int,
+    body: BaseModel,
+    change: Callable[[], Escalation],
+) -> JSONResponse:
     def make() -> EscalationRead:
         return views.escalation_read(session, change())
 
@@ -278,35 +338,59 @@ def _escalation_step(
 
 @router.post("/escalations/{escalation_id}/review", response_model=EscalationRead)
 def review_escalation(
-    escalation_id: Id, body: EscalationReview, actor: Writer, session: DbSession,
+    escalation_id: Id,
+    body: EscalationReview,
+    actor: Writer,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
-    return _escalation_step(session, actor, idempotency_key, "supervision.escalation_review",
-                            escalation_id, body,
-                            lambda: escalations.review(session, actor, escalation_id,
-                                                       **body.model_dump()))  # fmt: skip
+) -> JSONResponse:
+    return _escalation_step(
+        session,
+        actor,
+        idempotency_key,
+        "supervision.escalation_review",
+        escalation_id,
+        body,
+        lambda: escalations.review(session, actor, escalation_id, **body.model_dump()),
+    )
 
 
 @router.post("/escalations/{escalation_id}/answer", response_model=EscalationRead)
 def answer_escalation(
-    escalation_id: Id, body: EscalationAnswer, actor: Writer, session: DbSession,
+    escalation_id: Id,
+    body: EscalationAnswer,
+    actor: Writer,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
-    return _escalation_step(session, actor, idempotency_key, "supervision.escalation_answer",
-                            escalation_id, body,
-                            lambda: escalations.answer(session, actor, escalation_id,
-                                                       **body.model_dump()))  # fmt: skip
+) -> JSONResponse:
+    return _escalation_step(
+        session,
+        actor,
+        idempotency_key,
+        "supervision.escalation_answer",
+        escalation_id,
+        body,
+        lambda: escalations.answer(session, actor, escalation_id, **body.model_dump()),
+    )
 
 
 @router.post("/escalations/{escalation_id}/close", response_model=EscalationRead)
 def close_escalation(
-    escalation_id: Id, body: EscalationClose, actor: Writer, session: DbSession,
+    escalation_id: Id,
+    body: EscalationClose,
+    actor: Writer,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
-    return _escalation_step(session, actor, idempotency_key, "supervision.escalation_close",
-                            escalation_id, body,
-                            lambda: escalations.close(session, actor, escalation_id,
-                                                      note=body.note))  # fmt: skip
+) -> JSONResponse:
+    return _escalation_step(
+        session,
+        actor,
+        idempotency_key,
+        "supervision.escalation_close",
+        escalation_id,
+        body,
+        lambda: escalations.close(session, actor, escalation_id, note=body.note),
+    )
 
 
 # --- visits and findings ------------------------------------------------------------------
@@ -336,12 +420,16 @@ def show_visit(visit_id: Id, actor: Reader, session: DbSession) -> VisitRead:
 
 @router.post("/visits/{visit_id}/done", response_model=VisitRead)
 def visit_done(
-    visit_id: Id, body: VisitDone, actor: Reader, session: DbSession,
+    visit_id: Id,
+    body: VisitDone,
+    actor: Reader,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     def make() -> VisitRead:
-        return views.visit_read(session, visits.carry_out(session, actor, visit_id,
-                                                          **body.model_dump()))  # fmt: skip
+        return views.visit_read(
+            session, visits.carry_out(session, actor, visit_id, **body.model_dump())
+        )
 
     payload = dump(body, visit_id=visit_id)
     return once(session, actor, idempotency_key, "supervision.visit_done", payload, make)
@@ -349,24 +437,37 @@ def visit_done(
 
 @router.post("/visits/{visit_id}/findings", status_code=201, response_model=VisitRead)
 async def add_finding(
-    visit_id: Id, actor: Reader, session: DbSession,
+    visit_id: Id,
+    actor: Reader,
+    session: DbSession,
     text: Annotated[Text, Form(title="发现的问题", min_length=1, max_length=2000)],
     department_id: Annotated[Id | None, Form(title="整改责任单位")] = None,
     deadline: Annotated[Day | None, Form(title="整改时限")] = None,
     files: Annotated[list[UploadFile] | None, File(title="照片或材料")] = None,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """A finding with photos or files; it becomes a rectification task of the unit."""
     items = [Upload(f.filename or "", await f.read()) for f in files or []]
 
     def make() -> VisitRead:
-        visits.add_finding(session, actor, visit_id, text=text, department_id=department_id,
-                           deadline=deadline, uploads=items)  # fmt: skip
+        visits.add_finding(
+            session,
+            actor,
+            visit_id,
+            text=text,
+            department_id=department_id,
+            deadline=deadline,
+            uploads=items,
+        )
         return views.visit_read(session, visits.get(session, actor, visit_id))
 
-    payload = {"visit_id": visit_id, "text": text, "department_id": department_id,
-               "deadline": deadline.isoformat() if deadline else None,
-               "files": [f"{u.filename}:{hashlib.sha256(u.content).hexdigest()}" for u in items]}  # fmt: skip
+    payload = {
+        "visit_id": visit_id,
+        "text": text,
+        "department_id": department_id,
+        "deadline": deadline.isoformat() if deadline else None,
+        "files": [f"{u.filename}:{hashlib.sha256(u.content).hexdigest()}" for u in items],
+    }
     return once(session, actor, idempotency_key, "supervision.finding", payload, make, 201)
 
 
@@ -395,15 +496,25 @@ def list_templates(actor: Reader, session: DbSession) -> list[TemplateRead]:
 
 
 def _save_template(
-    session: DbSession, actor: Actor, body: TemplateSave, key: str | None,
-    template_id: int | None, status: int,
-) -> JSONResponse:  # fmt: skip
+    session: DbSession,
+    actor: Actor,
+    body: TemplateSave,
+    key: str | None,
+    template_id: int | None,
+    status: int,
+) -> JSONResponse:
     def make() -> TemplateRead:
         row = bulletins.save_template(
-            session, actor, jurisdiction_code=body.jurisdiction_code, kind=body.kind,
-            name=body.name, opening=body.opening, figure_keys=body.figures,
-            recipients=body.recipients, template_id=template_id,
-        )  # fmt: skip
+            session,
+            actor,
+            jurisdiction_code=body.jurisdiction_code,
+            kind=body.kind,
+            name=body.name,
+            opening=body.opening,
+            figure_keys=body.figures,
+            recipients=body.recipients,
+            template_id=template_id,
+        )
         return views.template_read(row)
 
     payload = dump(body, template_id=template_id)
@@ -419,9 +530,12 @@ def create_template(
 
 @router.post("/report-templates/{template_id}", response_model=TemplateRead)
 def update_template(
-    template_id: Id, body: TemplateSave, actor: Writer, session: DbSession,
+    template_id: Id,
+    body: TemplateSave,
+    actor: Writer,
+    session: DbSession,
     idempotency_key: IdemKey = None,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     return _save_template(session, actor, body, idempotency_key, template_id, 200)
 
 
@@ -485,8 +599,9 @@ def withdraw_item(
     def make() -> PublicItemRead:
         return views.public_item_read(publicity.withdraw(session, actor, item_id))
 
-    return once(session, actor, idempotency_key, "supervision.public_withdraw",
-                {"item_id": item_id}, make)  # fmt: skip
+    return once(
+        session, actor, idempotency_key, "supervision.public_withdraw", {"item_id": item_id}, make
+    )
 
 
 # Declared after the .docx/.pdf routes: "{bulletin_id}" would otherwise swallow "5.docx".
@@ -498,5 +613,7 @@ def show_bulletin(bulletin_id: Id, actor: Reader, session: DbSession) -> Bulleti
 @router.get("/inbox", response_model=list[InboxItemRead])
 def my_inbox(actor: Reader, session: DbSession) -> list[InboxItemRead]:
     """What the caller's unit (or the office) must do now."""
-    return [InboxItemRead(kind_label=inbox.KIND_LABELS[i.kind], **i.__dict__)
-            for i in inbox.items_for(session, actor)]  # fmt: skip
+    return [
+        InboxItemRead(kind_label=inbox.KIND_LABELS[i.kind], **i.__dict__)
+        for i in inbox.items_for(session, actor)
+    ]

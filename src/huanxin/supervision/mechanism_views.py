@@ -61,8 +61,10 @@ ROLE_ORDER = ["convener", "deputy", "lead", "member", "liaison"]
 
 
 def body_read(session: Session, body: Body) -> BodyRead:
-    seats = sorted(bodies.seats_of(session, body.id),
-                   key=lambda s: (ROLE_ORDER.index(s.role), s.start_on, s.id))  # fmt: skip
+    seats = sorted(
+        bodies.seats_of(session, body.id),
+        key=lambda s: (ROLE_ORDER.index(s.role), s.start_on, s.id),
+    )
     ids = {s.department_id for s in seats} | {body.lead_department_id or 0}
     names = bodies.department_names(session, ids)
     return BodyRead(

@@ -41,13 +41,20 @@ router.include_router(pages_bulletins.router)
 router.include_router(pages_public.router)
 Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
-METHOD_LABELS = {"exact": "名称一致", "alias": "别名一致", "fuzzy": "相似匹配", "none": "未匹配",
-                 "manual": "人工指定"}  # fmt: skip
+METHOD_LABELS = {
+    "exact": "名称一致",
+    "alias": "别名一致",
+    "fuzzy": "相似匹配",
+    "none": "未匹配",
+    "manual": "人工指定",
+}
 
 
 def _home_context(session: Session, actor: Actor) -> dict[str, Any]:
-    return {"plans": plans.list_plans(session, actor),
-            "places": jurisdictions.list_within(session, actor.scope_codes)}  # fmt: skip
+    return {
+        "plans": plans.list_plans(session, actor),
+        "places": jurisdictions.list_within(session, actor.scope_codes),
+    }
 
 
 @router.get("/supervision")
@@ -59,42 +66,65 @@ def home(request: Request, session: DbSession, actor: Reader) -> Response:
 
 @router.post("/supervision/plans")
 async def upload(
-    request: Request, session: DbSession, actor: Writer,
+    request: Request,
+    session: DbSession,
+    actor: Writer,
     jurisdiction_code: Annotated[Code, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     content = await file.read() if file else b""
     try:
-        plan = plans.import_plan(session, actor, jurisdiction_code=jurisdiction_code,
-                                 filename=file.filename or "" if file else "", content=content)  # fmt: skip
+        plan = plans.import_plan(
+            session,
+            actor,
+            jurisdiction_code=jurisdiction_code,
+            filename=file.filename or "" if file else "",
+            content=content,
+        )
     except DomainError as exc:
         session.rollback()
-        return render(request, "supervision/home.html", status_code=exc.status,
-                      error=exc.message, **_home_context(session, actor))  # fmt: skip
+        return render(
+            request,
+            "supervision/home.html",
+            status_code=exc.status,
+            error=exc.message,
+            **_home_context(session, actor),
+        )
     return RedirectResponse(f"/supervision/plans/{plan.id}", status_code=303)
 
 
 @router.get("/supervision/plans/{plan_id}")
 def plan_page(plan_id: Id, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
     plan = get_plan(session, actor, plan_id)
-    return render(request, "supervision/plan.html", plan=plan, data=plans.parsed(plan),
-                  matches=plans.matches(session, plan), reasons=planparse.REASON_LABELS,
-                  kinds=planparse.KIND_LABELS)  # fmt: skip
+    return render(
+        request,
+        "supervision/plan.html",
+        plan=plan,
+        data=plans.parsed(plan),
+        matches=plans.matches(session, plan),
+        reasons=planparse.REASON_LABELS,
+        kinds=planparse.KIND_LABELS,
+    )
 
 
 def _review_context(session: Session, actor: Actor, plan: Plan) -> dict[str, Any]:
     rows = plans.matches(session, plan)
-    return {"plan": plan, "rows": rows, "methods": METHOD_LABELS,
-            "departments": departments.list_for(session, actor, plan.jurisdiction_code),
-            "unresolved": sum(1 for m in rows if m.department_id is None),
-            "threshold": matching.FUZZY_THRESHOLD}  # fmt: skip
+    return {
+        "plan": plan,
+        "rows": rows,
+        "methods": METHOD_LABELS,
+        "departments": departments.list_for(session, actor, plan.jurisdiction_code),
+        "unresolved": sum(1 for m in rows if m.department_id is None),
+        "threshold": matching.FUZZY_THRESHOLD,
+    }
 
 
 @router.get("/supervision/plans/{plan_id}/review")
 def review_page(plan_id: Id, request: Request, session: DbSession, actor: Writer) -> HTMLResponse:
     plan = get_plan(session, actor, plan_id)
-    return render(request, "supervision/review.html", error=None,
-                  **_review_context(session, actor, plan))  # fmt: skip
+    return render(
+        request, "supervision/review.html", error=None, **_review_context(session, actor, plan)
+    )
 
 
 @router.post("/supervision/plans/{plan_id}/review")
@@ -110,35 +140,57 @@ async def review_confirm(
     except DomainError as exc:
         session.rollback()
         plan = get_plan(session, actor, plan_id)
-        return render(request, "supervision/review.html", status_code=exc.status,
-                      error=exc.message, **_review_context(session, actor, plan))  # fmt: skip
+        return render(
+            request,
+            "supervision/review.html",
+            status_code=exc.status,
+            error=exc.message,
+            **_review_context(session, actor, plan),
+        )
     return RedirectResponse(f"/supervision/tasks?plan_id={plan_id}", status_code=303)
 
 
 def _dept_context(session: Session, actor: Actor) -> dict[str, Any]:
-    return {"rows": [departments.as_dict(d) for d in departments.list_for(session, actor)],
-            "places": jurisdictions.list_within(session, actor.scope_codes)}  # fmt: skip
+    return {
+        "rows": [departments.as_dict(d) for d in departments.list_for(session, actor)],
+        "places": jurisdictions.list_within(session, actor.scope_codes),
+    }
 
 
 @router.get("/supervision/departments")
 def departments_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return render(request, "supervision/departments.html", error=None, form={},
-                  **_dept_context(session, actor))  # fmt: skip
+    return render(
+        request,
+        "supervision/departments.html",
+        error=None,
+        form={},
+        **_dept_context(session, actor),
+    )
 
 
 @router.post("/supervision/departments")
 def departments_create(
-    request: Request, session: DbSession, actor: Writer,
-    jurisdiction_code: Annotated[Code, Form()] = "", name: Annotated[Name, Form()] = "",
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    jurisdiction_code: Annotated[Code, Form()] = "",
+    name: Annotated[Name, Form()] = "",
     aliases: Annotated[Text, Form()] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     form = {"jurisdiction_code": jurisdiction_code, "name": name, "aliases": aliases}
     try:
         within(actor, jurisdiction_code, "所选区划不在您的管辖范围内", field="jurisdiction_code")
-        departments.create(session, actor, jurisdiction_code=jurisdiction_code, name=name,
-                           aliases=aliases)  # fmt: skip
+        departments.create(
+            session, actor, jurisdiction_code=jurisdiction_code, name=name, aliases=aliases
+        )
     except DomainError as exc:
         session.rollback()
-        return render(request, "supervision/departments.html", status_code=exc.status,
-                      error=exc.message, form=form, **_dept_context(session, actor))  # fmt: skip
+        return render(
+            request,
+            "supervision/departments.html",
+            status_code=exc.status,
+            error=exc.message,
+            form=form,
+            **_dept_context(session, actor),
+        )
     return RedirectResponse("/supervision/departments", status_code=303)

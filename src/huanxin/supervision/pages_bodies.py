@@ -30,38 +30,64 @@ Text = Annotated[LongText, Form()]  # each page parses and bounds its fields fur
 
 def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
     rows = [views.body_read(session, b) for b in bodies.list_bodies(session, actor)]
-    return {"rows": rows, "kinds": choices(BodyKind),
-            "places": jurisdictions.list_within(session, actor.scope_codes),
-            "departments": departments.list_for(session, actor)}  # fmt: skip
+    return {
+        "rows": rows,
+        "kinds": choices(BodyKind),
+        "places": jurisdictions.list_within(session, actor.scope_codes),
+        "departments": departments.list_for(session, actor),
+    }
 
 
 @router.get("/supervision/bodies")
 def bodies_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return render(request, "supervision/bodies.html", error=None, form={},
-                  **_list_context(session, actor))  # fmt: skip
+    return render(
+        request, "supervision/bodies.html", error=None, form={}, **_list_context(session, actor)
+    )
 
 
 @router.post("/supervision/bodies")
 def bodies_create(
-    request: Request, session: DbSession, actor: Writer, jurisdiction_code: Text = "",
-    kind: Text = "", name: Text = "", parent_id: Text = "", lead_department_id: Text = "",
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    jurisdiction_code: Text = "",
+    kind: Text = "",
+    name: Text = "",
+    parent_id: Text = "",
+    lead_department_id: Text = "",
     duties: Text = "",
-) -> Response:  # fmt: skip
-    form = {"jurisdiction_code": jurisdiction_code, "kind": kind, "name": name,
-            "parent_id": parent_id, "lead_department_id": lead_department_id, "duties": duties}  # fmt: skip
+) -> Response:
+    form = {
+        "jurisdiction_code": jurisdiction_code,
+        "kind": kind,
+        "name": name,
+        "parent_id": parent_id,
+        "lead_department_id": lead_department_id,
+        "duties": duties,
+    }
 
     def change() -> str:
         body = bodies.create_body(
-            session, actor, jurisdiction_code=jurisdiction_code, kind=kind, name=name,
+            session,
+            actor,
+            jurisdiction_code=jurisdiction_code,
+            kind=kind,
+            name=name,
             parent_id=number(parent_id, "parent_id", "所属联席会议"),
             lead_department_id=number(lead_department_id, "lead_department_id", "组长单位"),
             duties=duties,
-        )  # fmt: skip
+        )
         return f"/supervision/bodies/{body.id}"
 
     def page(exc: DomainError) -> HTMLResponse:
-        return render(request, "supervision/bodies.html", status_code=exc.status,
-                      error=exc.message, form=form, **_list_context(session, actor))  # fmt: skip
+        return render(
+            request,
+            "supervision/bodies.html",
+            status_code=exc.status,
+            error=exc.message,
+            form=form,
+            **_list_context(session, actor),
+        )
 
     return attempt(session, change, page)
 
@@ -71,15 +97,21 @@ def _body_context(session: Session, actor: Actor, body_id: int) -> dict[str, Any
     read = views.body_read(session, body)
     mine = bodies.tasks_of(session, actor, body.id)
     listed = {t.id for t in mine}
-    return {"body": read, "today": today_cn(), "roles": choices(SeatRole),
-            "current": [s for s in read.seats if s.end_on is None],
-            "history": [s for s in read.seats if s.end_on is not None],
-            "departments": departments.list_for(session, actor, body.jurisdiction_code),
-            "tasks": views.task_briefs(session, mine),
-            "candidates": [t for t in ledger.tasks_query(session, actor)
-                           if t.jurisdiction_code == body.jurisdiction_code
-                           and t.id not in listed],
-            "own_department": _own(session, actor)}  # fmt: skip
+    return {
+        "body": read,
+        "today": today_cn(),
+        "roles": choices(SeatRole),
+        "current": [s for s in read.seats if s.end_on is None],
+        "history": [s for s in read.seats if s.end_on is not None],
+        "departments": departments.list_for(session, actor, body.jurisdiction_code),
+        "tasks": views.task_briefs(session, mine),
+        "candidates": [
+            t
+            for t in ledger.tasks_query(session, actor)
+            if t.jurisdiction_code == body.jurisdiction_code and t.id not in listed
+        ],
+        "own_department": _own(session, actor),
+    }
 
 
 def _own(session: Session, actor: Actor) -> int | None:
@@ -87,10 +119,16 @@ def _own(session: Session, actor: Actor) -> int | None:
     return dept.id if dept else None
 
 
-def _body_page(request: Request, session: Session, actor: Actor, body_id: int,
-               exc: DomainError | None = None) -> HTMLResponse:  # fmt: skip
-    return render(request, "supervision/body.html", status_code=exc.status if exc else 200,
-                  error=exc.message if exc else None, **_body_context(session, actor, body_id))  # fmt: skip
+def _body_page(
+    request: Request, session: Session, actor: Actor, body_id: int, exc: DomainError | None = None
+) -> HTMLResponse:
+    return render(
+        request,
+        "supervision/body.html",
+        status_code=exc.status if exc else 200,
+        error=exc.message if exc else None,
+        **_body_context(session, actor, body_id),
+    )
 
 
 @router.get("/supervision/bodies/{body_id}")
@@ -100,15 +138,27 @@ def body_page(body_id: Id, request: Request, session: DbSession, actor: Reader) 
 
 @router.post("/supervision/bodies/{body_id}/seats")
 def seat_create(
-    body_id: Id, request: Request, session: DbSession, actor: Writer,
-    department_id: Text = "", role: Text = "", person_name: Text = "", post: Text = "",
+    body_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    department_id: Text = "",
+    role: Text = "",
+    person_name: Text = "",
+    post: Text = "",
     start_on: Text = "",
-) -> Response:  # fmt: skip
+) -> Response:
     def change() -> str:
-        bodies.add_seat(session, actor, body_id,
-                        department_id=number(department_id, "department_id", "成员单位") or 0,
-                        role=role, person_name=person_name, post=post,
-                        start_on=day(start_on, "start_on", "任职起始日期"))  # fmt: skip
+        bodies.add_seat(
+            session,
+            actor,
+            body_id,
+            department_id=number(department_id, "department_id", "成员单位") or 0,
+            role=role,
+            person_name=person_name,
+            post=post,
+            start_on=day(start_on, "start_on", "任职起始日期"),
+        )
         return f"/supervision/bodies/{body_id}"
 
     return attempt(session, change, lambda e: _body_page(request, session, actor, body_id, e))
@@ -116,12 +166,26 @@ def seat_create(
 
 @router.post("/supervision/bodies/{body_id}/seats/{seat_id}/change")
 def seat_change(
-    body_id: Id, seat_id: Id, request: Request, session: DbSession, actor: Reader,
-    person_name: Text = "", post: Text = "", on: Text = "", note: Text = "",
-) -> Response:  # fmt: skip
+    body_id: Id,
+    seat_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    person_name: Text = "",
+    post: Text = "",
+    on: Text = "",
+    note: Text = "",
+) -> Response:
     def change() -> str:
-        bodies.change_seat(session, actor, seat_id, person_name=person_name or None, post=post,
-                           on=day(on, "on", "变更日期", required=True) or today_cn(), note=note)  # fmt: skip
+        bodies.change_seat(
+            session,
+            actor,
+            seat_id,
+            person_name=person_name or None,
+            post=post,
+            on=day(on, "on", "变更日期", required=True) or today_cn(),
+            note=note,
+        )
         return f"/supervision/bodies/{body_id}"
 
     return attempt(session, change, lambda e: _body_page(request, session, actor, body_id, e))
@@ -132,8 +196,9 @@ def body_task_add(
     body_id: Id, request: Request, session: DbSession, actor: Writer, task_id: Text = ""
 ) -> Response:
     def change() -> str:
-        bodies.add_task(session, actor, body_id,
-                        task_id=number(task_id, "task_id", "台账任务") or 0)  # fmt: skip
+        bodies.add_task(
+            session, actor, body_id, task_id=number(task_id, "task_id", "台账任务") or 0
+        )
         return f"/supervision/bodies/{body_id}"
 
     return attempt(session, change, lambda e: _body_page(request, session, actor, body_id, e))

@@ -27,16 +27,23 @@ Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
 
 
-def _page(request: Request, session: Session, actor: Actor,
-          exc: DomainError | None = None) -> HTMLResponse:  # fmt: skip
+def _page(
+    request: Request, session: Session, actor: Actor, exc: DomainError | None = None
+) -> HTMLResponse:
     office = actor.can("supervision:write")
     tpls = bulletins.templates_for(session, actor) if office else []
-    return render(request, "supervision/bulletins.html", status_code=exc.status if exc else 200,
-                  error=exc.message if exc else None, today=today_cn(),
-                  templates=[views.template_read(t) for t in tpls],
-                  rows=[views.bulletin_read(session, b) for b in bulletins.list_for(session, actor)],
-                  figures=figures.choices(), kinds=choices(ReportKind),
-                  departments=departments.list_for(session, actor) if office else [])  # fmt: skip
+    return render(
+        request,
+        "supervision/bulletins.html",
+        status_code=exc.status if exc else 200,
+        error=exc.message if exc else None,
+        today=today_cn(),
+        templates=[views.template_read(t) for t in tpls],
+        rows=[views.bulletin_read(session, b) for b in bulletins.list_for(session, actor)],
+        figures=figures.choices(),
+        kinds=choices(ReportKind),
+        departments=departments.list_for(session, actor) if office else [],
+    )
 
 
 @router.get("/supervision/bulletins")
@@ -50,11 +57,13 @@ async def bulletin_create(request: Request, session: DbSession, actor: Writer) -
 
     def change() -> str:
         bulletins.generate(
-            session, actor, number(str(form.get("template_id") or ""), "template_id", "报告模板") or 0,
+            session,
+            actor,
+            number(str(form.get("template_id") or ""), "template_id", "报告模板") or 0,
             period_end=day(str(form.get("period_end") or ""), "period_end", "统计截止日期"),
             period_start=day(str(form.get("period_start") or ""), "period_start", "统计起始日期"),
             title=str(form.get("title") or "")[:128],
-        )  # fmt: skip
+        )
         return "/supervision/bulletins"
 
     return attempt(session, change, lambda e: _page(request, session, actor, e))
@@ -70,12 +79,16 @@ async def template_save(request: Request, session: DbSession, actor: Writer) -> 
     def change() -> str:
         current = bulletins.get_template(session, actor, tid) if tid else None
         bulletins.save_template(
-            session, actor, template_id=tid,
+            session,
+            actor,
+            template_id=tid,
             jurisdiction_code=current.jurisdiction_code if current else code,
             kind=str(form.get("kind") or (current.kind if current else "")),
-            name=str(form.get("name") or "")[:64], opening=str(form.get("opening") or "")[:4000],
-            figure_keys=[str(v) for v in form.getlist("figures")], recipients=recipients,
-        )  # fmt: skip
+            name=str(form.get("name") or "")[:64],
+            opening=str(form.get("opening") or "")[:4000],
+            figure_keys=[str(v) for v in form.getlist("figures")],
+            recipients=recipients,
+        )
         return "/supervision/bulletins"
 
     return attempt(session, change, lambda e: _page(request, session, actor, e))
@@ -83,16 +96,27 @@ async def template_save(request: Request, session: DbSession, actor: Writer) -> 
 
 @router.get("/supervision/inbox")
 def inbox_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return render(request, "supervision/inbox.html", items=inbox.items_for(session, actor),
-                  labels=inbox.KIND_LABELS)  # fmt: skip
+    return render(
+        request,
+        "supervision/inbox.html",
+        items=inbox.items_for(session, actor),
+        labels=inbox.KIND_LABELS,
+    )
 
 
-def _content_page(request: Request, session: Session, actor: Actor,
-                  exc: DomainError | None = None) -> HTMLResponse:  # fmt: skip
+def _content_page(
+    request: Request, session: Session, actor: Actor, exc: DomainError | None = None
+) -> HTMLResponse:
     rows = [views.public_item_read(i) for i in publicity.items_for(session, actor)]
-    return render(request, "supervision/public_content.html",
-                  status_code=exc.status if exc else 200, error=exc.message if exc else None,
-                  rows=rows, kinds=choices(PublicKind), today=today_cn())  # fmt: skip
+    return render(
+        request,
+        "supervision/public_content.html",
+        status_code=exc.status if exc else 200,
+        error=exc.message if exc else None,
+        rows=rows,
+        kinds=choices(PublicKind),
+        today=today_cn(),
+    )
 
 
 @router.get("/supervision/public-content")
@@ -105,9 +129,14 @@ async def content_create(request: Request, session: DbSession, actor: Writer) ->
     form = await request.form()
 
     def change() -> str:
-        publicity.publish(session, actor, jurisdiction_code=actor.jurisdiction_code,
-                          kind=str(form.get("kind") or ""), title=str(form.get("title") or "")[:128],
-                          body=str(form.get("body") or "")[:20000])  # fmt: skip
+        publicity.publish(
+            session,
+            actor,
+            jurisdiction_code=actor.jurisdiction_code,
+            kind=str(form.get("kind") or ""),
+            title=str(form.get("title") or "")[:128],
+            body=str(form.get("body") or "")[:20000],
+        )
         return "/supervision/public-content"
 
     return attempt(session, change, lambda e: _content_page(request, session, actor, e))

@@ -27,24 +27,37 @@ def _context(session: Session, actor: Actor, plan_id: int | None) -> dict[str, A
     by_plan: dict[int, list[Any]] = {}
     for task in tasks.values():
         by_plan.setdefault(task.plan_id, []).append(task)
-    return {"rows": rows, "tasks": tasks, "by_plan": by_plan, "plan_id": plan_id,
-            "today": today_cn(), "state_of": checkpoints.state_of,
-            "labels": checkpoints.STATE_LABELS}  # fmt: skip
+    return {
+        "rows": rows,
+        "tasks": tasks,
+        "by_plan": by_plan,
+        "plan_id": plan_id,
+        "today": today_cn(),
+        "state_of": checkpoints.state_of,
+        "labels": checkpoints.STATE_LABELS,
+    }
 
 
 @router.get("/supervision/checkpoints")
-def checkpoints_page(request: Request, session: DbSession, actor: Reader,
-                     plan_id: Id | None = None) -> HTMLResponse:  # fmt: skip
-    return render(request, "supervision/checkpoints.html", error=None,
-                  **_context(session, actor, plan_id))  # fmt: skip
+def checkpoints_page(
+    request: Request, session: DbSession, actor: Reader, plan_id: Id | None = None
+) -> HTMLResponse:
+    return render(
+        request, "supervision/checkpoints.html", error=None, **_context(session, actor, plan_id)
+    )
 
 
 @router.post("/supervision/checkpoints/{checkpoint_id}")
 def checkpoint_post(
-    checkpoint_id: Id, request: Request, session: DbSession, actor: Reader,
-    action: Annotated[Code, Form()] = "done", note: Annotated[Text, Form()] = "",
-    task_id: Annotated[Code, Form()] = "", back: Annotated[Line, Form()] = "",
-) -> Response:  # fmt: skip
+    checkpoint_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    action: Annotated[Code, Form()] = "done",
+    note: Annotated[Text, Form()] = "",
+    task_id: Annotated[Code, Form()] = "",
+    back: Annotated[Line, Form()] = "",
+) -> Response:
     try:
         if action == "done":
             checkpoints.mark_done(session, actor, checkpoint_id, note=note)
@@ -57,7 +70,12 @@ def checkpoint_post(
             checkpoints.assign(session, actor, checkpoint_id, task_id=target)
     except DomainError as exc:
         session.rollback()
-        return render(request, "supervision/checkpoints.html", status_code=exc.status,
-                      error=exc.message, **_context(session, actor, None))  # fmt: skip
+        return render(
+            request,
+            "supervision/checkpoints.html",
+            status_code=exc.status,
+            error=exc.message,
+            **_context(session, actor, None),
+        )
     safe = back if back.startswith("/supervision/") else "/supervision/checkpoints"
     return RedirectResponse(safe, status_code=303)

@@ -38,36 +38,60 @@ Files = Annotated[list[UploadFile] | None, File()]
 
 
 @router.get("/supervision/tasks")
-def tasks_page(request: Request, session: DbSession, actor: Reader,
-               plan_id: Id | None = None, status: Code = "") -> HTMLResponse:  # fmt: skip
+def tasks_page(
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    plan_id: Id | None = None,
+    status: Code = "",
+) -> HTMLResponse:
     rows = ledger.list_rows(session, actor, plan_id=plan_id)
     counts = Counter(r.status for r in rows)
     shown = [r for r in rows if r.status == status] if status in STATUS_LABELS else rows
-    return render(request, "supervision/tasks.html", rows=shown, counts=counts,
-                  labels=STATUS_LABELS, plan_id=plan_id, status=status,
-                  dept=actor_department(session, actor))  # fmt: skip
+    return render(
+        request,
+        "supervision/tasks.html",
+        rows=shown,
+        counts=counts,
+        labels=STATUS_LABELS,
+        plan_id=plan_id,
+        status=status,
+        dept=actor_department(session, actor),
+    )
 
 
 def _task_context(session: Session, actor: Actor, task_id: int) -> dict[str, Any]:
     task = ledger.get_task(session, actor, task_id)
     dept = actor_department(session, actor)
     mine = dept is not None and dept.id in ledger.department_ids(session, task.id)
-    return {"row": ledger.rows_for(session, [task])[0], "task": task,
-            "reports": reports.reports_of(session, task), "mine": mine,
-            "evidence": reports.attachments(session, task.id, None),
-            "schedules": SCHEDULE_LABELS, "period": period_of(today_cn(), task.schedule),
-            "lead": dept is not None and dept.id in ledger.department_ids(session, task.id, "lead"),
-            "checkpoints": checkpoints.list_for(session, actor, task_id=task.id),
-            "checkpoint_state": checkpoints.state_of, "today": today_cn(),
-            "checkpoint_labels": checkpoints.STATE_LABELS}  # fmt: skip
+    return {
+        "row": ledger.rows_for(session, [task])[0],
+        "task": task,
+        "reports": reports.reports_of(session, task),
+        "mine": mine,
+        "evidence": reports.attachments(session, task.id, None),
+        "schedules": SCHEDULE_LABELS,
+        "period": period_of(today_cn(), task.schedule),
+        "lead": dept is not None and dept.id in ledger.department_ids(session, task.id, "lead"),
+        "checkpoints": checkpoints.list_for(session, actor, task_id=task.id),
+        "checkpoint_state": checkpoints.state_of,
+        "today": today_cn(),
+        "checkpoint_labels": checkpoints.STATE_LABELS,
+    }
 
 
-def _task_page(request: Request, session: Session, actor: Actor, task_id: int,
-               error: DomainError | None = None) -> HTMLResponse:  # fmt: skip
+def _task_page(
+    request: Request, session: Session, actor: Actor, task_id: int, error: DomainError | None = None
+) -> HTMLResponse:
     if error is not None:
         session.rollback()
-    return render(request, "supervision/task.html", status_code=error.status if error else 200,
-                  error=error.message if error else None, **_task_context(session, actor, task_id))  # fmt: skip
+    return render(
+        request,
+        "supervision/task.html",
+        status_code=error.status if error else 200,
+        error=error.message if error else None,
+        **_task_context(session, actor, task_id),
+    )
 
 
 def _back(task_id: int) -> Response:
@@ -81,15 +105,27 @@ def task_page(task_id: Id, request: Request, session: DbSession, actor: Reader) 
 
 @router.post("/supervision/tasks/{task_id}")
 def task_update(
-    task_id: Id, request: Request, session: DbSession, actor: Writer,
-    yearly_goals: Annotated[Text, Form()] = "", measures: Annotated[Text, Form()] = "",
-    deadline: Annotated[Code, Form()] = "", responsible_person: Annotated[Name, Form()] = "",
+    task_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    yearly_goals: Annotated[Text, Form()] = "",
+    measures: Annotated[Text, Form()] = "",
+    deadline: Annotated[Code, Form()] = "",
+    responsible_person: Annotated[Name, Form()] = "",
     schedule: Annotated[Text, Form()] = "monthly",
-) -> Response:  # fmt: skip
+) -> Response:
     try:
-        ledger.update_task(session, actor, task_id, yearly_goals=yearly_goals, measures=measures,
-                           deadline=_date(deadline, "deadline"), schedule=schedule,
-                           responsible_person=responsible_person or None)  # fmt: skip
+        ledger.update_task(
+            session,
+            actor,
+            task_id,
+            yearly_goals=yearly_goals,
+            measures=measures,
+            deadline=_date(deadline, "deadline"),
+            schedule=schedule,
+            responsible_person=responsible_person or None,
+        )
     except DomainError as exc:
         return _task_page(request, session, actor, task_id, exc)
     return _back(task_id)
@@ -108,16 +144,29 @@ async def _uploads(items: list[UploadFile] | None) -> list[files.Upload]:
 
 @router.post("/supervision/tasks/{task_id}/reports")
 async def report_create(
-    task_id: Id, request: Request, session: DbSession, actor: Reporter,
-    period: Annotated[Code, Form()] = "", percent: Annotated[Code, Form()] = "",
-    text: Annotated[Text, Form()] = "", figures: Annotated[Text, Form()] = "",
+    task_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reporter,
+    period: Annotated[Code, Form()] = "",
+    percent: Annotated[Code, Form()] = "",
+    text: Annotated[Text, Form()] = "",
+    figures: Annotated[Text, Form()] = "",
     attachments: Files = None,
-) -> Response:  # fmt: skip
+) -> Response:
     try:
         if not percent.strip().isdigit():
             raise InvalidInput("完成进度应为0到100的整数", field="percent")
-        reports.file_report(session, actor, task_id, period=period.strip(), percent=int(percent),
-                            text=text, figures=figures, uploads=await _uploads(attachments))  # fmt: skip
+        reports.file_report(
+            session,
+            actor,
+            task_id,
+            period=period.strip(),
+            percent=int(percent),
+            text=text,
+            figures=figures,
+            uploads=await _uploads(attachments),
+        )
     except DomainError as exc:
         return _task_page(request, session, actor, task_id, exc)
     return _back(task_id)
@@ -125,12 +174,17 @@ async def report_create(
 
 @router.post("/supervision/tasks/{task_id}/close-request")
 async def close_request(
-    task_id: Id, request: Request, session: DbSession, actor: Reader,
-    evidence: Annotated[Text, Form()] = "", attachments: Files = None,
-) -> Response:  # fmt: skip
+    task_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    evidence: Annotated[Text, Form()] = "",
+    attachments: Files = None,
+) -> Response:
     try:
-        reports.request_close(session, actor, task_id, evidence=evidence,
-                              uploads=await _uploads(attachments))  # fmt: skip
+        reports.request_close(
+            session, actor, task_id, evidence=evidence, uploads=await _uploads(attachments)
+        )
     except DomainError as exc:
         return _task_page(request, session, actor, task_id, exc)
     return _back(task_id)
@@ -138,9 +192,13 @@ async def close_request(
 
 @router.post("/supervision/tasks/{task_id}/close-decision")
 def close_decision(
-    task_id: Id, request: Request, session: DbSession, actor: Writer,
-    decision: Annotated[Code, Form()] = "", note: Annotated[Text, Form()] = "",
-) -> Response:  # fmt: skip
+    task_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    decision: Annotated[Code, Form()] = "",
+    note: Annotated[Text, Form()] = "",
+) -> Response:
     try:
         reports.decide_close(session, actor, task_id, approve=decision == "approve", note=note)
     except DomainError as exc:
@@ -149,11 +207,13 @@ def close_decision(
 
 
 @router.get("/supervision/reminders")
-def reminders_page(request: Request, session: DbSession, actor: Reader,
-                   days: Count = ledger.REMIND_DAYS) -> HTMLResponse:  # fmt: skip
+def reminders_page(
+    request: Request, session: DbSession, actor: Reader, days: Count = ledger.REMIND_DAYS
+) -> HTMLResponse:
     rows = ledger.reminders(session, actor, days=days)
-    return render(request, "supervision/reminders.html", rows=rows, days=days,
-                  labels=ledger.REMINDER_LABELS)  # fmt: skip
+    return render(
+        request, "supervision/reminders.html", rows=rows, days=days, labels=ledger.REMINDER_LABELS
+    )
 
 
 @router.get("/supervision/indicators")
@@ -164,9 +224,14 @@ def dashboard(request: Request, session: DbSession, actor: Reader) -> HTMLRespon
         items.append((ind, indicators.progress(ind, values, current_year=today_cn().year)))
     counts = Counter(r.status for r in ledger.list_rows(session, actor))
     bars = [(i.name, p.percent) for i, p in items if p.percent is not None]
-    return render(request, "supervision/indicators.html", items=items, kinds=indicators.KIND_LABELS,
-                  status_svg=_svg(charts.status_chart(dict(counts), STATUS_LABELS)),
-                  progress_svg=_svg(charts.progress_chart(bars)) if bars else None)  # fmt: skip
+    return render(
+        request,
+        "supervision/indicators.html",
+        items=items,
+        kinds=indicators.KIND_LABELS,
+        status_svg=_svg(charts.status_chart(dict(counts), STATUS_LABELS)),
+        progress_svg=_svg(charts.progress_chart(bars)) if bars else None,
+    )
 
 
 def _svg(data: bytes) -> str:
@@ -184,31 +249,55 @@ def _indicator_context(session: Session, actor: Actor, indicator_id: int) -> dic
     target = (ind.target_year, p.target_level) if ind.target_year and p.target_level else None
     forecast = (ind.target_year, p.forecast) if ind.target_year and p.forecast else None
     complete = [pt for pt in points if pt[0] < today_cn().year]
-    chart = charts.trend_chart(ind.name, points, target=target, forecast=forecast,
-                               forecast_from=complete[-1] if complete else None)  # fmt: skip
+    chart = charts.trend_chart(
+        ind.name,
+        points,
+        target=target,
+        forecast=forecast,
+        forecast_from=complete[-1] if complete else None,
+    )
     dept = actor_department(session, actor)
-    return {"ind": ind, "values": values, "p": p, "chart": _svg(chart), "kinds": indicators.KIND_LABELS,
-            "sources": computed.choices(), "source_label": indicators.as_dict(ind, values)["source_label"],
-            "actual_unit": indicators.actual_unit(ind),
-            "may_enter": actor.can("supervision:write") or (dept is not None and dept.id == ind.department_id),
-            "departments": departments.list_for(session, actor, ind.jurisdiction_code)}  # fmt: skip
+    return {
+        "ind": ind,
+        "values": values,
+        "p": p,
+        "chart": _svg(chart),
+        "kinds": indicators.KIND_LABELS,
+        "sources": computed.choices(),
+        "source_label": indicators.as_dict(ind, values)["source_label"],
+        "actual_unit": indicators.actual_unit(ind),
+        "may_enter": actor.can("supervision:write")
+        or (dept is not None and dept.id == ind.department_id),
+        "departments": departments.list_for(session, actor, ind.jurisdiction_code),
+    }
 
 
 @router.get("/supervision/indicators/{indicator_id}")
-def indicator_page(indicator_id: Id, request: Request, session: DbSession, actor: Reader
-                   ) -> HTMLResponse:  # fmt: skip
-    return render(request, "supervision/indicator.html", error=None,
-                  **_indicator_context(session, actor, indicator_id))  # fmt: skip
+def indicator_page(
+    indicator_id: Id, request: Request, session: DbSession, actor: Reader
+) -> HTMLResponse:
+    return render(
+        request,
+        "supervision/indicator.html",
+        error=None,
+        **_indicator_context(session, actor, indicator_id),
+    )
 
 
 @router.post("/supervision/indicators/{indicator_id}")
 def indicator_post(
-    indicator_id: Id, request: Request, session: DbSession, actor: Reader,
-    action: Annotated[Code, Form()] = "value", year: Annotated[Code, Form()] = "",
-    value: Annotated[Code, Form()] = "", source: Annotated[Code, Form()] = "",
-    baseline_value: Annotated[Code, Form()] = "", department_id: Annotated[Code, Form()] = "",
+    indicator_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    action: Annotated[Code, Form()] = "value",
+    year: Annotated[Code, Form()] = "",
+    value: Annotated[Code, Form()] = "",
+    source: Annotated[Code, Form()] = "",
+    baseline_value: Annotated[Code, Form()] = "",
+    department_id: Annotated[Code, Form()] = "",
     computed_key: Annotated[Code, Form()] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     try:
         if action in {"config", "source", "refresh"} and not actor.can("supervision:write"):
             raise PermissionDenied("只有专班办公室可以设置指标")
@@ -217,18 +306,33 @@ def indicator_post(
         elif action == "refresh":
             indicators.refresh_one(session, actor, indicator_id)
         elif action == "config":
-            indicators.configure(session, actor, indicator_id,
-                                 baseline_value=_number(baseline_value, "baseline_value", True),
-                                 department_id=int(department_id) if department_id.isdigit() else None)  # fmt: skip
+            indicators.configure(
+                session,
+                actor,
+                indicator_id,
+                baseline_value=_number(baseline_value, "baseline_value", True),
+                department_id=int(department_id) if department_id.isdigit() else None,
+            )
         else:
             if not year.strip().isdigit():
                 raise InvalidInput("年份应为4位数字", field="year")
-            indicators.record_value(session, actor, indicator_id, year=int(year),
-                                    value=_number(value, "value", False) or 0.0, source=source)  # fmt: skip
+            indicators.record_value(
+                session,
+                actor,
+                indicator_id,
+                year=int(year),
+                value=_number(value, "value", False) or 0.0,
+                source=source,
+            )
     except DomainError as exc:
         session.rollback()
-        return render(request, "supervision/indicator.html", status_code=exc.status,
-                      error=exc.message, **_indicator_context(session, actor, indicator_id))  # fmt: skip
+        return render(
+            request,
+            "supervision/indicator.html",
+            status_code=exc.status,
+            error=exc.message,
+            **_indicator_context(session, actor, indicator_id),
+        )
     return RedirectResponse(f"/supervision/indicators/{indicator_id}", status_code=303)
 
 
@@ -249,25 +353,37 @@ def briefings_page(request: Request, session: DbSession, actor: Reader) -> HTMLR
 
 
 def _brief_context(session: Session, actor: Actor) -> dict[str, Any]:
-    return {"rows": briefings.list_for(session, actor), "pdf": briefings.office_binary() is not None,
-            "no_pdf": briefings.NO_LIBREOFFICE,
-            "places": jurisdictions.list_within(session, actor.scope_codes)}  # fmt: skip
+    return {
+        "rows": briefings.list_for(session, actor),
+        "pdf": briefings.office_binary() is not None,
+        "no_pdf": briefings.NO_LIBREOFFICE,
+        "places": jurisdictions.list_within(session, actor.scope_codes),
+    }
 
 
 @router.post("/supervision/briefings")
 def briefings_create(
-    request: Request, session: DbSession, actor: Writer,
-    jurisdiction_code: Annotated[Code, Form()] = "", period_start: Annotated[Code, Form()] = "",
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    jurisdiction_code: Annotated[Code, Form()] = "",
+    period_start: Annotated[Code, Form()] = "",
     period_end: Annotated[Code, Form()] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     try:
         start, end = _date(period_start, "period_start"), _date(period_end, "period_end")
         if start is None or end is None:
             raise InvalidInput("请填写简报的统计期间", field="period_start")
-        briefings.issue(session, actor, jurisdiction_code=jurisdiction_code, period_start=start,
-                        period_end=end)  # fmt: skip
+        briefings.issue(
+            session, actor, jurisdiction_code=jurisdiction_code, period_start=start, period_end=end
+        )
     except DomainError as exc:
         session.rollback()
-        return render(request, "supervision/briefings.html", status_code=exc.status,
-                      error=exc.message, **_brief_context(session, actor))  # fmt: skip
+        return render(
+            request,
+            "supervision/briefings.html",
+            status_code=exc.status,
+            error=exc.message,
+            **_brief_context(session, actor),
+        )
     return RedirectResponse("/supervision/briefings", status_code=303)

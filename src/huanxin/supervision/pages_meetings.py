@@ -28,59 +28,105 @@ Text = Annotated[LongText, Form()]  # each page parses and bounds its fields fur
 
 
 def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
-    return {"rows": [views.meeting_read(session, m) for m in meetings.list_for(session, actor)],
-            "bodies": bodies.list_bodies(session, actor), "kinds": choices(MeetingKind),
-            "today": today_cn()}  # fmt: skip
+    return {
+        "rows": [views.meeting_read(session, m) for m in meetings.list_for(session, actor)],
+        "bodies": bodies.list_bodies(session, actor),
+        "kinds": choices(MeetingKind),
+        "today": today_cn(),
+    }
 
 
 @router.get("/supervision/meetings")
 def meetings_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return render(request, "supervision/meetings.html", error=None, form={},
-                  **_list_context(session, actor))  # fmt: skip
+    return render(
+        request, "supervision/meetings.html", error=None, form={}, **_list_context(session, actor)
+    )
 
 
 @router.post("/supervision/meetings")
 def meetings_create(
-    request: Request, session: DbSession, actor: Writer, body_id: Text = "", kind: Text = "",
-    title: Text = "", held_on: Text = "", place: Text = "", topics: Text = "",
-) -> Response:  # fmt: skip
-    form = {"body_id": body_id, "kind": kind, "title": title, "held_on": held_on,
-            "place": place, "topics": topics}  # fmt: skip
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    body_id: Text = "",
+    kind: Text = "",
+    title: Text = "",
+    held_on: Text = "",
+    place: Text = "",
+    topics: Text = "",
+) -> Response:
+    form = {
+        "body_id": body_id,
+        "kind": kind,
+        "title": title,
+        "held_on": held_on,
+        "place": place,
+        "topics": topics,
+    }
 
     def change() -> str:
-        row = meetings.schedule(session, actor, body_id=number(body_id, "body_id", "议事机构") or 0,
-                                kind=kind, title=title, place=place,
-                                held_on=day(held_on, "held_on", "会议日期", required=True) or today_cn(),
-                                topics=topics.splitlines())  # fmt: skip
+        row = meetings.schedule(
+            session,
+            actor,
+            body_id=number(body_id, "body_id", "议事机构") or 0,
+            kind=kind,
+            title=title,
+            place=place,
+            held_on=day(held_on, "held_on", "会议日期", required=True) or today_cn(),
+            topics=topics.splitlines(),
+        )
         return f"/supervision/meetings/{row.id}"
 
     def page(exc: DomainError) -> HTMLResponse:
-        return render(request, "supervision/meetings.html", status_code=exc.status,
-                      error=exc.message, form=form, **_list_context(session, actor))  # fmt: skip
+        return render(
+            request,
+            "supervision/meetings.html",
+            status_code=exc.status,
+            error=exc.message,
+            form=form,
+            **_list_context(session, actor),
+        )
 
     return attempt(session, change, page)
 
 
-def _meeting_page(request: Request, session: Session, actor: Actor, meeting_id: int,
-                  exc: DomainError | None = None) -> HTMLResponse:  # fmt: skip
+def _meeting_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    meeting_id: int,
+    exc: DomainError | None = None,
+) -> HTMLResponse:
     row = meetings.get(session, actor, meeting_id)
     members = bodies.department_names(session, bodies.member_ids(session, row.body_id))
-    open_tasks = [t for t in ledger.tasks_query(session, actor)
-                  if t.jurisdiction_code == row.jurisdiction_code and t.closing != "closed"]  # fmt: skip
-    return render(request, "supervision/meeting.html", status_code=exc.status if exc else 200,
-                  error=exc.message if exc else None, m=views.meeting_read(session, row),
-                  members=members, open_tasks=open_tasks, kinds=choices(DecisionKind))  # fmt: skip
+    open_tasks = [
+        t
+        for t in ledger.tasks_query(session, actor)
+        if t.jurisdiction_code == row.jurisdiction_code and t.closing != "closed"
+    ]
+    return render(
+        request,
+        "supervision/meeting.html",
+        status_code=exc.status if exc else 200,
+        error=exc.message if exc else None,
+        m=views.meeting_read(session, row),
+        members=members,
+        open_tasks=open_tasks,
+        kinds=choices(DecisionKind),
+    )
 
 
 @router.get("/supervision/meetings/{meeting_id}")
-def meeting_page(meeting_id: Id, request: Request, session: DbSession, actor: Reader
-                 ) -> HTMLResponse:  # fmt: skip
+def meeting_page(
+    meeting_id: Id, request: Request, session: DbSession, actor: Reader
+) -> HTMLResponse:
     return _meeting_page(request, session, actor, meeting_id)
 
 
 @router.post("/supervision/meetings/{meeting_id}/attendance")
-async def meeting_attendance(meeting_id: Id, request: Request, session: DbSession,
-                             actor: Writer) -> Response:  # fmt: skip
+async def meeting_attendance(
+    meeting_id: Id, request: Request, session: DbSession, actor: Writer
+) -> Response:
     form = await request.form()
     ids = [int(str(v)) for v in form.getlist("department_id") if str(v).isdigit()]
     present = {int(str(v)) for v in form.getlist("present") if str(v).isdigit()}
@@ -95,22 +141,36 @@ async def meeting_attendance(meeting_id: Id, request: Request, session: DbSessio
 
 @router.post("/supervision/meetings/{meeting_id}/decisions")
 def meeting_decision(
-    meeting_id: Id, request: Request, session: DbSession, actor: Writer, kind: Text = "",
-    text: Text = "", department_id: Text = "", deadline: Text = "", task_id: Text = "",
-) -> Response:  # fmt: skip
+    meeting_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    kind: Text = "",
+    text: Text = "",
+    department_id: Text = "",
+    deadline: Text = "",
+    task_id: Text = "",
+) -> Response:
     def change() -> str:
-        meetings.decide(session, actor, meeting_id, kind=kind, text=text,
-                        department_id=number(department_id, "department_id", "责任单位"),
-                        deadline=day(deadline, "deadline", "完成时限"),
-                        task_id=number(task_id, "task_id", "销号任务") if kind == "close_task" else None)  # fmt: skip
+        meetings.decide(
+            session,
+            actor,
+            meeting_id,
+            kind=kind,
+            text=text,
+            department_id=number(department_id, "department_id", "责任单位"),
+            deadline=day(deadline, "deadline", "完成时限"),
+            task_id=number(task_id, "task_id", "销号任务") if kind == "close_task" else None,
+        )
         return f"/supervision/meetings/{meeting_id}"
 
     return attempt(session, change, lambda e: _meeting_page(request, session, actor, meeting_id, e))
 
 
 @router.post("/supervision/meetings/{meeting_id}/hold")
-def meeting_hold(meeting_id: Id, request: Request, session: DbSession, actor: Writer,
-                 minutes: Text = "") -> Response:  # fmt: skip
+def meeting_hold(
+    meeting_id: Id, request: Request, session: DbSession, actor: Writer, minutes: Text = ""
+) -> Response:
     def change() -> str:
         meetings.hold(session, actor, meeting_id, minutes=minutes)
         return f"/supervision/meetings/{meeting_id}"
@@ -121,13 +181,24 @@ def meeting_hold(meeting_id: Id, request: Request, session: DbSession, actor: Wr
 # --- escalations --------------------------------------------------------------------------
 
 
-def _esc_page(request: Request, session: Session, actor: Actor, exc: DomainError | None = None,
-              form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+def _esc_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    exc: DomainError | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     rows = [views.escalation_read(session, e) for e in escalations.list_for(session, actor)]
-    return render(request, "supervision/escalations.html", status_code=exc.status if exc else 200,
-                  error=exc.message if exc else None, rows=rows, form=form or {},
-                  levels=choices(EscalationLevel),
-                  places=jurisdictions.list_within(session, actor.scope_codes))  # fmt: skip
+    return render(
+        request,
+        "supervision/escalations.html",
+        status_code=exc.status if exc else 200,
+        error=exc.message if exc else None,
+        rows=rows,
+        form=form or {},
+        levels=choices(EscalationLevel),
+        places=jurisdictions.list_within(session, actor.scope_codes),
+    )
 
 
 @router.get("/supervision/escalations")
@@ -137,15 +208,33 @@ def escalations_page(request: Request, session: DbSession, actor: Reader) -> HTM
 
 @router.post("/supervision/escalations")
 def escalations_create(
-    request: Request, session: DbSession, actor: Reader, jurisdiction_code: Text = "",
-    title: Text = "", ask: Text = "", level: Text = "", addressee: Text = "",
-) -> Response:  # fmt: skip
-    form = {"jurisdiction_code": jurisdiction_code, "title": title, "ask": ask, "level": level,
-            "addressee": addressee}  # fmt: skip
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    jurisdiction_code: Text = "",
+    title: Text = "",
+    ask: Text = "",
+    level: Text = "",
+    addressee: Text = "",
+) -> Response:
+    form = {
+        "jurisdiction_code": jurisdiction_code,
+        "title": title,
+        "ask": ask,
+        "level": level,
+        "addressee": addressee,
+    }
 
     def change() -> str:
-        escalations.raise_matter(session, actor, jurisdiction_code=jurisdiction_code,
-                                 title=title, ask=ask, level=level, addressee=addressee)  # fmt: skip
+        escalations.raise_matter(
+            session,
+            actor,
+            jurisdiction_code=jurisdiction_code,
+            title=title,
+            ask=ask,
+            level=level,
+            addressee=addressee,
+        )
         return "/supervision/escalations"
 
     return attempt(session, change, lambda e: _esc_page(request, session, actor, e, form))
@@ -153,15 +242,21 @@ def escalations_create(
 
 @router.post("/supervision/escalations/{escalation_id}/step")
 def escalation_step(
-    escalation_id: Id, request: Request, session: DbSession, actor: Writer, step: Text = "",
-    text: Text = "", on: Text = "",
-) -> Response:  # fmt: skip
+    escalation_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    step: Text = "",
+    text: Text = "",
+    on: Text = "",
+) -> Response:
     def change() -> str:
         if step in ("send", "decline"):
             escalations.review(session, actor, escalation_id, send=step == "send", note=text)
         elif step == "answer":
-            escalations.answer(session, actor, escalation_id, answer=text,
-                               on=day(on, "on", "答复日期"))  # fmt: skip
+            escalations.answer(
+                session, actor, escalation_id, answer=text, on=day(on, "on", "答复日期")
+            )
         else:
             escalations.close(session, actor, escalation_id, note=text)
         return "/supervision/escalations"

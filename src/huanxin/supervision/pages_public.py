@@ -17,8 +17,13 @@ from huanxin.web.deps import DbSession, public
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(public)])
-SECTIONS = [("programmes", "补贴政策解读"), ("qa", "常见问题"), ("places", "参与商户和回收网点"),
-            ("notices", "通知公告"), ("cases", "典型案例")]  # fmt: skip
+SECTIONS = [
+    ("programmes", "补贴政策解读"),
+    ("qa", "常见问题"),
+    ("places", "参与商户和回收网点"),
+    ("notices", "通知公告"),
+    ("cases", "典型案例"),
+]
 
 
 @router.get("/public/")
@@ -26,38 +31,76 @@ def public_home(request: Request, session: DbSession) -> HTMLResponse:
     return render(request, "public/home.html", areas=publicity.areas(session))
 
 
-def _area(request: Request, session: DbSession, code: str, section: str,
-          **context: Any) -> HTMLResponse:  # fmt: skip
+def _area(
+    request: Request, session: DbSession, code: str, section: str, **context: Any
+) -> HTMLResponse:
     publicity.public_actor(session, code)  # 404 for an unknown area
-    return render(request, f"public/{section}.html", code=code, sections=SECTIONS,
-                  section=section, place=jurisdictions.full_name(session, code), **context)  # fmt: skip
+    return render(
+        request,
+        f"public/{section}.html",
+        code=code,
+        sections=SECTIONS,
+        section=section,
+        place=jurisdictions.full_name(session, code),
+        **context,
+    )
 
 
 @router.get("/public/{code}/")
 def public_programmes(code: Code, request: Request, session: DbSession) -> HTMLResponse:
-    return _area(request, session, code, "programmes",
-                 programmes=publicity.programmes_for(session, code), yuan=yuan)  # fmt: skip
+    return _area(
+        request,
+        session,
+        code,
+        "programmes",
+        programmes=publicity.programmes_for(session, code),
+        yuan=yuan,
+    )
 
 
 @router.get("/public/{code}/qa")
 def public_qa(code: Code, request: Request, session: DbSession) -> HTMLResponse:
-    return _area(request, session, code, "items", items=publicity.published(session, code, "qa"),
-                 heading="常见问题")  # fmt: skip
+    return _area(
+        request,
+        session,
+        code,
+        "items",
+        items=publicity.published(session, code, "qa"),
+        heading="常见问题",
+    )
 
 
 @router.get("/public/{code}/notices")
 def public_notices(code: Code, request: Request, session: DbSession) -> HTMLResponse:
-    return _area(request, session, code, "items",
-                 items=publicity.published(session, code, "notice"), heading="通知公告")  # fmt: skip
+    return _area(
+        request,
+        session,
+        code,
+        "items",
+        items=publicity.published(session, code, "notice"),
+        heading="通知公告",
+    )
 
 
 @router.get("/public/{code}/cases")
 def public_cases(code: Code, request: Request, session: DbSession) -> HTMLResponse:
-    return _area(request, session, code, "items", items=publicity.published(session, code, "case"),
-                 heading="典型案例")  # fmt: skip
+    return _area(
+        request,
+        session,
+        code,
+        "items",
+        items=publicity.published(session, code, "case"),
+        heading="典型案例",
+    )
 
 
 @router.get("/public/{code}/places")
 def public_places(code: Code, request: Request, session: DbSession) -> HTMLResponse:
-    return _area(request, session, code, "places", merchants=publicity.merchants_of(session, code),
-                 points=publicity.recycling_points_of(session, code))  # fmt: skip
+    return _area(
+        request,
+        session,
+        code,
+        "places",
+        merchants=publicity.merchants_of(session, code),
+        points=publicity.recycling_points_of(session, code),
+    )

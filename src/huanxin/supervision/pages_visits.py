@@ -26,13 +26,25 @@ Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 Text = Annotated[LongText, Form()]  # each page parses and bounds its fields further
 
 
-def _list_page(request: Request, session: Session, actor: Actor, exc: DomainError | None = None,
-               form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+def _list_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    exc: DomainError | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     rows = [views.visit_read(session, v) for v in visits.list_for(session, actor)]
-    return render(request, "supervision/visits.html", status_code=exc.status if exc else 200,
-                  error=exc.message if exc else None, rows=rows, form=form or {},
-                  today=today_cn(), departments=departments.list_for(session, actor),
-                  places=jurisdictions.list_within(session, actor.scope_codes))  # fmt: skip
+    return render(
+        request,
+        "supervision/visits.html",
+        status_code=exc.status if exc else 200,
+        error=exc.message if exc else None,
+        rows=rows,
+        form=form or {},
+        today=today_cn(),
+        departments=departments.list_for(session, actor),
+        places=jurisdictions.list_within(session, actor.scope_codes),
+    )
 
 
 @router.get("/supervision/visits")
@@ -42,30 +54,51 @@ def visits_page(request: Request, session: DbSession, actor: Reader) -> HTMLResp
 
 @router.post("/supervision/visits")
 def visits_create(
-    request: Request, session: DbSession, actor: Reader, jurisdiction_code: Text = "",
-    lead_department_id: Text = "", title: Text = "", subject: Text = "", planned_on: Text = "",
-) -> Response:  # fmt: skip
-    form = {"jurisdiction_code": jurisdiction_code, "lead_department_id": lead_department_id,
-            "title": title, "subject": subject, "planned_on": planned_on}  # fmt: skip
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    jurisdiction_code: Text = "",
+    lead_department_id: Text = "",
+    title: Text = "",
+    subject: Text = "",
+    planned_on: Text = "",
+) -> Response:
+    form = {
+        "jurisdiction_code": jurisdiction_code,
+        "lead_department_id": lead_department_id,
+        "title": title,
+        "subject": subject,
+        "planned_on": planned_on,
+    }
 
     def change() -> str:
         row = visits.plan_visit(
-            session, actor, jurisdiction_code=jurisdiction_code, title=title, subject=subject,
+            session,
+            actor,
+            jurisdiction_code=jurisdiction_code,
+            title=title,
+            subject=subject,
             lead_department_id=number(lead_department_id, "lead_department_id", "牵头单位"),
             planned_on=day(planned_on, "planned_on", "计划日期", required=True) or today_cn(),
-        )  # fmt: skip
+        )
         return f"/supervision/visits/{row.id}"
 
     return attempt(session, change, lambda e: _list_page(request, session, actor, e, form))
 
 
-def _visit_page(request: Request, session: Session, actor: Actor, visit_id: int,
-                exc: DomainError | None = None) -> HTMLResponse:  # fmt: skip
+def _visit_page(
+    request: Request, session: Session, actor: Actor, visit_id: int, exc: DomainError | None = None
+) -> HTMLResponse:
     row = visits.get(session, actor, visit_id)
-    return render(request, "supervision/visit.html", status_code=exc.status if exc else 200,
-                  error=exc.message if exc else None, v=views.visit_read(session, row),
-                  today=today_cn(),
-                  departments=departments.list_for(session, actor, row.jurisdiction_code))  # fmt: skip
+    return render(
+        request,
+        "supervision/visit.html",
+        status_code=exc.status if exc else 200,
+        error=exc.message if exc else None,
+        v=views.visit_read(session, row),
+        today=today_cn(),
+        departments=departments.list_for(session, actor, row.jurisdiction_code),
+    )
 
 
 @router.get("/supervision/visits/{visit_id}")
@@ -74,11 +107,18 @@ def visit_page(visit_id: Id, request: Request, session: DbSession, actor: Reader
 
 
 @router.post("/supervision/visits/{visit_id}/done")
-def visit_done(visit_id: Id, request: Request, session: DbSession, actor: Reader,
-               done_on: Text = "", summary: Text = "") -> Response:  # fmt: skip
+def visit_done(
+    visit_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    done_on: Text = "",
+    summary: Text = "",
+) -> Response:
     def change() -> str:
-        visits.carry_out(session, actor, visit_id, done_on=day(done_on, "done_on", "开展日期"),
-                         summary=summary)  # fmt: skip
+        visits.carry_out(
+            session, actor, visit_id, done_on=day(done_on, "done_on", "开展日期"), summary=summary
+        )
         return f"/supervision/visits/{visit_id}"
 
     return attempt(session, change, lambda e: _visit_page(request, session, actor, visit_id, e))
@@ -86,16 +126,27 @@ def visit_done(visit_id: Id, request: Request, session: DbSession, actor: Reader
 
 @router.post("/supervision/visits/{visit_id}/findings")
 async def finding_create(
-    visit_id: Id, request: Request, session: DbSession, actor: Reader, text: Text = "",
-    department_id: Text = "", deadline: Text = "",
+    visit_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    text: Text = "",
+    department_id: Text = "",
+    deadline: Text = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     items = [Upload(f.filename or "", await f.read()) for f in files or []]
 
     def change() -> str:
-        visits.add_finding(session, actor, visit_id, text=text, uploads=items,
-                           department_id=number(department_id, "department_id", "整改责任单位"),
-                           deadline=day(deadline, "deadline", "整改时限"))  # fmt: skip
+        visits.add_finding(
+            session,
+            actor,
+            visit_id,
+            text=text,
+            uploads=items,
+            department_id=number(department_id, "department_id", "整改责任单位"),
+            deadline=day(deadline, "deadline", "整改时限"),
+        )
         return f"/supervision/visits/{visit_id}"
 
     return attempt(session, change, lambda e: _visit_page(request, session, actor, visit_id, e))

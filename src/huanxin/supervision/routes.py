@@ -68,33 +68,52 @@ def _fingerprint(items: list[files.Upload]) -> list[str]:
 
 
 @router.get("/departments")
-def list_departments(actor: Reader, session: DbSession, jurisdiction_code: Code | None = None
-                     ) -> list[dict[str, object]]:  # fmt: skip
+def list_departments(
+    actor: Reader, session: DbSession, jurisdiction_code: Code | None = None
+) -> list[dict[str, object]]:
     return [departments.as_dict(d) for d in departments.list_for(session, actor, jurisdiction_code)]
 
 
 @router.post("/departments", status_code=201)
-def create_department(body: DepartmentCreate, actor: Writer, session: DbSession,
-                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def create_department(
+    body: DepartmentCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     in_scope(actor, body.jurisdiction_code)
 
     def action() -> tuple[int, object]:
         dept = departments.create(session, actor, **body.model_dump())
         return 201, departments.as_dict(dept)
 
-    return respond(session, actor, key=idempotency_key, scope="supervision.department",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="supervision.department",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 @router.post("/departments/{dept_id}/aliases")
-def set_aliases(dept_id: Id, body: AliasesUpdate, actor: Writer, session: DbSession,
-                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def set_aliases(
+    dept_id: Id,
+    body: AliasesUpdate,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         departments.set_aliases(session, actor, dept_id, body.aliases)
         return 200, departments.as_dict(departments.get(session, actor, dept_id))
 
-    return respond(session, actor, key=idempotency_key, scope=f"supervision.aliases.{dept_id}",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope=f"supervision.aliases.{dept_id}",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 def _plan_body(session: Session, plan: Plan) -> dict[str, object]:
@@ -104,27 +123,48 @@ def _plan_body(session: Session, plan: Plan) -> dict[str, object]:
 
 
 @router.post("/plans", status_code=201)
-async def upload_plan(actor: Writer, session: DbSession,
-                      jurisdiction_code: Annotated[Code, Form()],
-                      file: Annotated[UploadFile, File()],
-                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+async def upload_plan(
+    actor: Writer,
+    session: DbSession,
+    jurisdiction_code: Annotated[Code, Form()],
+    file: Annotated[UploadFile, File()],
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     upload = files.Upload(file.filename or "", await file.read())
 
     def action() -> tuple[int, object]:
-        plan = plans.import_plan(session, actor, jurisdiction_code=jurisdiction_code,
-                                 filename=upload.filename, content=upload.content)  # fmt: skip
+        plan = plans.import_plan(
+            session,
+            actor,
+            jurisdiction_code=jurisdiction_code,
+            filename=upload.filename,
+            content=upload.content,
+        )
         return 201, _plan_body(session, plan)
 
     payload = {"jurisdiction_code": jurisdiction_code, "file": _fingerprint([upload])}
-    return respond(session, actor, key=idempotency_key, scope="supervision.plan_import",
-                   payload=payload, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="supervision.plan_import",
+        payload=payload,
+        action=action,
+    )
 
 
 @router.get("/plans")
 def list_plans(actor: Reader, session: DbSession) -> list[dict[str, object]]:
-    return [{"id": p.id, "title": p.title, "jurisdiction_code": p.jurisdiction_code,
-             "status": p.status, "source_file": p.source_file}
-            for p in plans.list_plans(session, actor)]  # fmt: skip
+    return [
+        {
+            "id": p.id,
+            "title": p.title,
+            "jurisdiction_code": p.jurisdiction_code,
+            "status": p.status,
+            "source_file": p.source_file,
+        }
+        for p in plans.list_plans(session, actor)
+    ]
 
 
 @router.get("/plans/{plan_id}")
@@ -133,21 +173,37 @@ def show_plan(plan_id: Id, actor: Reader, session: DbSession) -> dict[str, objec
 
 
 @router.post("/plans/{plan_id}/confirm")
-def confirm_plan(plan_id: Id, body: PlanConfirm, actor: Writer, session: DbSession,
-                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def confirm_plan(
+    plan_id: Id,
+    body: PlanConfirm,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         done = plans.confirm(session, actor, plan_id, choices=body.matches)
-        return 200, {"plan_id": plan_id, "tasks": done.tasks, "indicators": done.indicators,
-                     "checkpoints": done.checkpoints,
-                     "created_departments": done.created_departments}  # fmt: skip
+        return 200, {
+            "plan_id": plan_id,
+            "tasks": done.tasks,
+            "indicators": done.indicators,
+            "checkpoints": done.checkpoints,
+            "created_departments": done.created_departments,
+        }
 
-    return respond(session, actor, key=idempotency_key, scope=f"supervision.confirm.{plan_id}",
-                   payload=body.model_dump(), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope=f"supervision.confirm.{plan_id}",
+        payload=body.model_dump(),
+        action=action,
+    )
 
 
 @router.get("/tasks")
-def list_tasks(actor: Reader, session: DbSession, plan_id: Id | None = None
-               ) -> list[dict[str, object]]:  # fmt: skip
+def list_tasks(
+    actor: Reader, session: DbSession, plan_id: Id | None = None
+) -> list[dict[str, object]]:
     return [r.as_dict() for r in ledger.list_rows(session, actor, plan_id=plan_id)]
 
 
@@ -159,19 +215,27 @@ def show_task(task_id: Id, actor: Reader, session: DbSession) -> dict[str, objec
         reports.report_dict(r, n, a) for r, n, a in reports.reports_of(session, task)
     ]
     body["close_evidence"] = task.close_evidence
-    body["checkpoints"] = [checkpoints.as_dict(c)
-                           for c in checkpoints.list_for(session, actor, task_id=task.id)]  # fmt: skip
+    body["checkpoints"] = [
+        checkpoints.as_dict(c) for c in checkpoints.list_for(session, actor, task_id=task.id)
+    ]
     return body
 
 
 @router.get("/checkpoints")
-def list_checkpoints(actor: Reader, session: DbSession, plan_id: Id | None = None
-                     ) -> list[dict[str, object]]:  # fmt: skip
+def list_checkpoints(
+    actor: Reader, session: DbSession, plan_id: Id | None = None
+) -> list[dict[str, object]]:
     return [checkpoints.as_dict(c) for c in checkpoints.list_for(session, actor, plan_id=plan_id)]
 
 
-def _checkpoint_step(session: DbSession, actor: Actor, key: str | None, scope: str,
-                     payload: dict[str, object], change: Callable[[], Checkpoint]) -> JSONResponse:  # fmt: skip
+def _checkpoint_step(
+    session: DbSession,
+    actor: Actor,
+    key: str | None,
+    scope: str,
+    payload: dict[str, object],
+    change: Callable[[], Checkpoint],
+) -> JSONResponse:
     """Run one checkpoint change under the idempotency key; answer with the checkpoint."""
 
     def action() -> tuple[int, object]:
@@ -181,66 +245,137 @@ def _checkpoint_step(session: DbSession, actor: Actor, key: str | None, scope: s
 
 
 @router.post("/checkpoints/{checkpoint_id}/done")
-def checkpoint_done(checkpoint_id: Id, body: CheckpointNote, actor: Reader, session: DbSession,
-                    idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def checkpoint_done(
+    checkpoint_id: Id,
+    body: CheckpointNote,
+    actor: Reader,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     """The office or the task's lead department (checked by the service)."""
-    return _checkpoint_step(session, actor, idempotency_key, "supervision.checkpoint_done",
-                            {"id": checkpoint_id, **body.model_dump()},
-                            lambda: checkpoints.mark_done(session, actor, checkpoint_id, note=body.note))  # fmt: skip
+    return _checkpoint_step(
+        session,
+        actor,
+        idempotency_key,
+        "supervision.checkpoint_done",
+        {"id": checkpoint_id, **body.model_dump()},
+        lambda: checkpoints.mark_done(session, actor, checkpoint_id, note=body.note),
+    )
 
 
 @router.post("/checkpoints/{checkpoint_id}/reopen")
-def checkpoint_reopen(checkpoint_id: Id, body: CheckpointNote, actor: Writer,
-                      session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
-    return _checkpoint_step(session, actor, idempotency_key, "supervision.checkpoint_reopen",
-                            {"id": checkpoint_id, **body.model_dump()},
-                            lambda: checkpoints.reopen(session, actor, checkpoint_id, note=body.note))  # fmt: skip
+def checkpoint_reopen(
+    checkpoint_id: Id,
+    body: CheckpointNote,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
+    return _checkpoint_step(
+        session,
+        actor,
+        idempotency_key,
+        "supervision.checkpoint_reopen",
+        {"id": checkpoint_id, **body.model_dump()},
+        lambda: checkpoints.reopen(session, actor, checkpoint_id, note=body.note),
+    )
 
 
 @router.post("/checkpoints/{checkpoint_id}/assign")
-def checkpoint_assign(checkpoint_id: Id, body: CheckpointAssign, actor: Writer,
-                      session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
-    return _checkpoint_step(session, actor, idempotency_key, "supervision.checkpoint_assign",
-                            {"id": checkpoint_id, **body.model_dump()},
-                            lambda: checkpoints.assign(session, actor, checkpoint_id, task_id=body.task_id))  # fmt: skip
+def checkpoint_assign(
+    checkpoint_id: Id,
+    body: CheckpointAssign,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
+    return _checkpoint_step(
+        session,
+        actor,
+        idempotency_key,
+        "supervision.checkpoint_assign",
+        {"id": checkpoint_id, **body.model_dump()},
+        lambda: checkpoints.assign(session, actor, checkpoint_id, task_id=body.task_id),
+    )
 
 
 @router.post("/tasks/{task_id}")
-def update_task(task_id: Id, body: TaskUpdate, actor: Writer, session: DbSession,
-                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def update_task(
+    task_id: Id,
+    body: TaskUpdate,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         task = ledger.update_task(session, actor, task_id, **body.model_dump())
         return 200, ledger.rows_for(session, [task])[0].as_dict()
 
-    return respond(session, actor, key=idempotency_key, scope=f"supervision.task.{task_id}",
-                   payload=body.model_dump(mode="json"), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope=f"supervision.task.{task_id}",
+        payload=body.model_dump(mode="json"),
+        action=action,
+    )
 
 
 @router.post("/tasks/{task_id}/reports", status_code=201)
-async def file_report(task_id: Id, actor: Reporter, session: DbSession,
-                      period: Annotated[Code, Form()], percent: Annotated[Percent, Form()],
-                      text: Annotated[Text, Form()], figures: Annotated[Text, Form()] = "",
-                      attachments: Annotated[list[UploadFile] | None, File()] = None,
-                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+async def file_report(
+    task_id: Id,
+    actor: Reporter,
+    session: DbSession,
+    period: Annotated[Code, Form()],
+    percent: Annotated[Percent, Form()],
+    text: Annotated[Text, Form()],
+    figures: Annotated[Text, Form()] = "",
+    attachments: Annotated[list[UploadFile] | None, File()] = None,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     items = await uploads_of(attachments)
 
     def action() -> tuple[int, object]:
-        rep = reports.file_report(session, actor, task_id, period=period, percent=percent,
-                                  text=text, figures=figures, uploads=items)  # fmt: skip
+        rep = reports.file_report(
+            session,
+            actor,
+            task_id,
+            period=period,
+            percent=percent,
+            text=text,
+            figures=figures,
+            uploads=items,
+        )
         stored = reports.attachments(session, task_id, rep.id)
         return 201, reports.report_dict(rep, "", stored)
 
-    payload = {"task": task_id, "period": period, "percent": percent, "text": text,
-               "figures": figures, "files": _fingerprint(items)}  # fmt: skip
-    return respond(session, actor, key=idempotency_key, scope="supervision.report",
-                   payload=payload, action=action)  # fmt: skip
+    payload = {
+        "task": task_id,
+        "period": period,
+        "percent": percent,
+        "text": text,
+        "figures": figures,
+        "files": _fingerprint(items),
+    }
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="supervision.report",
+        payload=payload,
+        action=action,
+    )
 
 
 @router.post("/tasks/{task_id}/close-request")
-async def request_close(task_id: Id, actor: Reader, session: DbSession,
-                        evidence: Annotated[Text, Form()],
-                        attachments: Annotated[list[UploadFile] | None, File()] = None,
-                        idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+async def request_close(
+    task_id: Id,
+    actor: Reader,
+    session: DbSession,
+    evidence: Annotated[Text, Form()],
+    attachments: Annotated[list[UploadFile] | None, File()] = None,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     """Lead department or office (checked by the service); needs evidence text and files."""
     items = await uploads_of(attachments)
 
@@ -249,26 +384,42 @@ async def request_close(task_id: Id, actor: Reader, session: DbSession,
         return 200, {"task_id": task.id, "closing": task.closing}
 
     payload = {"task": task_id, "evidence": evidence, "files": _fingerprint(items)}
-    return respond(session, actor, key=idempotency_key, scope="supervision.close_request",
-                   payload=payload, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="supervision.close_request",
+        payload=payload,
+        action=action,
+    )
 
 
 @router.post("/tasks/{task_id}/close-decision")
-def decide_close(task_id: Id, body: CloseDecision, actor: Writer, session: DbSession,
-                 idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def decide_close(
+    task_id: Id,
+    body: CloseDecision,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         task = reports.decide_close(session, actor, task_id, **body.model_dump())
         return 200, {"task_id": task.id, "closing": task.closing}
 
-    return respond(session, actor, key=idempotency_key, scope="supervision.close_decision",
-                   payload={"task": task_id, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="supervision.close_decision",
+        payload={"task": task_id, **body.model_dump()},
+        action=action,
+    )
 
 
 @router.get("/attachments/{attachment_id}")
 def download_attachment(attachment_id: Id, actor: Reader, session: DbSession) -> Response:
     row = reports.get_attachment(session, actor, attachment_id)
-    return Response(row.content, media_type=row.content_type,
-                    headers=_disposition(row.filename))  # fmt: skip
+    return Response(row.content, media_type=row.content_type, headers=_disposition(row.filename))
 
 
 def _disposition(name: str) -> dict[str, str]:
@@ -278,55 +429,91 @@ def _disposition(name: str) -> dict[str, str]:
 
 
 @router.get("/reminders")
-def list_reminders(actor: Reader, session: DbSession, days: Count = ledger.REMIND_DAYS
-                   ) -> list[dict[str, object]]:  # fmt: skip
-    return [{**r.__dict__, "due": r.due.isoformat() if r.due else None,
-             "label": ledger.REMINDER_LABELS[r.kind]}
-            for r in ledger.reminders(session, actor, days=days)]  # fmt: skip
+def list_reminders(
+    actor: Reader, session: DbSession, days: Count = ledger.REMIND_DAYS
+) -> list[dict[str, object]]:
+    return [
+        {
+            **r.__dict__,
+            "due": r.due.isoformat() if r.due else None,
+            "label": ledger.REMINDER_LABELS[r.kind],
+        }
+        for r in ledger.reminders(session, actor, days=days)
+    ]
 
 
 @router.get("/indicators")
-def list_indicators(actor: Reader, session: DbSession, plan_id: Id | None = None
-                    ) -> list[dict[str, object]]:  # fmt: skip
+def list_indicators(
+    actor: Reader, session: DbSession, plan_id: Id | None = None
+) -> list[dict[str, object]]:
     rows = indicators.list_for(session, actor, plan_id=plan_id)
     return [indicators.as_dict(i, indicators.values_of(session, i.id)) for i in rows]
 
 
 @router.post("/indicators/{indicator_id}/config")
-def configure_indicator(indicator_id: Id, body: IndicatorConfig, actor: Writer,
-                        session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def configure_indicator(
+    indicator_id: Id,
+    body: IndicatorConfig,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         row = indicators.configure(session, actor, indicator_id, **body.model_dump())
         return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
 
-    return respond(session, actor, key=idempotency_key, scope="supervision.indicator_config",
-                   payload={"id": indicator_id, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="supervision.indicator_config",
+        payload={"id": indicator_id, **body.model_dump()},
+        action=action,
+    )
 
 
 @router.post("/indicators/{indicator_id}/source")
-def indicator_source(indicator_id: Id, body: IndicatorSource, actor: Writer,
-                     session: DbSession, idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def indicator_source(
+    indicator_id: Id,
+    body: IndicatorSource,
+    actor: Writer,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     """Choose the platform source of the actuals (or none), then compute them."""
 
     def action() -> tuple[int, object]:
         row = indicators.set_source(session, actor, indicator_id, computed_key=body.computed_key)
         return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
 
-    return respond(session, actor, key=idempotency_key, scope="supervision.indicator_source",
-                   payload={"id": indicator_id, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="supervision.indicator_source",
+        payload={"id": indicator_id, **body.model_dump()},
+        action=action,
+    )
 
 
 @router.post("/indicators/{indicator_id}/refresh")
-def indicator_refresh(indicator_id: Id, actor: Writer, session: DbSession,
-                      idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def indicator_refresh(
+    indicator_id: Id, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     """Recompute the actuals of a sourced indicator from the platform's data."""
 
     def action() -> tuple[int, object]:
         row = indicators.refresh_one(session, actor, indicator_id)
         return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
 
-    return respond(session, actor, key=idempotency_key, scope="supervision.indicator_refresh",
-                   payload={"id": indicator_id}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="supervision.indicator_refresh",
+        payload={"id": indicator_id},
+        action=action,
+    )
 
 
 @router.get("/indicator-sources")
@@ -335,8 +522,13 @@ def indicator_sources(actor: Reader) -> list[dict[str, str]]:
 
 
 @router.post("/indicators/{indicator_id}/values")
-def enter_value(indicator_id: Id, body: IndicatorValueIn, actor: Reader, session: DbSession,
-                idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def enter_value(
+    indicator_id: Id,
+    body: IndicatorValueIn,
+    actor: Reader,
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
     """The responsible department or the office (checked by the service)."""
 
     def action() -> tuple[int, object]:
@@ -344,8 +536,14 @@ def enter_value(indicator_id: Id, body: IndicatorValueIn, actor: Reader, session
         row = indicators.get(session, actor, indicator_id)
         return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
 
-    return respond(session, actor, key=idempotency_key, scope="supervision.indicator_value",
-                   payload={"id": indicator_id, **body.model_dump()}, action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="supervision.indicator_value",
+        payload={"id": indicator_id, **body.model_dump()},
+        action=action,
+    )
 
 
 @router.get("/charts/status.svg")
@@ -355,14 +553,21 @@ def status_svg(actor: Reader, session: DbSession) -> Response:
 
 
 @router.post("/briefings", status_code=201)
-def issue_briefing(body: BriefingCreate, actor: Writer, session: DbSession,
-                   idempotency_key: IdemKey = None) -> JSONResponse:  # fmt: skip
+def issue_briefing(
+    body: BriefingCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
+) -> JSONResponse:
     def action() -> tuple[int, object]:
         row = briefings.issue(session, actor, **body.model_dump())
         return 201, _briefing_links(row.id, row.issue_no)
 
-    return respond(session, actor, key=idempotency_key, scope="supervision.briefing",
-                   payload=body.model_dump(mode="json"), action=action)  # fmt: skip
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope="supervision.briefing",
+        payload=body.model_dump(mode="json"),
+        action=action,
+    )
 
 
 def _briefing_links(briefing_id: int, issue_no: int) -> dict[str, object]:
@@ -374,9 +579,16 @@ def _briefing_links(briefing_id: int, issue_no: int) -> dict[str, object]:
 
 @router.get("/briefings")
 def list_briefings(actor: Reader, session: DbSession) -> list[dict[str, object]]:
-    return [{**_briefing_links(b.id, b.issue_no), "jurisdiction_code": b.jurisdiction_code,
-             "period_start": b.period_start.isoformat(), "period_end": b.period_end.isoformat(),
-             "issued_on": b.issued_on.isoformat()} for b in briefings.list_for(session, actor)]  # fmt: skip
+    return [
+        {
+            **_briefing_links(b.id, b.issue_no),
+            "jurisdiction_code": b.jurisdiction_code,
+            "period_start": b.period_start.isoformat(),
+            "period_end": b.period_end.isoformat(),
+            "issued_on": b.issued_on.isoformat(),
+        }
+        for b in briefings.list_for(session, actor)
+    ]
 
 
 @router.get("/briefings/{briefing_id}.docx")

@@ -83,8 +83,9 @@ def rows_for(session: Session, entries: list[AuditEntry]) -> list[Row]:
     codes = {e.jurisdiction_code for e in entries if e.jurisdiction_code}
     people = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
     names = {row.id: row.display_name for row in people}
-    found = session.execute(select(Jurisdiction.code, Jurisdiction.name)
-                            .where(Jurisdiction.code.in_(codes)))  # fmt: skip
+    found = session.execute(
+        select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(codes))
+    )
     places = {row.code: row.name for row in found}
     return [_row(e, names, places) for e in entries]
 

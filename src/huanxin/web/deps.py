@@ -87,9 +87,14 @@ def audit_denial(request: Request, actor: Actor | None, reason: str, **detail: A
     db = get_database(request)
     who = actor if actor is not None else audit.SYSTEM
     with db.unit_of_work() as session:
-        audit.record(session, who, "access.denied", object_type="route",
-                     object_id=request.url.path[:64],
-                     detail={"method": request.method, "reason": reason, **detail})  # fmt: skip
+        audit.record(
+            session,
+            who,
+            "access.denied",
+            object_type="route",
+            object_id=request.url.path[:64],
+            detail={"method": request.method, "reason": reason, **detail},
+        )
 
 
 def _authorise(request: Request, permission: str, form_token: str | None) -> Actor:

@@ -132,8 +132,13 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     labels = body_labels(request)
     field, message = validation_message(dict(first), labels)
     if is_api(request):
-        body = {"code": "invalid_input", "field": field, "label": label(field), "message": message,
-                "errors": [validation_message(dict(e), labels)[1] for e in exc.errors()]}  # fmt: skip
+        body = {
+            "code": "invalid_input",
+            "field": field,
+            "label": label(field),
+            "message": message,
+            "errors": [validation_message(dict(e), labels)[1] for e in exc.errors()],
+        }
         return JSONResponse(body, status_code=422)
     return render(request, "error.html", status_code=422, message=message)
 
@@ -159,8 +164,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if is_api(request) or exc.status_code not in _HTTP_ZH:
         return await http_exception_handler(request, exc)
-    return render(request, "error.html", status_code=exc.status_code,
-                  message=_HTTP_ZH[exc.status_code])  # fmt: skip
+    return render(
+        request, "error.html", status_code=exc.status_code, message=_HTTP_ZH[exc.status_code]
+    )
 
 
 def install(app: FastAPI) -> None:

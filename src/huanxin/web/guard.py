@@ -110,8 +110,9 @@ class Guard:
         else:
             await self._streamed(scope, receive, send, limit)
 
-    async def _buffered(self, scope: Scope, receive: Receive, send: Send,
-                        content_type: str, limit: int) -> None:  # fmt: skip
+    async def _buffered(
+        self, scope: Scope, receive: Receive, send: Send, content_type: str, limit: int
+    ) -> None:
         try:
             body = await _read_all(receive, limit)
         except _TooLarge:
@@ -185,8 +186,9 @@ def _is_api(scope: Scope) -> bool:
     return str(scope.get("path", "")).startswith("/api/")
 
 
-async def _answer(scope: Scope, receive: Receive, send: Send, status: int,
-                  body: dict[str, str]) -> None:  # fmt: skip
+async def _answer(
+    scope: Scope, receive: Receive, send: Send, status: int, body: dict[str, str]
+) -> None:
     if _is_api(scope):
         response: Any = JSONResponse(body, status_code=status)
     else:

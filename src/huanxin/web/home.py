@@ -22,8 +22,14 @@ from huanxin.secondhand import home as secondhand_home
 from huanxin.supervision import home as supervision_home
 from huanxin.web.ui import Figure
 
-DOMAIN_FIGURES = [ledger_home.figures, recycling_home.figures, equipment_home.figures,
-                  supervision_home.figures, integrity_home.figures, secondhand_home.figures]  # fmt: skip
+DOMAIN_FIGURES = [
+    ledger_home.figures,
+    recycling_home.figures,
+    equipment_home.figures,
+    supervision_home.figures,
+    integrity_home.figures,
+    secondhand_home.figures,
+]
 
 
 def _count(session: Session, stmt: object) -> int:
@@ -32,13 +38,19 @@ def _count(session: Session, stmt: object) -> int:
 
 def _scope_figures(session: Session, actor: Actor) -> list[Figure]:
     scope = actor.scope_codes
-    users = _count(session, select(func.count()).select_from(User).where(
-        User.jurisdiction_code.in_(scope)))  # fmt: skip
-    places = _count(session, select(func.count()).select_from(Jurisdiction).where(
-        Jurisdiction.code.in_(scope)))  # fmt: skip
+    users = _count(
+        session, select(func.count()).select_from(User).where(User.jurisdiction_code.in_(scope))
+    )
+    places = _count(
+        session, select(func.count()).select_from(Jurisdiction).where(Jurisdiction.code.in_(scope))
+    )
     since = utcnow() - timedelta(days=1)
-    events = _count(session, select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.jurisdiction_code.in_(scope), AuditEntry.at >= since))  # fmt: skip
+    events = _count(
+        session,
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.jurisdiction_code.in_(scope), AuditEntry.at >= since),
+    )
     return [
         Figure("辖区数量", str(places), "/admin/jurisdictions"),
         Figure("用户数量", str(users), "/admin/users"),

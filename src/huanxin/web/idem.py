@@ -22,7 +22,13 @@ def respond(
     action: Callable[[], tuple[int, Any]],
 ) -> JSONResponse:
     """Run ``action`` once per Idempotency-Key and answer with its (stored) JSON."""
-    outcome = idempotency.run(session, actor_user_id=actor.user_id, key=key or "", scope=scope,
-                              payload=payload, action=action)  # fmt: skip
+    outcome = idempotency.run(
+        session,
+        actor_user_id=actor.user_id,
+        key=key or "",
+        scope=scope,
+        payload=payload,
+        action=action,
+    )
     headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
     return JSONResponse(outcome.body, status_code=outcome.status, headers=headers)

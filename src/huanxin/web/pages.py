@@ -43,26 +43,44 @@ def login(
     settings = request.app.state.settings
     policy = login_policy(request)
     try:
-        user = auth.authenticate(session, username=username, password=password,
-                                 client_ip=client_ip(request), policy=policy)  # fmt: skip
+        user = auth.authenticate(
+            session,
+            username=username,
+            password=password,
+            client_ip=client_ip(request),
+            policy=policy,
+        )
     except DomainError as exc:
         session.commit()  # keep the failed attempt and its audit entry
-        page = render(request, "login.html", status_code=exc.status, error=exc.message,
-                      next=_safe_next(next), username=username)  # fmt: skip
+        page = render(
+            request,
+            "login.html",
+            status_code=exc.status,
+            error=exc.message,
+            next=_safe_next(next),
+            username=username,
+        )
         page.headers.update(exc.headers())
         return page
     raw, _ = auth.start_session(session, user, hours=settings.session_hours)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, raw, httponly=True, secure=settings.cookie_secure,
-                        samesite="lax", max_age=settings.session_hours * 3600)  # fmt: skip
+    response.set_cookie(
+        SESSION_COOKIE,
+        raw,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        max_age=settings.session_hours * 3600,
+    )
     return response
 
 
 @router.post("/logout")
 def logout(
-    request: Request, session: DbSession,
+    request: Request,
+    session: DbSession,
     _actor: Annotated[Actor, Depends(page_require("home:view"))],
-) -> Response:  # fmt: skip
+) -> Response:
     raw = request.cookies.get(SESSION_COOKIE)
     if raw:
         auth.end_session(session, raw)
@@ -73,42 +91,70 @@ def logout(
 
 @router.get("/")
 def home_page(
-    request: Request, session: DbSession,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("home:view"))],
-) -> HTMLResponse:  # fmt: skip
-    return render(request, "home.html", figures=home.figures_for(session, actor),
-                  place=jurisdictions.full_name(session, actor.jurisdiction_code),
-                  role_label=ROLE_LABELS[Role(actor.role)])  # fmt: skip
+) -> HTMLResponse:
+    return render(
+        request,
+        "home.html",
+        figures=home.figures_for(session, actor),
+        place=jurisdictions.full_name(session, actor.jurisdiction_code),
+        role_label=ROLE_LABELS[Role(actor.role)],
+    )
 
 
 @router.get("/admin/jurisdictions")
 def jurisdictions_page(
-    request: Request, session: DbSession,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("jurisdictions:read"))],
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     rows = jurisdictions.list_within(session, actor.scope_codes)
-    return render(request, "jurisdictions.html", rows=rows, error=None, form={},
-                  levels=jurisdictions.LEVEL_LABELS)  # fmt: skip
+    return render(
+        request,
+        "jurisdictions.html",
+        rows=rows,
+        error=None,
+        form={},
+        levels=jurisdictions.LEVEL_LABELS,
+    )
 
 
 @router.post("/admin/jurisdictions")
 def jurisdictions_create(
-    request: Request, session: DbSession,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("jurisdictions:write"))],
-    code: Annotated[Code, Form()] = "", name: Annotated[Name, Form()] = "",
-    level: Annotated[Code, Form()] = "", parent_code: Annotated[Code, Form()] = "",
-) -> Response:  # fmt: skip
+    code: Annotated[Code, Form()] = "",
+    name: Annotated[Name, Form()] = "",
+    level: Annotated[Code, Form()] = "",
+    parent_code: Annotated[Code, Form()] = "",
+) -> Response:
     form = {"code": code, "name": name, "level": level, "parent_code": parent_code}
     try:
         if parent_code:
             within(actor, parent_code, "上级区划不在您的管辖范围内", field="parent_code")
-        jurisdictions.create(session, actor, code=code.strip(), name=name, level=level,
-                             parent_code=parent_code or None)  # fmt: skip
+        jurisdictions.create(
+            session,
+            actor,
+            code=code.strip(),
+            name=name,
+            level=level,
+            parent_code=parent_code or None,
+        )
     except DomainError as exc:
         session.rollback()
         rows = jurisdictions.list_within(session, actor.scope_codes)
-        return render(request, "jurisdictions.html", status_code=exc.status, rows=rows,
-                      error=exc.message, form=form, levels=jurisdictions.LEVEL_LABELS)  # fmt: skip
+        return render(
+            request,
+            "jurisdictions.html",
+            status_code=exc.status,
+            rows=rows,
+            error=exc.message,
+            form=form,
+            levels=jurisdictions.LEVEL_LABELS,
+        )
     return RedirectResponse("/admin/jurisdictions", status_code=303)
 
 
@@ -138,10 +184,11 @@ def _users_context(request: Request, session: DbSession, actor: Actor) -> dict[s
 
 @router.get("/admin/users")
 def users_page(
-    request: Request, session: DbSession,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("users:read"))],
     unlocked: Count | None = None,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     context = _users_context(request, session, actor)
     notice = None
     if unlocked is not None:
@@ -152,43 +199,68 @@ def users_page(
 
 @router.post("/admin/users/{user_id}/unlock")
 def users_unlock(
-    user_id: Id, session: DbSession,
+    user_id: Id,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("users:write"))],
-) -> Response:  # fmt: skip
+) -> Response:
     throttle.unlock(session, actor, users.get(session, actor, user_id))
     return RedirectResponse(f"/admin/users?unlocked={user_id}", status_code=303)
 
 
 @router.post("/admin/users")
 def users_create(
-    request: Request, session: DbSession,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("users:write"))],
-    username: Annotated[Name, Form()] = "", display_name: Annotated[Name, Form()] = "",
-    password: Annotated[Secret, Form()] = "", role: Annotated[Code, Form()] = "",
-    jurisdiction_code: Annotated[Code, Form()] = "", org_id: Annotated[Code, Form()] = "",
-    mobile: Annotated[Code, Form()] = "", resident_id: Annotated[Code, Form()] = "",
-) -> Response:  # fmt: skip
-    form = {"username": username, "display_name": display_name, "role": role,
-            "jurisdiction_code": jurisdiction_code, "org_id": org_id, "mobile": mobile}  # fmt: skip
+    username: Annotated[Name, Form()] = "",
+    display_name: Annotated[Name, Form()] = "",
+    password: Annotated[Secret, Form()] = "",
+    role: Annotated[Code, Form()] = "",
+    jurisdiction_code: Annotated[Code, Form()] = "",
+    org_id: Annotated[Code, Form()] = "",
+    mobile: Annotated[Code, Form()] = "",
+    resident_id: Annotated[Code, Form()] = "",
+) -> Response:
+    form = {
+        "username": username,
+        "display_name": display_name,
+        "role": role,
+        "jurisdiction_code": jurisdiction_code,
+        "org_id": org_id,
+        "mobile": mobile,
+    }
     try:
         within(actor, jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
-        new = users.NewUser(username=username.strip(), display_name=display_name,
-                            password=password, role=role, jurisdiction_code=jurisdiction_code,
-                            org_id=int(org_id) if org_id.isdigit() else None,
-                            mobile=mobile or None, resident_id=resident_id or None)  # fmt: skip
+        new = users.NewUser(
+            username=username.strip(),
+            display_name=display_name,
+            password=password,
+            role=role,
+            jurisdiction_code=jurisdiction_code,
+            org_id=int(org_id) if org_id.isdigit() else None,
+            mobile=mobile or None,
+            resident_id=resident_id or None,
+        )
         users.create(session, actor, new)
     except DomainError as exc:
         session.rollback()
-        return render(request, "users.html", status_code=exc.status, error=exc.message,
-                      form=form, **_users_context(request, session, actor))  # fmt: skip
+        return render(
+            request,
+            "users.html",
+            status_code=exc.status,
+            error=exc.message,
+            form=form,
+            **_users_context(request, session, actor),
+        )
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.get("/audit")
 def audit_page(
-    request: Request, session: DbSession,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("audit:read"))],
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     stmt = select(AuditEntry).where(
         AuditEntry.jurisdiction_code.in_(actor.scope_codes) | AuditEntry.jurisdiction_code.is_(None)
     )
@@ -197,18 +269,31 @@ def audit_page(
     if actor.can("audit:verify"):
         verified = anchors.verify_trail(session)
         checkpoint = anchors.latest_or_none()
-    return render(request, "audit.html", rows=audit_view.rows_for(session, rows),
-                  verified=verified, checkpoint=checkpoint)  # fmt: skip
+    return render(
+        request,
+        "audit.html",
+        rows=audit_view.rows_for(session, rows),
+        verified=verified,
+        checkpoint=checkpoint,
+    )
 
 
 @router.get("/admin/jurisdictions/{code}")
 def jurisdiction_page(
-    code: Code, request: Request, session: DbSession,
+    code: Code,
+    request: Request,
+    session: DbSession,
     actor: Annotated[Actor, Depends(page_require("jurisdictions:read"))],
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     place = jurisdictions.visible_get(session, actor, code)
     people = [u for u in users.list_for(session, actor) if u.jurisdiction_code == code]
     bodies = [o for o in orgs.list_for(session, actor) if o.jurisdiction_code == code]
-    return render(request, "jurisdiction.html", place=place, people=people, bodies=bodies,
-                  full_name=jurisdictions.full_name(session, code),
-                  levels=jurisdictions.LEVEL_LABELS)  # fmt: skip
+    return render(
+        request,
+        "jurisdiction.html",
+        place=place,
+        people=people,
+        bodies=bodies,
+        full_name=jurisdictions.full_name(session, code),
+        levels=jurisdictions.LEVEL_LABELS,
+    )

@@ -18,8 +18,9 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 @lru_cache(maxsize=16)
 def networks(trusted: str) -> tuple[Network, ...]:
     """``"10.0.0.0/8, 127.0.0.1"`` → networks; a bad entry raises ``ValueError`` at start."""
-    return tuple(ipaddress.ip_network(p.strip(), strict=False)
-                 for p in trusted.split(",") if p.strip())  # fmt: skip
+    return tuple(
+        ipaddress.ip_network(p.strip(), strict=False) for p in trusted.split(",") if p.strip()
+    )
 
 
 def is_trusted(address: str, trusted: tuple[Network, ...]) -> bool:

@@ -64,8 +64,9 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
-        self.items = [(k.lower().encode(), v.encode("latin-1"))
-                      for k, v in policy(https=https).header_items()]  # fmt: skip
+        self.items = [
+            (k.lower().encode(), v.encode("latin-1")) for k, v in policy(https=https).header_items()
+        ]
         self.no_store = (b"cache-control", NO_STORE.header_value.encode())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -54,9 +54,16 @@ def _insert(session: Session, claim: Claim) -> None:
         ) from exc
 
 
-def submit(session: Session, actor: Actor, *, inputs: dict[str, Any], purchase_date: date,
-           uploads: list[Upload], recycling_cert: tuple[str, str] | None = None,
-           vin: str | None = None) -> Claim:  # fmt: skip
+def submit(
+    session: Session,
+    actor: Actor,
+    *,
+    inputs: dict[str, Any],
+    purchase_date: date,
+    uploads: list[Upload],
+    recycling_cert: tuple[str, str] | None = None,
+    vin: str | None = None,
+) -> Claim:
     """File an application. Handing in the old item counts only with a recycling certificate
     (number and verification code), never as a self-declared attribute. A car carries the
     new vehicle's VIN."""
@@ -73,19 +80,36 @@ def submit(session: Session, actor: Actor, *, inputs: dict[str, Any], purchase_d
     item = ItemAttributes.from_inputs({**fields, "old_item_handed_in": recycling_cert is not None})
     vin_text = checked_vin(item.category, vin)
     catalogue.check_price_ceiling(item.price_fen)
-    result = policies.quote_for(session, jurisdiction_code=actor.jurisdiction_code,
-                                on_date=purchase_date, item=item, applied_on=today_cn())  # fmt: skip
+    result = policies.quote_for(
+        session,
+        jurisdiction_code=actor.jurisdiction_code,
+        on_date=purchase_date,
+        item=item,
+        applied_on=today_cn(),
+    )
     if result.total_fen <= 0:
         reasons = [r for n in result.not_applied for r in n.reasons] or ["无适用政策"]
         raise NotEligible("不符合补贴条件：" + "；".join(reasons), field="category")
     now = utcnow()
-    claim = Claim(kind="application", state="submitted", jurisdiction_code=actor.jurisdiction_code,
-                  category=item.category, person_key=user.resident_id_hash,
-                  person_name_enc=pii.seal(user.display_name), resident_id_enc=user.resident_id_enc,
-                  applicant_user_id=user.id, purchase_date=purchase_date, price_fen=item.price_fen,
-                  subsidy_fen=result.total_fen, consumer_pays_fen=item.price_fen,
-                  attributes=item.model_dump_json(), quote=result.model_dump_json(),
-                  payee=f"person:{user.resident_id_hash}", created_at=now, updated_at=now)  # fmt: skip
+    claim = Claim(
+        kind="application",
+        state="submitted",
+        jurisdiction_code=actor.jurisdiction_code,
+        category=item.category,
+        person_key=user.resident_id_hash,
+        person_name_enc=pii.seal(user.display_name),
+        resident_id_enc=user.resident_id_enc,
+        applicant_user_id=user.id,
+        purchase_date=purchase_date,
+        price_fen=item.price_fen,
+        subsidy_fen=result.total_fen,
+        consumer_pays_fen=item.price_fen,
+        attributes=item.model_dump_json(),
+        quote=result.model_dump_json(),
+        payee=f"person:{user.resident_id_hash}",
+        created_at=now,
+        updated_at=now,
+    )
     seal_vin(claim, vin_text)
     _insert(session, claim)
     for upload in uploads:
@@ -93,8 +117,14 @@ def submit(session: Session, actor: Actor, *, inputs: dict[str, Any], purchase_d
     if recycling_cert is not None:
         redeem.handed_in(session, claim, *recycling_cert)
     claim.review_due = lifecycle.review_due(session, claim)
-    audit.record(session, actor, "claim.submitted", object_type="claim", object_id=claim.id,
-                 after={"state": "submitted", "subsidy_fen": claim.subsidy_fen},
-                 detail={"explanation": result.explanation},
-                 jurisdiction_code=claim.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "claim.submitted",
+        object_type="claim",
+        object_id=claim.id,
+        after={"state": "submitted", "subsidy_fen": claim.subsidy_fen},
+        detail={"explanation": result.explanation},
+        jurisdiction_code=claim.jurisdiction_code,
+    )
     return claim

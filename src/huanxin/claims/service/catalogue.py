@@ -39,8 +39,10 @@ class CatalogueFileInvalid(InvalidInput):
 
     def __init__(self, errors: list[RowError]) -> None:
         first = errors[0]
-        super().__init__(f"第{first.row}行「{first.column}」：{first.reason}（共{len(errors)}处错误，未导入任何数据）",
-                         field=first.column)  # fmt: skip
+        super().__init__(
+            f"第{first.row}行「{first.column}」：{first.reason}（共{len(errors)}处错误，未导入任何数据）",
+            field=first.column,
+        )
         self.errors = errors
 
 
@@ -89,9 +91,16 @@ def _parse_row(cells: list[str], row: int, errors: list[RowError]) -> CatalogueP
     valid_to = _date(end, row, HEADERS[6], errors)
     if len(errors) > count:
         return None
-    return CatalogueProduct(category=category, brand=brand, model=model,
-                            grade=int(grade) if grade else None, list_price_fen=price_fen,
-                            valid_from=valid_from, valid_to=valid_to, created_at=utcnow())  # fmt: skip
+    return CatalogueProduct(
+        category=category,
+        brand=brand,
+        model=model,
+        grade=int(grade) if grade else None,
+        list_price_fen=price_fen,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        created_at=utcnow(),
+    )
 
 
 def import_file(session: Session, actor: Actor, *, filename: str, content: bytes) -> int:
@@ -99,8 +108,12 @@ def import_file(session: Session, actor: Actor, *, filename: str, content: bytes
     if not rows or [c.strip() for c in rows[0][:7]] != HEADERS:
         raise CatalogueFileInvalid([RowError(1, "表头", "表头应为：" + "、".join(HEADERS))])
     errors: list[RowError] = []
-    numbered = [(i, p) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)
-                if (p := _parse_row(r, i, errors)) is not None]  # fmt: skip
+    numbered = [
+        (i, p)
+        for i, r in enumerate(rows[1:], start=2)
+        if any(c.strip() for c in r)
+        if (p := _parse_row(r, i, errors)) is not None
+    ]
     owner = actor.org_id if actor.role == MANUFACTURER else None
     if actor.role == MANUFACTURER:
         errors += _not_owned(session, numbered, owner)
@@ -113,19 +126,34 @@ def import_file(session: Session, actor: Actor, *, filename: str, content: bytes
         upsert(session, product, actor.user_id)
     products = [p for _row, p in numbered]
     session.info.pop("claims.catalogue", None)
-    audit.record(session, actor, "catalogue.imported", object_type="catalogue", object_id=filename[:64],
-                 detail={"rows": len(products)})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "catalogue.imported",
+        object_type="catalogue",
+        object_id=filename[:64],
+        detail={"rows": len(products)},
+    )
     return len(products)
 
 
-def _not_owned(session: Session, numbered: list[tuple[int, CatalogueProduct]],
-               owner: int | None) -> list[RowError]:  # fmt: skip
+def _not_owned(
+    session: Session, numbered: list[tuple[int, CatalogueProduct]], owner: int | None
+) -> list[RowError]:
     """Rows a manufacturer may not write: models another organisation (or the office) listed."""
-    existing = {(p.category, p.model): p.owner_org_id for p in session.scalars(
-        select(CatalogueProduct).where(CatalogueProduct.model.in_({p.model for _r, p in numbered})))}  # fmt: skip
-    return [RowError(row, HEADERS[2], "该型号已由其他单位登记，生产企业只能维护本企业登记的产品")
-            for row, p in numbered
-            if (p.category, p.model) in existing and existing[(p.category, p.model)] != owner]  # fmt: skip
+    existing = {
+        (p.category, p.model): p.owner_org_id
+        for p in session.scalars(
+            select(CatalogueProduct).where(
+                CatalogueProduct.model.in_({p.model for _r, p in numbered})
+            )
+        )
+    }
+    return [
+        RowError(row, HEADERS[2], "该型号已由其他单位登记，生产企业只能维护本企业登记的产品")
+        for row, p in numbered
+        if (p.category, p.model) in existing and existing[(p.category, p.model)] != owner
+    ]
 
 
 def _check_listed_within(
@@ -143,13 +171,20 @@ def _check_listed_within(
     for row, product in numbered:
         code = listed.get((product.category, product.model))
         if code is not None:
-            within(actor, code, f"第{row}行：型号「{product.model}」由其他地区登记，只能由登记地区或其上级维护",
-                   field=HEADERS[2])  # fmt: skip
+            within(
+                actor,
+                code,
+                f"第{row}行：型号「{product.model}」由其他地区登记，只能由登记地区或其上级维护",
+                field=HEADERS[2],
+            )
 
 
 def upsert(session: Session, product: CatalogueProduct, user_id: int | None) -> None:
-    existing = session.scalars(select(CatalogueProduct).where(
-        CatalogueProduct.category == product.category, CatalogueProduct.model == product.model)).first()  # fmt: skip
+    existing = session.scalars(
+        select(CatalogueProduct).where(
+            CatalogueProduct.category == product.category, CatalogueProduct.model == product.model
+        )
+    ).first()
     if existing is None:
         product.imported_by = user_id
         session.add(product)
@@ -165,19 +200,28 @@ def check_price_ceiling(price_fen: int, filed_fen: int | None = None) -> None:
         raise PriceAboveCeiling(f"成交价超过上限（{yuan(SALE_FEN_MAX)}元）", field="price")
     factor = get_settings().price_ceiling_factor
     if filed_fen and price_fen > filed_fen * factor:
-        raise PriceAboveCeiling(f"成交价超过目录指导价（{yuan(filed_fen)}元）的{factor}倍，请核对",
-                                field="price")  # fmt: skip
+        raise PriceAboveCeiling(
+            f"成交价超过目录指导价（{yuan(filed_fen)}元）的{factor}倍，请核对", field="price"
+        )
 
 
 def check(
-    session: Session, *, category: str, model: str, grade: int | None, on_date: date,
+    session: Session,
+    *,
+    category: str,
+    model: str,
+    grade: int | None,
+    on_date: date,
     price_fen: int | None = None,
-) -> int | None:  # fmt: skip
+) -> int | None:
     """Return the grade to subsidise. A category with a catalogue only accepts listed models
     valid on the purchase date, with the listed grade; with ``price_fen``, a price within the
     ceiling (see ``check_price_ceiling``)."""
-    product = session.scalars(select(CatalogueProduct).where(
-        CatalogueProduct.category == category, CatalogueProduct.model == model.strip())).first()  # fmt: skip
+    product = session.scalars(
+        select(CatalogueProduct).where(
+            CatalogueProduct.category == category, CatalogueProduct.model == model.strip()
+        )
+    ).first()
     if price_fen is not None:
         check_price_ceiling(price_fen, product.list_price_fen if product else None)
     if product is None and category not in _listed_categories(session):

@@ -55,20 +55,46 @@ def get_claim(session: Session, actor: Actor, claim_id: int, *, lock: bool = Fal
     return claim
 
 
-def transition(session: Session, actor: AuditActor, claim: Claim, to_state: str, *,
-               note: str = "", detail: dict[str, Any] | None = None) -> None:  # fmt: skip
+def transition(
+    session: Session,
+    actor: AuditActor,
+    claim: Claim,
+    to_state: str,
+    *,
+    note: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
     states.check(claim.state, to_state)
     before = {"state": claim.state}
-    session.add(ClaimEvent(claim_id=claim.id, from_state=claim.state, to_state=to_state,
-                           actor_user_id=actor.user_id, actor_role=actor.role, note=note,
-                           at=utcnow()))  # fmt: skip
+    session.add(
+        ClaimEvent(
+            claim_id=claim.id,
+            from_state=claim.state,
+            to_state=to_state,
+            actor_user_id=actor.user_id,
+            actor_role=actor.role,
+            note=note,
+            at=utcnow(),
+        )
+    )
     claim.state, claim.updated_at = to_state, utcnow()
     quote = json.loads(claim.quote)
-    audit.record(session, actor, f"claim.{to_state}", object_type="claim", object_id=claim.id,
-                 before=before, after={"state": to_state},
-                 detail={"note": note, "versions": versions_of(quote),
-                         "explanation": quote.get("explanation", []), **(detail or {})},
-                 jurisdiction_code=claim.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        f"claim.{to_state}",
+        object_type="claim",
+        object_id=claim.id,
+        before=before,
+        after={"state": to_state},
+        detail={
+            "note": note,
+            "versions": versions_of(quote),
+            "explanation": quote.get("explanation", []),
+            **(detail or {}),
+        },
+        jurisdiction_code=claim.jurisdiction_code,
+    )
 
 
 def versions_of(quote: dict[str, Any]) -> list[str]:
@@ -91,9 +117,11 @@ def pool_ids(
     if missing:
         path = policies.path_of(session, code)
         depth = {place: i for i, place in enumerate(path)}
-        stmt = select(Pool).where(Pool.programme_id.in_({p for p, _ in missing}),
-                                  Pool.layer.in_({lay for _, lay in missing}),
-                                  Pool.jurisdiction_code.in_(path))  # fmt: skip
+        stmt = select(Pool).where(
+            Pool.programme_id.in_({p for p, _ in missing}),
+            Pool.layer.in_({lay for _, lay in missing}),
+            Pool.jurisdiction_code.in_(path),
+        )
         best: dict[tuple[str, str], Pool] = {}
         for pool in session.scalars(stmt):
             key = (pool.programme_id, pool.layer)
@@ -116,16 +144,30 @@ def pool_ids(
 def reserve_parts(session: Session, claim: Claim, quote: Quote) -> None:
     """Reserve every funding part of the quote; all or nothing (the transaction rolls back).
     Pools are taken in ascending id order so two claims never deadlock."""
-    amounts = [(applied, layer.value, amount) for applied in quote.applied
-               for layer, amount in applied.funding_fen.items() if amount > 0]  # fmt: skip
-    ids = pool_ids(session, [(a.programme_id, layer) for a, layer, _ in amounts],
-                   claim.jurisdiction_code)  # fmt: skip
-    parts = [ClaimPart(claim_id=claim.id, programme_id=a.programme_id, version=a.version,
-                       layer=layer, amount_fen=amount, pool_id=ids[(a.programme_id, layer)])
-             for a, layer, amount in amounts]  # fmt: skip
+    amounts = [
+        (applied, layer.value, amount)
+        for applied in quote.applied
+        for layer, amount in applied.funding_fen.items()
+        if amount > 0
+    ]
+    ids = pool_ids(
+        session, [(a.programme_id, layer) for a, layer, _ in amounts], claim.jurisdiction_code
+    )
+    parts = [
+        ClaimPart(
+            claim_id=claim.id,
+            programme_id=a.programme_id,
+            version=a.version,
+            layer=layer,
+            amount_fen=amount,
+            pool_id=ids[(a.programme_id, layer)],
+        )
+        for a, layer, amount in amounts
+    ]
     for part in sorted(parts, key=lambda p: p.pool_id):
-        part.shard_id = ledger.reserve(session, pool_id=part.pool_id, amount_fen=part.amount_fen,
-                                       ref=f"claim:{claim.id}")  # fmt: skip
+        part.shard_id = ledger.reserve(
+            session, pool_id=part.pool_id, amount_fen=part.amount_fen, ref=f"claim:{claim.id}"
+        )
     session.add_all(parts)  # one INSERT for all parts
     session.flush()
 
@@ -138,20 +180,35 @@ def parts_of(session: Session, claim_id: int) -> list[ClaimPart]:
 
 def release_parts(session: Session, claim: Claim) -> None:
     for part in parts_of(session, claim.id):
-        ledger.release(session, pool_id=part.pool_id, amount_fen=part.amount_fen,
-                       ref=f"claim:{claim.id}:release", shard_id=part.shard_id)  # fmt: skip
+        ledger.release(
+            session,
+            pool_id=part.pool_id,
+            amount_fen=part.amount_fen,
+            ref=f"claim:{claim.id}:release",
+            shard_id=part.shard_id,
+        )
 
 
 def commit_parts(session: Session, claim: Claim) -> None:
     for part in parts_of(session, claim.id):
-        ledger.commit(session, pool_id=part.pool_id, amount_fen=part.amount_fen,
-                      ref=f"claim:{claim.id}:pay", shard_id=part.shard_id)  # fmt: skip
+        ledger.commit(
+            session,
+            pool_id=part.pool_id,
+            amount_fen=part.amount_fen,
+            ref=f"claim:{claim.id}:pay",
+            shard_id=part.shard_id,
+        )
 
 
 def claw_back_parts(session: Session, claim: Claim) -> None:
     for part in parts_of(session, claim.id):
-        ledger.claw_back(session, pool_id=part.pool_id, amount_fen=part.amount_fen,
-                         ref=f"claim:{claim.id}:clawback", shard_id=part.shard_id)  # fmt: skip
+        ledger.claw_back(
+            session,
+            pool_id=part.pool_id,
+            amount_fen=part.amount_fen,
+            ref=f"claim:{claim.id}:clawback",
+            shard_id=part.shard_id,
+        )
 
 
 def days_between(start: date, end: date) -> int:

@@ -78,8 +78,14 @@ def record_return(
     common.transition(session, actor, claim, "returned", note=f"退货日期{returned_on.isoformat()}")
     if was == "paid":
         common.claw_back_parts(session, claim)
-        session.add(Clawback(claim_id=claim.id, payee=claim.payee, amount_fen=claim.subsidy_fen,
-                             created_at=utcnow()))  # fmt: skip
+        session.add(
+            Clawback(
+                claim_id=claim.id,
+                payee=claim.payee,
+                amount_fen=claim.subsidy_fen,
+                created_at=utcnow(),
+            )
+        )
     else:
         common.release_parts(session, claim)
     quotas.set_state(session, claim.quota_id, "issued" if quota_rule == "restored" else "void")
@@ -107,10 +113,19 @@ class Upload:
 
 def attach(session: Session, claim: Claim, upload: Upload, *, for_appeal: bool = False) -> None:
     content_type = check_evidence(upload.filename, upload.content)
-    session.add(Evidence(claim_id=claim.id, kind=upload.kind, filename=upload.filename[:200],
-                         content_type=content_type, size=len(upload.content),
-                         sha256=hashlib.sha256(upload.content).hexdigest(), content=upload.content,
-                         for_appeal=for_appeal, uploaded_at=utcnow()))  # fmt: skip
+    session.add(
+        Evidence(
+            claim_id=claim.id,
+            kind=upload.kind,
+            filename=upload.filename[:200],
+            content_type=content_type,
+            size=len(upload.content),
+            sha256=hashlib.sha256(upload.content).hexdigest(),
+            content=upload.content,
+            for_appeal=for_appeal,
+            uploaded_at=utcnow(),
+        )
+    )
 
 
 def review_due(session: Session, claim: Claim) -> date:
@@ -123,8 +138,14 @@ def review_due(session: Session, claim: Claim) -> date:
     return today_cn() + timedelta(days=days)
 
 
-def approve(session: Session, actor: Actor, *, claim_id: int, note: str = "",
-            checklist: frozenset[str] = frozenset()) -> Claim:  # fmt: skip
+def approve(
+    session: Session,
+    actor: Actor,
+    *,
+    claim_id: int,
+    note: str = "",
+    checklist: frozenset[str] = frozenset(),
+) -> Claim:
     """submitted/appealed → approved: the budget is reserved now, all parts or none. The
     reviewer must confirm every item of the programme's evidence checklist."""
     claim = common.get_claim(session, actor, claim_id, lock=True)
@@ -137,8 +158,14 @@ def approve(session: Session, actor: Actor, *, claim_id: int, note: str = "",
         raise EvidenceInvalid(
             "请逐项核对证明材料后再审核通过，未核对：" + "、".join(missing), field="checklist"
         )
-    common.transition(session, actor, claim, "approved", note=note or "审核通过",
-                      detail={"checklist": sorted(checklist)})  # fmt: skip
+    common.transition(
+        session,
+        actor,
+        claim,
+        "approved",
+        note=note or "审核通过",
+        detail={"checklist": sorted(checklist)},
+    )
     from huanxin.policy.engine import Quote
 
     national.claim(session, claim)

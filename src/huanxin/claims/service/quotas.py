@@ -72,19 +72,34 @@ def claim_quota(session: Session, actor: Actor, *, category: str, on_date: date)
     assert programme.quota is not None
     limit, period = programme.quota.limit(category), period_key(programme, on_date)
     for slot in range(1, limit + 1):
-        quota = Quota(code=new_code(), person_key=user.resident_id_hash, consumer_user_id=user.id,
-                      programme_id=programme.id, category=category, period_key=period, slot=slot,
-                      jurisdiction_code=actor.jurisdiction_code, state="issued",
-                      expires_at=utcnow() + timedelta(days=QUOTA_VALID_DAYS), created_at=utcnow(),
-                      issued_on=on_date)  # fmt: skip
+        quota = Quota(
+            code=new_code(),
+            person_key=user.resident_id_hash,
+            consumer_user_id=user.id,
+            programme_id=programme.id,
+            category=category,
+            period_key=period,
+            slot=slot,
+            jurisdiction_code=actor.jurisdiction_code,
+            state="issued",
+            expires_at=utcnow() + timedelta(days=QUOTA_VALID_DAYS),
+            created_at=utcnow(),
+            issued_on=on_date,
+        )
         try:
             with session.begin_nested():
                 session.add(quota)
         except IntegrityError:
             continue
-        audit.record(session, actor, "quota.issued", object_type="quota", object_id=quota.id,
-                     after={"category": category, "slot": slot, "period": period},
-                     jurisdiction_code=actor.jurisdiction_code)  # fmt: skip
+        audit.record(
+            session,
+            actor,
+            "quota.issued",
+            object_type="quota",
+            object_id=quota.id,
+            after={"category": category, "slot": slot, "period": period},
+            jurisdiction_code=actor.jurisdiction_code,
+        )
         return quota
     name = programme.category(category).name  # type: ignore[union-attr]
     raise QuotaLimitReached(
@@ -110,12 +125,15 @@ def set_state(session: Session, quota_id: int | None, state: str) -> None:
     values: dict[str, object] = {"state": state}
     if state == "issued":
         values["claim_id"] = None
-    session.execute(update(Quota).where(Quota.id == quota_id).values(**values)
-                    .execution_options(synchronize_session=False))  # fmt: skip
+    session.execute(
+        update(Quota)
+        .where(Quota.id == quota_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
-def _redeemable(stmt: _S, *, quota_code: str | None, person_key: str | None,
-                category: str) -> _S:  # fmt: skip
+def _redeemable(stmt: _S, *, quota_code: str | None, person_key: str | None, category: str) -> _S:
     stmt = stmt.where(Quota.category == category, Quota.state == "issued")
     if quota_code:
         return stmt.where(Quota.code == quota_code.strip().upper()).limit(1)
@@ -128,18 +146,21 @@ def _not_found() -> QuotaNotAvailable:
     return QuotaNotAvailable("未找到该品类可用的补贴资格（可能已使用或已过期）", field="quota_code")
 
 
-def find_for_redemption(session: Session, *, quota_code: str | None, person_key: str | None,
-                        category: str) -> Quota:  # fmt: skip
-    stmt = _redeemable(select(Quota), quota_code=quota_code, person_key=person_key,
-                       category=category)  # fmt: skip
+def find_for_redemption(
+    session: Session, *, quota_code: str | None, person_key: str | None, category: str
+) -> Quota:
+    stmt = _redeemable(
+        select(Quota), quota_code=quota_code, person_key=person_key, category=category
+    )
     quota = session.scalars(stmt).first()
     if quota is None:
         raise _not_found()
     return quota
 
 
-def find_with_person(session: Session, *, quota_code: str | None, person_key: str | None,
-                     category: str) -> tuple[Quota, User | None]:  # fmt: skip
+def find_with_person(
+    session: Session, *, quota_code: str | None, person_key: str | None, category: str
+) -> tuple[Quota, User | None]:
     """``find_for_redemption`` plus the quota's consumer, in one query."""
     base = select(Quota, User).outerjoin(User, User.id == Quota.consumer_user_id)
     stmt = _redeemable(base, quota_code=quota_code, person_key=person_key, category=category)
@@ -151,6 +172,8 @@ def find_with_person(session: Session, *, quota_code: str | None, person_key: st
 
 
 def list_for(session: Session, actor: Actor) -> list[Quota]:
-    return list(session.scalars(
-        select(Quota).where(Quota.consumer_user_id == actor.user_id).order_by(Quota.id.desc())
-    ))  # fmt: skip
+    return list(
+        session.scalars(
+            select(Quota).where(Quota.consumer_user_id == actor.user_id).order_by(Quota.id.desc())
+        )
+    )

@@ -58,11 +58,17 @@ def _validate(sale: Sale) -> tuple[str, str]:
 
 
 def _quote(session: Session, quota: Quota, sale: Sale, grade: int | None) -> Quote:
-    item = ItemAttributes(category=sale.category, price_fen=sale.price_fen, grade=grade,
-                          prior_claims_in_category=quota.slot - 1, in_catalogue=True,
-                          old_item_handed_in=bool(sale.recycling_cert_no))  # fmt: skip
-    result = policies.quote_for(session, jurisdiction_code=quota.jurisdiction_code,
-                                on_date=sale.purchase_date, item=item)  # fmt: skip
+    item = ItemAttributes(
+        category=sale.category,
+        price_fen=sale.price_fen,
+        grade=grade,
+        prior_claims_in_category=quota.slot - 1,
+        in_catalogue=True,
+        old_item_handed_in=bool(sale.recycling_cert_no),
+    )
+    result = policies.quote_for(
+        session, jurisdiction_code=quota.jurisdiction_code, on_date=sale.purchase_date, item=item
+    )
     if result.total_fen <= 0:
         reasons = [r for n in result.not_applied for r in n.reasons] or ["无适用政策"]
         raise NotEligible("不符合补贴条件：" + "；".join(reasons), field="category")
@@ -117,8 +123,13 @@ def handed_in(session: Session, claim: Claim, number: str | None, code: str | No
         return
     if not code:
         raise InvalidInput("请填写回收证明的校验码", field="recycling_cert_code")
-    certificates.consume_certificate(session, number=number.strip(), code=code.strip(),
-                                     claim_ref=f"claim:{claim.id}", category=claim.category)  # fmt: skip
+    certificates.consume_certificate(
+        session,
+        number=number.strip(),
+        code=code.strip(),
+        claim_ref=f"claim:{claim.id}",
+        category=claim.category,
+    )
     claim.recycling_cert_no = number.strip()
 
 
@@ -139,12 +150,16 @@ def check_sale_date(day: date, issued_on: date | None = None) -> None:
     """A sale happens on or after the day its quota was issued, and not after today."""
     today = today_cn()
     if day > today:
-        raise SaleDateImpossible(f"购买日期{day.isoformat()}晚于今天（{today.isoformat()}），"
-                                 "不能登记尚未发生的销售", field="purchase_date")  # fmt: skip
+        raise SaleDateImpossible(
+            f"购买日期{day.isoformat()}晚于今天（{today.isoformat()}），不能登记尚未发生的销售",
+            field="purchase_date",
+        )
     if issued_on is not None and day < issued_on:
-        raise SaleDateImpossible(f"购买日期{day.isoformat()}早于补贴资格领取日期"
-                                 f"{issued_on.isoformat()}：须先领取资格、再购买",
-                                 field="purchase_date")  # fmt: skip
+        raise SaleDateImpossible(
+            f"购买日期{day.isoformat()}早于补贴资格领取日期"
+            f"{issued_on.isoformat()}：须先领取资格、再购买",
+            field="purchase_date",
+        )
 
 
 def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
@@ -153,34 +168,65 @@ def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
     person_key = None
     if sale.resident_id:
         person_key = pii.lookup_hash("resident_id", identifiers.resident_id(sale.resident_id))
-    quota, consumer = quotas.find_with_person(session, quota_code=sale.quota_code,
-                                              person_key=person_key, category=sale.category)  # fmt: skip
+    quota, consumer = quotas.find_with_person(
+        session, quota_code=sale.quota_code, person_key=person_key, category=sale.category
+    )
     check_sale_date(sale.purchase_date, quota.issued_on)
     check_merchant_area(session, actor, quota, sale.purchase_date)
-    grade = catalogue.check(session, category=sale.category, model=sale.product_model,
-                            grade=sale.grade, on_date=sale.purchase_date,
-                            price_fen=sale.price_fen)  # fmt: skip
+    grade = catalogue.check(
+        session,
+        category=sale.category,
+        model=sale.product_model,
+        grade=sale.grade,
+        on_date=sale.purchase_date,
+        price_fen=sale.price_fen,
+    )
     result = _quote(session, quota, sale, grade)
     serial_key = pii.lookup_hash("device_serial", serial)
     name_enc, rid_enc = _person(consumer)
     now = utcnow()
-    claim = Claim(kind="point_of_sale", state="reserved", jurisdiction_code=quota.jurisdiction_code,
-                  category=sale.category, person_key=quota.person_key, person_name_enc=name_enc,
-                  resident_id_enc=rid_enc, applicant_user_id=quota.consumer_user_id,
-                  merchant_org_id=actor.org_id, quota_id=quota.id, product_model=sale.product_model,
-                  grade=grade, serial_key=serial_key, device_serial=serial, invoice_no=invoice,
-                  purchase_date=sale.purchase_date, price_fen=sale.price_fen,
-                  subsidy_fen=result.total_fen, consumer_pays_fen=sale.price_fen - result.total_fen,
-                  quote=result.model_dump_json(), payee=f"org:{actor.org_id}",
-                  created_at=now, updated_at=now)  # fmt: skip
+    claim = Claim(
+        kind="point_of_sale",
+        state="reserved",
+        jurisdiction_code=quota.jurisdiction_code,
+        category=sale.category,
+        person_key=quota.person_key,
+        person_name_enc=name_enc,
+        resident_id_enc=rid_enc,
+        applicant_user_id=quota.consumer_user_id,
+        merchant_org_id=actor.org_id,
+        quota_id=quota.id,
+        product_model=sale.product_model,
+        grade=grade,
+        serial_key=serial_key,
+        device_serial=serial,
+        invoice_no=invoice,
+        purchase_date=sale.purchase_date,
+        price_fen=sale.price_fen,
+        subsidy_fen=result.total_fen,
+        consumer_pays_fen=sale.price_fen - result.total_fen,
+        quote=result.model_dump_json(),
+        payee=f"org:{actor.org_id}",
+        created_at=now,
+        updated_at=now,
+    )
     _insert(session, claim)
     quotas.lock(session, quota, claim.id)
     handed_in(session, claim, sale.recycling_cert_no, sale.recycling_cert_code)
     national.claim(session, claim)  # before the budget: no pool lock waits on it
     common.reserve_parts(session, claim, result)
-    audit.record(session, actor, "claim.redeemed", object_type="claim", object_id=claim.id,
-                 after={"state": "reserved", "subsidy_fen": claim.subsidy_fen},
-                 detail={"versions": common.versions_of(json.loads(claim.quote)),
-                         "explanation": result.explanation, "quota_id": quota.id},
-                 jurisdiction_code=claim.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "claim.redeemed",
+        object_type="claim",
+        object_id=claim.id,
+        after={"state": "reserved", "subsidy_fen": claim.subsidy_fen},
+        detail={
+            "versions": common.versions_of(json.loads(claim.quote)),
+            "explanation": result.explanation,
+            "quota_id": quota.id,
+        },
+        jurisdiction_code=claim.jurisdiction_code,
+    )
     return claim

@@ -41,8 +41,14 @@ def _payee_name(session: Session, actor: Actor, payee: str) -> str:
 
 
 def create_batch(session: Session, actor: Actor) -> PaymentBatch:
-    claims = list(session.scalars(common.readable(actor).where(Claim.state == "approved")
-                                  .order_by(Claim.id).with_for_update()))  # fmt: skip
+    claims = list(
+        session.scalars(
+            common.readable(actor)
+            .where(Claim.state == "approved")
+            .order_by(Claim.id)
+            .with_for_update()
+        )
+    )
     from huanxin.integrity.service.scores import held_claim_ids
 
     held = held_claim_ids(session, [c.id for c in claims])  # risky claims wait for review
@@ -50,8 +56,12 @@ def create_batch(session: Session, actor: Actor) -> PaymentBatch:
     claims = [c for c in claims if c.id not in held]
     if not claims:
         raise Conflict("没有待支付的已审核申请")
-    batch = PaymentBatch(jurisdiction_code=actor.jurisdiction_code, state="open",
-                         created_by=actor.user_id, created_at=utcnow())  # fmt: skip
+    batch = PaymentBatch(
+        jurisdiction_code=actor.jurisdiction_code,
+        state="open",
+        created_by=actor.user_id,
+        created_at=utcnow(),
+    )
     session.add(batch)
     session.flush()
     totals: dict[str, int] = defaultdict(int)
@@ -60,14 +70,25 @@ def create_batch(session: Session, actor: Actor) -> PaymentBatch:
         claim.batch_id = batch.id
         totals[claim.payee] += claim.subsidy_fen
     for payee, amount in sorted(totals.items()):
-        item = PaymentItem(batch_id=batch.id, payee=payee, payee_name=_payee_name(session, actor, payee),
-                           amount_fen=amount, state="pending")  # fmt: skip
+        item = PaymentItem(
+            batch_id=batch.id,
+            payee=payee,
+            payee_name=_payee_name(session, actor, payee),
+            amount_fen=amount,
+            state="pending",
+        )
         session.add(item)
         session.flush()
         item.amount_fen -= _net_clawbacks(session, actor, payee, item)
     batch.total_fen = sum(totals.values())
-    audit.record(session, actor, "settlement.batch_created", object_type="payment_batch",
-                 object_id=batch.id, after={"claims": len(claims), "total_fen": batch.total_fen})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "settlement.batch_created",
+        object_type="payment_batch",
+        object_id=batch.id,
+        after={"claims": len(claims), "total_fen": batch.total_fen},
+    )
     return batch
 
 
@@ -75,9 +96,15 @@ def _net_clawbacks(session: Session, actor: Actor, payee: str, item: PaymentItem
     """Net the payee's open clawbacks of claims in the batch's own scope: a clawback owed to
     another county's pools is recovered there, not kept by this county's payment."""
     in_scope = select(Claim.id).where(Claim.jurisdiction_code.in_(actor.scope_codes))
-    open_ = session.scalars(select(Clawback).where(Clawback.payee == payee,
-                            Clawback.netted_in_item_id.is_(None),
-                            Clawback.claim_id.in_(in_scope)).with_for_update())  # fmt: skip
+    open_ = session.scalars(
+        select(Clawback)
+        .where(
+            Clawback.payee == payee,
+            Clawback.netted_in_item_id.is_(None),
+            Clawback.claim_id.in_(in_scope),
+        )
+        .with_for_update()
+    )
     netted = 0
     for clawback in open_:
         if netted + clawback.amount_fen > item.amount_fen:
@@ -105,8 +132,11 @@ def items_of(session: Session, batch_id: int) -> list[PaymentItem]:
 def bank_rows(session: Session, actor: Actor, batch_id: int) -> list[list[str]]:
     batch = get_batch(session, actor, batch_id)
     rows = [BANK_HEADERS]
-    rows += [[str(batch.id), str(i.id), i.payee, i.payee_name, yuan(i.amount_fen)]
-             for i in items_of(session, batch_id) if i.state != "paid"]  # fmt: skip
+    rows += [
+        [str(batch.id), str(i.id), i.payee, i.payee_name, yuan(i.amount_fen)]
+        for i in items_of(session, batch_id)
+        if i.state != "paid"
+    ]
     if batch.state == "open":
         batch.state = "exported"
     return rows
@@ -151,8 +181,14 @@ def import_result(
     crash_point("settle.before_flush")
     session.flush()
     crash_point("settle.after_flush")
-    audit.record(session, actor, "settlement.result_imported", object_type="payment_batch",
-                 object_id=batch.id, detail=counts)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "settlement.result_imported",
+        object_type="payment_batch",
+        object_id=batch.id,
+        detail=counts,
+    )
     return counts
 
 
@@ -162,8 +198,13 @@ def _apply_row(
     outcome = row[1].strip() if len(row) > 1 else ""
     if item.state != "pending":
         return "unchanged"
-    claims = list(session.scalars(select(Claim).where(Claim.batch_id == batch.id, Claim.payee == item.payee,
-                                                      Claim.state == "batched").with_for_update()))  # fmt: skip
+    claims = list(
+        session.scalars(
+            select(Claim)
+            .where(Claim.batch_id == batch.id, Claim.payee == item.payee, Claim.state == "batched")
+            .with_for_update()
+        )
+    )
     if outcome == "成功":
         item.state, item.bank_ref = "paid", (row[2].strip() if len(row) > 2 else "")
         for claim in claims:

@@ -16,16 +16,22 @@ from huanxin.claims.models import Claim
 
 
 def paid_totals(
-    session: Session, *, jurisdiction_codes: Iterable[str], year: int,
+    session: Session,
+    *,
+    jurisdiction_codes: Iterable[str],
+    year: int,
     categories: Iterable[str] | None = None,
-) -> tuple[int, int]:  # fmt: skip
+) -> tuple[int, int]:
     """``(claims, subsidy_fen)`` of the claims paid for purchases made in ``year``.
 
     Counted over the given jurisdiction codes and, if given, only those categories.
     """
     stmt = select(func.count(Claim.id), func.coalesce(func.sum(Claim.subsidy_fen), 0)).where(
-        Claim.state == "paid", Claim.jurisdiction_code.in_(sorted(set(jurisdiction_codes))),
-        Claim.purchase_date >= date(year, 1, 1), Claim.purchase_date <= date(year, 12, 31))  # fmt: skip
+        Claim.state == "paid",
+        Claim.jurisdiction_code.in_(sorted(set(jurisdiction_codes))),
+        Claim.purchase_date >= date(year, 1, 1),
+        Claim.purchase_date <= date(year, 12, 31),
+    )
     if categories is not None:
         stmt = stmt.where(Claim.category.in_(sorted(set(categories))))
     count, subsidy = session.execute(stmt).one()

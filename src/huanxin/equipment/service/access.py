@@ -66,8 +66,9 @@ def get_project(session: Session, actor: Actor, project_id: int) -> Project:
     project = session.get(Project, project_id)
     if project is not None:
         get_enterprise_for(session, actor, project.enterprise_id, PROJECT_NOT_FOUND)
-    return visible(actor, project, project.jurisdiction_code if project else None,
-                   PROJECT_NOT_FOUND)  # fmt: skip
+    return visible(
+        actor, project, project.jurisdiction_code if project else None, PROJECT_NOT_FOUND
+    )
 
 
 def get_enterprise_for(session: Session, actor: Actor, enterprise_id: int, message: str) -> None:

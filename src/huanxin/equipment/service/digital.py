@@ -52,27 +52,44 @@ def snapshot(row: DigitalReport) -> dict[str, Any]:
     return {"year": row.year, "cnc_rate_bp": row.cnc_rate_bp, "design_tool_bp": row.design_tool_bp}
 
 
-def report(session: Session, actor: Actor, *, enterprise_id: int, year: int,
-           cnc_rate_bp: int | None = None,
-           design_tool_bp: int | None = None) -> tuple[DigitalReport, bool]:  # fmt: skip
+def report(
+    session: Session,
+    actor: Actor,
+    *,
+    enterprise_id: int,
+    year: int,
+    cnc_rate_bp: int | None = None,
+    design_tool_bp: int | None = None,
+) -> tuple[DigitalReport, bool]:
     """Record (or correct) the enterprise's indicators for ``year``; True when new."""
     ent = writable_enterprise(session, actor, enterprise_id)
     values = {"cnc_rate_bp": cnc_rate_bp, "design_tool_bp": design_tool_bp}
     _check(year, values)
-    row = session.scalars(select(DigitalReport).where(
-        DigitalReport.enterprise_id == ent.id, DigitalReport.year == year)).first()  # fmt: skip
+    row = session.scalars(
+        select(DigitalReport).where(
+            DigitalReport.enterprise_id == ent.id, DigitalReport.year == year
+        )
+    ).first()
     created = row is None
     before = None if row is None else snapshot(row)
     if row is None:
-        row = DigitalReport(enterprise_id=ent.id, year=year, reported_by=actor.user_id,
-                            reported_at=utcnow())  # fmt: skip
+        row = DigitalReport(
+            enterprise_id=ent.id, year=year, reported_by=actor.user_id, reported_at=utcnow()
+        )
         session.add(row)
     row.cnc_rate_bp, row.design_tool_bp = cnc_rate_bp, design_tool_bp
     row.reported_by, row.reported_at = actor.user_id, utcnow()
     session.flush()
-    audit.record(session, actor, "equipment.digital_reported", object_type="enterprise",
-                 object_id=ent.id, before=before, after=snapshot(row),
-                 jurisdiction_code=ent.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.digital_reported",
+        object_type="enterprise",
+        object_id=ent.id,
+        before=before,
+        after=snapshot(row),
+        jurisdiction_code=ent.jurisdiction_code,
+    )
     return row, created
 
 
@@ -85,7 +102,8 @@ def for_enterprise(session: Session, actor: Actor, enterprise_id: int) -> list[D
 def latest_year(session: Session, actor: Actor) -> int | None:
     """The latest year any enterprise the actor may read has reported."""
     stmt = select(func.max(DigitalReport.year)).where(
-        DigitalReport.enterprise_id.in_(enterprise_ids(actor)))  # fmt: skip
+        DigitalReport.enterprise_id.in_(enterprise_ids(actor))
+    )
     year = session.scalar(stmt)
     return int(year) if year is not None else None
 
@@ -103,9 +121,15 @@ def _group(
     items = list(rows)
     cnc = [r.cnc_rate_bp for _, r in items if r.cnc_rate_bp is not None]
     design = [r.design_tool_bp for _, r in items if r.design_tool_bp is not None]
-    return {"key": key, "label": label, "enterprises": len(items),
-            "cnc_reported": len(cnc), "cnc_rate_bp": _mean(cnc),
-            "design_reported": len(design), "design_tool_bp": _mean(design)}  # fmt: skip
+    return {
+        "key": key,
+        "label": label,
+        "enterprises": len(items),
+        "cnc_reported": len(cnc),
+        "cnc_rate_bp": _mean(cnc),
+        "design_reported": len(design),
+        "design_tool_bp": _mean(design),
+    }
 
 
 def _place_names(session: Session, codes: list[str]) -> dict[str, str]:
@@ -113,15 +137,18 @@ def _place_names(session: Session, codes: list[str]) -> dict[str, str]:
     return {code: f"{name}（{code}）" for code, name in session.execute(stmt)}
 
 
-def aggregate(session: Session, actor: Actor, *, year: int, by: str = "sector",
-              sector: str | None = None) -> dict[str, Any]:  # fmt: skip
+def aggregate(
+    session: Session, actor: Actor, *, year: int, by: str = "sector", sector: str | None = None
+) -> dict[str, Any]:
     """Mean reported rates in ``year`` per sector or jurisdiction, overall and for the
     above-designated-size industrial enterprises the targets speak of."""
     if by not in ("sector", "jurisdiction"):
         raise InvalidInput("汇总方式应为 sector 或 jurisdiction", field="by")
-    stmt = (select(Enterprise, DigitalReport)
-            .join(DigitalReport, DigitalReport.enterprise_id == Enterprise.id)
-            .where(Enterprise.id.in_(enterprise_ids(actor)), DigitalReport.year == year))  # fmt: skip
+    stmt = (
+        select(Enterprise, DigitalReport)
+        .join(DigitalReport, DigitalReport.enterprise_id == Enterprise.id)
+        .where(Enterprise.id.in_(enterprise_ids(actor)), DigitalReport.year == year)
+    )
     if sector:
         stmt = stmt.where(Enterprise.sector == sector)
     pairs = [(e, r) for e, r in session.execute(stmt.order_by(Enterprise.id))]
@@ -133,10 +160,16 @@ def aggregate(session: Session, actor: Actor, *, year: int, by: str = "sector",
     labels = dict(SECTORS) if by == "sector" else _place_names(session, order)
     target_set = [(e, r) for e, r in pairs if e.sector == "industry" and e.above_size]
     return {
-        "year": year, "by": by, "basis_zh": BASIS_ZH,
+        "year": year,
+        "by": by,
+        "basis_zh": BASIS_ZH,
         "groups": [_group(k, labels.get(k, k), groups[k]) for k in order],
         "overall": _group("all", "全部填报企业", pairs),
         "above_size_industry": _group("above_size_industry", "规模以上工业企业", target_set),
-        "targets": {"year": TARGET_YEAR, "cnc_rate_bp": CNC_TARGET_BP,
-                    "design_tool_bp": DESIGN_TARGET_BP, "source": TARGET_SOURCE_ZH},
-    }  # fmt: skip
+        "targets": {
+            "year": TARGET_YEAR,
+            "cnc_rate_bp": CNC_TARGET_BP,
+            "design_tool_bp": DESIGN_TARGET_BP,
+            "source": TARGET_SOURCE_ZH,
+        },
+    }

@@ -29,9 +29,14 @@ _INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 
 
 def snapshot(ent: Enterprise) -> dict[str, Any]:
-    return {"name": ent.name, "uscc": ent.uscc, "industry_code": ent.industry_code,
-            "above_size": ent.above_size, "sector": ent.sector,
-            "jurisdiction_code": ent.jurisdiction_code}  # fmt: skip
+    return {
+        "name": ent.name,
+        "uscc": ent.uscc,
+        "industry_code": ent.industry_code,
+        "above_size": ent.above_size,
+        "sector": ent.sector,
+        "jurisdiction_code": ent.jurisdiction_code,
+    }
 
 
 def _check(session: Session, actor: Actor, fields: dict[str, Any]) -> dict[str, Any]:
@@ -53,8 +58,14 @@ def _check(session: Session, actor: Actor, fields: dict[str, Any]) -> dict[str, 
     return out
 
 
-def _org_for(session: Session, actor: Actor, org_id: int | None, name: str | None,
-             jurisdiction_code: str, uscc: str) -> Organization:  # fmt: skip
+def _org_for(
+    session: Session,
+    actor: Actor,
+    org_id: int | None,
+    name: str | None,
+    jurisdiction_code: str,
+    uscc: str,
+) -> Organization:
     if not manages(actor):
         if actor.org_id is None:
             raise InvalidInput("您的账号未绑定企业，无法登记", field="org_id")
@@ -70,8 +81,14 @@ def _org_for(session: Session, actor: Actor, org_id: int | None, name: str | Non
         return org
     if not name or not name.strip():
         raise InvalidInput("企业名称不能为空", field="name")
-    return orgs.ensure(session, actor, kind="enterprise", name=name.strip(),
-                       jurisdiction_code=jurisdiction_code, uscc=uscc)  # fmt: skip
+    return orgs.ensure(
+        session,
+        actor,
+        kind="enterprise",
+        name=name.strip(),
+        jurisdiction_code=jurisdiction_code,
+        uscc=uscc,
+    )
 
 
 def _unique(session: Session, uscc: str, org_id: int, exclude: int | None = None) -> None:
@@ -82,20 +99,50 @@ def _unique(session: Session, uscc: str, org_id: int, exclude: int | None = None
         raise EnterpriseExists("该企业或统一社会信用代码已登记", field="uscc")
 
 
-def register(session: Session, actor: Actor, *, uscc: str, industry_code: str,
-             above_size: bool, sector: str, jurisdiction_code: str,
-             name: str | None = None, org_id: int | None = None) -> Enterprise:  # fmt: skip
-    f = _check(session, actor, {"uscc": uscc, "industry_code": industry_code,
-                                "sector": sector, "jurisdiction_code": jurisdiction_code})  # fmt: skip
+def register(
+    session: Session,
+    actor: Actor,
+    *,
+    uscc: str,
+    industry_code: str,
+    above_size: bool,
+    sector: str,
+    jurisdiction_code: str,
+    name: str | None = None,
+    org_id: int | None = None,
+) -> Enterprise:
+    f = _check(
+        session,
+        actor,
+        {
+            "uscc": uscc,
+            "industry_code": industry_code,
+            "sector": sector,
+            "jurisdiction_code": jurisdiction_code,
+        },
+    )
     org = _org_for(session, actor, org_id, name, f["jurisdiction_code"], f["uscc"])
     _unique(session, f["uscc"], org.id)
     now = utcnow()
-    ent = Enterprise(org_id=org.id, name=org.name, above_size=bool(above_size),
-                     created_at=now, updated_at=now, **f)  # fmt: skip
+    ent = Enterprise(
+        org_id=org.id,
+        name=org.name,
+        above_size=bool(above_size),
+        created_at=now,
+        updated_at=now,
+        **f,
+    )
     session.add(ent)
     session.flush()
-    audit.record(session, actor, "equipment.enterprise_registered", object_type="enterprise",
-                 object_id=ent.id, after=snapshot(ent), jurisdiction_code=ent.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.enterprise_registered",
+        object_type="enterprise",
+        object_id=ent.id,
+        after=snapshot(ent),
+        jurisdiction_code=ent.jurisdiction_code,
+    )
     return ent
 
 
@@ -113,9 +160,16 @@ def update(session: Session, actor: Actor, *, enterprise_id: int, **changes: Any
         setattr(ent, key, value)
     ent.updated_at = utcnow()
     session.flush()
-    audit.record(session, actor, "equipment.enterprise_updated", object_type="enterprise",
-                 object_id=ent.id, before=before, after=snapshot(ent),
-                 jurisdiction_code=ent.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.enterprise_updated",
+        object_type="enterprise",
+        object_id=ent.id,
+        before=before,
+        after=snapshot(ent),
+        jurisdiction_code=ent.jurisdiction_code,
+    )
     return ent
 
 

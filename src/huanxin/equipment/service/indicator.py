@@ -69,24 +69,46 @@ def investment_indicator(
     recorded = _recorded(session, codes, BASE_YEAR)
     base = recorded or _completed(session, codes, BASE_YEAR)
     value = _completed(session, codes, year)
-    sectors = [{"sector": s, "label": label, "baseline_fen": base.get(s, 0),
-                "value_fen": value.get(s, 0),
-                "growth_bp": growth_bp(value.get(s, 0), base.get(s, 0))}
-               for s, label in SECTORS.items()]  # fmt: skip
+    sectors = [
+        {
+            "sector": s,
+            "label": label,
+            "baseline_fen": base.get(s, 0),
+            "value_fen": value.get(s, 0),
+            "growth_bp": growth_bp(value.get(s, 0), base.get(s, 0)),
+        }
+        for s, label in SECTORS.items()
+    ]
     baseline, current = sum(base.values()), sum(value.values())
     target = percent_of(baseline, 10_000 + TARGET_GROWTH_BP)
     return {
-        "year": year, "jurisdiction_codes": codes, "basis": "completion", "basis_zh": BASIS_ZH,
+        "year": year,
+        "jurisdiction_codes": codes,
+        "basis": "completion",
+        "basis_zh": BASIS_ZH,
         "baseline_year": BASE_YEAR,
         "baseline_source": "recorded" if recorded else "library",
-        "baseline_fen": baseline, "value_fen": current, "growth_bp": growth_bp(current, baseline),
-        "target_year": TARGET_YEAR, "target_growth_bp": TARGET_GROWTH_BP, "target_fen": target,
-        "met": None if baseline == 0 else current >= target, "sectors": sectors,
-    }  # fmt: skip
+        "baseline_fen": baseline,
+        "value_fen": current,
+        "growth_bp": growth_bp(current, baseline),
+        "target_year": TARGET_YEAR,
+        "target_growth_bp": TARGET_GROWTH_BP,
+        "target_fen": target,
+        "met": None if baseline == 0 else current >= target,
+        "sectors": sectors,
+    }
 
 
-def set_baseline(session: Session, actor: Actor, *, jurisdiction_code: str, sector: str,
-                 amount_fen: int, source: str, year: int = BASE_YEAR) -> InvestmentBaseline:  # fmt: skip
+def set_baseline(
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str,
+    sector: str,
+    amount_fen: int,
+    source: str,
+    year: int = BASE_YEAR,
+) -> InvestmentBaseline:
     """Record (or correct) the base-year equipment investment of a jurisdiction and sector."""
     if not manages(actor):
         raise PermissionDenied("基期投资须由主管部门录入")
@@ -97,20 +119,36 @@ def set_baseline(session: Session, actor: Actor, *, jurisdiction_code: str, sect
         raise InvalidInput("金额不能为负数", field="amount_fen")
     if not source.strip():
         raise InvalidInput("请注明数据来源", field="source")
-    row = session.scalars(select(InvestmentBaseline).where(
-        InvestmentBaseline.jurisdiction_code == jurisdiction_code,
-        InvestmentBaseline.sector == sector, InvestmentBaseline.year == year)).first()  # fmt: skip
+    row = session.scalars(
+        select(InvestmentBaseline).where(
+            InvestmentBaseline.jurisdiction_code == jurisdiction_code,
+            InvestmentBaseline.sector == sector,
+            InvestmentBaseline.year == year,
+        )
+    ).first()
     before = None if row is None else {"amount_fen": row.amount_fen, "source": row.source}
     if row is None:
-        row = InvestmentBaseline(jurisdiction_code=jurisdiction_code, sector=sector, year=year,
-                                 amount_fen=0, source="", recorded_by=actor.user_id,
-                                 recorded_at=utcnow())  # fmt: skip
+        row = InvestmentBaseline(
+            jurisdiction_code=jurisdiction_code,
+            sector=sector,
+            year=year,
+            amount_fen=0,
+            source="",
+            recorded_by=actor.user_id,
+            recorded_at=utcnow(),
+        )
         session.add(row)
     row.amount_fen, row.source = amount_fen, source.strip()[:255]
     row.recorded_by, row.recorded_at = actor.user_id, utcnow()
     session.flush()
-    audit.record(session, actor, "equipment.baseline_set", object_type="investment_baseline",
-                 object_id=row.id, before=before,
-                 after={"amount_fen": amount_fen, "source": row.source, "sector": sector,
-                        "year": year}, jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.baseline_set",
+        object_type="investment_baseline",
+        object_id=row.id,
+        before=before,
+        after={"amount_fen": amount_fen, "source": row.source, "sector": sector, "year": year},
+        jurisdiction_code=jurisdiction_code,
+    )
     return row

@@ -30,10 +30,13 @@ _ATTR = {c.header: c.attr for c in ledger_io.COLUMNS}
 def _reject(errors: list[ledger_io.LedgerError]) -> ItemRejected:
     """Errors name the field (API) and the template header (page); unknown fields by name."""
     rows: list[dict[str, object]] = [
-        {"field": _ATTR.get(e.column, e.column), "column": _HEADER.get(e.column, e.column),
-         "reason": e.reason}
+        {
+            "field": _ATTR.get(e.column, e.column),
+            "column": _HEADER.get(e.column, e.column),
+            "reason": e.reason,
+        }
         for e in errors
-    ]  # fmt: skip
+    ]
     text = "；".join(f"{r['column']}：{r['reason']}" for r in rows)
     return ItemRejected(f"设备信息有{len(rows)}处错误，未作修改：{text}", rows)
 
@@ -54,14 +57,23 @@ def _merged(item: EquipmentItem, changes: dict[str, Any], year: int) -> Equipmen
 
 
 def _code_taken(session: Session, item: EquipmentItem, code: str) -> bool:
-    stmt = select(EquipmentItem.id).where(EquipmentItem.enterprise_id == item.enterprise_id,
-                                          EquipmentItem.code == code, EquipmentItem.id != item.id)  # fmt: skip
+    stmt = select(EquipmentItem.id).where(
+        EquipmentItem.enterprise_id == item.enterprise_id,
+        EquipmentItem.code == code,
+        EquipmentItem.id != item.id,
+    )
     return session.scalars(stmt).first() is not None
 
 
-def update_item(session: Session, actor: Actor, *, item_id: int, changes: dict[str, Any],
-                year: int | None = None,
-                factors: ConversionFactors = DEFAULT_FACTORS) -> EquipmentItem:  # fmt: skip
+def update_item(
+    session: Session,
+    actor: Actor,
+    *,
+    item_id: int,
+    changes: dict[str, Any],
+    year: int | None = None,
+    factors: ConversionFactors = DEFAULT_FACTORS,
+) -> EquipmentItem:
     """Apply ``changes`` ({field: value as typed in the template, or None to clear}) to one
     row, validate the whole row like an import, re-classify it and replace its flags."""
     item = get_item(session, actor, item_id)
@@ -75,8 +87,13 @@ def update_item(session: Session, actor: Actor, *, item_id: int, changes: dict[s
     year = year or today_cn().year
     record = _merged(item, changes, year)
     if _code_taken(session, item, record.equipment_id):
-        raise _reject([ledger_io.LedgerError(0, "设备编号",
-                                             f"设备编号“{record.equipment_id}”已在本企业台账中")])  # fmt: skip
+        raise _reject(
+            [
+                ledger_io.LedgerError(
+                    0, "设备编号", f"设备编号“{record.equipment_id}”已在本企业台账中"
+                )
+            ]
+        )
     before = json.loads(item.record)
     columns, flags = outcome(record, year=year, rules=load_rules(), factors=factors)
     item.code, item.category, item.model = record.equipment_id, record.category, record.model[:128]
@@ -91,16 +108,33 @@ def update_item(session: Session, actor: Actor, *, item_id: int, changes: dict[s
     session.flush()
     after = json.loads(item.record)
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-    audit.record(session, actor, "equipment.item_updated", object_type="equipment_item",
-                 object_id=item.id, before=before, after=after,
-                 detail={"enterprise_id": ent.id, "changed": changed, "year": year,
-                         "flags": [f["rule"] for f in flags]},
-                 jurisdiction_code=ent.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.item_updated",
+        object_type="equipment_item",
+        object_id=item.id,
+        before=before,
+        after=after,
+        detail={
+            "enterprise_id": ent.id,
+            "changed": changed,
+            "year": year,
+            "flags": [f["rule"] for f in flags],
+        },
+        jurisdiction_code=ent.jurisdiction_code,
+    )
     return item
 
 
-def saving_estimate(session: Session, actor: Actor, *, item_id: int, target_grade: int,
-                    factors: ConversionFactors = DEFAULT_FACTORS) -> dict[str, Any]:  # fmt: skip
+def saving_estimate(
+    session: Session,
+    actor: Actor,
+    *,
+    item_id: int,
+    target_grade: int,
+    factors: ConversionFactors = DEFAULT_FACTORS,
+) -> dict[str, Any]:
     """The annual saving of upgrading one row to ``target_grade`` (1 or 2), or why not."""
     if target_grade not in (1, 2):
         raise InvalidInput("目标能效等级应为1级或2级", field="target_grade")
@@ -108,9 +142,13 @@ def saving_estimate(session: Session, actor: Actor, *, item_id: int, target_grad
     record = record_of(item)
     result = classify(record, year=item.classified_year or today_cn().year)
     saving = estimate_saving(record, result, target_grade=target_grade, factors=factors)
-    base = {"item_id": item.id, "target_grade": target_grade, "factors": factors.describe_zh(),
-            "kgce_per_kwh": factors.kgce_per_kwh,
-            "grid_kgco2_per_kwh": factors.grid_kgco2_per_kwh}  # fmt: skip
+    base = {
+        "item_id": item.id,
+        "target_grade": target_grade,
+        "factors": factors.describe_zh(),
+        "kgce_per_kwh": factors.kgce_per_kwh,
+        "grid_kgco2_per_kwh": factors.grid_kgco2_per_kwh,
+    }
     if isinstance(saving, str):
         return {**base, "available": False, "reason": saving}
     return {**base, "available": True, **_saving_dict(saving)}

@@ -64,17 +64,29 @@ def outcome(
     result = classify(record, year=year, rules=rules)
     kinds = result.kinds()
     columns: dict[str, Any] = {
-        "assessed": result.assessed, "grade": result.grade, "classified_year": year,
-        "elimination": "elimination" in kinds, "renewal": "renewal_candidate" in kinds,
-        "safety": "safety_assessment" in kinds, "notes": "；".join(result.notes),
-        "saving_kwh": None, "saving_tce": None, "saving_tco2": None,
-    }  # fmt: skip
+        "assessed": result.assessed,
+        "grade": result.grade,
+        "classified_year": year,
+        "elimination": "elimination" in kinds,
+        "renewal": "renewal_candidate" in kinds,
+        "safety": "safety_assessment" in kinds,
+        "notes": "；".join(result.notes),
+        "saving_kwh": None,
+        "saving_tce": None,
+        "saving_tco2": None,
+    }
     columns.update(_saving(record, result, factors))
     flags = [
-        {"kind": f.kind, "rule": f.rule, "rule_zh": f.rule_zh, "threshold": f.threshold,
-         "actual": f.actual, "source": f.source}
+        {
+            "kind": f.kind,
+            "rule": f.rule,
+            "rule_zh": f.rule_zh,
+            "threshold": f.threshold,
+            "actual": f.actual,
+            "source": f.source,
+        }
         for f in result.flags
-    ]  # fmt: skip
+    ]
     return columns, flags
 
 
@@ -112,66 +124,117 @@ def parse_or_reject(
 ) -> tuple[EquipmentRecord, ...]:
     parsed = ledger_io.parse_ledger(path, year=year)
     if not parsed.ok:
-        raise _reject([{"row": e.row, "column": e.column, "reason": e.reason}
-                       for e in parsed.errors])  # fmt: skip
+        raise _reject(
+            [{"row": e.row, "column": e.column, "reason": e.reason} for e in parsed.errors]
+        )
     if not parsed.rows:
         raise _reject([{"row": 2, "column": "", "reason": "文件中没有设备数据"}])
     taken = _existing_codes(session, ent.id, (r.equipment_id for r in parsed.rows))
     if taken:
         numbers = _row_numbers(path)
-        raise _reject(sorted(
-            ({"row": numbers.get(code, 0), "column": "设备编号",
-              "reason": f"设备编号“{code}”已在本企业台账中"} for code in taken),
-            key=lambda e: e["row"],
-        ))  # fmt: skip
+        raise _reject(
+            sorted(
+                (
+                    {
+                        "row": numbers.get(code, 0),
+                        "column": "设备编号",
+                        "reason": f"设备编号“{code}”已在本企业台账中",
+                    }
+                    for code in taken
+                ),
+                key=lambda e: e["row"],
+            )
+        )
     return parsed.rows
 
 
 def import_ledger(
-    session: Session, actor: Actor, *, enterprise_id: int, path: Path, filename: str,
-    year: int | None = None, factors: ConversionFactors = DEFAULT_FACTORS,
-) -> ImportResult:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    enterprise_id: int,
+    path: Path,
+    filename: str,
+    year: int | None = None,
+    factors: ConversionFactors = DEFAULT_FACTORS,
+) -> ImportResult:
     """Import ``path`` into the enterprise's ledger, all or nothing; classify every row."""
     ent = writable_enterprise(session, actor, enterprise_id)
     year = year or today_cn().year
     records = parse_or_reject(session, ent, path, year=year)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    batch = LedgerImport(enterprise_id=ent.id, filename=filename[:255], sha256=sha,
-                         rows=len(records), created_by=actor.user_id, created_at=utcnow())  # fmt: skip
+    batch = LedgerImport(
+        enterprise_id=ent.id,
+        filename=filename[:255],
+        sha256=sha,
+        rows=len(records),
+        created_by=actor.user_id,
+        created_at=utcnow(),
+    )
     session.add(batch)
     session.flush()
     counts = _store(session, ent, batch.id, records, year=year, factors=factors)
-    audit.record(session, actor, "equipment.ledger_imported", object_type="enterprise",
-                 object_id=ent.id, jurisdiction_code=ent.jurisdiction_code,
-                 detail={"import_id": batch.id, "rows": len(records), "sha256": sha,
-                         "filename": filename[:255], **counts})  # fmt: skip
-    return ImportResult(batch.id, len(records), counts["elimination"], counts["renewal"],
-                        counts["safety"])  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.ledger_imported",
+        object_type="enterprise",
+        object_id=ent.id,
+        jurisdiction_code=ent.jurisdiction_code,
+        detail={
+            "import_id": batch.id,
+            "rows": len(records),
+            "sha256": sha,
+            "filename": filename[:255],
+            **counts,
+        },
+    )
+    return ImportResult(
+        batch.id, len(records), counts["elimination"], counts["renewal"], counts["safety"]
+    )
 
 
 def _store(
-    session: Session, ent: Enterprise, import_id: int, records: Sequence[EquipmentRecord],
-    *, year: int, factors: ConversionFactors,
-) -> dict[str, int]:  # fmt: skip
+    session: Session,
+    ent: Enterprise,
+    import_id: int,
+    records: Sequence[EquipmentRecord],
+    *,
+    year: int,
+    factors: ConversionFactors,
+) -> dict[str, int]:
     rules = load_rules()
     items: list[dict[str, Any]] = []
     flags_by_code: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         columns, flags = outcome(r, year=year, rules=rules, factors=factors)
-        items.append({
-            "enterprise_id": ent.id, "import_id": import_id, "sector": ent.sector,
-            "jurisdiction_code": ent.jurisdiction_code, "code": r.equipment_id,
-            "category": r.category, "model": r.model[:128], "status": r.status,
-            "commissioning_year": r.commissioning_year, "rated_power_kw": r.rated_power_kw,
-            "capacity": r.capacity, "capacity_unit": r.capacity_unit,
-            "record": record_json(r), **columns,
-        })  # fmt: skip
+        items.append(
+            {
+                "enterprise_id": ent.id,
+                "import_id": import_id,
+                "sector": ent.sector,
+                "jurisdiction_code": ent.jurisdiction_code,
+                "code": r.equipment_id,
+                "category": r.category,
+                "model": r.model[:128],
+                "status": r.status,
+                "commissioning_year": r.commissioning_year,
+                "rated_power_kw": r.rated_power_kw,
+                "capacity": r.capacity,
+                "capacity_unit": r.capacity_unit,
+                "record": record_json(r),
+                **columns,
+            }
+        )
         if flags:
             flags_by_code[r.equipment_id] = flags
     for start in range(0, len(items), _CHUNK):
         session.execute(insert(_ITEMS), items[start : start + _CHUNK])
-    ids = dict(session.execute(select(EquipmentItem.code, EquipmentItem.id)
-                               .where(EquipmentItem.import_id == import_id)).all())  # fmt: skip
+    ids = dict(
+        session.execute(
+            select(EquipmentItem.code, EquipmentItem.id).where(EquipmentItem.import_id == import_id)
+        ).all()
+    )
     rows = [{"item_id": ids[code], **f} for code, fl in flags_by_code.items() for f in fl]
     for start in range(0, len(rows), _CHUNK):
         session.execute(insert(_FLAGS), rows[start : start + _CHUNK])
@@ -186,9 +249,14 @@ def _counts(items: Iterable[dict[str, Any]]) -> dict[str, int]:
 
 
 def reclassify(
-    session: Session, actor: Actor, *, enterprise_id: int, year: int | None = None,
-    item_ids: Sequence[int] | None = None, factors: ConversionFactors = DEFAULT_FACTORS,
-) -> int:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    enterprise_id: int,
+    year: int | None = None,
+    item_ids: Sequence[int] | None = None,
+    factors: ConversionFactors = DEFAULT_FACTORS,
+) -> int:
     """Classify the enterprise's rows again (all, or ``item_ids``); return how many."""
     ent = writable_enterprise(session, actor, enterprise_id)
     year = year or today_cn().year
@@ -210,9 +278,15 @@ def reclassify(
     if flag_rows:
         session.execute(insert(EquipmentFlag), flag_rows)
     session.expire_all()
-    audit.record(session, actor, "equipment.ledger_classified", object_type="enterprise",
-                 object_id=ent.id, jurisdiction_code=ent.jurisdiction_code,
-                 detail={"rows": len(items), "year": year})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.ledger_classified",
+        object_type="enterprise",
+        object_id=ent.id,
+        jurisdiction_code=ent.jurisdiction_code,
+        detail={"rows": len(items), "year": year},
+    )
     return len(items)
 
 
@@ -231,14 +305,21 @@ def mark_scrapped(session: Session, items: Sequence[EquipmentItem], project_id: 
 
 # --- reads ------------------------------------------------------------------------------
 
-FLAG_COLUMN = {"elimination": EquipmentItem.elimination, "renewal_candidate":
-               EquipmentItem.renewal, "safety_assessment": EquipmentItem.safety}  # fmt: skip
+FLAG_COLUMN = {
+    "elimination": EquipmentItem.elimination,
+    "renewal_candidate": EquipmentItem.renewal,
+    "safety_assessment": EquipmentItem.safety,
+}
 
 
 def items_stmt(
-    actor: Actor, *, enterprise_id: int | None = None, flag: str | None = None,
-    sector: str | None = None, jurisdiction_code: str | None = None,
-) -> Any:  # fmt: skip
+    actor: Actor,
+    *,
+    enterprise_id: int | None = None,
+    flag: str | None = None,
+    sector: str | None = None,
+    jurisdiction_code: str | None = None,
+) -> Any:
     stmt = select(EquipmentItem).where(EquipmentItem.enterprise_id.in_(enterprise_ids(actor)))
     if enterprise_id is not None:
         stmt = stmt.where(EquipmentItem.enterprise_id == enterprise_id)
@@ -294,15 +375,19 @@ def summary(session: Session, actor: Actor, **filters: Any) -> Summary:
     sub = items_stmt(actor, **filters).subquery()
     flagged = sub.c.elimination | sub.c.renewal
     live = sub.c.status != SCRAPPED
-    row = session.execute(select(
-        func.count(), func.count().filter(live),
-        func.count().filter(sub.c.elimination), func.count().filter(sub.c.renewal),
-        func.count().filter(sub.c.safety),
-        func.count().filter(live & sub.c.assessed.is_(False)),
-        func.coalesce(func.sum(sub.c.saving_kwh).filter(flagged), 0.0),
-        func.coalesce(func.sum(sub.c.saving_tce).filter(flagged), 0.0),
-        func.coalesce(func.sum(sub.c.saving_tco2).filter(flagged), 0.0),
-    )).one()  # fmt: skip
+    row = session.execute(
+        select(
+            func.count(),
+            func.count().filter(live),
+            func.count().filter(sub.c.elimination),
+            func.count().filter(sub.c.renewal),
+            func.count().filter(sub.c.safety),
+            func.count().filter(live & sub.c.assessed.is_(False)),
+            func.coalesce(func.sum(sub.c.saving_kwh).filter(flagged), 0.0),
+            func.coalesce(func.sum(sub.c.saving_tce).filter(flagged), 0.0),
+            func.coalesce(func.sum(sub.c.saving_tco2).filter(flagged), 0.0),
+        )
+    ).one()
     ints, floats = [int(v) for v in row[:6]], [round(float(v), 3) for v in row[6:]]
     return Summary(*ints, *floats)
 

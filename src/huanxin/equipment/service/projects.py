@@ -51,15 +51,22 @@ _SIGNATURES = {  # content type: (magic bytes, allowed extensions)
 
 
 def snapshot(p: Project) -> dict[str, Any]:
-    return {"name": p.name, "stage": p.stage, "sector": p.sector,
-            "equipment_investment_fen": p.equipment_investment_fen,
-            "total_investment_fen": p.total_investment_fen,
-            **{k: getattr(p, k) for k in FUNDING}}  # fmt: skip
+    return {
+        "name": p.name,
+        "stage": p.stage,
+        "sector": p.sector,
+        "equipment_investment_fen": p.equipment_investment_fen,
+        "total_investment_fen": p.total_investment_fen,
+        **{k: getattr(p, k) for k in FUNDING},
+    }
 
 
 def _check_money(equipment: int, total: int, funding: dict[str, int]) -> None:
-    for name, value in {"equipment_investment_fen": equipment, "total_investment_fen": total,
-                        **funding}.items():  # fmt: skip
+    for name, value in {
+        "equipment_investment_fen": equipment,
+        "total_investment_fen": total,
+        **funding,
+    }.items():
         if value < 0:
             raise InvalidInput("金额不能为负数", field=name)
     if total <= 0:
@@ -71,32 +78,59 @@ def _check_money(equipment: int, total: int, funding: dict[str, int]) -> None:
 
 
 def create(
-    session: Session, actor: Actor, *, enterprise_id: int, name: str,
-    equipment_investment_fen: int, total_investment_fen: int, bonds_fen: int = 0,
-    central_fen: int = 0, local_fen: int = 0, loan_fen: int = 0,
-    planned_on: date | None = None, sector: str | None = None,
-) -> Project:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    enterprise_id: int,
+    name: str,
+    equipment_investment_fen: int,
+    total_investment_fen: int,
+    bonds_fen: int = 0,
+    central_fen: int = 0,
+    local_fen: int = 0,
+    loan_fen: int = 0,
+    planned_on: date | None = None,
+    sector: str | None = None,
+) -> Project:
     ent = writable_enterprise(session, actor, enterprise_id)
     if not name.strip():
         raise InvalidInput("项目名称不能为空", field="name")
     if sector is not None and sector not in SECTORS:
         raise InvalidInput("所属领域不正确", field="sector")
-    funding = {"bonds_fen": bonds_fen, "central_fen": central_fen, "local_fen": local_fen,
-               "loan_fen": loan_fen}  # fmt: skip
+    funding = {
+        "bonds_fen": bonds_fen,
+        "central_fen": central_fen,
+        "local_fen": local_fen,
+        "loan_fen": loan_fen,
+    }
     _check_money(equipment_investment_fen, total_investment_fen, funding)
     planned = planned_on or today_cn()
     _not_future(planned, "planned_on")
-    project = Project(enterprise_id=ent.id, name=name.strip()[:200], sector=sector or ent.sector,
-                      jurisdiction_code=ent.jurisdiction_code, stage="planning",
-                      equipment_investment_fen=equipment_investment_fen,
-                      total_investment_fen=total_investment_fen, planned_on=planned,
-                      created_by=actor.user_id, created_at=utcnow(), **funding)  # fmt: skip
+    project = Project(
+        enterprise_id=ent.id,
+        name=name.strip()[:200],
+        sector=sector or ent.sector,
+        jurisdiction_code=ent.jurisdiction_code,
+        stage="planning",
+        equipment_investment_fen=equipment_investment_fen,
+        total_investment_fen=total_investment_fen,
+        planned_on=planned,
+        created_by=actor.user_id,
+        created_at=utcnow(),
+        **funding,
+    )
     session.add(project)
     session.flush()
     _step(session, actor, project, None, "planning", planned, "")
-    audit.record(session, actor, "equipment.project_created", object_type="equipment_project",
-                 object_id=project.id, after=snapshot(project),
-                 jurisdiction_code=project.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.project_created",
+        object_type="equipment_project",
+        object_id=project.id,
+        after=snapshot(project),
+        jurisdiction_code=project.jurisdiction_code,
+    )
     return project
 
 
@@ -105,10 +139,20 @@ def _not_future(on: date, field: str) -> None:
         raise InvalidInput("日期不能晚于今天", field=field)
 
 
-def _step(session: Session, actor: Actor, p: Project, src: str | None, dst: str, on: date,
-          note: str) -> None:  # fmt: skip
-    session.add(ProjectStep(project_id=p.id, from_stage=src, to_stage=dst, on_date=on,
-                            by_user_id=actor.user_id, note=note[:500], at=utcnow()))  # fmt: skip
+def _step(
+    session: Session, actor: Actor, p: Project, src: str | None, dst: str, on: date, note: str
+) -> None:
+    session.add(
+        ProjectStep(
+            project_id=p.id,
+            from_stage=src,
+            to_stage=dst,
+            on_date=on,
+            by_user_id=actor.user_id,
+            note=note[:500],
+            at=utcnow(),
+        )
+    )
 
 
 def next_stage(stage: str) -> str | None:
@@ -133,23 +177,32 @@ def _check_step(actor: Actor, p: Project, to_stage: str) -> None:
 
 def _scrapped(session: Session, p: Project, item_ids: Sequence[int]) -> list[EquipmentItem]:
     if not item_ids:
-        raise ScrapNotVerified("竣工投产前须核验被替换的旧设备：请选择本企业台账中报废的旧设备",
-                               field="scrapped_item_ids")  # fmt: skip
+        raise ScrapNotVerified(
+            "竣工投产前须核验被替换的旧设备：请选择本企业台账中报废的旧设备",
+            field="scrapped_item_ids",
+        )
     stmt = select(EquipmentItem).where(EquipmentItem.id.in_(set(item_ids)))
     items = list(session.scalars(stmt.where(EquipmentItem.enterprise_id == p.enterprise_id)))
     if len(items) != len(set(item_ids)):
         raise InvalidInput("所选旧设备不在本企业台账中", field="scrapped_item_ids")
     used = [i.code for i in items if i.scrapped_project_id is not None or i.status == SCRAPPED]
     if used:
-        raise ScrapNotVerified("以下设备已报废或已被其他项目核销：" + "、".join(used),
-                               field="scrapped_item_ids")  # fmt: skip
+        raise ScrapNotVerified(
+            "以下设备已报废或已被其他项目核销：" + "、".join(used), field="scrapped_item_ids"
+        )
     return items
 
 
 def advance(
-    session: Session, actor: Actor, *, project_id: int, to_stage: str,
-    on_date: date | None = None, note: str = "", scrapped_item_ids: Sequence[int] = (),
-) -> Project:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    project_id: int,
+    to_stage: str,
+    on_date: date | None = None,
+    note: str = "",
+    scrapped_item_ids: Sequence[int] = (),
+) -> Project:
     """Move the project one step; at completion link and mark the scrapped old equipment."""
     p = writable_project(session, actor, project_id)
     _check_step(actor, p, to_stage)
@@ -165,11 +218,22 @@ def advance(
     ledger.mark_scrapped(session, items, p.id)
     _step(session, actor, p, src, to_stage, on, note)
     session.flush()
-    audit.record(session, actor, "equipment.project_advanced", object_type="equipment_project",
-                 object_id=p.id, before=before, after=snapshot(p),
-                 jurisdiction_code=p.jurisdiction_code,
-                 detail={"from": src, "to": to_stage, "on": on.isoformat(),
-                         "scrapped": [i.code for i in items]})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.project_advanced",
+        object_type="equipment_project",
+        object_id=p.id,
+        before=before,
+        after=snapshot(p),
+        jurisdiction_code=p.jurisdiction_code,
+        detail={
+            "from": src,
+            "to": to_stage,
+            "on": on.isoformat(),
+            "scrapped": [i.code for i in items],
+        },
+    )
     return p
 
 
@@ -177,8 +241,14 @@ def get(session: Session, actor: Actor, project_id: int) -> Project:
     return get_project(session, actor, project_id)
 
 
-def list_for(session: Session, actor: Actor, *, stage: str | None = None,
-             sector: str | None = None, enterprise_id: int | None = None) -> list[Project]:  # fmt: skip
+def list_for(
+    session: Session,
+    actor: Actor,
+    *,
+    stage: str | None = None,
+    sector: str | None = None,
+    enterprise_id: int | None = None,
+) -> list[Project]:
     stmt = readable_projects(actor)
     if stage:
         stmt = stmt.where(Project.stage == stage)
@@ -212,8 +282,9 @@ def _content_type(filename: str, content: bytes) -> str:
     raise InvalidInput("只接受 PDF、JPG、PNG 文件", field="file")
 
 
-def add_document(session: Session, actor: Actor, *, project_id: int, doc_type: str,
-                 filename: str, content: bytes) -> ProjectDocument:  # fmt: skip
+def add_document(
+    session: Session, actor: Actor, *, project_id: int, doc_type: str, filename: str, content: bytes
+) -> ProjectDocument:
     p = writable_project(session, actor, project_id)
     if doc_type not in DOC_TYPES:
         raise InvalidInput("材料类型不正确", field="doc_type")
@@ -222,16 +293,33 @@ def add_document(session: Session, actor: Actor, *, project_id: int, doc_type: s
     if len(content) > MAX_DOCUMENT_BYTES:
         raise InvalidInput("文件超过10 MB", field="file")
     kind = _content_type(filename, content)
-    doc = ProjectDocument(project_id=p.id, doc_type=doc_type, filename=filename[:255],
-                          content_type=kind, size=len(content),
-                          sha256=hashlib.sha256(content).hexdigest(), content=content,
-                          uploaded_by=actor.user_id, at=utcnow())  # fmt: skip
+    doc = ProjectDocument(
+        project_id=p.id,
+        doc_type=doc_type,
+        filename=filename[:255],
+        content_type=kind,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by=actor.user_id,
+        at=utcnow(),
+    )
     session.add(doc)
     session.flush()
-    audit.record(session, actor, "equipment.document_added", object_type="equipment_project",
-                 object_id=p.id, jurisdiction_code=p.jurisdiction_code,
-                 detail={"document_id": doc.id, "doc_type": doc_type, "sha256": doc.sha256,
-                         "size": doc.size})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.document_added",
+        object_type="equipment_project",
+        object_id=p.id,
+        jurisdiction_code=p.jurisdiction_code,
+        detail={
+            "document_id": doc.id,
+            "doc_type": doc_type,
+            "sha256": doc.sha256,
+            "size": doc.size,
+        },
+    )
     return doc
 
 
@@ -240,8 +328,9 @@ def documents(session: Session, project_id: int) -> list[ProjectDocument]:
     return list(session.scalars(stmt.order_by(ProjectDocument.id)))
 
 
-def get_document(session: Session, actor: Actor, *, project_id: int,
-                 document_id: int) -> ProjectDocument:  # fmt: skip
+def get_document(
+    session: Session, actor: Actor, *, project_id: int, document_id: int
+) -> ProjectDocument:
     get_project(session, actor, project_id)
     doc = session.get(ProjectDocument, document_id)
     if doc is None or doc.project_id != project_id:
@@ -255,21 +344,35 @@ def get_document(session: Session, actor: Actor, *, project_id: int,
 def dashboard(session: Session, actor: Actor) -> dict[str, Any]:
     """Counts and equipment investment (fen) by sector and stage over readable projects."""
     sub = readable_projects(actor).subquery()
-    stmt = select(sub.c.sector, sub.c.stage, func.count(),
-                  func.coalesce(func.sum(sub.c.equipment_investment_fen), 0),
-                  func.coalesce(func.sum(sub.c.total_investment_fen), 0)
-                  ).group_by(sub.c.sector, sub.c.stage)  # fmt: skip
+    stmt = select(
+        sub.c.sector,
+        sub.c.stage,
+        func.count(),
+        func.coalesce(func.sum(sub.c.equipment_investment_fen), 0),
+        func.coalesce(func.sum(sub.c.total_investment_fen), 0),
+    ).group_by(sub.c.sector, sub.c.stage)
     cells = {(s, st): (int(n), int(eq), int(tot)) for s, st, n, eq, tot in session.execute(stmt)}
     rows: list[dict[str, Any]] = []
     for sector, label in SECTORS.items():
         stages = {st: cells.get((sector, st), (0, 0, 0)) for st in STAGES}
-        rows.append({"sector": sector, "label": label,
-                     "stages": {st: {"count": c, "equipment_fen": e, "total_fen": t}
-                                for st, (c, e, t) in stages.items()},
-                     "count": sum(v[0] for v in stages.values()),
-                     "equipment_fen": sum(v[1] for v in stages.values())})  # fmt: skip
+        rows.append(
+            {
+                "sector": sector,
+                "label": label,
+                "stages": {
+                    st: {"count": c, "equipment_fen": e, "total_fen": t}
+                    for st, (c, e, t) in stages.items()
+                },
+                "count": sum(v[0] for v in stages.values()),
+                "equipment_fen": sum(v[1] for v in stages.values()),
+            }
+        )
     rows_typed = rows
-    totals = {st: {"count": sum(r["stages"][st]["count"] for r in rows_typed),
-                   "equipment_fen": sum(r["stages"][st]["equipment_fen"] for r in rows_typed)}
-              for st in STAGES}  # fmt: skip
+    totals = {
+        st: {
+            "count": sum(r["stages"][st]["count"] for r in rows_typed),
+            "equipment_fen": sum(r["stages"][st]["equipment_fen"] for r in rows_typed),
+        }
+        for st in STAGES
+    }
     return {"sectors": rows, "stages": totals, "stage_labels": STAGES}

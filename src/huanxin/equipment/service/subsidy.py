@@ -75,9 +75,14 @@ def _half_up(numerator: int, denominator: int) -> int:
 
 
 def schedule(
-    loan_fen: int, *, subsidy_bp: int, term_months: int, repayment: str,
-    cap_fen: int | None = None, max_months: int = MAX_SUBSIDY_MONTHS,
-) -> list[dict[str, int]]:  # fmt: skip
+    loan_fen: int,
+    *,
+    subsidy_bp: int,
+    term_months: int,
+    repayment: str,
+    cap_fen: int | None = None,
+    max_months: int = MAX_SUBSIDY_MONTHS,
+) -> list[dict[str, int]]:
     """Per-period outstanding principal and subsidy (fen) for the subsidised months."""
     out, paid = [], 0
     for k in range(min(term_months, max_months)):
@@ -95,9 +100,16 @@ def total(periods: list[dict[str, int]]) -> int:
     return sum(p["subsidy_fen"] for p in periods)
 
 
-def check_terms(*, loan_fen: int, rate_bp: int, subsidy_bp: int, term_months: int,
-                repayment: str, cap_fen: int | None,
-                max_months: int = MAX_SUBSIDY_MONTHS) -> None:  # fmt: skip
+def check_terms(
+    *,
+    loan_fen: int,
+    rate_bp: int,
+    subsidy_bp: int,
+    term_months: int,
+    repayment: str,
+    cap_fen: int | None,
+    max_months: int = MAX_SUBSIDY_MONTHS,
+) -> None:
     if loan_fen <= 0:
         raise InvalidInput("贷款金额应大于0", field="loan_fen")
     if not 0 < rate_bp <= 3000:
@@ -116,50 +128,114 @@ def check_terms(*, loan_fen: int, rate_bp: int, subsidy_bp: int, term_months: in
         raise InvalidInput("贴息期限应为1至120个月", field="max_months")
 
 
-def quote(*, loan_fen: int, rate_bp: int, term_months: int, repayment: str,
-          subsidy_bp: int = DEFAULT_SUBSIDY_BP, cap_fen: int | None = None,
-          max_months: int = MAX_SUBSIDY_MONTHS) -> dict[str, Any]:  # fmt: skip
+def quote(
+    *,
+    loan_fen: int,
+    rate_bp: int,
+    term_months: int,
+    repayment: str,
+    subsidy_bp: int = DEFAULT_SUBSIDY_BP,
+    cap_fen: int | None = None,
+    max_months: int = MAX_SUBSIDY_MONTHS,
+) -> dict[str, Any]:
     """The calculator: validate the terms and return the schedule, total and the rule."""
-    check_terms(loan_fen=loan_fen, rate_bp=rate_bp, subsidy_bp=subsidy_bp,
-                term_months=term_months, repayment=repayment, cap_fen=cap_fen,
-                max_months=max_months)  # fmt: skip
-    periods = schedule(loan_fen, subsidy_bp=subsidy_bp, term_months=term_months,
-                       repayment=repayment, cap_fen=cap_fen, max_months=max_months)  # fmt: skip
-    return {"subsidy_fen": total(periods), "periods": periods, "rule": rule_zh(max_months),
-            "subsidy_bp": subsidy_bp, "max_months": max_months, "source": SOURCE_ZH,
-            "source_urls": list(SOURCE_URLS)}  # fmt: skip
+    check_terms(
+        loan_fen=loan_fen,
+        rate_bp=rate_bp,
+        subsidy_bp=subsidy_bp,
+        term_months=term_months,
+        repayment=repayment,
+        cap_fen=cap_fen,
+        max_months=max_months,
+    )
+    periods = schedule(
+        loan_fen,
+        subsidy_bp=subsidy_bp,
+        term_months=term_months,
+        repayment=repayment,
+        cap_fen=cap_fen,
+        max_months=max_months,
+    )
+    return {
+        "subsidy_fen": total(periods),
+        "periods": periods,
+        "rule": rule_zh(max_months),
+        "subsidy_bp": subsidy_bp,
+        "max_months": max_months,
+        "source": SOURCE_ZH,
+        "source_urls": list(SOURCE_URLS),
+    }
 
 
-def apply(session: Session, actor: Actor, *, project_id: int, loan_fen: int, rate_bp: int,
-          term_months: int, repayment: str, subsidy_bp: int = DEFAULT_SUBSIDY_BP,
-          cap_fen: int | None = None, max_months: int = MAX_SUBSIDY_MONTHS) -> InterestSubsidy:  # fmt: skip
+def apply(
+    session: Session,
+    actor: Actor,
+    *,
+    project_id: int,
+    loan_fen: int,
+    rate_bp: int,
+    term_months: int,
+    repayment: str,
+    subsidy_bp: int = DEFAULT_SUBSIDY_BP,
+    cap_fen: int | None = None,
+    max_months: int = MAX_SUBSIDY_MONTHS,
+) -> InterestSubsidy:
     p = writable_project(session, actor, project_id)
-    result = quote(loan_fen=loan_fen, rate_bp=rate_bp, subsidy_bp=subsidy_bp,
-                   term_months=term_months, repayment=repayment, cap_fen=cap_fen,
-                   max_months=max_months)  # fmt: skip
+    result = quote(
+        loan_fen=loan_fen,
+        rate_bp=rate_bp,
+        subsidy_bp=subsidy_bp,
+        term_months=term_months,
+        repayment=repayment,
+        cap_fen=cap_fen,
+        max_months=max_months,
+    )
     if p.stage in ("planning", "applied"):
         raise Conflict("项目尚未通过审批，不能申请贴息")
     if loan_fen > p.equipment_investment_fen:
         raise InvalidInput("贷款金额不能超过项目设备投资", field="loan_fen")
-    row = InterestSubsidy(project_id=p.id, jurisdiction_code=p.jurisdiction_code,
-                          loan_fen=loan_fen, rate_bp=rate_bp, subsidy_bp=subsidy_bp,
-                          term_months=term_months, repayment=repayment, cap_fen=cap_fen,
-                          subsidy_fen=result["subsidy_fen"],
-                          schedule=json.dumps(result["periods"]), status="submitted",
-                          created_by=actor.user_id, created_at=utcnow())  # fmt: skip
+    row = InterestSubsidy(
+        project_id=p.id,
+        jurisdiction_code=p.jurisdiction_code,
+        loan_fen=loan_fen,
+        rate_bp=rate_bp,
+        subsidy_bp=subsidy_bp,
+        term_months=term_months,
+        repayment=repayment,
+        cap_fen=cap_fen,
+        subsidy_fen=result["subsidy_fen"],
+        schedule=json.dumps(result["periods"]),
+        status="submitted",
+        created_by=actor.user_id,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "equipment.subsidy_applied", object_type="interest_subsidy",
-                 object_id=row.id, after=_snapshot(row), detail={"max_months": max_months},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.subsidy_applied",
+        object_type="interest_subsidy",
+        object_id=row.id,
+        after=_snapshot(row),
+        detail={"max_months": max_months},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
 def _snapshot(row: InterestSubsidy) -> dict[str, Any]:
-    return {"project_id": row.project_id, "loan_fen": row.loan_fen, "rate_bp": row.rate_bp,
-            "subsidy_bp": row.subsidy_bp, "term_months": row.term_months,
-            "repayment": row.repayment, "cap_fen": row.cap_fen,
-            "subsidy_fen": row.subsidy_fen, "status": row.status}  # fmt: skip
+    return {
+        "project_id": row.project_id,
+        "loan_fen": row.loan_fen,
+        "rate_bp": row.rate_bp,
+        "subsidy_bp": row.subsidy_bp,
+        "term_months": row.term_months,
+        "repayment": row.repayment,
+        "cap_fen": row.cap_fen,
+        "subsidy_fen": row.subsidy_fen,
+        "status": row.status,
+    }
 
 
 def get(session: Session, actor: Actor, subsidy_id: int) -> InterestSubsidy:
@@ -170,8 +246,9 @@ def get(session: Session, actor: Actor, subsidy_id: int) -> InterestSubsidy:
     return row
 
 
-def decide(session: Session, actor: Actor, *, subsidy_id: int, approve: bool,
-           note: str = "") -> InterestSubsidy:  # fmt: skip
+def decide(
+    session: Session, actor: Actor, *, subsidy_id: int, approve: bool, note: str = ""
+) -> InterestSubsidy:
     row = get(session, actor, subsidy_id)
     if not manages(actor):
         raise PermissionDenied("贴息申请须由主管部门审核")
@@ -183,14 +260,22 @@ def decide(session: Session, actor: Actor, *, subsidy_id: int, approve: bool,
     row.status = "approved" if approve else "rejected"
     row.decision_note, row.decided_by, row.decided_at = note.strip()[:500], actor.user_id, utcnow()
     session.flush()
-    audit.record(session, actor, "equipment.subsidy_decided", object_type="interest_subsidy",
-                 object_id=row.id, before=before, after=_snapshot(row),
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "equipment.subsidy_decided",
+        object_type="interest_subsidy",
+        object_id=row.id,
+        before=before,
+        after=_snapshot(row),
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
-def list_for(session: Session, actor: Actor, *, project_id: int | None = None,
-             status: str | None = None) -> list[InterestSubsidy]:  # fmt: skip
+def list_for(
+    session: Session, actor: Actor, *, project_id: int | None = None, status: str | None = None
+) -> list[InterestSubsidy]:
     ids = select(readable_projects(actor).subquery().c.id)
     stmt = select(InterestSubsidy).where(InterestSubsidy.project_id.in_(ids))
     if project_id is not None:

@@ -53,8 +53,12 @@ class _Vintage:
     left: int
 
 
-def _check(investments: Sequence[tuple[int, int]], taxes: Sequence[tuple[int, int]],
-           share_bp: int, carry_years: int) -> None:  # fmt: skip
+def _check(
+    investments: Sequence[tuple[int, int]],
+    taxes: Sequence[tuple[int, int]],
+    share_bp: int,
+    carry_years: int,
+) -> None:
     if not 1 <= share_bp <= 10_000:
         raise InvalidInput("抵免比例应在0.01%至100%之间", field="share_bp")
     if not 0 <= carry_years <= 10:
@@ -95,36 +99,61 @@ def _use(vintages: list[_Vintage], tax: int) -> list[tuple[int, int]]:
     return used
 
 
-def _year_row(year: int, tax: int, invested: int, new: int, vintages: list[_Vintage],
-              expired: int, share_bp: int) -> tuple[dict[str, Any], str]:  # fmt: skip
+def _year_row(
+    year: int,
+    tax: int,
+    invested: int,
+    new: int,
+    vintages: list[_Vintage],
+    expired: int,
+    share_bp: int,
+) -> tuple[dict[str, Any], str]:
     available = sum(v.left for v in vintages)
     used = _use(vintages, tax)
     used_total = sum(a for _, a in used)
-    row = {"year": year, "tax_fen": tax, "investment_fen": invested, "new_credit_fen": new,
-           "available_fen": available, "used_fen": used_total,
-           "used_by_vintage": [{"year": y, "amount_fen": a} for y, a in used],
-           "tax_after_fen": tax - used_total, "expired_fen": expired,
-           "carried_fen": sum(v.left for v in vintages)}  # fmt: skip
+    row = {
+        "year": year,
+        "tax_fen": tax,
+        "investment_fen": invested,
+        "new_credit_fen": new,
+        "available_fen": available,
+        "used_fen": used_total,
+        "used_by_vintage": [{"year": y, "amount_fen": a} for y, a in used],
+        "tax_after_fen": tax - used_total,
+        "expired_fen": expired,
+        "carried_fen": sum(v.left for v in vintages),
+    }
     return row, _explain(row, share_bp)
 
 
 def _explain(r: dict[str, Any], share_bp: int) -> str:
     parts = [f"{r['year']}年：应纳税额{yuan(r['tax_fen'])}元"]
     if r["investment_fen"]:
-        parts.append(f"新增抵免额＝专用设备投资额{yuan(r['investment_fen'])}元×{share_bp / 100:g}%"
-                     f"＝{yuan(r['new_credit_fen'])}元")  # fmt: skip
+        parts.append(
+            f"新增抵免额＝专用设备投资额{yuan(r['investment_fen'])}元×{share_bp / 100:g}%"
+            f"＝{yuan(r['new_credit_fen'])}元"
+        )
     if r["expired_fen"]:
         parts.append(f"超过结转期限失效{yuan(r['expired_fen'])}元")
     used = "、".join(f"{u['year']}年抵免额{yuan(u['amount_fen'])}元" for u in r["used_by_vintage"])
-    parts.append(f"可抵免余额{yuan(r['available_fen'])}元，本年实际抵免{yuan(r['used_fen'])}元"
-                 + (f"（{used}）" if used else ""))  # fmt: skip
-    parts.append(f"抵免后应纳税额＝{yuan(r['tax_fen'])}−{yuan(r['used_fen'])}＝"
-                 f"{yuan(r['tax_after_fen'])}元；结转以后年度{yuan(r['carried_fen'])}元")  # fmt: skip
+    parts.append(
+        f"可抵免余额{yuan(r['available_fen'])}元，本年实际抵免{yuan(r['used_fen'])}元"
+        + (f"（{used}）" if used else "")
+    )
+    parts.append(
+        f"抵免后应纳税额＝{yuan(r['tax_fen'])}−{yuan(r['used_fen'])}＝"
+        f"{yuan(r['tax_after_fen'])}元；结转以后年度{yuan(r['carried_fen'])}元"
+    )
     return "；".join(parts) + "。"
 
 
-def estimate(*, investments: Sequence[tuple[int, int]], taxes: Sequence[tuple[int, int]],
-             share_bp: int = SHARE_BP, carry_years: int = CARRY_YEARS) -> dict[str, Any]:  # fmt: skip
+def estimate(
+    *,
+    investments: Sequence[tuple[int, int]],
+    taxes: Sequence[tuple[int, int]],
+    share_bp: int = SHARE_BP,
+    carry_years: int = CARRY_YEARS,
+) -> dict[str, Any]:
     """Credit per year against the tax schedule; amounts in fen, arithmetic explained."""
     _check(investments, taxes, share_bp, carry_years)
     invest, payable = _by_year(investments), dict(taxes)
@@ -136,8 +165,9 @@ def estimate(*, investments: Sequence[tuple[int, int]], taxes: Sequence[tuple[in
         new = percent_of(invest.get(year, 0), share_bp)
         if new:
             vintages.append(_Vintage(year, new, new))
-        row, line = _year_row(year, payable[year], invest.get(year, 0), new, vintages, expired,
-                              share_bp)  # fmt: skip
+        row, line = _year_row(
+            year, payable[year], invest.get(year, 0), new, vintages, expired, share_bp
+        )
         rows.append(row)
         lines.append(line)
     last = max(payable)
@@ -148,16 +178,28 @@ def estimate(*, investments: Sequence[tuple[int, int]], taxes: Sequence[tuple[in
     used = sum(r["used_fen"] for r in rows)
     expired_total = sum(r["expired_fen"] for r in rows) + lapsed
     lines.append(_closing(credit, used, expired_total, carried - lapsed, last, carry_years))
-    return {"share_bp": share_bp, "carry_years": carry_years, "credit_fen": credit,
-            "used_fen": used, "expired_fen": expired_total,
-            "carry_forward_fen": carried - lapsed, "years": rows, "explanation": lines,
-            "source": SOURCE_ZH, "source_urls": list(SOURCE_URLS), "notes": list(NOTES_ZH)}  # fmt: skip
+    return {
+        "share_bp": share_bp,
+        "carry_years": carry_years,
+        "credit_fen": credit,
+        "used_fen": used,
+        "expired_fen": expired_total,
+        "carry_forward_fen": carried - lapsed,
+        "years": rows,
+        "explanation": lines,
+        "source": SOURCE_ZH,
+        "source_urls": list(SOURCE_URLS),
+        "notes": list(NOTES_ZH),
+    }
 
 
-def _closing(credit: int, used: int, expired: int, carried: int, last: int,
-             carry_years: int) -> str:  # fmt: skip
-    text = (f"合计：抵免额{yuan(credit)}元，已抵免{yuan(used)}元，失效{yuan(expired)}元"
-            f"（抵免额自投资当年起可在以后{carry_years}个纳税年度内结转，先用较早年度的抵免额）")  # fmt: skip
+def _closing(
+    credit: int, used: int, expired: int, carried: int, last: int, carry_years: int
+) -> str:
+    text = (
+        f"合计：抵免额{yuan(credit)}元，已抵免{yuan(used)}元，失效{yuan(expired)}元"
+        f"（抵免额自投资当年起可在以后{carry_years}个纳税年度内结转，先用较早年度的抵免额）"
+    )
     if carried:
         text += f"；{last}年后仍可结转{yuan(carried)}元，请补充以后年度应纳税额"
     return text + "。"

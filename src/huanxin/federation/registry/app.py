@@ -77,12 +77,21 @@ class MatchOut(BaseModel):
 
     @classmethod
     def of(cls, m: Match, names: dict[str, str], me: str) -> MatchOut:
-        return cls(id=m.id, kind=m.kind, side="holder" if m.holder == me else "challenger", holder=m.holder, holder_ref=m.holder_ref,
-                   holder_name=names.get(m.holder, m.holder), challenger=m.challenger,
-                   challenger_name=names.get(m.challenger, m.challenger),
-                   challenger_ref=m.challenger_ref, status=m.status,
-                   holder_disposition=m.holder_disposition,
-                   challenger_disposition=m.challenger_disposition, outcome=m.outcome)  # fmt: skip
+        return cls(
+            id=m.id,
+            kind=m.kind,
+            side="holder" if m.holder == me else "challenger",
+            holder=m.holder,
+            holder_ref=m.holder_ref,
+            holder_name=names.get(m.holder, m.holder),
+            challenger=m.challenger,
+            challenger_name=names.get(m.challenger, m.challenger),
+            challenger_ref=m.challenger_ref,
+            status=m.status,
+            holder_disposition=m.holder_disposition,
+            challenger_disposition=m.challenger_disposition,
+            outcome=m.outcome,
+        )
 
 
 class DispositionIn(BaseModel):
@@ -178,8 +187,12 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
 def create_registry_app(database: Database, *, admin_token: str | None = None) -> FastAPI:
     """The registry on ``database`` (its tables are created if missing)."""
     RegistryBase.metadata.create_all(database.engine)
-    app = FastAPI(title="换新 全国补贴登记中心", docs_url=None, redoc_url=None,
-                  openapi_url="/registry/v1/openapi.json")  # fmt: skip
+    app = FastAPI(
+        title="换新 全国补贴登记中心",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/registry/v1/openapi.json",
+    )
     app.state.db = database
     app.state.admin_token = (
         admin_token

@@ -62,8 +62,9 @@ def add_deployment(session: Session, *, code: str, name: str) -> str:
     token = secrets.token_urlsafe(32)
     row = session.get(Deployment, code)
     if row is None:
-        session.add(Deployment(code=code, name=name, token_sha256=token_digest(token),
-                               created_at=utcnow()))  # fmt: skip
+        session.add(
+            Deployment(code=code, name=name, token_sha256=token_digest(token), created_at=utcnow())
+        )
     else:
         row.name, row.token_sha256 = name, token_digest(token)
     _log(session, code, "deployment.token_issued")
@@ -82,15 +83,27 @@ def authenticate(session: Session, token: str | None) -> Deployment:
 
 
 def _log(session: Session, deployment: str, action: str, ref: str = "", **detail: Any) -> None:
-    session.add(LogEntry(deployment=deployment, action=action, ref=ref,
-                         detail=json.dumps(detail, ensure_ascii=False), at=utcnow()))  # fmt: skip
+    session.add(
+        LogEntry(
+            deployment=deployment,
+            action=action,
+            ref=ref,
+            detail=json.dumps(detail, ensure_ascii=False),
+            at=utcnow(),
+        )
+    )
 
 
 def _insert_free(session: Session, key_hash: str, kind: str, holder: str, ref: str) -> bool:
     """Take ``key_hash`` if nobody holds it; False if someone does (no error, no wait
     beyond a concurrent insert of the same key)."""
-    values = {"key_hash": key_hash, "kind": kind, "holder": holder, "ref": ref,
-              "claimed_at": utcnow()}  # fmt: skip
+    values = {
+        "key_hash": key_hash,
+        "kind": kind,
+        "holder": holder,
+        "ref": ref,
+        "claimed_at": utcnow(),
+    }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(HeldKey).values(**values).on_conflict_do_nothing()
     return bool(session.execute(stmt.returning(HeldKey.key_hash)).first())
@@ -113,8 +126,10 @@ def _claim_one(session: Session, me: str, ref: str, key: KeyRequest) -> KeyResul
         result.holder = other.holder
         return result
     held = _holders(session, key.candidates)
-    mine = next((h for h in key.candidates if h in held and held[h].holder == me
-                 and held[h].ref == ref), None)  # fmt: skip
+    mine = next(
+        (h for h in key.candidates if h in held and held[h].holder == me and held[h].ref == ref),
+        None,
+    )
     if mine is not None:
         result.granted = mine
     for candidate in key.candidates if mine is None else []:
@@ -174,15 +189,25 @@ def names(session: Session) -> dict[str, str]:
 def _record_match(session: Session, me: str, ref: str, key: KeyRequest, holder: str) -> int:
     held = _holders(session, [*key.candidates, *key.previous])
     row = next(r for r in held.values() if r.holder == holder)
-    existing = session.scalars(select(Match).where(
-        Match.key_hash == row.key_hash, Match.challenger == me, Match.challenger_ref == ref
-    )).first()  # fmt: skip
+    existing = session.scalars(
+        select(Match).where(
+            Match.key_hash == row.key_hash, Match.challenger == me, Match.challenger_ref == ref
+        )
+    ).first()
     if existing is not None:
         return existing.id
     now = utcnow()
-    match = Match(key_hash=row.key_hash, kind=key.kind, holder=holder, holder_ref=row.ref,
-                  challenger=me, challenger_ref=ref, status="open", created_at=now,
-                  updated_at=now)  # fmt: skip
+    match = Match(
+        key_hash=row.key_hash,
+        kind=key.kind,
+        holder=holder,
+        holder_ref=row.ref,
+        challenger=me,
+        challenger_ref=ref,
+        status="open",
+        created_at=now,
+        updated_at=now,
+    )
     session.add(match)
     session.flush()
     _log(session, me, "match.recorded", ref, match_id=match.id, holder=holder)
@@ -220,13 +245,23 @@ def dispose(session: Session, me: Deployment, *, match_id: int, disposition: str
     setattr(match, f"{side}_disposition", disposition)
     match.updated_at = utcnow()
     _settle(session, match)
-    _log(session, me.code, "match.disposed", match.challenger_ref, match_id=match.id,
-         side=side, disposition=disposition)  # fmt: skip
+    _log(
+        session,
+        me.code,
+        "match.disposed",
+        match.challenger_ref,
+        match_id=match.id,
+        side=side,
+        disposition=disposition,
+    )
     return match
 
 
-_OUTCOMES = {("keep", "withdraw"): "holder_keeps", ("withdraw", "keep"): "challenger_keeps",
-             ("withdraw", "withdraw"): "both_withdraw"}  # fmt: skip
+_OUTCOMES = {
+    ("keep", "withdraw"): "holder_keeps",
+    ("withdraw", "keep"): "challenger_keeps",
+    ("withdraw", "withdraw"): "both_withdraw",
+}
 
 
 def _settle(session: Session, match: Match) -> None:
@@ -242,9 +277,13 @@ def _settle(session: Session, match: Match) -> None:
 def decide(session: Session, match: Match, outcome: str) -> None:
     """Close the match; unless the holder keeps, its hold on the key ends."""
     if outcome != "holder_keeps":
-        session.execute(delete(HeldKey).where(HeldKey.key_hash == match.key_hash,
-                                              HeldKey.holder == match.holder,
-                                              HeldKey.ref == match.holder_ref))  # fmt: skip
+        session.execute(
+            delete(HeldKey).where(
+                HeldKey.key_hash == match.key_hash,
+                HeldKey.holder == match.holder,
+                HeldKey.ref == match.holder_ref,
+            )
+        )
     match.status, match.outcome, match.updated_at = "closed", outcome, utcnow()
 
 

@@ -127,10 +127,16 @@ def merchant_profile(session: Session, actor: Actor, org_id: int) -> MerchantPro
     ).all():
         states[state] = int(n)
     lines = json.loads(risk.reasons) if risk else []
-    return MerchantProfile(org, risk, lines, [Case(s, c, reasons[s.claim_id]) for s, c in pairs],
-                           dict(states))  # fmt: skip
+    return MerchantProfile(
+        org, risk, lines, [Case(s, c, reasons[s.claim_id]) for s, c in pairs], dict(states)
+    )
 
 
 def as_data(entry: DetectorPrecision) -> dict[str, Any]:
-    return {"detector": entry.detector, "cleared": entry.cleared, "rejected": entry.rejected,
-            "referred": entry.referred, "precision": entry.precision}  # fmt: skip
+    return {
+        "detector": entry.detector,
+        "cleared": entry.cleared,
+        "rejected": entry.rejected,
+        "referred": entry.referred,
+        "precision": entry.precision,
+    }

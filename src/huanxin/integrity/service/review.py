@@ -83,9 +83,11 @@ def case(session: Session, actor: Actor, claim_id: int) -> Case:
 def related(session: Session, actor: Actor, claim: Claim, *, limit: int = 20) -> list[Claim]:
     """Other claims in scope sharing the person, serial, invoice or recycling certificate."""
     keys = [Claim.person_key == claim.person_key]
-    for column, value in ((Claim.device_serial, claim.device_serial),
-                          (Claim.invoice_no, claim.invoice_no),
-                          (Claim.recycling_cert_no, claim.recycling_cert_no)):  # fmt: skip
+    for column, value in (
+        (Claim.device_serial, claim.device_serial),
+        (Claim.invoice_no, claim.invoice_no),
+        (Claim.recycling_cert_no, claim.recycling_cert_no),
+    ):
         if value:
             keys.append(column == value)
     stmt = common.readable(actor).where(Claim.id != claim.id, or_(*keys))
@@ -121,17 +123,37 @@ def decide(
     before = {"status": score.status}
     score.status = {"clear": "cleared", "reject": "rejected", "refer": "referred"}[decision]
     score.decided_at, score.decided_by = utcnow(), actor.user_id
-    row = ReviewDecision(claim_id=claim_id, decision=decision, note=note, user_id=actor.user_id,
-                         detectors=json.dumps(detectors), at=score.decided_at)  # fmt: skip
+    row = ReviewDecision(
+        claim_id=claim_id,
+        decision=decision,
+        note=note,
+        user_id=actor.user_id,
+        detectors=json.dumps(detectors),
+        at=score.decided_at,
+    )
     session.add(row)
     session.flush()
     if decision == "refer":
-        session.add(Referral(claim_id=claim_id, decision_id=row.id, note=note,
-                             jurisdiction_code=claim.jurisdiction_code, created_at=row.at))  # fmt: skip
-    audit.record(session, actor, f"integrity.{decision}", object_type="claim", object_id=claim_id,
-                 before=before, after={"status": score.status},
-                 detail={"note": note, "detectors": detectors, "claim_outcome": outcome},
-                 jurisdiction_code=claim.jurisdiction_code)  # fmt: skip
+        session.add(
+            Referral(
+                claim_id=claim_id,
+                decision_id=row.id,
+                note=note,
+                jurisdiction_code=claim.jurisdiction_code,
+                created_at=row.at,
+            )
+        )
+    audit.record(
+        session,
+        actor,
+        f"integrity.{decision}",
+        object_type="claim",
+        object_id=claim_id,
+        before=before,
+        after={"status": score.status},
+        detail={"note": note, "detectors": detectors, "claim_outcome": outcome},
+        jurisdiction_code=claim.jurisdiction_code,
+    )
     return row
 
 

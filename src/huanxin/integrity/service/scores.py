@@ -57,8 +57,12 @@ def _store_claims(session: Session, result: ScanResult, now: datetime) -> dict[s
             continue
         score = existing.get(claim_id)
         if score is None:
-            score = RiskScore(claim_id=claim_id, jurisdiction_code=claim.jurisdiction_code,
-                              merchant_org_id=claim.merchant_org_id, status="scored")  # fmt: skip
+            score = RiskScore(
+                claim_id=claim_id,
+                jurisdiction_code=claim.jurisdiction_code,
+                merchant_org_id=claim.merchant_org_id,
+                status="scored",
+            )
             session.add(score)
         _apply(score, int(row["score"]), bool(row["hold"]), now)
     released = 0
@@ -77,9 +81,16 @@ def _replace_reasons(session: Session, result: ScanResult, claim_ids: set[int]) 
         session.execute(delete(RiskReason).where(RiskReason.claim_id.in_(ids[start : start + 900])))
     for hit in result.hits.iter_rows(named=True):
         if int(hit["claim_id"]) in claim_ids:
-            session.add(RiskReason(claim_id=int(hit["claim_id"]), detector=hit["detector"],
-                                   kind=hit["kind"], title=hit["title"], points=int(hit["score"]),
-                                   explanation=hit["explanation"]))  # fmt: skip
+            session.add(
+                RiskReason(
+                    claim_id=int(hit["claim_id"]),
+                    detector=hit["detector"],
+                    kind=hit["kind"],
+                    title=hit["title"],
+                    points=int(hit["score"]),
+                    explanation=hit["explanation"],
+                )
+            )
 
 
 def _store_merchants(session: Session, result: ScanResult, now: datetime) -> int:
@@ -90,11 +101,18 @@ def _store_merchants(session: Session, result: ScanResult, now: datetime) -> int
         org = session.get(Organization, org_id) if org_id is not None else None
         if org is None:
             continue
-        session.add(MerchantRisk(org_id=org.id, jurisdiction_code=org.jurisdiction_code,
-                                 claims=int(row["claims"]), flagged=int(row["flagged"]),
-                                 held=int(row["held"]), score=int(row["score"]),
-                                 reasons=json.dumps(list(row["reasons"]), ensure_ascii=False),
-                                 scanned_at=now))  # fmt: skip
+        session.add(
+            MerchantRisk(
+                org_id=org.id,
+                jurisdiction_code=org.jurisdiction_code,
+                claims=int(row["claims"]),
+                flagged=int(row["flagged"]),
+                held=int(row["held"]),
+                score=int(row["score"]),
+                reasons=json.dumps(list(row["reasons"]), ensure_ascii=False),
+                scanned_at=now,
+            )
+        )
         stored += 1
     return stored
 
@@ -105,7 +123,12 @@ def store_scan(session: Session, actor: AuditActor, result: ScanResult) -> dict[
     counts: dict[str, Any] = _store_claims(session, result, now)
     counts["merchants"] = _store_merchants(session, result, now)
     session.flush()
-    audit.record(session, actor, "integrity.scan_stored", object_type="integrity_scan",
-                 object_id=now.strftime("%Y%m%d%H%M%S"),
-                 detail={**counts, "judged": result.judged, "hits": result.hits.height})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "integrity.scan_stored",
+        object_type="integrity_scan",
+        object_id=now.strftime("%Y%m%d%H%M%S"),
+        detail={**counts, "judged": result.judged, "hits": result.hits.height},
+    )
     return counts

@@ -49,11 +49,21 @@ def expire_quotas(db: Database) -> Summary:
         )
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            session.execute(update(Quota).where(Quota.id.in_(chunk), Quota.state == "issued")
-                            .values(state="expired").execution_options(synchronize_session=False))  # fmt: skip
+            session.execute(
+                update(Quota)
+                .where(Quota.id.in_(chunk), Quota.state == "issued")
+                .values(state="expired")
+                .execution_options(synchronize_session=False)
+            )
         if ids:
-            audit.record(session, audit.SYSTEM, "quota.expired", object_type="job",
-                         object_id="quota_expiry", detail={"count": len(ids)})  # fmt: skip
+            audit.record(
+                session,
+                audit.SYSTEM,
+                "quota.expired",
+                object_type="job",
+                object_id="quota_expiry",
+                detail={"count": len(ids)},
+            )
     return {"text": f"到期资格券 {len(ids)} 张", "expired": len(ids)}
 
 
@@ -93,7 +103,11 @@ def clean_sessions(db: Database) -> Summary:
             delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=30))
         )
     sessions, attempts = gone.rowcount, old.rowcount  # type: ignore[attr-defined]
-    return {"text": f"清理过期会话 {sessions} 个、登录记录 {attempts} 条", "sessions": sessions, "attempts": attempts}  # fmt: skip
+    return {
+        "text": f"清理过期会话 {sessions} 个、登录记录 {attempts} 条",
+        "sessions": sessions,
+        "attempts": attempts,
+    }
 
 
 def nightly_backup(db: Database) -> Summary:

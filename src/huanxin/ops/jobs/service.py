@@ -71,14 +71,22 @@ def acquire(db: Database, name: str) -> str | None:
 
 def release(db: Database, name: str, token: str) -> None:
     with db.unit_of_work() as session:
-        session.execute(update(Job).where(Job.name == name, Job.run_token == token)
-                        .values(run_token=None, running_since=None))  # fmt: skip
+        session.execute(
+            update(Job)
+            .where(Job.name == name, Job.run_token == token)
+            .values(run_token=None, running_since=None)
+        )
 
 
 def _start(db: Database, spec: JobSpec, trigger: str) -> int:
     with db.unit_of_work() as session:
-        run = JobRun(job=spec.name, trigger=trigger, outcome="running", started_at=utcnow(),
-                     host=socket.gethostname()[:64])  # fmt: skip
+        run = JobRun(
+            job=spec.name,
+            trigger=trigger,
+            outcome="running",
+            started_at=utcnow(),
+            host=socket.gethostname()[:64],
+        )
         session.add(run)
         session.flush()
         return run.id
@@ -146,11 +154,22 @@ def last_runs(session: Session, now: datetime | None = None) -> list[JobView]:
     now = now or utcnow()
     views = []
     for spec in JOBS:
-        failures = select(JobRun.id).where(JobRun.job == spec.name, JobRun.outcome == "failed",
-                                           JobRun.started_at >= now - timedelta(days=7))  # fmt: skip
-        views.append(JobView(spec.name, spec.label, spec.schedule.label(), _latest(session, spec.name),
-                             _latest(session, spec.name, ok_only=True), spec.schedule.next_slot(now),
-                             len(session.scalars(failures).all())))  # fmt: skip
+        failures = select(JobRun.id).where(
+            JobRun.job == spec.name,
+            JobRun.outcome == "failed",
+            JobRun.started_at >= now - timedelta(days=7),
+        )
+        views.append(
+            JobView(
+                spec.name,
+                spec.label,
+                spec.schedule.label(),
+                _latest(session, spec.name),
+                _latest(session, spec.name, ok_only=True),
+                spec.schedule.next_slot(now),
+                len(session.scalars(failures).all()),
+            )
+        )
     return views
 
 

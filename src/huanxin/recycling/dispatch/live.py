@@ -82,9 +82,17 @@ def live_leg(vehicle: Vehicle, home: Station, route: VehicleRoute | None, now_s:
     if count == len(route.stops) and last.end_s <= now_s:
         return _heading_home(vehicle, home, route, now_s)
     leg = Leg(
-        vehicle, home, (last.lat, last.lon), None, last.end_s, last.end_s,
-        _remaining(vehicle, route, last.end_s), last.load_kg, last.load_m3, route.stops[count:],
-    )  # fmt: skip
+        vehicle,
+        home,
+        (last.lat, last.lon),
+        None,
+        last.end_s,
+        last.end_s,
+        _remaining(vehicle, route, last.end_s),
+        last.load_kg,
+        last.load_m3,
+        route.stops[count:],
+    )
     return LiveLeg(leg, route, frozen)
 
 

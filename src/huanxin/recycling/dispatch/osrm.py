@@ -75,12 +75,16 @@ class OsrmTable:
             coords, query = [points[i] for i in rows], {}
         else:
             coords = [points[i] for i in rows] + [points[j] for j in cols]
-            query = {"sources": ";".join(str(k) for k in range(len(rows))),
-                     "destinations": ";".join(str(len(rows) + k) for k in range(len(cols)))}  # fmt: skip
+            query = {
+                "sources": ";".join(str(k) for k in range(len(rows))),
+                "destinations": ";".join(str(len(rows) + k) for k in range(len(cols))),
+            }
         path = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in coords)
         query["annotations"] = "duration,distance"
-        url = (f"{self.base_url.rstrip('/')}/table/v1/{self.profile}/{path}?"
-               f"{urllib.parse.urlencode(query, safe=';,')}")  # fmt: skip
+        url = (
+            f"{self.base_url.rstrip('/')}/table/v1/{self.profile}/{path}?"
+            f"{urllib.parse.urlencode(query, safe=';,')}"
+        )
         body = self._get(url)
         shape = (len(rows), len(cols))
         return _matrix(body, "distances", shape), _matrix(body, "durations", shape)
@@ -142,16 +146,21 @@ def configured_travel(environ: Mapping[str, str] | None = None) -> TravelMatrix:
     if not url:
         return HaversineTravel()
     if not url.startswith(("http://", "https://")):
-        raise TravelServiceUnavailable("路网服务地址须以http://或https://开头",
-                                       field="HUANXIN_OSRM_URL")  # fmt: skip
-    client = OsrmTable(url, profile=env.get("HUANXIN_OSRM_PROFILE", "driving"),
-                       block=max(1, int(env.get("HUANXIN_OSRM_BLOCK", "100"))),
-                       timeout_s=float(env.get("HUANXIN_OSRM_TIMEOUT", "10")))  # fmt: skip
+        raise TravelServiceUnavailable(
+            "路网服务地址须以http://或https://开头", field="HUANXIN_OSRM_URL"
+        )
+    client = OsrmTable(
+        url,
+        profile=env.get("HUANXIN_OSRM_PROFILE", "driving"),
+        block=max(1, int(env.get("HUANXIN_OSRM_BLOCK", "100"))),
+        timeout_s=float(env.get("HUANXIN_OSRM_TIMEOUT", "10")),
+    )
     service = MatrixServiceTravel(client.fetch)
     policy = env.get("HUANXIN_OSRM_FALLBACK", "none").strip().lower()
     if policy == "haversine":
         return FallbackTravel(service, HaversineTravel())
     if policy != "none":
-        raise TravelServiceUnavailable("HUANXIN_OSRM_FALLBACK只能是none或haversine",
-                                       field="HUANXIN_OSRM_FALLBACK")  # fmt: skip
+        raise TravelServiceUnavailable(
+            "HUANXIN_OSRM_FALLBACK只能是none或haversine", field="HUANXIN_OSRM_FALLBACK"
+        )
     return service

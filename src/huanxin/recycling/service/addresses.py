@@ -58,10 +58,14 @@ def search(session: Session, actor: Actor, q: str = "", *, limit: int = 500) -> 
     stmt = select(AddressEntry).where(AddressEntry.jurisdiction_code.in_(codes))
     words = q.strip().lower().split()
     for word in words:
-        stmt = stmt.where(or_(AddressEntry.township.contains(word, autoescape=True),
-                              AddressEntry.village.contains(word, autoescape=True),
-                              AddressEntry.place.contains(word, autoescape=True),
-                              AddressEntry.initials.contains(word, autoescape=True)))  # fmt: skip
+        stmt = stmt.where(
+            or_(
+                AddressEntry.township.contains(word, autoescape=True),
+                AddressEntry.village.contains(word, autoescape=True),
+                AddressEntry.place.contains(word, autoescape=True),
+                AddressEntry.initials.contains(word, autoescape=True),
+            )
+        )
     order = (AddressEntry.township, AddressEntry.village, AddressEntry.place)
     return list(session.scalars(stmt.order_by(*order).limit(limit)))
 
@@ -78,8 +82,9 @@ def get_for(session: Session, actor: Actor, entry_id: int) -> AddressEntry:
 def nearest(entries: list[AddressEntry], lat: float, lon: float) -> AddressEntry | None:
     """The entry closest to a point (equirectangular distance is enough at this scale)."""
     scale = math.cos(math.radians(lat))
-    return min(entries, key=lambda e: (e.lat - lat) ** 2 + ((e.lon - lon) * scale) ** 2,
-               default=None)  # fmt: skip
+    return min(
+        entries, key=lambda e: (e.lat - lat) ** 2 + ((e.lon - lon) * scale) ** 2, default=None
+    )
 
 
 def template_xlsx() -> bytes:
@@ -162,24 +167,41 @@ def import_xlsx(session: Session, actor: Actor, *, jurisdiction_code: str, conte
     if len(rows) > MAX_ROWS + 1:
         raise InvalidInput(f"一次最多导入{MAX_ROWS}行", field="file")
     entries = _parse(session, jurisdiction_code, rows[1:])
-    existing = {(e.township, e.village, e.place): e for e in session.scalars(
-        select(AddressEntry).where(AddressEntry.jurisdiction_code == jurisdiction_code))}  # fmt: skip
+    existing = {
+        (e.township, e.village, e.place): e
+        for e in session.scalars(
+            select(AddressEntry).where(AddressEntry.jurisdiction_code == jurisdiction_code)
+        )
+    }
     for new in entries:
         _upsert(session, jurisdiction_code, existing, new)
     session.flush()
-    audit.record(session, actor, "recycling.addresses_imported", object_type="jurisdiction",
-                 object_id=jurisdiction_code, after={"rows": len(entries)},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.addresses_imported",
+        object_type="jurisdiction",
+        object_id=jurisdiction_code,
+        after={"rows": len(entries)},
+        jurisdiction_code=jurisdiction_code,
+    )
     return len(entries)
 
 
-def _upsert(session: Session, code: str, existing: dict[tuple[str, str, str], AddressEntry],
-            new: EntryIn) -> None:  # fmt: skip
+def _upsert(
+    session: Session, code: str, existing: dict[tuple[str, str, str], AddressEntry], new: EntryIn
+) -> None:
     row = existing.get((new.township, new.village, new.place))
     if row is None:
-        row = AddressEntry(jurisdiction_code=code, township=new.township, village=new.village,
-                           place=new.place, lat=new.lat, lon=new.lon,
-                           initials=initials(new.township + new.village + new.place))  # fmt: skip
+        row = AddressEntry(
+            jurisdiction_code=code,
+            township=new.township,
+            village=new.village,
+            place=new.place,
+            lat=new.lat,
+            lon=new.lon,
+            initials=initials(new.township + new.village + new.place),
+        )
         session.add(row)
         existing[(new.township, new.village, new.place)] = row
     else:
@@ -188,8 +210,10 @@ def _upsert(session: Session, code: str, existing: dict[tuple[str, str, str], Ad
 
 def add_entries(session: Session, code: str, entries: list[EntryIn]) -> None:
     """Add entries without an actor (the demo); existing ones are left as they are."""
-    existing = {(e.township, e.village, e.place): e for e in session.scalars(
-        select(AddressEntry).where(AddressEntry.jurisdiction_code == code))}  # fmt: skip
+    existing = {
+        (e.township, e.village, e.place): e
+        for e in session.scalars(select(AddressEntry).where(AddressEntry.jurisdiction_code == code))
+    }
     for new in entries:
         if (new.township, new.village, new.place) not in existing:
             _upsert(session, code, existing, new)

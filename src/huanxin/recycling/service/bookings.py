@@ -32,8 +32,13 @@ from huanxin.recycling.models import Booking, BookingItem, PlanStop
 from huanxin.recycling.service import network
 
 OPEN_STATES = ("booked", "planned", "unserved")
-STATUS_LABELS = {"booked": "已预约", "planned": "已排班", "unserved": "暂无法安排",
-                 "completed": "已完成", "cancelled": "已取消"}  # fmt: skip
+STATUS_LABELS = {
+    "booked": "已预约",
+    "planned": "已排班",
+    "unserved": "暂无法安排",
+    "completed": "已完成",
+    "cancelled": "已取消",
+}
 
 
 @dataclass(frozen=True)
@@ -94,8 +99,11 @@ def _check_weight(session: Session, code: str, items: Sequence[ItemIn]) -> None:
     largest = max(v.capacity_kg for v in vehicles) * 1000
     for i, item in enumerate(items):
         if item.est_weight_g > largest:
-            raise ItemTooHeavy(f"该物品预估{kg_text(item.est_weight_g)}千克，超过任何回收车辆的"
-                               f"载重（最大{kg_text(largest)}千克）", field=f"items[{i}].weight_kg")  # fmt: skip
+            raise ItemTooHeavy(
+                f"该物品预估{kg_text(item.est_weight_g)}千克，超过任何回收车辆的"
+                f"载重（最大{kg_text(largest)}千克）",
+                field=f"items[{i}].weight_kg",
+            )
     if sum(item.est_weight_g for item in items) > largest:
         raise ItemTooHeavy("整单预估重量超过任何回收车辆的载重，请分次预约", field="items")
 
@@ -117,8 +125,11 @@ def quote_items(
         key = (item.category, item.condition if cat.kind == "appliance" else "any")
         if key not in prices:
             raise InvalidInput("该品类在当前价目表中没有报价", field=f"items[{i}].category")
-        lines.append(price_of_line(cat=cat, unit_price_fen=prices[key], units=item.count,
-                                   weight_g=item.est_weight_g))  # fmt: skip
+        lines.append(
+            price_of_line(
+                cat=cat, unit_price_fen=prices[key], units=item.count, weight_g=item.est_weight_g
+            )
+        )
     return price_list.id, lines, sum(lines)
 
 
@@ -134,22 +145,48 @@ def create_booking(
     network.check_in_area(session, code, new.lat, new.lon)
     _check_weight(session, code, new.items)
     price_list_id, lines, total = quote_items(session, code, new.service_date, new.items)
-    booking = Booking(consumer_user_id=actor.user_id, jurisdiction_code=code,
-                      address=new.address.strip(), lat=new.lat, lon=new.lon,
-                      service_date=new.service_date, window_start_s=new.window_start_s,
-                      window_end_s=new.window_end_s, status="booked", quote_fen=total,
-                      price_list_id=price_list_id, created_at=now or utcnow(),
-                      phone_enc=pii.seal(phone) if phone else None)  # fmt: skip
+    booking = Booking(
+        consumer_user_id=actor.user_id,
+        jurisdiction_code=code,
+        address=new.address.strip(),
+        lat=new.lat,
+        lon=new.lon,
+        service_date=new.service_date,
+        window_start_s=new.window_start_s,
+        window_end_s=new.window_end_s,
+        status="booked",
+        quote_fen=total,
+        price_list_id=price_list_id,
+        created_at=now or utcnow(),
+        phone_enc=pii.seal(phone) if phone else None,
+    )
     session.add(booking)
     session.flush()
-    session.add_all(BookingItem(booking_id=booking.id, category=item.category,
-                                condition=item.condition, count=item.count,
-                                est_weight_g=item.est_weight_g, quote_fen=line)
-                    for item, line in zip(new.items, lines, strict=True))  # fmt: skip
+    session.add_all(
+        BookingItem(
+            booking_id=booking.id,
+            category=item.category,
+            condition=item.condition,
+            count=item.count,
+            est_weight_g=item.est_weight_g,
+            quote_fen=line,
+        )
+        for item, line in zip(new.items, lines, strict=True)
+    )
     session.flush()
-    audit.record(session, actor, "recycling.booking_created", object_type="recycling_booking",
-                 object_id=booking.id, after={"quote_fen": total, "date": new.service_date,
-                 "window": [new.window_start_s, new.window_end_s]}, jurisdiction_code=code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.booking_created",
+        object_type="recycling_booking",
+        object_id=booking.id,
+        after={
+            "quote_fen": total,
+            "date": new.service_date,
+            "window": [new.window_start_s, new.window_end_s],
+        },
+        jurisdiction_code=code,
+    )
     from huanxin.recycling.service import dispatching
 
     dispatching.insert_if_live(session, actor, booking, now=now)
@@ -180,9 +217,16 @@ def cancel_booking(session: Session, actor: Actor, booking_id: int) -> Booking:
     booking.status, booking.cancelled_at = "cancelled", utcnow()
     session.execute(delete(PlanStop).where(PlanStop.booking_id == booking.id))
     session.flush()
-    audit.record(session, actor, "recycling.booking_cancelled", object_type="recycling_booking",
-                 object_id=booking.id, before={"status": before}, after={"status": "cancelled"},
-                 jurisdiction_code=booking.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.booking_cancelled",
+        object_type="recycling_booking",
+        object_id=booking.id,
+        before={"status": before},
+        after={"status": "cancelled"},
+        jurisdiction_code=booking.jurisdiction_code,
+    )
     return booking
 
 
@@ -201,16 +245,28 @@ def list_bookings(
 
 def booking_dict(session: Session, booking: Booking) -> dict[str, object]:
     return {
-        "id": booking.id, "status": booking.status, "status_label": STATUS_LABELS[booking.status],
-        "jurisdiction_code": booking.jurisdiction_code, "address": booking.address,
-        "lat": booking.lat, "lon": booking.lon, "service_date": booking.service_date.isoformat(),
+        "id": booking.id,
+        "status": booking.status,
+        "status_label": STATUS_LABELS[booking.status],
+        "jurisdiction_code": booking.jurisdiction_code,
+        "address": booking.address,
+        "lat": booking.lat,
+        "lon": booking.lon,
+        "service_date": booking.service_date.isoformat(),
         "window": f"{clock_text(booking.window_start_s)}-{clock_text(booking.window_end_s)}",
         "quote_fen": booking.quote_fen,
-        "items": [{"category": i.category, "label": category(i.category).label,
-                   "condition": i.condition, "count": i.count,
-                   "est_weight_kg": kg_text(i.est_weight_g), "quote_fen": i.quote_fen}
-                  for i in items_of(session, booking.id)],
-    }  # fmt: skip
+        "items": [
+            {
+                "category": i.category,
+                "label": category(i.category).label,
+                "condition": i.condition,
+                "count": i.count,
+                "est_weight_kg": kg_text(i.est_weight_g),
+                "quote_fen": i.quote_fen,
+            }
+            for i in items_of(session, booking.id)
+        ],
+    }
 
 
 def masked_phone(booking: Booking) -> str | None:
@@ -225,7 +281,13 @@ def reveal_phone(session: Session, actor: Actor, booking_id: int) -> str:
     booking = get_booking(session, actor, booking_id)
     if not booking.phone_enc:
         raise InvalidInput("该预约没有留联系电话", field="phone")
-    audit.record(session, actor, "recycling.phone_revealed", object_type="recycling_booking",
-                 object_id=booking.id, detail={"fields": ["phone"]},
-                 jurisdiction_code=booking.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.phone_revealed",
+        object_type="recycling_booking",
+        object_id=booking.id,
+        detail={"fields": ["phone"]},
+        jurisdiction_code=booking.jurisdiction_code,
+    )
     return pii.unseal(booking.phone_enc)

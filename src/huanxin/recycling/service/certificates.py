@@ -41,12 +41,18 @@ def issue(
     session: Session, pickup: Pickup, *, category_code: str, weight_g: int, index: int
 ) -> tuple[Certificate, str]:
     """Create one certificate for the pickup; returns it with its code."""
-    number = (f"RC{pickup.jurisdiction_code}{pickup.completed_on:%Y%m%d}"
-              f"{pickup.id:08d}{index:02d}")  # fmt: skip
+    number = f"RC{pickup.jurisdiction_code}{pickup.completed_on:%Y%m%d}{pickup.id:08d}{index:02d}"
     code = code_for(number)
-    cert = Certificate(number=number, code_hash=_code_hash(number, code), pickup_id=pickup.id,
-                       org_id=pickup.org_id, jurisdiction_code=pickup.jurisdiction_code,
-                       category=category_code, weight_g=weight_g, issued_on=pickup.completed_on)  # fmt: skip
+    cert = Certificate(
+        number=number,
+        code_hash=_code_hash(number, code),
+        pickup_id=pickup.id,
+        org_id=pickup.org_id,
+        jurisdiction_code=pickup.jurisdiction_code,
+        category=category_code,
+        weight_g=weight_g,
+        issued_on=pickup.completed_on,
+    )
     session.add(cert)
     return cert, code
 
@@ -91,20 +97,29 @@ def consume_certificate(
     if result.rowcount != 1:
         raise CertificateAlreadyUsed("该回收证明已被其他补贴申请使用，不能重复使用", field=FIELD)
     session.refresh(cert)
-    audit.record(session, SYSTEM, "recycling.certificate_consumed", object_type="recycling_certificate",
-                 object_id=cert.id, after={"claim_ref": claim_ref},
-                 jurisdiction_code=cert.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        SYSTEM,
+        "recycling.certificate_consumed",
+        object_type="recycling_certificate",
+        object_id=cert.id,
+        after={"claim_ref": claim_ref},
+        jurisdiction_code=cert.jurisdiction_code,
+    )
 
 
 def verify(session: Session, *, number: str, code: str) -> dict[str, object]:
     """Public check: only non-personal fields of a certificate whose code matches."""
     cert = _find(session, number, code)
     return {
-        "number": cert.number, "category": cert.category,
+        "number": cert.number,
+        "category": cert.category,
         "category_label": category(cert.category).label,
-        "weight_kg": kg_text(cert.weight_g), "issued_on": cert.issued_on.isoformat(),
-        "jurisdiction_code": cert.jurisdiction_code, "used": cert.used_claim_ref is not None,
-    }  # fmt: skip
+        "weight_kg": kg_text(cert.weight_g),
+        "issued_on": cert.issued_on.isoformat(),
+        "jurisdiction_code": cert.jurisdiction_code,
+        "used": cert.used_claim_ref is not None,
+    }
 
 
 def of_pickup(session: Session, pickup_id: int) -> list[Certificate]:
@@ -123,7 +138,10 @@ def issued_totals(session: Session) -> tuple[int, int, int]:
     """``(issued, used by a claim, grams)`` over every certificate of the deployment."""
     from sqlalchemy import func, select
 
-    stmt = select(func.count(Certificate.id), func.count(Certificate.used_claim_ref),
-                  func.coalesce(func.sum(Certificate.weight_g), 0))  # fmt: skip
+    stmt = select(
+        func.count(Certificate.id),
+        func.count(Certificate.used_claim_ref),
+        func.coalesce(func.sum(Certificate.weight_g), 0),
+    )
     issued, used, grams = session.execute(stmt).one()
     return int(issued), int(used), int(grams)

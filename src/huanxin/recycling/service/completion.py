@@ -71,9 +71,17 @@ class InvoiceRule:
 
 def invoice_rules() -> list[InvoiceRule]:
     with RULES_FILE.open(encoding="utf-8") as fh:
-        return [InvoiceRule(r["rule_id"], date.fromisoformat(r["effective_from"]),
-                            int(r["limit_fen"]), int(r["window_months"]), r["basis"], r["source"])
-                for r in csv.DictReader(fh)]  # fmt: skip
+        return [
+            InvoiceRule(
+                r["rule_id"],
+                date.fromisoformat(r["effective_from"]),
+                int(r["limit_fen"]),
+                int(r["window_months"]),
+                r["basis"],
+                r["source"],
+            )
+            for r in csv.DictReader(fh)
+        ]
 
 
 def rule_on(day: date) -> InvoiceRule:
@@ -112,9 +120,12 @@ def _check_lines(lines: Sequence[LineIn]) -> None:
 
 def _delivery_site(session: Session, actor: Actor, booking_id: int, site_id: int | None) -> Site:
     if site_id is None:
-        stmt = (select(Vehicle.home_site_id).join(PlanRoute, PlanRoute.vehicle_id == Vehicle.id)
-                .join(PlanStop, PlanStop.route_id == PlanRoute.id)
-                .where(PlanStop.booking_id == booking_id))  # fmt: skip
+        stmt = (
+            select(Vehicle.home_site_id)
+            .join(PlanRoute, PlanRoute.vehicle_id == Vehicle.id)
+            .join(PlanStop, PlanStop.route_id == PlanRoute.id)
+            .where(PlanStop.booking_id == booking_id)
+        )
         site_id = session.scalars(stmt).first()
     if site_id is None:
         raise InvalidInput("请指定交货的中转站", field="site_id")
@@ -133,27 +144,40 @@ def completion_day(service_date: date, on: date | None, early_reason: str) -> da
     today = today_cn()
     day = on or today
     if day > today:
-        raise PickupDateImpossible(f"完成日期{day.isoformat()}晚于今天（{today.isoformat()}），"
-                                   "不能登记尚未发生的上门回收", field="completed_on")  # fmt: skip
+        raise PickupDateImpossible(
+            f"完成日期{day.isoformat()}晚于今天（{today.isoformat()}），不能登记尚未发生的上门回收",
+            field="completed_on",
+        )
     if day < service_date and not early_reason.strip():
-        raise PickupDateImpossible(f"该预约约定{service_date.isoformat()}上门，{day.isoformat()}早于"
-                                   "约定日期：提前上门须填写提前原因", field="early_reason")  # fmt: skip
+        raise PickupDateImpossible(
+            f"该预约约定{service_date.isoformat()}上门，{day.isoformat()}早于"
+            "约定日期：提前上门须填写提前原因",
+            field="early_reason",
+        )
     return day
 
 
 def complete_pickup(
-    session: Session, actor: Actor, *, booking_id: int, lines: Sequence[LineIn],
-    payment_method: str, payment_ref: str = "", site_id: int | None = None,
-    on: date | None = None, early_reason: str = "",
-) -> tuple[Pickup, list[tuple[str, str]]]:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    booking_id: int,
+    lines: Sequence[LineIn],
+    payment_method: str,
+    payment_ref: str = "",
+    site_id: int | None = None,
+    on: date | None = None,
+    early_reason: str = "",
+) -> tuple[Pickup, list[tuple[str, str]]]:
     """Record the weighing and payment; returns the pickup and (certificate number, code).
     A pickup before its booked day records why (``early_reason``, kept in the audit trail)."""
     if not actor.can("recycling:operate"):
         raise PermissionDenied("只有回收企业可以完成上门回收")
     booking = bookings.get_booking(session, actor, booking_id)
     if booking.status not in bookings.OPEN_STATES:
-        raise IllegalBookingState(f"预约{bookings.STATUS_LABELS[booking.status]}，不能再完成",
-                                  field="status")  # fmt: skip
+        raise IllegalBookingState(
+            f"预约{bookings.STATUS_LABELS[booking.status]}，不能再完成", field="status"
+        )
     _check_lines(lines)
     if payment_method not in PAYMENT_METHODS:
         raise InvalidInput("付款方式不正确", field="payment_method")
@@ -168,23 +192,43 @@ def complete_pickup(
         key = (line.category, line.condition if cat.kind == "appliance" else "any")
         if key not in prices:
             raise InvalidInput("该品类在当前价目表中没有报价", field=f"lines[{i}].category")
-        priced.append(price_of_line(cat=cat, unit_price_fen=prices[key], units=line.units,
-                                    weight_g=line.weight_g))  # fmt: skip
-    pickup = Pickup(booking_id=booking.id, org_id=site.org_id, site_id=site.id,
-                    jurisdiction_code=booking.jurisdiction_code, completed_on=day,
-                    weight_g=sum(x.weight_g for x in lines), paid_fen=sum(priced),
-                    payment_method=payment_method, payment_ref=payment_ref.strip()[:64],
-                    created_at=utcnow())  # fmt: skip
+        priced.append(
+            price_of_line(
+                cat=cat, unit_price_fen=prices[key], units=line.units, weight_g=line.weight_g
+            )
+        )
+    pickup = Pickup(
+        booking_id=booking.id,
+        org_id=site.org_id,
+        site_id=site.id,
+        jurisdiction_code=booking.jurisdiction_code,
+        completed_on=day,
+        weight_g=sum(x.weight_g for x in lines),
+        paid_fen=sum(priced),
+        payment_method=payment_method,
+        payment_ref=payment_ref.strip()[:64],
+        created_at=utcnow(),
+    )
     session.add(pickup)
     session.flush()
     issued = _lines_and_certificates(session, pickup, lines, priced)
     booking.status = "completed"
     session.flush()
-    audit.record(session, actor, "recycling.pickup_completed", object_type="recycling_pickup",
-                 object_id=pickup.id, after={"booking_id": booking.id, "paid_fen": pickup.paid_fen,
-                 "weight_g": pickup.weight_g, "certificates": [n for n, _ in issued]},
-                 detail=_early(booking.service_date, day, early_reason),
-                 jurisdiction_code=booking.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.pickup_completed",
+        object_type="recycling_pickup",
+        object_id=pickup.id,
+        after={
+            "booking_id": booking.id,
+            "paid_fen": pickup.paid_fen,
+            "weight_g": pickup.weight_g,
+            "certificates": [n for n, _ in issued],
+        },
+        detail=_early(booking.service_date, day, early_reason),
+        jurisdiction_code=booking.jurisdiction_code,
+    )
     return pickup, issued
 
 
@@ -200,16 +244,27 @@ def _lines_and_certificates(
 ) -> list[tuple[str, str]]:
     issued: list[tuple[str, str]] = []
     for line, fen in zip(lines, priced, strict=True):
-        session.add(PickupLine(pickup_id=pickup.id, category=line.category,
-                               condition=line.condition, units=line.units,
-                               weight_g=line.weight_g, price_fen=fen))  # fmt: skip
+        session.add(
+            PickupLine(
+                pickup_id=pickup.id,
+                category=line.category,
+                condition=line.condition,
+                units=line.units,
+                weight_g=line.weight_g,
+                price_fen=fen,
+            )
+        )
         if category(line.category).kind != "appliance":
             continue
         each, rest = divmod(line.weight_g, line.units)
         for unit in range(line.units):
-            cert, code = certificates.issue(session, pickup, category_code=line.category,
-                                            weight_g=each + (rest if unit == 0 else 0),
-                                            index=len(issued) + 1)  # fmt: skip
+            cert, code = certificates.issue(
+                session,
+                pickup,
+                category_code=line.category,
+                weight_g=each + (rest if unit == 0 else 0),
+                index=len(issued) + 1,
+            )
             issued.append((cert.number, code))
     session.flush()
     return issued
@@ -232,8 +287,11 @@ def lock_seller(session: Session, person: str) -> InvoiceSeller:
     SQLite: the transaction began with ``BEGIN IMMEDIATE`` and already holds the write lock.
     """
     insert = pg_insert if is_postgres(session) else sqlite_insert
-    session.execute(insert(InvoiceSeller).values(seller_id_hash=person, invoices=0, total_fen=0)
-                    .on_conflict_do_nothing(index_elements=["seller_id_hash"]))  # fmt: skip
+    session.execute(
+        insert(InvoiceSeller)
+        .values(seller_id_hash=person, invoices=0, total_fen=0)
+        .on_conflict_do_nothing(index_elements=["seller_id_hash"])
+    )
     stmt = select(InvoiceSeller).where(InvoiceSeller.seller_id_hash == person)
     return session.scalars(stmt.with_for_update().execution_options(populate_existing=True)).one()
 
@@ -261,9 +319,14 @@ def worst_window_fen(session: Session, person: str, day: date, months: int) -> i
 
 
 def issue_reverse_invoice(
-    session: Session, actor: Actor, *, pickup_id: int, seller_name: str, seller_resident_id: str,
+    session: Session,
+    actor: Actor,
+    *,
+    pickup_id: int,
+    seller_name: str,
+    seller_resident_id: str,
     on: date | None = None,
-) -> ReverseInvoice:  # fmt: skip
+) -> ReverseInvoice:
     """Invoice the natural-person seller, refused beyond the rule's per-person limit.
 
     The seller's lock row is taken before the limit is read, so concurrent invoices to one
@@ -286,20 +349,37 @@ def issue_reverse_invoice(
         raise ReverseInvoiceLimitExceeded(
             f"该出售人连续{rule.window_months}个自然月内反向开票金额已达{yuan(so_far)}元，"
             f"加上本次{yuan(pickup.paid_fen)}元将超过{yuan(rule.limit_fen)}元的上限"
-            f"（{rule.rule_id}），不能再反向开票，请引导其办理经营主体登记", field="amount")  # fmt: skip
-    invoice = ReverseInvoice(number=f"FX{pickup.org_id:04d}{day:%Y%m%d}{pickup.id:08d}",
-                             pickup_id=pickup.id, org_id=pickup.org_id,
-                             seller_name_enc=pii.seal(seller_name.strip()),
-                             seller_id_enc=pii.seal(rid), seller_id_hash=person,
-                             amount_fen=pickup.paid_fen, issued_on=day, rule_id=rule.rule_id,
-                             created_at=utcnow())  # fmt: skip
+            f"（{rule.rule_id}），不能再反向开票，请引导其办理经营主体登记",
+            field="amount",
+        )
+    invoice = ReverseInvoice(
+        number=f"FX{pickup.org_id:04d}{day:%Y%m%d}{pickup.id:08d}",
+        pickup_id=pickup.id,
+        org_id=pickup.org_id,
+        seller_name_enc=pii.seal(seller_name.strip()),
+        seller_id_enc=pii.seal(rid),
+        seller_id_hash=person,
+        amount_fen=pickup.paid_fen,
+        issued_on=day,
+        rule_id=rule.rule_id,
+        created_at=utcnow(),
+    )
     session.add(invoice)
     seller.invoices += 1
     seller.total_fen += pickup.paid_fen
     seller.last_issued_on = max(day, seller.last_issued_on or day)
     session.flush()
-    audit.record(session, actor, "recycling.reverse_invoice_issued", object_type="recycling_invoice",
-                 object_id=invoice.id, after={"number": invoice.number, "amount_fen": invoice.amount_fen,
-                 "seller": identifiers.mask_resident_id(rid)},
-                 jurisdiction_code=pickup.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.reverse_invoice_issued",
+        object_type="recycling_invoice",
+        object_id=invoice.id,
+        after={
+            "number": invoice.number,
+            "amount_fen": invoice.amount_fen,
+            "seller": identifiers.mask_resident_id(rid),
+        },
+        jurisdiction_code=pickup.jurisdiction_code,
+    )
     return invoice

@@ -89,16 +89,36 @@ def record_weighing(session: Session, actor: Actor, new: WeighingIn) -> Weighing
     if new.counterpart_site_id is not None and session.get(Site, new.counterpart_site_id) is None:
         raise InvalidInput("对方站点不存在", field="counterpart_site_id")
     vin, cert = _check_elv(session, new, site)
-    row = Weighing(site_id=site.id, direction=new.direction, on_date=new.on_date, kind=new.kind,
-                   category=new.category.strip()[:32], units=new.units, weight_g=new.weight_g,
-                   counterpart_site_id=new.counterpart_site_id,
-                   vehicle_plate=new.vehicle_plate.strip()[:16], vin=vin, elv_cert_no=cert,
-                   created_at=utcnow())  # fmt: skip
+    row = Weighing(
+        site_id=site.id,
+        direction=new.direction,
+        on_date=new.on_date,
+        kind=new.kind,
+        category=new.category.strip()[:32],
+        units=new.units,
+        weight_g=new.weight_g,
+        counterpart_site_id=new.counterpart_site_id,
+        vehicle_plate=new.vehicle_plate.strip()[:16],
+        vin=vin,
+        elv_cert_no=cert,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "recycling.weighing_recorded", object_type="recycling_weighing",
-                 object_id=row.id, after={"site": site.id, "direction": row.direction,
-                 "weight_g": row.weight_g, "kind": row.kind}, jurisdiction_code=site.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.weighing_recorded",
+        object_type="recycling_weighing",
+        object_id=row.id,
+        after={
+            "site": site.id,
+            "direction": row.direction,
+            "weight_g": row.weight_g,
+            "kind": row.kind,
+        },
+        jurisdiction_code=site.jurisdiction_code,
+    )
     return row
 
 
@@ -129,16 +149,30 @@ def mass_balance(session: Session, actor: Actor, *, month: str) -> list[dict[str
     start, end = month_range(month)
     rows = []
     for site in network.sites_for(session, actor):
-        picked = _sum(session, select(func.sum(Pickup.weight_g)).where(
-            Pickup.site_id == site.id, Pickup.completed_on.between(start, end)))  # fmt: skip
+        picked = _sum(
+            session,
+            select(func.sum(Pickup.weight_g)).where(
+                Pickup.site_id == site.id, Pickup.completed_on.between(start, end)
+            ),
+        )
         weigh = select(func.sum(Weighing.weight_g)).where(
-            Weighing.site_id == site.id, Weighing.on_date.between(start, end))  # fmt: skip
+            Weighing.site_id == site.id, Weighing.on_date.between(start, end)
+        )
         inbound = _sum(session, weigh.where(Weighing.direction == "in"))
         delivered = _sum(session, weigh.where(Weighing.direction == "out"))
         collected = picked + inbound
         loss = round(100 * (collected - delivered) / collected, 2) if collected else None
-        rows.append({"site_id": site.id, "site": site.name, "tier": site.tier, "month": month,
-                     "collected_g": collected, "delivered_g": delivered, "loss_pct": loss})  # fmt: skip
+        rows.append(
+            {
+                "site_id": site.id,
+                "site": site.name,
+                "tier": site.tier,
+                "month": month,
+                "collected_g": collected,
+                "delivered_g": delivered,
+                "loss_pct": loss,
+            }
+        )
     return rows
 
 
@@ -146,46 +180,74 @@ def declaration_body(session: Session, org_id: int, month: str) -> dict[str, obj
     start, end = month_range(month)
     in_month = (Pickup.org_id == org_id, Pickup.completed_on.between(start, end))
     lines = session.execute(
-        select(PickupLine.category, func.sum(PickupLine.units), func.sum(PickupLine.weight_g),
-               func.sum(PickupLine.price_fen))
-        .join(Pickup, Pickup.id == PickupLine.pickup_id).where(*in_month)
-        .group_by(PickupLine.category).order_by(PickupLine.category)
-    ).all()  # fmt: skip
+        select(
+            PickupLine.category,
+            func.sum(PickupLine.units),
+            func.sum(PickupLine.weight_g),
+            func.sum(PickupLine.price_fen),
+        )
+        .join(Pickup, Pickup.id == PickupLine.pickup_id)
+        .where(*in_month)
+        .group_by(PickupLine.category)
+        .order_by(PickupLine.category)
+    ).all()
     sites = select(Site.id).where(Site.org_id == org_id)
     out = session.execute(
         select(Weighing.kind, func.sum(Weighing.units), func.sum(Weighing.weight_g))
-        .where(Weighing.site_id.in_(sites), Weighing.direction == "out",
-               Weighing.on_date.between(start, end)).group_by(Weighing.kind).order_by(Weighing.kind)
-    ).all()  # fmt: skip
+        .where(
+            Weighing.site_id.in_(sites),
+            Weighing.direction == "out",
+            Weighing.on_date.between(start, end),
+        )
+        .group_by(Weighing.kind)
+        .order_by(Weighing.kind)
+    ).all()
     invoices = session.execute(
         select(func.count(), func.coalesce(func.sum(ReverseInvoice.amount_fen), 0)).where(
-            ReverseInvoice.org_id == org_id, ReverseInvoice.issued_on.between(start, end))
-    ).one()  # fmt: skip
+            ReverseInvoice.org_id == org_id, ReverseInvoice.issued_on.between(start, end)
+        )
+    ).one()
     return {
-        "org_id": org_id, "month": month,
+        "org_id": org_id,
+        "month": month,
         "pickups": _sum(session, select(func.count()).select_from(Pickup).where(*in_month)),
-        "collected": [{"category": c, "units": int(u), "weight_g": int(w), "paid_fen": int(p)}
-                      for c, u, w, p in lines],
+        "collected": [
+            {"category": c, "units": int(u), "weight_g": int(w), "paid_fen": int(p)}
+            for c, u, w, p in lines
+        ],
         "delivered": [{"kind": k, "units": int(u), "weight_g": int(w)} for k, u, w in out],
         "reverse_invoices": {"count": int(invoices[0]), "amount_fen": int(invoices[1])},
-    }  # fmt: skip
+    }
 
 
 def submit_declaration(session: Session, actor: Actor, *, month: str) -> Declaration:
     if not actor.can("recycling:operate") or actor.org_id is None:
         raise PermissionDenied("只有回收企业可以报送回收申报")
     month_range(month)
-    if session.scalar(select(Declaration.id).where(Declaration.org_id == actor.org_id,
-                                                   Declaration.month == month)):  # fmt: skip
+    if session.scalar(
+        select(Declaration.id).where(Declaration.org_id == actor.org_id, Declaration.month == month)
+    ):
         raise AlreadyDeclared(f"{month}的回收申报已报送，不能重复报送", field="month")
     body = declaration_body(session, actor.org_id, month)
-    row = Declaration(org_id=actor.org_id, jurisdiction_code=actor.jurisdiction_code, month=month,
-                      body=json.dumps(body, ensure_ascii=False, sort_keys=True),
-                      submitted_by=actor.user_id, submitted_at=utcnow())  # fmt: skip
+    row = Declaration(
+        org_id=actor.org_id,
+        jurisdiction_code=actor.jurisdiction_code,
+        month=month,
+        body=json.dumps(body, ensure_ascii=False, sort_keys=True),
+        submitted_by=actor.user_id,
+        submitted_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "recycling.declared", object_type="recycling_declaration",
-                 object_id=row.id, after=body, jurisdiction_code=actor.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.declared",
+        object_type="recycling_declaration",
+        object_id=row.id,
+        after=body,
+        jurisdiction_code=actor.jurisdiction_code,
+    )
     return row
 
 
@@ -197,24 +259,41 @@ def declarations_for(session: Session, actor: Actor) -> list[Declaration]:
 
 
 def set_baseline(
-    session: Session, actor: Actor | audit.AuditActor, *, jurisdiction_code: str,
-    kind: str, units: int, weight_kg: int, year: int = 2023, source: str = "",
-) -> IndicatorBaseline:  # fmt: skip
+    session: Session,
+    actor: Actor | audit.AuditActor,
+    *,
+    jurisdiction_code: str,
+    kind: str,
+    units: int,
+    weight_kg: int,
+    year: int = 2023,
+    source: str = "",
+) -> IndicatorBaseline:
     if kind not in ("appliances", "elv"):
         raise InvalidInput("指标类别只能是appliances或elv", field="kind")
     if units < 0 or weight_kg < 0:
         raise InvalidInput("基数不能为负", field="units")
-    row = session.scalars(select(IndicatorBaseline).where(
-        IndicatorBaseline.jurisdiction_code == jurisdiction_code,
-        IndicatorBaseline.kind == kind, IndicatorBaseline.year == year)).first()  # fmt: skip
+    row = session.scalars(
+        select(IndicatorBaseline).where(
+            IndicatorBaseline.jurisdiction_code == jurisdiction_code,
+            IndicatorBaseline.kind == kind,
+            IndicatorBaseline.year == year,
+        )
+    ).first()
     if row is None:
         row = IndicatorBaseline(jurisdiction_code=jurisdiction_code, kind=kind, year=year)
         session.add(row)
     row.units, row.weight_kg, row.source = units, weight_kg, source
     session.flush()
-    audit.record(session, actor, "recycling.baseline_set", object_type="recycling_baseline",
-                 object_id=row.id, after={"kind": kind, "year": year, "units": units,
-                 "weight_kg": weight_kg}, jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.baseline_set",
+        object_type="recycling_baseline",
+        object_id=row.id,
+        after={"kind": kind, "year": year, "units": units, "weight_kg": weight_kg},
+        jurisdiction_code=jurisdiction_code,
+    )
     return row
 
 
@@ -226,8 +305,12 @@ def _monthly(session: Session, codes: list[str], kind: str, year: int) -> dict[i
         rows = session.execute(
             select(Pickup.completed_on, PickupLine.units, PickupLine.weight_g)
             .join(Pickup, Pickup.id == PickupLine.pickup_id)
-            .where(Pickup.jurisdiction_code.in_(codes), PickupLine.category.in_(APPLIANCES),
-                   Pickup.completed_on.between(start, end))).all()  # fmt: skip
+            .where(
+                Pickup.jurisdiction_code.in_(codes),
+                PickupLine.category.in_(APPLIANCES),
+                Pickup.completed_on.between(start, end),
+            )
+        ).all()
         rows = [*rows, *_weighed(session, codes, "appliances", start, end, outside_only=True)]
     else:
         rows = _weighed(session, codes, "elv", start, end, outside_only=False)
@@ -237,21 +320,31 @@ def _monthly(session: Session, codes: list[str], kind: str, year: int) -> dict[i
     return totals
 
 
-def _weighed(session: Session, codes: list[str], kind: str, start: date, end: date, *,
-             outside_only: bool) -> list[tuple[date, int, int]]:  # fmt: skip
-    stmt = (select(Weighing.on_date, Weighing.units, Weighing.weight_g)
-            .join(Site, Site.id == Weighing.site_id)
-            .where(Site.jurisdiction_code.in_(codes), Weighing.kind == kind,
-                   Weighing.direction == "in", Weighing.on_date.between(start, end)))  # fmt: skip
+def _weighed(
+    session: Session, codes: list[str], kind: str, start: date, end: date, *, outside_only: bool
+) -> list[tuple[date, int, int]]:
+    stmt = (
+        select(Weighing.on_date, Weighing.units, Weighing.weight_g)
+        .join(Site, Site.id == Weighing.site_id)
+        .where(
+            Site.jurisdiction_code.in_(codes),
+            Weighing.kind == kind,
+            Weighing.direction == "in",
+            Weighing.on_date.between(start, end),
+        )
+    )
     if outside_only:
         stmt = stmt.where(Weighing.counterpart_site_id.is_(None))
     return list(session.execute(stmt).all())
 
 
 def indicator_series(
-    session: Session, *, jurisdiction_codes: Iterable[str],
-    kind: Literal["appliances", "elv"], year: int,
-) -> list[dict[str, object]]:  # fmt: skip
+    session: Session,
+    *,
+    jurisdiction_codes: Iterable[str],
+    kind: Literal["appliances", "elv"],
+    year: int,
+) -> list[dict[str, object]]:
     """Twelve rows ``{month, units, tonnes, baseline_units, baseline_tonnes, change_pct}``.
 
     Tonnes have three decimals; the baseline is the sum of the 2023 baselines of the given
@@ -264,11 +357,17 @@ def indicator_series(
     series = []
     for month, (units, grams) in sorted(_monthly(session, codes, kind, year).items()):
         tonnes = round(grams / 1_000_000, 3)
-        change = (round(100 * (tonnes - base_tonnes) / base_tonnes, 1)
-                  if base_tonnes else None)  # fmt: skip
-        series.append({"month": f"{year}-{month:02d}", "units": units, "tonnes": tonnes,
-                       "baseline_units": base_units, "baseline_tonnes": base_tonnes,
-                       "change_pct": change})  # fmt: skip
+        change = round(100 * (tonnes - base_tonnes) / base_tonnes, 1) if base_tonnes else None
+        series.append(
+            {
+                "month": f"{year}-{month:02d}",
+                "units": units,
+                "tonnes": tonnes,
+                "baseline_units": base_units,
+                "baseline_tonnes": base_tonnes,
+                "change_pct": change,
+            }
+        )
     return series
 
 
@@ -279,5 +378,8 @@ def baseline_totals(
     units, kg = session.execute(
         select(func.sum(IndicatorBaseline.units), func.sum(IndicatorBaseline.weight_kg)).where(
             IndicatorBaseline.jurisdiction_code.in_(sorted(set(jurisdiction_codes))),
-            IndicatorBaseline.kind == kind, IndicatorBaseline.year == year)).one()  # fmt: skip
+            IndicatorBaseline.kind == kind,
+            IndicatorBaseline.year == year,
+        )
+    ).one()
     return (None if units is None else int(units)), (None if kg is None else int(kg))

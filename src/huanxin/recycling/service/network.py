@@ -86,8 +86,12 @@ def _check_site(session: Session, new: NewSite, site_id: int | None) -> None:
 
 
 def _site_fields(new: NewSite) -> dict[str, object]:
-    return {**new.__dict__, "name": new.name.strip(), "licence_no": new.licence_no.strip(),
-            "address": new.address.strip()}  # fmt: skip
+    return {
+        **new.__dict__,
+        "name": new.name.strip(),
+        "licence_no": new.licence_no.strip(),
+        "address": new.address.strip(),
+    }
 
 
 def create_site(session: Session, actor: AuditActor, new: NewSite) -> Site:
@@ -95,9 +99,15 @@ def create_site(session: Session, actor: AuditActor, new: NewSite) -> Site:
     site = Site(**_site_fields(new))
     session.add(site)
     session.flush()
-    audit.record(session, actor, "recycling.site_created", object_type="recycling_site",
-                 object_id=site.id, after={"tier": site.tier, "name": site.name},
-                 jurisdiction_code=site.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.site_created",
+        object_type="recycling_site",
+        object_id=site.id,
+        after={"tier": site.tier, "name": site.name},
+        jurisdiction_code=site.jurisdiction_code,
+    )
     return site
 
 
@@ -109,24 +119,43 @@ def update_site(session: Session, actor: Actor, site_id: int, new: NewSite) -> S
     based = select(Vehicle.id).where(Vehicle.home_site_id == site.id)
     if site.tier == "transfer" and new.tier != "transfer" and session.scalar(based):
         raise InvalidInput("该中转站仍有车辆驻场，不能改为其他层级", field="tier")
-    _apply(session, actor, site, _site_fields(new), "recycling.site_updated",
-           "recycling_site", new.jurisdiction_code)  # fmt: skip
+    _apply(
+        session,
+        actor,
+        site,
+        _site_fields(new),
+        "recycling.site_updated",
+        "recycling_site",
+        new.jurisdiction_code,
+    )
     return site
 
 
 def _apply(
-    session: Session, actor: AuditActor, row: Site | Vehicle, fields: dict[str, object],
-    action: str, object_type: str, jurisdiction_code: str,
-) -> None:  # fmt: skip
+    session: Session,
+    actor: AuditActor,
+    row: Site | Vehicle,
+    fields: dict[str, object],
+    action: str,
+    object_type: str,
+    jurisdiction_code: str,
+) -> None:
     """Set ``fields`` on ``row`` and audit what changed (old and new values of those alone)."""
     before = {k: getattr(row, k) for k in fields}
     for key, value in fields.items():
         setattr(row, key, value)
     session.flush()
     changed = [k for k in fields if before[k] != fields[k]]
-    audit.record(session, actor, action, object_type=object_type, object_id=row.id,
-                 before={k: before[k] for k in changed}, after={k: fields[k] for k in changed},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        action,
+        object_type=object_type,
+        object_id=row.id,
+        before={k: before[k] for k in changed},
+        after={k: fields[k] for k in changed},
+        jurisdiction_code=jurisdiction_code,
+    )
 
 
 def _check_vehicle(session: Session, new: NewVehicle, vehicle_id: int | None) -> Site:
@@ -141,27 +170,47 @@ def _check_vehicle(session: Session, new: NewVehicle, vehicle_id: int | None) ->
         raise InvalidInput("车辆容积必须大于0", field="capacity_m3")
     if not 0 <= new.shift_start_s < new.shift_end_s <= 24 * 3600:
         raise InvalidInput("班次结束时间须晚于开始时间", field="shift_end")
-    clash = select(Vehicle.id).where(Vehicle.plate == new.plate.strip(),
-                                     Vehicle.id != (vehicle_id or 0))  # fmt: skip
+    clash = select(Vehicle.id).where(
+        Vehicle.plate == new.plate.strip(), Vehicle.id != (vehicle_id or 0)
+    )
     if session.scalar(clash):
         raise InvalidInput("车牌号已登记", field="plate")
     return home
 
 
 def create_vehicle(
-    session: Session, actor: AuditActor, *, home_site_id: int, plate: str, capacity_kg: int,
-    capacity_m3: float, shift_start_s: int, shift_end_s: int,
-) -> Vehicle:  # fmt: skip
+    session: Session,
+    actor: AuditActor,
+    *,
+    home_site_id: int,
+    plate: str,
+    capacity_kg: int,
+    capacity_m3: float,
+    shift_start_s: int,
+    shift_end_s: int,
+) -> Vehicle:
     new = NewVehicle(home_site_id, plate, capacity_kg, capacity_m3, shift_start_s, shift_end_s)
     home = _check_vehicle(session, new, None)
-    vehicle = Vehicle(org_id=home.org_id, home_site_id=home.id, plate=plate.strip(),
-                      capacity_kg=capacity_kg, capacity_m3=capacity_m3,
-                      shift_start_s=shift_start_s, shift_end_s=shift_end_s)  # fmt: skip
+    vehicle = Vehicle(
+        org_id=home.org_id,
+        home_site_id=home.id,
+        plate=plate.strip(),
+        capacity_kg=capacity_kg,
+        capacity_m3=capacity_m3,
+        shift_start_s=shift_start_s,
+        shift_end_s=shift_end_s,
+    )
     session.add(vehicle)
     session.flush()
-    audit.record(session, actor, "recycling.vehicle_created", object_type="recycling_vehicle",
-                 object_id=vehicle.id, after={"plate": vehicle.plate, "home": home.id},
-                 jurisdiction_code=home.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.vehicle_created",
+        object_type="recycling_vehicle",
+        object_id=vehicle.id,
+        after={"plate": vehicle.plate, "home": home.id},
+        jurisdiction_code=home.jurisdiction_code,
+    )
     return vehicle
 
 
@@ -179,17 +228,34 @@ def update_vehicle(
     vehicle = get_vehicle(session, actor, vehicle_id)
     get_site(session, actor, new.home_site_id)
     home = _check_vehicle(session, new, vehicle.id)
-    fields: dict[str, object] = {**new.__dict__, "plate": new.plate.strip(), "org_id": home.org_id,
-                                 "active": active}  # fmt: skip
-    _apply(session, actor, vehicle, fields, "recycling.vehicle_updated", "recycling_vehicle",
-           home.jurisdiction_code)  # fmt: skip
+    fields: dict[str, object] = {
+        **new.__dict__,
+        "plate": new.plate.strip(),
+        "org_id": home.org_id,
+        "active": active,
+    }
+    _apply(
+        session,
+        actor,
+        vehicle,
+        fields,
+        "recycling.vehicle_updated",
+        "recycling_vehicle",
+        home.jurisdiction_code,
+    )
     return vehicle
 
 
 def set_service_area(
-    session: Session, actor: AuditActor, *, jurisdiction_code: str, center_lat: float,
-    center_lon: float, radius_m: int, source: str = "",
-) -> ServiceArea:  # fmt: skip
+    session: Session,
+    actor: AuditActor,
+    *,
+    jurisdiction_code: str,
+    center_lat: float,
+    center_lon: float,
+    radius_m: int,
+    source: str = "",
+) -> ServiceArea:
     jurisdictions.get(session, jurisdiction_code)
     _check_point(center_lat, center_lon)
     if radius_m <= 0:
@@ -198,13 +264,22 @@ def set_service_area(
         jurisdiction_code=jurisdiction_code
     )
     area.center_lat, area.center_lon, area.radius_m, area.source = (
-        center_lat, center_lon, radius_m, source,
-    )  # fmt: skip
+        center_lat,
+        center_lon,
+        radius_m,
+        source,
+    )
     session.add(area)
     session.flush()
-    audit.record(session, actor, "recycling.area_set", object_type="recycling_area",
-                 object_id=jurisdiction_code, after={"radius_m": radius_m},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.area_set",
+        object_type="recycling_area",
+        object_id=jurisdiction_code,
+        after={"radius_m": radius_m},
+        jurisdiction_code=jurisdiction_code,
+    )
     return area
 
 
@@ -233,9 +308,15 @@ def check_in_area(session: Session, code: str, lat: float, lon: float) -> None:
 
 
 def create_price_list(
-    session: Session, actor: AuditActor, *, jurisdiction_code: str, effective_from: date,
-    prices: list[tuple[str, str, int]], note: str = "", earliest: date | None = None,
-) -> PriceList:  # fmt: skip
+    session: Session,
+    actor: AuditActor,
+    *,
+    jurisdiction_code: str,
+    effective_from: date,
+    prices: list[tuple[str, str, int]],
+    note: str = "",
+    earliest: date | None = None,
+) -> PriceList:
     """A new version; ``prices`` are (category, condition, fen per unit or per kg).
 
     ``earliest`` (the API and pages pass today) refuses a version that would take effect in
@@ -248,8 +329,9 @@ def create_price_list(
         )
     if not prices:
         raise InvalidInput("价目表至少需要一项价格", field="prices")
-    clash = select(PriceList.id).where(PriceList.jurisdiction_code == jurisdiction_code,
-                                       PriceList.effective_from == effective_from)  # fmt: skip
+    clash = select(PriceList.id).where(
+        PriceList.jurisdiction_code == jurisdiction_code, PriceList.effective_from == effective_from
+    )
     if session.scalar(clash):
         raise InvalidInput("该区划同一生效日期已有价目表", field="effective_from")
     seen: set[tuple[str, str]] = set()
@@ -261,16 +343,27 @@ def create_price_list(
         if fen < 0 or (code, condition) in seen:
             raise InvalidInput("价格须为非负且不重复", field=f"prices[{i}].price_fen")
         seen.add((code, condition))
-    row = PriceList(jurisdiction_code=jurisdiction_code, effective_from=effective_from,
-                    note=note, created_at=utcnow())  # fmt: skip
+    row = PriceList(
+        jurisdiction_code=jurisdiction_code,
+        effective_from=effective_from,
+        note=note,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    session.add_all(PriceItem(price_list_id=row.id, category=c, condition=k, price_fen=f)
-                    for c, k, f in prices)  # fmt: skip
+    session.add_all(
+        PriceItem(price_list_id=row.id, category=c, condition=k, price_fen=f) for c, k, f in prices
+    )
     session.flush()
-    audit.record(session, actor, "recycling.price_list_created", object_type="recycling_price_list",
-                 object_id=row.id, after={"effective_from": effective_from, "items": len(prices)},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "recycling.price_list_created",
+        object_type="recycling_price_list",
+        object_id=row.id,
+        after={"effective_from": effective_from, "items": len(prices)},
+        jurisdiction_code=jurisdiction_code,
+    )
     return row
 
 
@@ -321,8 +414,11 @@ def vehicles_in(
 
 def all_vehicles_for(session: Session, actor: Actor) -> list[Vehicle]:
     """Every vehicle of the caller's scope, out-of-service ones included (network page)."""
-    stmt = (select(Vehicle).join(Site, Site.id == Vehicle.home_site_id)
-            .where(Site.jurisdiction_code.in_(actor.scope_codes)))  # fmt: skip
+    stmt = (
+        select(Vehicle)
+        .join(Site, Site.id == Vehicle.home_site_id)
+        .where(Site.jurisdiction_code.in_(actor.scope_codes))
+    )
     if actor.role == "recycler" and actor.org_id is not None:
         stmt = stmt.where(Vehicle.org_id == actor.org_id)
     return list(session.scalars(stmt.order_by(Vehicle.id)))

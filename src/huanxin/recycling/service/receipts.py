@@ -37,8 +37,11 @@ class CertificateView:
     @property
     def redeem_path(self) -> str:
         """The merchant's redemption form with this certificate and its category filled in."""
-        query = {"recycling_cert_no": self.number, "recycling_cert_code": self.code,
-                 "category": self.category}  # fmt: skip
+        query = {
+            "recycling_cert_no": self.number,
+            "recycling_cert_code": self.code,
+            "category": self.category,
+        }
         return f"/merchant/redeem?{urlencode(query)}"
 
 
@@ -75,23 +78,35 @@ class PickupRecord:
 
 def certificate_view(cert: Certificate) -> CertificateView:
     return CertificateView(
-        number=cert.number, code=certificates.code_for(cert.number), category=cert.category,
-        category_label=category(cert.category).label, weight_kg=kg_text(cert.weight_g),
-        issued_on=cert.issued_on.isoformat(), used=cert.used_claim_ref is not None,
-    )  # fmt: skip
+        number=cert.number,
+        code=certificates.code_for(cert.number),
+        category=cert.category,
+        category_label=category(cert.category).label,
+        weight_kg=kg_text(cert.weight_g),
+        issued_on=cert.issued_on.isoformat(),
+        used=cert.used_claim_ref is not None,
+    )
 
 
 def _line_view(line: PickupLine) -> LineView:
-    return LineView(label=category(line.category).label,
-                    condition=CONDITIONS.get(line.condition, line.condition), units=line.units,
-                    weight_kg=kg_text(line.weight_g), price_fen=line.price_fen)  # fmt: skip
+    return LineView(
+        label=category(line.category).label,
+        condition=CONDITIONS.get(line.condition, line.condition),
+        units=line.units,
+        weight_kg=kg_text(line.weight_g),
+        price_fen=line.price_fen,
+    )
 
 
 def _invoice_view(invoice: ReverseInvoice | None) -> InvoiceView | None:
     if invoice is None:
         return None
-    return InvoiceView(number=invoice.number, amount_fen=invoice.amount_fen,
-                       issued_on=invoice.issued_on.isoformat(), rule_id=invoice.rule_id)  # fmt: skip
+    return InvoiceView(
+        number=invoice.number,
+        amount_fen=invoice.amount_fen,
+        issued_on=invoice.issued_on.isoformat(),
+        rule_id=invoice.rule_id,
+    )
 
 
 def _record(session: Session, pickup: Pickup) -> PickupRecord:
@@ -102,14 +117,17 @@ def _record(session: Session, pickup: Pickup) -> PickupRecord:
         select(ReverseInvoice).where(ReverseInvoice.pickup_id == pickup.id)
     ).first()
     return PickupRecord(
-        pickup_id=pickup.id, booking_id=pickup.booking_id,
-        completed_on=pickup.completed_on.isoformat(), weight_kg=kg_text(pickup.weight_g),
+        pickup_id=pickup.id,
+        booking_id=pickup.booking_id,
+        completed_on=pickup.completed_on.isoformat(),
+        weight_kg=kg_text(pickup.weight_g),
         paid_fen=pickup.paid_fen,
         payment_label=PAYMENT_METHODS.get(pickup.payment_method, pickup.payment_method),
-        payment_ref=pickup.payment_ref, lines=[_line_view(x) for x in lines],
+        payment_ref=pickup.payment_ref,
+        lines=[_line_view(x) for x in lines],
         certificates=[certificate_view(c) for c in certificates.of_pickup(session, pickup.id)],
         invoice=_invoice_view(invoice),
-    )  # fmt: skip
+    )
 
 
 def records_for(session: Session, booking_ids: Iterable[int]) -> dict[int, PickupRecord]:

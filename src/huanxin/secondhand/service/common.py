@@ -82,10 +82,25 @@ def masked_person(name_enc: str, id_enc: str) -> dict[str, str]:
     return {"name": identifiers.mask_name(name), "resident_id": identifiers.mask_resident_id(rid)}
 
 
-def add_step(session: Session, actor: Actor | None, *, subject: str, subject_id: int,
-             from_state: str | None, to_state: str, note: str = "") -> Step:  # fmt: skip
-    step = Step(subject=subject, subject_id=subject_id, from_state=from_state, to_state=to_state,
-                note=note[:256], actor_user_id=actor.user_id if actor else None, at=utcnow())  # fmt: skip
+def add_step(
+    session: Session,
+    actor: Actor | None,
+    *,
+    subject: str,
+    subject_id: int,
+    from_state: str | None,
+    to_state: str,
+    note: str = "",
+) -> Step:
+    step = Step(
+        subject=subject,
+        subject_id=subject_id,
+        from_state=from_state,
+        to_state=to_state,
+        note=note[:256],
+        actor_user_id=actor.user_id if actor else None,
+        at=utcnow(),
+    )
     session.add(step)
     return step
 

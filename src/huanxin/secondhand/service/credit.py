@@ -27,41 +27,88 @@ from huanxin.secondhand.service import common, dealers
 PENDING = "pending"
 
 
-def _event(session: Session, actor: Actor, *, dealer: Dealer, kind: str, outcome: str,
-           description: str, occurred_on: date, severity: str = "normal") -> CreditEvent:  # fmt: skip
+def _event(
+    session: Session,
+    actor: Actor,
+    *,
+    dealer: Dealer,
+    kind: str,
+    outcome: str,
+    description: str,
+    occurred_on: date,
+    severity: str = "normal",
+) -> CreditEvent:
     if occurred_on > today_cn():
         raise InvalidInput("发生日期不能晚于今天", field="occurred_on")
-    row = CreditEvent(dealer_id=dealer.id, jurisdiction_code=dealer.jurisdiction_code, kind=kind,
-                      outcome=outcome, severity=severity, occurred_on=occurred_on,
-                      description=common.text(description, field="description", label="情况说明",
-                                              max_len=512),
-                      created_by=actor.user_id, created_at=utcnow(),
-                      resolved_at=None if outcome == PENDING else utcnow())  # fmt: skip
+    row = CreditEvent(
+        dealer_id=dealer.id,
+        jurisdiction_code=dealer.jurisdiction_code,
+        kind=kind,
+        outcome=outcome,
+        severity=severity,
+        occurred_on=occurred_on,
+        description=common.text(description, field="description", label="情况说明", max_len=512),
+        created_by=actor.user_id,
+        created_at=utcnow(),
+        resolved_at=None if outcome == PENDING else utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, f"secondhand.credit_{kind}", object_type="sh_credit_event",
-                 object_id=row.id, after=event_view(row), jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        f"secondhand.credit_{kind}",
+        object_type="sh_credit_event",
+        object_id=row.id,
+        after=event_view(row),
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
-def file_complaint(session: Session, actor: Actor, *, dealer_id: int, description: str,
-                   occurred_on: date) -> CreditEvent:  # fmt: skip
+def file_complaint(
+    session: Session, actor: Actor, *, dealer_id: int, description: str, occurred_on: date
+) -> CreditEvent:
     """A consumer's complaint about a dealer in scope; it starts pending."""
     dealer = dealers.get_dealer(session, actor, dealer_id)
-    return _event(session, actor, dealer=dealer, kind="complaint", outcome=PENDING,
-                  description=description, occurred_on=occurred_on)  # fmt: skip
+    return _event(
+        session,
+        actor,
+        dealer=dealer,
+        kind="complaint",
+        outcome=PENDING,
+        description=description,
+        occurred_on=occurred_on,
+    )
 
 
-def record_event(session: Session, actor: Actor, *, dealer_id: int, kind: str, outcome: str,
-                 description: str, occurred_on: date, severity: str = "normal") -> CreditEvent:  # fmt: skip
+def record_event(
+    session: Session,
+    actor: Actor,
+    *,
+    dealer_id: int,
+    kind: str,
+    outcome: str,
+    description: str,
+    occurred_on: date,
+    severity: str = "normal",
+) -> CreditEvent:
     dealer = dealers.get_dealer(session, actor, dealer_id)
     common.choice(kind, scales.CREDIT_KINDS, field="kind", label="信用记录类型")
     common.choice(outcome, scales.CREDIT_OUTCOMES[kind], field="outcome", label="处理结果")
     common.choice(
         severity, {"normal": "一般", "serious": "严重"}, field="severity", label="严重程度"
     )
-    return _event(session, actor, dealer=dealer, kind=kind, outcome=outcome, severity=severity,
-                  description=description, occurred_on=occurred_on)  # fmt: skip
+    return _event(
+        session,
+        actor,
+        dealer=dealer,
+        kind=kind,
+        outcome=outcome,
+        severity=severity,
+        description=description,
+        occurred_on=occurred_on,
+    )
 
 
 def resolve(session: Session, actor: Actor, *, event_id: int, outcome: str) -> CreditEvent:
@@ -73,17 +120,30 @@ def resolve(session: Session, actor: Actor, *, event_id: int, outcome: str) -> C
     common.choice(outcome, allowed, field="outcome", label="处理结果")
     event.outcome, event.resolved_at = outcome, utcnow()
     session.flush()
-    audit.record(session, actor, "secondhand.credit_resolved", object_type="sh_credit_event",
-                 object_id=event.id, before={"outcome": PENDING}, after={"outcome": outcome},
-                 jurisdiction_code=event.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.credit_resolved",
+        object_type="sh_credit_event",
+        object_id=event.id,
+        before={"outcome": PENDING},
+        after={"outcome": outcome},
+        jurisdiction_code=event.jurisdiction_code,
+    )
     return event
 
 
 def event_view(e: CreditEvent) -> dict[str, Any]:
-    return {"id": e.id, "dealer_id": e.dealer_id, "kind": e.kind, "outcome": e.outcome,
-            "severity": e.severity, "description": e.description,
-            "occurred_on": e.occurred_on.isoformat(),
-            "outcome_label": scales.CREDIT_OUTCOMES[e.kind][e.outcome]}  # fmt: skip
+    return {
+        "id": e.id,
+        "dealer_id": e.dealer_id,
+        "kind": e.kind,
+        "outcome": e.outcome,
+        "severity": e.severity,
+        "description": e.description,
+        "occurred_on": e.occurred_on.isoformat(),
+        "outcome_label": scales.CREDIT_OUTCOMES[e.kind][e.outcome],
+    }
 
 
 def _deduction_key(e: CreditEvent) -> tuple[str, str] | None:
@@ -94,8 +154,13 @@ def _deduction_key(e: CreditEvent) -> tuple[str, str] | None:
 def grade(session: Session, dealer: Dealer, *, today: date | None = None) -> dict[str, Any]:
     """The dealer's points, grade and the reasons behind them."""
     since = (today or today_cn()) - timedelta(days=scales.CREDIT_WINDOW_DAYS)
-    events = list(session.scalars(select(CreditEvent).where(
-        CreditEvent.dealer_id == dealer.id, CreditEvent.occurred_on > since)))  # fmt: skip
+    events = list(
+        session.scalars(
+            select(CreditEvent).where(
+                CreditEvent.dealer_id == dealer.id, CreditEvent.occurred_on > since
+            )
+        )
+    )
     counts = Counter(k for e in events if (k := _deduction_key(e)) is not None)
     score, reasons = scales.CREDIT_START, []
     for key, n in sorted(counts.items()):
@@ -111,8 +176,12 @@ def grade(session: Session, dealer: Dealer, *, today: date | None = None) -> dic
         reasons.append(f"待处理投诉或纠纷{pending}起（不扣分）")
     if not reasons:
         reasons.append("近一年无失信记录")
-    return {"score": max(score, 0), "grade": letter, "reasons": reasons,
-            "window_days": scales.CREDIT_WINDOW_DAYS}  # fmt: skip
+    return {
+        "score": max(score, 0),
+        "grade": letter,
+        "reasons": reasons,
+        "window_days": scales.CREDIT_WINDOW_DAYS,
+    }
 
 
 def _reason_label(key: tuple[str, str]) -> str:
@@ -144,10 +213,15 @@ def platform_read(session: Session, actor: Actor, *, uscc: str) -> dict[str, Any
     """Another platform reads a dealer's grade by USCC (any jurisdiction); audited."""
     caller = _platform_caller(session, actor)
     dealer = session.scalars(select(Dealer).where(Dealer.uscc == uscc.strip().upper())).first()
-    audit.record(session, actor, "secondhand.credit_read", object_type="sh_dealer",
-                 object_id=dealer.id if dealer else uscc[:64],
-                 detail={"uscc": uscc, "caller_dealer_id": caller.id, "found": dealer is not None},
-                 jurisdiction_code=dealer.jurisdiction_code if dealer else actor.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.credit_read",
+        object_type="sh_dealer",
+        object_id=dealer.id if dealer else uscc[:64],
+        detail={"uscc": uscc, "caller_dealer_id": caller.id, "found": dealer is not None},
+        jurisdiction_code=dealer.jurisdiction_code if dealer else actor.jurisdiction_code,
+    )
     if dealer is None:
         raise NotFound("未登记该统一社会信用代码的经营者", field="uscc")
     return {**public_profile(session, dealer), **grade(session, dealer)}
@@ -155,9 +229,14 @@ def platform_read(session: Session, actor: Actor, *, uscc: str) -> dict[str, Any
 
 def public_profile(session: Session, dealer: Dealer) -> dict[str, Any]:
     org = session.get(Organization, dealer.org_id)
-    return {"uscc": dealer.uscc, "name": org.name if org else "", "kind": dealer.kind,
-            "status": dealer.status, "status_reason": dealer.status_reason,
-            "jurisdiction_code": dealer.jurisdiction_code}  # fmt: skip
+    return {
+        "uscc": dealer.uscc,
+        "name": org.name if org else "",
+        "kind": dealer.kind,
+        "status": dealer.status,
+        "status_reason": dealer.status_reason,
+        "jurisdiction_code": dealer.jurisdiction_code,
+    }
 
 
 def platform_suspended(session: Session, actor: Actor) -> list[dict[str, Any]]:
@@ -166,6 +245,12 @@ def platform_suspended(session: Session, actor: Actor) -> list[dict[str, Any]]:
     rows = list(
         session.scalars(select(Dealer).where(Dealer.status == "suspended").order_by(Dealer.id))
     )
-    audit.record(session, actor, "secondhand.credit_suspended_read", object_type="sh_dealer",
-                 object_id="suspended", detail={"caller_dealer_id": caller.id, "count": len(rows)})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.credit_suspended_read",
+        object_type="sh_dealer",
+        object_id="suspended",
+        detail={"caller_dealer_id": caller.id, "count": len(rows)},
+    )
     return [public_profile(session, d) for d in rows]

@@ -28,11 +28,17 @@ BASELINE_YEAR = 2023
 def dealer_view(session: Session, dealer: Dealer) -> dict[str, Any]:
     org = session.get(Organization, dealer.org_id)
     return {
-        "id": dealer.id, "org_id": dealer.org_id, "name": org.name if org else "",
-        "kind": dealer.kind, "uscc": dealer.uscc, "licence_no": dealer.licence_no,
-        "categories": dealer.categories.split(","), "status": dealer.status,
-        "status_reason": dealer.status_reason, "jurisdiction_code": dealer.jurisdiction_code,
-    }  # fmt: skip
+        "id": dealer.id,
+        "org_id": dealer.org_id,
+        "name": org.name if org else "",
+        "kind": dealer.kind,
+        "uscc": dealer.uscc,
+        "licence_no": dealer.licence_no,
+        "categories": dealer.categories.split(","),
+        "status": dealer.status,
+        "status_reason": dealer.status_reason,
+        "jurisdiction_code": dealer.jurisdiction_code,
+    }
 
 
 def _categories(values: list[str]) -> str:
@@ -43,8 +49,16 @@ def _categories(values: list[str]) -> str:
     return ",".join(sorted(set(values)))
 
 
-def register_dealer(session: Session, actor: Actor, *, org_id: int, kind: str, uscc: str,
-                    licence_no: str, categories: list[str]) -> Dealer:  # fmt: skip
+def register_dealer(
+    session: Session,
+    actor: Actor,
+    *,
+    org_id: int,
+    kind: str,
+    uscc: str,
+    licence_no: str,
+    categories: list[str],
+) -> Dealer:
     org = orgs.get(session, actor, org_id)
     if org.kind != "merchant":
         raise InvalidInput("只能登记商户类型的机构", field="org_id")
@@ -58,13 +72,27 @@ def register_dealer(session: Session, actor: Actor, *, org_id: int, kind: str, u
         raise AlreadyRegistered("该机构已登记", field="org_id")
     if session.scalars(select(Dealer.id).where(Dealer.uscc == code)).first():
         raise AlreadyRegistered("该统一社会信用代码已登记", field="uscc")
-    dealer = Dealer(org_id=org.id, jurisdiction_code=org.jurisdiction_code, kind=kind, uscc=code,
-                    licence_no=licence, categories=scope, status="active", created_at=utcnow())  # fmt: skip
+    dealer = Dealer(
+        org_id=org.id,
+        jurisdiction_code=org.jurisdiction_code,
+        kind=kind,
+        uscc=code,
+        licence_no=licence,
+        categories=scope,
+        status="active",
+        created_at=utcnow(),
+    )
     session.add(dealer)
     session.flush()
-    audit.record(session, actor, "secondhand.dealer_registered", object_type="sh_dealer",
-                 object_id=dealer.id, after=dealer_view(session, dealer),
-                 jurisdiction_code=dealer.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.dealer_registered",
+        object_type="sh_dealer",
+        object_id=dealer.id,
+        after=dealer_view(session, dealer),
+        jurisdiction_code=dealer.jurisdiction_code,
+    )
     return dealer
 
 
@@ -72,8 +100,9 @@ def readable_dealers(actor: Actor) -> Select[Dealer]:
     return select(Dealer).where(Dealer.jurisdiction_code.in_(actor.scope_codes))
 
 
-def list_dealers(session: Session, actor: Actor, *, status: str | None = None,
-                 kind: str | None = None) -> list[Dealer]:  # fmt: skip
+def list_dealers(
+    session: Session, actor: Actor, *, status: str | None = None, kind: str | None = None
+) -> list[Dealer]:
     stmt = readable_dealers(actor)
     if status:
         stmt = stmt.where(Dealer.status == status)
@@ -87,8 +116,9 @@ def get_dealer(session: Session, actor: Actor, dealer_id: int) -> Dealer:
     return visible(actor, dealer, dealer.jurisdiction_code if dealer else None, "经营者不存在")
 
 
-def set_status(session: Session, actor: Actor, *, dealer_id: int, status: str,
-               reason: str) -> Dealer:  # fmt: skip
+def set_status(
+    session: Session, actor: Actor, *, dealer_id: int, status: str, reason: str
+) -> Dealer:
     dealer = get_dealer(session, actor, dealer_id)
     common.choice(status, {"active": "正常", "suspended": "暂停"}, field="status", label="状态")
     note = common.text(reason, field="reason", label="原因", max_len=256)
@@ -100,17 +130,39 @@ def set_status(session: Session, actor: Actor, *, dealer_id: int, status: str,
     action = (
         "secondhand.dealer_suspended" if status == "suspended" else "secondhand.dealer_reinstated"
     )
-    audit.record(session, actor, action, object_type="sh_dealer", object_id=dealer.id,
-                 before=before, after=dealer_view(session, dealer), detail={"reason": note},
-                 jurisdiction_code=dealer.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        action,
+        object_type="sh_dealer",
+        object_id=dealer.id,
+        before=before,
+        after=dealer_view(session, dealer),
+        detail={"reason": note},
+        jurisdiction_code=dealer.jurisdiction_code,
+    )
     return dealer
 
 
-def register_transaction(session: Session, actor: Actor, *, direction: str, category: str,
-                         brand: str, model: str, serial: str, made_year: int, grade: str,
-                         price_fen: int, traded_on: date, seller_name: str,
-                         seller_resident_id: str, buyer_name: str, buyer_resident_id: str,
-                         certificate_no: str | None = None) -> Transaction:  # fmt: skip
+def register_transaction(
+    session: Session,
+    actor: Actor,
+    *,
+    direction: str,
+    category: str,
+    brand: str,
+    model: str,
+    serial: str,
+    made_year: int,
+    grade: str,
+    price_fen: int,
+    traded_on: date,
+    seller_name: str,
+    seller_resident_id: str,
+    buyer_name: str,
+    buyer_resident_id: str,
+    certificate_no: str | None = None,
+) -> Transaction:
     dealer = common.own_dealer(session, actor)
     common.choice(direction, scales.DIRECTIONS, field="direction", label="交易方向")
     common.choice(category, scales.CATEGORIES, field="category", label="品类")
@@ -120,9 +172,11 @@ def register_transaction(session: Session, actor: Actor, *, direction: str, cate
     if traded_on > today_cn():
         raise InvalidInput("成交日期不能晚于今天", field="traded_on")
     number = common.serial(serial, category=category)
-    item: dict[str, Any] = {"brand": common.text(brand, field="brand", label="品牌"),
-                            "model": common.text(model, field="model", label="型号"),
-                            "made_year": common.year(made_year, field="made_year", label="出厂年份")}  # fmt: skip
+    item: dict[str, Any] = {
+        "brand": common.text(brand, field="brand", label="品牌"),
+        "model": common.text(model, field="model", label="型号"),
+        "made_year": common.year(made_year, field="made_year", label="出厂年份"),
+    }
     seller = common.seal_person(seller_name, seller_resident_id, field="seller", label="卖方")
     buyer = common.seal_person(buyer_name, buyer_resident_id, field="buyer", label="买方")
     price = common.positive_fen(price_fen, field="price_fen", label="成交价")
@@ -131,35 +185,69 @@ def register_transaction(session: Session, actor: Actor, *, direction: str, cate
         cert = wipes.usable_certificate(session, cert_no=certificate_no, serial=number)
         cert.status = "used"
     row = Transaction(
-        dealer_id=dealer.id, jurisdiction_code=dealer.jurisdiction_code, direction=direction,
-        category=category, grade=grade, price_fen=price, traded_on=traded_on, serial=number, **item,
-        seller_name_enc=seller[0], seller_id_enc=seller[1], seller_id_hash=seller[2],
-        buyer_name_enc=buyer[0], buyer_id_enc=buyer[1], buyer_id_hash=buyer[2],
-        certificate_id=cert.id if cert else None, created_by=actor.user_id, created_at=utcnow(),
-    )  # fmt: skip
+        dealer_id=dealer.id,
+        jurisdiction_code=dealer.jurisdiction_code,
+        direction=direction,
+        category=category,
+        grade=grade,
+        price_fen=price,
+        traded_on=traded_on,
+        serial=number,
+        **item,
+        seller_name_enc=seller[0],
+        seller_id_enc=seller[1],
+        seller_id_hash=seller[2],
+        buyer_name_enc=buyer[0],
+        buyer_id_enc=buyer[1],
+        buyer_id_hash=buyer[2],
+        certificate_id=cert.id if cert else None,
+        created_by=actor.user_id,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "secondhand.transaction_registered", object_type="sh_transaction",
-                 object_id=row.id, after=_snapshot(row), jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.transaction_registered",
+        object_type="sh_transaction",
+        object_id=row.id,
+        after=_snapshot(row),
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
 def _snapshot(t: Transaction) -> dict[str, Any]:
-    return {"dealer_id": t.dealer_id, "direction": t.direction, "category": t.category,
-            "serial": t.serial, "grade": t.grade, "price_fen": t.price_fen,
-            "traded_on": t.traded_on.isoformat(), "certificate_id": t.certificate_id}  # fmt: skip
+    return {
+        "dealer_id": t.dealer_id,
+        "direction": t.direction,
+        "category": t.category,
+        "serial": t.serial,
+        "grade": t.grade,
+        "price_fen": t.price_fen,
+        "traded_on": t.traded_on.isoformat(),
+        "certificate_id": t.certificate_id,
+    }
 
 
 def transaction_view(t: Transaction) -> dict[str, Any]:
     """Masked view of a transaction (real names and IDs masked)."""
-    return {**_snapshot(t), "id": t.id, "brand": t.brand, "model": t.model,
-            "made_year": t.made_year, "jurisdiction_code": t.jurisdiction_code,
-            "seller": common.masked_person(t.seller_name_enc, t.seller_id_enc),
-            "buyer": common.masked_person(t.buyer_name_enc, t.buyer_id_enc)}  # fmt: skip
+    return {
+        **_snapshot(t),
+        "id": t.id,
+        "brand": t.brand,
+        "model": t.model,
+        "made_year": t.made_year,
+        "jurisdiction_code": t.jurisdiction_code,
+        "seller": common.masked_person(t.seller_name_enc, t.seller_id_enc),
+        "buyer": common.masked_person(t.buyer_name_enc, t.buyer_id_enc),
+    }
 
 
-def list_transactions(session: Session, actor: Actor, *, category: str | None = None,
-                      limit: int = 200) -> list[Transaction]:  # fmt: skip
+def list_transactions(
+    session: Session, actor: Actor, *, category: str | None = None, limit: int = 200
+) -> list[Transaction]:
     """Office/department: everything in scope; a dealer: its own transactions."""
     stmt = select(Transaction).where(Transaction.jurisdiction_code.in_(actor.scope_codes))
     if not actor.can("secondhand:read"):
@@ -177,25 +265,49 @@ def reveal_parties(session: Session, actor: Actor, *, transaction_id: int) -> di
         raise PermissionDenied("无权查看完整个人信息")
     row = session.get(Transaction, transaction_id)
     t = visible(actor, row, row.jurisdiction_code if row else None, "交易不存在")
-    audit.record(session, actor, "pii.revealed", object_type="sh_transaction", object_id=t.id,
-                 detail={"fields": ["seller", "buyer"]}, jurisdiction_code=t.jurisdiction_code)  # fmt: skip
-    return {"seller": {"name": pii.unseal(t.seller_name_enc), "resident_id": pii.unseal(t.seller_id_enc)},
-            "buyer": {"name": pii.unseal(t.buyer_name_enc), "resident_id": pii.unseal(t.buyer_id_enc)}}  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "pii.revealed",
+        object_type="sh_transaction",
+        object_id=t.id,
+        detail={"fields": ["seller", "buyer"]},
+        jurisdiction_code=t.jurisdiction_code,
+    )
+    return {
+        "seller": {
+            "name": pii.unseal(t.seller_name_enc),
+            "resident_id": pii.unseal(t.seller_id_enc),
+        },
+        "buyer": {"name": pii.unseal(t.buyer_name_enc), "resident_id": pii.unseal(t.buyer_id_enc)},
+    }
 
 
-def set_car_baseline(session: Session, actor: Actor, *, jurisdiction_code: str, count: int,
-                     target_growth_bp: int, source: str, target_year: int = 2027) -> CarBaseline:  # fmt: skip
+def set_car_baseline(
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str,
+    count: int,
+    target_growth_bp: int,
+    source: str,
+    target_year: int = 2027,
+) -> CarBaseline:
     within(actor, jurisdiction_code, "区划不在您的管辖范围内", field="jurisdiction_code")
     if count <= 0:
         raise InvalidInput("2023年交易量基数须大于0", field="count")
     if not 0 <= target_growth_bp <= 100_000:
         raise InvalidInput("目标增幅应在0%至1000%之间", field="target_growth_bp")
     if not BASELINE_YEAR < target_year <= BASELINE_YEAR + 12:
-        raise InvalidInput(f"目标年份应在{BASELINE_YEAR + 1}至{BASELINE_YEAR + 12}之间",
-                           field="target_year")  # fmt: skip
+        raise InvalidInput(
+            f"目标年份应在{BASELINE_YEAR + 1}至{BASELINE_YEAR + 12}之间", field="target_year"
+        )
     text = common.text(source, field="source", label="数据来源", max_len=256)
-    row = session.scalars(select(CarBaseline).where(
-        CarBaseline.jurisdiction_code == jurisdiction_code, CarBaseline.year == BASELINE_YEAR)).first()  # fmt: skip
+    row = session.scalars(
+        select(CarBaseline).where(
+            CarBaseline.jurisdiction_code == jurisdiction_code, CarBaseline.year == BASELINE_YEAR
+        )
+    ).first()
     before = None if row is None else {"count": row.count, "target_growth_bp": row.target_growth_bp}
     if row is None:
         row = CarBaseline(jurisdiction_code=jurisdiction_code, year=BASELINE_YEAR)
@@ -207,16 +319,24 @@ def set_car_baseline(session: Session, actor: Actor, *, jurisdiction_code: str, 
         text,
     )
     session.flush()
-    audit.record(session, actor, "secondhand.car_baseline_set", object_type="sh_car_baseline",
-                 object_id=row.id, before=before, after={"count": count, "target_growth_bp":
-                 target_growth_bp, "source": text}, jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.car_baseline_set",
+        object_type="sh_car_baseline",
+        object_id=row.id,
+        before=before,
+        after={"count": count, "target_growth_bp": target_growth_bp, "source": text},
+        jurisdiction_code=jurisdiction_code,
+    )
     return row
 
 
 def list_car_baselines(session: Session, actor: Actor) -> list[CarBaseline]:
     """The 2023 baselines entered for the jurisdictions in the caller's scope."""
-    stmt = select(CarBaseline).where(CarBaseline.jurisdiction_code.in_(actor.scope_codes),
-                                     CarBaseline.year == BASELINE_YEAR)  # fmt: skip
+    stmt = select(CarBaseline).where(
+        CarBaseline.jurisdiction_code.in_(actor.scope_codes), CarBaseline.year == BASELINE_YEAR
+    )
     return list(session.scalars(stmt.order_by(CarBaseline.jurisdiction_code)))
 
 
@@ -224,30 +344,55 @@ def _half_up(value: Fraction) -> int:
     return floor(value + Fraction(1, 2))
 
 
-def used_car_indicator(session: Session, *, jurisdiction_codes: list[str] | frozenset[str],
-                       year: int) -> dict[str, Any]:  # fmt: skip
+def used_car_indicator(
+    session: Session, *, jurisdiction_codes: list[str] | frozenset[str], year: int
+) -> dict[str, Any]:
     """Used-car transactions registered in ``year`` against the 2023 baselines of the codes.
 
     Every registered car transaction (acquire or resale) is one change of ownership and
     counts once. Baselines are summed over the codes given: enter them at one level only.
     """
     codes = sorted(set(jurisdiction_codes))
-    count = session.scalar(select(func.count()).select_from(Transaction).where(
-        Transaction.category == "car", Transaction.jurisdiction_code.in_(codes),
-        extract("year", Transaction.traded_on) == year)) or 0  # fmt: skip
-    rows = list(session.scalars(select(CarBaseline).where(
-        CarBaseline.jurisdiction_code.in_(codes), CarBaseline.year == BASELINE_YEAR)
-        .order_by(CarBaseline.jurisdiction_code)))  # fmt: skip
-    result: dict[str, Any] = {"year": year, "count": int(count), "baseline_year": BASELINE_YEAR,
-                              "baseline": None, "growth_bp": None, "target_count": None,
-                              "target_growth_bp": None, "met": None,
-                              "sources": [r.source for r in rows],
-                              "baseline_codes": [r.jurisdiction_code for r in rows]}  # fmt: skip
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(Transaction)
+            .where(
+                Transaction.category == "car",
+                Transaction.jurisdiction_code.in_(codes),
+                extract("year", Transaction.traded_on) == year,
+            )
+        )
+        or 0
+    )
+    rows = list(
+        session.scalars(
+            select(CarBaseline)
+            .where(CarBaseline.jurisdiction_code.in_(codes), CarBaseline.year == BASELINE_YEAR)
+            .order_by(CarBaseline.jurisdiction_code)
+        )
+    )
+    result: dict[str, Any] = {
+        "year": year,
+        "count": int(count),
+        "baseline_year": BASELINE_YEAR,
+        "baseline": None,
+        "growth_bp": None,
+        "target_count": None,
+        "target_growth_bp": None,
+        "met": None,
+        "sources": [r.source for r in rows],
+        "baseline_codes": [r.jurisdiction_code for r in rows],
+    }
     if not rows:
         return result
     baseline = sum(r.count for r in rows)
     target = sum(_half_up(Fraction(r.count * (10_000 + r.target_growth_bp), 10_000)) for r in rows)
-    result.update(baseline=baseline, target_count=target, met=int(count) >= target,
-                  growth_bp=_half_up(Fraction((int(count) - baseline) * 10_000, baseline)),
-                  target_growth_bp=_half_up(Fraction((target - baseline) * 10_000, baseline)))  # fmt: skip
+    result.update(
+        baseline=baseline,
+        target_count=target,
+        met=int(count) >= target,
+        growth_bp=_half_up(Fraction((int(count) - baseline) * 10_000, baseline)),
+        target_growth_bp=_half_up(Fraction((target - baseline) * 10_000, baseline)),
+    )
     return result

@@ -68,13 +68,27 @@ def summarise(values: list[int]) -> dict[str, Any]:
     """The guide cell for a list of prices (nothing but ``n`` below the minimum sample)."""
     n = len(values)
     if n < MIN_SAMPLE:
-        return {"n": n, "confidence": "none", "confidence_label": CONFIDENCE_LABELS["none"],
-                "median_fen": None, "mad_fen": None, "q1_fen": None, "q3_fen": None}  # fmt: skip
+        return {
+            "n": n,
+            "confidence": "none",
+            "confidence_label": CONFIDENCE_LABELS["none"],
+            "median_fen": None,
+            "mad_fen": None,
+            "q1_fen": None,
+            "q3_fen": None,
+        }
     median, mad = median_fen(values), mad_fen(values)
     q1, q3 = quartiles_fen(values)
     level = confidence(n, mad=mad, median=median)
-    return {"n": n, "confidence": level, "confidence_label": CONFIDENCE_LABELS[level],
-            "median_fen": median, "mad_fen": mad, "q1_fen": q1, "q3_fen": q3}  # fmt: skip
+    return {
+        "n": n,
+        "confidence": level,
+        "confidence_label": CONFIDENCE_LABELS[level],
+        "median_fen": median,
+        "mad_fen": mad,
+        "q1_fen": q1,
+        "q3_fen": q3,
+    }
 
 
 def downgrade(level: str) -> str:

@@ -38,16 +38,34 @@ def _org(actor: Actor) -> int:
 
 def _move(session: Session, actor: Actor, listing: Listing, to_state: str, note: str = "") -> None:
     if to_state not in scales.LISTING_MOVES.get(listing.state, frozenset()):
-        raise IllegalTransition(f"当前状态“{scales.LISTING_STATES[listing.state]}”不能转为"
-                                f"“{scales.LISTING_STATES.get(to_state, to_state)}”", field="state")  # fmt: skip
+        raise IllegalTransition(
+            f"当前状态“{scales.LISTING_STATES[listing.state]}”不能转为"
+            f"“{scales.LISTING_STATES.get(to_state, to_state)}”",
+            field="state",
+        )
     before = listing.state
     listing.state = to_state
-    common.add_step(session, actor, subject="listing", subject_id=listing.id, from_state=before,
-                    to_state=to_state, note=note)  # fmt: skip
+    common.add_step(
+        session,
+        actor,
+        subject="listing",
+        subject_id=listing.id,
+        from_state=before,
+        to_state=to_state,
+        note=note,
+    )
     session.flush()
-    audit.record(session, actor, "secondhand.listing_moved", object_type="sh_listing",
-                 object_id=listing.id, before={"state": before}, after={"state": to_state},
-                 detail={"note": note}, jurisdiction_code=listing.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.listing_moved",
+        object_type="sh_listing",
+        object_id=listing.id,
+        before={"state": before},
+        after={"state": to_state},
+        detail={"note": note},
+        jurisdiction_code=listing.jurisdiction_code,
+    )
     if to_state in scales.LISTING_LEFT and listing.equipment_ref:
         reason = f"二手设备挂牌#{listing.id}{scales.LISTING_STATES[to_state]}"
         for hook in hooks.on_item_left:
@@ -59,10 +77,19 @@ def ledger_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
     the ledger still holds and no open listing of the caller names."""
     if actor.org_id is None:
         return []
-    listed = set(session.scalars(select(Listing.equipment_ref).where(
-        Listing.seller_org_id == actor.org_id, Listing.state.in_(scales.LISTING_OPEN))))  # fmt: skip
-    return [choice for hook in hooks.ref_choices for choice in hook(session, actor.org_id)
-            if choice[0] not in listed]  # fmt: skip
+    listed = set(
+        session.scalars(
+            select(Listing.equipment_ref).where(
+                Listing.seller_org_id == actor.org_id, Listing.state.in_(scales.LISTING_OPEN)
+            )
+        )
+    )
+    return [
+        choice
+        for hook in hooks.ref_choices
+        for choice in hook(session, actor.org_id)
+        if choice[0] not in listed
+    ]
 
 
 def _equipment_ref(session: Session, org_id: int, value: str | None) -> str | None:
@@ -72,43 +99,76 @@ def _equipment_ref(session: Session, org_id: int, value: str | None) -> str | No
         return None
     for check in hooks.ref_checks:
         ref = check(session, org_id, ref)
-    clash = select(Listing.id).where(Listing.seller_org_id == org_id, Listing.equipment_ref == ref,
-                                     Listing.state.in_(scales.LISTING_OPEN))  # fmt: skip
+    clash = select(Listing.id).where(
+        Listing.seller_org_id == org_id,
+        Listing.equipment_ref == ref,
+        Listing.state.in_(scales.LISTING_OPEN),
+    )
     if session.scalars(clash).first():
         raise DuplicateOpenListing("该台账设备已有未结束的挂牌", field="equipment_ref")
     return ref
 
 
-def create_listing(session: Session, actor: Actor, *, title: str, category: str, brand: str,
-                   model: str, serial: str, condition: str, asking_price_fen: int,
-                   condition_note: str = "", equipment_ref: str | None = None) -> Listing:  # fmt: skip
+def create_listing(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    category: str,
+    brand: str,
+    model: str,
+    serial: str,
+    condition: str,
+    asking_price_fen: int,
+    condition_note: str = "",
+    equipment_ref: str | None = None,
+) -> Listing:
     org = session.get(Organization, _org(actor))
     assert org is not None
     common.choice(condition, scales.GRADES, field="condition", label="成色等级")
     number = common.serial(serial, category="equipment")
-    clash = select(Listing.id).where(Listing.serial == number,
-                                     Listing.state.in_(scales.LISTING_OPEN))  # fmt: skip
+    clash = select(Listing.id).where(
+        Listing.serial == number, Listing.state.in_(scales.LISTING_OPEN)
+    )
     if session.scalars(clash).first():
         raise DuplicateOpenListing("该序列号的设备已有未结束的挂牌", field="serial")
     ref = _equipment_ref(session, org.id, equipment_ref)
     row = Listing(
-        seller_org_id=org.id, jurisdiction_code=org.jurisdiction_code,
+        seller_org_id=org.id,
+        jurisdiction_code=org.jurisdiction_code,
         title=common.text(title, field="title", label="标题", max_len=128),
         category=common.text(category, field="category", label="设备类别", max_len=32),
         brand=common.text(brand, field="brand", label="品牌"),
-        model=common.text(model, field="model", label="型号"), serial=number,
-        equipment_ref=ref, condition=condition,
-        condition_note=condition_note.strip()[:512], state="listed", created_by=actor.user_id,
-        asking_price_fen=common.positive_fen(asking_price_fen, field="asking_price_fen", label="挂牌价"),
+        model=common.text(model, field="model", label="型号"),
+        serial=number,
+        equipment_ref=ref,
+        condition=condition,
+        condition_note=condition_note.strip()[:512],
+        state="listed",
+        created_by=actor.user_id,
+        asking_price_fen=common.positive_fen(
+            asking_price_fen, field="asking_price_fen", label="挂牌价"
+        ),
         created_at=utcnow(),
-    )  # fmt: skip
+    )
     session.add(row)
     session.flush()
-    common.add_step(session, actor, subject="listing", subject_id=row.id, from_state=None,
-                    to_state="listed")  # fmt: skip
-    audit.record(session, actor, "secondhand.listing_created", object_type="sh_listing",
-                 object_id=row.id, after={"serial": number, "equipment_ref": row.equipment_ref,
-                 "asking_price_fen": row.asking_price_fen}, jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    common.add_step(
+        session, actor, subject="listing", subject_id=row.id, from_state=None, to_state="listed"
+    )
+    audit.record(
+        session,
+        actor,
+        "secondhand.listing_created",
+        object_type="sh_listing",
+        object_id=row.id,
+        after={
+            "serial": number,
+            "equipment_ref": row.equipment_ref,
+            "asking_price_fen": row.asking_price_fen,
+        },
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
@@ -148,13 +208,25 @@ def add_photo(session: Session, actor: Actor, *, listing_id: int, data: bytes) -
     count = session.scalar(select(func.count()).where(ListingPhoto.listing_id == listing.id)) or 0
     if count >= MAX_PHOTOS:
         raise Conflict(f"每个挂牌最多{MAX_PHOTOS}张照片", field="photo")
-    photo = ListingPhoto(listing_id=listing.id, content_type=kind, size=len(data),
-                         sha256=hashlib.sha256(data).hexdigest(), data=data, created_at=utcnow())  # fmt: skip
+    photo = ListingPhoto(
+        listing_id=listing.id,
+        content_type=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        created_at=utcnow(),
+    )
     session.add(photo)
     session.flush()
-    audit.record(session, actor, "secondhand.listing_photo_added", object_type="sh_listing",
-                 object_id=listing.id, detail={"photo_id": photo.id, "sha256": photo.sha256,
-                 "size": photo.size}, jurisdiction_code=listing.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.listing_photo_added",
+        object_type="sh_listing",
+        object_id=listing.id,
+        detail={"photo_id": photo.id, "sha256": photo.sha256, "size": photo.size},
+        jurisdiction_code=listing.jurisdiction_code,
+    )
     return photo
 
 
@@ -170,14 +242,24 @@ def enquire(session: Session, actor: Actor, *, listing_id: int, message: str) ->
         raise Conflict("不能对自己的挂牌发起询价")
     if listing.state not in ("listed", "under_offer"):
         raise Conflict("该挂牌已不接受询价", field="state")
-    row = Enquiry(listing_id=listing.id, from_org_id=_org(actor), created_by=actor.user_id,
-                  message=common.text(message, field="message", label="询价内容", max_len=512),
-                  created_at=utcnow())  # fmt: skip
+    row = Enquiry(
+        listing_id=listing.id,
+        from_org_id=_org(actor),
+        created_by=actor.user_id,
+        message=common.text(message, field="message", label="询价内容", max_len=512),
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "secondhand.enquiry_made", object_type="sh_listing",
-                 object_id=listing.id, detail={"enquiry_id": row.id},
-                 jurisdiction_code=listing.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.enquiry_made",
+        object_type="sh_listing",
+        object_id=listing.id,
+        detail={"enquiry_id": row.id},
+        jurisdiction_code=listing.jurisdiction_code,
+    )
     return row
 
 
@@ -187,14 +269,25 @@ def make_offer(session: Session, actor: Actor, *, listing_id: int, price_fen: in
         raise Conflict("不能对自己的挂牌报价")
     if listing.state not in ("listed", "under_offer"):
         raise IllegalTransition("该挂牌已不接受报价", field="state")
-    offer = Offer(listing_id=listing.id, buyer_org_id=_org(actor), status="open",
-                  price_fen=common.positive_fen(price_fen, field="price_fen", label="报价"),
-                  created_by=actor.user_id, created_at=utcnow())  # fmt: skip
+    offer = Offer(
+        listing_id=listing.id,
+        buyer_org_id=_org(actor),
+        status="open",
+        price_fen=common.positive_fen(price_fen, field="price_fen", label="报价"),
+        created_by=actor.user_id,
+        created_at=utcnow(),
+    )
     session.add(offer)
     session.flush()
-    audit.record(session, actor, "secondhand.offer_made", object_type="sh_listing",
-                 object_id=listing.id, detail={"offer_id": offer.id, "price_fen": offer.price_fen},
-                 jurisdiction_code=listing.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.offer_made",
+        object_type="sh_listing",
+        object_id=listing.id,
+        detail={"offer_id": offer.id, "price_fen": offer.price_fen},
+        jurisdiction_code=listing.jurisdiction_code,
+    )
     if listing.state == "listed":
         _move(session, actor, listing, "under_offer", note=f"收到报价#{offer.id}")
     return offer
@@ -216,14 +309,16 @@ def decide_offer(session: Session, actor: Actor, *, offer_id: int, accept: bool)
     if not accept:
         offer.status = "rejected"
         session.flush()
-        still_open = session.scalars(select(Offer.id).where(
-            Offer.listing_id == listing.id, Offer.status == "open")).first()  # fmt: skip
+        still_open = session.scalars(
+            select(Offer.id).where(Offer.listing_id == listing.id, Offer.status == "open")
+        ).first()
         if still_open is None and listing.state == "under_offer":
             _move(session, actor, listing, "listed", note=f"拒绝报价#{offer.id}")
         return listing
     _move(session, actor, listing, "agreed", note=f"接受报价#{offer.id}")
-    for other in session.scalars(select(Offer).where(Offer.listing_id == listing.id,
-                                                     Offer.status == "open")):  # fmt: skip
+    for other in session.scalars(
+        select(Offer).where(Offer.listing_id == listing.id, Offer.status == "open")
+    ):
         other.status = "rejected"
     offer.status = "accepted"
     listing.buyer_org_id, listing.agreed_price_fen = offer.buyer_org_id, offer.price_fen
@@ -231,15 +326,17 @@ def decide_offer(session: Session, actor: Actor, *, offer_id: int, accept: bool)
     return listing
 
 
-def advance(session: Session, actor: Actor, *, listing_id: int, to_state: str,
-            note: str = "") -> Listing:  # fmt: skip
+def advance(
+    session: Session, actor: Actor, *, listing_id: int, to_state: str, note: str = ""
+) -> Listing:
     """The seller moves an agreed item through storage and transport, or withdraws a listing."""
     listing = _own(session, actor, listing_id)
     if to_state not in SELLER_MOVES:
         raise IllegalTransition("该状态只能通过报价或接受报价产生", field="state")
     if to_state == "withdrawn":
-        for offer in session.scalars(select(Offer).where(Offer.listing_id == listing.id,
-                                                         Offer.status == "open")):  # fmt: skip
+        for offer in session.scalars(
+            select(Offer).where(Offer.listing_id == listing.id, Offer.status == "open")
+        ):
             offer.status = "rejected"
     _move(session, actor, listing, to_state, note=note.strip())
     return listing
@@ -251,16 +348,36 @@ def listing_view(session: Session, actor: Actor, listing: Listing) -> dict[str, 
     offers = session.scalars(select(Offer).where(Offer.listing_id == listing.id).order_by(Offer.id))
     mine = listing.seller_org_id == actor.org_id or actor.can("secondhand:read")
     return {
-        "id": listing.id, "title": listing.title, "category": listing.category,
-        "brand": listing.brand, "model": listing.model, "serial": listing.serial,
-        "equipment_ref": listing.equipment_ref, "condition": listing.condition,
-        "condition_note": listing.condition_note, "asking_price_fen": listing.asking_price_fen,
-        "state": listing.state, "state_label": scales.LISTING_STATES[listing.state],
-        "seller_org_id": listing.seller_org_id, "seller": seller.name if seller else "",
-        "buyer_org_id": listing.buyer_org_id, "agreed_price_fen": listing.agreed_price_fen,
-        "photo_ids": list(photos), "jurisdiction_code": listing.jurisdiction_code,
-        "offers": [{"id": o.id, "buyer_org_id": o.buyer_org_id, "price_fen": o.price_fen,
-                    "status": o.status} for o in offers if mine or o.buyer_org_id == actor.org_id],
-        "steps": [{"from": s.from_state, "to": s.to_state, "note": s.note, "at": s.at.isoformat()}
-                  for s in common.steps_of(session, "listing", listing.id)],
-    }  # fmt: skip
+        "id": listing.id,
+        "title": listing.title,
+        "category": listing.category,
+        "brand": listing.brand,
+        "model": listing.model,
+        "serial": listing.serial,
+        "equipment_ref": listing.equipment_ref,
+        "condition": listing.condition,
+        "condition_note": listing.condition_note,
+        "asking_price_fen": listing.asking_price_fen,
+        "state": listing.state,
+        "state_label": scales.LISTING_STATES[listing.state],
+        "seller_org_id": listing.seller_org_id,
+        "seller": seller.name if seller else "",
+        "buyer_org_id": listing.buyer_org_id,
+        "agreed_price_fen": listing.agreed_price_fen,
+        "photo_ids": list(photos),
+        "jurisdiction_code": listing.jurisdiction_code,
+        "offers": [
+            {
+                "id": o.id,
+                "buyer_org_id": o.buyer_org_id,
+                "price_fen": o.price_fen,
+                "status": o.status,
+            }
+            for o in offers
+            if mine or o.buyer_org_id == actor.org_id
+        ],
+        "steps": [
+            {"from": s.from_state, "to": s.to_state, "note": s.note, "at": s.at.isoformat()}
+            for s in common.steps_of(session, "listing", listing.id)
+        ],
+    }

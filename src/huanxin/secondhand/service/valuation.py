@@ -30,13 +30,20 @@ def _age(trade_year: int, made_year: int) -> int:
     return max(0, min(MAX_AGE, trade_year - made_year))
 
 
-def _prices(session: Session, *, category: str, model: str, grade: str,
-            direction: str) -> dict[int, list[int]]:  # fmt: skip
+def _prices(
+    session: Session, *, category: str, model: str, grade: str, direction: str
+) -> dict[int, list[int]]:
     """Prices of one category/model/grade/direction, by age."""
-    rows = session.execute(select(
-        extract("year", Transaction.traded_on), Transaction.made_year, Transaction.price_fen)
-        .where(Transaction.category == category, func.lower(Transaction.model) == model.lower(),
-               Transaction.grade == grade, Transaction.direction == direction))  # fmt: skip
+    rows = session.execute(
+        select(
+            extract("year", Transaction.traded_on), Transaction.made_year, Transaction.price_fen
+        ).where(
+            Transaction.category == category,
+            func.lower(Transaction.model) == model.lower(),
+            Transaction.grade == grade,
+            Transaction.direction == direction,
+        )
+    )
     by_age: dict[int, list[int]] = defaultdict(list)
     for trade_year, made_year, price in rows:
         by_age[_age(int(trade_year), made_year)].append(int(price))
@@ -60,17 +67,29 @@ def _cell(by_age: dict[int, list[int]], age: int) -> dict[str, Any]:
     return wider
 
 
-def estimate(session: Session, *, category: str, model: str, made_year: int, grade: str,
-             as_of: date | None = None) -> dict[str, Any]:  # fmt: skip
+def estimate(
+    session: Session,
+    *,
+    category: str,
+    model: str,
+    made_year: int,
+    grade: str,
+    as_of: date | None = None,
+) -> dict[str, Any]:
     """Instant estimate: the resale and acquisition cells for the item."""
     common.choice(category, scales.CATEGORIES, field="category", label="品类")
     common.choice(grade, scales.GRADES, field="grade", label="成色等级")
     name = common.text(model, field="model", label="型号")
     year = common.year(made_year, field="made_year", label="出厂年份")
     age = _age((as_of or today_cn()).year, year)
-    result: dict[str, Any] = {"category": category, "model": name, "grade": grade, "age": age,
-                              "scale": scales.GRADE_SCALE_SOURCE,
-                              "method": "中位数与四分位区间；离散度用中位数绝对偏差(MAD)"}  # fmt: skip
+    result: dict[str, Any] = {
+        "category": category,
+        "model": name,
+        "grade": grade,
+        "age": age,
+        "scale": scales.GRADE_SCALE_SOURCE,
+        "method": "中位数与四分位区间；离散度用中位数绝对偏差(MAD)",
+    }
     for direction in scales.DIRECTIONS:
         prices = _prices(session, category=category, model=name, grade=grade, direction=direction)
         result[direction] = _cell(prices, age)
@@ -79,9 +98,16 @@ def estimate(session: Session, *, category: str, model: str, made_year: int, gra
 
 def price_guide(session: Session, *, category: str | None = None) -> list[dict[str, Any]]:
     """Every guide cell with enough or too few transactions, for the office's table."""
-    stmt = select(Transaction.category, Transaction.brand, Transaction.model, Transaction.grade,
-                  Transaction.direction, extract("year", Transaction.traded_on),
-                  Transaction.made_year, Transaction.price_fen)  # fmt: skip
+    stmt = select(
+        Transaction.category,
+        Transaction.brand,
+        Transaction.model,
+        Transaction.grade,
+        Transaction.direction,
+        extract("year", Transaction.traded_on),
+        Transaction.made_year,
+        Transaction.price_fen,
+    )
     if category:
         stmt = stmt.where(Transaction.category == category)
     cells: dict[tuple[str, str, str, int, str, str], list[int]] = defaultdict(list)
@@ -90,14 +116,33 @@ def price_guide(session: Session, *, category: str | None = None) -> list[dict[s
         cells[key].append(int(price))
     rows = []
     for (cat, brand, model, age, grade, direction), prices in sorted(cells.items()):
-        rows.append({"category": cat, "brand": brand, "model": model, "age": age,
-                     "grade": grade, "direction": direction, **stats.summarise(prices)})  # fmt: skip
+        rows.append(
+            {
+                "category": cat,
+                "brand": brand,
+                "model": model,
+                "age": age,
+                "grade": grade,
+                "direction": direction,
+                **stats.summarise(prices),
+            }
+        )
     return rows
 
 
-def create_report(session: Session, actor: Actor, *, category: str, brand: str, model: str,
-                  serial: str, grade: str, value_fen: int, valued_on: date,
-                  note: str = "") -> ValuationReport:  # fmt: skip
+def create_report(
+    session: Session,
+    actor: Actor,
+    *,
+    category: str,
+    brand: str,
+    model: str,
+    serial: str,
+    grade: str,
+    value_fen: int,
+    valued_on: date,
+    note: str = "",
+) -> ValuationReport:
     valuer = common.own_dealer(session, actor)
     if valuer.kind != "valuer":
         raise PermissionDenied("只有登记的第三方评估机构可以出具评估报告")
@@ -106,26 +151,50 @@ def create_report(session: Session, actor: Actor, *, category: str, brand: str, 
     if valued_on > today_cn():
         raise InvalidInput("评估日期不能晚于今天", field="valued_on")
     row = ValuationReport(
-        valuer_id=valuer.id, jurisdiction_code=valuer.jurisdiction_code, report_no="pending",
-        category=category, brand=common.text(brand, field="brand", label="品牌"),
+        valuer_id=valuer.id,
+        jurisdiction_code=valuer.jurisdiction_code,
+        report_no="pending",
+        category=category,
+        brand=common.text(brand, field="brand", label="品牌"),
         model=common.text(model, field="model", label="型号"),
-        serial=common.serial(serial, category=category), grade=grade,
+        serial=common.serial(serial, category=category),
+        grade=grade,
         value_fen=common.positive_fen(value_fen, field="value_fen", label="评估价值"),
-        valued_on=valued_on, note=note.strip()[:512], created_by=actor.user_id, created_at=utcnow(),
-    )  # fmt: skip
+        valued_on=valued_on,
+        note=note.strip()[:512],
+        created_by=actor.user_id,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
     row.report_no = f"VR{valued_on.year}{row.id:08d}"
     session.flush()
-    audit.record(session, actor, "secondhand.valuation_reported", object_type="sh_valuation",
-                 object_id=row.id, after=report_view(row), jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.valuation_reported",
+        object_type="sh_valuation",
+        object_id=row.id,
+        after=report_view(row),
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
 def report_view(r: ValuationReport) -> dict[str, Any]:
-    return {"id": r.id, "report_no": r.report_no, "valuer_id": r.valuer_id, "category": r.category,
-            "brand": r.brand, "model": r.model, "serial": r.serial, "grade": r.grade,
-            "value_fen": r.value_fen, "valued_on": r.valued_on.isoformat(), "note": r.note}  # fmt: skip
+    return {
+        "id": r.id,
+        "report_no": r.report_no,
+        "valuer_id": r.valuer_id,
+        "category": r.category,
+        "brand": r.brand,
+        "model": r.model,
+        "serial": r.serial,
+        "grade": r.grade,
+        "value_fen": r.value_fen,
+        "valued_on": r.valued_on.isoformat(),
+        "note": r.note,
+    }
 
 
 def list_reports(session: Session, actor: Actor) -> list[ValuationReport]:

@@ -32,12 +32,19 @@ def register_institution(session: Session, actor: Actor, *, org_id: int) -> Publ
         raise InvalidInput("公共机构须为企业（单位）类型的机构", field="org_id")
     if session.get(PublicInstitution, org.id) is not None:
         raise AlreadyRegistered("该机构已标记为公共机构", field="org_id")
-    row = PublicInstitution(org_id=org.id, jurisdiction_code=org.jurisdiction_code,
-                            created_at=utcnow())  # fmt: skip
+    row = PublicInstitution(
+        org_id=org.id, jurisdiction_code=org.jurisdiction_code, created_at=utcnow()
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "secondhand.institution_flagged", object_type="organization",
-                 object_id=org.id, jurisdiction_code=org.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.institution_flagged",
+        object_type="organization",
+        object_id=org.id,
+        jurisdiction_code=org.jurisdiction_code,
+    )
     return row
 
 
@@ -57,38 +64,71 @@ def _move(
 ) -> None:
     before = item.state
     item.state = to_state
-    common.add_step(session, actor, subject="warehouse", subject_id=item.id, from_state=before,
-                    to_state=to_state, note=note)  # fmt: skip
+    common.add_step(
+        session,
+        actor,
+        subject="warehouse",
+        subject_id=item.id,
+        from_state=before,
+        to_state=to_state,
+        note=note,
+    )
     session.flush()
-    audit.record(session, actor, f"secondhand.warehouse_{to_state}", object_type="sh_warehouse",
-                 object_id=item.id, before={"state": before}, after=item_view(session, item),
-                 detail={"note": note}, jurisdiction_code=item.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        f"secondhand.warehouse_{to_state}",
+        object_type="sh_warehouse",
+        object_id=item.id,
+        before={"state": before},
+        after=item_view(session, item),
+        detail={"note": note},
+        jurisdiction_code=item.jurisdiction_code,
+    )
 
 
 def _need(item: WarehouseItem, *states: str) -> None:
     if item.state not in states:
-        raise IllegalTransition(f"当前状态“{scales.WAREHOUSE_STATES[item.state]}”不能办理此步骤",
-                                field="state")  # fmt: skip
+        raise IllegalTransition(
+            f"当前状态“{scales.WAREHOUSE_STATES[item.state]}”不能办理此步骤", field="state"
+        )
 
 
-def declare(session: Session, actor: Actor, *, asset_no: str, category: str, brand: str,
-            model: str, serial: str, acquired_year: int) -> WarehouseItem:  # fmt: skip
+def declare(
+    session: Session,
+    actor: Actor,
+    *,
+    asset_no: str,
+    category: str,
+    brand: str,
+    model: str,
+    serial: str,
+    acquired_year: int,
+) -> WarehouseItem:
     org_id = _institution(session, actor)
     org = session.get(Organization, org_id)
     assert org is not None
     common.choice(category, scales.WAREHOUSE_CATEGORIES, field="category", label="资产类别")
     number = common.text(asset_no, field="asset_no", label="资产编号")
-    if session.scalars(select(WarehouseItem.id).where(
-            WarehouseItem.institution_org_id == org_id, WarehouseItem.asset_no == number)).first():  # fmt: skip
+    if session.scalars(
+        select(WarehouseItem.id).where(
+            WarehouseItem.institution_org_id == org_id, WarehouseItem.asset_no == number
+        )
+    ).first():
         raise AlreadyRegistered("该资产编号已申报", field="asset_no")
     item = WarehouseItem(
-        institution_org_id=org_id, jurisdiction_code=org.jurisdiction_code, asset_no=number,
-        category=category, brand=common.text(brand, field="brand", label="品牌"),
+        institution_org_id=org_id,
+        jurisdiction_code=org.jurisdiction_code,
+        asset_no=number,
+        category=category,
+        brand=common.text(brand, field="brand", label="品牌"),
         model=common.text(model, field="model", label="型号"),
         serial=common.serial(serial, category=category),
         acquired_year=common.year(acquired_year, field="acquired_year", label="购置年份"),
-        declared_year=today_cn().year, state="declared", created_at=utcnow(),
-    )  # fmt: skip
+        declared_year=today_cn().year,
+        state="declared",
+        created_at=utcnow(),
+    )
     session.add(item)
     session.flush()
     _move_first(session, actor, item)
@@ -96,11 +136,23 @@ def declare(session: Session, actor: Actor, *, asset_no: str, category: str, bra
 
 
 def _move_first(session: Session, actor: Actor, item: WarehouseItem) -> None:
-    common.add_step(session, actor, subject="warehouse", subject_id=item.id, from_state=None,
-                    to_state="declared")  # fmt: skip
-    audit.record(session, actor, "secondhand.warehouse_declared", object_type="sh_warehouse",
-                 object_id=item.id, after=item_view(session, item),
-                 jurisdiction_code=item.jurisdiction_code)  # fmt: skip
+    common.add_step(
+        session,
+        actor,
+        subject="warehouse",
+        subject_id=item.id,
+        from_state=None,
+        to_state="declared",
+    )
+    audit.record(
+        session,
+        actor,
+        "secondhand.warehouse_declared",
+        object_type="sh_warehouse",
+        object_id=item.id,
+        after=item_view(session, item),
+        jurisdiction_code=item.jurisdiction_code,
+    )
 
 
 def get_item(session: Session, actor: Actor, item_id: int) -> WarehouseItem:
@@ -144,8 +196,15 @@ def release_claim(session: Session, actor: Actor, *, item_id: int, note: str) ->
     return item
 
 
-def approve(session: Session, actor: Actor, *, item_id: int, route: str,
-            recycler_org_id: int | None = None, note: str = "") -> WarehouseItem:  # fmt: skip
+def approve(
+    session: Session,
+    actor: Actor,
+    *,
+    item_id: int,
+    route: str,
+    recycler_org_id: int | None = None,
+    note: str = "",
+) -> WarehouseItem:
     """The office approves the route: transfer to the claimant, or (nobody claimed) sale or disposal."""
     item = get_item(session, actor, item_id)
     common.choice(route, scales.WAREHOUSE_ROUTES, field="route", label="处置方式")
@@ -165,8 +224,15 @@ def approve(session: Session, actor: Actor, *, item_id: int, route: str,
     return item
 
 
-def complete(session: Session, actor: Actor, *, item_id: int, certificate_no: str | None = None,
-             proceeds_fen: int | None = None, note: str = "") -> WarehouseItem:  # fmt: skip
+def complete(
+    session: Session,
+    actor: Actor,
+    *,
+    item_id: int,
+    certificate_no: str | None = None,
+    proceeds_fen: int | None = None,
+    note: str = "",
+) -> WarehouseItem:
     item = get_item(session, actor, item_id)
     _need(item, "approved")
     if item.route in NEEDS_CERTIFICATE and item.category in scales.WAREHOUSE_DATA_BEARING:
@@ -182,14 +248,25 @@ def complete(session: Session, actor: Actor, *, item_id: int, certificate_no: st
 
 def item_view(session: Session, item: WarehouseItem) -> dict[str, Any]:
     owner = session.get(Organization, item.institution_org_id)
-    return {"id": item.id, "institution_org_id": item.institution_org_id,
-            "institution": owner.name if owner else "", "asset_no": item.asset_no,
-            "category": item.category, "brand": item.brand, "model": item.model,
-            "serial": item.serial, "acquired_year": item.acquired_year,
-            "declared_year": item.declared_year, "state": item.state,
-            "state_label": scales.WAREHOUSE_STATES[item.state], "route": item.route,
-            "claimant_org_id": item.claimant_org_id, "recycler_org_id": item.recycler_org_id,
-            "certificate_id": item.certificate_id, "proceeds_fen": item.proceeds_fen}  # fmt: skip
+    return {
+        "id": item.id,
+        "institution_org_id": item.institution_org_id,
+        "institution": owner.name if owner else "",
+        "asset_no": item.asset_no,
+        "category": item.category,
+        "brand": item.brand,
+        "model": item.model,
+        "serial": item.serial,
+        "acquired_year": item.acquired_year,
+        "declared_year": item.declared_year,
+        "state": item.state,
+        "state_label": scales.WAREHOUSE_STATES[item.state],
+        "route": item.route,
+        "claimant_org_id": item.claimant_org_id,
+        "recycler_org_id": item.recycler_org_id,
+        "certificate_id": item.certificate_id,
+        "proceeds_fen": item.proceeds_fen,
+    }
 
 
 def list_items(session: Session, actor: Actor, *, state: str | None = None) -> list[WarehouseItem]:
@@ -202,7 +279,13 @@ def list_items(session: Session, actor: Actor, *, state: str | None = None) -> l
 def statistics(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Per institution and declared year: items declared, done per route, pending, proceeds."""
     table: dict[tuple[int, int], dict[str, Any]] = defaultdict(
-        lambda: {"declared": 0, "pending": 0, "proceeds_fen": 0, **dict.fromkeys(scales.WAREHOUSE_ROUTES, 0)})  # fmt: skip
+        lambda: {
+            "declared": 0,
+            "pending": 0,
+            "proceeds_fen": 0,
+            **dict.fromkeys(scales.WAREHOUSE_ROUTES, 0),
+        }
+    )
     for item in list_items(session, actor):
         row = table[(item.institution_org_id, item.declared_year)]
         row["declared"] += 1
@@ -211,7 +294,13 @@ def statistics(session: Session, actor: Actor) -> list[dict[str, Any]]:
             row["proceeds_fen"] += item.proceeds_fen or 0
         elif item.state != "rejected":
             row["pending"] += 1
-    names = {o.id: o.name for o in session.scalars(select(Organization).where(
-        Organization.id.in_([k[0] for k in table])))}  # fmt: skip
-    return [{"institution_org_id": org_id, "institution": names.get(org_id, ""), "year": year, **row}
-            for (org_id, year), row in sorted(table.items(), key=lambda kv: (kv[0][1], kv[0][0]))]  # fmt: skip
+    names = {
+        o.id: o.name
+        for o in session.scalars(
+            select(Organization).where(Organization.id.in_([k[0] for k in table]))
+        )
+    }
+    return [
+        {"institution_org_id": org_id, "institution": names.get(org_id, ""), "year": year, **row}
+        for (org_id, year), row in sorted(table.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    ]

@@ -44,29 +44,53 @@ def _when(value: datetime) -> datetime:
     return as_utc(aware)
 
 
-def record_wipe(session: Session, actor: Actor, *, category: str, brand: str, model: str,
-                serial: str, method: str, tool: str, operator_name: str, wiped_at: datetime,
-                verified: bool, verification_note: str = "") -> WipeRecord:  # fmt: skip
+def record_wipe(
+    session: Session,
+    actor: Actor,
+    *,
+    category: str,
+    brand: str,
+    model: str,
+    serial: str,
+    method: str,
+    tool: str,
+    operator_name: str,
+    wiped_at: datetime,
+    verified: bool,
+    verification_note: str = "",
+) -> WipeRecord:
     dealer = common.own_dealer(session, actor)
     if category not in scales.DATA_BEARING:
         raise InvalidInput("只有手机、平板电脑和计算机需要数据清除记录", field="category")
     common.choice(method, scales.WIPE_METHODS, field="method", label="清除方式")
     operator = common.text(operator_name, field="operator_name", label="操作人员", max_len=32)
     row = WipeRecord(
-        dealer_id=dealer.id, jurisdiction_code=dealer.jurisdiction_code, category=category,
+        dealer_id=dealer.id,
+        jurisdiction_code=dealer.jurisdiction_code,
+        category=category,
         brand=common.text(brand, field="brand", label="品牌"),
         model=common.text(model, field="model", label="型号"),
-        serial=common.serial(serial, category=category), method=method,
+        serial=common.serial(serial, category=category),
+        method=method,
         tool=common.text(tool, field="tool", label="清除工具", max_len=128),
-        operator_enc=pii.seal(operator), wiped_at=_when(wiped_at), verified=verified,
-        verification_note=verification_note.strip()[:256], created_by=actor.user_id,
+        operator_enc=pii.seal(operator),
+        wiped_at=_when(wiped_at),
+        verified=verified,
+        verification_note=verification_note.strip()[:256],
+        created_by=actor.user_id,
         created_at=utcnow(),
-    )  # fmt: skip
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "secondhand.wipe_recorded", object_type="sh_wipe", object_id=row.id,
-                 after={"serial": row.serial, "method": method, "verified": verified},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.wipe_recorded",
+        object_type="sh_wipe",
+        object_id=row.id,
+        after={"serial": row.serial, "method": method, "verified": verified},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     if verified:
         issue_certificate(session, actor, wipe=row)
     return row
@@ -76,17 +100,30 @@ def issue_certificate(session: Session, actor: Actor, *, wipe: WipeRecord) -> Wi
     if not wipe.verified:
         raise Conflict("清除结果未通过验证，不能出具证明", field="verified")
     now = utcnow()
-    session.execute(update(WipeCertificate).where(
-        WipeCertificate.serial == wipe.serial, WipeCertificate.status == "valid")
-        .values(status="revoked", revoked_at=now, revoke_reason=SUPERSEDED))  # fmt: skip
-    cert = WipeCertificate(wipe_id=wipe.id, cert_no=f"WC{now.year}{wipe.id:08d}",
-                           verify_code=new_verify_code(), serial=wipe.serial, status="valid",
-                           issued_at=now)  # fmt: skip
+    session.execute(
+        update(WipeCertificate)
+        .where(WipeCertificate.serial == wipe.serial, WipeCertificate.status == "valid")
+        .values(status="revoked", revoked_at=now, revoke_reason=SUPERSEDED)
+    )
+    cert = WipeCertificate(
+        wipe_id=wipe.id,
+        cert_no=f"WC{now.year}{wipe.id:08d}",
+        verify_code=new_verify_code(),
+        serial=wipe.serial,
+        status="valid",
+        issued_at=now,
+    )
     session.add(cert)
     session.flush()
-    audit.record(session, actor, "secondhand.certificate_issued", object_type="sh_certificate",
-                 object_id=cert.id, after={"cert_no": cert.cert_no, "serial": cert.serial},
-                 jurisdiction_code=wipe.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.certificate_issued",
+        object_type="sh_certificate",
+        object_id=cert.id,
+        after={"cert_no": cert.cert_no, "serial": cert.serial},
+        jurisdiction_code=wipe.jurisdiction_code,
+    )
     return cert
 
 
@@ -98,20 +135,34 @@ def certificate_of(session: Session, wipe_id: int) -> WipeCertificate | None:
 
 def wipe_view(session: Session, wipe: WipeRecord) -> dict[str, Any]:
     cert = certificate_of(session, wipe.id)
-    return {"id": wipe.id, "dealer_id": wipe.dealer_id, "category": wipe.category,
-            "brand": wipe.brand, "model": wipe.model, "serial": wipe.serial,
-            "method": wipe.method, "tool": wipe.tool,
-            "operator": identifiers.mask_name(pii.unseal(wipe.operator_enc)),
-            "wiped_at": as_utc(wipe.wiped_at).isoformat(), "verified": wipe.verified,
-            "verification_note": wipe.verification_note,
-            "certificate": None if cert is None else {"cert_no": cert.cert_no,
-                           "verify_code": cert.verify_code, "status": cert.status,
-                           "status_label": STATUS_LABELS[cert.status],
-                           "revoke_reason": cert.revoke_reason}}  # fmt: skip
+    return {
+        "id": wipe.id,
+        "dealer_id": wipe.dealer_id,
+        "category": wipe.category,
+        "brand": wipe.brand,
+        "model": wipe.model,
+        "serial": wipe.serial,
+        "method": wipe.method,
+        "tool": wipe.tool,
+        "operator": identifiers.mask_name(pii.unseal(wipe.operator_enc)),
+        "wiped_at": as_utc(wipe.wiped_at).isoformat(),
+        "verified": wipe.verified,
+        "verification_note": wipe.verification_note,
+        "certificate": None
+        if cert is None
+        else {
+            "cert_no": cert.cert_no,
+            "verify_code": cert.verify_code,
+            "status": cert.status,
+            "status_label": STATUS_LABELS[cert.status],
+            "revoke_reason": cert.revoke_reason,
+        },
+    }
 
 
-def list_wipes(session: Session, actor: Actor, *, serial: str | None = None,
-               limit: int = 200) -> list[WipeRecord]:  # fmt: skip
+def list_wipes(
+    session: Session, actor: Actor, *, serial: str | None = None, limit: int = 200
+) -> list[WipeRecord]:
     stmt = select(WipeRecord).where(WipeRecord.jurisdiction_code.in_(actor.scope_codes))
     if serial and serial.strip():
         stmt = stmt.where(WipeRecord.serial == "".join(serial.split()).upper())
@@ -134,8 +185,15 @@ def revoke(session: Session, actor: Actor, *, cert_no: str, reason: str) -> Wipe
     note = common.text(reason, field="reason", label="撤销原因", max_len=256)
     cert.status, cert.revoked_at, cert.revoke_reason = "revoked", utcnow(), note
     session.flush()
-    audit.record(session, actor, "secondhand.certificate_revoked", object_type="sh_certificate",
-                 object_id=cert.id, detail={"reason": note}, jurisdiction_code=wipe.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "secondhand.certificate_revoked",
+        object_type="sh_certificate",
+        object_id=cert.id,
+        detail={"reason": note},
+        jurisdiction_code=wipe.jurisdiction_code,
+    )
     return cert
 
 
@@ -171,11 +229,22 @@ def public_check(session: Session, *, code: str) -> dict[str, Any]:
     assert wipe is not None
     dealer = session.get(Dealer, wipe.dealer_id)
     org = session.get(Organization, dealer.org_id) if dealer else None
-    return {"cert_no": cert.cert_no, "status": cert.status, "status_label": STATUS_LABELS[cert.status],
-            "category": wipe.category, "category_label": scales.CATEGORIES[wipe.category],
-            "brand": wipe.brand, "model": wipe.model, "serial": wipe.serial,
-            "method": wipe.method, "method_label": scales.WIPE_METHODS[wipe.method],
-            "tool": wipe.tool, "wiped_at": as_utc(wipe.wiped_at).isoformat(),
-            "verified": wipe.verified, "issued_at": as_utc(cert.issued_at).isoformat(),
-            "issuer": org.name if org else "", "revoke_reason": cert.revoke_reason,
-            "revoked_at": as_utc(cert.revoked_at).isoformat() if cert.revoked_at else None}  # fmt: skip
+    return {
+        "cert_no": cert.cert_no,
+        "status": cert.status,
+        "status_label": STATUS_LABELS[cert.status],
+        "category": wipe.category,
+        "category_label": scales.CATEGORIES[wipe.category],
+        "brand": wipe.brand,
+        "model": wipe.model,
+        "serial": wipe.serial,
+        "method": wipe.method,
+        "method_label": scales.WIPE_METHODS[wipe.method],
+        "tool": wipe.tool,
+        "wiped_at": as_utc(wipe.wiped_at).isoformat(),
+        "verified": wipe.verified,
+        "issued_at": as_utc(cert.issued_at).isoformat(),
+        "issuer": org.name if org else "",
+        "revoke_reason": cert.revoke_reason,
+        "revoked_at": as_utc(cert.revoked_at).isoformat() if cert.revoked_at else None,
+    }

@@ -58,9 +58,16 @@ REASON_LABELS = {
     "appendix_text_not_in_a_table": "附件中未能归入表格行的文字",
     "unit_text_not_parsed": "未能识别的责任单位文字",
 }
-KIND_LABELS = {"reach": "达到", "count": "数量", "increase_pct": "增长（%）",
-               "decrease_pct": "下降（%）", "increase_pp": "提高（百分点）",
-               "decrease_pp": "降低（百分点）", "multiple": "倍数", "ratio": "比例"}  # fmt: skip
+KIND_LABELS = {
+    "reach": "达到",
+    "count": "数量",
+    "increase_pct": "增长（%）",
+    "decrease_pct": "下降（%）",
+    "increase_pp": "提高（百分点）",
+    "decrease_pp": "降低（百分点）",
+    "multiple": "倍数",
+    "ratio": "比例",
+}
 
 
 def parse_plan(path: Path) -> dict[str, Any]:

@@ -16,8 +16,21 @@ from typing import Any
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CN_DIGITS = "零一二三四五六七八九"
 HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
-ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-         (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))  # fmt: skip
+ROMAN = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
 
 
 @dataclass(frozen=True)
@@ -118,10 +131,12 @@ class Numbering:
             for lvl in abstract.iter(W + "lvl"):
                 restart = _val(lvl, "lvlRestart")
                 levels[_int(lvl.get(W + "ilvl"), 0)] = Level(
-                    start=_int(_val(lvl, "start"), 1), fmt=_val(lvl, "numFmt") or "decimal",
-                    text=_val(lvl, "lvlText") or "", legal=lvl.find(W + "isLgl") is not None,
+                    start=_int(_val(lvl, "start"), 1),
+                    fmt=_val(lvl, "numFmt") or "decimal",
+                    text=_val(lvl, "lvlText") or "",
+                    legal=lvl.find(W + "isLgl") is not None,
                     restart=None if restart is None else _int(restart, 0),
-                )  # fmt: skip
+                )
             self.abstracts[key] = levels
             link = _val(abstract, "numStyleLink")
             if link:

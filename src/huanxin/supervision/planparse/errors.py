@@ -19,12 +19,16 @@ class NoTextLayer(PlanImportError):
 
     def __init__(self, name: str, *, ocr_tried: bool = False) -> None:
         if ocr_tried:
-            message = (f"文件“{name}”没有文本层（扫描件），文字识别（OCR）未能读出内容，"
-                       "请上传更清晰的扫描件，或含文本层的PDF、Word文件。")  # fmt: skip
+            message = (
+                f"文件“{name}”没有文本层（扫描件），文字识别（OCR）未能读出内容，"
+                "请上传更清晰的扫描件，或含文本层的PDF、Word文件。"
+            )
         else:
-            message = (f"文件“{name}”没有文本层（扫描件），本机未安装文字识别（OCR）组件"
-                       "（tesseract 及简体中文语言包），无法导入。请上传含文本层的PDF或Word文件，"
-                       "或先完成文字识别后再导入。")  # fmt: skip
+            message = (
+                f"文件“{name}”没有文本层（扫描件），本机未安装文字识别（OCR）组件"
+                "（tesseract 及简体中文语言包），无法导入。请上传含文本层的PDF或Word文件，"
+                "或先完成文字识别后再导入。"
+            )
         super().__init__(message, field="file")
 
 

@@ -35,8 +35,9 @@ def available() -> bool:
     if binary is None:
         return False
     try:
-        run = subprocess.run([binary, "--list-langs"], capture_output=True, text=True,
-                             timeout=30, check=False)  # fmt: skip
+        run = subprocess.run(
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return False
     return LANGUAGE in run.stdout.split()
@@ -64,8 +65,12 @@ def _page(number: int, png: Path) -> OcrPage:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     run = subprocess.run(
         ["tesseract", str(png), "stdout", "-l", LANGUAGE, "--psm", "4", "tsv"],
-        capture_output=True, text=True, timeout=PAGE_TIMEOUT_S, check=True, env=env,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=PAGE_TIMEOUT_S,
+        check=True,
+        env=env,
+    )
     lines: dict[tuple[str, str, str], list[str]] = {}
     confidences: list[float] = []
     for row in run.stdout.splitlines()[1:]:

@@ -28,36 +28,71 @@ def plan_for(session: Session, actor: Actor, code: str) -> Plan:
     found = session.scalars(stmt).first()
     if found is not None:
         return found
-    empty = {"title": PLAN_TITLE, "tasks": [], "appendix_tasks": [], "targets": [], "milestones": [],
-             "unplaced": []}  # fmt: skip
-    plan = Plan(jurisdiction_code=code, title=PLAN_TITLE, source_file="", file_format="assigned",
-                file_size=0, sha256="", parsed=json.dumps(empty, ensure_ascii=False),
-                status="confirmed", created_by=actor.user_id or None, created_at=utcnow(),
-                confirmed_at=utcnow())  # fmt: skip
+    empty = {
+        "title": PLAN_TITLE,
+        "tasks": [],
+        "appendix_tasks": [],
+        "targets": [],
+        "milestones": [],
+        "unplaced": [],
+    }
+    plan = Plan(
+        jurisdiction_code=code,
+        title=PLAN_TITLE,
+        source_file="",
+        file_format="assigned",
+        file_size=0,
+        sha256="",
+        parsed=json.dumps(empty, ensure_ascii=False),
+        status="confirmed",
+        created_by=actor.user_id or None,
+        created_at=utcnow(),
+        confirmed_at=utcnow(),
+    )
     session.add(plan)
     session.flush()
     return plan
 
 
 def new_task(
-    session: Session, actor: Actor, *, code: str, source: str, ref: str, title: str,
-    department: Department, deadline: date,
-) -> Task:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    code: str,
+    source: str,
+    ref: str,
+    title: str,
+    department: Department,
+    deadline: date,
+) -> Task:
     """A task led by ``department`` with ``deadline``, reported monthly."""
     text = title.strip()
     if not text:
         raise InvalidInput("任务内容不能为空", field="text")
     plan = plan_for(session, actor, code)
-    task = Task(plan_id=plan.id, jurisdiction_code=code, ref=ref[:64], source=source,
-                title=text[:256], quote=text, deadline=deadline, created_at=utcnow())  # fmt: skip
+    task = Task(
+        plan_id=plan.id,
+        jurisdiction_code=code,
+        ref=ref[:64],
+        source=source,
+        title=text[:256],
+        quote=text,
+        deadline=deadline,
+        created_at=utcnow(),
+    )
     session.add(task)
     session.flush()
     session.add(TaskUnit(task_id=task.id, department_id=department.id, role="lead"))
     session.flush()
-    audit.record(session, actor, "supervision.task_assigned", object_type="sv_task",
-                 object_id=task.id, after={"source": source, "department": department.id,
-                                           "deadline": deadline},
-                 jurisdiction_code=code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.task_assigned",
+        object_type="sv_task",
+        object_id=task.id,
+        after={"source": source, "department": department.id, "deadline": deadline},
+        jurisdiction_code=code,
+    )
     return task
 
 
@@ -69,7 +104,13 @@ def close_by_decision(session: Session, actor: Actor, task_id: int, *, note: str
     task.closing, task.closed_at = "closed", utcnow()
     task.close_evidence = note.strip()
     session.flush()
-    audit.record(session, actor, "supervision.close_by_meeting", object_type="sv_task",
-                 object_id=task.id, detail={"note": note.strip()},
-                 jurisdiction_code=task.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.close_by_meeting",
+        object_type="sv_task",
+        object_id=task.id,
+        detail={"note": note.strip()},
+        jurisdiction_code=task.jurisdiction_code,
+    )
     return task

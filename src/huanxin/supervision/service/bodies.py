@@ -31,8 +31,9 @@ def list_bodies(session: Session, actor: Actor) -> list[Body]:
     return list(session.scalars(stmt.order_by(Body.jurisdiction_code, Body.kind, Body.id)))
 
 
-def body_department(session: Session, actor: Actor, body: Body, dept_id: int | None,
-                    field: str = "department_id") -> Department:  # fmt: skip
+def body_department(
+    session: Session, actor: Actor, body: Body, dept_id: int | None, field: str = "department_id"
+) -> Department:
     """A department of the body's own jurisdiction (refused by the field's name otherwise)."""
     dept = session.get(Department, dept_id) if dept_id else None
     if dept is None or dept.jurisdiction_code != body.jurisdiction_code:
@@ -41,9 +42,16 @@ def body_department(session: Session, actor: Actor, body: Body, dept_id: int | N
 
 
 def create_body(
-    session: Session, actor: Actor, *, jurisdiction_code: str, kind: str, name: str,
-    parent_id: int | None = None, lead_department_id: int | None = None, duties: str = "",
-) -> Body:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str,
+    kind: str,
+    name: str,
+    parent_id: int | None = None,
+    lead_department_id: int | None = None,
+    duties: str = "",
+) -> Body:
     in_scope(actor, jurisdiction_code)
     name = name.strip()
     if not name:
@@ -51,20 +59,32 @@ def create_body(
     if _named(session, jurisdiction_code, name):
         raise InvalidInput(f"本级已有名为“{name}”的议事机构", field="name")
     kind = parse(BodyKind, kind, field="kind", what="机构类型")
-    body = Body(jurisdiction_code=jurisdiction_code, kind=kind, name=name,
-                duties=duties.strip(), created_at=utcnow())  # fmt: skip
+    body = Body(
+        jurisdiction_code=jurisdiction_code,
+        kind=kind,
+        name=name,
+        duties=duties.strip(),
+        created_at=utcnow(),
+    )
     if kind == BodyKind.WORKING_GROUP:
         parent = get_body(session, actor, parent_id or 0) if parent_id else None
         if parent is None or parent.kind != BodyKind.JOINT_MEETING:
             raise InvalidInput("工作小组须隶属于一个联席会议", field="parent_id")
         body.parent_id = parent.id
-        body.lead_department_id = body_department(session, actor, body, lead_department_id,
-                                                  "lead_department_id").id  # fmt: skip
+        body.lead_department_id = body_department(
+            session, actor, body, lead_department_id, "lead_department_id"
+        ).id
     session.add(body)
     session.flush()
-    audit.record(session, actor, "supervision.body_created", object_type="sv_body",
-                 object_id=body.id, after={"kind": kind, "name": name},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.body_created",
+        object_type="sv_body",
+        object_id=body.id,
+        after={"kind": kind, "name": name},
+        jurisdiction_code=jurisdiction_code,
+    )
     return body
 
 
@@ -75,26 +95,49 @@ def _named(session: Session, code: str, name: str) -> bool:
 
 def ensure_body(session: Session, actor: Actor, **values: object) -> Body:
     """The body of that name, created when missing (demo loader)."""
-    found = session.scalars(select(Body).where(
-        Body.jurisdiction_code == values["jurisdiction_code"], Body.name == values["name"])).first()  # fmt: skip
+    found = session.scalars(
+        select(Body).where(
+            Body.jurisdiction_code == values["jurisdiction_code"], Body.name == values["name"]
+        )
+    ).first()
     return found or create_body(session, actor, **values)  # type: ignore[arg-type]
 
 
 def add_seat(
-    session: Session, actor: Actor, body_id: int, *, department_id: int, role: str,
-    person_name: str, post: str = "", start_on: date | None = None,
-) -> Seat:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    body_id: int,
+    *,
+    department_id: int,
+    role: str,
+    person_name: str,
+    post: str = "",
+    start_on: date | None = None,
+) -> Seat:
     body = get_body(session, actor, body_id)
     dept = body_department(session, actor, body, department_id)
     person = _person(person_name)
-    seat = Seat(body_id=body.id, department_id=dept.id, role=parse(SeatRole, role, field="role", what="席位"), person_name=person,
-                post=post.strip(), start_on=start_on or today_cn(),
-                reported_by=actor.user_id or None, created_at=utcnow())  # fmt: skip
+    seat = Seat(
+        body_id=body.id,
+        department_id=dept.id,
+        role=parse(SeatRole, role, field="role", what="席位"),
+        person_name=person,
+        post=post.strip(),
+        start_on=start_on or today_cn(),
+        reported_by=actor.user_id or None,
+        created_at=utcnow(),
+    )
     session.add(seat)
     session.flush()
-    audit.record(session, actor, "supervision.seat_added", object_type="sv_seat",
-                 object_id=seat.id, after={"body": body.id, "department": dept.id, "role": role},
-                 jurisdiction_code=body.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.seat_added",
+        object_type="sv_seat",
+        object_id=seat.id,
+        after={"body": body.id, "department": dept.id, "role": role},
+        jurisdiction_code=body.jurisdiction_code,
+    )
     return seat
 
 
@@ -106,9 +149,15 @@ def _person(name: str) -> str:
 
 
 def change_seat(
-    session: Session, actor: Actor, seat_id: int, *, person_name: str | None, post: str,
-    on: date, note: str,
-) -> Seat | None:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    seat_id: int,
+    *,
+    person_name: str | None,
+    post: str,
+    on: date,
+    note: str,
+) -> Seat | None:
     """A unit reports who now sits for it (``person_name``) or that it leaves (None): the
     current seat ends on ``on``; the office or the unit itself may report it."""
     seat, body = _current_seat(session, actor, seat_id)
@@ -117,15 +166,28 @@ def change_seat(
     seat.end_on, seat.change_note = on, note.strip()
     new = None
     if person_name is not None:
-        new = Seat(body_id=seat.body_id, department_id=seat.department_id, role=seat.role,
-                   person_name=_person(person_name), post=post.strip(), start_on=on,
-                   change_note=note.strip(), reported_by=actor.user_id or None,
-                   created_at=utcnow())  # fmt: skip
+        new = Seat(
+            body_id=seat.body_id,
+            department_id=seat.department_id,
+            role=seat.role,
+            person_name=_person(person_name),
+            post=post.strip(),
+            start_on=on,
+            change_note=note.strip(),
+            reported_by=actor.user_id or None,
+            created_at=utcnow(),
+        )
         session.add(new)
     session.flush()
-    audit.record(session, actor, "supervision.seat_changed", object_type="sv_seat",
-                 object_id=seat.id, after={"ended": on, "successor": new.id if new else None},
-                 jurisdiction_code=body.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.seat_changed",
+        object_type="sv_seat",
+        object_id=seat.id,
+        after={"ended": on, "successor": new.id if new else None},
+        jurisdiction_code=body.jurisdiction_code,
+    )
     return new
 
 
@@ -161,16 +223,23 @@ def add_task(session: Session, actor: Actor, body_id: int, *, task_id: int) -> B
     task = ledger.get_task(session, actor, task_id)
     if task.jurisdiction_code != body.jurisdiction_code:
         raise InvalidInput("任务不属于本级台账", field="task_id")
-    found = session.scalars(select(BodyTask).where(BodyTask.body_id == body.id,
-                                                   BodyTask.task_id == task.id)).first()  # fmt: skip
+    found = session.scalars(
+        select(BodyTask).where(BodyTask.body_id == body.id, BodyTask.task_id == task.id)
+    ).first()
     if found:
         return found
     link = BodyTask(body_id=body.id, task_id=task.id)
     session.add(link)
     session.flush()
-    audit.record(session, actor, "supervision.body_task_added", object_type="sv_body",
-                 object_id=body.id, after={"task": task.id},
-                 jurisdiction_code=body.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.body_task_added",
+        object_type="sv_body",
+        object_id=body.id,
+        after={"task": task.id},
+        jurisdiction_code=body.jurisdiction_code,
+    )
     return link
 
 

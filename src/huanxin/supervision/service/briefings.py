@@ -54,8 +54,15 @@ def collect(
 ) -> Content:
     rows = [r for r in list_rows(session, actor, today=today) if r.task.jurisdiction_code == code]
     ids = [r.task.id for r in rows]
-    count = session.scalar(select(func.count()).select_from(Report).where(
-        Report.task_id.in_(ids), Report.reported_on >= start, Report.reported_on <= end)) if ids else 0  # fmt: skip
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(Report)
+            .where(Report.task_id.in_(ids), Report.reported_on >= start, Report.reported_on <= end)
+        )
+        if ids
+        else 0
+    )
     progress = []
     for ind in indicators.list_for(session, actor):
         if ind.jurisdiction_code == code:
@@ -63,8 +70,13 @@ def collect(
             p = indicators.progress(ind, values, current_year=today.year)
             if p.percent is not None:
                 progress.append((ind.name, p.percent))
-    return Content(jurisdictions.full_name(session, code), rows, int(count or 0), progress,
-                   _missed(session, rows, code, today))  # fmt: skip
+    return Content(
+        jurisdictions.full_name(session, code),
+        rows,
+        int(count or 0),
+        progress,
+        _missed(session, rows, code, today),
+    )
 
 
 def _missed(
@@ -72,8 +84,9 @@ def _missed(
 ) -> list[tuple[str, str, date]]:
     """Checkpoints past due and not confirmed done (plan-wide ones included)."""
     label = {r.task.id: f"{r.task.ref} {r.task.title}" for r in rows}
-    stmt = select(Checkpoint).where(Checkpoint.jurisdiction_code == code,
-                                    Checkpoint.done_on.is_(None), Checkpoint.due < today)  # fmt: skip
+    stmt = select(Checkpoint).where(
+        Checkpoint.jurisdiction_code == code, Checkpoint.done_on.is_(None), Checkpoint.due < today
+    )
     out = []
     for c in session.scalars(stmt.order_by(Checkpoint.due, Checkpoint.id)):
         if c.task_id is None or c.task_id in label:
@@ -82,36 +95,59 @@ def _missed(
 
 
 def issue(
-    session: Session, actor: Actor, *, jurisdiction_code: str, period_start: date,
-    period_end: date, today: date | None = None,
-) -> Briefing:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str,
+    period_start: date,
+    period_end: date,
+    today: date | None = None,
+) -> Briefing:
     in_scope(actor, jurisdiction_code)
     if period_end < period_start:
         raise InvalidInput("简报期间的结束日期不能早于开始日期", field="period_end")
     day = today or today_cn()
-    last = session.scalar(select(func.max(Briefing.issue_no)).where(
-        Briefing.jurisdiction_code == jurisdiction_code))  # fmt: skip
+    last = session.scalar(
+        select(func.max(Briefing.issue_no)).where(Briefing.jurisdiction_code == jurisdiction_code)
+    )
     number = int(last or 0) + 1
     content = collect(session, actor, jurisdiction_code, period_start, period_end, day)
     data = render_docx(content, number=number, start=period_start, end=period_end, day=day)
-    row = Briefing(jurisdiction_code=jurisdiction_code, issue_no=number, period_start=period_start,
-                   period_end=period_end, issued_on=day, docx=data, created_by=actor.user_id or None,
-                   created_at=utcnow())  # fmt: skip
+    row = Briefing(
+        jurisdiction_code=jurisdiction_code,
+        issue_no=number,
+        period_start=period_start,
+        period_end=period_end,
+        issued_on=day,
+        docx=data,
+        created_by=actor.user_id or None,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "supervision.briefing_issued", object_type="sv_briefing",
-                 object_id=row.id, after={"issue_no": number, "start": period_start,
-                                          "end": period_end},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.briefing_issued",
+        object_type="sv_briefing",
+        object_id=row.id,
+        after={"issue_no": number, "start": period_start, "end": period_end},
+        jurisdiction_code=jurisdiction_code,
+    )
     return row
 
 
 def headline(content: Content) -> list[tuple[str, str]]:
     counts = Counter(r.status for r in content.rows)
-    return [("任务总数", str(len(content.rows))), ("已完成", str(counts["done"])),
-            ("正常推进", str(counts["on_track"])), ("有风险", str(counts["at_risk"])),
-            ("已逾期", str(counts["overdue"])), ("未启动", str(counts["not_started"])),
-            ("本期进展报告", str(content.reports_in_period))]  # fmt: skip
+    return [
+        ("任务总数", str(len(content.rows))),
+        ("已完成", str(counts["done"])),
+        ("正常推进", str(counts["on_track"])),
+        ("有风险", str(counts["at_risk"])),
+        ("已逾期", str(counts["overdue"])),
+        ("未启动", str(counts["not_started"])),
+        ("本期进展报告", str(content.reports_in_period)),
+    ]
 
 
 def render_docx(content: Content, *, number: int, start: date, end: date, day: date) -> bytes:
@@ -119,15 +155,18 @@ def render_docx(content: Content, *, number: int, start: date, end: date, day: d
     _style(doc)
     doc.add_heading("工作信息简报", level=0)
     doc.add_paragraph(f"第{number}期")
-    doc.add_paragraph(f"{content.place}推动大规模设备更新和消费品以旧换新工作专班办公室"
-                      f"　　{day.year}年{day.month}月{day.day}日")  # fmt: skip
+    doc.add_paragraph(
+        f"{content.place}推动大规模设备更新和消费品以旧换新工作专班办公室"
+        f"　　{day.year}年{day.month}月{day.day}日"
+    )
     doc.add_paragraph(f"统计期间：{start.isoformat()} 至 {end.isoformat()}")
     doc.add_heading("一、总体情况", level=1)
-    doc.add_paragraph("；".join(f"{k}{v}项" if k != "本期进展报告" else f"{k}{v}份"
-                               for k, v in headline(content)) + "。")  # fmt: skip
+    doc.add_paragraph(
+        "；".join(f"{k}{v}项" if k != "本期进展报告" else f"{k}{v}份" for k, v in headline(content))
+        + "。"
+    )
     counts = Counter(r.status for r in content.rows)
-    doc.add_picture(io.BytesIO(charts.status_chart(counts, STATUS_LABELS, fmt="png")),
-                    width=Cm(14))  # fmt: skip
+    doc.add_picture(io.BytesIO(charts.status_chart(counts, STATUS_LABELS, fmt="png")), width=Cm(14))
     if content.progress:
         doc.add_heading("二、指标进展", level=1)
         png = charts.progress_chart(content.progress, fmt="png")
@@ -137,13 +176,17 @@ def render_docx(content: Content, *, number: int, start: date, end: date, day: d
     doc.add_heading("四、逾期任务", level=1)
     overdue = [r for r in content.rows if r.status == "overdue"]
     for r in overdue:
-        doc.add_paragraph(f"{r.task.ref} {r.task.title}（牵头：{'、'.join(r.lead) or '未明确'}；"
-                          f"时限：{r.task.deadline}）", style="List Bullet")  # fmt: skip
+        doc.add_paragraph(
+            f"{r.task.ref} {r.task.title}（牵头：{'、'.join(r.lead) or '未明确'}；"
+            f"时限：{r.task.deadline}）",
+            style="List Bullet",
+        )
     if not overdue:
         doc.add_paragraph("本期无逾期任务。")
     for title, task, due in content.missed:
-        doc.add_paragraph(f"时间节点“{title}”（{task}；到期：{due.isoformat()}）未确认完成",
-                          style="List Bullet")  # fmt: skip
+        doc.add_paragraph(
+            f"时间节点“{title}”（{task}；到期：{due.isoformat()}）未确认完成", style="List Bullet"
+        )
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -162,8 +205,9 @@ def _style(doc: object) -> None:
 
 def _task_table(table: Table, rows: list[TaskRow]) -> None:
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["序号", "任务", "牵头单位", "进度", "状态"],
-                          strict=True):  # fmt: skip
+    for cell, text in zip(
+        table.rows[0].cells, ["序号", "任务", "牵头单位", "进度", "状态"], strict=True
+    ):
         cell.text = text
     for r in rows:
         cells = table.add_row().cells  # type: ignore[no-untyped-call]
@@ -197,11 +241,25 @@ def to_pdf(docx: bytes, *, timeout: int = PDF_TIMEOUT) -> tuple[bytes | None, st
         src = Path(tmp) / "briefing.docx"
         src.write_bytes(docx)
         profile = (Path(tmp) / "profile").as_uri()
-        cmd = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", tmp, str(src)]  # fmt: skip
+        cmd = [
+            binary,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            tmp,
+            str(src),
+        ]
         try:
-            subprocess.run(cmd, check=False, capture_output=True, timeout=timeout,
-                           env={**os.environ, "HOME": tmp})  # fmt: skip
+            subprocess.run(
+                cmd,
+                check=False,
+                capture_output=True,
+                timeout=timeout,
+                env={**os.environ, "HOME": tmp},
+            )
         except subprocess.TimeoutExpired:
             return None, f"LibreOffice 转换 PDF 超时（{timeout}秒），请稍后重试或下载 Word 版本"
         except OSError as exc:
@@ -212,9 +270,24 @@ def to_pdf(docx: bytes, *, timeout: int = PDF_TIMEOUT) -> tuple[bytes | None, st
         return out.read_bytes(), ""
 
 
-LEDGER_HEADER = ["区划", "方案", "序号", "来源", "任务", "牵头单位", "配合单位", "年度目标",
-                 "工作举措", "完成时限", "责任人", "填报周期", "最新期次", "进度(%)", "状态",
-                 "销号"]  # fmt: skip
+LEDGER_HEADER = [
+    "区划",
+    "方案",
+    "序号",
+    "来源",
+    "任务",
+    "牵头单位",
+    "配合单位",
+    "年度目标",
+    "工作举措",
+    "完成时限",
+    "责任人",
+    "填报周期",
+    "最新期次",
+    "进度(%)",
+    "状态",
+    "销号",
+]
 CLOSING_LABELS = {"open": "未申请", "requested": "待审核", "closed": "已销号"}
 SOURCE_LABELS = {"appendix": "附件", "meeting": "会议交办", "visit": "督导整改"}
 
@@ -227,19 +300,45 @@ def ledger_xlsx(session: Session, actor: Actor, *, today: date | None = None) ->
     ws.append(LEDGER_HEADER)
     for r in list_rows(session, actor, today=today):
         t = r.task
-        ws.append(safe_row([t.jurisdiction_code, t.plan_id, t.ref, SOURCE_LABELS.get(t.source, "正文"),
-                   t.title, "、".join(r.lead), "、".join(r.support), t.yearly_goals, t.measures,
-                   t.deadline.isoformat() if t.deadline else "", r.person,
-                   SCHEDULE_LABELS.get(t.schedule, t.schedule), r.latest_period or "",
-                   r.latest_percent, r.status_label, CLOSING_LABELS.get(t.closing, t.closing)]))  # fmt: skip
+        ws.append(
+            safe_row(
+                [
+                    t.jurisdiction_code,
+                    t.plan_id,
+                    t.ref,
+                    SOURCE_LABELS.get(t.source, "正文"),
+                    t.title,
+                    "、".join(r.lead),
+                    "、".join(r.support),
+                    t.yearly_goals,
+                    t.measures,
+                    t.deadline.isoformat() if t.deadline else "",
+                    r.person,
+                    SCHEDULE_LABELS.get(t.schedule, t.schedule),
+                    r.latest_period or "",
+                    r.latest_percent,
+                    r.status_label,
+                    CLOSING_LABELS.get(t.closing, t.closing),
+                ]
+            )
+        )
     _checkpoint_sheet(wb, session, actor, today or today_cn())
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-CHECKPOINT_HEADER = ["区划", "方案", "任务序号", "任务", "时间节点", "到期日", "状态", "完成日期",
-                     "完成情况"]  # fmt: skip
+CHECKPOINT_HEADER = [
+    "区划",
+    "方案",
+    "任务序号",
+    "任务",
+    "时间节点",
+    "到期日",
+    "状态",
+    "完成日期",
+    "完成情况",
+]
 
 
 def _checkpoint_sheet(wb: Workbook, session: Session, actor: Actor, today: date) -> None:
@@ -249,6 +348,18 @@ def _checkpoint_sheet(wb: Workbook, session: Session, actor: Actor, today: date)
     for c in checkpoints.list_for(session, actor):
         task = tasks.get(c.task_id or 0)
         state = checkpoints.STATE_LABELS[checkpoints.state_of(c, today)]
-        ws.append(safe_row([c.jurisdiction_code, c.plan_id, task.ref if task else "",
-                   task.title if task else "未关联任务", c.title, c.due.isoformat(), state,
-                   c.done_on.isoformat() if c.done_on else "", c.done_note]))  # fmt: skip
+        ws.append(
+            safe_row(
+                [
+                    c.jurisdiction_code,
+                    c.plan_id,
+                    task.ref if task else "",
+                    task.title if task else "未关联任务",
+                    c.title,
+                    c.due.isoformat(),
+                    state,
+                    c.done_on.isoformat() if c.done_on else "",
+                    c.done_note,
+                ]
+            )
+        )

@@ -34,8 +34,7 @@ def get_template(session: Session, actor: Actor, template_id: int) -> ReportTemp
 
 def templates_for(session: Session, actor: Actor) -> list[ReportTemplate]:
     stmt = select(ReportTemplate).where(ReportTemplate.jurisdiction_code.in_(actor.scope_codes))
-    return list(session.scalars(stmt.order_by(ReportTemplate.jurisdiction_code,
-                                              ReportTemplate.id)))  # fmt: skip
+    return list(session.scalars(stmt.order_by(ReportTemplate.jurisdiction_code, ReportTemplate.id)))
 
 
 def keys_of(row: ReportTemplate) -> list[str]:
@@ -51,34 +50,54 @@ def _check(session: Session, code: str, keys: list[str], recipients: list[int]) 
         raise InvalidInput("报告模板至少要包含一项数据", field="figures")
     if missing := figures.unknown(keys):
         raise UnknownFigure(missing)
-    known = set(session.scalars(select(Department.id).where(
-        Department.jurisdiction_code == code, Department.id.in_(recipients))))  # fmt: skip
+    known = set(
+        session.scalars(
+            select(Department.id).where(
+                Department.jurisdiction_code == code, Department.id.in_(recipients)
+            )
+        )
+    )
     if set(recipients) - known:
         raise InvalidInput("报送对象须是本级部门目录中的单位", field="recipients")
 
 
 def save_template(
-    session: Session, actor: Actor, *, jurisdiction_code: str, kind: str, name: str,
-    opening: str = "", figure_keys: list[str], recipients: list[int],
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str,
+    kind: str,
+    name: str,
+    opening: str = "",
+    figure_keys: list[str],
+    recipients: list[int],
     template_id: int | None = None,
-) -> ReportTemplate:  # fmt: skip
+) -> ReportTemplate:
     """Create a template, or adjust one (``template_id``); refused whole on any bad field."""
     in_scope(actor, jurisdiction_code)
     kind = parse(ReportKind, kind, field="kind", what="报告类型")
     if not name.strip():
         raise InvalidInput("请填写模板名称", field="name")
     _check(session, jurisdiction_code, figure_keys, recipients)
-    row = get_template(session, actor, template_id) if template_id else ReportTemplate(
-        jurisdiction_code=jurisdiction_code, created_at=utcnow())  # fmt: skip
+    row = (
+        get_template(session, actor, template_id)
+        if template_id
+        else ReportTemplate(jurisdiction_code=jurisdiction_code, created_at=utcnow())
+    )
     row.kind, row.name, row.opening = kind, name.strip(), opening.strip()
     row.figures = json.dumps(list(dict.fromkeys(figure_keys)))
     row.recipients = json.dumps(sorted(set(recipients)))
     session.add(row)
     session.flush()
-    audit.record(session, actor, "supervision.report_template_saved", object_type="sv_template",
-                 object_id=row.id, after={"kind": kind, "figures": figure_keys,
-                                          "recipients": recipients},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.report_template_saved",
+        object_type="sv_template",
+        object_id=row.id,
+        after={"kind": kind, "figures": figure_keys, "recipients": recipients},
+        jurisdiction_code=jurisdiction_code,
+    )
     return row
 
 
@@ -87,9 +106,15 @@ def ensure_defaults(session: Session, actor: Actor, code: str) -> list[ReportTem
     have = {t.kind for t in templates_for(session, actor) if t.jurisdiction_code == code}
     for kind in ReportKind:
         if kind not in have:
-            save_template(session, actor, jurisdiction_code=code, kind=kind,
-                          name=f"以旧换新工作{label(kind)}", figure_keys=figures.DEFAULTS[kind],
-                          recipients=[])  # fmt: skip
+            save_template(
+                session,
+                actor,
+                jurisdiction_code=code,
+                kind=kind,
+                name=f"以旧换新工作{label(kind)}",
+                figure_keys=figures.DEFAULTS[kind],
+                recipients=[],
+            )
     return [t for t in templates_for(session, actor) if t.jurisdiction_code == code]
 
 
@@ -111,44 +136,74 @@ def period_of(kind: str, end: date, start: date | None = None) -> tuple[date, da
 
 
 def generate(
-    session: Session, actor: Actor, template_id: int, *, period_end: date | None = None,
-    period_start: date | None = None, title: str = "",
-) -> Bulletin:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    template_id: int,
+    *,
+    period_end: date | None = None,
+    period_start: date | None = None,
+    title: str = "",
+) -> Bulletin:
     """Make the next issue of the template's report and deliver it to its recipients."""
     tpl = get_template(session, actor, template_id)
     end = period_end or today_cn()
     start, end = period_of(tpl.kind, end, period_start)
     period = figures.Period(tpl.jurisdiction_code, start, end)
     values = figures.read_all(session, actor, keys_of(tpl), period)
-    number = 1 + int(session.scalar(select(func.max(Bulletin.issue_no)).where(
-        Bulletin.template_id == tpl.id)) or 0)  # fmt: skip
+    number = 1 + int(
+        session.scalar(select(func.max(Bulletin.issue_no)).where(Bulletin.template_id == tpl.id))
+        or 0
+    )
     heading = title.strip() or tpl.name
     data = render(session, tpl, heading, number, period, values)
-    row = Bulletin(template_id=tpl.id, jurisdiction_code=tpl.jurisdiction_code, issue_no=number,
-                   title=heading[:128], period_start=start, period_end=end,
-                   figures=json.dumps([v.as_dict() for v in values], ensure_ascii=False),
-                   docx=data, created_by=actor.user_id or None, created_at=utcnow())  # fmt: skip
+    row = Bulletin(
+        template_id=tpl.id,
+        jurisdiction_code=tpl.jurisdiction_code,
+        issue_no=number,
+        title=heading[:128],
+        period_start=start,
+        period_end=end,
+        figures=json.dumps([v.as_dict() for v in values], ensure_ascii=False),
+        docx=data,
+        created_by=actor.user_id or None,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
     for dept_id in recipients_of(tpl):
         session.add(Delivery(bulletin_id=row.id, department_id=dept_id))
     session.flush()
-    audit.record(session, actor, "supervision.bulletin_issued", object_type="sv_bulletin",
-                 object_id=row.id, after={"template": tpl.id, "issue_no": number,
-                                          "start": start, "end": end},
-                 jurisdiction_code=tpl.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.bulletin_issued",
+        object_type="sv_bulletin",
+        object_id=row.id,
+        after={"template": tpl.id, "issue_no": number, "start": start, "end": end},
+        jurisdiction_code=tpl.jurisdiction_code,
+    )
     return row
 
 
-def render(session: Session, tpl: ReportTemplate, heading: str, number: int,
-           period: figures.Period, values: list[figures.Value]) -> bytes:  # fmt: skip
+def render(
+    session: Session,
+    tpl: ReportTemplate,
+    heading: str,
+    number: int,
+    period: figures.Period,
+    values: list[figures.Value],
+) -> bytes:
     place = jurisdictions.full_name(session, tpl.jurisdiction_code)
     doc = new_document()
     doc.add_heading(f"{place}{heading}", level=0)
-    doc.add_paragraph(f"{label(tpl.kind)}　第{number}期　{place}推动大规模设备更新和消费品以旧换新"
-                      "工作专班办公室")  # fmt: skip
-    span = (period.start.isoformat() if period.start == period.end
-            else f"{period.start.isoformat()} 至 {period.end.isoformat()}")  # fmt: skip
+    doc.add_paragraph(
+        f"{label(tpl.kind)}　第{number}期　{place}推动大规模设备更新和消费品以旧换新工作专班办公室"
+    )
+    span = (
+        period.start.isoformat()
+        if period.start == period.end
+        else f"{period.start.isoformat()} 至 {period.end.isoformat()}"
+    )
     doc.add_paragraph(f"统计期间：{span}")
     if tpl.opening:
         doc.add_paragraph(tpl.opening)
@@ -176,8 +231,9 @@ def get(session: Session, actor: Actor, bulletin_id: int) -> Bulletin:
 
 def _delivered(session: Session, actor: Actor, bulletin_id: int) -> Delivery | None:
     dept = actor_department(session, actor)
-    stmt = select(Delivery).where(Delivery.bulletin_id == bulletin_id,
-                                  Delivery.department_id == (dept.id if dept else 0))  # fmt: skip
+    stmt = select(Delivery).where(
+        Delivery.bulletin_id == bulletin_id, Delivery.department_id == (dept.id if dept else 0)
+    )
     return session.scalars(stmt).first()
 
 
@@ -194,7 +250,8 @@ def list_for(session: Session, actor: Actor) -> list[Bulletin]:
     if actor.role == "department":
         dept = actor_department(session, actor)
         stmt = stmt.join(Delivery, Delivery.bulletin_id == Bulletin.id).where(
-            Delivery.department_id == (dept.id if dept else 0))  # fmt: skip
+            Delivery.department_id == (dept.id if dept else 0)
+        )
     return list(session.scalars(stmt.order_by(Bulletin.id.desc())))
 
 

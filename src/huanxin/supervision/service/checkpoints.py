@@ -77,10 +77,18 @@ def create_from_plan(
             continue
         title = str(item.get("indicator") or "")[:256]
         task = task_for(item.get("section"), title, tasks)
-        session.add(Checkpoint(plan_id=plan.id, jurisdiction_code=plan.jurisdiction_code,
-                               task_id=task.id if task else None, title=title, year=year,
-                               due=date(year, 12, 31), quote=str(item.get("quote") or ""),
-                               created_at=utcnow()))  # fmt: skip
+        session.add(
+            Checkpoint(
+                plan_id=plan.id,
+                jurisdiction_code=plan.jurisdiction_code,
+                task_id=task.id if task else None,
+                title=title,
+                year=year,
+                due=date(year, 12, 31),
+                quote=str(item.get("quote") or ""),
+                created_at=utcnow(),
+            )
+        )
         count += 1
     session.flush()
     return count
@@ -112,8 +120,9 @@ def _may_confirm(session: Session, actor: Actor, row: Checkpoint) -> None:
     dept = actor_department(session, actor)
     lead = department_ids(session, row.task_id, "lead") if row.task_id else set()
     if dept is None or dept.id not in lead:
-        raise PermissionDenied("只有该任务的牵头单位或专班办公室可以确认时间节点",
-                               field="checkpoint_id")  # fmt: skip
+        raise PermissionDenied(
+            "只有该任务的牵头单位或专班办公室可以确认时间节点", field="checkpoint_id"
+        )
 
 
 def mark_done(
@@ -128,9 +137,15 @@ def mark_done(
     row.done_on, row.done_note = today or today_cn(), note.strip()[:2000]
     row.done_by = actor.user_id or None
     session.flush()
-    audit.record(session, actor, "supervision.checkpoint_done", object_type="sv_checkpoint",
-                 object_id=row.id, after={"done_on": row.done_on, "note": row.done_note},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.checkpoint_done",
+        object_type="sv_checkpoint",
+        object_id=row.id,
+        after={"done_on": row.done_on, "note": row.done_note},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
@@ -143,9 +158,16 @@ def reopen(session: Session, actor: Actor, checkpoint_id: int, *, note: str) -> 
     before = {"done_on": row.done_on, "note": row.done_note}
     row.done_on, row.done_note, row.done_by = None, "", None
     session.flush()
-    audit.record(session, actor, "supervision.checkpoint_reopened", object_type="sv_checkpoint",
-                 object_id=row.id, before=before, detail={"note": note.strip()},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.checkpoint_reopened",
+        object_type="sv_checkpoint",
+        object_id=row.id,
+        before=before,
+        detail={"note": note.strip()},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
@@ -161,9 +183,16 @@ def assign(
     before = {"task_id": row.task_id}
     row.task_id = task_id
     session.flush()
-    audit.record(session, actor, "supervision.checkpoint_assigned", object_type="sv_checkpoint",
-                 object_id=row.id, before=before, after={"task_id": task_id},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.checkpoint_assigned",
+        object_type="sv_checkpoint",
+        object_id=row.id,
+        before=before,
+        after={"task_id": task_id},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
@@ -178,8 +207,16 @@ STATE_LABELS = {"open": "未到期", "missed": "已过期未完成", "done": "�
 
 def as_dict(row: Checkpoint, today: date | None = None) -> dict[str, object]:
     state = state_of(row, today or today_cn())
-    return {"id": row.id, "plan_id": row.plan_id, "task_id": row.task_id, "title": row.title,
-            "year": row.year, "due": row.due.isoformat(), "quote": row.quote, "state": state,
-            "state_label": STATE_LABELS[state],
-            "done_on": row.done_on.isoformat() if row.done_on else None,
-            "done_note": row.done_note}  # fmt: skip
+    return {
+        "id": row.id,
+        "plan_id": row.plan_id,
+        "task_id": row.task_id,
+        "title": row.title,
+        "year": row.year,
+        "due": row.due.isoformat(),
+        "quote": row.quote,
+        "state": state,
+        "state_label": STATE_LABELS[state],
+        "done_on": row.done_on.isoformat() if row.done_on else None,
+        "done_note": row.done_note,
+    }

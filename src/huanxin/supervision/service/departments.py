@@ -54,16 +54,24 @@ def create(
     org = _org(session, actor, jurisdiction_code, name, org_id)
     if session.scalars(select(Department.id).where(Department.org_id == org.id)).first():
         raise Conflict(f"机构“{org.name}”已登记为目录中的部门", field="org_id")
-    dept = Department(jurisdiction_code=jurisdiction_code, org_id=org.id, name=name,
-                      aliases=json.dumps(clean_aliases(aliases or [], name=name),
-                                         ensure_ascii=False),
-                      created_at=utcnow())  # fmt: skip
+    dept = Department(
+        jurisdiction_code=jurisdiction_code,
+        org_id=org.id,
+        name=name,
+        aliases=json.dumps(clean_aliases(aliases or [], name=name), ensure_ascii=False),
+        created_at=utcnow(),
+    )
     session.add(dept)
     session.flush()
-    audit.record(session, actor, "supervision.department_created", object_type="sv_department",
-                 object_id=dept.id, after={"name": name, "aliases": aliases_of(dept),
-                                           "org_id": org.id},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.department_created",
+        object_type="sv_department",
+        object_id=dept.id,
+        after={"name": name, "aliases": aliases_of(dept), "org_id": org.id},
+        jurisdiction_code=jurisdiction_code,
+    )
     return dept
 
 
@@ -80,15 +88,20 @@ def _org(
 
 
 def ensure(
-    session: Session, actor: AuditActor, *, jurisdiction_code: str, name: str,
+    session: Session,
+    actor: AuditActor,
+    *,
+    jurisdiction_code: str,
+    name: str,
     aliases: list[str] | None = None,
-) -> Department:  # fmt: skip
+) -> Department:
     """The entry named ``name`` (created if missing, for loaders)."""
     found = find_by_name(session, jurisdiction_code, name)
     if found is not None:
         return found
-    return create(session, actor, jurisdiction_code=jurisdiction_code, name=name,
-                  aliases=aliases or [])  # fmt: skip
+    return create(
+        session, actor, jurisdiction_code=jurisdiction_code, name=name, aliases=aliases or []
+    )
 
 
 def set_aliases(session: Session, actor: Actor, dept_id: int, aliases: list[str] | str) -> None:
@@ -96,9 +109,16 @@ def set_aliases(session: Session, actor: Actor, dept_id: int, aliases: list[str]
     before = aliases_of(dept)
     dept.aliases = json.dumps(clean_aliases(aliases, name=dept.name), ensure_ascii=False)
     session.flush()
-    audit.record(session, actor, "supervision.department_aliases", object_type="sv_department",
-                 object_id=dept.id, before={"aliases": before}, after={"aliases": aliases_of(dept)},
-                 jurisdiction_code=dept.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.department_aliases",
+        object_type="sv_department",
+        object_id=dept.id,
+        before={"aliases": before},
+        after={"aliases": aliases_of(dept)},
+        jurisdiction_code=dept.jurisdiction_code,
+    )
 
 
 def find_by_name(session: Session, code: str, name: str) -> Department | None:
@@ -126,5 +146,10 @@ def candidates(session: Session, code: str) -> list[Candidate]:
 
 
 def as_dict(dept: Department) -> dict[str, object]:
-    return {"id": dept.id, "jurisdiction_code": dept.jurisdiction_code, "name": dept.name,
-            "aliases": aliases_of(dept), "org_id": dept.org_id}  # fmt: skip
+    return {
+        "id": dept.id,
+        "jurisdiction_code": dept.jurisdiction_code,
+        "name": dept.name,
+        "aliases": aliases_of(dept),
+        "org_id": dept.org_id,
+    }

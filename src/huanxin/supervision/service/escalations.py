@@ -43,15 +43,23 @@ def list_for(session: Session, actor: Actor, *, open_only: bool = False) -> list
 
 def open_in(session: Session, code: str) -> list[Escalation]:
     """Open matters of one jurisdiction (for meeting agendas and reports)."""
-    stmt = select(Escalation).where(Escalation.jurisdiction_code == code,
-                                    Escalation.state.in_(OPEN_ESCALATIONS))  # fmt: skip
+    stmt = select(Escalation).where(
+        Escalation.jurisdiction_code == code, Escalation.state.in_(OPEN_ESCALATIONS)
+    )
     return list(session.scalars(stmt.order_by(Escalation.id)))
 
 
 def raise_matter(
-    session: Session, actor: Actor, *, jurisdiction_code: str, title: str, ask: str,
-    level: str, addressee: str, department_id: int | None = None,
-) -> Escalation:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str,
+    title: str,
+    ask: str,
+    level: str,
+    addressee: str,
+    department_id: int | None = None,
+) -> Escalation:
     """A department proposes (state proposed, its own unit); the office sends it directly
     (state submitted, today), naming the unit it concerns if any."""
     in_scope(actor, jurisdiction_code)
@@ -63,21 +71,35 @@ def raise_matter(
     if not addressee.strip():
         raise InvalidInput("请写明向谁请求支持（如 省商务厅）", field="addressee")
     state = EscalationState.SUBMITTED if office else EscalationState.PROPOSED
-    row = Escalation(jurisdiction_code=jurisdiction_code, title=title.strip(), ask=ask.strip(),
-                     level=parse(EscalationLevel, level, field="level", what="请求层级"),
-                     addressee=addressee.strip(), department_id=dept, state=state,
-                     submitted_on=today_cn() if office else None,
-                     created_by=actor.user_id or None, created_at=utcnow())  # fmt: skip
+    row = Escalation(
+        jurisdiction_code=jurisdiction_code,
+        title=title.strip(),
+        ask=ask.strip(),
+        level=parse(EscalationLevel, level, field="level", what="请求层级"),
+        addressee=addressee.strip(),
+        department_id=dept,
+        state=state,
+        submitted_on=today_cn() if office else None,
+        created_by=actor.user_id or None,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "supervision.escalation_raised", object_type="sv_escalation",
-                 object_id=row.id, after={"state": state, "level": level},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.escalation_raised",
+        object_type="sv_escalation",
+        object_id=row.id,
+        after={"state": state, "level": level},
+        jurisdiction_code=jurisdiction_code,
+    )
     return row
 
 
-def _unit(session: Session, actor: Actor, code: str, dept_id: int | None,
-          office: bool) -> int | None:  # fmt: skip
+def _unit(
+    session: Session, actor: Actor, code: str, dept_id: int | None, office: bool
+) -> int | None:
     if not office:
         own = actor_department(session, actor)
         if own is None or actor.role != "department":
@@ -91,26 +113,46 @@ def _unit(session: Session, actor: Actor, code: str, dept_id: int | None,
     return dept.id
 
 
-def review(session: Session, actor: Actor, escalation_id: int, *, send: bool,
-           note: str = "", on: date | None = None) -> Escalation:  # fmt: skip
+def review(
+    session: Session,
+    actor: Actor,
+    escalation_id: int,
+    *,
+    send: bool,
+    note: str = "",
+    on: date | None = None,
+) -> Escalation:
     """The office sends a department's proposal up, or declines it with a reason."""
     row = get(session, actor, escalation_id)
     to = EscalationState.SUBMITTED if send else EscalationState.DECLINED
     check(ESCALATION_MOVES, row.state, to, "该事项")
     if not send and not note.strip():
         raise InvalidInput("不予报送须说明理由", field="note")
-    return _move(session, actor, row, to, submitted_on=(on or today_cn()) if send else None,
-                 closed_note=note.strip())  # fmt: skip
+    return _move(
+        session,
+        actor,
+        row,
+        to,
+        submitted_on=(on or today_cn()) if send else None,
+        closed_note=note.strip(),
+    )
 
 
-def answer(session: Session, actor: Actor, escalation_id: int, *, answer: str,
-           on: date | None = None) -> Escalation:  # fmt: skip
+def answer(
+    session: Session, actor: Actor, escalation_id: int, *, answer: str, on: date | None = None
+) -> Escalation:
     row = get(session, actor, escalation_id)
     check(ESCALATION_MOVES, row.state, EscalationState.ANSWERED, "该事项")
     if not answer.strip():
         raise InvalidInput("请填写上级答复内容", field="answer")
-    return _move(session, actor, row, EscalationState.ANSWERED, answer=answer.strip(),
-                 answered_on=on or today_cn())  # fmt: skip
+    return _move(
+        session,
+        actor,
+        row,
+        EscalationState.ANSWERED,
+        answer=answer.strip(),
+        answered_on=on or today_cn(),
+    )
 
 
 def close(session: Session, actor: Actor, escalation_id: int, *, note: str) -> Escalation:
@@ -125,7 +167,14 @@ def _move(session: Session, actor: Actor, row: Escalation, to: str, **values: ob
         setattr(row, name, value)
     row.state = to
     session.flush()
-    audit.record(session, actor, "supervision.escalation_moved", object_type="sv_escalation",
-                 object_id=row.id, before={"state": before}, after={"state": to},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.escalation_moved",
+        object_type="sv_escalation",
+        object_id=row.id,
+        before={"state": before},
+        after={"state": to},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row

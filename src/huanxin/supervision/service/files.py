@@ -66,11 +66,18 @@ def store(
     session: Session, checked: list[tuple[Upload, str]], *, task_id: int, report_id: int | None
 ) -> list[Attachment]:
     rows = [
-        Attachment(task_id=task_id, report_id=report_id, filename=Path(u.filename).name[:256],
-                   content_type=ctype, size=len(u.content), content=u.content,
-                   sha256=hashlib.sha256(u.content).hexdigest(), created_at=utcnow())
+        Attachment(
+            task_id=task_id,
+            report_id=report_id,
+            filename=Path(u.filename).name[:256],
+            content_type=ctype,
+            size=len(u.content),
+            content=u.content,
+            sha256=hashlib.sha256(u.content).hexdigest(),
+            created_at=utcnow(),
+        )
         for u, ctype in checked
-    ]  # fmt: skip
+    ]
     session.add_all(rows)
     session.flush()
     return rows

@@ -32,9 +32,15 @@ class Item:
     href: str
 
 
-KIND_LABELS = {"reminder": "台账提醒", "finding": "督导整改", "meeting": "待参加会议",
-               "bulletin": "待阅报告", "escalation": "需上级支持事项", "closing": "销号审核",
-               "minutes": "待补会议纪要"}  # fmt: skip
+KIND_LABELS = {
+    "reminder": "台账提醒",
+    "finding": "督导整改",
+    "meeting": "待参加会议",
+    "bulletin": "待阅报告",
+    "escalation": "需上级支持事项",
+    "closing": "销号审核",
+    "minutes": "待补会议纪要",
+}
 
 
 def items_for(session: Session, actor: Actor, today: date | None = None) -> list[Item]:
@@ -50,25 +56,56 @@ def _department(session: Session, actor: Actor, day: date) -> list[Item]:
     dept = actor_department(session, actor)
     if dept is None:
         return []
-    out = [Item("reminder", f"{r.ref} {r.title}", r.message, r.due,
-                f"/supervision/tasks/{r.task_id}" if r.task_id else "/supervision/reminders")
-           for r in ledger.reminders(session, actor, today=day)]  # fmt: skip
-    rows = session.scalars(select(Finding).join(Task, Task.id == Finding.task_id).where(
-        Finding.department_id == dept.id, Task.closing == "open"))  # fmt: skip
-    out += [Item("finding", f.text, "请按期整改并申请销号", f.deadline,
-                 f"/supervision/tasks/{f.task_id}") for f in rows]  # fmt: skip
+    out = [
+        Item(
+            "reminder",
+            f"{r.ref} {r.title}",
+            r.message,
+            r.due,
+            f"/supervision/tasks/{r.task_id}" if r.task_id else "/supervision/reminders",
+        )
+        for r in ledger.reminders(session, actor, today=day)
+    ]
+    rows = session.scalars(
+        select(Finding)
+        .join(Task, Task.id == Finding.task_id)
+        .where(Finding.department_id == dept.id, Task.closing == "open")
+    )
+    out += [
+        Item(
+            "finding", f.text, "请按期整改并申请销号", f.deadline, f"/supervision/tasks/{f.task_id}"
+        )
+        for f in rows
+    ]
     bodies_sat = select(Seat.body_id).where(Seat.department_id == dept.id, Seat.end_on.is_(None))
-    meets = session.scalars(select(Meeting).where(Meeting.body_id.in_(bodies_sat),
-                                                  Meeting.state == "scheduled",
-                                                  Meeting.held_on >= day))  # fmt: skip
-    out += [Item("meeting", m.title, m.place, m.held_on, f"/supervision/meetings/{m.id}")
-            for m in meets]  # fmt: skip
-    unread = session.scalars(select(Bulletin).join(Delivery, Delivery.bulletin_id == Bulletin.id)
-                             .where(Delivery.department_id == dept.id, Delivery.read_at.is_(None)))  # fmt: skip
-    out += [Item("bulletin", f"{b.title}第{b.issue_no}期", "请阅知", None,
-                 f"/api/v1/supervision/bulletins/{b.id}.docx") for b in unread]  # fmt: skip
-    out += [Item("escalation", e.title, "已提出，等待专班办公室审核", None, "/supervision/escalations")
-            for e in escalations.list_for(session, actor) if e.state == "proposed"]  # fmt: skip
+    meets = session.scalars(
+        select(Meeting).where(
+            Meeting.body_id.in_(bodies_sat), Meeting.state == "scheduled", Meeting.held_on >= day
+        )
+    )
+    out += [
+        Item("meeting", m.title, m.place, m.held_on, f"/supervision/meetings/{m.id}") for m in meets
+    ]
+    unread = session.scalars(
+        select(Bulletin)
+        .join(Delivery, Delivery.bulletin_id == Bulletin.id)
+        .where(Delivery.department_id == dept.id, Delivery.read_at.is_(None))
+    )
+    out += [
+        Item(
+            "bulletin",
+            f"{b.title}第{b.issue_no}期",
+            "请阅知",
+            None,
+            f"/api/v1/supervision/bulletins/{b.id}.docx",
+        )
+        for b in unread
+    ]
+    out += [
+        Item("escalation", e.title, "已提出，等待专班办公室审核", None, "/supervision/escalations")
+        for e in escalations.list_for(session, actor)
+        if e.state == "proposed"
+    ]
     return out
 
 
@@ -76,20 +113,49 @@ def _office(session: Session, actor: Actor, day: date) -> list[Item]:
     out = []
     for e in escalations.list_for(session, actor, open_only=True):
         if e.state == "proposed":
-            out.append(Item("escalation", e.title, "部门提出，待审核报送", None,
-                            "/supervision/escalations"))  # fmt: skip
+            out.append(
+                Item(
+                    "escalation", e.title, "部门提出，待审核报送", None, "/supervision/escalations"
+                )
+            )
         elif e.state == "submitted":
-            out.append(Item("escalation", e.title, f"已报送{e.addressee}，待答复", None,
-                            "/supervision/escalations"))  # fmt: skip
-    out += [Item("closing", f"{t.ref} {t.title}", "申请销号，待审核", None,
-                 f"/supervision/tasks/{t.id}")
-            for t in ledger.tasks_query(session, actor) if t.closing == "requested"]  # fmt: skip
-    meets = session.scalars(select(Meeting).where(Meeting.jurisdiction_code.in_(actor.scope_codes),
-                                                  Meeting.state == "scheduled",
-                                                  Meeting.held_on < day))  # fmt: skip
-    out += [Item("minutes", m.title, "会议日期已过，请补记纪要", m.held_on,
-                 f"/supervision/meetings/{m.id}") for m in meets]  # fmt: skip
+            out.append(
+                Item(
+                    "escalation",
+                    e.title,
+                    f"已报送{e.addressee}，待答复",
+                    None,
+                    "/supervision/escalations",
+                )
+            )
+    out += [
+        Item(
+            "closing", f"{t.ref} {t.title}", "申请销号，待审核", None, f"/supervision/tasks/{t.id}"
+        )
+        for t in ledger.tasks_query(session, actor)
+        if t.closing == "requested"
+    ]
+    meets = session.scalars(
+        select(Meeting).where(
+            Meeting.jurisdiction_code.in_(actor.scope_codes),
+            Meeting.state == "scheduled",
+            Meeting.held_on < day,
+        )
+    )
+    out += [
+        Item(
+            "minutes",
+            m.title,
+            "会议日期已过，请补记纪要",
+            m.held_on,
+            f"/supervision/meetings/{m.id}",
+        )
+        for m in meets
+    ]
     for code in sorted(actor.scope_codes):
-        out += [Item("finding", f.text, "已过整改时限", f.deadline, f"/supervision/tasks/{f.task_id}")
-                for f in visits.open_findings(session, code) if f.deadline < day]  # fmt: skip
+        out += [
+            Item("finding", f.text, "已过整改时限", f.deadline, f"/supervision/tasks/{f.task_id}")
+            for f in visits.open_findings(session, code)
+            if f.deadline < day
+        ]
     return out

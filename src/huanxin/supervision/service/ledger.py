@@ -46,16 +46,29 @@ class TaskRow:
 
     def as_dict(self) -> dict[str, object]:
         t = self.task
-        return {"id": t.id, "plan_id": t.plan_id, "jurisdiction_code": t.jurisdiction_code,
-                "ref": t.ref, "source": t.source, "title": t.title, "lead_units": self.lead,
-                "support_units": self.support, "shared_responsibility": t.shared_responsibility,
-                "yearly_goals": t.yearly_goals, "measures": t.measures,
-                "deadline": t.deadline.isoformat() if t.deadline else None,
-                "responsible_person": self.person, "schedule": t.schedule,
-                "closing": t.closing, "status": self.status, "status_label": self.status_label,
-                "latest_percent": self.latest_percent, "latest_period": self.latest_period,
-                "reports": self.reports,
-                "next_checkpoint": _checkpoint_brief(self.next_checkpoint)}  # fmt: skip
+        return {
+            "id": t.id,
+            "plan_id": t.plan_id,
+            "jurisdiction_code": t.jurisdiction_code,
+            "ref": t.ref,
+            "source": t.source,
+            "title": t.title,
+            "lead_units": self.lead,
+            "support_units": self.support,
+            "shared_responsibility": t.shared_responsibility,
+            "yearly_goals": t.yearly_goals,
+            "measures": t.measures,
+            "deadline": t.deadline.isoformat() if t.deadline else None,
+            "responsible_person": self.person,
+            "schedule": t.schedule,
+            "closing": t.closing,
+            "status": self.status,
+            "status_label": self.status_label,
+            "latest_percent": self.latest_percent,
+            "latest_period": self.latest_period,
+            "reports": self.reports,
+            "next_checkpoint": _checkpoint_brief(self.next_checkpoint),
+        }
 
 
 def _checkpoint_brief(row: Checkpoint | None) -> dict[str, object] | None:
@@ -99,10 +112,18 @@ def rows_for(session: Session, tasks: list[Task], today: date | None = None) -> 
         latest = mine[-1] if mine else None
         dated = checkpoints.get(task.id, [])
         facts = facts_of(task, mine, dated)
-        out.append(TaskRow(task, rules.status(facts, day), units[task.id]["lead"],
-                           units[task.id]["support"], latest.percent if latest else None,
-                           latest.period if latest else None, len(mine),
-                           dated[0] if dated else None))  # fmt: skip
+        out.append(
+            TaskRow(
+                task,
+                rules.status(facts, day),
+                units[task.id]["lead"],
+                units[task.id]["support"],
+                latest.percent if latest else None,
+                latest.period if latest else None,
+                len(mine),
+                dated[0] if dated else None,
+            )
+        )
     return out
 
 
@@ -110,11 +131,15 @@ def facts_of(
     task: Task, reports: list[Report], checkpoints: list[Checkpoint] | None = None
 ) -> rules.TaskFacts:
     latest = reports[-1] if reports else None
-    return rules.TaskFacts(closed=task.closing == "closed", deadline=task.deadline,
-                           created=as_utc(task.created_at).date(), schedule=task.schedule,
-                           latest_percent=latest.percent if latest else None,
-                           reported_periods=frozenset(r.period for r in reports),
-                           open_checkpoints=tuple(c.due for c in checkpoints or []))  # fmt: skip
+    return rules.TaskFacts(
+        closed=task.closing == "closed",
+        deadline=task.deadline,
+        created=as_utc(task.created_at).date(),
+        schedule=task.schedule,
+        latest_percent=latest.percent if latest else None,
+        reported_periods=frozenset(r.period for r in reports),
+        open_checkpoints=tuple(c.due for c in checkpoints or []),
+    )
 
 
 def open_checkpoints(session: Session, ids: list[int]) -> dict[int, list[Checkpoint]]:
@@ -132,9 +157,12 @@ def _units(session: Session, ids: list[int]) -> dict[int, dict[str, list[str]]]:
     out: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "support": []})
     if not ids:
         return out
-    stmt = (select(TaskUnit.task_id, TaskUnit.role, Department.name)
-            .join(Department, Department.id == TaskUnit.department_id)
-            .where(TaskUnit.task_id.in_(ids)).order_by(TaskUnit.id))  # fmt: skip
+    stmt = (
+        select(TaskUnit.task_id, TaskUnit.role, Department.name)
+        .join(Department, Department.id == TaskUnit.department_id)
+        .where(TaskUnit.task_id.in_(ids))
+        .order_by(TaskUnit.id)
+    )
     for task_id, role, name in session.execute(stmt):
         out[task_id][role].append(name)
     return out
@@ -157,9 +185,16 @@ def list_rows(
 
 
 def update_task(
-    session: Session, actor: Actor, task_id: int, *, yearly_goals: str, measures: str,
-    deadline: date | None, responsible_person: str | None, schedule: str,
-) -> Task:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    *,
+    yearly_goals: str,
+    measures: str,
+    deadline: date | None,
+    responsible_person: str | None,
+    schedule: str,
+) -> Task:
     """Edit the ledger fields; ``responsible_person`` None keeps the stored name, "" clears it."""
     task = get_task(session, actor, task_id)
     if schedule not in rules.SCHEDULE_LABELS:
@@ -173,16 +208,27 @@ def update_task(
         person = responsible_person.strip()
         task.responsible_person_enc = pii.seal(person) if person else None
     session.flush()
-    audit.record(session, actor, "supervision.task_updated", object_type="sv_task",
-                 object_id=task.id, before=before, after=_snapshot(task),
-                 jurisdiction_code=task.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.task_updated",
+        object_type="sv_task",
+        object_id=task.id,
+        before=before,
+        after=_snapshot(task),
+        jurisdiction_code=task.jurisdiction_code,
+    )
     return task
 
 
 def _snapshot(task: Task) -> dict[str, object]:
-    return {"yearly_goals": task.yearly_goals, "measures": task.measures,
-            "deadline": task.deadline, "schedule": task.schedule,
-            "person_set": task.responsible_person_enc is not None}  # fmt: skip
+    return {
+        "yearly_goals": task.yearly_goals,
+        "measures": task.measures,
+        "deadline": task.deadline,
+        "schedule": task.schedule,
+        "person_set": task.responsible_person_enc is not None,
+    }
 
 
 @dataclass(frozen=True)
@@ -219,8 +265,11 @@ def reminders(
 
 
 def _plan_wide(session: Session, actor: Actor) -> list[Checkpoint]:
-    stmt = select(Checkpoint).where(Checkpoint.jurisdiction_code.in_(actor.scope_codes),
-                                    Checkpoint.task_id.is_(None), Checkpoint.done_on.is_(None))  # fmt: skip
+    stmt = select(Checkpoint).where(
+        Checkpoint.jurisdiction_code.in_(actor.scope_codes),
+        Checkpoint.task_id.is_(None),
+        Checkpoint.done_on.is_(None),
+    )
     return list(session.scalars(stmt.order_by(Checkpoint.due, Checkpoint.id)))
 
 
@@ -248,8 +297,11 @@ def _task_reminders(task: Task, facts: rules.TaskFacts, day: date, days: int) ->
     if (missing := rules.missing_previous(facts, day)) is not None:
         bounds = rules.period_bounds(missing)
         msg = f"{missing} 期进展未填报"
-        out.append(Reminder(task.id, task.ref, task.title, "missing_report", msg,
-                            bounds[1] if bounds else None))  # fmt: skip
+        out.append(
+            Reminder(
+                task.id, task.ref, task.title, "missing_report", msg, bounds[1] if bounds else None
+            )
+        )
     current = rules.period_of(day, task.schedule)
     bounds = rules.period_bounds(current)
     if bounds and current not in facts.reported_periods and bounds[1] <= day + timedelta(days):
@@ -258,6 +310,11 @@ def _task_reminders(task: Task, facts: rules.TaskFacts, day: date, days: int) ->
     return out
 
 
-REMINDER_LABELS = {"overdue": "已逾期", "deadline": "临近时限", "missing_report": "缺报",
-                   "report_due": "待填报", "checkpoint": "节点临近",
-                   "checkpoint_missed": "节点逾期"}  # fmt: skip
+REMINDER_LABELS = {
+    "overdue": "已逾期",
+    "deadline": "临近时限",
+    "missing_report": "缺报",
+    "report_due": "待填报",
+    "checkpoint": "节点临近",
+    "checkpoint_missed": "节点逾期",
+}

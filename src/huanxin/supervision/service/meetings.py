@@ -51,14 +51,26 @@ def list_for(session: Session, actor: Actor) -> list[Meeting]:
 
 def ledger_topics(session: Session, actor: Actor, code: str, today: date) -> list[Topic]:
     """What the ledger says a meeting of ``code`` should hear, in this order."""
-    topics = [Topic("overdue_task", r.task.id, f"逾期任务：{r.task.ref} {r.task.title}",
-                    f"牵头单位：{'、'.join(r.lead) or '未明确'}；完成时限：{r.task.deadline}")
-              for r in ledger.list_rows(session, actor, today=today)
-              if r.task.jurisdiction_code == code and r.status == "overdue"]  # fmt: skip
+    topics = [
+        Topic(
+            "overdue_task",
+            r.task.id,
+            f"逾期任务：{r.task.ref} {r.task.title}",
+            f"牵头单位：{'、'.join(r.lead) or '未明确'}；完成时限：{r.task.deadline}",
+        )
+        for r in ledger.list_rows(session, actor, today=today)
+        if r.task.jurisdiction_code == code and r.status == "overdue"
+    ]
     topics += _indicator_topics(session, actor, code, today)
-    topics += [Topic("escalation", e.id, f"需上级支持事项：{e.title}",
-                     f"{label(e.state)}；请求{e.addressee}：{e.ask}")
-               for e in escalations.open_in(session, code)]  # fmt: skip
+    topics += [
+        Topic(
+            "escalation",
+            e.id,
+            f"需上级支持事项：{e.title}",
+            f"{label(e.state)}；请求{e.addressee}：{e.ask}",
+        )
+        for e in escalations.open_in(session, code)
+    ]
     topics += _held_claims(session, actor, code)
     return topics
 
@@ -68,12 +80,16 @@ def _indicator_topics(session: Session, actor: Actor, code: str, today: date) ->
     for ind in indicators.list_for(session, actor):
         if ind.jurisdiction_code != code:
             continue
-        p = indicators.progress(ind, indicators.values_of(session, ind.id),
-                                current_year=today.year)  # fmt: skip
+        p = indicators.progress(ind, indicators.values_of(session, ind.id), current_year=today.year)
         if p.on_course is False:
-            out.append(Topic("indicator", ind.id, f"指标进度滞后：{ind.name}",
-                             f"按趋势预计{ind.target_year}年达到{p.forecast:g}，"
-                             f"低于目标{p.target_level:g}"))  # fmt: skip
+            out.append(
+                Topic(
+                    "indicator",
+                    ind.id,
+                    f"指标进度滞后：{ind.name}",
+                    f"按趋势预计{ind.target_year}年达到{p.forecast:g}，低于目标{p.target_level:g}",
+                )
+            )
     return out
 
 
@@ -83,40 +99,75 @@ def _held_claims(session: Session, actor: Actor, code: str) -> list[Topic]:
         return []
     from huanxin.integrity.service.review import queue
 
-    held = [c for c in queue(session, actor, status="held", limit=1000)
-            if c.claim.jurisdiction_code == code]  # fmt: skip
+    held = [
+        c
+        for c in queue(session, actor, status="held", limit=1000)
+        if c.claim.jurisdiction_code == code
+    ]
     if not held:
         return []
     total = sum(c.claim.subsidy_fen for c in held)
-    return [Topic("held_claims", None, f"暂缓支付的补贴申请{len(held)}笔",
-                  f"合计{yuan(total)}元，待核查后决定是否支付")]  # fmt: skip
+    return [
+        Topic(
+            "held_claims",
+            None,
+            f"暂缓支付的补贴申请{len(held)}笔",
+            f"合计{yuan(total)}元，待核查后决定是否支付",
+        )
+    ]
 
 
 def schedule(
-    session: Session, actor: Actor, *, body_id: int, kind: str, title: str, held_on: date,
-    place: str = "", topics: list[str] | None = None,
-) -> Meeting:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    body_id: int,
+    kind: str,
+    title: str,
+    held_on: date,
+    place: str = "",
+    topics: list[str] | None = None,
+) -> Meeting:
     """A meeting with its agenda: the ledger's topics, then the office's own ``topics``."""
     body = bodies.get_body(session, actor, body_id)
     if not title.strip():
         raise InvalidInput("会议名称不能为空", field="title")
-    row = Meeting(body_id=body.id, jurisdiction_code=body.jurisdiction_code,
-                  kind=parse(MeetingKind, kind, field="kind", what="会议类型"),
-                  title=title.strip(), held_on=held_on, place=place.strip(),
-                  state=MeetingState.SCHEDULED, created_by=actor.user_id or None,
-                  created_at=utcnow())  # fmt: skip
+    row = Meeting(
+        body_id=body.id,
+        jurisdiction_code=body.jurisdiction_code,
+        kind=parse(MeetingKind, kind, field="kind", what="会议类型"),
+        title=title.strip(),
+        held_on=held_on,
+        place=place.strip(),
+        state=MeetingState.SCHEDULED,
+        created_by=actor.user_id or None,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
     found = ledger_topics(session, actor, body.jurisdiction_code, today_cn())
     own = [Topic("custom", None, t.strip(), "") for t in topics or [] if t.strip()]
     for i, t in enumerate(found + own, start=1):
-        session.add(AgendaItem(meeting_id=row.id, position=i, source=t.source, ref_id=t.ref_id,
-                               title=t.title[:256], detail=t.detail))  # fmt: skip
+        session.add(
+            AgendaItem(
+                meeting_id=row.id,
+                position=i,
+                source=t.source,
+                ref_id=t.ref_id,
+                title=t.title[:256],
+                detail=t.detail,
+            )
+        )
     session.flush()
-    audit.record(session, actor, "supervision.meeting_scheduled", object_type="sv_meeting",
-                 object_id=row.id, after={"body": body.id, "held_on": held_on,
-                                          "agenda": len(found) + len(own)},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.meeting_scheduled",
+        object_type="sv_meeting",
+        object_id=row.id,
+        after={"body": body.id, "held_on": held_on, "agenda": len(found) + len(own)},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
@@ -141,12 +192,24 @@ def record_attendance(
         session.delete(old)
     session.flush()
     for dept_id, person, present in entries:
-        session.add(Attendance(meeting_id=row.id, department_id=dept_id,
-                               person_name=person.strip()[:32], present=present))  # fmt: skip
+        session.add(
+            Attendance(
+                meeting_id=row.id,
+                department_id=dept_id,
+                person_name=person.strip()[:32],
+                present=present,
+            )
+        )
     session.flush()
-    audit.record(session, actor, "supervision.attendance_recorded", object_type="sv_meeting",
-                 object_id=row.id, after={"present": sum(1 for e in entries if e[2])},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.attendance_recorded",
+        object_type="sv_meeting",
+        object_id=row.id,
+        after={"present": sum(1 for e in entries if e[2])},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return attendance(session, row.id)
 
 
@@ -156,9 +219,16 @@ def attendance(session: Session, meeting_id: int) -> list[Attendance]:
 
 
 def decide(
-    session: Session, actor: Actor, meeting_id: int, *, kind: str, text: str,
-    department_id: int | None = None, deadline: date | None = None, task_id: int | None = None,
-) -> Decision:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    meeting_id: int,
+    *,
+    kind: str,
+    text: str,
+    department_id: int | None = None,
+    deadline: date | None = None,
+    task_id: int | None = None,
+) -> Decision:
     """Record a decision; a new task needs a unit and a deadline, a closing needs the task."""
     row = get(session, actor, meeting_id)
     if row.state == MeetingState.CANCELLED:
@@ -173,29 +243,54 @@ def decide(
     elif kind == DecisionKind.CLOSE_TASK:
         if task_id is None:
             raise InvalidInput("销号决定须选择要销号的任务", field="task_id")
-        decision.task_id = assigned.close_by_decision(session, actor, task_id,
-                                                      note=f"{row.title}议定：{text}").id  # fmt: skip
+        decision.task_id = assigned.close_by_decision(
+            session, actor, task_id, note=f"{row.title}议定：{text}"
+        ).id
     session.add(decision)
     session.flush()
-    audit.record(session, actor, "supervision.decision_recorded", object_type="sv_meeting",
-                 object_id=row.id, after={"kind": kind, "task": decision.task_id},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.decision_recorded",
+        object_type="sv_meeting",
+        object_id=row.id,
+        after={"kind": kind, "task": decision.task_id},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return decision
 
 
-def _assign(session: Session, actor: Actor, meeting: Meeting, text: str,
-            department_id: int | None, deadline: date | None) -> int:  # fmt: skip
+def _assign(
+    session: Session,
+    actor: Actor,
+    meeting: Meeting,
+    text: str,
+    department_id: int | None,
+    deadline: date | None,
+) -> int:
     if department_id is None:
         raise DecisionWithoutUnit()
     if deadline is None:
         raise DecisionWithoutDeadline()
     body = bodies.get_body(session, actor, meeting.body_id)
     dept = bodies.body_department(session, actor, body, department_id)
-    number = 1 + int(session.scalar(select(func.count()).select_from(Decision).where(
-        Decision.meeting_id == meeting.id)) or 0)  # fmt: skip
+    number = 1 + int(
+        session.scalar(
+            select(func.count()).select_from(Decision).where(Decision.meeting_id == meeting.id)
+        )
+        or 0
+    )
     ref = f"{meeting.held_on:%Y%m%d}会议第{number}项"
-    task = assigned.new_task(session, actor, code=meeting.jurisdiction_code, source="meeting",
-                             ref=ref, title=text, department=dept, deadline=deadline)  # fmt: skip
+    task = assigned.new_task(
+        session,
+        actor,
+        code=meeting.jurisdiction_code,
+        source="meeting",
+        ref=ref,
+        title=text,
+        department=dept,
+        deadline=deadline,
+    )
     if body.kind == "working_group":
         bodies.add_task(session, actor, body.id, task_id=task.id)
     return task.id

@@ -28,16 +28,33 @@ def minutes_docx(session: Session, meeting: Meeting) -> bytes:
     )
     doc.add_heading("一、会议议题", level=1)
     for item in meetings.agenda(session, meeting.id):
-        doc.add_paragraph(f"{item.title}{'（' + item.detail + '）' if item.detail else ''}",
-                          style="List Number")  # fmt: skip
+        doc.add_paragraph(
+            f"{item.title}{'（' + item.detail + '）' if item.detail else ''}", style="List Number"
+        )
     doc.add_heading("二、出席情况", level=1)
-    table(doc, ["单位", "出席人员", "出席"],
-          [[names.get(a.department_id, ""), a.person_name, "出席" if a.present else "缺席"]
-           for a in present])  # fmt: skip
+    table(
+        doc,
+        ["单位", "出席人员", "出席"],
+        [
+            [names.get(a.department_id, ""), a.person_name, "出席" if a.present else "缺席"]
+            for a in present
+        ],
+    )
     doc.add_heading("三、会议议定事项", level=1)
-    table(doc, ["序号", "决定", "类型", "责任单位", "完成时限"],
-          [[str(i), d.text, label(d.kind), names.get(d.department_id or 0, ""),
-            d.deadline.isoformat() if d.deadline else ""] for i, d in enumerate(made, 1)])  # fmt: skip
+    table(
+        doc,
+        ["序号", "决定", "类型", "责任单位", "完成时限"],
+        [
+            [
+                str(i),
+                d.text,
+                label(d.kind),
+                names.get(d.department_id or 0, ""),
+                d.deadline.isoformat() if d.deadline else "",
+            ]
+            for i, d in enumerate(made, 1)
+        ],
+    )
     doc.add_heading("四、会议纪要", level=1)
     for line in (meeting.minutes or "（会议尚未召开）").splitlines():
         doc.add_paragraph(line)

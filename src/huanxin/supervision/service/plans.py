@@ -59,20 +59,33 @@ def import_plan(
     in_scope(actor, jurisdiction_code)
     data = read_upload(filename, content)
     doc = data["document"]
-    plan = Plan(jurisdiction_code=jurisdiction_code, title=(doc.get("title") or filename)[:256],
-                issuer=doc.get("issuer"), doc_number=doc.get("doc_number"),
-                doc_date=doc.get("date"), source_file=Path(filename).name[:256],
-                file_format=Path(filename).suffix.lower().lstrip("."), file_size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                parsed=json.dumps(data, ensure_ascii=False), status="review",
-                created_by=actor.user_id or None, created_at=utcnow())  # fmt: skip
+    plan = Plan(
+        jurisdiction_code=jurisdiction_code,
+        title=(doc.get("title") or filename)[:256],
+        issuer=doc.get("issuer"),
+        doc_number=doc.get("doc_number"),
+        doc_date=doc.get("date"),
+        source_file=Path(filename).name[:256],
+        file_format=Path(filename).suffix.lower().lstrip("."),
+        file_size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        parsed=json.dumps(data, ensure_ascii=False),
+        status="review",
+        created_by=actor.user_id or None,
+        created_at=utcnow(),
+    )
     session.add(plan)
     session.flush()
     propose(session, plan)
-    audit.record(session, actor, "supervision.plan_imported", object_type="sv_plan",
-                 object_id=plan.id, after={"title": plan.title, "sha256": plan.sha256,
-                                           "tasks": len(data["tasks"])},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.plan_imported",
+        object_type="sv_plan",
+        object_id=plan.id,
+        after={"title": plan.title, "sha256": plan.sha256, "tasks": len(data["tasks"])},
+        jurisdiction_code=jurisdiction_code,
+    )
     return plan
 
 
@@ -89,8 +102,15 @@ def propose(session: Session, plan: Plan) -> None:
     place, word = place_words(session, plan.jurisdiction_code)
     for unit in unit_names(parsed(plan)):
         found = matching.match(unit, pool, place=place, level_word=word)
-        session.add(UnitMatch(plan_id=plan.id, unit_name=unit[:128], score=found.score,
-                              department_id=found.department_id, method=found.method))  # fmt: skip
+        session.add(
+            UnitMatch(
+                plan_id=plan.id,
+                unit_name=unit[:128],
+                score=found.score,
+                department_id=found.department_id,
+                method=found.method,
+            )
+        )
     session.flush()
 
 
@@ -127,15 +147,25 @@ def confirm(session: Session, actor: Actor, plan_id: int, *, choices: dict[str, 
     placed = _build_tasks(session, plan, by_unit)
     data = parsed(plan)
     dated = checkpoints.create_from_plan(session, plan, data["milestones"], placed)
-    count = indicators.create_from_plan(session, actor, plan, data["targets"],
-                                        lead_of=_lead_resolver(session, placed))  # fmt: skip
+    count = indicators.create_from_plan(
+        session, actor, plan, data["targets"], lead_of=_lead_resolver(session, placed)
+    )
     plan.status, plan.confirmed_at = "confirmed", utcnow()
     session.flush()
-    audit.record(session, actor, "supervision.plan_confirmed", object_type="sv_plan",
-                 object_id=plan.id, after={"matches": {m.unit_name: m.department_id for m in rows},
-                                           "tasks": len(placed), "indicators": count,
-                                           "checkpoints": dated},
-                 jurisdiction_code=plan.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.plan_confirmed",
+        object_type="sv_plan",
+        object_id=plan.id,
+        after={
+            "matches": {m.unit_name: m.department_id for m in rows},
+            "tasks": len(placed),
+            "indicators": count,
+            "checkpoints": dated,
+        },
+        jurisdiction_code=plan.jurisdiction_code,
+    )
     return Confirmed(plan, len(placed), count, created, dated)
 
 
@@ -173,8 +203,9 @@ def _apply(
     for m in rows:
         choice = str(choices.get(m.unit_name, "")).strip()
         if choice == NEW:
-            dept = departments.ensure(session, actor, jurisdiction_code=plan.jurisdiction_code,
-                                      name=m.unit_name)  # fmt: skip
+            dept = departments.ensure(
+                session, actor, jurisdiction_code=plan.jurisdiction_code, name=m.unit_name
+            )
             created.append(m.unit_name)
             m.department_id, m.method = dept.id, "manual"
         elif choice and int(choice) != m.department_id:
@@ -192,11 +223,17 @@ def _build_tasks(
     rows = [("body", t) for t in data["tasks"]] + [("appendix", t) for t in data["appendix_tasks"]]
     placed = []
     for source, item in rows:
-        task = Task(plan_id=plan.id, jurisdiction_code=plan.jurisdiction_code,
-                    ref=str(item["ref"])[:64], source=source, title=str(item["title"])[:256],
-                    quote=str(item.get("quote") or ""), deadline=deadline,
-                    shared_responsibility=bool(item["shared_responsibility"]),
-                    created_at=utcnow())  # fmt: skip
+        task = Task(
+            plan_id=plan.id,
+            jurisdiction_code=plan.jurisdiction_code,
+            ref=str(item["ref"])[:64],
+            source=source,
+            title=str(item["title"])[:256],
+            quote=str(item.get("quote") or ""),
+            deadline=deadline,
+            shared_responsibility=bool(item["shared_responsibility"]),
+            created_at=utcnow(),
+        )
         session.add(task)
         session.flush()
         _add_units(session, task, item, by_unit)
@@ -215,8 +252,11 @@ def _lead_resolver(
         task = next((p.task for p in placed if section and p.ref == section), None)
         if task is None:
             return None
-        stmt = select(TaskUnit.department_id).where(TaskUnit.task_id == task.id,
-                                                    TaskUnit.role == "lead").order_by(TaskUnit.id)  # fmt: skip
+        stmt = (
+            select(TaskUnit.department_id)
+            .where(TaskUnit.task_id == task.id, TaskUnit.role == "lead")
+            .order_by(TaskUnit.id)
+        )
         return session.scalars(stmt).first()
 
     return lead_of
@@ -243,15 +283,31 @@ def default_deadline(data: dict[str, Any]) -> date | None:
 
 def as_dict(plan: Plan) -> dict[str, object]:
     data = parsed(plan)
-    return {"id": plan.id, "jurisdiction_code": plan.jurisdiction_code, "title": plan.title,
-            "issuer": plan.issuer, "doc_number": plan.doc_number, "date": plan.doc_date,
-            "source_file": plan.source_file, "file_format": plan.file_format,
-            "file_size": plan.file_size, "sha256": plan.sha256, "status": plan.status,
-            "tasks": data["tasks"], "appendix_tasks": data["appendix_tasks"],
-            "targets": data["targets"], "milestones": data["milestones"],
-            "unplaced": data["unplaced"]}  # fmt: skip
+    return {
+        "id": plan.id,
+        "jurisdiction_code": plan.jurisdiction_code,
+        "title": plan.title,
+        "issuer": plan.issuer,
+        "doc_number": plan.doc_number,
+        "date": plan.doc_date,
+        "source_file": plan.source_file,
+        "file_format": plan.file_format,
+        "file_size": plan.file_size,
+        "sha256": plan.sha256,
+        "status": plan.status,
+        "tasks": data["tasks"],
+        "appendix_tasks": data["appendix_tasks"],
+        "targets": data["targets"],
+        "milestones": data["milestones"],
+        "unplaced": data["unplaced"],
+    }
 
 
 def match_dict(m: UnitMatch) -> dict[str, object]:
-    return {"unit_name": m.unit_name, "department_id": m.department_id, "method": m.method,
-            "score": m.score, "confirmed": m.confirmed}  # fmt: skip
+    return {
+        "unit_name": m.unit_name,
+        "department_id": m.department_id,
+        "method": m.method,
+        "score": m.score,
+        "confirmed": m.confirmed,
+    }

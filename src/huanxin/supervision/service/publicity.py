@@ -29,28 +29,50 @@ from huanxin.supervision.mechanism_models import PublicItem
 from huanxin.supervision.models import Plan
 from huanxin.supervision.service.common import in_scope
 
-TIER_LABELS = {"dropoff": "交投点", "transfer": "中转站", "sorting": "分拣中心",
-               "dismantler": "报废机动车回收拆解企业"}  # fmt: skip
+TIER_LABELS = {
+    "dropoff": "交投点",
+    "transfer": "中转站",
+    "sorting": "分拣中心",
+    "dismantler": "报废机动车回收拆解企业",
+}
 
 
 def publish(
-    session: Session, actor: Actor, *, jurisdiction_code: str, kind: str, title: str, body: str,
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str,
+    kind: str,
+    title: str,
+    body: str,
     published_on: date | None = None,
-) -> PublicItem:  # fmt: skip
+) -> PublicItem:
     in_scope(actor, jurisdiction_code)
     kind = parse(PublicKind, kind, field="kind", what="内容类型")
     if not title.strip():
         raise InvalidInput("请填写标题", field="title")
     if not body.strip():
         raise InvalidInput("请填写正文", field="body")
-    row = PublicItem(jurisdiction_code=jurisdiction_code, kind=kind, title=title.strip(),
-                     body=body.strip(), published=True, published_on=published_on or today_cn(),
-                     created_at=utcnow())  # fmt: skip
+    row = PublicItem(
+        jurisdiction_code=jurisdiction_code,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        published=True,
+        published_on=published_on or today_cn(),
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "supervision.public_item_published", object_type="sv_public",
-                 object_id=row.id, after={"kind": kind, "title": row.title},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.public_item_published",
+        object_type="sv_public",
+        object_id=row.id,
+        after={"kind": kind, "title": row.title},
+        jurisdiction_code=jurisdiction_code,
+    )
     return row
 
 
@@ -60,8 +82,14 @@ def withdraw(session: Session, actor: Actor, item_id: int) -> PublicItem:
     if row.published:
         row.published = False
         session.flush()
-        audit.record(session, actor, "supervision.public_item_withdrawn", object_type="sv_public",
-                     object_id=row.id, jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+        audit.record(
+            session,
+            actor,
+            "supervision.public_item_withdrawn",
+            object_type="sv_public",
+            object_id=row.id,
+            jurisdiction_code=row.jurisdiction_code,
+        )
     return row
 
 
@@ -75,8 +103,11 @@ def items_for(session: Session, actor: Actor) -> list[PublicItem]:
 def published(session: Session, code: str, kind: str) -> list[PublicItem]:
     """What the public sees for an area: its own items and those of the places above it."""
     path = [j.code for j in jurisdictions.ancestors(session, code)] + [code]
-    stmt = select(PublicItem).where(PublicItem.jurisdiction_code.in_(path),
-                                    PublicItem.kind == kind, PublicItem.published.is_(True))  # fmt: skip
+    stmt = select(PublicItem).where(
+        PublicItem.jurisdiction_code.in_(path),
+        PublicItem.kind == kind,
+        PublicItem.published.is_(True),
+    )
     return list(
         session.scalars(stmt.order_by(PublicItem.published_on.desc(), PublicItem.id.desc()))
     )
@@ -87,8 +118,14 @@ def public_actor(session: Session, code: str) -> Actor:
     scope = jurisdictions.subtree_codes(session, code)
     if not scope:
         raise NotFound("地区不存在")
-    return Actor(user_id=0, username="public", display_name="公众", role="consumer",
-                 jurisdiction_code=code, scope_codes=scope)  # fmt: skip
+    return Actor(
+        user_id=0,
+        username="public",
+        display_name="公众",
+        role="consumer",
+        jurisdiction_code=code,
+        scope_codes=scope,
+    )
 
 
 @dataclass(frozen=True)
@@ -122,8 +159,9 @@ def programmes_for(session: Session, code: str, today: date | None = None) -> li
     return out
 
 
-def _examples(session: Session, code: str, p: Programme,
-              scenarios: list[dict[str, Any]]) -> list[Example]:  # fmt: skip
+def _examples(
+    session: Session, code: str, p: Programme, scenarios: list[dict[str, Any]]
+) -> list[Example]:
     """The area's scenario items that this programme pays for, computed on a day the
     programme is in force (the scenario's own day when it falls in the period)."""
     out: list[Example] = []
@@ -173,15 +211,25 @@ def _scenarios() -> list[dict[str, Any]]:
 def merchants_of(session: Session, code: str) -> list[tuple[str, str]]:
     """(area, merchant name) of the registered merchants of the area and below."""
     actor = public_actor(session, code)
-    return [(jurisdictions.full_name(session, o.jurisdiction_code), o.name)
-            for o in orgs.list_for(session, actor, "merchant")]  # fmt: skip
+    return [
+        (jurisdictions.full_name(session, o.jurisdiction_code), o.name)
+        for o in orgs.list_for(session, actor, "merchant")
+    ]
 
 
 def recycling_points_of(session: Session, code: str) -> list[tuple[str, str, str, str]]:
     """(area, kind, name, address) of the active recycling sites of the area and below."""
     actor = public_actor(session, code)
-    return [(jurisdictions.full_name(session, s.jurisdiction_code), TIER_LABELS.get(s.tier, "回收网点"),
-             s.name, s.address) for s in network.sites_for(session, actor) if s.active]  # fmt: skip
+    return [
+        (
+            jurisdictions.full_name(session, s.jurisdiction_code),
+            TIER_LABELS.get(s.tier, "回收网点"),
+            s.name,
+            s.address,
+        )
+        for s in network.sites_for(session, actor)
+        if s.active
+    ]
 
 
 def areas(session: Session) -> list[tuple[str, str]]:

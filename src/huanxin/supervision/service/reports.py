@@ -29,9 +29,17 @@ def responsible_department(session: Session, actor: Actor, task: Task) -> Depart
 
 
 def file_report(
-    session: Session, actor: Actor, task_id: int, *, period: str, percent: int, text: str,
-    figures: str = "", uploads: list[files.Upload] | None = None, today: date | None = None,
-) -> Report:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    *,
+    period: str,
+    percent: int,
+    text: str,
+    figures: str = "",
+    uploads: list[files.Upload] | None = None,
+    today: date | None = None,
+) -> Report:
     task = get_task(session, actor, task_id)
     dept = responsible_department(session, actor, task)
     if task.closing == "closed":
@@ -40,16 +48,29 @@ def file_report(
     if _exists(session, task.id, dept.id, period):
         raise Conflict(f"本部门已填报 {period} 期进展", field="period")
     checked = files.check(uploads or [])
-    report = Report(task_id=task.id, department_id=dept.id, period=period, percent=percent,
-                    text=text.strip(), figures=figures.strip(), reported_by=actor.user_id or None,
-                    reported_on=today or today_cn(), created_at=utcnow())  # fmt: skip
+    report = Report(
+        task_id=task.id,
+        department_id=dept.id,
+        period=period,
+        percent=percent,
+        text=text.strip(),
+        figures=figures.strip(),
+        reported_by=actor.user_id or None,
+        reported_on=today or today_cn(),
+        created_at=utcnow(),
+    )
     session.add(report)
     session.flush()
     stored = files.store(session, checked, task_id=task.id, report_id=report.id)
-    audit.record(session, actor, "supervision.report_filed", object_type="sv_report",
-                 object_id=report.id, after={"task_id": task.id, "period": period,
-                                             "percent": percent, "files": len(stored)},
-                 jurisdiction_code=task.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.report_filed",
+        object_type="sv_report",
+        object_id=report.id,
+        after={"task_id": task.id, "period": period, "percent": percent, "files": len(stored)},
+        jurisdiction_code=task.jurisdiction_code,
+    )
     return report
 
 
@@ -67,14 +88,19 @@ def _check_report(task: Task, *, period: str, percent: int, text: str, today: da
 
 
 def _exists(session: Session, task_id: int, dept_id: int, period: str) -> bool:
-    stmt = select(Report.id).where(Report.task_id == task_id, Report.department_id == dept_id,
-                                   Report.period == period)  # fmt: skip
+    stmt = select(Report.id).where(
+        Report.task_id == task_id, Report.department_id == dept_id, Report.period == period
+    )
     return session.scalars(stmt).first() is not None
 
 
 def reports_of(session: Session, task: Task) -> list[tuple[Report, str, list[Attachment]]]:
-    stmt = (select(Report, Department.name).join(Department, Department.id == Report.department_id)
-            .where(Report.task_id == task.id).order_by(Report.period.desc(), Report.id.desc()))  # fmt: skip
+    stmt = (
+        select(Report, Department.name)
+        .join(Department, Department.id == Report.department_id)
+        .where(Report.task_id == task.id)
+        .order_by(Report.period.desc(), Report.id.desc())
+    )
     out = []
     for report, name in session.execute(stmt):
         out.append((report, name, attachments(session, task.id, report.id)))
@@ -83,8 +109,9 @@ def reports_of(session: Session, task: Task) -> list[tuple[Report, str, list[Att
 
 def attachments(session: Session, task_id: int, report_id: int | None) -> list[Attachment]:
     stmt = select(Attachment).where(Attachment.task_id == task_id)
-    stmt = stmt.where(Attachment.report_id.is_(None) if report_id is None
-                      else Attachment.report_id == report_id)  # fmt: skip
+    stmt = stmt.where(
+        Attachment.report_id.is_(None) if report_id is None else Attachment.report_id == report_id
+    )
     return list(session.scalars(stmt.order_by(Attachment.id)))
 
 
@@ -98,9 +125,13 @@ def get_attachment(session: Session, actor: Actor, attachment_id: int) -> Attach
 
 
 def request_close(
-    session: Session, actor: Actor, task_id: int, *, evidence: str,
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    *,
+    evidence: str,
     uploads: list[files.Upload],
-) -> Task:  # fmt: skip
+) -> Task:
     """Ask to close the task: evidence text and at least one evidence file are required."""
     task = get_task(session, actor, task_id)
     if actor.role == "department":
@@ -119,9 +150,15 @@ def request_close(
     files.store(session, checked, task_id=task.id, report_id=None)
     task.closing, task.close_evidence = "requested", evidence.strip()
     session.flush()
-    audit.record(session, actor, "supervision.close_requested", object_type="sv_task",
-                 object_id=task.id, after={"files": len(checked)},
-                 jurisdiction_code=task.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.close_requested",
+        object_type="sv_task",
+        object_id=task.id,
+        after={"files": len(checked)},
+        jurisdiction_code=task.jurisdiction_code,
+    )
     return task
 
 
@@ -138,14 +175,30 @@ def decide_close(
     task.closed_at = utcnow() if approve else None
     session.flush()
     action = "supervision.close_approved" if approve else "supervision.close_returned"
-    audit.record(session, actor, action, object_type="sv_task", object_id=task.id,
-                 detail={"note": note.strip()}, jurisdiction_code=task.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        action,
+        object_type="sv_task",
+        object_id=task.id,
+        detail={"note": note.strip()},
+        jurisdiction_code=task.jurisdiction_code,
+    )
     return task
 
 
 def report_dict(report: Report, dept_name: str, files_: list[Attachment]) -> dict[str, object]:
-    return {"id": report.id, "task_id": report.task_id, "department": dept_name,
-            "period": report.period, "percent": report.percent, "text": report.text,
-            "figures": report.figures, "reported_on": report.reported_on.isoformat(),
-            "attachments": [{"id": a.id, "filename": a.filename, "size": a.size,
-                             "content_type": a.content_type} for a in files_]}  # fmt: skip
+    return {
+        "id": report.id,
+        "task_id": report.task_id,
+        "department": dept_name,
+        "period": report.period,
+        "percent": report.percent,
+        "text": report.text,
+        "figures": report.figures,
+        "reported_on": report.reported_on.isoformat(),
+        "attachments": [
+            {"id": a.id, "filename": a.filename, "size": a.size, "content_type": a.content_type}
+            for a in files_
+        ],
+    }

@@ -51,28 +51,47 @@ def _may_lead(session: Session, actor: Actor, lead_id: int) -> None:
 
 
 def plan_visit(
-    session: Session, actor: Actor, *, jurisdiction_code: str, lead_department_id: int | None,
-    title: str, subject: str, planned_on: date,
-) -> Visit:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str,
+    lead_department_id: int | None,
+    title: str,
+    subject: str,
+    planned_on: date,
+) -> Visit:
     in_scope(actor, jurisdiction_code)
     lead = _unit(session, actor, jurisdiction_code, lead_department_id, "lead_department_id")
     _may_lead(session, actor, lead.id)
     if not title.strip():
         raise InvalidInput("请填写督导调研名称", field="title")
-    row = Visit(jurisdiction_code=jurisdiction_code, lead_department_id=lead.id,
-                title=title.strip(), subject=subject.strip(), planned_on=planned_on,
-                state=VisitState.PLANNED, created_by=actor.user_id or None,
-                created_at=utcnow())  # fmt: skip
+    row = Visit(
+        jurisdiction_code=jurisdiction_code,
+        lead_department_id=lead.id,
+        title=title.strip(),
+        subject=subject.strip(),
+        planned_on=planned_on,
+        state=VisitState.PLANNED,
+        created_by=actor.user_id or None,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "supervision.visit_planned", object_type="sv_visit",
-                 object_id=row.id, after={"lead": lead.id, "planned_on": planned_on},
-                 jurisdiction_code=jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.visit_planned",
+        object_type="sv_visit",
+        object_id=row.id,
+        after={"lead": lead.id, "planned_on": planned_on},
+        jurisdiction_code=jurisdiction_code,
+    )
     return row
 
 
-def carry_out(session: Session, actor: Actor, visit_id: int, *, done_on: date | None,
-              summary: str) -> Visit:  # fmt: skip
+def carry_out(
+    session: Session, actor: Actor, visit_id: int, *, done_on: date | None, summary: str
+) -> Visit:
     row = get(session, actor, visit_id)
     _may_lead(session, actor, row.lead_department_id)
     check(VISIT_MOVES, row.state, VisitState.DONE, "督导调研")
@@ -80,16 +99,28 @@ def carry_out(session: Session, actor: Actor, visit_id: int, *, done_on: date | 
         raise InvalidInput("请填写督导调研情况", field="summary")
     row.state, row.summary, row.done_on = VisitState.DONE, summary.strip(), done_on or today_cn()
     session.flush()
-    audit.record(session, actor, "supervision.visit_done", object_type="sv_visit",
-                 object_id=row.id, after={"done_on": row.done_on},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.visit_done",
+        object_type="sv_visit",
+        object_id=row.id,
+        after={"done_on": row.done_on},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return row
 
 
 def add_finding(
-    session: Session, actor: Actor, visit_id: int, *, text: str, department_id: int | None,
-    deadline: date | None, uploads: list[files.Upload],
-) -> Finding:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    visit_id: int,
+    *,
+    text: str,
+    department_id: int | None,
+    deadline: date | None,
+    uploads: list[files.Upload],
+) -> Finding:
     """A finding with its photos or files, and the rectification task it makes."""
     row = get(session, actor, visit_id)
     _may_lead(session, actor, row.lead_department_id)
@@ -102,28 +133,56 @@ def add_finding(
     unit = _unit(session, actor, row.jurisdiction_code, department_id, "department_id")
     checked = files.check(uploads)
     number = 1 + len(findings_of(session, row.id))
-    task = assigned.new_task(session, actor, code=row.jurisdiction_code, source="visit",
-                             ref=f"督导{row.id}-问题{number}", title=f"整改：{text.strip()}",
-                             department=unit, deadline=deadline)  # fmt: skip
-    finding = Finding(visit_id=row.id, text=text.strip(), department_id=unit.id,
-                      deadline=deadline, task_id=task.id, created_at=utcnow())  # fmt: skip
+    task = assigned.new_task(
+        session,
+        actor,
+        code=row.jurisdiction_code,
+        source="visit",
+        ref=f"督导{row.id}-问题{number}",
+        title=f"整改：{text.strip()}",
+        department=unit,
+        deadline=deadline,
+    )
+    finding = Finding(
+        visit_id=row.id,
+        text=text.strip(),
+        department_id=unit.id,
+        deadline=deadline,
+        task_id=task.id,
+        created_at=utcnow(),
+    )
     session.add(finding)
     session.flush()
     _store(session, checked, finding, row.jurisdiction_code)
-    audit.record(session, actor, "supervision.finding_recorded", object_type="sv_finding",
-                 object_id=finding.id, after={"task": task.id, "files": len(checked)},
-                 jurisdiction_code=row.jurisdiction_code)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "supervision.finding_recorded",
+        object_type="sv_finding",
+        object_id=finding.id,
+        after={"task": task.id, "files": len(checked)},
+        jurisdiction_code=row.jurisdiction_code,
+    )
     return finding
 
 
-def _store(session: Session, checked: list[tuple[files.Upload, str]], finding: Finding,
-           code: str) -> None:  # fmt: skip
+def _store(
+    session: Session, checked: list[tuple[files.Upload, str]], finding: Finding, code: str
+) -> None:
     for upload, ctype in checked:
-        session.add(MechanismFile(owner="finding", owner_id=finding.id, jurisdiction_code=code,
-                                  filename=Path(upload.filename).name[:256], content_type=ctype,
-                                  size=len(upload.content), content=upload.content,
-                                  sha256=hashlib.sha256(upload.content).hexdigest(),
-                                  created_at=utcnow()))  # fmt: skip
+        session.add(
+            MechanismFile(
+                owner="finding",
+                owner_id=finding.id,
+                jurisdiction_code=code,
+                filename=Path(upload.filename).name[:256],
+                content_type=ctype,
+                size=len(upload.content),
+                content=upload.content,
+                sha256=hashlib.sha256(upload.content).hexdigest(),
+                created_at=utcnow(),
+            )
+        )
     session.flush()
 
 
@@ -133,8 +192,9 @@ def findings_of(session: Session, visit_id: int) -> list[Finding]:
 
 
 def finding_files(session: Session, finding_id: int) -> list[MechanismFile]:
-    stmt = select(MechanismFile).where(MechanismFile.owner == "finding",
-                                       MechanismFile.owner_id == finding_id)  # fmt: skip
+    stmt = select(MechanismFile).where(
+        MechanismFile.owner == "finding", MechanismFile.owner_id == finding_id
+    )
     return list(session.scalars(stmt.order_by(MechanismFile.id)))
 
 
@@ -150,7 +210,10 @@ def closing_of(session: Session, finding: Finding) -> str:
 
 
 def open_findings(session: Session, code: str) -> list[Finding]:
-    stmt = (select(Finding).join(Task, Task.id == Finding.task_id)
-            .where(Task.jurisdiction_code == code, Task.closing != "closed")
-            .order_by(Finding.deadline, Finding.id))  # fmt: skip
+    stmt = (
+        select(Finding)
+        .join(Task, Task.id == Finding.task_id)
+        .where(Task.jurisdiction_code == code, Task.closing != "closed")
+        .order_by(Finding.deadline, Finding.id)
+    )
     return list(session.scalars(stmt))
