@@ -25,6 +25,7 @@ from huanxin.ops import errors as ops_errors
 from huanxin.ops import pages as ops_pages
 from huanxin.ops import routes as ops_routes
 from huanxin.ops.middleware import RequestContext
+from huanxin.policy import routes as policy_routes
 from huanxin.recycling import pages as recycling_pages
 from huanxin.recycling import routes as recycling_routes
 from huanxin.secondhand import pages as secondhand_pages
@@ -38,6 +39,7 @@ from huanxin.web.security import SecurityHeaders
 
 API_ROUTERS = [
     core_routes.router,
+    policy_routes.router,
     claims_routes.router,
     ledger_routes.router,
     recycling_routes.router,

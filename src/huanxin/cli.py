@@ -24,14 +24,14 @@ app.add_typer(bench_app, name="bench")
 def _mount_domain_tools() -> None:
     from huanxin.equipment.cli import app as equipment_app
     from huanxin.federation.cli import federation_app, registry_app
-    from huanxin.integrity.integrity_cli import integrity_app
+    from huanxin.integrity.cli import integrity_app
     from huanxin.ledger.cli import ledger_app
-    from huanxin.policy.policy_cli import policy_app
+    from huanxin.policy.cli import policy_app
     from huanxin.recycling.cli import app as recycling_app
-    from huanxin.recycling.dispatch_cli import dispatch_app
+    from huanxin.recycling.cli import dispatch_app
     from huanxin.secondhand.cli import app as secondhand_app
     from huanxin.supervision.cli import app as supervision_app
-    from huanxin.supervision.plan_cli import plan_app
+    from huanxin.supervision.cli import plan_app
 
     app.add_typer(dispatch_app, name="dispatch", help="调度 dispatch: solve VRPTW instances")
     app.add_typer(integrity_app, name="integrity", help="骗补识别 integrity: synth, scan")
@@ -282,7 +282,7 @@ def bench_dispatch(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Solomon gaps at 10 s and 30 s per instance, and a synthetic county day."""
-    from huanxin.recycling.dispatch_cli import bench_result
+    from huanxin.recycling.cli import bench_result
 
     folder = solomon or _shared_dir() / "data" / "solomon"
     result = bench_result(folder, quick=quick, instances=instances, seconds=seconds, county=county)

@@ -19,7 +19,7 @@ from huanxin.claims.models import Claim, Quota
 from huanxin.core.clock import today_cn
 from huanxin.core.vocab import CATEGORIES, CATEGORY_LABELS
 from huanxin.db import Database
-from huanxin.policy.policy_cli import policy_app
+from huanxin.policy.cli import policy_app
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
 

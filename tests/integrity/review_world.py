@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import builders
 import tradein
 from huanxin.db import Database
-from huanxin.integrity.integrity_cli import scan_database
+from huanxin.integrity.cli import scan_database
 
 INVOICE = "25142000000012345678"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from huanxin.integrity.integrity_cli import integrity_app
+from huanxin.integrity.cli import integrity_app
 from huanxin.integrity.schema import FRAUD_KINDS
 
 pytestmark = pytest.mark.slow

@@ -145,7 +145,7 @@ def test_an_office_of_another_jurisdiction_sees_nothing(database: Database) -> N
 
 
 def test_a_rescan_after_clearing_keeps_the_decision(database: Database) -> None:
-    from huanxin.integrity.integrity_cli import scan_database
+    from huanxin.integrity.cli import scan_database
 
     world = build(database)
     decide(database, world.second, "clear")

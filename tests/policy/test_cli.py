@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from huanxin.policy.policy_cli import policy_app
+from huanxin.policy.cli import policy_app
 
 runner = CliRunner()
 

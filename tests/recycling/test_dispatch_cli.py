@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from huanxin.cli import app as main_app
 from huanxin.core.errors import InvalidInput
+from huanxin.recycling.cli import dispatch_app
 from huanxin.recycling.dispatch_bench import (
     mean_gap,
     parse_county,
@@ -18,7 +19,6 @@ from huanxin.recycling.dispatch_bench import (
     pick_instances,
     run_bench,
 )
-from huanxin.recycling.dispatch_cli import dispatch_app
 
 INSTANCE = """SMALL
 

@@ -1,4 +1,4 @@
-"""Trade-in API: quote, quotas, point-of-sale redemption, applications, review, appeals,
+"""Trade-in API: quotas, point-of-sale redemption, applications, review, appeals,
 returns and settlement. Every mutation takes an Idempotency-Key."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from huanxin.claims.schemas import (
     NoteBody,
     QuotaCreate,
     QuotaRead,
-    QuoteRequest,
     ReasonBody,
     RedeemRequest,
     ReturnBody,
@@ -34,43 +33,11 @@ from huanxin.core.bounds import (
     parse_attributes,
 )
 from huanxin.core.clock import today_cn
-from huanxin.policy import service as policies
-from huanxin.policy.engine import ItemAttributes
-from huanxin.policy.loader import as_data
 from huanxin.web.deps import DbSession, require, require_any
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1", tags=["trade-in"])
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
-
-
-@router.get("/programmes")
-def list_programmes(
-    actor: Annotated[Actor, Depends(require("policy:read"))], session: DbSession
-) -> list[dict[str, Any]]:
-    return [as_data(p) for p in policies.visible_programmes(session, actor.scope_codes)]
-
-
-@router.post("/quote")
-def quote(
-    body: QuoteRequest, actor: Annotated[Actor, Depends(require("policy:read"))], session: DbSession
-) -> Any:
-    if not actor.sees(body.jurisdiction_code) and actor.role not in {"consumer", "merchant"}:
-        from huanxin.core.errors import InvalidInput
-
-        raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
-    item = ItemAttributes.from_inputs(
-        {
-            "category": body.category,
-            "price_fen": body.price_fen,
-            "grade": body.grade,
-            **body.attributes,
-        }
-    )
-    result = policies.quote_for(
-        session, jurisdiction_code=body.jurisdiction_code, on_date=body.purchase_date, item=item
-    )
-    return result.model_dump(mode="json")
 
 
 @router.get("/quotas")

@@ -10,16 +10,7 @@ from pydantic import BaseModel, Field
 from huanxin.claims import states
 from huanxin.claims.models import Claim, Quota
 from huanxin.core import identifiers, pii
-from huanxin.core.bounds import Attributes, Code, Count, Day, Name, PriceFen, Text
-
-
-class QuoteRequest(BaseModel):
-    jurisdiction_code: Code
-    purchase_date: Day
-    category: Code
-    price_fen: PriceFen = Field(gt=0)
-    grade: Count | None = Field(default=None, ge=1, le=5)
-    attributes: Attributes = {}
+from huanxin.core.bounds import Code, Count, Day, Name, PriceFen, Text
 
 
 class QuotaCreate(BaseModel):

@@ -84,7 +84,7 @@ def supervision_reminders(db: Database) -> Summary:
 
 
 def integrity_scan(db: Database) -> Summary:
-    from huanxin.integrity.integrity_cli import scan_database
+    from huanxin.integrity.cli import scan_database
 
     result = scan_database(db.url)
     return {"text": f"判定申领 {result['claims']} 笔，暂停支付 {result['held']} 笔", **result}

@@ -16,7 +16,7 @@ from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.lifecycles import BodyKind, SeatRole, choices
-from huanxin.supervision.page_kit import attempt, day, number
+from huanxin.supervision.pages.kit import attempt, day, number
 from huanxin.supervision.service import bodies, departments, ledger
 from huanxin.supervision.service.common import actor_department
 from huanxin.web.deps import DbSession, page_require

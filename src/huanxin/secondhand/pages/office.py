@@ -17,7 +17,7 @@ from huanxin.core.bounds import Code, Year
 from huanxin.core.clock import today_cn
 from huanxin.secondhand import scales
 from huanxin.secondhand.models import Dealer
-from huanxin.secondhand.pages_forms import act, day, form_of, number, percent_bp
+from huanxin.secondhand.pages.forms import act, day, form_of, number, percent_bp
 from huanxin.secondhand.service import credit, dealers, valuation, wipes
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.templating import render

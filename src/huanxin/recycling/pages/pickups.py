@@ -1,7 +1,7 @@
 """Operator pages of the recycling domain: pickup completion with weighing and payment,
 the reverse invoice and the network overview. The network's forms are in
-``pages_network``; weighings and the reports (mass balance, declarations, indicators
-against the 2023 baseline) in ``pages_flows``."""
+``pages.network``; weighings and the reports (mass balance, declarations, indicators
+against the 2023 baseline) in ``pages.flows``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Name
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
-from huanxin.recycling import pages_flows, pages_network
 from huanxin.recycling.catalogue import (
     CATEGORIES,
     CONDITIONS,
@@ -205,7 +204,3 @@ def network_page(request: Request, session: DbSession, actor: Reader) -> HTMLRes
         can_manage=actor.can("recycling:manage"),
         saved=request.query_params.get("saved"),
     )
-
-
-router.include_router(pages_flows.router)
-router.include_router(pages_network.router)

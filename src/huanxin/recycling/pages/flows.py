@@ -2,7 +2,7 @@
 transfer stations, sorting centres and dismantlers; end-of-life vehicles with VIN and
 scrapping certificate), and the reports page (mass balance per site and month, the monthly
 declaration, indicators against the 2023 baseline, and the office's baseline form).
-Included by ``pages_ops``."""
+In this package."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """API of the recycling domain: bookings and quotes, dispatch plans, pickup completion,
 reverse invoices and the public certificate check. Network and flow endpoints are in
-``routes_network`` and included here."""
+``routes.network`` in this package."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from fastapi.responses import JSONResponse
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Day, Id, IdempotencyKey, Line
 from huanxin.core.errors import InvalidInput
-from huanxin.recycling import routes_network
 from huanxin.recycling.schemas import BookingCreate, InvoiceCreate, PickupComplete, PlanCreate
 from huanxin.recycling.service import bookings, certificates, completion, dispatching
 from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import respond
 
-router = APIRouter(prefix="/api/v1", tags=["recycling"])
+router = APIRouter()
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Booker = Annotated[Actor, Depends(require("recycling:book"))]
 Reader = Annotated[Actor, Depends(require("recycling:read"))]
@@ -206,6 +205,3 @@ def verify_certificate(session: DbSession, number: Line = "", code: Code = "") -
     if not number or not code:
         raise InvalidInput("请填写回收证明编号和校验码", field="recycling_cert_no")
     return certificates.verify(session, number=number, code=code)
-
-
-router.include_router(routes_network.router)

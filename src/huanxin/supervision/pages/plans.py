@@ -1,6 +1,6 @@
 """Pages of the supervision domain: plan upload, plan detail, the office's review of unit
 matches, and the department directory. Ledger, reports, reminders, indicators and briefings
-are in ``pages_ledger``, dated checkpoints in ``pages_checkpoints`` (both included here)."""
+are in ``pages.ledger``, dated checkpoints in ``pages.checkpoints`` (both in this package)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,7 @@ from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Id, Name, Text
 from huanxin.core.errors import DomainError
-from huanxin.supervision import (
-    matching,
-    pages_bodies,
-    pages_bulletins,
-    pages_checkpoints,
-    pages_ledger,
-    pages_meetings,
-    pages_public,
-    pages_visits,
-    planparse,
-)
+from huanxin.supervision import matching, planparse
 from huanxin.supervision.models import Plan
 from huanxin.supervision.service import departments, plans
 from huanxin.supervision.service.common import get_plan
@@ -32,13 +22,6 @@ from huanxin.web.deps import DbSession, page_require
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(pages_ledger.router)
-router.include_router(pages_checkpoints.router)
-router.include_router(pages_bodies.router)
-router.include_router(pages_meetings.router)
-router.include_router(pages_visits.router)
-router.include_router(pages_bulletins.router)
-router.include_router(pages_public.router)
 Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
 METHOD_LABELS = {

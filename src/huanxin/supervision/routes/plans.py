@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Count, Id, IdempotencyKey, Percent, Text
 from huanxin.core.errors import DomainError
-from huanxin.supervision import charts, computed, indicators, mechanism_routes
+from huanxin.supervision import charts, computed, indicators
 from huanxin.supervision.models import Checkpoint, Plan
 from huanxin.supervision.schemas import (
     AliasesUpdate,
@@ -45,7 +45,7 @@ from huanxin.supervision.status import STATUS_LABELS
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 
-router = APIRouter(prefix="/api/v1/supervision", tags=["supervision"])
+router = APIRouter()
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("supervision:read"))]
 Writer = Annotated[Actor, Depends(require("supervision:write"))]
@@ -612,6 +612,3 @@ def briefing_pdf(briefing_id: Id, actor: Reader, session: DbSession) -> Response
 def ledger_xlsx(actor: Reader, session: DbSession) -> Response:
     data = briefings.ledger_xlsx(session, actor)
     return Response(data, media_type=XLSX, headers=_disposition("任务台账.xlsx"))
-
-
-router.include_router(mechanism_routes.router)

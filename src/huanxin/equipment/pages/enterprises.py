@@ -1,8 +1,8 @@
 """Chinese pages of the equipment domain: enterprises, their ledger (import with the
 row-by-row error report, flags, savings, reports, the digitalisation report) and the
 department's lists. Project library, subsidies and the indicators are in
-``pages_projects.py``, one ledger row in ``pages_items.py``, the calculators in
-``pages_calculators.py``."""
+``pages/projects.py``, one ledger row in ``pages/items.py``, the calculators in
+``pages/calculators.py``."""
 
 from __future__ import annotations
 
@@ -20,11 +20,10 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Count, Id, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
-from huanxin.equipment import pages_calculators, pages_items, pages_projects
 from huanxin.equipment.deps import READ, WRITE, page_require_any
 from huanxin.equipment.errors import LedgerRejected
 from huanxin.equipment.ledger_io import HEADERS
-from huanxin.equipment.pages_projects import bp
+from huanxin.equipment.pages.projects import bp
 from huanxin.equipment.reports import category_label
 from huanxin.equipment.savings import DEFAULT_FACTORS
 from huanxin.equipment.service import access, digital, enterprises, ledger, projects
@@ -33,9 +32,6 @@ from huanxin.web.deps import DbSession, page_require
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(pages_projects.router)
-router.include_router(pages_items.router)
-router.include_router(pages_calculators.router)
 Reader = Annotated[Actor, Depends(page_require_any(*READ))]
 Writer = Annotated[Actor, Depends(page_require_any(*WRITE))]
 

@@ -1,8 +1,8 @@
 """Chinese pages of the secondhand domain: the commerce bureau's overview (dealers, credit,
 used-car indicator), the dealer's desk (transactions, wiping), the third-party valuer's reports,
 the consumer's estimate and complaint, and the public certificate check. The bureau's credit,
-certificate, valuation and used-car pages are in ``pages_office``; trading and 公务仓 pages
-in ``pages_trade``."""
+certificate, valuation and used-car pages are in ``pages.office``; trading and 公务仓 pages
+in ``pages.trade``."""
 
 from __future__ import annotations
 
@@ -19,10 +19,8 @@ from huanxin.core.bounds import Code, Id
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.secondhand import scales
-from huanxin.secondhand.pages_forms import act, back_to, day, fen, form_of, number
-from huanxin.secondhand.pages_office import credit_page
-from huanxin.secondhand.pages_office import router as office_router
-from huanxin.secondhand.pages_trade import router as trade_router
+from huanxin.secondhand.pages.forms import act, back_to, day, fen, form_of, number
+from huanxin.secondhand.pages.office import credit_page
 from huanxin.secondhand.service import common, credit, dealers, valuation, wipes
 from huanxin.web.deps import DbSession, page_require, public
 from huanxin.web.templating import render
@@ -422,7 +420,3 @@ async def submit_report(request: Request, session: DbSession, actor: DealerDesk)
         lambda e, fm: _reports(request, session, actor, e, fm),
         f,
     )
-
-
-router.include_router(office_router)
-router.include_router(trade_router)

@@ -16,7 +16,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Id, Line
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.secondhand import scales
-from huanxin.secondhand.pages_forms import fen, form_of, number
+from huanxin.secondhand.pages.forms import fen, form_of, number
 from huanxin.secondhand.service import common, trading, warehouse
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.templating import render
@@ -75,7 +75,7 @@ def market(request: Request, session: DbSession, actor: Trader) -> HTMLResponse:
 
 @router.get("/secondhand/trade/estimate")
 def trade_estimate(request: Request, session: DbSession, actor: Trader) -> HTMLResponse:
-    from huanxin.secondhand.pages import estimate_page
+    from huanxin.secondhand.pages.dealers import estimate_page
 
     def page(
         request: Request,

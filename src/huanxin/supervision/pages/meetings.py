@@ -16,7 +16,7 @@ from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.lifecycles import DecisionKind, EscalationLevel, MeetingKind, choices
-from huanxin.supervision.page_kit import attempt, day, number
+from huanxin.supervision.pages.kit import attempt, day, number
 from huanxin.supervision.service import bodies, escalations, ledger, meetings
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.templating import render

@@ -1,6 +1,6 @@
 """Pages of the recycling domain (Chinese, phone-usable): the consumer's booking page, the
 public certificate check, the dispatch page and the driver's route. Completion, reports
-and the network are in ``pages_ops``."""
+and the network are in ``pages.pickups``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
-from huanxin.recycling import pages_addresses, pages_ops
 from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, clock_text, grams, parse_clock
 from huanxin.recycling.models import AddressEntry, Booking, Site, Vehicle
 from huanxin.recycling.qr import qr_svg
@@ -333,7 +332,3 @@ def driver_page(
         svg=svg,
         clock=clock_text,
     )
-
-
-router.include_router(pages_ops.router)
-router.include_router(pages_addresses.router)

@@ -1,7 +1,7 @@
 """Network pages for the special office (``recycling:manage``): create and edit sites (tier,
 coordinates, hours, capacity, licence) and vehicles (capacity in kg and m³, home transfer
 station, shift, in service), and add a price-list version (per-kg material prices and
-per-unit appliance prices by condition, with its effective date). Included by ``pages_ops``.
+per-unit appliance prices by condition, with its effective date). In this package.
 """
 
 from __future__ import annotations

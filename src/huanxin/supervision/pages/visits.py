@@ -15,7 +15,7 @@ from huanxin.core.bounds import Id, LongText
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
 from huanxin.supervision import mechanism_views as views
-from huanxin.supervision.page_kit import attempt, day, number
+from huanxin.supervision.pages.kit import attempt, day, number
 from huanxin.supervision.service import departments, visits
 from huanxin.supervision.service.files import Upload
 from huanxin.web.deps import DbSession, page_require

@@ -17,7 +17,7 @@ from huanxin.core.errors import DomainError
 from huanxin.supervision import figures
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.lifecycles import PublicKind, ReportKind, choices
-from huanxin.supervision.page_kit import attempt, day, number
+from huanxin.supervision.pages.kit import attempt, day, number
 from huanxin.supervision.service import bulletins, departments, inbox, publicity
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.templating import render

@@ -13,7 +13,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.equipment.deps import READ, page_require_any
-from huanxin.equipment.pages_projects import bp, fen
+from huanxin.equipment.pages.projects import bp, fen
 from huanxin.equipment.service import subsidy, taxcredit
 from huanxin.equipment.terms import REPAYMENTS
 from huanxin.web.templating import render

@@ -1,6 +1,6 @@
 """API of the secondhand domain: dealers and transactions, wiping certificates (with the
 public check), valuation, credit records and the platform credit API. Equipment trading and
-the 公务仓 are in ``routes_trade`` and included here."""
+the 公务仓 are in ``routes.trade`` in this package."""
 
 from __future__ import annotations
 
@@ -16,12 +16,11 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, IdempotencyKey, Name, Year
 from huanxin.core.clock import today_cn
 from huanxin.secondhand import schemas as s
-from huanxin.secondhand.routes_trade import router as trade_router
 from huanxin.secondhand.service import credit, dealers, valuation, wipes
 from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import respond
 
-router = APIRouter(prefix="/api/v1", tags=["secondhand"])
+router = APIRouter()
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(require("secondhand:manage"))]
@@ -274,6 +273,3 @@ def platform_credit(uscc: Code, actor: Platform, session: DbSession) -> dict[str
 @router.get(P + "/credit/suspended")
 def platform_suspended(actor: Platform, session: DbSession) -> list[dict[str, Any]]:
     return credit.platform_suspended(session, actor)
-
-
-router.include_router(trade_router)

@@ -1,0 +1,9 @@
+"""API of the supervision domain, one module per concept, assembled under one prefix."""
+
+from fastapi import APIRouter
+
+from huanxin.supervision.routes import mechanism, plans
+
+router = APIRouter(prefix="/api/v1/supervision", tags=["supervision"])
+router.include_router(plans.router)
+router.include_router(mechanism.router)
