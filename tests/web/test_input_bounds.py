@@ -27,6 +27,7 @@ from huanxin.core import bounds
 from huanxin.core.labels import LABELS
 from huanxin.core.models import Jurisdiction
 from huanxin.db import Database
+from huanxin.web.kit.forms import PageForm
 
 CHARACTER_RULES = {bounds._plain, bounds._name, bounds._text}
 HOW = (
@@ -139,6 +140,26 @@ def test_every_route_input_is_bounded_and_labelled() -> None:
     assert len(all_routes()) > 250
     problems = route_problems()
     assert problems == [], f"{len(problems)} unbounded inputs ({HOW}):\n" + "\n".join(problems)
+
+
+def _page_forms() -> list[type[BaseModel]]:
+    """Every form model a page parses with the page kit (loaded with the app's routes)."""
+    found: list[type[BaseModel]] = []
+    todo: list[type[BaseModel]] = [PageForm]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return found
+
+
+def test_every_page_form_is_bounded_and_labelled() -> None:
+    all_routes()
+    forms = _page_forms()
+    assert len(forms) >= 3
+    seen: set[type] = set()
+    problems = [p for form in forms for p in _model_problems(form, seen)]
+    assert problems == [], f"{len(problems)} unbounded form fields ({HOW}):\n" + "\n".join(problems)
 
 
 def _jurisdictions(db: Database) -> int:

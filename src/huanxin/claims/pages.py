@@ -4,44 +4,35 @@ quotas and claims, review queue with appeals, settlement batches."""
 from __future__ import annotations
 
 import json
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile as StarletteUpload
+from fastapi.responses import HTMLResponse, Response
+from pydantic import Field
+from starlette.datastructures import FormData
 
-from huanxin.claims import states
+from huanxin.claims import lists, states
 from huanxin.claims.models import Claim, PaymentBatch
 from huanxin.claims.schemas import masked_vin
 from huanxin.claims.service import apply, catalogue, common, lifecycle, quotas, redeem, settle
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Name, Text
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, InvalidInput
-from huanxin.core.money import parse_yuan
+from huanxin.core.errors import InvalidInput
 from huanxin.core.vocab import CATEGORIES, Vocabulary
 from huanxin.policy import service as policies
 from huanxin.policy.engine import ItemAttributes
 from huanxin.web.deps import DbSession, page_require, page_require_any
-from huanxin.web.errors import page_refused
+from huanxin.web.kit import downloads
+from huanxin.web.kit import forms as kit
+from huanxin.web.kit.forms import Day, OptionalCode, OptionalDay, OptionalWhole, PageForm, Yuan
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _fen(text: str, field: str) -> int:
-    try:
-        return parse_yuan(text)
-    except ValueError:
-        raise InvalidInput("金额格式不正确（元，最多两位小数）", field=field) from None
-
-
-def _day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("日期格式应为YYYY-MM-DD", field=field) from None
+Posted = Annotated[FormData, Depends(kit.posted)]
+Lister = Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))]
+Query = Annotated[ListQuery, Depends(list_query)]
 
 
 @router.get("/programmes")
@@ -62,6 +53,10 @@ def _local_category(vocabulary: Vocabulary, session: DbSession, text: str) -> st
     if code not in vocabulary.labels:
         raise InvalidInput(f"当地没有“{CATEGORIES.label(code)}”的补贴政策", field="category")
     return code
+
+
+class QuoteDay(PageForm):
+    on: OptionalDay = None
 
 
 def _grade(text: str) -> dict[str, int]:
@@ -85,18 +80,18 @@ def quote_page(
     result, error = None, None
     vocabulary = policies.category_vocabulary(session, actor.jurisdiction_code)
     if category and price:
-        try:
+
+        def quote() -> Any:
             code = _local_category(vocabulary, session, category)
-            category = vocabulary.label(code)
             item = ItemAttributes.from_inputs({"category": code, "price": price, **_grade(grade)})
-            result = policies.quote_for(
-                session,
-                jurisdiction_code=actor.jurisdiction_code,
-                on_date=_day(on, "on") if on else today_cn(),
-                item=item,
+            when = kit.parse(QuoteDay, {"on": on}).on or today_cn()
+            quoted = policies.quote_for(
+                session, jurisdiction_code=actor.jurisdiction_code, on_date=when, item=item
             )
-        except DomainError as exc:
-            error = exc.message
+            return vocabulary.label(code), quoted
+
+        named, error = kit.outcome(quote)
+        category, result = named if named else (category, None)
     form = {
         "category": category,
         "price": price,
@@ -145,66 +140,56 @@ def redeem_form(
     )
 
 
+class SaleForm(PageForm):
+    """The merchant's redemption form."""
+
+    quota_code: OptionalCode = None
+    category: Code = ""
+    product_model: Name = ""
+    device_serial: Code = ""
+    grade: OptionalWhole = None
+    price: Yuan
+    invoice_no: Code = ""
+    purchase_date: Day
+    recycling_cert_no: OptionalCode = None
+    recycling_cert_code: OptionalCode = None
+
+    def sale(self) -> redeem.Sale:
+        return redeem.Sale(
+            category=self.category,
+            product_model=self.product_model,
+            device_serial=self.device_serial,
+            price_fen=self.price,
+            purchase_date=self.purchase_date,
+            invoice_no=self.invoice_no,
+            quota_code=self.quota_code,
+            grade=self.grade,
+            recycling_cert_no=self.recycling_cert_no,
+            recycling_cert_code=self.recycling_cert_code,
+        )
+
+
 @router.post("/merchant/redeem")
 def redeem_submit(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
-    quota_code: Annotated[Code, Form()] = "",
-    category: Annotated[Code, Form()] = "",
-    product_model: Annotated[Name, Form()] = "",
-    device_serial: Annotated[Code, Form()] = "",
-    grade: Annotated[Code, Form()] = "",
-    price: Annotated[Code, Form()] = "",
-    invoice_no: Annotated[Code, Form()] = "",
-    purchase_date: Annotated[Code, Form()] = "",
-    recycling_cert_no: Annotated[Code, Form()] = "",
-    recycling_cert_code: Annotated[Code, Form()] = "",
+    data: Posted,
 ) -> Response:
-    form = {
-        "quota_code": quota_code,
-        "category": category,
-        "product_model": product_model,
-        "device_serial": device_serial,
-        "grade": grade,
-        "price": price,
-        "invoice_no": invoice_no,
-        "purchase_date": purchase_date,
-        "recycling_cert_no": recycling_cert_no,
-    }
-    try:
-        sale = redeem.Sale(
-            category=category,
-            product_model=product_model,
-            device_serial=device_serial,
-            price_fen=_fen(price, "price"),
-            purchase_date=_day(purchase_date, "purchase_date"),
-            invoice_no=invoice_no,
-            quota_code=quota_code or None,
-            grade=int(grade) if grade.isdigit() else None,
-            recycling_cert_no=recycling_cert_no or None,
-            recycling_cert_code=recycling_cert_code or None,
-        )
-        claim = redeem.redeem(session, actor, sale)
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        return render(
-            request,
-            "claims/redeem.html",
-            status_code=exc.status,
-            error=exc.message,
-            form=form,
-            claim=None,
-            **_redeem_choices(session, actor),
-        )
-    return RedirectResponse(f"/claims/{claim.id}", status_code=303)
+    def change() -> str:
+        claim = redeem.redeem(session, actor, kit.parse(SaleForm, data).sale())
+        return f"/claims/{claim.id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        context = _redeem_choices(session, actor)
+        form = kit.text_of(data)
+        return render(request, "claims/redeem.html", error=error, form=form, claim=None, **context)
+
+    return kit.submit(request, session, change, page)
 
 
-@router.get("/my")
-def my_page(
-    request: Request,
-    session: DbSession,
-    actor: Annotated[Actor, Depends(page_require("claims:own"))],
+def _my_page(
+    request: Request, session: DbSession, actor: Actor, error: kit.PageError | None = None
 ) -> HTMLResponse:
     claims = list(session.scalars(common.readable(actor).order_by(Claim.id.desc()).limit(100)))
     return render(
@@ -213,9 +198,18 @@ def my_page(
         quotas=quotas.list_for(session, actor),
         claims=claims,
         labels=states.LABELS,
-        error=None,
+        error=error,
         categories=policies.category_vocabulary(session, actor.jurisdiction_code),
     )
+
+
+@router.get("/my")
+def my_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("claims:own"))],
+) -> HTMLResponse:
+    return _my_page(request, session, actor)
 
 
 @router.post("/my/quotas")
@@ -225,22 +219,13 @@ def my_quota_claim(
     actor: Annotated[Actor, Depends(page_require("claims:own"))],
     category: Annotated[Code, Form()] = "",
 ) -> Response:
-    try:
+    def change() -> str:
         quotas.claim_quota(session, actor, category=category, on_date=today_cn())
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        claims = list(session.scalars(common.readable(actor).order_by(Claim.id.desc()).limit(100)))
-        return render(
-            request,
-            "claims/my.html",
-            status_code=exc.status,
-            quotas=quotas.list_for(session, actor),
-            claims=claims,
-            labels=states.LABELS,
-            error=exc.message,
-            categories=policies.category_vocabulary(session, actor.jurisdiction_code),
-        )
-    return RedirectResponse("/my", status_code=303)
+        return "/my"
+
+    return kit.submit(
+        request, session, change, lambda error: _my_page(request, session, actor, error)
+    )
 
 
 CAR_CHOICES: dict[str, dict[str, str]] = {
@@ -251,42 +236,42 @@ CAR_CHOICES: dict[str, dict[str, str]] = {
 }
 
 
+class CarForm(PageForm):
+    """A consumer's car application (the files come with it, read apart)."""
+
+    vin: Code = ""
+    new_vehicle: Literal["nev", "fuel"]
+    fuel_displacement_ml: OptionalWhole = None
+    price: Yuan
+    purchase_date: Day
+    disposal: Literal["scrapped", "transferred"]
+    old_vehicle_fuel: Literal["petrol", "diesel", "nev", "other"]
+    old_vehicle_emission_standard: Annotated[int, Field(ge=1, le=6)]
+    old_vehicle_registered_on: Day
+    old_vehicle_owned_since: Day
+
+    def inputs(self) -> dict[str, Any]:
+        """The rule inputs of the application."""
+        inputs: dict[str, Any] = {
+            "category": "passenger_car",
+            "price_fen": self.price,
+            "new_vehicle": self.new_vehicle,
+            "old_vehicle_fuel": self.old_vehicle_fuel,
+            "old_vehicle_emission_standard": self.old_vehicle_emission_standard,
+            "old_vehicle_registered_on": self.old_vehicle_registered_on,
+            "old_vehicle_owned_since": self.old_vehicle_owned_since,
+            f"old_vehicle_{self.disposal}": True,
+        }
+        if self.fuel_displacement_ml is not None:
+            inputs["fuel_displacement_ml"] = self.fuel_displacement_ml
+        return inputs
+
+
 def _car_form(
-    request: Request, form: dict[str, str], error: str | None = None, status_code: int = 200
+    request: Request, form: dict[str, str], error: kit.PageError | None = None
 ) -> HTMLResponse:
-    return render(
-        request, "claims/car.html", status_code=status_code, form=form, error=error, **CAR_CHOICES
-    )
-
-
-def _car_inputs(form: dict[str, str]) -> dict[str, Any]:
-    """The rule inputs of a car application from the page's fields (refusals name the field)."""
-    for name, choices in (
-        ("new_vehicle", "new_vehicles"),
-        ("disposal", "disposals"),
-        ("old_vehicle_fuel", "fuels"),
-        ("old_vehicle_emission_standard", "standards"),
-    ):
-        if form[name] not in CAR_CHOICES[choices]:
-            raise InvalidInput("请从列表中选择", field=name)
-    displacement = form["fuel_displacement_ml"].strip()
-    if displacement and not displacement.isdigit():
-        raise InvalidInput("燃油车排量应为整数（毫升）", field="fuel_displacement_ml")
-    inputs: dict[str, Any] = {
-        "category": "passenger_car",
-        "price_fen": _fen(form["price"], "price"),
-        "new_vehicle": form["new_vehicle"],
-        "old_vehicle_fuel": form["old_vehicle_fuel"],
-        "old_vehicle_emission_standard": int(form["old_vehicle_emission_standard"]),
-        "old_vehicle_registered_on": _day(
-            form["old_vehicle_registered_on"], "old_vehicle_registered_on"
-        ),
-        "old_vehicle_owned_since": _day(form["old_vehicle_owned_since"], "old_vehicle_owned_since"),
-        f"old_vehicle_{form['disposal']}": True,
-    }
-    if displacement:
-        inputs["fuel_displacement_ml"] = int(displacement)
-    return inputs
+    choices: dict[str, Any] = dict(CAR_CHOICES)
+    return render(request, "claims/car.html", form=form, error=error, **choices)
 
 
 @router.get("/my/car")
@@ -301,57 +286,75 @@ async def car_submit(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("claims:own"))],
+    data: Posted,
 ) -> Response:
-    data = await request.form()
-    fields = (
-        "vin",
-        "new_vehicle",
-        "fuel_displacement_ml",
-        "price",
-        "purchase_date",
-        "disposal",
-        "old_vehicle_fuel",
-        "old_vehicle_emission_standard",
-        "old_vehicle_registered_on",
-        "old_vehicle_owned_since",
-    )
-    form = {name: str(data.get(name) or "") for name in fields}
-    files = [f for f in data.getlist("files") if isinstance(f, StarletteUpload) and f.filename]
-    try:
-        uploads = [
-            lifecycle.Upload(
-                kind="application", filename=f.filename or "upload", content=await f.read()
-            )
-            for f in files
-        ]
+    uploads = [
+        lifecycle.Upload(
+            kind="application", filename=f.filename or "upload", content=await f.read()
+        )
+        for f in kit.files_of(data, "files")
+    ]
+
+    def change() -> str:
+        form = kit.parse(CarForm, data)
         claim = apply.submit(
             session,
             actor,
-            inputs=_car_inputs(form),
-            purchase_date=_day(form["purchase_date"], "purchase_date"),
+            inputs=form.inputs(),
+            purchase_date=form.purchase_date,
             uploads=uploads,
-            vin=form["vin"],
+            vin=form.vin,
         )
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        return _car_form(request, form, exc.message, exc.status)
-    return RedirectResponse(f"/claims/{claim.id}", status_code=303)
+        return f"/claims/{claim.id}"
+
+    return kit.submit(
+        request, session, change, lambda error: _car_form(request, kit.text_of(data), error)
+    )
+
+
+def _listed(
+    actor: Actor, state: Code | None, kind: Code, category: Code
+) -> tuple[Any, dict[str, str]]:
+    return common.readable(actor), dict(lists.filters(actor, state, kind, category))
 
 
 @router.get("/claims")
 def claims_page(
     request: Request,
     session: DbSession,
-    actor: Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))],
-    state: Code = "",
+    actor: Lister,
+    query: Query,
+    state: Code | None = None,
+    kind: Code = "",
+    category: Code = "",
 ) -> HTMLResponse:
-    stmt = common.readable(actor)
-    if state:
-        stmt = stmt.where(Claim.state == state)
-    rows = list(session.scalars(stmt.order_by(Claim.id.desc()).limit(200)))
+    """Every claim the caller may see, a page at a time; opens on the caller's waiting work."""
+    stmt, chosen = _listed(actor, state, kind, category)
+    page = page_of(session, lists.SPEC, stmt, query, path="/claims", filters=chosen)
+    view = chosen["state"]
+    heading = lists.VIEW_LABELS.get(view) or states.LABELS.get(view, "")
     return render(
-        request, "claims/list.html", rows=rows, labels=states.LABELS, state=state, today=today_cn()
+        request,
+        "claims/list.html",
+        page=page,
+        labels=states.LABELS,
+        heading=heading,
+        today=today_cn(),
     )
+
+
+@router.get("/claims.xlsx")
+def claims_export(
+    session: DbSession,
+    actor: Lister,
+    query: Query,
+    state: Code | None = None,
+    kind: Code = "",
+    category: Code = "",
+) -> Response:
+    """What the list shows under the same filters and search, every page, as .xlsx."""
+    stmt, chosen = _listed(actor, state, kind, category)
+    return export(session, lists.SPEC, stmt, query, filters=chosen, on=today_cn())
 
 
 @router.get("/claims/{claim_id}")
@@ -394,14 +397,10 @@ def claim_decide(
         ),
         "reject": lambda: lifecycle.reject(session, actor, claim_id=claim_id, reason=note),
     }
-    try:
-        if decision not in actions:
-            raise InvalidInput("未知的审核操作", field="decision")
-        actions[decision]()
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        return render(request, "error.html", status_code=exc.status, message=exc.message)
-    return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+    if decision not in actions:
+        raise InvalidInput("未知的审核操作", field="decision")
+    actions[decision]()
+    return kit.go(f"/claims/{claim_id}")
 
 
 @router.post("/claims/{claim_id}/appeal")
@@ -413,17 +412,13 @@ async def claim_appeal(
     reason: Annotated[Text, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    try:
-        if file is None:
-            raise InvalidInput("申诉须上传新的证明材料", field="file")
-        upload = lifecycle.Upload(
-            kind="appeal", filename=file.filename or "upload", content=await file.read()
-        )
-        lifecycle.appeal(session, actor, claim_id=claim_id, reason=reason, upload=upload)
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        return render(request, "error.html", status_code=exc.status, message=exc.message)
-    return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+    if file is None:
+        raise InvalidInput("申诉须上传新的证明材料", field="file")
+    upload = lifecycle.Upload(
+        kind="appeal", filename=file.filename or "upload", content=await file.read()
+    )
+    lifecycle.appeal(session, actor, claim_id=claim_id, reason=reason, upload=upload)
+    return kit.go(f"/claims/{claim_id}")
 
 
 @router.get("/settlement")
@@ -462,12 +457,8 @@ def settlement_create(
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("settlement:write"))],
 ) -> Response:
-    try:
-        settle.create_batch(session, actor)
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        return render(request, "error.html", status_code=exc.status, message=exc.message)
-    return RedirectResponse("/settlement", status_code=303)
+    settle.create_batch(session, actor)
+    return kit.go("/settlement")
 
 
 @router.post("/settlement/batches/{batch_id}/result")
@@ -478,14 +469,30 @@ async def settlement_result(
     actor: Annotated[Actor, Depends(page_require("settlement:write"))],
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    try:
-        if file is None:
-            raise InvalidInput("请选择银行结果文件", field="file")
-        settle.import_result(session, actor, batch_id=batch_id, content=await file.read())
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        return render(request, "error.html", status_code=exc.status, message=exc.message)
-    return RedirectResponse("/settlement", status_code=303)
+    if file is None:
+        raise InvalidInput("请选择银行结果文件", field="file")
+    settle.import_result(session, actor, batch_id=batch_id, content=await file.read())
+    return kit.go("/settlement")
+
+
+def _catalogue_page(
+    request: Request,
+    session: DbSession,
+    *,
+    category: str = "",
+    error: kit.PageError | None = None,
+    imported: int | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "claims/catalogue.html",
+        rows=catalogue.list_products(session, category or None),
+        headers=catalogue.HEADERS,
+        error=error,
+        errors=list(error.rows) if error else [],
+        imported=imported,
+        category=category,
+    )
 
 
 @router.get("/catalogue")
@@ -495,16 +502,7 @@ def catalogue_page(
     actor: Annotated[Actor, Depends(page_require("policy:read"))],
     category: Code = "",
 ) -> HTMLResponse:
-    return render(
-        request,
-        "claims/catalogue.html",
-        rows=catalogue.list_products(session, category or None),
-        headers=catalogue.HEADERS,
-        error=None,
-        errors=[],
-        imported=None,
-        category=category,
-    )
+    return _catalogue_page(request, session, category=category)
 
 
 @router.post("/catalogue")
@@ -514,44 +512,18 @@ async def catalogue_upload(
     actor: Annotated[Actor, Depends(page_require("catalogue:write"))],
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    errors: list[catalogue.RowError] = []
-    try:
-        if file is None or not file.filename:
+    content = await file.read() if file is not None and file.filename else None
+
+    def change() -> HTMLResponse:
+        if file is None or content is None:
             raise InvalidInput("请选择 .xlsx 或 .csv 文件", field="file")
-        count = catalogue.import_file(
-            session, actor, filename=file.filename, content=await file.read()
-        )
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        errors = getattr(exc, "errors", [])
-        return render(
-            request,
-            "claims/catalogue.html",
-            status_code=exc.status,
-            rows=catalogue.list_products(session),
-            headers=catalogue.HEADERS,
-            error=exc.message,
-            errors=errors,
-            imported=None,
-            category="",
-        )
-    return render(
-        request,
-        "claims/catalogue.html",
-        rows=catalogue.list_products(session),
-        headers=catalogue.HEADERS,
-        error=None,
-        errors=[],
-        imported=count,
-        category="",
-    )
+        name = file.filename or "upload"
+        count = catalogue.import_file(session, actor, filename=name, content=content)
+        return _catalogue_page(request, session, imported=count)
+
+    return kit.show(request, session, change, lambda e: _catalogue_page(request, session, error=e))
 
 
 @router.get("/catalogue/template.xlsx")
 def catalogue_template(actor: Annotated[Actor, Depends(page_require("policy:read"))]) -> Response:
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        catalogue.template_xlsx(),
-        media_type=media,
-        headers={"Content-Disposition": "attachment; filename=catalogue-template.xlsx"},
-    )
+    return downloads.download(catalogue.template_xlsx(), "商品目录模板.xlsx", downloads.XLSX)
