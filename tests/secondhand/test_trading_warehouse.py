@@ -160,6 +160,8 @@ def test_warehouse_reallocation_first_then_disposal_with_certificate(world: Worl
         == "transfer"
     )
     assert post(office, URL + f"/warehouse/{ac}/complete", {}).json()["state"] == "done"
+    twice = post(office, URL + f"/warehouse/{ac}/review", {"accept": True})
+    assert twice.status_code == 409 and twice.json()["code"] == "illegal_transition"
     no_transfer = post(office, URL + f"/warehouse/{pc}/approve", {"route": "transfer"})
     assert no_transfer.status_code == 409
     no_recycler = post(office, URL + f"/warehouse/{pc}/approve", {"route": "recycle"})

@@ -254,6 +254,13 @@ def test_closing_needs_evidence_and_office_approval(
     )
     assert ok.json()["closing"] == "closed"
     assert api.get(f"/api/v1/supervision/tasks/{tid}").json()["status"] == "done"
+    again = api.post(
+        f"/api/v1/supervision/tasks/{tid}/close-decision",
+        json={"approve": False, "note": "重新整改"},
+        headers={"Idempotency-Key": "x5"},
+    )
+    assert again.status_code == 409 and again.json()["code"] == "illegal_closing"
+    assert api.get(f"/api/v1/supervision/tasks/{tid}").json()["status"] == "done"
 
 
 def test_other_jurisdiction_office_cannot_see_the_plan(

@@ -8,40 +8,62 @@ A failed bank payment sends a batched claim back to approved (re-queued).
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from huanxin.claims.errors import IllegalTransition
+from huanxin.core.lifecycle import Lifecycle
 
-LABELS: dict[str, str] = {
-    "reserved": "已核销待审核",
-    "submitted": "已申请待审核",
-    "approved": "审核通过待支付",
-    "rejected": "已驳回",
-    "appealed": "申诉中",
-    "rejected_final": "申诉驳回",
-    "batched": "支付中",
-    "paid": "已支付",
-    "cancelled": "已撤销",
-    "returned": "已退货",
-}
 
+class ClaimState(StrEnum):
+    RESERVED = "reserved"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    APPEALED = "appealed"
+    REJECTED_FINAL = "rejected_final"
+    BATCHED = "batched"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+
+C = ClaimState
+CLAIMS = Lifecycle(
+    "申请",
+    {
+        C.RESERVED: "已核销待审核",
+        C.SUBMITTED: "已申请待审核",
+        C.APPROVED: "审核通过待支付",
+        C.REJECTED: "已驳回",
+        C.APPEALED: "申诉中",
+        C.REJECTED_FINAL: "申诉驳回",
+        C.BATCHED: "支付中",
+        C.PAID: "已支付",
+        C.CANCELLED: "已撤销",
+        C.RETURNED: "已退货",
+    },
+    {
+        C.RESERVED: frozenset({C.APPROVED, C.CANCELLED, C.RETURNED}),
+        C.SUBMITTED: frozenset({C.APPROVED, C.REJECTED}),
+        C.REJECTED: frozenset({C.APPEALED}),
+        C.APPEALED: frozenset({C.APPROVED, C.REJECTED_FINAL}),
+        C.APPROVED: frozenset({C.BATCHED, C.CANCELLED, C.RETURNED}),
+        C.BATCHED: frozenset({C.PAID, C.APPROVED}),
+        C.PAID: frozenset({C.RETURNED}),
+        C.REJECTED_FINAL: frozenset(),
+        C.CANCELLED: frozenset(),
+        C.RETURNED: frozenset(),
+    },
+    IllegalTransition,
+)
+# Plain-string views for templates and schemas.
+LABELS: dict[str, str] = {s.value: t for s, t in CLAIMS.labels.items()}
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "reserved": frozenset({"approved", "cancelled", "returned"}),
-    "submitted": frozenset({"approved", "rejected"}),
-    "rejected": frozenset({"appealed"}),
-    "appealed": frozenset({"approved", "rejected_final"}),
-    "approved": frozenset({"batched", "cancelled", "returned"}),
-    "batched": frozenset({"paid", "approved"}),
-    "paid": frozenset({"returned"}),
-    "rejected_final": frozenset(),
-    "cancelled": frozenset(),
-    "returned": frozenset(),
+    s.value: frozenset(m.value for m in moves) for s, moves in CLAIMS.moves.items()
 }
 
 HOLDS_BUDGET = frozenset({"reserved", "approved", "batched"})
 
 
-def check(from_state: str, to_state: str) -> None:
-    if to_state not in TRANSITIONS.get(from_state, frozenset()):
-        raise IllegalTransition(
-            f"申请当前状态为「{LABELS.get(from_state, from_state)}」，"
-            f"不能变更为「{LABELS.get(to_state, to_state)}」"
-        )
+def check(from_state: str, to_state: str) -> ClaimState:
+    return CLAIMS.check(from_state, to_state)

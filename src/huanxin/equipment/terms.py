@@ -3,6 +3,8 @@ document types and the flag kinds, each with its Chinese label."""
 
 from __future__ import annotations
 
+from huanxin.equipment.states import PROJECTS
+
 SECTORS: dict[str, str] = {
     "industry": "工业",
     "buildings": "建筑和市政",
@@ -14,13 +16,7 @@ SECTORS: dict[str, str] = {
 }
 
 # The lifecycle of a renewal project in the dynamic project library, in order.
-STAGES: dict[str, str] = {
-    "planning": "谋划",
-    "applied": "申报",
-    "approved": "审批",
-    "building": "在建",
-    "completed": "竣工投产",
-}
+STAGES: dict[str, str] = {s.value: t for s, t in PROJECTS.labels.items()}  # states.py
 STAGE_ORDER: tuple[str, ...] = tuple(STAGES)
 # Stages an enterprise may move its own project into; the rest need equipment:manage.
 ENTERPRISE_STAGES = frozenset({"applied", "building", "completed"})

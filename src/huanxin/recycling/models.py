@@ -121,7 +121,7 @@ class Booking(Base):
     service_date: Mapped[date] = mapped_column(Date, index=True)
     window_start_s: Mapped[int] = mapped_column(Integer)
     window_end_s: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # states.BookingState
     quote_fen: Mapped[int] = mapped_column(BigInteger)
     price_list_id: Mapped[int] = mapped_column(ForeignKey("recycling_price_lists.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

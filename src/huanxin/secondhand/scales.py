@@ -1,5 +1,6 @@
 """The fixed vocabularies of the secondhand domain: categories, the usability grading scale,
-wipe methods, credit scoring parameters and the states of listings and warehouse items.
+wipe methods, credit scoring parameters, and the plain-string views of the listing and disposal
+lifecycles (``states.py``).
 
 Usability grading scale (OURS, no national standard is transcribed here; the five steps follow
 the 成色 notation the trade commonly uses, and group standards such as T/SZEIA 013-2023 for
@@ -13,6 +14,8 @@ phones could replace it once adopted locally):
 """
 
 from __future__ import annotations
+
+from huanxin.secondhand.states import DISPOSALS, LISTINGS
 
 CATEGORIES: dict[str, str] = {
     "phone": "手机",
@@ -87,22 +90,10 @@ CONFIDENCE_RULES: list[tuple[str, int, int]] = [  # (level, min n, max MAD/media
 ]
 CONFIDENCE_LABELS = {"high": "高", "medium": "中", "low": "低", "none": "样本不足"}
 
-LISTING_STATES: dict[str, str] = {
-    "listed": "挂牌中",
-    "under_offer": "有报价",
-    "agreed": "已成交",
-    "in_storage": "暂存中",
-    "in_transport": "运输中",
-    "delivered": "已交付",
-    "disposed": "已处置",
-    "withdrawn": "已撤回",
-}
+# The lifecycles live in states.py; these are their plain-string views.
+LISTING_STATES: dict[str, str] = {s.value: t for s, t in LISTINGS.labels.items()}
 LISTING_MOVES: dict[str, frozenset[str]] = {
-    "listed": frozenset({"under_offer", "withdrawn"}),
-    "under_offer": frozenset({"agreed", "listed", "withdrawn"}),
-    "agreed": frozenset({"in_storage", "in_transport"}),
-    "in_storage": frozenset({"in_transport", "disposed"}),
-    "in_transport": frozenset({"delivered"}),
+    s.value: frozenset(m.value for m in moves) for s, moves in LISTINGS.moves.items() if moves
 }
 LISTING_OPEN = frozenset({"listed", "under_offer", "agreed", "in_storage", "in_transport"})
 LISTING_LEFT = frozenset({"delivered", "disposed"})  # the item has left the seller
@@ -118,14 +109,7 @@ WAREHOUSE_CATEGORIES: dict[str, str] = {
     "other": "其他",
 }
 WAREHOUSE_DATA_BEARING = frozenset({"computer", "phone", "tablet", "printer", "camera"})
-WAREHOUSE_STATES: dict[str, str] = {
-    "declared": "已申报",
-    "pooled": "调剂公示中",
-    "claimed": "有单位申领",
-    "approved": "处置方式已批准",
-    "done": "已完成",
-    "rejected": "已退回",
-}
+WAREHOUSE_STATES: dict[str, str] = {s.value: t for s, t in DISPOSALS.labels.items()}
 WAREHOUSE_ROUTES: dict[str, str] = {
     "transfer": "调剂给其他公共机构",
     "auction": "公开拍卖",

@@ -4,6 +4,7 @@ Chinese label and, where it changes, the transitions allowed.
 Meeting: scheduled → held | cancelled. Visit: planned → done | cancelled.
 Escalation: proposed (by a department) → submitted (by the office) | declined;
 submitted → answered; answered → closed; the office may also enter one as submitted.
+Task closing: open → requested (with evidence) → closed, or back to open when returned.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from enum import StrEnum
 from typing import TypeVar
 
 from huanxin.core.errors import InvalidInput
-from huanxin.supervision.errors import IllegalTransition
+from huanxin.core.lifecycle import Lifecycle
+from huanxin.supervision.errors import IllegalClosing, IllegalTransition
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -65,6 +67,26 @@ class EscalationState(StrEnum):
     DECLINED = "declined"
     ANSWERED = "answered"
     CLOSED = "closed"
+
+
+class TaskClosing(StrEnum):
+    """Closing a task (对账销号): the lead unit asks with evidence, the office decides."""
+
+    OPEN = "open"
+    REQUESTED = "requested"
+    CLOSED = "closed"
+
+
+TASK_CLOSING = Lifecycle(
+    "任务销号",
+    {TaskClosing.OPEN: "未申请", TaskClosing.REQUESTED: "待审核", TaskClosing.CLOSED: "已销号"},
+    {
+        TaskClosing.OPEN: frozenset({TaskClosing.REQUESTED}),
+        TaskClosing.REQUESTED: frozenset({TaskClosing.CLOSED, TaskClosing.OPEN}),
+        TaskClosing.CLOSED: frozenset(),
+    },
+    IllegalClosing,
+)
 
 
 class ReportKind(StrEnum):

@@ -32,13 +32,13 @@ from huanxin.equipment.service.access import (
     writable_enterprise,
     writable_project,
 )
+from huanxin.equipment.states import PROJECTS, ProjectStage
 from huanxin.equipment.terms import (
     DOC_TYPES,
     ENTERPRISE_STAGES,
     FUNDING,
     SECTORS,
     STAGE_DATE_FIELD,
-    STAGE_ORDER,
     STAGES,
 )
 
@@ -111,7 +111,7 @@ def create(
         name=name.strip()[:200],
         sector=sector or ent.sector,
         jurisdiction_code=ent.jurisdiction_code,
-        stage="planning",
+        stage=ProjectStage.PLANNING,
         equipment_investment_fen=equipment_investment_fen,
         total_investment_fen=total_investment_fen,
         planned_on=planned,
@@ -156,8 +156,8 @@ def _step(
 
 
 def next_stage(stage: str) -> str | None:
-    index = STAGE_ORDER.index(stage)
-    return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
+    """The one stage the table allows after ``stage`` (None: completed)."""
+    return next((s.value for s in PROJECTS.following(stage)), None)
 
 
 def _check_step(actor: Actor, p: Project, to_stage: str) -> None:
@@ -166,7 +166,7 @@ def _check_step(actor: Actor, p: Project, to_stage: str) -> None:
     expected = next_stage(p.stage)
     if expected is None:
         raise IllegalStep(f"项目已处于“{STAGES[p.stage]}”阶段，不能再变更")
-    if to_stage != expected:
+    if not PROJECTS.allows(p.stage, to_stage):
         raise IllegalStep(
             f"项目当前处于“{STAGES[p.stage]}”阶段，下一步只能是“{STAGES[expected]}”，"
             f"不能进入“{STAGES[to_stage]}”"

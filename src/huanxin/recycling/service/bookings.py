@@ -27,18 +27,12 @@ from huanxin.recycling.catalogue import (
     kg_text,
     price_of_line,
 )
-from huanxin.recycling.errors import IllegalBookingState, ItemTooHeavy, WindowInPast
+from huanxin.recycling.errors import ItemTooHeavy, WindowInPast
 from huanxin.recycling.models import Booking, BookingItem, PlanStop
 from huanxin.recycling.service import network
+from huanxin.recycling.states import BOOKINGS, OPEN_STATES, STATUS_LABELS, BookingState
 
-OPEN_STATES = ("booked", "planned", "unserved")
-STATUS_LABELS = {
-    "booked": "已预约",
-    "planned": "已排班",
-    "unserved": "暂无法安排",
-    "completed": "已完成",
-    "cancelled": "已取消",
-}
+__all__ = ["OPEN_STATES", "STATUS_LABELS"]
 
 
 @dataclass(frozen=True)
@@ -154,7 +148,7 @@ def create_booking(
         service_date=new.service_date,
         window_start_s=new.window_start_s,
         window_end_s=new.window_end_s,
-        status="booked",
+        status=BookingState.BOOKED,
         quote_fen=total,
         price_list_id=price_list_id,
         created_at=now or utcnow(),
@@ -211,10 +205,9 @@ def items_of(session: Session, booking_id: int) -> list[BookingItem]:
 
 def cancel_booking(session: Session, actor: Actor, booking_id: int) -> Booking:
     booking = get_booking(session, actor, booking_id)
-    if booking.status not in OPEN_STATES:
-        raise IllegalBookingState(f"预约{STATUS_LABELS[booking.status]}，不能取消", field="status")
     before = booking.status
-    booking.status, booking.cancelled_at = "cancelled", utcnow()
+    booking.status = BOOKINGS.check(before, BookingState.CANCELLED, field="status")
+    booking.cancelled_at = utcnow()
     session.execute(delete(PlanStop).where(PlanStop.booking_id == booking.id))
     session.flush()
     audit.record(

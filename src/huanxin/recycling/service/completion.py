@@ -32,7 +32,6 @@ from huanxin.core.money import yuan
 from huanxin.db import is_postgres
 from huanxin.recycling.catalogue import CONDITIONS, PAYMENT_METHODS, category, price_of_line
 from huanxin.recycling.errors import (
-    IllegalBookingState,
     PickupDateImpossible,
     ReverseInvoiceLimitExceeded,
 )
@@ -47,6 +46,7 @@ from huanxin.recycling.models import (
     Vehicle,
 )
 from huanxin.recycling.service import bookings, certificates, network
+from huanxin.recycling.states import BOOKINGS, BookingState
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "reference" / "reverse_invoice_rules.csv"
 
@@ -174,10 +174,7 @@ def complete_pickup(
     if not actor.can("recycling:operate"):
         raise PermissionDenied("只有回收企业可以完成上门回收")
     booking = bookings.get_booking(session, actor, booking_id)
-    if booking.status not in bookings.OPEN_STATES:
-        raise IllegalBookingState(
-            f"预约{bookings.STATUS_LABELS[booking.status]}，不能再完成", field="status"
-        )
+    BOOKINGS.check(booking.status, BookingState.COMPLETED, field="status")
     _check_lines(lines)
     if payment_method not in PAYMENT_METHODS:
         raise InvalidInput("付款方式不正确", field="payment_method")
@@ -212,7 +209,7 @@ def complete_pickup(
     session.add(pickup)
     session.flush()
     issued = _lines_and_certificates(session, pickup, lines, priced)
-    booking.status = "completed"
+    booking.status = BookingState.COMPLETED
     session.flush()
     audit.record(
         session,

@@ -53,6 +53,7 @@ from huanxin.recycling.models import (
 )
 from huanxin.recycling.service import network
 from huanxin.recycling.service.bookings import OPEN_STATES, local_now
+from huanxin.recycling.states import BOOKINGS, BookingState
 
 
 def ensure_dispatcher(actor: Actor) -> None:
@@ -207,7 +208,8 @@ def save_plan(session: Session, plan: Plan, result: DispatchPlan) -> None:
     unserved = {int(u.booking_id) for u in result.unserved}
     for booking in session.scalars(select(Booking).where(Booking.id.in_(served | unserved))):
         if booking.status in OPEN_STATES:
-            booking.status = "planned" if booking.id in served else "unserved"
+            to = BookingState.PLANNED if booking.id in served else BookingState.UNSERVED
+            booking.status = BOOKINGS.check(booking.status, to, field="status")
     session.flush()
 
 

@@ -23,6 +23,7 @@ from huanxin.secondhand import hooks, scales
 from huanxin.secondhand.errors import DuplicateOpenListing, IllegalTransition
 from huanxin.secondhand.models import Enquiry, Listing, ListingPhoto, Offer
 from huanxin.secondhand.service import common
+from huanxin.secondhand.states import LISTINGS, ListingState
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 MAX_PHOTOS = 6
@@ -37,14 +38,8 @@ def _org(actor: Actor) -> int:
 
 
 def _move(session: Session, actor: Actor, listing: Listing, to_state: str, note: str = "") -> None:
-    if to_state not in scales.LISTING_MOVES.get(listing.state, frozenset()):
-        raise IllegalTransition(
-            f"当前状态“{scales.LISTING_STATES[listing.state]}”不能转为"
-            f"“{scales.LISTING_STATES.get(to_state, to_state)}”",
-            field="state",
-        )
     before = listing.state
-    listing.state = to_state
+    listing.state = LISTINGS.check(before, to_state)
     common.add_step(
         session,
         actor,
@@ -144,7 +139,7 @@ def create_listing(
         equipment_ref=ref,
         condition=condition,
         condition_note=condition_note.strip()[:512],
-        state="listed",
+        state=ListingState.LISTED,
         created_by=actor.user_id,
         asking_price_fen=common.positive_fen(
             asking_price_fen, field="asking_price_fen", label="挂牌价"

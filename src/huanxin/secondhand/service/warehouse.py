@@ -22,6 +22,7 @@ from huanxin.secondhand import scales
 from huanxin.secondhand.errors import AlreadyRegistered, IllegalTransition, NotPublicInstitution
 from huanxin.secondhand.models import PublicInstitution, WarehouseItem
 from huanxin.secondhand.service import common, wipes
+from huanxin.secondhand.states import DISPOSALS, DisposalState
 
 NEEDS_CERTIFICATE = frozenset({"recycle", "destroy"})
 
@@ -63,7 +64,7 @@ def _move(
     session: Session, actor: Actor, item: WarehouseItem, to_state: str, note: str = ""
 ) -> None:
     before = item.state
-    item.state = to_state
+    item.state = DISPOSALS.check(before, to_state)
     common.add_step(
         session,
         actor,
@@ -126,7 +127,7 @@ def declare(
         serial=common.serial(serial, category=category),
         acquired_year=common.year(acquired_year, field="acquired_year", label="购置年份"),
         declared_year=today_cn().year,
-        state="declared",
+        state=DisposalState.DECLARED,
         created_at=utcnow(),
     )
     session.add(item)

@@ -14,6 +14,7 @@ from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
 from huanxin.supervision import status as rules
 from huanxin.supervision.errors import IllegalClosing, NotYourTask
+from huanxin.supervision.lifecycles import TASK_CLOSING, TaskClosing
 from huanxin.supervision.models import Attachment, Department, Report, Task
 from huanxin.supervision.service import files
 from huanxin.supervision.service.common import actor_department
@@ -42,7 +43,7 @@ def file_report(
 ) -> Report:
     task = get_task(session, actor, task_id)
     dept = responsible_department(session, actor, task)
-    if task.closing == "closed":
+    if not TASK_CLOSING.following(task.closing):
         raise IllegalClosing("该任务已销号，不能再填报进展", field="task_id")
     _check_report(task, period=period, percent=percent, text=text, today=today or today_cn())
     if _exists(session, task.id, dept.id, period):
@@ -140,7 +141,7 @@ def request_close(
             raise PermissionDenied("只有牵头单位可以申请销号", field="task_id")
     elif not actor.can("supervision:write"):
         raise PermissionDenied("当前角色无权申请销号")
-    if task.closing != "open":
+    if not TASK_CLOSING.allows(task.closing, TaskClosing.REQUESTED):
         raise IllegalClosing("该任务已申请销号或已销号", field="task_id")
     if not evidence.strip():
         raise InvalidInput("申请销号须说明完成情况和佐证", field="evidence")
@@ -148,7 +149,7 @@ def request_close(
     if not checked:
         raise InvalidInput("申请销号须上传至少一个佐证材料", field="files")
     files.store(session, checked, task_id=task.id, report_id=None)
-    task.closing, task.close_evidence = "requested", evidence.strip()
+    task.closing, task.close_evidence = TaskClosing.REQUESTED, evidence.strip()
     session.flush()
     audit.record(
         session,
@@ -167,11 +168,13 @@ def decide_close(
 ) -> Task:
     """The office approves (task done) or returns (task open again) a closing request."""
     task = get_task(session, actor, task_id)
-    if task.closing != "requested":
+    if task.closing != TaskClosing.REQUESTED:
         raise IllegalClosing("该任务没有待审核的销号申请", field="task_id")
     if not approve and not note.strip():
         raise InvalidInput("退回销号申请须说明理由", field="note")
-    task.closing = "closed" if approve else "open"
+    task.closing = TASK_CLOSING.check(
+        task.closing, TaskClosing.CLOSED if approve else TaskClosing.OPEN, field="task_id"
+    )
     task.closed_at = utcnow() if approve else None
     session.flush()
     action = "supervision.close_approved" if approve else "supervision.close_returned"
