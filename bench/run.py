@@ -4,9 +4,10 @@
 
 NAME is one of ``plans``, ``equipment``, ``dispatch``, ``integrity``, ``claims``, ``federation``,
 ``spark``; the options
-are those of ``huanxin bench NAME --help`` (``--json`` is added). The measuring code lives
-with the domain it measures (``huanxin.<domain>.bench``); docs/benchmarks.md records every
-figure quoted in the docs with the command that printed it and the machine's load.
+are those of ``huanxin bench NAME --help`` (``--json`` is added). The measuring code, the
+bench worlds and the synthetic-data generators live in this package (``bench/``), outside the
+shipped ``huanxin`` package; docs/benchmarks.md records every figure quoted in the docs with
+the command that printed it and the machine's load.
 """
 
 from __future__ import annotations

@@ -21,12 +21,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from bench import federation_world as world
 from builders import settings_for
 from huanxin.app import create_app
 from huanxin.claims.bench_world import postgres_database
 from huanxin.core.actor import Actor
 from huanxin.db import Database
-from huanxin.federation import world
 from huanxin.federation.client import RegistryClient
 from huanxin.federation.keys import Keyring
 from huanxin.federation.registry import service as registry

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from huanxin.equipment.equipment_bench import run_pure_bench
+from bench.equipment_pure import run_pure_bench
 
 
 def test_small_bench_parses_everything(tmp_path: Path) -> None:

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 import builders
+from bench.equipment import run_bench
 from equipment.eqkit import GOOD_ROWS, csv_bytes, register, upload
 from huanxin import demo
 from huanxin.db import Database
-from huanxin.equipment.bench import run_bench
 from huanxin.equipment.demo import build_demo
 from huanxin.equipment.models import Enterprise, Project
 

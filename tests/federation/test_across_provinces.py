@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bench.federation_world import PHONE, PURCHASE
 from federation_harness import Deployment, Federated
 from huanxin.claims.models import Claim, Quota
 from huanxin.claims.service import lifecycle, settle
@@ -18,7 +19,6 @@ from huanxin.federation import matches
 from huanxin.federation.drain import drain
 from huanxin.federation.models import MatchRecord, NationalClaim
 from huanxin.federation.registry.models import HeldKey
-from huanxin.federation.world import PHONE, PURCHASE
 
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("federation")]
 

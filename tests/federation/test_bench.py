@@ -4,7 +4,7 @@ only when both its claims went into payment batches."""
 
 from __future__ import annotations
 
-from huanxin.federation.bench import Sale, plan, tally
+from bench.federation import Sale, plan, tally
 
 
 def test_every_planted_pair_is_one_key_sold_in_two_provinces() -> None:

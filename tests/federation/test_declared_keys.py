@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bench.federation_world import SHIPPED, national_policies
 from huanxin.federation.service import declared
-from huanxin.federation.world import SHIPPED, national_policies
 from huanxin.policy.loader import load_dir, load_file
 from huanxin.policy.schema import NationalKey, WhenUnreachable
 

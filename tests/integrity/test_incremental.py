@@ -9,9 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from bench.integrity_synth import START, synthesize
 from huanxin.integrity.errors import IndexMissing
 from huanxin.integrity.scan import ScanResult, all_rules, build_state, scan
-from huanxin.integrity.synth import START, synthesize
 
 pytestmark = pytest.mark.slow
 

@@ -9,10 +9,10 @@ import duckdb
 import polars as pl
 import pytest
 
+from bench.integrity_synth import synthesize
 from huanxin.integrity.scan import ScanResult, evaluate, open_claims, read_labels, scan
 from huanxin.integrity.schema import CLAIM_COLUMNS, FRAUD_KINDS, LABEL_COLUMN
 from huanxin.integrity.scoring import ScoringPolicy, score_claims
-from huanxin.integrity.synth import synthesize
 
 from .conftest import claim, frame
 

@@ -17,10 +17,10 @@ from typing import Any
 import polars as pl
 import pytest
 
+from bench.integrity_synth import synthesize
 from huanxin.integrity.detectors import Scope, default_detectors
 from huanxin.integrity.scan import scan
 from huanxin.integrity.spark import SPARK_DETECTORS, spark_template, to_spark
-from huanxin.integrity.synth import synthesize
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 

@@ -8,10 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from huanxin.cli import app as main_app
-from huanxin.core.errors import InvalidInput
-from huanxin.recycling.cli import dispatch_app
-from huanxin.recycling.dispatch_bench import (
+from bench.dispatch import (
     mean_gap,
     parse_county,
     parse_seconds,
@@ -19,6 +16,9 @@ from huanxin.recycling.dispatch_bench import (
     pick_instances,
     run_bench,
 )
+from huanxin.cli import app as main_app
+from huanxin.core.errors import InvalidInput
+from huanxin.recycling.cli import dispatch_app
 
 INSTANCE = """SMALL
 

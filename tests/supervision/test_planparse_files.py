@@ -11,8 +11,8 @@ import pytest
 from tests.supervision.conftest import SEEDS, gold, seed_text
 from typer.testing import CliRunner
 
+from bench.plans import run_bench
 from huanxin.supervision.cli import plan_app
-from huanxin.supervision.plan_bench import run_bench
 from huanxin.supervision.planparse import (
     NotAPlan,
     NoTextLayer,

@@ -1,10 +1,7 @@
-"""`huanxin equipment` commands, and the benchmark the lead wires as
-`huanxin bench equipment --json` (``huanxin.equipment.bench.run_bench``)."""
+"""`huanxin equipment` commands (the benchmark is ``huanxin bench equipment``)."""
 
 from __future__ import annotations
 
-import json
-import tempfile
 from pathlib import Path
 
 import typer
@@ -18,13 +15,3 @@ def template(path: Path) -> None:
     from huanxin.equipment.ledger_io import write_template
 
     typer.echo(str(write_template(path)))
-
-
-@app.command("bench")
-def bench(rows: int = 50_000, seed: int = 1, database_url: str | None = None) -> None:
-    """Import, store and classify ROWS synthetic rows through the service; print JSON."""
-    from huanxin.equipment.bench import run_bench
-
-    with tempfile.TemporaryDirectory() as tmp:
-        result = run_bench(rows, seed, Path(tmp), database_url)
-    typer.echo(json.dumps(result, ensure_ascii=False))

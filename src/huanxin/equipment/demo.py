@@ -18,9 +18,8 @@ from huanxin.core import auth, orgs
 from huanxin.core.actor import Actor
 from huanxin.core.models import Jurisdiction, User
 from huanxin.demo import ORG_NAMES
-from huanxin.equipment.bench import bench_uscc
-from huanxin.equipment.equipment_bench import YEAR, _write, synthetic_rows
 from huanxin.equipment.models import Enterprise
+from huanxin.equipment.sample_ledger import YEAR, sample_uscc, synthetic_rows, write_ledger
 from huanxin.equipment.service import digital, enterprises, ledger, projects, subsidy
 from huanxin.equipment.terms import STAGE_ORDER, STAGES
 
@@ -78,14 +77,14 @@ def _enterprise(
         actor,
         org_id=org.id,
         sector=sector,
-        uscc=bench_uscc(random.Random(f"demo-{code}-{index}")),
+        uscc=sample_uscc(random.Random(f"demo-{code}-{index}")),
         industry_code="C34" if index == 0 else "Q84",
         above_size=index == 0,
         jurisdiction_code=code,
     )
     rows = 60 + 70 * index + int(code[-2:]) % 50
     with tempfile.TemporaryDirectory() as tmp:
-        xlsx, _ = _write(synthetic_rows(rows, int(code) + index), Path(tmp))
+        xlsx, _ = write_ledger(synthetic_rows(rows, int(code) + index), Path(tmp))
         ledger.import_ledger(
             session, actor, enterprise_id=ent.id, path=xlsx, filename="设备台账.xlsx", year=YEAR
         )

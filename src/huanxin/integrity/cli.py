@@ -17,7 +17,6 @@ import typer
 from huanxin.integrity.errors import IndexBusy, IndexMissing
 from huanxin.integrity.scan import evaluate, read_labels, scan
 from huanxin.integrity.schema import LABEL_COLUMN
-from huanxin.integrity.synth import synthesize
 
 integrity_app = typer.Typer(help="骗补风险检测：合成数据与扫描。", no_args_is_help=True)
 
@@ -28,9 +27,16 @@ def synth_command(
     seed: Annotated[int, typer.Option("--seed", help="随机种子")] = 1,
     out: Annotated[Path, typer.Option("--out", help="输出 Parquet 文件")] = Path("claims.parquet"),
 ) -> None:
-    """生成带标注骗补样本的合成申领数据（Parquet）。"""
+    """生成带标注骗补样本的合成申领数据（Parquet；生成器在源码检出的 bench/ 中）。"""
+    from huanxin.core import checkout
+
+    try:
+        synth = checkout.bench_module("integrity_synth")
+    except LookupError as exc:
+        typer.echo("合成数据生成器只在源码检出中提供（bench/）", err=True)
+        raise typer.Exit(1) from exc
     start = time.perf_counter()
-    synthesize(claims, seed, out)
+    synth.synthesize(claims, seed, out)
     typer.echo(f"已生成 {claims} 笔申领：{out}（{time.perf_counter() - start:.1f} 秒）")
 
 

@@ -21,7 +21,6 @@ from huanxin.core.models import User
 from huanxin.db import Database
 from huanxin.recycling.dispatch.solomon import read_solomon
 from huanxin.recycling.dispatch.vrptw import solve_vrptw
-from huanxin.recycling.dispatch_bench import options_bench, quick_bench
 
 app = typer.Typer(help="再生资源回收 recycling", no_args_is_help=True)
 dispatch_app = typer.Typer(help="上门回收车辆调度", no_args_is_help=True)
@@ -115,19 +114,3 @@ def solve_command(
     typer.echo(f"车辆 {result.vehicles} 辆，总距离 {result.distance:.1f}，{status}")
     for number, route in enumerate(result.routes, start=1):
         typer.echo(f"  路线 {number}: {' '.join(str(c) for c in route)}")
-
-
-def bench_result(
-    folder: Path, *, quick: bool, instances: str, seconds: str, county: str
-) -> dict[str, object]:
-    """The dispatch benchmark's dict; a bad option or instance file exits 1 with the reason."""
-    try:
-        if quick:
-            return quick_bench(folder)
-        return options_bench(folder, instances=instances, seconds=seconds, county=county)
-    except DomainError as exc:
-        typer.echo(f"错误：{exc.message}（{exc.field or ''}）", err=True)
-        raise typer.Exit(1) from exc
-    except FileNotFoundError as exc:
-        typer.echo(f"错误：找不到Solomon算例目录或文件 {exc.filename}", err=True)
-        raise typer.Exit(1) from exc

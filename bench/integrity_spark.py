@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from huanxin.integrity.bench import dataset
+from bench.integrity import dataset
 
 
 def by_province(path: Path, folder: Path) -> Path:

@@ -28,8 +28,8 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from bench import federation_world as world
 from huanxin.claims.bench_world import free_port, postgres_database, wait_ready
-from huanxin.federation import world
 
 FEDERATION_KEY = "v1:bench-national-key-0123456789abcdef"
 START_TIMEOUT_S = 300.0  # a loaded 2-core machine imports the whole platform slowly

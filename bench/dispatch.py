@@ -15,7 +15,7 @@ The run can be cut down (``options_bench``; ``huanxin bench dispatch --instances
 --seconds 30 --county none``): ``instances`` are comma-separated names or shell patterns
 over ``bks.csv``, ``seconds`` the comma-separated time limits (a mean gap is ``null`` for
 a limit not run), ``county`` comma-separated ``BOOKINGSxVEHICLES`` or ``none``.
-``python -m huanxin.recycling.dispatch_bench [--quick] SOLOMON_DIR`` prints the full dict
+``python -m bench.dispatch [--quick] SOLOMON_DIR`` prints the full dict
 as the last line.
 """
 

@@ -13,8 +13,7 @@ from datetime import datetime
 import numpy as np
 import polars as pl
 
-from huanxin.integrity.schema import COLUMN_NAMES, FRAUD_KINDS, LABEL_COLUMN
-from huanxin.integrity.synth import (
+from bench.integrity_synth import (
     CATEGORIES,
     DAYS,
     GIVEN,
@@ -25,6 +24,7 @@ from huanxin.integrity.synth import (
     SURNAMES,
     World,
 )
+from huanxin.integrity.schema import COLUMN_NAMES, FRAUD_KINDS, LABEL_COLUMN
 
 
 def _mix(x: np.ndarray, salt: int) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 Generation is vectorised (numpy + polars): a claim is first a row of small integer codes
 (merchant, day, second, model, person indices, ...), fraud injection edits or appends such
-rows (see :mod:`huanxin.integrity.synth_fraud`), and :func:`render` turns all of them into the
+rows (see :mod:`bench.integrity_synth_fraud`), and :func:`render` turns all of them into the
 canonical record of :mod:`huanxin.integrity.schema` at once. 10 million claims take well
 under a minute and a few GiB of memory.
 
@@ -247,7 +247,8 @@ def concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
 
 def synthesize(n: int, seed: int, out_path: Path) -> Path:
     """Write ``n`` claims with labelled injected fraud to ``out_path`` (Parquet); return it."""
-    from huanxin.integrity import synth_fraud, synth_render  # both build on this module
+    from bench import integrity_synth_fraud as synth_fraud  # both build on this module
+    from bench import integrity_synth_render as synth_render
 
     if n < 2000:
         raise ValueError("synthesize needs at least 2000 claims to plant every fraud kind")

@@ -5,7 +5,7 @@ the service (``ledger.import_ledger``) into a database, SQLite by default.
 estimate savings, bulk-insert rows and flags, audit, commit. Writing the synthetic file
 and migrating the scratch database are outside it.
 
-Run: ``python -m huanxin.equipment.bench [rows] [seed]``; prints one JSON line.
+Run: ``python -m bench.equipment [rows] [seed]``; prints one JSON line.
 """
 
 from __future__ import annotations
@@ -20,22 +20,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from huanxin.core import identifiers, jurisdictions, orgs, users
+from huanxin.core import jurisdictions, orgs, users
 from huanxin.core.actor import Actor
 from huanxin.core.audit import SYSTEM
 from huanxin.db import Database
 from huanxin.demo import PLACES
-from huanxin.equipment.equipment_bench import YEAR, _write, synthetic_rows
 from huanxin.equipment.models import EquipmentFlag
+from huanxin.equipment.sample_ledger import YEAR, sample_uscc, synthetic_rows, write_ledger
 from huanxin.equipment.service import enterprises, ledger
 from huanxin.migrate import upgrade
-
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-
-def bench_uscc(rnd: random.Random) -> str:
-    body = "91140521" + "".join(rnd.choice(_USCC_CHARS) for _ in range(9))
-    return body + identifiers.uscc_check_char(body)
 
 
 def _setup(db: Database, tag: str) -> tuple[Actor, int]:
@@ -53,7 +46,7 @@ def _setup(db: Database, tag: str) -> tuple[Actor, int]:
             users.NewUser(
                 username=f"bench.{tag}",
                 display_name="基准测试",
-                password="Bench@Pass2026x",  # noqa: S106 (scratch database)
+                password="Bench@Pass2026x",
                 role="office",
                 jurisdiction_code=code,
                 org_id=None,
@@ -74,7 +67,7 @@ def _setup(db: Database, tag: str) -> tuple[Actor, int]:
             actor,
             name=f"基准测试企业{tag}",
             sector="industry",
-            uscc=bench_uscc(random.Random(tag)),
+            uscc=sample_uscc(random.Random(tag)),
             industry_code="C34",
             above_size=True,
             jurisdiction_code=code,
@@ -91,7 +84,7 @@ def run_bench(
     db = Database(url)
     try:
         actor, enterprise_id = _setup(db, f"{seed}-{time.time_ns()}")
-        xlsx, _csv = _write(synthetic_rows(rows, seed), workdir)
+        xlsx, _csv = write_ledger(synthetic_rows(rows, seed), workdir)
         t0, cpu0 = time.perf_counter(), time.process_time()
         with db.unit_of_work() as session:
             result = ledger.import_ledger(

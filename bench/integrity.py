@@ -20,8 +20,8 @@ from typing import Any
 
 import polars as pl
 
+from bench.integrity_synth import synthesize
 from huanxin.integrity.scan import ScanResult, build_state, evaluate, read_labels, scan
-from huanxin.integrity.synth import synthesize
 
 
 def dataset(claims: int, seed: int, workdir: Path) -> tuple[Path, float]:

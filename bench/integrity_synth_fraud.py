@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bench.integrity_synth import CATEGORIES, DAYS, World, new_rows
+from bench.integrity_synth_render import model_at_cap
 from huanxin.integrity.schema import FRAUD_KINDS
-from huanxin.integrity.synth import CATEGORIES, DAYS, World, new_rows
-from huanxin.integrity.synth_render import model_at_cap
 
 Rows = dict[str, np.ndarray]
 KIND = {k: i for i, k in enumerate(FRAUD_KINDS)}
@@ -141,7 +141,7 @@ class Injector:
 
 def inject(world: World, base: Rows, plan: Plan, *, next_person: int) -> Rows:
     """Plant every kind of the plan into ``base`` (edited in place); return all rows."""
-    from huanxin.integrity.synth import concat
+    from bench.integrity_synth import concat
 
     inj = Injector(world, base, next_person)
     for kind, sizes in plan.events.items():

@@ -41,8 +41,8 @@ NATIONAL_BLOCKS = {
     "  when_unreachable: refuse\n",
     "national-car-scrappage-2025.yaml": "national:\n  keys: [vin]\n  when_unreachable: refuse\n",
 }
-MERCHANT_PASSWORD = "Federation-Merchant-1!"  # noqa: S105 (synthetic world)
-SHIPPED = Path(__file__).resolve().parents[3] / "policies"
+MERCHANT_PASSWORD = "Federation-Merchant-1!"
+SHIPPED = Path(__file__).resolve().parents[1] / "policies"
 
 
 def national_policies(folder: Path, shipped: Path = SHIPPED) -> Path:
