@@ -22,6 +22,7 @@ __all__ = [
     "NotAPlan",
     "NotYourTask",
     "PlanAlreadyConfirmed",
+    "PlanAlreadyImported",
     "PlanImportError",
     "UnitsUnresolved",
     "UnreadableFile",
@@ -34,6 +35,27 @@ class PlanAlreadyConfirmed(Conflict):
 
     def __init__(self) -> None:
         super().__init__("该实施方案的单位匹配已确认，台账已生成，不能再修改", field="plan_id")
+
+
+class PlanAlreadyImported(Conflict):
+    """The same file (by content hash) was already imported for this jurisdiction."""
+
+    code = "plan_already_imported"
+
+    def __init__(self, plan_id: int, title: str, imported_on: str) -> None:
+        super().__init__(
+            f"该文件已于{imported_on}导入为《{title}》，不能重复导入；"
+            "如方案有修订，请上传修订后的文件",
+            field="file",
+        )
+        self.plan_id = plan_id
+
+    @property
+    def link(self) -> str:
+        return f"/supervision/plans/{self.plan_id}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "plan_id": self.plan_id, "link": self.link}
 
 
 class UnitsUnresolved(InvalidInput):

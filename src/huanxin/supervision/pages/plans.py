@@ -71,6 +71,7 @@ async def upload(
             "supervision/home.html",
             status_code=exc.status,
             error=exc.message,
+            error_link=getattr(exc, "link", None),
             **_home_context(session, actor),
         )
     return RedirectResponse(f"/supervision/plans/{plan.id}", status_code=303)

@@ -20,7 +20,12 @@ from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.supervision import indicators, matching
-from huanxin.supervision.errors import PlanAlreadyConfirmed, UnitsUnresolved, UnsupportedFormat
+from huanxin.supervision.errors import (
+    PlanAlreadyConfirmed,
+    PlanAlreadyImported,
+    UnitsUnresolved,
+    UnsupportedFormat,
+)
 from huanxin.supervision.models import Department, Plan, Task, TaskUnit, UnitMatch
 from huanxin.supervision.planparse import parse_plan
 from huanxin.supervision.service import checkpoints, departments
@@ -55,8 +60,12 @@ def read_upload(filename: str, content: bytes) -> dict[str, Any]:
 def import_plan(
     session: Session, actor: Actor, *, jurisdiction_code: str, filename: str, content: bytes
 ) -> Plan:
-    """Store the plan and propose a department for every unit; nothing is stored on failure."""
+    """Store the plan and propose a department for every unit; nothing is stored on failure.
+
+    A file whose content was already imported for the jurisdiction is refused with a link to
+    that plan, so a second upload never doubles the task ledger."""
     in_scope(actor, jurisdiction_code)
+    refuse_duplicate(session, jurisdiction_code, hashlib.sha256(content).hexdigest())
     data = read_upload(filename, content)
     doc = data["document"]
     plan = Plan(
@@ -87,6 +96,14 @@ def import_plan(
         jurisdiction_code=jurisdiction_code,
     )
     return plan
+
+
+def refuse_duplicate(session: Session, jurisdiction_code: str, digest: str) -> None:
+    stmt = select(Plan).where(Plan.jurisdiction_code == jurisdiction_code, Plan.sha256 == digest)
+    existing = session.scalars(stmt.order_by(Plan.id)).first()
+    if existing is not None:
+        day = f"{existing.created_at:%Y年%m月%d日}" if existing.created_at else "此前"
+        raise PlanAlreadyImported(existing.id, existing.title, day)
 
 
 def unit_names(data: dict[str, Any]) -> list[str]:
