@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from huanxin.claims import pages as claims_pages
 from huanxin.claims import routes as claims_routes
+from huanxin.claims import site_pages as claims_site_pages
+from huanxin.claims import site_routes as claims_site_routes
 from huanxin.config import Settings, get_settings
 from huanxin.core import routes as core_routes
 from huanxin.db import Database
@@ -41,6 +43,7 @@ API_ROUTERS = [
     core_routes.router,
     policy_routes.router,
     claims_routes.router,
+    claims_site_routes.router,
     ledger_routes.router,
     recycling_routes.router,
     equipment_routes.router,
@@ -52,6 +55,7 @@ API_ROUTERS = [
 PAGE_ROUTERS = [
     pages.router,
     claims_pages.router,
+    claims_site_pages.router,
     ledger_pages.router,
     recycling_pages.router,
     equipment_pages.router,

@@ -40,6 +40,9 @@ OWN_SCOPE = {
     "POST /api/v1/secondhand/valuation-reports": "a dealer files its own valuation",
     "POST /api/v1/secondhand/listings": "an enterprise lists its own item",
     "POST /api/v1/secondhand/warehouse": "an institution declares its own asset",
+    "POST /api/v1/merchant/stores": "a merchant registers its own store in its own county",
+    "POST /api/v1/merchant/tills": "a merchant registers a till in one of its own stores"
+    " (another merchant's store is refused as unknown_store: tests/claims/test_fraud_signals.py)",
 }
 
 # (role, route) pairs refused for another reason than place, tested where that rule lives.

@@ -72,3 +72,27 @@ class SaleDateImpossible(InvalidInput):
     """The purchase date is before the quota was issued, or after today."""
 
     code = "sale_date_impossible"
+
+
+class UnknownTill(InvalidInput):
+    """The terminal id is not a till the merchant registered."""
+
+    code = "unknown_till"
+
+
+class UnknownStore(InvalidInput):
+    """The store is not one of the merchant's registered stores."""
+
+    code = "unknown_store"
+
+
+class BadLocation(InvalidInput):
+    """Coordinates out of range, or only one of latitude and longitude."""
+
+    code = "bad_location"
+
+
+class SiteAlreadyRegistered(Conflict):
+    """A store of that name, or a till of that terminal id, exists already."""
+
+    code = "site_already_registered"

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -92,9 +93,59 @@ class Claim(Base):
     appeal_reviewer_user_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     batch_id: Mapped[int | None] = mapped_column(BigInteger, index=True, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # What the fraud detectors need, captured where it arises (claims.service.signals):
+    # the store and till of a redemption and where the till says it was; the payee account
+    # of an application (sealed, keyed hash); the weight of the recycled old item; the
+    # per-item cap of the quote; the delivery address (sealed, keyed hash); keyed hashes
+    # and Bloom-filter encodings (core.clk) of name, phone and address for linkage.
+    store_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    terminal_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    redeem_lat: Mapped[float | None] = mapped_column(Float, default=None)
+    redeem_lon: Mapped[float | None] = mapped_column(Float, default=None)
+    payee_account_enc: Mapped[str | None] = mapped_column(Text, default=None)
+    payee_account_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    recycled_weight_g: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    cap_fen: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    address_enc: Mapped[str | None] = mapped_column(Text, default=None)
+    address_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    phone_block_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    name_clk: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    phone_clk: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    address_clk: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
 
     __table_args__ = (Index("ix_claims_jurisdiction_state", "jurisdiction_code", "state"),)
+
+
+class MerchantStore(Base):
+    """A merchant's store: a site with its coordinates (WGS84), where its tills stand."""
+
+    __tablename__ = "merchant_stores"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(128), default="")
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("org_id", "name"),)
+
+
+class MerchantTill(Base):
+    """A till (POS terminal) of a merchant, identified by its terminal id, in one store."""
+
+    __tablename__ = "merchant_tills"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("merchant_stores.id"), index=True)
+    terminal_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("org_id", "terminal_id"),)
 
 
 class ClaimPart(Base):

@@ -7,6 +7,7 @@ MENU: list[MenuItem] = [
     MenuItem("补贴测算", "/quote", "policy:read"),
     MenuItem("产品目录", "/catalogue", "catalogue:write"),
     MenuItem("核销补贴", "/merchant/redeem", "claims:redeem"),
+    MenuItem("门店与收银终端", "/merchant/sites", "claims:redeem"),
     MenuItem("我的补贴", "/my", "claims:own"),
     MenuItem("补贴申请", "/claims", "claims:read"),
     MenuItem("资金结算", "/settlement", "settlement:read"),

@@ -14,9 +14,18 @@ from starlette.datastructures import FormData
 from huanxin.claims import lists, states
 from huanxin.claims.models import Claim, PaymentBatch
 from huanxin.claims.schemas import masked_vin
-from huanxin.claims.service import apply, catalogue, common, lifecycle, quotas, redeem, settle
+from huanxin.claims.service import (
+    apply,
+    catalogue,
+    common,
+    lifecycle,
+    quotas,
+    redeem,
+    settle,
+    sites,
+)
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Id, Name, Text
+from huanxin.core.bounds import Code, Id, Latitude, Line, Longitude, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.core.vocab import CATEGORIES, Vocabulary
@@ -25,7 +34,15 @@ from huanxin.policy.engine import ItemAttributes
 from huanxin.web.deps import DbSession, page_require, page_require_any
 from huanxin.web.kit import downloads
 from huanxin.web.kit import forms as kit
-from huanxin.web.kit.forms import Day, OptionalCode, OptionalDay, OptionalWhole, PageForm, Yuan
+from huanxin.web.kit.forms import (
+    Blank,
+    Day,
+    OptionalCode,
+    OptionalDay,
+    OptionalWhole,
+    PageForm,
+    Yuan,
+)
 from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
@@ -108,6 +125,7 @@ def _redeem_choices(session: DbSession, actor: Actor) -> dict[str, Any]:
     return {
         "categories": policies.category_vocabulary(session, actor.jurisdiction_code),
         "products": catalogue.list_products(session)[:MODEL_CHOICES],
+        "tills": sites.tills_of(session, actor),
     }
 
 
@@ -153,6 +171,10 @@ class SaleForm(PageForm):
     purchase_date: Day
     recycling_cert_no: OptionalCode = None
     recycling_cert_code: OptionalCode = None
+    terminal_id: OptionalCode = None
+    delivery_address: Annotated[Line | None, Blank] = None
+    redeem_lat: Annotated[Latitude | None, Blank] = None
+    redeem_lon: Annotated[Longitude | None, Blank] = None
 
     def sale(self) -> redeem.Sale:
         return redeem.Sale(
@@ -166,6 +188,10 @@ class SaleForm(PageForm):
             grade=self.grade,
             recycling_cert_no=self.recycling_cert_no,
             recycling_cert_code=self.recycling_cert_code,
+            terminal_id=self.terminal_id,
+            delivery_address=self.delivery_address,
+            redeem_lat=self.redeem_lat,
+            redeem_lon=self.redeem_lon,
         )
 
 

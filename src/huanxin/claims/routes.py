@@ -28,6 +28,7 @@ from huanxin.core.bounds import (
     Id,
     IdempotencyKey,
     Limit,
+    Line,
     PriceFen,
     Text,
     parse_attributes,
@@ -234,9 +235,12 @@ async def submit_application(
     recycling_cert_no: Annotated[Code, Form()] = "",
     recycling_cert_code: Annotated[Code, Form()] = "",
     vin: Annotated[Code, Form()] = "",
+    payee_account: Annotated[Code, Form()] = "",
+    delivery_address: Annotated[Line, Form()] = "",
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:
     upload = await _upload(file, evidence_kind)
+    cert = (recycling_cert_no, recycling_cert_code) if recycling_cert_no else None
     inputs = {**parse_attributes(attributes), "category": category, "price_fen": price_fen}
 
     def action() -> tuple[int, object]:
@@ -247,6 +251,9 @@ async def submit_application(
             purchase_date=purchase_date,
             uploads=[upload],
             vin=vin or None,
+            recycling_cert=cert,
+            payee_account=payee_account or None,
+            address=delivery_address or None,
         )
         return 201, ClaimRead.of(claim).model_dump(mode="json")
 
@@ -256,6 +263,8 @@ async def submit_application(
         "file": upload.filename,
         "cert": recycling_cert_no,
         "vin": pii.lookup_hash("vin", vin.strip().upper()),
+        "account": pii.lookup_hash("bank_account", payee_account.strip()),
+        "address": pii.lookup_hash("address", delivery_address.strip()),
     }
     return respond(
         session, actor, key=idempotency_key, scope="claims.apply", payload=payload, action=action

@@ -10,7 +10,18 @@ from pydantic import BaseModel, Field
 from huanxin.claims import states
 from huanxin.claims.models import Claim, Quota
 from huanxin.core import identifiers, pii
-from huanxin.core.bounds import Code, Count, Day, Name, PriceFen, Text
+from huanxin.core.bounds import (
+    Code,
+    Count,
+    Day,
+    Id,
+    Latitude,
+    Line,
+    Longitude,
+    Name,
+    PriceFen,
+    Text,
+)
 
 
 class QuotaCreate(BaseModel):
@@ -52,6 +63,11 @@ class RedeemRequest(BaseModel):
     grade: Count | None = Field(default=None, ge=1, le=5)
     recycling_cert_no: Code | None = None
     recycling_cert_code: Code | None = None
+    terminal_id: Code | None = None
+    store_id: Id | None = None
+    redeem_lat: Latitude | None = None
+    redeem_lon: Longitude | None = None
+    delivery_address: Line | None = None
 
 
 def masked_vin(claim: Claim) -> str | None:

@@ -43,6 +43,11 @@ def _keys(secret: str) -> tuple[bytes, bytes]:
     return _derive(secret, b"encrypt"), _derive(secret, b"lookup")
 
 
+def derived_key(info: bytes) -> bytes:
+    """A key of its own for ``info`` (e.g. the record-linkage filters), from the same secret."""
+    return _derive(_secret(), info)
+
+
 def _secret() -> str:
     return get_settings().secret_key
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import NotEligible, VehicleAlreadySubsidised
 from huanxin.claims.models import Claim
-from huanxin.claims.service import catalogue, lifecycle, redeem
+from huanxin.claims.service import catalogue, lifecycle, redeem, signals
 from huanxin.claims.service.lifecycle import Upload
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor
@@ -63,10 +63,12 @@ def submit(
     uploads: list[Upload],
     recycling_cert: tuple[str, str] | None = None,
     vin: str | None = None,
+    payee_account: str | None = None,
+    address: str | None = None,
 ) -> Claim:
     """File an application. Handing in the old item counts only with a recycling certificate
     (number and verification code), never as a self-declared attribute. A car carries the
-    new vehicle's VIN."""
+    new vehicle's VIN; the subsidy is paid to ``payee_account`` (a bank card, sealed)."""
     user = session.get(User, actor.user_id)
     if user is None or not user.resident_id_enc or not user.resident_id_hash:
         raise InvalidInput("申请须先完成实名认证（登记身份证号码）", field="resident_id")
@@ -79,6 +81,7 @@ def submit(
     fields["category"] = policies.resolve_category(session, str(fields.get("category", "")))
     item = ItemAttributes.from_inputs({**fields, "old_item_handed_in": recycling_cert is not None})
     vin_text = checked_vin(item.category, vin)
+    account = identifiers.bank_card(payee_account, field="payee_account") if payee_account else None
     catalogue.check_price_ceiling(item.price_fen)
     result = policies.quote_for(
         session,
@@ -111,6 +114,17 @@ def submit(
         updated_at=now,
     )
     seal_vin(claim, vin_text)
+    mobile = pii.unseal(user.mobile_enc) if user.mobile_enc else None
+    signals.capture(
+        claim,
+        signals.Signals(
+            name=user.display_name,
+            mobile=mobile,
+            address=address,
+            payee_account=account,
+            cap_fen=signals.cap_of(result),
+        ),
+    )
     _insert(session, claim)
     for upload in uploads:
         lifecycle.attach(session, claim, upload)

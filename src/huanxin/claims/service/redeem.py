@@ -20,7 +20,7 @@ from huanxin.claims.errors import (
     SaleDateImpossible,
 )
 from huanxin.claims.models import Claim, Quota
-from huanxin.claims.service import catalogue, common, national, quotas
+from huanxin.claims.service import catalogue, common, national, quotas, signals, sites
 from huanxin.core import audit, identifiers, jurisdictions, pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
@@ -45,6 +45,11 @@ class Sale:
     grade: int | None = None
     recycling_cert_no: str | None = None
     recycling_cert_code: str | None = None
+    terminal_id: str | None = None
+    store_id: int | None = None
+    redeem_lat: float | None = None
+    redeem_lon: float | None = None
+    delivery_address: str | None = None
 
 
 def _validate(sale: Sale) -> tuple[str, str]:
@@ -118,12 +123,13 @@ def _person(user: User | None) -> tuple[str, str]:
 
 
 def handed_in(session: Session, claim: Claim, number: str | None, code: str | None) -> None:
-    """Consume the recycling certificate that proves the old item was handed in (once only)."""
+    """Consume the recycling certificate that proves the old item was handed in (once only);
+    the claim carries the weight of the old item the certificate was issued for."""
     if not number:
         return
     if not code:
         raise InvalidInput("请填写回收证明的校验码", field="recycling_cert_code")
-    certificates.consume_certificate(
+    claim.recycled_weight_g = certificates.consume_certificate(
         session,
         number=number.strip(),
         code=code.strip(),
@@ -160,6 +166,32 @@ def check_sale_date(day: date, issued_on: date | None = None) -> None:
             f"{issued_on.isoformat()}：须先领取资格、再购买",
             field="purchase_date",
         )
+
+
+def _signals(
+    session: Session, actor: Actor, sale: Sale, consumer: User | None, quote: Quote
+) -> signals.Signals:
+    """The redemption's fraud signals: its place, the consumer's name and mobile, the
+    delivery address and the quote's cap."""
+    place = sites.place_of(
+        session,
+        actor,
+        terminal_id=sale.terminal_id,
+        store_id=sale.store_id,
+        lat=sale.redeem_lat,
+        lon=sale.redeem_lon,
+    )
+    mobile = pii.unseal(consumer.mobile_enc) if consumer and consumer.mobile_enc else None
+    return signals.Signals(
+        store_id=place.store_id,
+        terminal_id=place.terminal_id,
+        redeem_lat=place.lat,
+        redeem_lon=place.lon,
+        name=consumer.display_name if consumer else None,
+        mobile=mobile,
+        address=sale.delivery_address,
+        cap_fen=signals.cap_of(quote),
+    )
 
 
 def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
@@ -210,6 +242,7 @@ def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
         created_at=now,
         updated_at=now,
     )
+    signals.capture(claim, _signals(session, actor, sale, consumer, result))
     _insert(session, claim)
     quotas.lock(session, quota, claim.id)
     handed_in(session, claim, sale.recycling_cert_no, sale.recycling_cert_code)

@@ -76,8 +76,10 @@ def _find(session: Session, number: str, code: str) -> Certificate:
 
 def consume_certificate(
     session: Session, *, number: str, code: str, claim_ref: str, category: str | None = None
-) -> None:
-    """Mark the certificate used by ``claim_ref``; usable once.
+) -> int:
+    """Mark the certificate used by ``claim_ref``; usable once. Returns the weight in grams
+    of the old item the certificate was issued for (what the claim carries for the
+    implausible-weight check).
 
     Raises InvalidInput (field ``recycling_cert_no``) for an unknown number, a wrong code or
     a category that does not match, and CertificateAlreadyUsed when already consumed.
@@ -106,6 +108,7 @@ def consume_certificate(
         after={"claim_ref": claim_ref},
         jurisdiction_code=cert.jurisdiction_code,
     )
+    return cert.weight_g
 
 
 def verify(session: Session, *, number: str, code: str) -> dict[str, object]:
