@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/run.py NAME [OPTIONS]
 
-NAME is one of ``plans``, ``equipment``, ``dispatch``, ``integrity``, ``claims``, ``federation``,
-``spark``; the options
+NAME is one of the benchmarks the domains declare (``huanxin.domains``: ``claims``,
+``dispatch``, ``equipment``, ``plans``, ``integrity``, ``spark``, ``federation``); the options
 are those of ``huanxin bench NAME --help`` (``--json`` is added). The measuring code, the
 bench worlds and the synthetic-data generators live in this package (``bench/``), outside the
 shipped ``huanxin`` package; docs/benchmarks.md records every figure quoted in the docs with
@@ -15,8 +15,9 @@ from __future__ import annotations
 import sys
 
 from huanxin.cli import app
+from huanxin.domains import DOMAINS
 
-BENCHMARKS = ("plans", "equipment", "dispatch", "integrity", "claims", "federation", "spark")
+BENCHMARKS = tuple(name for domain in DOMAINS for name in domain.benchmarks)
 
 
 def main(argv: list[str]) -> None:

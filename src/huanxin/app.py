@@ -1,4 +1,5 @@
-"""FastAPI application factory: the database, every domain's router and the web UI."""
+"""FastAPI application factory: the database, every domain's routers (from the one list of
+domains, ``huanxin.domains``) and the web UI."""
 
 from __future__ import annotations
 
@@ -9,62 +10,20 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from huanxin.claims import pages as claims_pages
-from huanxin.claims import routes as claims_routes
-from huanxin.claims import site_pages as claims_site_pages
-from huanxin.claims import site_routes as claims_site_routes
 from huanxin.config import Settings, get_settings
 from huanxin.core import routes as core_routes
+from huanxin.core.domain import load
 from huanxin.db import Database
-from huanxin.equipment import pages as equipment_pages
-from huanxin.equipment import routes as equipment_routes
-from huanxin.federation import pages as federation_pages
-from huanxin.integrity import pages as integrity_pages
-from huanxin.integrity import routes as integrity_routes
-from huanxin.ledger import pages as ledger_pages
-from huanxin.ledger import routes as ledger_routes
+from huanxin.domains import DOMAINS
 from huanxin.ops import errors as ops_errors
-from huanxin.ops import pages as ops_pages
-from huanxin.ops import routes as ops_routes
 from huanxin.ops.middleware import RequestContext
-from huanxin.policy import routes as policy_routes
-from huanxin.recycling import pages as recycling_pages
-from huanxin.recycling import routes as recycling_routes
-from huanxin.secondhand import pages as secondhand_pages
-from huanxin.secondhand import routes as secondhand_routes
-from huanxin.supervision import pages as supervision_pages
-from huanxin.supervision import routes as supervision_routes
 from huanxin.web import errors, pages, proxies
 from huanxin.web.guard import Guard
 from huanxin.web.refusals import RefusalAudit
 from huanxin.web.security import SecurityHeaders
 
-API_ROUTERS = [
-    core_routes.router,
-    policy_routes.router,
-    claims_routes.router,
-    claims_site_routes.router,
-    ledger_routes.router,
-    recycling_routes.router,
-    equipment_routes.router,
-    supervision_routes.router,
-    integrity_routes.router,
-    secondhand_routes.router,
-    ops_routes.router,
-]
-PAGE_ROUTERS = [
-    pages.router,
-    claims_pages.router,
-    claims_site_pages.router,
-    ledger_pages.router,
-    recycling_pages.router,
-    equipment_pages.router,
-    supervision_pages.router,
-    integrity_pages.router,
-    secondhand_pages.router,
-    ops_pages.router,
-    federation_pages.router,
-]
+API_ROUTERS = [core_routes.router, *(load(m).router for d in DOMAINS for m in d.api)]
+PAGE_ROUTERS = [pages.router, *(load(m).router for d in DOMAINS for m in d.pages)]
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 

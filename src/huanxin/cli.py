@@ -19,56 +19,18 @@ app.add_typer(user_app, name="user")
 
 
 def _mount_domain_tools() -> None:
-    from huanxin.equipment.cli import app as equipment_app
-    from huanxin.federation.cli import federation_app, registry_app
-    from huanxin.integrity.cli import integrity_app
-    from huanxin.ledger.cli import ledger_app
-    from huanxin.policy.cli import policy_app
-    from huanxin.recycling.cli import app as recycling_app
-    from huanxin.recycling.cli import dispatch_app
-    from huanxin.secondhand.cli import app as secondhand_app
-    from huanxin.supervision.cli import app as supervision_app
-    from huanxin.supervision.cli import plan_app
+    """Each domain's command groups (its descriptor's ``commands`` and ``cli_register``)."""
+    from huanxin.core.domain import load
+    from huanxin.domains import DOMAINS
 
-    app.add_typer(dispatch_app, name="dispatch", help="调度 dispatch: solve VRPTW instances")
-    app.add_typer(integrity_app, name="integrity", help="骗补识别 integrity: synth, scan")
-    app.add_typer(ledger_app, name="ledger", help="预算账本 budget ledger: check, balances")
-    app.add_typer(secondhand_app, name="secondhand", help="二手流通 second-hand circulation")
-    app.add_typer(recycling_app, name="recycling", help="回收 recycling: plan-day, demo")
-    app.add_typer(equipment_app, name="equipment", help="设备更新 equipment renewal: template")
-    app.add_typer(
-        supervision_app, name="supervision", help="专班台账 task ledger: import, reminders"
-    )
-
-    app.add_typer(plan_app, name="plan", help="实施方案 implementation plans: import")
-    app.add_typer(registry_app, name="registry", help="全国补贴登记中心 national registry")
-    app.add_typer(federation_app, name="federation", help="跨省协同 registry: drain, publish")
-
-    app.add_typer(
-        policy_app, name="policy", help="补贴政策 subsidy programmes: quote, validate, sync"
-    )
-
-    @policy_app.command("sync")
-    def policy_sync(policies_dir: Path | None = None) -> None:
-        """Store new programme versions from policies/ in the database."""
-        from huanxin.core.audit import SYSTEM
-        from huanxin.policy import service
-
-        with _db().unit_of_work() as session:
-            result = service.sync_dir(session, SYSTEM, policies_dir)
-        typer.echo(f"loaded {len(result.loaded)} new versions, {result.unchanged} unchanged")
+    for domain in DOMAINS:
+        for command in domain.commands:
+            app.add_typer(load(command.app), name=command.name, help=command.help)
+        if domain.cli_register:
+            load(domain.cli_register)(app, user_app)
 
 
 _mount_domain_tools()
-
-
-def _mount_ops_tools() -> None:
-    from huanxin.ops.cli import register
-
-    register(app, user_app)
-
-
-_mount_ops_tools()
 
 
 def _mount_benchmarks() -> None:

@@ -3,6 +3,7 @@ every role in each demo jurisdiction. Running it twice changes nothing."""
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -101,18 +102,20 @@ def build(session: Session) -> list[DemoLogin]:
 
 
 def build_domains(session: Session, *, claims: int = 10_000) -> dict[str, int]:
-    """Each domain's demo data, in dependency order. Returns counts to print."""
-    from huanxin.claims import demo as claims_demo
-    from huanxin.equipment import demo as equipment_demo
-    from huanxin.integrity import demo as integrity_demo
-    from huanxin.recycling import demo as recycling_demo
-    from huanxin.secondhand import demo as secondhand_demo
-    from huanxin.supervision import demo as supervision_demo
+    """Each domain's demo data, in dependency order (``demo_order`` of the descriptors). A
+    loader with a ``claims`` parameter is given the number of trade-in claims; one that
+    returns a count has it printed."""
+    from huanxin.core.domain import load
+    from huanxin.domains import by_demo_order
 
-    recycling_demo.build_demo(session)
-    counts = {"claims": claims_demo.build(session, claims=claims)}
-    equipment_demo.build_demo(session)
-    secondhand_demo.build_demo(session)
-    supervision_demo.build_demo(session)  # after the domains whose figures its indicators read
-    integrity_demo.build_demo(session)
+    counts: dict[str, int] = {}
+    for domain in by_demo_order():
+        assert domain.demo is not None
+        loader = load(domain.demo)
+        if "claims" in inspect.signature(loader).parameters:
+            made = loader(session, claims=claims)
+        else:
+            made = loader(session)
+        if isinstance(made, int):
+            counts[domain.name] = made
     return counts

@@ -1,6 +1,8 @@
-"""Registry of every ORM model, so Alembic and relationships see them all without cycles."""
+"""Registry of every ORM model, so Alembic and relationships see them all without cycles: the
+shared objects' models and those each domain names in its descriptor (``huanxin.domains``)."""
 
-from huanxin.claims import models as _claims  # noqa: F401
+import importlib
+
 from huanxin.core.models import (
     ApiToken,
     AuditEntry,
@@ -13,16 +15,7 @@ from huanxin.core.models import (
     WebSession,
 )
 from huanxin.db import Base
-from huanxin.equipment import models as _equipment  # noqa: F401
-from huanxin.federation import models as _federation  # noqa: F401
-from huanxin.integrity import models as _integrity  # noqa: F401
-from huanxin.ledger import models as _ledger  # noqa: F401
-from huanxin.ops.jobs import models as _ops  # noqa: F401
-from huanxin.policy import models as _policy  # noqa: F401
-from huanxin.recycling import models as _recycling  # noqa: F401
-from huanxin.secondhand import models as _secondhand  # noqa: F401
-from huanxin.supervision import mechanism_models as _mechanism  # noqa: F401
-from huanxin.supervision import models as _supervision  # noqa: F401
+from huanxin.domains import DOMAINS
 
 __all__ = [
     "ApiToken",
@@ -36,3 +29,7 @@ __all__ = [
     "User",
     "WebSession",
 ]
+
+for _domain in DOMAINS:
+    for _module in _domain.models:
+        importlib.import_module(_module)

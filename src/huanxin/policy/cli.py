@@ -1,6 +1,5 @@
-"""``huanxin policy`` commands: ``quote`` an item against the shipped programmes, ``validate`` them.
-
-The lead mounts ``policy_app`` under the main Typer app. Expected failures (a bad file, a bad
+"""``huanxin policy`` commands: ``quote`` an item against the shipped programmes, ``validate`` them,
+``sync`` them into the database. Expected failures (a bad file, a bad
 input) print their Chinese message on stderr and exit with status 1.
 """
 
@@ -106,3 +105,16 @@ def validate_command(policies_dir: DirOption = None) -> None:
     except DomainError as exc:
         raise _fail(exc) from exc
     typer.echo(f"{directory}：共{len(programmes)}个政策文件，全部有效")
+
+
+@policy_app.command("sync")
+def policy_sync(policies_dir: Path | None = None) -> None:
+    """Store new programme versions from policies/ in the database."""
+    from huanxin.config import get_settings
+    from huanxin.core.audit import SYSTEM
+    from huanxin.db import Database
+    from huanxin.policy import service
+
+    with Database(get_settings().database_url).unit_of_work() as session:
+        result = service.sync_dir(session, SYSTEM, policies_dir)
+    typer.echo(f"loaded {len(result.loaded)} new versions, {result.unchanged} unchanged")

@@ -1,6 +1,7 @@
 """Figures on each role's home page, read from the database (no placeholders).
 
-Each domain adds its figures here with an explicit call to its own service function.
+Each domain names its figures function in its descriptor (``home``); they are called in the
+order of ``huanxin.domains``.
 """
 
 from __future__ import annotations
@@ -12,24 +13,13 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
+from huanxin.core.domain import load
 from huanxin.core.models import AuditEntry, Jurisdiction, Organization, User
 from huanxin.core.roles import ORG_KIND_LABELS
-from huanxin.equipment import home as equipment_home
-from huanxin.integrity import home as integrity_home
-from huanxin.ledger import home as ledger_home
-from huanxin.recycling import home as recycling_home
-from huanxin.secondhand import home as secondhand_home
-from huanxin.supervision import home as supervision_home
+from huanxin.domains import DOMAINS
 from huanxin.web.ui import Figure
 
-DOMAIN_FIGURES = [
-    ledger_home.figures,
-    recycling_home.figures,
-    equipment_home.figures,
-    supervision_home.figures,
-    integrity_home.figures,
-    secondhand_home.figures,
-]
+DOMAIN_FIGURES = [load(d.home) for d in DOMAINS if d.home]
 
 
 def _count(session: Session, stmt: object) -> int:
