@@ -17,7 +17,7 @@ from huanxin.db import Database
 from huanxin.domains import DOMAINS
 from huanxin.ops import errors as ops_errors
 from huanxin.ops.middleware import RequestContext
-from huanxin.web import errors, pages, proxies
+from huanxin.web import errors, openapi, pages, proxies
 from huanxin.web.guard import Guard
 from huanxin.web.refusals import RefusalAudit
 from huanxin.web.security import SecurityHeaders
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     proxies.networks(settings.trusted_proxies)  # a bad HUANXIN_TRUSTED_PROXIES fails at start
     errors.install(app)
+    openapi.install(app)
     ops_errors.install(app)
     for router in API_ROUTERS + PAGE_ROUTERS:
         app.include_router(router)

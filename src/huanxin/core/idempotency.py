@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.config import get_settings
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import Conflict, InvalidInput
+from huanxin.core.errors import Conflict, CoreCode, InvalidInput
 from huanxin.core.faults import crash_point
 from huanxin.core.models import IdempotencyRecord
 
@@ -46,13 +46,15 @@ _FIRST_POLL, _MAX_POLL = 0.01, 0.2
 
 
 class KeyReused(Conflict):
-    code = "idempotency_key_reused"
+    """The Idempotency-Key was already used for a different request."""
+
+    code = CoreCode.IDEMPOTENCY_KEY_REUSED
 
 
 class RequestInProgress(Conflict):
     """A request with the same key is still running; the client should retry shortly."""
 
-    code = "request_in_progress"
+    code = CoreCode.REQUEST_IN_PROGRESS
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
@@ -166,17 +168,17 @@ def _replay(session: Session, actor_user_id: int, key: str, request_hash: str) -
     return Outcome(existing.status, json.loads(existing.body), replayed=True)
 
 
-def run(
+def begin(
     session: Session,
     *,
     actor_user_id: int,
     key: str,
     scope: str,
     payload: Any,
-    action: Callable[[], tuple[int, Any]],
     wait_seconds: float | None = None,
-) -> Outcome:
-    """Run ``action`` once per (actor, key); replay its stored response afterwards."""
+) -> Outcome | None:
+    """Claim (actor, key) for this request: None when claimed (run the mutation, then
+    ``finish``), or the stored outcome of the earlier request to replay."""
     key = check_key(key)
     request_hash = fingerprint(scope, payload)
     if wait_seconds is None:
@@ -188,12 +190,43 @@ def run(
         ):
             return _replay(session, actor_user_id, key, request_hash)
     crash_point("idempotency.claimed")
-    status, body = action()
+    return None
+
+
+def finish(session: Session, *, actor_user_id: int, key: str, status: int, body: Any) -> Outcome:
+    """Store the response of the mutation that ``begin`` let run, in its transaction."""
     stored = json.dumps(body, ensure_ascii=False, default=str)
     session.execute(
         update(IdempotencyRecord)
-        .where(IdempotencyRecord.actor_user_id == actor_user_id, IdempotencyRecord.key == key)
+        .where(
+            IdempotencyRecord.actor_user_id == actor_user_id, IdempotencyRecord.key == key.strip()
+        )
         .values(status=status, body=stored)
         .execution_options(synchronize_session=False)
     )
     return Outcome(status, body, replayed=False)
+
+
+def run(
+    session: Session,
+    *,
+    actor_user_id: int,
+    key: str,
+    scope: str,
+    payload: Any,
+    action: Callable[[], tuple[int, Any]],
+    wait_seconds: float | None = None,
+) -> Outcome:
+    """Run ``action`` once per (actor, key); replay its stored response afterwards."""
+    replay = begin(
+        session,
+        actor_user_id=actor_user_id,
+        key=key,
+        scope=scope,
+        payload=payload,
+        wait_seconds=wait_seconds,
+    )
+    if replay is not None:
+        return replay
+    status, body = action()
+    return finish(session, actor_user_id=actor_user_id, key=key, status=status, body=body)

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.audit import AuditActor
-from huanxin.core.errors import InvalidInput, NotFound
+from huanxin.core.errors import (
+    InvalidInput,
+    JurisdictionExists,
+    LevelMismatch,
+    NotFound,
+    UnknownJurisdiction,
+)
 from huanxin.core.models import Jurisdiction
 
 LEVELS = ("province", "city", "county")
@@ -37,7 +43,7 @@ def _check_level(level: str, parent: Jurisdiction | None) -> None:
         raise InvalidInput("层级必须是省、市或县", field="level")
     expected = 0 if parent is None else LEVELS.index(parent.level) + 1
     if LEVELS.index(level) != expected:
-        raise InvalidInput("层级与上级区划不匹配", field="level")
+        raise LevelMismatch("层级与上级区划不匹配", field="level")
 
 
 def create(
@@ -55,10 +61,10 @@ def create(
         raise InvalidInput("名称不能为空", field="name")
     parent = session.get(Jurisdiction, parent_code) if parent_code else None
     if parent_code and parent is None:
-        raise InvalidInput("上级区划不存在", field="parent_code")
+        raise UnknownJurisdiction("上级区划不存在", field="parent_code")
     _check_level(level, parent)
     if session.get(Jurisdiction, code) is not None:
-        raise InvalidInput("区划代码已存在", field="code")
+        raise JurisdictionExists("区划代码已存在", field="code")
     path = (parent.path if parent else "/") + code + "/"
     row = Jurisdiction(
         code=code, name=name.strip(), level=level, parent_code=parent_code, path=path

@@ -13,7 +13,7 @@ from huanxin.core import audit, identifiers
 from huanxin.core.actor import Actor, visible
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, UnknownJurisdiction, UnknownOrgKind
 from huanxin.core.models import Jurisdiction, Organization
 from huanxin.core.roles import ORG_KIND_LABELS
 
@@ -37,11 +37,11 @@ def create(
     uscc: str | None = None,
 ) -> Organization:
     if kind not in ORG_KIND_LABELS:
-        raise InvalidInput("机构类型不正确", field="kind")
+        raise UnknownOrgKind("机构类型不正确", field="kind")
     if not name.strip():
         raise InvalidInput("名称不能为空", field="name")
     if session.get(Jurisdiction, jurisdiction_code) is None:
-        raise InvalidInput("所属区划不存在", field="jurisdiction_code")
+        raise UnknownJurisdiction("所属区划不存在", field="jurisdiction_code")
     code = identifiers.uscc(uscc, field="uscc") if uscc else None
     org = Organization(
         kind=kind,

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 
 from huanxin.core import anchors, audit, auth, identifiers, jurisdictions, orgs, throttle, users
 from huanxin.core.actor import Actor, within
-from huanxin.core.bounds import Code, Id, IdempotencyKey, Limit
+from huanxin.core.bounds import Code, Id, Limit
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import AuditEntry, User
 from huanxin.core.roles import PERMISSIONS, ROLE_LABELS, Role
 from huanxin.core.schemas import (
     AuditEntryRead,
     AuditVerifyRead,
+    HealthRead,
     IdentifierCheck,
     IdentifierResult,
     JurisdictionCreate,
@@ -32,16 +32,15 @@ from huanxin.core.schemas import (
     UserRead,
 )
 from huanxin.web.deps import DbSession, client_ip, public, require
-from huanxin.web.idem import respond
+from huanxin.web.idem import idempotent
 
 router = APIRouter(prefix="/api/v1", tags=["core"])
-IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 
 
 @router.get("/health", dependencies=[Depends(public)])
-def health(session: DbSession) -> dict[str, str]:
+def health(session: DbSession) -> HealthRead:
     session.execute(select(1))
-    return {"status": "ok"}
+    return HealthRead(status="ok")
 
 
 @router.post("/auth/token", dependencies=[Depends(public)])
@@ -88,27 +87,16 @@ def list_jurisdictions(
 
 
 @router.post("/jurisdictions", status_code=201)
+@idempotent("jurisdictions.create")
 def create_jurisdiction(
     body: JurisdictionCreate,
     actor: Annotated[Actor, Depends(require("jurisdictions:write"))],
     session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> JurisdictionRead:
     if body.parent_code:
         within(actor, body.parent_code, "上级区划不在您的管辖范围内", field="parent_code")
-
-    def action() -> tuple[int, object]:
-        row = jurisdictions.create(session, actor, **body.model_dump())
-        return 201, JurisdictionRead.model_validate(row).model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="jurisdictions.create",
-        payload=body.model_dump(),
-        action=action,
-    )
+    row = jurisdictions.create(session, actor, **body.model_dump())
+    return JurisdictionRead.model_validate(row)
 
 
 @router.get("/orgs")
@@ -121,26 +109,14 @@ def list_orgs(
 
 
 @router.post("/orgs", status_code=201)
+@idempotent("orgs.create")
 def create_org(
     body: OrgCreate,
     actor: Annotated[Actor, Depends(require("orgs:write"))],
     session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> OrgRead:
     within(actor, body.jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
-
-    def action() -> tuple[int, object]:
-        org = orgs.create(session, actor, **body.model_dump())
-        return 201, OrgRead.model_validate(org).model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="orgs.create",
-        payload=body.model_dump(),
-        action=action,
-    )
+    return OrgRead.model_validate(orgs.create(session, actor, **body.model_dump()))
 
 
 def user_read(user: User, contact: dict[str, str | None] | None = None) -> UserRead:
@@ -180,46 +156,26 @@ def reveal_user(
 
 
 @router.post("/users", status_code=201)
+@idempotent("users.create", payload=lambda body: body.model_dump(exclude={"password"}))
 def create_user(
     body: UserCreate,
     actor: Annotated[Actor, Depends(require("users:write"))],
     session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> UserRead:
     within(actor, body.jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
-    payload = body.model_dump(exclude={"password"})
-
-    def action() -> tuple[int, object]:
-        user = users.create(session, actor, users.NewUser(**body.model_dump()))
-        return 201, user_read(user).model_dump()
-
-    return respond(
-        session, actor, key=idempotency_key, scope="users.create", payload=payload, action=action
-    )
+    return user_read(users.create(session, actor, users.NewUser(**body.model_dump())))
 
 
 @router.post("/users/{user_id}/unlock")
+@idempotent("users.unlock.{user_id}")
 def unlock_user(
     user_id: Id,
     actor: Annotated[Actor, Depends(require("users:write"))],
     session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> UnlockRead:
     """Clear the login delays of a user's account (audited)."""
-
-    def action() -> tuple[int, object]:
-        user = users.get(session, actor, user_id)
-        at = throttle.unlock(session, actor, user)
-        return 200, UnlockRead(user_id=user.id, unlocked_at=at).model_dump(mode="json")
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope=f"users.unlock.{user_id}",
-        payload={},
-        action=action,
-    )
+    user = users.get(session, actor, user_id)
+    return UnlockRead(user_id=user.id, unlocked_at=throttle.unlock(session, actor, user))
 
 
 @router.post("/identifiers/check")

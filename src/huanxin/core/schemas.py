@@ -72,6 +72,12 @@ class UserRead(BaseModel):
     resident_id: str | None = None
 
 
+class HealthRead(BaseModel):
+    """The service and its database answer."""
+
+    status: str
+
+
 class UnlockRead(BaseModel):
     """An account's login delays were cleared at ``unlocked_at``."""
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import as_utc, utcnow
-from huanxin.core.errors import TooManyRequests
+from huanxin.core.errors import CoreCode, TooManyRequests
 from huanxin.core.models import LoginAttempt, User
 
 FIRST_DELAY = timedelta(seconds=30)
@@ -37,7 +37,7 @@ class ThrottlePolicy:
 
 
 class LoginThrottled(TooManyRequests):
-    code = "login_throttled"
+    code = CoreCode.LOGIN_THROTTLED
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)

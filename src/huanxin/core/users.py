@@ -12,7 +12,16 @@ from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor, visible
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import Conflict, InvalidInput
+from huanxin.core.errors import (
+    Conflict,
+    InvalidInput,
+    OrgInOtherJurisdiction,
+    OrgKindMismatch,
+    RoleTakesNoOrg,
+    UnknownJurisdiction,
+    UnknownRole,
+    WeakPassword,
+)
 from huanxin.core.models import Jurisdiction, Organization, User
 from huanxin.core.passwords import check_strength, hash_password
 from huanxin.core.roles import ROLE_ORG_KIND, Role
@@ -37,19 +46,19 @@ def _check_binding(session: Session, new: NewUser) -> Role:
     try:
         role = Role(new.role)
     except ValueError:
-        raise InvalidInput("角色不正确", field="role") from None
+        raise UnknownRole("角色不正确", field="role") from None
     if session.get(Jurisdiction, new.jurisdiction_code) is None:
-        raise InvalidInput("所属区划不存在", field="jurisdiction_code")
+        raise UnknownJurisdiction("所属区划不存在", field="jurisdiction_code")
     kind = ROLE_ORG_KIND.get(role)
     if kind is None:
         if new.org_id is not None:
-            raise InvalidInput("该角色不绑定机构", field="org_id")
+            raise RoleTakesNoOrg("该角色不绑定机构", field="org_id")
         return role
     org = session.get(Organization, new.org_id) if new.org_id else None
     if org is None or org.kind != kind:
-        raise InvalidInput("该角色必须绑定对应类型的机构", field="org_id")
+        raise OrgKindMismatch("该角色必须绑定对应类型的机构", field="org_id")
     if org.jurisdiction_code != new.jurisdiction_code:
-        raise InvalidInput("用户与所绑定机构不在同一区划", field="org_id")
+        raise OrgInOtherJurisdiction("用户与所绑定机构不在同一区划", field="org_id")
     return role
 
 
@@ -60,7 +69,7 @@ def _validate(new: NewUser) -> None:
         raise InvalidInput("姓名不能为空", field="display_name")
     reason = None if new.password_hash else check_strength(new.password)
     if reason:
-        raise InvalidInput(reason, field="password")
+        raise WeakPassword(reason, field="password")
 
 
 def create(session: Session, actor: AuditActor, new: NewUser) -> User:

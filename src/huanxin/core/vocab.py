@@ -16,7 +16,7 @@ from functools import cached_property
 
 from pypinyin import Style, lazy_pinyin
 
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import CoreCode, InvalidInput
 
 CATEGORY_LABELS: dict[str, str] = {
     "refrigerator": "电冰箱",
@@ -70,7 +70,7 @@ _SPACES = re.compile(r"[\s\u3000]+")
 class UnknownCode(InvalidInput):
     """What was typed or picked is none of the vocabulary's entries."""
 
-    code = "unknown_code"
+    code = CoreCode.UNKNOWN_CODE
 
 
 def pinyin_of(text: str) -> tuple[str, str]:

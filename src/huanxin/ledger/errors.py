@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from huanxin.core.errors import Conflict, InvalidInput, NotFound
+
+
+class LedgerCode(StrEnum):
+    """Stable codes of the ledger's failures (published in OpenAPI as ``LedgerErrorCode``)."""
+
+    BUDGET_EXHAUSTED = "budget_exhausted"
+    INSUFFICIENT_BALANCE = "ledger_insufficient_balance"
+    POOL_EXISTS = "pool_exists"
+    POOL_NOT_FOUND = "pool_not_found"
+    INVALID_AMOUNT = "invalid_amount"
 
 
 def yuan_grouped(amount_fen: int) -> str:
@@ -15,7 +27,7 @@ def yuan_grouped(amount_fen: int) -> str:
 class BudgetExhausted(Conflict):
     """The pool's available balance cannot cover the reservation. Nothing was reserved."""
 
-    code = "budget_exhausted"
+    code = LedgerCode.BUDGET_EXHAUSTED
 
     def __init__(self, pool_name: str, *, available_fen: int, needed_fen: int) -> None:
         super().__init__(
@@ -29,16 +41,22 @@ class BudgetExhausted(Conflict):
 class InsufficientBalance(Conflict):
     """A commit, release or claw-back asks for more than the pool holds in that account."""
 
-    code = "ledger_insufficient_balance"
+    code = LedgerCode.INSUFFICIENT_BALANCE
 
 
 class PoolExists(Conflict):
-    code = "pool_exists"
+    """A pool for this programme, funding layer and jurisdiction already exists."""
+
+    code = LedgerCode.POOL_EXISTS
 
 
 class PoolNotFound(NotFound):
-    code = "pool_not_found"
+    """No budget pool with this id (or not in the caller's jurisdiction)."""
+
+    code = LedgerCode.POOL_NOT_FOUND
 
 
 class InvalidAmount(InvalidInput):
-    code = "invalid_amount"
+    """An amount that is not a positive whole number of fen within the limit."""
+
+    code = LedgerCode.INVALID_AMOUNT

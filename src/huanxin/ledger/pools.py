@@ -15,7 +15,7 @@ from huanxin.core import audit
 from huanxin.core.actor import Actor, visible, within
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, UnknownJurisdiction
 from huanxin.core.models import Jurisdiction
 from huanxin.ledger.errors import PoolExists, PoolNotFound
 from huanxin.ledger.models import Pool, Shard
@@ -65,7 +65,7 @@ def _validate_pool(
     if isinstance(shards, bool) or not isinstance(shards, int) or not 1 <= shards <= MAX_SHARDS:
         raise InvalidInput(f"分片数必须在1到{MAX_SHARDS}之间", field="shards")
     if session.get(Jurisdiction, jurisdiction_code) is None:
-        raise InvalidInput("行政区划不存在", field="jurisdiction_code")
+        raise UnknownJurisdiction("行政区划不存在", field="jurisdiction_code")
     if isinstance(actor, Actor):
         within(actor, jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends
 
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Count, Id, IdempotencyKey, Limit
+from huanxin.core.bounds import Count, Id, Limit
 from huanxin.ledger import service
 from huanxin.ledger.models import Pool
 from huanxin.ledger.schemas import (
@@ -24,10 +23,9 @@ from huanxin.ledger.schemas import (
 )
 from huanxin.ledger.service import Balances
 from huanxin.web.deps import DbSession, require
-from huanxin.web.idem import respond
+from huanxin.web.idem import idempotent
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
-IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 
 
 def balances_read(b: Balances) -> BalancesRead:
@@ -78,44 +76,24 @@ def get_pool(
 
 
 @router.post("/pools", status_code=201)
+@idempotent("ledger.pools.create")
 def create_pool(
     body: PoolCreate,
     actor: Annotated[Actor, Depends(require("ledger:allocate"))],
     session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        pool = service.create_pool(session, actor, **body.model_dump())
-        return 201, pool_read(pool, Balances(0, 0, 0, 0)).model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="ledger.pools.create",
-        payload=body.model_dump(),
-        action=action,
-    )
+) -> PoolRead:
+    pool = service.create_pool(session, actor, **body.model_dump())
+    return pool_read(pool, Balances(0, 0, 0, 0))
 
 
 @router.post("/pools/{pool_id}/allocations", status_code=201)
+@idempotent("ledger.allocate.{pool_id}")
 def allocate(
     pool_id: Id,
     body: AllocationCreate,
     actor: Annotated[Actor, Depends(require("ledger:allocate"))],
     session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        pool = service.get_pool(session, actor, pool_id)
-        service.allocate(session, actor, pool_id=pool.id, **body.model_dump())
-        return 201, pool_read(pool, service.pool_balances(session, pool.id)).model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope=f"ledger.allocate.{pool_id}",
-        payload=body.model_dump(),
-        action=action,
-    )
+) -> PoolRead:
+    pool = service.get_pool(session, actor, pool_id)
+    service.allocate(session, actor, pool_id=pool.id, **body.model_dump())
+    return pool_read(pool, service.pool_balances(session, pool.id))

@@ -6,7 +6,7 @@ Plan-import failures (no text layer, not a plan, unsupported format) live in
 
 from __future__ import annotations
 
-from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
+from huanxin.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from huanxin.supervision.planparse.errors import (
     NotAPlan,
     NoTextLayer,
@@ -21,6 +21,7 @@ __all__ = [
     "NoTextLayer",
     "NotAPlan",
     "NotYourTask",
+    "PdfUnavailable",
     "PlanAlreadyConfirmed",
     "PlanAlreadyImported",
     "PlanImportError",
@@ -137,3 +138,10 @@ class SeatNotCurrent(Conflict):
 
     def __init__(self) -> None:
         super().__init__("该席位已有变更，不是当前在任人员", field="seat_id")
+
+
+class PdfUnavailable(DomainError):
+    """PDF output needs a converter that is not installed here; Word output still works."""
+
+    status = 503
+    code = "pdf_unavailable"

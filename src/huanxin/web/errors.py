@@ -15,7 +15,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from huanxin.core.errors import DomainError, NotAuthenticated, OutOfScope, OutsideJurisdiction
+from huanxin.core.errors import (
+    CoreCode,
+    DomainError,
+    NotAuthenticated,
+    OutOfScope,
+    OutsideJurisdiction,
+)
 from huanxin.core.labels import label
 from huanxin.web.deps import audit_denial, resolve_actor
 from huanxin.web.templating import render
@@ -159,10 +165,22 @@ _HTTP_ZH = {
 }
 
 
+_HTTP_CODES = {404: CoreCode.NOT_FOUND, 405: CoreCode.METHOD_NOT_ALLOWED}
+_API_ZH = {404: "接口不存在", 405: "接口不支持这种请求方法"}
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
-    """API clients keep FastAPI's answer; a person gets the Chinese error page."""
+    """API clients get FastAPI's answer (``detail``) with the code and message of every
+    refusal (``web.openapi.ErrorBody``); a person gets the Chinese error page."""
     assert isinstance(exc, HTTPException)
-    if is_api(request) or exc.status_code not in _HTTP_ZH:
+    if is_api(request):
+        body = {
+            "code": _HTTP_CODES.get(exc.status_code, CoreCode.ERROR),
+            "message": _API_ZH.get(exc.status_code, str(exc.detail)),
+            "detail": exc.detail,
+        }
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+    if exc.status_code not in _HTTP_ZH:
         return await http_exception_handler(request, exc)
     return render(
         request, "error.html", status_code=exc.status_code, message=_HTTP_ZH[exc.status_code]

@@ -1,15 +1,168 @@
-"""Idempotent JSON responses for mutating API routes."""
+"""Idempotent mutating API routes: the ``@idempotent`` decorator.
+
+A mutating endpoint returns its response model and is decorated below its route::
+
+    @router.post("/pools", status_code=201)
+    @idempotent("ledger.pools.create")
+    def create_pool(body: PoolCreate, actor: ..., session: DbSession) -> PoolRead:
+        return pool_read(service.create_pool(session, actor, **body.model_dump()))
+
+The decorator adds the ``Idempotency-Key`` header to the route, claims the key in the
+request's transaction before the endpoint runs (``core.idempotency``), stores the response
+model serialized to JSON with the route's status code, and answers a repeat with the stored
+JSON (header ``Idempotent-Replayed: true``) without running the endpoint again.
+
+The request fingerprint is the ``scope`` (a format string over the endpoint's arguments,
+e.g. ``"ledger.allocate.{pool_id}"``) and the ``payload``: by default the request body model
+as JSON; a ``payload`` function names the arguments it needs (``lambda body, file: …``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import hashlib
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, ParamSpec, TypeVar, cast, get_type_hints
 
+from fastapi import Header, Request, UploadFile
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy.orm import Session
 
 from huanxin.core import idempotency
 from huanxin.core.actor import Actor
+from huanxin.core.bounds import IdempotencyKey
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
+_REQUEST, _KEY = "hx_idem_request", "hx_idem_key"
+REPLAYED = {"Idempotent-Replayed": "true"}
+
+
+def upload_digest(file: UploadFile) -> str:
+    """SHA-256 of an uploaded file, read from its spooled copy (left at the start)."""
+    file.file.seek(0)
+    digest = hashlib.sha256(file.file.read()).hexdigest()
+    file.file.seek(0)
+    return digest
+
+
+def _default_payload(kwargs: dict[str, Any]) -> Any:
+    bodies = {k: v.model_dump(mode="json") for k, v in kwargs.items() if isinstance(v, BaseModel)}
+    return next(iter(bodies.values())) if len(bodies) == 1 else bodies
+
+
+def _one(kwargs: dict[str, Any], kind: type[T]) -> T:
+    return next(v for v in kwargs.values() if isinstance(v, kind))
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One decorated call: what ``begin`` and ``finish`` need."""
+
+    session: Session
+    actor: Actor
+    key: str
+    status: int
+
+
+class _Spec:
+    """What the decorator knows about one endpoint."""
+
+    def __init__(
+        self, endpoint: Callable[..., Any], scope: str, payload: Callable[..., Any] | None
+    ) -> None:
+        hints = get_type_hints(endpoint, include_extras=True)
+        self.adapter: TypeAdapter[Any] = TypeAdapter(hints["return"])
+        self.scope, self.payload = scope, payload
+        self.payload_args = list(inspect.signature(payload).parameters) if payload else []
+        params = [
+            p.replace(annotation=hints.get(p.name, p.annotation))
+            for p in inspect.signature(endpoint).parameters.values()
+        ]
+        kw = inspect.Parameter.KEYWORD_ONLY
+        params += [
+            inspect.Parameter(_REQUEST, kw, annotation=Request),
+            inspect.Parameter(_KEY, kw, annotation=IdemKey, default=None),
+        ]
+        self.signature = inspect.Signature(params, return_annotation=hints["return"])
+
+    def begin(self, kwargs: dict[str, Any]) -> tuple[_Call, JSONResponse | None]:
+        request: Request = kwargs.pop(_REQUEST)
+        route = request.scope.get("route")
+        call = _Call(
+            session=_one(kwargs, Session),
+            actor=_one(kwargs, Actor),
+            key=kwargs.pop(_KEY) or "",
+            status=getattr(route, "status_code", None) or 200,
+        )
+        if self.payload is None:
+            payload = _default_payload(kwargs)
+        else:
+            payload = self.payload(**{n: kwargs[n] for n in self.payload_args})
+        replay = idempotency.begin(
+            call.session,
+            actor_user_id=call.actor.user_id,
+            key=call.key,
+            scope=self.scope.format(**kwargs),
+            payload=payload,
+        )
+        if replay is None:
+            return call, None
+        return call, JSONResponse(replay.body, status_code=replay.status, headers=REPLAYED)
+
+    def finish(self, call: _Call, result: Any) -> JSONResponse:
+        body = self.adapter.dump_python(result, mode="json")
+        idempotency.finish(
+            call.session,
+            actor_user_id=call.actor.user_id,
+            key=call.key,
+            status=call.status,
+            body=body,
+        )
+        return JSONResponse(body, status_code=call.status)
+
+
+def idempotent(
+    scope: str, *, payload: Callable[..., Any] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Run the endpoint once per (caller, Idempotency-Key); see the module docstring."""
+
+    def decorate(endpoint: Callable[P, R]) -> Callable[P, R]:
+        spec = _Spec(endpoint, scope, payload)
+        if inspect.iscoroutinefunction(endpoint):
+            wrapper: Callable[..., Any] = _async_wrapper(spec, endpoint)
+        else:
+            wrapper = _sync_wrapper(spec, endpoint)
+        wrapper.__signature__ = spec.signature  # type: ignore[attr-defined]
+        wrapper.__name__ = endpoint.__name__
+        wrapper.__qualname__ = endpoint.__qualname__
+        wrapper.__module__ = endpoint.__module__
+        wrapper.__doc__ = endpoint.__doc__
+        return cast(Callable[P, R], wrapper)
+
+    return decorate
+
+
+def _sync_wrapper(spec: _Spec, endpoint: Callable[..., Any]) -> Callable[..., JSONResponse]:
+    def run(**kwargs: Any) -> JSONResponse:
+        call, replay = spec.begin(kwargs)
+        return replay or spec.finish(call, endpoint(**kwargs))
+
+    return run
+
+
+def _async_wrapper(
+    spec: _Spec, endpoint: Callable[..., Awaitable[Any]]
+) -> Callable[..., Awaitable[JSONResponse]]:
+    async def run(**kwargs: Any) -> JSONResponse:
+        call, replay = spec.begin(kwargs)
+        return replay or spec.finish(call, await endpoint(**kwargs))
+
+    return run
 
 
 def respond(
@@ -21,7 +174,7 @@ def respond(
     payload: Any,
     action: Callable[[], tuple[int, Any]],
 ) -> JSONResponse:
-    """Run ``action`` once per Idempotency-Key and answer with its (stored) JSON."""
+    """The closure form that ``@idempotent`` replaces; kept until every route is converted."""
     outcome = idempotency.run(
         session,
         actor_user_id=actor.user_id,
@@ -30,5 +183,5 @@ def respond(
         payload=payload,
         action=action,
     )
-    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+    headers = REPLAYED if outcome.replayed else {}
     return JSONResponse(outcome.body, status_code=outcome.status, headers=headers)

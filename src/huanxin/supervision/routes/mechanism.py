@@ -15,9 +15,9 @@ from pydantic import BaseModel
 
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Day, Id, IdempotencyKey, Text
-from huanxin.core.errors import DomainError
 from huanxin.supervision import figures
 from huanxin.supervision import mechanism_views as views
+from huanxin.supervision.errors import PdfUnavailable
 from huanxin.supervision.mechanism_models import Escalation
 from huanxin.supervision.mechanism_schemas import (
     AttendanceIn,
@@ -478,11 +478,6 @@ def download_file(file_id: Id, actor: Reader, session: DbSession) -> Response:
 
 
 # --- report templates and reports ---------------------------------------------------------
-
-
-class PdfUnavailable(DomainError):
-    status = 503
-    code = "pdf_unavailable"
 
 
 @router.get("/report-figures", response_model=list[FigureChoice])

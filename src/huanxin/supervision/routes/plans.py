@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Count, Id, IdempotencyKey, Percent, Text
-from huanxin.core.errors import DomainError
 from huanxin.supervision import charts, computed, indicators
+from huanxin.supervision.errors import PdfUnavailable
 from huanxin.supervision.models import Checkpoint, Plan
 from huanxin.supervision.schemas import (
     AliasesUpdate,
@@ -52,11 +52,6 @@ Writer = Annotated[Actor, Depends(require("supervision:write"))]
 Reporter = Annotated[Actor, Depends(require("supervision:report"))]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class PdfUnavailable(DomainError):
-    status = 503
-    code = "pdf_unavailable"
 
 
 async def uploads_of(items: list[UploadFile] | None) -> list[files.Upload]:

@@ -1,0 +1,270 @@
+"""The API's contract in ``/api/openapi.json``: every operation declares a typed success
+response and the error responses it can answer, and the error codes are published.
+
+A new route fails here until it returns a response model (``-> XRead``, ``-> list[XRead]``)
+or declares its file download (``response_class=Response, responses=download(...)``); see ARCHITECTURE.md "API
+contract". ``UNTYPED`` lists the operations not converted yet: it may only shrink.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import builders
+from huanxin.app import create_app
+from huanxin.db import Database
+
+JSON = "application/json"
+UNTYPED = {
+    "GET /api/v1/equipment/dashboard",
+    "GET /api/v1/equipment/dashboard.svg",
+    "GET /api/v1/equipment/digital",
+    "GET /api/v1/equipment/enterprises/{enterprise_id}/plan.docx",
+    "GET /api/v1/equipment/enterprises/{enterprise_id}/plan.xlsx",
+    "GET /api/v1/equipment/enterprises/{enterprise_id}/summary",
+    "GET /api/v1/equipment/indicator",
+    "GET /api/v1/equipment/items",
+    "GET /api/v1/equipment/items/{item_id}",
+    "GET /api/v1/equipment/items/{item_id}/saving",
+    "GET /api/v1/equipment/lists.xlsx",
+    "GET /api/v1/equipment/projects/{project_id}",
+    "GET /api/v1/equipment/projects/{project_id}/documents/{document_id}",
+    "GET /api/v1/equipment/template.{fmt}",
+    "GET /api/v1/integrity/claims/{claim_id}",
+    "GET /api/v1/integrity/dashboard",
+    "GET /api/v1/integrity/precision",
+    "GET /api/v1/integrity/queue",
+    "GET /api/v1/programmes",
+    "GET /api/v1/recycling/bookings",
+    "GET /api/v1/recycling/bookings/{booking_id}",
+    "GET /api/v1/recycling/certificates/verify",
+    "GET /api/v1/recycling/declarations",
+    "GET /api/v1/recycling/indicators",
+    "GET /api/v1/recycling/ops/bookings",
+    "GET /api/v1/recycling/plans",
+    "GET /api/v1/recycling/plans/{plan_id}",
+    "GET /api/v1/recycling/price-lists",
+    "GET /api/v1/recycling/price-lists/in-force",
+    "GET /api/v1/recycling/price-lists/{price_list_id}",
+    "GET /api/v1/recycling/reports/mass-balance",
+    "GET /api/v1/recycling/sites",
+    "GET /api/v1/recycling/vehicles",
+    "GET /api/v1/secondhand/all-listings",
+    "GET /api/v1/secondhand/certificates/check",
+    "GET /api/v1/secondhand/credit/grades/{uscc}",
+    "GET /api/v1/secondhand/credit/suspended",
+    "GET /api/v1/secondhand/dealers",
+    "GET /api/v1/secondhand/dealers/{dealer_id}/credit",
+    "GET /api/v1/secondhand/estimate",
+    "GET /api/v1/secondhand/indicators/used-cars",
+    "GET /api/v1/secondhand/listings",
+    "GET /api/v1/secondhand/listings/{listing_id}",
+    "GET /api/v1/secondhand/my/ledger-items",
+    "GET /api/v1/secondhand/my/transactions",
+    "GET /api/v1/secondhand/my/wipes",
+    "GET /api/v1/secondhand/photos/{photo_id}",
+    "GET /api/v1/secondhand/price-guide",
+    "GET /api/v1/secondhand/trade/estimate",
+    "GET /api/v1/secondhand/transactions",
+    "GET /api/v1/secondhand/transactions/{transaction_id}/parties",
+    "GET /api/v1/secondhand/valuation-reports",
+    "GET /api/v1/secondhand/warehouse",
+    "GET /api/v1/secondhand/warehouse/pool",
+    "GET /api/v1/secondhand/warehouse/statistics",
+    "GET /api/v1/secondhand/warehouse/{item_id}",
+    "GET /api/v1/settlement/batches/{batch_id}/bank-file",
+    "GET /api/v1/supervision/attachments/{attachment_id}",
+    "GET /api/v1/supervision/briefings",
+    "GET /api/v1/supervision/briefings/{briefing_id}.docx",
+    "GET /api/v1/supervision/briefings/{briefing_id}.pdf",
+    "GET /api/v1/supervision/bulletins/{bulletin_id}.docx",
+    "GET /api/v1/supervision/bulletins/{bulletin_id}.pdf",
+    "GET /api/v1/supervision/charts/status.svg",
+    "GET /api/v1/supervision/checkpoints",
+    "GET /api/v1/supervision/departments",
+    "GET /api/v1/supervision/files/{file_id}",
+    "GET /api/v1/supervision/indicator-sources",
+    "GET /api/v1/supervision/indicators",
+    "GET /api/v1/supervision/ledger.xlsx",
+    "GET /api/v1/supervision/meetings/{meeting_id}/minutes.docx",
+    "GET /api/v1/supervision/plans",
+    "GET /api/v1/supervision/plans/{plan_id}",
+    "GET /api/v1/supervision/reminders",
+    "GET /api/v1/supervision/tasks",
+    "GET /api/v1/supervision/tasks/{task_id}",
+    "PATCH /api/v1/equipment/enterprises/{enterprise_id}",
+    "PATCH /api/v1/equipment/items/{item_id}",
+    "POST /api/v1/applications",
+    "POST /api/v1/catalogue/import",
+    "POST /api/v1/claims/{claim_id}/appeal",
+    "POST /api/v1/claims/{claim_id}/approve",
+    "POST /api/v1/claims/{claim_id}/cancel",
+    "POST /api/v1/claims/{claim_id}/reject",
+    "POST /api/v1/claims/{claim_id}/return",
+    "POST /api/v1/claims/{claim_id}/verify",
+    "POST /api/v1/equipment/baselines",
+    "POST /api/v1/equipment/enterprises",
+    "POST /api/v1/equipment/enterprises/{enterprise_id}/classify",
+    "POST /api/v1/equipment/enterprises/{enterprise_id}/digital",
+    "POST /api/v1/equipment/enterprises/{enterprise_id}/ledger",
+    "POST /api/v1/equipment/projects",
+    "POST /api/v1/equipment/projects/{project_id}/documents",
+    "POST /api/v1/equipment/projects/{project_id}/steps",
+    "POST /api/v1/equipment/subsidies",
+    "POST /api/v1/equipment/subsidies/{subsidy_id}/decision",
+    "POST /api/v1/equipment/subsidy-quote",
+    "POST /api/v1/equipment/tax-credit-quote",
+    "POST /api/v1/integrity/claims/{claim_id}/decision",
+    "POST /api/v1/quotas",
+    "POST /api/v1/quote",
+    "POST /api/v1/recycling/bookings",
+    "POST /api/v1/recycling/bookings/{booking_id}/cancel",
+    "POST /api/v1/recycling/bookings/{booking_id}/complete",
+    "POST /api/v1/recycling/declarations",
+    "POST /api/v1/recycling/pickups/{pickup_id}/reverse-invoice",
+    "POST /api/v1/recycling/plans",
+    "POST /api/v1/recycling/price-lists",
+    "POST /api/v1/recycling/quote",
+    "POST /api/v1/recycling/sites",
+    "POST /api/v1/recycling/vehicles",
+    "POST /api/v1/recycling/weighings",
+    "POST /api/v1/redemptions",
+    "POST /api/v1/secondhand/car-baselines",
+    "POST /api/v1/secondhand/certificates/{cert_no}/revoke",
+    "POST /api/v1/secondhand/complaints",
+    "POST /api/v1/secondhand/credit-events",
+    "POST /api/v1/secondhand/credit-events/{event_id}/resolve",
+    "POST /api/v1/secondhand/dealers",
+    "POST /api/v1/secondhand/dealers/{dealer_id}/status",
+    "POST /api/v1/secondhand/institutions",
+    "POST /api/v1/secondhand/listings",
+    "POST /api/v1/secondhand/listings/{listing_id}/enquiries",
+    "POST /api/v1/secondhand/listings/{listing_id}/offers",
+    "POST /api/v1/secondhand/listings/{listing_id}/photos",
+    "POST /api/v1/secondhand/listings/{listing_id}/state",
+    "POST /api/v1/secondhand/offers/{offer_id}/decision",
+    "POST /api/v1/secondhand/transactions",
+    "POST /api/v1/secondhand/valuation-reports",
+    "POST /api/v1/secondhand/warehouse",
+    "POST /api/v1/secondhand/warehouse/{item_id}/approve",
+    "POST /api/v1/secondhand/warehouse/{item_id}/claim",
+    "POST /api/v1/secondhand/warehouse/{item_id}/complete",
+    "POST /api/v1/secondhand/warehouse/{item_id}/release",
+    "POST /api/v1/secondhand/warehouse/{item_id}/review",
+    "POST /api/v1/secondhand/wipes",
+    "POST /api/v1/settlement/batches",
+    "POST /api/v1/settlement/batches/{batch_id}/result",
+    "POST /api/v1/supervision/briefings",
+    "POST /api/v1/supervision/checkpoints/{checkpoint_id}/assign",
+    "POST /api/v1/supervision/checkpoints/{checkpoint_id}/done",
+    "POST /api/v1/supervision/checkpoints/{checkpoint_id}/reopen",
+    "POST /api/v1/supervision/departments",
+    "POST /api/v1/supervision/departments/{dept_id}/aliases",
+    "POST /api/v1/supervision/indicators/{indicator_id}/config",
+    "POST /api/v1/supervision/indicators/{indicator_id}/refresh",
+    "POST /api/v1/supervision/indicators/{indicator_id}/source",
+    "POST /api/v1/supervision/indicators/{indicator_id}/values",
+    "POST /api/v1/supervision/plans",
+    "POST /api/v1/supervision/plans/{plan_id}/confirm",
+    "POST /api/v1/supervision/tasks/{task_id}",
+    "POST /api/v1/supervision/tasks/{task_id}/close-decision",
+    "POST /api/v1/supervision/tasks/{task_id}/close-request",
+    "POST /api/v1/supervision/tasks/{task_id}/reports",
+    "PUT /api/v1/recycling/baselines",
+    "PUT /api/v1/recycling/service-areas/{code}",
+    "PUT /api/v1/recycling/sites/{site_id}",
+    "PUT /api/v1/recycling/vehicles/{vehicle_id}",
+}
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    app = create_app(builders.settings_for(Database("sqlite://")), database=Database("sqlite://"))
+    schema: dict[str, Any] = app.openapi()
+    return schema
+
+
+def _operations() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, op)
+        for path, item in _schema()["paths"].items()
+        if path.startswith("/api/")
+        for method, op in item.items()
+    ]
+
+
+def _typed(schema: dict[str, Any]) -> bool:
+    if "$ref" in schema:
+        return True
+    if schema.get("type") == "array":
+        return _typed(schema.get("items", {}))
+    return schema.get("type") in {"string", "integer", "number", "boolean"}
+
+
+def _typed_success(op: dict[str, Any]) -> bool:
+    answers = [a for s, a in op["responses"].items() if s.startswith("2")]
+    contents = [c for a in answers for c in a.get("content", {}).items()]
+    return bool(contents) and all(
+        _typed(media.get("schema", {})) or kind != JSON for kind, media in contents
+    )
+
+
+def test_every_operation_has_a_typed_success_response() -> None:
+    operations = _operations()
+    assert len(operations) > 150
+    untyped = {f"{m} {p}" for m, p, op in operations if not _typed_success(op)}
+    assert untyped - UNTYPED == set(), "declare a response model on these operations"
+    assert UNTYPED - untyped == set(), "typed now: remove them from UNTYPED"
+
+
+def test_every_operation_documents_its_error_responses() -> None:
+    error_ref = {"$ref": "#/components/schemas/ErrorBody"}
+    missing = []
+    for method, path, op in _operations():
+        needed = {"422", "503"} | ({"409"} if method != "GET" else set())
+        needed |= {"404"} if "{" in path else set()
+        for status in needed:
+            answer = op["responses"].get(status, {})
+            if answer.get("content", {}).get(JSON, {}).get("schema") != error_ref:
+                missing.append(f"{method} {path} {status}")
+    assert missing == []
+    login = _schema()["paths"]["/api/v1/ledger/pools"]["get"]["responses"]
+    assert {"401", "403"} <= set(login)
+
+
+def test_error_codes_are_published_per_domain() -> None:
+    schemas = _schema()["components"]["schemas"]
+    refs = {
+        r["$ref"].rsplit("/", 1)[1] for r in schemas["ErrorBody"]["properties"]["code"]["anyOf"]
+    }
+    assert {"CoreErrorCode", "LedgerErrorCode"} <= refs
+    assert "pool_exists" in schemas["LedgerErrorCode"]["enum"]
+    assert "PoolExists (409)" in schemas["LedgerErrorCode"]["description"]
+    assert "invalid_input" in schemas["CoreErrorCode"]["enum"]
+
+
+def test_idempotent_route_stores_and_replays_its_response_model(database: Database) -> None:
+    builders.world(database, ("finance", "140521"))
+    api = builders.api_client(database, "finance.140521")
+    body = {
+        "programme_id": "p-contract",
+        "layer": "county",
+        "jurisdiction_code": "140521",
+        "name": "契约测试池",
+        "shards": 2,
+    }
+    first = api.post("/api/v1/ledger/pools", json=body, headers={"Idempotency-Key": "c-1"})
+    again = api.post("/api/v1/ledger/pools", json=body, headers={"Idempotency-Key": "c-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and first.json()["balances"]["allocated_fen"] == 0
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    other = api.post(
+        "/api/v1/ledger/pools", json={**body, "name": "另一个"}, headers={"Idempotency-Key": "c-1"}
+    )
+    assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
+    pools = [p for p in api.get("/api/v1/ledger/pools").json() if p["programme_id"] == "p-contract"]
+    assert len(pools) == 1
+    missing = api.post("/api/v1/ledger/pools", json=body)
+    assert missing.status_code == 422 and missing.json()["field"] == "Idempotency-Key"
