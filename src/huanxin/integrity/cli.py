@@ -79,39 +79,57 @@ def scan_command(
         typer.echo(f"  {kind}: 精确率 {row['precision']:.3f}，召回率 {row['recall']:.3f}")
 
 
-def scan_database(database_url: str) -> dict[str, object]:
-    """Scan every claim of the database and store scores, reasons, holds and merchant scores."""
-    from huanxin.core.audit import SYSTEM
+def scan_database(
+    database_url: str, state: Path | None = None, *, daily: bool = False
+) -> dict[str, object]:
+    """Scan the database's claims and store scores, reasons, holds (and merchant scores).
+
+    ``state``: the folder of the stored index (a full scan writes it); ``daily``: judge only
+    the claims created or changed since the last scan with that folder.
+    """
     from huanxin.db import Database
-    from huanxin.integrity.service.scores import store_scan
-    from huanxin.integrity.source import claims_connection
+    from huanxin.integrity import dbscan
 
     db = Database(database_url)
     try:
         with db.unit_of_work() as session:
-            con = claims_connection(session)
-            try:
-                result = scan(con)
-            finally:
-                con.close()
-            counts = store_scan(session, SYSTEM, result)
+            if daily:
+                assert state is not None
+                done = dbscan.daily_scan(session, state)
+            else:
+                done = dbscan.full_scan(session, state)
+        dbscan.commit_daily(done)
     finally:
         db.dispose()
-    return {"claims": result.judged, "scan_s": result.elapsed_s, **counts}
+    return done.summary
 
 
 @integrity_app.command("scan-db")
 def scan_db_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    state: Annotated[
+        Path | None,
+        typer.Option("--state", file_okay=False, help="索引目录：全量扫描写入，每日扫描读取"),
+    ] = None,
+    daily: Annotated[
+        bool, typer.Option("--daily", help="每日扫描：只判定上次扫描后新增或变更的申领")
+    ] = False,
 ) -> None:
-    """扫描数据库中的全部申领，保存风险分、命中原因和暂停支付状态。"""
+    """扫描数据库中的申领，保存风险分、命中原因和暂停支付状态。"""
     from huanxin.config import get_settings
 
-    summary = scan_database(get_settings().database_url)
+    if daily and state is None:
+        typer.echo("每日扫描须指定索引目录（--state）。", err=True)
+        raise typer.Exit(1)
+    try:
+        summary = scan_database(get_settings().database_url, state, daily=daily)
+    except (IndexMissing, IndexBusy) as err:
+        typer.echo(f"{err.message}（--state {state}）", err=True)
+        raise typer.Exit(1) from err
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False))
         return
     typer.echo(
         f"判定 {summary['claims']} 笔申领，用时 {summary['scan_s']} 秒；"
-        f"有风险 {summary['scored']} 笔，暂停支付 {summary['held']} 笔，解除 {summary['released']} 笔。"
+        f"有风险 {summary['scored']} 笔，暂停支付 {summary['held']} 笔。"
     )

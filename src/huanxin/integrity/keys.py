@@ -17,7 +17,10 @@ values (texts are hashed so that DuckDB's structured collisions do not occur, se
 
 from __future__ import annotations
 
+import duckdb
+
 from huanxin.integrity.detectors.base import Scope
+from huanxin.integrity.schema import ENCODED_COLUMNS
 
 DAY_ZERO = "DATE '2000-01-01'"
 ADDRESS_NORMALISED = (
@@ -95,6 +98,9 @@ KEY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("consumer_name", "consumer_name"),
     ("phone", "phone"),
     ("addr_norm", "addr_norm"),
+    ("name_clk", "name_clk"),
+    ("phone_clk", "phone_clk"),
+    ("address_clk", "address_clk"),
     ("b_phone10", _block(_h("left(phone, 10)"))),
     ("b_addr", _block(_h("addr_norm"))),
     ("b_bank", _block("bank")),
@@ -102,26 +108,54 @@ KEY_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 """(column of ``keys``, SQL over a canonical claim row plus :data:`BASE_COLUMNS`)."""
 
+ENCODED_KEYS: dict[str, str] = {
+    "b_phone10": _block(f"coalesce({_h('left(phone, 10)')}, {_h('phone_block')})"),
+    "b_addr": _block(f"coalesce({_h('addr_norm')}, {_h('address_key')})"),
+}
+"""The block keys of claims that carry :data:`~huanxin.integrity.schema.ENCODED_COLUMNS`:
+the keyed hashes stand in for the texts they replace."""
 
-TEXT_COLUMNS: tuple[str, ...] = ("consumer_name", "phone", "addr_norm")
-"""Texts only record linkage reads, for its few candidates: stored for a daily scan's history,
-left in ``claims`` by a full scan (:data:`LINK_TEXT_FROM_CLAIMS`)."""
+CLK_COLUMNS = ("name_clk", "phone_clk", "address_clk")
 
-LINK_TEXT_FROM_CLAIMS = "SELECT claim_id, consumer_name, phone, address FROM claims"
-LINK_TEXT_FROM_KEYS = "SELECT claim_id, consumer_name, phone, addr_norm AS address FROM keys"
+TEXT_COLUMNS: tuple[str, ...] = ("consumer_name", "phone", "addr_norm", *CLK_COLUMNS)
+"""Texts (and their encodings) only record linkage reads, for its few candidates: stored for
+a daily scan's history, left in ``claims`` by a full scan (:func:`link_text_sql`)."""
+
+LINK_TEXT_FROM_KEYS = (
+    "SELECT claim_id, consumer_name, phone, addr_norm AS address, name_clk, phone_clk,"
+    " address_clk FROM keys"
+)
 
 
-def keys_sql(source: str, where: str = "TRUE", *, text: bool = True) -> str:
+def encoded_in(con: duckdb.DuckDBPyConnection, relation: str = "claims") -> bool:
+    """Whether ``relation`` carries the encoded identities (database claims do)."""
+    names = {str(r[0]) for r in con.execute(f"DESCRIBE {relation}").fetchall()}
+    return set(ENCODED_COLUMNS) <= names
+
+
+def link_text_sql(encoded: bool) -> str:
+    """SQL of the linkage texts of ``claims`` (encodings NULL where it has none)."""
+    clks = ", ".join(c if encoded else f"CAST(NULL AS BLOB) AS {c}" for c in CLK_COLUMNS)
+    return f"SELECT claim_id, consumer_name, phone, address, {clks} FROM claims"  # noqa: S608
+
+
+def keys_sql(source: str, where: str = "TRUE", *, text: bool = True, encoded: bool = False) -> str:
     """SQL selecting the ``keys`` rows of the canonical claims in ``source`` that meet ``where``.
 
-    Without ``text`` the linkage texts (:data:`TEXT_COLUMNS`) are left out.
+    Without ``text`` the linkage texts (:data:`TEXT_COLUMNS`) are left out; ``encoded``:
+    ``source`` carries the encoded identities (else their columns are NULL).
     """
-    cols = ", ".join(
-        f"{expr} AS {name}" for name, expr in KEY_COLUMNS if text or name not in TEXT_COLUMNS
-    )
+    exprs = []
+    for name, expr in KEY_COLUMNS:
+        if not text and name in TEXT_COLUMNS:
+            continue
+        if encoded:
+            exprs.append(f"{ENCODED_KEYS.get(name, expr)} AS {name}")
+        else:
+            exprs.append(f"{'CAST(NULL AS BLOB)' if name in CLK_COLUMNS else expr} AS {name}")
     base = ", ".join(f"{expr} AS {name}" for name, expr in BASE_COLUMNS)
     return f"""
-        SELECT {cols}
+        SELECT {", ".join(exprs)}
         FROM (SELECT *, {base} FROM {source} WHERE {where})"""  # noqa: S608
 
 

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import duckdb
 import polars as pl
 
+from huanxin.core import clk
 from huanxin.integrity.detectors.base import CATEGORY_LABELS, HIT_SCHEMA, Scope, fetch
 from huanxin.integrity.keys import ADDRESS_NORMALISED
 
@@ -45,7 +46,8 @@ digits too, so the ``phone10`` block already holds them."""
 
 LINK_COLUMNS = (
     "claim_id, claimed_at, category, ck AS consumer_key, consumer_name, phone,"
-    " left(phone, 10) AS phone10, addr_norm, bank AS bank_account_key, device AS device_id"
+    " left(phone, 10) AS phone10, addr_norm, bank AS bank_account_key, device AS device_id,"
+    " name_clk, phone_clk, address_clk, b_phone10, b_addr, b_bank, b_device"
 )
 """A candidate's columns over a ``keys`` row that holds the texts (less ``is_target``)."""
 
@@ -111,6 +113,47 @@ def comparisons() -> list[ComparisonSpec]:
     ]
 
 
+def encoded_comparisons() -> list[ComparisonSpec]:
+    """The same comparisons on keyed Bloom-filter encodings (database claims): equal filters
+    are equal normalised texts; a Dice coefficient stands in for the text similarities
+    (one phone digit off leaves about 0.83, a surname alone about 0.4)."""
+
+    def dice(col: str) -> str:
+        return clk.dice_sql(f"{col}_l", f"{col}_r")
+
+    return [
+        {
+            "output_column_name": "name_clk",
+            "comparison_levels": [
+                _null("name_clk"),
+                _level("name_clk_l = name_clk_r", "same name", 0.5, 0.001),
+                _level(f"{dice('name_clk')} >= 0.35", "surname", 0.3, 0.05),
+                _level("ELSE", "different", 0.2, 0.949),
+            ],
+        },
+        {
+            "output_column_name": "phone_clk",
+            "comparison_levels": [
+                _null("phone_clk"),
+                _level("phone_clk_l = phone_clk_r", "same phone", 0.65, 1e-5),
+                _level(f"{dice('phone_clk')} >= 0.75", "one digit off", 0.3, 1e-4),
+                _level("ELSE", "different", 0.05, 0.99989),
+            ],
+        },
+        {
+            "output_column_name": "address_clk",
+            "comparison_levels": [
+                _null("address_clk"),
+                _level("address_clk_l = address_clk_r", "same address", 0.7, 0.001),
+                _level(f"{dice('address_clk')} >= 0.85", "similar address", 0.2, 0.01),
+                _level("ELSE", "different", 0.1, 0.989),
+            ],
+        },
+        _exact("bank_account_key", 0.6, 1e-5),
+        _exact("device_id", 0.5, 1e-5),
+    ]
+
+
 def _exact(col: str, m: float, u: float) -> ComparisonSpec:
     return {
         "output_column_name": col,
@@ -120,6 +163,17 @@ def _exact(col: str, m: float, u: float) -> ComparisonSpec:
             _level("ELSE", "different", 1 - m, 1 - u),
         ],
     }
+
+
+def encoded(cands: pl.DataFrame) -> bool:
+    """Whether the candidates carry encodings and no texts (database claims)."""
+    texts = (
+        cands.height
+        - cands["phone"].null_count()
+        + cands.height
+        - cands["consumer_name"].null_count()
+    )
+    return texts == 0 and cands["name_clk"].null_count() < cands.height
 
 
 @dataclass(frozen=True)
@@ -148,7 +202,8 @@ class VariantIdentity:
         SELECT k.claim_id, k.claimed_at, k.category, k.ck AS consumer_key, t.consumer_name,
                t.phone, left(t.phone, 10) AS phone10, {ADDRESS_NORMALISED} AS addr_norm,
                k.bank AS bank_account_key, k.device AS device_id,
-               {scope.after(0, "k.claimed_at")} AS is_target
+               t.name_clk, t.phone_clk, t.address_clk, k.b_phone10, k.b_addr, k.b_bank,
+               k.b_device, {scope.after(0, "k.claimed_at")} AS is_target
         FROM keys k SEMI JOIN ids USING (claim_id) JOIN link_text t USING (claim_id)"""  # noqa: S608
 
     def daily_candidates(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
@@ -197,18 +252,18 @@ class VariantIdentity:
         pairs = self._predict(cands)
         return self.hits(cands, pairs)
 
-    def settings(self) -> Any:
-        """Splink's settings: backend-neutral (the same serve DuckDB and Spark)."""
+    def settings(self, encoded: bool = False) -> Any:
+        """Splink's settings: backend-neutral (the same serve DuckDB and Spark). Blocks are
+        the category-and-key hashes of the claim index; ``encoded``: compare the keyed
+        Bloom-filter encodings instead of the texts (claims without texts)."""
         from splink import SettingsCreator, block_on
 
         return SettingsCreator(
             link_type="dedupe_only",
             unique_id_column_name="claim_id",
             probability_two_random_records_match=self.prior,
-            comparisons=list[Any](comparisons()),
-            blocking_rules_to_generate_predictions=[
-                block_on("category", name) for name, _ in BLOCK_KEYS
-            ],
+            comparisons=list[Any](encoded_comparisons() if encoded else comparisons()),
+            blocking_rules_to_generate_predictions=[block_on(block) for _, block in BLOCK_KEYS],
             retain_intermediate_calculation_columns=False,
             retain_matching_columns=False,
         )
@@ -218,7 +273,8 @@ class VariantIdentity:
 
         link_con = duckdb.connect()
         api = DuckDBAPI(connection=link_con)
-        linker = Linker(api.register(cands.to_arrow()), self.settings(), log_level=logging.WARNING)
+        settings = self.settings(encoded=encoded(cands))
+        linker = Linker(api.register(cands.to_arrow()), settings, log_level=logging.WARNING)
         out = linker.inference.predict(threshold_match_probability=self.match_probability)
         frame = fetch(
             link_con,
@@ -242,17 +298,20 @@ class VariantIdentity:
         )
         a_first = pl.col("claimed_at_a") <= pl.col("claimed_at_b")
 
+        def same(col: str) -> pl.Expr:
+            return pl.col(f"{col}_a") == pl.col(f"{col}_b")
+
         def pick(later: bool, col: str) -> pl.Expr:
             first, second = (f"{col}_b", f"{col}_a") if later else (f"{col}_a", f"{col}_b")
             return pl.when(a_first).then(pl.col(first)).otherwise(pl.col(second))
 
         why = pl.concat_str(
             [
-                pl.when(pl.col("phone_a") == pl.col("phone_b"))
+                pl.when(same("phone") | same("phone_clk"))
                 .then(pl.lit("手机号相同、"))
-                .when(pl.col("phone10_a") == pl.col("phone10_b"))
+                .when(same("b_phone10"))
                 .then(pl.lit("手机号仅末位不同、")),
-                pl.when(pl.col("addr_norm_a") == pl.col("addr_norm_b")).then(pl.lit("地址相同、")),
+                pl.when(same("addr_norm") | same("b_addr")).then(pl.lit("地址相同、")),
                 pl.when(pl.col("bank_account_key_a") == pl.col("bank_account_key_b")).then(
                     pl.lit("收款账户相同、")
                 ),
@@ -265,7 +324,7 @@ class VariantIdentity:
         later = p.select(
             pick(True, "claim_id").alias("claim_id"),
             pick(False, "claim_id").alias("earlier_id"),
-            pick(False, "consumer_name").alias("earlier_name"),
+            pick(False, "consumer_name").fill_null("姓名密存").alias("earlier_name"),
             pick(True, "is_target").alias("is_target"),
             pl.col("category_a")
             .replace_strict(CATEGORY_LABELS, default=pl.col("category_a"))

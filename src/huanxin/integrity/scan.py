@@ -25,15 +25,16 @@ from huanxin.integrity.detectors import Scope, default_detectors
 from huanxin.integrity.detectors.base import HIT_SCHEMA, fetch
 from huanxin.integrity.keys import (
     CATEGORY_STATS,
-    LINK_TEXT_FROM_CLAIMS,
     LINK_TEXT_FROM_KEYS,
     category_stats_sql,
+    encoded_in,
     keys_sql,
+    link_text_sql,
     repeated_sql,
     target_keys_sql,
 )
 from huanxin.integrity.linkage import VariantIdentity
-from huanxin.integrity.schema import COLUMN_NAMES, FRAUD_KINDS, LABEL_COLUMN
+from huanxin.integrity.schema import COLUMN_NAMES, ENCODED_COLUMNS, FRAUD_KINDS, LABEL_COLUMN
 from huanxin.integrity.scoring import ScoringPolicy, score_claims, score_merchants
 from huanxin.integrity.state import LinkRows, attach, fold_day, open_day, write_full
 
@@ -92,9 +93,15 @@ def connect() -> duckdb.DuckDBPyConnection:
 def open_claims(path: Path | str) -> duckdb.DuckDBPyConnection:
     """A connection whose ``claims`` view reads the canonical columns of a Parquet file."""
     con = connect()
-    cols = ", ".join(COLUMN_NAMES)
     escaped = str(path).replace("'", "''")
-    con.execute(f"CREATE VIEW claims AS SELECT {cols} FROM read_parquet('{escaped}')")  # noqa: S608
+    source = f"read_parquet('{escaped}')"
+    described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
+    present = {str(r[0]) for r in described}
+    encoded = [
+        c if c in present else f"CAST(NULL AS {t}) AS {c}" for c, t in ENCODED_COLUMNS.items()
+    ]
+    cols = ", ".join([*COLUMN_NAMES, *encoded])
+    con.execute(f"CREATE VIEW claims AS SELECT {cols} FROM {source}")  # noqa: S608
     return con
 
 
@@ -154,13 +161,15 @@ def prepare(
     """
     have = relations(con)
     stored = "keys" in have
+    encoded = encoded_in(con)
     if not stored:
         text = not scope.full if text is None else text
-        con.execute(f"CREATE OR REPLACE TABLE keys AS {keys_sql('claims', text=text)}")
+        sql = keys_sql("claims", text=text, encoded=encoded)
+        con.execute(f"CREATE OR REPLACE TABLE keys AS {sql}")
     for name in CATEGORY_STATS:
         if name not in have:  # a daily scan's are the stored counts plus the recent ones
             _define(con, name, category_stats_sql(name, ["keys"]), table=True)
-    link_text = LINK_TEXT_FROM_KEYS if stored or text else LINK_TEXT_FROM_CLAIMS
+    link_text = LINK_TEXT_FROM_KEYS if stored or text else link_text_sql(encoded)
     con.execute(f"CREATE OR REPLACE VIEW link_text AS {link_text}")
     if "day_keys" in have:  # state.open_day read and indexed exactly the judged claims
         _define(con, "target_keys", "SELECT * FROM day_keys", table=False)

@@ -84,6 +84,22 @@ CLAIM_COLUMNS: Final[dict[str, str]] = {
 
 COLUMN_NAMES: Final[tuple[str, ...]] = tuple(CLAIM_COLUMNS)
 
+ENCODED_COLUMNS: Final[dict[str, str]] = {
+    "phone_block": "VARCHAR",
+    "address_key": "VARCHAR",
+    "name_clk": "BLOB",
+    "phone_clk": "BLOB",
+    "address_clk": "BLOB",
+}
+"""Identities as the database holds them, beside (not in) the canonical record.
+
+The platform never stores names, phones and addresses in the clear, so its claims carry
+instead the keyed hash of the mobile's first ten digits (``phone_block``) and of the
+normalised address (``address_key``), and keyed Bloom-filter encodings of name, mobile and
+address (:mod:`huanxin.core.clk`). A relation with these columns is linked on them
+(Dice similarity of the encodings); one without them (synthetic files) on the plain texts.
+"""
+
 LABEL_COLUMN: Final = "fraud_kind"
 
 STATUSES: Final[tuple[str, ...]] = (

@@ -1,39 +1,37 @@
 """The database's trade-in claims as the canonical ``claims`` relation of the detectors.
 
 DuckDB's sqlite and postgres scanners are not installed on the platform (and nothing is
-downloaded at run time), so the claims are exported with SQLAlchemy, one query per table,
-into an Arrow table with the canonical columns, and registered on a DuckDB connection. The
-same path serves SQLite and PostgreSQL.
+downloaded at run time), so the claims domain's detection query
+(:mod:`huanxin.claims.service.detection`) streams the rows as Arrow batches, registered on
+a DuckDB connection and mapped onto the canonical columns in SQL. The same path serves
+SQLite and PostgreSQL.
 
-Mapping: ``claim_id`` is ``claims.id``; ``consumer_key`` is the keyed hash ``person_key``
-(names and resident ids stay sealed — nothing is decrypted in bulk, so ``consumer_name``,
-``phone`` and ``address`` are NULL and the linkage detector finds no variants here);
-``merchant_id`` is the merchant organisation id as text; ``claimed_at`` is the creation
-time in China Standard Time; ``cap_fen`` is the sum of the applied rules' caps (a rule
-without a cap makes it unbounded); ``returned_at`` comes from the claim's ``returned``
-event; the claim state maps onto the canonical status (a return after payment is
-``clawed_back``). Store and device locations, devices, bank accounts and recycling
-weights are not in the claims tables: those columns are NULL and their detectors stay
-silent on database scans.
+Mapping: ``claim_id`` is the claim's id; ``claimed_at`` its creation in China Standard
+Time; ``consumer_key`` the keyed hash of the resident id; ``merchant_id`` the merchant
+organisation; ``merchant_lat``/``merchant_lon`` the coordinates of the store the redemption
+named, ``redeem_lat``/``redeem_lon`` where the till reported the device; ``device_id`` the
+merchant's till (merchant and terminal id); ``bank_account_key`` the keyed hash of the
+payee account of an application; ``vin`` the keyed hash of the VIN; ``recycled_weight_kg``
+the weight on the recycling certificate the claim used; ``cap_fen`` the quote's per-item
+cap; ``returned_at`` the claim's ``returned`` event; the state maps onto the canonical
+status (a return after payment is ``clawed_back``). Names, phones and addresses stay
+sealed: the canonical texts are NULL and the claims carry the encoded identities of
+:data:`~huanxin.integrity.schema.ENCODED_COLUMNS` instead, which record linkage compares.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huanxin.claims.models import Claim, ClaimEvent, Clawback
-from huanxin.core.clock import CHINA_TZ, as_utc
-from huanxin.integrity.schema import CLAIM_COLUMNS
+from huanxin.claims.service import detection
+from huanxin.integrity.scan import connect
+from huanxin.integrity.schema import CLAIM_COLUMNS, ENCODED_COLUMNS
 
-NO_CAP = 10**15
 STATUS_OF: dict[str, str] = {
     "reserved": "submitted",
     "submitted": "submitted",
@@ -46,100 +44,100 @@ STATUS_OF: dict[str, str] = {
     "cancelled": "cancelled",
     "returned": "cancelled",
 }
-_ARROW: dict[str, pa.DataType] = {
-    "BIGINT": pa.int64(),
-    "TIMESTAMP": pa.timestamp("us"),
-    "DATE": pa.date32(),
-    "VARCHAR": pa.string(),
-    "DOUBLE": pa.float64(),
+_STATUS = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STATUS_OF.items())
+
+CANONICAL: dict[str, str] = {
+    "claim_id": "claim_id",
+    "claimed_at": "created_at",
+    "purchase_date": "purchase_date",
+    "jurisdiction_code": "jurisdiction_code",
+    "programme_id": "CAST(NULL AS VARCHAR)",
+    "category": "category",
+    "model": "product_model",
+    "merchant_id": "CAST(merchant_org_id AS VARCHAR)",
+    "merchant_lat": "store_lat",
+    "merchant_lon": "store_lon",
+    "device_id": "merchant_org_id || ':' || terminal_id",
+    "redeem_lat": "redeem_lat",
+    "redeem_lon": "redeem_lon",
+    "consumer_key": "person_key",
+    "consumer_name": "CAST(NULL AS VARCHAR)",
+    "phone": "CAST(NULL AS VARCHAR)",
+    "address": "CAST(NULL AS VARCHAR)",
+    "bank_account_key": "payee_account_key",
+    "device_serial": "device_serial",
+    "vin": "vin_key",
+    "invoice_no": "nullif(invoice_no, '')",
+    "recycling_cert_no": "recycling_cert_no",
+    "price_fen": "price_fen",
+    "subsidy_fen": "subsidy_fen",
+    "cap_fen": "cap_fen",
+    "returned_at": "returned_at",
+    "recycled_weight_kg": "recycled_weight_g / 1000.0",
+    "status": f"CASE WHEN clawed THEN 'clawed_back' ELSE CASE state {_STATUS} ELSE state END END",
+    "phone_block": "phone_block_key",
+    "address_key": "address_key",
+    "name_clk": "name_clk",
+    "phone_clk": "phone_clk",
+    "address_clk": "address_clk",
 }
-SCHEMA = pa.schema([(c, _ARROW[t]) for c, t in CLAIM_COLUMNS.items()])
+"""Canonical column (and encoded identity) → SQL over a detection row."""
+
+assert list(CANONICAL) == [*CLAIM_COLUMNS, *ENCODED_COLUMNS]
 
 
-def local_naive(value: datetime | None) -> datetime | None:
-    """A stored instant as naive China Standard Time (the canonical ``TIMESTAMP``)."""
-    return None if value is None else as_utc(value).astimezone(CHINA_TZ).replace(tzinfo=None)
+def detection_table(
+    session: Session,
+    *,
+    created_from: datetime | None = None,
+    claim_ids: Sequence[int] | None = None,
+) -> pa.Table:
+    """The detection rows (all claims, those created from ``created_from``, or ``claim_ids``),
+    the per-item cap filled from the quote for claims captured before claims kept it."""
+    batches = detection.detection_batches(session, created_from=created_from, claim_ids=claim_ids)
+    table = pa.Table.from_batches(list(batches), schema=detection.SCHEMA)
+    missing = table.filter(table["cap_fen"].is_null())["claim_id"].to_pylist()
+    if missing:
+        caps = detection.caps_from_quotes(session, missing)
+        filled = [
+            caps.get(i, c)
+            for i, c in zip(
+                table["claim_id"].to_pylist(), table["cap_fen"].to_pylist(), strict=True
+            )
+        ]
+        table = table.set_column(
+            table.schema.get_field_index("cap_fen"), "cap_fen", pa.array(filled, pa.int64())
+        )
+    return table
 
 
-def cap_of(quote: dict[str, Any]) -> int:
-    """Sum of the caps of the applied programme rules (``NO_CAP`` if one has none)."""
-    caps = [a.get("trace", {}).get("rule", {}).get("cap_fen") for a in quote.get("applied", [])]
-    if not caps or any(c is None for c in caps):
-        return NO_CAP
-    return sum(int(c) for c in caps)
-
-
-def _programme(quote: dict[str, Any]) -> str:
-    applied = quote.get("applied", [])
-    return str(applied[0]["programme_id"]) if applied else ""
-
-
-def _vin(attributes: str) -> str | None:
-    try:
-        value = json.loads(attributes or "{}").get("vin")
-    except ValueError:
-        return None
-    return str(value) if value else None
-
-
-def record(claim: Claim, returned: datetime | None, clawed: bool) -> dict[str, Any]:
-    """The canonical record of one claim."""
-    quote = json.loads(claim.quote)
-    status = "clawed_back" if clawed else STATUS_OF.get(claim.state, claim.state)
-    nulls = dict.fromkeys(("merchant_lat", "merchant_lon", "device_id", "redeem_lat"), None)
-    return {
-        **nulls,
-        "claim_id": claim.id,
-        "claimed_at": local_naive(claim.created_at),
-        "purchase_date": claim.purchase_date,
-        "jurisdiction_code": claim.jurisdiction_code,
-        "programme_id": _programme(quote),
-        "category": claim.category,
-        "model": claim.product_model,
-        "merchant_id": str(claim.merchant_org_id) if claim.merchant_org_id else None,
-        "redeem_lon": None,
-        "consumer_key": claim.person_key,
-        "consumer_name": None,
-        "phone": None,
-        "address": None,
-        "bank_account_key": None,
-        "device_serial": claim.device_serial or None,
-        "vin": _vin(claim.attributes),
-        "invoice_no": claim.invoice_no or None,
-        "recycling_cert_no": claim.recycling_cert_no,
-        "price_fen": claim.price_fen,
-        "subsidy_fen": claim.subsidy_fen,
-        "cap_fen": cap_of(quote),
-        "returned_at": local_naive(returned),
-        "recycled_weight_kg": None,
-        "status": status,
-    }
+def load(con: duckdb.DuckDBPyConnection, table: pa.Table, name: str = "claims") -> None:
+    """Create the table ``name`` of canonical claims on ``con`` from detection rows."""
+    con.register("detection_rows", table)
+    cols = ", ".join(f"{sql} AS {column}" for column, sql in CANONICAL.items())
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {cols} FROM detection_rows")  # noqa: S608
+    con.unregister("detection_rows")
 
 
 def export_claims(session: Session, jurisdiction_codes: Iterable[str] | None = None) -> pa.Table:
     """All claims (or those of ``jurisdiction_codes``) as an Arrow table, canonical columns."""
-    stmt = select(Claim).order_by(Claim.id)
-    if jurisdiction_codes is not None:
-        stmt = stmt.where(Claim.jurisdiction_code.in_(list(jurisdiction_codes)))
-    returns = dict(
-        session.execute(
-            select(ClaimEvent.claim_id, ClaimEvent.at).where(ClaimEvent.to_state == "returned")
-        ).all()
-    )
-    clawed = set(session.scalars(select(Clawback.claim_id)))
-    rows = [
-        record(c, returns.get(c.id), c.id in clawed)
-        for c in session.scalars(stmt.execution_options(yield_per=5000))
-    ]
-    return pa.Table.from_pylist(rows, schema=SCHEMA)
-
-
-def claims_connection(session: Session) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection whose table ``claims`` holds the database's claims."""
     con = duckdb.connect()
-    con.execute("SET threads=2")
-    table = export_claims(session)
-    con.register("claims_export", table)
-    con.execute("CREATE TABLE claims AS SELECT * FROM claims_export")
-    con.unregister("claims_export")
+    try:
+        load(con, detection_table(session))
+        where = "TRUE"
+        if jurisdiction_codes is not None:
+            listed = ", ".join(f"'{c}'" for c in jurisdiction_codes if c.isdigit()) or "NULL"
+            where = f"jurisdiction_code IN ({listed})"
+        return con.sql(f"SELECT * FROM claims WHERE {where} ORDER BY claim_id").to_arrow_table()  # noqa: S608
+    finally:
+        con.close()
+
+
+def claims_connection(
+    session: Session, *, created_from: datetime | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A scan connection whose table ``claims`` holds the database's claims (those created
+    at/after ``created_from`` if given: what a daily scan needs besides its stored index)."""
+    con = connect()
+    load(con, detection_table(session, created_from=created_from))
     return con

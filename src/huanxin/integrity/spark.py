@@ -65,6 +65,7 @@ _REWRITES: tuple[tuple[str, str], ...] = (
     (r"\bprintf\(", "format_string("),
     (r" // ", " div "),
     (r"AS VARCHAR\)", "AS STRING)"),
+    (r"AS BLOB\)", "AS BINARY)"),
     (r"\bformat\(\$template,", "format_string(:template,"),
 )
 

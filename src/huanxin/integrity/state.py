@@ -43,7 +43,7 @@ import pyarrow as pa
 from pyarrow import ipc
 
 from huanxin.integrity.errors import IndexBusy, IndexMissing
-from huanxin.integrity.keys import CATEGORY_STATS, category_stats_sql, keys_sql
+from huanxin.integrity.keys import CATEGORY_STATS, category_stats_sql, encoded_in, keys_sql
 from huanxin.integrity.linkage import LINK_COLUMNS
 
 STATE_FILE = "index.duckdb"
@@ -110,10 +110,10 @@ def _mark(con: duckdb.DuckDBPyConnection, folder: Path, source: str) -> None:
     empty). Written last, it also marks a full write as complete: until then there is none."""
     row = con.execute(f"SELECT max(claimed_at) FROM {source}").fetchone()  # noqa: S608
     if row and row[0] is not None:
-        _replace_text(folder / FOLDED_FILE, row[0].isoformat())
+        replace_text(folder / FOLDED_FILE, row[0].isoformat())
 
 
-def _replace_text(path: Path, text: str) -> None:
+def replace_text(path: Path, text: str) -> None:
     """Write ``path`` whole or not at all (a crash leaves the old content)."""
     partial = path.with_name(path.name + ".partial")
     partial.write_text(text)
@@ -155,7 +155,8 @@ def write_full(con: duckdb.DuckDBPyConnection, folder: Path, until: datetime | N
     if until is None and built and built[0]:
         source = "SELECT * FROM keys ORDER BY claimed_at"
     else:
-        source = keys_sql("claims", "TRUE" if until is None else f"claimed_at < {_ts(until)}")
+        where = "TRUE" if until is None else f"claimed_at < {_ts(until)}"
+        source = keys_sql("claims", where, encoded=encoded_in(con))
     (folder / FOLDED_FILE).unlink(missing_ok=True)
     con.execute(f"CREATE OR REPLACE TABLE st.keys AS {source}")
     _write_base_stats(con)
@@ -189,10 +190,10 @@ def _cut(con: duckdb.DuckDBPyConnection, folder: Path, since: datetime) -> None:
         _write_base_stats(con)
         _write_link_rows(con, folder)
     (folder / FOLDED_FILE).unlink()
-    _mark(con, folder, _history(folder))
+    _mark(con, folder, history_sql(folder))
 
 
-def _history(folder: Path) -> str:
+def history_sql(folder: Path) -> str:
     """SQL relation of every ``keys`` row the state holds (base table and day files)."""
     files = _day_files(folder)
     if not files:
@@ -222,12 +223,14 @@ def open_day(con: duckdb.DuckDBPyConnection, folder: Path, since: datetime) -> N
         _cut(con, folder, since)
     else:
         gap = f"claimed_at > {_ts(last)} AND claimed_at < {_ts(since)}"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE gap_keys AS {keys_sql('claims', gap)}")
+        gap_sql = keys_sql("claims", gap, encoded=encoded_in(con))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE gap_keys AS {gap_sql}")
         if con.execute("SELECT count(*) FROM gap_keys").fetchone() != (0,):
             _fold(con, folder, "gap_keys", last)
     day = f"SELECT * FROM claims WHERE claimed_at >= {_ts(since)}"  # noqa: S608
     con.execute(f"CREATE OR REPLACE TABLE day_claims AS {day}")
-    con.execute(f"CREATE OR REPLACE TABLE day_keys AS {keys_sql('day_claims')}")
+    day_sql = keys_sql("day_claims", encoded=encoded_in(con, "day_claims"))
+    con.execute(f"CREATE OR REPLACE TABLE day_keys AS {day_sql}")
     files = _day_files(folder)
     listed = ", ".join(_quoted(p) for p in files)
     recent = (
@@ -248,3 +251,32 @@ def fold_day(con: duckdb.DuckDBPyConnection, folder: Path, since: datetime) -> N
     """Append the judged day to the stored history."""
     if con.execute("SELECT count(*) FROM day_keys").fetchone() != (0,):
         _fold(con, folder, "day_keys", since)
+
+
+CHANGING = ("status", "returned_at")
+"""The columns of a stored claim that change after it is folded (a return, a payment)."""
+
+
+def update_rows(con: duckdb.DuckDBPyConnection, folder: Path, relation: str) -> None:
+    """Give the stored rows of the claims in ``relation`` (``keys`` rows) their new status
+    and return: the base table in place, a day file holding one of them rewritten whole."""
+    sets = ", ".join(f"{c} = u.{c}" for c in CHANGING)
+    con.execute(
+        f"UPDATE st.keys SET {sets} FROM {relation} u WHERE st.keys.claim_id = u.claim_id"  # noqa: S608
+    )
+    con.execute("CHECKPOINT st")
+    swap = ", ".join(
+        f"CASE WHEN u.claim_id IS NULL THEN d.{c} ELSE u.{c} END AS {c}" for c in CHANGING
+    )
+    for path in _day_files(folder):
+        day = f"read_parquet({_quoted(path)})"
+        hit = con.execute(
+            f"SELECT count(*) FROM {day} WHERE claim_id IN (SELECT claim_id FROM {relation})"  # noqa: S608
+        ).fetchone()
+        if hit and hit[0]:
+            sql = (
+                f"SELECT d.* REPLACE ({swap}) FROM {day} d"  # noqa: S608
+                f" LEFT JOIN {relation} u USING (claim_id)"
+            )
+            con.execute(f"CREATE OR REPLACE TEMP TABLE rewritten AS {sql}")
+            _copy_whole(con, "SELECT * FROM rewritten ORDER BY claimed_at", path)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import polars as pl
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from huanxin.core.clock import utcnow
 from huanxin.core.models import Organization
 from huanxin.integrity.models import HOLDING, MerchantRisk, RiskReason, RiskScore
 from huanxin.integrity.scan import ScanResult
+from huanxin.integrity.scoring import ScoringPolicy
 
 UNDECIDED = frozenset({"scored", "held"})
 
@@ -47,10 +49,31 @@ def _apply(score: RiskScore, value: int, hold: bool, now: datetime) -> None:
         score.status = "held" if hold else "scored"
 
 
-def _store_claims(session: Session, result: ScanResult, now: datetime) -> dict[str, int]:
+def _scores(session: Session, judged: set[int] | None) -> dict[int, RiskScore]:
+    """The stored scores of the ``judged`` claims (all stored scores if None)."""
+    if judged is None:
+        return {s.claim_id: s for s in session.scalars(select(RiskScore))}
+    ids, found = sorted(judged), {}
+    for start in range(0, len(ids), 900):
+        stmt = select(RiskScore).where(RiskScore.claim_id.in_(ids[start : start + 900]))
+        found.update({s.claim_id: s for s in session.scalars(stmt)})
+    return found
+
+
+def _claims(session: Session, ids: list[int]) -> dict[int, Claim]:
+    found = {}
+    for start in range(0, len(ids), 900):
+        stmt = select(Claim).where(Claim.id.in_(ids[start : start + 900]))
+        found.update({c.id: c for c in session.scalars(stmt)})
+    return found
+
+
+def _store_claims(
+    session: Session, result: ScanResult, now: datetime, judged: set[int] | None = None
+) -> dict[str, int]:
     rows = {int(r["claim_id"]): r for r in result.claims.iter_rows(named=True)}
-    claims = {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(list(rows))))}
-    existing = {s.claim_id: s for s in session.scalars(select(RiskScore))}
+    claims = _claims(session, list(rows))
+    existing = _scores(session, judged)
     for claim_id, row in rows.items():
         claim = claims.get(claim_id)
         if claim is None:
@@ -117,11 +140,18 @@ def _store_merchants(session: Session, result: ScanResult, now: datetime) -> int
     return stored
 
 
-def store_scan(session: Session, actor: AuditActor, result: ScanResult) -> dict[str, Any]:
-    """Write a full scan of the database's claims: scores, reasons, holds, merchant scores."""
+def store_scan(
+    session: Session, actor: AuditActor, result: ScanResult, *, judged: set[int] | None = None
+) -> dict[str, Any]:
+    """Write a scan of the database's claims: scores, reasons, holds, merchant scores.
+
+    A full scan (``judged`` None) replaces every undecided score and the merchant scores; a
+    daily scan only those of the claims it ``judged`` (merchant scores wait for a full scan).
+    """
     now = utcnow()
-    counts: dict[str, Any] = _store_claims(session, result, now)
-    counts["merchants"] = _store_merchants(session, result, now)
+    counts: dict[str, Any] = _store_claims(session, result, now, judged)
+    if judged is None:
+        counts["merchants"] = _store_merchants(session, result, now)
     session.flush()
     audit.record(
         session,
@@ -132,3 +162,60 @@ def store_scan(session: Session, actor: AuditActor, result: ScanResult) -> dict[
         detail={**counts, "judged": result.judged, "hits": result.hits.height},
     )
     return counts
+
+
+def store_rejudged(
+    session: Session, hits: pl.DataFrame, detectors: list[str], judged: set[int]
+) -> None:
+    """Replace the reasons of ``detectors`` on the ``judged`` claims by ``hits`` and score
+    those claims again from all their reasons (the other detectors' stand)."""
+    ids = sorted(judged)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        session.execute(
+            delete(RiskReason).where(
+                RiskReason.claim_id.in_(chunk), RiskReason.detector.in_(detectors)
+            )
+        )
+    for hit in hits.iter_rows(named=True):
+        session.add(
+            RiskReason(
+                claim_id=int(hit["claim_id"]),
+                detector=hit["detector"],
+                kind=hit["kind"],
+                title=hit["title"],
+                points=int(hit["score"]),
+                explanation=hit["explanation"],
+            )
+        )
+    session.flush()
+    _rescore(session, ids)
+
+
+def _rescore(session: Session, ids: list[int]) -> None:
+    now, policy = utcnow(), ScoringPolicy()
+    points: dict[int, int] = {}
+    for start in range(0, len(ids), 900):
+        stmt = select(RiskReason.claim_id, RiskReason.points).where(
+            RiskReason.claim_id.in_(ids[start : start + 900])
+        )
+        for claim_id, value in session.execute(stmt):
+            points[claim_id] = points.get(claim_id, 0) + value
+    scores, claims = _scores(session, set(ids)), _claims(session, list(points))
+    for claim_id, total in points.items():
+        score = scores.get(claim_id)
+        if score is None and claim_id in claims:
+            claim = claims[claim_id]
+            score = RiskScore(
+                claim_id=claim_id,
+                jurisdiction_code=claim.jurisdiction_code,
+                merchant_org_id=claim.merchant_org_id,
+                status="scored",
+            )
+            session.add(score)
+        if score is not None:
+            value = min(total, 100)
+            _apply(score, value, value >= policy.hold_threshold, now)
+    for claim_id, score in scores.items():
+        if claim_id not in points and score.status in UNDECIDED:
+            _apply(score, 0, False, now)

@@ -84,9 +84,15 @@ def supervision_reminders(db: Database) -> Summary:
 
 
 def integrity_scan(db: Database) -> Summary:
+    """The nightly scan: daily over the claims created or changed since the last one, with
+    the index in ``HUANXIN_INTEGRITY_STATE`` (var/integrity-state); a full scan that stores
+    the index when there is none yet."""
     from huanxin.integrity.cli import scan_database
+    from huanxin.integrity.state import last_folded
 
-    result = scan_database(db.url)
+    folder = Path(os.environ.get("HUANXIN_INTEGRITY_STATE", "var/integrity-state"))
+    daily = last_folded(folder) is not None
+    result = scan_database(db.url, folder, daily=daily)
     return {"text": f"判定申领 {result['claims']} 笔，暂停支付 {result['held']} 笔", **result}
 
 

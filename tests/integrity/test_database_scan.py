@@ -1,0 +1,107 @@
+"""Every detector fires on claims stored in the database through the capture path (both
+databases), and the daily scan judges new claims and returns of claims already scanned."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import select, update
+
+from bench.integrity_db import load, load_claims, places, platform_form
+from bench.integrity_synth import synthesize
+from huanxin.claims.models import Claim, ClaimEvent
+from huanxin.core.clock import utcnow
+from huanxin.db import Database
+from huanxin.integrity import dbscan
+from huanxin.integrity.models import RiskReason
+from huanxin.integrity.scan import evaluate, scan
+from huanxin.integrity.schema import FRAUD_KINDS
+from huanxin.integrity.source import claims_connection
+
+CLAIMS = 5000
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
+    path = tmp_path_factory.mktemp("synth") / "claims.parquet"
+    synthesize(CLAIMS, 3, path)
+    return pl.read_parquet(path)
+
+
+def _reasons(db: Database, detector: str) -> set[int]:
+    with db.sessions() as session:
+        stmt = select(RiskReason.claim_id).where(RiskReason.detector == detector)
+        return set(session.scalars(stmt))
+
+
+def test_every_detector_fires_on_database_claims(
+    database: Database, synthetic: pl.DataFrame
+) -> None:
+    load(database, synthetic)
+    with database.sessions() as session:
+        con = claims_connection(session)
+        report = evaluate(scan(con).hits, synthetic.select("claim_id", "fraud_kind"))
+        con.close()
+    for kind in FRAUD_KINDS:
+        assert report[kind]["true_positive"] > 0, (kind, report[kind])
+    assert report["variant_identity"]["precision"] >= 0.8, report["variant_identity"]
+
+
+def _hits(db: Database, ids: set[int]) -> set[tuple[int, str]]:
+    with db.sessions() as session:
+        stmt = select(RiskReason.claim_id, RiskReason.detector)
+        return {(int(c), str(d)) for c, d in session.execute(stmt) if c in ids}
+
+
+def test_daily_scan_judges_new_claims_as_a_full_scan_and_a_late_return(
+    database: Database, synthetic: pl.DataFrame, tmp_path: Path
+) -> None:
+    form = platform_form(synthetic)
+    cutoff = form["claimed_at"].max() - timedelta(days=20)  # type: ignore[operator]
+    early, later = (
+        form.filter(pl.col("claimed_at") < cutoff),
+        form.filter(pl.col("claimed_at") >= cutoff),
+    )
+    orgs = places(database, form)
+    load_claims(database, early, orgs)
+    state = tmp_path / "state"
+    with database.unit_of_work() as session:
+        done = dbscan.full_scan(session, state)
+    dbscan.commit_daily(done)
+    load_claims(database, later, orgs)
+    paid = early.filter((pl.col("status") == "paid") & pl.col("returned_at").is_null())
+    victim = int(paid["claim_id"][0])
+    assert victim not in _reasons(database, "return_after_subsidy")
+    with database.unit_of_work() as session:
+        session.add(
+            ClaimEvent(
+                claim_id=victim,
+                from_state="paid",
+                to_state="returned",
+                actor_role="merchant",
+                note="",
+                at=utcnow(),
+            )
+        )
+        session.execute(update(Claim).where(Claim.id == victim).values(updated_at=utcnow()))
+    with database.unit_of_work() as session:
+        daily = dbscan.daily_scan(session, state)
+    dbscan.commit_daily(daily)
+    assert daily.summary["claims"] == later.height and daily.summary["rejudged"] >= 1
+    assert victim in _reasons(database, "return_after_subsidy")
+    new = set(later["claim_id"].to_list())
+    stored = _hits(database, new)
+    with database.sessions() as session:
+        con = claims_connection(session)
+        hits = scan(con).hits
+        con.close()
+    full = {
+        (int(c), str(d)) for c, d in hits.select("claim_id", "detector").iter_rows() if c in new
+    }
+    assert stored == full and stored
+    with database.unit_of_work() as session:  # nothing changed: nothing judged again
+        again = dbscan.daily_scan(session, state)
+    assert again.summary["claims"] == 0 and again.summary["rejudged"] == 0
