@@ -87,6 +87,23 @@ def bench_integrity(
     echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
+@bench_app.command("integrity-db")
+def bench_integrity_db(
+    claims: int = 100_000,
+    seed: int = 7,
+    admin_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    workdir: Path = Path("var/bench"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Synthetic claims with labelled fraud loaded into a fresh PostgreSQL database through
+    the capture path; full and daily scan-db; precision/recall per kind."""
+    from bench.integrity_db import run_bench
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    result = run_bench(claims, seed, admin_url, workdir)
+    echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
 @bench_app.command("spark")
 def bench_spark(
     claims: int = 2_000_000,

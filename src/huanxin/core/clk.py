@@ -49,24 +49,27 @@ def _key() -> bytes:
     return pii.derived_key(b"linkage-clk")
 
 
+@lru_cache(maxsize=500_000)
+def _mask(key: bytes, field: str, bigram: str) -> int:
+    """The filter bits one bigram sets (bigrams repeat a lot: digits, common characters)."""
+    width = BITS[field]
+    digest = hashlib.blake2b(f"{field}|{bigram}".encode(), key=key, digest_size=16).digest()
+    h1, h2 = int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little") | 1
+    mask = 0
+    for j in range(HASHES):
+        mask |= 1 << ((h1 + j * h2) % width)
+    return mask
+
+
 def encode(field: str, text: str | None) -> bytes | None:
     """The keyed Bloom filter of ``text`` as ``field`` (None for an empty text)."""
     value = normalise(field, text or "")
     if not value:
         return None
-    width = BITS[field]
-    filt = bytearray(width // 8)
-    key = _key()
-    padded = f"^{value}$"
+    key, padded, bits = _key(), f"^{value}$", 0
     for i in range(len(padded) - 1):
-        digest = hashlib.blake2b(
-            f"{field}|{padded[i : i + 2]}".encode(), key=key, digest_size=16
-        ).digest()
-        h1, h2 = int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little") | 1
-        for j in range(HASHES):
-            bit = (h1 + j * h2) % width
-            filt[bit >> 3] |= 1 << (bit & 7)
-    return bytes(filt)
+        bits |= _mask(key, field, padded[i : i + 2])
+    return bits.to_bytes(BITS[field] // 8, "little")
 
 
 def dice(a: bytes, b: bytes) -> float:

@@ -17,6 +17,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,11 +79,21 @@ def prefix(key_id: str) -> str:
     return "v1:" if key_id == "p0" else f"v2:{key_id}:"
 
 
-def seal(value: str) -> str:
+def sealer() -> Callable[[str], str]:
+    """``seal`` bound to the newest key, for sealing many values at once (a bulk load)."""
     keys, newest = ring()
-    nonce = os.urandom(12)
-    ct = AESGCM(keys[newest]).encrypt(nonce, value.encode("utf-8"), b"huanxin")
-    return prefix(newest) + base64.b64encode(nonce + ct).decode("ascii")
+    aead, head = AESGCM(keys[newest]), prefix(newest)
+
+    def seal_one(value: str) -> str:
+        nonce = os.urandom(12)
+        ct = aead.encrypt(nonce, value.encode("utf-8"), b"huanxin")
+        return head + base64.b64encode(nonce + ct).decode("ascii")
+
+    return seal_one
+
+
+def seal(value: str) -> str:
+    return sealer()(value)
 
 
 def key_id_of(token: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 import pyarrow as pa
 from sqlalchemy import Select, func, select
@@ -60,7 +60,7 @@ SCHEMA = pa.schema(list(FIELDS.items()))
 BATCH = 50_000
 
 
-def _statement() -> Select[Unpack[tuple[Any, ...]]]:
+def _statement() -> Select[*tuple[Any, ...]]:
     returns = (
         select(ClaimEvent.claim_id, func.max(ClaimEvent.at).label("at"))
         .where(ClaimEvent.to_state == "returned")

@@ -16,6 +16,7 @@ so a bulk-loaded claim holds exactly what a real one would.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +58,8 @@ def _key(kind: str, value: str | None) -> str | None:
     return pii.lookup_hash(kind, value) if value else None
 
 
-def columns(signals: Signals) -> dict[str, Any]:
-    """The claim's columns of ``signals``: sealed, hashed and encoded as stored."""
+def columns(signals: Signals, seal: Callable[[str], str] = pii.seal) -> dict[str, Any]:
+    """The claim's columns of ``signals``: sealed (with ``seal``), hashed and encoded."""
     account = (signals.payee_account or "").strip() or None
     address = (signals.address or "").strip() or None
     mobile = (signals.mobile or "").strip() or None
@@ -67,11 +68,11 @@ def columns(signals: Signals) -> dict[str, Any]:
         "terminal_id": signals.terminal_id,
         "redeem_lat": signals.redeem_lat,
         "redeem_lon": signals.redeem_lon,
-        "payee_account_enc": pii.seal(account) if account else None,
+        "payee_account_enc": seal(account) if account else None,
         "payee_account_key": _key("bank_account", account),
         "recycled_weight_g": signals.recycled_weight_g,
         "cap_fen": signals.cap_fen,
-        "address_enc": pii.seal(address) if address else None,
+        "address_enc": seal(address) if address else None,
         "address_key": _key("address", clk.normalise("address", address or "")),
         "phone_block_key": _key("mobile10", mobile[:10] if mobile else None),
         "name_clk": clk.encode("name", signals.name),
