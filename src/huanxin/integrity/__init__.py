@@ -16,5 +16,5 @@ DOMAIN = Domain(
     ),
     demo="huanxin.integrity.demo:build_demo",
     demo_order=60,
-    benchmarks=("integrity", "spark"),
+    benchmarks=("integrity", "integrity-db", "spark"),
 )
