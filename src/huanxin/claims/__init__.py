@@ -1,7 +1,8 @@
 """Trade-in: quotas, point-of-sale redemption, applications, review, appeals, returns,
-settlement and the product catalogue."""
+settlement and the product catalogue; statutory clocks on the official working-day calendar,
+reconciliation and merchant statements."""
 
-from huanxin.core.domain import Domain
+from huanxin.core.domain import Command, Domain
 
 DOMAIN = Domain(
     "claims",
@@ -9,6 +10,12 @@ DOMAIN = Domain(
     api=("huanxin.claims.routes", "huanxin.claims.site_routes"),
     pages=("huanxin.claims.pages", "huanxin.claims.site_pages"),
     menu="huanxin.claims.nav",
+    home="huanxin.claims.home:figures",
+    commands=(
+        Command(
+            "calendar", "huanxin.core.calendar_cli:calendar_app", "法定工作日 official calendar"
+        ),
+    ),
     demo="huanxin.claims.demo:build",
     demo_order=20,
     benchmarks=("claims",),

@@ -96,3 +96,13 @@ class SiteAlreadyRegistered(Conflict):
     """A store of that name, or a till of that terminal id, exists already."""
 
     code = "site_already_registered"
+
+
+class AcceptanceNotNeeded(Conflict):
+    """The claim needs no acceptance: a point-of-sale claim, or one already decided."""
+
+    code = "acceptance_not_needed"
+
+
+class ReportYearInvalid(InvalidInput):
+    code = "report_year_invalid"

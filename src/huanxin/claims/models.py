@@ -256,3 +256,16 @@ class CatalogueProduct(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("category", "model"),)
+
+
+class ClaimAcceptance(Base):
+    """The office's acceptance (受理) of an application, which stops the accept clock and
+    starts the review clock (claims/service/clocks.py). One per claim."""
+
+    __tablename__ = "claim_acceptances"
+
+    claim_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    accepted_on: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    role: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

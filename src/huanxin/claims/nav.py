@@ -11,4 +11,5 @@ MENU: list[MenuItem] = [
     MenuItem("我的补贴", "/my", "claims:own"),
     MenuItem("补贴申请", "/claims", "claims:read"),
     MenuItem("资金结算", "/settlement", "settlement:read"),
+    MenuItem("办理时限", "/clocks", "clocks:read"),
 ]

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import Field
 from starlette.datastructures import FormData
 
-from huanxin.claims import lists, states
+from huanxin.claims import clock_pages, lists, states
 from huanxin.claims.models import Claim, PaymentBatch
 from huanxin.claims.schemas import masked_vin
 from huanxin.claims.service import (
@@ -402,6 +402,7 @@ def claim_page(
         evidence=lifecycle.evidence_of(session, claim.id),
         required=lifecycle.required_evidence(session, claim) if claim.kind == "application" else {},
         next_states=sorted(states.TRANSITIONS[claim.state]),
+        **clock_pages.clock_context(session, actor, claim),
     )
 
 
@@ -553,3 +554,6 @@ async def catalogue_upload(
 @router.get("/catalogue/template.xlsx")
 def catalogue_template(actor: Annotated[Actor, Depends(page_require("policy:read"))]) -> Response:
     return downloads.download(catalogue.template_xlsx(), "商品目录模板.xlsx", downloads.XLSX)
+
+
+router.include_router(clock_pages.router)

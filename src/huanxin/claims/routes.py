@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from huanxin.claims import clock_routes
 from huanxin.claims.models import Claim
 from huanxin.claims.schemas import (
     ClaimRead,
@@ -373,3 +374,6 @@ async def import_catalogue(
         payload={"file": name, "sha256": sha256(content).hexdigest()},
         action=action,
     )
+
+
+router.include_router(clock_routes.router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -127,3 +128,61 @@ class ReasonBody(BaseModel):
 
 class ReturnBody(BaseModel):
     returned_on: Day | None = None
+
+
+class ClockStepRead(BaseModel):
+    """One statutory clock of a claim (accept, review or pay)."""
+
+    step: str
+    label: str
+    days: int
+    working_days: bool
+    start: date | None
+    due: date | None
+    done_on: date | None
+    status: str
+    status_label: str
+    estimated: bool  # the official calendar of the due date's year is not loaded yet
+
+    @classmethod
+    def of(cls, s: Any) -> ClockStepRead:
+        return cls(
+            step=s.step,
+            label=s.label,
+            days=s.days,
+            working_days=s.working_days,
+            start=s.start,
+            due=s.due,
+            done_on=s.done_on,
+            status=s.status,
+            status_label=s.status_label,
+            estimated=s.estimated,
+        )
+
+
+class ClaimClockRead(BaseModel):
+    claim_id: int
+    steps: list[ClockStepRead]
+
+
+class LateStepRead(BaseModel):
+    """A claim's step past (or near) its deadline, and the body it is charged to."""
+
+    claim_id: int
+    jurisdiction_code: str
+    category: str
+    step: str
+    label: str
+    due: date | None
+    workdays_late: int
+    department: str
+
+
+class ClockReportRow(BaseModel):
+    month: str
+    department: str
+    due: int
+    on_time: int
+    late: int
+    overdue: int
+    on_time_rate: str

@@ -3,11 +3,12 @@ the audit trail and idempotency records."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -174,3 +175,17 @@ class IdempotencyRecord(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("actor_user_id", "key"),)
+
+
+class CalendarDay(Base):
+    """A day of the official calendar loaded after the calendar library's release: a public
+    holiday (``workday`` false) or a 调休 make-up workday on a weekend (``workday`` true).
+    Rows override the library (core/workdays.py); other days follow Monday to Friday."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    workday: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(32), default="")
+    source: Mapped[str] = mapped_column(String(128), default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

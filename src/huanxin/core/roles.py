@@ -66,6 +66,7 @@ _READ_ALL = {
     "integrity:read",
     "secondhand:read",
     "ops:read",
+    "clocks:read",
 }
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -83,6 +84,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     Role.DEPARTMENT: frozenset(
         {"home:view", "jurisdictions:read", "policy:read", "claims:read", "claims:review"}
+        | {"clocks:read"}
         | {"supervision:read", "supervision:report", "equipment:read", "equipment:manage"}
         | {"recycling:read", "secondhand:read", "catalogue:write"}
     ),

@@ -83,6 +83,35 @@ def supervision_reminders(db: Database) -> Summary:
     return {"text": "，".join(parts) or "无提醒", **counts}
 
 
+def claim_clock_alerts(db: Database) -> Summary:
+    """Statutory clocks: steps overdue and due within two working days, per province (or
+    other root jurisdiction); the office and finance see them on the home page and 办理时限."""
+    from huanxin.claims.service import overdue
+    from huanxin.core.clock import today_cn
+    from huanxin.core.models import Jurisdiction
+    from huanxin.supervision.cli import system_actor
+
+    totals = {"overdue": 0, "due_soon": 0}
+    with db.unit_of_work() as session:
+        roots = session.scalars(select(Jurisdiction.code).where(Jurisdiction.parent_code.is_(None)))
+        for code in list(roots):
+            counts = overdue.alert_counts(session, system_actor(session, code), today_cn())
+            for key, value in counts.items():
+                totals[key] += value
+            if any(counts.values()):
+                audit.record(
+                    session,
+                    audit.SYSTEM,
+                    "claim.clock_alert",
+                    object_type="job",
+                    object_id="claim_clock_alerts",
+                    detail=counts,
+                    jurisdiction_code=code,
+                )
+    text = f"逾期未办 {totals['overdue']} 项，两个工作日内到期 {totals['due_soon']} 项"
+    return {"text": text, **totals}
+
+
 def integrity_scan(db: Database) -> Summary:
     """The nightly scan: daily over the claims created or changed since the last one, with
     the index in ``HUANXIN_INTEGRITY_STATE`` (var/integrity-state); a full scan that stores
@@ -160,6 +189,7 @@ JOBS: list[JobSpec] = [
     JobSpec("integrity_scan", "骗补风险夜间扫描", daily(2, 0), integrity_scan),
     JobSpec("session_cleanup", "过期会话清理", daily(3, 30), clean_sessions),
     JobSpec("supervision_reminders", "台账提醒与时限预警", daily(7, 0), supervision_reminders),
+    JobSpec("claim_clock_alerts", "办理时限预警", daily(7, 30), claim_clock_alerts),
     JobSpec("federation_publish", "全国汇总数据上报", daily(6, 0), federation_publish),
 ]
 BY_NAME = {job.name: job for job in JOBS}

@@ -1,0 +1,136 @@
+"""API of the statutory clocks: a claim's deadlines, its acceptance, the overdue list, the
+steps due soon and the on-time report per department and month (JSON and .xlsx)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import JSONResponse, Response
+
+from huanxin.claims.errors import AcceptanceNotNeeded, ReportYearInvalid
+from huanxin.claims.schemas import ClaimClockRead, ClockReportRow, ClockStepRead, LateStepRead
+from huanxin.claims.service import clocks, overdue
+from huanxin.core.actor import Actor
+from huanxin.core.bounds import Id, IdempotencyKey, Year
+from huanxin.core.clock import today_cn
+from huanxin.core.errors import DomainError, NotFound
+from huanxin.web.deps import DbSession, require, require_any
+from huanxin.web.idem import respond
+
+router = APIRouter(tags=["clocks"])  # included by claims/routes.py under /api/v1
+IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
+ClockReader = Annotated[Actor, Depends(require("clocks:read"))]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _errors(*classes: type[DomainError]) -> dict[int | str, dict[str, object]]:
+    """OpenAPI ``responses`` naming each error's status and code."""
+    out: dict[int | str, dict[str, object]] = {}
+    for cls in classes:
+        entry = out.setdefault(cls.status, {"description": ""})
+        entry["description"] = " | ".join(filter(None, [str(entry["description"]), cls.code]))
+    return out
+
+
+def clock_read(claim_id: int, steps: list[clocks.Step]) -> ClaimClockRead:
+    return ClaimClockRead(claim_id=claim_id, steps=[ClockStepRead.of(s) for s in steps])
+
+
+@router.get("/claims/{claim_id}/clock", response_model=ClaimClockRead, responses=_errors(NotFound))
+def claim_clock(
+    claim_id: Id,
+    actor: Annotated[Actor, Depends(require_any("claims:read", "claims:own"))],
+    session: DbSession,
+) -> ClaimClockRead:
+    return clock_read(claim_id, clocks.clock(session, actor, claim_id))
+
+
+@router.post(
+    "/claims/{claim_id}/accept",
+    response_model=ClaimClockRead,
+    responses=_errors(NotFound, AcceptanceNotNeeded),
+)
+def accept_claim(
+    claim_id: Id,
+    actor: Annotated[Actor, Depends(require("claims:review"))],
+    session: DbSession,
+    idempotency_key: IdemKey = None,
+) -> JSONResponse:
+    def action() -> tuple[int, object]:
+        clocks.accept(session, actor, claim_id=claim_id)
+        steps = clocks.clock(session, actor, claim_id)
+        return 200, clock_read(claim_id, steps).model_dump(mode="json")
+
+    return respond(
+        session,
+        actor,
+        key=idempotency_key,
+        scope=f"claims.accept.{claim_id}",
+        payload={},
+        action=action,
+    )
+
+
+def _late_read(rows: list[overdue.Late]) -> list[LateStepRead]:
+    return [
+        LateStepRead(
+            claim_id=r.claim.id,
+            jurisdiction_code=r.claim.jurisdiction_code,
+            category=r.claim.category,
+            step=r.step.step,
+            label=r.step.label,
+            due=r.step.due,
+            workdays_late=r.workdays_late,
+            department=r.department,
+        )
+        for r in rows
+    ]
+
+
+@router.get("/clocks/overdue", response_model=list[LateStepRead])
+def overdue_steps(actor: ClockReader, session: DbSession) -> list[LateStepRead]:
+    return _late_read(overdue.overdue(session, actor, today_cn()))
+
+
+@router.get("/clocks/due-soon", response_model=list[LateStepRead])
+def due_soon_steps(actor: ClockReader, session: DbSession) -> list[LateStepRead]:
+    return _late_read(overdue.due_soon(session, actor, today_cn()))
+
+
+def report_rows(rows: list[overdue.ReportRow]) -> list[ClockReportRow]:
+    return [
+        ClockReportRow(
+            month=r.month,
+            department=r.department,
+            due=r.due,
+            on_time=r.on_time,
+            late=r.late,
+            overdue=r.overdue,
+            on_time_rate=r.rate_text,
+        )
+        for r in rows
+    ]
+
+
+@router.get(
+    "/clocks/report",
+    response_model=list[ClockReportRow],
+    responses=_errors(ReportYearInvalid),
+)
+def clock_report(actor: ClockReader, session: DbSession, year: Year) -> list[ClockReportRow]:
+    return report_rows(overdue.report(session, actor, year=year, today=today_cn()))
+
+
+@router.get(
+    "/clocks/report.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}, **_errors(ReportYearInvalid)},
+)
+def clock_report_xlsx(actor: ClockReader, session: DbSession, year: Year) -> Response:
+    rows = overdue.report(session, actor, year=year, today=today_cn())
+    return Response(
+        overdue.report_xlsx(rows, year),
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename=clocks-{year}.xlsx"},
+    )
