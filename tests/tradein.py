@@ -97,3 +97,22 @@ def sale(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+# A 2026 scrappage car application's rule inputs and its programme's evidence checklist.
+CAR = {
+    "new_vehicle": "nev",
+    "old_vehicle_scrapped": True,
+    "old_vehicle_fuel": "petrol",
+    "old_vehicle_emission_standard": 3,
+    "old_vehicle_registered_on": "2010-03-01",
+    "old_vehicle_owned_since": "2015-06-01",
+}
+CAR_CHECKLIST = [
+    "id_info",
+    "scrap_certificate",
+    "deregistration_certificate",
+    "vehicle_sales_invoice",
+    "new_vehicle_registration",
+    "bank_account",
+]

@@ -22,22 +22,6 @@ from huanxin.db import Database
 from huanxin.supervision.cli import system_actor
 
 PDF = b"%PDF-1.4\n% car evidence\n"
-CAR = {
-    "new_vehicle": "nev",
-    "old_vehicle_scrapped": True,
-    "old_vehicle_fuel": "petrol",
-    "old_vehicle_emission_standard": 3,
-    "old_vehicle_registered_on": "2010-03-01",
-    "old_vehicle_owned_since": "2015-06-01",
-}
-CHECKLIST = [
-    "id_info",
-    "scrap_certificate",
-    "deregistration_certificate",
-    "vehicle_sales_invoice",
-    "new_vehicle_registration",
-    "bank_account",
-]
 
 
 def _apply(db: Database) -> int:
@@ -47,7 +31,7 @@ def _apply(db: Database) -> int:
             "category": "passenger_car",
             "price_fen": "15000000",
             "purchase_date": "2026-09-25",
-            "attributes": json.dumps(CAR),
+            "attributes": json.dumps(tradein.CAR),
             "vin": tradein.VIN,
         },
         headers={"Idempotency-Key": "car"},
@@ -139,7 +123,7 @@ def test_on_time_report_per_department_and_month_with_its_spreadsheet(
     office = builders.api_client(database, "department.140521")
     r = office.post(
         f"/api/v1/claims/{claim_id}/approve",
-        json={"checklist": CHECKLIST},
+        json={"checklist": tradein.CAR_CHECKLIST},
         headers={"Idempotency-Key": "ok"},
     )
     assert r.status_code == 200, r.text
