@@ -35,6 +35,7 @@ OWN_SCOPE = {
     "POST /api/v1/recycling/bookings": "a consumer books a pickup for itself",
     "POST /api/v1/recycling/declarations": "a recycler declares its own month",
     "POST /api/v1/settlement/batches": "finance batches the approved claims of its own scope",
+    "POST /api/v1/statements/months": "finance closes a month of its own jurisdiction",
     "POST /api/v1/secondhand/transactions": "a dealer records its own trade",
     "POST /api/v1/secondhand/wipes": "a dealer records its own data wiping",
     "POST /api/v1/secondhand/valuation-reports": "a dealer files its own valuation",
@@ -57,6 +58,7 @@ OTHER_RULE = {
 PATH_OBJECTS = {
     "claim_id": "SELECT id FROM claims WHERE jurisdiction_code = :home",
     "batch_id": "SELECT id FROM payment_batches WHERE jurisdiction_code = :home",
+    "line_id": "SELECT id FROM recon_lines WHERE jurisdiction_code = :home",
     "pool_id": "SELECT id FROM ledger_pools WHERE jurisdiction_code = :home",
     "booking_id": "SELECT id FROM recycling_bookings WHERE jurisdiction_code = :home"
     " AND status = 'planned'",
@@ -121,7 +123,10 @@ REF_FIELDS = {
     "quota_code": "SELECT code FROM quotas WHERE jurisdiction_code = :home AND state = 'issued'",
 }
 # Routes whose uploaded file names HOME's objects.
-BY_CONTENT = {"POST /api/v1/catalogue/import": "the file re-prices a model HOME's office listed"}
+BY_CONTENT = {
+    "POST /api/v1/catalogue/import": "the file re-prices a model HOME's office listed",
+    "POST /api/v1/reconciliation/files": "the file's rows are HOME's redemptions",
+}
 ORG_KIND = {
     "/api/v1/secondhand/dealers": "merchant",
     "/api/v1/secondhand/institutions": "enterprise",
@@ -302,6 +307,19 @@ FORMS: dict[str, tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {
                 (
                     "品类代码,品牌,型号,能效等级,指导价（元）,有效期起,有效期止\n"
                     "refrigerator,本县品牌,HOME-1,1,1.00,2025-01-01,\n"
+                ).encode(),
+                "text/csv",
+            )
+        },
+    ),
+    "POST /api/v1/reconciliation/files": (
+        {"kind": "card"},
+        {
+            "file": (
+                "r.csv",
+                (
+                    "区划代码,核销流水号,资格券码,商户名称,补贴金额（元）,核销日期\n"
+                    "140521,UP0001,HOMEQ1,本县商户,1.00,2026-11-03\n"
                 ).encode(),
                 "text/csv",
             )

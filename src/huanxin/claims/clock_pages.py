@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from huanxin.claims.models import Claim
 from huanxin.claims.service import clocks, overdue
@@ -15,7 +15,7 @@ from huanxin.core.bounds import Id, Year
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
 from huanxin.web.deps import DbSession, page_require
-from huanxin.web.errors import page_refused
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -54,12 +54,14 @@ def claim_accept(
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("claims:review"))],
 ) -> Response:
-    try:
+    def change() -> str:
         clocks.accept(session, actor, claim_id=claim_id)
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        return render(request, "error.html", status_code=exc.status, message=exc.message)
-    return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+        return f"/claims/{claim_id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return render(request, "error.html", message=error.message)
+
+    return kit.submit(request, session, change, page)
 
 
 def clock_context(session: DbSession, actor: Actor, claim: Claim) -> dict[str, Any]:

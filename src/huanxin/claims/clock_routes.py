@@ -17,14 +17,14 @@ from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError, NotFound
 from huanxin.web.deps import DbSession, require, require_any
 from huanxin.web.idem import respond
+from huanxin.web.kit.downloads import XLSX, download
 
 router = APIRouter(tags=["clocks"])  # included by claims/routes.py under /api/v1
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 ClockReader = Annotated[Actor, Depends(require("clocks:read"))]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _errors(*classes: type[DomainError]) -> dict[int | str, dict[str, object]]:
+def errors_of(*classes: type[DomainError]) -> dict[int | str, dict[str, object]]:
     """OpenAPI ``responses`` naming each error's status and code."""
     out: dict[int | str, dict[str, object]] = {}
     for cls in classes:
@@ -37,7 +37,9 @@ def clock_read(claim_id: int, steps: list[clocks.Step]) -> ClaimClockRead:
     return ClaimClockRead(claim_id=claim_id, steps=[ClockStepRead.of(s) for s in steps])
 
 
-@router.get("/claims/{claim_id}/clock", response_model=ClaimClockRead, responses=_errors(NotFound))
+@router.get(
+    "/claims/{claim_id}/clock", response_model=ClaimClockRead, responses=errors_of(NotFound)
+)
 def claim_clock(
     claim_id: Id,
     actor: Annotated[Actor, Depends(require_any("claims:read", "claims:own"))],
@@ -49,7 +51,7 @@ def claim_clock(
 @router.post(
     "/claims/{claim_id}/accept",
     response_model=ClaimClockRead,
-    responses=_errors(NotFound, AcceptanceNotNeeded),
+    responses=errors_of(NotFound, AcceptanceNotNeeded),
 )
 def accept_claim(
     claim_id: Id,
@@ -116,7 +118,7 @@ def report_rows(rows: list[overdue.ReportRow]) -> list[ClockReportRow]:
 @router.get(
     "/clocks/report",
     response_model=list[ClockReportRow],
-    responses=_errors(ReportYearInvalid),
+    responses=errors_of(ReportYearInvalid),
 )
 def clock_report(actor: ClockReader, session: DbSession, year: Year) -> list[ClockReportRow]:
     return report_rows(overdue.report(session, actor, year=year, today=today_cn()))
@@ -125,12 +127,8 @@ def clock_report(actor: ClockReader, session: DbSession, year: Year) -> list[Clo
 @router.get(
     "/clocks/report.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}}, **_errors(ReportYearInvalid)},
+    responses={200: {"content": {XLSX: {}}}, **errors_of(ReportYearInvalid)},
 )
 def clock_report_xlsx(actor: ClockReader, session: DbSession, year: Year) -> Response:
     rows = overdue.report(session, actor, year=year, today=today_cn())
-    return Response(
-        overdue.report_xlsx(rows, year),
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename=clocks-{year}.xlsx"},
-    )
+    return download(overdue.report_xlsx(rows, year), f"{year}年办理时限报表.xlsx", XLSX)

@@ -4,6 +4,8 @@ and the audit trail are what production would write). Deterministic: a fixed see
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -11,14 +13,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from huanxin.claims.models import CatalogueProduct, Claim, ClaimEvent
-from huanxin.claims.service import apply, lifecycle, quotas, redeem, settle
+from huanxin.claims.models import (
+    CatalogueProduct,
+    Claim,
+    ClaimEvent,
+    PaymentBatch,
+    PaymentItem,
+    Quota,
+)
+from huanxin.claims.service import apply, lifecycle, quotas, reconcile, redeem, settle
 from huanxin.core import auth, orgs, users
 from huanxin.core.actor import Actor
 from huanxin.core.audit import SYSTEM
-from huanxin.core.clock import CHINA_TZ, utcnow
+from huanxin.core.clock import CHINA_TZ, today_cn, utcnow
 from huanxin.core.identifiers import resident_id_check_char, vin_check_char
 from huanxin.core.models import User
+from huanxin.core.money import yuan
 from huanxin.core.passwords import hash_password
 from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
@@ -355,6 +365,46 @@ def _settle(world: World, code: str) -> None:
         settle.create_batch(session, finance)
 
 
+def _reconcile(world: World, code: str) -> None:
+    """The bank's results and the card organisation's redemptions, reconciled with a
+    difference of each kind for finance to act on: one amount differs and one payment is
+    missing from the bank's file; one redemption is missing and one unknown in the card's."""
+    session, finance, today = world.session, world.finance[code], today_cn().isoformat()
+    items = session.execute(
+        select(PaymentItem, PaymentBatch.id)
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .where(PaymentBatch.jurisdiction_code == code, PaymentItem.state == "paid")
+        .order_by(PaymentItem.id)
+    ).all()
+    bank: list[list[object]] = [list(reconcile.HEADERS["bank"])]
+    for n, (item, batch_id) in enumerate(items[:-1]):
+        amount = yuan(item.amount_fen + (100 if n == 0 else 0))
+        bank.append([code, batch_id, item.id, item.payee_name, amount, item.bank_ref, today])
+    sales = session.execute(
+        select(Claim, Quota.code)
+        .join(Quota, Quota.id == Claim.quota_id)
+        .where(Claim.jurisdiction_code == code, Claim.kind == "point_of_sale")
+        .where(Claim.state != "cancelled")
+        .order_by(Claim.id)
+    ).all()
+    card: list[list[object]] = [list(reconcile.HEADERS["card"])]
+    for claim, quota_code in sales[1:]:
+        serial, subsidy = f"UP{claim.id:012d}", yuan(claim.subsidy_fen)
+        card.append([code, serial, quota_code, "商户", subsidy, claim.purchase_date])
+    if sales:
+        card.append(
+            [code, "UP999999999999", "UNKNOWN1", "商户", "100.00", sales[-1][0].purchase_date]
+        )
+    for kind, rows in (("bank", bank), ("card", card)):
+        if len(rows) > 1:
+            out = io.StringIO()
+            csv.writer(out).writerows(rows)
+            content = out.getvalue().encode()
+            reconcile.reconcile(
+                session, finance, kind=kind, filename=f"{kind}.csv", content=content
+            )
+
+
 def build(session: Session, *, claims: int = 10_000, seed: int = 20251) -> int:
     """Build the trade-in demo (idempotent: does nothing when claims exist). Returns the count."""
     policies.sync_dir(session, SYSTEM)
@@ -380,6 +430,7 @@ def build(session: Session, *, claims: int = 10_000, seed: int = 20251) -> int:
             _night_batch(world, code)
         _applications(world, code)
         _settle(world, code)
+        _reconcile(world, code)
         _sales(world, code, sales - sales * 4 // 5, start=next_n)
     session.flush()
     return int(session.scalar(select(func.count()).select_from(Claim)) or 0)

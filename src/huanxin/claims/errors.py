@@ -106,3 +106,37 @@ class AcceptanceNotNeeded(Conflict):
 
 class ReportYearInvalid(InvalidInput):
     code = "report_year_invalid"
+
+
+class ReconFileInvalid(InvalidInput):
+    """A reconciliation file cannot be read, or a row of it is malformed (named by number);
+    nothing was imported."""
+
+    code = "reconciliation_file_invalid"
+
+    def __init__(self, message: str, *, field: str | None = "file") -> None:
+        super().__init__(message, field=field)
+
+
+class ReconRowOutsideJurisdiction(OutsideJurisdiction):
+    """A reconciliation file has a row of a jurisdiction outside the caller's."""
+
+    code = "reconciliation_row_outside_jurisdiction"
+
+
+class ReconLineSettled(Conflict):
+    """The reconciliation line needs no action, or its action is already recorded."""
+
+    code = "reconciliation_line_settled"
+
+
+class StatementPeriodOpen(Conflict):
+    """A statement was asked for a month that is not closed yet."""
+
+    code = "statement_period_open"
+
+
+class PeriodNotEnded(Conflict):
+    """A month cannot be closed before it has ended."""
+
+    code = "period_not_ended"

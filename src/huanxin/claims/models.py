@@ -269,3 +269,60 @@ class ClaimAcceptance(Base):
     user_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     role: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReconFile(Base):
+    """A bank result file or a card organisation's redemption file, reconciled once: the same
+    file (by its SHA-256) imported again in the same jurisdiction is recognised, not re-read."""
+
+    __tablename__ = "recon_files"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # bank | card
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    matched: Mapped[int] = mapped_column(Integer)
+    mismatched: Mapped[int] = mapped_column(Integer)
+    imported_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("kind", "jurisdiction_code", "sha256"),)
+
+
+class ReconLine(Base):
+    """One outcome of a reconciliation: a file row matched to a payment (covering its claims)
+    or to a claim, or a mismatch for action: missing, extra, amount differs."""
+
+    __tablename__ = "recon_lines"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("recon_files.id"), index=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    row_no: Mapped[int | None] = mapped_column(Integer, default=None)  # None: missing from file
+    outcome: Mapped[str] = mapped_column(String(16))  # matched | missing | extra | amount_differs
+    reference: Mapped[str] = mapped_column(String(64))
+    payment_item_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    claim_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    claim_count: Mapped[int] = mapped_column(Integer, default=0)
+    expected_fen: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    reported_fen: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class ClosedPeriod(Base):
+    """A month finance has closed for a jurisdiction: merchants' statements for it are final."""
+
+    __tablename__ = "closed_periods"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    closed_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("jurisdiction_code", "month"),)

@@ -11,5 +11,7 @@ MENU: list[MenuItem] = [
     MenuItem("我的补贴", "/my", "claims:own"),
     MenuItem("补贴申请", "/claims", "claims:read"),
     MenuItem("资金结算", "/settlement", "settlement:read"),
+    MenuItem("资金对账", "/reconciliation", "settlement:read"),
+    MenuItem("商户对账单", "/statements", "statements:own"),
     MenuItem("办理时限", "/clocks", "clocks:read"),
 ]

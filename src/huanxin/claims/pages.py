@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import Field
 from starlette.datastructures import FormData
 
-from huanxin.claims import clock_pages, lists, states
+from huanxin.claims import clock_pages, lists, recon_pages, states
 from huanxin.claims.models import Claim, PaymentBatch
 from huanxin.claims.schemas import masked_vin
 from huanxin.claims.service import (
@@ -557,3 +557,4 @@ def catalogue_template(actor: Annotated[Actor, Depends(page_require("policy:read
 
 
 router.include_router(clock_pages.router)
+router.include_router(recon_pages.router)

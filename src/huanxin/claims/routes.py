@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from huanxin.claims import clock_routes
+from huanxin.claims import clock_routes, recon_routes
 from huanxin.claims.models import Claim
 from huanxin.claims.schemas import (
     ClaimRead,
@@ -377,3 +377,4 @@ async def import_catalogue(
 
 
 router.include_router(clock_routes.router)
+router.include_router(recon_routes.router)

@@ -186,3 +186,80 @@ class ClockReportRow(BaseModel):
     late: int
     overdue: int
     on_time_rate: str
+
+
+class ReconLineRead(BaseModel):
+    """A reconciliation outcome: matched, or a mismatch for action."""
+
+    id: int
+    file_id: int
+    row_no: int | None
+    outcome: str
+    outcome_label: str
+    reference: str
+    payment_item_id: int | None
+    claim_id: int | None
+    claim_count: int  # claims the matched payment covers (one payment, many claims)
+    expected_fen: int | None
+    reported_fen: int | None
+    note: str
+    resolution: str
+    resolved: bool
+
+    @classmethod
+    def of(cls, line: Any, labels: dict[str, str]) -> ReconLineRead:
+        return cls(
+            id=line.id,
+            file_id=line.file_id,
+            row_no=line.row_no,
+            outcome=line.outcome,
+            outcome_label=labels[line.outcome],
+            reference=line.reference,
+            payment_item_id=line.payment_item_id,
+            claim_id=line.claim_id,
+            claim_count=line.claim_count,
+            expected_fen=line.expected_fen,
+            reported_fen=line.reported_fen,
+            note=line.note,
+            resolution=line.resolution,
+            resolved=line.resolved_at is not None,
+        )
+
+
+class ReconFileRead(BaseModel):
+    id: int
+    kind: str
+    kind_label: str
+    filename: str
+    rows: int
+    matched: int
+    mismatched: int
+    repeated: bool = False  # the same file had been imported before: nothing changed
+    lines: list[ReconLineRead] = []
+
+
+class ResolveBody(BaseModel):
+    note: Text
+
+
+class CloseMonthBody(BaseModel):
+    month: Code  # YYYY-MM
+
+
+class ClosedMonthRead(BaseModel):
+    jurisdiction_code: str
+    month: str
+
+
+class StatementRead(BaseModel):
+    merchant_id: int
+    merchant_name: str
+    month: str
+    opening_fen: int
+    sales_count: int
+    sales_fen: int
+    subsidies_fen: int
+    reversed_fen: int
+    paid_fen: int
+    clawed_back_fen: int
+    closing_fen: int

@@ -94,7 +94,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     Role.ENTERPRISE: frozenset({"home:view", "policy:read", "equipment:own", "secondhand:trade"}),
     Role.MERCHANT: frozenset(
-        {"home:view", "policy:read", "claims:redeem", "claims:read"}
+        {"home:view", "policy:read", "claims:redeem", "claims:read", "statements:own"}
         | {"secondhand:deal", "secondhand:credit"}
     ),
     Role.CONSUMER: frozenset(

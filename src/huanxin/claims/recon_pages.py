@@ -1,0 +1,155 @@
+"""Pages of reconciliation and merchant statements (Chinese): finance imports the bank's and
+the card organisation's files and records what was done about each mismatch; finance closes a
+month; a merchant (or finance and the office, for any merchant of their scope) downloads the
+statement of a closed month as .xlsx or PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from huanxin.claims.service import reconcile, statements
+from huanxin.core import orgs
+from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id, Text
+from huanxin.core.errors import InvalidInput
+from huanxin.core.models import Organization
+from huanxin.web.deps import DbSession, page_require, page_require_any
+from huanxin.web.kit import forms as kit
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _recon_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    *,
+    error: str | None = None,
+    shown: Any = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "claims/reconciliation.html",
+        files=reconcile.files(session, actor),
+        mismatches=reconcile.mismatches(session, actor),
+        shown=shown,
+        kinds=reconcile.KIND_LABELS,
+        outcomes=reconcile.OUTCOME_LABELS,
+        error=error,
+    )
+
+
+@router.get("/reconciliation")
+def reconciliation_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("settlement:read"))],
+) -> HTMLResponse:
+    return _recon_page(request, session, actor)
+
+
+@router.get("/reconciliation/files/{file_id}")
+def reconciliation_file_page(
+    file_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("settlement:read"))],
+) -> HTMLResponse:
+    shown = reconcile.file_with_lines(session, actor, file_id=file_id)
+    return _recon_page(request, session, actor, shown=shown)
+
+
+@router.post("/reconciliation/files")
+async def reconciliation_upload(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("settlement:write"))],
+    kind: Annotated[Code, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    content = await file.read() if file is not None else b""
+
+    def change() -> str:
+        if file is None or not file.filename:
+            raise InvalidInput("请选择 .xlsx 或 .csv 对账文件", field="file")
+        row, _ = reconcile.reconcile(
+            session, actor, kind=kind, filename=file.filename, content=content
+        )
+        return f"/reconciliation/files/{row.id}"
+
+    return kit.submit(request, session, change, _recon_again(request, session, actor))
+
+
+@router.post("/reconciliation/lines/{line_id}/resolve")
+def reconciliation_resolve(
+    line_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("settlement:write"))],
+    note: Annotated[Text, Form()] = "",
+) -> Response:
+    def change() -> str:
+        reconcile.resolve(session, actor, line_id=line_id, note=note)
+        return "/reconciliation"
+
+    return kit.submit(request, session, change, _recon_again(request, session, actor))
+
+
+def _recon_again(
+    request: Request, session: DbSession, actor: Actor
+) -> Callable[[kit.PageError], Response]:
+    return lambda error: _recon_page(request, session, actor, error=str(error))
+
+
+def _merchants(session: DbSession, actor: Actor) -> list[Organization]:
+    if actor.role == "merchant":
+        return [statements.merchant_of(session, actor, None)]
+    stmt = orgs.readable(actor, "merchant").order_by(Organization.name).limit(500)
+    return list(session.scalars(stmt))
+
+
+def _statement_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    *,
+    error: str | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "claims/statements.html",
+        months=statements.closed_months(session, actor),
+        merchants=_merchants(session, actor),
+        error=error,
+    )
+
+
+@router.get("/statements")
+def statements_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require_any("statements:own", "settlement:read"))],
+) -> HTMLResponse:
+    return _statement_page(request, session, actor)
+
+
+@router.post("/statements/months")
+def statements_close(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("settlement:write"))],
+    month: Annotated[Code, Form()] = "",
+) -> Response:
+    def change() -> str:
+        statements.close_month(session, actor, month=month)
+        return "/statements"
+
+    def page(error: kit.PageError) -> Response:
+        return _statement_page(request, session, actor, error=str(error))
+
+    return kit.submit(request, session, change, page)
