@@ -204,3 +204,14 @@ def test_the_clocks_page_lists_the_overdue_claim_in_chinese(database: Database, 
     assert (
         "办理时限" in detail.text and "2026-10-08" in detail.text and "受理</button>" in detail.text
     )
+
+
+def test_the_listed_review_deadline_counts_15_working_days(database: Database) -> None:
+    tradein.setup(database)
+    claim_id = _apply(database)
+    with database.sessions() as session:
+        due = session.scalar(text("SELECT review_due FROM claims WHERE id = :i"), {"i": claim_id})
+        calendar = workdays.load(session)
+    due = date.fromisoformat(str(due)[:10])
+    days = [today_cn() + timedelta(days=n) for n in range(1, (due - today_cn()).days + 1)]
+    assert sum(calendar.is_workday(d) for d in days) == 15 and calendar.is_workday(due)

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import AppealNotAllowed, EvidenceInvalid, ReturnWindowClosed
 from huanxin.claims.models import Claim, Clawback, Evidence
-from huanxin.claims.service import common, national, quotas
+from huanxin.claims.service import clocks, common, national, quotas
+from huanxin.core import workdays
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.policy import service as policies
@@ -129,13 +130,15 @@ def attach(session: Session, claim: Claim, upload: Upload, *, for_appeal: bool =
 
 
 def review_due(session: Session, claim: Claim) -> date:
-    days = 15
-    for ref in common.versions_of(json.loads(claim.quote)):
-        pid, version = ref.rsplit("@", 1)
-        programme = policies.get_version(session, pid, int(version))
-        if programme.review and programme.review.review_days:
-            days = min(days, programme.review.review_days)
-    return today_cn() + timedelta(days=days)
+    """The review deadline the claims list shows, counted from today: the programme's review
+    limit on the official calendar (working days where it says so, clocks.py), else 15 days."""
+    limits = clocks.limits_of(session, claim)
+    if limits is None or not limits.review_days:
+        return today_cn() + timedelta(days=15)
+    calendar = workdays.load(session)
+    if limits.working_days:
+        return calendar.add_workdays(today_cn(), limits.review_days)
+    return calendar.add_days(today_cn(), limits.review_days)
 
 
 def approve(
