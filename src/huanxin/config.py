@@ -41,6 +41,9 @@ class Settings:
     max_upload_bytes: int = 64 * 1024 * 1024  # multipart uploads (plans, evidence, photos)
     price_ceiling_factor: int = 3  # a sale price at most this many times the filed price
     idempotency_wait_seconds: float = 10.0
+    redeem_batch_ms: float = 2.0  # how long a redemption waits for others to share its batch
+    redeem_batch_max: int = 256  # sales per batch transaction at most
+    bulk_max_sales: int = 500  # sales per bulk request at most
     metrics_allow: str = "127.0.0.1,::1"
     trusted_proxies: str = ""  # addresses/networks whose X-Forwarded-For is believed
 
@@ -74,6 +77,9 @@ def load_settings() -> Settings:
         price_ceiling_factor=_number("HUANXIN_PRICE_CEILING_FACTOR", Settings.price_ceiling_factor),
         trusted_proxies=os.environ.get("HUANXIN_TRUSTED_PROXIES", ""),
         idempotency_wait_seconds=float(os.environ.get("HUANXIN_IDEMPOTENCY_WAIT_SECONDS", "10")),
+        redeem_batch_ms=float(os.environ.get("HUANXIN_REDEEM_BATCH_MS", "2")),
+        redeem_batch_max=_number("HUANXIN_REDEEM_BATCH_MAX", Settings.redeem_batch_max),
+        bulk_max_sales=_number("HUANXIN_BULK_MAX_SALES", Settings.bulk_max_sales),
         metrics_allow=os.environ.get("HUANXIN_METRICS_ALLOW", "127.0.0.1,::1"),
     )
 

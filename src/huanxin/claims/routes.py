@@ -6,13 +6,17 @@ from __future__ import annotations
 from hashlib import sha256
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from huanxin.claims import clock_routes, recon_routes
 from huanxin.claims.models import Claim
 from huanxin.claims.schemas import (
+    BulkRedeemRead,
+    BulkRedeemRequest,
+    BulkResult,
     ClaimRead,
+    ErrorRead,
     NoteBody,
     QuotaCreate,
     QuotaRead,
@@ -20,8 +24,19 @@ from huanxin.claims.schemas import (
     RedeemRequest,
     ReturnBody,
 )
-from huanxin.claims.service import apply, catalogue, common, lifecycle, quotas, redeem, settle
-from huanxin.core import pii
+from huanxin.claims.service import (
+    apply,
+    batch,
+    catalogue,
+    common,
+    gather,
+    lifecycle,
+    quotas,
+    redeem,
+    settle,
+)
+from huanxin.config import get_settings
+from huanxin.core import idempotency, pii
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import (
     Code,
@@ -35,7 +50,9 @@ from huanxin.core.bounds import (
     parse_attributes,
 )
 from huanxin.core.clock import today_cn
-from huanxin.web.deps import DbSession, require, require_any
+from huanxin.core.errors import InvalidInput
+from huanxin.web.deps import DbSession, get_database, require, require_any
+from huanxin.web.errors import audit_refusal
 from huanxin.web.idem import respond
 
 router = APIRouter(prefix="/api/v1", tags=["trade-in"])
@@ -72,24 +89,73 @@ def claim_quota(
     )
 
 
-@router.post("/redemptions", status_code=201)
+def _item(actor: Actor, key: str, body: RedeemRequest) -> batch.Item:
+    fields = body.model_dump(exclude={"idempotency_key"})
+    payload = body.model_dump(mode="json", exclude={"resident_id", "idempotency_key"})
+    return batch.Item(actor, key, payload, redeem.Sale(**fields))
+
+
+@router.post("/redemptions", status_code=201, response_model=ClaimRead)
 def redeem_sale(
     body: RedeemRequest,
     actor: Annotated[Actor, Depends(require("claims:redeem"))],
-    session: DbSession,
+    request: Request,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        claim = redeem.redeem(session, actor, redeem.Sale(**body.model_dump()))
-        return 201, ClaimRead.of(claim).model_dump(mode="json")
+    """One sale, applied in the process's next batch (``service/gather.py``)."""
+    item = _item(actor, idempotency.check_key(idempotency_key), body)
+    answer = gather.redeem(get_database(request), [item])[0]
+    if answer.error is not None:
+        raise answer.error
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="claims.redeem",
-        payload=body.model_dump(mode="json", exclude={"resident_id"}),
-        action=action,
+
+BULK_ERRORS = {
+    422: {"description": "invalid_input: too many sales, or a malformed one"},
+    403: {"description": "permission_denied: the caller may not redeem"},
+}
+
+
+@router.post(
+    "/redemptions/bulk",
+    response_model=BulkRedeemRead,
+    responses=BULK_ERRORS,  # type: ignore[arg-type]
+)
+def redeem_bulk(
+    body: BulkRedeemRequest,
+    actor: Annotated[Actor, Depends(require("claims:redeem"))],
+    request: Request,
+    idempotency_key: IdemKey = None,
+) -> BulkRedeemRead:
+    """Many sales in one request (a channel's feed), each with its own key and answer."""
+    key = idempotency.check_key(idempotency_key)
+    limit = get_settings().bulk_max_sales
+    if len(body.sales) > limit:
+        raise InvalidInput(f"一次最多提交{limit}笔销售", field="sales")
+    keys = [sale.idempotency_key or f"{key}#{i}" for i, sale in enumerate(body.sales)]
+    items = [_item(actor, k, sale) for k, sale in zip(keys, body.sales, strict=True)]
+    answers = gather.redeem(get_database(request), items)
+    results = [
+        _result(request, i, k, a) for i, (k, a) in enumerate(zip(keys, answers, strict=True))
+    ]
+    failed = sum(1 for r in results if r.error is not None)
+    return BulkRedeemRead(succeeded=len(results) - failed, failed=failed, results=results)
+
+
+def _result(request: Request, index: int, key: str, answer: batch.Answer) -> BulkResult:
+    if answer.error is not None:
+        audit_refusal(request, answer.error)  # a scope refusal is audited as a denial
+        error = ErrorRead.model_validate(answer.error.to_dict())
+        return BulkResult(
+            index=index, idempotency_key=key, status=answer.status, replayed=False, error=error
+        )
+    return BulkResult(
+        index=index,
+        idempotency_key=key,
+        status=answer.status,
+        replayed=answer.replayed,
+        claim=ClaimRead.model_validate(answer.body),
     )
 
 

@@ -16,6 +16,7 @@ from huanxin.core.bounds import (
     Count,
     Day,
     Id,
+    IdempotencyKey,
     Latitude,
     Line,
     Longitude,
@@ -69,6 +70,25 @@ class RedeemRequest(BaseModel):
     redeem_lat: Latitude | None = None
     redeem_lon: Longitude | None = None
     delivery_address: Line | None = None
+
+
+BULK_MAX = 1000  # the schema's bound; HUANXIN_BULK_MAX_SALES (default 500) is the limit
+
+
+class BulkSale(RedeemRequest):
+    """One sale of a bulk submission; its own key (default: the request's key + its index)."""
+
+    idempotency_key: IdempotencyKey | None = None
+
+
+class BulkRedeemRequest(BaseModel):
+    sales: list[BulkSale] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class ErrorRead(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
 
 
 def masked_vin(claim: Claim) -> str | None:
@@ -263,3 +283,20 @@ class StatementRead(BaseModel):
     paid_fen: int
     clawed_back_fen: int
     closing_fen: int
+
+
+class BulkResult(BaseModel):
+    """The answer to one sale of a bulk submission, as if it had been sent alone."""
+
+    index: int
+    idempotency_key: str
+    status: int
+    replayed: bool
+    claim: ClaimRead | None = None
+    error: ErrorRead | None = None
+
+
+class BulkRedeemRead(BaseModel):
+    succeeded: int
+    failed: int
+    results: list[BulkResult]

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import case, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
@@ -230,3 +230,102 @@ def run(
         return replay
     status, body = action()
     return finish(session, actor_user_id=actor_user_id, key=key, status=status, body=body)
+
+
+# --- many keys at once (the batched redemption path) -------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    actor_user_id: int
+    key: str
+    scope: str
+    request_hash: str
+
+
+def _insert_for(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else lite_insert
+
+
+def claim_many(session: Session, claims: list[Claim]) -> dict[tuple[int, str], int]:
+    """Claim many keys in one statement; returns the row id of each key claimed here. A key
+    already stored is left out (the caller replays it). On PostgreSQL a key that a running
+    transaction holds makes this wait for that transaction (the unique index), as a
+    duplicate waits in ``run``; keys are inserted in sorted order, so two batches sharing
+    keys wait for each other in one order and never deadlock."""
+    if not claims:
+        return {}
+    at = utcnow()
+    values = [
+        {
+            "actor_user_id": c.actor_user_id,
+            "key": c.key,
+            "scope": c.scope,
+            "request_hash": c.request_hash,
+            "status": PENDING,
+            "body": "",
+            "created_at": at,
+        }
+        for c in sorted(claims, key=lambda c: (c.actor_user_id, c.key))
+    ]
+    table = IdempotencyRecord
+    stmt = (
+        _insert_for(session)(table)
+        .values(values)
+        .on_conflict_do_nothing()
+        .returning(table.id, table.actor_user_id, table.key)
+    )
+    return {(uid, key): id_ for id_, uid, key in session.execute(stmt).all()}
+
+
+def replays(session: Session, claims: list[Claim]) -> dict[tuple[int, str], Outcome | Conflict]:
+    """The stored answers of keys that were already used (one query), or the refusal of a
+    key reused for another request."""
+    if not claims:
+        return {}
+    table = IdempotencyRecord
+    wanted = {(c.actor_user_id, c.key): c for c in claims}
+    stmt = select(table).where(
+        table.actor_user_id.in_({uid for uid, _ in wanted}), table.key.in_({k for _, k in wanted})
+    )
+    out: dict[tuple[int, str], Outcome | Conflict] = {}
+    for row in session.scalars(stmt):
+        claim = wanted.get((row.actor_user_id, row.key))
+        if claim is None:
+            continue
+        if row.request_hash != claim.request_hash:
+            out[(row.actor_user_id, row.key)] = KeyReused(
+                "该 Idempotency-Key 已用于另一个请求", field="Idempotency-Key"
+            )
+        else:
+            out[(row.actor_user_id, row.key)] = Outcome(
+                row.status, json.loads(row.body), replayed=True
+            )
+    return out
+
+
+def fill_many(session: Session, answers: dict[int, tuple[int, Any]]) -> None:
+    """Store the (status, body) answer of many claimed rows, by row id, in one statement."""
+    if not answers:
+        return
+    table = IdempotencyRecord
+    bodies = {i: json.dumps(b, ensure_ascii=False, default=str) for i, (_, b) in answers.items()}
+    stmt = (
+        update(table)
+        .where(table.id.in_(list(answers)))
+        .values(
+            status=case({i: s for i, (s, _) in answers.items()}, value=table.id),
+            body=case(bodies, value=table.id),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(stmt)
+
+
+def drop_many(session: Session, ids: list[int]) -> None:
+    """Give up claimed keys whose request failed (a retry runs again, as after a rollback)."""
+    if ids:
+        table = IdempotencyRecord
+        session.execute(
+            delete(table).where(table.id.in_(ids)).execution_options(synchronize_session=False)
+        )

@@ -138,6 +138,32 @@ def reserve_unlocked(
     return found
 
 
+# PostgreSQL only: the reservation of a whole batch's total on one free shard (SKIP LOCKED,
+# never waiting); the journal legs are written by the caller, one per sale.
+_TAKE_UNLOCKED = text("""
+WITH pick AS (
+    SELECT id FROM ledger_shards
+    WHERE pool_id = :pool_id AND available >= :amount
+    ORDER BY (slot - :start + :shards) % :shards
+    LIMIT 1 FOR UPDATE SKIP LOCKED
+)
+UPDATE ledger_shards AS s
+SET available = s.available - :amount, reserved = s.reserved + :amount
+FROM pick WHERE s.id = pick.id AND s.available >= :amount
+RETURNING s.id
+""")
+
+
+def take_unlocked(
+    session: Session, *, pool_id: int, shards: int, start: int, amount: int
+) -> int | None:
+    """Available → reserved on any free shard covering ``amount`` (PostgreSQL, one round
+    trip); None when every such shard is busy or short. Run inside ``attempt``."""
+    params = {"pool_id": pool_id, "amount": amount, "start": start, "shards": shards}
+    found: int | None = session.execute(_TAKE_UNLOCKED, params).scalar_one_or_none()
+    return found
+
+
 def shift(
     session: Session, *, shard_id: int, pool_id: int, src: str, dst: str, amount: int
 ) -> bool:

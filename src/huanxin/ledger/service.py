@@ -36,6 +36,7 @@ from huanxin.core.audit import SYSTEM, AuditActor
 from huanxin.core.errors import InvalidInput
 from huanxin.db import is_postgres
 from huanxin.ledger import moves
+from huanxin.ledger.batch import reserve_batch
 from huanxin.ledger.errors import BudgetExhausted, InsufficientBalance, InvalidAmount, yuan_grouped
 from huanxin.ledger.models import Pool, Shard
 from huanxin.ledger.pools import (
@@ -74,6 +75,7 @@ __all__ = [
     "rebalance",
     "release",
     "reserve",
+    "reserve_batch",
 ]
 
 MAX_AMOUNT = 10**15  # ten trillion yuan: far above any budget, far below BIGINT

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import PriceAboveCeiling, ProductNotInCatalogue
@@ -217,11 +217,7 @@ def check(
     """Return the grade to subsidise. A category with a catalogue only accepts listed models
     valid on the purchase date, with the listed grade; with ``price_fen``, a price within the
     ceiling (see ``check_price_ceiling``)."""
-    product = session.scalars(
-        select(CatalogueProduct).where(
-            CatalogueProduct.category == category, CatalogueProduct.model == model.strip()
-        )
-    ).first()
+    product = _product(session, category, model.strip())
     if price_fen is not None:
         check_price_ceiling(price_fen, product.list_price_fen if product else None)
     if product is None and category not in _listed_categories(session):
@@ -237,6 +233,35 @@ def check(
     if grade is not None and product.grade is not None and grade != product.grade:
         raise ProductNotInCatalogue(f"能效等级与目录登记的{product.grade}级不一致", field="grade")
     return product.grade if product.grade is not None else grade
+
+
+_PRODUCTS = "claims.products"
+
+
+def _product(session: Session, category: str, model: str) -> CatalogueProduct | None:
+    known: dict[tuple[str, str], CatalogueProduct | None] = session.info.get(_PRODUCTS, {})
+    if (category, model) in known:
+        return known[(category, model)]
+    return session.scalars(
+        select(CatalogueProduct).where(
+            CatalogueProduct.category == category, CatalogueProduct.model == model
+        )
+    ).first()
+
+
+def prefetch(session: Session, pairs: set[tuple[str, str]]) -> None:
+    """Load the products of many (category, model) pairs in one query, for ``check`` to use
+    for the rest of the session (a batch of sales reads the catalogue once)."""
+    known: dict[tuple[str, str], CatalogueProduct | None] = session.info.setdefault(_PRODUCTS, {})
+    wanted = {(c, m.strip()) for c, m in pairs} - set(known)
+    if not wanted:
+        return
+    stmt = select(CatalogueProduct).where(
+        tuple_(CatalogueProduct.category, CatalogueProduct.model).in_(sorted(wanted))
+    )
+    found = {(p.category, p.model): p for p in session.scalars(stmt)}
+    known.update({pair: found.get(pair) for pair in wanted})
+    session.info.setdefault("claims.product_rows", []).extend(found.values())
 
 
 def _listed_categories(session: Session) -> frozenset[str]:

@@ -19,7 +19,7 @@ from huanxin.core.clock import utcnow
 from huanxin.ledger import service as ledger
 from huanxin.ledger.models import Pool
 from huanxin.policy import service as policies
-from huanxin.policy.engine import Quote
+from huanxin.policy.engine import ProgrammeAmount, Quote
 
 
 def readable(actor: Actor) -> Select[Claim]:
@@ -141,15 +141,20 @@ def pool_ids(
     return {w: cache[(*w, code)] for w in wanted}
 
 
-def reserve_parts(session: Session, claim: Claim, quote: Quote) -> None:
-    """Reserve every funding part of the quote; all or nothing (the transaction rolls back).
-    Pools are taken in ascending id order so two claims never deadlock."""
-    amounts = [
+def funding(quote: Quote) -> list[tuple[ProgrammeAmount, str, int]]:
+    """The quote's funding parts: (programme's amount, layer, fen), zero parts left out."""
+    return [
         (applied, layer.value, amount)
         for applied in quote.applied
         for layer, amount in applied.funding_fen.items()
         if amount > 0
     ]
+
+
+def reserve_parts(session: Session, claim: Claim, quote: Quote) -> None:
+    """Reserve every funding part of the quote; all or nothing (the transaction rolls back).
+    Pools are taken in ascending id order so two claims never deadlock."""
+    amounts = funding(quote)
     ids = pool_ids(
         session, [(a.programme_id, layer) for a, layer, _ in amounts], claim.jurisdiction_code
     )

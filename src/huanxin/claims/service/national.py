@@ -75,6 +75,12 @@ def _adapter(session: Session) -> NationalRegistry | None:
     return _ADAPTERS.get(engine)
 
 
+def wired(session: Session) -> bool:
+    """Whether a registry claims keys for this database (sales then take the single path)."""
+    adapter = _adapter(session)
+    return adapter is not None and bool(adapter.claims_keys)
+
+
 def claim(session: Session, claim: Claim) -> None:
     """Claim ``claim``'s national keys (its keys are worked out only if a registry is wired)."""
     adapter = _adapter(session)

@@ -10,7 +10,7 @@ import secrets
 from datetime import date, timedelta
 from typing import TypeVar
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -142,7 +142,7 @@ def _redeemable(stmt: _S, *, quota_code: str | None, person_key: str | None, cat
     raise InvalidInput("请输入补贴资格码或消费者身份证号码", field="quota_code")
 
 
-def _not_found() -> QuotaNotAvailable:
+def not_found() -> QuotaNotAvailable:
     return QuotaNotAvailable("未找到该品类可用的补贴资格（可能已使用或已过期）", field="quota_code")
 
 
@@ -154,7 +154,7 @@ def find_for_redemption(
     )
     quota = session.scalars(stmt).first()
     if quota is None:
-        raise _not_found()
+        raise not_found()
     return quota
 
 
@@ -166,9 +166,45 @@ def find_with_person(
     stmt = _redeemable(base, quota_code=quota_code, person_key=person_key, category=category)
     row = session.execute(stmt).first()
     if row is None:
-        raise _not_found()
+        raise not_found()
     quota, user = row
     return quota, user
+
+
+def find_many_by_code(session: Session, codes: set[str]) -> dict[str, tuple[Quota, User | None]]:
+    """Issued quotas by code with their consumers, in one query (a batch of sales)."""
+    if not codes:
+        return {}
+    stmt = (
+        select(Quota, User)
+        .outerjoin(User, User.id == Quota.consumer_user_id)
+        .where(Quota.code.in_(sorted(codes)), Quota.state == "issued")
+    )
+    return {quota.code: (quota, user) for quota, user in session.execute(stmt).all()}
+
+
+def lock_many(session: Session, quota_ids: list[int]) -> set[int]:
+    """issued → locked for many quotas in one statement; returns the ids it locked (a quota
+    used or expired meanwhile is missing)."""
+    stmt = (
+        update(Quota)
+        .where(Quota.id.in_(quota_ids), Quota.state == "issued", Quota.expires_at > utcnow())
+        .values(state="locked")
+        .returning(Quota.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(session.scalars(stmt))
+
+
+def link_claims(session: Session, claim_of: dict[int, int]) -> None:
+    """Point many locked quotas at their claims in one statement."""
+    stmt = (
+        update(Quota)
+        .where(Quota.id.in_(list(claim_of)))
+        .values(claim_id=case(claim_of, value=Quota.id))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(stmt)
 
 
 def list_for(session: Session, actor: Actor) -> list[Quota]:

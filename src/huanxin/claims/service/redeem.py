@@ -6,9 +6,9 @@ the claim stored with the quote that produced its amount. Any failure rolls all 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -194,15 +194,40 @@ def _signals(
     )
 
 
-def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
+@dataclass(frozen=True)
+class Normalised:
+    """A sale with its category resolved and its identifiers checked (no database write)."""
+
+    sale: Sale
+    serial: str
+    invoice: str
+    person_key: str | None
+
+
+def normalise(session: Session, sale: Sale) -> Normalised:
     sale = replace(sale, category=policies.resolve_category(session, sale.category))
     serial, invoice = _validate(sale)
     person_key = None
     if sale.resident_id:
         person_key = pii.lookup_hash("resident_id", identifiers.resident_id(sale.resident_id))
-    quota, consumer = quotas.find_with_person(
-        session, quota_code=sale.quota_code, person_key=person_key, category=sale.category
+    return Normalised(sale, serial, invoice, person_key)
+
+
+def find_quota(session: Session, sale: Normalised) -> tuple[Quota, User | None]:
+    return quotas.find_with_person(
+        session,
+        quota_code=sale.sale.quota_code,
+        person_key=sale.person_key,
+        category=sale.sale.category,
     )
+
+
+def checked(
+    session: Session, actor: Actor, norm: Normalised, quota: Quota, consumer: User | None
+) -> tuple[dict[str, Any], Quote]:
+    """Every check of a sale that needs no write, and the claims row it would store (without
+    its id) with the quote that produced the amount. The single and the batched path share it."""
+    sale = norm.sale
     check_sale_date(sale.purchase_date, quota.issued_on)
     check_merchant_area(session, actor, quota, sale.purchase_date)
     grade = catalogue.check(
@@ -214,52 +239,66 @@ def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
         price_fen=sale.price_fen,
     )
     result = _quote(session, quota, sale, grade)
-    serial_key = pii.lookup_hash("device_serial", serial)
     name_enc, rid_enc = _person(consumer)
     now = utcnow()
-    claim = Claim(
-        kind="point_of_sale",
-        state="reserved",
-        jurisdiction_code=quota.jurisdiction_code,
-        category=sale.category,
-        person_key=quota.person_key,
-        person_name_enc=name_enc,
-        resident_id_enc=rid_enc,
-        applicant_user_id=quota.consumer_user_id,
-        merchant_org_id=actor.org_id,
-        quota_id=quota.id,
-        product_model=sale.product_model,
-        grade=grade,
-        serial_key=serial_key,
-        device_serial=serial,
-        invoice_no=invoice,
-        purchase_date=sale.purchase_date,
-        price_fen=sale.price_fen,
-        subsidy_fen=result.total_fen,
-        consumer_pays_fen=sale.price_fen - result.total_fen,
-        quote=result.model_dump_json(),
-        payee=f"org:{actor.org_id}",
-        created_at=now,
-        updated_at=now,
-    )
-    signals.capture(claim, _signals(session, actor, sale, consumer, result))
-    _insert(session, claim)
-    quotas.lock(session, quota, claim.id)
-    handed_in(session, claim, sale.recycling_cert_no, sale.recycling_cert_code)
-    national.claim(session, claim)  # before the budget: no pool lock waits on it
-    common.reserve_parts(session, claim, result)
+    row = {
+        "kind": "point_of_sale",
+        "state": "reserved",
+        "jurisdiction_code": quota.jurisdiction_code,
+        "category": sale.category,
+        "person_key": quota.person_key,
+        "person_name_enc": name_enc,
+        "resident_id_enc": rid_enc,
+        "applicant_user_id": quota.consumer_user_id,
+        "merchant_org_id": actor.org_id,
+        "quota_id": quota.id,
+        "product_model": sale.product_model,
+        "grade": grade,
+        "serial_key": pii.lookup_hash("device_serial", norm.serial),
+        "device_serial": norm.serial,
+        "invoice_no": norm.invoice,
+        "purchase_date": sale.purchase_date,
+        "price_fen": sale.price_fen,
+        "subsidy_fen": result.total_fen,
+        "consumer_pays_fen": sale.price_fen - result.total_fen,
+        "quote": result.model_dump_json(),
+        "payee": f"org:{actor.org_id}",
+        "created_at": now,
+        "updated_at": now,
+    }
+    row.update(signals.columns(_signals(session, actor, sale, consumer, result)))
+    return row, result
+
+
+def record_redeemed(
+    session: Session, actor: Actor, claim_id: int, row: dict[str, Any], result: Quote
+) -> None:
+    """The claim's own audit entry (one per redemption, batched or not)."""
     audit.record(
         session,
         actor,
         "claim.redeemed",
         object_type="claim",
-        object_id=claim.id,
-        after={"state": "reserved", "subsidy_fen": claim.subsidy_fen},
+        object_id=claim_id,
+        after={"state": "reserved", "subsidy_fen": row["subsidy_fen"]},
         detail={
-            "versions": common.versions_of(json.loads(claim.quote)),
+            "versions": [f"{a.programme_id}@{a.version}" for a in result.applied],
             "explanation": result.explanation,
-            "quota_id": quota.id,
+            "quota_id": row["quota_id"],
         },
-        jurisdiction_code=claim.jurisdiction_code,
+        jurisdiction_code=row["jurisdiction_code"],
     )
+
+
+def redeem(session: Session, actor: Actor, sale: Sale) -> Claim:
+    norm = normalise(session, sale)
+    quota, consumer = find_quota(session, norm)
+    row, result = checked(session, actor, norm, quota, consumer)
+    claim = Claim(**row)
+    _insert(session, claim)
+    quotas.lock(session, quota, claim.id)
+    handed_in(session, claim, norm.sale.recycling_cert_no, norm.sale.recycling_cert_code)
+    national.claim(session, claim)  # before the budget: no pool lock waits on it
+    common.reserve_parts(session, claim, result)
+    record_redeemed(session, actor, claim.id, row, result)
     return claim
