@@ -275,7 +275,10 @@ def claim_many(session: Session, claims: list[Claim]) -> dict[tuple[int, str], i
         .on_conflict_do_nothing()
         .returning(table.id, table.actor_user_id, table.key)
     )
-    return {(uid, key): id_ for id_, uid, key in session.execute(stmt).all()}
+    claimed = {(uid, key): id_ for id_, uid, key in session.execute(stmt).all()}
+    if claimed:
+        crash_point("idempotency.claimed")
+    return claimed
 
 
 def replays(session: Session, claims: list[Claim]) -> dict[tuple[int, str], Outcome | Conflict]:
