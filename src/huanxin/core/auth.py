@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, throttle
@@ -149,16 +151,58 @@ def issue_token(session: Session, user: User, *, name: str, days: int | None = 9
     return raw
 
 
-def actor_from_token(session: Session, raw: str) -> Actor | None:
+# Bearer tokens resolved per process: a channel or a till sends the same token with every
+# sale, and resolving it costs two queries. An entry lives ``TOKEN_CACHE_SECONDS`` (never
+# past the token's own expiry); any flush in this process that adds, changes or deletes a
+# user, a token or a jurisdiction empties the cache, so a change made here applies to the
+# next request, and one made by another worker process within that many seconds.
+TOKEN_CACHE_SECONDS = 5.0
+_TOKENS: dict[str, tuple[float, Actor]] = {}
+
+
+def cached_actor_from_token(sessions: Callable[[], Session], raw: str) -> Actor | None:
+    """``actor_from_token`` through the per-process cache (``sessions`` opens a session
+    only on a miss)."""
+    digest, now = sha256(raw), time.monotonic()
+    hit = _TOKENS.get(digest)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    with sessions() as session:
+        found = _token_and_user(session, digest)
+        actor = _actor_of(session, *found) if found else None
+        if actor is None or found is None:
+            return None
+        lives = TOKEN_CACHE_SECONDS
+        if found[0].expires_at is not None:
+            lives = min(lives, (as_utc(found[0].expires_at) - utcnow()).total_seconds())
+    _TOKENS[digest] = (now + lives, actor)
+    return actor
+
+
+def forget_tokens() -> None:
+    _TOKENS.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_change(session: Session, _context: object) -> None:
+    if _TOKENS and any(
+        isinstance(obj, (User, ApiToken, Jurisdiction))
+        for obj in (*session.new, *session.dirty, *session.deleted)
+    ):
+        _TOKENS.clear()
+
+
+def _token_and_user(session: Session, digest: str) -> tuple[ApiToken, User | None] | None:
     stmt = (
         select(ApiToken, User)
         .outerjoin(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == sha256(raw))
+        .where(ApiToken.token_hash == digest)
     )
     found = session.execute(stmt).first()
-    if found is None:
-        return None
-    token, user = found
+    return None if found is None else (found[0], found[1])
+
+
+def _actor_of(session: Session, token: ApiToken, user: User | None) -> Actor | None:
     if token.revoked_at is not None:
         return None
     if token.expires_at is not None and as_utc(token.expires_at) <= utcnow():
@@ -166,3 +210,8 @@ def actor_from_token(session: Session, raw: str) -> Actor | None:
     if user is None or not user.active:
         return None
     return actor_for(session, user, via="token")
+
+
+def actor_from_token(session: Session, raw: str) -> Actor | None:
+    found = _token_and_user(session, sha256(raw))
+    return None if found is None else _actor_of(session, *found)

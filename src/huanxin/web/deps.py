@@ -64,12 +64,12 @@ def resolve_actor(request: Request) -> Actor | None:
         return cached
     db = get_database(request)
     actor = None
-    with db.sessions() as session:
-        token = _bearer(request)
-        cookie = request.cookies.get(SESSION_COOKIE)
-        if token:
-            actor = auth.actor_from_token(session, token)
-        elif cookie:
+    token = _bearer(request)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if token:
+        actor = auth.cached_actor_from_token(db.sessions, token)
+    elif cookie:
+        with db.sessions() as session:
             actor = auth.actor_from_session(session, cookie)
     request.state.actor = actor
     return actor
