@@ -15,6 +15,15 @@ Cases (every sale is a grade-1 refrigerator/washer/TV/computer at 5,999.00 yuan 
 * ``many_pools``: 100 counties, each with its own central and provincial pool (one shard
   each); consumers are spread evenly over the counties.
 
+* ``bulk`` (PostgreSQL): the hot-pool world, sales submitted ``BULK_SIZE`` per request to
+  ``POST /api/v1/redemptions/bulk`` from ``BULK_CLIENTS`` connections (a channel's feed);
+  ``sales_per_s`` counts the sales answered 201 inside the responses.
+
+Per case it reports the rate, p50/p95/p99 latency (per request), the size distribution of
+the batch transactions the server ran (``HUANXIN_BATCH_STATS``), the statements those
+transactions ran per sale, and the server's CPU (every uvicorn process, from ``/proc``) per
+sale, all over the measured window only.
+
 ``overspend_fen`` is, after the run: every pool's ``reserved + spent - allocated`` when
 positive, plus the number of problems ``ledger.check`` reports, plus the difference
 between the reserved claims' subsidies and the pools' reserved money. It must be 0.
@@ -31,6 +40,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -42,9 +52,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from huanxin.claims import bench_world as world
-from huanxin.claims.bench_world import PRICE_FEN, PURCHASE, Loaded, load, serve
+from huanxin.claims.bench_world import PRICE_FEN, PURCHASE, Loaded, load
 
 CASES = ("hot_pool", "many_pools")
+BULK_SIZE = 100
+BULK_CLIENTS = 8
+SIZE_BUCKETS = ((1, 1), (2, 4), (5, 16), (17, 64), (65, 256), (257, 10**9))
 DEFAULT_WORKERS = 2
 PGBENCH_SCALE = 1
 WARMUP_SECONDS = 1.5
@@ -62,79 +75,115 @@ def _log(**fields: Any) -> None:
 class Tally:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
+    sales: int = 0  # sales answered 201 (one per request, or inside a bulk answer)
     exhausted: bool = False
 
 
-def _request(port: int, token: str, n: int, code: str, category: str) -> bytes:
-    body = json.dumps(
-        {
-            "category": category,
-            "product_model": f"BENCH-{category}",
-            "device_serial": f"BENCH{n:010d}",
-            "price_fen": PRICE_FEN,
-            "purchase_date": PURCHASE.isoformat(),
-            "grade": 1,
-            "invoice_no": world.invoice(n),
-            "quota_code": code,
-        }
-    ).encode()
+def _sale(n: int, code: str, category: str) -> dict[str, Any]:
+    return {
+        "category": category,
+        "product_model": f"BENCH-{category}",
+        "device_serial": f"BENCH{n:010d}",
+        "price_fen": PRICE_FEN,
+        "purchase_date": PURCHASE.isoformat(),
+        "grade": 1,
+        "invoice_no": world.invoice(n),
+        "quota_code": code,
+    }
+
+
+def _post(port: int, token: str, path: str, key: str, payload: Any) -> bytes:
+    body = json.dumps(payload).encode()
     head = (
-        f"POST /api/v1/redemptions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-        f"Authorization: Bearer {token}\r\nIdempotency-Key: bench-{n}\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nIdempotency-Key: {key}\r\n"
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
     )
     return head.encode() + body
 
 
+Work = Iterator[bytes]
+
+
+def single_requests(port: int, loaded: Loaded) -> Work:
+    for n, (code, category) in enumerate(loaded.quotas):
+        yield _post(
+            port, loaded.token, "/api/v1/redemptions", f"bench-{n}", _sale(n, code, category)
+        )
+
+
+def bulk_requests(port: int, loaded: Loaded, size: int = BULK_SIZE) -> Work:
+    for first in range(0, len(loaded.quotas) - size + 1, size):
+        chunk = loaded.quotas[first : first + size]
+        sales = [_sale(first + i, code, cat) for i, (code, cat) in enumerate(chunk)]
+        yield _post(
+            port, loaded.token, "/api/v1/redemptions/bulk", f"bulk-{first}", {"sales": sales}
+        )
+
+
 async def _exchange(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
-) -> int:
-    """One request on a keep-alive connection; returns the status (body read and dropped)."""
+) -> tuple[int, bytes]:
+    """One request on a keep-alive connection; returns the status and the body."""
     writer.write(request)
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
     length = re.search(rb"(?i)content-length:\s*(\d+)", head)
-    await reader.readexactly(int(length.group(1)) if length else 0)
-    return status
+    body = await reader.readexactly(int(length.group(1)) if length else 0)
+    return status, body
 
 
-async def _client(
-    port: int, token: str, work: Iterator[tuple[int, tuple[str, str]]], until: float, tally: Tally
-) -> None:
-    """One keep-alive connection sending redemptions until ``until``; a broken connection
+def _sales_in(status: int, body: bytes) -> int:
+    if status == 201:
+        return 1
+    return body.count(b'"status":201') if status == 200 else 0
+
+
+async def _client(port: int, work: Work, until: float, tally: Tally) -> None:
+    """One keep-alive connection sending requests until ``until``; a broken connection
     counts as status 0 and is reopened."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.perf_counter() < until:
-            item = next(work, None)
-            if item is None:
+            request = next(work, None)
+            if request is None:
                 tally.exhausted = True
                 return
-            n, (code, category) = item
             start = time.perf_counter()
             try:
-                status = await _exchange(reader, writer, _request(port, token, n, code, category))
+                status, body = await _exchange(reader, writer, request)
             except (OSError, asyncio.IncompleteReadError):
-                status = 0
+                status, body = 0, b""
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             tally.latencies.append(time.perf_counter() - start)
             tally.statuses[status] = tally.statuses.get(status, 0) + 1
+            tally.sales += _sales_in(status, body)
     finally:
         writer.close()
 
 
-async def _drive(base: str, loaded: Loaded, *, clients: int, seconds: float) -> tuple[Tally, float]:
-    port = int(base.rsplit(":", 1)[1])
-    work = iter(enumerate(loaded.quotas))
+@dataclass
+class Window:
+    """What the server did in the measured window: CPU seconds and its batch lines."""
+
+    cpu_s: float = 0.0
+    batches: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def _drive(
+    port: int, work: Work, *, clients: int, seconds: float, server: Server
+) -> tuple[Tally, float, Window]:
     warm = Tally()
     until = time.perf_counter() + WARMUP_SECONDS
-    await asyncio.gather(*(_client(port, loaded.token, work, until, warm) for _ in range(clients)))
+    await asyncio.gather(*(_client(port, work, until, warm) for _ in range(clients)))
+    cpu0, offset = server.cpu_seconds(), server.stats_offset()
     tally = Tally()
     start = time.perf_counter()
     until = start + seconds
-    await asyncio.gather(*(_client(port, loaded.token, work, until, tally) for _ in range(clients)))
-    return tally, time.perf_counter() - start
+    await asyncio.gather(*(_client(port, work, until, tally) for _ in range(clients)))
+    elapsed = time.perf_counter() - start
+    return tally, elapsed, Window(server.cpu_seconds() - cpu0, server.batches_since(offset))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -180,6 +229,91 @@ def overspend(url: str) -> dict[str, int]:
 # --- one case, pgbench, the whole run ----------------------------------------------------
 
 
+class Server:
+    """``uvicorn huanxin.asgi:app`` with batch statistics on, and its CPU from ``/proc``."""
+
+    def __init__(self, url: str, workers: int, stats: Path) -> None:
+        self.stats = stats
+        self.port = world.free_port()
+        self.proc = world.start_server(
+            url, self.port, workers=workers, HUANXIN_BATCH_STATS=str(stats)
+        )
+
+    def __enter__(self) -> Server:
+        try:
+            world.wait_ready(f"http://127.0.0.1:{self.port}", self.proc)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the server and its worker processes."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in _tree(self.proc.pid):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / tick
+
+    def stats_offset(self) -> int:
+        return self.stats.stat().st_size if self.stats.exists() else 0
+
+    def batches_since(self, offset: int) -> list[dict[str, Any]]:
+        if not self.stats.exists():
+            return []
+        with self.stats.open("rb") as lines:
+            lines.seek(offset)
+            return [json.loads(line) for line in lines.read().splitlines() if line.strip()]
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants (by the parent pid in ``/proc/*/stat``)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat[1])
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        tree += frontier
+    return tree
+
+
+def batch_report(window: Window, sales: int) -> dict[str, Any]:
+    """Batch sizes (distribution and mean), statements per sale, CPU ms per sale."""
+    sizes = [int(b["size"]) for b in window.batches]
+    statements = sum(int(b["statements"]) for b in window.batches)
+    buckets = {
+        (f"{lo}" if lo == hi else f"{lo}+" if hi > 10**6 else f"{lo}-{hi}"): sum(
+            1 for s in sizes if lo <= s <= hi
+        )
+        for lo, hi in SIZE_BUCKETS
+    }
+    return {
+        "batches": len(sizes),
+        "batch_size_mean": round(sum(sizes) / len(sizes), 1) if sizes else 0.0,
+        "batch_sizes": {k: v for k, v in buckets.items() if v},
+        "statements_per_redemption": round(statements / sum(sizes), 2) if sizes else 0.0,
+        "cpu_ms_per_redemption": round(window.cpu_s * 1000 / sales, 2) if sales else 0.0,
+    }
+
+
 def run_case(
     url: str,
     case: str,
@@ -189,19 +323,25 @@ def run_case(
     workers: int,
     policies_dir: Path | None = None,
 ) -> dict[str, Any]:
-    quotas = int((seconds + WARMUP_SECONDS) * 2500) + clients
+    bulk = case == "bulk"
+    rate = 6000 if bulk else 2500
+    quotas = int((seconds + WARMUP_SECONDS) * rate) + clients * (BULK_SIZE if bulk else 1)
     started = time.perf_counter()
-    loaded = load(url, case, quotas, policies_dir)
+    loaded = load(url, "hot_pool" if bulk else case, quotas, policies_dir)
     _log(case=case, loaded_quotas=quotas, load_seconds=round(time.perf_counter() - started, 1))
-    with serve(url, workers=workers) as base:
-        tally, elapsed = asyncio.run(_drive(base, loaded, clients=clients, seconds=seconds))
+    with tempfile.TemporaryDirectory() as tmp, Server(url, workers, Path(tmp) / "b") as server:
+        work = (bulk_requests if bulk else single_requests)(server.port, loaded)
+        tally, elapsed, window = asyncio.run(
+            _drive(server.port, work, clients=clients, seconds=seconds, server=server)
+        )
     check = overspend(url)
-    ok = tally.statuses.get(201, 0)
     result = {
-        "redemptions_per_s": round(ok / elapsed, 1),
+        "redemptions_per_s": round(tally.sales / elapsed, 1),
         "p50_ms": round(percentile(tally.latencies, 0.5) * 1000, 1),
+        "p95_ms": round(percentile(tally.latencies, 0.95) * 1000, 1),
         "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1),
         "overspend_fen": check["overspend_fen"],
+        **batch_report(window, tally.sales),
     }
     _log(
         case=case,
@@ -260,11 +400,14 @@ def pgbench_tps(admin_url: str, *, seconds: float, clients: int) -> float:
     return float(found.group(1))
 
 
-def _database_cases(open_db: Any, *, seconds: float, clients: int, workers: int) -> dict[str, Any]:
+def _database_cases(
+    open_db: Any, cases: tuple[str, ...], *, seconds: float, clients: int, workers: int
+) -> dict[str, Any]:
     out = {}
-    for case in CASES:
+    for case in cases:
         with open_db(case) as url:
-            out[case] = run_case(url, case, seconds=seconds, clients=clients, workers=workers)
+            many = BULK_CLIENTS if case == "bulk" else clients
+            out[case] = run_case(url, case, seconds=seconds, clients=many, workers=workers)
     return out
 
 
@@ -276,26 +419,38 @@ def run_bench(
     sqlite_dir: Path,
     workers: int = DEFAULT_WORKERS,
 ) -> dict[str, Any]:
-    """The whole benchmark; PostgreSQL is skipped when ``pg_url`` is None."""
+    """The whole benchmark; PostgreSQL is skipped when ``pg_url`` is None. Each database's
+    dict holds one entry per case (other cases may be added beside them)."""
     _ensure_secret()
-    result: dict[str, Any] = {}
+    result: dict[str, Any] = {"load_average_before": [round(x, 2) for x in os.getloadavg()]}
     if pg_url:
         admin = pg_url
 
         def open_pg(case: str) -> Any:
             return world.postgres_database(admin, case)
 
-        pg = _database_cases(open_pg, seconds=seconds, clients=clients, workers=workers)
-        pg["pgbench_tps"] = round(pgbench_tps(pg_url, seconds=seconds, clients=clients), 1)
-        pg["ratio_to_pgbench"] = round(pg["hot_pool"]["redemptions_per_s"] / pg["pgbench_tps"], 3)
+        pg = _database_cases(
+            open_pg, (*CASES, "bulk"), seconds=seconds, clients=clients, workers=workers
+        )
+        tps = round(pgbench_tps(pg_url, seconds=seconds, clients=clients), 1)
+        bulk = pg.pop("bulk")
+        pg["pgbench_tps"] = tps
+        pg["ratio_to_pgbench"] = round(pg["hot_pool"]["redemptions_per_s"] / tps, 3)
+        pg["bulk"] = {
+            "sales_per_s": bulk["redemptions_per_s"],
+            "ratio_to_pgbench": round(bulk["redemptions_per_s"] / tps, 3),
+            "overspend_fen": bulk["overspend_fen"],
+            **{k: v for k, v in bulk.items() if k not in ("redemptions_per_s", "overspend_fen")},
+        }
         result["postgresql"] = pg
 
     def open_sqlite(case: str) -> Any:
         return world.sqlite_database(sqlite_dir, case)
 
     result["sqlite"] = _database_cases(
-        open_sqlite, seconds=seconds, clients=clients, workers=workers
+        open_sqlite, CASES, seconds=seconds, clients=clients, workers=workers
     )
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return result
 
 
