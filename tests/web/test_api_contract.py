@@ -129,7 +129,6 @@ UNTYPED = {
     "POST /api/v1/recycling/sites",
     "POST /api/v1/recycling/vehicles",
     "POST /api/v1/recycling/weighings",
-    "POST /api/v1/redemptions",
     "POST /api/v1/secondhand/car-baselines",
     "POST /api/v1/secondhand/certificates/{cert_no}/revoke",
     "POST /api/v1/secondhand/complaints",
