@@ -14,32 +14,23 @@ from huanxin.claims.service import clocks, overdue
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Id, IdempotencyKey, Year
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, NotFound
+from huanxin.core.errors import NotFound
 from huanxin.web.deps import DbSession, require, require_any
 from huanxin.web.idem import respond
 from huanxin.web.kit.downloads import XLSX, download
+from huanxin.web.openapi import download as download_doc
+from huanxin.web.openapi import errors
 
 router = APIRouter(tags=["clocks"])  # included by claims/routes.py under /api/v1
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 ClockReader = Annotated[Actor, Depends(require("clocks:read"))]
 
 
-def errors_of(*classes: type[DomainError]) -> dict[int | str, dict[str, object]]:
-    """OpenAPI ``responses`` naming each error's status and code."""
-    out: dict[int | str, dict[str, object]] = {}
-    for cls in classes:
-        entry = out.setdefault(cls.status, {"description": ""})
-        entry["description"] = " | ".join(filter(None, [str(entry["description"]), cls.code]))
-    return out
-
-
 def clock_read(claim_id: int, steps: list[clocks.Step]) -> ClaimClockRead:
     return ClaimClockRead(claim_id=claim_id, steps=[ClockStepRead.of(s) for s in steps])
 
 
-@router.get(
-    "/claims/{claim_id}/clock", response_model=ClaimClockRead, responses=errors_of(NotFound)
-)
+@router.get("/claims/{claim_id}/clock", response_model=ClaimClockRead, responses=errors(NotFound))
 def claim_clock(
     claim_id: Id,
     actor: Annotated[Actor, Depends(require_any("claims:read", "claims:own"))],
@@ -51,7 +42,7 @@ def claim_clock(
 @router.post(
     "/claims/{claim_id}/accept",
     response_model=ClaimClockRead,
-    responses=errors_of(NotFound, AcceptanceNotNeeded),
+    responses=errors(NotFound, AcceptanceNotNeeded),
 )
 def accept_claim(
     claim_id: Id,
@@ -118,7 +109,7 @@ def report_rows(rows: list[overdue.ReportRow]) -> list[ClockReportRow]:
 @router.get(
     "/clocks/report",
     response_model=list[ClockReportRow],
-    responses=errors_of(ReportYearInvalid),
+    responses=errors(ReportYearInvalid),
 )
 def clock_report(actor: ClockReader, session: DbSession, year: Year) -> list[ClockReportRow]:
     return report_rows(overdue.report(session, actor, year=year, today=today_cn()))
@@ -127,7 +118,7 @@ def clock_report(actor: ClockReader, session: DbSession, year: Year) -> list[Clo
 @router.get(
     "/clocks/report.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}}, **errors_of(ReportYearInvalid)},
+    responses={**download_doc(XLSX), **errors(ReportYearInvalid)},
 )
 def clock_report_xlsx(actor: ClockReader, session: DbSession, year: Year) -> Response:
     rows = overdue.report(session, actor, year=year, today=today_cn())

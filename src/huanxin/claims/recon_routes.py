@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from huanxin.claims.clock_routes import errors_of
 from huanxin.claims.errors import (
     PeriodNotEnded,
     ReconFileInvalid,
@@ -34,6 +33,8 @@ from huanxin.core.errors import InvalidInput, NotFound
 from huanxin.web.deps import DbSession, require, require_any
 from huanxin.web.idem import respond
 from huanxin.web.kit.downloads import PDF, XLSX, download
+from huanxin.web.openapi import download as download_doc
+from huanxin.web.openapi import errors
 
 router = APIRouter(tags=["reconciliation"])  # included by claims/routes.py under /api/v1
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
@@ -63,7 +64,7 @@ def file_read(file: ReconFile, lines: list[object], repeated: bool = False) -> R
 @router.post(
     "/reconciliation/files",
     response_model=ReconFileRead,
-    responses=errors_of(ReconFileInvalid, ReconRowOutsideJurisdiction),
+    responses=errors(ReconFileInvalid, ReconRowOutsideJurisdiction),
 )
 async def import_reconciliation(
     actor: Writer,
@@ -99,7 +100,7 @@ def reconciliation_files(actor: Reader, session: DbSession) -> list[ReconFileRea
 @router.get(
     "/reconciliation/files/{file_id}",
     response_model=ReconFileRead,
-    responses=errors_of(NotFound),
+    responses=errors(NotFound),
 )
 def reconciliation_file(file_id: Id, actor: Reader, session: DbSession) -> ReconFileRead:
     file, lines = reconcile.file_with_lines(session, actor, file_id=file_id)
@@ -116,7 +117,7 @@ def reconciliation_mismatches(
 @router.post(
     "/reconciliation/lines/{line_id}/resolve",
     response_model=ReconLineRead,
-    responses=errors_of(NotFound, InvalidInput, ReconLineSettled),
+    responses=errors(NotFound, InvalidInput, ReconLineSettled),
 )
 def resolve_line(
     line_id: Id,
@@ -142,7 +143,7 @@ def resolve_line(
 @router.get(
     "/reconciliation/templates/{kind}.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}}, **errors_of(InvalidInput)},
+    responses={**download_doc(XLSX), **errors(InvalidInput)},
 )
 def reconciliation_template(kind: Code, actor: Reader) -> Response:
     content = reconcile.template_xlsx(kind)  # refuses an unknown kind
@@ -152,7 +153,7 @@ def reconciliation_template(kind: Code, actor: Reader) -> Response:
 @router.post(
     "/statements/months",
     response_model=ClosedMonthRead,
-    responses=errors_of(InvalidInput, PeriodNotEnded),
+    responses=errors(InvalidInput, PeriodNotEnded),
 )
 def close_month(
     body: CloseMonthBody, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
@@ -180,13 +181,13 @@ def closed_months(actor: StatementReader, session: DbSession) -> list[ClosedMont
     ]
 
 
-STATEMENT_ERRORS = errors_of(NotFound, InvalidInput, StatementPeriodOpen)
+STATEMENT_ERRORS = errors(NotFound, InvalidInput, StatementPeriodOpen)
 
 
 @router.get(
     "/statements/{month}.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}}, **STATEMENT_ERRORS},
+    responses={**download_doc(XLSX), **STATEMENT_ERRORS},
 )
 def statement_xlsx(
     month: Code, actor: StatementReader, session: DbSession, merchant_id: Id | None = None
@@ -198,7 +199,7 @@ def statement_xlsx(
 @router.get(
     "/statements/{month}.pdf",
     response_class=Response,
-    responses={200: {"content": {PDF: {}}}, **STATEMENT_ERRORS},
+    responses={**download_doc(PDF), **STATEMENT_ERRORS},
 )
 def statement_pdf(
     month: Code, actor: StatementReader, session: DbSession, merchant_id: Id | None = None
