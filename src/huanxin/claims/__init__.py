@@ -1,14 +1,14 @@
-"""Trade-in: quotas, point-of-sale redemption, applications, review, appeals, returns,
-settlement and the product catalogue; statutory clocks on the official working-day calendar,
-reconciliation and merchant statements."""
+"""Trade-in: quotas and their timed releases, point-of-sale redemption, applications, review,
+appeals, returns, settlement and the product catalogue; statutory clocks on the official
+working-day calendar, reconciliation and merchant statements."""
 
 from huanxin.core.domain import Command, Domain
 
 DOMAIN = Domain(
     "claims",
     models=("huanxin.claims.models",),
-    api=("huanxin.claims.routes", "huanxin.claims.site_routes"),
-    pages=("huanxin.claims.pages", "huanxin.claims.site_pages"),
+    api=("huanxin.claims.routes", "huanxin.claims.site_routes", "huanxin.claims.release_routes"),
+    pages=("huanxin.claims.pages", "huanxin.claims.site_pages", "huanxin.claims.release_pages"),
     menu="huanxin.claims.nav",
     home="huanxin.claims.home:figures",
     commands=(

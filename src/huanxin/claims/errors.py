@@ -140,3 +140,28 @@ class PeriodNotEnded(Conflict):
     """A month cannot be closed before it has ended."""
 
     code = "period_not_ended"
+
+
+class QuotaSoldOut(Conflict):
+    """Every quota of today's timed release is issued (已领完)."""
+
+    code = "quota_sold_out"
+
+
+class ReleaseNotOpen(Conflict):
+    """The timed release has not started yet today, or hands quotas out by lottery."""
+
+    code = "release_not_open"
+
+
+class ReleasePlanInvalid(InvalidInput):
+    """A release schedule that cannot be kept: more than the pool holds, overlapping another,
+    caps or times that contradict each other."""
+
+    code = "release_plan_invalid"
+
+
+class LotteryClosed(Conflict):
+    """An entry after the lottery's entries closed, or a draw before they closed."""
+
+    code = "lottery_closed"

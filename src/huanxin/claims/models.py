@@ -326,3 +326,104 @@ class ClosedPeriod(Base):
     closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("jurisdiction_code", "month"),)
+
+
+class QuotaRelease(Base):
+    """A schedule of timed quota releases: ``per_release`` quotas of one category under one
+    programme, released every day from ``first_day`` to ``last_day`` at ``release_minute``
+    (minutes after midnight, China time), valid for ``valid_minutes`` after the release
+    (None: until midnight). A person gets at most ``day_cap`` a day and ``month_cap`` a
+    month. ``mode`` is ``first_come`` or ``lottery`` (entries until ``entry_minutes`` after
+    the release, then a draw anyone can check)."""
+
+    __tablename__ = "quota_releases"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    programme_id: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(32))
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    pool_id: Mapped[int] = mapped_column(BigInteger)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    release_minute: Mapped[int] = mapped_column(Integer)
+    per_release: Mapped[int] = mapped_column(Integer)
+    valid_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    day_cap: Mapped[int] = mapped_column(Integer)
+    month_cap: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(16))  # first_come | lottery
+    entry_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReleaseRound(Base):
+    """One day's release of a schedule: ``offered`` = this day's quotas plus the unused ones
+    returned from earlier days; ``issued`` counts up atomically and never passes it."""
+
+    __tablename__ = "quota_release_rounds"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("quota_releases.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    offered: Mapped[int] = mapped_column(Integer)
+    carried_in: Mapped[int] = mapped_column(Integer, default=0)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    # lottery: the seed's SHA-256 is published when the round opens; the seed when drawn
+    seed_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    seed: Mapped[str | None] = mapped_column(String(64), default=None)
+    entries_close_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    drawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    __table_args__ = (UniqueConstraint("release_id", "day"),)
+
+
+class ReleaseGrant(Base):
+    """A quota issued by a release round. ``(person, programme, category, month, slot)`` is
+    unique and the slot runs 1..month_cap, so the database enforces the monthly cap (the
+    daily one is the quota's own slot, its period being the day)."""
+
+    __tablename__ = "quota_release_grants"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("quota_release_rounds.id"), index=True)
+    quota_id: Mapped[int] = mapped_column(ForeignKey("quotas.id"), unique=True)
+    person_key: Mapped[str] = mapped_column(String(64))
+    programme_id: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(32))
+    month: Mapped[str] = mapped_column(String(7))
+    slot: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "person_key",
+            "programme_id",
+            "category",
+            "month",
+            "slot",
+            name="uq_quota_release_grants_person_month_slot",
+        ),
+    )
+
+
+class LotteryEntry(Base):
+    """One person's entry in a lottery round; ``ticket`` is the public name of the entry
+    (a keyed hash of the person, so the entry list can be published)."""
+
+    __tablename__ = "quota_lottery_entries"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("quota_release_rounds.id"), index=True)
+    person_key: Mapped[str] = mapped_column(String(64))
+    consumer_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"))
+    ticket: Mapped[str] = mapped_column(String(16))
+    won: Mapped[bool] = mapped_column(default=False)
+    quota_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "person_key"),
+        UniqueConstraint("round_id", "ticket"),
+    )

@@ -6,6 +6,7 @@ MENU: list[MenuItem] = [
     MenuItem("补贴政策", "/programmes", "policy:read"),
     MenuItem("补贴测算", "/quote", "policy:read"),
     MenuItem("产品目录", "/catalogue", "catalogue:write"),
+    MenuItem("定时放券", "/quota-releases", "policy:write"),
     MenuItem("核销补贴", "/merchant/redeem", "claims:redeem"),
     MenuItem("门店与收银终端", "/merchant/sites", "claims:redeem"),
     MenuItem("我的补贴", "/my", "claims:own"),

@@ -21,12 +21,13 @@ from huanxin.claims.service import (
     lifecycle,
     quotas,
     redeem,
+    releases,
     settle,
     sites,
 )
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Latitude, Line, Longitude, Name, Text
-from huanxin.core.clock import today_cn
+from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.vocab import CATEGORIES, Vocabulary
 from huanxin.policy import service as policies
@@ -226,6 +227,7 @@ def _my_page(
         labels=states.LABELS,
         error=error,
         categories=policies.category_vocabulary(session, actor.jurisdiction_code),
+        releases=releases.next_releases(session, actor, utcnow()),
     )
 
 

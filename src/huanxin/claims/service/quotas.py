@@ -7,7 +7,8 @@ The slot number makes the database enforce the per-person limit: slot k of
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import Select, case, select, update
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import NotEligible, QuotaLimitReached, QuotaNotAvailable
 from huanxin.claims.models import Quota
+from huanxin.claims.service import releases
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
@@ -62,45 +64,110 @@ def quota_programme(session: Session, code: str, category: str, on_date: date) -
     return min(live, key=lambda p: (p.jurisdiction.level != "national", p.id))
 
 
-def claim_quota(session: Session, actor: Actor, *, category: str, on_date: date) -> Quota:
-    """Give the consumer the next free slot of their category quota."""
+def new_quota(
+    *,
+    user: User,
+    person_key: str,
+    programme_id: str,
+    category: str,
+    period_key: str,
+    slot: int,
+    jurisdiction_code: str,
+    expires_at: datetime,
+    on_date: date,
+) -> Quota:
+    return Quota(
+        code=new_code(),
+        person_key=person_key,
+        consumer_user_id=user.id,
+        programme_id=programme_id,
+        category=category,
+        period_key=period_key,
+        slot=slot,
+        jurisdiction_code=jurisdiction_code,
+        state="issued",
+        expires_at=expires_at,
+        created_at=utcnow(),
+        issued_on=on_date,
+    )
+
+
+def issue(
+    session: Session,
+    actor: Actor,
+    quota: Quota,
+    *,
+    detail: dict[str, object] | None = None,
+    alongside: Callable[[Quota], None] | None = None,
+) -> bool:
+    """The one place a quota is issued (by a claim, a timed release or a lottery draw).
+
+    Inserts ``quota`` (and runs ``alongside`` in the same savepoint); False when its slot is
+    taken already, so the caller tries the next slot. A refusal raised by ``alongside``
+    undoes the insert."""
+    try:
+        with session.begin_nested():
+            session.add(quota)
+            session.flush()
+            if alongside is not None:
+                alongside(quota)
+    except IntegrityError:
+        return False
+    audit.record(
+        session,
+        actor,
+        "quota.issued",
+        object_type="quota",
+        object_id=quota.id,
+        after={
+            "category": quota.category,
+            "slot": quota.slot,
+            "period": quota.period_key,
+            **(detail or {}),
+        },
+        jurisdiction_code=quota.jurisdiction_code,
+    )
+    return True
+
+
+def claim_quota(
+    session: Session, actor: Actor, *, category: str, on_date: date, now: datetime | None = None
+) -> Quota:
+    """Give the consumer the next free slot of their category quota; where a timed release
+    schedule covers the category today, the quota comes from today's release instead."""
     user = session.get(User, actor.user_id)
     if user is None or not user.resident_id_hash:
         raise InvalidInput("领取资格须先完成实名认证（登记身份证号码）", field="resident_id")
     category = policies.resolve_category(session, category)
     programme = quota_programme(session, actor.jurisdiction_code, category, on_date)
     assert programme.quota is not None
+    now = now or utcnow()
+    release = releases.active_release(
+        session,
+        programme_id=programme.id,
+        category=category,
+        path=policies.path_of(session, actor.jurisdiction_code),
+        day=releases.local_day(now),
+    )
+    if release is not None:
+        return releases.claim(
+            session, actor, release=release, programme=programme, user=user, now=now
+        )
     limit, period = programme.quota.limit(category), period_key(programme, on_date)
     for slot in range(1, limit + 1):
-        quota = Quota(
-            code=new_code(),
+        quota = new_quota(
+            user=user,
             person_key=user.resident_id_hash,
-            consumer_user_id=user.id,
             programme_id=programme.id,
             category=category,
             period_key=period,
             slot=slot,
             jurisdiction_code=actor.jurisdiction_code,
-            state="issued",
             expires_at=utcnow() + timedelta(days=QUOTA_VALID_DAYS),
-            created_at=utcnow(),
-            issued_on=on_date,
+            on_date=on_date,
         )
-        try:
-            with session.begin_nested():
-                session.add(quota)
-        except IntegrityError:
-            continue
-        audit.record(
-            session,
-            actor,
-            "quota.issued",
-            object_type="quota",
-            object_id=quota.id,
-            after={"category": category, "slot": slot, "period": period},
-            jurisdiction_code=actor.jurisdiction_code,
-        )
-        return quota
+        if issue(session, actor, quota):
+            return quota
     name = programme.category(category).name  # type: ignore[union-attr]
     raise QuotaLimitReached(
         f"您本期的「{name}」补贴资格已用完（每人限{limit}件）", field="category"

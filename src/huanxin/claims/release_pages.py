@@ -1,0 +1,185 @@
+"""Timed quota release pages (Chinese): the office defines a schedule and sees each day's
+round; anyone who reads programmes sees the schedules that apply and the next release."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from huanxin.claims.models import QuotaRelease
+from huanxin.claims.service import release_plans, releases
+from huanxin.core.actor import Actor
+from huanxin.core.bounds import Code, Id
+from huanxin.core.clock import as_utc, utcnow
+from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.models import Jurisdiction
+from huanxin.ledger import service as ledger
+from huanxin.policy import service as policies
+from huanxin.policy.schema import PaymentMode
+from huanxin.web.deps import DbSession, page_require
+from huanxin.web.errors import page_refused
+from huanxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+FIELDS = (
+    "programme_id",
+    "category",
+    "jurisdiction_code",
+    "pool_id",
+    "first_day",
+    "last_day",
+    "release_time",
+    "per_release",
+    "valid_minutes",
+    "day_cap",
+    "month_cap",
+    "mode",
+    "entry_minutes",
+)
+
+
+def _names(session: DbSession, codes: set[str]) -> dict[str, str]:
+    stmt = select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(codes))
+    return {code: name for code, name in session.execute(stmt)}
+
+
+def _choices(session: DbSession, actor: Actor) -> dict[str, Any]:
+    programmes = {
+        p.id: p.title
+        for p in policies.visible_programmes(session, actor.scope_codes)
+        if p.payment_mode is PaymentMode.point_of_sale and p.quota
+    }
+    return {
+        "programmes": programmes,
+        "places": _names(session, set(actor.scope_codes)),
+        "pools": {p.id: p.name for p in session.scalars(ledger.readable(actor))},
+        "categories": policies.category_vocabulary(session, actor.jurisdiction_code),
+        "modes": release_plans.MODES,
+    }
+
+
+def _page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    *,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    now = utcnow()
+    rows = releases.list_releases(session, actor)
+    codes = {r.jurisdiction_code for r in rows}
+    titles = {p.id: p.title for p in policies.all_versions(session)}
+    upcoming = {r.id: releases.next_opening(r, now) for r in rows}
+    return render(
+        request,
+        "claims/releases.html",
+        status_code=status_code,
+        rows=rows,
+        upcoming=upcoming,
+        titles=titles,
+        place_names=_names(session, codes),
+        form=form or {"release_time": "07:00", "day_cap": "1", "month_cap": "4"},
+        error=error,
+        time_text=releases.time_text,
+        **(_choices(session, actor) if actor.can("policy:write") else {}),
+    )
+
+
+@router.get("/quota-releases")
+def releases_page(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("policy:read"))],
+) -> HTMLResponse:
+    return _page(request, session, actor)
+
+
+def _int(form: dict[str, str], name: str, label: str, default: int | None = None) -> int | None:
+    text = form.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or len(text) > 9:
+        raise InvalidInput(f"{label}：应为正整数", field=name)
+    return int(text)
+
+
+def _day(form: dict[str, str], name: str, label: str) -> date:
+    try:
+        return date.fromisoformat(form.get(name, "").strip())
+    except ValueError:
+        raise InvalidInput(f"{label}：日期格式应为YYYY-MM-DD", field=name) from None
+
+
+def plan_from_form(session: DbSession, form: dict[str, str]) -> release_plans.PlanInput:
+    return release_plans.PlanInput(
+        programme_id=form.get("programme_id", ""),
+        category=policies.resolve_category(session, form.get("category", "")),
+        jurisdiction_code=form.get("jurisdiction_code", ""),
+        pool_id=_int(form, "pool_id", "资金池") or 0,
+        first_day=_day(form, "first_day", "起始日期"),
+        last_day=_day(form, "last_day", "结束日期"),
+        release_time=form.get("release_time", ""),
+        per_release=_int(form, "per_release", "每次发放数量") or 0,
+        valid_minutes=_int(form, "valid_minutes", "有效时长"),
+        day_cap=_int(form, "day_cap", "每日限领", 1) or 0,
+        month_cap=_int(form, "month_cap", "每月限领", 4) or 0,
+        mode=form.get("mode", "first_come"),
+        entry_minutes=_int(form, "entry_minutes", "报名时长"),
+    )
+
+
+@router.post("/quota-releases")
+def releases_define(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("policy:write"))],
+    programme_id: Annotated[Code, Form()] = "",
+    category: Annotated[Code, Form()] = "",
+    jurisdiction_code: Annotated[Code, Form()] = "",
+    pool_id: Annotated[Code, Form()] = "",
+    first_day: Annotated[Code, Form()] = "",
+    last_day: Annotated[Code, Form()] = "",
+    release_time: Annotated[Code, Form()] = "",
+    per_release: Annotated[Code, Form()] = "",
+    valid_minutes: Annotated[Code, Form()] = "",
+    day_cap: Annotated[Code, Form()] = "",
+    month_cap: Annotated[Code, Form()] = "",
+    mode: Annotated[Code, Form()] = "first_come",
+    entry_minutes: Annotated[Code, Form()] = "",
+) -> Response:
+    form = {k: v for k, v in locals().items() if k in FIELDS}
+    try:
+        release = release_plans.define(session, actor, plan_from_form(session, form))
+    except DomainError as exc:
+        page_refused(request, session, exc)
+        return _page(request, session, actor, form=form, error=exc.message, status_code=exc.status)
+    return RedirectResponse(f"/quota-releases/{release.id}", status_code=303)
+
+
+@router.get("/quota-releases/{release_id}")
+def release_page(
+    request: Request,
+    release_id: Id,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("policy:read"))],
+) -> HTMLResponse:
+    release: QuotaRelease = releases.get_release(session, actor, release_id)
+    titles = {p.id: p.title for p in policies.all_versions(session)}
+    return render(
+        request,
+        "claims/release.html",
+        release=release,
+        title=titles.get(release.programme_id, ""),
+        place=_names(session, {release.jurisdiction_code}).get(release.jurisdiction_code, ""),
+        rounds=releases.rounds_of(session, release.id),
+        upcoming=releases.next_opening(release, utcnow()),
+        time_text=releases.time_text,
+        modes=release_plans.MODES,
+        as_utc=as_utc,
+    )
