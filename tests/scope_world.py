@@ -149,6 +149,33 @@ def _extras(session: Session) -> None:
         listing_id=_home_id(session, "sh_listings"),
         price_fen=100_000,
     )
+    _lottery(session, office)
+
+
+def _lottery(session: Session, office: Actor) -> None:
+    """A lottery release of HOME with today's round open for entries."""
+    from huanxin.claims.service import release_plans, releases
+    from huanxin.core.clock import today_cn, utcnow
+    from huanxin.ledger.models import Pool
+
+    pool = session.scalars(
+        select(Pool).where(Pool.programme_id == "cn.appliance", Pool.jurisdiction_code == HOME)
+    ).first()
+    assert pool is not None
+    plan = release_plans.PlanInput(
+        programme_id="cn.appliance",
+        category="television",
+        jurisdiction_code=HOME,
+        pool_id=pool.id,
+        first_day=today_cn(),
+        last_day=today_cn(),
+        release_time="00:00",
+        per_release=2,
+        mode="lottery",
+        entry_minutes=1439,
+    )
+    release = release_plans.define(session, office, plan)
+    releases.round_for(session, release, today_cn(), utcnow())
 
 
 def snapshot(db: Database) -> dict[str, str]:

@@ -6,83 +6,17 @@ refused whole, naming the field."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
 
 import builders
+import releases_world as rw
 import tradein
-from huanxin.claims import bench_world
 from huanxin.claims.errors import QuotaLimitReached, QuotaSoldOut, ReleaseNotOpen
 from huanxin.claims.models import Quota, QuotaRelease, ReleaseRound
-from huanxin.claims.service import quotas, release_plans
-from huanxin.core import auth
-from huanxin.core.actor import Actor
-from huanxin.core.clock import CHINA_TZ, today_cn
-from huanxin.core.models import User
+from huanxin.core.clock import today_cn
 from huanxin.db import Database
-
-DAY1 = date(2026, 12, 10)
-
-
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CHINA_TZ)
-
-
-def _consumers(db: Database, count: int) -> list[int]:
-    with db.unit_of_work() as session:
-        return [
-            builders.create_user(
-                session,
-                "consumer",
-                "140521",
-                username=f"burst.c{n}",
-                resident_id=bench_world.resident_id(n, "140521"),
-            ).id
-            for n in range(count)
-        ]
-
-
-def _actor(session: object, user_id: int) -> Actor:
-    user = session.get(User, user_id)  # type: ignore[attr-defined]
-    return auth.actor_for(session, user, via="token")  # type: ignore[arg-type]
-
-
-def _plan(pool_id: int, **overrides: object) -> release_plans.PlanInput:
-    fields: dict[str, object] = {
-        "programme_id": "cn.appliance",
-        "category": "refrigerator",
-        "jurisdiction_code": "140521",
-        "pool_id": pool_id,
-        "first_day": DAY1,
-        "last_day": DAY1 + timedelta(days=9),
-        "release_time": "07:00",
-        "per_release": 3,
-        "day_cap": 1,
-        "month_cap": 2,
-    }
-    fields.update(overrides)
-    return release_plans.PlanInput(**fields)  # type: ignore[arg-type]
-
-
-def _define(db: Database, plan: release_plans.PlanInput) -> int:
-    with db.unit_of_work() as session:
-        office = session.scalars(select(User).where(User.username == "office.140521")).one()
-        return release_plans.define(session, auth.actor_for(session, office, via="token"), plan).id
-
-
-def _claim(db: Database, user_id: int, now: datetime) -> Quota | Exception:
-    try:
-        with db.unit_of_work() as session:
-            return quotas.claim_quota(
-                session,
-                _actor(session, user_id),
-                category="refrigerator",
-                on_date=now.date(),
-                now=now,
-            )
-    except (QuotaSoldOut, QuotaLimitReached, ReleaseNotOpen) as refused:
-        return refused
 
 
 def _round(db: Database, day: date) -> ReleaseRound:
@@ -92,21 +26,21 @@ def _round(db: Database, day: date) -> ReleaseRound:
 
 def test_release_issues_exactly_n_within_caps_and_returns_unused(database: Database) -> None:
     pools = tradein.setup(database)
-    people = _consumers(database, 5)
-    _define(database, _plan(pools[("cn.appliance", "central")]))
-    early = _claim(database, people[0], _at(DAY1, 6, 59))
+    people = rw.consumers(database, 5)
+    rw.define(database, rw.plan(pools[("cn.appliance", "central")]))
+    early = rw.claim(database, people[0], rw.at(rw.DAY1, 6, 59))
     assert isinstance(early, ReleaseNotOpen) and "下次发放：12月10日 07:00" in str(early)
-    got = [_claim(database, p, _at(DAY1, 7, 0)) for p in people]
+    got = [rw.claim(database, p, rw.at(rw.DAY1, 7, 0)) for p in people]
     assert [isinstance(q, Quota) for q in got] == [True, True, True, False, False]
     assert isinstance(got[3], QuotaSoldOut) and "已领完" in str(got[3])
     assert "下次发放：12月11日 07:00" in str(got[3])
-    again = _claim(database, people[0], _at(DAY1, 8, 0))
+    again = rw.claim(database, people[0], rw.at(rw.DAY1, 8, 0))
     assert isinstance(again, QuotaLimitReached) and "每人每日限1张" in str(again)
-    assert _round(database, DAY1).issued == 3
+    assert _round(database, rw.DAY1).issued == 3
     with database.unit_of_work() as session:  # one of day 1's quotas is used at a till
         session.execute(update(Quota).where(Quota.id == got[0].id).values(state="used"))  # type: ignore[union-attr]
-    day2 = DAY1 + timedelta(days=1)
-    second = [_claim(database, p, _at(day2, 9, 0)) for p in people]
+    day2 = rw.DAY1 + timedelta(days=1)
+    second = [rw.claim(database, p, rw.at(day2, 9, 0)) for p in people]
     assert all(isinstance(q, Quota) for q in second)  # 3 new + 2 returned = 5 offered
     held = _round(database, day2)
     assert (held.offered, held.carried_in, held.issued) == (5, 2, 5)
@@ -114,28 +48,28 @@ def test_release_issues_exactly_n_within_caps_and_returns_unused(database: Datab
         states = dict(
             session.execute(
                 select(Quota.state, func.count())
-                .where(Quota.period_key == DAY1.isoformat())
+                .where(Quota.period_key == rw.DAY1.isoformat())
                 .group_by(Quota.state)
             ).all()
         )
     assert states == {"used": 1, "expired": 2}
-    third = _claim(database, people[0], _at(day2 + timedelta(days=1), 7, 30))
+    third = rw.claim(database, people[0], rw.at(day2 + timedelta(days=1), 7, 30))
     assert isinstance(third, QuotaLimitReached) and "已达每月上限" in str(third)
 
 
 def test_concurrent_claims_issue_exactly_the_round(database: Database) -> None:
     pools = tradein.setup(database)
-    people = _consumers(database, 24)
-    _define(database, _plan(pools[("cn.appliance", "central")], per_release=7, day_cap=2))
-    now = _at(
-        DAY1,
+    people = rw.consumers(database, 24)
+    rw.define(database, rw.plan(pools[("cn.appliance", "central")], per_release=7, day_cap=2))
+    now = rw.at(
+        rw.DAY1,
         7,
         0,
     )
     with ThreadPoolExecutor(8) as pool:  # every person twice: 48 claims on 7 quotas
-        results = list(pool.map(lambda p: _claim(database, p, now), people + people))
+        results = list(pool.map(lambda p: rw.claim(database, p, now), people + people))
     issued = [r for r in results if isinstance(r, Quota)]
-    assert len(issued) == 7 and _round(database, DAY1).issued == 7
+    assert len(issued) == 7 and _round(database, rw.DAY1).issued == 7
     assert all(isinstance(r, QuotaSoldOut) for r in results if not isinstance(r, Quota))
     with database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Quota)) == 7

@@ -29,6 +29,8 @@ ALIASES: dict[str, list[str]] = {
     "GET /my": [f"GET {API}/quotas"],
     "POST /my/quotas": [f"POST {API}/quotas"],
     "POST /my/car": [f"POST {API}/applications"],
+    "POST /my/lottery/{}": [f"POST {API}/quota-releases/{{}}/entries"],
+    "POST /quota-releases/rounds/{}/draw": [f"POST {API}/lottery-rounds/{{}}/draw"],
     "GET /quote": [f"POST {API}/quote"],
     "GET /ledger": [f"GET {API}/ledger/pools"],
     "POST /ledger/pools/{}/allocate": [f"POST {API}/ledger/pools/{{}}/allocations"],

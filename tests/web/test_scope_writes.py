@@ -85,6 +85,9 @@ PATH_OBJECTS = {
     "template_id": "SELECT id FROM sv_report_templates WHERE jurisdiction_code = :home",
     "offer_id": "SELECT o.id FROM sh_offers o JOIN sh_listings l ON l.id = o.listing_id"
     " WHERE l.jurisdiction_code = :home",
+    "release_id": "SELECT id FROM quota_releases WHERE jurisdiction_code = :home",
+    "round_id": "SELECT r.id FROM quota_release_rounds r JOIN quota_releases q"
+    " ON q.id = r.release_id WHERE q.jurisdiction_code = :home",
 }
 ROUTE_OBJECTS = {
     "/api/v1/claims/{claim_id}/verify": "SELECT id FROM claims WHERE jurisdiction_code = :home"

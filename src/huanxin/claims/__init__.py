@@ -15,6 +15,9 @@ DOMAIN = Domain(
         Command(
             "calendar", "huanxin.core.calendar_cli:calendar_app", "法定工作日 official calendar"
         ),
+        Command(
+            "lottery", "huanxin.claims.lottery_cli:lottery_app", "摇号 lottery: record, verify"
+        ),
     ),
     demo="huanxin.claims.demo:build",
     demo_order=20,

@@ -1,9 +1,11 @@
-"""Timed quota release pages (Chinese): the office defines a schedule and sees each day's
-round; anyone who reads programmes sees the schedules that apply and the next release."""
+"""Timed quota release pages (Chinese): the office defines a schedule, sees each day's round
+and draws a lottery round; anyone who reads programmes sees the schedules that apply and the
+next release; a consumer enters a lottery from /my; anyone reads a round's published record
+at /public/lottery/{id}."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,16 +13,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from huanxin.claims.models import QuotaRelease
-from huanxin.claims.service import release_plans, releases
+from huanxin.claims.service import lottery, release_plans, releases
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id
-from huanxin.core.clock import as_utc, utcnow
+from huanxin.core.clock import as_utc, local_text, utcnow
 from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.core.models import Jurisdiction
 from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
 from huanxin.policy.schema import PaymentMode
-from huanxin.web.deps import DbSession, page_require
+from huanxin.web.deps import DbSession, page_require, public
 from huanxin.web.errors import page_refused
 from huanxin.web.templating import render
 
@@ -44,7 +46,7 @@ FIELDS = (
 
 def _names(session: DbSession, codes: set[str]) -> dict[str, str]:
     stmt = select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(codes))
-    return {code: name for code, name in session.execute(stmt)}
+    return {row.code: row.name for row in session.execute(stmt)}
 
 
 def _choices(session: DbSession, actor: Actor) -> dict[str, Any]:
@@ -182,4 +184,50 @@ def release_page(
         time_text=releases.time_text,
         modes=release_plans.MODES,
         as_utc=as_utc,
+        now=utcnow(),
+    )
+
+
+@router.post("/quota-releases/rounds/{round_id}/draw")
+def round_draw(
+    request: Request,
+    round_id: Id,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("policy:write"))],
+) -> Response:
+    try:
+        rnd = lottery.draw(session, actor, round_id=round_id, now=utcnow())
+    except DomainError as exc:
+        page_refused(request, session, exc)
+        return render(request, "error.html", status_code=exc.status, message=exc.message)
+    return RedirectResponse(f"/public/lottery/{rnd.id}", status_code=303)
+
+
+@router.post("/my/lottery/{release_id}")
+def my_lottery_entry(
+    request: Request,
+    release_id: Id,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("claims:own"))],
+) -> Response:
+    try:
+        entry = lottery.enter(session, actor, release_id=release_id, now=utcnow())
+    except DomainError as exc:
+        page_refused(request, session, exc)
+        return render(request, "error.html", status_code=exc.status, message=exc.message)
+    return RedirectResponse(f"/public/lottery/{entry.round_id}?ticket={entry.ticket}", 303)
+
+
+@router.get("/public/lottery/{round_id}", dependencies=[Depends(public)])
+def lottery_public(
+    request: Request, round_id: Id, session: DbSession, ticket: Code = ""
+) -> HTMLResponse:
+    """The published record of a lottery round, for anyone: no login."""
+    record = lottery.record(session, round_id)
+    return render(
+        request,
+        "public/lottery.html",
+        record=record,
+        mine=ticket.strip().upper(),
+        closes=local_text(datetime.fromisoformat(str(record["entries_close_at"]))),
     )

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from huanxin.claims.models import QuotaRelease, ReleaseRound
+from huanxin.claims.models import LotteryEntry, QuotaRelease, ReleaseRound
 from huanxin.claims.service import release_plans
 from huanxin.core.bounds import Code, Day, Id
 from huanxin.core.clock import as_utc
@@ -97,3 +97,31 @@ class RoundRead(BaseModel):
             entries_close_at=as_utc(r.entries_close_at).isoformat() if r.entries_close_at else None,
             drawn_at=as_utc(r.drawn_at).isoformat() if r.drawn_at else None,
         )
+
+
+class EntryRead(BaseModel):
+    round_id: int
+    ticket: str
+    created_at: str
+
+    @classmethod
+    def of(cls, e: LotteryEntry) -> EntryRead:
+        return cls(
+            round_id=e.round_id, ticket=e.ticket, created_at=as_utc(e.created_at).isoformat()
+        )
+
+
+class LotteryRecord(BaseModel):
+    """A lottery round as published: enough to reproduce the draw, no person."""
+
+    round_id: int
+    release_id: int
+    category: str
+    day: date
+    offered: int
+    seed_hash: str
+    entries_close_at: str | None
+    tickets: list[str]
+    drawn_at: str | None
+    seed: str | None
+    winners: list[str]

@@ -20,7 +20,7 @@ from huanxin.claims.models import Quota
 from huanxin.claims.service import releases
 from huanxin.core import audit
 from huanxin.core.actor import Actor
-from huanxin.core.clock import utcnow
+from huanxin.core.clock import as_utc, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import User
 from huanxin.policy import service as policies
@@ -141,7 +141,7 @@ def claim_quota(
     category = policies.resolve_category(session, category)
     programme = quota_programme(session, actor.jurisdiction_code, category, on_date)
     assert programme.quota is not None
-    now = now or utcnow()
+    now = as_utc(now or utcnow())
     release = releases.active_release(
         session,
         programme_id=programme.id,

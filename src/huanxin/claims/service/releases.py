@@ -26,6 +26,7 @@ from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, as_utc
 from huanxin.core.models import User
+from huanxin.core.vocab import CATEGORIES
 from huanxin.policy.schema import Programme
 
 USED = ("locked", "used")
@@ -53,6 +54,10 @@ def expires_at(release: QuotaRelease, day: date) -> datetime:
 
 def local_day(now: datetime) -> date:
     return as_utc(now).astimezone(CHINA_TZ).date()
+
+
+def category_name(session: Session, release: QuotaRelease) -> str:
+    return CATEGORIES.label(release.category)
 
 
 def time_text(minute: int) -> str:
@@ -111,12 +116,12 @@ def new_round(session: Session, release: QuotaRelease, day: date, now: datetime)
     days = (day - release.first_day).days + 1
     offered = release.per_release * days - _used_before(session, release.id, day)
     seed = secrets.token_hex(32) if release.mode == "lottery" else None
-    start = opens_at(release, day)
+    start = as_utc(opens_at(release, day))  # stored in UTC: SQLite keeps no offset
     return ReleaseRound(
         release_id=release.id,
         day=day,
         opens_at=start,
-        expires_at=expires_at(release, day),
+        expires_at=as_utc(expires_at(release, day)),
         offered=offered,
         carried_in=offered - release.per_release,
         issued=0,
@@ -139,6 +144,7 @@ def round_for(
     """The day's round, opened (and earlier rounds' unused quotas expired) by the first
     request after the release time; None before it. Concurrent openers meet on the unique
     (schedule, day) and all read the one that won."""
+    now = as_utc(now)  # compared with stored UTC values (SQLite keeps no offset)
     found = find_round(session, release.id, day)
     if found is not None or now < opens_at(release, day):
         return found
@@ -180,7 +186,7 @@ def _moment_text(value: datetime) -> str:
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
-def _next_text(release: QuotaRelease, now: datetime) -> str:
+def next_text(release: QuotaRelease, now: datetime) -> str:
     upcoming = next_opening(release, now)
     return f"下次发放：{_moment_text(upcoming)}" if upcoming else "本期发放已全部结束"
 
@@ -191,15 +197,15 @@ def open_round(session: Session, release: QuotaRelease, now: datetime, name: str
     found = round_for(session, release, day, now)
     if found is None:
         raise ReleaseNotOpen(
-            f"今日「{name}」补贴券尚未开始发放，{_next_text(release, now)}", field="category"
+            f"今日「{name}」补贴券尚未开始发放，{next_text(release, now)}", field="category"
         )
     if now >= as_utc(found.expires_at):
-        raise QuotaSoldOut(f"今日「{name}」补贴券发放已结束，{_next_text(release, now)}")
+        raise QuotaSoldOut(f"今日「{name}」补贴券发放已结束，{next_text(release, now)}")
     return found
 
 
 def sold_out(release: QuotaRelease, now: datetime, name: str) -> QuotaSoldOut:
-    return QuotaSoldOut(f"今日「{name}」补贴券已领完，{_next_text(release, now)}", field="category")
+    return QuotaSoldOut(f"今日「{name}」补贴券已领完，{next_text(release, now)}", field="category")
 
 
 @dataclass(frozen=True)
