@@ -13,7 +13,9 @@ Cases (every sale is a grade-1 refrigerator/washer/TV/computer at 5,999.00 yuan 
 * ``hot_pool``: one pool per (programme, layer) at the province, serving every redemption,
   each split into ``HOT_SHARDS`` escrow shards;
 * ``many_pools``: 100 counties, each with its own central and provincial pool (one shard
-  each); consumers are spread evenly over the counties.
+  each); consumers are spread evenly over the counties;
+* ``quota_burst`` (PostgreSQL only, ``bench/quota_burst.py``): 50,000 consumers claim a quota of
+  a timed release that offers 2,000, all at once.
 
 * ``bulk`` (PostgreSQL): the hot-pool world, sales submitted ``BULK_SIZE`` per request to
   ``POST /api/v1/redemptions/bulk`` from ``BULK_CLIENTS`` connections (a channel's feed);
@@ -51,6 +53,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bench.quota_burst import run_burst
 from huanxin.claims import bench_world as world
 from huanxin.claims.bench_world import PRICE_FEN, PURCHASE, Loaded, load
 
@@ -418,6 +421,7 @@ def run_bench(
     pg_url: str | None,
     sqlite_dir: Path,
     workers: int = DEFAULT_WORKERS,
+    burst_consumers: int = 50_000,
 ) -> dict[str, Any]:
     """The whole benchmark; PostgreSQL is skipped when ``pg_url`` is None. Each database's
     dict holds one entry per case (other cases may be added beside them)."""
@@ -442,6 +446,10 @@ def run_bench(
             "overspend_fen": bulk["overspend_fen"],
             **{k: v for k, v in bulk.items() if k not in ("redemptions_per_s", "overspend_fen")},
         }
+        if burst_consumers:
+            pg["quota_burst"] = run_burst(
+                pg_url, consumers=burst_consumers, clients=clients, workers=workers
+            )
         result["postgresql"] = pg
 
     def open_sqlite(case: str) -> Any:

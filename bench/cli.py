@@ -127,9 +127,11 @@ def bench_claims(
     clients: int = 64,
     workers: int = 2,
     pg_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    burst_consumers: int = 50_000,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Point-of-sale redemptions over HTTP (hot pool, 100 pools) on PostgreSQL and SQLite."""
+    """Point-of-sale redemptions over HTTP (hot pool, 100 pools) on PostgreSQL and SQLite,
+    and the quota-release burst on PostgreSQL (``--burst-consumers 0`` leaves it out)."""
     import tempfile
 
     from bench.claims import run_bench
@@ -141,7 +143,29 @@ def bench_claims(
             pg_url=pg_url or None,
             sqlite_dir=Path(tmp),
             workers=workers,
+            burst_consumers=burst_consumers,
         )
+    echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@bench_app.command("quota-burst")
+def bench_quota_burst(
+    consumers: int = 50_000,
+    offered: int = 2_000,
+    clients: int = 64,
+    workers: int = 2,
+    pg_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Only the quota-release burst of ``bench claims`` (its ``postgresql.quota_burst``)."""
+    from bench.claims import _ensure_secret
+    from bench.quota_burst import run_burst
+
+    _ensure_secret()
+    burst = run_burst(
+        pg_url, consumers=consumers, clients=clients, workers=workers, offered=offered
+    )
+    result = {"postgresql": {"quota_burst": burst}}
     echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -21,5 +21,5 @@ DOMAIN = Domain(
     ),
     demo="huanxin.claims.demo:build",
     demo_order=20,
-    benchmarks=("claims",),
+    benchmarks=("claims", "quota-burst"),
 )
