@@ -2,7 +2,7 @@
 lottery entries
 
 Revision ID: 0220
-Revises: 0203
+Revises: 0250
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = "0220"
-down_revision: str | None = "0203"
+down_revision: str | None = "0250"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
