@@ -40,6 +40,15 @@ CATEGORY_LABELS: dict[str, str] = {
     "ebike": "电动自行车",
     "lift_installation": "既有住宅加装电梯",
     "elderly_home_adaptation": "居家适老化改造",
+    "smart_door_lock": "智能门锁",
+    "robot_vacuum": "扫地机器人",
+    "smart_toilet": "智能马桶",
+    "smart_curtain": "智能窗帘",
+    "cotton_picker": "采棉机",
+    "sugarcane_harvester": "甘蔗收获机",
+    "tractor": "拖拉机",
+    "combine_harvester": "联合收割机",
+    "diesel_truck": "老旧营运柴油货车",
 }
 
 CATEGORY_ALIASES: dict[str, str] = {
@@ -62,6 +71,12 @@ CATEGORY_ALIASES: dict[str, str] = {
     "燃气灶": "household_cooker",
     "油烟机": "range_hood",
     "抽油烟机": "range_hood",
+    "门锁": "smart_door_lock",
+    "扫地机": "robot_vacuum",
+    "智能坐便器": "smart_toilet",
+    "收割机": "combine_harvester",
+    "柴油货车": "diesel_truck",
+    "货车": "diesel_truck",
 }
 
 _SPACES = re.compile(r"[\s\u3000]+")
