@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from huanxin.claims import release_demo
 from huanxin.claims.models import (
     CatalogueProduct,
     Claim,
@@ -422,6 +423,7 @@ def build(session: Session, *, claims: int = 10_000, seed: int = 20251) -> int:
         world.office[code] = _actor(session, f"office.{code}")
         world.reviewer[code] = _actor(session, f"department.{code}")
         world.finance[code] = _actor(session, f"finance.{code}")
+        release_demo.build(session, world.office[code], code)
     for code in COUNTIES:
         world.applications = max(6, min(APPLICATIONS, per_county // 10))
         sales = max(1, per_county - world.applications)

@@ -237,7 +237,8 @@ class Clawback(Base):
 
 
 class CatalogueProduct(Base):
-    """An eligible model (SKU) of a category, with its grade, list price and validity."""
+    """An eligible model (SKU) of a category, with its grade, filed price, barcode and
+    validity."""
 
     __tablename__ = "catalogue_products"
 
@@ -246,7 +247,9 @@ class CatalogueProduct(Base):
     brand: Mapped[str] = mapped_column(String(64))
     model: Mapped[str] = mapped_column(String(64))
     grade: Mapped[int | None] = mapped_column(Integer, default=None)
-    list_price_fen: Mapped[int] = mapped_column(BigInteger)
+    list_price_fen: Mapped[int] = mapped_column(BigInteger)  # the filed (guide) price
+    # the product's GTIN-13 (69码), checked against the model at the till when listed
+    barcode: Mapped[str | None] = mapped_column(String(13), index=True, default=None)
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date, default=None)
     imported_by: Mapped[int | None] = mapped_column(BigInteger, default=None)

@@ -173,6 +173,7 @@ class SaleForm(PageForm):
     recycling_cert_no: OptionalCode = None
     recycling_cert_code: OptionalCode = None
     terminal_id: OptionalCode = None
+    barcode: OptionalCode = None
     delivery_address: Annotated[Line | None, Blank] = None
     redeem_lat: Annotated[Latitude | None, Blank] = None
     redeem_lon: Annotated[Longitude | None, Blank] = None
@@ -190,6 +191,7 @@ class SaleForm(PageForm):
             recycling_cert_no=self.recycling_cert_no,
             recycling_cert_code=self.recycling_cert_code,
             terminal_id=self.terminal_id,
+            barcode=self.barcode,
             delivery_address=self.delivery_address,
             redeem_lat=self.redeem_lat,
             redeem_lon=self.redeem_lon,
@@ -516,7 +518,7 @@ def _catalogue_page(
         request,
         "claims/catalogue.html",
         rows=catalogue.list_products(session, category or None),
-        headers=catalogue.HEADERS,
+        headers=[*catalogue.HEADERS, catalogue.BARCODE],
         error=error,
         errors=list(error.rows) if error else [],
         imported=imported,

@@ -65,6 +65,7 @@ class RedeemRequest(BaseModel):
     grade: Count | None = Field(default=None, ge=1, le=5)
     recycling_cert_no: Code | None = None
     recycling_cert_code: Code | None = None
+    barcode: Code | None = None  # the product's GTIN-13 (69码)
     terminal_id: Code | None = None
     store_id: Id | None = None
     redeem_lat: Latitude | None = None

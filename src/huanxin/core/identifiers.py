@@ -51,6 +51,8 @@ _MESSAGES: dict[tuple[str, str], str] = {
     ("invoice_no", "province"): "发票号码中的地区代码无效",
     ("bank_card", "format"): "银行卡号格式不正确（应为13至19位数字）",
     ("bank_card", "checksum"): "银行卡号校验位错误",
+    ("gtin", "format"): "商品条码应为13位数字（69码）",
+    ("gtin", "checksum"): "商品条码校验位错误，请核对",
 }
 
 
@@ -332,6 +334,32 @@ def bank_card(value: str, *, field: str = "bank_card", normalize: bool = True) -
     need = _checker("bank_card", field)
     need(re.fullmatch(r"[0-9]{13,19}", text) is not None, "format")
     need(luhn_ok(text), "checksum")
+    return text
+
+
+# --- Product barcodes (GTIN-13 / EAN-13; Chinese products carry the 69 prefix) -----------
+
+
+def gtin_check_digit(body12: str) -> str:
+    """GS1 mod-10: weights 1 and 3 from the left over the first 12 digits.
+
+    >>> gtin_check_digit("690123456789")
+    '2'
+    """
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body12))
+    return str((10 - total % 10) % 10)
+
+
+def gtin13(value: str, *, field: str = "barcode", normalize: bool = True) -> str:
+    """Validate a 13-digit product barcode; return its digits.
+
+    >>> gtin13("6901234567892")
+    '6901234567892'
+    """
+    text = _clean(value, drop="-") if normalize else value
+    need = _checker("gtin", field)
+    need(len(text) == 13 and _all_digits(text), "format")
+    need(gtin_check_digit(text[:12]) == text[12], "checksum")
     return text
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from huanxin.claims.errors import PriceAboveCeiling, ProductNotInCatalogue
 from huanxin.claims.models import CatalogueProduct
 from huanxin.config import get_settings
-from huanxin.core import audit
+from huanxin.core import audit, identifiers
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import SALE_FEN_MAX
 from huanxin.core.clock import utcnow
@@ -25,6 +25,7 @@ from huanxin.core.money import parse_yuan, yuan
 
 MANUFACTURER = "manufacturer"
 HEADERS = ["品类代码", "品牌", "型号", "能效等级", "指导价（元）", "有效期起", "有效期止"]
+BARCODE = "商品条码（69码）"  # an optional eighth column
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,21 @@ def _date(text: str, row: int, column: str, errors: list[RowError]) -> date | No
         return None
 
 
+def _barcode(text: str, row: int, errors: list[RowError]) -> str | None:
+    if not text.strip():
+        return None
+    try:
+        return identifiers.gtin13(text)
+    except InvalidInput as exc:
+        errors.append(RowError(row, BARCODE, exc.message))
+        return None
+
+
 def _parse_row(cells: list[str], row: int, errors: list[RowError]) -> CatalogueProduct | None:
-    cells = (cells + [""] * 7)[:7]
-    category, brand, model, grade, price, start, end = (c.strip() for c in cells)
+    cells = (cells + [""] * 8)[:8]
+    category, brand, model, grade, price, start, end, code = (c.strip() for c in cells)
     count = len(errors)
+    barcode = _barcode(code, row, errors)
     if not category:
         errors.append(RowError(row, HEADERS[0], "不能为空"))
     if not model:
@@ -97,6 +109,7 @@ def _parse_row(cells: list[str], row: int, errors: list[RowError]) -> CatalogueP
         model=model,
         grade=int(grade) if grade else None,
         list_price_fen=price_fen,
+        barcode=barcode,
         valid_from=valid_from,
         valid_to=valid_to,
         created_at=utcnow(),
@@ -119,6 +132,7 @@ def import_file(session: Session, actor: Actor, *, filename: str, content: bytes
         errors += _not_owned(session, numbered, owner)
     else:
         _check_listed_within(session, actor, numbered)
+    errors += _barcodes_taken(session, numbered)
     if errors:
         raise CatalogueFileInvalid(sorted(errors, key=lambda e: e.row))
     for _row, product in numbered:
@@ -135,6 +149,31 @@ def import_file(session: Session, actor: Actor, *, filename: str, content: bytes
         detail={"rows": len(products)},
     )
     return len(products)
+
+
+def _barcodes_taken(
+    session: Session, numbered: list[tuple[int, CatalogueProduct]]
+) -> list[RowError]:
+    """A barcode names one model: not two rows of the file, nor a model listed already."""
+    codes = {p.barcode for _r, p in numbered if p.barcode}
+    listed = {
+        code: (category, model)
+        for code, category, model in session.execute(
+            select(
+                CatalogueProduct.barcode, CatalogueProduct.category, CatalogueProduct.model
+            ).where(CatalogueProduct.barcode.in_(codes))
+        )
+    }
+    errors: list[RowError] = []
+    seen: dict[str, tuple[str, str]] = {}
+    for row, p in numbered:
+        if not p.barcode:
+            continue
+        owner = listed.get(p.barcode) or seen.get(p.barcode) or (p.category, p.model)
+        if owner != (p.category, p.model):
+            errors.append(RowError(row, BARCODE, f"条码已登记为型号「{owner[1]}」"))
+        seen.setdefault(p.barcode, (p.category, p.model))
+    return errors
 
 
 def _not_owned(
@@ -189,7 +228,7 @@ def upsert(session: Session, product: CatalogueProduct, user_id: int | None) -> 
         product.imported_by = user_id
         session.add(product)
         return
-    for name in ("brand", "grade", "list_price_fen", "valid_from", "valid_to"):
+    for name in ("brand", "grade", "list_price_fen", "barcode", "valid_from", "valid_to"):
         setattr(existing, name, getattr(product, name))
 
 
@@ -213,11 +252,14 @@ def check(
     grade: int | None,
     on_date: date,
     price_fen: int | None = None,
+    barcode: str | None = None,
 ) -> int | None:
     """Return the grade to subsidise. A category with a catalogue only accepts listed models
     valid on the purchase date, with the listed grade; with ``price_fen``, a price within the
-    ceiling (see ``check_price_ceiling``)."""
+    ceiling (see ``check_price_ceiling``); a model listed with a barcode only with that
+    barcode (see ``check_barcode``)."""
     product = _product(session, category, model.strip())
+    check_barcode(barcode, product)
     if price_fen is not None:
         check_price_ceiling(price_fen, product.list_price_fen if product else None)
     if product is None and category not in _listed_categories(session):
@@ -264,6 +306,21 @@ def prefetch(session: Session, pairs: set[tuple[str, str]]) -> None:
     session.info.setdefault("claims.product_rows", []).extend(found.values())
 
 
+def check_barcode(barcode: str | None, product: CatalogueProduct | None) -> None:
+    """A keyed-in barcode must be a valid GTIN-13 and, for a model listed with one, be it."""
+    code = identifiers.gtin13(barcode) if barcode and barcode.strip() else None
+    if product is None or product.barcode is None:
+        return
+    if code is None:
+        raise ProductNotInCatalogue(
+            f"型号「{product.model}」已登记商品条码，请扫描或输入商品条码（69码）", field="barcode"
+        )
+    if code != product.barcode:
+        raise ProductNotInCatalogue(
+            f"商品条码与型号「{product.model}」登记的条码不符，请核对实物", field="barcode"
+        )
+
+
 def _listed_categories(session: Session) -> frozenset[str]:
     cached: frozenset[str] | None = session.info.get("claims.catalogue")
     if cached is None:
@@ -286,8 +343,10 @@ def template_xlsx() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "补贴产品目录"
-    sheet.append(HEADERS)
-    sheet.append(["refrigerator", "示例品牌", "BCD-500", "1", "5999.00", "2025-01-01", ""])
+    sheet.append([*HEADERS, BARCODE])
+    sheet.append(
+        ["refrigerator", "示例品牌", "BCD-500", "1", "5999.00", "2025-01-01", "", "6901234567892"]
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

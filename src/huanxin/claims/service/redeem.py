@@ -50,6 +50,7 @@ class Sale:
     redeem_lat: float | None = None
     redeem_lon: float | None = None
     delivery_address: str | None = None
+    barcode: str | None = None  # GTIN-13 the cashier scanned or keyed in
 
 
 def _validate(sale: Sale) -> tuple[str, str]:
@@ -237,6 +238,7 @@ def checked(
         grade=sale.grade,
         on_date=sale.purchase_date,
         price_fen=sale.price_fen,
+        barcode=sale.barcode,
     )
     result = _quote(session, quota, sale, grade)
     name_enc, rid_enc = _person(consumer)
