@@ -165,3 +165,15 @@ class LotteryClosed(Conflict):
     """An entry after the lottery's entries closed, or a draw before they closed."""
 
     code = "lottery_closed"
+
+
+class RealNameRequired(InvalidInput):
+    """The consumer has no resident ID on the account, so can neither claim nor enter."""
+
+    code = "real_name_required"
+
+
+class ReleaseFormInvalid(InvalidInput):
+    """A number or date of the release-schedule form cannot be read."""
+
+    code = "release_form_invalid"

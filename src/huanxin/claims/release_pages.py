@@ -12,12 +12,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from huanxin.claims.errors import ReleaseFormInvalid
 from huanxin.claims.models import QuotaRelease
 from huanxin.claims.service import lottery, release_plans, releases
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id
 from huanxin.core.clock import as_utc, local_text, utcnow
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import DomainError
 from huanxin.core.models import Jurisdiction
 from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
@@ -107,7 +108,7 @@ def _int(form: dict[str, str], name: str, label: str, default: int | None = None
     if not text:
         return default
     if not text.isdigit() or len(text) > 9:
-        raise InvalidInput(f"{label}：应为正整数", field=name)
+        raise ReleaseFormInvalid(f"{label}：应为正整数", field=name)
     return int(text)
 
 
@@ -115,7 +116,7 @@ def _day(form: dict[str, str], name: str, label: str) -> date:
     try:
         return date.fromisoformat(form.get(name, "").strip())
     except ValueError:
-        raise InvalidInput(f"{label}：日期格式应为YYYY-MM-DD", field=name) from None
+        raise ReleaseFormInvalid(f"{label}：日期格式应为YYYY-MM-DD", field=name) from None
 
 
 def plan_from_form(session: DbSession, form: dict[str, str]) -> release_plans.PlanInput:

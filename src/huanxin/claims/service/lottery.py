@@ -27,6 +27,7 @@ from huanxin.claims.errors import (
     NotEligible,
     QuotaLimitReached,
     QuotaSoldOut,
+    RealNameRequired,
     ReleaseNotOpen,
 )
 from huanxin.claims.models import LotteryEntry, QuotaRelease, ReleaseRound
@@ -34,7 +35,7 @@ from huanxin.claims.service import releases
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, as_utc
-from huanxin.core.errors import Conflict, InvalidInput, NotFound
+from huanxin.core.errors import Conflict, NotFound
 from huanxin.core.models import User
 
 
@@ -59,7 +60,7 @@ def _clock(value: datetime) -> str:
 def _user(session: Session, actor: Actor) -> User:
     user = session.get(User, actor.user_id)
     if user is None or not user.resident_id_hash:
-        raise InvalidInput("参加摇号须先完成实名认证（登记身份证号码）", field="resident_id")
+        raise RealNameRequired("参加摇号须先完成实名认证（登记身份证号码）", field="resident_id")
     return user
 
 
