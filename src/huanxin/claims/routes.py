@@ -54,6 +54,7 @@ from huanxin.core.errors import InvalidInput
 from huanxin.web.deps import DbSession, get_database, require, require_any
 from huanxin.web.errors import audit_refusal
 from huanxin.web.idem import respond
+from huanxin.web.kit import downloads
 
 router = APIRouter(prefix="/api/v1", tags=["trade-in"])
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
@@ -382,17 +383,8 @@ def bank_file(
 ) -> Response:
     rows = settle.bank_rows(session, actor, batch_id)
     if format == "xlsx":
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Response(
-            settle.bank_xlsx(rows),
-            media_type=media,
-            headers={"Content-Disposition": f"attachment; filename=batch-{batch_id}.xlsx"},
-        )
-    return Response(
-        settle.bank_csv(rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename=batch-{batch_id}.csv"},
-    )
+        return downloads.download(settle.bank_xlsx(rows), f"batch-{batch_id}.xlsx", downloads.XLSX)
+    return downloads.download(settle.bank_csv(rows), f"batch-{batch_id}.csv", downloads.CSV)
 
 
 @router.post("/settlement/batches/{batch_id}/result")

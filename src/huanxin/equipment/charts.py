@@ -1,44 +1,21 @@
-"""Server-side SVG charts of the equipment pages (matplotlib, the CJK font bundled with
-``mplfonts``; no network)."""
+"""Server-side SVG charts of the equipment pages (matplotlib through the page kit's
+chart helper: one CJK font, one set of save options; no network)."""
 
 from __future__ import annotations
 
-import io
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
-import mplfonts
-from matplotlib import font_manager
 
 from huanxin.equipment.terms import STAGES
+from huanxin.web.kit import charts
 
 _COLOURS = ("#b0bec5", "#90caf9", "#4fc3f7", "#ffb74d", "#66bb6a")
 
 
-@lru_cache(maxsize=1)
-def _font() -> font_manager.FontProperties:
-    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path))
-
-
-def _svg(fig: Any) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(fig)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
-
-
 def dashboard_svg(data: dict[str, Any]) -> str:
     """Stacked bars: equipment investment (万元) per sector, one colour per stage."""
-    font = _font()
+    font = charts.font()
     rows = data["sectors"]
     labels = [r["label"] for r in rows]
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
@@ -53,12 +30,12 @@ def dashboard_svg(data: dict[str, Any]) -> str:
         tick.set_fontproperties(font)
     ax.legend(prop=font, fontsize=8, ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
+    return charts.inline_svg(fig)
 
 
 def indicator_svg(data: dict[str, Any]) -> str:
     """Grouped bars per sector: base year vs the indicator year (万元)."""
-    font = _font()
+    font = charts.font()
     rows = data["sectors"]
     xs = range(len(rows))
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
@@ -78,13 +55,13 @@ def indicator_svg(data: dict[str, Any]) -> str:
     ax.set_ylabel("设备投资（万元）", fontproperties=font)
     ax.legend(prop=font, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
+    return charts.inline_svg(fig)
 
 
 def digital_svg(data: dict[str, Any]) -> str:
     """Grouped bars per sector that reported: mean CNC rate and design-tool penetration (%),
     with the 2027 targets as dashed lines."""
-    font = _font()
+    font = charts.font()
     rows = [g for g in data["groups"] if g["cnc_reported"] or g["design_reported"]]
     xs = range(len(rows))
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
@@ -104,4 +81,4 @@ def digital_svg(data: dict[str, Any]) -> str:
     ax.set_ylabel("%（虚线为2027年目标）", fontproperties=font)
     ax.legend(prop=font, fontsize=8, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
+    return charts.inline_svg(fig)

@@ -9,7 +9,6 @@ import hashlib
 import tempfile
 from pathlib import Path, PurePath
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -58,6 +57,7 @@ from huanxin.equipment.service import (
 )
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
+from huanxin.web.kit import downloads
 
 router = APIRouter(prefix="/api/v1/equipment", tags=["equipment"])
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
@@ -70,9 +70,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def attachment(content: bytes, media_type: str, filename: str) -> Response:
     """A download; the Chinese file name travels in ``filename*`` (RFC 6266)."""
-    fallback = "download" + PurePath(filename).suffix
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+    return downloads.download(content, filename, media_type)
 
 
 def item_read(item: EquipmentItem, flags: list[Any]) -> dict[str, Any]:

@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from huanxin.claims.service import common
 from huanxin.claims.states import LABELS
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id
-from huanxin.core.errors import DomainError
 from huanxin.federation import matches
 from huanxin.federation.errors import RegistryUnavailable
 from huanxin.federation.service import KIND_LABELS
 from huanxin.federation.wiring import federation_for
 from huanxin.web.deps import DbSession, get_database, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,15 +30,13 @@ def _queue_page(
     actor: Actor,
     *,
     closed: bool,
-    error: str | None = None,
-    status_code: int = 200,
+    error: kit.PageError | None = None,
 ) -> HTMLResponse:
     rows = matches.queue(session, actor, include_closed=closed)
     claims = {m.claim_id: common.get_claim(session, actor, m.claim_id) for m in rows}
     return render(
         request,
         "federation/matches.html",
-        status_code=status_code,
         rows=rows,
         claims=claims,
         closed=closed,
@@ -69,13 +67,16 @@ def decide_submit(
     disposition: Annotated[Code, Form()] = "",
 ) -> Response:
     fed = federation_for(get_database(request).engine)
-    try:
+
+    def change() -> str:
         if fed is None:
             raise RegistryUnavailable("本平台未接入全国补贴登记中心")
         matches.resolve(session, actor, fed, match_id=match_id, disposition=disposition)
-    except DomainError as exc:
-        session.rollback()
-        return _queue_page(
-            request, session, actor, closed=False, error=exc.message, status_code=exc.status
-        )
-    return RedirectResponse("/federation/matches", status_code=303)
+        return "/federation/matches"
+
+    return kit.submit(
+        request,
+        session,
+        change,
+        lambda e: _queue_page(request, session, actor, closed=False, error=e),
+    )

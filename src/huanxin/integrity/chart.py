@@ -1,31 +1,19 @@
 """The dashboard's bar chart of hits per detector, rendered server-side as SVG.
 
-Text uses the Noto Sans CJK font file of the installed ``mplfonts`` package (no system
-fonts, no network); glyphs are drawn as paths so the browser needs no font.
+Text uses the page kit's chart font (no system fonts, no network); glyphs are drawn as
+paths so the browser needs no font.
 """
 
 from __future__ import annotations
 
-import io
-from functools import cache
-from pathlib import Path
-
-import mplfonts
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 
-
-@cache
-def font_path() -> Path:
-    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    if not path.is_file():
-        raise FileNotFoundError(f"CJK font missing from the mplfonts package: {path}")
-    return path
+from huanxin.web.kit import charts
 
 
 def detector_svg(rows: list[tuple[str, int]], *, title: str = "各检测规则命中申领数") -> str:
     """Horizontal bars, one per (label, count), largest on top."""
-    font = FontProperties(fname=font_path(), size=9)
+    font = charts.font(9)
     fig = Figure(figsize=(7, 0.45 * max(len(rows), 2) + 1.0), dpi=100)
     ax = fig.add_subplot()
     labels = [label for label, _ in reversed(rows)]
@@ -40,11 +28,9 @@ def detector_svg(rows: list[tuple[str, int]], *, title: str = "各检测规则�
             va="center",
             fontproperties=font,
         )
-    ax.set_title(title, fontproperties=FontProperties(fname=font_path(), size=11))
+    ax.set_title(title, fontproperties=charts.font(11))
     if not rows:
         ax.text(0.5, 0.5, "暂无命中", ha="center", transform=ax.transAxes, fontproperties=font)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
-    out = io.StringIO()
-    fig.savefig(out, format="svg", metadata={"Date": None})
-    return out.getvalue()
+    return charts.svg(fig)

@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from huanxin.claims import states
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
-from huanxin.core.errors import DomainError
 from huanxin.core.vocab import CATEGORY_LABELS
 from huanxin.integrity.chart import detector_svg
 from huanxin.integrity.service import reports, review
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -63,14 +63,12 @@ def _case_page(
     session: DbSession,
     actor: Actor,
     claim_id: int,
-    error: str | None = None,
-    status_code: int = 200,
+    error: kit.PageError | None = None,
 ) -> HTMLResponse:
     item = review.case(session, actor, claim_id)
     return render(
         request,
         "integrity/case.html",
-        status_code=status_code,
         item=item,
         related=review.related(session, actor, item.claim),
         decisions=review.decisions_of(session, claim_id),
@@ -96,12 +94,13 @@ def decide_submit(
     decision: Annotated[Code, Form()] = "",
     note: Annotated[Text, Form()] = "",
 ) -> Response:
-    try:
+    def change() -> str:
         review.decide(session, actor, claim_id=claim_id, decision=decision, note=note)
-    except DomainError as exc:
-        session.rollback()
-        return _case_page(request, session, actor, claim_id, exc.message, exc.status)
-    return RedirectResponse(f"/integrity/claims/{claim_id}", status_code=303)
+        return f"/integrity/claims/{claim_id}"
+
+    return kit.submit(
+        request, session, change, lambda e: _case_page(request, session, actor, claim_id, e)
+    )
 
 
 @router.get("/integrity/merchants/{org_id}")

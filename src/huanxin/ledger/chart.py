@@ -1,38 +1,22 @@
 """The burn-down chart of a pool, rendered server-side as SVG with matplotlib.
 
-Text uses the Noto Sans CJK font file shipped inside the ``mplfonts`` package (no system
-fonts, no network); glyphs are drawn as paths, so the SVG needs no font in the browser.
+Text uses the page kit's chart font (no system fonts, no network); glyphs are drawn as
+paths, so the SVG needs no font in the browser.
 Plot coordinates are floats of yuan; they position pixels and never carry money.
 """
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import mplfonts
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 
 from huanxin.ledger.report import BurnRate
+from huanxin.web.kit import charts
 
 FORECAST_HORIZON_DAYS = 180
-
-
-@cache
-def font_path() -> Path:
-    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    if not path.is_file():
-        raise FileNotFoundError(f"CJK font missing from the mplfonts package: {path}")
-    return path
-
-
-def _font(size: float = 10) -> FontProperties:
-    return FontProperties(fname=font_path(), size=size)
 
 
 def _forecast(rate: BurnRate) -> tuple[list[date], list[float]]:
@@ -61,13 +45,11 @@ def burn_svg(rate: BurnRate, *, title: str) -> str:
     xs, ys = _forecast(rate)
     if xs:
         ax.plot(xs, ys, linestyle="--", color="#c0392b", label="按近期日均支出预测")
-    ax.set_title(title, fontproperties=_font(12))
-    ax.set_ylabel("元", fontproperties=_font(), rotation=0, labelpad=12)
+    ax.set_title(title, fontproperties=charts.font(12))
+    ax.set_ylabel("元", fontproperties=charts.font(), rotation=0, labelpad=12)
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_formatter(DateFormatter("%m-%d"))  # type: ignore[no-untyped-call]
     ax.grid(alpha=0.3)
-    ax.legend(prop=_font(9), loc="upper right")
+    ax.legend(prop=charts.font(9), loc="upper right")
     fig.tight_layout()
-    out = io.StringIO()
-    fig.savefig(out, format="svg", metadata={"Date": None})
-    return out.getvalue()
+    return charts.svg(fig)

@@ -1,21 +1,13 @@
-"""Server-side charts (matplotlib, Agg) with the CJK font shipped in ``mplfonts``: SVG for
-pages, PNG for the briefing."""
+"""Server-side charts of the task ledger (matplotlib through the page kit's chart helper):
+SVG for pages, PNG for the briefing."""
 
 from __future__ import annotations
 
-import io
-from functools import lru_cache
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
-import mplfonts
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
+
+from huanxin.web.kit import charts
 
 STATUS_COLOURS = {
     "not_started": "#9aa5b1",
@@ -26,28 +18,13 @@ STATUS_COLOURS = {
 }
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> FontProperties:
-    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    return FontProperties(fname=str(path))
-
-
 def _render(fig: Figure, fmt: str) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(
-        buf,
-        format=fmt,
-        bbox_inches="tight",
-        dpi=150 if fmt == "png" else 72,
-        metadata={"Date": None} if fmt == "svg" else None,
-    )
-    plt.close(fig)
-    return buf.getvalue()
+    return charts.png(fig) if fmt == "png" else charts.svg(fig).encode("utf-8")
 
 
 def status_chart(counts: dict[str, int], labels: dict[str, str], *, fmt: str = "svg") -> bytes:
     """Bars: number of tasks per status."""
-    font = cjk_font()
+    font = charts.font()
     fig, ax = plt.subplots(figsize=(6, 3))
     keys = list(labels)
     ax.bar(
@@ -64,7 +41,7 @@ def status_chart(counts: dict[str, int], labels: dict[str, str], *, fmt: str = "
 
 def progress_chart(rows: list[tuple[str, float]], *, fmt: str = "svg") -> bytes:
     """Horizontal bars: progress towards each indicator's target, in percent."""
-    font = cjk_font()
+    font = charts.font()
     height = max(2.0, 0.4 * len(rows) + 1)
     fig, ax = plt.subplots(figsize=(7, height))
     names = [_short(name) for name, _ in rows] or ["（暂无数据）"]
@@ -89,7 +66,7 @@ def trend_chart(
 ) -> bytes:
     """An indicator's actuals, its target and the linear forecast to the target year, drawn
     from ``forecast_from`` (the last completed year) or else the last point."""
-    font = cjk_font()
+    font = charts.font()
     fig, ax = plt.subplots(figsize=(6, 3))
     if points:
         ax.plot([x for x, _ in points], [y for _, y in points], marker="o", label="实际值")
@@ -111,7 +88,7 @@ def _short(text: str, limit: int = 16) -> str:
 
 def counts_chart(rows: list[tuple[str, float]], *, fmt: str = "svg") -> bytes:
     """Horizontal bars of a report's counted figures (tasks, matters, findings, meetings)."""
-    font = cjk_font()
+    font = charts.font()
     fig, ax = plt.subplots(figsize=(7, max(2.0, 0.4 * len(rows) + 1)))
     ax.barh([_short(name) for name, _ in rows], [value for _, value in rows], color="#1a5fb4")
     for tick in ax.get_yticklabels():

@@ -16,6 +16,7 @@ from huanxin.core.models import AuditEntry
 from huanxin.core.roles import ROLE_LABELS, ROLE_ORG_KIND, Role
 from huanxin.web import audit_view, home
 from huanxin.web.deps import SESSION_COOKIE, DbSession, client_ip, page_require, public
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -132,7 +133,8 @@ def jurisdictions_create(
     parent_code: Annotated[Code, Form()] = "",
 ) -> Response:
     form = {"code": code, "name": name, "level": level, "parent_code": parent_code}
-    try:
+
+    def change() -> str:
         if parent_code:
             within(actor, parent_code, "上级区划不在您的管辖范围内", field="parent_code")
         jurisdictions.create(
@@ -143,19 +145,16 @@ def jurisdictions_create(
             level=level,
             parent_code=parent_code or None,
         )
-    except DomainError as exc:
-        session.rollback()
+        return "/admin/jurisdictions"
+
+    def page(error: kit.PageError) -> HTMLResponse:
         rows = jurisdictions.list_within(session, actor.scope_codes)
+        levels = jurisdictions.LEVEL_LABELS
         return render(
-            request,
-            "jurisdictions.html",
-            status_code=exc.status,
-            rows=rows,
-            error=exc.message,
-            form=form,
-            levels=jurisdictions.LEVEL_LABELS,
+            request, "jurisdictions.html", rows=rows, error=error, form=form, levels=levels
         )
-    return RedirectResponse("/admin/jurisdictions", status_code=303)
+
+    return kit.submit(request, session, change, page)
 
 
 def login_policy(request: Request) -> throttle.ThrottlePolicy:
@@ -229,7 +228,8 @@ def users_create(
         "org_id": org_id,
         "mobile": mobile,
     }
-    try:
+
+    def change() -> str:
         within(actor, jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
         new = users.NewUser(
             username=username.strip(),
@@ -242,17 +242,13 @@ def users_create(
             resident_id=resident_id or None,
         )
         users.create(session, actor, new)
-    except DomainError as exc:
-        session.rollback()
-        return render(
-            request,
-            "users.html",
-            status_code=exc.status,
-            error=exc.message,
-            form=form,
-            **_users_context(request, session, actor),
-        )
-    return RedirectResponse("/admin/users", status_code=303)
+        return "/admin/users"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        context = _users_context(request, session, actor)
+        return render(request, "users.html", error=error, form=form, **context)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.get("/audit")

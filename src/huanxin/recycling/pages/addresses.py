@@ -16,6 +16,7 @@ from huanxin.core.errors import DomainError, InvalidInput
 from huanxin.recycling.service import addresses
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.errors import page_refused
+from huanxin.web.kit import downloads
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -52,10 +53,7 @@ def addresses_page(
 
 @router.get("/recycling/addresses/template.xlsx")
 def addresses_template(actor: Reader) -> Response:
-    headers = {
-        "Content-Disposition": "attachment; filename*=UTF-8''%E5%9C%B0%E5%9D%80%E5%BA%93%E6%A8%A1%E6%9D%BF.xlsx"
-    }
-    return Response(addresses.template_xlsx(), media_type=XLSX, headers=headers)
+    return downloads.download(addresses.template_xlsx(), "地址库模板.xlsx", downloads.XLSX)
 
 
 @router.post("/recycling/addresses")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -62,6 +61,7 @@ from huanxin.supervision.service import (
 from huanxin.supervision.service.files import Upload
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
+from huanxin.web.kit import downloads
 
 router = APIRouter()
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
@@ -71,7 +71,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def disposition(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+    return {"Content-Disposition": downloads.disposition(name)}
 
 
 def once(

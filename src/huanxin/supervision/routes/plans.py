@@ -44,6 +44,7 @@ from huanxin.supervision.service.common import get_plan, in_scope
 from huanxin.supervision.status import STATUS_LABELS
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
+from huanxin.web.kit import downloads
 
 router = APIRouter()
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
@@ -418,9 +419,7 @@ def download_attachment(attachment_id: Id, actor: Reader, session: DbSession) ->
 
 
 def _disposition(name: str) -> dict[str, str]:
-    from urllib.parse import quote
-
-    return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+    return {"Content-Disposition": downloads.disposition(name)}
 
 
 @router.get("/reminders")

@@ -12,6 +12,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt
 import mplfonts
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -26,8 +27,8 @@ def font_path() -> Path:
     return path
 
 
-@cache
 def font(size: float = 10) -> FontProperties:
+    """The CJK font at ``size`` points (a new object: a caller may change it freely)."""
     return FontProperties(fname=str(font_path()), size=size)
 
 
@@ -40,13 +41,19 @@ def _save(fig: Figure, fmt: str) -> io.BytesIO:
         dpi=150 if fmt == "png" else 72,
         metadata={"Date": None} if fmt == "svg" else None,
     )
-    fig.clear()
+    plt.close(fig)
     return buffer
 
 
 def svg(fig: Figure) -> str:
-    """The figure as SVG text for a page."""
+    """The figure as an SVG document (served on its own as ``image/svg+xml``)."""
     return _save(fig, "svg").getvalue().decode("utf-8")
+
+
+def inline_svg(fig: Figure) -> str:
+    """The figure as an ``<svg>`` element to put inside a page."""
+    text = svg(fig)
+    return text[text.index("<svg") :]
 
 
 def png(fig: Figure) -> bytes:
