@@ -57,7 +57,7 @@ SPEC = ListSpec(
     default_sort="-id",
     tiebreak=Claim.id,
     search=matching,
-    search_hint="搜索（编号、发票号、型号、序列号、身份证号、车架号、品类）",
+    search_hint="编号、发票号、型号、序列号、身份证号、车架号或品类",
     filters=(
         Filter("state", "状态", {**VIEW_LABELS, **states.LABELS}, _state),
         Filter("kind", "类型", KINDS, lambda v: Claim.kind == v),

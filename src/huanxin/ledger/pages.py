@@ -7,14 +7,14 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huanxin.core import idempotency, jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.core.money import parse_yuan
 from huanxin.ledger import service
 from huanxin.ledger.chart import burn_svg
@@ -22,6 +22,7 @@ from huanxin.ledger.errors import yuan_grouped
 from huanxin.ledger.models import Pool, Shard
 from huanxin.ledger.report import ACCOUNT_LABELS
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -127,7 +128,8 @@ def allocate_form(
     form_key: Annotated[Code, Form()] = "",
 ) -> Response:
     pool = service.get_pool(session, actor, pool_id)
-    try:
+
+    def change() -> str:
         fen = _amount_fen(amount)
         payload = {"pool_id": pool_id, "amount_fen": fen, "ref": ref, "note": note}
 
@@ -144,15 +146,16 @@ def allocate_form(
             payload=payload,
             action=action,
         )
-    except DomainError as exc:
-        session.rollback()
+        return f"/ledger/pools/{pool_id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
         pool = service.get_pool(session, actor, pool_id)
         return render(
             request,
             "ledger/pool.html",
-            status_code=exc.status,
-            error=exc.message,
+            error=error,
             form={"amount": amount, "ref": ref, "note": note},
             **_dashboard(session, actor, pool),
         )
-    return RedirectResponse(f"/ledger/pools/{pool_id}", status_code=303)
+
+    return kit.submit(request, session, change, page)

@@ -29,6 +29,7 @@ from huanxin.equipment.savings import DEFAULT_FACTORS
 from huanxin.equipment.service import access, digital, enterprises, ledger, projects
 from huanxin.equipment.terms import FLAG_KINDS, SECTORS, STAGES
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -98,7 +99,8 @@ def register(
         "jurisdiction_code": jurisdiction_code,
         "above_size": above_size,
     }
-    try:
+
+    def change() -> str:
         ent = enterprises.register(
             session,
             actor,
@@ -109,10 +111,12 @@ def register(
             jurisdiction_code=jurisdiction_code,
             above_size=above_size == "1",
         )
-    except DomainError as exc:
-        session.rollback()
-        return _index(request, session, actor, status=exc.status, error=exc.message, form=form)
-    return RedirectResponse(f"/equipment/enterprises/{ent.id}", status_code=303)
+        return f"/equipment/enterprises/{ent.id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _index(request, session, actor, status=error.status, error=error.message, form=form)
+
+    return kit.submit(request, session, change, page)
 
 
 def _detail(
@@ -215,12 +219,14 @@ def _import(
 def classify_page(
     enterprise_id: Id, request: Request, session: DbSession, actor: Writer
 ) -> Response:
-    try:
+    def change() -> str:
         ledger.reclassify(session, actor, enterprise_id=enterprise_id)
-    except DomainError as exc:
-        session.rollback()
-        return _detail(request, session, actor, enterprise_id, status=exc.status, error=exc.message)
-    return RedirectResponse(f"/equipment/enterprises/{enterprise_id}", status_code=303)
+        return f"/equipment/enterprises/{enterprise_id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _detail(request, session, actor, enterprise_id, status=error.status, error=error)
+
+    return kit.submit(request, session, change, page)
 
 
 def _optional_bp(value: str, field: str, label: str) -> int | None:
@@ -237,7 +243,7 @@ def digital_page(
     cnc: Annotated[Code, Form()] = "",
     design: Annotated[Text, Form()] = "",
 ) -> Response:
-    try:
+    def change() -> str:
         if not year.strip().isdigit():
             raise InvalidInput("填报年度应为四位年份", field="year")
         digital.report(
@@ -248,10 +254,12 @@ def digital_page(
             cnc_rate_bp=_optional_bp(cnc, "cnc_rate_bp", "关键工序数控化率"),
             design_tool_bp=_optional_bp(design, "design_tool_bp", "数字化研发设计工具普及率"),
         )
-    except DomainError as exc:
-        session.rollback()
-        return _detail(request, session, actor, enterprise_id, status=exc.status, error=exc.message)
-    return RedirectResponse(f"/equipment/enterprises/{enterprise_id}#digital", status_code=303)
+        return f"/equipment/enterprises/{enterprise_id}#digital"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _detail(request, session, actor, enterprise_id, status=error.status, error=error)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.get("/equipment/lists")

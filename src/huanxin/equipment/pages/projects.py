@@ -37,6 +37,7 @@ from huanxin.equipment.terms import (
     SUBSIDY_STATUS,
 )
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -117,7 +118,8 @@ def library(request: Request, session: DbSession, actor: Reader) -> HTMLResponse
 @router.post("/equipment/projects")
 async def create(request: Request, session: DbSession, actor: Writer) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
-    try:
+
+    def change() -> str:
         money: dict[str, Any] = {
             k: fen(form.get(k, ""), k, required=k.endswith("investment_fen"))
             for k in ("equipment_investment_fen", "total_investment_fen", *FUNDING)
@@ -131,10 +133,14 @@ async def create(request: Request, session: DbSession, actor: Writer) -> Respons
             planned_on=_date(form.get("planned_on", ""), "planned_on"),
             **money,
         )
-    except DomainError as exc:
-        session.rollback()
-        return _library(request, session, actor, status=exc.status, error=exc.message, form=form)
-    return RedirectResponse(f"/equipment/projects/{p.id}", status_code=303)
+        return f"/equipment/projects/{p.id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _library(
+            request, session, actor, status=error.status, error=error.message, form=form
+        )
+
+    return kit.submit(request, session, change, page)
 
 
 def _detail(
@@ -334,7 +340,7 @@ def baseline(
     amount: Annotated[Code, Form()] = "",
     source: Annotated[Code, Form()] = "",
 ) -> Response:
-    try:
+    def change() -> str:
         indicator.set_baseline(
             session,
             actor,
@@ -343,9 +349,10 @@ def baseline(
             amount_fen=fen(amount, "amount_fen"),
             source=source,
         )
-    except DomainError as exc:
-        session.rollback()
-        return _indicator(
-            request, session, actor, today_cn().year, status=exc.status, error=exc.message
-        )
-    return RedirectResponse("/equipment/indicator", status_code=303)
+        return "/equipment/indicator"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        year = today_cn().year
+        return _indicator(request, session, actor, year, status=error.status, error=error.message)
+
+    return kit.submit(request, session, change, page)

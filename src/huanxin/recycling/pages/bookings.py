@@ -28,6 +28,7 @@ from huanxin.recycling.service import (
 )
 from huanxin.recycling.svg import Mark, route_svg
 from huanxin.web.deps import DbSession, page_require, public, resolve_actor
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -52,10 +53,10 @@ BOOK_LABELS = {
 }
 
 
-def _book_error(exc: DomainError) -> str:
+def _book_error(exc: kit.PageError) -> str:
     """The refusal naming the field by its label on the form: ``门牌号：请填写门牌号``."""
     name = (exc.field or "").rsplit(".", 1)[-1]
-    return f"{BOOK_LABELS[name]}：{exc.message}" if name in BOOK_LABELS else exc.message
+    return f"{BOOK_LABELS[name]}：{exc.reason}" if name in BOOK_LABELS else exc.message
 
 
 def _day(text: str, field: str) -> date:
@@ -136,7 +137,8 @@ async def book_submit(
     actor: Annotated[Actor, Depends(page_require("recycling:book"))],
 ) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
-    try:
+
+    def change() -> str:
         start, _, end = form.get("slot", "").partition("-")
         entry = _entry(session, actor, form)
         house = form.get("house_no", "").strip()
@@ -155,12 +157,14 @@ async def book_submit(
             _phone(form),
         )
         booking = bookings.create_booking(session, actor, new)
-    except DomainError as exc:
-        session.rollback()
-        context = _book_context(session, actor, error=_book_error(exc))
+        return f"/recycling/book?created={booking.id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        context = _book_context(session, actor, error=_book_error(error))
         context["form"] = form
-        return render(request, "recycling/book.html", status_code=exc.status, **context)
-    return RedirectResponse(f"/recycling/book?created={booking.id}", status_code=303)
+        return render(request, "recycling/book.html", **context)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.post("/recycling/bookings/{booking_id}/cancel")

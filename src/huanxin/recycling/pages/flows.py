@@ -22,6 +22,7 @@ from huanxin.recycling.catalogue import CATEGORIES, TIERS, WEIGHING_KINDS, grams
 from huanxin.recycling.charts import indicator_svg
 from huanxin.recycling.service import flows, network
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -174,20 +175,28 @@ def reports_page(
 @router.post("/recycling/declarations")
 async def declare_submit(request: Request, session: DbSession, actor: Operator) -> Response:
     month = (await _form(request)).get("month", "").strip()
-    try:
+
+    def change() -> str:
         flows.submit_declaration(session, actor, month=month)
-    except DomainError as exc:
-        session.rollback()
+        return f"/recycling/reports?month={month}&saved=declaration"
+
+    def page(error: kit.PageError) -> HTMLResponse:
         return reports_response(
-            request, session, actor, error=f"{exc.message}（{exc.field or ''}）", status=exc.status
+            request,
+            session,
+            actor,
+            error=error.message,
+            status=error.status,
         )
-    return RedirectResponse(f"/recycling/reports?month={month}&saved=declaration", status_code=303)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.post("/recycling/baselines")
 async def baseline_submit(request: Request, session: DbSession, actor: Manager) -> Response:
     f = await _form(request)
-    try:
+
+    def change() -> str:
         code = f.get("jurisdiction_code", "").strip()
         within(actor, code, "区划不在您的管辖范围内", field="jurisdiction_code")
         flows.set_baseline(
@@ -199,9 +208,15 @@ async def baseline_submit(request: Request, session: DbSession, actor: Manager) 
             weight_kg=_int(f.get("weight_kg", ""), "weight_kg"),
             source=f.get("source", "").strip()[:256],
         )
-    except DomainError as exc:
-        session.rollback()
+        return "/recycling/reports?saved=baseline"
+
+    def page(error: kit.PageError) -> HTMLResponse:
         return reports_response(
-            request, session, actor, error=f"{exc.message}（{exc.field or ''}）", status=exc.status
+            request,
+            session,
+            actor,
+            error=error.message,
+            status=error.status,
         )
-    return RedirectResponse("/recycling/reports?saved=baseline", status_code=303)
+
+    return kit.submit(request, session, change, page)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Name
@@ -25,7 +25,7 @@ from huanxin.recycling.catalogue import (
 from huanxin.recycling.qr import qr_svg
 from huanxin.recycling.service import bookings, completion, network, receipts
 from huanxin.web.deps import DbSession, page_require
-from huanxin.web.errors import page_refused
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -52,10 +52,10 @@ FIELD_LABELS = {
 }
 
 
-def _message(exc: DomainError) -> str:
+def _message(exc: kit.PageError) -> str:
     """The refusal naming the field by its label: ``实称重量：重量必须大于0千克``."""
     name = (exc.field or "").rsplit(".", 1)[-1]
-    return f"{FIELD_LABELS[name]}：{exc.message}" if name in FIELD_LABELS else exc.message
+    return f"{FIELD_LABELS[name]}：{exc.reason}" if name in FIELD_LABELS else exc.message
 
 
 def _pickup_context(
@@ -120,7 +120,8 @@ async def pickup_submit(
     request: Request, session: DbSession, booking_id: Id, actor: Operator
 ) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
-    try:
+
+    def change() -> str:
         count = len(bookings.items_of(session, booking_id))
         pickup, _ = completion.complete_pickup(
             session,
@@ -131,11 +132,13 @@ async def pickup_submit(
             payment_ref=form.get("payment_ref", ""),
             early_reason=form.get("early_reason", ""),
         )
-    except DomainError as exc:
-        session.rollback()
-        context = _pickup_context(request, session, actor, booking_id, error=_message(exc))
-        return render(request, "recycling/pickup.html", status_code=exc.status, **context)
-    return RedirectResponse(f"/recycling/pickup/{pickup.booking_id}?saved=pickup", status_code=303)
+        return f"/recycling/pickup/{pickup.booking_id}?saved=pickup"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        context = _pickup_context(request, session, actor, booking_id, error=_message(error))
+        return render(request, "recycling/pickup.html", **context)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.post("/recycling/pickups/{pickup_id}/invoice")
@@ -149,7 +152,8 @@ def invoice_submit(
 ) -> Response:
     """Issue the reverse invoice; a refusal re-shows the pickup page with the form kept."""
     booking_id = completion.get_pickup(session, actor, pickup_id).booking_id
-    try:
+
+    def change() -> str:
         completion.issue_reverse_invoice(
             session,
             actor,
@@ -157,18 +161,20 @@ def invoice_submit(
             seller_name=seller_name,
             seller_resident_id=seller_resident_id,
         )
-    except DomainError as exc:
-        page_refused(request, session, exc)
+        return f"/recycling/pickup/{booking_id}?saved=invoice"
+
+    def page(error: kit.PageError) -> HTMLResponse:
         context = _pickup_context(
             request,
             session,
             actor,
             booking_id,
-            invoice_error=_message(exc),
+            invoice_error=_message(error),
             invoice_form={"seller_name": seller_name, "seller_resident_id": seller_resident_id},
         )
-        return render(request, "recycling/pickup.html", status_code=exc.status, **context)
-    return RedirectResponse(f"/recycling/pickup/{booking_id}?saved=invoice", status_code=303)
+        return render(request, "recycling/pickup.html", **context)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.get("/recycling/network")

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.secondhand import scales
 from huanxin.secondhand.pages.forms import act, back_to, day, fen, form_of, number
 from huanxin.secondhand.pages.office import credit_page
 from huanxin.secondhand.service import common, credit, dealers, valuation, wipes
 from huanxin.web.deps import DbSession, page_require, public
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -248,10 +249,7 @@ def check_page(request: Request, session: DbSession, code: Code = "") -> HTMLRes
     """Public: anyone checks a wipe certificate by its verification code."""
     result, error = None, None
     if code.strip():
-        try:
-            result = wipes.public_check(session, code=code)
-        except DomainError as exc:
-            error = exc.message
+        result, error = kit.outcome(lambda: wipes.public_check(session, code=code))
     return render(
         request,
         "secondhand/check.html",
@@ -319,7 +317,8 @@ def estimate_page(
 ) -> HTMLResponse:
     if not q.get("model"):
         return page(request, session, actor)
-    try:
+
+    def estimate() -> HTMLResponse:
         result = valuation.estimate(
             session,
             category=q.get("category", ""),
@@ -327,11 +326,11 @@ def estimate_page(
             made_year=number(q.get("made_year", ""), "made_year"),
             grade=q.get("grade", ""),
         )
-    except DomainError as exc:
-        response = page(request, session, actor, error=exc.message, form=q)
-        response.status_code = exc.status
-        return response
-    return page(request, session, actor, form=q, result=result)
+        return page(request, session, actor, form=q, result=result)
+
+    return kit.show(
+        request, session, estimate, lambda e: page(request, session, actor, error=e.message, form=q)
+    )
 
 
 @router.get("/secondhand/estimate")

@@ -1,5 +1,6 @@
-"""Form helpers the secondhand pages share: parsing fields into typed values with a Chinese
-refusal naming the field, and running a form action (roll back and show the page on refusal)."""
+"""What the secondhand pages share on top of the page kit (``web.kit.forms``): the kit's
+field readers under the names these pages use, the page a form returns to, and running a
+form action (the kit rolls back, audits a scope refusal and shows the page again)."""
 
 from __future__ import annotations
 
@@ -8,43 +9,32 @@ from datetime import date
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from huanxin.core.errors import DomainError, InvalidInput
-from huanxin.core.money import parse_yuan
+from huanxin.web.kit import forms as kit
 
 
 def fen(text: str, field: str) -> int:
-    try:
-        return parse_yuan(text)
-    except ValueError:
-        raise InvalidInput("金额格式不正确（单位：元，最多两位小数）", field=field) from None
+    return int(kit.value(kit.Amount, text, field))
 
 
 def day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("日期格式不正确（应为YYYY-MM-DD）", field=field) from None
+    found: date = kit.value(kit.Day, text, field)
+    return found
 
 
 def number(text: str, field: str) -> int:
-    if not text.strip().lstrip("-").isdigit():
-        raise InvalidInput("必须是整数", field=field)
-    return int(text)
+    return int(kit.value(kit.Integer, text, field))
 
 
 def percent_bp(text: str, field: str) -> int:
     """A percentage typed as ``45`` or ``45.5`` in basis points (4500, 4550)."""
-    try:
-        return parse_yuan(text)
-    except ValueError:
-        raise InvalidInput("百分比格式不正确（如 45 或 45.5）", field=field) from None
+    return int(kit.value(kit.Percent, text, field))
 
 
 async def form_of(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    return kit.text_of(await request.form())
 
 
 def back_to(form: dict[str, str], allowed: tuple[str, ...]) -> str:
@@ -61,12 +51,10 @@ def act(
     page: Callable[[str | None, dict[str, str]], HTMLResponse],
     form: dict[str, str],
 ) -> Response:
-    """Run a form action; on a refusal roll back and show the page with the message."""
-    try:
+    """Run a form action; on a refusal the kit shows the page with the message."""
+
+    def change() -> str:
         run()
-    except DomainError as exc:
-        session.rollback()
-        response = page(exc.message, form)
-        response.status_code = exc.status
-        return response
-    return RedirectResponse(back, status_code=303)
+        return back
+
+    return kit.submit(request, session, change, lambda error: page(error.message, form))

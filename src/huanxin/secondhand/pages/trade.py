@@ -14,11 +14,12 @@ from starlette.datastructures import UploadFile
 from huanxin.core import orgs
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Id, Line
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.secondhand import scales
 from huanxin.secondhand.pages.forms import fen, form_of, number
 from huanxin.secondhand.service import common, trading, warehouse
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -37,16 +38,17 @@ VOCAB: dict[str, Any] = {
 
 
 def _act(
-    session: Session, run: Callable[[], Any], back: str, page: Callable[[str | None], HTMLResponse]
+    request: Request,
+    session: Session,
+    run: Callable[[], Any],
+    back: str,
+    page: Callable[[str | None], HTMLResponse],
 ) -> Response:
-    try:
+    def change() -> str:
         run()
-    except DomainError as exc:
-        session.rollback()
-        response = page(exc.message)
-        response.status_code = exc.status
-        return response
-    return RedirectResponse(back, status_code=303)
+        return back
+
+    return kit.submit(request, session, change, lambda error: page(error.message))
 
 
 def _market(
@@ -122,7 +124,7 @@ async def create_listing(request: Request, session: DbSession, actor: Trader) ->
         created.append(row.id)
 
     response = _act(
-        session, run, "/secondhand/trade", lambda e: _market(request, session, actor, e, f)
+        request, session, run, "/secondhand/trade", lambda e: _market(request, session, actor, e, f)
     )
     if created:
         return RedirectResponse(f"/secondhand/trade/{created[0]}", status_code=303)
@@ -190,6 +192,7 @@ async def listing_action(
             raise InvalidInput("未知操作", field="action")
 
     return _act(
+        request,
         session,
         run,
         f"/secondhand/trade/{listing_id}",
@@ -247,7 +250,11 @@ async def declare(request: Request, session: DbSession, actor: Trader) -> Respon
         )
 
     return _act(
-        session, run, "/secondhand/warehouse", lambda e: _warehouse(request, session, actor, e)
+        request,
+        session,
+        run,
+        "/secondhand/warehouse",
+        lambda e: _warehouse(request, session, actor, e),
     )
 
 
@@ -255,6 +262,7 @@ async def declare(request: Request, session: DbSession, actor: Trader) -> Respon
 async def claim(item_id: Id, request: Request, session: DbSession, actor: Trader) -> Response:
     f = await form_of(request)
     return _act(
+        request,
         session,
         lambda: warehouse.claim(session, actor, item_id=item_id, note=f.get("note", "")),
         "/secondhand/warehouse",
@@ -303,6 +311,7 @@ async def office_step(
             raise InvalidInput("未知操作", field="action")
 
     return _act(
+        request,
         session,
         run,
         "/secondhand/warehouse/admin",

@@ -13,13 +13,13 @@ from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Id, LongText
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.lifecycles import BodyKind, SeatRole, choices
-from huanxin.supervision.pages.kit import attempt, day, number
+from huanxin.supervision.pages.kit import day, number
 from huanxin.supervision.service import bodies, departments, ledger
 from huanxin.supervision.service.common import actor_department
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -79,7 +79,7 @@ def bodies_create(
         )
         return f"/supervision/bodies/{body.id}"
 
-    def page(exc: DomainError) -> HTMLResponse:
+    def page(exc: kit.PageError) -> HTMLResponse:
         return render(
             request,
             "supervision/bodies.html",
@@ -89,7 +89,7 @@ def bodies_create(
             **_list_context(session, actor),
         )
 
-    return attempt(session, change, page)
+    return kit.submit(request, session, change, page)
 
 
 def _body_context(session: Session, actor: Actor, body_id: int) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def _own(session: Session, actor: Actor) -> int | None:
 
 
 def _body_page(
-    request: Request, session: Session, actor: Actor, body_id: int, exc: DomainError | None = None
+    request: Request, session: Session, actor: Actor, body_id: int, exc: kit.PageError | None = None
 ) -> HTMLResponse:
     return render(
         request,
@@ -161,7 +161,9 @@ def seat_create(
         )
         return f"/supervision/bodies/{body_id}"
 
-    return attempt(session, change, lambda e: _body_page(request, session, actor, body_id, e))
+    return kit.submit(
+        request, session, change, lambda e: _body_page(request, session, actor, body_id, e)
+    )
 
 
 @router.post("/supervision/bodies/{body_id}/seats/{seat_id}/change")
@@ -188,7 +190,9 @@ def seat_change(
         )
         return f"/supervision/bodies/{body_id}"
 
-    return attempt(session, change, lambda e: _body_page(request, session, actor, body_id, e))
+    return kit.submit(
+        request, session, change, lambda e: _body_page(request, session, actor, body_id, e)
+    )
 
 
 @router.post("/supervision/bodies/{body_id}/tasks")
@@ -201,4 +205,6 @@ def body_task_add(
         )
         return f"/supervision/bodies/{body_id}"
 
-    return attempt(session, change, lambda e: _body_page(request, session, actor, body_id, e))
+    return kit.submit(
+        request, session, change, lambda e: _body_page(request, session, actor, body_id, e)
+    )

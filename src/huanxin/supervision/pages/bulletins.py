@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Id
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError
 from huanxin.supervision import figures
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.lifecycles import PublicKind, ReportKind, choices
-from huanxin.supervision.pages.kit import attempt, day, number
+from huanxin.supervision.pages.kit import day, number
 from huanxin.supervision.service import bulletins, departments, inbox, publicity
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +28,7 @@ Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
 
 
 def _page(
-    request: Request, session: Session, actor: Actor, exc: DomainError | None = None
+    request: Request, session: Session, actor: Actor, exc: kit.PageError | None = None
 ) -> HTMLResponse:
     office = actor.can("supervision:write")
     tpls = bulletins.templates_for(session, actor) if office else []
@@ -66,7 +66,7 @@ async def bulletin_create(request: Request, session: DbSession, actor: Writer) -
         )
         return "/supervision/bulletins"
 
-    return attempt(session, change, lambda e: _page(request, session, actor, e))
+    return kit.submit(request, session, change, lambda e: _page(request, session, actor, e))
 
 
 @router.post("/supervision/bulletins/templates")
@@ -91,7 +91,7 @@ async def template_save(request: Request, session: DbSession, actor: Writer) -> 
         )
         return "/supervision/bulletins"
 
-    return attempt(session, change, lambda e: _page(request, session, actor, e))
+    return kit.submit(request, session, change, lambda e: _page(request, session, actor, e))
 
 
 @router.get("/supervision/inbox")
@@ -105,7 +105,7 @@ def inbox_page(request: Request, session: DbSession, actor: Reader) -> HTMLRespo
 
 
 def _content_page(
-    request: Request, session: Session, actor: Actor, exc: DomainError | None = None
+    request: Request, session: Session, actor: Actor, exc: kit.PageError | None = None
 ) -> HTMLResponse:
     rows = [views.public_item_read(i) for i in publicity.items_for(session, actor)]
     return render(
@@ -139,7 +139,7 @@ async def content_create(request: Request, session: DbSession, actor: Writer) ->
         )
         return "/supervision/public-content"
 
-    return attempt(session, change, lambda e: _content_page(request, session, actor, e))
+    return kit.submit(request, session, change, lambda e: _content_page(request, session, actor, e))
 
 
 @router.post("/supervision/public-content/{item_id}/withdraw")
@@ -148,4 +148,4 @@ def content_withdraw(item_id: Id, request: Request, session: DbSession, actor: W
         publicity.withdraw(session, actor, item_id)
         return "/supervision/public-content"
 
-    return attempt(session, change, lambda e: _content_page(request, session, actor, e))
+    return kit.submit(request, session, change, lambda e: _content_page(request, session, actor, e))

@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Line, Text
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, PermissionDenied
+from huanxin.core.errors import PermissionDenied
 from huanxin.supervision.service import checkpoints, ledger
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +59,7 @@ def checkpoint_post(
     task_id: Annotated[Code, Form()] = "",
     back: Annotated[Line, Form()] = "",
 ) -> Response:
-    try:
+    def change() -> str:
         if action == "done":
             checkpoints.mark_done(session, actor, checkpoint_id, note=note)
         elif not actor.can("supervision:write"):
@@ -68,14 +69,10 @@ def checkpoint_post(
         else:
             target = int(task_id) if task_id.isdigit() else None
             checkpoints.assign(session, actor, checkpoint_id, task_id=target)
-    except DomainError as exc:
-        session.rollback()
-        return render(
-            request,
-            "supervision/checkpoints.html",
-            status_code=exc.status,
-            error=exc.message,
-            **_context(session, actor, None),
-        )
-    safe = back if back.startswith("/supervision/") else "/supervision/checkpoints"
-    return RedirectResponse(safe, status_code=303)
+        return back if back.startswith("/supervision/") else "/supervision/checkpoints"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        context = _context(session, actor, None)
+        return render(request, "supervision/checkpoints.html", error=error, **context)
+
+    return kit.submit(request, session, change, page)

@@ -4,18 +4,20 @@ indicator dashboard, and briefings."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Count, Id, Name, Text
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, InvalidInput, PermissionDenied
+from huanxin.core.errors import InvalidInput, PermissionDenied
 from huanxin.supervision import charts, computed, indicators
 from huanxin.supervision.service import (
     briefings,
@@ -28,6 +30,7 @@ from huanxin.supervision.service import (
 from huanxin.supervision.service.common import actor_department
 from huanxin.supervision.status import SCHEDULE_LABELS, STATUS_LABELS, period_of
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -81,10 +84,12 @@ def _task_context(session: Session, actor: Actor, task_id: int) -> dict[str, Any
 
 
 def _task_page(
-    request: Request, session: Session, actor: Actor, task_id: int, error: DomainError | None = None
+    request: Request,
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    error: kit.PageError | None = None,
 ) -> HTMLResponse:
-    if error is not None:
-        session.rollback()
     return render(
         request,
         "supervision/task.html",
@@ -94,8 +99,8 @@ def _task_page(
     )
 
 
-def _back(task_id: int) -> Response:
-    return RedirectResponse(f"/supervision/tasks/{task_id}", status_code=303)
+def _back(task_id: int) -> str:
+    return f"/supervision/tasks/{task_id}"
 
 
 @router.get("/supervision/tasks/{task_id}")
@@ -115,7 +120,7 @@ def task_update(
     responsible_person: Annotated[Name, Form()] = "",
     schedule: Annotated[Text, Form()] = "monthly",
 ) -> Response:
-    try:
+    def change() -> str:
         ledger.update_task(
             session,
             actor,
@@ -126,16 +131,22 @@ def task_update(
             schedule=schedule,
             responsible_person=responsible_person or None,
         )
-    except DomainError as exc:
-        return _task_page(request, session, actor, task_id, exc)
-    return _back(task_id)
+        return _back(task_id)
+
+    return _on_task(request, session, actor, task_id, change)
+
+
+def _on_task(
+    request: Request, session: Session, actor: Actor, task_id: int, change: Callable[[], str]
+) -> Response:
+    """Run a change of the task page's forms; a refusal shows the task page again."""
+    page = partial(_task_page, request, session, actor, task_id)
+    return kit.submit(request, session, change, page)
 
 
 def _date(text: str, field: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text.strip() else None
-    except ValueError as exc:
-        raise InvalidInput("日期格式不正确（应为YYYY-MM-DD）", field=field) from exc
+    found: date | None = kit.value(kit.OptionalDay, text, field)
+    return found
 
 
 async def _uploads(items: list[UploadFile] | None) -> list[files.Upload]:
@@ -154,7 +165,9 @@ async def report_create(
     figures: Annotated[Text, Form()] = "",
     attachments: Files = None,
 ) -> Response:
-    try:
+    uploads = await _uploads(attachments)
+
+    def change() -> str:
         if not percent.strip().isdigit():
             raise InvalidInput("完成进度应为0到100的整数", field="percent")
         reports.file_report(
@@ -165,11 +178,11 @@ async def report_create(
             percent=int(percent),
             text=text,
             figures=figures,
-            uploads=await _uploads(attachments),
+            uploads=uploads,
         )
-    except DomainError as exc:
-        return _task_page(request, session, actor, task_id, exc)
-    return _back(task_id)
+        return _back(task_id)
+
+    return _on_task(request, session, actor, task_id, change)
 
 
 @router.post("/supervision/tasks/{task_id}/close-request")
@@ -181,13 +194,13 @@ async def close_request(
     evidence: Annotated[Text, Form()] = "",
     attachments: Files = None,
 ) -> Response:
-    try:
-        reports.request_close(
-            session, actor, task_id, evidence=evidence, uploads=await _uploads(attachments)
-        )
-    except DomainError as exc:
-        return _task_page(request, session, actor, task_id, exc)
-    return _back(task_id)
+    uploads = await _uploads(attachments)
+
+    def change() -> str:
+        reports.request_close(session, actor, task_id, evidence=evidence, uploads=uploads)
+        return _back(task_id)
+
+    return _on_task(request, session, actor, task_id, change)
 
 
 @router.post("/supervision/tasks/{task_id}/close-decision")
@@ -199,11 +212,11 @@ def close_decision(
     decision: Annotated[Code, Form()] = "",
     note: Annotated[Text, Form()] = "",
 ) -> Response:
-    try:
+    def change() -> str:
         reports.decide_close(session, actor, task_id, approve=decision == "approve", note=note)
-    except DomainError as exc:
-        return _task_page(request, session, actor, task_id, exc)
-    return _back(task_id)
+        return _back(task_id)
+
+    return _on_task(request, session, actor, task_id, change)
 
 
 @router.get("/supervision/reminders")
@@ -298,7 +311,7 @@ def indicator_post(
     department_id: Annotated[Code, Form()] = "",
     computed_key: Annotated[Code, Form()] = "",
 ) -> Response:
-    try:
+    def change() -> str:
         if action in {"config", "source", "refresh"} and not actor.can("supervision:write"):
             raise PermissionDenied("只有专班办公室可以设置指标")
         if action == "source":
@@ -324,16 +337,13 @@ def indicator_post(
                 value=_number(value, "value", False) or 0.0,
                 source=source,
             )
-    except DomainError as exc:
-        session.rollback()
-        return render(
-            request,
-            "supervision/indicator.html",
-            status_code=exc.status,
-            error=exc.message,
-            **_indicator_context(session, actor, indicator_id),
-        )
-    return RedirectResponse(f"/supervision/indicators/{indicator_id}", status_code=303)
+        return f"/supervision/indicators/{indicator_id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        context = _indicator_context(session, actor, indicator_id)
+        return render(request, "supervision/indicator.html", error=error, **context)
+
+    return kit.submit(request, session, change, page)
 
 
 def _number(text: str, field: str, optional: bool) -> float | None:
@@ -370,20 +380,17 @@ def briefings_create(
     period_start: Annotated[Code, Form()] = "",
     period_end: Annotated[Code, Form()] = "",
 ) -> Response:
-    try:
+    def change() -> str:
         start, end = _date(period_start, "period_start"), _date(period_end, "period_end")
         if start is None or end is None:
             raise InvalidInput("请填写简报的统计期间", field="period_start")
         briefings.issue(
             session, actor, jurisdiction_code=jurisdiction_code, period_start=start, period_end=end
         )
-    except DomainError as exc:
-        session.rollback()
-        return render(
-            request,
-            "supervision/briefings.html",
-            status_code=exc.status,
-            error=exc.message,
-            **_brief_context(session, actor),
-        )
-    return RedirectResponse("/supervision/briefings", status_code=303)
+        return "/supervision/briefings"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        context = _brief_context(session, actor)
+        return render(request, "supervision/briefings.html", error=error, **context)
+
+    return kit.submit(request, session, change, page)

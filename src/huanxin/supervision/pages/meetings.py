@@ -13,12 +13,12 @@ from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Id, LongText
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.lifecycles import DecisionKind, EscalationLevel, MeetingKind, choices
-from huanxin.supervision.pages.kit import attempt, day, number
+from huanxin.supervision.pages.kit import day, number
 from huanxin.supervision.service import bodies, escalations, ledger, meetings
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -77,7 +77,7 @@ def meetings_create(
         )
         return f"/supervision/meetings/{row.id}"
 
-    def page(exc: DomainError) -> HTMLResponse:
+    def page(exc: kit.PageError) -> HTMLResponse:
         return render(
             request,
             "supervision/meetings.html",
@@ -87,7 +87,7 @@ def meetings_create(
             **_list_context(session, actor),
         )
 
-    return attempt(session, change, page)
+    return kit.submit(request, session, change, page)
 
 
 def _meeting_page(
@@ -95,7 +95,7 @@ def _meeting_page(
     session: Session,
     actor: Actor,
     meeting_id: int,
-    exc: DomainError | None = None,
+    exc: kit.PageError | None = None,
 ) -> HTMLResponse:
     row = meetings.get(session, actor, meeting_id)
     members = bodies.department_names(session, bodies.member_ids(session, row.body_id))
@@ -136,7 +136,9 @@ async def meeting_attendance(
         meetings.record_attendance(session, actor, meeting_id, entries=entries)
         return f"/supervision/meetings/{meeting_id}"
 
-    return attempt(session, change, lambda e: _meeting_page(request, session, actor, meeting_id, e))
+    return kit.submit(
+        request, session, change, lambda e: _meeting_page(request, session, actor, meeting_id, e)
+    )
 
 
 @router.post("/supervision/meetings/{meeting_id}/decisions")
@@ -164,7 +166,9 @@ def meeting_decision(
         )
         return f"/supervision/meetings/{meeting_id}"
 
-    return attempt(session, change, lambda e: _meeting_page(request, session, actor, meeting_id, e))
+    return kit.submit(
+        request, session, change, lambda e: _meeting_page(request, session, actor, meeting_id, e)
+    )
 
 
 @router.post("/supervision/meetings/{meeting_id}/hold")
@@ -175,7 +179,9 @@ def meeting_hold(
         meetings.hold(session, actor, meeting_id, minutes=minutes)
         return f"/supervision/meetings/{meeting_id}"
 
-    return attempt(session, change, lambda e: _meeting_page(request, session, actor, meeting_id, e))
+    return kit.submit(
+        request, session, change, lambda e: _meeting_page(request, session, actor, meeting_id, e)
+    )
 
 
 # --- escalations --------------------------------------------------------------------------
@@ -185,7 +191,7 @@ def _esc_page(
     request: Request,
     session: Session,
     actor: Actor,
-    exc: DomainError | None = None,
+    exc: kit.PageError | None = None,
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:
     rows = [views.escalation_read(session, e) for e in escalations.list_for(session, actor)]
@@ -237,7 +243,9 @@ def escalations_create(
         )
         return "/supervision/escalations"
 
-    return attempt(session, change, lambda e: _esc_page(request, session, actor, e, form))
+    return kit.submit(
+        request, session, change, lambda e: _esc_page(request, session, actor, e, form)
+    )
 
 
 @router.post("/supervision/escalations/{escalation_id}/step")
@@ -261,4 +269,4 @@ def escalation_step(
             escalations.close(session, actor, escalation_id, note=text)
         return "/supervision/escalations"
 
-    return attempt(session, change, lambda e: _esc_page(request, session, actor, e))
+    return kit.submit(request, session, change, lambda e: _esc_page(request, session, actor, e))

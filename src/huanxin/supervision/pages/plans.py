@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Id, Name, Text
-from huanxin.core.errors import DomainError
 from huanxin.supervision import matching, planparse
 from huanxin.supervision.models import Plan
 from huanxin.supervision.service import departments, plans
 from huanxin.supervision.service.common import get_plan
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -56,7 +56,8 @@ async def upload(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     content = await file.read() if file else b""
-    try:
+
+    def change() -> str:
         plan = plans.import_plan(
             session,
             actor,
@@ -64,17 +65,18 @@ async def upload(
             filename=file.filename or "" if file else "",
             content=content,
         )
-    except DomainError as exc:
-        session.rollback()
+        return f"/supervision/plans/{plan.id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
         return render(
             request,
             "supervision/home.html",
-            status_code=exc.status,
-            error=exc.message,
-            error_link=getattr(exc, "link", None),
+            error=error,
+            error_link=error.link,
             **_home_context(session, actor),
         )
-    return RedirectResponse(f"/supervision/plans/{plan.id}", status_code=303)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.get("/supervision/plans/{plan_id}")
@@ -119,19 +121,21 @@ async def review_confirm(
     plan = get_plan(session, actor, plan_id)
     rows = plans.matches(session, plan)
     choices = {m.unit_name: str(form.get(f"unit_{m.id}") or "") for m in rows}
-    try:
+
+    def change() -> str:
         plans.confirm(session, actor, plan_id, choices=choices)
-    except DomainError as exc:
-        session.rollback()
+        return f"/supervision/tasks?plan_id={plan_id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
         plan = get_plan(session, actor, plan_id)
         return render(
             request,
             "supervision/review.html",
-            status_code=exc.status,
-            error=exc.message,
+            error=error,
             **_review_context(session, actor, plan),
         )
-    return RedirectResponse(f"/supervision/tasks?plan_id={plan_id}", status_code=303)
+
+    return kit.submit(request, session, change, page)
 
 
 def _dept_context(session: Session, actor: Actor) -> dict[str, Any]:
@@ -162,19 +166,21 @@ def departments_create(
     aliases: Annotated[Text, Form()] = "",
 ) -> Response:
     form = {"jurisdiction_code": jurisdiction_code, "name": name, "aliases": aliases}
-    try:
+
+    def change() -> str:
         within(actor, jurisdiction_code, "所选区划不在您的管辖范围内", field="jurisdiction_code")
         departments.create(
             session, actor, jurisdiction_code=jurisdiction_code, name=name, aliases=aliases
         )
-    except DomainError as exc:
-        session.rollback()
+        return "/supervision/departments"
+
+    def page(error: kit.PageError) -> HTMLResponse:
         return render(
             request,
             "supervision/departments.html",
-            status_code=exc.status,
-            error=exc.message,
+            error=error,
             form=form,
             **_dept_context(session, actor),
         )
-    return RedirectResponse("/supervision/departments", status_code=303)
+
+    return kit.submit(request, session, change, page)

@@ -13,12 +13,12 @@ from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Id, LongText
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError
 from huanxin.supervision import mechanism_views as views
-from huanxin.supervision.pages.kit import attempt, day, number
+from huanxin.supervision.pages.kit import day, number
 from huanxin.supervision.service import departments, visits
 from huanxin.supervision.service.files import Upload
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,7 +30,7 @@ def _list_page(
     request: Request,
     session: Session,
     actor: Actor,
-    exc: DomainError | None = None,
+    exc: kit.PageError | None = None,
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:
     rows = [views.visit_read(session, v) for v in visits.list_for(session, actor)]
@@ -83,11 +83,17 @@ def visits_create(
         )
         return f"/supervision/visits/{row.id}"
 
-    return attempt(session, change, lambda e: _list_page(request, session, actor, e, form))
+    return kit.submit(
+        request, session, change, lambda e: _list_page(request, session, actor, e, form)
+    )
 
 
 def _visit_page(
-    request: Request, session: Session, actor: Actor, visit_id: int, exc: DomainError | None = None
+    request: Request,
+    session: Session,
+    actor: Actor,
+    visit_id: int,
+    exc: kit.PageError | None = None,
 ) -> HTMLResponse:
     row = visits.get(session, actor, visit_id)
     return render(
@@ -121,7 +127,9 @@ def visit_done(
         )
         return f"/supervision/visits/{visit_id}"
 
-    return attempt(session, change, lambda e: _visit_page(request, session, actor, visit_id, e))
+    return kit.submit(
+        request, session, change, lambda e: _visit_page(request, session, actor, visit_id, e)
+    )
 
 
 @router.post("/supervision/visits/{visit_id}/findings")
@@ -149,4 +157,6 @@ async def finding_create(
         )
         return f"/supervision/visits/{visit_id}"
 
-    return attempt(session, change, lambda e: _visit_page(request, session, actor, visit_id, e))
+    return kit.submit(
+        request, session, change, lambda e: _visit_page(request, session, actor, visit_id, e)
+    )

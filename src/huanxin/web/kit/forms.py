@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
@@ -29,6 +30,7 @@ from huanxin.web.errors import page_refused, validation_message
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+R = TypeVar("R", bound=Response)
 
 
 def _blank(value: Any) -> Any:
@@ -61,6 +63,22 @@ def _whole(value: Any) -> Any:
     return value
 
 
+def _integer(value: Any) -> Any:
+    if isinstance(value, str) and not _required(value).strip().lstrip("-").isdigit():
+        raise ValueError("必须是整数")
+    return value
+
+
+def _percent(value: Any) -> Any:
+    """A percentage typed as ``45`` or ``45.5``, in basis points (4500, 4550)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_yuan(_required(value).strip())
+    except ValueError:
+        raise ValueError("百分比格式不正确（如 45 或 45.5）") from None
+
+
 def _day(value: Any) -> Any:
     if isinstance(value, str):
         try:
@@ -76,6 +94,11 @@ Yuan = Annotated[int, BeforeValidator(_yuan), Field(gt=0, le=bounds.SALE_FEN_MAX
 # Any amount typed in yuan, as fen (budgets, investments).
 Amount = Annotated[int, BeforeValidator(_yuan), Field(ge=0, le=bounds.AMOUNT_FEN_MAX)]
 Whole = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=bounds.INT_MAX)]
+Integer = Annotated[
+    int, BeforeValidator(_integer), Field(ge=-bounds.INT_MAX - 1, le=bounds.INT_MAX)
+]
+# A percentage in basis points (a growth rate may be negative).
+Percent = Annotated[int, BeforeValidator(_percent), Field(ge=-1_000_000, le=1_000_000)]
 Day = Annotated[date, BeforeValidator(_day), Field(ge=bounds.DAY_MIN, le=bounds.DAY_MAX)]
 OptionalWhole = Annotated[Whole | None, Blank]
 OptionalDay = Annotated[Day | None, Blank]
@@ -119,6 +142,23 @@ def parse(model: type[M], data: Mapping[str, Any] | FormData) -> M:
         raise InvalidInput(message, field=field) from None
 
 
+@cache
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)
+
+
+def value(kind: Any, text: str, field: str, label: str | None = None) -> Any:
+    """One form field read as a form type (``Yuan``, ``Day``, ``Whole`` …): the same parsing
+    and the same refusal, naming the field by its label (``label``, else the field's
+    label in ``core.labels``), as in a ``PageForm``."""
+    try:
+        return _adapter(kind).validate_python(text)
+    except ValidationError as exc:
+        error = {**exc.errors()[0], "loc": (field,)}
+        titles = {field: label} if label else None
+        raise InvalidInput(validation_message(error, titles)[1], field=field) from None
+
+
 def text_of(data: FormData) -> dict[str, str]:
     """The form's text fields as typed (to show the form again), without the CSRF token."""
     return {k: v for k, v in data.items() if isinstance(v, str) and k != "csrf_token"}
@@ -136,12 +176,15 @@ async def posted(request: Request) -> FormData:
 
 @dataclass(frozen=True)
 class PageError:
-    """A refusal as a page shows it: the message (naming the field by its label) and the
-    field it belongs to, so the template can put it beside that field."""
+    """A refusal as a page shows it: the message (naming the field by its label), the field
+    it belongs to (so the template can put it beside that field) and the answer's status."""
 
     message: str
     field: str | None = None
     rows: tuple[Any, ...] = ()  # an import's row-by-row errors, when it has them
+    status: int = 422
+    reason: str = ""  # the refusal's own words, without the field's label
+    link: str | None = None  # where the refusal points to (e.g. the plan already imported)
 
     @classmethod
     def of(cls, exc: DomainError) -> PageError:
@@ -150,7 +193,9 @@ class PageError:
             name = label(exc.field)
             if name != "输入项" and name not in message:
                 message = f"{name}：{message}"
-        return cls(message, exc.field, tuple(getattr(exc, "errors", ()) or ()))
+        rows = tuple(getattr(exc, "errors", ()) or ())
+        link = getattr(exc, "link", None)
+        return cls(message, exc.field, rows, exc.status, exc.message, link)
 
     def at(self, field: str) -> str:
         """The message when it belongs to ``field``, else ""."""
@@ -203,11 +248,14 @@ def submit(
 def show(
     request: Request,
     session: Session,
-    change: Callable[[], HTMLResponse],
-    page: Callable[[PageError], Response],
-) -> Response:
+    change: Callable[[], R],
+    page: Callable[[PageError], R],
+) -> R:
     """Like ``submit`` for a form whose answer is a page (a result shown in place)."""
     try:
         return change()
     except DomainError as exc:
-        return refused(request, session, exc, page)
+        page_refused(request, session, exc)
+        response = page(PageError.of(exc))
+        response.status_code = exc.status
+        return response

@@ -62,7 +62,7 @@ class ListSpec:
     tiebreak: Any  # a unique column, so pages never overlap
     search: Callable[[str], ColumnElement[bool]] | None = None
     filters: tuple[Filter, ...] = ()
-    search_hint: str = "搜索"
+    search_hint: str = ""  # what the search box finds, shown in it
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key and c.sort is not None), None)
