@@ -15,7 +15,7 @@ from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, clock_text, grams, parse_clock
 from huanxin.recycling.models import AddressEntry, Booking, Site, Vehicle
 from huanxin.recycling.qr import qr_svg
@@ -60,10 +60,8 @@ def _book_error(exc: kit.PageError) -> str:
 
 
 def _day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("日期格式应为YYYY-MM-DD", field=field) from None
+    found: date = kit.value(kit.Day, text, field)
+    return found
 
 
 def _book_context(session: DbSession, actor: Actor, q: str = "", **extra: Any) -> dict[str, Any]:
@@ -206,10 +204,7 @@ def certificate_page(
     """Public check; a signed-in merchant also gets the redemption form with it filled in."""
     result, error, qr, redeem = None, None, "", ""
     if number or code:
-        try:
-            result = certificates.verify(session, number=number, code=code)
-        except DomainError as exc:
-            error = exc.message
+        result, error = kit.outcome(lambda: certificates.verify(session, number=number, code=code))
     if result is not None:
         result["jurisdiction_name"] = jurisdictions.full_name(
             session, str(result["jurisdiction_code"])
@@ -242,13 +237,11 @@ def dispatch_page(
 ) -> HTMLResponse:
     code = jurisdiction_code or actor.jurisdiction_code
     day = _day(service_date, "service_date") if service_date else today_cn()
-    plan = None
-    try:
-        plan = dispatching.plan_dict(
+    plan, _ = kit.outcome(
+        lambda: dispatching.plan_dict(
             session, dispatching.find_plan(session, actor, jurisdiction_code=code, day=day)
         )
-    except DomainError:
-        plan = None
+    )
     of_day = bookings.list_bookings(session, actor, day=day)
     waiting = [b for b in of_day if b.status in bookings.OPEN_STATES]
     contacts = {b.id: (b.address, bookings.masked_phone(b)) for b in of_day}
@@ -274,25 +267,25 @@ def dispatch_submit(
     jurisdiction_code: Annotated[Code, Form()] = "",
     service_date: Annotated[Code, Form()] = "",
 ) -> Response:
-    try:
+    def change() -> str:
         day = _day(service_date, "service_date")
         dispatching.plan_for_day(session, actor, jurisdiction_code=jurisdiction_code, day=day)
-    except DomainError as exc:
-        session.rollback()
+        return f"/recycling/dispatch?jurisdiction_code={jurisdiction_code}&service_date={day}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
         return render(
             request,
             "recycling/dispatch.html",
-            status_code=exc.status,
             plan=None,
             code=jurisdiction_code,
             day=service_date,
             waiting=0,
-            error=exc.message,
+            error=error,
             clock=clock_text,
             can_plan=True,
         )
-    target = f"/recycling/dispatch?jurisdiction_code={jurisdiction_code}&service_date={day}"
-    return RedirectResponse(target, status_code=303)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.get("/recycling/driver/{plan_id}/{vehicle_id}")

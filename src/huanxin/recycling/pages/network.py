@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core import orgs
@@ -23,6 +23,7 @@ from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, TIERS, clock_tex
 from huanxin.recycling.models import Site, Vehicle
 from huanxin.recycling.service import network
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -46,11 +47,6 @@ def _fen(text: str, field: str) -> int:
         return parse_yuan(text)
     except ValueError:
         raise InvalidInput("金额格式不正确（单位：元，最多两位小数）", field=field) from None
-
-
-def _fail(session: Session, exc: DomainError) -> str:
-    session.rollback()
-    return f"{exc.message}（{exc.field or ''}）"
 
 
 # Sites
@@ -133,11 +129,15 @@ def site_edit(request: Request, session: DbSession, actor: Manager, site_id: Id)
 @router.post("/recycling/network/sites")
 async def site_create(request: Request, session: DbSession, actor: Manager) -> Response:
     f = await _form(request)
-    try:
+
+    def change() -> str:
         network.create_site(session, actor, _new_site(actor, f))
-    except DomainError as exc:
-        return _site_page(request, session, actor, None, f, _fail(session, exc), exc.status)
-    return RedirectResponse("/recycling/network?saved=site", status_code=303)
+        return "/recycling/network?saved=site"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _site_page(request, session, actor, None, f, error.message, error.status)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.post("/recycling/network/sites/{site_id}")
@@ -145,11 +145,15 @@ async def site_update(
     request: Request, session: DbSession, actor: Manager, site_id: Id
 ) -> Response:
     f = await _form(request)
-    try:
+
+    def change() -> str:
         network.update_site(session, actor, site_id, _new_site(actor, f))
-    except DomainError as exc:
-        return _site_page(request, session, actor, site_id, f, _fail(session, exc), exc.status)
-    return RedirectResponse("/recycling/network?saved=site", status_code=303)
+        return "/recycling/network?saved=site"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _site_page(request, session, actor, site_id, f, error.message, error.status)
+
+    return kit.submit(request, session, change, page)
 
 
 # Vehicles
@@ -218,12 +222,16 @@ def vehicle_edit(
 @router.post("/recycling/network/vehicles")
 async def vehicle_create(request: Request, session: DbSession, actor: Manager) -> Response:
     f = await _form(request)
-    try:
+
+    def change() -> str:
         new = _new_vehicle(session, actor, f)
         network.create_vehicle(session, actor, **new.__dict__)
-    except DomainError as exc:
-        return _vehicle_page(request, session, actor, None, f, _fail(session, exc), exc.status)
-    return RedirectResponse("/recycling/network?saved=vehicle", status_code=303)
+        return "/recycling/network?saved=vehicle"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _vehicle_page(request, session, actor, None, f, error.message, error.status)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.post("/recycling/network/vehicles/{vehicle_id}")
@@ -231,7 +239,8 @@ async def vehicle_update(
     request: Request, session: DbSession, actor: Manager, vehicle_id: Id
 ) -> Response:
     f = await _form(request)
-    try:
+
+    def change() -> str:
         network.update_vehicle(
             session,
             actor,
@@ -239,11 +248,12 @@ async def vehicle_update(
             _new_vehicle(session, actor, f),
             active=f.get("active", "yes") == "yes",
         )
-    except DomainError as exc:
-        return _vehicle_page(
-            request, session, actor, vehicle_id, f, _fail(session, exc), exc.status
-        )
-    return RedirectResponse("/recycling/network?saved=vehicle", status_code=303)
+        return "/recycling/network?saved=vehicle"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _vehicle_page(request, session, actor, vehicle_id, f, error.message, error.status)
+
+    return kit.submit(request, session, change, page)
 
 
 # Price lists
@@ -315,7 +325,8 @@ def price_new(
 @router.post("/recycling/network/prices")
 async def price_create(request: Request, session: DbSession, actor: Manager) -> Response:
     f = await _form(request)
-    try:
+
+    def change() -> str:
         code = f.get("jurisdiction_code", "").strip()
         within(actor, code, "区划不在您的管辖范围内", field="jurisdiction_code")
         try:
@@ -331,6 +342,9 @@ async def price_create(request: Request, session: DbSession, actor: Manager) -> 
             note=f.get("note", "").strip()[:256],
             earliest=today_cn(),
         )
-    except DomainError as exc:
-        return _price_page(request, session, actor, f, _fail(session, exc), exc.status)
-    return RedirectResponse("/recycling/network?saved=prices", status_code=303)
+        return "/recycling/network?saved=prices"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _price_page(request, session, actor, f, error.message, error.status)
+
+    return kit.submit(request, session, change, page)
