@@ -11,11 +11,12 @@ from fastapi.responses import HTMLResponse
 
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.equipment.deps import READ, page_require_any
 from huanxin.equipment.pages.projects import bp, fen
 from huanxin.equipment.service import subsidy, taxcredit
 from huanxin.equipment.terms import REPAYMENTS
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -80,14 +81,14 @@ def calculators(request: Request, actor: Reader) -> HTMLResponse:
     form = _defaults() | {k: str(v) for k, v in request.query_params.items()}
     calc = form.get("calc", "")
     result: dict[str, Any] = {}
+    compute = {"subsidy": _subsidy, "tax": _tax}.get(calc)
     error, status = None, 200
-    try:
-        if calc == "subsidy":
-            result["subsidy"] = _subsidy(form)
-        elif calc == "tax":
-            result["tax"] = _tax(form)
-    except DomainError as exc:
-        error, status = exc.message, exc.status
+    if compute is not None:
+        found, refused = kit.outcome(lambda: compute(form))
+        if refused is None:
+            result[calc] = found
+        else:
+            error, status = refused.message, refused.status
     return render(
         request,
         "equipment/calculators.html",

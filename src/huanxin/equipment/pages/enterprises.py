@@ -19,9 +19,8 @@ from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Count, Id, Name, Text
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.equipment.deps import READ, WRITE, page_require_any
-from huanxin.equipment.errors import LedgerRejected
 from huanxin.equipment.ledger_io import HEADERS
 from huanxin.equipment.pages.projects import bp
 from huanxin.equipment.reports import category_label
@@ -189,18 +188,25 @@ async def import_page(
             error="请选择要导入的台账文件（.xlsx 或 .csv）",
         )
     content = await upload.read()
-    try:
-        result = _import(session, actor, enterprise_id, upload.filename, content)
-    except LedgerRejected as exc:
-        session.rollback()
+    filename = upload.filename
+
+    def change() -> str:
+        result = _import(session, actor, enterprise_id, filename, content)
+        return f"/equipment/enterprises/{enterprise_id}?imported={result.rows}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        rows = list(error.rows)
         return _detail(
-            request, session, actor, enterprise_id, status=422, error=exc.message, errors=exc.errors
+            request,
+            session,
+            actor,
+            enterprise_id,
+            status=error.status,
+            error=error.message,
+            errors=rows,
         )
-    except DomainError as exc:
-        session.rollback()
-        return _detail(request, session, actor, enterprise_id, status=exc.status, error=exc.message)
-    url = f"/equipment/enterprises/{enterprise_id}?imported={result.rows}"
-    return RedirectResponse(url, status_code=303)
+
+    return kit.submit(request, session, change, page)
 
 
 def _import(

@@ -6,20 +6,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Count, Id
-from huanxin.core.errors import DomainError
 from huanxin.equipment import ledger_io
 from huanxin.equipment.deps import READ, WRITE, page_require_any
-from huanxin.equipment.errors import ItemRejected
 from huanxin.equipment.reference import load_ledger_columns, load_rules
 from huanxin.equipment.reports import category_label
 from huanxin.equipment.service import access, enterprises, items, ledger
 from huanxin.equipment.terms import FLAG_KINDS
 from huanxin.web.deps import DbSession
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -97,21 +96,25 @@ async def item_save(item_id: Id, request: Request, session: DbSession, actor: Wr
     form = await request.form()
     attrs = {c.attr for c in ledger_io.COLUMNS}
     changes = {k: str(v) for k, v in form.items() if k in attrs}
-    try:
+
+    def change() -> str:
         items.update_item(session, actor, item_id=item_id, changes=changes)
-    except ItemRejected as exc:
-        session.rollback()
+        return f"/equipment/items/{item_id}?saved=1"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        if not error.rows:
+            return _item_page(
+                request, session, actor, item_id, status=error.status, error=error.reason
+            )
         return _item_page(
             request,
             session,
             actor,
             item_id,
-            status=exc.status,
-            error=exc.message,
-            errors=exc.errors,
+            status=error.status,
+            error=error.reason,
+            errors=list(error.rows),
             cells=changes,
         )
-    except DomainError as exc:
-        session.rollback()
-        return _item_page(request, session, actor, item_id, status=exc.status, error=exc.message)
-    return RedirectResponse(f"/equipment/items/{item_id}?saved=1", status_code=303)
+
+    return kit.submit(request, session, change, page)

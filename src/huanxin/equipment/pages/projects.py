@@ -4,18 +4,19 @@ investment against 2023; the reported digitalisation rates with their chart)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text, Year
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.core.money import parse_yuan
 from huanxin.equipment import charts
 from huanxin.equipment.deps import READ, WRITE, page_require_any
@@ -193,15 +194,29 @@ def detail(project_id: Id, request: Request, session: DbSession, actor: Reader) 
     return _detail(request, session, actor, project_id)
 
 
-def _done(project_id: int) -> Response:
-    return RedirectResponse(f"/equipment/projects/{project_id}", status_code=303)
+def _done(project_id: int) -> str:
+    return f"/equipment/projects/{project_id}"
+
+
+def _on_project(
+    request: Request, session: Session, actor: Actor, project_id: int, change: Callable[[], str]
+) -> Response:
+    """Run a change of the project page's forms; a refusal shows the project page again."""
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _detail(
+            request, session, actor, project_id, status=error.status, error=error.message
+        )
+
+    return kit.submit(request, session, change, page)
 
 
 @router.post("/equipment/projects/{project_id}/step")
 async def step(project_id: Id, request: Request, session: DbSession, actor: Writer) -> Response:
     form = await request.form()
     scrapped = [int(str(v)) for v in form.getlist("scrapped_item_ids") if str(v).isdigit()]
-    try:
+
+    def change() -> str:
         projects.advance(
             session,
             actor,
@@ -211,17 +226,19 @@ async def step(project_id: Id, request: Request, session: DbSession, actor: Writ
             note=str(form.get("note", "")),
             scrapped_item_ids=scrapped,
         )
-    except DomainError as exc:
-        session.rollback()
-        return _detail(request, session, actor, project_id, status=exc.status, error=exc.message)
-    return _done(project_id)
+        return _done(project_id)
+
+    return _on_project(request, session, actor, project_id, change)
 
 
 @router.post("/equipment/projects/{project_id}/documents")
 async def document(project_id: Id, request: Request, session: DbSession, actor: Writer) -> Response:
     form = await request.form()
     upload = form.get("file")
-    try:
+    chosen = isinstance(upload, UploadFile) and bool(upload.filename)
+    content = await upload.read() if isinstance(upload, UploadFile) and chosen else b""
+
+    def change() -> str:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise InvalidInput("请选择要上传的文件", field="file")
         projects.add_document(
@@ -230,12 +247,11 @@ async def document(project_id: Id, request: Request, session: DbSession, actor: 
             project_id=project_id,
             doc_type=str(form.get("doc_type", "")),
             filename=upload.filename,
-            content=await upload.read(),
+            content=content,
         )
-    except DomainError as exc:
-        session.rollback()
-        return _detail(request, session, actor, project_id, status=exc.status, error=exc.message)
-    return _done(project_id)
+        return _done(project_id)
+
+    return _on_project(request, session, actor, project_id, change)
 
 
 @router.post("/equipment/projects/{project_id}/subsidies")
@@ -243,7 +259,8 @@ async def apply_subsidy(
     project_id: Id, request: Request, session: DbSession, actor: Writer
 ) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
-    try:
+
+    def change() -> str:
         cap = form.get("cap_fen", "").strip()
         term = form.get("term_months", "")
         months = form.get("max_months", "").strip() or str(subsidy.MAX_SUBSIDY_MONTHS)
@@ -259,10 +276,9 @@ async def apply_subsidy(
             repayment=form.get("repayment", ""),
             cap_fen=fen(cap, "cap_fen") if cap else None,
         )
-    except DomainError as exc:
-        session.rollback()
-        return _detail(request, session, actor, project_id, status=exc.status, error=exc.message)
-    return _done(project_id)
+        return _done(project_id)
+
+    return _on_project(request, session, actor, project_id, change)
 
 
 @router.post("/equipment/subsidies/{subsidy_id}/decision")
@@ -275,16 +291,14 @@ def decide(
     note: Annotated[Text, Form()] = "",
 ) -> Response:
     row = subsidy.get(session, actor, subsidy_id)
-    try:
+
+    def change() -> str:
         subsidy.decide(
             session, actor, subsidy_id=subsidy_id, approve=decision == "approve", note=note
         )
-    except DomainError as exc:
-        session.rollback()
-        return _detail(
-            request, session, actor, row.project_id, status=exc.status, error=exc.message
-        )
-    return _done(row.project_id)
+        return _done(row.project_id)
+
+    return _on_project(request, session, actor, row.project_id, change)
 
 
 def _indicator(

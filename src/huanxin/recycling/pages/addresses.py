@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Line
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.recycling.service import addresses
 from huanxin.web.deps import DbSession, page_require
-from huanxin.web.errors import page_refused
 from huanxin.web.kit import downloads
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -64,17 +64,20 @@ async def addresses_import(
     jurisdiction_code: Annotated[Code, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    try:
-        if file is None or not file.filename:
+    content = await file.read(MAX_BYTES + 1) if file is not None and file.filename else None
+
+    def change() -> str:
+        if content is None:
             raise InvalidInput("请选择 .xlsx 文件", field="file")
-        content = await file.read(MAX_BYTES + 1)
         if len(content) > MAX_BYTES:
             raise InvalidInput("文件不能超过5MB", field="file")
         count = addresses.import_xlsx(
             session, actor, jurisdiction_code=jurisdiction_code, content=content
         )
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        context = _context(session, actor, "", error=exc.message, errors=getattr(exc, "errors", []))
-        return render(request, "recycling/addresses.html", status_code=exc.status, **context)
-    return RedirectResponse(f"/recycling/addresses?imported={count}", status_code=303)
+        return f"/recycling/addresses?imported={count}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        context = _context(session, actor, "", error=error.message, errors=list(error.rows))
+        return render(request, "recycling/addresses.html", **context)
+
+    return kit.submit(request, session, change, page)

@@ -11,13 +11,13 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Line, Year
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.recycling.catalogue import CATEGORIES, TIERS, WEIGHING_KINDS, grams, kg_text
 from huanxin.recycling.charts import indicator_svg
 from huanxin.recycling.service import flows, network
@@ -105,17 +105,17 @@ def _weighing_in(f: dict[str, str]) -> flows.WeighingIn:
 @router.post("/recycling/weighings")
 async def weighing_submit(request: Request, session: DbSession, actor: Operator) -> Response:
     f = await _form(request)
-    try:
+
+    def change() -> str:
         new = _weighing_in(f)
         flows.record_weighing(session, actor, new)
-    except DomainError as exc:
-        session.rollback()
+        return f"/recycling/weighings?month={new.on_date:%Y-%m}&saved=1"
+
+    def page(error: kit.PageError) -> HTMLResponse:
         month = f"{today_cn():%Y-%m}"
-        message = f"{exc.message}（{exc.field or ''}）"
-        return _weighing_page(request, session, actor, month, f, message, exc.status)
-    return RedirectResponse(
-        f"/recycling/weighings?month={new.on_date:%Y-%m}&saved=1", status_code=303
-    )
+        return _weighing_page(request, session, actor, month, f, error.message, error.status)
+
+    return kit.submit(request, session, change, page)
 
 
 def _reports_context(session: Session, actor: Actor, month: str, year: int) -> dict[str, Any]:
@@ -156,10 +156,9 @@ def reports_response(
 ) -> HTMLResponse:
     today = today_cn()
     month = month or f"{today:%Y-%m}"
-    try:
-        flows.month_range(month)
-    except DomainError as exc:
-        month, error, status = f"{today:%Y-%m}", f"{exc.message}（{exc.field}）", exc.status
+    _, refused = kit.outcome(lambda: flows.month_range(month))
+    if refused is not None:
+        month, error, status = f"{today:%Y-%m}", refused.message, refused.status
     context = _reports_context(session, actor, month, year or int(month[:4]))
     context["error"] = error
     return render(request, "recycling/reports.html", status_code=status, **context)

@@ -17,7 +17,7 @@ from huanxin.core import orgs
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Count, Id
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.core.money import parse_yuan, yuan
 from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, TIERS, clock_text, parse_clock
 from huanxin.recycling.models import Site, Vehicle
@@ -273,13 +273,14 @@ def _price_form(session: Session, actor: Actor, base_id: int | None) -> dict[str
         "jurisdiction_code": actor.jurisdiction_code,
         "effective_from": (today_cn() + timedelta(days=1)).isoformat(),
     }
-    try:
-        base = (
+    base, _ = kit.outcome(
+        lambda: (
             network.get_price_list(session, actor, base_id)
             if base_id
             else network.price_list_in_force(session, actor.jurisdiction_code, today_cn())
         )
-    except DomainError:
+    )
+    if base is None:
         return form
     for (code, condition), fen in network.prices_of(session, base.id).items():
         form[f"p.{code}.{condition}"] = yuan(fen)

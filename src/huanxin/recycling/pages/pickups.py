@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Name
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError, InvalidInput
+from huanxin.core.errors import InvalidInput
 from huanxin.recycling.catalogue import (
     CATEGORIES,
     CONDITIONS,
@@ -183,13 +183,12 @@ def network_page(request: Request, session: DbSession, actor: Reader) -> HTMLRes
     vehicles = network.all_vehicles_for(session, actor)
     prices: list[tuple[str, str, int]] = []
     price_list = None
-    try:
-        price_list = network.price_list_in_force(session, actor.jurisdiction_code, today_cn())
-        prices = [
-            (c, k, f) for (c, k), f in sorted(network.prices_of(session, price_list.id).items())
-        ]
-    except DomainError:
-        price_list = None
+    price_list, _ = kit.outcome(
+        lambda: network.price_list_in_force(session, actor.jurisdiction_code, today_cn())
+    )
+    if price_list is not None:
+        found = network.prices_of(session, price_list.id)
+        prices = [(c, k, f) for (c, k), f in sorted(found.items())]
     names = {s.id: s.name for s in sites}
     versions = [
         (v, len(network.prices_of(session, v.id))) for v in network.price_lists_for(session, actor)
