@@ -3,6 +3,9 @@ the verification result with its reason in Chinese once the trail is tampered wi
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import load_workbook
 from sqlalchemy import text
 
 import builders
@@ -40,3 +43,26 @@ def test_audit_page_speaks_chinese_and_shows_tampering(database: Database) -> No
     assert "审计链校验失败" in html and "内容与哈希不符：记录被修改" in html
     verify = builders.api_client(database, "admin.140000").post("/api/v1/audit/verify")
     assert verify.json()["ok"] is False and verify.json()["first_bad_id"] == 1
+
+
+def test_audit_list_pages_filters_searches_and_exports(database: Database) -> None:
+    builders.world(database, ("admin", "140000"))
+    with database.unit_of_work() as session:
+        for n in range(60):
+            audit.record(
+                session,
+                audit.SYSTEM,
+                "org.created",
+                object_type="org",
+                object_id=f"org-{n}",
+                jurisdiction_code="140521",
+            )
+    admin = builders.web_client(database, "admin.140000")
+    created = admin.get("/audit?action=org.created").text
+    assert "共 60 条，第 1 / 2 页" in created and created.count("新增机构") >= 50
+    assert "共 1 条" in admin.get("/audit?q=org-42").text
+    assert "共 0 条" in admin.get("/audit?action=org.created&role=consumer").text
+    sheet = admin.get("/audit.xlsx?action=org.created&sort=id")
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("序号", "时间") and len(rows) == 61
+    assert [r[5] for r in rows[1:]] == ["新增机构"] * 60 and rows[1][0] < rows[-1][0]

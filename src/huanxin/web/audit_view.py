@@ -1,5 +1,6 @@
 """How the audit page shows entries: names for people and places, Chinese labels for the
-actions of the shared objects and for the reasons of denials; other codes pass through."""
+actions of the shared objects and for the reasons of denials; other codes pass through.
+``LIST`` is the audit list as the page kit pages, filters, searches and exports it."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from huanxin.core.clock import local_text
 from huanxin.core.models import AuditEntry, Jurisdiction, User
 from huanxin.core.roles import ROLE_LABELS, Role
+from huanxin.web.kit.lists import Column, Filter, ListSpec
 
 ACTIONS = {
     "access.denied": "拒绝访问",
@@ -101,3 +104,44 @@ def _row(entry: AuditEntry, names: dict[int, str], places: dict[str, str]) -> Ro
         target=_target(entry, names),
         note=_note(entry),
     )
+
+
+def _matching(text: str) -> ColumnElement[bool]:
+    """Entries whose object, action, or actor's name matches ``text``."""
+    part = f"%{text.replace('%', '').replace('_', '')}%"
+    names = select(User.id).where(User.display_name.ilike(part) | User.username.ilike(part))
+    labelled = [code for code, label in ACTIONS.items() if text in label]
+    return or_(
+        AuditEntry.object_id == text,
+        AuditEntry.action.ilike(part),
+        AuditEntry.action.in_(labelled),
+        AuditEntry.actor_user_id.in_(names),
+    )
+
+
+LIST = ListSpec(
+    title="审计日志",
+    columns=(
+        Column("id", "序号", AuditEntry.id, lambda r: r.entry.id),
+        Column("at", "时间", AuditEntry.at, lambda r: local_text(r.entry.at)),
+        Column("actor", "操作人", None, lambda r: r.actor),
+        Column("role", "角色", AuditEntry.actor_role, lambda r: r.role),
+        Column("place", "区划", AuditEntry.jurisdiction_code, lambda r: r.place),
+        Column("action", "动作", AuditEntry.action, lambda r: r.action),
+        Column("target", "对象", None, lambda r: r.target),
+        Column("note", "说明", None, lambda r: r.note),
+    ),
+    default_sort="-id",
+    tiebreak=AuditEntry.id,
+    search=_matching,
+    search_hint="操作人姓名、动作或对象编号",
+    filters=(
+        Filter("action", "动作", ACTIONS, lambda v: AuditEntry.action == v),
+        Filter(
+            "role",
+            "角色",
+            {r.value: t for r, t in ROLE_LABELS.items()},
+            lambda v: AuditEntry.actor_role == v,
+        ),
+    ),
+)

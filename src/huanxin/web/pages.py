@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,12 +12,14 @@ from sqlalchemy import select
 from huanxin.core import anchors, auth, jurisdictions, orgs, throttle, users
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Count, Id, Line, Name, Secret
+from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
 from huanxin.core.models import AuditEntry
 from huanxin.core.roles import ROLE_LABELS, ROLE_ORG_KIND, Role
 from huanxin.web import audit_view, home
 from huanxin.web.deps import SESSION_COOKIE, DbSession, client_ip, page_require, public
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -251,16 +254,48 @@ def users_create(
     return kit.submit(request, session, change, page)
 
 
+def _audit_stmt(actor: Actor) -> Any:
+    """Entries of the actor's jurisdictions, and those of no jurisdiction (logins, system)."""
+    return select(AuditEntry).where(
+        AuditEntry.jurisdiction_code.in_(actor.scope_codes) | AuditEntry.jurisdiction_code.is_(None)
+    )
+
+
+AuditReader = Annotated[Actor, Depends(page_require("audit:read"))]
+ListParams = Annotated[ListQuery, Depends(list_query)]
+
+
+@router.get("/audit.xlsx")
+def audit_export(
+    session: DbSession, actor: AuditReader, query: ListParams, action: Code = "", role: Code = ""
+) -> Response:
+    """The audit entries the list shows under the same filters and search, as .xlsx."""
+    filters = {"action": action, "role": role}
+    view = partial(audit_view.rows_for, session)
+    stmt = _audit_stmt(actor)
+    return export(session, audit_view.LIST, stmt, query, filters=filters, on=today_cn(), view=view)
+
+
 @router.get("/audit")
 def audit_page(
     request: Request,
     session: DbSession,
-    actor: Annotated[Actor, Depends(page_require("audit:read"))],
+    actor: AuditReader,
+    query: ListParams,
+    action: Code = "",
+    role: Code = "",
 ) -> HTMLResponse:
-    stmt = select(AuditEntry).where(
-        AuditEntry.jurisdiction_code.in_(actor.scope_codes) | AuditEntry.jurisdiction_code.is_(None)
+    filters = {"action": action, "role": role}
+    view = partial(audit_view.rows_for, session)
+    page = page_of(
+        session,
+        audit_view.LIST,
+        _audit_stmt(actor),
+        query,
+        path="/audit",
+        filters=filters,
+        view=view,
     )
-    rows = list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(200)))
     verified, checkpoint = None, None
     if actor.can("audit:verify"):
         verified = anchors.verify_trail(session)
@@ -268,7 +303,7 @@ def audit_page(
     return render(
         request,
         "audit.html",
-        rows=audit_view.rows_for(session, rows),
+        page=page,
         verified=verified,
         checkpoint=checkpoint,
     )

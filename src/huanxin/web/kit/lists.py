@@ -31,6 +31,7 @@ from huanxin.web.kit.downloads import XLSX, download
 PAGE_SIZE = 50
 EXPORT_MAX = 50_000  # rows one export carries (a county's year of claims fits)
 PageNumber = Annotated[int, Field(ge=1, le=100_000)]
+View = Callable[[list[Any]], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -164,13 +165,16 @@ def page_of(
     path: str,
     filters: Mapping[str, str] | None = None,
     size: int = PAGE_SIZE,
+    view: View | None = None,
 ) -> Page:
-    """The ``query.page``-th page of the filtered, searched, sorted ``stmt``."""
+    """The ``query.page``-th page of the filtered, searched, sorted ``stmt``; ``view`` turns
+    the page's rows into what the template and the export cells read (names, labels)."""
     chosen = dict(filters or {})
     narrowed = filtered(spec, stmt, query, chosen)
     total = session.scalar(select(func.count()).select_from(narrowed.order_by(None).subquery()))
     number = min(query.page, max(1, -(-(total or 0) // size)))
     rows = list(session.scalars(narrowed.offset((number - 1) * size).limit(size)))
+    rows = view(rows) if view is not None else rows
     return Page(
         spec, path, rows, total or 0, number, size, _sort_of(spec, query.sort), query.q, chosen
     )
@@ -196,8 +200,10 @@ def export(
     *,
     filters: Mapping[str, str] | None = None,
     on: date,
+    view: View | None = None,
 ) -> Response:
     """What the list shows under these filters and search (every page), as .xlsx."""
     narrowed = filtered(spec, stmt, query, dict(filters or {})).limit(EXPORT_MAX)
-    content = xlsx(spec, session.scalars(narrowed))
+    rows = list(session.scalars(narrowed))
+    content = xlsx(spec, view(rows) if view is not None else rows)
     return download(content, f"{spec.title}-{on.isoformat()}.xlsx", XLSX)
