@@ -59,3 +59,19 @@ def test_claims_list_pages_searches_and_exports(browser: Any, server: str, size:
     assert len(rows) == paid + 1 and {r[7] for r in rows[1:]} == {"已支付"}
     assert download.value.suggested_filename.startswith("补贴申请-")
     office.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_audit_list_pages_and_filters(browser: Any, server: str, size: str) -> None:
+    width, height = SIZES[size]
+    office = login(browser, server, "office.140521", viewport={"width": width, "height": height})
+    office.goto(server + "/audit")
+    total = _count(office)
+    assert total > 50 and office.locator("#audit tbody tr").count() == 50
+    assert office.evaluate("document.documentElement.scrollWidth") <= width
+    _shot(office, f"audit-list-{width}")
+    office.select_option("select[name=action]", "auth.login")
+    office.click(".list-controls button[type=submit]")
+    logins = _count(office)
+    assert 0 < logins < total and "登录" in office.locator("#audit tbody").inner_text()
+    office.close()
