@@ -55,6 +55,8 @@ def test_a_refusal_names_the_field_by_its_label() -> None:
     )
     missing = _refusal({"price": "", "purchase_date": "2026-05-01"})
     assert missing.message == "价格：必填"
+    free = _refusal({"price": "0", "purchase_date": "2026-05-01"})
+    assert free.message == "价格：数值过小（必须大于 0）"
     bad_day = _refusal({"price": "1", "purchase_date": "2026-13-01"})
     assert bad_day.field == "purchase_date" and bad_day.message.startswith("购买日期：日期格式")
     shown = forms.PageError.of(InvalidInput("必须是非负整数", field="grade"))

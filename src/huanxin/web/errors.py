@@ -73,8 +73,10 @@ def _reason(error: dict[str, Any]) -> str:
         return f"项数过多（最多 {ctx.get('max_length')} 项）"
     if kind in {"less_than_equal", "less_than"}:
         return f"数值过大（不能超过 {ctx.get('le', ctx.get('lt'))}）"
-    if kind in {"greater_than_equal", "greater_than"}:
-        return f"数值过小（不能小于 {ctx.get('ge', ctx.get('gt'))}）"
+    if kind == "greater_than":
+        return f"数值过小（必须大于 {ctx.get('gt')}）"
+    if kind == "greater_than_equal":
+        return f"数值过小（不能小于 {ctx.get('ge')}）"
     return _PYDANTIC_ZH.get(kind, "格式不正确")
 
 
