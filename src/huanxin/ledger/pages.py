@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 from huanxin.core import idempotency, jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
-from huanxin.core.errors import InvalidInput
-from huanxin.core.money import parse_yuan
 from huanxin.ledger import service
 from huanxin.ledger.chart import burn_svg
 from huanxin.ledger.errors import yuan_grouped
@@ -108,12 +106,7 @@ def burn_chart(
 
 
 def _amount_fen(text: str) -> int:
-    try:
-        return parse_yuan(text)
-    except ValueError as exc:
-        raise InvalidInput(
-            "金额格式不正确，请输入以元为单位、最多两位小数的数字", field="amount"
-        ) from exc
+    return int(kit.value(kit.Amount, text, "amount"))
 
 
 @router.post("/ledger/pools/{pool_id}/allocate")

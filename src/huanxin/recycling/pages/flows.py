@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Line, Year
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import InvalidInput
 from huanxin.recycling.catalogue import CATEGORIES, TIERS, WEIGHING_KINDS, grams, kg_text
 from huanxin.recycling.charts import indicator_svg
 from huanxin.recycling.service import flows, network
@@ -38,9 +37,7 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _int(text: str, field: str) -> int:
-    if not text.strip().isdigit():
-        raise InvalidInput("必须是非负整数", field=field)
-    return int(text)
+    return int(kit.value(kit.Whole, text, field))
 
 
 def _weighing_page(
@@ -82,10 +79,7 @@ def weighings_page(
 
 
 def _weighing_in(f: dict[str, str]) -> flows.WeighingIn:
-    try:
-        on = date.fromisoformat(f.get("on_date", "").strip())
-    except ValueError:
-        raise InvalidInput("日期格式应为YYYY-MM-DD", field="on_date") from None
+    on: date = kit.value(kit.Day, f.get("on_date", ""), "on_date")
     other = f.get("counterpart_site_id", "").strip()
     return flows.WeighingIn(
         site_id=_int(f.get("site_id", ""), "site_id"),

@@ -18,7 +18,7 @@ from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Count, Id
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
-from huanxin.core.money import parse_yuan, yuan
+from huanxin.core.money import yuan
 from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, TIERS, clock_text, parse_clock
 from huanxin.recycling.models import Site, Vehicle
 from huanxin.recycling.service import network
@@ -43,10 +43,7 @@ def _number(text: str, field: str, kind: type[int] | type[float] = float) -> Any
 
 
 def _fen(text: str, field: str) -> int:
-    try:
-        return parse_yuan(text)
-    except ValueError:
-        raise InvalidInput("金额格式不正确（单位：元，最多两位小数）", field=field) from None
+    return int(kit.value(kit.Amount, text, field))
 
 
 # Sites
