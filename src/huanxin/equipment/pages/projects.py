@@ -18,7 +18,7 @@ from huanxin.core.bounds import Code, Id, Text, Year
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.core.money import parse_yuan
-from huanxin.equipment import charts
+from huanxin.equipment import charts, lists
 from huanxin.equipment.deps import READ, WRITE, page_require_any
 from huanxin.equipment.service import (
     access,
@@ -29,6 +29,7 @@ from huanxin.equipment.service import (
     projects,
     subsidy,
 )
+from huanxin.equipment.service.access import readable_projects
 from huanxin.equipment.terms import (
     DOC_TYPES,
     FUNDING,
@@ -39,11 +40,13 @@ from huanxin.equipment.terms import (
 )
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require_any(*READ))]
 Writer = Annotated[Actor, Depends(page_require_any(*WRITE))]
+ListParams = Annotated[ListQuery, Depends(list_query)]
 Manager = Annotated[Actor, Depends(page_require("equipment:manage"))]
 _LABELS = {
     "equipment_investment": "设备投资",
@@ -92,15 +95,29 @@ def _library(
     status: int = 200,
     error: str | None = None,
     form: dict[str, str] | None = None,
+    query: ListQuery | None = None,
+    stage: str | None = None,
+    sector: str = "",
 ) -> HTMLResponse:
     data = projects.dashboard(session, actor)
+    query = query or ListQuery()
+    chosen = dict(lists.filters(actor, stage, sector))
+    page = page_of(
+        session,
+        lists.SPEC,
+        readable_projects(actor),
+        query,
+        path="/equipment/projects",
+        filters=chosen,
+    )
     return render(
         request,
         "equipment/projects.html",
         status_code=status,
         data=data,
         chart=charts.dashboard_svg(data),
-        rows=projects.list_for(session, actor),
+        page=page,
+        heading=lists.VIEW_LABELS.get(chosen["stage"]) or STAGES.get(chosen["stage"], ""),
         ents=enterprises.list_for(session, actor),
         sectors=SECTORS,
         stages=STAGES,
@@ -112,8 +129,30 @@ def _library(
 
 
 @router.get("/equipment/projects")
-def library(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return _library(request, session, actor)
+def library(
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    query: ListParams,
+    stage: Code | None = None,
+    sector: Code = "",
+) -> HTMLResponse:
+    """The library's figures, and its projects a page at a time (opening on waiting work)."""
+    return _library(request, session, actor, query=query, stage=stage, sector=sector)
+
+
+@router.get("/equipment/projects.xlsx")
+def library_export(
+    session: DbSession,
+    actor: Reader,
+    query: ListParams,
+    stage: Code | None = None,
+    sector: Code = "",
+) -> Response:
+    """The projects the list shows under the same filters and search, as .xlsx."""
+    chosen = lists.filters(actor, stage, sector)
+    stmt = readable_projects(actor)
+    return export(session, lists.SPEC, stmt, query, filters=chosen, on=today_cn())
 
 
 @router.post("/equipment/projects")
