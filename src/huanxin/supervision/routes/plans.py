@@ -566,7 +566,7 @@ def issue_briefing(
 
 def _briefing_links(briefing_id: int, issue_no: int) -> dict[str, object]:
     """The .docx link, and the PDF link only where LibreOffice is installed."""
-    base = f"{router.prefix}/briefings/{briefing_id}"
+    base = f"/api/v1/supervision/briefings/{briefing_id}"  # this router is mounted there
     pdf = f"{base}.pdf" if briefings.office_binary() else None
     return {"id": briefing_id, "issue_no": issue_no, "docx": f"{base}.docx", "pdf": pdf}
 
