@@ -4,6 +4,7 @@ edits through the API; the weighing desk and the baseline form of the reports pa
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -11,12 +12,21 @@ from sqlalchemy import func, select
 
 import builders
 from huanxin.core.clock import today_cn
+from huanxin.core.labels import label
 from huanxin.recycling.models import PriceItem, PriceList, Site, Vehicle, Weighing
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
     from conftest import RWorld
+
+
+def _names(field: str, html: str) -> bool:
+    """The refusal names the field by its label (when it has one), never by its code."""
+    shown = re.search(r'<p class="error"[^>]*>(.*?)</p>', html, re.S)
+    message = shown.group(1) if shown else ""
+    name = label(field)
+    return bool(message) and field not in message and (name == "输入项" or name in message)
 
 
 def _csrf(html: str) -> str:
@@ -60,7 +70,7 @@ def test_office_creates_and_edits_a_site_with_the_form(rworld: RWorld) -> None:
         "/recycling/network/sites/new",
         {**data, "tier": "dismantler"},
     )
-    assert bad.status_code == 422 and "（licence_no）" in bad.text  # type: ignore[attr-defined]
+    assert bad.status_code == 422 and _names("licence_no", bad.text)  # type: ignore[attr-defined]
     assert 'value="沁水县郑庄中转站"' in bad.text  # type: ignore[attr-defined]  # form kept
     far = _post(
         office,
@@ -68,7 +78,7 @@ def test_office_creates_and_edits_a_site_with_the_form(rworld: RWorld) -> None:
         "/recycling/network/sites/new",
         {**data, "jurisdiction_code": "371525"},
     )
-    assert far.status_code == 403 and "（jurisdiction_code）" in far.text  # type: ignore[attr-defined]
+    assert far.status_code == 403 and _names("jurisdiction_code", far.text)  # type: ignore[attr-defined]
     assert _count(rworld, Site) == before
     ok = _post(office, "/recycling/network/sites", "/recycling/network/sites/new", data)
     assert ok.status_code == 303  # type: ignore[attr-defined]
@@ -79,7 +89,7 @@ def test_office_creates_and_edits_a_site_with_the_form(rworld: RWorld) -> None:
     page = office.get(edit_url)
     assert 'value="12.5"' in page.text and 'value="07:30"' in page.text
     clash = _post(office, edit_url, edit_url, {**data, "name": "沁水县中转站"})
-    assert clash.status_code == 422 and "（name）" in clash.text  # type: ignore[attr-defined]
+    assert clash.status_code == 422 and _names("name", clash.text)  # type: ignore[attr-defined]
     saved = _post(office, edit_url, edit_url, {**data, "closes": "20:00", "capacity_t": "15"})
     assert saved.status_code == 303  # type: ignore[attr-defined]
     with rworld.db.sessions() as s:
@@ -96,7 +106,7 @@ def test_transfer_station_with_vehicles_keeps_its_tier(rworld: RWorld) -> None:
     url = f"/recycling/network/sites/{rworld.transfer_id}"
     data = {**SITE, "name": "沁水县中转站", "tier": "sorting", "org_id": str(rworld.org_id)}
     r = _post(office, url, url, data)
-    assert r.status_code == 422 and "仍有车辆" in r.text and "（tier）" in r.text  # type: ignore[attr-defined]
+    assert r.status_code == 422 and "仍有车辆" in r.text and _names("tier", r.text)  # type: ignore[attr-defined]
     with rworld.db.sessions() as s:
         assert s.get(Site, rworld.transfer_id).tier == "transfer"  # type: ignore[union-attr]
 
@@ -114,9 +124,9 @@ def test_office_adds_edits_and_retires_a_vehicle(rworld: RWorld) -> None:
     page_url = "/recycling/network/vehicles/new"
     to_sorting = {**new, "home_site_id": str(rworld.sorting_id)}
     bad = _post(office, "/recycling/network/vehicles", page_url, to_sorting)
-    assert bad.status_code == 422 and "（home_site_id）" in bad.text  # type: ignore[attr-defined]
+    assert bad.status_code == 422 and _names("home_site_id", bad.text)  # type: ignore[attr-defined]
     bad = _post(office, "/recycling/network/vehicles", page_url, {**new, "capacity_m3": "x"})
-    assert bad.status_code == 422 and "（capacity_m3）" in bad.text  # type: ignore[attr-defined]
+    assert bad.status_code == 422 and _names("capacity_m3", bad.text)  # type: ignore[attr-defined]
     assert _count(rworld, Vehicle) == 2
     ok = _post(office, "/recycling/network/vehicles", page_url, new)
     assert ok.status_code == 303  # type: ignore[attr-defined]
@@ -124,7 +134,7 @@ def test_office_adds_edits_and_retires_a_vehicle(rworld: RWorld) -> None:
         vehicle = s.scalars(select(Vehicle).where(Vehicle.plate == "晋EHX009")).one()
     url = f"/recycling/network/vehicles/{vehicle.id}"
     dup = _post(office, url, url, {**new, "plate": "晋EHX001"})
-    assert dup.status_code == 422 and "（plate）" in dup.text  # type: ignore[attr-defined]
+    assert dup.status_code == 422 and _names("plate", dup.text)  # type: ignore[attr-defined]
     r = _post(office, url, url, {**new, "capacity_kg": "2500", "active": "no"})
     assert r.status_code == 303  # type: ignore[attr-defined]
     with rworld.db.sessions() as s:
@@ -149,15 +159,15 @@ def test_office_adds_a_price_list_version(rworld: RWorld) -> None:
     }
     url = "/recycling/network/prices/new"
     bad = _post(office, "/recycling/network/prices", url, {**data, "p.paper.any": "1.234"})
-    assert bad.status_code == 422 and "（prices.paper.any）" in bad.text  # type: ignore[attr-defined]
+    assert bad.status_code == 422 and _names("prices.paper.any", bad.text)  # type: ignore[attr-defined]
     past = (today_cn() - timedelta(days=1)).isoformat()
     bad = _post(office, "/recycling/network/prices", url, {**data, "effective_from": past})
-    assert bad.status_code == 422 and "（effective_from）" in bad.text  # type: ignore[attr-defined]
+    assert bad.status_code == 422 and _names("effective_from", bad.text)  # type: ignore[attr-defined]
     assert (_count(rworld, PriceList), _count(rworld, PriceItem)) == (1, 5)
     ok = _post(office, "/recycling/network/prices", url, data)
     assert ok.status_code == 303  # type: ignore[attr-defined]
     again = _post(office, "/recycling/network/prices", url, data)
-    assert again.status_code == 422 and "（effective_from）" in again.text  # type: ignore[attr-defined]
+    assert again.status_code == 422 and _names("effective_from", again.text)  # type: ignore[attr-defined]
     api = builders.api_client(rworld.db, "office.140521")
     versions = api.get("/api/v1/recycling/price-lists").json()
     assert [v["effective_from"] for v in versions] == [later, "2025-01-01"]
@@ -240,7 +250,7 @@ def test_weighing_desk_and_baseline_form(rworld: RWorld) -> None:
         "elv_cert_no": "",
     }
     bad = _post(recycler, "/recycling/weighings", "/recycling/weighings", elv)
-    assert bad.status_code == 422 and "（elv_cert_no）" in bad.text  # type: ignore[attr-defined]
+    assert bad.status_code == 422 and _names("elv_cert_no", bad.text)  # type: ignore[attr-defined]
     assert _count(rworld, Weighing) == 0
     ok = _post(
         recycler,
@@ -256,7 +266,7 @@ def test_weighing_desk_and_baseline_form(rworld: RWorld) -> None:
     office = builders.web_client(rworld.db, "office.140521")
     base = {"jurisdiction_code": "140521", "kind": "elv", "units": "120", "weight_kg": "144000"}
     bad = _post(office, "/recycling/baselines", "/recycling/reports", {**base, "units": "-1"})
-    assert bad.status_code == 422 and "（units）" in bad.text  # type: ignore[attr-defined]
+    assert bad.status_code == 422 and _names("units", bad.text)  # type: ignore[attr-defined]
     ok = _post(office, "/recycling/baselines", "/recycling/reports", base)
     assert ok.status_code == 303  # type: ignore[attr-defined]
     report = office.get(f"/recycling/reports?month={day[:7]}").text
