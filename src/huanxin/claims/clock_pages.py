@@ -13,7 +13,6 @@ from huanxin.claims.service import clocks, overdue
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Id, Year
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import DomainError
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
@@ -30,11 +29,8 @@ def clocks_page(
 ) -> HTMLResponse:
     today = today_cn()
     year = year or today.year
-    error, rows = None, []
-    try:
-        rows = overdue.report(session, actor, year=year, today=today)
-    except DomainError as exc:
-        error = exc.message
+    found, error = kit.outcome(lambda: overdue.report(session, actor, year=year, today=today))
+    rows = found or []
     return render(
         request,
         "claims/clocks.html",

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from huanxin.claims.errors import ReleaseFormInvalid
@@ -18,13 +18,12 @@ from huanxin.claims.service import lottery, release_plans, releases
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id
 from huanxin.core.clock import as_utc, local_text, utcnow
-from huanxin.core.errors import DomainError
 from huanxin.core.models import Jurisdiction
 from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
 from huanxin.policy.schema import PaymentMode
 from huanxin.web.deps import DbSession, page_require, public
-from huanxin.web.errors import page_refused
+from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -157,12 +156,15 @@ def releases_define(
     entry_minutes: Annotated[Code, Form()] = "",
 ) -> Response:
     form = {k: v for k, v in locals().items() if k in FIELDS}
-    try:
+
+    def change() -> str:
         release = release_plans.define(session, actor, plan_from_form(session, form))
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        return _page(request, session, actor, form=form, error=exc.message, status_code=exc.status)
-    return RedirectResponse(f"/quota-releases/{release.id}", status_code=303)
+        return f"/quota-releases/{release.id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        return _page(request, session, actor, form=form, error=error.message)
+
+    return kit.submit(request, session, change, page)
 
 
 @router.get("/quota-releases/{release_id}")
@@ -196,12 +198,8 @@ def round_draw(
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("policy:write"))],
 ) -> Response:
-    try:
-        rnd = lottery.draw(session, actor, round_id=round_id, now=utcnow())
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        return render(request, "error.html", status_code=exc.status, message=exc.message)
-    return RedirectResponse(f"/public/lottery/{rnd.id}", status_code=303)
+    rnd = lottery.draw(session, actor, round_id=round_id, now=utcnow())  # a refusal: error page
+    return kit.go(f"/public/lottery/{rnd.id}")
 
 
 @router.post("/my/lottery/{release_id}")
@@ -211,12 +209,10 @@ def my_lottery_entry(
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("claims:own"))],
 ) -> Response:
-    try:
-        entry = lottery.enter(session, actor, release_id=release_id, now=utcnow())
-    except DomainError as exc:
-        page_refused(request, session, exc)
-        return render(request, "error.html", status_code=exc.status, message=exc.message)
-    return RedirectResponse(f"/public/lottery/{entry.round_id}?ticket={entry.ticket}", 303)
+    entry = lottery.enter(
+        session, actor, release_id=release_id, now=utcnow()
+    )  # refusal: error page
+    return kit.go(f"/public/lottery/{entry.round_id}?ticket={entry.ticket}")
 
 
 @router.get("/public/lottery/{round_id}", dependencies=[Depends(public)])
