@@ -3,16 +3,19 @@ databases), and the daily scan judges new claims and returns of claims already s
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
 from sqlalchemy import select, update
 
+import builders
 from bench.integrity_db import load, load_claims, places, platform_form
 from bench.integrity_synth import synthesize
-from huanxin.claims.models import Claim, ClaimEvent
+from huanxin.claims.models import CatalogueProduct, Claim, ClaimEvent
+from huanxin.claims.service import bulk
+from huanxin.claims.service.signals import Signals
 from huanxin.core.clock import utcnow
 from huanxin.db import Database
 from huanxin.integrity import dbscan
@@ -105,3 +108,61 @@ def test_daily_scan_judges_new_claims_as_a_full_scan_and_a_late_return(
     with database.unit_of_work() as session:  # nothing changed: nothing judged again
         again = dbscan.daily_scan(session, state)
     assert again.summary["claims"] == 0 and again.summary["rejudged"] == 0
+
+
+def _claim(i: int, address: str, price_fen: int) -> bulk.Captured:
+    return bulk.Captured(
+        id=i,
+        kind="point_of_sale",
+        state="approved",
+        jurisdiction_code="140521",
+        category="refrigerator",
+        person_key=f"person-{i % 4}",
+        name=f"顾客{i % 4}",
+        merchant_org_id=None,
+        product_model="BCD-500",
+        device_serial=f"SN{i:06d}",
+        vin=None,
+        invoice_no=f"2514200000{i:010d}",
+        recycling_cert_no=None,
+        purchase_date=date(2025, 6, 1),
+        price_fen=price_fen,
+        subsidy_fen=price_fen // 5,
+        created_at=utcnow() - timedelta(days=i),
+        signals=Signals(name=f"顾客{i % 4}", mobile=f"1380013{i:04d}", address=address),
+    )
+
+
+def test_bulk_delivery_and_price_above_filed_price_fire_on_database_claims(
+    database: Database,
+) -> None:
+    with database.unit_of_work() as session:
+        builders.create_places(session)
+        session.add(
+            CatalogueProduct(
+                category="refrigerator",
+                brand="演示",
+                model="BCD-500",
+                list_price_fen=500_000,
+                valid_from=date(2024, 1, 1),
+                created_at=utcnow(),
+            )
+        )
+        warehouse = [_claim(i, "幸福路 9 号 1栋-101室", 520_000) for i in range(1, 9)]
+        homes = [_claim(i, f"和平街{i}号", 600_000) for i in range(9, 12)]
+        bulk.insert_claims(session, [*warehouse, *homes])
+    with database.sessions() as session:
+        con = claims_connection(session)
+        hits = scan(con).hits
+        con.close()
+    fired = {
+        d: set(hits.filter(pl.col("detector") == d)["claim_id"].to_list())
+        for d in ("bulk_delivery", "above_filed_price")
+    }
+    assert fired["bulk_delivery"] == set(range(1, 9))  # 8 items, 4 people, one address
+    assert fired["above_filed_price"] == {9, 10, 11}  # 600 > 500 × 110 %; 520 is within
+    reason = hits.filter(pl.col("detector") == "above_filed_price")["explanation"][0]
+    assert (
+        reason
+        == "成交价 6000.00 元高于该型号备案价 5000.00 元的 120%（允许上浮 10%），疑似抬价套取补贴。"
+    )

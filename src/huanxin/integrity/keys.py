@@ -20,7 +20,7 @@ from __future__ import annotations
 import duckdb
 
 from huanxin.integrity.detectors.base import Scope
-from huanxin.integrity.schema import ENCODED_COLUMNS
+from huanxin.integrity.schema import PLATFORM_COLUMNS
 
 DAY_ZERO = "DATE '2000-01-01'"
 ADDRESS_NORMALISED = (
@@ -101,6 +101,8 @@ KEY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name_clk", "name_clk"),
     ("phone_clk", "phone_clk"),
     ("address_clk", "address_clk"),
+    ("filed_price_fen", "filed_price_fen"),
+    ("addr_key", _h("addr_norm")),
     ("b_phone10", _block(_h("left(phone, 10)"))),
     ("b_addr", _block(_h("addr_norm"))),
     ("b_bank", _block("bank")),
@@ -109,6 +111,7 @@ KEY_COLUMNS: tuple[tuple[str, str], ...] = (
 """(column of ``keys``, SQL over a canonical claim row plus :data:`BASE_COLUMNS`)."""
 
 ENCODED_KEYS: dict[str, str] = {
+    "addr_key": f"coalesce({_h('addr_norm')}, {_h('address_key')})",
     "b_phone10": _block(f"coalesce({_h('left(phone, 10)')}, {_h('phone_block')})"),
     "b_addr": _block(f"coalesce({_h('addr_norm')}, {_h('address_key')})"),
 }
@@ -116,6 +119,11 @@ ENCODED_KEYS: dict[str, str] = {
 the keyed hashes stand in for the texts they replace."""
 
 CLK_COLUMNS = ("name_clk", "phone_clk", "address_clk")
+NULL_WITHOUT: dict[str, str] = {
+    **dict.fromkeys(CLK_COLUMNS, "CAST(NULL AS BLOB)"),
+    "filed_price_fen": "CAST(NULL AS BIGINT)",
+}
+"""``keys`` columns read from the platform columns: NULL for a relation without them."""
 
 TEXT_COLUMNS: tuple[str, ...] = ("consumer_name", "phone", "addr_norm", *CLK_COLUMNS)
 """Texts (and their encodings) only record linkage reads, for its few candidates: stored for
@@ -130,7 +138,7 @@ LINK_TEXT_FROM_KEYS = (
 def encoded_in(con: duckdb.DuckDBPyConnection, relation: str = "claims") -> bool:
     """Whether ``relation`` carries the encoded identities (database claims do)."""
     names = {str(r[0]) for r in con.execute(f"DESCRIBE {relation}").fetchall()}
-    return set(ENCODED_COLUMNS) <= names
+    return set(PLATFORM_COLUMNS) <= names
 
 
 def link_text_sql(encoded: bool) -> str:
@@ -152,7 +160,7 @@ def keys_sql(source: str, where: str = "TRUE", *, text: bool = True, encoded: bo
         if encoded:
             exprs.append(f"{ENCODED_KEYS.get(name, expr)} AS {name}")
         else:
-            exprs.append(f"{'CAST(NULL AS BLOB)' if name in CLK_COLUMNS else expr} AS {name}")
+            exprs.append(f"{NULL_WITHOUT.get(name, expr)} AS {name}")
     base = ", ".join(f"{expr} AS {name}" for name, expr in BASE_COLUMNS)
     return f"""
         SELECT {", ".join(exprs)}

@@ -34,7 +34,7 @@ from huanxin.integrity.keys import (
     target_keys_sql,
 )
 from huanxin.integrity.linkage import VariantIdentity
-from huanxin.integrity.schema import COLUMN_NAMES, ENCODED_COLUMNS, FRAUD_KINDS, LABEL_COLUMN
+from huanxin.integrity.schema import COLUMN_NAMES, FRAUD_KINDS, LABEL_COLUMN, PLATFORM_COLUMNS
 from huanxin.integrity.scoring import ScoringPolicy, score_claims, score_merchants
 from huanxin.integrity.state import LinkRows, attach, fold_day, open_day, write_full
 
@@ -98,7 +98,7 @@ def open_claims(path: Path | str) -> duckdb.DuckDBPyConnection:
     described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
     present = {str(r[0]) for r in described}
     encoded = [
-        c if c in present else f"CAST(NULL AS {t}) AS {c}" for c, t in ENCODED_COLUMNS.items()
+        c if c in present else f"CAST(NULL AS {t}) AS {c}" for c, t in PLATFORM_COLUMNS.items()
     ]
     cols = ", ".join([*COLUMN_NAMES, *encoded])
     con.execute(f"CREATE VIEW claims AS SELECT {cols} FROM {source}")  # noqa: S608

@@ -100,6 +100,11 @@ address (:mod:`huanxin.core.clk`). A relation with these columns is linked on th
 (Dice similarity of the encodings); one without them (synthetic files) on the plain texts.
 """
 
+PLATFORM_COLUMNS: Final[dict[str, str]] = {**ENCODED_COLUMNS, "filed_price_fen": "BIGINT"}
+"""Columns the platform's claims carry beside the canonical record: the encoded identities
+and the filed price of the claim's model in the catalogue. A relation without them (a
+synthetic file) reads them as NULL."""
+
 LABEL_COLUMN: Final = "fraud_kind"
 
 STATUSES: Final[tuple[str, ...]] = (

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.service import detection
 from huanxin.integrity.scan import connect
-from huanxin.integrity.schema import CLAIM_COLUMNS, ENCODED_COLUMNS
+from huanxin.integrity.schema import CLAIM_COLUMNS, PLATFORM_COLUMNS
 
 STATUS_OF: dict[str, str] = {
     "reserved": "submitted",
@@ -80,10 +80,11 @@ CANONICAL: dict[str, str] = {
     "name_clk": "name_clk",
     "phone_clk": "phone_clk",
     "address_clk": "address_clk",
+    "filed_price_fen": "filed_price_fen",
 }
 """Canonical column (and encoded identity) → SQL over a detection row."""
 
-assert list(CANONICAL) == [*CLAIM_COLUMNS, *ENCODED_COLUMNS]
+assert list(CANONICAL) == [*CLAIM_COLUMNS, *PLATFORM_COLUMNS]
 
 
 def detection_table(

@@ -18,7 +18,7 @@ import pyarrow as pa
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from huanxin.claims.models import Claim, ClaimEvent, Clawback, MerchantStore
+from huanxin.claims.models import CatalogueProduct, Claim, ClaimEvent, Clawback, MerchantStore
 from huanxin.claims.service.signals import NO_CAP
 from huanxin.core.clock import CHINA_TZ, as_utc
 
@@ -53,6 +53,7 @@ FIELDS: dict[str, pa.DataType] = {
     "name_clk": pa.binary(),
     "phone_clk": pa.binary(),
     "address_clk": pa.binary(),
+    "filed_price_fen": pa.int64(),
 }
 """The columns of a detection row (times are China Standard Time, naive)."""
 
@@ -100,11 +101,24 @@ def _statement() -> Select[*tuple[Any, ...]]:
             c.name_clk,
             c.phone_clk,
             c.address_clk,
+            filed_price(),
         )
         .outerjoin(MerchantStore, MerchantStore.id == c.store_id)
         .outerjoin(returns, returns.c.claim_id == c.id)
         .outerjoin(Clawback, Clawback.claim_id == c.id)
+        .outerjoin(
+            CatalogueProduct,
+            (CatalogueProduct.category == c.category) & (CatalogueProduct.model == c.product_model),
+        )
     )
+
+
+def filed_price() -> Any:
+    """The catalogue's filed price of a claim's model (the price-above-filed-price check).
+
+    Until the catalogue carries a filed price of its own (issue 17: filed price and 69
+    barcode per model), the catalogue's list price is the price on file."""
+    return CatalogueProduct.list_price_fen
 
 
 def _local(value: datetime | None) -> datetime | None:

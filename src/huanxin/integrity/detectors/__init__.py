@@ -7,6 +7,7 @@ because they need more than one SQL statement; the scan runs them alongside thes
 from __future__ import annotations
 
 from huanxin.integrity.detectors.base import Detector, Scope
+from huanxin.integrity.detectors.delivery import AboveFiledPrice, BulkDelivery
 from huanxin.integrity.detectors.identifiers import DuplicateIdentifier
 from huanxin.integrity.detectors.merchants import (
     AfterHoursBurst,
@@ -35,11 +36,15 @@ def default_detectors() -> list[Detector]:
         SharedBankAccount(),
         SharedDevice(),
         ImplausibleWeight(),
+        BulkDelivery(),
+        AboveFiledPrice(),
     ]
 
 
 __all__ = [
+    "AboveFiledPrice",
     "AfterHoursBurst",
+    "BulkDelivery",
     "BuyReturnCycle",
     "CapShare",
     "Detector",
