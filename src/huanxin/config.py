@@ -43,6 +43,7 @@ class Settings:
     idempotency_wait_seconds: float = 10.0
     redeem_batch_ms: float = 2.0  # how long a redemption waits for others to share its batch
     redeem_batch_max: int = 256  # sales per batch transaction at most
+    redeem_appliers: int = 1  # batch transactions in flight per process
     bulk_max_sales: int = 500  # sales per bulk request at most
     metrics_allow: str = "127.0.0.1,::1"
     trusted_proxies: str = ""  # addresses/networks whose X-Forwarded-For is believed
@@ -79,6 +80,7 @@ def load_settings() -> Settings:
         idempotency_wait_seconds=float(os.environ.get("HUANXIN_IDEMPOTENCY_WAIT_SECONDS", "10")),
         redeem_batch_ms=float(os.environ.get("HUANXIN_REDEEM_BATCH_MS", "2")),
         redeem_batch_max=_number("HUANXIN_REDEEM_BATCH_MAX", Settings.redeem_batch_max),
+        redeem_appliers=_number("HUANXIN_REDEEM_APPLIERS", Settings.redeem_appliers),
         bulk_max_sales=_number("HUANXIN_BULK_MAX_SALES", Settings.bulk_max_sales),
         metrics_allow=os.environ.get("HUANXIN_METRICS_ALLOW", "127.0.0.1,::1"),
     )
