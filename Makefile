@@ -23,9 +23,10 @@ demo: $(STAMP) ## create .venv, migrate, load the demo, serve http://127.0.0.1:8
 	$(BIN)/huanxin demo
 	HUANXIN_COOKIE_SECURE=false $(BIN)/huanxin serve --host 127.0.0.1 --port 8000
 
-lint: $(STAMP) ## ruff lint and format check
-	$(BIN)/ruff check src tests $(wildcard bench)
-	$(BIN)/ruff format --check src tests $(wildcard bench)
+lint: $(STAMP) ## ruff lint and format check, and the import boundaries (import-linter)
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## mypy strict on src
 	$(BIN)/mypy

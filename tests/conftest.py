@@ -32,12 +32,15 @@ from sqlalchemy.engine import make_url
 
 from huanxin.config import Settings
 from huanxin.db import Base, Database
+from huanxin.domains import wire_ports
 from huanxin.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+wire_ports()  # the domains' ports, as the app and the CLI wire them at start-up
 
 
 def need_shared() -> Path:
@@ -47,6 +50,12 @@ def need_shared() -> Path:
             pytest.fail(f"shared folder missing at {SHARED}")
         pytest.skip(f"shared folder missing at {SHARED}")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared reference folder beside the repository (``need_shared``)."""
+    return need_shared()
 
 
 def _pg_admin_url() -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
+import pytest
 import typer
 from fastapi import APIRouter
 from typer.main import get_command
@@ -60,3 +61,22 @@ def test_the_bench_commands_are_the_declared_benchmarks() -> None:
 
     commands = set(get_command(bench_app).commands)  # type: ignore[attr-defined]
     assert commands == {name for d in DOMAINS for name in d.benchmarks}
+
+
+def test_start_up_wires_the_ports_of_the_domains() -> None:
+    from huanxin.claims import ports as claims_ports
+    from huanxin.domains import wire_ports
+    from huanxin.equipment.departures import Ledger
+    from huanxin.integrity.service.scores import held_claim_ids
+    from huanxin.secondhand import ports as secondhand_ports
+
+    secondhand_ports.install_ledger(None)
+    claims_ports._review_holds.clear()
+    try:
+        with pytest.raises(RuntimeError, match="not wired"):
+            claims_ports.held_for_review(None, [1])  # type: ignore[arg-type]
+    finally:
+        wire_ports()
+        wire_ports()  # twice changes nothing
+    assert claims_ports._review_holds == [held_claim_ids]
+    assert isinstance(secondhand_ports.ledger(), Ledger)

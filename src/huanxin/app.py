@@ -11,18 +11,18 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from huanxin.config import Settings, get_settings
-from huanxin.core import routes as core_routes
 from huanxin.core.domain import load
 from huanxin.db import Database
-from huanxin.domains import DOMAINS
+from huanxin.domains import DOMAINS, wire_ports
 from huanxin.ops import errors as ops_errors
 from huanxin.ops.middleware import RequestContext
+from huanxin.web import api as core_api
 from huanxin.web import errors, openapi, pages, proxies
 from huanxin.web.guard import Guard
 from huanxin.web.refusals import RefusalAudit
 from huanxin.web.security import SecurityHeaders
 
-API_ROUTERS = [core_routes.router, *(load(m).router for d in DOMAINS for m in d.api)]
+API_ROUTERS = [core_api.router, *(load(m).router for d in DOMAINS for m in d.api)]
 PAGE_ROUTERS = [pages.router, *(load(m).router for d in DOMAINS for m in d.pages)]
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -30,6 +30,7 @@ STATIC_DIR = Path(__file__).parent / "web" / "static"
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+    wire_ports()
     db = database or Database(settings.database_url)
     if settings.migrate_on_start and database is None:
         from huanxin.migrate import upgrade

@@ -21,8 +21,9 @@ app.add_typer(user_app, name="user")
 def _mount_domain_tools() -> None:
     """Each domain's command groups (its descriptor's ``commands`` and ``cli_register``)."""
     from huanxin.core.domain import load
-    from huanxin.domains import DOMAINS
+    from huanxin.domains import DOMAINS, wire_ports
 
+    wire_ports()
     for domain in DOMAINS:
         for command in domain.commands:
             app.add_typer(load(command.app), name=command.name, help=command.help)

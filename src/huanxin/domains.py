@@ -19,7 +19,7 @@ from huanxin import (
     secondhand,
     supervision,
 )
-from huanxin.core.domain import Domain
+from huanxin.core.domain import Domain, load
 
 DOMAINS: tuple[Domain, ...] = (
     policy.DOMAIN,
@@ -38,3 +38,12 @@ DOMAINS: tuple[Domain, ...] = (
 def by_demo_order() -> list[Domain]:
     """The domains with demo data, each after the domains whose data it reads."""
     return sorted((d for d in DOMAINS if d.demo), key=lambda d: d.demo_order)
+
+
+def wire_ports() -> None:
+    """Install each domain's adapters on the ports of the domains it serves (payment batches
+    skip claims integrity holds; a listing's sale takes the row out of the equipment ledger).
+    Called once at start-up by the app, the CLI and the tests; calling it again changes nothing."""
+    for domain in DOMAINS:
+        if domain.wire:
+            load(domain.wire)()

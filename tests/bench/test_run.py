@@ -25,7 +25,7 @@ def test_an_unknown_benchmark_is_refused_with_the_list() -> None:
     assert "integrity" in done.stderr and "dispatch" in done.stderr
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed plans are beside the repository")
+@pytest.mark.usefixtures("shared")  # the seed plans beside the repository; CI fails without
 def test_the_plans_benchmark_prints_its_result_as_the_last_json_line() -> None:
     done = _run("plans")
     assert done.returncode == 0, done.stderr

@@ -12,7 +12,7 @@ from huanxin.recycling.dispatch.solomon import SolomonInstance, parse_solomon, r
 from huanxin.recycling.dispatch.vrptw import dimacs_matrix, solve_vrptw
 
 SOLOMON = Path(__file__).resolve().parents[3] / "shared" / "data" / "solomon"
-needs_data = pytest.mark.skipif(not SOLOMON.is_dir(), reason="shared Solomon data not present")
+needs_data = pytest.mark.usefixtures("shared")  # skips without ../shared, fails under CI
 
 HEADER = """TINY
 

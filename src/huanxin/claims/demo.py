@@ -33,7 +33,7 @@ from huanxin.core.money import yuan
 from huanxin.core.passwords import hash_password
 from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
-from huanxin.policy.schema import NATIONAL_CODE
+from huanxin.policy.api import NATIONAL_CODE
 
 COUNTIES = ["140521", "371525", "140300"]
 CATEGORIES_2025 = [

@@ -31,7 +31,7 @@ from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.vocab import CATEGORIES, Vocabulary
 from huanxin.policy import service as policies
-from huanxin.policy.engine import ItemAttributes
+from huanxin.policy.api import ItemAttributes
 from huanxin.web.deps import DbSession, page_require, page_require_any
 from huanxin.web.kit import downloads
 from huanxin.web.kit import forms as kit

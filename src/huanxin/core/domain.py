@@ -34,7 +34,7 @@ class Domain:
     demo: str | None = None  # "module:function" (session[, claims=N]) loading demo data
     demo_order: int = 0  # demos load in ascending order (a domain after those it reads)
     benchmarks: tuple[str, ...] = ()  # names under ``huanxin bench`` (bench/, a checkout)
-    wire: str | None = None  # "module:function" () installing its adapters on others' ports
+    wire: str | None = None  # "module:function" () installing its adapters on the ports of others
     platform: bool = False  # the platform's own operations: menu after the shell's admin
 
 

@@ -314,7 +314,3 @@ def label(name: str) -> str:
     parts = [p for p in str(name).split(".") if p and not p.isdigit()]
     key = parts[-1] if parts else "body"
     return LABELS.get(key, LABELS.get(key.removesuffix("_fen"), "输入项"))
-
-
-def has_label(name: str) -> bool:
-    return name in LABELS

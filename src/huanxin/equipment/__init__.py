@@ -16,4 +16,5 @@ DOMAIN = Domain(
     demo="huanxin.equipment.demo:build_demo",
     demo_order=30,
     benchmarks=("equipment",),
+    wire="huanxin.equipment.departures:wire",
 )

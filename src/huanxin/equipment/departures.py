@@ -6,8 +6,8 @@ The ledger's status vocabulary (``reference/ledger_columns.yaml``: 在用, 备�
 out of every count and list (as ``ledger.mark_scrapped`` does for a renewal project), and the
 row's notes and the audit entry say that it left by a sale or disposal.
 
-``connect`` registers these functions on ``huanxin.secondhand.hooks``; the secondhand package
-calls it when it is imported, so the app, the CLI and the tests are wired alike.
+``wire`` installs them as the ledger link of ``huanxin.secondhand.ports``, once at start-up
+(``huanxin.domains.wire_ports``: the app, the CLI and the tests are wired alike).
 """
 
 from __future__ import annotations
@@ -122,13 +122,16 @@ def mark_left(
     )
 
 
-def connect() -> None:
-    """Register the ledger on the secondhand hooks (once)."""
-    from huanxin.secondhand import hooks
+class Ledger:
+    """The equipment ledger as the secondhand domain's ledger link (``secondhand.ports``)."""
 
-    if mark_left not in hooks.on_item_left:
-        hooks.on_item_left.append(mark_left)
-    if check_ref not in hooks.ref_checks:
-        hooks.ref_checks.append(check_ref)
-    if ledger_choices not in hooks.ref_choices:
-        hooks.ref_choices.append(ledger_choices)
+    choices = staticmethod(ledger_choices)
+    check = staticmethod(check_ref)
+    item_left = staticmethod(mark_left)
+
+
+def wire() -> None:
+    """Install the ledger on the secondhand port (start-up, ``huanxin.domains.wire_ports``)."""
+    from huanxin.secondhand import ports
+
+    ports.install_ledger(Ledger())

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from huanxin.claims.api import LABELS
 from huanxin.claims.service import common
-from huanxin.claims.states import LABELS
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id
 from huanxin.federation import matches

@@ -32,7 +32,7 @@ from huanxin.federation.errors import NationalKeyHeld, RegistryUnavailable
 from huanxin.federation.keys import Keyring, person_value, plain_value
 from huanxin.federation.models import HELD_OUT_OF_PAYMENT, TRANSITIONS, KeyState, NationalClaim
 from huanxin.policy import service as policies
-from huanxin.policy.schema import National, NationalKey, Programme, WhenUnreachable
+from huanxin.policy.api import National, NationalKey, Programme, WhenUnreachable
 
 log = logging.getLogger("huanxin.federation")
 

@@ -17,4 +17,5 @@ DOMAIN = Domain(
     demo="huanxin.integrity.demo:build_demo",
     demo_order=60,
     benchmarks=("integrity", "integrity-db", "spark"),
+    wire="huanxin.integrity.service.scores:wire",
 )

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from huanxin.claims import states
+from huanxin.claims import api as claims_api
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
 from huanxin.core.vocab import CATEGORY_LABELS
@@ -54,7 +54,7 @@ def queue_page(
         cases=review.queue(session, actor, status=status),
         status=status,
         status_labels=review.STATUS_LABELS,
-        labels=states.LABELS,
+        labels=claims_api.LABELS,
     )
 
 
@@ -73,7 +73,7 @@ def _case_page(
         related=review.related(session, actor, item.claim),
         decisions=review.decisions_of(session, claim_id),
         error=error,
-        labels=states.LABELS,
+        labels=claims_api.LABELS,
         status_labels=review.STATUS_LABELS,
         decision_labels=review.DECISIONS,
         category=CATEGORY,
@@ -110,6 +110,6 @@ def merchant_page(org_id: Id, request: Request, session: DbSession, actor: Reade
         request,
         "integrity/merchant.html",
         profile=profile,
-        labels=states.LABELS,
+        labels=claims_api.LABELS,
         status_labels=review.STATUS_LABELS,
     )

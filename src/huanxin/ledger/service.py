@@ -397,3 +397,16 @@ def rebalance(session: Session, pool_id: int, *, actor: AuditActor = SYSTEM) -> 
             jurisdiction_code=pool.jurisdiction_code,
         )
     return moved
+
+
+def pools_along(
+    session: Session, programme_ids: set[str], layers: set[str], codes: list[str]
+) -> list[Pool]:
+    """The pools of ``programme_ids`` and ``layers`` held by any of ``codes`` (a jurisdiction
+    path), loaded into the session so a later look-up by id needs no round trip."""
+    stmt = select(Pool).where(
+        Pool.programme_id.in_(programme_ids),
+        Pool.layer.in_(layers),
+        Pool.jurisdiction_code.in_(codes),
+    )
+    return list(session.scalars(stmt))

@@ -95,7 +95,7 @@ def snapshot(db: Database) -> Snapshot:
 def integrity(db: Database) -> list[str]:
     """Problems found by ``audit verify`` and ``ledger check`` (empty: both pass)."""
     from huanxin.core import audit
-    from huanxin.ledger.report import check as ledger_check
+    from huanxin.ledger.service import check as ledger_check
 
     with db.sessions() as session:
         result = audit.verify(session)

@@ -167,11 +167,6 @@ def _at(path: Path, loc: Loc, reason: str) -> PolicyFileInvalid:
     return PolicyFileInvalid(path=path, line=line, reason=reason, field=".".join(loc))
 
 
-def load_programmes(directory: Path | None = None) -> list[Programme]:
-    """Public entry point: the validated programmes of a directory (default: the repo's)."""
-    return load_dir(directory)
-
-
 def dump_json(programme: Programme) -> str:
     """Serialise for storage; ``Programme.model_validate_json`` reads it back unchanged."""
     return programme.model_dump_json()

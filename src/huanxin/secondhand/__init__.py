@@ -1,10 +1,8 @@
-"""Second-hand circulation. Importing the package connects the equipment ledger to the
-listing hooks (an item sold or disposed through a listing leaves the seller's ledger)."""
+"""Second-hand circulation: dealers, transactions, data-wiping certificates, valuation, credit,
+equipment trading and the 公务仓. The equipment ledger plugs into ``ports`` at start-up (an item
+sold or disposed through a listing leaves the seller's ledger)."""
 
 from huanxin.core.domain import Command, Domain
-from huanxin.equipment import departures as _departures
-
-_departures.connect()
 
 DOMAIN = Domain(
     "secondhand",

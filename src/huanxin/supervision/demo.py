@@ -1,13 +1,12 @@
-"""Demo data of the supervision domain: department directories, the three seed plans imported
-into their jurisdictions (only when ``../shared/seeds`` exists; otherwise a small plan written
-here), matches confirmed, some progress reports and indicator values. No randomness; running
-it twice changes nothing (a plan already imported, by file hash, is skipped). Report periods
+"""Demo data of the supervision domain: department directories, the shipped sample plan
+(``sample_plans/``) imported by each of the three demo places, matches confirmed, some
+progress reports and indicator values; the same with or without ``../shared``. No
+randomness; running it twice changes nothing (a plan already imported, by file hash, is skipped). Report periods
 are the month before the day it runs."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,10 +24,14 @@ from huanxin.supervision.models import Department, Plan
 from huanxin.supervision.service import checkpoints, departments, ledger, plans, reports
 from huanxin.supervision.status import period_of
 
-SEEDS = [
-    ("qinshui-county-2024-13.txt", "140521"),
-    ("yangquan-city-task-division-draft.txt", "140300"),
-    ("guanxian-county-2024-4.txt", "371525"),
+SAMPLE_PLAN = Path(__file__).parent / "sample_plans" / "renewal-plan.txt"
+
+# The sample plan (written for the demo in the style of the real county plans; its figures are
+# invented) is issued once by each demo place: (code, name, document prefix, level).
+SAMPLE_PLACES = [
+    ("140521", "沁水县", "沁", "县"),
+    ("140300", "阳泉市", "阳", "市"),
+    ("371525", "冠县", "冠", "县"),
 ]
 
 # Per jurisdiction: (directory name, aliases). The first entry is the organisation the demo
@@ -59,19 +62,11 @@ DIRECTORY: dict[str, list[tuple[str, list[str]]]] = {
     ],
 }
 
-FALLBACK_PLAN = """沁水县推动以旧换新工作方案（演示）
-一、工作目标
-到2027年，报废汽车回收量达到3000辆，设备投资规模较2023年增长25%以上。
-二、重点任务
-（一）开展汽车以旧换新。组织汽车促销活动，落实报废更新补贴。（牵头单位：县工信局<县商务局>；配合单位：县财政局、县公安局）
-（二）推进家电以旧换新。支持家电销售企业联合回收企业开展促销。（牵头单位：县工信局<县商务局>；配合单位：县市场监管局）
-（三）推动工业设备更新。组织企业申报设备更新项目。（牵头单位：县发改局；配合单位：县能源局）
-"""
 
-
-def shared_seeds() -> Path:
-    default = Path(__file__).resolve().parents[3].parent / "shared"
-    return Path(os.environ.get("HUANXIN_SHARED_DIR", default)) / "seeds"
+def sample_plan(place: str, short: str, level: str) -> bytes:
+    """The sample plan as issued by ``place`` (UTF-8 text, as an uploaded .txt)."""
+    text = SAMPLE_PLAN.read_text(encoding="utf-8")
+    return text.format(place=place, short=short, lv=level).encode("utf-8")
 
 
 def office_actor(session: Session, code: str) -> Actor:
@@ -96,13 +91,9 @@ def build_demo(session: Session) -> None:
     for code, entries in DIRECTORY.items():
         for name, aliases in entries:
             departments.ensure(session, SYSTEM, jurisdiction_code=code, name=name, aliases=aliases)
-    folder = shared_seeds()
-    sources = [(folder / f, c) for f, c in SEEDS] if folder.is_dir() else []
-    if sources:
-        for path, code in sources:
-            _plan(session, code, path.name, path.read_bytes())
-    else:
-        _plan(session, "140521", "demo-plan.txt", FALLBACK_PLAN.encode("utf-8"))
+    for code, place, short, level in SAMPLE_PLACES:
+        content = sample_plan(place, short, level)
+        _plan(session, code, f"renewal-plan-{code}.txt", content)
     session.flush()
     office = office_actor(session, "140521")
     demo_mechanism.build(session, office, _department_actor(session, office))

@@ -19,7 +19,7 @@ from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import User
 from huanxin.policy import service as policies
-from huanxin.policy.engine import ItemAttributes
+from huanxin.policy.api import ItemAttributes
 
 # Categories whose item is a vehicle identified by its VIN (one subsidy per vehicle).
 VEHICLE_CATEGORIES = frozenset({"passenger_car"})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, false, select
@@ -17,9 +16,8 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
 from huanxin.ledger import service as ledger
-from huanxin.ledger.models import Pool
 from huanxin.policy import service as policies
-from huanxin.policy.engine import ProgrammeAmount, Quote
+from huanxin.policy.api import ProgrammeAmount, Quote
 
 
 def readable(actor: Actor) -> Select[Claim]:
@@ -117,13 +115,11 @@ def pool_ids(
     if missing:
         path = policies.path_of(session, code)
         depth = {place: i for i, place in enumerate(path)}
-        stmt = select(Pool).where(
-            Pool.programme_id.in_({p for p, _ in missing}),
-            Pool.layer.in_({lay for _, lay in missing}),
-            Pool.jurisdiction_code.in_(path),
+        pools = ledger.pools_along(
+            session, {p for p, _ in missing}, {lay for _, lay in missing}, path
         )
-        best: dict[tuple[str, str], Pool] = {}
-        for pool in session.scalars(stmt):
+        best: dict[tuple[str, str], Any] = {}
+        for pool in pools:
             key = (pool.programme_id, pool.layer)
             if (
                 key not in best
@@ -214,7 +210,3 @@ def claw_back_parts(session: Session, claim: Claim) -> None:
             ref=f"claim:{claim.id}:clawback",
             shard_id=part.shard_id,
         )
-
-
-def days_between(start: date, end: date) -> int:
-    return (end - start).days

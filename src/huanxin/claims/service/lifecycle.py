@@ -18,7 +18,7 @@ from huanxin.core import workdays
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.policy import service as policies
-from huanxin.policy.schema import Programme
+from huanxin.policy.api import Programme
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 _MAGIC = {b"%PDF": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -169,7 +169,7 @@ def approve(
         note=note or "审核通过",
         detail={"checklist": sorted(checklist)},
     )
-    from huanxin.policy.engine import Quote
+    from huanxin.policy.api import Quote
 
     national.claim(session, claim)
     common.reserve_parts(session, claim, Quote.model_validate_json(claim.quote))

@@ -24,8 +24,7 @@ from huanxin.core.clock import as_utc, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import User
 from huanxin.policy import service as policies
-from huanxin.policy.engine import select_version
-from huanxin.policy.schema import PaymentMode, Programme, QuotaPeriod
+from huanxin.policy.api import PaymentMode, Programme, QuotaPeriod, select_version
 
 QUOTA_VALID_DAYS = 30
 _S = TypeVar("_S", "Select[Quota]", "Select[Quota, User]")

@@ -27,8 +27,14 @@ from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import User
 from huanxin.policy import service as policies
-from huanxin.policy.engine import ItemAttributes, Quote, select_version
-from huanxin.policy.schema import NATIONAL_CODE, Programme, RedemptionArea
+from huanxin.policy.api import (
+    NATIONAL_CODE,
+    ItemAttributes,
+    Programme,
+    Quote,
+    RedemptionArea,
+    select_version,
+)
 from huanxin.recycling.service import certificates
 
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from huanxin.claims import ports
 from huanxin.claims.models import Claim, Clawback, PaymentBatch, PaymentItem
 from huanxin.claims.service import common, national, quotas
 from huanxin.core import audit
@@ -49,9 +50,7 @@ def create_batch(session: Session, actor: Actor) -> PaymentBatch:
             .with_for_update()
         )
     )
-    from huanxin.integrity.service.scores import held_claim_ids
-
-    held = held_claim_ids(session, [c.id for c in claims])  # risky claims wait for review
+    held = ports.held_for_review(session, [c.id for c in claims])  # risky claims wait for review
     held |= national.held(session, [c.id for c in claims])  # keys not yet confirmed nationally
     claims = [c for c in claims if c.id not in held]
     if not claims:

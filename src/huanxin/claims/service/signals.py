@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from huanxin.core import clk, pii
-from huanxin.policy.engine import Quote
+from huanxin.policy.api import Quote
 
 NO_CAP = 10**15
 """The cap of a quote one of whose rules has none (unbounded)."""

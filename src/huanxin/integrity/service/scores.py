@@ -219,3 +219,10 @@ def _rescore(session: Session, ids: list[int]) -> None:
     for claim_id, score in scores.items():
         if claim_id not in points and score.status in UNDECIDED:
             _apply(score, 0, False, now)
+
+
+def wire() -> None:
+    """Install the review holds on the claims port (start-up, ``huanxin.domains.wire_ports``)."""
+    from huanxin.claims import ports
+
+    ports.install_review_holds(held_claim_ids)

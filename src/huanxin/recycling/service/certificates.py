@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date
 
 from sqlalchemy import update
 from sqlalchemy.engine import CursorResult
@@ -127,14 +126,6 @@ def verify(session: Session, *, number: str, code: str) -> dict[str, object]:
 
 def of_pickup(session: Session, pickup_id: int) -> list[Certificate]:
     return list(session.query(Certificate).filter_by(pickup_id=pickup_id).order_by(Certificate.id))
-
-
-def issued_between(session: Session, start: date, end: date) -> list[Certificate]:
-    return list(
-        session.query(Certificate)
-        .filter(Certificate.issued_on >= start, Certificate.issued_on <= end)
-        .order_by(Certificate.id)
-    )
 
 
 def issued_totals(session: Session) -> tuple[int, int, int]:

@@ -3,8 +3,8 @@ condition, enquiries, offers, and the transfer through its states
 (listed → under offer → agreed → in storage → in transport → delivered / disposed).
 
 A listing may name a row of the seller's equipment ledger (``equipment_ref``, checked through
-``secondhand.hooks.ref_checks``); when the item has left (delivered or disposed) the hooks in
-``secondhand.hooks.on_item_left`` mark that row as left, in the same transaction."""
+``secondhand.ports``); when the item has left (delivered or disposed) the ledger link of
+``secondhand.ports`` marks that row as left, in the same transaction."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
 from huanxin.core.models import Organization
-from huanxin.secondhand import hooks, scales
+from huanxin.secondhand import ports, scales
 from huanxin.secondhand.errors import DuplicateOpenListing, IllegalTransition
 from huanxin.secondhand.models import Enquiry, Listing, ListingPhoto, Offer
 from huanxin.secondhand.service import common
@@ -63,8 +63,9 @@ def _move(session: Session, actor: Actor, listing: Listing, to_state: str, note:
     )
     if to_state in scales.LISTING_LEFT and listing.equipment_ref:
         reason = f"二手设备挂牌#{listing.id}{scales.LISTING_STATES[to_state]}"
-        for hook in hooks.on_item_left:
-            hook(session, actor, listing.seller_org_id, listing.equipment_ref, reason)
+        ports.ledger().item_left(
+            session, actor, listing.seller_org_id, listing.equipment_ref, reason
+        )
 
 
 def ledger_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
@@ -79,12 +80,8 @@ def ledger_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
             )
         )
     )
-    return [
-        choice
-        for hook in hooks.ref_choices
-        for choice in hook(session, actor.org_id)
-        if choice[0] not in listed
-    ]
+    choices = ports.ledger().choices(session, actor.org_id)
+    return [choice for choice in choices if choice[0] not in listed]
 
 
 def _equipment_ref(session: Session, org_id: int, value: str | None) -> str | None:
@@ -92,8 +89,7 @@ def _equipment_ref(session: Session, org_id: int, value: str | None) -> str | No
     ref = (value or "").strip()
     if not ref:
         return None
-    for check in hooks.ref_checks:
-        ref = check(session, org_id, ref)
+    ref = ports.ledger().check(session, org_id, ref)
     clash = select(Listing.id).where(
         Listing.seller_org_id == org_id,
         Listing.equipment_ref == ref,

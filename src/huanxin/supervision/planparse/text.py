@@ -39,11 +39,6 @@ MIN_TEXT_CHARS = 20
 HALF_TO_FULL = str.maketrans({"(": "（", ")": "）"})
 
 
-def read_source(path: Path) -> str:
-    """Return the text of a plan file; tables come out as tab-separated rows."""
-    return read_document(path)[0]
-
-
 def read_document(path: Path) -> tuple[str, list[OcrPage]]:
     """The text of a plan file, and the OCR'd pages when it was a scan (else [])."""
     suffix = path.suffix.lower()

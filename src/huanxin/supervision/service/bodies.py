@@ -93,16 +93,6 @@ def _named(session: Session, code: str, name: str) -> bool:
     return session.scalars(stmt).first() is not None
 
 
-def ensure_body(session: Session, actor: Actor, **values: object) -> Body:
-    """The body of that name, created when missing (demo loader)."""
-    found = session.scalars(
-        select(Body).where(
-            Body.jurisdiction_code == values["jurisdiction_code"], Body.name == values["name"]
-        )
-    ).first()
-    return found or create_body(session, actor, **values)  # type: ignore[arg-type]
-
-
 def add_seat(
     session: Session,
     actor: Actor,

@@ -19,10 +19,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import DomainError, InvalidInput, NotFound
 from huanxin.policy import service as policies
-from huanxin.policy.eligibility import ItemAttributes
-from huanxin.policy.engine import Quote
-from huanxin.policy.loader import default_policies_dir
-from huanxin.policy.schema import Programme
+from huanxin.policy.api import ItemAttributes, Programme, Quote, default_policies_dir
 from huanxin.recycling.service import network
 from huanxin.supervision.lifecycles import PublicKind, parse
 from huanxin.supervision.mechanism_models import PublicItem
