@@ -70,7 +70,7 @@ def expire_quotas(db: Database) -> Summary:
 def supervision_reminders(db: Database) -> Summary:
     """Deadlines near or past and missing reports of every root jurisdiction's task ledger."""
     from huanxin.core.models import Jurisdiction
-    from huanxin.supervision.cli import system_actor
+    from huanxin.supervision.api import system_actor
     from huanxin.supervision.service import ledger
 
     counts: dict[str, int] = {}
@@ -116,8 +116,7 @@ def integrity_scan(db: Database) -> Summary:
     """The nightly scan: daily over the claims created or changed since the last one, with
     the index in ``HUANXIN_INTEGRITY_STATE`` (var/integrity-state); a full scan that stores
     the index when there is none yet."""
-    from huanxin.integrity.cli import scan_database
-    from huanxin.integrity.state import last_folded
+    from huanxin.integrity.api import last_folded, scan_database
 
     folder = Path(os.environ.get("HUANXIN_INTEGRITY_STATE", "var/integrity-state"))
     daily = last_folded(folder) is not None
@@ -170,9 +169,7 @@ def federation_publish(db: Database) -> Summary:
     """Publish this deployment's aggregates to the national roll-up (issue 19), if a national
     registry is configured; publishing the same day twice replaces that day's figures."""
     from huanxin.core.clock import today_cn
-    from huanxin.federation import rollup
-    from huanxin.federation.settings import from_env
-    from huanxin.federation.wiring import federation_of
+    from huanxin.federation.api import federation_of, from_env, rollup
 
     settings = from_env()
     if settings is None:
