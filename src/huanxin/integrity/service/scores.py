@@ -16,7 +16,7 @@ import polars as pl
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from huanxin.claims.models import Claim
+from huanxin.claims.service import queries
 from huanxin.core import audit
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
@@ -60,19 +60,11 @@ def _scores(session: Session, judged: set[int] | None) -> dict[int, RiskScore]:
     return found
 
 
-def _claims(session: Session, ids: list[int]) -> dict[int, Claim]:
-    found = {}
-    for start in range(0, len(ids), 900):
-        stmt = select(Claim).where(Claim.id.in_(ids[start : start + 900]))
-        found.update({c.id: c for c in session.scalars(stmt)})
-    return found
-
-
 def _store_claims(
     session: Session, result: ScanResult, now: datetime, judged: set[int] | None = None
 ) -> dict[str, int]:
     rows = {int(r["claim_id"]): r for r in result.claims.iter_rows(named=True)}
-    claims = _claims(session, list(rows))
+    claims = queries.owners(session, list(rows))
     existing = _scores(session, judged)
     for claim_id, row in rows.items():
         claim = claims.get(claim_id)
@@ -201,7 +193,7 @@ def _rescore(session: Session, ids: list[int]) -> None:
         )
         for claim_id, value in session.execute(stmt):
             points[claim_id] = points.get(claim_id, 0) + value
-    scores, claims = _scores(session, set(ids)), _claims(session, list(points))
+    scores, claims = _scores(session, set(ids)), queries.owners(session, list(points))
     for claim_id, total in points.items():
         score = scores.get(claim_id)
         if score is None and claim_id in claims:
