@@ -4,6 +4,6 @@ from fastapi import APIRouter
 
 from huanxin.supervision.routes import mechanism, plans
 
-router = APIRouter(prefix="/api/v1/supervision", tags=["supervision"])
+router = APIRouter(prefix=plans.PREFIX, tags=["supervision"])
 router.include_router(plans.router)
 router.include_router(mechanism.router)

@@ -46,6 +46,7 @@ from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 from huanxin.web.kit import downloads
 
+PREFIX = "/api/v1/supervision"  # the package router's (``routes/__init__``)
 router = APIRouter()
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("supervision:read"))]
@@ -566,7 +567,7 @@ def issue_briefing(
 
 def _briefing_links(briefing_id: int, issue_no: int) -> dict[str, object]:
     """The .docx link, and the PDF link only where LibreOffice is installed."""
-    base = f"/api/v1/supervision/briefings/{briefing_id}"  # this router is mounted there
+    base = f"{PREFIX}/briefings/{briefing_id}"
     pdf = f"{base}.pdf" if briefings.office_binary() else None
     return {"id": briefing_id, "issue_no": issue_no, "docx": f"{base}.docx", "pdf": pdf}
 
