@@ -89,7 +89,7 @@ def claim_clock_alerts(db: Database) -> Summary:
     from huanxin.claims.service import overdue
     from huanxin.core.clock import today_cn
     from huanxin.core.models import Jurisdiction
-    from huanxin.supervision.cli import system_actor
+    from huanxin.supervision.api import system_actor
 
     totals = {"overdue": 0, "due_soon": 0}
     with db.unit_of_work() as session:
