@@ -45,7 +45,7 @@ from huanxin.core.errors import DomainError
 from huanxin.core.faults import crash_point
 from huanxin.db import is_postgres
 from huanxin.ledger import service as ledger
-from huanxin.policy.engine import Quote
+from huanxin.policy.api import Quote
 
 SCOPE = "claims.redeem"
 
