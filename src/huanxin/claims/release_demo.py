@@ -16,7 +16,7 @@ from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
 from huanxin.ledger.models import Pool
 from huanxin.policy import service as policies
-from huanxin.policy.engine import select_version
+from huanxin.policy.api import select_version
 
 SMART_HOME = {"140000": "sx.smart_home", "370000": "sd.smart_home"}
 

@@ -21,7 +21,7 @@ from huanxin.core.clock import as_utc, local_text, utcnow
 from huanxin.core.models import Jurisdiction
 from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
-from huanxin.policy.schema import PaymentMode
+from huanxin.policy.api import PaymentMode
 from huanxin.web.deps import DbSession, page_require, public
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render

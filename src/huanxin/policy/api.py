@@ -6,6 +6,7 @@ from huanxin.policy.engine import ProgrammeAmount, Quote, select_version
 from huanxin.policy.loader import default_policies_dir
 from huanxin.policy.schema import (
     NATIONAL_CODE,
+    AmountRule,
     National,
     NationalKey,
     PaymentMode,
@@ -17,6 +18,7 @@ from huanxin.policy.schema import (
 
 __all__ = [
     "NATIONAL_CODE",
+    "AmountRule",
     "ItemAttributes",
     "National",
     "NationalKey",

@@ -25,8 +25,7 @@ from huanxin.core.money import percent_of, yuan
 from huanxin.ledger import service as ledger
 from huanxin.ledger.models import Pool
 from huanxin.policy import service as policies
-from huanxin.policy.engine import select_version
-from huanxin.policy.schema import AmountRule, PaymentMode, Programme
+from huanxin.policy.api import AmountRule, PaymentMode, Programme, select_version
 
 MODES = {"first_come": "先到先得", "lottery": "摇号"}
 DAY_MINUTES = 24 * 60

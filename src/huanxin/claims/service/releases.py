@@ -27,7 +27,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, as_utc
 from huanxin.core.models import User
 from huanxin.core.vocab import CATEGORIES
-from huanxin.policy.schema import Programme
+from huanxin.policy.api import Programme
 
 USED = ("locked", "used")
 
