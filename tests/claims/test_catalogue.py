@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -117,3 +118,42 @@ def test_manufacturers_list_and_change_only_their_own_products(database: Databas
         assert products[0].owner_org_id is not None
     merchant = builders.api_client(database, "merchant.140521")
     assert _import(merchant, "x", [row]).status_code == 403  # type: ignore[attr-defined]
+
+
+UNREADABLE = [
+    ("目录.csv", ",".join(HEADERS).encode("gbk"), "文件不是UTF-8编码的CSV"),
+    ("目录.xlsx", bytes(range(256)) * 4, "文件不是有效的Excel（.xlsx）文件"),
+    ("目录.xlsx", b"", "文件为空"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), UNREADABLE)
+def test_unreadable_file_is_refused_on_the_api(
+    database: Database, name: str, content: bytes, reason: str
+) -> None:
+    tradein.setup(database)
+    office = builders.api_client(database, "office.140521")
+    r = office.post(
+        "/api/v1/catalogue/import",
+        headers={"Idempotency-Key": "unreadable-1"},
+        files={"file": (name, content, "application/octet-stream")},
+    )
+    assert r.status_code == 422
+    body = r.json()
+    assert body["code"] == "upload_unreadable" and body["field"] == "file"
+    assert body["message"] == f"「文件」：{reason}，未导入任何数据"
+    assert _count(database) == 0
+
+
+def test_unreadable_files_are_refused_on_the_page(database: Database) -> None:
+    tradein.setup(database)
+    page = builders.web_client(database, "office.140521")
+    csrf = page.get("/catalogue").text.split('name="csrf_token" value="')[1].split('"')[0]
+    for name, content, reason in UNREADABLE:
+        r = page.post(
+            "/catalogue",
+            data={"csrf_token": csrf},
+            files={"file": (name, content, "application/octet-stream")},
+        )
+        assert r.status_code == 422 and reason in r.text
+    assert _count(database) == 0

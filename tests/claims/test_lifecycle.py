@@ -121,6 +121,24 @@ def test_failed_payment_is_requeued(database: Database) -> None:
     assert claim["state"] == "approved"
 
 
+def test_bank_result_not_in_utf8_is_refused_and_pays_nothing(database: Database) -> None:
+    tradein.setup(database)
+    claim_id = _redeem(database)
+    office = builders.api_client(database, "office.140521")
+    office.post(f"/api/v1/claims/{claim_id}/verify", json={}, headers={"Idempotency-Key": "v"})
+    finance = builders.api_client(database, "finance.140521")
+    batch = finance.post("/api/v1/settlement/batches", headers={"Idempotency-Key": "b"}).json()
+    gbk = "付款单号,结果,银行流水号,失败原因\n1,成功,B1,\n".encode("gbk")
+    r = finance.post(
+        f"/api/v1/settlement/batches/{batch['id']}/result",
+        files={"file": ("result.csv", gbk, "text/csv")},
+        headers={"Idempotency-Key": "result-gbk"},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "upload_unreadable"
+    assert "文件不是UTF-8编码的CSV" in r.json()["message"]
+    assert office.get(f"/api/v1/claims/{claim_id}").json()["state"] == "batched"  # not paid
+
+
 def test_return_after_payment_claws_back_and_nets_next_batch(database: Database) -> None:
     pools = tradein.setup(database, amount_fen=1_000_000)
     office = builders.api_client(database, "office.140521")

@@ -118,6 +118,16 @@ class ReconFileInvalid(InvalidInput):
         super().__init__(message, field=field)
 
 
+class UploadUnreadable(InvalidInput):
+    """An uploaded file (catalogue, bank result, reconciliation) is empty, not UTF-8 CSV, or
+    not a valid .xlsx; nothing was imported."""
+
+    code = "upload_unreadable"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"「文件」：{reason}，未导入任何数据", field="file")
+
+
 class ReconRowOutsideJurisdiction(OutsideJurisdiction):
     """A reconciliation file has a row of a jurisdiction outside the caller's."""
 

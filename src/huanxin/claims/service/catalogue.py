@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from huanxin.claims.errors import PriceAboveCeiling, ProductNotInCatalogue
+from huanxin.claims.errors import PriceAboveCeiling, ProductNotInCatalogue, UploadUnreadable
 from huanxin.claims.models import CatalogueProduct
 from huanxin.config import get_settings
 from huanxin.core import audit, identifiers
@@ -48,19 +48,38 @@ class CatalogueFileInvalid(InvalidInput):
 
 
 def read_rows(filename: str, content: bytes) -> list[list[str]]:
+    """The rows of an uploaded .csv (UTF-8) or .xlsx (first sheet); an empty or unreadable
+    file is refused with ``UploadUnreadable``."""
     suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        text = content.decode("utf-8-sig")
-        return list(csv.reader(io.StringIO(text)))
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
+    if suffix not in {".csv", ".xlsx"}:
+        raise InvalidInput("仅支持 .xlsx 或 .csv 文件", field="file")
+    if not content.strip():
+        raise UploadUnreadable("文件为空")
+    return csv_rows(content) if suffix == ".csv" else _xlsx_rows(content)
 
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UploadUnreadable("文件不是UTF-8编码的CSV") from exc
+    try:
+        return list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise UploadUnreadable("文件不是有效的CSV") from exc
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         return [
             ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
         ]
-    raise InvalidInput("仅支持 .xlsx 或 .csv 文件", field="file")
+    except Exception as exc:  # a damaged workbook raises whatever zip/XML/openpyxl raise
+        raise UploadUnreadable("文件不是有效的Excel（.xlsx）文件") from exc
 
 
 def _date(text: str, row: int, column: str, errors: list[RowError]) -> date | None:

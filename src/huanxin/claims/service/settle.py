@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims import ports
 from huanxin.claims.models import Claim, Clawback, PaymentBatch, PaymentItem
-from huanxin.claims.service import common, national, quotas
+from huanxin.claims.service import catalogue, common, national, quotas
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
@@ -164,7 +164,7 @@ def import_result(
 ) -> dict[str, int]:
     """Apply the bank's result file (CSV: 付款单号, 结果 成功/失败, 银行流水号, 失败原因)."""
     batch = get_batch(session, actor, batch_id)
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    rows = catalogue.csv_rows(content)
     if not rows or [c.strip() for c in rows[0][:4]] != RESULT_HEADERS:
         raise InvalidInput("结果文件表头应为：" + "、".join(RESULT_HEADERS), field="file")
     items = {i.id: i for i in items_of(session, batch.id)}
