@@ -74,7 +74,7 @@ def test_bad_inputs_name_the_field_and_store_nothing(rworld: RWorld) -> None:
         (rworld.body(rworld.day, lat=36.48, lon=115.44), 422, "lat", "outside_service_area"),
         (rworld.body(date.today() - timedelta(days=2)), 422, "window_start", "window_in_past"),
         (rworld.body(rworld.day, items=heavy), 422, "items[0].weight_kg", "item_too_heavy"),
-        (rworld.body(rworld.day, window_end="08:00"), 422, "window_end", "invalid_input"),
+        (rworld.body(rworld.day, window_end="08:00"), 422, "window_end", "out_of_range"),
         (
             rworld.body(rworld.day, items=[{"category": "sofa", "count": 1, "weight_kg": 3}]),
             422,

@@ -28,7 +28,7 @@ from huanxin.claims.service import (
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Latitude, Line, Longitude, Name, Text
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, NotAChoice, Required
 from huanxin.core.vocab import CATEGORIES, Vocabulary
 from huanxin.policy import service as policies
 from huanxin.policy.api import ItemAttributes
@@ -429,7 +429,7 @@ def claim_decide(
         "reject": lambda: lifecycle.reject(session, actor, claim_id=claim_id, reason=note),
     }
     if decision not in actions:
-        raise InvalidInput("未知的审核操作", field="decision")
+        raise NotAChoice("未知的审核操作", field="decision")
     actions[decision]()
     return kit.go(f"/claims/{claim_id}")
 
@@ -444,7 +444,7 @@ async def claim_appeal(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     if file is None:
-        raise InvalidInput("申诉须上传新的证明材料", field="file")
+        raise Required("申诉须上传新的证明材料", field="file")
     upload = lifecycle.Upload(
         kind="appeal", filename=file.filename or "upload", content=await file.read()
     )
@@ -501,7 +501,7 @@ async def settlement_result(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     if file is None:
-        raise InvalidInput("请选择银行结果文件", field="file")
+        raise Required("请选择银行结果文件", field="file")
     settle.import_result(session, actor, batch_id=batch_id, content=await file.read())
     return kit.go("/settlement")
 
@@ -547,7 +547,7 @@ async def catalogue_upload(
 
     def change() -> HTMLResponse:
         if file is None or content is None:
-            raise InvalidInput("请选择 .xlsx 或 .csv 文件", field="file")
+            raise Required("请选择 .xlsx 或 .csv 文件", field="file")
         name = file.filename or "upload"
         count = catalogue.import_file(session, actor, filename=name, content=content)
         return _catalogue_page(request, session, imported=count)

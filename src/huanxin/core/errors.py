@@ -26,6 +26,14 @@ class CoreCode(StrEnum):
     TOO_MANY_REQUESTS = "too_many_requests"
     OUTSIDE_JURISDICTION = "outside_jurisdiction"
     UNKNOWN_JURISDICTION = "unknown_jurisdiction"
+    # Field-level failures shared by every domain (a domain's own rules get their own codes).
+    REQUIRED = "required"
+    OUT_OF_RANGE = "out_of_range"
+    NOT_A_CHOICE = "not_a_choice"
+    NOT_UNIQUE = "not_unique"
+    UNKNOWN_REFERENCE = "unknown_reference"
+    UNRELATED_REFERENCE = "unrelated_reference"
+    MALFORMED_FILE = "malformed_file"
     UNKNOWN_CODE = "unknown_code"  # core.vocab
     JURISDICTION_EXISTS = "jurisdiction_exists"
     LEVEL_MISMATCH = "jurisdiction_level_mismatch"
@@ -109,6 +117,48 @@ class NotAuthenticated(DomainError):
 class TooManyRequests(DomainError):
     status = 429
     code: ClassVar[str] = CoreCode.TOO_MANY_REQUESTS
+
+
+class Required(InvalidInput):
+    """A required field is empty."""
+
+    code: ClassVar[str] = CoreCode.REQUIRED
+
+
+class OutOfRange(InvalidInput):
+    """A number, date or time lies outside the range the field allows."""
+
+    code: ClassVar[str] = CoreCode.OUT_OF_RANGE
+
+
+class NotAChoice(InvalidInput):
+    """The value is not one of the field's allowed choices."""
+
+    code: ClassVar[str] = CoreCode.NOT_A_CHOICE
+
+
+class NotUnique(InvalidInput):
+    """The value is already taken by another record (a name, a number, a date)."""
+
+    code: ClassVar[str] = CoreCode.NOT_UNIQUE
+
+
+class UnknownReference(InvalidInput):
+    """The record the field refers to does not exist."""
+
+    code: ClassVar[str] = CoreCode.UNKNOWN_REFERENCE
+
+
+class UnrelatedReference(InvalidInput):
+    """The record the field refers to exists but does not belong here (another enterprise, plan, batch or directory)."""
+
+    code: ClassVar[str] = CoreCode.UNRELATED_REFERENCE
+
+
+class MalformedFile(InvalidInput):
+    """A file cannot be read as what it should be: empty, wrong type, wrong header or a bad line."""
+
+    code: ClassVar[str] = CoreCode.MALFORMED_FILE
 
 
 class UnknownJurisdiction(InvalidInput):

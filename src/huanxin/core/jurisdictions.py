@@ -15,7 +15,9 @@ from huanxin.core.errors import (
     InvalidInput,
     JurisdictionExists,
     LevelMismatch,
+    NotAChoice,
     NotFound,
+    Required,
     UnknownJurisdiction,
 )
 from huanxin.core.models import Jurisdiction
@@ -40,7 +42,7 @@ def to_read(j: Jurisdiction) -> JurisdictionRead:
 
 def _check_level(level: str, parent: Jurisdiction | None) -> None:
     if level not in LEVELS:
-        raise InvalidInput("层级必须是省、市或县", field="level")
+        raise NotAChoice("层级必须是省、市或县", field="level")
     expected = 0 if parent is None else LEVELS.index(parent.level) + 1
     if LEVELS.index(level) != expected:
         raise LevelMismatch("层级与上级区划不匹配", field="level")
@@ -58,7 +60,7 @@ def create(
     if not _CODE.match(code):
         raise InvalidInput("区划代码必须是6位数字（GB/T 2260）", field="code")
     if not name.strip():
-        raise InvalidInput("名称不能为空", field="name")
+        raise Required("名称不能为空", field="name")
     parent = session.get(Jurisdiction, parent_code) if parent_code else None
     if parent_code and parent is None:
         raise UnknownJurisdiction("上级区划不存在", field="parent_code")

@@ -13,7 +13,7 @@ from huanxin.core import audit, identifiers
 from huanxin.core.actor import Actor, visible
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput, UnknownJurisdiction, UnknownOrgKind
+from huanxin.core.errors import Required, UnknownJurisdiction, UnknownOrgKind
 from huanxin.core.models import Jurisdiction, Organization
 from huanxin.core.roles import ORG_KIND_LABELS
 
@@ -39,7 +39,7 @@ def create(
     if kind not in ORG_KIND_LABELS:
         raise UnknownOrgKind("机构类型不正确", field="kind")
     if not name.strip():
-        raise InvalidInput("名称不能为空", field="name")
+        raise Required("名称不能为空", field="name")
     if session.get(Jurisdiction, jurisdiction_code) is None:
         raise UnknownJurisdiction("所属区划不存在", field="jurisdiction_code")
     code = identifiers.uscc(uscc, field="uscc") if uscc else None

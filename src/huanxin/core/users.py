@@ -17,6 +17,7 @@ from huanxin.core.errors import (
     InvalidInput,
     OrgInOtherJurisdiction,
     OrgKindMismatch,
+    Required,
     RoleTakesNoOrg,
     UnknownJurisdiction,
     UnknownRole,
@@ -66,7 +67,7 @@ def _validate(new: NewUser) -> None:
     if not _USERNAME.match(new.username):
         raise InvalidInput("用户名须为3-64位小写字母、数字或 _ . -", field="username")
     if not new.display_name.strip():
-        raise InvalidInput("姓名不能为空", field="display_name")
+        raise Required("姓名不能为空", field="display_name")
     reason = None if new.password_hash else check_strength(new.password)
     if reason:
         raise WeakPassword(reason, field="password")

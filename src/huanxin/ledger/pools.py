@@ -15,7 +15,7 @@ from huanxin.core import audit
 from huanxin.core.actor import Actor, visible, within
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput, UnknownJurisdiction
+from huanxin.core.errors import NotAChoice, OutOfRange, UnknownJurisdiction
 from huanxin.core.models import Jurisdiction
 from huanxin.ledger.errors import PoolExists, PoolNotFound
 from huanxin.ledger.models import Pool, Shard
@@ -57,13 +57,13 @@ def _validate_pool(
     shards: int,
 ) -> None:
     if not programme_id.strip() or len(programme_id) > 64:
-        raise InvalidInput("政策编号不能为空且不超过64个字符", field="programme_id")
+        raise OutOfRange("政策编号不能为空且不超过64个字符", field="programme_id")
     if layer not in LAYERS:
-        raise InvalidInput("资金层级必须是中央、省级、市级或县级", field="layer")
+        raise NotAChoice("资金层级必须是中央、省级、市级或县级", field="layer")
     if not name.strip() or len(name) > 128:
-        raise InvalidInput("预算池名称不能为空且不超过128个字符", field="name")
+        raise OutOfRange("预算池名称不能为空且不超过128个字符", field="name")
     if isinstance(shards, bool) or not isinstance(shards, int) or not 1 <= shards <= MAX_SHARDS:
-        raise InvalidInput(f"分片数必须在1到{MAX_SHARDS}之间", field="shards")
+        raise OutOfRange(f"分片数必须在1到{MAX_SHARDS}之间", field="shards")
     if session.get(Jurisdiction, jurisdiction_code) is None:
         raise UnknownJurisdiction("行政区划不存在", field="jurisdiction_code")
     if isinstance(actor, Actor):

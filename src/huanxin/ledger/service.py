@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.audit import SYSTEM, AuditActor
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import OutOfRange
 from huanxin.db import is_postgres
 from huanxin.ledger import moves
 from huanxin.ledger.batch import reserve_batch
@@ -92,7 +92,7 @@ def _amount(amount_fen: int) -> int:
 def _ref(ref: str) -> str:
     ref = ref.strip()
     if not ref or len(ref) > 128:
-        raise InvalidInput("业务编号不能为空且不超过128个字符", field="ref")
+        raise OutOfRange("业务编号不能为空且不超过128个字符", field="ref")
     return ref
 
 

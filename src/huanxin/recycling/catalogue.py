@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, OutOfRange, UnrelatedReference
 
 TIERS: dict[str, str] = {
     "dropoff": "交投点",
@@ -69,7 +69,7 @@ PAYMENT_METHODS: dict[str, str] = {
 def category(code: str, *, field: str = "category") -> Category:
     found = CATEGORIES.get(code)
     if found is None:
-        raise InvalidInput(f"品类“{code}”不在回收目录中", field=field)
+        raise UnrelatedReference(f"品类“{code}”不在回收目录中", field=field)
     return found
 
 
@@ -80,10 +80,10 @@ def grams(kg: float | str, *, field: str) -> int:
     except InvalidOperation:
         raise InvalidInput("重量必须是数字（千克）", field=field) from None
     if not value.is_finite() or value <= 0:
-        raise InvalidInput("重量必须大于0千克", field=field)
+        raise OutOfRange("重量必须大于0千克", field=field)
     g = value * 1000
     if g != g.to_integral_value():
-        raise InvalidInput("重量最多精确到0.001千克", field=field)
+        raise OutOfRange("重量最多精确到0.001千克", field=field)
     return int(g)
 
 

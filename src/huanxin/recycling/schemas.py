@@ -3,6 +3,8 @@ service layer), times of day as ``HH:MM``, money is answered in fen."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from huanxin.core.bounds import (
@@ -177,3 +179,197 @@ class BaselineSet(BaseModel):
 
 
 _APPLIANCES = {c.code for c in CATEGORIES.values() if c.kind == "appliance"}
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+class QuoteRead(BaseModel):
+    lines_fen: list[int]
+    total_fen: int
+
+
+class BookingItemRead(BaseModel):
+    category: str
+    label: str
+    condition: str
+    count: int
+    est_weight_kg: str
+    quote_fen: int
+
+
+class BookingRead(BaseModel):
+    id: int
+    status: str
+    status_label: str
+    jurisdiction_code: str
+    address: str
+    lat: float
+    lon: float
+    service_date: str
+    window: str
+    quote_fen: int
+    items: list[BookingItemRead]
+
+
+class StopRead(BaseModel):
+    seq: int
+    kind: str
+    booking_id: int | None
+    site_id: int | None
+    lat: float
+    lon: float
+    arrival_s: int
+    start_s: int
+    end_s: int
+    load_kg: float
+
+
+class RouteRead(BaseModel):
+    vehicle_id: int
+    plate: str
+    start_s: int
+    end_s: int
+    distance_m: int
+    stops: list[StopRead]
+
+
+class UnservedRead(BaseModel):
+    booking_id: int
+    code: str
+    reason: str
+
+
+class PlanRead(BaseModel):
+    id: int
+    jurisdiction_code: str
+    service_date: str
+    revision: int
+    feasible: bool
+    distance_m: int
+    routes: list[RouteRead]
+    unserved: list[UnservedRead]
+
+
+class IssuedCertificate(BaseModel):
+    number: str
+    code: str
+
+
+class PickupRead(BaseModel):
+    pickup_id: int
+    paid_fen: int
+    weight_g: int
+    site_id: int
+    certificates: list[IssuedCertificate]
+
+
+class InvoiceRead(BaseModel):
+    number: str
+    amount_fen: int
+    issued_on: str
+    rule_id: str
+
+
+class CertificateCheck(BaseModel):
+    """The public check of a recycling certificate: no personal fields."""
+
+    number: str
+    category: str
+    category_label: str
+    weight_kg: str
+    issued_on: str
+    jurisdiction_code: str
+    used: bool
+
+
+class SiteRead(BaseModel):
+    id: int
+    org_id: int
+    jurisdiction_code: str
+    tier: str
+    name: str
+    lat: float
+    lon: float
+    opens_s: int
+    closes_s: int
+    capacity_kg_day: int
+    licence_no: str
+    address: str
+
+
+class VehicleRead(BaseModel):
+    id: int
+    org_id: int
+    home_site_id: int
+    plate: str
+    capacity_kg: int
+    capacity_m3: float
+    shift_start_s: int
+    shift_end_s: int
+    active: bool
+
+
+class PriceListCreated(BaseModel):
+    id: int
+    effective_from: str
+
+
+class PriceRead(BaseModel):
+    category: str
+    condition: str
+    price_fen: int
+
+
+class PriceListRead(BaseModel):
+    id: int
+    jurisdiction_code: str
+    effective_from: str
+    note: str
+    prices: list[PriceRead]
+
+
+class AreaRead(BaseModel):
+    jurisdiction_code: str
+    radius_m: int
+
+
+class WeighingRead(BaseModel):
+    id: int
+    site_id: int
+    weight_g: int
+
+
+class MassBalanceRow(BaseModel):
+    site_id: int
+    site: str
+    tier: str
+    month: str
+    collected_g: int
+    delivered_g: int
+    loss_pct: float | None
+
+
+class DeclarationCreated(BaseModel):
+    id: int
+    month: str
+    body: dict[str, Any]
+
+
+class DeclarationRead(DeclarationCreated):
+    org_id: int
+
+
+class BaselineRead(BaseModel):
+    id: int
+    units: int
+    weight_kg: int
+
+
+class IndicatorRow(BaseModel):
+    month: str
+    units: int
+    tonnes: float
+    baseline_units: float | None
+    baseline_tonnes: float | None
+    change_pct: float | None

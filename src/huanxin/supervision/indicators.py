@@ -31,7 +31,14 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, PermissionDenied
+from huanxin.core.errors import (
+    InvalidInput,
+    OutOfRange,
+    PermissionDenied,
+    Required,
+    UnknownReference,
+    UnrelatedReference,
+)
 from huanxin.supervision import computed
 from huanxin.supervision.models import Department, Indicator, IndicatorValue, Plan
 from huanxin.supervision.service.common import actor_department
@@ -127,7 +134,9 @@ def configure(
     if department_id is not None:
         dept = session.get(Department, department_id)
         if dept is None or dept.jurisdiction_code != row.jurisdiction_code:
-            raise InvalidInput("所选部门不在该指标所属区划的部门目录中", field="department_id")
+            raise UnrelatedReference(
+                "所选部门不在该指标所属区划的部门目录中", field="department_id"
+            )
     before = {"baseline_value": row.baseline_value, "department_id": row.department_id}
     row.baseline_value, row.department_id = baseline_value, department_id
     session.flush()
@@ -151,9 +160,9 @@ def record_value(
     row = get(session, actor, indicator_id)
     _may_enter(session, actor, row)
     if not 2000 <= year <= 2100:
-        raise InvalidInput("年份应在2000到2100之间", field="year")
+        raise OutOfRange("年份应在2000到2100之间", field="year")
     if not source.strip():
-        raise InvalidInput("请注明数据来源", field="source")
+        raise Required("请注明数据来源", field="source")
     return _store(session, actor, row, year=year, value=value, source=source.strip()[:256])
 
 
@@ -211,7 +220,7 @@ def set_source(
     row = get(session, actor, indicator_id)
     key = (computed_key or "").strip() or None
     if key is not None and key not in computed.SOURCES:
-        raise InvalidInput("所选数据来源不存在", field="computed_key")
+        raise UnknownReference("所选数据来源不存在", field="computed_key")
     before = {"computed_key": row.computed_key}
     row.computed_key = key
     session.flush()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import NotAChoice
 from huanxin.core.lifecycle import Lifecycle
 from huanxin.supervision.errors import IllegalClosing, IllegalTransition
 
@@ -173,4 +173,4 @@ def parse(enum: type[E], value: str, *, field: str, what: str) -> E:
         return enum(value)
     except ValueError:
         allowed = "、".join(label(m.value) for m in enum)
-        raise InvalidInput(f"{what}只能是：{allowed}", field=field) from None
+        raise NotAChoice(f"{what}只能是：{allowed}", field=field) from None

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from huanxin.core import anchors, audit, auth, identifiers, jurisdictions, orgs, throttle, users
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Id, Limit
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import NotAChoice
 from huanxin.core.models import AuditEntry, User
 from huanxin.core.roles import PERMISSIONS, ROLE_LABELS, Role
 from huanxin.core.schemas import (
@@ -184,7 +184,7 @@ def check_identifier(
 ) -> IdentifierResult:
     validator = identifiers.VALIDATORS.get(body.kind)
     if validator is None:
-        raise InvalidInput("不支持的标识类型", field="kind")
+        raise NotAChoice("不支持的标识类型", field="kind")
     value = validator(body.value, field="value")
     return IdentifierResult(kind=body.kind, value=value, valid=True)
 

@@ -16,7 +16,7 @@ from huanxin.claims.service.lifecycle import Upload
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, Required
 from huanxin.core.models import User
 from huanxin.policy import service as policies
 from huanxin.policy.api import ItemAttributes
@@ -33,7 +33,7 @@ def checked_vin(category: str, vin: str | None) -> str | None:
             raise InvalidInput("只有汽车补贴申请需要填写车架号(VIN)", field="vin")
         return None
     if not text:
-        raise InvalidInput("汽车补贴申请须填写新车车架号(VIN)", field="vin")
+        raise Required("汽车补贴申请须填写新车车架号(VIN)", field="vin")
     return identifiers.vin(text, field="vin")
 
 
@@ -73,7 +73,7 @@ def submit(
     if user is None or not user.resident_id_enc or not user.resident_id_hash:
         raise InvalidInput("申请须先完成实名认证（登记身份证号码）", field="resident_id")
     if not uploads:
-        raise InvalidInput("请上传证明材料（PDF、JPG或PNG）", field="file")
+        raise Required("请上传证明材料（PDF、JPG或PNG）", field="file")
     for upload in uploads:
         lifecycle.check_evidence(upload.filename, upload.content)
     redeem.check_sale_date(purchase_date)

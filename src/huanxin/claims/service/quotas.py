@@ -21,7 +21,7 @@ from huanxin.claims.service import releases
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import as_utc, utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, Required
 from huanxin.core.models import User
 from huanxin.policy import service as policies
 from huanxin.policy.api import PaymentMode, Programme, QuotaPeriod, select_version
@@ -205,7 +205,7 @@ def _redeemable(stmt: _S, *, quota_code: str | None, person_key: str | None, cat
         return stmt.where(Quota.code == quota_code.strip().upper()).limit(1)
     if person_key:
         return stmt.where(Quota.person_key == person_key).order_by(Quota.slot).limit(1)
-    raise InvalidInput("请输入补贴资格码或消费者身份证号码", field="quota_code")
+    raise Required("请输入补贴资格码或消费者身份证号码", field="quota_code")
 
 
 def not_found() -> QuotaNotAvailable:

@@ -24,7 +24,7 @@ from huanxin.claims.service import catalogue, common, national, quotas, signals,
 from huanxin.core import audit, identifiers, jurisdictions, pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, OutOfRange, Required
 from huanxin.core.models import User
 from huanxin.policy import service as policies
 from huanxin.policy.api import (
@@ -61,10 +61,10 @@ class Sale:
 
 def _validate(sale: Sale) -> tuple[str, str]:
     if sale.price_fen <= 0:
-        raise InvalidInput("成交价必须大于0", field="price")
+        raise OutOfRange("成交价必须大于0", field="price")
     serial = sale.device_serial.strip().upper()
     if not 4 <= len(serial) <= 64:
-        raise InvalidInput("设备序列号/IMEI须为4-64个字符", field="device_serial")
+        raise OutOfRange("设备序列号/IMEI须为4-64个字符", field="device_serial")
     invoice = identifiers.invoice_no(sale.invoice_no, field="invoice_no")
     return serial, invoice
 
@@ -135,7 +135,7 @@ def handed_in(session: Session, claim: Claim, number: str | None, code: str | No
     if not number:
         return
     if not code:
-        raise InvalidInput("请填写回收证明的校验码", field="recycling_cert_code")
+        raise Required("请填写回收证明的校验码", field="recycling_cert_code")
     claim.recycled_weight_g = certificates.consume_certificate(
         session,
         number=number.strip(),

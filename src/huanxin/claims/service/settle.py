@@ -21,7 +21,7 @@ from huanxin.claims.service import catalogue, common, national, quotas
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import Conflict, InvalidInput, NotFound
+from huanxin.core.errors import Conflict, InvalidInput, MalformedFile, NotFound, UnrelatedReference
 from huanxin.core.exports import safe_row
 from huanxin.core.faults import crash_point
 from huanxin.core.models import Organization
@@ -166,14 +166,14 @@ def import_result(
     batch = get_batch(session, actor, batch_id)
     rows = catalogue.csv_rows(content)
     if not rows or [c.strip() for c in rows[0][:4]] != RESULT_HEADERS:
-        raise InvalidInput("结果文件表头应为：" + "、".join(RESULT_HEADERS), field="file")
+        raise MalformedFile("结果文件表头应为：" + "、".join(RESULT_HEADERS), field="file")
     items = {i.id: i for i in items_of(session, batch.id)}
     crash_point("settle.result_parsed")
     counts = {"paid": 0, "failed": 0, "unchanged": 0}
     for number, row in enumerate(rows[1:], start=2):
         item = items.get(int(row[0])) if row and row[0].strip().isdigit() else None
         if item is None:
-            raise InvalidInput(f"第{number}行：付款单号不属于本批次", field="file")
+            raise UnrelatedReference(f"第{number}行：付款单号不属于本批次", field="file")
         counts[_apply_row(session, actor, batch, item, row)] += 1
     if all(i.state == "paid" for i in items.values()):
         batch.state, batch.settled_at = "settled", utcnow()

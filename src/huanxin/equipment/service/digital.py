@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import NotAChoice, OutOfRange, Required
 from huanxin.core.models import Jurisdiction
 from huanxin.equipment.models import DigitalReport, Enterprise
 from huanxin.equipment.service.access import enterprise_ids, get_enterprise, writable_enterprise
@@ -40,12 +40,12 @@ INDICATORS = {"cnc_rate_bp": "关键工序数控化率", "design_tool_bp": "数�
 
 def _check(year: int, values: dict[str, int | None]) -> None:
     if not 2000 <= year <= today_cn().year:
-        raise InvalidInput(f"填报年度应在2000至{today_cn().year}年之间", field="year")
+        raise OutOfRange(f"填报年度应在2000至{today_cn().year}年之间", field="year")
     if all(v is None for v in values.values()):
-        raise InvalidInput("请至少填写一项指标", field="cnc_rate_bp")
+        raise Required("请至少填写一项指标", field="cnc_rate_bp")
     for name, value in values.items():
         if value is not None and not 0 <= value <= 10_000:
-            raise InvalidInput(f"{INDICATORS[name]}应在0至100%之间", field=name)
+            raise OutOfRange(f"{INDICATORS[name]}应在0至100%之间", field=name)
 
 
 def snapshot(row: DigitalReport) -> dict[str, Any]:
@@ -143,7 +143,7 @@ def aggregate(
     """Mean reported rates in ``year`` per sector or jurisdiction, overall and for the
     above-designated-size industrial enterprises the targets speak of."""
     if by not in ("sector", "jurisdiction"):
-        raise InvalidInput("汇总方式应为 sector 或 jurisdiction", field="by")
+        raise NotAChoice("汇总方式应为 sector 或 jurisdiction", field="by")
     stmt = (
         select(Enterprise, DigitalReport)
         .join(DigitalReport, DigitalReport.enterprise_id == Enterprise.id)

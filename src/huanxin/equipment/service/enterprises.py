@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, identifiers, orgs
 from huanxin.core.actor import Actor, within
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, NotAChoice, Required, UnknownJurisdiction
 from huanxin.core.models import Jurisdiction, Organization
 from huanxin.equipment.errors import EnterpriseExists
 from huanxin.equipment.models import Enterprise
@@ -49,11 +49,11 @@ def _check(session: Session, actor: Actor, fields: dict[str, Any]) -> dict[str, 
             raise InvalidInput("国民经济行业代码格式不正确（如 C3411）", field="industry_code")
         out["industry_code"] = code
     if "sector" in out and out["sector"] not in SECTORS:
-        raise InvalidInput("所属领域不正确", field="sector")
+        raise NotAChoice("所属领域不正确", field="sector")
     if "jurisdiction_code" in out:
         code = out["jurisdiction_code"]
         if session.get(Jurisdiction, code) is None:
-            raise InvalidInput("所属区划不存在", field="jurisdiction_code")
+            raise UnknownJurisdiction("所属区划不存在", field="jurisdiction_code")
         within(actor, code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
     return out
 
@@ -80,7 +80,7 @@ def _org_for(
             raise InvalidInput("所选机构不是企业", field="org_id")
         return org
     if not name or not name.strip():
-        raise InvalidInput("企业名称不能为空", field="name")
+        raise Required("企业名称不能为空", field="name")
     return orgs.ensure(
         session,
         actor,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, within
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput, PermissionDenied
+from huanxin.core.errors import NotAChoice, OutOfRange, PermissionDenied, Required
 from huanxin.core.money import percent_of
 from huanxin.equipment.models import InvestmentBaseline, Project
 from huanxin.equipment.service.access import manages
@@ -114,11 +114,11 @@ def set_baseline(
         raise PermissionDenied("基期投资须由主管部门录入")
     within(actor, jurisdiction_code, "所属区划不在您的管辖范围内", field="jurisdiction_code")
     if sector not in SECTORS:
-        raise InvalidInput("所属领域不正确", field="sector")
+        raise NotAChoice("所属领域不正确", field="sector")
     if amount_fen < 0:
-        raise InvalidInput("金额不能为负数", field="amount_fen")
+        raise OutOfRange("金额不能为负数", field="amount_fen")
     if not source.strip():
-        raise InvalidInput("请注明数据来源", field="source")
+        raise Required("请注明数据来源", field="source")
     row = session.scalars(
         select(InvestmentBaseline).where(
             InvestmentBaseline.jurisdiction_code == jurisdiction_code,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, NotAChoice
 from huanxin.equipment import departures, ledger_io
 from huanxin.equipment.classify import EquipmentRecord, classify
 from huanxin.equipment.errors import ItemLocked, ItemRejected
@@ -137,7 +137,7 @@ def saving_estimate(
 ) -> dict[str, Any]:
     """The annual saving of upgrading one row to ``target_grade`` (1 or 2), or why not."""
     if target_grade not in (1, 2):
-        raise InvalidInput("目标能效等级应为1级或2级", field="target_grade")
+        raise NotAChoice("目标能效等级应为1级或2级", field="target_grade")
     item = get_item(session, actor, item_id)
     record = record_of(item)
     result = classify(record, year=item.classified_year or today_cn().year)

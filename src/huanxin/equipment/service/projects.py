@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, NotFound, PermissionDenied
+from huanxin.core.errors import (
+    MalformedFile,
+    NotAChoice,
+    NotFound,
+    OutOfRange,
+    PermissionDenied,
+    Required,
+    UnrelatedReference,
+)
 from huanxin.equipment.classify import SCRAPPED
 from huanxin.equipment.errors import IllegalStep, ScrapNotVerified
 from huanxin.equipment.models import EquipmentItem, Project, ProjectDocument, ProjectStep
@@ -68,13 +76,13 @@ def _check_money(equipment: int, total: int, funding: dict[str, int]) -> None:
         **funding,
     }.items():
         if value < 0:
-            raise InvalidInput("金额不能为负数", field=name)
+            raise OutOfRange("金额不能为负数", field=name)
     if total <= 0:
-        raise InvalidInput("总投资应大于0", field="total_investment_fen")
+        raise OutOfRange("总投资应大于0", field="total_investment_fen")
     if equipment > total:
-        raise InvalidInput("设备投资不能超过总投资", field="equipment_investment_fen")
+        raise OutOfRange("设备投资不能超过总投资", field="equipment_investment_fen")
     if sum(funding.values()) > total:
-        raise InvalidInput("各项资金来源合计不能超过总投资", field="bonds_fen")
+        raise OutOfRange("各项资金来源合计不能超过总投资", field="bonds_fen")
 
 
 def create(
@@ -94,9 +102,9 @@ def create(
 ) -> Project:
     ent = writable_enterprise(session, actor, enterprise_id)
     if not name.strip():
-        raise InvalidInput("项目名称不能为空", field="name")
+        raise Required("项目名称不能为空", field="name")
     if sector is not None and sector not in SECTORS:
-        raise InvalidInput("所属领域不正确", field="sector")
+        raise NotAChoice("所属领域不正确", field="sector")
     funding = {
         "bonds_fen": bonds_fen,
         "central_fen": central_fen,
@@ -136,7 +144,7 @@ def create(
 
 def _not_future(on: date, field: str) -> None:
     if on > today_cn():
-        raise InvalidInput("日期不能晚于今天", field=field)
+        raise OutOfRange("日期不能晚于今天", field=field)
 
 
 def _step(
@@ -162,7 +170,7 @@ def next_stage(stage: str) -> str | None:
 
 def _check_step(actor: Actor, p: Project, to_stage: str) -> None:
     if to_stage not in STAGES:
-        raise InvalidInput("目标阶段不正确", field="to_stage")
+        raise NotAChoice("目标阶段不正确", field="to_stage")
     expected = next_stage(p.stage)
     if expected is None:
         raise IllegalStep(f"项目已处于“{STAGES[p.stage]}”阶段，不能再变更")
@@ -184,7 +192,7 @@ def _scrapped(session: Session, p: Project, item_ids: Sequence[int]) -> list[Equ
     stmt = select(EquipmentItem).where(EquipmentItem.id.in_(set(item_ids)))
     items = list(session.scalars(stmt.where(EquipmentItem.enterprise_id == p.enterprise_id)))
     if len(items) != len(set(item_ids)):
-        raise InvalidInput("所选旧设备不在本企业台账中", field="scrapped_item_ids")
+        raise UnrelatedReference("所选旧设备不在本企业台账中", field="scrapped_item_ids")
     used = [i.code for i in items if i.scrapped_project_id is not None or i.status == SCRAPPED]
     if used:
         raise ScrapNotVerified(
@@ -210,7 +218,7 @@ def advance(
     _not_future(on, "on_date")
     previous = getattr(p, STAGE_DATE_FIELD[p.stage])
     if previous is not None and on < previous:
-        raise InvalidInput(f"日期不能早于上一阶段日期{previous.isoformat()}", field="on_date")
+        raise OutOfRange(f"日期不能早于上一阶段日期{previous.isoformat()}", field="on_date")
     items = _scrapped(session, p, scrapped_item_ids) if to_stage == "completed" else []
     before, src = snapshot(p), p.stage
     p.stage = to_stage
@@ -277,9 +285,9 @@ def _content_type(filename: str, content: bytes) -> str:
     for kind, (magic, suffixes) in _SIGNATURES.items():
         if content.startswith(magic):
             if suffix not in suffixes:
-                raise InvalidInput("文件扩展名与文件内容不符", field="file")
+                raise MalformedFile("文件扩展名与文件内容不符", field="file")
             return kind
-    raise InvalidInput("只接受 PDF、JPG、PNG 文件", field="file")
+    raise MalformedFile("只接受 PDF、JPG、PNG 文件", field="file")
 
 
 def add_document(
@@ -287,11 +295,11 @@ def add_document(
 ) -> ProjectDocument:
     p = writable_project(session, actor, project_id)
     if doc_type not in DOC_TYPES:
-        raise InvalidInput("材料类型不正确", field="doc_type")
+        raise NotAChoice("材料类型不正确", field="doc_type")
     if not content:
-        raise InvalidInput("文件为空", field="file")
+        raise MalformedFile("文件为空", field="file")
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise InvalidInput("文件超过10 MB", field="file")
+        raise OutOfRange("文件超过10 MB", field="file")
     kind = _content_type(filename, content)
     doc = ProjectDocument(
         project_id=p.id,

@@ -30,7 +30,14 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from huanxin.core.errors import (
+    Conflict,
+    NotAChoice,
+    NotFound,
+    OutOfRange,
+    PermissionDenied,
+    Required,
+)
 from huanxin.equipment.errors import AlreadyDecided
 from huanxin.equipment.models import InterestSubsidy
 from huanxin.equipment.service.access import (
@@ -111,21 +118,21 @@ def check_terms(
     max_months: int = MAX_SUBSIDY_MONTHS,
 ) -> None:
     if loan_fen <= 0:
-        raise InvalidInput("贷款金额应大于0", field="loan_fen")
+        raise OutOfRange("贷款金额应大于0", field="loan_fen")
     if not 0 < rate_bp <= 3000:
-        raise InvalidInput("贷款年利率应在0至30%之间", field="rate_bp")
+        raise OutOfRange("贷款年利率应在0至30%之间", field="rate_bp")
     if subsidy_bp <= 0:
-        raise InvalidInput("贴息点数应大于0", field="subsidy_bp")
+        raise OutOfRange("贴息点数应大于0", field="subsidy_bp")
     if subsidy_bp > rate_bp:
-        raise InvalidInput("贴息点数不得高于贷款年利率", field="subsidy_bp")
+        raise OutOfRange("贴息点数不得高于贷款年利率", field="subsidy_bp")
     if not 1 <= term_months <= 360:
-        raise InvalidInput("贷款期限应为1至360个月", field="term_months")
+        raise OutOfRange("贷款期限应为1至360个月", field="term_months")
     if repayment not in REPAYMENTS:
-        raise InvalidInput("还款方式不正确", field="repayment")
+        raise NotAChoice("还款方式不正确", field="repayment")
     if cap_fen is not None and cap_fen <= 0:
-        raise InvalidInput("贴息上限应大于0", field="cap_fen")
+        raise OutOfRange("贴息上限应大于0", field="cap_fen")
     if not 1 <= max_months <= 120:
-        raise InvalidInput("贴息期限应为1至120个月", field="max_months")
+        raise OutOfRange("贴息期限应为1至120个月", field="max_months")
 
 
 def quote(
@@ -193,7 +200,7 @@ def apply(
     if p.stage in ("planning", "applied"):
         raise Conflict("项目尚未通过审批，不能申请贴息")
     if loan_fen > p.equipment_investment_fen:
-        raise InvalidInput("贷款金额不能超过项目设备投资", field="loan_fen")
+        raise OutOfRange("贷款金额不能超过项目设备投资", field="loan_fen")
     row = InterestSubsidy(
         project_id=p.id,
         jurisdiction_code=p.jurisdiction_code,
@@ -255,7 +262,7 @@ def decide(
     if row.status != "submitted":
         raise AlreadyDecided("该贴息申请已审核，不能重复审核")
     if not approve and not note.strip():
-        raise InvalidInput("驳回须填写理由", field="note")
+        raise Required("驳回须填写理由", field="note")
     before = _snapshot(row)
     row.status = "approved" if approve else "rejected"
     row.decision_note, row.decided_by, row.decided_at = note.strip()[:500], actor.user_id, utcnow()

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import NotUnique, OutOfRange, Required, UnrelatedReference
 from huanxin.core.money import percent_of, yuan
 
 SHARE_BP = 1000
@@ -60,25 +60,25 @@ def _check(
     carry_years: int,
 ) -> None:
     if not 1 <= share_bp <= 10_000:
-        raise InvalidInput("抵免比例应在0.01%至100%之间", field="share_bp")
+        raise OutOfRange("抵免比例应在0.01%至100%之间", field="share_bp")
     if not 0 <= carry_years <= 10:
-        raise InvalidInput("结转年限应为0至10年", field="carry_years")
+        raise OutOfRange("结转年限应为0至10年", field="carry_years")
     if not investments:
-        raise InvalidInput("请填写专用设备投资额", field="investments")
+        raise Required("请填写专用设备投资额", field="investments")
     if not taxes:
-        raise InvalidInput("请填写各年度应纳税额", field="taxes")
+        raise Required("请填写各年度应纳税额", field="taxes")
     years = [y for y, _ in taxes]
     if any(not FIRST_YEAR <= y <= 2100 for y in years):
-        raise InvalidInput(f"纳税年度应在{FIRST_YEAR}至2100年之间", field="taxes")
+        raise OutOfRange(f"纳税年度应在{FIRST_YEAR}至2100年之间", field="taxes")
     if sorted(years) != list(range(min(years), min(years) + len(years))):
-        raise InvalidInput("各纳税年度须连续且不重复", field="taxes")
+        raise NotUnique("各纳税年度须连续且不重复", field="taxes")
     if any(t < 0 for _, t in taxes):
-        raise InvalidInput("应纳税额不能为负数", field="taxes")
+        raise OutOfRange("应纳税额不能为负数", field="taxes")
     for year, amount in investments:
         if amount <= 0:
-            raise InvalidInput("专用设备投资额应大于0", field="investments")
+            raise OutOfRange("专用设备投资额应大于0", field="investments")
         if year not in years:
-            raise InvalidInput(f"投资年度{year}不在所填纳税年度内", field="investments")
+            raise UnrelatedReference(f"投资年度{year}不在所填纳税年度内", field="investments")
 
 
 def _by_year(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:

@@ -25,7 +25,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from huanxin.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAChoice,
+    NotAuthenticated,
+    NotFound,
+    OutOfRange,
+)
 from huanxin.federation.registry.models import Deployment, HeldKey, LogEntry, Match, Rollup
 
 DISPOSITIONS = frozenset({"keep", "withdraw"})
@@ -176,7 +183,7 @@ def _check_keys(keys: list[KeyRequest]) -> None:
         raise InvalidInput("每次须登记1至16个唯一键", field="keys")
     for key in keys:
         if not key.candidates or len(key.candidates) > 16:
-            raise InvalidInput("每个唯一键须有1至16个候选值", field="candidates")
+            raise OutOfRange("每个唯一键须有1至16个候选值", field="candidates")
         for value in [*key.candidates, *key.previous]:
             if not 8 <= len(value) <= 80:
                 raise InvalidInput("唯一键哈希长度不正确", field="candidates")
@@ -232,7 +239,7 @@ def matches_of(session: Session, me: Deployment, since_id: int = 0) -> list[Matc
 def dispose(session: Session, me: Deployment, *, match_id: int, disposition: str) -> Match:
     """One side's decision on a match; with both in, the match closes (or is disputed)."""
     if disposition not in DISPOSITIONS:
-        raise InvalidInput("处理结论须为保留或撤销", field="disposition")
+        raise NotAChoice("处理结论须为保留或撤销", field="disposition")
     match = session.get(Match, match_id, with_for_update=True)
     if match is None or me.code not in {match.holder, match.challenger}:
         raise NotFound("匹配记录不存在")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import NotUnique
 from huanxin.recycling.dispatch.legs import (
     Leg,
     LegRoute,
@@ -129,7 +129,7 @@ def insert_booking(
 ) -> InsertResult:
     """Insert ``booking`` into ``plan`` at time ``now_s`` and re-optimise nearby vehicles."""
     if any(b.id == booking.id for b in problem.bookings):
-        raise InvalidInput(f"预约编号已存在：{booking.id}", field="id")
+        raise NotUnique(f"预约编号已存在：{booking.id}", field="id")
     travel = travel or HaversineTravel()
     grown = dataclasses.replace(problem, bookings=(*problem.bookings, booking))
     lives = [

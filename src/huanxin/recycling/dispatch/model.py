@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, NotUnique, OutOfRange, UnknownReference
 from huanxin.recycling.dispatch.travel import Point
 
 
@@ -44,11 +44,11 @@ class Vehicle:
 
     def __post_init__(self) -> None:
         if self.capacity_kg <= 0 or self.capacity_m3 <= 0:
-            raise InvalidInput(f"车辆 {self.id} 的载重和容积必须为正数", field="capacity_kg")
+            raise OutOfRange(f"车辆 {self.id} 的载重和容积必须为正数", field="capacity_kg")
         if self.shift_end_s <= self.shift_start_s:
-            raise InvalidInput(f"车辆 {self.id} 的班次结束时间须晚于开始时间", field="shift_end_s")
+            raise OutOfRange(f"车辆 {self.id} 的班次结束时间须晚于开始时间", field="shift_end_s")
         if self.max_shift_s is not None and self.max_shift_s <= 0:
-            raise InvalidInput(f"车辆 {self.id} 的最长班次时长必须为正数", field="max_shift_s")
+            raise OutOfRange(f"车辆 {self.id} 的最长班次时长必须为正数", field="max_shift_s")
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,9 @@ class Booking:
         if self.window_end_s < self.window_start_s:
             raise InvalidInput(f"预约 {self.id} 的时间窗结束早于开始", field="window_end_s")
         if self.service_s < 0:
-            raise InvalidInput(f"预约 {self.id} 的服务时长不能为负数", field="service_s")
+            raise OutOfRange(f"预约 {self.id} 的服务时长不能为负数", field="service_s")
         if self.weight_kg < 0 or self.volume_m3 < 0:
-            raise InvalidInput(f"预约 {self.id} 的重量和体积不能为负数", field="weight_kg")
+            raise OutOfRange(f"预约 {self.id} 的重量和体积不能为负数", field="weight_kg")
 
     @property
     def point(self) -> Point:
@@ -91,7 +91,7 @@ class DispatchProblem:
         known = {s.id for s in self.stations}
         for vehicle in self.vehicles:
             if vehicle.home not in known:
-                raise InvalidInput(
+                raise UnknownReference(
                     f"车辆 {vehicle.id} 的所属中转站 {vehicle.home} 不存在", field="home"
                 )
 
@@ -106,7 +106,7 @@ def _unique_ids(field: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for item_id in ids:
         if item_id in seen:
-            raise InvalidInput(f"编号重复：{item_id}", field=field)
+            raise NotUnique(f"编号重复：{item_id}", field=field)
         seen.add(item_id)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, MalformedFile, Required
 
 _NODE_FIELDS = 7
 
@@ -45,7 +45,7 @@ def read_solomon(path: Path) -> SolomonInstance:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"无法读取算例文件：{path}", field="file") from exc
+        raise MalformedFile(f"无法读取算例文件：{path}", field="file") from exc
     return parse_solomon(text)
 
 
@@ -54,7 +54,7 @@ def parse_solomon(text: str) -> SolomonInstance:
     lines = [(no, line.strip()) for no, line in enumerate(text.splitlines(), start=1)]
     content = [(no, line) for no, line in lines if line]
     if not content:
-        raise InvalidInput("算例文件为空", field="file")
+        raise MalformedFile("算例文件为空", field="file")
     name = content[0][1]
     vehicle_at = _find_header(content, "VEHICLE")
     customer_at = _find_header(content, "CUSTOMER")
@@ -67,21 +67,21 @@ def _find_header(content: list[tuple[int, str]], header: str) -> int:
     for idx, (_, line) in enumerate(content):
         if line.upper().startswith(header):
             return idx
-    raise InvalidInput(f"缺少 {header} 段", field="file")
+    raise Required(f"缺少 {header} 段", field="file")
 
 
 def _parse_vehicle_line(content: list[tuple[int, str]], vehicle_at: int) -> tuple[int, int]:
     if vehicle_at + 2 >= len(content):
-        raise InvalidInput("VEHICLE 段缺少车辆数量与容量", field="file")
+        raise Required("VEHICLE 段缺少车辆数量与容量", field="file")
     no, line = content[vehicle_at + 2]
     parts = line.split()
     if len(parts) != 2:
-        raise InvalidInput(f"第{no}行：车辆行应有 2 个字段，实际 {len(parts)} 个", field="file")
+        raise MalformedFile(f"第{no}行：车辆行应有 2 个字段，实际 {len(parts)} 个", field="file")
     num, cap = (
         _int_field(no, part, label) for part, label in zip(parts, ("车辆数量", "容量"), strict=True)
     )
     if num <= 0 or cap <= 0:
-        raise InvalidInput(f"第{no}行：车辆数量和容量必须为正数", field="file")
+        raise MalformedFile(f"第{no}行：车辆数量和容量必须为正数", field="file")
     return num, cap
 
 
@@ -91,7 +91,7 @@ def _parse_node(no: int, line: str) -> SolomonNode:
         msg = f"第{no}行：字段数量不足（需要 7 个，实际 {len(parts)} 个）"
         raise InvalidInput(msg, field="file")
     if len(parts) > _NODE_FIELDS:
-        raise InvalidInput(f"第{no}行：字段过多（需要 7 个，实际 {len(parts)} 个）", field="file")
+        raise MalformedFile(f"第{no}行：字段过多（需要 7 个，实际 {len(parts)} 个）", field="file")
     node_id = _int_field(no, parts[0], "编号")
     x, y = _float_field(no, parts[1], "X 坐标"), _float_field(no, parts[2], "Y 坐标")
     labels = ("需求量", "最早时间", "最晚时间", "服务时间")
@@ -99,9 +99,9 @@ def _parse_node(no: int, line: str) -> SolomonNode:
         _int_field(no, p, lab) for p, lab in zip(parts[3:], labels, strict=True)
     )
     if min(demand, ready, due, service) < 0:
-        raise InvalidInput(f"第{no}行：需求量和时间不能为负数", field="file")
+        raise MalformedFile(f"第{no}行：需求量和时间不能为负数", field="file")
     if ready > due:
-        raise InvalidInput(f"第{no}行：最早时间 {ready} 晚于最晚时间 {due}", field="file")
+        raise MalformedFile(f"第{no}行：最早时间 {ready} 晚于最晚时间 {due}", field="file")
     return SolomonNode(node_id, x, y, demand, ready, due, service)
 
 
@@ -109,7 +109,7 @@ def _assemble(
     name: str, num_vehicles: int, capacity: int, nodes: list[SolomonNode], last_line: int
 ) -> SolomonInstance:
     if len(nodes) < 2:
-        raise InvalidInput(f"第{last_line}行：算例至少需要仓库和一个客户", field="file")
+        raise Required(f"第{last_line}行：算例至少需要仓库和一个客户", field="file")
     for position, node in enumerate(nodes):
         if node.id != position:
             msg = f"节点编号应为 {position}，实际为 {node.id}（编号须从 0 连续）"
@@ -126,9 +126,9 @@ def _int_field(no: int, raw: str, label: str) -> int:
     try:
         value = float(raw)
     except ValueError:
-        raise InvalidInput(f"第{no}行：{label}“{raw}”不是数字", field="file") from None
+        raise MalformedFile(f"第{no}行：{label}“{raw}”不是数字", field="file") from None
     if not value.is_integer():
-        raise InvalidInput(f"第{no}行：{label}“{raw}”应为整数", field="file")
+        raise MalformedFile(f"第{no}行：{label}“{raw}”应为整数", field="file")
     return int(value)
 
 
@@ -136,4 +136,4 @@ def _float_field(no: int, raw: str, label: str) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise InvalidInput(f"第{no}行：{label}“{raw}”不是数字", field="file") from None
+        raise MalformedFile(f"第{no}行：{label}“{raw}”不是数字", field="file") from None

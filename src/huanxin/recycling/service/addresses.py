@@ -18,7 +18,12 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.errors import DomainError, InvalidInput, PermissionDenied
+from huanxin.core.errors import (
+    DomainError,
+    MalformedFile,
+    OutOfRange,
+    PermissionDenied,
+)
 from huanxin.recycling.errors import AddressFileInvalid, AddressNotFound
 from huanxin.recycling.models import AddressEntry
 from huanxin.recycling.service import network
@@ -104,7 +109,7 @@ def _read(content: bytes) -> list[list[object]]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds for a file that is not .xlsx
-        raise InvalidInput("文件不是有效的 .xlsx 表格，请使用下载的模板", field="file") from None
+        raise MalformedFile("文件不是有效的 .xlsx 表格，请使用下载的模板", field="file") from None
     sheet = book.worksheets[0]
     return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
 
@@ -152,7 +157,7 @@ def _parse(session: Session, code: str, rows: list[list[object]]) -> list[EntryI
     if errors:
         raise AddressFileInvalid(errors)
     if not entries:
-        raise InvalidInput("文件中没有地址行", field="file")
+        raise MalformedFile("文件中没有地址行", field="file")
     return entries
 
 
@@ -163,9 +168,9 @@ def import_xlsx(session: Session, actor: Actor, *, jurisdiction_code: str, conte
     jurisdictions.visible_get(session, actor, jurisdiction_code)
     rows = _read(content)
     if not rows or [str(c or "").strip() for c in rows[0][:5]] != HEADERS:
-        raise InvalidInput(f"表头应为：{'、'.join(HEADERS)}（请使用下载的模板）", field="file")
+        raise MalformedFile(f"表头应为：{'、'.join(HEADERS)}（请使用下载的模板）", field="file")
     if len(rows) > MAX_ROWS + 1:
-        raise InvalidInput(f"一次最多导入{MAX_ROWS}行", field="file")
+        raise OutOfRange(f"一次最多导入{MAX_ROWS}行", field="file")
     entries = _parse(session, jurisdiction_code, rows[1:])
     existing = {
         (e.township, e.village, e.place): e

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, identifiers, jurisdictions, pii
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, utcnow
-from huanxin.core.errors import InvalidInput, PermissionDenied
+from huanxin.core.errors import InvalidInput, NotAChoice, OutOfRange, PermissionDenied, Required
 from huanxin.recycling.catalogue import (
     CONDITIONS,
     category,
@@ -63,9 +63,9 @@ def local_now(now: datetime | None = None) -> tuple[date, int]:
 
 def _check_window(new: BookingIn, now: datetime | None) -> None:
     if new.window_end_s <= new.window_start_s:
-        raise InvalidInput("时间窗结束须晚于开始", field="window_end")
+        raise OutOfRange("时间窗结束须晚于开始", field="window_end")
     if not (new.window_start_s >= 0 and new.window_end_s <= 24 * 3600):
-        raise InvalidInput("时间窗须在当天之内", field="window_start")
+        raise OutOfRange("时间窗须在当天之内", field="window_start")
     today, now_s = local_now(now)
     if new.service_date < today or (new.service_date == today and new.window_start_s < now_s):
         raise WindowInPast("预约时间窗的开始时间已过，请选择以后的时间", field="window_start")
@@ -73,16 +73,16 @@ def _check_window(new: BookingIn, now: datetime | None) -> None:
 
 def _check_items(items: Sequence[ItemIn]) -> None:
     if not items:
-        raise InvalidInput("请至少填写一件回收物品", field="items")
+        raise Required("请至少填写一件回收物品", field="items")
     for i, item in enumerate(items):
         cat = category(item.category, field=f"items[{i}].category")
         if item.count < 1:
-            raise InvalidInput("数量至少为1", field=f"items[{i}].count")
+            raise OutOfRange("数量至少为1", field=f"items[{i}].count")
         if item.est_weight_g <= 0:
-            raise InvalidInput("预估重量必须大于0千克", field=f"items[{i}].weight_kg")
+            raise OutOfRange("预估重量必须大于0千克", field=f"items[{i}].weight_kg")
         allowed = {"any"} if cat.kind == "material" else set(CONDITIONS) - {"any"}
         if item.condition not in allowed:
-            raise InvalidInput("成色取值不正确", field=f"items[{i}].condition")
+            raise NotAChoice("成色取值不正确", field=f"items[{i}].condition")
 
 
 def _check_weight(session: Session, code: str, items: Sequence[ItemIn]) -> None:
@@ -132,7 +132,7 @@ def create_booking(
 ) -> Booking:
     code = actor.jurisdiction_code
     if not new.address.strip():
-        raise InvalidInput("请填写上门地址", field="address")
+        raise Required("请填写上门地址", field="address")
     phone = identifiers.mobile(new.phone, field="phone") if new.phone.strip() else None
     _check_items(new.items)
     _check_window(new, now)

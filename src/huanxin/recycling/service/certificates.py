@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, pii
 from huanxin.core.audit import SYSTEM
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, Required, UnknownReference
 from huanxin.recycling.catalogue import category, kg_text
 from huanxin.recycling.errors import CertificateAlreadyUsed
 from huanxin.recycling.models import Certificate, Pickup
@@ -60,14 +60,14 @@ def find(session: Session, number: str) -> Certificate:
     """The certificate numbered ``number`` (callers have checked its code or scope)."""
     cert = session.query(Certificate).filter_by(number=number.strip()).one_or_none()
     if cert is None:
-        raise InvalidInput("回收证明编号不存在", field=FIELD)
+        raise UnknownReference("回收证明编号不存在", field=FIELD)
     return cert
 
 
 def _find(session: Session, number: str, code: str) -> Certificate:
     cert = session.query(Certificate).filter_by(number=number.strip()).one_or_none()
     if cert is None:
-        raise InvalidInput("回收证明编号不存在", field=FIELD)
+        raise UnknownReference("回收证明编号不存在", field=FIELD)
     if not secrets.compare_digest(cert.code_hash, _code_hash(cert.number, code)):
         raise InvalidInput("回收证明校验码不正确", field=FIELD)
     return cert
@@ -87,7 +87,7 @@ def consume_certificate(
     if category is not None and cert.category != category:
         raise InvalidInput("回收证明的物品品类与申请不符", field=FIELD)
     if not claim_ref.strip():
-        raise InvalidInput("申请编号不能为空", field="claim_ref")
+        raise Required("申请编号不能为空", field="claim_ref")
     result = session.execute(
         update(Certificate)
         .where(Certificate.id == cert.id, Certificate.used_claim_ref.is_(None))

@@ -27,7 +27,17 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from huanxin.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAChoice,
+    NotFound,
+    OutOfRange,
+    PermissionDenied,
+    Required,
+    UnknownReference,
+    UnrelatedReference,
+)
 from huanxin.core.money import yuan
 from huanxin.db import is_postgres
 from huanxin.recycling.catalogue import CONDITIONS, PAYMENT_METHODS, category, price_of_line
@@ -106,16 +116,16 @@ def window_start(day: date, months: int) -> date:
 
 def _check_lines(lines: Sequence[LineIn]) -> None:
     if not lines:
-        raise InvalidInput("请至少称重一件物品", field="lines")
+        raise Required("请至少称重一件物品", field="lines")
     for i, line in enumerate(lines):
         cat = category(line.category, field=f"lines[{i}].category")
         allowed = {"any"} if cat.kind == "material" else set(CONDITIONS) - {"any"}
         if line.condition not in allowed:
-            raise InvalidInput("成色取值不正确", field=f"lines[{i}].condition")
+            raise NotAChoice("成色取值不正确", field=f"lines[{i}].condition")
         if line.units < 1:
-            raise InvalidInput("数量至少为1", field=f"lines[{i}].units")
+            raise OutOfRange("数量至少为1", field=f"lines[{i}].units")
         if line.weight_g <= 0:
-            raise InvalidInput("称重重量必须大于0千克", field=f"lines[{i}].weight_kg")
+            raise OutOfRange("称重重量必须大于0千克", field=f"lines[{i}].weight_kg")
 
 
 def _delivery_site(session: Session, actor: Actor, booking_id: int, site_id: int | None) -> Site:
@@ -128,13 +138,13 @@ def _delivery_site(session: Session, actor: Actor, booking_id: int, site_id: int
         )
         site_id = session.scalars(stmt).first()
     if site_id is None:
-        raise InvalidInput("请指定交货的中转站", field="site_id")
+        raise Required("请指定交货的中转站", field="site_id")
     try:
         site = network.get_site(session, actor, site_id)
     except NotFound:
-        raise InvalidInput("交货站点不存在", field="site_id") from None
+        raise UnknownReference("交货站点不存在", field="site_id") from None
     if actor.org_id is not None and site.org_id != actor.org_id:
-        raise InvalidInput("交货站点不属于本企业", field="site_id")
+        raise UnrelatedReference("交货站点不属于本企业", field="site_id")
     return site
 
 
@@ -177,7 +187,7 @@ def complete_pickup(
     BOOKINGS.check(booking.status, BookingState.COMPLETED, field="status")
     _check_lines(lines)
     if payment_method not in PAYMENT_METHODS:
-        raise InvalidInput("付款方式不正确", field="payment_method")
+        raise NotAChoice("付款方式不正确", field="payment_method")
     day = completion_day(booking.service_date, on, early_reason)
     site = _delivery_site(session, actor, booking.id, site_id)
     prices = network.prices_of(
@@ -332,7 +342,7 @@ def issue_reverse_invoice(
         raise PermissionDenied("只有回收企业可以反向开票")
     pickup = get_pickup(session, actor, pickup_id)
     if not seller_name.strip():
-        raise InvalidInput("请填写出售人姓名", field="seller_name")
+        raise Required("请填写出售人姓名", field="seller_name")
     rid = identifiers.resident_id(seller_resident_id, field="seller_resident_id")
     day = on or pickup.completed_on
     rule = rule_on(day)

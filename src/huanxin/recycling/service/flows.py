@@ -24,7 +24,16 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, identifiers
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput, PermissionDenied
+from huanxin.core.errors import (
+    InvalidInput,
+    NotAChoice,
+    NotUnique,
+    OutOfRange,
+    PermissionDenied,
+    Required,
+    UnknownReference,
+    UnrelatedReference,
+)
 from huanxin.recycling.catalogue import CATEGORIES, WEIGHING_KINDS
 from huanxin.recycling.errors import AlreadyDeclared
 from huanxin.recycling.models import (
@@ -66,9 +75,9 @@ def _check_elv(session: Session, new: WeighingIn, site: Site) -> tuple[str | Non
     vin = identifiers.vin(new.vin or "", field="vin")
     cert = (new.elv_cert_no or "").strip()
     if not cert:
-        raise InvalidInput("报废机动车入场须填写报废机动车回收证明编号", field="elv_cert_no")
+        raise Required("报废机动车入场须填写报废机动车回收证明编号", field="elv_cert_no")
     if session.scalar(select(Weighing.id).where(Weighing.elv_cert_no == cert)):
-        raise InvalidInput("该报废机动车回收证明编号已登记", field="elv_cert_no")
+        raise NotUnique("该报废机动车回收证明编号已登记", field="elv_cert_no")
     return vin, cert
 
 
@@ -77,17 +86,17 @@ def record_weighing(session: Session, actor: Actor, new: WeighingIn) -> Weighing
         raise PermissionDenied("只有回收企业可以登记过磅")
     site = network.get_site(session, actor, new.site_id)
     if actor.org_id is not None and site.org_id != actor.org_id:
-        raise InvalidInput("站点不属于本企业", field="site_id")
+        raise UnrelatedReference("站点不属于本企业", field="site_id")
     if site.tier == "dropoff":
         raise InvalidInput("交投点不登记过磅，请在中转站、分拣中心或拆解企业登记", field="site_id")
     if new.direction not in ("in", "out"):
-        raise InvalidInput("方向只能是入场或出场", field="direction")
+        raise NotAChoice("方向只能是入场或出场", field="direction")
     if new.kind not in WEIGHING_KINDS:
-        raise InvalidInput("物料类别不正确", field="kind")
+        raise NotAChoice("物料类别不正确", field="kind")
     if new.units < 0 or new.weight_g <= 0:
-        raise InvalidInput("重量必须大于0，数量不能为负", field="weight_kg")
+        raise OutOfRange("重量必须大于0，数量不能为负", field="weight_kg")
     if new.counterpart_site_id is not None and session.get(Site, new.counterpart_site_id) is None:
-        raise InvalidInput("对方站点不存在", field="counterpart_site_id")
+        raise UnknownReference("对方站点不存在", field="counterpart_site_id")
     vin, cert = _check_elv(session, new, site)
     row = Weighing(
         site_id=site.id,
@@ -270,9 +279,9 @@ def set_baseline(
     source: str = "",
 ) -> IndicatorBaseline:
     if kind not in ("appliances", "elv"):
-        raise InvalidInput("指标类别只能是appliances或elv", field="kind")
+        raise NotAChoice("指标类别只能是appliances或elv", field="kind")
     if units < 0 or weight_kg < 0:
-        raise InvalidInput("基数不能为负", field="units")
+        raise OutOfRange("基数不能为负", field="units")
     row = session.scalars(
         select(IndicatorBaseline).where(
             IndicatorBaseline.jurisdiction_code == jurisdiction_code,

@@ -22,7 +22,16 @@ from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible, within
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput, NotFound
+from huanxin.core.errors import (
+    InvalidInput,
+    NotAChoice,
+    NotFound,
+    NotUnique,
+    OutOfRange,
+    Required,
+    UnknownJurisdiction,
+    UnknownReference,
+)
 from huanxin.core.models import Jurisdiction, Organization
 from huanxin.recycling.catalogue import CONDITIONS, TIERS, category
 from huanxin.recycling.dispatch.travel import haversine_m
@@ -47,9 +56,9 @@ class NewSite:
 
 def _check_point(lat: float, lon: float) -> None:
     if not -90 <= lat <= 90:
-        raise InvalidInput("纬度应在-90到90之间", field="lat")
+        raise OutOfRange("纬度应在-90到90之间", field="lat")
     if not -180 <= lon <= 180:
-        raise InvalidInput("经度应在-180到180之间", field="lon")
+        raise OutOfRange("经度应在-180到180之间", field="lon")
 
 
 @dataclass(frozen=True)
@@ -65,24 +74,24 @@ class NewVehicle:
 def _check_site(session: Session, new: NewSite, site_id: int | None) -> None:
     """Every rule of a site; ``site_id`` is the site being edited (its own name is allowed)."""
     if new.tier not in TIERS:
-        raise InvalidInput("站点层级不正确", field="tier")
+        raise NotAChoice("站点层级不正确", field="tier")
     if session.get(Jurisdiction, new.jurisdiction_code) is None:
-        raise InvalidInput("区划代码不存在", field="jurisdiction_code")
+        raise UnknownJurisdiction("区划代码不存在", field="jurisdiction_code")
     org = session.get(Organization, new.org_id)
     if org is None or org.kind != "recycler":
-        raise InvalidInput("所属回收企业不存在", field="org_id")
+        raise UnknownReference("所属回收企业不存在", field="org_id")
     if not new.name.strip():
-        raise InvalidInput("站点名称不能为空", field="name")
+        raise Required("站点名称不能为空", field="name")
     _check_point(new.lat, new.lon)
     if not 0 <= new.opens_s < new.closes_s <= 24 * 3600:
-        raise InvalidInput("营业结束时间须晚于开始时间", field="closes")
+        raise OutOfRange("营业结束时间须晚于开始时间", field="closes")
     if new.capacity_kg_day <= 0:
-        raise InvalidInput("日处理能力必须大于0", field="capacity_kg_day")
+        raise OutOfRange("日处理能力必须大于0", field="capacity_kg_day")
     if new.tier == "dismantler" and not new.licence_no.strip():
-        raise InvalidInput("报废机动车回收拆解企业须填写资质认定证书编号", field="licence_no")
+        raise Required("报废机动车回收拆解企业须填写资质认定证书编号", field="licence_no")
     clash = select(Site.id).where(Site.name == new.name.strip(), Site.id != (site_id or 0))
     if session.scalar(clash):
-        raise InvalidInput("站点名称已存在", field="name")
+        raise NotUnique("站点名称已存在", field="name")
 
 
 def _site_fields(new: NewSite) -> dict[str, object]:
@@ -163,18 +172,18 @@ def _check_vehicle(session: Session, new: NewVehicle, vehicle_id: int | None) ->
     if home is None or home.tier != "transfer":
         raise InvalidInput("车辆的所属站点必须是中转站", field="home_site_id")
     if not new.plate.strip():
-        raise InvalidInput("车牌号不能为空", field="plate")
+        raise Required("车牌号不能为空", field="plate")
     if new.capacity_kg <= 0:
-        raise InvalidInput("车辆载重必须大于0", field="capacity_kg")
+        raise OutOfRange("车辆载重必须大于0", field="capacity_kg")
     if new.capacity_m3 <= 0:
-        raise InvalidInput("车辆容积必须大于0", field="capacity_m3")
+        raise OutOfRange("车辆容积必须大于0", field="capacity_m3")
     if not 0 <= new.shift_start_s < new.shift_end_s <= 24 * 3600:
-        raise InvalidInput("班次结束时间须晚于开始时间", field="shift_end")
+        raise OutOfRange("班次结束时间须晚于开始时间", field="shift_end")
     clash = select(Vehicle.id).where(
         Vehicle.plate == new.plate.strip(), Vehicle.id != (vehicle_id or 0)
     )
     if session.scalar(clash):
-        raise InvalidInput("车牌号已登记", field="plate")
+        raise NotUnique("车牌号已登记", field="plate")
     return home
 
 
@@ -259,7 +268,7 @@ def set_service_area(
     jurisdictions.get(session, jurisdiction_code)
     _check_point(center_lat, center_lon)
     if radius_m <= 0:
-        raise InvalidInput("服务半径必须大于0", field="radius_m")
+        raise OutOfRange("服务半径必须大于0", field="radius_m")
     area = session.get(ServiceArea, jurisdiction_code) or ServiceArea(
         jurisdiction_code=jurisdiction_code
     )
@@ -322,26 +331,24 @@ def create_price_list(
     ``earliest`` (the API and pages pass today) refuses a version that would take effect in
     the past and so change the prices of pickups already made."""
     if session.get(Jurisdiction, jurisdiction_code) is None:
-        raise InvalidInput("区划代码不存在", field="jurisdiction_code")
+        raise UnknownJurisdiction("区划代码不存在", field="jurisdiction_code")
     if earliest is not None and effective_from < earliest:
-        raise InvalidInput(
-            "生效日期不能早于今天，已发生的回收按原价目表结算", field="effective_from"
-        )
+        raise OutOfRange("生效日期不能早于今天，已发生的回收按原价目表结算", field="effective_from")
     if not prices:
-        raise InvalidInput("价目表至少需要一项价格", field="prices")
+        raise Required("价目表至少需要一项价格", field="prices")
     clash = select(PriceList.id).where(
         PriceList.jurisdiction_code == jurisdiction_code, PriceList.effective_from == effective_from
     )
     if session.scalar(clash):
-        raise InvalidInput("该区划同一生效日期已有价目表", field="effective_from")
+        raise NotUnique("该区划同一生效日期已有价目表", field="effective_from")
     seen: set[tuple[str, str]] = set()
     for i, (code, condition, fen) in enumerate(prices):
         cat = category(code, field=f"prices[{i}].category")
         wanted = {"any"} if cat.kind == "material" else set(CONDITIONS) - {"any"}
         if condition not in wanted:
-            raise InvalidInput("成色取值不正确（材料用any）", field=f"prices[{i}].condition")
+            raise NotAChoice("成色取值不正确（材料用any）", field=f"prices[{i}].condition")
         if fen < 0 or (code, condition) in seen:
-            raise InvalidInput("价格须为非负且不重复", field=f"prices[{i}].price_fen")
+            raise NotUnique("价格须为非负且不重复", field=f"prices[{i}].price_fen")
         seen.add((code, condition))
     row = PriceList(
         jurisdiction_code=jurisdiction_code,

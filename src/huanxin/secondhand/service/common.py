@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import identifiers, pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, NotAChoice, OutOfRange, Required
 from huanxin.secondhand.errors import DealerNotRegistered, DealerSuspended
 from huanxin.secondhand.models import Dealer, Step
 
@@ -20,31 +20,31 @@ from huanxin.secondhand.models import Dealer, Step
 def text(value: str | None, *, field: str, label: str, max_len: int = 64) -> str:
     cleaned = (value or "").strip()
     if not cleaned:
-        raise InvalidInput(f"{label}不能为空", field=field)
+        raise Required(f"{label}不能为空", field=field)
     if len(cleaned) > max_len:
-        raise InvalidInput(f"{label}过长（最多{max_len}个字符）", field=field)
+        raise OutOfRange(f"{label}过长（最多{max_len}个字符）", field=field)
     return cleaned
 
 
 def choice(value: str, options: Mapping[str, str], *, field: str, label: str) -> str:
     if value not in options:
         allowed = "、".join(options)
-        raise InvalidInput(f"{label}不在允许范围内（可选：{allowed}）", field=field)
+        raise NotAChoice(f"{label}不在允许范围内（可选：{allowed}）", field=field)
     return value
 
 
 def positive_fen(value: int, *, field: str, label: str) -> int:
     if value <= 0:
-        raise InvalidInput(f"{label}必须大于0", field=field)
+        raise OutOfRange(f"{label}必须大于0", field=field)
     if value > 10**13:
-        raise InvalidInput(f"{label}过大", field=field)
+        raise OutOfRange(f"{label}过大", field=field)
     return value
 
 
 def year(value: int, *, field: str, label: str, today: date | None = None) -> int:
     now = (today or today_cn()).year
     if not 1980 <= value <= now:
-        raise InvalidInput(f"{label}应在1980至{now}之间", field=field)
+        raise OutOfRange(f"{label}应在1980至{now}之间", field=field)
     return value
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from huanxin.core.errors import Conflict, NotFound, OutOfRange, PermissionDenied
 from huanxin.core.models import Organization
 from huanxin.secondhand import scales
 from huanxin.secondhand.models import CreditEvent, Dealer
@@ -39,7 +39,7 @@ def _event(
     severity: str = "normal",
 ) -> CreditEvent:
     if occurred_on > today_cn():
-        raise InvalidInput("发生日期不能晚于今天", field="occurred_on")
+        raise OutOfRange("发生日期不能晚于今天", field="occurred_on")
     row = CreditEvent(
         dealer_id=dealer.id,
         jurisdiction_code=dealer.jurisdiction_code,

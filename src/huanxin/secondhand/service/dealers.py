@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, identifiers, orgs, pii
 from huanxin.core.actor import Actor, visible, within
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
+from huanxin.core.errors import Conflict, InvalidInput, OutOfRange, PermissionDenied, Required
 from huanxin.core.models import Organization
 from huanxin.secondhand import scales
 from huanxin.secondhand.errors import AlreadyRegistered
@@ -43,7 +43,7 @@ def dealer_view(session: Session, dealer: Dealer) -> dict[str, Any]:
 
 def _categories(values: list[str]) -> str:
     if not values:
-        raise InvalidInput("经营范围至少选择一个品类", field="categories")
+        raise Required("经营范围至少选择一个品类", field="categories")
     for value in values:
         common.choice(value, scales.CATEGORIES, field="categories", label="经营品类")
     return ",".join(sorted(set(values)))
@@ -170,7 +170,7 @@ def register_transaction(
         raise Conflict("该品类超出经营者登记的经营范围", field="category")
     common.choice(grade, scales.GRADES, field="grade", label="成色等级")
     if traded_on > today_cn():
-        raise InvalidInput("成交日期不能晚于今天", field="traded_on")
+        raise OutOfRange("成交日期不能晚于今天", field="traded_on")
     number = common.serial(serial, category=category)
     item: dict[str, Any] = {
         "brand": common.text(brand, field="brand", label="品牌"),
@@ -295,11 +295,11 @@ def set_car_baseline(
 ) -> CarBaseline:
     within(actor, jurisdiction_code, "区划不在您的管辖范围内", field="jurisdiction_code")
     if count <= 0:
-        raise InvalidInput("2023年交易量基数须大于0", field="count")
+        raise OutOfRange("2023年交易量基数须大于0", field="count")
     if not 0 <= target_growth_bp <= 100_000:
-        raise InvalidInput("目标增幅应在0%至1000%之间", field="target_growth_bp")
+        raise OutOfRange("目标增幅应在0%至1000%之间", field="target_growth_bp")
     if not BASELINE_YEAR < target_year <= BASELINE_YEAR + 12:
-        raise InvalidInput(
+        raise OutOfRange(
             f"目标年份应在{BASELINE_YEAR + 1}至{BASELINE_YEAR + 12}之间", field="target_year"
         )
     text = common.text(source, field="source", label="数据来源", max_len=256)

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
+from huanxin.core.errors import (
+    Conflict,
+    InvalidInput,
+    MalformedFile,
+    OutOfRange,
+    PermissionDenied,
+    UnknownReference,
+)
 from huanxin.core.models import Organization
 from huanxin.secondhand import ports, scales
 from huanxin.secondhand.errors import DuplicateOpenListing, IllegalTransition
@@ -192,9 +199,9 @@ def sniff(data: bytes) -> str:
 def add_photo(session: Session, actor: Actor, *, listing_id: int, data: bytes) -> ListingPhoto:
     listing = _own(session, actor, listing_id)
     if not data:
-        raise InvalidInput("照片文件为空", field="photo")
+        raise MalformedFile("照片文件为空", field="photo")
     if len(data) > MAX_PHOTO_BYTES:
-        raise InvalidInput("照片不能超过2MB", field="photo")
+        raise OutOfRange("照片不能超过2MB", field="photo")
     kind = sniff(data)
     count = session.scalar(select(func.count()).where(ListingPhoto.listing_id == listing.id)) or 0
     if count >= MAX_PHOTOS:
@@ -288,7 +295,7 @@ def _offer(session: Session, actor: Actor, offer_id: int) -> tuple[Offer, Listin
     offer = session.get(Offer, offer_id)
     listing = _own(session, actor, offer.listing_id) if offer else None
     if offer is None or listing is None:
-        raise InvalidInput("报价不存在", field="offer_id")
+        raise UnknownReference("报价不存在", field="offer_id")
     if offer.status != "open":
         raise Conflict("该报价已处理", field="offer_id")
     return offer, listing

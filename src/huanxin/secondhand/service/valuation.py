@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, PermissionDenied
+from huanxin.core.errors import OutOfRange, PermissionDenied
 from huanxin.secondhand import scales
 from huanxin.secondhand.models import Transaction, ValuationReport
 from huanxin.secondhand.service import common, stats
@@ -149,7 +149,7 @@ def create_report(
     common.choice(category, scales.CATEGORIES, field="category", label="品类")
     common.choice(grade, scales.GRADES, field="grade", label="成色等级")
     if valued_on > today_cn():
-        raise InvalidInput("评估日期不能晚于今天", field="valued_on")
+        raise OutOfRange("评估日期不能晚于今天", field="valued_on")
     row = ValuationReport(
         valuer_id=valuer.id,
         jurisdiction_code=valuer.jurisdiction_code,

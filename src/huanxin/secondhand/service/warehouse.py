@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, orgs
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import Conflict, InvalidInput
+from huanxin.core.errors import Conflict, InvalidInput, Required
 from huanxin.core.models import Organization
 from huanxin.secondhand import scales
 from huanxin.secondhand.errors import AlreadyRegistered, IllegalTransition, NotPublicInstitution
@@ -218,7 +218,7 @@ def approve(
     if route == "recycle":
         recycler = orgs.get(session, actor, recycler_org_id) if recycler_org_id else None
         if recycler is None or recycler.kind != "recycler":
-            raise InvalidInput("回收处置须指定回收企业", field="recycler_org_id")
+            raise Required("回收处置须指定回收企业", field="recycler_org_id")
         item.recycler_org_id = recycler.id
     item.route = route
     _move(session, actor, item, "approved", note=f"{scales.WAREHOUSE_ROUTES[route]} {note}".strip())

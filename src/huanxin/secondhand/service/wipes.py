@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, as_utc, utcnow
-from huanxin.core.errors import Conflict, InvalidInput
+from huanxin.core.errors import Conflict, InvalidInput, OutOfRange
 from huanxin.core.models import Organization
 from huanxin.secondhand import scales
 from huanxin.secondhand.errors import CertificateNotFound, CertificateRequired
@@ -40,7 +40,7 @@ def normalise_code(code: str) -> str:
 def _when(value: datetime) -> datetime:
     aware = value.replace(tzinfo=CHINA_TZ) if value.tzinfo is None else value
     if as_utc(aware) > utcnow():
-        raise InvalidInput("清除时间不能晚于当前时间", field="wiped_at")
+        raise OutOfRange("清除时间不能晚于当前时间", field="wiped_at")
     return as_utc(aware)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import Required
 from huanxin.supervision.errors import IllegalClosing
 from huanxin.supervision.models import Department, Plan, Task, TaskUnit
 from huanxin.supervision.service import ledger
@@ -68,7 +68,7 @@ def new_task(
     """A task led by ``department`` with ``deadline``, reported monthly."""
     text = title.strip()
     if not text:
-        raise InvalidInput("任务内容不能为空", field="text")
+        raise Required("任务内容不能为空", field="text")
     plan = plan_for(session, actor, code)
     task = Task(
         plan_id=plan.id,

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, PermissionDenied
+from huanxin.core.errors import (
+    InvalidInput,
+    NotUnique,
+    OutOfRange,
+    PermissionDenied,
+    Required,
+    UnrelatedReference,
+)
 from huanxin.supervision.errors import NotAMember, SeatNotCurrent
 from huanxin.supervision.lifecycles import BodyKind, SeatRole, parse
 from huanxin.supervision.mechanism_models import Body, BodyTask, Seat
@@ -55,9 +62,9 @@ def create_body(
     in_scope(actor, jurisdiction_code)
     name = name.strip()
     if not name:
-        raise InvalidInput("名称不能为空", field="name")
+        raise Required("名称不能为空", field="name")
     if _named(session, jurisdiction_code, name):
-        raise InvalidInput(f"本级已有名为“{name}”的议事机构", field="name")
+        raise NotUnique(f"本级已有名为“{name}”的议事机构", field="name")
     kind = parse(BodyKind, kind, field="kind", what="机构类型")
     body = Body(
         jurisdiction_code=jurisdiction_code,
@@ -134,7 +141,7 @@ def add_seat(
 def _person(name: str) -> str:
     person = name.strip()
     if not person:
-        raise InvalidInput("人员姓名不能为空", field="person_name")
+        raise Required("人员姓名不能为空", field="person_name")
     return person
 
 
@@ -152,7 +159,7 @@ def change_seat(
     current seat ends on ``on``; the office or the unit itself may report it."""
     seat, body = _current_seat(session, actor, seat_id)
     if on < seat.start_on:
-        raise InvalidInput("变更日期不能早于原任职起始日期", field="on")
+        raise OutOfRange("变更日期不能早于原任职起始日期", field="on")
     seat.end_on, seat.change_note = on, note.strip()
     new = None
     if person_name is not None:
@@ -212,7 +219,7 @@ def add_task(session: Session, actor: Actor, body_id: int, *, task_id: int) -> B
     body = get_body(session, actor, body_id)
     task = ledger.get_task(session, actor, task_id)
     if task.jurisdiction_code != body.jurisdiction_code:
-        raise InvalidInput("任务不属于本级台账", field="task_id")
+        raise UnrelatedReference("任务不属于本级台账", field="task_id")
     found = session.scalars(
         select(BodyTask).where(BodyTask.body_id == body.id, BodyTask.task_id == task.id)
     ).first()

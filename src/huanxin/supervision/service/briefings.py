@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import OutOfRange
 from huanxin.core.exports import safe_row
 from huanxin.supervision import charts, indicators
 from huanxin.supervision.models import Briefing, Checkpoint, Report
@@ -105,7 +105,7 @@ def issue(
 ) -> Briefing:
     in_scope(actor, jurisdiction_code)
     if period_end < period_start:
-        raise InvalidInput("简报期间的结束日期不能早于开始日期", field="period_end")
+        raise OutOfRange("简报期间的结束日期不能早于开始日期", field="period_end")
     day = today or today_cn()
     last = session.scalar(
         select(func.max(Briefing.issue_no)).where(Briefing.jurisdiction_code == jurisdiction_code)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, OutOfRange, Required
 from huanxin.supervision import charts, figures
 from huanxin.supervision.errors import UnknownFigure
 from huanxin.supervision.lifecycles import ReportKind, label, parse
@@ -47,7 +47,7 @@ def recipients_of(row: ReportTemplate) -> list[int]:
 
 def _check(session: Session, code: str, keys: list[str], recipients: list[int]) -> None:
     if not keys:
-        raise InvalidInput("报告模板至少要包含一项数据", field="figures")
+        raise Required("报告模板至少要包含一项数据", field="figures")
     if missing := figures.unknown(keys):
         raise UnknownFigure(missing)
     known = set(
@@ -77,7 +77,7 @@ def save_template(
     in_scope(actor, jurisdiction_code)
     kind = parse(ReportKind, kind, field="kind", what="报告类型")
     if not name.strip():
-        raise InvalidInput("请填写模板名称", field="name")
+        raise Required("请填写模板名称", field="name")
     _check(session, jurisdiction_code, figure_keys, recipients)
     row = (
         get_template(session, actor, template_id)
@@ -130,7 +130,7 @@ def period_of(kind: str, end: date, start: date | None = None) -> tuple[date, da
         return end.replace(day=1), end
     if kind == ReportKind.SPECIAL and start is not None:
         if start > end:
-            raise InvalidInput("开始日期不能晚于结束日期", field="period_start")
+            raise OutOfRange("开始日期不能晚于结束日期", field="period_start")
         return start, end
     return end, end
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, PermissionDenied
+from huanxin.core.errors import InvalidInput, PermissionDenied, Required
 from huanxin.supervision.errors import IllegalClosing
 from huanxin.supervision.models import Checkpoint, Plan, Task
 from huanxin.supervision.service.common import actor_department
@@ -133,7 +133,7 @@ def mark_done(
     if row.done_on is not None:
         raise IllegalClosing("该时间节点已确认完成", field="checkpoint_id")
     if not note.strip():
-        raise InvalidInput("确认完成须说明完成情况", field="note")
+        raise Required("确认完成须说明完成情况", field="note")
     row.done_on, row.done_note = today or today_cn(), note.strip()[:2000]
     row.done_by = actor.user_id or None
     session.flush()
@@ -154,7 +154,7 @@ def reopen(session: Session, actor: Actor, checkpoint_id: int, *, note: str) -> 
     if row.done_on is None:
         raise IllegalClosing("该时间节点尚未确认完成", field="checkpoint_id")
     if not note.strip():
-        raise InvalidInput("退回时间节点须说明理由", field="note")
+        raise Required("退回时间节点须说明理由", field="note")
     before = {"done_on": row.done_on, "note": row.done_note}
     row.done_on, row.done_note, row.done_by = None, "", None
     session.flush()

@@ -12,7 +12,7 @@ from huanxin.core import audit, orgs
 from huanxin.core.actor import Actor, visible
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import Conflict, InvalidInput
+from huanxin.core.errors import Conflict, Required, UnrelatedReference
 from huanxin.core.models import Organization
 from huanxin.supervision.matching import Candidate
 from huanxin.supervision.models import Department
@@ -48,7 +48,7 @@ def create(
 ) -> Department:
     name = name.strip()
     if not name:
-        raise InvalidInput("部门名称不能为空", field="name")
+        raise Required("部门名称不能为空", field="name")
     if find_by_name(session, jurisdiction_code, name) is not None:
         raise Conflict(f"部门“{name}”已在目录中", field="name")
     org = _org(session, actor, jurisdiction_code, name, org_id)
@@ -83,7 +83,7 @@ def _org(
         return orgs.ensure(session, actor, kind="department", name=full, jurisdiction_code=code)
     org = session.get(Organization, org_id)
     if org is None or org.kind != "department" or org.jurisdiction_code != code:
-        raise InvalidInput("所选机构不是本区划的部门", field="org_id")
+        raise UnrelatedReference("所选机构不是本区划的部门", field="org_id")
     return org
 
 

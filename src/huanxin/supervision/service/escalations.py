@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, PermissionDenied
+from huanxin.core.errors import PermissionDenied, Required, UnrelatedReference
 from huanxin.supervision.lifecycles import (
     ESCALATION_MOVES,
     OPEN_ESCALATIONS,
@@ -67,9 +67,9 @@ def raise_matter(
     dept = _unit(session, actor, jurisdiction_code, department_id, office)
     if not title.strip() or not ask.strip():
         field = "title" if not title.strip() else "ask"
-        raise InvalidInput("请写明事项名称和请求支持的内容", field=field)
+        raise Required("请写明事项名称和请求支持的内容", field=field)
     if not addressee.strip():
-        raise InvalidInput("请写明向谁请求支持（如 省商务厅）", field="addressee")
+        raise Required("请写明向谁请求支持（如 省商务厅）", field="addressee")
     state = EscalationState.SUBMITTED if office else EscalationState.PROPOSED
     row = Escalation(
         jurisdiction_code=jurisdiction_code,
@@ -109,7 +109,7 @@ def _unit(
         return None
     dept = departments.get(session, actor, dept_id)
     if dept.jurisdiction_code != code:
-        raise InvalidInput("所选单位不在本级部门目录中", field="department_id")
+        raise UnrelatedReference("所选单位不在本级部门目录中", field="department_id")
     return dept.id
 
 
@@ -127,7 +127,7 @@ def review(
     to = EscalationState.SUBMITTED if send else EscalationState.DECLINED
     check(ESCALATION_MOVES, row.state, to, "该事项")
     if not send and not note.strip():
-        raise InvalidInput("不予报送须说明理由", field="note")
+        raise Required("不予报送须说明理由", field="note")
     return _move(
         session,
         actor,
@@ -144,7 +144,7 @@ def answer(
     row = get(session, actor, escalation_id)
     check(ESCALATION_MOVES, row.state, EscalationState.ANSWERED, "该事项")
     if not answer.strip():
-        raise InvalidInput("请填写上级答复内容", field="answer")
+        raise Required("请填写上级答复内容", field="answer")
     return _move(
         session,
         actor,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import as_utc, today_cn
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import NotAChoice, OutOfRange
 from huanxin.supervision import status as rules
 from huanxin.supervision.models import Checkpoint, Department, Report, Task, TaskUnit
 from huanxin.supervision.service.common import actor_department
@@ -198,9 +198,9 @@ def update_task(
     """Edit the ledger fields; ``responsible_person`` None keeps the stored name, "" clears it."""
     task = get_task(session, actor, task_id)
     if schedule not in rules.SCHEDULE_LABELS:
-        raise InvalidInput("填报周期只能是每月或每季度", field="schedule")
+        raise NotAChoice("填报周期只能是每月或每季度", field="schedule")
     if responsible_person is not None and len(responsible_person.strip()) > 32:
-        raise InvalidInput("责任人姓名过长", field="responsible_person")
+        raise OutOfRange("责任人姓名过长", field="responsible_person")
     before = _snapshot(task)
     task.yearly_goals, task.measures = yearly_goals.strip(), measures.strip()
     task.deadline, task.schedule = deadline, schedule
@@ -247,7 +247,7 @@ def reminders(
     """Deadlines within ``days`` days, overdue tasks, missing or due reports, and dated
     checkpoints due within ``days`` days or past due without being confirmed done."""
     if days < 0 or days > 366:
-        raise InvalidInput("提醒天数应在0到366之间", field="days")
+        raise OutOfRange("提醒天数应在0到366之间", field="days")
     day = today or today_cn()
     tasks = [t for t in tasks_query(session, actor) if t.closing != "closed"]
     ids = [t.id for t in tasks]

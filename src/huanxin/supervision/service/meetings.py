@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, Required
 from huanxin.core.money import yuan
 from huanxin.supervision import indicators
 from huanxin.supervision.errors import DecisionWithoutDeadline, DecisionWithoutUnit
@@ -131,7 +131,7 @@ def schedule(
     """A meeting with its agenda: the ledger's topics, then the office's own ``topics``."""
     body = bodies.get_body(session, actor, body_id)
     if not title.strip():
-        raise InvalidInput("会议名称不能为空", field="title")
+        raise Required("会议名称不能为空", field="title")
     row = Meeting(
         body_id=body.id,
         jurisdiction_code=body.jurisdiction_code,
@@ -235,14 +235,14 @@ def decide(
         check(MEETING_MOVES, row.state, MeetingState.HELD, "会议")
     kind = parse(DecisionKind, kind, field="kind", what="决定类型")
     if not text.strip():
-        raise InvalidInput("请填写会议决定的内容", field="text")
+        raise Required("请填写会议决定的内容", field="text")
     decision = Decision(meeting_id=row.id, kind=kind, text=text.strip(), created_at=utcnow())
     if kind == DecisionKind.NEW_TASK:
         decision.task_id = _assign(session, actor, row, text, department_id, deadline)
         decision.department_id, decision.deadline = department_id, deadline
     elif kind == DecisionKind.CLOSE_TASK:
         if task_id is None:
-            raise InvalidInput("销号决定须选择要销号的任务", field="task_id")
+            raise Required("销号决定须选择要销号的任务", field="task_id")
         decision.task_id = assigned.close_by_decision(
             session, actor, task_id, note=f"{row.title}议定：{text}"
         ).id
@@ -306,7 +306,7 @@ def hold(session: Session, actor: Actor, meeting_id: int, *, minutes: str) -> Me
     row = get(session, actor, meeting_id)
     check(MEETING_MOVES, row.state, MeetingState.HELD, "会议")
     if not minutes.strip():
-        raise InvalidInput("请填写会议纪要", field="minutes")
+        raise Required("请填写会议纪要", field="minutes")
     row.state, row.minutes = MeetingState.HELD, minutes.strip()
     session.flush()
     audit.record(
@@ -324,7 +324,7 @@ def cancel(session: Session, actor: Actor, meeting_id: int, *, reason: str) -> M
     row = get(session, actor, meeting_id)
     check(MEETING_MOVES, row.state, MeetingState.CANCELLED, "会议")
     if not reason.strip():
-        raise InvalidInput("请说明取消原因", field="reason")
+        raise Required("请说明取消原因", field="reason")
     row.state, row.minutes = MeetingState.CANCELLED, f"会议取消：{reason.strip()}"
     session.flush()
     audit.record(

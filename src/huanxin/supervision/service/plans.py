@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import MalformedFile, OutOfRange, UnrelatedReference
 from huanxin.supervision import indicators, matching
 from huanxin.supervision.errors import (
     PlanAlreadyConfirmed,
@@ -48,9 +48,9 @@ def read_upload(filename: str, content: bytes) -> dict[str, Any]:
     if Path(name).suffix.lower() not in FORMATS:
         raise UnsupportedFormat(name)
     if not content:
-        raise InvalidInput("上传的文件为空", field="file")
+        raise MalformedFile("上传的文件为空", field="file")
     if len(content) > MAX_PLAN_BYTES:
-        raise InvalidInput("文件超过20MB，无法导入", field="file")
+        raise OutOfRange("文件超过20MB，无法导入", field="file")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(content)
@@ -192,7 +192,7 @@ def _check_choices(
     known = {m.unit_name for m in rows}
     unknown = sorted(set(choices) - known)
     if unknown:
-        raise InvalidInput(f"单位“{unknown[0]}”不在该方案中", field="matches")
+        raise UnrelatedReference(f"单位“{unknown[0]}”不在该方案中", field="matches")
     missing = []
     for m in rows:
         choice = str(choices.get(m.unit_name, "")).strip()
@@ -209,7 +209,7 @@ def _check_choices(
 def _department_of(session: Session, plan: Plan, choice: str) -> Department:
     dept = session.get(Department, int(choice)) if choice.isdigit() else None
     if dept is None or dept.jurisdiction_code != plan.jurisdiction_code:
-        raise InvalidInput("所选部门不在该方案所属区划的部门目录中", field="matches")
+        raise UnrelatedReference("所选部门不在该方案所属区划的部门目录中", field="matches")
     return dept
 
 

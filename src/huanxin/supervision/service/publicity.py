@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, jurisdictions, orgs
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import DomainError, InvalidInput, NotFound
+from huanxin.core.errors import DomainError, NotFound, Required
 from huanxin.policy import service as policies
 from huanxin.policy.api import ItemAttributes, Programme, Quote, default_policies_dir
 from huanxin.recycling.service import network
@@ -47,9 +47,9 @@ def publish(
     in_scope(actor, jurisdiction_code)
     kind = parse(PublicKind, kind, field="kind", what="内容类型")
     if not title.strip():
-        raise InvalidInput("请填写标题", field="title")
+        raise Required("请填写标题", field="title")
     if not body.strip():
-        raise InvalidInput("请填写正文", field="body")
+        raise Required("请填写正文", field="body")
     row = PublicItem(
         jurisdiction_code=jurisdiction_code,
         kind=kind,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import Conflict, InvalidInput, PermissionDenied
+from huanxin.core.errors import Conflict, InvalidInput, OutOfRange, PermissionDenied, Required
 from huanxin.supervision import status as rules
 from huanxin.supervision.errors import IllegalClosing, NotYourTask
 from huanxin.supervision.lifecycles import TASK_CLOSING, TaskClosing
@@ -83,9 +83,9 @@ def _check_report(task: Task, *, period: str, percent: int, text: str, today: da
     if bounds is None or bounds[0] > today:
         raise InvalidInput("不能填报尚未开始的期次", field="period")
     if not 0 <= percent <= 100:
-        raise InvalidInput("完成进度应在0到100之间", field="percent")
+        raise OutOfRange("完成进度应在0到100之间", field="percent")
     if not text.strip():
-        raise InvalidInput("进展情况不能为空", field="text")
+        raise Required("进展情况不能为空", field="text")
 
 
 def _exists(session: Session, task_id: int, dept_id: int, period: str) -> bool:
@@ -144,10 +144,10 @@ def request_close(
     if not TASK_CLOSING.allows(task.closing, TaskClosing.REQUESTED):
         raise IllegalClosing("该任务已申请销号或已销号", field="task_id")
     if not evidence.strip():
-        raise InvalidInput("申请销号须说明完成情况和佐证", field="evidence")
+        raise Required("申请销号须说明完成情况和佐证", field="evidence")
     checked = files.check(uploads)
     if not checked:
-        raise InvalidInput("申请销号须上传至少一个佐证材料", field="files")
+        raise Required("申请销号须上传至少一个佐证材料", field="files")
     files.store(session, checked, task_id=task.id, report_id=None)
     task.closing, task.close_evidence = TaskClosing.REQUESTED, evidence.strip()
     session.flush()
@@ -171,7 +171,7 @@ def decide_close(
     if task.closing != TaskClosing.REQUESTED:
         raise IllegalClosing("该任务没有待审核的销号申请", field="task_id")
     if not approve and not note.strip():
-        raise InvalidInput("退回销号申请须说明理由", field="note")
+        raise Required("退回销号申请须说明理由", field="note")
     task.closing = TASK_CLOSING.check(
         task.closing, TaskClosing.CLOSED if approve else TaskClosing.OPEN, field="task_id"
     )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, PermissionDenied
+from huanxin.core.errors import PermissionDenied, Required, UnrelatedReference
 from huanxin.supervision.errors import FindingWithoutDeadline
 from huanxin.supervision.lifecycles import VISIT_MOVES, VisitState, check
 from huanxin.supervision.mechanism_models import Finding, MechanismFile, Visit
@@ -37,7 +37,7 @@ def list_for(session: Session, actor: Actor) -> list[Visit]:
 def _unit(session: Session, actor: Actor, code: str, dept_id: int | None, field: str) -> Department:
     dept = session.get(Department, dept_id) if dept_id else None
     if dept is None or dept.jurisdiction_code != code:
-        raise InvalidInput("所选单位不在本级部门目录中", field=field)
+        raise UnrelatedReference("所选单位不在本级部门目录中", field=field)
     return departments.get(session, actor, dept.id)
 
 
@@ -64,7 +64,7 @@ def plan_visit(
     lead = _unit(session, actor, jurisdiction_code, lead_department_id, "lead_department_id")
     _may_lead(session, actor, lead.id)
     if not title.strip():
-        raise InvalidInput("请填写督导调研名称", field="title")
+        raise Required("请填写督导调研名称", field="title")
     row = Visit(
         jurisdiction_code=jurisdiction_code,
         lead_department_id=lead.id,
@@ -96,7 +96,7 @@ def carry_out(
     _may_lead(session, actor, row.lead_department_id)
     check(VISIT_MOVES, row.state, VisitState.DONE, "督导调研")
     if not summary.strip():
-        raise InvalidInput("请填写督导调研情况", field="summary")
+        raise Required("请填写督导调研情况", field="summary")
     row.state, row.summary, row.done_on = VisitState.DONE, summary.strip(), done_on or today_cn()
     session.flush()
     audit.record(
@@ -127,7 +127,7 @@ def add_finding(
     if row.state == VisitState.CANCELLED:
         check(VISIT_MOVES, row.state, VisitState.DONE, "督导调研")
     if not text.strip():
-        raise InvalidInput("请填写发现的问题", field="text")
+        raise Required("请填写发现的问题", field="text")
     if deadline is None:
         raise FindingWithoutDeadline()
     unit = _unit(session, actor, row.jurisdiction_code, department_id, "department_id")
