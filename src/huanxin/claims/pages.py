@@ -12,6 +12,7 @@ from pydantic import Field
 from starlette.datastructures import FormData
 
 from huanxin.claims import clock_pages, lists, recon_pages, states
+from huanxin.claims.errors import NoProgrammeForCategory
 from huanxin.claims.models import Claim, PaymentBatch
 from huanxin.claims.schemas import masked_vin
 from huanxin.claims.service import (
@@ -69,7 +70,9 @@ def _local_category(vocabulary: Vocabulary, session: DbSession, text: str) -> st
     """The code for ``text``; a category no programme covers here is refused by name."""
     code = policies.resolve_category(session, text)
     if code not in vocabulary.labels:
-        raise InvalidInput(f"当地没有“{CATEGORIES.label(code)}”的补贴政策", field="category")
+        raise NoProgrammeForCategory(
+            f"当地没有“{CATEGORIES.label(code)}”的补贴政策", field="category"
+        )
     return code
 
 

@@ -21,6 +21,7 @@ from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.errors import Conflict, InvalidInput
 from huanxin.equipment.classify import SCRAPPED
+from huanxin.equipment.errors import EquipmentCode
 from huanxin.equipment.models import Enterprise, EquipmentFlag, EquipmentItem
 from huanxin.equipment.reference import load_rules
 
@@ -30,11 +31,11 @@ MAX_CHOICES = 500
 class LedgerItemUnknown(InvalidInput):
     """The reference names no row of the owner's ledger (missing, or another enterprise's)."""
 
-    code = "equipment_ref_unknown"
+    code = EquipmentCode.EQUIPMENT_REF_UNKNOWN
 
 
 class LedgerItemGone(Conflict):
-    code = "equipment_already_left"
+    code = EquipmentCode.EQUIPMENT_ALREADY_LEFT
 
 
 def _enterprise(session: Session, org_id: int) -> Enterprise:

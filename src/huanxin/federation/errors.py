@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from huanxin.core.errors import Conflict, DomainError, NotFound
+
+
+class FederationCode(StrEnum):
+    """Stable codes of the federation domain's failures (``FederationErrorCode`` in OpenAPI)."""
+
+    NATIONAL_KEY_HELD = "national_key_held"
+    REGISTRY_UNAVAILABLE = "registry_unavailable"
+    MATCH_NOT_FOUND = "match_not_found"
+    MATCH_NOT_RESOLVABLE = "match_not_resolvable"
 
 
 class NationalKeyHeld(Conflict):
     """Another province already holds one of the claim's nationally-unique keys."""
 
-    code = "national_key_held"
+    code = FederationCode.NATIONAL_KEY_HELD
 
 
 class RegistryUnavailable(DomainError):
     """The registry could not be reached and the programme refuses sales meanwhile."""
 
     status = 503
-    code = "registry_unavailable"
+    code = FederationCode.REGISTRY_UNAVAILABLE
 
 
 class MatchNotFound(NotFound):
-    code = "match_not_found"
+    code = FederationCode.MATCH_NOT_FOUND
 
 
 class MatchNotResolvable(Conflict):
-    code = "match_not_resolvable"
+    code = FederationCode.MATCH_NOT_RESOLVABLE

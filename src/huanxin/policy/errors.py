@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 from huanxin.core.errors import InvalidInput, NotFound
 
 
+class PolicyCode(StrEnum):
+    """Stable codes of the policy domain's failures (``PolicyErrorCode`` in OpenAPI)."""
+
+    POLICY_FILE_INVALID = "policy_file_invalid"
+    POLICIES_DIR_NOT_FOUND = "policies_dir_not_found"
+    INVALID_QUOTE_REQUEST = "invalid_quote_request"
+    PROGRAMME_CHANGED_WITHOUT_NEW_VERSION = "programme_changed_without_new_version"
+
+
 class PolicyFileInvalid(InvalidInput):
     """A programme file breaks the schema; carries the file, the 1-based line and the reason."""
 
-    code = "policy_file_invalid"
+    code = PolicyCode.POLICY_FILE_INVALID
 
     def __init__(
         self, *, path: Path | str, line: int | None, reason: str, field: str | None
@@ -26,10 +36,10 @@ class PolicyFileInvalid(InvalidInput):
 class PoliciesDirNotFound(NotFound):
     """The directory of programme files does not exist."""
 
-    code = "policies_dir_not_found"
+    code = PolicyCode.POLICIES_DIR_NOT_FOUND
 
 
 class InvalidQuoteRequest(InvalidInput):
     """An item attribute or a jurisdiction code given to a quote is malformed."""
 
-    code = "invalid_quote_request"
+    code = PolicyCode.INVALID_QUOTE_REQUEST

@@ -19,13 +19,14 @@ from huanxin.core.models import Jurisdiction
 from huanxin.core.vocab import Vocabulary
 from huanxin.policy import categories
 from huanxin.policy.engine import ItemAttributes, Quote, quote
+from huanxin.policy.errors import PolicyCode
 from huanxin.policy.loader import dump_json, from_json, load_dir
 from huanxin.policy.models import ProgrammeVersion
 from huanxin.policy.schema import NATIONAL_CODE, Programme
 
 
 class ProgrammeChangedWithoutNewVersion(Conflict):
-    code = "programme_changed_without_new_version"
+    code = PolicyCode.PROGRAMME_CHANGED_WITHOUT_NEW_VERSION
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ Plan-import failures (no text layer, not a plan, unsupported format) live in
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from huanxin.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from huanxin.supervision.planparse.errors import (
     NotAPlan,
@@ -14,6 +16,29 @@ from huanxin.supervision.planparse.errors import (
     UnreadableFile,
     UnsupportedFormat,
 )
+
+
+class SupervisionCode(StrEnum):
+    """Stable codes of the supervision domain's failures (``SupervisionErrorCode`` in OpenAPI)."""
+
+    PLAN_ALREADY_CONFIRMED = "plan_already_confirmed"
+    PLAN_ALREADY_IMPORTED = "plan_already_imported"
+    UNITS_UNRESOLVED = "units_unresolved"
+    NOT_YOUR_TASK = "not_your_task"
+    ATTACHMENT_REJECTED = "attachment_rejected"
+    ILLEGAL_CLOSING = "illegal_closing"
+    ILLEGAL_TRANSITION = "illegal_transition"
+    DECISION_WITHOUT_UNIT = "decision_without_unit"
+    DECISION_WITHOUT_DEADLINE = "decision_without_deadline"
+    FINDING_WITHOUT_DEADLINE = "finding_without_deadline"
+    UNKNOWN_FIGURE = "unknown_figure"
+    NOT_A_MEMBER = "not_a_member"
+    SEAT_NOT_CURRENT = "seat_not_current"
+    PDF_UNAVAILABLE = "pdf_unavailable"
+    INDICATOR_HAS_NO_SOURCE = "indicator_has_no_source"
+    GROUP_NEEDS_MEETING = "group_needs_meeting"
+    PERIOD_NOT_STARTED = "period_not_started"
+
 
 __all__ = [
     "AttachmentRejected",
@@ -32,7 +57,7 @@ __all__ = [
 
 
 class PlanAlreadyConfirmed(Conflict):
-    code = "plan_already_confirmed"
+    code = SupervisionCode.PLAN_ALREADY_CONFIRMED
 
     def __init__(self) -> None:
         super().__init__("该实施方案的单位匹配已确认，台账已生成，不能再修改", field="plan_id")
@@ -41,7 +66,7 @@ class PlanAlreadyConfirmed(Conflict):
 class PlanAlreadyImported(Conflict):
     """The same file (by content hash) was already imported for this jurisdiction."""
 
-    code = "plan_already_imported"
+    code = SupervisionCode.PLAN_ALREADY_IMPORTED
 
     def __init__(self, plan_id: int, title: str, imported_on: str) -> None:
         super().__init__(
@@ -62,7 +87,7 @@ class PlanAlreadyImported(Conflict):
 class UnitsUnresolved(InvalidInput):
     """Some unit names of the plan have no department chosen."""
 
-    code = "units_unresolved"
+    code = SupervisionCode.UNITS_UNRESOLVED
 
     def __init__(self, names: list[str]) -> None:
         shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
@@ -75,7 +100,7 @@ class UnitsUnresolved(InvalidInput):
 class NotYourTask(PermissionDenied):
     """A department acting on a task it is not responsible for."""
 
-    code = "not_your_task"
+    code = SupervisionCode.NOT_YOUR_TASK
 
     def __init__(self) -> None:
         super().__init__(
@@ -84,35 +109,35 @@ class NotYourTask(PermissionDenied):
 
 
 class AttachmentRejected(InvalidInput):
-    code = "attachment_rejected"
+    code = SupervisionCode.ATTACHMENT_REJECTED
 
 
 class IllegalClosing(Conflict):
-    code = "illegal_closing"
+    code = SupervisionCode.ILLEGAL_CLOSING
 
 
 class IllegalTransition(Conflict):
     """A meeting, visit or escalation asked to move to a state its lifecycle forbids."""
 
-    code = "illegal_transition"
+    code = SupervisionCode.ILLEGAL_TRANSITION
 
 
 class DecisionWithoutUnit(InvalidInput):
-    code = "decision_without_unit"
+    code = SupervisionCode.DECISION_WITHOUT_UNIT
 
     def __init__(self) -> None:
         super().__init__("交办任务的会议决定必须指定责任单位", field="department_id")
 
 
 class DecisionWithoutDeadline(InvalidInput):
-    code = "decision_without_deadline"
+    code = SupervisionCode.DECISION_WITHOUT_DEADLINE
 
     def __init__(self) -> None:
         super().__init__("交办任务的会议决定必须写明完成时限", field="deadline")
 
 
 class FindingWithoutDeadline(InvalidInput):
-    code = "finding_without_deadline"
+    code = SupervisionCode.FINDING_WITHOUT_DEADLINE
 
     def __init__(self) -> None:
         super().__init__("督导发现的问题必须写明整改时限", field="deadline")
@@ -121,7 +146,7 @@ class FindingWithoutDeadline(InvalidInput):
 class UnknownFigure(InvalidInput):
     """A report template names a figure the platform does not compute."""
 
-    code = "unknown_figure"
+    code = SupervisionCode.UNKNOWN_FIGURE
 
     def __init__(self, names: list[str]) -> None:
         super().__init__(f"报告模板中的数据项不存在：{'、'.join(names)}", field="figures")
@@ -130,11 +155,11 @@ class UnknownFigure(InvalidInput):
 class NotAMember(InvalidInput):
     """A unit named for an attendance, a decision or a seat is not in the body's directory."""
 
-    code = "not_a_member"
+    code = SupervisionCode.NOT_A_MEMBER
 
 
 class SeatNotCurrent(Conflict):
-    code = "seat_not_current"
+    code = SupervisionCode.SEAT_NOT_CURRENT
 
     def __init__(self) -> None:
         super().__init__("该席位已有变更，不是当前在任人员", field="seat_id")
@@ -144,4 +169,22 @@ class PdfUnavailable(DomainError):
     """PDF output needs a converter that is not installed here; Word output still works."""
 
     status = 503
-    code = "pdf_unavailable"
+    code = SupervisionCode.PDF_UNAVAILABLE
+
+
+class IndicatorHasNoSource(InvalidInput):
+    """The indicator has no platform data source chosen yet."""
+
+    code = SupervisionCode.INDICATOR_HAS_NO_SOURCE
+
+
+class GroupNeedsMeeting(InvalidInput):
+    """A working group must belong to a joint meeting."""
+
+    code = SupervisionCode.GROUP_NEEDS_MEETING
+
+
+class PeriodNotStarted(InvalidInput):
+    """A report cannot be filed for a period that has not begun."""
+
+    code = SupervisionCode.PERIOD_NOT_STARTED

@@ -32,7 +32,6 @@ from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import (
-    InvalidInput,
     OutOfRange,
     PermissionDenied,
     Required,
@@ -40,6 +39,7 @@ from huanxin.core.errors import (
     UnrelatedReference,
 )
 from huanxin.supervision import computed
+from huanxin.supervision.errors import IndicatorHasNoSource
 from huanxin.supervision.models import Department, Indicator, IndicatorValue, Plan
 from huanxin.supervision.service.common import actor_department
 
@@ -279,7 +279,9 @@ def refresh(session: Session, actor: Any, row: Indicator, *, today: date | None 
 def refresh_one(session: Session, actor: Actor, indicator_id: int) -> Indicator:
     row = get(session, actor, indicator_id)
     if source_of(row) is None:
-        raise InvalidInput("该指标未选择平台数据来源，请先选择数据来源", field="computed_key")
+        raise IndicatorHasNoSource(
+            "该指标未选择平台数据来源，请先选择数据来源", field="computed_key"
+        )
     refresh(session, actor, row)
     return row
 

@@ -9,14 +9,19 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huanxin.claims.errors import NotEligible, VehicleAlreadySubsidised
+from huanxin.claims.errors import (
+    IdentityNotVerified,
+    NotEligible,
+    VehicleAlreadySubsidised,
+    VinOnlyForCars,
+)
 from huanxin.claims.models import Claim
 from huanxin.claims.service import catalogue, lifecycle, redeem, signals
 from huanxin.claims.service.lifecycle import Upload
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, Required
+from huanxin.core.errors import Required
 from huanxin.core.models import User
 from huanxin.policy import service as policies
 from huanxin.policy.api import ItemAttributes
@@ -30,7 +35,7 @@ def checked_vin(category: str, vin: str | None) -> str | None:
     text = (vin or "").strip()
     if category not in VEHICLE_CATEGORIES:
         if text:
-            raise InvalidInput("只有汽车补贴申请需要填写车架号(VIN)", field="vin")
+            raise VinOnlyForCars("只有汽车补贴申请需要填写车架号(VIN)", field="vin")
         return None
     if not text:
         raise Required("汽车补贴申请须填写新车车架号(VIN)", field="vin")
@@ -71,7 +76,7 @@ def submit(
     new vehicle's VIN; the subsidy is paid to ``payee_account`` (a bank card, sealed)."""
     user = session.get(User, actor.user_id)
     if user is None or not user.resident_id_enc or not user.resident_id_hash:
-        raise InvalidInput("申请须先完成实名认证（登记身份证号码）", field="resident_id")
+        raise IdentityNotVerified("申请须先完成实名认证（登记身份证号码）", field="resident_id")
     if not uploads:
         raise Required("请上传证明材料（PDF、JPG或PNG）", field="file")
     for upload in uploads:

@@ -12,7 +12,12 @@ from pathlib import Path
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from huanxin.claims.errors import PriceAboveCeiling, ProductNotInCatalogue, UploadUnreadable
+from huanxin.claims.errors import (
+    ClaimsCode,
+    PriceAboveCeiling,
+    ProductNotInCatalogue,
+    UploadUnreadable,
+)
 from huanxin.claims.models import CatalogueProduct
 from huanxin.config import get_settings
 from huanxin.core import audit, identifiers
@@ -36,7 +41,7 @@ class RowError:
 
 
 class CatalogueFileInvalid(InvalidInput):
-    code = "catalogue_file_invalid"
+    code = ClaimsCode.CATALOGUE_FILE_INVALID
 
     def __init__(self, errors: list[RowError]) -> None:
         first = errors[0]

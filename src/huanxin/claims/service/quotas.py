@@ -15,7 +15,12 @@ from sqlalchemy import Select, case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huanxin.claims.errors import NotEligible, QuotaLimitReached, QuotaNotAvailable
+from huanxin.claims.errors import (
+    IdentityNotVerified,
+    NotEligible,
+    QuotaLimitReached,
+    QuotaNotAvailable,
+)
 from huanxin.claims.models import Quota
 from huanxin.claims.service import releases
 from huanxin.core import audit
@@ -136,7 +141,7 @@ def claim_quota(
     schedule covers the category today, the quota comes from today's release instead."""
     user = session.get(User, actor.user_id)
     if user is None or not user.resident_id_hash:
-        raise InvalidInput("领取资格须先完成实名认证（登记身份证号码）", field="resident_id")
+        raise IdentityNotVerified("领取资格须先完成实名认证（登记身份证号码）", field="resident_id")
     category = policies.resolve_category(session, category)
     programme = quota_programme(session, actor.jurisdiction_code, category, on_date)
     assert programme.quota is not None

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import (
     DeviceAlreadySubsidised,
+    IdentityNotVerified,
     NotEligible,
     QuotaOutsideMerchantArea,
     SaleDateImpossible,
@@ -24,7 +25,7 @@ from huanxin.claims.service import catalogue, common, national, quotas, signals,
 from huanxin.core import audit, identifiers, jurisdictions, pii
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, OutOfRange, Required
+from huanxin.core.errors import OutOfRange, Required
 from huanxin.core.models import User
 from huanxin.policy import service as policies
 from huanxin.policy.api import (
@@ -125,7 +126,7 @@ def check_merchant_area(session: Session, actor: Actor, quota: Quota, on_date: d
 
 def _person(user: User | None) -> tuple[str, str]:
     if user is None or not user.resident_id_enc:
-        raise InvalidInput("补贴资格缺少实名信息", field="quota_code")
+        raise IdentityNotVerified("补贴资格缺少实名信息", field="quota_code")
     return pii.seal(user.display_name), user.resident_id_enc
 
 

@@ -21,7 +21,7 @@ from huanxin.claims.service import catalogue, common, national, quotas
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import Conflict, InvalidInput, MalformedFile, NotFound, UnrelatedReference
+from huanxin.core.errors import Conflict, MalformedFile, NotFound, UnrelatedReference
 from huanxin.core.exports import safe_row
 from huanxin.core.faults import crash_point
 from huanxin.core.models import Organization
@@ -222,7 +222,7 @@ def _apply_row(
             claim.batch_id = None
         _unnet(session, item)
         return "failed"
-    raise InvalidInput(f"付款单{item.id}的结果应为「成功」或「失败」", field="file")
+    raise MalformedFile(f"付款单{item.id}的结果应为「成功」或「失败」", field="file")
 
 
 def _unnet(session: Session, item: PaymentItem) -> None:

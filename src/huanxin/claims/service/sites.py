@@ -15,12 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huanxin.claims.errors import BadLocation, SiteAlreadyRegistered, UnknownStore, UnknownTill
+from huanxin.claims.errors import (
+    AccountNotMerchant,
+    BadLocation,
+    SiteAlreadyRegistered,
+    UnknownStore,
+    UnknownTill,
+)
 from huanxin.claims.models import MerchantStore, MerchantTill
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import InvalidInput, Required
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class Place:
 
 def _org(actor: Actor) -> int:
     if actor.org_id is None:
-        raise InvalidInput("当前账号未绑定商户，不能登记门店或收银终端", field="store")
+        raise AccountNotMerchant("当前账号未绑定商户，不能登记门店或收银终端", field="store")
     return actor.org_id
 
 
@@ -61,7 +67,7 @@ def register_store(
     """A new store of the actor's merchant, in the actor's jurisdiction."""
     org_id = _org(actor)
     if not name.strip():
-        raise InvalidInput("请填写门店名称", field="store_name")
+        raise Required("请填写门店名称", field="store_name")
     check_location(lat, lon)
     store = MerchantStore(
         org_id=org_id,

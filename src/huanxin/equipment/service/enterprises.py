@@ -14,7 +14,12 @@ from huanxin.core.actor import Actor, within
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput, NotAChoice, Required, UnknownJurisdiction
 from huanxin.core.models import Jurisdiction, Organization
-from huanxin.equipment.errors import EnterpriseExists
+from huanxin.equipment.errors import (
+    AccountNotEnterprise,
+    EnterpriseExists,
+    FieldNotEditable,
+    OrgNotEnterprise,
+)
 from huanxin.equipment.models import Enterprise
 from huanxin.equipment.service.access import (
     get_enterprise,
@@ -68,7 +73,7 @@ def _org_for(
 ) -> Organization:
     if not manages(actor):
         if actor.org_id is None:
-            raise InvalidInput("您的账号未绑定企业，无法登记", field="org_id")
+            raise AccountNotEnterprise("您的账号未绑定企业，无法登记", field="org_id")
         org_id = actor.org_id
     if org_id is not None:
         org = (
@@ -77,7 +82,7 @@ def _org_for(
             else session.get(Organization, org_id)
         )
         if org is None or org.kind != "enterprise":
-            raise InvalidInput("所选机构不是企业", field="org_id")
+            raise OrgNotEnterprise("所选机构不是企业", field="org_id")
         return org
     if not name or not name.strip():
         raise Required("企业名称不能为空", field="name")
@@ -151,7 +156,7 @@ def update(session: Session, actor: Actor, *, enterprise_id: int, **changes: Any
     allowed = {"uscc", "industry_code", "above_size", "sector", "jurisdiction_code"}
     unknown = set(changes) - allowed
     if unknown:
-        raise InvalidInput("不能修改的字段：" + "、".join(sorted(unknown)), field=min(unknown))
+        raise FieldNotEditable("不能修改的字段：" + "、".join(sorted(unknown)), field=min(unknown))
     fields = _check(session, actor, {k: v for k, v in changes.items() if v is not None})
     if "uscc" in fields:
         _unique(session, fields["uscc"], ent.org_id, exclude=ent.id)

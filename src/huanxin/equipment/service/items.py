@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
-from huanxin.core.errors import InvalidInput, NotAChoice
+from huanxin.core.errors import NotAChoice, Required
 from huanxin.equipment import departures, ledger_io
 from huanxin.equipment.classify import EquipmentRecord, classify
 from huanxin.equipment.errors import ItemLocked, ItemRejected
@@ -83,7 +83,7 @@ def update_item(
     if departures.has_left(item.notes):
         raise ItemLocked("该设备已通过二手交易或处置离开本单位台账，不能修改", field="item_id")
     if not changes:
-        raise InvalidInput("没有要修改的字段", field="changes")
+        raise Required("没有要修改的字段", field="changes")
     year = year or today_cn().year
     record = _merged(item, changes, year)
     if _code_taken(session, item, record.equipment_id):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from huanxin.core.errors import InvalidInput, NotUnique, OutOfRange, UnknownReference
+from huanxin.core.errors import NotUnique, OutOfRange, UnknownReference
 from huanxin.recycling.dispatch.travel import Point
 
 
@@ -67,7 +67,7 @@ class Booking:
 
     def __post_init__(self) -> None:
         if self.window_end_s < self.window_start_s:
-            raise InvalidInput(f"预约 {self.id} 的时间窗结束早于开始", field="window_end_s")
+            raise OutOfRange(f"预约 {self.id} 的时间窗结束早于开始", field="window_end_s")
         if self.service_s < 0:
             raise OutOfRange(f"预约 {self.id} 的服务时长不能为负数", field="service_s")
         if self.weight_kg < 0 or self.volume_m3 < 0:

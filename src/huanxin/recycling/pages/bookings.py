@@ -17,6 +17,7 @@ from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, clock_text, grams, parse_clock
+from huanxin.recycling.errors import NoRouteForVehicle
 from huanxin.recycling.models import AddressEntry, Booking, Site, Vehicle
 from huanxin.recycling.qr import qr_svg
 from huanxin.recycling.service import (
@@ -300,7 +301,7 @@ def driver_page(
     route = next((r for r in plan["routes"] if r["vehicle_id"] == vehicle_id), None)
     vehicle = session.get(Vehicle, vehicle_id)
     if route is None or vehicle is None:
-        raise InvalidInput("该车辆当天没有路线", field="vehicle_id")
+        raise NoRouteForVehicle("该车辆当天没有路线", field="vehicle_id")
     home = session.get(Site, vehicle.home_site_id)
     assert home is not None
     ids = [s["booking_id"] for s in route["stops"] if s["booking_id"]]

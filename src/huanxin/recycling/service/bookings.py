@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, identifiers, jurisdictions, pii
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, utcnow
-from huanxin.core.errors import InvalidInput, NotAChoice, OutOfRange, PermissionDenied, Required
+from huanxin.core.errors import NotAChoice, OutOfRange, PermissionDenied, Required
 from huanxin.recycling.catalogue import (
     CONDITIONS,
     category,
@@ -27,7 +27,13 @@ from huanxin.recycling.catalogue import (
     kg_text,
     price_of_line,
 )
-from huanxin.recycling.errors import ItemTooHeavy, WindowInPast
+from huanxin.recycling.errors import (
+    CategoryNotPriced,
+    ItemTooHeavy,
+    NoContactPhone,
+    NoVehiclesInArea,
+    WindowInPast,
+)
 from huanxin.recycling.models import Booking, BookingItem, PlanStop
 from huanxin.recycling.service import network
 from huanxin.recycling.states import BOOKINGS, OPEN_STATES, STATUS_LABELS, BookingState
@@ -89,7 +95,7 @@ def _check_weight(session: Session, code: str, items: Sequence[ItemIn]) -> None:
     codes = jurisdictions.subtree_codes(session, _service_root(session, code))
     vehicles = network.vehicles_in(session, codes)
     if not vehicles:
-        raise InvalidInput("该区划暂无上门回收车辆", field="jurisdiction_code")
+        raise NoVehiclesInArea("该区划暂无上门回收车辆", field="jurisdiction_code")
     largest = max(v.capacity_kg for v in vehicles) * 1000
     for i, item in enumerate(items):
         if item.est_weight_g > largest:
@@ -118,7 +124,7 @@ def quote_items(
         cat = category(item.category, field=f"items[{i}].category")
         key = (item.category, item.condition if cat.kind == "appliance" else "any")
         if key not in prices:
-            raise InvalidInput("该品类在当前价目表中没有报价", field=f"items[{i}].category")
+            raise CategoryNotPriced("该品类在当前价目表中没有报价", field=f"items[{i}].category")
         lines.append(
             price_of_line(
                 cat=cat, unit_price_fen=prices[key], units=item.count, weight_g=item.est_weight_g
@@ -273,7 +279,7 @@ def reveal_phone(session: Session, actor: Actor, booking_id: int) -> str:
         raise PermissionDenied("只有回收企业和主管部门可以拨打预约人电话")
     booking = get_booking(session, actor, booking_id)
     if not booking.phone_enc:
-        raise InvalidInput("该预约没有留联系电话", field="phone")
+        raise NoContactPhone("该预约没有留联系电话", field="phone")
     audit.record(
         session,
         actor,

@@ -19,9 +19,13 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, pii
 from huanxin.core.audit import SYSTEM
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput, Required, UnknownReference
+from huanxin.core.errors import Required, UnknownReference
 from huanxin.recycling.catalogue import category, kg_text
-from huanxin.recycling.errors import CertificateAlreadyUsed
+from huanxin.recycling.errors import (
+    CertificateAlreadyUsed,
+    CertificateCategoryMismatch,
+    CertificateCodeWrong,
+)
 from huanxin.recycling.models import Certificate, Pickup
 
 FIELD = "recycling_cert_no"
@@ -69,7 +73,7 @@ def _find(session: Session, number: str, code: str) -> Certificate:
     if cert is None:
         raise UnknownReference("回收证明编号不存在", field=FIELD)
     if not secrets.compare_digest(cert.code_hash, _code_hash(cert.number, code)):
-        raise InvalidInput("回收证明校验码不正确", field=FIELD)
+        raise CertificateCodeWrong("回收证明校验码不正确", field=FIELD)
     return cert
 
 
@@ -85,7 +89,7 @@ def consume_certificate(
     """
     cert = _find(session, number, code)
     if category is not None and cert.category != category:
-        raise InvalidInput("回收证明的物品品类与申请不符", field=FIELD)
+        raise CertificateCategoryMismatch("回收证明的物品品类与申请不符", field=FIELD)
     if not claim_ref.strip():
         raise Required("申请编号不能为空", field="claim_ref")
     result = session.execute(

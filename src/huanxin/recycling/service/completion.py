@@ -29,7 +29,6 @@ from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import (
     Conflict,
-    InvalidInput,
     NotAChoice,
     NotFound,
     OutOfRange,
@@ -42,6 +41,7 @@ from huanxin.core.money import yuan
 from huanxin.db import is_postgres
 from huanxin.recycling.catalogue import CONDITIONS, PAYMENT_METHODS, category, price_of_line
 from huanxin.recycling.errors import (
+    CategoryNotPriced,
     PickupDateImpossible,
     ReverseInvoiceLimitExceeded,
 )
@@ -198,7 +198,7 @@ def complete_pickup(
         cat = category(line.category)
         key = (line.category, line.condition if cat.kind == "appliance" else "any")
         if key not in prices:
-            raise InvalidInput("该品类在当前价目表中没有报价", field=f"lines[{i}].category")
+            raise CategoryNotPriced("该品类在当前价目表中没有报价", field=f"lines[{i}].category")
         priced.append(
             price_of_line(
                 cat=cat, unit_price_fen=prices[key], units=line.units, weight_g=line.weight_g

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible, within
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput, NotFound, PermissionDenied
+from huanxin.core.errors import NotFound, PermissionDenied
 from huanxin.recycling.catalogue import category
 from huanxin.recycling.dispatch.errors import TravelMatrixError, TravelServiceUnavailable
 from huanxin.recycling.dispatch.live import insert_booking
@@ -41,6 +41,7 @@ from huanxin.recycling.dispatch.model import (
 )
 from huanxin.recycling.dispatch.osrm import configured_travel
 from huanxin.recycling.dispatch.solver import plan_day
+from huanxin.recycling.errors import NoVehiclesInArea
 from huanxin.recycling.models import (
     Booking,
     BookingItem,
@@ -136,7 +137,7 @@ def plan_for_day(
     within(actor, jurisdiction_code, "区划不在您的管辖范围内", field="jurisdiction_code")
     problem = build_problem(session, jurisdiction_code, day)
     if not problem.vehicles:
-        raise InvalidInput("该区划没有可调度的回收车辆", field="jurisdiction_code")
+        raise NoVehiclesInArea("该区划没有可调度的回收车辆", field="jurisdiction_code")
     result = plan_day(problem, seconds=seconds, iterations=iterations, travel=configured_travel())
     plan = session.scalars(
         select(Plan).where(Plan.jurisdiction_code == jurisdiction_code, Plan.service_date == day)

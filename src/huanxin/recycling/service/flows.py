@@ -35,7 +35,7 @@ from huanxin.core.errors import (
     UnrelatedReference,
 )
 from huanxin.recycling.catalogue import CATEGORIES, WEIGHING_KINDS
-from huanxin.recycling.errors import AlreadyDeclared
+from huanxin.recycling.errors import AlreadyDeclared, DropOffPointNoWeighing, ElvNeedsDismantler
 from huanxin.recycling.models import (
     Declaration,
     IndicatorBaseline,
@@ -69,7 +69,7 @@ def _check_elv(session: Session, new: WeighingIn, site: Site) -> tuple[str | Non
     if new.kind != "elv":
         return None, None
     if site.tier != "dismantler":
-        raise InvalidInput("报废机动车只能在报废机动车回收拆解企业过磅", field="site_id")
+        raise ElvNeedsDismantler("报废机动车只能在报废机动车回收拆解企业过磅", field="site_id")
     if new.direction == "out":
         return None, None
     vin = identifiers.vin(new.vin or "", field="vin")
@@ -88,7 +88,9 @@ def record_weighing(session: Session, actor: Actor, new: WeighingIn) -> Weighing
     if actor.org_id is not None and site.org_id != actor.org_id:
         raise UnrelatedReference("站点不属于本企业", field="site_id")
     if site.tier == "dropoff":
-        raise InvalidInput("交投点不登记过磅，请在中转站、分拣中心或拆解企业登记", field="site_id")
+        raise DropOffPointNoWeighing(
+            "交投点不登记过磅，请在中转站、分拣中心或拆解企业登记", field="site_id"
+        )
     if new.direction not in ("in", "out"):
         raise NotAChoice("方向只能是入场或出场", field="direction")
     if new.kind not in WEIGHING_KINDS:

@@ -23,7 +23,6 @@ from huanxin.core.actor import Actor, visible, within
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import (
-    InvalidInput,
     NotAChoice,
     NotFound,
     NotUnique,
@@ -35,7 +34,12 @@ from huanxin.core.errors import (
 from huanxin.core.models import Jurisdiction, Organization
 from huanxin.recycling.catalogue import CONDITIONS, TIERS, category
 from huanxin.recycling.dispatch.travel import haversine_m
-from huanxin.recycling.errors import NoPriceList, OutsideServiceArea
+from huanxin.recycling.errors import (
+    NoPriceList,
+    OutsideServiceArea,
+    SiteHasVehicles,
+    VehicleHomeNotTransfer,
+)
 from huanxin.recycling.models import PriceItem, PriceList, ServiceArea, Site, Vehicle
 
 
@@ -127,7 +131,7 @@ def update_site(session: Session, actor: Actor, site_id: int, new: NewSite) -> S
     _check_site(session, new, site.id)
     based = select(Vehicle.id).where(Vehicle.home_site_id == site.id)
     if site.tier == "transfer" and new.tier != "transfer" and session.scalar(based):
-        raise InvalidInput("该中转站仍有车辆驻场，不能改为其他层级", field="tier")
+        raise SiteHasVehicles("该中转站仍有车辆驻场，不能改为其他层级", field="tier")
     _apply(
         session,
         actor,
@@ -170,7 +174,7 @@ def _apply(
 def _check_vehicle(session: Session, new: NewVehicle, vehicle_id: int | None) -> Site:
     home = session.get(Site, new.home_site_id)
     if home is None or home.tier != "transfer":
-        raise InvalidInput("车辆的所属站点必须是中转站", field="home_site_id")
+        raise VehicleHomeNotTransfer("车辆的所属站点必须是中转站", field="home_site_id")
     if not new.plate.strip():
         raise Required("车牌号不能为空", field="plate")
     if new.capacity_kg <= 0:

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, identifiers, orgs, pii
 from huanxin.core.actor import Actor, visible, within
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import Conflict, InvalidInput, OutOfRange, PermissionDenied, Required
+from huanxin.core.errors import Conflict, OutOfRange, PermissionDenied, Required
 from huanxin.core.models import Organization
 from huanxin.secondhand import scales
-from huanxin.secondhand.errors import AlreadyRegistered
+from huanxin.secondhand.errors import AlreadyRegistered, OrgNotMerchant, UsccMismatch
 from huanxin.secondhand.models import CarBaseline, Dealer, Transaction
 from huanxin.secondhand.service import common, wipes
 
@@ -61,11 +61,11 @@ def register_dealer(
 ) -> Dealer:
     org = orgs.get(session, actor, org_id)
     if org.kind != "merchant":
-        raise InvalidInput("只能登记商户类型的机构", field="org_id")
+        raise OrgNotMerchant("只能登记商户类型的机构", field="org_id")
     common.choice(kind, scales.DEALER_KINDS, field="kind", label="登记类型")
     code = identifiers.uscc(uscc, field="uscc")
     if org.uscc and org.uscc != code:
-        raise InvalidInput("统一社会信用代码与机构登记的不一致", field="uscc")
+        raise UsccMismatch("统一社会信用代码与机构登记的不一致", field="uscc")
     licence = common.text(licence_no, field="licence_no", label="许可/备案编号")
     scope = _categories(categories)
     if session.scalars(select(Dealer.id).where(Dealer.org_id == org.id)).first():

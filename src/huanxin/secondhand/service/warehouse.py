@@ -16,10 +16,15 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, orgs
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import Conflict, InvalidInput, Required
+from huanxin.core.errors import Conflict, Required
 from huanxin.core.models import Organization
 from huanxin.secondhand import scales
-from huanxin.secondhand.errors import AlreadyRegistered, IllegalTransition, NotPublicInstitution
+from huanxin.secondhand.errors import (
+    AlreadyRegistered,
+    IllegalTransition,
+    NotPublicInstitution,
+    OrgNotInstitution,
+)
 from huanxin.secondhand.models import PublicInstitution, WarehouseItem
 from huanxin.secondhand.service import common, wipes
 from huanxin.secondhand.states import DISPOSALS, DisposalState
@@ -30,7 +35,7 @@ NEEDS_CERTIFICATE = frozenset({"recycle", "destroy"})
 def register_institution(session: Session, actor: Actor, *, org_id: int) -> PublicInstitution:
     org = orgs.get(session, actor, org_id)
     if org.kind != "enterprise":
-        raise InvalidInput("公共机构须为企业（单位）类型的机构", field="org_id")
+        raise OrgNotInstitution("公共机构须为企业（单位）类型的机构", field="org_id")
     if session.get(PublicInstitution, org.id) is not None:
         raise AlreadyRegistered("该机构已标记为公共机构", field="org_id")
     row = PublicInstitution(

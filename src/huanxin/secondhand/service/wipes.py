@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, as_utc, utcnow
-from huanxin.core.errors import Conflict, InvalidInput, OutOfRange
+from huanxin.core.errors import Conflict, OutOfRange
 from huanxin.core.models import Organization
 from huanxin.secondhand import scales
-from huanxin.secondhand.errors import CertificateNotFound, CertificateRequired
+from huanxin.secondhand.errors import CertificateNotFound, CertificateRequired, WipeNotNeeded
 from huanxin.secondhand.models import Dealer, WipeCertificate, WipeRecord
 from huanxin.secondhand.service import common
 
@@ -61,7 +61,7 @@ def record_wipe(
 ) -> WipeRecord:
     dealer = common.own_dealer(session, actor)
     if category not in scales.DATA_BEARING:
-        raise InvalidInput("只有手机、平板电脑和计算机需要数据清除记录", field="category")
+        raise WipeNotNeeded("只有手机、平板电脑和计算机需要数据清除记录", field="category")
     common.choice(method, scales.WIPE_METHODS, field="method", label="清除方式")
     operator = common.text(operator_name, field="operator_name", label="操作人员", max_len=32)
     row = WipeRecord(

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from huanxin.core.errors import DomainError
+
+
+class PlanImportCode(StrEnum):
+    """Stable codes of the plan import's failures (``PlanImportErrorCode`` in OpenAPI)."""
+
+    PLAN_IMPORT_ERROR = "plan_import_error"
+    PLAN_NO_TEXT_LAYER = "plan_no_text_layer"
+    PLAN_NOT_A_PLAN = "plan_not_a_plan"
+    PLAN_UNSUPPORTED_FORMAT = "plan_unsupported_format"
+    PLAN_UNREADABLE_FILE = "plan_unreadable_file"
 
 
 class PlanImportError(DomainError):
     """Base of every plan-import failure: the file was read but nothing was imported."""
 
     status = 422
-    code = "plan_import_error"
+    code = PlanImportCode.PLAN_IMPORT_ERROR
 
 
 class NoTextLayer(PlanImportError):
     """A PDF whose pages carry no extractable text (a scan) and OCR is missing or read nothing."""
 
-    code = "plan_no_text_layer"
+    code = PlanImportCode.PLAN_NO_TEXT_LAYER
 
     def __init__(self, name: str, *, ocr_tried: bool = False) -> None:
         if ocr_tried:
@@ -35,7 +47,7 @@ class NoTextLayer(PlanImportError):
 class NotAPlan(PlanImportError):
     """The text has no numbered task structure (一、/（一）/1.) to import."""
 
-    code = "plan_not_a_plan"
+    code = PlanImportCode.PLAN_NOT_A_PLAN
 
     def __init__(self, name: str) -> None:
         super().__init__(
@@ -48,7 +60,7 @@ class UnsupportedFormat(PlanImportError):
     """The file extension is not one of .txt, .docx, .pdf."""
 
     status = 415
-    code = "plan_unsupported_format"
+    code = PlanImportCode.PLAN_UNSUPPORTED_FORMAT
 
     def __init__(self, name: str) -> None:
         super().__init__(
@@ -60,7 +72,7 @@ class UnsupportedFormat(PlanImportError):
 class UnreadableFile(PlanImportError):
     """The file exists but could not be decoded or opened."""
 
-    code = "plan_unreadable_file"
+    code = PlanImportCode.PLAN_UNREADABLE_FILE
 
     def __init__(self, name: str, reason: str) -> None:
         super().__init__(f"无法读取文件“{name}”：{reason}", field="file")

@@ -13,14 +13,13 @@ from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import (
-    InvalidInput,
     NotUnique,
     OutOfRange,
     PermissionDenied,
     Required,
     UnrelatedReference,
 )
-from huanxin.supervision.errors import NotAMember, SeatNotCurrent
+from huanxin.supervision.errors import GroupNeedsMeeting, NotAMember, SeatNotCurrent
 from huanxin.supervision.lifecycles import BodyKind, SeatRole, parse
 from huanxin.supervision.mechanism_models import Body, BodyTask, Seat
 from huanxin.supervision.models import Department, Task
@@ -76,7 +75,7 @@ def create_body(
     if kind == BodyKind.WORKING_GROUP:
         parent = get_body(session, actor, parent_id or 0) if parent_id else None
         if parent is None or parent.kind != BodyKind.JOINT_MEETING:
-            raise InvalidInput("工作小组须隶属于一个联席会议", field="parent_id")
+            raise GroupNeedsMeeting("工作小组须隶属于一个联席会议", field="parent_id")
         body.parent_id = parent.id
         body.lead_department_id = body_department(
             session, actor, body, lead_department_id, "lead_department_id"

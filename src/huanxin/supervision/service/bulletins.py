@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, OutOfRange, Required
+from huanxin.core.errors import OutOfRange, Required, UnrelatedReference
 from huanxin.supervision import charts, figures
 from huanxin.supervision.errors import UnknownFigure
 from huanxin.supervision.lifecycles import ReportKind, label, parse
@@ -58,7 +58,7 @@ def _check(session: Session, code: str, keys: list[str], recipients: list[int]) 
         )
     )
     if set(recipients) - known:
-        raise InvalidInput("报送对象须是本级部门目录中的单位", field="recipients")
+        raise UnrelatedReference("报送对象须是本级部门目录中的单位", field="recipients")
 
 
 def save_template(

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, PermissionDenied, Required
+from huanxin.core.errors import PermissionDenied, Required, UnrelatedReference
 from huanxin.supervision.errors import IllegalClosing
 from huanxin.supervision.models import Checkpoint, Plan, Task
 from huanxin.supervision.service.common import actor_department
@@ -179,7 +179,7 @@ def assign(
     if task_id is not None:
         task = get_task(session, actor, task_id)
         if task.plan_id != row.plan_id:
-            raise InvalidInput("只能关联到同一实施方案的任务", field="task_id")
+            raise UnrelatedReference("只能关联到同一实施方案的任务", field="task_id")
     before = {"task_id": row.task_id}
     row.task_id = task_id
     session.flush()

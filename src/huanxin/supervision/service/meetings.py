@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
-from huanxin.core.errors import InvalidInput, Required
+from huanxin.core.errors import NotUnique, Required
 from huanxin.core.money import yuan
 from huanxin.supervision import indicators
 from huanxin.supervision.errors import DecisionWithoutDeadline, DecisionWithoutUnit
@@ -186,7 +186,7 @@ def record_attendance(
     for dept_id, _, _ in entries:
         bodies.body_department(session, actor, body, dept_id)
         if dept_id in seen:
-            raise InvalidInput("同一单位只能登记一次出席情况", field="department_id")
+            raise NotUnique("同一单位只能登记一次出席情况", field="department_id")
         seen.add(dept_id)
     for old in attendance(session, row.id):
         session.delete(old)

@@ -13,7 +13,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, InvalidInput, OutOfRange, PermissionDenied, Required
 from huanxin.supervision import status as rules
-from huanxin.supervision.errors import IllegalClosing, NotYourTask
+from huanxin.supervision.errors import IllegalClosing, NotYourTask, PeriodNotStarted
 from huanxin.supervision.lifecycles import TASK_CLOSING, TaskClosing
 from huanxin.supervision.models import Attachment, Department, Report, Task
 from huanxin.supervision.service import files
@@ -81,7 +81,7 @@ def _check_report(task: Task, *, period: str, percent: int, text: str, today: da
         raise InvalidInput(f"填报期次格式不正确（如 {example}）", field="period")
     bounds = rules.period_bounds(period)
     if bounds is None or bounds[0] > today:
-        raise InvalidInput("不能填报尚未开始的期次", field="period")
+        raise PeriodNotStarted("不能填报尚未开始的期次", field="period")
     if not 0 <= percent <= 100:
         raise OutOfRange("完成进度应在0到100之间", field="percent")
     if not text.strip():
