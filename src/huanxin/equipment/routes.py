@@ -5,17 +5,16 @@ the investment indicator and the digitalisation indicators. Thin: every rule is 
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Count, Id, IdempotencyKey, Limit, Line, Offset, Quantity, Year
+from huanxin.core.bounds import Code, Count, Id, Limit, Line, Offset, Quantity, Year
 from huanxin.core.clock import today_cn
 from huanxin.equipment import charts, reports
 from huanxin.equipment.deps import READ, WRITE, require_any
@@ -24,6 +23,8 @@ from huanxin.equipment.models import EquipmentItem
 from huanxin.equipment.savings import DEFAULT_FACTORS
 from huanxin.equipment.schemas import (
     BaselineCreate,
+    BaselineRead,
+    ClassifiedRead,
     ClassifyRequest,
     DigitalReportCreate,
     DigitalReportRead,
@@ -36,9 +37,11 @@ from huanxin.equipment.schemas import (
     ItemRead,
     ItemUpdate,
     ProjectCreate,
+    ProjectDetail,
     ProjectRead,
     StepCreate,
     StepRead,
+    SubsidyApplied,
     SubsidyCreate,
     SubsidyDecision,
     SubsidyRead,
@@ -56,16 +59,14 @@ from huanxin.equipment.service import (
     taxcredit,
 )
 from huanxin.web.deps import DbSession, require
-from huanxin.web.idem import respond
+from huanxin.web.idem import idempotent, upload_digest
 from huanxin.web.kit import downloads
+from huanxin.web.openapi import DOCX, XLSX, download
 
 router = APIRouter(prefix="/api/v1/equipment", tags=["equipment"])
-IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require_any(*READ))]
 Writer = Annotated[Actor, Depends(require_any(*WRITE))]
 Manager = Annotated[Actor, Depends(require("equipment:manage"))]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def attachment(content: bytes, media_type: str, filename: str) -> Response:
@@ -73,10 +74,9 @@ def attachment(content: bytes, media_type: str, filename: str) -> Response:
     return downloads.download(content, filename, media_type)
 
 
-def item_read(item: EquipmentItem, flags: list[Any]) -> dict[str, Any]:
+def item_read(item: EquipmentItem, flags: list[Any]) -> ItemRead:
     fields = {k: getattr(item, k) for k in ItemRead.model_fields if k != "flags"}
-    flag_rows = [FlagRead.model_validate(f).model_dump() for f in flags]
-    return ItemRead(**fields, flags=flag_rows).model_dump()
+    return ItemRead(**fields, flags=[FlagRead.model_validate(f) for f in flags])
 
 
 # --- enterprises ------------------------------------------------------------------------
@@ -91,21 +91,9 @@ def list_enterprises(
 
 
 @router.post("/enterprises", status_code=201)
-def create_enterprise(
-    body: EnterpriseCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        ent = enterprises.register(session, actor, **body.model_dump())
-        return 201, EnterpriseRead.model_validate(ent).model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.enterprise.create",
-        payload=body.model_dump(),
-        action=action,
-    )
+@idempotent("equipment.enterprise.create")
+def create_enterprise(body: EnterpriseCreate, actor: Writer, session: DbSession) -> EnterpriseRead:
+    return EnterpriseRead.model_validate(enterprises.register(session, actor, **body.model_dump()))
 
 
 @router.get("/enterprises/{enterprise_id}")
@@ -114,33 +102,30 @@ def get_enterprise(enterprise_id: Id, actor: Reader, session: DbSession) -> Ente
 
 
 @router.patch("/enterprises/{enterprise_id}")
+@idempotent(
+    "equipment.enterprise.update",
+    payload=lambda enterprise_id, body: {
+        "id": enterprise_id,
+        **body.model_dump(exclude_unset=True),
+    },
+)
 def update_enterprise(
-    enterprise_id: Id,
-    body: EnterpriseUpdate,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+    enterprise_id: Id, body: EnterpriseUpdate, actor: Writer, session: DbSession
+) -> EnterpriseRead:
     changes = body.model_dump(exclude_unset=True)
-
-    def action() -> tuple[int, object]:
-        ent = enterprises.update(session, actor, enterprise_id=enterprise_id, **changes)
-        return 200, EnterpriseRead.model_validate(ent).model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.enterprise.update",
-        payload={"id": enterprise_id, **changes},
-        action=action,
-    )
+    ent = enterprises.update(session, actor, enterprise_id=enterprise_id, **changes)
+    return EnterpriseRead.model_validate(ent)
 
 
 # --- ledger -----------------------------------------------------------------------------
 
 
-@router.get("/template.{fmt}", dependencies=[Depends(require_any(*READ))])
+@router.get(
+    "/template.{fmt}",
+    dependencies=[Depends(require_any(*READ))],
+    response_class=Response,
+    responses=download("text/csv", XLSX),
+)
 def template(fmt: Code) -> Response:
     suffix = ".csv" if fmt == "csv" else ".xlsx"
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,35 +158,26 @@ def import_upload(
 
 
 @router.post("/enterprises/{enterprise_id}/ledger", status_code=201)
+@idempotent(
+    "equipment.ledger.import",
+    payload=lambda enterprise_id, file, year: {
+        "enterprise_id": enterprise_id,
+        "sha256": upload_digest(file),
+        "year": year,
+    },
+)
 async def import_ledger(
     enterprise_id: Id,
     actor: Writer,
     session: DbSession,
     file: Annotated[UploadFile, File()],
     year: Annotated[Year | None, Form()] = None,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> ImportRead:
     """Import a ledger (.xlsx/.csv), all or nothing; errors: 422 with ``errors`` =
     [{row, column, reason}]."""
     content = await file.read()
-    payload = {
-        "enterprise_id": enterprise_id,
-        "sha256": hashlib.sha256(content).hexdigest(),
-        "year": year,
-    }
-
-    def action() -> tuple[int, object]:
-        result = import_upload(session, actor, enterprise_id, file.filename or "", content, year)
-        return 201, ImportRead(**result.__dict__).model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.ledger.import",
-        payload=payload,
-        action=action,
-    )
+    result = import_upload(session, actor, enterprise_id, file.filename or "", content, year)
+    return ImportRead(**result.__dict__)
 
 
 @router.get("/items")
@@ -216,7 +192,7 @@ def list_items(
     jurisdiction_code: Code | None = None,
     limit: Annotated[Limit, Query(ge=1, le=1000)] = 200,
     offset: Annotated[Offset, Query(ge=0)] = 0,
-) -> list[dict[str, Any]]:
+) -> list[ItemRead]:
     items = ledger.list_items(
         session,
         actor,
@@ -232,36 +208,20 @@ def list_items(
 
 
 @router.get("/items/{item_id}")
-def get_item(item_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
+def get_item(item_id: Id, actor: Reader, session: DbSession) -> ItemRead:
     item = ledger.get_item(session, actor, item_id)
     return item_read(item, ledger.flags_for(session, [item.id])[item.id])
 
 
 @router.patch("/items/{item_id}")
-def update_item(
-    item_id: Id,
-    body: ItemUpdate,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+@idempotent(
+    "equipment.item.update", payload=lambda item_id, body: {"id": item_id, **body.model_dump()}
+)
+def update_item(item_id: Id, body: ItemUpdate, actor: Writer, session: DbSession) -> ItemRead:
     """Edit one ledger row; validated like an imported row (422 with ``errors`` =
     [{field, column, reason}]), audited and re-classified at once."""
-
-    def action() -> tuple[int, object]:
-        item = items.update_item(
-            session, actor, item_id=item_id, changes=body.changes, year=body.year
-        )
-        return 200, item_read(item, ledger.flags_for(session, [item.id])[item.id])
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.item.update",
-        payload={"id": item_id, **body.model_dump()},
-        action=action,
-    )
+    item = items.update_item(session, actor, item_id=item_id, changes=body.changes, year=body.year)
+    return item_read(item, ledger.flags_for(session, [item.id])[item.id])
 
 
 @router.get("/items/{item_id}/saving")
@@ -284,27 +244,17 @@ def item_saving(
 
 
 @router.post("/enterprises/{enterprise_id}/classify")
+@idempotent(
+    "equipment.ledger.classify",
+    payload=lambda enterprise_id, body: {"id": enterprise_id, **body.model_dump()},
+)
 def classify_ledger(
-    enterprise_id: Id,
-    body: ClassifyRequest,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        n = ledger.reclassify(
-            session, actor, enterprise_id=enterprise_id, year=body.year, item_ids=body.item_ids
-        )
-        return 200, {"classified": n}
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.ledger.classify",
-        payload={"id": enterprise_id, **body.model_dump()},
-        action=action,
+    enterprise_id: Id, body: ClassifyRequest, actor: Writer, session: DbSession
+) -> ClassifiedRead:
+    n = ledger.reclassify(
+        session, actor, enterprise_id=enterprise_id, year=body.year, item_ids=body.item_ids
     )
+    return ClassifiedRead(classified=n)
 
 
 @router.get("/enterprises/{enterprise_id}/summary")
@@ -317,7 +267,9 @@ def enterprise_summary(enterprise_id: Id, actor: Reader, session: DbSession) -> 
 # --- reports ----------------------------------------------------------------------------
 
 
-@router.get("/enterprises/{enterprise_id}/plan.docx")
+@router.get(
+    "/enterprises/{enterprise_id}/plan.docx", response_class=Response, responses=download(DOCX)
+)
 def plan_docx(enterprise_id: Id, actor: Reader, session: DbSession) -> Response:
     ent = enterprises.get(session, actor, enterprise_id)
     return attachment(
@@ -325,7 +277,9 @@ def plan_docx(enterprise_id: Id, actor: Reader, session: DbSession) -> Response:
     )
 
 
-@router.get("/enterprises/{enterprise_id}/plan.xlsx")
+@router.get(
+    "/enterprises/{enterprise_id}/plan.xlsx", response_class=Response, responses=download(XLSX)
+)
 def plan_xlsx(enterprise_id: Id, actor: Reader, session: DbSession) -> Response:
     ent = enterprises.get(session, actor, enterprise_id)
     return attachment(
@@ -333,7 +287,7 @@ def plan_xlsx(enterprise_id: Id, actor: Reader, session: DbSession) -> Response:
     )
 
 
-@router.get("/lists.xlsx")
+@router.get("/lists.xlsx", response_class=Response, responses=download(XLSX))
 def lists_xlsx(
     actor: Annotated[Actor, Depends(require("equipment:read"))],
     session: DbSession,
@@ -356,101 +310,68 @@ def list_projects(
 
 
 @router.post("/projects", status_code=201)
-def create_project(
-    body: ProjectCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        p = projects.create(session, actor, **body.model_dump())
-        return 201, ProjectRead.model_validate(p).model_dump(mode="json")
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.project.create",
-        payload=body.model_dump(mode="json"),
-        action=action,
-    )
+@idempotent("equipment.project.create")
+def create_project(body: ProjectCreate, actor: Writer, session: DbSession) -> ProjectRead:
+    return ProjectRead.model_validate(projects.create(session, actor, **body.model_dump()))
 
 
 @router.get("/projects/{project_id}")
-def get_project(project_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
+def get_project(project_id: Id, actor: Reader, session: DbSession) -> ProjectDetail:
     p = projects.get(session, actor, project_id)
-    return {
-        **ProjectRead.model_validate(p).model_dump(mode="json"),
-        "steps": [
-            StepRead.model_validate(s).model_dump(mode="json")
-            for s in projects.steps(session, p.id)
-        ],
-        "documents": [
-            DocumentRead.model_validate(d).model_dump() for d in projects.documents(session, p.id)
-        ],
-        "scrapped_item_ids": [i.id for i in projects.scrapped_items(session, p.id)],
-    }
-
-
-@router.post("/projects/{project_id}/steps")
-def advance_project(
-    project_id: Id,
-    body: StepCreate,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    """Move the project one stage on; an illegal step answers 409 with the reason."""
-
-    def action() -> tuple[int, object]:
-        p = projects.advance(session, actor, project_id=project_id, **body.model_dump())
-        return 200, ProjectRead.model_validate(p).model_dump(mode="json")
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.project.step",
-        payload={"id": project_id, **body.model_dump(mode="json")},
-        action=action,
+    return ProjectDetail(
+        **ProjectRead.model_validate(p).model_dump(),
+        steps=[StepRead.model_validate(s) for s in projects.steps(session, p.id)],
+        documents=[DocumentRead.model_validate(d) for d in projects.documents(session, p.id)],
+        scrapped_item_ids=[i.id for i in projects.scrapped_items(session, p.id)],
     )
 
 
+@router.post("/projects/{project_id}/steps")
+@idempotent(
+    "equipment.project.step",
+    payload=lambda project_id, body: {"id": project_id, **body.model_dump(mode="json")},
+)
+def advance_project(
+    project_id: Id, body: StepCreate, actor: Writer, session: DbSession
+) -> ProjectRead:
+    """Move the project one stage on; an illegal step answers 409 with the reason."""
+    p = projects.advance(session, actor, project_id=project_id, **body.model_dump())
+    return ProjectRead.model_validate(p)
+
+
 @router.post("/projects/{project_id}/documents", status_code=201)
+@idempotent(
+    "equipment.project.document",
+    payload=lambda project_id, doc_type, file: {
+        "id": project_id,
+        "doc_type": doc_type,
+        "sha256": upload_digest(file),
+    },
+)
 async def add_document(
     project_id: Id,
     actor: Writer,
     session: DbSession,
     file: Annotated[UploadFile, File()],
     doc_type: Annotated[Code, Form()] = "other",
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> DocumentRead:
     content = await file.read()
-    payload = {
-        "id": project_id,
-        "doc_type": doc_type,
-        "sha256": hashlib.sha256(content).hexdigest(),
-    }
-
-    def action() -> tuple[int, object]:
-        doc = projects.add_document(
-            session,
-            actor,
-            project_id=project_id,
-            doc_type=doc_type,
-            filename=file.filename or "",
-            content=content,
-        )
-        return 201, DocumentRead.model_validate(doc).model_dump()
-
-    return respond(
+    doc = projects.add_document(
         session,
         actor,
-        key=idempotency_key,
-        scope="equipment.project.document",
-        payload=payload,
-        action=action,
+        project_id=project_id,
+        doc_type=doc_type,
+        filename=file.filename or "",
+        content=content,
     )
+    return DocumentRead.model_validate(doc)
 
 
-@router.get("/projects/{project_id}/documents/{document_id}")
+@router.get(
+    "/projects/{project_id}/documents/{document_id}",
+    response_class=Response,
+    responses=download("application/pdf", "image/jpeg", "image/png"),
+)
 def get_document(project_id: Id, document_id: Id, actor: Reader, session: DbSession) -> Response:
     doc = projects.get_document(session, actor, project_id=project_id, document_id=document_id)
     return attachment(doc.content, doc.content_type, doc.filename)
@@ -461,7 +382,7 @@ def dashboard(actor: Reader, session: DbSession) -> dict[str, Any]:
     return projects.dashboard(session, actor)
 
 
-@router.get("/dashboard.svg")
+@router.get("/dashboard.svg", response_class=Response, responses=download("image/svg+xml"))
 def dashboard_svg(actor: Reader, session: DbSession) -> Response:
     return Response(
         charts.dashboard_svg(projects.dashboard(session, actor)), media_type="image/svg+xml"
@@ -498,47 +419,26 @@ def list_subsidies(
 
 
 @router.post("/subsidies", status_code=201)
-def apply_subsidy(
-    body: SubsidyCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        row = subsidy.apply(session, actor, **body.model_dump())
-        return 201, {
-            **SubsidyRead.model_validate(row).model_dump(),
-            "periods": subsidy.periods_of(row),
-            "rule": subsidy.RULE_ZH,
-        }
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.subsidy.apply",
-        payload=body.model_dump(),
-        action=action,
+@idempotent("equipment.subsidy.apply")
+def apply_subsidy(body: SubsidyCreate, actor: Writer, session: DbSession) -> SubsidyApplied:
+    row = subsidy.apply(session, actor, **body.model_dump())
+    return SubsidyApplied(
+        **SubsidyRead.model_validate(row).model_dump(),
+        periods=subsidy.periods_of(row),
+        rule=subsidy.RULE_ZH,
     )
 
 
 @router.post("/subsidies/{subsidy_id}/decision")
+@idempotent(
+    "equipment.subsidy.decide",
+    payload=lambda subsidy_id, body: {"id": subsidy_id, **body.model_dump()},
+)
 def decide_subsidy(
-    subsidy_id: Id,
-    body: SubsidyDecision,
-    actor: Manager,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        row = subsidy.decide(session, actor, subsidy_id=subsidy_id, **body.model_dump())
-        return 200, SubsidyRead.model_validate(row).model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.subsidy.decide",
-        payload={"id": subsidy_id, **body.model_dump()},
-        action=action,
-    )
+    subsidy_id: Id, body: SubsidyDecision, actor: Manager, session: DbSession
+) -> SubsidyRead:
+    row = subsidy.decide(session, actor, subsidy_id=subsidy_id, **body.model_dump())
+    return SubsidyRead.model_validate(row)
 
 
 # --- indicator --------------------------------------------------------------------------
@@ -556,21 +456,10 @@ def investment_indicator(
 
 
 @router.post("/baselines", status_code=201)
-def set_baseline(
-    body: BaselineCreate, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        row = indicator.set_baseline(session, actor, **body.model_dump())
-        return 201, {"id": row.id, **body.model_dump()}
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.baseline.set",
-        payload=body.model_dump(),
-        action=action,
-    )
+@idempotent("equipment.baseline.set")
+def set_baseline(body: BaselineCreate, actor: Manager, session: DbSession) -> BaselineRead:
+    row = indicator.set_baseline(session, actor, **body.model_dump())
+    return BaselineRead(id=row.id, **body.model_dump())
 
 
 # --- digitalisation indicators ----------------------------------------------------------
@@ -583,29 +472,22 @@ def list_digital(enterprise_id: Id, actor: Reader, session: DbSession) -> list[D
 
 
 @router.post("/enterprises/{enterprise_id}/digital", status_code=201)
+@idempotent(
+    "equipment.digital.report",
+    payload=lambda enterprise_id, body: {"id": enterprise_id, **body.model_dump()},
+)
 def report_digital(
     enterprise_id: Id,
     body: DigitalReportCreate,
     actor: Writer,
     session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    """Report (or correct) the year's CNC rate and design-tool penetration, in basis points."""
-
-    def action() -> tuple[int, object]:
-        row, created = digital.report(
-            session, actor, enterprise_id=enterprise_id, **body.model_dump()
-        )
-        return (201 if created else 200), DigitalReportRead.model_validate(row).model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="equipment.digital.report",
-        payload={"id": enterprise_id, **body.model_dump()},
-        action=action,
-    )
+    response: Response,
+) -> DigitalReportRead:
+    """Report (or correct) the year's CNC rate and design-tool penetration, in basis points:
+    201 when the year's report is new, 200 when it corrects one."""
+    row, created = digital.report(session, actor, enterprise_id=enterprise_id, **body.model_dump())
+    response.status_code = 201 if created else 200
+    return DigitalReportRead.model_validate(row)
 
 
 @router.get("/digital")

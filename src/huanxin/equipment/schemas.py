@@ -237,3 +237,24 @@ class ItemUpdate(BaseModel):
 
     changes: Attributes = Field(min_length=1)
     year: Year | None = Field(default=None, ge=1990, le=2100)
+
+
+class ClassifiedRead(BaseModel):
+    classified: int
+
+
+class ProjectDetail(ProjectRead):
+    steps: list[StepRead]
+    documents: list[DocumentRead]
+    scrapped_item_ids: list[int]
+
+
+class SubsidyApplied(SubsidyRead):
+    """An interest subsidy just applied for, with its schedule and the rule applied."""
+
+    periods: list[dict[str, int]]
+    rule: str
+
+
+class BaselineRead(BaselineCreate):
+    id: int

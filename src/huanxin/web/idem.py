@@ -15,6 +15,8 @@ JSON (header ``Idempotent-Replayed: true``) without running the endpoint again.
 The request fingerprint is the ``scope`` (a format string over the endpoint's arguments,
 e.g. ``"ledger.allocate.{pool_id}"``) and the ``payload``: by default the request body model
 as JSON; a ``payload`` function names the arguments it needs (``lambda body, file: …``).
+An endpoint whose status depends on the outcome (201 created, 200 corrected) takes a
+``response: Response`` and sets ``response.status_code``; that status is stored too.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ParamSpec, TypeVar, cast, get_type_hints
 
 from fastapi import Header, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy.orm import Session
 
@@ -114,16 +116,18 @@ class _Spec:
             return call, None
         return call, JSONResponse(replay.body, status_code=replay.status, headers=REPLAYED)
 
-    def finish(self, call: _Call, result: Any) -> JSONResponse:
+    def finish(self, call: _Call, kwargs: dict[str, Any], result: Any) -> JSONResponse:
         body = self.adapter.dump_python(result, mode="json")
+        response = next((v for v in kwargs.values() if isinstance(v, Response)), None)
+        status = (response.status_code if response is not None else None) or call.status
         idempotency.finish(
             call.session,
             actor_user_id=call.actor.user_id,
             key=call.key,
-            status=call.status,
+            status=status,
             body=body,
         )
-        return JSONResponse(body, status_code=call.status)
+        return JSONResponse(body, status_code=status)
 
 
 def idempotent(
@@ -150,7 +154,7 @@ def idempotent(
 def _sync_wrapper(spec: _Spec, endpoint: Callable[..., Any]) -> Callable[..., JSONResponse]:
     def run(**kwargs: Any) -> JSONResponse:
         call, replay = spec.begin(kwargs)
-        return replay or spec.finish(call, endpoint(**kwargs))
+        return replay or spec.finish(call, kwargs, endpoint(**kwargs))
 
     return run
 
@@ -160,7 +164,7 @@ def _async_wrapper(
 ) -> Callable[..., Awaitable[JSONResponse]]:
     async def run(**kwargs: Any) -> JSONResponse:
         call, replay = spec.begin(kwargs)
-        return replay or spec.finish(call, await endpoint(**kwargs))
+        return replay or spec.finish(call, kwargs, await endpoint(**kwargs))
 
     return run
 
