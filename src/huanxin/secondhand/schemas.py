@@ -166,3 +166,233 @@ class Complete(BaseModel):
     certificate_no: Code | None = None
     proceeds_fen: Fen | None = Field(default=None)
     note: Text = ""
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+class DealerRead(BaseModel):
+    id: int
+    org_id: int
+    name: str
+    kind: str
+    uscc: str
+    licence_no: str
+    categories: list[str]
+    status: str
+    status_reason: str | None
+    jurisdiction_code: str
+
+
+class CreditEventRead(BaseModel):
+    id: int
+    dealer_id: int
+    kind: str
+    outcome: str
+    severity: str
+    description: str
+    occurred_on: str
+    outcome_label: str
+
+
+class DealerCredit(DealerRead):
+    """A dealer with its credit points, grade and the reasons, and its credit events."""
+
+    score: int
+    grade: str
+    reasons: list[str]
+    window_days: int
+    events: list[CreditEventRead]
+
+
+class Person(BaseModel):
+    name: str
+    resident_id: str
+
+
+class TransactionRead(BaseModel):
+    """A transaction with the parties' names and resident IDs masked."""
+
+    dealer_id: int
+    direction: str
+    category: str
+    serial: str
+    grade: str
+    price_fen: int
+    traded_on: str
+    certificate_id: int | None
+    id: int
+    brand: str
+    model: str
+    made_year: int
+    jurisdiction_code: str
+    seller: Person
+    buyer: Person
+
+
+class PartiesRead(BaseModel):
+    """The parties of a transaction unmasked (an audited read)."""
+
+    seller: Person
+    buyer: Person
+
+
+class UsedCarIndicator(BaseModel):
+    year: int
+    count: int
+    baseline_year: int
+    baseline: int | None
+    growth_bp: int | None
+    target_count: int | None
+    target_growth_bp: int | None
+    met: bool | None
+    sources: list[str]
+    baseline_codes: list[str]
+
+
+class CarBaselineRead(BaseModel):
+    jurisdiction_code: str
+    year: int
+    count: int
+    target_growth_bp: int
+    source: str
+
+
+class WipeCertificateRead(BaseModel):
+    cert_no: str
+    verify_code: str
+    status: str
+    status_label: str
+    revoke_reason: str | None
+
+
+class WipeRead(BaseModel):
+    id: int
+    dealer_id: int
+    category: str
+    brand: str
+    model: str
+    serial: str
+    method: str
+    tool: str
+    operator: str
+    wiped_at: str
+    verified: bool
+    verification_note: str
+    certificate: WipeCertificateRead | None
+
+
+class RevokedRead(BaseModel):
+    cert_no: str
+    status: str
+
+
+class ValuationReportRead(BaseModel):
+    id: int
+    report_no: str
+    valuer_id: int
+    category: str
+    brand: str
+    model: str
+    serial: str
+    grade: str
+    value_fen: int
+    valued_on: str
+    note: str
+
+
+class OfferRead(BaseModel):
+    id: int
+    buyer_org_id: int
+    price_fen: int
+    status: str
+
+
+class ListingStep(BaseModel):
+    from_: str | None = Field(alias="from")
+    to: str
+    note: str
+    at: str
+
+
+class ListingRead(BaseModel):
+    id: int
+    title: str
+    category: str
+    brand: str
+    model: str
+    serial: str
+    equipment_ref: str | None
+    condition: str
+    condition_note: str
+    asking_price_fen: int
+    state: str
+    state_label: str
+    seller_org_id: int
+    seller: str
+    buyer_org_id: int | None
+    agreed_price_fen: int | None
+    photo_ids: list[int]
+    jurisdiction_code: str
+    offers: list[OfferRead]
+    steps: list[ListingStep]
+
+
+class LedgerChoice(BaseModel):
+    equipment_ref: str
+    label: str
+
+
+class PhotoRead(BaseModel):
+    id: int
+    content_type: str
+    size: int
+    sha256: str
+
+
+class EnquiryRead(BaseModel):
+    id: int
+    listing_id: int
+    message: str
+
+
+class OfferMade(BaseModel):
+    id: int
+    listing_id: int
+    price_fen: int
+    status: str
+
+
+class InstitutionRead(BaseModel):
+    org_id: int
+    jurisdiction_code: str
+
+
+class WarehouseItemRead(BaseModel):
+    id: int
+    institution_org_id: int
+    institution: str
+    asset_no: str
+    category: str
+    brand: str
+    model: str
+    serial: str
+    acquired_year: int
+    declared_year: int
+    state: str
+    state_label: str
+    route: str | None
+    claimant_org_id: int | None
+    recycler_org_id: int | None
+    certificate_id: int | None
+    proceeds_fen: int | None
+
+
+class StepView(BaseModel):
+    from_: str | None = Field(alias="from")
+    to: str
+    note: str
+
+
+class WarehouseItemDetail(WarehouseItemRead):
+    steps: list[StepView]

@@ -117,7 +117,7 @@ class _Spec:
         return call, JSONResponse(replay.body, status_code=replay.status, headers=REPLAYED)
 
     def finish(self, call: _Call, kwargs: dict[str, Any], result: Any) -> JSONResponse:
-        body = self.adapter.dump_python(result, mode="json")
+        body = self.adapter.dump_python(result, mode="json", by_alias=True)
         response = next((v for v in kwargs.values() if isinstance(v, Response)), None)
         status = (response.status_code if response is not None else None) or call.status
         idempotency.finish(

@@ -4,24 +4,20 @@ the 公务仓 are in ``routes.trade`` in this package."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Id, IdempotencyKey, Name, Year
+from huanxin.core.bounds import Code, Id, Name, Year
 from huanxin.core.clock import today_cn
 from huanxin.secondhand import schemas as s
 from huanxin.secondhand.service import credit, dealers, valuation, wipes
 from huanxin.web.deps import DbSession, public, require
-from huanxin.web.idem import respond
+from huanxin.web.idem import idempotent
 
 router = APIRouter()
-IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(require("secondhand:manage"))]
 Dealer = Annotated[Actor, Depends(require("secondhand:deal"))]
@@ -31,151 +27,120 @@ Platform = Annotated[Actor, Depends(require("secondhand:credit"))]
 P = "/secondhand"
 
 
-def mutate(
-    session: Session,
-    actor: Actor,
-    key: str | None,
-    scope: str,
-    body: BaseModel | dict[str, Any],
-    run: Callable[[], Any],
-    status: int = 201,
-) -> JSONResponse:
-    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
-    return respond(
-        session, actor, key=key, scope=scope, payload=payload, action=lambda: (status, run())
-    )
-
-
 @router.post(P + "/dealers", status_code=201)
-def register_dealer(
-    body: s.DealerCreate, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def run() -> Any:
-        return dealers.dealer_view(
-            session, dealers.register_dealer(session, actor, **body.model_dump())
-        )
-
-    return mutate(session, actor, idempotency_key, "sh.dealer", body, run)
+@idempotent("sh.dealer")
+def register_dealer(body: s.DealerCreate, actor: Manager, session: DbSession) -> s.DealerRead:
+    return s.DealerRead.model_validate(
+        dealers.dealer_view(session, dealers.register_dealer(session, actor, **body.model_dump()))
+    )
 
 
 @router.get(P + "/dealers")
 def list_dealers(
     actor: Reader, session: DbSession, status: Code | None = None, kind: Code | None = None
-) -> list[dict[str, Any]]:
+) -> list[s.DealerRead]:
     rows = dealers.list_dealers(session, actor, status=status, kind=kind)
-    return [dealers.dealer_view(session, d) for d in rows]
+    return [s.DealerRead.model_validate(dealers.dealer_view(session, d)) for d in rows]
 
 
 @router.post(P + "/dealers/{dealer_id}/status")
+@idempotent("sh.dealer_status.{dealer_id}")
 def set_dealer_status(
-    dealer_id: Id,
-    body: s.StatusChange,
-    actor: Manager,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def run() -> Any:
-        row = dealers.set_status(session, actor, dealer_id=dealer_id, **body.model_dump())
-        return dealers.dealer_view(session, row)
-
-    return mutate(session, actor, idempotency_key, f"sh.dealer_status.{dealer_id}", body, run, 200)
+    dealer_id: Id, body: s.StatusChange, actor: Manager, session: DbSession
+) -> s.DealerRead:
+    row = dealers.set_status(session, actor, dealer_id=dealer_id, **body.model_dump())
+    return s.DealerRead.model_validate(dealers.dealer_view(session, row))
 
 
 @router.get(P + "/dealers/{dealer_id}/credit")
-def dealer_credit(dealer_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
+def dealer_credit(dealer_id: Id, actor: Reader, session: DbSession) -> s.DealerCredit:
     dealer = dealers.get_dealer(session, actor, dealer_id)
     events = [credit.event_view(e) for e in credit.list_events(session, actor, dealer_id=dealer_id)]
-    return {
-        **dealers.dealer_view(session, dealer),
-        **credit.grade(session, dealer),
-        "events": events,
-    }
+    return s.DealerCredit.model_validate(
+        {
+            **dealers.dealer_view(session, dealer),
+            **credit.grade(session, dealer),
+            "events": events,
+        }
+    )
 
 
 @router.post(P + "/transactions", status_code=201)
+@idempotent("sh.transaction")
 def register_transaction(
-    body: s.TransactionCreate, actor: Dealer, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def run() -> Any:
-        return dealers.transaction_view(
-            dealers.register_transaction(session, actor, **body.model_dump())
-        )
-
-    return mutate(session, actor, idempotency_key, "sh.transaction", body, run)
+    body: s.TransactionCreate, actor: Dealer, session: DbSession
+) -> s.TransactionRead:
+    return s.TransactionRead.model_validate(
+        dealers.transaction_view(dealers.register_transaction(session, actor, **body.model_dump()))
+    )
 
 
 @router.get(P + "/transactions")
 def list_transactions(
     actor: Reader, session: DbSession, category: Code | None = None
-) -> list[dict[str, Any]]:
+) -> list[s.TransactionRead]:
     return [
-        dealers.transaction_view(t)
+        s.TransactionRead.model_validate(dealers.transaction_view(t))
         for t in dealers.list_transactions(session, actor, category=category)
     ]
 
 
 @router.get(P + "/my/transactions")
-def my_transactions(actor: Dealer, session: DbSession) -> list[dict[str, Any]]:
-    return [dealers.transaction_view(t) for t in dealers.list_transactions(session, actor)]
+def my_transactions(actor: Dealer, session: DbSession) -> list[s.TransactionRead]:
+    rows = dealers.list_transactions(session, actor)
+    return [s.TransactionRead.model_validate(dealers.transaction_view(t)) for t in rows]
 
 
 @router.get(P + "/transactions/{transaction_id}/parties")
-def reveal_parties(transaction_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
-    return dealers.reveal_parties(session, actor, transaction_id=transaction_id)
+def reveal_parties(transaction_id: Id, actor: Reader, session: DbSession) -> s.PartiesRead:
+    parties = dealers.reveal_parties(session, actor, transaction_id=transaction_id)
+    return s.PartiesRead.model_validate(parties)
 
 
 @router.get(P + "/indicators/used-cars")
-def used_cars(actor: Reader, session: DbSession, year: Year | None = None) -> dict[str, Any]:
-    return dealers.used_car_indicator(
+def used_cars(actor: Reader, session: DbSession, year: Year | None = None) -> s.UsedCarIndicator:
+    result = dealers.used_car_indicator(
         session, jurisdiction_codes=actor.scope_codes, year=year or today_cn().year
     )
+    return s.UsedCarIndicator.model_validate(result)
 
 
 @router.post(P + "/car-baselines")
-def set_car_baseline(
-    body: s.BaselineSet, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def run() -> Any:
-        row = dealers.set_car_baseline(session, actor, **body.model_dump())
-        return {
+@idempotent("sh.car_baseline")
+def set_car_baseline(body: s.BaselineSet, actor: Manager, session: DbSession) -> s.CarBaselineRead:
+    row = dealers.set_car_baseline(session, actor, **body.model_dump())
+    return s.CarBaselineRead.model_validate(
+        {
             "jurisdiction_code": row.jurisdiction_code,
             "year": row.year,
             "count": row.count,
             "target_growth_bp": row.target_growth_bp,
             "source": row.source,
         }
-
-    return mutate(session, actor, idempotency_key, "sh.car_baseline", body, run, 200)
+    )
 
 
 @router.post(P + "/wipes", status_code=201)
-def record_wipe(
-    body: s.WipeCreate, actor: Dealer, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def run() -> Any:
-        return wipes.wipe_view(session, wipes.record_wipe(session, actor, **body.model_dump()))
-
-    return mutate(session, actor, idempotency_key, "sh.wipe", body, run)
+@idempotent("sh.wipe")
+def record_wipe(body: s.WipeCreate, actor: Dealer, session: DbSession) -> s.WipeRead:
+    return s.WipeRead.model_validate(
+        wipes.wipe_view(session, wipes.record_wipe(session, actor, **body.model_dump()))
+    )
 
 
 @router.get(P + "/my/wipes")
-def my_wipes(actor: Dealer, session: DbSession) -> list[dict[str, Any]]:
-    return [wipes.wipe_view(session, w) for w in wipes.list_wipes(session, actor)]
+def my_wipes(actor: Dealer, session: DbSession) -> list[s.WipeRead]:
+    rows = wipes.list_wipes(session, actor)
+    return [s.WipeRead.model_validate(wipes.wipe_view(session, w)) for w in rows]
 
 
 @router.post(P + "/certificates/{cert_no}/revoke")
+@idempotent("sh.revoke.{cert_no}")
 def revoke_certificate(
-    cert_no: Code,
-    body: s.Reason,
-    actor: Manager,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def run() -> Any:
-        cert = wipes.revoke(session, actor, cert_no=cert_no, reason=body.reason)
-        return {"cert_no": cert.cert_no, "status": cert.status}
-
-    return mutate(session, actor, idempotency_key, f"sh.revoke.{cert_no}", body, run, 200)
+    cert_no: Code, body: s.Reason, actor: Manager, session: DbSession
+) -> s.RevokedRead:
+    cert = wipes.revoke(session, actor, cert_no=cert_no, reason=body.reason)
+    return s.RevokedRead.model_validate({"cert_no": cert.cert_no, "status": cert.status})
 
 
 @router.get(P + "/certificates/check", dependencies=[Depends(public)])
@@ -214,54 +179,47 @@ def price_guide(
 
 
 @router.post(P + "/valuation-reports", status_code=201)
-def create_report(
-    body: s.ReportCreate, actor: Dealer, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def run() -> Any:
-        return valuation.report_view(valuation.create_report(session, actor, **body.model_dump()))
-
-    return mutate(session, actor, idempotency_key, "sh.report", body, run)
+@idempotent("sh.report")
+def create_report(body: s.ReportCreate, actor: Dealer, session: DbSession) -> s.ValuationReportRead:
+    return s.ValuationReportRead.model_validate(
+        valuation.report_view(valuation.create_report(session, actor, **body.model_dump()))
+    )
 
 
 @router.get(P + "/valuation-reports")
-def list_reports(actor: Reader, session: DbSession) -> list[dict[str, Any]]:
-    return [valuation.report_view(r) for r in valuation.list_reports(session, actor)]
+def list_reports(actor: Reader, session: DbSession) -> list[s.ValuationReportRead]:
+    rows = valuation.list_reports(session, actor)
+    return [s.ValuationReportRead.model_validate(valuation.report_view(r)) for r in rows]
 
 
 @router.post(P + "/complaints", status_code=201)
+@idempotent("sh.complaint")
 def file_complaint(
-    body: s.ComplaintCreate, actor: Checker, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def run() -> Any:
-        return credit.event_view(credit.file_complaint(session, actor, **body.model_dump()))
-
-    return mutate(session, actor, idempotency_key, "sh.complaint", body, run)
+    body: s.ComplaintCreate, actor: Checker, session: DbSession
+) -> s.CreditEventRead:
+    return s.CreditEventRead.model_validate(
+        credit.event_view(credit.file_complaint(session, actor, **body.model_dump()))
+    )
 
 
 @router.post(P + "/credit-events", status_code=201)
+@idempotent("sh.credit_event")
 def record_credit_event(
-    body: s.CreditEventCreate, actor: Manager, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def run() -> Any:
-        return credit.event_view(credit.record_event(session, actor, **body.model_dump()))
-
-    return mutate(session, actor, idempotency_key, "sh.credit_event", body, run)
+    body: s.CreditEventCreate, actor: Manager, session: DbSession
+) -> s.CreditEventRead:
+    return s.CreditEventRead.model_validate(
+        credit.event_view(credit.record_event(session, actor, **body.model_dump()))
+    )
 
 
 @router.post(P + "/credit-events/{event_id}/resolve")
+@idempotent("sh.resolve.{event_id}")
 def resolve_credit_event(
-    event_id: Id,
-    body: s.Outcome,
-    actor: Manager,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def run() -> Any:
-        return credit.event_view(
-            credit.resolve(session, actor, event_id=event_id, outcome=body.outcome)
-        )
-
-    return mutate(session, actor, idempotency_key, f"sh.resolve.{event_id}", body, run, 200)
+    event_id: Id, body: s.Outcome, actor: Manager, session: DbSession
+) -> s.CreditEventRead:
+    return s.CreditEventRead.model_validate(
+        credit.event_view(credit.resolve(session, actor, event_id=event_id, outcome=body.outcome))
+    )
 
 
 @router.get(P + "/credit/grades/{uscc}")
