@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from huanxin.core.errors import InvalidInput, OutOfRange, UnrelatedReference
+from huanxin.core.errors import InvalidInput, NotAChoice, OutOfRange
 
 TIERS: dict[str, str] = {
     "dropoff": "交投点",
@@ -69,7 +69,7 @@ PAYMENT_METHODS: dict[str, str] = {
 def category(code: str, *, field: str = "category") -> Category:
     found = CATEGORIES.get(code)
     if found is None:
-        raise UnrelatedReference(f"品类“{code}”不在回收目录中", field=field)
+        raise NotAChoice(f"品类“{code}”不在回收目录中", field=field)
     return found
 
 

@@ -62,6 +62,7 @@ from huanxin.supervision.service.files import Upload
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 from huanxin.web.kit import downloads
+from huanxin.web.openapi import download
 
 router = APIRouter()
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
@@ -290,7 +291,9 @@ def meeting_cancel(
     )
 
 
-@router.get("/meetings/{meeting_id}/minutes.docx")
+@router.get(
+    "/meetings/{meeting_id}/minutes.docx", response_class=Response, responses=download(DOCX)
+)
 def meeting_minutes(meeting_id: Id, actor: Reader, session: DbSession) -> Response:
     row = meetings.get(session, actor, meeting_id)
     data = minutes.minutes_docx(session, row)
@@ -471,7 +474,7 @@ async def add_finding(
     return once(session, actor, idempotency_key, "supervision.finding", payload, make, 201)
 
 
-@router.get("/files/{file_id}")
+@router.get("/files/{file_id}", response_class=Response, responses=download("*/*"))
 def download_file(file_id: Id, actor: Reader, session: DbSession) -> Response:
     row = visits.get_file(session, actor, file_id)
     return Response(row.content, media_type=row.content_type, headers=disposition(row.filename))
@@ -550,7 +553,7 @@ def list_bulletins(actor: Reader, session: DbSession) -> list[BulletinRead]:
     return [views.bulletin_read(session, b) for b in bulletins.list_for(session, actor)]
 
 
-@router.get("/bulletins/{bulletin_id}.docx")
+@router.get("/bulletins/{bulletin_id}.docx", response_class=Response, responses=download(DOCX))
 def bulletin_docx(bulletin_id: Id, actor: Reader, session: DbSession) -> Response:
     row = bulletins.get(session, actor, bulletin_id)
     bulletins.mark_read(session, actor, row)
@@ -558,7 +561,9 @@ def bulletin_docx(bulletin_id: Id, actor: Reader, session: DbSession) -> Respons
     return Response(row.docx, media_type=DOCX, headers=disposition(name))
 
 
-@router.get("/bulletins/{bulletin_id}.pdf")
+@router.get(
+    "/bulletins/{bulletin_id}.pdf", response_class=Response, responses=download("application/pdf")
+)
 def bulletin_pdf(bulletin_id: Id, actor: Reader, session: DbSession) -> Response:
     row = bulletins.get(session, actor, bulletin_id)
     pdf, reason = bulletins.pdf_of(session, row)

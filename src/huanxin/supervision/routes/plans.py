@@ -45,6 +45,7 @@ from huanxin.supervision.status import STATUS_LABELS
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import respond
 from huanxin.web.kit import downloads
+from huanxin.web.openapi import download
 
 PREFIX = "/api/v1/supervision"  # the package router's (``routes/__init__``)
 router = APIRouter()
@@ -413,7 +414,7 @@ def decide_close(
     )
 
 
-@router.get("/attachments/{attachment_id}")
+@router.get("/attachments/{attachment_id}", response_class=Response, responses=download("*/*"))
 def download_attachment(attachment_id: Id, actor: Reader, session: DbSession) -> Response:
     row = reports.get_attachment(session, actor, attachment_id)
     return Response(row.content, media_type=row.content_type, headers=_disposition(row.filename))
@@ -541,7 +542,7 @@ def enter_value(
     )
 
 
-@router.get("/charts/status.svg")
+@router.get("/charts/status.svg", response_class=Response, responses=download("image/svg+xml"))
 def status_svg(actor: Reader, session: DbSession) -> Response:
     counts = Counter(r.status for r in ledger.list_rows(session, actor))
     return Response(charts.status_chart(dict(counts), STATUS_LABELS), media_type="image/svg+xml")
@@ -586,14 +587,16 @@ def list_briefings(actor: Reader, session: DbSession) -> list[dict[str, object]]
     ]
 
 
-@router.get("/briefings/{briefing_id}.docx")
+@router.get("/briefings/{briefing_id}.docx", response_class=Response, responses=download(DOCX))
 def briefing_docx(briefing_id: Id, actor: Reader, session: DbSession) -> Response:
     row = briefings.get(session, actor, briefing_id)
     name = f"工作信息简报第{row.issue_no}期.docx"
     return Response(row.docx, media_type=DOCX, headers=_disposition(name))
 
 
-@router.get("/briefings/{briefing_id}.pdf")
+@router.get(
+    "/briefings/{briefing_id}.pdf", response_class=Response, responses=download("application/pdf")
+)
 def briefing_pdf(briefing_id: Id, actor: Reader, session: DbSession) -> Response:
     row = briefings.get(session, actor, briefing_id)
     pdf, reason = briefings.to_pdf(row.docx)
@@ -603,7 +606,7 @@ def briefing_pdf(briefing_id: Id, actor: Reader, session: DbSession) -> Response
     return Response(pdf, media_type="application/pdf", headers=_disposition(name))
 
 
-@router.get("/ledger.xlsx")
+@router.get("/ledger.xlsx", response_class=Response, responses=download(XLSX))
 def ledger_xlsx(actor: Reader, session: DbSession) -> Response:
     data = briefings.ledger_xlsx(session, actor)
     return Response(data, media_type=XLSX, headers=_disposition("任务台账.xlsx"))
