@@ -66,3 +66,25 @@ class BriefingCreate(BaseModel):
     jurisdiction_code: Code = Field(min_length=6, max_length=6)
     period_start: Day
     period_end: Day
+
+
+class DepartmentRead(BaseModel):
+    id: int
+    jurisdiction_code: str
+    name: str
+    aliases: list[str]
+    org_id: int
+
+
+class CheckpointRead(BaseModel):
+    id: int
+    plan_id: int
+    task_id: int | None
+    title: str
+    year: int
+    due: str
+    quote: str
+    state: str
+    state_label: str
+    done_on: str | None
+    done_note: str

@@ -6,25 +6,27 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Count, Id, IdempotencyKey, Percent, Text
 from huanxin.supervision import charts, computed, indicators
 from huanxin.supervision.errors import PdfUnavailable
-from huanxin.supervision.models import Checkpoint, Plan
+from huanxin.supervision.models import Checkpoint, Department, Plan
 from huanxin.supervision.schemas import (
     AliasesUpdate,
     BriefingCreate,
     CheckpointAssign,
     CheckpointNote,
+    CheckpointRead,
     CloseDecision,
     DepartmentCreate,
+    DepartmentRead,
     IndicatorConfig,
     IndicatorSource,
     IndicatorValueIn,
@@ -43,7 +45,7 @@ from huanxin.supervision.service import (
 from huanxin.supervision.service.common import get_plan, in_scope
 from huanxin.supervision.status import STATUS_LABELS
 from huanxin.web.deps import DbSession, require
-from huanxin.web.idem import respond
+from huanxin.web.idem import idempotent, respond
 from huanxin.web.kit import downloads
 from huanxin.web.openapi import download
 
@@ -65,53 +67,31 @@ def _fingerprint(items: list[files.Upload]) -> list[str]:
     return [f"{u.filename}:{hashlib.sha256(u.content).hexdigest()}" for u in items]
 
 
+def department_read(dept: Department) -> DepartmentRead:
+    return DepartmentRead.model_validate(departments.as_dict(dept))
+
+
 @router.get("/departments")
 def list_departments(
     actor: Reader, session: DbSession, jurisdiction_code: Code | None = None
-) -> list[dict[str, object]]:
-    return [departments.as_dict(d) for d in departments.list_for(session, actor, jurisdiction_code)]
+) -> list[DepartmentRead]:
+    return [department_read(d) for d in departments.list_for(session, actor, jurisdiction_code)]
 
 
 @router.post("/departments", status_code=201)
-def create_department(
-    body: DepartmentCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
+@idempotent("supervision.department")
+def create_department(body: DepartmentCreate, actor: Writer, session: DbSession) -> DepartmentRead:
     in_scope(actor, body.jurisdiction_code)
-
-    def action() -> tuple[int, object]:
-        dept = departments.create(session, actor, **body.model_dump())
-        return 201, departments.as_dict(dept)
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="supervision.department",
-        payload=body.model_dump(),
-        action=action,
-    )
+    return department_read(departments.create(session, actor, **body.model_dump()))
 
 
 @router.post("/departments/{dept_id}/aliases")
+@idempotent("supervision.aliases.{dept_id}")
 def set_aliases(
-    dept_id: Id,
-    body: AliasesUpdate,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        departments.set_aliases(session, actor, dept_id, body.aliases)
-        return 200, departments.as_dict(departments.get(session, actor, dept_id))
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope=f"supervision.aliases.{dept_id}",
-        payload=body.model_dump(),
-        action=action,
-    )
+    dept_id: Id, body: AliasesUpdate, actor: Writer, session: DbSession
+) -> DepartmentRead:
+    departments.set_aliases(session, actor, dept_id, body.aliases)
+    return department_read(departments.get(session, actor, dept_id))
 
 
 def _plan_body(session: Session, plan: Plan) -> dict[str, object]:
@@ -219,82 +199,44 @@ def show_task(task_id: Id, actor: Reader, session: DbSession) -> dict[str, objec
     return body
 
 
+def checkpoint_read(row: Checkpoint) -> CheckpointRead:
+    return CheckpointRead.model_validate(checkpoints.as_dict(row))
+
+
 @router.get("/checkpoints")
 def list_checkpoints(
     actor: Reader, session: DbSession, plan_id: Id | None = None
-) -> list[dict[str, object]]:
-    return [checkpoints.as_dict(c) for c in checkpoints.list_for(session, actor, plan_id=plan_id)]
+) -> list[CheckpointRead]:
+    return [checkpoint_read(c) for c in checkpoints.list_for(session, actor, plan_id=plan_id)]
 
 
-def _checkpoint_step(
-    session: DbSession,
-    actor: Actor,
-    key: str | None,
-    scope: str,
-    payload: dict[str, object],
-    change: Callable[[], Checkpoint],
-) -> JSONResponse:
-    """Run one checkpoint change under the idempotency key; answer with the checkpoint."""
-
-    def action() -> tuple[int, object]:
-        return 200, checkpoints.as_dict(change())
-
-    return respond(session, actor, key=key, scope=scope, payload=payload, action=action)
+def _step_payload(checkpoint_id: int, body: BaseModel) -> dict[str, object]:
+    return {"id": checkpoint_id, **body.model_dump()}
 
 
 @router.post("/checkpoints/{checkpoint_id}/done")
+@idempotent("supervision.checkpoint_done", payload=_step_payload)
 def checkpoint_done(
-    checkpoint_id: Id,
-    body: CheckpointNote,
-    actor: Reader,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+    checkpoint_id: Id, body: CheckpointNote, actor: Reader, session: DbSession
+) -> CheckpointRead:
     """The office or the task's lead department (checked by the service)."""
-    return _checkpoint_step(
-        session,
-        actor,
-        idempotency_key,
-        "supervision.checkpoint_done",
-        {"id": checkpoint_id, **body.model_dump()},
-        lambda: checkpoints.mark_done(session, actor, checkpoint_id, note=body.note),
-    )
+    return checkpoint_read(checkpoints.mark_done(session, actor, checkpoint_id, note=body.note))
 
 
 @router.post("/checkpoints/{checkpoint_id}/reopen")
+@idempotent("supervision.checkpoint_reopen", payload=_step_payload)
 def checkpoint_reopen(
-    checkpoint_id: Id,
-    body: CheckpointNote,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    return _checkpoint_step(
-        session,
-        actor,
-        idempotency_key,
-        "supervision.checkpoint_reopen",
-        {"id": checkpoint_id, **body.model_dump()},
-        lambda: checkpoints.reopen(session, actor, checkpoint_id, note=body.note),
-    )
+    checkpoint_id: Id, body: CheckpointNote, actor: Writer, session: DbSession
+) -> CheckpointRead:
+    return checkpoint_read(checkpoints.reopen(session, actor, checkpoint_id, note=body.note))
 
 
 @router.post("/checkpoints/{checkpoint_id}/assign")
+@idempotent("supervision.checkpoint_assign", payload=_step_payload)
 def checkpoint_assign(
-    checkpoint_id: Id,
-    body: CheckpointAssign,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    return _checkpoint_step(
-        session,
-        actor,
-        idempotency_key,
-        "supervision.checkpoint_assign",
-        {"id": checkpoint_id, **body.model_dump()},
-        lambda: checkpoints.assign(session, actor, checkpoint_id, task_id=body.task_id),
-    )
+    checkpoint_id: Id, body: CheckpointAssign, actor: Writer, session: DbSession
+) -> CheckpointRead:
+    return checkpoint_read(checkpoints.assign(session, actor, checkpoint_id, task_id=body.task_id))
 
 
 @router.post("/tasks/{task_id}")
