@@ -51,7 +51,6 @@ UNTYPED = {
     "POST /api/v1/equipment/tax-credit-quote",
     "POST /api/v1/quotas",
     "POST /api/v1/quote",
-    "POST /api/v1/redemptions",
     "POST /api/v1/settlement/batches",
     "POST /api/v1/settlement/batches/{batch_id}/result",
     "POST /api/v1/supervision/briefings",

@@ -35,6 +35,7 @@ class CoreCode(StrEnum):
     UNRELATED_REFERENCE = "unrelated_reference"
     MALFORMED_FILE = "malformed_file"
     UNKNOWN_CODE = "unknown_code"  # core.vocab
+    CALENDAR_FILE_INVALID = "calendar_file_invalid"  # core.workdays
     JURISDICTION_EXISTS = "jurisdiction_exists"
     LEVEL_MISMATCH = "jurisdiction_level_mismatch"
     UNKNOWN_ROLE = "unknown_role"

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput
+from huanxin.core.errors import CoreCode, InvalidInput
 from huanxin.core.models import CalendarDay
 
 HEADER = ["日期", "安排", "名称"]
@@ -45,7 +45,7 @@ _SEARCH_LIMIT = 4000  # days: no run of holidays is longer; stops a loop on a br
 class CalendarFileInvalid(InvalidInput):
     """A calendar file row is malformed; nothing was imported."""
 
-    code = "calendar_file_invalid"
+    code = CoreCode.CALENDAR_FILE_INVALID
 
 
 @cache
