@@ -26,7 +26,7 @@ from huanxin.claims.service import releases
 from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import as_utc, utcnow
-from huanxin.core.errors import InvalidInput, Required
+from huanxin.core.errors import Required
 from huanxin.core.models import User
 from huanxin.policy import service as policies
 from huanxin.policy.api import PaymentMode, Programme, QuotaPeriod, select_version
