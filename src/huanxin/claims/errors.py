@@ -44,6 +44,7 @@ class ClaimsCode(StrEnum):
     RELEASE_FORM_INVALID = "release_form_invalid"
     CATALOGUE_FILE_INVALID = "catalogue_file_invalid"
     IDENTITY_NOT_VERIFIED = "identity_not_verified"
+    UPLOAD_UNREADABLE = "upload_unreadable"
     VIN_ONLY_FOR_CARS = "vin_only_for_cars"
     NO_PROGRAMME_FOR_CATEGORY = "no_programme_for_category"
     ACCOUNT_NOT_MERCHANT = "account_not_merchant"
@@ -166,7 +167,7 @@ class UploadUnreadable(InvalidInput):
     """An uploaded file (catalogue, bank result, reconciliation) is empty, not UTF-8 CSV, or
     not a valid .xlsx; nothing was imported."""
 
-    code = "upload_unreadable"
+    code = ClaimsCode.UPLOAD_UNREADABLE
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"「文件」：{reason}，未导入任何数据", field="file")

@@ -24,7 +24,7 @@ from huanxin.core import audit, identifiers
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import SALE_FEN_MAX
 from huanxin.core.clock import utcnow
-from huanxin.core.errors import InvalidInput, MalformedFile
+from huanxin.core.errors import InvalidInput
 from huanxin.core.models import User
 from huanxin.core.money import parse_yuan, yuan
 
