@@ -63,7 +63,8 @@ def programmes_page(
     rows = sorted(
         policies.visible_programmes(session, actor.scope_codes), key=lambda p: (p.id, p.version)
     )
-    return render(request, "claims/programmes.html", programmes=rows)
+    titles = {p.id: p.title for p in rows}
+    return render(request, "claims/programmes.html", programmes=rows, titles=titles)
 
 
 def _local_category(vocabulary: Vocabulary, session: DbSession, text: str) -> str:

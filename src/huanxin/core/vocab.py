@@ -165,3 +165,29 @@ class Vocabulary:
 
 
 CATEGORIES = Vocabulary("品类", CATEGORY_LABELS, CATEGORY_ALIASES)
+
+# Small fixed vocabularies several pages show (policy levels, funding layers, confidence).
+LEVELS = Vocabulary(
+    "层级",
+    {"national": "国家", "province": "省级", "city": "市级", "county": "县级"},
+)
+FUNDING_LAYERS = Vocabulary(
+    "资金层级",
+    {"central": "中央", "province": "省级", "city": "市级", "county": "县级"},
+)
+CONFIDENCES = Vocabulary("可信度", {"high": "高", "medium": "中", "low": "低"})
+PAYMENT_MODES = Vocabulary("兑付方式", {"point_of_sale": "即时立减", "post_purchase": "事后申请"})
+
+VOCABULARIES: dict[str, Vocabulary] = {
+    "category": CATEGORIES,
+    "level": LEVELS,
+    "layer": FUNDING_LAYERS,
+    "confidence": CONFIDENCES,
+    "payment_mode": PAYMENT_MODES,
+}
+
+
+def label_of(code: object, vocabulary: str) -> str:
+    """The Chinese name of ``code`` (an enum member or its value) in the named vocabulary."""
+    value = str(getattr(code, "value", code))
+    return VOCABULARIES[vocabulary].label(value)

@@ -13,6 +13,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
 from huanxin.core.vocab import CATEGORY_LABELS
 from huanxin.integrity.chart import detector_svg
+from huanxin.integrity.schema import kind_label
 from huanxin.integrity.service import reports, review
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
@@ -33,6 +34,7 @@ def dashboard_page(request: Request, session: DbSession, actor: Reader) -> HTMLR
         board=board,
         precision=reports.precision_report(session, actor),
         status_labels=review.STATUS_LABELS,
+        kind_label=kind_label,
     )
 
 

@@ -133,6 +133,27 @@ FRAUD_KINDS: Final[tuple[str, ...]] = (
 )
 """Every fraud kind that synthetic data injects and that some detector targets."""
 
+FRAUD_KIND_LABELS: Final[dict[str, str]] = {
+    "duplicate_identifier": "同一身份重复申领",
+    "variant_identity": "变体身份重复申领",
+    "price_inflation": "抬价套补",
+    "return_after_subsidy": "领补后退货",
+    "buy_return_cycle": "反复购退",
+    "merchant_spike": "商户申领量突增",
+    "after_hours_burst": "非营业时间集中申领",
+    "sequential_invoice": "发票号连号",
+    "cap_share": "顶格申领占比过高",
+    "far_redemption": "远离门店核销",
+    "quota_trading_bank": "同一账户收款多人（资格倒卖）",
+    "quota_trading_device": "同一设备核销多人（资格倒卖）",
+    "implausible_weight": "回收称重不合常理",
+}
+"""The Chinese name of each fraud kind, as pages show it."""
+
+
+def kind_label(kind: str) -> str:
+    return FRAUD_KIND_LABELS.get(kind, "其他风险")
+
 
 def empty_claims_sql() -> str:
     """SQL for an empty relation with the canonical columns (handy for tests and views).

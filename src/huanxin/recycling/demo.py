@@ -180,7 +180,7 @@ def _network(session: Session, code: str, org_id: int) -> list[Site]:
             jurisdiction_code=code,
             effective_from=day,
             prices=prices,
-            note="演示价目表（参考national-rules.md §5.3）",
+            note="演示价目表（参考国家回收规则整理稿第5.3节）",
         )
     return sites
 

@@ -1,5 +1,5 @@
 """How the audit page shows entries: names for people and places, Chinese labels for the
-actions of the shared objects and for the reasons of denials; other codes pass through.
+actions and objects (``audit_labels``) and for the reasons of denials.
 ``LIST`` is the audit list as the page kit pages, filters, searches and exports it."""
 
 from __future__ import annotations
@@ -14,24 +14,9 @@ from sqlalchemy.orm import Session
 from huanxin.core.clock import local_text
 from huanxin.core.models import AuditEntry, Jurisdiction, User
 from huanxin.core.roles import ROLE_LABELS, Role
+from huanxin.web.audit_labels import ACTIONS, action_label, object_label
 from huanxin.web.kit.lists import Column, Filter, ListSpec
 
-ACTIONS = {
-    "access.denied": "拒绝访问",
-    "auth.login": "登录",
-    "auth.logout": "退出登录",
-    "auth.login_failed": "登录失败",
-    "auth.login_throttled": "登录被暂时限制",
-    "auth.login_unlocked": "解除登录限制",
-    "auth.token_issued": "签发接口令牌",
-    "user.created": "新增用户",
-    "user.activated": "启用用户",
-    "user.deactivated": "停用用户",
-    "jurisdiction.created": "新增区划",
-    "org.created": "新增机构",
-    "pii.revealed": "查看完整个人信息",
-}
-OBJECTS = {"user": "用户", "route": "访问路径", "jurisdiction": "区划", "org": "机构"}
 DENIALS = {
     "permission": "角色无权执行此操作",
     "out_of_scope": "对象不在管辖范围内",
@@ -69,7 +54,7 @@ def _role(code: str) -> str:
 
 
 def _target(entry: AuditEntry, names: dict[int, str]) -> str:
-    kind = OBJECTS.get(entry.object_type, entry.object_type)
+    kind = object_label(entry.object_type)
     if entry.object_type == "user" and entry.object_id.isdigit():
         return f"{kind} {names.get(int(entry.object_id), entry.object_id)}"
     return f"{kind} {entry.object_id}"
@@ -100,7 +85,7 @@ def _row(entry: AuditEntry, names: dict[int, str], places: dict[str, str]) -> Ro
         actor=names.get(who, "已删除用户") if who else "系统",
         role=_role(entry.actor_role),
         place=places.get(entry.jurisdiction_code or "", ""),
-        action=ACTIONS.get(entry.action, entry.action),
+        action=action_label(entry.action),
         target=_target(entry, names),
         note=_note(entry),
     )

@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from huanxin.core.clock import local_text
 from huanxin.core.money import yuan
 from huanxin.core.roles import ROLE_LABELS, Role
-from huanxin.core.vocab import CATEGORIES
+from huanxin.core.vocab import CATEGORIES, label_of
 from huanxin.web.nav import menu_for
+
+_URL = re.compile(r"https?://[^\s；;，,）)]+")
+
+
+def cite(text: str | None) -> Markup:
+    """A source citation with its web addresses turned into short links (原文), so a long
+    address neither shows as code nor widens the page."""
+    parts = _URL.split(str(text or ""))
+    urls = _URL.findall(str(text or ""))
+    out = [escape(parts[0])]
+    for url, rest in zip(urls, parts[1:], strict=True):
+        out.append(
+            Markup('<a href="{}" rel="noopener noreferrer" target="_blank">原文</a>').format(url)
+        )
+        out.append(escape(rest))
+    return Markup("").join(out)
+
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -22,6 +41,8 @@ templates.env.filters["when"] = local_text
 templates.env.filters["role_label"] = lambda r: ROLE_LABELS.get(Role(r), r)
 templates.env.filters["thousands"] = lambda n: f"{n:,}"
 templates.env.filters["category"] = CATEGORIES.label
+templates.env.filters["label"] = label_of
+templates.env.filters["cite"] = cite
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
