@@ -35,6 +35,7 @@ def dashboard_page(request: Request, session: DbSession, actor: Reader) -> HTMLR
         precision=reports.precision_report(session, actor),
         status_labels=review.STATUS_LABELS,
         kind_label=kind_label,
+        detector_titles={d: t for d, t, _ in board.by_detector},
     )
 
 
