@@ -15,7 +15,7 @@ from huanxin.core.clock import local_text
 from huanxin.core.money import yuan
 from huanxin.core.roles import ROLE_LABELS, Role
 from huanxin.core.vocab import CATEGORIES, label_of
-from huanxin.web.nav import menu_for
+from huanxin.web.nav import grouped_menu_for, menu_for
 
 _URL = re.compile(r"https?://[^\s；;，,）)]+")
 
@@ -49,6 +49,9 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     actor = getattr(request.state, "actor", None)
     context.setdefault("actor", actor)
     context.setdefault("menu", menu_for(actor.role) if actor else [])
+    top, groups = grouped_menu_for(actor.role) if actor else ([], [])
+    context.setdefault("menu_top", top)
+    context.setdefault("menu_groups", groups)
     context.setdefault("csrf_token", actor.csrf_token if actor else "")
     context.setdefault("path", request.url.path)
     return templates.TemplateResponse(request, name, context, status_code=status_code)
