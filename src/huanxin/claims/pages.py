@@ -19,6 +19,7 @@ from huanxin.claims.service import (
     apply,
     catalogue,
     common,
+    evidence,
     lifecycle,
     quotas,
     redeem,
@@ -399,6 +400,12 @@ def claim_page(
     actor: Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))],
 ) -> HTMLResponse:
     claim = common.get_claim(session, actor, claim_id)
+    return _claim_view(request, session, actor, claim, reveal=False)
+
+
+def _claim_view(
+    request: Request, session: DbSession, actor: Actor, claim: Claim, *, reveal: bool
+) -> HTMLResponse:
     quote: dict[str, Any] = json.loads(claim.quote)
     return render(
         request,
@@ -407,6 +414,9 @@ def claim_page(
         quote=quote,
         labels=states.LABELS,
         vin=masked_vin(claim),
+        applicant=evidence.applicant(session, actor, claim, reveal=reveal),
+        opened=evidence.opened_ids(session, actor, claim.id),
+        inline_types=evidence.INLINE_TYPES,
         evidence=lifecycle.evidence_of(session, claim.id),
         required=lifecycle.required_evidence(session, claim) if claim.kind == "application" else {},
         next_states=sorted(states.TRANSITIONS[claim.state]),
@@ -434,8 +444,37 @@ def claim_decide(
     }
     if decision not in actions:
         raise NotAChoice("未知的审核操作", field="decision")
+    if decision == "approve":
+        claim = common.get_claim(session, actor, claim_id)
+        evidence.check_opened(session, actor, claim, checked)
     actions[decision]()
     return kit.go(f"/claims/{claim_id}")
+
+
+@router.get("/claims/{claim_id}/evidence/{evidence_id}")
+def claim_evidence_file(
+    claim_id: Id,
+    evidence_id: Id,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))],
+) -> Response:
+    """One evidence file, shown inline when a browser can (PDF, images); opening is audited."""
+    found = evidence.open_file(session, actor, claim_id=claim_id, evidence_id=evidence_id)
+    inline = found.content_type in evidence.INLINE_TYPES
+    media = found.content_type if inline else "application/octet-stream"
+    return downloads.download(found.content, found.filename, media, inline=inline)
+
+
+@router.post("/claims/{claim_id}/reveal")
+def claim_reveal(
+    claim_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("pii:read_full"))],
+) -> HTMLResponse:
+    """The applicant's full name and resident ID, once, on this page (audited)."""
+    claim = common.get_claim(session, actor, claim_id)
+    return _claim_view(request, session, actor, claim, reveal=True)
 
 
 @router.post("/claims/{claim_id}/appeal")

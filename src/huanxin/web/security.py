@@ -1,7 +1,7 @@
 """Security headers on every response, built with the ``secure`` library.
 
 Owns the Content-Security-Policy (scripts only from our own static files, no inline script,
-no framing), X-Content-Type-Options, Referrer-Policy, X-Frame-Options, Permissions-Policy,
+no framing but of a claim's evidence files by our own review page), X-Content-Type-Options, Referrer-Policy, X-Frame-Options, Permissions-Policy,
 ``Cache-Control: no-store`` on everything but static files (pages and API answers carry
 personal and financial data), and HSTS when cookies are marked secure (i.e. served over TLS).
 
@@ -11,6 +11,7 @@ carry ``style`` attributes and a ``<style>`` element. Scripts never do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -23,6 +24,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 STATIC_PREFIX = "/static/"
+# files our own pages show in a frame (a claim's evidence in the review page): framed by us only
+FRAMED = re.compile(r"^/claims/\d+/evidence/\d+$")
+FRAMED_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 HSTS_SECONDS = 31_536_000  # one year
 
 
@@ -68,13 +72,22 @@ class SecurityHeaders:
             (k.lower().encode(), v.encode("latin-1")) for k, v in policy(https=https).header_items()
         ]
         self.no_store = (b"cache-control", NO_STORE.header_value.encode())
+        self.framed = [
+            (k, b"SAMEORIGIN")
+            if k == b"x-frame-options"
+            else (k, FRAMED_CSP.encode())
+            if k == b"content-security-policy"
+            else (k, v)
+            for k, v in self.items
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        items = list(self.items)
-        if not str(scope.get("path", "")).startswith(STATIC_PREFIX):
+        path = str(scope.get("path", ""))
+        items = list(self.framed if FRAMED.match(path) else self.items)
+        if not path.startswith(STATIC_PREFIX):
             items.append(self.no_store)
         names = {name for name, _ in items}
 
