@@ -102,6 +102,7 @@ LABELS: dict[str, str] = {
     "evidence": "佐证材料",
     "evidence_kind": "材料类型",
     "figures": "数据",
+    "evidence_id": "证明材料",
     "file": "文件",
     "file_id": "文件",
     "filed_price_fen": "备案价格",
