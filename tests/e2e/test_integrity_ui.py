@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_office_opens_dashboard_chart_and_queue(browser: Any, server: str) -> None:
     page = login(browser, server, "office.140521")
+    page.click("nav.menu summary:has-text('风险')")
     page.click("nav.menu a:has-text('风险总览')")
     page.wait_for_url(server + "/integrity")
     assert page.locator("h1").inner_text() == "骗补风险总览"
