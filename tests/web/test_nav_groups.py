@@ -14,7 +14,7 @@ def test_every_entry_has_an_area() -> None:
 
 
 def test_groups_keep_menu_order_and_lose_nothing() -> None:
-    names = [name for name, _ in GROUPS]
+    names = [name for name, _ in GROUPS] + [OTHER]
     for role in Role:
         top, groups = grouped_menu_for(role.value)
         flat = top + [item for g in groups for item in g.items]

@@ -107,6 +107,12 @@ class EvidenceInvalid(InvalidInput):
     code = ClaimsCode.EVIDENCE_INVALID
 
 
+class EvidenceNotOpened(InvalidInput):
+    """A checklist item was confirmed for a file the reviewer has not opened."""
+
+    code = "evidence_not_opened"
+
+
 class QuotaOutsideMerchantArea(OutsideJurisdiction):
     """The quota belongs to a programme of a place where the merchant is not registered."""
 

@@ -58,6 +58,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "/releases",
             "/lottery",
             "/quota",
+            "/quota-releases",
         ),
     ),
     (

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from huanxin.claims.errors import EvidenceNotOpened
 from huanxin.claims.models import Claim, Evidence
 from huanxin.claims.service import common
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor
-from huanxin.core.errors import InvalidInput, NotFound, PermissionDenied
+from huanxin.core.errors import NotFound, PermissionDenied
 from huanxin.core.models import AuditEntry
 
 OPENED = "claim.evidence_opened"
@@ -71,7 +72,7 @@ def check_opened(session: Session, actor: Actor, claim: Claim, ticked: frozenset
     )
     if unopened:
         names = "、".join(f.filename for f in files if f.kind in unopened)
-        raise InvalidInput(f"请先打开并查看材料后再勾选核对：{names}", field="checklist")
+        raise EvidenceNotOpened(f"请先打开并查看材料后再勾选核对：{names}", field="checklist")
 
 
 def applicant(session: Session, actor: Actor, claim: Claim, *, reveal: bool) -> Applicant:
