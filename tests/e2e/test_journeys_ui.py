@@ -85,7 +85,7 @@ def test_department_reports_progress_on_its_task(browser: Any, server: str) -> N
 def test_enterprise_files_a_renewal_project(browser: Any, server: str) -> None:
     ent = login(browser, server, "enterprise.140521", **DESKTOP)
     _open(ent, "设备更新", "更新项目")
-    form = ent.locator("form[action='/equipment/projects']")
+    form = ent.locator("form[method=post][action='/equipment/projects']")
     form.locator("input[name=name]").fill("旅程测试空压机节能改造")
     form.locator("input[name=equipment_investment_fen]").fill("1200000")
     form.locator("input[name=total_investment_fen]").fill("1500000")
