@@ -146,6 +146,7 @@ def _fund(session: Any, code: str) -> None:
                 programme_id=programme,
                 layer=layer,
                 jurisdiction_code=code,
+                period_year=PURCHASE.year,
                 name=f"{programme}{layer}",
                 shards=8,
             )

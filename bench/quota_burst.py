@@ -95,6 +95,7 @@ def define_release(session: Any, offered: int) -> int:
             programme_id=world.PROGRAMME,
             layer=layer,
             jurisdiction_code="140000",
+            period_year=today_cn().year,
             name=f"抢券{layer}",
             shards=world.HOT_SHARDS,
         )

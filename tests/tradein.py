@@ -12,8 +12,10 @@ from huanxin.claims.models import CatalogueProduct
 from huanxin.core.audit import SYSTEM
 from huanxin.core.clock import utcnow
 from huanxin.db import Database
+from huanxin.ledger import periods
 from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
+from huanxin.policy.schema import NATIONAL_CODE
 
 RESIDENT_ID = "14052119900101123X"  # synthetic, valid check digit
 OTHER_RESIDENT_ID = "110101199003074477"
@@ -28,28 +30,41 @@ def fund_pools(
     *,
     shards: int = 1,
     programmes: list[str] | None = None,
+    year: int = 2025,
 ) -> dict[tuple[str, str], int]:
-    """A pool per (programme, layer) that could pay for ``code``, each with ``amount_fen``."""
-    pools = {}
+    """A pool per (programme, layer, budget year) that could pay for ``code`` (the programme
+    applies there and is in force that year), each with ``amount_fen``; returns the pools of
+    ``year`` by (programme, layer)."""
+    pools: dict[tuple[str, str], int] = {}
+    done: set[tuple[str, str, int]] = set()
+    path = policies.path_of(session, code)
     for programme in policies.all_versions(session):
         if programmes is not None and programme.id not in programmes:
             continue
-        for layer in ("central", "province", "city", "county"):
-            if (programme.id, layer) in pools:
+        if programme.jurisdiction.code != NATIONAL_CODE and programme.jurisdiction.code not in path:
+            continue
+        for period_year in (2024, 2025, 2026, 2027):
+            if not periods.in_force(programme, period_year):
                 continue
-            pool = ledger.create_pool(
-                session,
-                SYSTEM,
-                programme_id=programme.id,
-                layer=layer,
-                jurisdiction_code=code,
-                name=f"{programme.id}-{layer}",
-                shards=shards,
-            )
-            ledger.allocate(
-                session, SYSTEM, pool_id=pool.id, amount_fen=amount_fen, ref="budget:test"
-            )
-            pools[(programme.id, layer)] = pool.id
+            for layer in ("central", "province", "city", "county"):
+                if (programme.id, layer, period_year) in done:
+                    continue
+                done.add((programme.id, layer, period_year))
+                pool = ledger.create_pool(
+                    session,
+                    SYSTEM,
+                    programme_id=programme.id,
+                    layer=layer,
+                    jurisdiction_code=code,
+                    period_year=period_year,
+                    name=f"{programme.id}-{layer}-{period_year}",
+                    shards=shards,
+                )
+                ledger.allocate(
+                    session, SYSTEM, pool_id=pool.id, amount_fen=amount_fen, ref="budget:test"
+                )
+                if period_year == year:
+                    pools[(programme.id, layer)] = pool.id
     return pools
 
 

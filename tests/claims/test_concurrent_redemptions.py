@@ -46,6 +46,7 @@ def _world(
                 programme_id=bench_world.PROGRAMME,
                 layer=layer,
                 jurisdiction_code="140000",
+                period_year=bench_world.PURCHASE.year,
                 name=f"并发{layer}",
                 shards=shards,
             )
@@ -149,9 +150,10 @@ def test_naive_read_then_write_overspends_where_the_ledger_does_not(
         pool_row = ledger.create_pool(
             session,
             SYSTEM,
-            programme_id="race",
+            programme_id=bench_world.PROGRAMME,
             layer="central",
             jurisdiction_code="140000",
+            period_year=bench_world.PURCHASE.year,
             name="竞争",
             shards=4,
         )

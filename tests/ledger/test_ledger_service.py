@@ -17,7 +17,7 @@ from huanxin.ledger.errors import BudgetExhausted, InsufficientBalance, PoolExis
 from huanxin.ledger.models import Entry, Shard
 from huanxin.ledger.service import Balances
 
-from .conftest import PoolFactory
+from .conftest import TEST_PROGRAMME, PoolFactory
 
 
 def balances(db: Database, pool_id: int) -> Balances:
@@ -199,19 +199,30 @@ def test_duplicate_pool_is_a_conflict(shared_db: Database, make_pool: PoolFactor
         service.create_pool(
             session,
             SYSTEM,
-            programme_id="p",
+            programme_id=TEST_PROGRAMME,
             layer="city",
             jurisdiction_code="140500",
+            period_year=2099,
             name="市级",
             shards=2,
         )
     with pytest.raises(PoolExists), shared_db.unit_of_work() as session:
         service.create_pool(
-            session, SYSTEM, programme_id="p", layer="city", jurisdiction_code="140500", name="市级"
+            session,
+            SYSTEM,
+            programme_id=TEST_PROGRAMME,
+            layer="city",
+            jurisdiction_code="140500",
+            period_year=2099,
+            name="市级",
         )
     with shared_db.sessions() as session:
         found = service.find_pool(
-            session, programme_id="p", layer="city", jurisdiction_code="140500"
+            session,
+            programme_id=TEST_PROGRAMME,
+            layer="city",
+            jurisdiction_code="140500",
+            period_year=2099,
         )
         assert found is not None and found.shard_count == 2
 

@@ -6,8 +6,6 @@ must equal the model's and ``check()`` must find nothing wrong.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -26,7 +24,7 @@ from huanxin.ledger import service
 from huanxin.ledger.errors import BudgetExhausted, InsufficientBalance
 from huanxin.ledger.service import Balances
 
-from .conftest import with_places
+from .conftest import TEST_PROGRAMME, next_year, with_places
 
 AMOUNTS = st.integers(min_value=1, max_value=80_000)
 SETTINGS = settings(
@@ -56,9 +54,10 @@ class LedgerMachine(RuleBasedStateMachine):
             pool = service.create_pool(
                 session,
                 SYSTEM,
-                programme_id=uuid.uuid4().hex,
+                programme_id=TEST_PROGRAMME,
                 layer="county",
                 jurisdiction_code="140521",
+                period_year=next_year(),
                 name="状态机预算池",
                 shards=shards,
             )

@@ -24,7 +24,7 @@ from huanxin.ledger.models import Entry
 from huanxin.web import errors
 from huanxin.web import pages as web_pages
 
-from .conftest import new_pool
+from .conftest import TEST_PROGRAMME, new_pool, next_year
 
 PASSWORD = "Test@Pass2026"
 
@@ -181,17 +181,49 @@ def test_api_allocate_needs_permission_and_scope(
 def test_api_create_pool(shared_db: Database, world: dict[str, int]) -> None:
     client = api(shared_db, "office.140521")
     body = {
-        "programme_id": "national-appliance-2025",
+        "programme_id": "cn.appliance",
         "layer": "central",
         "jurisdiction_code": "140521",
-        "name": "家电中央资金（沁水）",
+        "period_year": 2026,
         "shards": 8,
     }
     r = client.post("/api/v1/ledger/pools", json=body, headers={"Idempotency-Key": "p1"})
     assert r.status_code == 201 and r.json()["shards"] == 8
+    # named after the version in force in the pool's year, not the programme's first one
+    assert r.json()["name"] == "2026年家电以旧换新补贴（国家）·中央·沁水县"
     body["layer"] = "galaxy"
     r = client.post("/api/v1/ledger/pools", json=body, headers={"Idempotency-Key": "p2"})
     assert r.status_code == 422 and r.json()["field"] == "layer"
+
+
+def test_api_refuses_a_pool_for_a_programme_of_another_place(
+    shared_db: Database, world: dict[str, int]
+) -> None:
+    client = api(shared_db, "office.140521")
+    body = {
+        "programme_id": "pd.lift_installation",
+        "layer": "county",
+        "jurisdiction_code": "140521",
+        "period_year": 2026,
+    }
+    r = client.post("/api/v1/ledger/pools", json=body, headers={"Idempotency-Key": "p3"})
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "jurisdiction_code"
+    assert "平定县" in r.json()["message"] and "不适用于" in r.json()["message"]
+    body |= {"programme_id": "qs.appliance_topup", "period_year": 2026}  # 2025 only
+    r = client.post("/api/v1/ledger/pools", json=body, headers={"Idempotency-Key": "p4"})
+    assert r.status_code == 422 and r.json()["field"] == "period_year"
+    with shared_db.sessions() as session:
+        assert (
+            service.find_pool(
+                session,
+                programme_id="qs.appliance_topup",
+                layer="county",
+                jurisdiction_code="140521",
+                period_year=2026,
+            )
+            is None
+        )
 
 
 def test_dashboard_page_chart_and_allocate_form(shared_db: Database, world: dict[str, int]) -> None:
@@ -228,3 +260,76 @@ def test_pages_refuse_roles_without_ledger_read(shared_db: Database, world: dict
     client = web(shared_db, "merchant.140521")
     assert client.get("/ledger").status_code == 403
     assert client.get(f"/ledger/pools/{world['qinshui']}/burn.svg").status_code == 403
+
+
+def test_pool_page_plans_the_year_and_pauses_by_hand(
+    shared_db: Database, world: dict[str, int]
+) -> None:
+    with shared_db.unit_of_work() as session:
+        pool = service.create_pool(
+            session,
+            SYSTEM,
+            programme_id=TEST_PROGRAMME,
+            layer="county",
+            jurisdiction_code="140521",
+            period_year=next_year(),
+            budget_fen=1_200_000,
+        )
+        pool_id = pool.id
+    client = web(shared_db, "office.140521")
+    page = client.get(f"/ledger/pools/{pool_id}")
+    assert page.status_code == 200 and "办理状态：<strong>正常办理</strong>" in page.text
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    form = {"csrf_token": csrf, "form_key": "plan-1", "pattern": "quarterly"}
+    assert client.post(f"/ledger/pools/{pool_id}/schedule", data=form).status_code == 303
+    page = client.get(f"/ledger/pools/{pool_id}")
+    assert page.text.count("待下达</td>") == 4 and "3,000.00" in page.text
+    bad = client.post(
+        f"/ledger/pools/{pool_id}/schedule", data={**form, "form_key": "plan-2", "pattern": "x"}
+    )
+    assert bad.status_code == 422 and "下达方式必须是按月、按周或按季度" in bad.text
+    pause = {"csrf_token": csrf, "form_key": "pause-1", "reason": "审计抽查期间暂停"}
+    assert client.post(f"/ledger/pools/{pool_id}/pause", data=pause).status_code == 303
+    page = client.get(f"/ledger/pools/{pool_id}")
+    assert "暂停办理：审计抽查期间暂停" in page.text and "恢复核销和领取资格" in page.text
+    with shared_db.sessions() as session:
+        assert service.pool_balances(session, pool_id).allocated == 0  # nothing released yet
+
+
+def test_api_schedule_refuses_a_bad_row_whole(shared_db: Database, world: dict[str, int]) -> None:
+    year = next_year()
+    with shared_db.unit_of_work() as session:
+        pool_id = service.create_pool(
+            session,
+            SYSTEM,
+            programme_id=TEST_PROGRAMME,
+            layer="county",
+            jurisdiction_code="140521",
+            period_year=year,
+            budget_fen=1_200_000,
+        ).id
+    client = api(shared_db, "office.140521")
+    rows = [
+        {"starts_on": f"{year}-01-01", "ends_on": f"{year}-01-31", "amount_fen": 100_000},
+        {"starts_on": f"{year}-01-20", "ends_on": f"{year}-02-28", "budget_share_bp": 1000},
+    ]
+    url = f"/api/v1/ledger/pools/{pool_id}/tranches"
+    r = client.put(url, json={"rows": rows}, headers={"Idempotency-Key": "s1"})
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "schedule_refused" and r.json()["field"] == "rows"
+    assert r.json()["message"] == "第2行：与第1行（01月01日至01月31日）时间段重叠"
+    assert client.get(url).json()["tranches"] == []  # nothing half-saved
+    rows[1]["starts_on"] = f"{year}-02-01"
+    r = client.put(url, json={"rows": rows}, headers={"Idempotency-Key": "s2"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [t["amount_fen"] for t in body["tranches"]] == [100_000, 120_000]
+    assert (body["budget_fen"], body["released_fen"], body["scheduled_fen"]) == (
+        1_200_000,
+        0,
+        220_000,
+    )
+    again = client.put(url, json={"rows": rows}, headers={"Idempotency-Key": "s2"})
+    assert again.json() == body  # a retry replays the answer
+    forecast = client.get(f"/api/v1/ledger/pools/{pool_id}/forecast").json()
+    assert [m["plan_fen"] for m in forecast["months"][:3]] == [100_000, 120_000, 0]

@@ -22,6 +22,11 @@ ALIASES: dict[str, list[str]] = {
     "GET /admin/users": [f"GET {API}/users"],
     "POST /admin/users": [f"POST {API}/users"],
     "POST /catalogue": [f"POST {API}/catalogue/import"],
+    "POST /ledger/pools/{}/schedule": [f"PUT {API}/ledger/pools/{{}}/tranches"],
+    "POST /ledger/pools/{}/pause": [
+        f"POST {API}/ledger/pools/{{}}/{a}" for a in ("pause", "resume")
+    ],
+    "GET /public/{}/budget": [f"GET {API}/ledger/public/{{}}"],
     "POST /claims/{}/decide": [
         f"POST {API}/claims/{{}}/{a}" for a in ("verify", "approve", "reject")
     ],

@@ -162,6 +162,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/ledger/pools": {
         "programme_id": "cn.appliance",
         "layer": "county",
+        "period_year": 2025,
         "name": "越界资金池",
     },
     "POST /api/v1/ledger/pools/{pool_id}/allocations": {"amount_fen": 100, "ref": "scope"},

@@ -149,6 +149,7 @@ def fund_case(session: Any, case: str) -> list[str]:
                 programme_id=PROGRAMME,
                 layer=layer,
                 jurisdiction_code=code,
+                period_year=PURCHASE.year,
                 name=f"压测{code}{layer}",
                 shards=shards,
             )

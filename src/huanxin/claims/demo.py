@@ -31,7 +31,9 @@ from huanxin.core.identifiers import resident_id_check_char, vin_check_char
 from huanxin.core.models import User
 from huanxin.core.money import yuan
 from huanxin.core.passwords import hash_password
+from huanxin.ledger import periods as ledger_periods
 from huanxin.ledger import service as ledger
+from huanxin.ledger import tranches
 from huanxin.policy import service as policies
 from huanxin.policy.api import NATIONAL_CODE
 
@@ -56,6 +58,7 @@ CATEGORIES_2026 = [
     "computer",
     "water_heater",
 ]
+DEMO_YEARS = (2025, 2026)
 PRICES = [199900, 259900, 349900, 459900, 599900, 799900, 1299900]
 BUDGET_FEN = {
     "central": 30_000_000_00,
@@ -139,29 +142,29 @@ def _merchants(session: Session, code: str, password_hash: str) -> list[Actor]:
 
 
 def _pools(session: Session, code: str) -> None:
-    """Fund the programmes that apply at ``code`` (national ones and those of its province,
-    city or itself): another province's programme has no budget here."""
+    """Fund, for each budget year of the demo, the programmes in force that year that apply
+    at ``code`` (national ones and those of its province, city or itself): another place's
+    programme has no budget here. Each pool's year budget comes in monthly tranches, those
+    due by today released."""
     path = policies.path_of(session, code)
-    for programme in policies.all_versions(session):
-        if programme.jurisdiction.code != NATIONAL_CODE and programme.jurisdiction.code not in path:
-            continue
+    wanted = {
+        (programme.id, year)
+        for programme in policies.all_versions(session)
+        if programme.jurisdiction.code == NATIONAL_CODE or programme.jurisdiction.code in path
+        for year in DEMO_YEARS
+        if ledger_periods.in_force(programme, year)
+    }
+    for programme_id, year in sorted(wanted):
         for layer, amount in BUDGET_FEN.items():
-            if ledger.find_pool(
-                session, programme_id=programme.id, layer=layer, jurisdiction_code=code
-            ):
+            key = {"programme_id": programme_id, "layer": layer, "jurisdiction_code": code}
+            if ledger.find_pool(session, **key, period_year=year):
                 continue
             pool = ledger.create_pool(
-                session,
-                SYSTEM,
-                programme_id=programme.id,
-                layer=layer,
-                jurisdiction_code=code,
-                name=f"{programme.title}·{layer}·{code}",
-                shards=4,
+                session, SYSTEM, **key, period_year=year, shards=4, budget_fen=amount
             )
-            ledger.allocate(
-                session, SYSTEM, pool_id=pool.id, amount_fen=amount, ref=f"budget:{code}:2025"
-            )
+            rows = tranches.plan(session, pool, pattern="monthly")
+            tranches.set_schedule(session, SYSTEM, pool_id=pool.id, rows=rows)
+    tranches.release_due(session, SYSTEM, today=today_cn())
 
 
 def _catalogue(session: Session) -> None:

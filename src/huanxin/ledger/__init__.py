@@ -1,4 +1,5 @@
-"""Budget ledger: pools (escrow shards), the double-entry journal, its check and burn rate."""
+"""Budget ledger: pools per budget year (escrow shards), the double-entry journal, its check
+and burn rate, release schedules, pauses, forecast and alerts, the year's end."""
 
 from huanxin.core.domain import Command, Domain
 
@@ -12,6 +13,11 @@ DOMAIN = Domain(
     commands=(
         Command(
             "ledger", "huanxin.ledger.cli:ledger_app", "预算账本 budget ledger: check, balances"
+        ),
+        Command(
+            "simulate",
+            "huanxin.ledger.cli:simulate_app",
+            "模拟 simulations: pacing (a budget year)",
         ),
     ),
 )

@@ -1,8 +1,10 @@
 """``huanxin ledger`` commands: ``check`` proves the ledger balances, ``balances`` lists
-pools, ``rebalance`` evens out a pool's shards. The lead mounts ``ledger_app``."""
+pools, ``rebalance`` evens out a pool's shards; ``huanxin simulate pacing`` runs a budget
+year (``simulation``). The lead mounts ``ledger_app`` and ``simulate_app``."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -15,6 +17,7 @@ from huanxin.ledger.errors import yuan_grouped
 from huanxin.ledger.models import Entry, Pool
 
 ledger_app = typer.Typer(help="预算资金账本：核对与分片平衡", no_args_is_help=True)
+simulate_app = typer.Typer(help="模拟：预算资金全年节奏", no_args_is_help=True)
 
 DbOption = Annotated[
     str | None, typer.Option("--database-url", help="数据库地址（默认：$HUANXIN_DATABASE_URL）")
@@ -72,3 +75,36 @@ def rebalance(pool_id: int, database_url: DbOption = None) -> None:
     finally:
         db.dispose()
     typer.echo(f"预算池{pool_id}：分片间调剂{yuan_grouped(moved)}元")
+
+
+@simulate_app.command("pacing")
+def simulate_pacing(
+    as_json: Annotated[bool, typer.Option("--json", help="只输出JSON（最后一行为结果）")] = False,
+    seed: int = 17,
+    per_day: Annotated[float, typer.Option(help="日均需求笔数")] = 24.0,
+    slots: Annotated[int, typer.Option(min=1, max=6, help="每日办理时段数")] = 6,
+) -> None:
+    """A year of one county's sales against a budget covering ~70 % of demand, weekly
+    tranches, a monthly plan, pauses; prints each month, then the result as the last line."""
+    from huanxin.ledger import simulation
+
+    outcome = simulation.run(seed=seed, mean_per_day=per_day, slots=slots)
+    for month in outcome.months:
+        line = {
+            "month": month["month"],
+            "plan_fen": month["plan_fen"],
+            "spent_fen": month["spent_fen"],
+        }
+        typer.echo(
+            json.dumps(line)
+            if as_json
+            else f"{month['month']}月 计划{yuan_grouped(month['plan_fen'])} 支出{yuan_grouped(month['spent_fen'])}"
+        )
+    extra = {
+        "sales": outcome.sales,
+        "refused_paused": outcome.refused_paused,
+        "refused_short": outcome.refused_short,
+        "demand_fen": outcome.demand_fen,
+    }
+    typer.echo(json.dumps(extra, ensure_ascii=False))
+    typer.echo(json.dumps(outcome.summary(), ensure_ascii=False))

@@ -15,6 +15,11 @@ class LedgerCode(StrEnum):
     POOL_EXISTS = "pool_exists"
     POOL_NOT_FOUND = "pool_not_found"
     INVALID_AMOUNT = "invalid_amount"
+    PROGRAMME_NOT_HERE = "programme_not_here"
+    SCHEDULE_REFUSED = "schedule_refused"
+    BUDGET_OVER_PLAN = "budget_over_plan"
+    SALES_PAUSED = "sales_paused"
+    POOL_CLOSED = "pool_closed"
 
 
 def yuan_grouped(amount_fen: int) -> str:
@@ -60,3 +65,36 @@ class InvalidAmount(InvalidInput):
     """An amount that is not a positive whole number of fen within the limit."""
 
     code = LedgerCode.INVALID_AMOUNT
+
+
+class ProgrammeNotHere(InvalidInput):
+    """The programme does not exist, does not apply in the pool's jurisdiction, or has no
+    version in force in the pool's year: no pool may be opened for it."""
+
+    code = LedgerCode.PROGRAMME_NOT_HERE
+
+
+class ScheduleRefused(InvalidInput):
+    """A release schedule row is invalid (overlap, over the budget, outside the year …);
+    the message names the row. Nothing of the schedule was saved."""
+
+    code = LedgerCode.SCHEDULE_REFUSED
+
+
+class BudgetOverPlan(Conflict):
+    """An allocation would take the pool's released money above its year's budget."""
+
+    code = LedgerCode.BUDGET_OVER_PLAN
+
+
+class SalesPaused(Conflict):
+    """Sales of a programme are paused where the buyer is: released money cannot cover the
+    next sale, or the office paused them. The message says why and when money comes next."""
+
+    code = LedgerCode.SALES_PAUSED
+
+
+class PoolClosed(Conflict):
+    """The pool's budget year has been closed; its remainder was returned or carried forward."""
+
+    code = LedgerCode.POOL_CLOSED

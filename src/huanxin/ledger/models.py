@@ -1,6 +1,7 @@
-"""Tables of the budget ledger: pools, their escrow shards, and the append-only journal.
+"""Tables of the budget ledger: pools, their escrow shards, the append-only journal, and the
+release schedule (tranches) and alerts of a pool.
 
-A pool (programme × funding layer × jurisdiction) holds its money in ``shards`` rows of
+A pool (programme × funding layer × jurisdiction × budget year) holds its money in ``shards`` rows of
 ``ledger_shards``; the pool's balances are the sums over its shards. Every shard keeps
 ``allocated = available + reserved + spent`` and no balance below zero, enforced by CHECK
 constraints as a last line of defence behind the conditional updates of the service.
@@ -14,11 +15,12 @@ every reservation writes to it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -33,7 +35,13 @@ from huanxin.db import Base
 
 
 class Pool(Base):
-    """A budget for one programme, funding layer and jurisdiction."""
+    """A budget for one programme, funding layer and jurisdiction in one budget year.
+
+    ``budget_fen`` is the year's money (0: no plan, money is allocated as it comes);
+    a schedule of tranches releases it into the shards. ``year_end`` says what happens to
+    the remainder after 31 December (``return`` or ``carry_forward``). Sales pause when the
+    available money falls below ``pause_below_fen``, or when the office pauses by hand
+    (``paused_by`` auto | manual, empty when open)."""
 
     __tablename__ = "ledger_pools"
 
@@ -41,11 +49,28 @@ class Pool(Base):
     programme_id: Mapped[str] = mapped_column(String(64))
     layer: Mapped[str] = mapped_column(String(16))  # central | province | city | county
     jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    period_year: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(128))
     shard_count: Mapped[int] = mapped_column(Integer)
+    budget_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    year_end: Mapped[str] = mapped_column(String(16), default="return")
+    pause_below_fen: Mapped[int] = mapped_column(BigInteger, default=1)
+    paused_by: Mapped[str] = mapped_column(String(16), default="")
+    pause_reason: Mapped[str] = mapped_column(String(256), default="")
+    paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (UniqueConstraint("programme_id", "layer", "jurisdiction_code"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "programme_id",
+            "layer",
+            "jurisdiction_code",
+            "period_year",
+            name="uq_ledger_pools_programme_year",
+        ),
+        CheckConstraint("budget_fen >= 0", name="budget_not_negative"),
+    )
 
 
 class Shard(Base):
@@ -90,3 +115,42 @@ class Entry(Base):
         Index("ix_ledger_entries_pool_ref", "pool_id", "ref"),
         Index("ix_ledger_entries_pool_at", "pool_id", "at"),
     )
+
+
+class Tranche(Base):
+    """One release of a pool's money: on ``starts_on`` its amount moves into the shards.
+
+    The window ``starts_on``…``ends_on`` is also the spending plan of that stretch (the
+    monthly plan is the sum of the month's tranches). Windows of one pool never overlap."""
+
+    __tablename__ = "ledger_tranches"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("ledger_pools.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("pool_id", "seq"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        CheckConstraint("ends_on >= starts_on", name="window_ordered"),
+    )
+
+
+class Alert(Base):
+    """A warning about a pool for the office and finance, at most one per kind and day."""
+
+    __tablename__ = "ledger_alerts"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("ledger_pools.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # runs_dry | off_plan
+    day: Mapped[date] = mapped_column(Date)
+    message: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("pool_id", "kind", "day"),)

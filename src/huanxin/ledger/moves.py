@@ -12,11 +12,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Row, Table, insert, select, text, update
+from sqlalchemy import CursorResult, Row, Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from huanxin.core.clock import utcnow
-from huanxin.ledger.models import Entry, Shard
+from huanxin.ledger.models import Entry, Shard, Tranche
 
 ACCOUNTS = ("available", "reserved", "spent")
 EXTERNAL = "external"
@@ -228,3 +228,28 @@ def shards_holding(session: Session, *, pool_id: int, account: str, amount: int)
         .order_by(shards.c[account].desc(), shards.c.id)
     )
     return list(session.scalars(stmt))
+
+
+def fund_evenly(
+    session: Session, *, pool_id: int, amount: int, kind: str, ref: str, note: str = ""
+) -> None:
+    """Bring ``amount`` of outside money into the pool's shards, split evenly, one journalled
+    movement (external → available) per shard that receives a part."""
+    ids = list(
+        session.scalars(select(Shard.id).where(Shard.pool_id == pool_id).order_by(Shard.slot))
+    )
+    base, extra = divmod(amount, len(ids))
+    for index, shard_id in enumerate(ids):
+        part = base + (1 if index < extra else 0)
+        if part:
+            fund(session, shard_id=shard_id, amount=part)
+            legs = [(shard_id, EXTERNAL, -part), (shard_id, "available", part)]
+            journal(session, pool_id=pool_id, legs=legs, kind=kind, ref=ref, note=note[:256])
+
+
+def unreleased_fen(session: Session, pool_id: int) -> int:
+    """Money scheduled in tranches of the pool that are not released yet."""
+    stmt = select(func.coalesce(func.sum(Tranche.amount_fen), 0)).where(
+        Tranche.pool_id == pool_id, Tranche.released_at.is_(None)
+    )
+    return int(session.scalar(stmt) or 0)

@@ -4,6 +4,8 @@ chart, exhaustion forecast, shards, journal) with a form to allocate budget."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -14,10 +16,12 @@ from sqlalchemy.orm import Session
 from huanxin.core import idempotency, jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
-from huanxin.ledger import service
+from huanxin.core.clock import today_cn
+from huanxin.ledger import forecast, pausing, service, tranches
 from huanxin.ledger.chart import burn_svg
 from huanxin.ledger.errors import yuan_grouped
 from huanxin.ledger.models import Pool, Shard
+from huanxin.ledger.pools import YEAR_END_LABELS
 from huanxin.ledger.report import ACCOUNT_LABELS
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
@@ -33,6 +37,10 @@ KIND_LABELS = {
     "claw_back": "追回",
     "consolidate": "分片归集",
     "rebalance": "分片平衡",
+    "tranche": "按计划下达",
+    "year_return": "年末收回",
+    "carry_out": "结转下年",
+    "carry_in": "上年结转",
 }
 
 
@@ -50,17 +58,24 @@ def pools_page(
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("ledger:read"))],
 ) -> HTMLResponse:
-    rows = [
-        (s.pool, s.balances, _percent(s.balances.spent, s.balances.allocated))
-        for s in service.list_pools(session, actor)
-    ]
+    pools = service.list_pools(session, actor)
+    rows = [(s.pool, s.balances, _percent(s.balances.spent, s.balances.allocated)) for s in pools]
+    since = today_cn() - timedelta(days=7)
+    alerts = forecast.alerts_for(session, [s.pool.id for s in pools], since=since)
     return render(
-        request, "ledger/pools.html", rows=rows, layers=service.LAYER_LABELS, money=yuan_grouped
+        request,
+        "ledger/pools.html",
+        rows=rows,
+        layers=service.LAYER_LABELS,
+        money=yuan_grouped,
+        alerts=alerts,
+        alert_labels=forecast.ALERT_LABELS,
     )
 
 
 def _dashboard(session: Session, actor: Actor, pool: Pool) -> dict[str, Any]:
     balances = service.pool_balances(session, pool.id)
+    today = today_cn()
     shards = session.scalars(select(Shard).where(Shard.pool_id == pool.id).order_by(Shard.slot))
     return {
         "pool": pool,
@@ -76,6 +91,14 @@ def _dashboard(session: Session, actor: Actor, pool: Pool) -> dict[str, Any]:
         "accounts": ACCOUNT_LABELS,
         "form_key": uuid.uuid4().hex,
         "can_allocate": actor.can("ledger:allocate"),
+        "state": pausing.describe(pool, balances.available),
+        "year_end": YEAR_END_LABELS.get(pool.year_end, ""),
+        "tranches": tranches.schedule_of(session, pool.id),
+        "patterns": tranches.PATTERN_LABELS,
+        "forecast": forecast.forecast(session, pool, today=today),
+        "alerts": forecast.alerts_for(session, [pool.id], since=today - timedelta(days=30)),
+        "alert_labels": forecast.ALERT_LABELS,
+        "percent": _percent,
     }
 
 
@@ -152,3 +175,102 @@ def allocate_form(
         )
 
     return kit.submit(request, session, change, page)
+
+
+def _run_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    pool_id: int,
+    *,
+    scope: str,
+    form_key: str,
+    form: dict[str, str],
+    action: Callable[[Pool], None],
+) -> Response:
+    """The pool page's other forms: run ``action`` once per form key (a double submit acts
+    once); on a refusal the page shows again with the message and what was typed."""
+    pool = service.get_pool(session, actor, pool_id)
+
+    def change() -> str:
+        payload: dict[str, object] = {"pool_id": pool_id, **form}
+
+        def run() -> tuple[int, object]:
+            action(pool)
+            return 303, payload
+
+        idempotency.run(
+            session,
+            actor_user_id=actor.user_id,
+            key=form_key or uuid.uuid4().hex,
+            scope=scope,
+            payload=payload,
+            action=run,
+        )
+        return f"/ledger/pools/{pool_id}"
+
+    def page(error: kit.PageError) -> HTMLResponse:
+        again = service.get_pool(session, actor, pool_id)
+        return render(
+            request,
+            "ledger/pool.html",
+            error=error,
+            form=form,
+            **_dashboard(session, actor, again),
+        )
+
+    return kit.submit(request, session, change, page)
+
+
+@router.post("/ledger/pools/{pool_id}/schedule")
+def schedule_form(
+    pool_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("ledger:allocate"))],
+    pattern: Annotated[Code, Form()] = "",
+    form_key: Annotated[Code, Form()] = "",
+) -> Response:
+    """Plan what is left of the year's budget monthly, weekly or in quarterly batches."""
+
+    def action(pool: Pool) -> None:
+        rows = tranches.plan(session, pool, pattern=pattern)
+        tranches.set_schedule(session, actor, pool_id=pool.id, rows=rows)
+
+    return _run_form(
+        request,
+        session,
+        actor,
+        pool_id,
+        scope="ledger.schedule.form",
+        form_key=form_key,
+        form={"pattern": pattern},
+        action=action,
+    )
+
+
+@router.post("/ledger/pools/{pool_id}/pause")
+def pause_form(
+    pool_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("ledger:allocate"))],
+    reason: Annotated[Text, Form()] = "",
+    form_key: Annotated[Code, Form()] = "",
+) -> Response:
+    """Pause sales on the pool by hand, or lift the pause, with a reason."""
+
+    def action(pool: Pool) -> None:
+        act = pausing.resume if pool.paused_by else pausing.pause
+        act(session, actor, pool_id=pool.id, reason=reason)
+
+    return _run_form(
+        request,
+        session,
+        actor,
+        pool_id,
+        scope="ledger.pause.form",
+        form_key=form_key,
+        form={"reason": reason},
+        action=action,
+    )

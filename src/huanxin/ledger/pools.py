@@ -17,11 +17,13 @@ from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import NotAChoice, OutOfRange, UnknownJurisdiction
 from huanxin.core.models import Jurisdiction
+from huanxin.ledger import periods
 from huanxin.ledger.errors import PoolExists, PoolNotFound
 from huanxin.ledger.models import Pool, Shard
+from huanxin.ledger.periods import MAX_YEAR, MIN_YEAR
 
 LAYERS = ("central", "province", "city", "county")
-LAYER_LABELS = {"central": "中央", "province": "省级", "city": "市级", "county": "县级"}
+LAYER_LABELS = periods.LAYER_LABELS
 MAX_SHARDS = 64
 
 
@@ -46,24 +48,25 @@ def pool_or_404(session: Session, pool_id: int) -> Pool:
     return pool
 
 
+YEAR_ENDS = ("return", "carry_forward")
+YEAR_END_LABELS = {"return": "年末结余收回", "carry_forward": "年末结余结转下年"}
+
+
 def _validate_pool(
     session: Session,
     actor: AuditActor,
     *,
-    programme_id: str,
     layer: str,
     jurisdiction_code: str,
-    name: str,
     shards: int,
+    year_end: str,
 ) -> None:
-    if not programme_id.strip() or len(programme_id) > 64:
-        raise OutOfRange("政策编号不能为空且不超过64个字符", field="programme_id")
     if layer not in LAYERS:
         raise NotAChoice("资金层级必须是中央、省级、市级或县级", field="layer")
-    if not name.strip() or len(name) > 128:
-        raise OutOfRange("预算池名称不能为空且不超过128个字符", field="name")
     if isinstance(shards, bool) or not isinstance(shards, int) or not 1 <= shards <= MAX_SHARDS:
         raise OutOfRange(f"分片数必须在1到{MAX_SHARDS}之间", field="shards")
+    if year_end not in YEAR_ENDS:
+        raise NotAChoice("年末结余处理必须是收回或结转下年", field="year_end")
     if session.get(Jurisdiction, jurisdiction_code) is None:
         raise UnknownJurisdiction("行政区划不存在", field="jurisdiction_code")
     if isinstance(actor, Actor):
@@ -77,32 +80,48 @@ def create_pool(
     programme_id: str,
     layer: str,
     jurisdiction_code: str,
-    name: str,
+    period_year: int,
+    name: str = "",
     shards: int = 1,
+    budget_fen: int = 0,
+    year_end: str = "return",
 ) -> Pool:
-    """Open an empty pool with ``shards`` escrow sub-pools."""
+    """Open an empty pool for one budget year with ``shards`` escrow sub-pools.
+
+    The programme must apply at the jurisdiction and be in force in ``period_year``
+    (``periods.version_for``); the name defaults to that version's title."""
     _validate_pool(
         session,
         actor,
-        programme_id=programme_id,
         layer=layer,
         jurisdiction_code=jurisdiction_code,
-        name=name,
         shards=shards,
+        year_end=year_end,
     )
-    if (
-        find_pool(
-            session, programme_id=programme_id, layer=layer, jurisdiction_code=jurisdiction_code
-        )
-        is not None
-    ):
-        raise PoolExists("该政策、资金层级和区划的预算池已存在")
+    if not MIN_YEAR <= period_year <= MAX_YEAR:
+        raise OutOfRange("预算年度不正确", field="period_year")
+    if budget_fen < 0 or budget_fen > 10**15:
+        raise OutOfRange("年度预算必须在0到10万亿元之间", field="budget_fen")
+    programme_id = programme_id.strip()
+    version = periods.version_for(
+        session, programme_id=programme_id, jurisdiction_code=jurisdiction_code, year=period_year
+    )
+    name = name.strip() or periods.pool_name(session, version, layer, jurisdiction_code)
+    if len(name) > 128:
+        raise OutOfRange("预算池名称不超过128个字符", field="name")
+    key = {"programme_id": programme_id, "layer": layer, "jurisdiction_code": jurisdiction_code}
+    if find_pool(session, **key, period_year=period_year) is not None:
+        raise PoolExists(f"该政策、资金层级和区划的{period_year}年度预算池已存在")
     pool = Pool(
-        programme_id=programme_id.strip(),
-        layer=layer,
-        name=name.strip(),
-        jurisdiction_code=jurisdiction_code,
+        **key,
+        period_year=period_year,
+        name=name,
         shard_count=shards,
+        budget_fen=budget_fen,
+        year_end=year_end,
+        pause_below_fen=periods.next_sale_fen(session, version, layer, jurisdiction_code),
+        paused_by="",
+        pause_reason="",
         created_at=utcnow(),
     )
     try:
@@ -110,7 +129,7 @@ def create_pool(
             session.add(pool)
             session.flush()
     except IntegrityError as exc:  # a concurrent creator won
-        raise PoolExists("该政策、资金层级和区划的预算池已存在") from exc
+        raise PoolExists(f"该政策、资金层级和区划的{period_year}年度预算池已存在") from exc
     session.add_all(
         [
             Shard(pool_id=pool.id, slot=s, allocated=0, available=0, reserved=0, spent=0)
@@ -136,17 +155,22 @@ def _snapshot(pool: Pool) -> dict[str, object]:
         "layer": pool.layer,
         "name": pool.name,
         "jurisdiction_code": pool.jurisdiction_code,
+        "period_year": pool.period_year,
         "shards": pool.shard_count,
+        "budget_fen": pool.budget_fen,
+        "year_end": pool.year_end,
+        "pause_below_fen": pool.pause_below_fen,
     }
 
 
 def find_pool(
-    session: Session, *, programme_id: str, layer: str, jurisdiction_code: str
+    session: Session, *, programme_id: str, layer: str, jurisdiction_code: str, period_year: int
 ) -> Pool | None:
     stmt = select(Pool).where(
         Pool.programme_id == programme_id,
         Pool.layer == layer,
         Pool.jurisdiction_code == jurisdiction_code,
+        Pool.period_year == period_year,
     )
     return session.scalars(stmt).first()
 

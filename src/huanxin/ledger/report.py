@@ -129,7 +129,7 @@ class BurnRate:
     series: list[tuple[date, int]]
 
 
-def _day_expr(session: Session) -> ColumnElement[str]:
+def day_expr(session: Session) -> ColumnElement[str]:
     """The China-time calendar day of a journal leg, as 'YYYY-MM-DD'."""
     if session.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone("Asia/Shanghai", Entry.at), "YYYY-MM-DD")
@@ -137,7 +137,7 @@ def _day_expr(session: Session) -> ColumnElement[str]:
 
 
 def _daily(session: Session, pool_id: int, account: str, since: datetime) -> dict[date, int]:
-    day = _day_expr(session)
+    day = day_expr(session)
     stmt = (
         select(day, func.sum(Entry.amount_fen))
         .where(Entry.pool_id == pool_id, Entry.account == account, Entry.at >= since)

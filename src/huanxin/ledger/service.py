@@ -37,8 +37,16 @@ from huanxin.core.errors import OutOfRange
 from huanxin.db import is_postgres
 from huanxin.ledger import moves
 from huanxin.ledger.batch import reserve_batch
-from huanxin.ledger.errors import BudgetExhausted, InsufficientBalance, InvalidAmount, yuan_grouped
-from huanxin.ledger.models import Pool, Shard
+from huanxin.ledger.errors import (
+    BudgetExhausted,
+    BudgetOverPlan,
+    InsufficientBalance,
+    InvalidAmount,
+    PoolClosed,
+    yuan_grouped,
+)
+from huanxin.ledger.models import Pool
+from huanxin.ledger.pausing import Pause, check_open, is_paused
 from huanxin.ledger.pools import (
     LAYER_LABELS,
     LAYERS,
@@ -59,15 +67,18 @@ __all__ = [
     "LAYER_LABELS",
     "Balances",
     "BurnRate",
+    "Pause",
     "PoolSummary",
     "allocate",
     "burn",
     "check",
+    "check_open",
     "claw_back",
     "commit",
     "create_pool",
     "find_pool",
     "get_pool",
+    "is_paused",
     "journal_of",
     "list_pools",
     "pool_balances",
@@ -99,24 +110,23 @@ def _ref(ref: str) -> str:
 def allocate(
     session: Session, actor: AuditActor, *, pool_id: int, amount_fen: int, ref: str, note: str = ""
 ) -> None:
-    """Add budget to the pool's available balance, spread evenly over its shards."""
+    """Add budget to the pool's available balance at once (money released outside the
+    schedule), spread evenly over its shards; never above the year's budget."""
     amount, ref = _amount(amount_fen), _ref(ref)
     pool = pool_or_404(session, pool_id)
     if isinstance(actor, Actor):
         visible(actor, pool, pool.jurisdiction_code, "预算池不存在")
+    if pool.closed_at is not None:
+        raise PoolClosed(f"预算池「{pool.name}」的{pool.period_year}年度已结束，不能再下达资金")
     before = pool_balances(session, pool_id)
-    ids = list(
-        session.scalars(select(Shard.id).where(Shard.pool_id == pool_id).order_by(Shard.slot))
-    )
-    base, extra = divmod(amount, len(ids))
-    for index, shard_id in enumerate(ids):
-        part = base + (1 if index < extra else 0)
-        if part:
-            moves.fund(session, shard_id=shard_id, amount=part)
-            legs = [(shard_id, moves.EXTERNAL, -part), (shard_id, "available", part)]
-            moves.journal(
-                session, pool_id=pool_id, legs=legs, kind="allocate", ref=ref, note=note[:256]
+    if pool.budget_fen:
+        planned = before.allocated + moves.unreleased_fen(session, pool_id) + amount
+        if planned > pool.budget_fen:
+            raise BudgetOverPlan(
+                f"下达后合计{yuan_grouped(planned)}元（含尚未下达的计划），"
+                f"超过年度预算{yuan_grouped(pool.budget_fen)}元"
             )
+    moves.fund_evenly(session, pool_id=pool_id, amount=amount, kind="allocate", ref=ref, note=note)
     audit.record(
         session,
         actor,
@@ -400,13 +410,15 @@ def rebalance(session: Session, pool_id: int, *, actor: AuditActor = SYSTEM) -> 
 
 
 def pools_along(
-    session: Session, programme_ids: set[str], layers: set[str], codes: list[str]
+    session: Session, programme_ids: set[str], layers: set[str], codes: list[str], year: int
 ) -> list[Pool]:
-    """The pools of ``programme_ids`` and ``layers`` held by any of ``codes`` (a jurisdiction
-    path), loaded into the session so a later look-up by id needs no round trip."""
+    """The pools of ``programme_ids`` and ``layers`` for budget year ``year`` held by any of
+    ``codes`` (a jurisdiction path), loaded into the session so a later look-up by id needs
+    no round trip."""
     stmt = select(Pool).where(
         Pool.programme_id.in_(programme_ids),
         Pool.layer.in_(layers),
         Pool.jurisdiction_code.in_(codes),
+        Pool.period_year == year,
     )
     return list(session.scalars(stmt))

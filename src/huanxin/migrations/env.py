@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from alembic import context
+from sqlalchemy import Connection
 
 import huanxin.models  # noqa: F401  (registers every table)
 from huanxin.db import Base, make_engine
@@ -26,9 +27,24 @@ def run_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """SQLite's documented way to rebuild a table other tables refer to (batch mode): turn
+    foreign keys off outside the transaction, then prove none dangles before turning them on."""
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    if on:
+        dangling = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if dangling:
+            raise RuntimeError(f"migration left dangling foreign keys: {dangling[:5]}")
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def run_online() -> None:
     engine = make_engine(_url())
     with engine.connect() as connection:
+        _sqlite_foreign_keys(connection, on=False)
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -37,6 +53,8 @@ def run_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+        connection.commit()
+        _sqlite_foreign_keys(connection, on=True)
     engine.dispose()
 
 

@@ -99,24 +99,25 @@ def versions_of(quote: dict[str, Any]) -> list[str]:
     return [f"{a['programme_id']}@{a['version']}" for a in quote.get("applied", [])]
 
 
-def find_pool_id(session: Session, programme_id: str, layer: str, code: str) -> int:
-    """The pool funding ``layer`` of ``programme_id`` for ``code``, or the nearest ancestor's
-    (cached per session: pools are created rarely and never deleted)."""
-    return pool_ids(session, [(programme_id, layer)], code)[(programme_id, layer)]
+def find_pool_id(session: Session, programme_id: str, layer: str, code: str, year: int) -> int:
+    """The pool funding ``layer`` of ``programme_id`` for ``code`` in budget year ``year``, or
+    the nearest ancestor's (cached per session: pools are created rarely, never deleted)."""
+    return pool_ids(session, [(programme_id, layer)], code, year)[(programme_id, layer)]
 
 
 def pool_ids(
-    session: Session, wanted: list[tuple[str, str]], code: str
+    session: Session, wanted: list[tuple[str, str]], code: str, year: int
 ) -> dict[tuple[str, str], int]:
     """``find_pool_id`` for several (programme, layer) pairs in one query. The pools are
-    loaded into the session, so the ledger's own look-up by id needs no round trip."""
-    cache: dict[tuple[str, str, str], int] = session.info.setdefault("claims.pools", {})
-    missing = sorted({w for w in wanted if (*w, code) not in cache})
+    loaded into the session, so the ledger's own look-up by id needs no round trip. A sale
+    draws on the budget of its own year: 2026 sales never spend 2025 money."""
+    cache: dict[tuple[str, str, str, int], int] = session.info.setdefault("claims.pools", {})
+    missing = sorted({w for w in wanted if (*w, code, year) not in cache})
     if missing:
         path = policies.path_of(session, code)
         depth = {place: i for i, place in enumerate(path)}
         pools = ledger.pools_along(
-            session, {p for p, _ in missing}, {lay for _, lay in missing}, path
+            session, {p for p, _ in missing}, {lay for _, lay in missing}, path, year
         )
         best: dict[tuple[str, str], Any] = {}
         for pool in pools:
@@ -129,12 +130,13 @@ def pool_ids(
         for programme_id, layer in missing:
             if (programme_id, layer) not in best:
                 raise PoolMissing(
-                    f"政策{programme_id}的{layer}资金尚未建立预算池，请联系专班办公室"
+                    f"政策{programme_id}的{year}年度{ledger.LAYER_LABELS.get(layer, layer)}"
+                    "资金尚未建立预算池，请联系专班办公室"
                 )
-            cache[(programme_id, layer, code)] = int(best[(programme_id, layer)].id)
+            cache[(programme_id, layer, code, year)] = int(best[(programme_id, layer)].id)
         # the identity map holds objects weakly: keep the pools for the session's lifetime
         session.info.setdefault("claims.pool_rows", []).extend(best.values())
-    return {w: cache[(*w, code)] for w in wanted}
+    return {w: cache[(*w, code, year)] for w in wanted}
 
 
 def funding(quote: Quote) -> list[tuple[ProgrammeAmount, str, int]]:
@@ -152,7 +154,10 @@ def reserve_parts(session: Session, claim: Claim, quote: Quote) -> None:
     Pools are taken in ascending id order so two claims never deadlock."""
     amounts = funding(quote)
     ids = pool_ids(
-        session, [(a.programme_id, layer) for a, layer, _ in amounts], claim.jurisdiction_code
+        session,
+        [(a.programme_id, layer) for a, layer, _ in amounts],
+        claim.jurisdiction_code,
+        claim.purchase_date.year,
     )
     parts = [
         ClaimPart(

@@ -28,6 +28,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.clock import as_utc, utcnow
 from huanxin.core.errors import Required
 from huanxin.core.models import User
+from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
 from huanxin.policy.api import PaymentMode, Programme, QuotaPeriod, select_version
 
@@ -145,6 +146,9 @@ def claim_quota(
     category = policies.resolve_category(session, category)
     programme = quota_programme(session, actor.jurisdiction_code, category, on_date)
     assert programme.quota is not None
+    ledger.check_open(
+        session, programme_ids=[programme.id], jurisdiction_code=actor.jurisdiction_code, on=on_date
+    )
     now = as_utc(now or utcnow())
     release = releases.active_release(
         session,

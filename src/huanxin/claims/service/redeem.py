@@ -27,6 +27,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import OutOfRange, Required
 from huanxin.core.models import User
+from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
 from huanxin.policy.api import (
     NATIONAL_CODE,
@@ -248,6 +249,12 @@ def checked(
         barcode=sale.barcode,
     )
     result = _quote(session, quota, sale, grade)
+    ledger.check_open(
+        session,
+        programme_ids=[a.programme_id for a in result.applied],
+        jurisdiction_code=quota.jurisdiction_code,
+        on=sale.purchase_date,
+    )
     name_enc, rid_enc = _person(consumer)
     now = utcnow()
     row = {

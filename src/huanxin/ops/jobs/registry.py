@@ -112,6 +112,16 @@ def claim_clock_alerts(db: Database) -> Summary:
     return {"text": text, **totals}
 
 
+def budget_pacing(db: Database) -> Summary:
+    """Release the tranches of every pool whose day has come (each once, journalled)."""
+    from huanxin.core.clock import today_cn
+    from huanxin.ledger import pacing
+
+    with db.unit_of_work() as session:
+        result = pacing.run(session, today=today_cn())
+    return {"text": result.text(), **result.figures()}
+
+
 def integrity_scan(db: Database) -> Summary:
     """The nightly scan: daily over the claims created or changed since the last one, with
     the index in ``HUANXIN_INTEGRITY_STATE`` (var/integrity-state); a full scan that stores
@@ -181,6 +191,7 @@ def federation_publish(db: Database) -> Summary:
 
 JOBS: list[JobSpec] = [
     JobSpec("quota_expiry", "资格券到期处理", every(60), expire_quotas),
+    JobSpec("budget_pacing", "预算资金按期下达与暂停恢复", every(15), budget_pacing),
     JobSpec("audit_anchor", "审计链校验与签署", every(60), audit_anchor),
     JobSpec("nightly_backup", "数据备份与恢复验证", daily(1, 0), nightly_backup),
     JobSpec("integrity_scan", "骗补风险夜间扫描", daily(2, 0), integrity_scan),

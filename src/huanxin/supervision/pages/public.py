@@ -1,6 +1,7 @@
 """Public pages under ``/public/`` (no login, phone first): each programme explained with
 worked examples from the policy engine, the office's questions and answers, participating
-merchants and recycling points by area, notices, and typical cases."""
+merchants and recycling points by area, notices, typical cases, and the budget notice (each
+programme's money left, whether sales are paused, the next release: ``ledger.notice``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from huanxin.core import jurisdictions
-from huanxin.core.bounds import Code
+from huanxin.core.bounds import Code, Year
+from huanxin.core.clock import today_cn
 from huanxin.core.money import yuan
+from huanxin.ledger import notice as budget_notice
+from huanxin.ledger.errors import yuan_grouped
 from huanxin.supervision.service import publicity
 from huanxin.web.deps import DbSession, public
 from huanxin.web.templating import render
@@ -23,6 +27,7 @@ SECTIONS = [
     ("places", "参与商户和回收网点"),
     ("notices", "通知公告"),
     ("cases", "典型案例"),
+    ("budget", "补贴资金情况"),
 ]
 
 
@@ -103,4 +108,21 @@ def public_places(code: Code, request: Request, session: DbSession) -> HTMLRespo
         "places",
         merchants=publicity.merchants_of(session, code),
         points=publicity.recycling_points_of(session, code),
+    )
+
+
+@router.get("/public/{code}/budget")
+def public_budget(
+    code: Code, request: Request, session: DbSession, year: Year | None = None
+) -> HTMLResponse:
+    """Each programme's budget state here: open or paused (and why), money left, next release."""
+    year = year or today_cn().year
+    return _area(
+        request,
+        session,
+        code,
+        "budget",
+        rows=budget_notice.board(session, code, year=year),
+        year=year,
+        money=yuan_grouped,
     )

@@ -1,0 +1,173 @@
+"""Pausing and resuming sales by the money a pool has released.
+
+A pool pauses by itself (``paused_by = auto``) when its available money falls below what the
+next sale could draw (``pause_below_fen``) and resumes by itself when a release, a returned
+reservation or an allocation lifts it again; ``evaluate`` decides, and runs after every
+tranche release, manual action, and each run of the ``budget_pacing`` job. The office pauses
+or resumes by hand with a reason (``paused_by = manual``): a manual pause holds until the
+office lifts it. Every change is audited.
+
+``check_open`` is the one check the selling paths call (redemption, quota issue): it refuses
+with ``SalesPaused`` (a Chinese notice saying why and when money comes next) while any pool
+of the programmes on the buyer's path for that year is paused. Reservations already made are
+untouched: their money is reserved and is paid as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huanxin.core import audit
+from huanxin.core.actor import Actor, visible
+from huanxin.core.audit import AuditActor
+from huanxin.core.clock import utcnow
+from huanxin.core.errors import Required
+from huanxin.ledger.errors import SalesPaused, yuan_grouped
+from huanxin.ledger.models import Pool
+from huanxin.ledger.pools import pool_balances, pool_or_404
+from huanxin.ledger.tranches import next_release
+from huanxin.policy import service as policies
+
+AUTO, MANUAL = "auto", "manual"
+AUTO_REASON = "已下达资金不足以支付下一笔补贴"
+STATE_LABELS = {"": "正常办理", AUTO: "资金暂时用完，暂停办理", MANUAL: "暂停办理"}
+
+
+@dataclass(frozen=True)
+class Pause:
+    pool_id: int
+    pool_name: str
+    by: str
+    reason: str
+    next_release_on: date | None
+
+    def notice(self) -> str:
+        """The Chinese notice a cashier or a resident reads."""
+        why = AUTO_REASON if self.by == AUTO else f"专班办公室暂停：{self.reason}"
+        when = (
+            f"下一批资金预计{self.next_release_on:%Y年%m月%d日}下达，到账后自动恢复"
+            if self.next_release_on
+            else "恢复时间另行通知"
+        )
+        return f"「{self.pool_name}」{why}，暂停核销和领取资格；已预留的申请照常办理。{when}。"
+
+
+def is_paused(
+    session: Session, *, programme_ids: Iterable[str], jurisdiction_code: str, on: date
+) -> Pause | None:
+    """The first paused pool funding one of ``programme_ids`` for ``jurisdiction_code`` in
+    ``on``'s budget year (the place's own pools and those above it), or None."""
+    ids = sorted(set(programme_ids))
+    if not ids:
+        return None
+    stmt = (
+        select(Pool)
+        .where(
+            Pool.programme_id.in_(ids),
+            Pool.jurisdiction_code.in_(policies.path_of(session, jurisdiction_code)),
+            Pool.period_year == on.year,
+            Pool.paused_by != "",
+        )
+        .order_by(Pool.id)
+        .limit(1)
+    )
+    pool = session.scalars(stmt).first()
+    if pool is None:
+        return None
+    upcoming = next_release(session, pool.id)
+    return Pause(
+        pool.id,
+        pool.name,
+        pool.paused_by,
+        pool.pause_reason,
+        upcoming.starts_on if upcoming else None,
+    )
+
+
+def check_open(
+    session: Session, *, programme_ids: Iterable[str], jurisdiction_code: str, on: date
+) -> None:
+    """Refuse (409 ``sales_paused``) while sales of these programmes are paused here."""
+    pause = is_paused(
+        session, programme_ids=programme_ids, jurisdiction_code=jurisdiction_code, on=on
+    )
+    if pause is not None:
+        raise SalesPaused(pause.notice())
+
+
+def _set(session: Session, actor: AuditActor, pool: Pool, by: str, reason: str) -> None:
+    before = {"paused_by": pool.paused_by, "reason": pool.pause_reason}
+    pool.paused_by, pool.pause_reason = by, reason[:256]
+    pool.paused_at = utcnow() if by else None
+    available = pool_balances(session, pool.id).available
+    audit.record(
+        session,
+        actor,
+        "ledger.paused" if by else "ledger.resumed",
+        object_type="ledger_pool",
+        object_id=pool.id,
+        before=before,
+        after={"paused_by": by, "reason": pool.pause_reason},
+        detail={"available_fen": available, "pause_below_fen": pool.pause_below_fen},
+        jurisdiction_code=pool.jurisdiction_code,
+    )
+    session.flush()
+
+
+def evaluate(session: Session, actor: AuditActor, pool_id: int) -> str:
+    """Pause or resume the pool by its available money; returns ``paused``, ``resumed`` or
+    an empty string when nothing changed. A manual pause is left to the office."""
+    pool = pool_or_404(session, pool_id)
+    if pool.paused_by == MANUAL or pool.closed_at is not None:
+        return ""
+    short = pool_balances(session, pool_id).available < pool.pause_below_fen
+    if short and not pool.paused_by:
+        _set(session, actor, pool, AUTO, AUTO_REASON)
+        return "paused"
+    if not short and pool.paused_by == AUTO:
+        _set(session, actor, pool, "", "")
+        return "resumed"
+    return ""
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise Required("请填写暂停或恢复的理由", field="reason")
+    return reason
+
+
+def pause(session: Session, actor: Actor, *, pool_id: int, reason: str) -> Pool:
+    """The office pauses sales on the pool by hand; holds until it resumes them."""
+    reason = _reason(reason)
+    pool = pool_or_404(session, pool_id)
+    visible(actor, pool, pool.jurisdiction_code, "预算池不存在")
+    if pool.paused_by != MANUAL:
+        _set(session, actor, pool, MANUAL, reason)
+    return pool
+
+
+def resume(session: Session, actor: Actor, *, pool_id: int, reason: str) -> Pool:
+    """The office lifts a pause; if the money still cannot cover a sale the pool pauses
+    again by itself at once (and says so)."""
+    reason = _reason(reason)
+    pool = pool_or_404(session, pool_id)
+    visible(actor, pool, pool.jurisdiction_code, "预算池不存在")
+    if pool.paused_by:
+        _set(session, actor, pool, "", reason)
+    evaluate(session, actor, pool_id)
+    return pool
+
+
+def describe(pool: Pool, available_fen: int) -> str:
+    """One line for pages: the state and, while paused, why."""
+    if not pool.paused_by:
+        return STATE_LABELS[""]
+    if pool.paused_by == AUTO:
+        return f"{STATE_LABELS[AUTO]}（可用{yuan_grouped(available_fen)}元）"
+    return f"{STATE_LABELS[MANUAL]}：{pool.pause_reason}"
