@@ -13,7 +13,9 @@ from typing import Any
 
 import builders
 from huanxin.app import create_app
+from huanxin.core.audit import SYSTEM
 from huanxin.db import Database
+from huanxin.policy import service as policies
 
 JSON = "application/json"
 UNTYPED = {
@@ -135,11 +137,14 @@ def test_error_codes_are_published_per_domain() -> None:
 
 def test_idempotent_route_stores_and_replays_its_response_model(database: Database) -> None:
     builders.world(database, ("finance", "140521"))
+    with database.unit_of_work() as session:  # a pool is opened for a programme applying here
+        policies.sync_dir(session, SYSTEM)
     api = builders.api_client(database, "finance.140521")
     body = {
-        "programme_id": "p-contract",
+        "programme_id": "cn.appliance",
         "layer": "county",
         "jurisdiction_code": "140521",
+        "period_year": 2026,
         "name": "契约测试池",
         "shards": 2,
     }
@@ -153,7 +158,9 @@ def test_idempotent_route_stores_and_replays_its_response_model(database: Databa
         "/api/v1/ledger/pools", json={**body, "name": "另一个"}, headers={"Idempotency-Key": "c-1"}
     )
     assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
-    pools = [p for p in api.get("/api/v1/ledger/pools").json() if p["programme_id"] == "p-contract"]
+    pools = [
+        p for p in api.get("/api/v1/ledger/pools").json() if p["programme_id"] == "cn.appliance"
+    ]
     assert len(pools) == 1
     missing = api.post("/api/v1/ledger/pools", json=body)
     assert missing.status_code == 422 and missing.json()["field"] == "Idempotency-Key"
