@@ -278,6 +278,7 @@ def _reserve(session: Session, sales: list[_Sale]) -> None:
             session,
             [(a.programme_id, layer) for a, layer, _ in wanted],
             sale.row["jurisdiction_code"],
+            sale.row["purchase_date"].year,
         )
         for applied, layer, amount in wanted:
             pool_id = ids[(applied.programme_id, layer)]
