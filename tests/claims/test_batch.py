@@ -40,6 +40,7 @@ def _world(db: Database, *, central_fen: int, shards: int, quotas: int) -> dict[
                 programme_id=bench_world.PROGRAMME,
                 layer=layer,
                 jurisdiction_code="140000",
+                period_year=bench_world.PURCHASE.year,
                 name=f"批量{layer}",
                 shards=shards,
             )
