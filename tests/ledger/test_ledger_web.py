@@ -14,13 +14,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from huanxin.config import Settings
-from huanxin.core import auth, orgs, routes, users
+from huanxin.core import auth, orgs, users
 from huanxin.core.audit import SYSTEM
 from huanxin.core.models import AuditEntry, User
 from huanxin.db import Database
 from huanxin.ledger import pages, service
 from huanxin.ledger import routes as ledger_routes
 from huanxin.ledger.models import Entry
+from huanxin.web import api as web_api
 from huanxin.web import errors
 from huanxin.web import pages as web_pages
 
@@ -39,7 +40,7 @@ def _app(db: Database) -> FastAPI:
         migrate_on_start=False,
     )
     errors.install(app)
-    for router in (routes.router, web_pages.router, ledger_routes.router, pages.router):
+    for router in (web_api.router, web_pages.router, ledger_routes.router, pages.router):
         app.include_router(router)
     return app
 
