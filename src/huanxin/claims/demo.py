@@ -31,9 +31,9 @@ from huanxin.core.identifiers import resident_id_check_char, vin_check_char
 from huanxin.core.models import User
 from huanxin.core.money import yuan
 from huanxin.core.passwords import hash_password
-from huanxin.ledger import periods as ledger_periods
 from huanxin.ledger import service as ledger
-from huanxin.ledger import tranches
+from huanxin.ledger.api import periods as ledger_periods
+from huanxin.ledger.api import tranches
 from huanxin.policy import service as policies
 from huanxin.policy.api import NATIONAL_CODE
 

@@ -14,7 +14,7 @@ from huanxin.core import jurisdictions
 from huanxin.core.models import Jurisdiction
 from huanxin.ledger.errors import ProgrammeNotHere
 from huanxin.policy import service as policies
-from huanxin.policy.schema import NATIONAL_CODE, AmountRule, Layer, Programme
+from huanxin.policy.api import NATIONAL_CODE, AmountRule, Layer, Programme
 
 LAYER_LABELS = {"central": "中央", "province": "省级", "city": "市级", "county": "县级"}
 MIN_YEAR, MAX_YEAR = 2000, 2100

@@ -38,7 +38,7 @@ from huanxin.db import Database
 from huanxin.ledger import forecast, pacing, service, tranches
 from huanxin.ledger.models import Entry
 from huanxin.policy import service as policies
-from huanxin.policy.eligibility import ItemAttributes
+from huanxin.policy.api import ItemAttributes
 
 YEAR = 2026
 COUNTY = "140521"

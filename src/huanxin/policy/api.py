@@ -7,6 +7,7 @@ from huanxin.policy.loader import default_policies_dir
 from huanxin.policy.schema import (
     NATIONAL_CODE,
     AmountRule,
+    Layer,
     National,
     NationalKey,
     PaymentMode,
@@ -20,6 +21,7 @@ __all__ = [
     "NATIONAL_CODE",
     "AmountRule",
     "ItemAttributes",
+    "Layer",
     "National",
     "NationalKey",
     "PaymentMode",

@@ -115,7 +115,7 @@ def claim_clock_alerts(db: Database) -> Summary:
 def budget_pacing(db: Database) -> Summary:
     """Release the tranches of every pool whose day has come (each once, journalled)."""
     from huanxin.core.clock import today_cn
-    from huanxin.ledger import pacing
+    from huanxin.ledger.api import pacing
 
     with db.unit_of_work() as session:
         result = pacing.run(session, today=today_cn())

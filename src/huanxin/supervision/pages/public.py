@@ -14,7 +14,7 @@ from huanxin.core import jurisdictions
 from huanxin.core.bounds import Code, Year
 from huanxin.core.clock import today_cn
 from huanxin.core.money import yuan
-from huanxin.ledger import notice as budget_notice
+from huanxin.ledger.api import notice as budget_notice
 from huanxin.ledger.errors import yuan_grouped
 from huanxin.supervision.service import publicity
 from huanxin.web.deps import DbSession, public
