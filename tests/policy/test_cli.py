@@ -80,7 +80,7 @@ def test_quote_bad_date_exits_1_with_chinese_message() -> None:
 
 def test_validate_ok_and_bad(tmp_path: Path) -> None:
     ok = runner.invoke(policy_app, ["validate"])
-    assert ok.exit_code == 0 and "共19个政策文件" in ok.output
+    assert ok.exit_code == 0 and "共23个政策文件" in ok.output
     (tmp_path / "x.yaml").write_text("id: x\nversion: zero\n", encoding="utf-8")
     bad = runner.invoke(policy_app, ["validate", "--policies-dir", str(tmp_path)])
     assert bad.exit_code == 1

@@ -124,7 +124,7 @@ def test_env_overrides_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_shipped_files_round_trip_through_json() -> None:
     programmes = load_dir()
-    assert len(programmes) == 19
+    assert len(programmes) == 23
     for programme in programmes:
         assert from_json(programme.model_dump_json()) == programme
         assert Programme.model_validate(programme.model_dump(mode="json")) == programme

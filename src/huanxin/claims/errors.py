@@ -23,6 +23,7 @@ class ClaimsCode(StrEnum):
     POOL_MISSING = "pool_missing"
     APPEAL_NOT_ALLOWED = "appeal_not_allowed"
     EVIDENCE_INVALID = "evidence_invalid"
+    EVIDENCE_NOT_OPENED = "evidence_not_opened"
     QUOTA_OUTSIDE_MERCHANT_AREA = "quota_outside_merchant_area"
     SALE_DATE_IMPOSSIBLE = "sale_date_impossible"
     UNKNOWN_TILL = "unknown_till"
@@ -110,7 +111,7 @@ class EvidenceInvalid(InvalidInput):
 class EvidenceNotOpened(InvalidInput):
     """A checklist item was confirmed for a file the reviewer has not opened."""
 
-    code = "evidence_not_opened"
+    code = ClaimsCode.EVIDENCE_NOT_OPENED
 
 
 class QuotaOutsideMerchantArea(OutsideJurisdiction):

@@ -54,6 +54,9 @@ ACTIONS = {
 }
 
 EVENTS = {
+    "schedule_set": "设定下达计划",
+    "tranche_released": "按计划下达资金",
+    "year_closed": "年度结账",
     "accepted": "受理",
     "clock_alert": "法定时限提醒",
     "drawn": "开奖",
