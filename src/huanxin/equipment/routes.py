@@ -6,6 +6,7 @@ the investment indicator and the digitalisation indicators. Thin: every rule is 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import asdict
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
@@ -26,26 +27,33 @@ from huanxin.equipment.schemas import (
     BaselineRead,
     ClassifiedRead,
     ClassifyRequest,
+    DashboardRead,
+    DigitalIndicator,
     DigitalReportCreate,
     DigitalReportRead,
     DocumentRead,
     EnterpriseCreate,
     EnterpriseRead,
+    EnterpriseSummary,
     EnterpriseUpdate,
     FlagRead,
     ImportRead,
+    InvestmentIndicator,
     ItemRead,
     ItemUpdate,
     ProjectCreate,
     ProjectDetail,
     ProjectRead,
+    SavingRead,
     StepCreate,
     StepRead,
     SubsidyApplied,
     SubsidyCreate,
     SubsidyDecision,
+    SubsidyQuote,
     SubsidyRead,
     SubsidyTerms,
+    TaxCreditQuote,
     TaxCreditTerms,
 )
 from huanxin.equipment.service import (
@@ -232,15 +240,16 @@ def item_saving(
     target_grade: Annotated[Count, Query(ge=1, le=2)] = 2,
     kgce_per_kwh: Annotated[Quantity | None, Query(gt=0, le=1)] = None,
     grid_kgco2_per_kwh: Annotated[Quantity | None, Query(gt=0, le=2)] = None,
-) -> dict[str, Any]:
+) -> SavingRead:
     """Annual saving of upgrading one row to grade 2 or 1; the electricity factors may be
     overridden (defaults and their sources in ``factors``)."""
     factors = DEFAULT_FACTORS.with_overrides(
         kgce_per_kwh=kgce_per_kwh, grid_kgco2_per_kwh=grid_kgco2_per_kwh
     )
-    return items.saving_estimate(
+    estimate = items.saving_estimate(
         session, actor, item_id=item_id, target_grade=target_grade, factors=factors
     )
+    return SavingRead.model_validate(estimate)
 
 
 @router.post("/enterprises/{enterprise_id}/classify")
@@ -258,10 +267,10 @@ def classify_ledger(
 
 
 @router.get("/enterprises/{enterprise_id}/summary")
-def enterprise_summary(enterprise_id: Id, actor: Reader, session: DbSession) -> dict[str, Any]:
+def enterprise_summary(enterprise_id: Id, actor: Reader, session: DbSession) -> EnterpriseSummary:
     enterprises.get(session, actor, enterprise_id)
     s = ledger.summary(session, actor, enterprise_id=enterprise_id)
-    return {**s.__dict__, "factors": DEFAULT_FACTORS.describe_zh(), "target_grade": 2}
+    return EnterpriseSummary(**asdict(s), factors=DEFAULT_FACTORS.describe_zh(), target_grade=2)
 
 
 # --- reports ----------------------------------------------------------------------------
@@ -378,8 +387,8 @@ def get_document(project_id: Id, document_id: Id, actor: Reader, session: DbSess
 
 
 @router.get("/dashboard")
-def dashboard(actor: Reader, session: DbSession) -> dict[str, Any]:
-    return projects.dashboard(session, actor)
+def dashboard(actor: Reader, session: DbSession) -> DashboardRead:
+    return DashboardRead.model_validate(projects.dashboard(session, actor))
 
 
 @router.get("/dashboard.svg", response_class=Response, responses=download("image/svg+xml"))
@@ -393,21 +402,22 @@ def dashboard_svg(actor: Reader, session: DbSession) -> Response:
 
 
 @router.post("/subsidy-quote", dependencies=[Depends(require_any(*READ))])
-def subsidy_quote(body: SubsidyTerms) -> dict[str, Any]:
+def subsidy_quote(body: SubsidyTerms) -> SubsidyQuote:
     """The calculator: nothing is stored."""
-    return subsidy.quote(**body.model_dump())
+    return SubsidyQuote.model_validate(subsidy.quote(**body.model_dump()))
 
 
 @router.post("/tax-credit-quote", dependencies=[Depends(require_any(*READ))])
-def tax_credit_quote(body: TaxCreditTerms) -> dict[str, Any]:
+def tax_credit_quote(body: TaxCreditTerms) -> TaxCreditQuote:
     """Tax-credit estimate for special equipment (nothing is stored): credit per year against
     the tax schedule, carry-forward, expiry, the arithmetic explained and the rule's source."""
-    return taxcredit.estimate(
+    estimate = taxcredit.estimate(
         investments=[(i.year, i.amount_fen) for i in body.investments],
         taxes=[(t.year, t.amount_fen) for t in body.taxes],
         share_bp=body.share_bp,
         carry_years=body.carry_years,
     )
+    return TaxCreditQuote.model_validate(estimate)
 
 
 @router.get("/subsidies")
@@ -449,10 +459,11 @@ def investment_indicator(
     actor: Annotated[Actor, Depends(require("equipment:read"))],
     session: DbSession,
     year: Year | None = None,
-) -> dict[str, Any]:
-    return indicator.investment_indicator(
+) -> InvestmentIndicator:
+    figures = indicator.investment_indicator(
         session, jurisdiction_codes=actor.scope_codes, year=year or today_cn().year
     )
+    return InvestmentIndicator.model_validate(figures)
 
 
 @router.post("/baselines", status_code=201)
@@ -497,6 +508,7 @@ def digital_indicator(
     year: Year | None = None,
     by: Annotated[Line, Query(pattern="^(sector|jurisdiction)$")] = "sector",
     sector: Code | None = None,
-) -> dict[str, Any]:
+) -> DigitalIndicator:
     """Mean reported rates per sector or jurisdiction, with the 2027 targets."""
-    return digital.aggregate(session, actor, year=year or today_cn().year, by=by, sector=sector)
+    figures = digital.aggregate(session, actor, year=year or today_cn().year, by=by, sector=sector)
+    return DigitalIndicator.model_validate(figures)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
@@ -11,8 +11,8 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Attributes, Code, Count, Day, PriceFen
 from huanxin.core.errors import InvalidInput
 from huanxin.policy import service as policies
-from huanxin.policy.engine import ItemAttributes
-from huanxin.policy.loader import as_data
+from huanxin.policy.engine import ItemAttributes, Quote
+from huanxin.policy.schema import Programme
 from huanxin.web.deps import DbSession, require
 
 router = APIRouter(prefix="/api/v1", tags=["policy"])
@@ -30,14 +30,14 @@ class QuoteRequest(BaseModel):
 @router.get("/programmes")
 def list_programmes(
     actor: Annotated[Actor, Depends(require("policy:read"))], session: DbSession
-) -> list[dict[str, Any]]:
-    return [as_data(p) for p in policies.visible_programmes(session, actor.scope_codes)]
+) -> list[Programme]:
+    return list(policies.visible_programmes(session, actor.scope_codes))
 
 
 @router.post("/quote")
 def quote(
     body: QuoteRequest, actor: Annotated[Actor, Depends(require("policy:read"))], session: DbSession
-) -> Any:
+) -> Quote:
     if not actor.sees(body.jurisdiction_code) and actor.role not in {"consumer", "merchant"}:
         raise InvalidInput("区划不在您的管辖范围内", field="jurisdiction_code")
     item = ItemAttributes.from_inputs(
@@ -48,7 +48,6 @@ def quote(
             **body.attributes,
         }
     )
-    result = policies.quote_for(
+    return policies.quote_for(
         session, jurisdiction_code=body.jurisdiction_code, on_date=body.purchase_date, item=item
     )
-    return result.model_dump(mode="json")

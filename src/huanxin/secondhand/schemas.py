@@ -396,3 +396,96 @@ class StepView(BaseModel):
 
 class WarehouseItemDetail(WarehouseItemRead):
     steps: list[StepView]
+
+
+class CertificateCheck(BaseModel):
+    """What anyone may see of a wipe certificate by its verification code (no personal fields)."""
+
+    cert_no: str
+    status: str
+    status_label: str
+    category: str
+    category_label: str
+    brand: str
+    model: str
+    serial: str
+    method: str
+    method_label: str
+    tool: str
+    wiped_at: str
+    verified: bool
+    issued_at: str
+    issuer: str
+    revoke_reason: str | None
+    revoked_at: str | None
+
+
+class GuideCell(BaseModel):
+    """Robust statistics of the prices in one cell (figures null below the minimum sample)."""
+
+    n: int
+    confidence: str
+    confidence_label: str
+    median_fen: int | None
+    mad_fen: int | None
+    q1_fen: int | None
+    q3_fen: int | None
+
+
+class EstimateCell(GuideCell):
+    basis: str = Field(description="which transactions the figures come from")
+
+
+class EstimateRead(BaseModel):
+    """An instant estimate: the acquisition and resale cells for one item."""
+
+    category: str
+    model: str
+    grade: str
+    age: int
+    scale: str
+    method: str
+    acquire: EstimateCell
+    resale: EstimateCell
+
+
+class PriceGuideRow(GuideCell):
+    category: str
+    brand: str
+    model: str
+    age: int
+    grade: str
+    direction: str
+
+
+class DealerProfile(BaseModel):
+    """A dealer as other platforms see it."""
+
+    uscc: str
+    name: str
+    kind: str
+    status: str
+    status_reason: str | None
+    jurisdiction_code: str
+
+
+class PlatformCredit(DealerProfile):
+    score: int
+    grade: str
+    reasons: list[str]
+    window_days: int
+
+
+class WarehouseStatistics(BaseModel):
+    """Per institution and declared year: declared, done per disposal route, pending, proceeds."""
+
+    institution_org_id: int
+    institution: str
+    year: int
+    declared: int
+    pending: int
+    proceeds_fen: int
+    transfer: int
+    auction: int
+    recycle: int
+    destroy: int

@@ -4,7 +4,7 @@ the 公务仓 are in ``routes.trade`` in this package."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
@@ -144,38 +144,41 @@ def revoke_certificate(
 
 
 @router.get(P + "/certificates/check", dependencies=[Depends(public)])
-def check_certificate(code: Code, session: DbSession) -> dict[str, Any]:
+def check_certificate(code: Code, session: DbSession) -> s.CertificateCheck:
     """Public: a buyer checks a wipe certificate by its verification code (no personal fields)."""
-    return wipes.public_check(session, code=code)
+    return s.CertificateCheck.model_validate(wipes.public_check(session, code=code))
 
 
 def _estimate(
     session: Session, category: str, model: str, made_year: int, grade: str
-) -> dict[str, Any]:
-    return valuation.estimate(
-        session, category=category, model=model, made_year=made_year, grade=grade
+) -> s.EstimateRead:
+    return s.EstimateRead.model_validate(
+        valuation.estimate(
+            session, category=category, model=model, made_year=made_year, grade=grade
+        )
     )
 
 
 @router.get(P + "/estimate")
 def consumer_estimate(
     actor: Checker, session: DbSession, category: Code, model: Name, made_year: Year, grade: Code
-) -> dict[str, Any]:
+) -> s.EstimateRead:
     return _estimate(session, category, model, made_year, grade)
 
 
 @router.get(P + "/trade/estimate")
 def enterprise_estimate(
     actor: Trader, session: DbSession, category: Code, model: Name, made_year: Year, grade: Code
-) -> dict[str, Any]:
+) -> s.EstimateRead:
     return _estimate(session, category, model, made_year, grade)
 
 
 @router.get(P + "/price-guide")
 def price_guide(
     actor: Reader, session: DbSession, category: Code | None = None
-) -> list[dict[str, Any]]:
-    return valuation.price_guide(session, category=category)
+) -> list[s.PriceGuideRow]:
+    rows = valuation.price_guide(session, category=category)
+    return [s.PriceGuideRow.model_validate(r) for r in rows]
 
 
 @router.post(P + "/valuation-reports", status_code=201)
@@ -223,11 +226,11 @@ def resolve_credit_event(
 
 
 @router.get(P + "/credit/grades/{uscc}")
-def platform_credit(uscc: Code, actor: Platform, session: DbSession) -> dict[str, Any]:
+def platform_credit(uscc: Code, actor: Platform, session: DbSession) -> s.PlatformCredit:
     """For other platforms (API token of a registered platform's account); every read audited."""
-    return credit.platform_read(session, actor, uscc=uscc)
+    return s.PlatformCredit.model_validate(credit.platform_read(session, actor, uscc=uscc))
 
 
 @router.get(P + "/credit/suspended")
-def platform_suspended(actor: Platform, session: DbSession) -> list[dict[str, Any]]:
-    return credit.platform_suspended(session, actor)
+def platform_suspended(actor: Platform, session: DbSession) -> list[s.DealerProfile]:
+    return [s.DealerProfile.model_validate(d) for d in credit.platform_suspended(session, actor)]

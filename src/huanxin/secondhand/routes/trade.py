@@ -3,7 +3,7 @@ of the public-institution warehouse (公务仓). Included by ``routes``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import Response
@@ -182,8 +182,8 @@ def pool(actor: Trader, session: DbSession) -> list[s.WarehouseItemRead]:
 
 
 @router.get(P + "/warehouse/statistics")
-def statistics(actor: Reader, session: DbSession) -> list[dict[str, Any]]:
-    return warehouse.statistics(session, actor)
+def statistics(actor: Reader, session: DbSession) -> list[s.WarehouseStatistics]:
+    return [s.WarehouseStatistics.model_validate(r) for r in warehouse.statistics(session, actor)]
 
 
 @router.get(P + "/warehouse/{item_id}")
