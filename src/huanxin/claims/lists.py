@@ -4,7 +4,7 @@ search (``service.find``), and where it opens — on the claims waiting for the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement
@@ -13,6 +13,7 @@ from huanxin.claims import states
 from huanxin.claims.models import Claim
 from huanxin.claims.service.find import WAITING, matching
 from huanxin.core.actor import Actor
+from huanxin.core.clock import CHINA_TZ, today_cn
 from huanxin.core.vocab import CATEGORIES
 from huanxin.web.kit.lists import Column, Filter, ListSpec
 
@@ -26,6 +27,15 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "open": tuple(s for s in states.LABELS if s not in CLOSED),
 }
 VIEW_LABELS = {"waiting": "待审核", "to_pay": "待支付", "open": "未办结"}
+
+
+DAYS = {"today": "今天", "month": "本月"}
+
+
+def since(value: str) -> ColumnElement[bool]:
+    """Claims made since the start of today or of this month (China time)."""
+    first = today_cn() if value == "today" else today_cn().replace(day=1)
+    return Claim.created_at >= datetime.combine(first, time(), CHINA_TZ)
 
 
 def _state(value: str) -> ColumnElement[bool]:
@@ -62,6 +72,7 @@ SPEC = ListSpec(
         Filter("state", "状态", {**VIEW_LABELS, **states.LABELS}, _state),
         Filter("kind", "类型", KINDS, lambda v: Claim.kind == v),
         Filter("category", "品类", CATEGORIES.labels, lambda v: Claim.category == v),
+        Filter("day", "日期", DAYS, since),
     ),
 )
 
@@ -76,7 +87,9 @@ def opening_view(actor: Actor) -> str:
     return "open"
 
 
-def filters(actor: Actor, state: str | None, kind: str, category: str) -> Mapping[str, str]:
+def filters(
+    actor: Actor, state: str | None, kind: str, category: str, day: str = ""
+) -> Mapping[str, str]:
     """The filters the list shows: the chosen ones, the state opening on the viewer's work."""
     chosen = opening_view(actor) if state is None else state
-    return {"state": chosen, "kind": kind, "category": category}
+    return {"state": chosen, "kind": kind, "category": category, "day": day}

@@ -348,9 +348,9 @@ async def car_submit(
 
 
 def _listed(
-    actor: Actor, state: Code | None, kind: Code, category: Code
+    actor: Actor, state: Code | None, kind: Code, category: Code, day: Code = ""
 ) -> tuple[Any, dict[str, str]]:
-    return common.readable(actor), dict(lists.filters(actor, state, kind, category))
+    return common.readable(actor), dict(lists.filters(actor, state, kind, category, day))
 
 
 @router.get("/claims")
@@ -362,9 +362,10 @@ def claims_page(
     state: Code | None = None,
     kind: Code = "",
     category: Code = "",
+    day: Code = "",
 ) -> HTMLResponse:
     """Every claim the caller may see, a page at a time; opens on the caller's waiting work."""
-    stmt, chosen = _listed(actor, state, kind, category)
+    stmt, chosen = _listed(actor, state, kind, category, day)
     page = page_of(session, lists.SPEC, stmt, query, path="/claims", filters=chosen)
     view = chosen["state"]
     heading = lists.VIEW_LABELS.get(view) or states.LABELS.get(view, "")
@@ -386,9 +387,10 @@ def claims_export(
     state: Code | None = None,
     kind: Code = "",
     category: Code = "",
+    day: Code = "",
 ) -> Response:
     """What the list shows under the same filters and search, every page, as .xlsx."""
-    stmt, chosen = _listed(actor, state, kind, category)
+    stmt, chosen = _listed(actor, state, kind, category, day)
     return export(session, lists.SPEC, stmt, query, filters=chosen, on=today_cn())
 
 

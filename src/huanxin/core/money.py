@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN_PER_YUAN = 100
 BASIS_POINTS = 10_000
+FEN_PER_WAN = 1_000_000  # 1 万元
+WAN_FROM_FEN = 10_000_000  # amounts from 10 万元 up are shown in 万元
 
 
 def percent_of(amount_fen: int, rate_bp: int) -> int:
@@ -45,6 +47,29 @@ def yuan_short(amount_fen: int) -> str:
     """Format fen as yuan dropping a zero fraction: ``200000 -> '2000'``, ``150 -> '1.50'``."""
     text = yuan(amount_fen)
     return text[:-3] if text.endswith(".00") else text
+
+
+def money_parts(amount_fen: int) -> tuple[str, str]:
+    """An amount for a person to read, as (number, unit): thousands separators, in 元 below
+    10 万元 and in 万元 (two decimals, rounded half-up) from there up.
+
+    >>> money_parts(123456)
+    ('1,234.56', '元')
+    >>> money_parts(46485156460)
+    ('46,485.16', '万元')
+    """
+    if abs(amount_fen) < WAN_FROM_FEN:
+        sign = "-" if amount_fen < 0 else ""
+        whole, cents = divmod(abs(amount_fen), FEN_PER_YUAN)
+        return f"{sign}{whole:,}.{cents:02d}", "元"
+    wan = (Decimal(amount_fen) / FEN_PER_WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{wan:,}", "万元"
+
+
+def money_text(amount_fen: int) -> str:
+    """``money_parts`` as one string (the ``money`` filter of the pages): ``'1,234.56 元'``."""
+    number, unit = money_parts(amount_fen)
+    return f"{number} {unit}"
 
 
 def parse_yuan(text: str) -> int:

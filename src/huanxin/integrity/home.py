@@ -7,10 +7,10 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.integrity.models import RiskScore
-from huanxin.web.ui import Figure
+from huanxin.web.ui import HomeItem, count_figure
 
 
-def figures(session: Session, actor: Actor) -> list[Figure]:
+def figures(session: Session, actor: Actor) -> list[HomeItem]:
     """Held and referred claims in scope, for those who read integrity results."""
     if not actor.can("integrity:read"):
         return []
@@ -22,6 +22,17 @@ def figures(session: Session, actor: Actor) -> list[Figure]:
         ).all()
     )
     return [
-        Figure("暂停支付待复核", str(counts.get("held", 0)), "/integrity/queue"),
-        Figure("已移送审计", str(counts.get("referred", 0)), "/integrity/queue?status=referred"),
+        count_figure(
+            "暂停支付待复核",
+            int(counts.get("held", 0)),
+            "/integrity/queue",
+            unit="件",
+            todo=actor.can("integrity:review"),
+        ),
+        count_figure(
+            "已移送审计",
+            int(counts.get("referred", 0)),
+            "/integrity/queue?status=referred",
+            unit="件",
+        ),
     ]

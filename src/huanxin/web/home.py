@@ -1,11 +1,13 @@
-"""Figures on each role's home page, read from the database (no placeholders).
+"""Each role's home page, read from the database (no placeholders): its next actions (work
+waiting for it, each linking to the list filtered to that work), its figures and its charts.
 
-Each domain names its figures function in its descriptor (``home``); they are called in the
-order of ``huanxin.domains``.
+Each domain names its home function in its descriptor (``home``); they are called in the
+order of ``huanxin.domains`` and return ``Figure`` and ``Chart`` items (``huanxin.web.ui``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -17,7 +19,7 @@ from huanxin.core.domain import load
 from huanxin.core.models import AuditEntry, Jurisdiction, Organization, User
 from huanxin.core.roles import ORG_KIND_LABELS
 from huanxin.domains import DOMAINS
-from huanxin.web.ui import Figure
+from huanxin.web.ui import Chart, Figure, HomeItem, count_figure
 
 DOMAIN_FIGURES = [load(d.home) for d in DOMAINS if d.home]
 
@@ -42,9 +44,9 @@ def _scope_figures(session: Session, actor: Actor) -> list[Figure]:
         .where(AuditEntry.jurisdiction_code.in_(scope), AuditEntry.at >= since),
     )
     return [
-        Figure("辖区数量", str(places), "/admin/jurisdictions"),
-        Figure("用户数量", str(users), "/admin/users"),
-        Figure("24小时审计事件", str(events), "/audit"),
+        count_figure("辖区数量", places, "/admin/jurisdictions"),
+        count_figure("用户数量", users, "/admin/users"),
+        count_figure("24小时审计事件", events, "/audit"),
     ]
 
 
@@ -57,10 +59,32 @@ def _org_figure(session: Session, actor: Actor) -> list[Figure]:
     return [Figure(f"所属{ORG_KIND_LABELS[org.kind]}", org.name)]
 
 
-def figures_for(session: Session, actor: Actor) -> list[Figure]:
-    figures = _org_figure(session, actor)
+def figures_for(session: Session, actor: Actor) -> list[HomeItem]:
+    """Every item of the actor's home, in the order of the domains."""
+    items: list[HomeItem] = list(_org_figure(session, actor))
     for domain in DOMAIN_FIGURES:
-        figures += domain(session, actor)
+        items += domain(session, actor)
     if actor.can("users:read") or actor.can("audit:read"):
-        figures += _scope_figures(session, actor)
-    return figures
+        items += _scope_figures(session, actor)
+    return items
+
+
+@dataclass
+class Board:
+    """The home page's three parts: next actions, figures, charts."""
+
+    todo: list[Figure] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+def board_for(session: Session, actor: Actor) -> Board:
+    board = Board()
+    for item in figures_for(session, actor):
+        if isinstance(item, Chart):
+            board.charts.append(item)
+        elif item.todo:
+            board.todo.append(item)
+        else:
+            board.figures.append(item)
+    return board

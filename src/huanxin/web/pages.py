@@ -102,7 +102,7 @@ def home_page(
     return render(
         request,
         "home.html",
-        figures=home.figures_for(session, actor),
+        board=home.board_for(session, actor),
         place=jurisdictions.full_name(session, actor.jurisdiction_code),
         role_label=ROLE_LABELS[Role(actor.role)],
     )

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from huanxin.core.clock import local_text
-from huanxin.core.money import yuan
+from huanxin.core.money import money_text, yuan
 from huanxin.core.roles import ROLE_LABELS, Role
 from huanxin.core.vocab import CATEGORIES, label_of
 from huanxin.web.nav import grouped_menu_for, menu_for
@@ -37,6 +37,7 @@ def cite(text: str | None) -> Markup:
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.filters["yuan"] = yuan
+templates.env.filters["money"] = money_text  # the one filter for amounts a person reads
 templates.env.filters["when"] = local_text
 templates.env.filters["role_label"] = lambda r: ROLE_LABELS.get(Role(r), r)
 templates.env.filters["thousands"] = lambda n: f"{n:,}"
