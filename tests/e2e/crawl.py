@@ -1,6 +1,7 @@
 """Walk every menu page of every demo role in chromium and list what a person should never see:
 raw identifiers in the visible text, a page wider than the screen, serious or critical axe-core
-violations. Used by ``test_crawl_ui.py``; runnable against a running demo server:
+violations. Each page loads once at 1366 px and is looked at again at 390 px; axe runs once per
+path. Used by ``test_crawl_ui.py``; runnable against a running demo server:
 
     python tests/e2e/crawl.py http://127.0.0.1:8000 > findings.json
 """
@@ -91,36 +92,52 @@ def axe_findings(page: Any) -> list[str]:
     return [f"{v['id']}({len(v['nodes'])})" for v in bad]
 
 
-def check_page(page: Any, user: str, path: str, vp: str, axe: bool) -> list[Finding]:
+def _look(page: Any, user: str, path: str, vp: str) -> list[Finding]:
+    """Raw codes in the visible text and sideways scroll at the page's current width."""
     found = []
-    origin = "/".join(page.url.split("/")[:3])
-    response = page.goto(origin + path)
-    page.wait_for_load_state("load")
-    status = response.status if response else 0
-    if status != 200:
-        return [Finding(user, path, vp, "status", str(status))]
     main = page.locator("main").first
     text = main.inner_text() if main.count() else page.inner_text("body")
-    words = raw_words(text) if vp == "desktop" else []
+    words = raw_words(text)
     if words:
         found.append(Finding(user, path, vp, "raw_text", " ".join(words[:12])))
     extra = sideways(page)
     if extra:
         found.append(Finding(user, path, vp, "sideways", f"{extra}px"))
-    if axe:
-        violations = axe_findings(page)
-        if violations:
-            found.append(Finding(user, path, vp, "axe", " ".join(violations)))
     return found
 
 
-def crawl_user(browser: Any, server: str, user: str, *, axe: bool = True) -> list[Finding]:
+def check_page(page: Any, user: str, path: str, axe: bool) -> list[Finding]:
+    """One menu page, loaded once at 1366 px (axe when asked) and looked at again at 390 px:
+    the layout is CSS media queries over the same document, so resizing is what a phone sees."""
+    origin = "/".join(page.url.split("/")[:3])
+    page.set_viewport_size(DESKTOP)
+    response = page.goto(origin + path)
+    status = response.status if response else 0
+    if status != 200:
+        return [Finding(user, path, "desktop", "status", str(status))]
+    found = _look(page, user, path, "desktop")
+    if axe:
+        violations = axe_findings(page)
+        if violations:
+            found.append(Finding(user, path, "desktop", "axe", " ".join(violations)))
+    page.set_viewport_size(PHONE)
+    return found + _look(page, user, path, "phone")
+
+
+def crawl_user(
+    browser: Any, server: str, user: str, *, axed: set[str] | None = None
+) -> list[Finding]:
+    """Every menu page of ``user``'s role; axe runs on a path not yet in ``axed`` (and adds
+    it), so a crawl of several roles checks each path's accessibility once."""
     role = user.split(".", maxsplit=1)[0]
+    seen = set() if axed is None else axed
     findings: list[Finding] = []
-    for vp_name, vp in (("desktop", DESKTOP), ("phone", PHONE)):
-        page = login(browser, server, user, vp)
+    page = login(browser, server, user, DESKTOP)
+    try:
         for item in menu_for(role):
-            findings += check_page(page, user, item.href, vp_name, axe and vp_name == "desktop")
+            findings += check_page(page, user, item.href, item.href not in seen)
+            seen.add(item.href)
+    finally:
         page.close()
     return findings
 
@@ -131,8 +148,9 @@ def main(server: str) -> None:
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        axed: set[str] = set()
         for user in USERS:
-            for f in crawl_user(browser, server, user):
+            for f in crawl_user(browser, server, user, axed=axed):
                 print(json.dumps(asdict(f), ensure_ascii=False), flush=True)
         browser.close()
 

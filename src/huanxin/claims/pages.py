@@ -9,9 +9,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import Field
+from sqlalchemy import func, select
 from starlette.datastructures import FormData
 
-from huanxin.claims import clock_pages, lists, recon_pages, states
+from huanxin.claims import batch_list, clock_pages, lists, recon_pages, states
 from huanxin.claims.errors import NoProgrammeForCategory
 from huanxin.claims.models import Claim, PaymentBatch
 from huanxin.claims.schemas import masked_vin
@@ -223,14 +224,22 @@ def redeem_submit(
 
 
 def _my_page(
-    request: Request, session: DbSession, actor: Actor, error: kit.PageError | None = None
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    error: kit.PageError | None = None,
+    query: ListQuery | None = None,
+    chosen: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    claims = list(session.scalars(common.readable(actor).order_by(Claim.id.desc()).limit(100)))
+    """The consumer's quotas and claims; the claims page like ``/claims``, open ones first."""
+    chosen = chosen or dict(lists.filters(actor, None, "", ""))
+    stmt = common.readable(actor)
+    page = page_of(session, lists.SPEC, stmt, query or ListQuery(), path="/my", filters=chosen)
     return render(
         request,
         "claims/my.html",
         quotas=quotas.list_for(session, actor),
-        claims=claims,
+        page=page,
         labels=states.LABELS,
         error=error,
         categories=policies.category_vocabulary(session, actor.jurisdiction_code),
@@ -243,8 +252,13 @@ def my_page(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("claims:own"))],
+    query: Query,
+    state: Code | None = None,
+    kind: Code = "",
+    category: Code = "",
 ) -> HTMLResponse:
-    return _my_page(request, session, actor)
+    chosen = dict(lists.filters(actor, state, kind, category))
+    return _my_page(request, session, actor, query=query, chosen=chosen)
 
 
 @router.post("/my/quotas")
@@ -497,34 +511,46 @@ async def claim_appeal(
     return kit.go(f"/claims/{claim_id}")
 
 
+def _batches(actor: Actor, state: Code | None) -> tuple[Any, dict[str, str]]:
+    stmt = select(PaymentBatch).where(PaymentBatch.jurisdiction_code.in_(actor.scope_codes))
+    return stmt, {"state": batch_list.OPENING if state is None else state}
+
+
 @router.get("/settlement")
 def settlement_page(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("settlement:read"))],
+    query: Query,
+    state: Code | None = None,
 ) -> HTMLResponse:
-    from sqlalchemy import func, select
-
-    batches = list(
-        session.scalars(
-            select(PaymentBatch)
-            .where(PaymentBatch.jurisdiction_code.in_(actor.scope_codes))
-            .order_by(PaymentBatch.id.desc())
-            .limit(50)
-        )
-    )
-    waiting = (
-        session.scalar(
-            select(func.count()).select_from(
-                common.readable(actor).where(Claim.state == "approved").subquery()
-            )
-        )
-        or 0
-    )
-    items = {b.id: settle.items_of(session, b.id) for b in batches}
+    """Payment batches a page at a time, opening on those not yet settled."""
+    stmt, chosen = _batches(actor, state)
+    page = page_of(session, batch_list.SPEC, stmt, query, path="/settlement", filters=chosen)
+    to_pay = common.readable(actor).where(Claim.state == "approved").subquery()
+    waiting = session.scalar(select(func.count()).select_from(to_pay)) or 0
+    items = {b.id: settle.items_of(session, b.id) for b in page.rows}
     return render(
-        request, "claims/settlement.html", batches=batches, items=items, waiting=waiting, error=None
+        request,
+        "claims/settlement.html",
+        page=page,
+        states=batch_list.STATES,
+        items=items,
+        waiting=waiting,
+        error=None,
     )
+
+
+@router.get("/settlement.xlsx")
+def settlement_export(
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("settlement:read"))],
+    query: Query,
+    state: Code | None = None,
+) -> Response:
+    """The batches the list shows under the same filter and search, every page, as .xlsx."""
+    stmt, chosen = _batches(actor, state)
+    return export(session, batch_list.SPEC, stmt, query, filters=chosen, on=today_cn())
 
 
 @router.post("/settlement/batches")

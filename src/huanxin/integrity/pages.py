@@ -3,25 +3,32 @@ a held claim's evidence side by side with the decision form, merchant profile.""
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
 
 from huanxin.claims import api as claims_api
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
+from huanxin.core.clock import today_cn
 from huanxin.core.vocab import CATEGORY_LABELS
+from huanxin.integrity import queue_list
 from huanxin.integrity.chart import detector_svg
+from huanxin.integrity.models import RiskScore
 from huanxin.integrity.schema import kind_label
 from huanxin.integrity.service import reports, review
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("integrity:read"))]
 Reviewer = Annotated[Actor, Depends(page_require("integrity:review"))]
+Query = Annotated[ListQuery, Depends(list_query)]
 CATEGORY = CATEGORY_LABELS
 
 
@@ -46,19 +53,33 @@ def chart_svg(session: DbSession, actor: Reader) -> Response:
     return Response(svg, media_type="image/svg+xml")
 
 
+def _queue(actor: Actor, status: str | None) -> tuple[Any, dict[str, str]]:
+    stmt = select(RiskScore).where(RiskScore.jurisdiction_code.in_(actor.scope_codes))
+    return stmt, {"status": queue_list.OPENING if status is None else status}
+
+
 @router.get("/integrity/queue")
 def queue_page(
-    request: Request, session: DbSession, actor: Reader, status: Code = "held"
+    request: Request, session: DbSession, actor: Reader, query: Query, status: Code | None = None
 ) -> HTMLResponse:
-    status = status if status in review.STATUS_LABELS else "held"
-    return render(
-        request,
-        "integrity/queue.html",
-        cases=review.queue(session, actor, status=status),
-        status=status,
-        status_labels=review.STATUS_LABELS,
-        labels=claims_api.LABELS,
+    """Scored claims a page at a time, opening on those held for review."""
+    stmt, chosen = _queue(actor, status)
+    view = partial(review.cases_of, session)
+    page = page_of(
+        session, queue_list.SPEC, stmt, query, path="/integrity/queue", filters=chosen, view=view
     )
+    return render(request, "integrity/queue.html", page=page, labels=claims_api.LABELS)
+
+
+@router.get("/integrity/queue.xlsx")
+def queue_export(
+    session: DbSession, actor: Reader, query: Query, status: Code | None = None
+) -> Response:
+    """The queue under the same filter and search, every page, as .xlsx."""
+    stmt, chosen = _queue(actor, status)
+    view = partial(review.cases_of, session)
+    spec = queue_list.SPEC
+    return export(session, spec, stmt, query, filters=chosen, on=today_cn(), view=view)
 
 
 def _case_page(

@@ -74,6 +74,14 @@ def queue(session: Session, actor: Actor, *, status: str = "held", limit: int = 
     return [Case(s, c, reasons[s.claim_id]) for s, c in pairs]
 
 
+def cases_of(session: Session, scores: list[RiskScore]) -> list[Case]:
+    """The queue's page of scores as cases: each with its claim and its reasons."""
+    ids = [s.claim_id for s in scores]
+    claims = {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(ids)))}
+    reasons = reasons_of(session, ids)
+    return [Case(s, claims[s.claim_id], reasons[s.claim_id]) for s in scores]
+
+
 def case(session: Session, actor: Actor, claim_id: int) -> Case:
     score = get_score(session, actor, claim_id)
     claim = common.get_claim(session, actor, claim_id)
