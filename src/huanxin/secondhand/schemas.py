@@ -3,7 +3,7 @@ the field in Chinese; these only fix types)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from huanxin.core.bounds import (
     BasisPoints,
@@ -171,7 +171,13 @@ class Complete(BaseModel):
 # --- answers ------------------------------------------------------------------------------
 
 
-class DealerRead(BaseModel):
+class Answer(BaseModel):
+    """An answer of the API, read from the service's view object (a dataclass) or row."""
+
+    model_config = ConfigDict(from_attributes=True, validate_by_name=True, validate_by_alias=True)
+
+
+class DealerRead(Answer):
     id: int
     org_id: int
     name: str
@@ -184,7 +190,7 @@ class DealerRead(BaseModel):
     jurisdiction_code: str
 
 
-class CreditEventRead(BaseModel):
+class CreditEventRead(Answer):
     id: int
     dealer_id: int
     kind: str
@@ -205,12 +211,12 @@ class DealerCredit(DealerRead):
     events: list[CreditEventRead]
 
 
-class Person(BaseModel):
+class Person(Answer):
     name: str
     resident_id: str
 
 
-class TransactionRead(BaseModel):
+class TransactionRead(Answer):
     """A transaction with the parties' names and resident IDs masked."""
 
     dealer_id: int
@@ -230,14 +236,14 @@ class TransactionRead(BaseModel):
     buyer: Person
 
 
-class PartiesRead(BaseModel):
+class PartiesRead(Answer):
     """The parties of a transaction unmasked (an audited read)."""
 
     seller: Person
     buyer: Person
 
 
-class UsedCarIndicator(BaseModel):
+class UsedCarIndicator(Answer):
     year: int
     count: int
     baseline_year: int
@@ -250,7 +256,7 @@ class UsedCarIndicator(BaseModel):
     baseline_codes: list[str]
 
 
-class CarBaselineRead(BaseModel):
+class CarBaselineRead(Answer):
     jurisdiction_code: str
     year: int
     count: int
@@ -258,7 +264,7 @@ class CarBaselineRead(BaseModel):
     source: str
 
 
-class WipeCertificateRead(BaseModel):
+class WipeCertificateRead(Answer):
     cert_no: str
     verify_code: str
     status: str
@@ -266,7 +272,7 @@ class WipeCertificateRead(BaseModel):
     revoke_reason: str | None
 
 
-class WipeRead(BaseModel):
+class WipeRead(Answer):
     id: int
     dealer_id: int
     category: str
@@ -282,12 +288,12 @@ class WipeRead(BaseModel):
     certificate: WipeCertificateRead | None
 
 
-class RevokedRead(BaseModel):
+class RevokedRead(Answer):
     cert_no: str
     status: str
 
 
-class ValuationReportRead(BaseModel):
+class ValuationReportRead(Answer):
     id: int
     report_no: str
     valuer_id: int
@@ -301,21 +307,21 @@ class ValuationReportRead(BaseModel):
     note: str
 
 
-class OfferRead(BaseModel):
+class OfferRead(Answer):
     id: int
     buyer_org_id: int
     price_fen: int
     status: str
 
 
-class ListingStep(BaseModel):
+class ListingStep(Answer):
     from_: str | None = Field(alias="from")
     to: str
     note: str
     at: str
 
 
-class ListingRead(BaseModel):
+class ListingRead(Answer):
     id: int
     title: str
     category: str
@@ -338,37 +344,37 @@ class ListingRead(BaseModel):
     steps: list[ListingStep]
 
 
-class LedgerChoice(BaseModel):
+class LedgerChoice(Answer):
     equipment_ref: str
     label: str
 
 
-class PhotoRead(BaseModel):
+class PhotoRead(Answer):
     id: int
     content_type: str
     size: int
     sha256: str
 
 
-class EnquiryRead(BaseModel):
+class EnquiryRead(Answer):
     id: int
     listing_id: int
     message: str
 
 
-class OfferMade(BaseModel):
+class OfferMade(Answer):
     id: int
     listing_id: int
     price_fen: int
     status: str
 
 
-class InstitutionRead(BaseModel):
+class InstitutionRead(Answer):
     org_id: int
     jurisdiction_code: str
 
 
-class WarehouseItemRead(BaseModel):
+class WarehouseItemRead(Answer):
     id: int
     institution_org_id: int
     institution: str
@@ -388,7 +394,7 @@ class WarehouseItemRead(BaseModel):
     proceeds_fen: int | None
 
 
-class StepView(BaseModel):
+class StepView(Answer):
     from_: str | None = Field(alias="from")
     to: str
     note: str
@@ -398,7 +404,7 @@ class WarehouseItemDetail(WarehouseItemRead):
     steps: list[StepView]
 
 
-class CertificateCheck(BaseModel):
+class CertificateCheck(Answer):
     """What anyone may see of a wipe certificate by its verification code (no personal fields)."""
 
     cert_no: str
@@ -420,7 +426,7 @@ class CertificateCheck(BaseModel):
     revoked_at: str | None
 
 
-class GuideCell(BaseModel):
+class GuideCell(Answer):
     """Robust statistics of the prices in one cell (figures null below the minimum sample)."""
 
     n: int
@@ -436,7 +442,7 @@ class EstimateCell(GuideCell):
     basis: str = Field(description="which transactions the figures come from")
 
 
-class EstimateRead(BaseModel):
+class EstimateRead(Answer):
     """An instant estimate: the acquisition and resale cells for one item."""
 
     category: str
@@ -458,7 +464,7 @@ class PriceGuideRow(GuideCell):
     direction: str
 
 
-class DealerProfile(BaseModel):
+class DealerProfile(Answer):
     """A dealer as other platforms see it."""
 
     uscc: str
@@ -476,7 +482,7 @@ class PlatformCredit(DealerProfile):
     window_days: int
 
 
-class WarehouseStatistics(BaseModel):
+class WarehouseStatistics(Answer):
     """Per institution and declared year: declared, done per disposal route, pending, proceeds."""
 
     institution_org_id: int

@@ -7,6 +7,7 @@ in ``pages.trade``."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -51,7 +52,7 @@ def _overview(
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:
     rows = [
-        {**dealers.dealer_view(session, d), **credit.grade(session, d)}
+        {**asdict(dealers.dealer_view(session, d)), **asdict(credit.grade(session, d))}
         for d in dealers.list_dealers(session, actor)
     ]
     return render(
@@ -289,10 +290,10 @@ def _complaints(
 ) -> HTMLResponse:
     active = dealers.list_dealers(session, actor, status="active")
     names = {
-        d.id: dealers.dealer_view(session, d)["name"] for d in dealers.list_dealers(session, actor)
+        d.id: dealers.dealer_view(session, d).name for d in dealers.list_dealers(session, actor)
     }
     mine = [
-        {**credit.event_view(e), "dealer": names.get(e.dealer_id, "")}
+        {**asdict(credit.event_view(e)), "dealer": names.get(e.dealer_id, "")}
         for e in credit.list_events(session, actor)
         if e.created_by == actor.user_id
     ]

@@ -5,6 +5,7 @@ its 2023 baseline. Included by ``pages``."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -38,7 +39,7 @@ SEVERITIES = {"normal": "一般", "serious": "严重"}
 
 
 def _names(session: Session, rows: list[Dealer]) -> dict[int, str]:
-    return {d.id: dealers.dealer_view(session, d)["name"] for d in rows}
+    return {d.id: dealers.dealer_view(session, d).name for d in rows}
 
 
 def credit_page(
@@ -49,10 +50,13 @@ def credit_page(
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:
     rows = dealers.list_dealers(session, actor)
-    graded = [{**dealers.dealer_view(session, d), **credit.grade(session, d)} for d in rows]
+    graded = [
+        {**asdict(dealers.dealer_view(session, d)), **asdict(credit.grade(session, d))}
+        for d in rows
+    ]
     names = _names(session, rows)
     events = [
-        {**credit.event_view(e), "dealer": names.get(e.dealer_id, "")}
+        {**asdict(credit.event_view(e)), "dealer": names.get(e.dealer_id, "")}
         for e in credit.list_events(session, actor)
     ]
     return render(
@@ -135,7 +139,7 @@ def _certificates(
 ) -> HTMLResponse:
     names = _names(session, dealers.list_dealers(session, actor))
     rows = [
-        {**wipes.wipe_view(session, w), "dealer": names.get(w.dealer_id, "")}
+        {**asdict(wipes.wipe_view(session, w)), "dealer": names.get(w.dealer_id, "")}
         for w in wipes.list_wipes(session, actor, serial=serial)
     ]
     return render(
@@ -183,7 +187,7 @@ def _valuations(
     valuers = dealers.list_dealers(session, actor, kind="valuer")
     names = _names(session, valuers)
     reports = [
-        {**valuation.report_view(r), "valuer": names.get(r.valuer_id, "")}
+        {**asdict(valuation.report_view(r)), "valuer": names.get(r.valuer_id, "")}
         for r in valuation.list_reports(session, actor)
     ]
     return render(

@@ -205,9 +205,7 @@ def _warehouse(
 ) -> HTMLResponse:
     items = [warehouse.item_view(session, i) for i in warehouse.list_items(session, actor)]
     if not actor.can("secondhand:read"):
-        items = [
-            i for i in items if i["state"] == "pooled" or i["institution_org_id"] == actor.org_id
-        ]
+        items = [i for i in items if i.state == "pooled" or i.institution_org_id == actor.org_id]
     admin = actor.can("secondhand:read")
     return render(
         request,
@@ -218,7 +216,7 @@ def _warehouse(
         member=warehouse.is_institution(session, actor.org_id),
         stats=warehouse.statistics(session, actor) if admin else [],
         recyclers=orgs.list_for(session, actor, "recycler") if admin else [],
-        steps={i["id"]: common.steps_of(session, "warehouse", i["id"]) for i in items},
+        steps={i.id: common.steps_of(session, "warehouse", i.id) for i in items},
         **VOCAB,
     )
 

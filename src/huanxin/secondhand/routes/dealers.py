@@ -4,6 +4,7 @@ the 公务仓 are in ``routes.trade`` in this package."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -55,13 +56,11 @@ def set_dealer_status(
 @router.get(P + "/dealers/{dealer_id}/credit")
 def dealer_credit(dealer_id: Id, actor: Reader, session: DbSession) -> s.DealerCredit:
     dealer = dealers.get_dealer(session, actor, dealer_id)
-    events = [credit.event_view(e) for e in credit.list_events(session, actor, dealer_id=dealer_id)]
-    return s.DealerCredit.model_validate(
-        {
-            **dealers.dealer_view(session, dealer),
-            **credit.grade(session, dealer),
-            "events": events,
-        }
+    events = credit.list_events(session, actor, dealer_id=dealer_id)
+    return s.DealerCredit(
+        **asdict(dealers.dealer_view(session, dealer)),
+        **asdict(credit.grade(session, dealer)),
+        events=[s.CreditEventRead.model_validate(credit.event_view(e)) for e in events],
     )
 
 
@@ -109,15 +108,7 @@ def used_cars(actor: Reader, session: DbSession, year: Year | None = None) -> s.
 @idempotent("sh.car_baseline")
 def set_car_baseline(body: s.BaselineSet, actor: Manager, session: DbSession) -> s.CarBaselineRead:
     row = dealers.set_car_baseline(session, actor, **body.model_dump())
-    return s.CarBaselineRead.model_validate(
-        {
-            "jurisdiction_code": row.jurisdiction_code,
-            "year": row.year,
-            "count": row.count,
-            "target_growth_bp": row.target_growth_bp,
-            "source": row.source,
-        }
-    )
+    return s.CarBaselineRead.model_validate(row)
 
 
 @router.post(P + "/wipes", status_code=201)
@@ -140,7 +131,7 @@ def revoke_certificate(
     cert_no: Code, body: s.Reason, actor: Manager, session: DbSession
 ) -> s.RevokedRead:
     cert = wipes.revoke(session, actor, cert_no=cert_no, reason=body.reason)
-    return s.RevokedRead.model_validate({"cert_no": cert.cert_no, "status": cert.status})
+    return s.RevokedRead.model_validate(cert)
 
 
 @router.get(P + "/certificates/check", dependencies=[Depends(public)])

@@ -3,6 +3,7 @@ of the public-institution warehouse (公务仓). Included by ``routes``."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, UploadFile
@@ -192,7 +193,7 @@ def get_item(item_id: Id, actor: Reader, session: DbSession) -> s.WarehouseItemD
     steps = common.steps_of(session, "warehouse", item.id)
     return s.WarehouseItemDetail.model_validate(
         {
-            **warehouse.item_view(session, item),
+            **asdict(warehouse.item_view(session, item)),
             "steps": [{"from": x.from_state, "to": x.to_state, "note": x.note} for x in steps],
         }
     )

@@ -4,6 +4,7 @@ sealed real-name parties and the recorded path of a listing or warehouse item.""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -77,9 +78,22 @@ def seal_person(name: str, resident_id: str, *, field: str, label: str) -> tuple
     return pii.seal(who), pii.seal(rid), pii.lookup_hash("resident_id", rid)
 
 
-def masked_person(name_enc: str, id_enc: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class Person:
+    """A party of a transaction: real name and resident ID (masked unless revealed)."""
+
+    name: str
+    resident_id: str
+
+
+def masked_person(name_enc: str, id_enc: str) -> Person:
     name, rid = pii.unseal(name_enc), pii.unseal(id_enc)
-    return {"name": identifiers.mask_name(name), "resident_id": identifiers.mask_resident_id(rid)}
+    return Person(identifiers.mask_name(name), identifiers.mask_resident_id(rid))
+
+
+def person(name_enc: str, id_enc: str) -> Person:
+    """The party unmasked (callers audit the read)."""
+    return Person(pii.unseal(name_enc), pii.unseal(id_enc))
 
 
 def add_step(

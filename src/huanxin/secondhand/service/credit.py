@@ -9,8 +9,8 @@ dealer is D whatever its points. Pending events are listed but deduct nothing.""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -60,7 +60,7 @@ def _event(
         f"secondhand.credit_{kind}",
         object_type="sh_credit_event",
         object_id=row.id,
-        after=event_view(row),
+        after=asdict(event_view(row)),
         jurisdiction_code=row.jurisdiction_code,
     )
     return row
@@ -133,17 +133,58 @@ def resolve(session: Session, actor: Actor, *, event_id: int, outcome: str) -> C
     return event
 
 
-def event_view(e: CreditEvent) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "dealer_id": e.dealer_id,
-        "kind": e.kind,
-        "outcome": e.outcome,
-        "severity": e.severity,
-        "description": e.description,
-        "occurred_on": e.occurred_on.isoformat(),
-        "outcome_label": scales.CREDIT_OUTCOMES[e.kind][e.outcome],
-    }
+@dataclass(frozen=True)
+class EventView:
+    """A credit event (complaint, dispute, violation) and its outcome."""
+
+    id: int
+    dealer_id: int
+    kind: str
+    outcome: str
+    severity: str
+    description: str
+    occurred_on: str
+    outcome_label: str
+
+
+def event_view(e: CreditEvent) -> EventView:
+    return EventView(
+        id=e.id,
+        dealer_id=e.dealer_id,
+        kind=e.kind,
+        outcome=e.outcome,
+        severity=e.severity,
+        description=e.description,
+        occurred_on=e.occurred_on.isoformat(),
+        outcome_label=scales.CREDIT_OUTCOMES[e.kind][e.outcome],
+    )
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A dealer's credit points over the window, its grade and the reasons behind them."""
+
+    score: int
+    grade: str
+    reasons: list[str]
+    window_days: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A dealer as other platforms see it."""
+
+    uscc: str
+    name: str
+    kind: str
+    status: str
+    status_reason: str | None
+    jurisdiction_code: str
+
+
+@dataclass(frozen=True)
+class PlatformGrade(Profile, Grade):
+    """A dealer's public profile with its credit grade."""
 
 
 def _deduction_key(e: CreditEvent) -> tuple[str, str] | None:
@@ -151,7 +192,7 @@ def _deduction_key(e: CreditEvent) -> tuple[str, str] | None:
     return key if key in scales.CREDIT_DEDUCTIONS else None
 
 
-def grade(session: Session, dealer: Dealer, *, today: date | None = None) -> dict[str, Any]:
+def grade(session: Session, dealer: Dealer, *, today: date | None = None) -> Grade:
     """The dealer's points, grade and the reasons behind them."""
     since = (today or today_cn()) - timedelta(days=scales.CREDIT_WINDOW_DAYS)
     events = list(
@@ -176,12 +217,7 @@ def grade(session: Session, dealer: Dealer, *, today: date | None = None) -> dic
         reasons.append(f"待处理投诉或纠纷{pending}起（不扣分）")
     if not reasons:
         reasons.append("近一年无失信记录")
-    return {
-        "score": max(score, 0),
-        "grade": letter,
-        "reasons": reasons,
-        "window_days": scales.CREDIT_WINDOW_DAYS,
-    }
+    return Grade(max(score, 0), letter, reasons, scales.CREDIT_WINDOW_DAYS)
 
 
 def _reason_label(key: tuple[str, str]) -> str:
@@ -209,7 +245,7 @@ def _platform_caller(session: Session, actor: Actor) -> Dealer:
     return caller
 
 
-def platform_read(session: Session, actor: Actor, *, uscc: str) -> dict[str, Any]:
+def platform_read(session: Session, actor: Actor, *, uscc: str) -> PlatformGrade:
     """Another platform reads a dealer's grade by USCC (any jurisdiction); audited."""
     caller = _platform_caller(session, actor)
     dealer = session.scalars(select(Dealer).where(Dealer.uscc == uscc.strip().upper())).first()
@@ -224,22 +260,24 @@ def platform_read(session: Session, actor: Actor, *, uscc: str) -> dict[str, Any
     )
     if dealer is None:
         raise NotFound("未登记该统一社会信用代码的经营者", field="uscc")
-    return {**public_profile(session, dealer), **grade(session, dealer)}
+    return PlatformGrade(
+        **asdict(public_profile(session, dealer)), **asdict(grade(session, dealer))
+    )
 
 
-def public_profile(session: Session, dealer: Dealer) -> dict[str, Any]:
+def public_profile(session: Session, dealer: Dealer) -> Profile:
     org = session.get(Organization, dealer.org_id)
-    return {
-        "uscc": dealer.uscc,
-        "name": org.name if org else "",
-        "kind": dealer.kind,
-        "status": dealer.status,
-        "status_reason": dealer.status_reason,
-        "jurisdiction_code": dealer.jurisdiction_code,
-    }
+    return Profile(
+        uscc=dealer.uscc,
+        name=org.name if org else "",
+        kind=dealer.kind,
+        status=dealer.status,
+        status_reason=dealer.status_reason,
+        jurisdiction_code=dealer.jurisdiction_code,
+    )
 
 
-def platform_suspended(session: Session, actor: Actor) -> list[dict[str, Any]]:
+def platform_suspended(session: Session, actor: Actor) -> list[Profile]:
     """Every suspended dealer (all jurisdictions) for a platform; audited."""
     caller = _platform_caller(session, actor)
     rows = list(

@@ -4,6 +4,7 @@ Also the used-car indicator (transactions this year against a 2023 baseline ente
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import date
 from fractions import Fraction
 from math import floor
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import Session
 
-from huanxin.core import audit, identifiers, orgs, pii
+from huanxin.core import audit, identifiers, orgs
 from huanxin.core.actor import Actor, visible, within
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, OutOfRange, PermissionDenied, Required
@@ -25,20 +26,36 @@ from huanxin.secondhand.service import common, wipes
 BASELINE_YEAR = 2023
 
 
-def dealer_view(session: Session, dealer: Dealer) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DealerView:
+    """A registered dealer with its organisation's name."""
+
+    id: int
+    org_id: int
+    name: str
+    kind: str
+    uscc: str
+    licence_no: str
+    categories: list[str]
+    status: str
+    status_reason: str | None
+    jurisdiction_code: str
+
+
+def dealer_view(session: Session, dealer: Dealer) -> DealerView:
     org = session.get(Organization, dealer.org_id)
-    return {
-        "id": dealer.id,
-        "org_id": dealer.org_id,
-        "name": org.name if org else "",
-        "kind": dealer.kind,
-        "uscc": dealer.uscc,
-        "licence_no": dealer.licence_no,
-        "categories": dealer.categories.split(","),
-        "status": dealer.status,
-        "status_reason": dealer.status_reason,
-        "jurisdiction_code": dealer.jurisdiction_code,
-    }
+    return DealerView(
+        id=dealer.id,
+        org_id=dealer.org_id,
+        name=org.name if org else "",
+        kind=dealer.kind,
+        uscc=dealer.uscc,
+        licence_no=dealer.licence_no,
+        categories=dealer.categories.split(","),
+        status=dealer.status,
+        status_reason=dealer.status_reason,
+        jurisdiction_code=dealer.jurisdiction_code,
+    )
 
 
 def _categories(values: list[str]) -> str:
@@ -90,7 +107,7 @@ def register_dealer(
         "secondhand.dealer_registered",
         object_type="sh_dealer",
         object_id=dealer.id,
-        after=dealer_view(session, dealer),
+        after=asdict(dealer_view(session, dealer)),
         jurisdiction_code=dealer.jurisdiction_code,
     )
     return dealer
@@ -124,7 +141,7 @@ def set_status(
     note = common.text(reason, field="reason", label="原因", max_len=256)
     if dealer.status == status:
         raise Conflict("经营者已处于该状态", field="status")
-    before = dealer_view(session, dealer)
+    before = asdict(dealer_view(session, dealer))
     dealer.status, dealer.status_reason = status, note
     session.flush()
     action = (
@@ -137,7 +154,7 @@ def set_status(
         object_type="sh_dealer",
         object_id=dealer.id,
         before=before,
-        after=dealer_view(session, dealer),
+        after=asdict(dealer_view(session, dealer)),
         detail={"reason": note},
         jurisdiction_code=dealer.jurisdiction_code,
     )
@@ -231,18 +248,52 @@ def _snapshot(t: Transaction) -> dict[str, Any]:
     }
 
 
-def transaction_view(t: Transaction) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TransactionView:
+    """A registered transaction with the parties' names and resident IDs masked."""
+
+    id: int
+    dealer_id: int
+    direction: str
+    category: str
+    brand: str
+    model: str
+    serial: str
+    made_year: int
+    grade: str
+    price_fen: int
+    traded_on: str
+    certificate_id: int | None
+    jurisdiction_code: str
+    seller: common.Person
+    buyer: common.Person
+
+
+def transaction_view(t: Transaction) -> TransactionView:
     """Masked view of a transaction (real names and IDs masked)."""
-    return {
-        **_snapshot(t),
-        "id": t.id,
-        "brand": t.brand,
-        "model": t.model,
-        "made_year": t.made_year,
-        "jurisdiction_code": t.jurisdiction_code,
-        "seller": common.masked_person(t.seller_name_enc, t.seller_id_enc),
-        "buyer": common.masked_person(t.buyer_name_enc, t.buyer_id_enc),
-    }
+    return TransactionView(
+        id=t.id,
+        dealer_id=t.dealer_id,
+        direction=t.direction,
+        category=t.category,
+        brand=t.brand,
+        model=t.model,
+        serial=t.serial,
+        made_year=t.made_year,
+        grade=t.grade,
+        price_fen=t.price_fen,
+        traded_on=t.traded_on.isoformat(),
+        certificate_id=t.certificate_id,
+        jurisdiction_code=t.jurisdiction_code,
+        seller=common.masked_person(t.seller_name_enc, t.seller_id_enc),
+        buyer=common.masked_person(t.buyer_name_enc, t.buyer_id_enc),
+    )
+
+
+@dataclass(frozen=True)
+class Parties:
+    seller: common.Person
+    buyer: common.Person
 
 
 def list_transactions(
@@ -259,7 +310,7 @@ def list_transactions(
     return list(session.scalars(stmt.order_by(Transaction.id.desc()).limit(limit)))
 
 
-def reveal_parties(session: Session, actor: Actor, *, transaction_id: int) -> dict[str, Any]:
+def reveal_parties(session: Session, actor: Actor, *, transaction_id: int) -> Parties:
     """Unmasked real names and IDs; only with ``pii:read_full``; each read is audited."""
     if not actor.can("pii:read_full"):
         raise PermissionDenied("无权查看完整个人信息")
@@ -274,13 +325,10 @@ def reveal_parties(session: Session, actor: Actor, *, transaction_id: int) -> di
         detail={"fields": ["seller", "buyer"]},
         jurisdiction_code=t.jurisdiction_code,
     )
-    return {
-        "seller": {
-            "name": pii.unseal(t.seller_name_enc),
-            "resident_id": pii.unseal(t.seller_id_enc),
-        },
-        "buyer": {"name": pii.unseal(t.buyer_name_enc), "resident_id": pii.unseal(t.buyer_id_enc)},
-    }
+    return Parties(
+        seller=common.person(t.seller_name_enc, t.seller_id_enc),
+        buyer=common.person(t.buyer_name_enc, t.buyer_id_enc),
+    )
 
 
 def set_car_baseline(

@@ -15,9 +15,9 @@ All arithmetic is exact (fractions) and rounded half-up to the fen at the end.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
-from typing import Any
 
 from huanxin.secondhand.scales import CONFIDENCE_LABELS, CONFIDENCE_RULES, MIN_SAMPLE
 
@@ -64,31 +64,28 @@ def confidence(n: int, *, mad: int, median: int) -> str:
     return "none"
 
 
-def summarise(values: list[int]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Cell:
+    """Robust statistics of a list of prices; figures are None below the minimum sample."""
+
+    n: int
+    confidence: str
+    confidence_label: str
+    median_fen: int | None
+    mad_fen: int | None
+    q1_fen: int | None
+    q3_fen: int | None
+
+
+def summarise(values: list[int]) -> Cell:
     """The guide cell for a list of prices (nothing but ``n`` below the minimum sample)."""
     n = len(values)
     if n < MIN_SAMPLE:
-        return {
-            "n": n,
-            "confidence": "none",
-            "confidence_label": CONFIDENCE_LABELS["none"],
-            "median_fen": None,
-            "mad_fen": None,
-            "q1_fen": None,
-            "q3_fen": None,
-        }
+        return Cell(n, "none", CONFIDENCE_LABELS["none"], None, None, None, None)
     median, mad = median_fen(values), mad_fen(values)
     q1, q3 = quartiles_fen(values)
     level = confidence(n, mad=mad, median=median)
-    return {
-        "n": n,
-        "confidence": level,
-        "confidence_label": CONFIDENCE_LABELS[level],
-        "median_fen": median,
-        "mad_fen": mad,
-        "q1_fen": q1,
-        "q3_fen": q3,
-    }
+    return Cell(n, level, CONFIDENCE_LABELS[level], median, mad, q1, q3)
 
 
 def downgrade(level: str) -> str:

@@ -9,7 +9,7 @@ A listing may name a row of the seller's equipment ledger (``equipment_ref``, ch
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -340,42 +340,81 @@ def advance(
     return listing
 
 
-def listing_view(session: Session, actor: Actor, listing: Listing) -> dict[str, Any]:
+@dataclass(frozen=True)
+class OfferView:
+    id: int
+    buyer_org_id: int
+    price_fen: int
+    status: str
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One move of a listing: ``from_`` is answered as ``from`` by the API."""
+
+    from_: str | None
+    to: str
+    note: str
+    at: str
+
+
+@dataclass(frozen=True)
+class ListingView:
+    """A listing with its seller's name, the offers the viewer may see and its moves."""
+
+    id: int
+    title: str
+    category: str
+    brand: str
+    model: str
+    serial: str
+    equipment_ref: str | None
+    condition: str
+    condition_note: str
+    asking_price_fen: int
+    state: str
+    state_label: str
+    seller_org_id: int
+    seller: str
+    buyer_org_id: int | None
+    agreed_price_fen: int | None
+    photo_ids: list[int]
+    jurisdiction_code: str
+    offers: list[OfferView]
+    steps: list[StepView]
+
+
+def listing_view(session: Session, actor: Actor, listing: Listing) -> ListingView:
     seller = session.get(Organization, listing.seller_org_id)
     photos = session.scalars(select(ListingPhoto.id).where(ListingPhoto.listing_id == listing.id))
     offers = session.scalars(select(Offer).where(Offer.listing_id == listing.id).order_by(Offer.id))
     mine = listing.seller_org_id == actor.org_id or actor.can("secondhand:read")
-    return {
-        "id": listing.id,
-        "title": listing.title,
-        "category": listing.category,
-        "brand": listing.brand,
-        "model": listing.model,
-        "serial": listing.serial,
-        "equipment_ref": listing.equipment_ref,
-        "condition": listing.condition,
-        "condition_note": listing.condition_note,
-        "asking_price_fen": listing.asking_price_fen,
-        "state": listing.state,
-        "state_label": scales.LISTING_STATES[listing.state],
-        "seller_org_id": listing.seller_org_id,
-        "seller": seller.name if seller else "",
-        "buyer_org_id": listing.buyer_org_id,
-        "agreed_price_fen": listing.agreed_price_fen,
-        "photo_ids": list(photos),
-        "jurisdiction_code": listing.jurisdiction_code,
-        "offers": [
-            {
-                "id": o.id,
-                "buyer_org_id": o.buyer_org_id,
-                "price_fen": o.price_fen,
-                "status": o.status,
-            }
+    return ListingView(
+        id=listing.id,
+        title=listing.title,
+        category=listing.category,
+        brand=listing.brand,
+        model=listing.model,
+        serial=listing.serial,
+        equipment_ref=listing.equipment_ref,
+        condition=listing.condition,
+        condition_note=listing.condition_note,
+        asking_price_fen=listing.asking_price_fen,
+        state=listing.state,
+        state_label=scales.LISTING_STATES[listing.state],
+        seller_org_id=listing.seller_org_id,
+        seller=seller.name if seller else "",
+        buyer_org_id=listing.buyer_org_id,
+        agreed_price_fen=listing.agreed_price_fen,
+        photo_ids=list(photos),
+        jurisdiction_code=listing.jurisdiction_code,
+        offers=[
+            OfferView(o.id, o.buyer_org_id, o.price_fen, o.status)
             for o in offers
             if mine or o.buyer_org_id == actor.org_id
         ],
-        "steps": [
-            {"from": s.from_state, "to": s.to_state, "note": s.note, "at": s.at.isoformat()}
+        steps=[
+            StepView(s.from_state, s.to_state, s.note, s.at.isoformat())
             for s in common.steps_of(session, "listing", listing.id)
         ],
-    }
+    )

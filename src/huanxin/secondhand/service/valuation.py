@@ -9,8 +9,8 @@ separate cells (what a buyer pays vs what a dealer pays a seller)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
@@ -50,21 +50,53 @@ def _prices(
     return by_age
 
 
-def _cell(by_age: dict[int, list[int]], age: int) -> dict[str, Any]:
-    cell = stats.summarise(by_age.get(age, []))
-    cell["basis"] = f"同品类同型号、同成色、机龄{age}年的成交记录"
-    if cell["median_fen"] is not None:
+@dataclass(frozen=True)
+class EstimateCell(stats.Cell):
+    basis: str = ""  # which transactions the figures come from
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The instant estimate: the acquisition and resale cells for one item."""
+
+    category: str
+    model: str
+    grade: str
+    age: int
+    scale: str
+    method: str
+    acquire: EstimateCell
+    resale: EstimateCell
+
+
+@dataclass(frozen=True)
+class GuideRow(stats.Cell):
+    """One cell of the price guide: category, model, age, grade and direction."""
+
+    category: str = ""
+    brand: str = ""
+    model: str = ""
+    age: int = 0
+    grade: str = ""
+    direction: str = ""
+
+
+def _cell(by_age: dict[int, list[int]], age: int) -> EstimateCell:
+    basis = f"同品类同型号、同成色、机龄{age}年的成交记录"
+    cell = EstimateCell(**asdict(stats.summarise(by_age.get(age, []))), basis=basis)
+    if cell.median_fen is not None:
         return cell
     pooled = [p for a in (age - 1, age, age + 1) for p in by_age.get(a, [])]
     wider = stats.summarise(pooled)
-    if wider["median_fen"] is None:
+    if wider.median_fen is None:
         return cell
-    wider["confidence"] = stats.downgrade(wider["confidence"])
-    wider["confidence_label"] = scales.CONFIDENCE_LABELS[wider["confidence"]]
-    wider["basis"] = (
-        f"机龄{age}年样本不足，合并机龄{max(age - 1, 0)}至{age + 1}年的成交记录（可信度降一级）"
+    level = stats.downgrade(wider.confidence)
+    return EstimateCell(
+        **asdict(
+            replace(wider, confidence=level, confidence_label=scales.CONFIDENCE_LABELS[level])
+        ),
+        basis=f"机龄{age}年样本不足，合并机龄{max(age - 1, 0)}至{age + 1}年的成交记录（可信度降一级）",
     )
-    return wider
 
 
 def estimate(
@@ -75,28 +107,32 @@ def estimate(
     made_year: int,
     grade: str,
     as_of: date | None = None,
-) -> dict[str, Any]:
+) -> Estimate:
     """Instant estimate: the resale and acquisition cells for the item."""
     common.choice(category, scales.CATEGORIES, field="category", label="品类")
     common.choice(grade, scales.GRADES, field="grade", label="成色等级")
     name = common.text(model, field="model", label="型号")
     year = common.year(made_year, field="made_year", label="出厂年份")
     age = _age((as_of or today_cn()).year, year)
-    result: dict[str, Any] = {
-        "category": category,
-        "model": name,
-        "grade": grade,
-        "age": age,
-        "scale": scales.GRADE_SCALE_SOURCE,
-        "method": "中位数与四分位区间；离散度用中位数绝对偏差(MAD)",
+    cells = {
+        direction: _cell(
+            _prices(session, category=category, model=name, grade=grade, direction=direction), age
+        )
+        for direction in scales.DIRECTIONS
     }
-    for direction in scales.DIRECTIONS:
-        prices = _prices(session, category=category, model=name, grade=grade, direction=direction)
-        result[direction] = _cell(prices, age)
-    return result
+    return Estimate(
+        category=category,
+        model=name,
+        grade=grade,
+        age=age,
+        scale=scales.GRADE_SCALE_SOURCE,
+        method="中位数与四分位区间；离散度用中位数绝对偏差(MAD)",
+        acquire=cells["acquire"],
+        resale=cells["resale"],
+    )
 
 
-def price_guide(session: Session, *, category: str | None = None) -> list[dict[str, Any]]:
+def price_guide(session: Session, *, category: str | None = None) -> list[GuideRow]:
     """Every guide cell with enough or too few transactions, for the office's table."""
     stmt = select(
         Transaction.category,
@@ -114,20 +150,18 @@ def price_guide(session: Session, *, category: str | None = None) -> list[dict[s
     for cat, brand, model, grade, direction, trade_year, made_year, price in session.execute(stmt):
         key = (cat, brand, model, _age(int(trade_year), made_year), grade, direction)
         cells[key].append(int(price))
-    rows = []
-    for (cat, brand, model, age, grade, direction), prices in sorted(cells.items()):
-        rows.append(
-            {
-                "category": cat,
-                "brand": brand,
-                "model": model,
-                "age": age,
-                "grade": grade,
-                "direction": direction,
-                **stats.summarise(prices),
-            }
+    return [
+        GuideRow(
+            **asdict(stats.summarise(prices)),
+            category=cat,
+            brand=brand,
+            model=model,
+            age=age,
+            grade=grade,
+            direction=direction,
         )
-    return rows
+        for (cat, brand, model, age, grade, direction), prices in sorted(cells.items())
+    ]
 
 
 def create_report(
@@ -175,26 +209,43 @@ def create_report(
         "secondhand.valuation_reported",
         object_type="sh_valuation",
         object_id=row.id,
-        after=report_view(row),
+        after=asdict(report_view(row)),
         jurisdiction_code=row.jurisdiction_code,
     )
     return row
 
 
-def report_view(r: ValuationReport) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "report_no": r.report_no,
-        "valuer_id": r.valuer_id,
-        "category": r.category,
-        "brand": r.brand,
-        "model": r.model,
-        "serial": r.serial,
-        "grade": r.grade,
-        "value_fen": r.value_fen,
-        "valued_on": r.valued_on.isoformat(),
-        "note": r.note,
-    }
+@dataclass(frozen=True)
+class ReportView:
+    """A registered valuer's report."""
+
+    id: int
+    report_no: str
+    valuer_id: int
+    category: str
+    brand: str
+    model: str
+    serial: str
+    grade: str
+    value_fen: int
+    valued_on: str
+    note: str
+
+
+def report_view(r: ValuationReport) -> ReportView:
+    return ReportView(
+        id=r.id,
+        report_no=r.report_no,
+        valuer_id=r.valuer_id,
+        category=r.category,
+        brand=r.brand,
+        model=r.model,
+        serial=r.serial,
+        grade=r.grade,
+        value_fen=r.value_fen,
+        valued_on=r.valued_on.isoformat(),
+        note=r.note,
+    )
 
 
 def list_reports(session: Session, actor: Actor) -> list[ValuationReport]:

@@ -8,6 +8,7 @@ step is recorded (``sh_steps``) and audited."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -87,7 +88,7 @@ def _move(
         object_type="sh_warehouse",
         object_id=item.id,
         before={"state": before},
-        after=item_view(session, item),
+        after=asdict(item_view(session, item)),
         detail={"note": note},
         jurisdiction_code=item.jurisdiction_code,
     )
@@ -156,7 +157,7 @@ def _move_first(session: Session, actor: Actor, item: WarehouseItem) -> None:
         "secondhand.warehouse_declared",
         object_type="sh_warehouse",
         object_id=item.id,
-        after=item_view(session, item),
+        after=asdict(item_view(session, item)),
         jurisdiction_code=item.jurisdiction_code,
     )
 
@@ -252,27 +253,67 @@ def complete(
     return item
 
 
-def item_view(session: Session, item: WarehouseItem) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ItemView:
+    """An item declared to the 公务仓, with its institution's name and state label."""
+
+    id: int
+    institution_org_id: int
+    institution: str
+    asset_no: str
+    category: str
+    brand: str
+    model: str
+    serial: str
+    acquired_year: int
+    declared_year: int
+    state: str
+    state_label: str
+    route: str | None
+    claimant_org_id: int | None
+    recycler_org_id: int | None
+    certificate_id: int | None
+    proceeds_fen: int | None
+
+
+def item_view(session: Session, item: WarehouseItem) -> ItemView:
     owner = session.get(Organization, item.institution_org_id)
-    return {
-        "id": item.id,
-        "institution_org_id": item.institution_org_id,
-        "institution": owner.name if owner else "",
-        "asset_no": item.asset_no,
-        "category": item.category,
-        "brand": item.brand,
-        "model": item.model,
-        "serial": item.serial,
-        "acquired_year": item.acquired_year,
-        "declared_year": item.declared_year,
-        "state": item.state,
-        "state_label": scales.WAREHOUSE_STATES[item.state],
-        "route": item.route,
-        "claimant_org_id": item.claimant_org_id,
-        "recycler_org_id": item.recycler_org_id,
-        "certificate_id": item.certificate_id,
-        "proceeds_fen": item.proceeds_fen,
-    }
+    return ItemView(
+        id=item.id,
+        institution_org_id=item.institution_org_id,
+        institution=owner.name if owner else "",
+        asset_no=item.asset_no,
+        category=item.category,
+        brand=item.brand,
+        model=item.model,
+        serial=item.serial,
+        acquired_year=item.acquired_year,
+        declared_year=item.declared_year,
+        state=item.state,
+        state_label=scales.WAREHOUSE_STATES[item.state],
+        route=item.route,
+        claimant_org_id=item.claimant_org_id,
+        recycler_org_id=item.recycler_org_id,
+        certificate_id=item.certificate_id,
+        proceeds_fen=item.proceeds_fen,
+    )
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One institution's items declared in one year: done per disposal route, pending,
+    proceeds (fen)."""
+
+    institution_org_id: int
+    institution: str
+    year: int
+    declared: int
+    pending: int
+    proceeds_fen: int
+    transfer: int
+    auction: int
+    recycle: int
+    destroy: int
 
 
 def list_items(session: Session, actor: Actor, *, state: str | None = None) -> list[WarehouseItem]:
@@ -282,7 +323,7 @@ def list_items(session: Session, actor: Actor, *, state: str | None = None) -> l
     return list(session.scalars(stmt.order_by(WarehouseItem.id.desc()).limit(500)))
 
 
-def statistics(session: Session, actor: Actor) -> list[dict[str, Any]]:
+def statistics(session: Session, actor: Actor) -> list[YearFigures]:
     """Per institution and declared year: items declared, done per route, pending, proceeds."""
     table: dict[tuple[int, int], dict[str, Any]] = defaultdict(
         lambda: {
@@ -307,6 +348,6 @@ def statistics(session: Session, actor: Actor) -> list[dict[str, Any]]:
         )
     }
     return [
-        {"institution_org_id": org_id, "institution": names.get(org_id, ""), "year": year, **row}
+        YearFigures(institution_org_id=org_id, institution=names.get(org_id, ""), year=year, **row)
         for (org_id, year), row in sorted(table.items(), key=lambda kv: (kv[0][1], kv[0][0]))
     ]

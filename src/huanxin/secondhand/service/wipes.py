@@ -7,8 +7,8 @@ A certificate is consumed ("used") by the resale it allows."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -133,31 +133,62 @@ def certificate_of(session: Session, wipe_id: int) -> WipeCertificate | None:
     ).first()
 
 
-def wipe_view(session: Session, wipe: WipeRecord) -> dict[str, Any]:
-    cert = certificate_of(session, wipe.id)
-    return {
-        "id": wipe.id,
-        "dealer_id": wipe.dealer_id,
-        "category": wipe.category,
-        "brand": wipe.brand,
-        "model": wipe.model,
-        "serial": wipe.serial,
-        "method": wipe.method,
-        "tool": wipe.tool,
-        "operator": identifiers.mask_name(pii.unseal(wipe.operator_enc)),
-        "wiped_at": as_utc(wipe.wiped_at).isoformat(),
-        "verified": wipe.verified,
-        "verification_note": wipe.verification_note,
-        "certificate": None
-        if cert is None
-        else {
-            "cert_no": cert.cert_no,
-            "verify_code": cert.verify_code,
-            "status": cert.status,
-            "status_label": STATUS_LABELS[cert.status],
-            "revoke_reason": cert.revoke_reason,
-        },
-    }
+@dataclass(frozen=True)
+class CertificateView:
+    cert_no: str
+    verify_code: str
+    status: str
+    status_label: str
+    revoke_reason: str | None
+
+
+@dataclass(frozen=True)
+class WipeView:
+    """A wipe record (operator's name masked) with its certificate, if one was issued."""
+
+    id: int
+    dealer_id: int
+    category: str
+    brand: str
+    model: str
+    serial: str
+    method: str
+    tool: str
+    operator: str
+    wiped_at: str
+    verified: bool
+    verification_note: str
+    certificate: CertificateView | None
+
+
+def _certificate_view(cert: WipeCertificate | None) -> CertificateView | None:
+    if cert is None:
+        return None
+    return CertificateView(
+        cert_no=cert.cert_no,
+        verify_code=cert.verify_code,
+        status=cert.status,
+        status_label=STATUS_LABELS[cert.status],
+        revoke_reason=cert.revoke_reason,
+    )
+
+
+def wipe_view(session: Session, wipe: WipeRecord) -> WipeView:
+    return WipeView(
+        id=wipe.id,
+        dealer_id=wipe.dealer_id,
+        category=wipe.category,
+        brand=wipe.brand,
+        model=wipe.model,
+        serial=wipe.serial,
+        method=wipe.method,
+        tool=wipe.tool,
+        operator=identifiers.mask_name(pii.unseal(wipe.operator_enc)),
+        wiped_at=as_utc(wipe.wiped_at).isoformat(),
+        verified=wipe.verified,
+        verification_note=wipe.verification_note,
+        certificate=_certificate_view(certificate_of(session, wipe.id)),
+    )
 
 
 def list_wipes(
@@ -218,7 +249,30 @@ def usable_certificate(session: Session, *, cert_no: str | None, serial: str) ->
     return cert
 
 
-def public_check(session: Session, *, code: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PublicCertificate:
+    """What anyone may see of a certificate: no personal fields."""
+
+    cert_no: str
+    status: str
+    status_label: str
+    category: str
+    category_label: str
+    brand: str
+    model: str
+    serial: str
+    method: str
+    method_label: str
+    tool: str
+    wiped_at: str
+    verified: bool
+    issued_at: str
+    issuer: str
+    revoke_reason: str | None
+    revoked_at: str | None
+
+
+def public_check(session: Session, *, code: str) -> PublicCertificate:
     """What anyone may see of a certificate by its verification code: no personal fields."""
     cert = session.scalars(
         select(WipeCertificate).where(WipeCertificate.verify_code == normalise_code(code))
@@ -229,22 +283,22 @@ def public_check(session: Session, *, code: str) -> dict[str, Any]:
     assert wipe is not None
     dealer = session.get(Dealer, wipe.dealer_id)
     org = session.get(Organization, dealer.org_id) if dealer else None
-    return {
-        "cert_no": cert.cert_no,
-        "status": cert.status,
-        "status_label": STATUS_LABELS[cert.status],
-        "category": wipe.category,
-        "category_label": scales.CATEGORIES[wipe.category],
-        "brand": wipe.brand,
-        "model": wipe.model,
-        "serial": wipe.serial,
-        "method": wipe.method,
-        "method_label": scales.WIPE_METHODS[wipe.method],
-        "tool": wipe.tool,
-        "wiped_at": as_utc(wipe.wiped_at).isoformat(),
-        "verified": wipe.verified,
-        "issued_at": as_utc(cert.issued_at).isoformat(),
-        "issuer": org.name if org else "",
-        "revoke_reason": cert.revoke_reason,
-        "revoked_at": as_utc(cert.revoked_at).isoformat() if cert.revoked_at else None,
-    }
+    return PublicCertificate(
+        cert_no=cert.cert_no,
+        status=cert.status,
+        status_label=STATUS_LABELS[cert.status],
+        category=wipe.category,
+        category_label=scales.CATEGORIES[wipe.category],
+        brand=wipe.brand,
+        model=wipe.model,
+        serial=wipe.serial,
+        method=wipe.method,
+        method_label=scales.WIPE_METHODS[wipe.method],
+        tool=wipe.tool,
+        wiped_at=as_utc(wipe.wiped_at).isoformat(),
+        verified=wipe.verified,
+        issued_at=as_utc(cert.issued_at).isoformat(),
+        issuer=org.name if org else "",
+        revoke_reason=cert.revoke_reason,
+        revoked_at=as_utc(cert.revoked_at).isoformat() if cert.revoked_at else None,
+    )
