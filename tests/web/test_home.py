@@ -183,3 +183,20 @@ def test_every_other_role_has_a_home(database: Database, role: str) -> None:
         )
     if role == "enterprise":
         assert "登记设备" in cards(html)
+
+
+def test_chart_axes_read_in_yuan_or_wan_never_scientific() -> None:
+    from matplotlib.figure import Figure
+
+    from huanxin.web.kit import charts
+
+    assert charts.money_scale(9_999_999) == (100, "元")
+    assert charts.money_scale(2_340_000_000_000) == (1_000_000, "万元")
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 23_400_000])  # matplotlib alone would label this "1e7"
+    charts.money_axis(ax.yaxis, "元")
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "20,000,000" in labels and ax.yaxis.get_offset_text().get_text() == ""
+    assert ax.yaxis.get_label().get_text() == "金额（元）"

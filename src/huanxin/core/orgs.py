@@ -6,6 +6,8 @@ tables keyed by the organisation id; this table says who the organisation is and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -99,3 +101,14 @@ def get(session: Session, actor: Actor, org_id: int) -> Organization:
 
 def list_for(session: Session, actor: Actor, kind: str | None = None) -> list[Organization]:
     return list(session.scalars(readable(actor, kind).order_by(Organization.id)))
+
+
+def names_of(session: Session, org_ids: Iterable[int | None]) -> dict[int, str]:
+    """Names of the given organisations, for pages that show whose something is (never an id)."""
+    wanted = {i for i in org_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Organization.id, Organization.name).where(Organization.id.in_(wanted))
+    )
+    return {row.id: row.name for row in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
@@ -186,3 +187,12 @@ def reveal_contact(session: Session, actor: Actor, user: User) -> dict[str, str 
         "mobile": pii.unseal(user.mobile_enc) if user.mobile_enc else None,
         "resident_id": pii.unseal(user.resident_id_enc) if user.resident_id_enc else None,
     }
+
+
+def names_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names of the given users, for pages that show who did something (never an id)."""
+    wanted = {i for i in user_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {row.id: row.display_name for row in rows}

@@ -59,7 +59,7 @@ def figures(session: Session, actor: Actor) -> list[HomeItem]:
     this_year = [p for p in pools if p.pool.period_year == year]
     budget = sum(p.pool.budget_fen or p.balances.allocated for p in this_year)
     monthly = monthly_spending(session, [p.pool.id for p in this_year], year=year)
-    burn = chart.year_burn_svg(monthly, budget, year=year)
+    burn = chart.year_burn_svg(monthly, budget)
     return [
         count_figure("暂停办理的预算池", paused, "/ledger", unit="个", todo=True),
         count_figure("近7日预算预警", len(alerts), "/ledger", unit="条", todo=True),

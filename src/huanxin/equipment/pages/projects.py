@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from huanxin.core import users
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text, Year
 from huanxin.core.clock import today_cn
@@ -199,6 +200,7 @@ def _detail(
         if i.scrapped_project_id is None and i.status != "已报废"
     ]
     nxt = projects.next_stage(p.stage)
+    steps = projects.steps(session, p.id)
     return render(
         request,
         "equipment/project.html",
@@ -206,7 +208,8 @@ def _detail(
         p=p,
         error=error,
         ent=enterprises.get(session, actor, p.enterprise_id),
-        steps=projects.steps(session, p.id),
+        steps=steps,
+        people=users.names_of(session, [s.by_user_id for s in steps]),
         docs=projects.documents(session, p.id),
         scrapped=projects.scrapped_items(session, p.id),
         candidates=candidates,

@@ -289,6 +289,12 @@ def dispatch_submit(
     return kit.submit(request, session, change, page)
 
 
+def _site_names(session: DbSession, stops: list[dict[str, Any]]) -> dict[int, str]:
+    """Names of the sites a route unloads at (a driver reads a name, not a number)."""
+    ids = {s["site_id"] for s in stops if s.get("site_id")}
+    return {s.id: s.name for s in session.scalars(select(Site).where(Site.id.in_(ids)))}
+
+
 @router.get("/recycling/driver/{plan_id}/{vehicle_id}")
 def driver_page(
     request: Request,
@@ -329,4 +335,5 @@ def driver_page(
         home=home,
         svg=svg,
         clock=clock_text,
+        site_names=_site_names(session, route["stops"]),
     )

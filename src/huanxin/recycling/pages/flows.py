@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from huanxin.core import orgs
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Line, Year
 from huanxin.core.clock import today_cn
@@ -131,6 +132,7 @@ def _reports_context(session: Session, actor: Actor, month: str, year: int) -> d
         "charts": charts,
         "kg": kg_text,
         "declarations": decls,
+        "org_names": orgs.names_of(session, [d.org_id for d, _ in decls]),
         "tiers": TIERS,
         "error": None,
         "categories": CATEGORIES,

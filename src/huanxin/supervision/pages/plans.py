@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from huanxin.core import jurisdictions
+from huanxin.core import jurisdictions, orgs
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Id, Name, Text
 from huanxin.supervision import matching, planparse
@@ -139,9 +139,11 @@ async def review_confirm(
 
 
 def _dept_context(session: Session, actor: Actor) -> dict[str, Any]:
+    found = departments.list_for(session, actor)
     return {
-        "rows": [departments.as_dict(d) for d in departments.list_for(session, actor)],
+        "rows": [departments.as_dict(d) for d in found],
         "places": jurisdictions.list_within(session, actor.scope_codes),
+        "org_names": orgs.names_of(session, [d.org_id for d in found]),
     }
 
 

@@ -56,7 +56,7 @@ def _tick(value: float, _pos: object = None) -> str:
 def money_axis(axis: Axis, unit: str, *, size: float = 9) -> None:
     """Label ``axis`` with plain numbers in ``unit`` (no scientific offset) and name the unit."""
     axis.set_major_formatter(FuncFormatter(_tick))
-    axis.set_label_text(unit, fontproperties=font(size))
+    axis.set_label_text(f"金额（{unit}）", fontproperties=font(size))
 
 
 def _save(fig: Figure, fmt: str) -> io.BytesIO:
