@@ -95,8 +95,7 @@ def detection_table(
 ) -> pa.Table:
     """The detection rows (all claims, those created from ``created_from``, or ``claim_ids``),
     the per-item cap filled from the quote for claims captured before claims kept it."""
-    batches = detection.detection_batches(session, created_from=created_from, claim_ids=claim_ids)
-    table = pa.Table.from_batches(list(batches), schema=detection.SCHEMA)
+    table = detection.detection_table(session, created_from=created_from, claim_ids=claim_ids)
     missing = table.filter(table["cap_fen"].is_null())["claim_id"].to_pylist()
     if missing:
         caps = detection.caps_from_quotes(session, missing)

@@ -4,16 +4,21 @@ One row per claim with what was captured for the detectors (:mod:`.signals`), th
 coordinates, when the goods were returned and whether a paid subsidy is being clawed back.
 Nothing sealed is opened: identities are keyed hashes and keyed Bloom-filter encodings.
 The rows come as Arrow record batches, column by column, so a scan of a million claims does
-not build a million ORM objects.
+not build a million ORM objects; on PostgreSQL a scan of all claims (or of those created
+since a moment) is streamed by ``COPY … TO STDOUT`` into a CSV file that DuckDB reads, with
+the conversions done in SQL: no Python object per value.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -69,40 +74,41 @@ def _statement() -> Select[*tuple[Any, ...]]:
         .subquery()
     )
     c = Claim
+    columns = (
+        c.id,
+        c.created_at,
+        c.purchase_date,
+        c.jurisdiction_code,
+        c.category,
+        c.product_model,
+        c.merchant_org_id,
+        MerchantStore.lat,
+        MerchantStore.lon,
+        c.terminal_id,
+        c.redeem_lat,
+        c.redeem_lon,
+        c.person_key,
+        c.payee_account_key,
+        c.device_serial,
+        c.vin_key,
+        c.invoice_no,
+        c.recycling_cert_no,
+        c.price_fen,
+        c.subsidy_fen,
+        c.cap_fen,
+        c.recycled_weight_g,
+        c.state,
+        returns.c.at,
+        Clawback.id.is_not(None),
+        c.phone_block_key,
+        c.address_key,
+        c.name_clk,
+        c.phone_clk,
+        c.address_clk,
+        filed_price(),
+    )
     return (
-        select(
-            c.id,
-            c.created_at,
-            c.purchase_date,
-            c.jurisdiction_code,
-            c.category,
-            c.product_model,
-            c.merchant_org_id,
-            MerchantStore.lat,
-            MerchantStore.lon,
-            c.terminal_id,
-            c.redeem_lat,
-            c.redeem_lon,
-            c.person_key,
-            c.payee_account_key,
-            c.device_serial,
-            c.vin_key,
-            c.invoice_no,
-            c.recycling_cert_no,
-            c.price_fen,
-            c.subsidy_fen,
-            c.cap_fen,
-            c.recycled_weight_g,
-            c.state,
-            returns.c.at,
-            Clawback.id.is_not(None),
-            c.phone_block_key,
-            c.address_key,
-            c.name_clk,
-            c.phone_clk,
-            c.address_clk,
-            filed_price(),
-        )
+        select(*(col.label(name) for col, name in zip(columns, FIELDS, strict=True)))
         .outerjoin(MerchantStore, MerchantStore.id == c.store_id)
         .outerjoin(returns, returns.c.claim_id == c.id)
         .outerjoin(Clawback, Clawback.claim_id == c.id)
@@ -189,3 +195,84 @@ def _cap(quote: dict[str, Any]) -> int:
     if not caps or any(c is None for c in caps):
         return NO_CAP
     return sum(int(c) for c in caps)
+
+
+def detection_table(
+    session: Session,
+    *,
+    created_from: datetime | None = None,
+    claim_ids: Sequence[int] | None = None,
+) -> pa.Table:
+    """The detection rows (all claims, those created from ``created_from``, or ``claim_ids``)
+    as one Arrow table; by ``COPY`` on PostgreSQL unless ``claim_ids`` names a few claims."""
+    if claim_ids is None and session.get_bind().dialect.name == "postgresql":
+        return _copied(session, created_from)
+    batches = detection_batches(session, created_from=created_from, claim_ids=claim_ids)
+    return pa.Table.from_batches(list(batches), schema=SCHEMA)
+
+
+COPY_AS: dict[str, str] = {
+    "created_at": "created_at AT TIME ZONE 'Asia/Shanghai'",
+    "returned_at": "returned_at AT TIME ZONE 'Asia/Shanghai'",
+    "device_serial": "nullif(device_serial, '')",
+    "clawed": "clawed::int",
+}
+"""What ``CONVERT`` does per value, as PostgreSQL expressions over the detection row."""
+
+DUCK_TYPES: dict[pa.DataType, str] = {
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.string(): "VARCHAR",
+    pa.binary(): "VARCHAR",  # bytea in CSV is ``\x`` and hex digits
+    pa.timestamp("us"): "TIMESTAMP",
+    pa.date32(): "DATE",
+    pa.bool_(): "INTEGER",
+}
+
+
+def _copy_sql(session: Session, created_from: datetime | None) -> str:
+    """The COPY of the detection query: built from constants and the compiled statement,
+    whose only bound values are the state name and ``created_from`` (an instant, not text)."""
+    stmt = _statement()
+    if created_from is not None:
+        stmt = stmt.where(Claim.created_at >= created_from)
+    inner = stmt.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    columns = ", ".join(COPY_AS.get(name, name) for name in FIELDS)
+    query = f"SELECT {columns} FROM ({inner}) AS d ORDER BY claim_id"  # noqa: S608
+    return f"COPY ({query}) TO STDOUT (FORMAT csv)"
+
+
+def _copied(session: Session, created_from: datetime | None) -> pa.Table:
+    raw = session.connection().connection.driver_connection
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "claims.csv"
+        with (
+            path.open("wb") as out,
+            raw.cursor() as cursor,  # type: ignore[union-attr]
+            cursor.copy(_copy_sql(session, created_from)) as copy,
+        ):
+            for block in copy:
+                out.write(block)
+        return _read_csv(path)
+
+
+def _typed(name: str, kind: pa.DataType) -> str:
+    if kind == pa.binary():
+        return f"from_hex(substr({name}, 3)) AS {name}"
+    return f"{name} = 1 AS {name}" if kind == pa.bool_() else name
+
+
+def _read_csv(path: Path) -> pa.Table:
+    types = ", ".join(f"'{name}': '{DUCK_TYPES[kind]}'" for name, kind in FIELDS.items())
+    picked = ", ".join(_typed(name, kind) for name, kind in FIELDS.items())
+    con = duckdb.connect()
+    try:
+        table = con.execute(
+            f"SELECT {picked} FROM read_csv(?, header = false, auto_detect = false,"  # noqa: S608
+            f" allow_quoted_nulls = false, columns = {{{types}}})",
+            [str(path)],
+        ).to_arrow_table()
+    finally:
+        con.close()
+    assert table is not None
+    return table.cast(SCHEMA)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from huanxin.claims.service import queries
@@ -66,70 +66,93 @@ def _store_claims(
     rows = {int(r["claim_id"]): r for r in result.claims.iter_rows(named=True)}
     claims = queries.owners(session, list(rows))
     existing = _scores(session, judged)
+    new: list[dict[str, Any]] = []
     for claim_id, row in rows.items():
-        claim = claims.get(claim_id)
+        claim, score = claims.get(claim_id), existing.get(claim_id)
         if claim is None:
             continue
-        score = existing.get(claim_id)
         if score is None:
-            score = RiskScore(
-                claim_id=claim_id,
-                jurisdiction_code=claim.jurisdiction_code,
-                merchant_org_id=claim.merchant_org_id,
-                status="scored",
-            )
-            session.add(score)
-        _apply(score, int(row["score"]), bool(row["hold"]), now)
+            new.append(_new_score(claim_id, claim, int(row["score"]), bool(row["hold"]), now))
+        else:
+            _apply(score, int(row["score"]), bool(row["hold"]), now)
     released = 0
     for claim_id, score in existing.items():
         if claim_id not in rows and score.status in UNDECIDED:
             released += score.status == "held"
             _apply(score, 0, False, now)
+    if new:  # one multi-row INSERT per batch, not one ORM object per claim
+        session.execute(insert(RiskScore), new)
     _replace_reasons(session, result, set(claims) | set(existing))
     held = sum(1 for r in rows.values() if r["hold"] and r["claim_id"] in claims)
     return {"scored": len(claims), "held": held, "released": released}
+
+
+def _new_score(
+    claim_id: int, claim: queries.ClaimOwner, value: int, hold: bool, now: datetime
+) -> dict[str, Any]:
+    return {
+        "claim_id": claim_id,
+        "jurisdiction_code": claim.jurisdiction_code,
+        "merchant_org_id": claim.merchant_org_id,
+        "score": value,
+        "hold": hold,
+        "status": "held" if hold else "scored",
+        "scanned_at": now,
+    }
+
+
+def _reason_rows(hits: pl.DataFrame, claim_ids: set[int] | None = None) -> list[dict[str, Any]]:
+    return [
+        {
+            "claim_id": int(hit["claim_id"]),
+            "detector": hit["detector"],
+            "kind": hit["kind"],
+            "title": hit["title"],
+            "points": int(hit["score"]),
+            "explanation": hit["explanation"],
+        }
+        for hit in hits.iter_rows(named=True)
+        if claim_ids is None or int(hit["claim_id"]) in claim_ids
+    ]
 
 
 def _replace_reasons(session: Session, result: ScanResult, claim_ids: set[int]) -> None:
     ids = sorted(claim_ids)
     for start in range(0, len(ids), 900):
         session.execute(delete(RiskReason).where(RiskReason.claim_id.in_(ids[start : start + 900])))
-    for hit in result.hits.iter_rows(named=True):
-        if int(hit["claim_id"]) in claim_ids:
-            session.add(
-                RiskReason(
-                    claim_id=int(hit["claim_id"]),
-                    detector=hit["detector"],
-                    kind=hit["kind"],
-                    title=hit["title"],
-                    points=int(hit["score"]),
-                    explanation=hit["explanation"],
-                )
-            )
+    reasons = _reason_rows(result.hits, claim_ids)
+    if reasons:
+        session.execute(insert(RiskReason), reasons)
 
 
 def _store_merchants(session: Session, result: ScanResult, now: datetime) -> int:
     session.execute(delete(MerchantRisk))
-    stored = 0
-    for row in result.merchants.iter_rows(named=True):
-        org_id = int(row["merchant_id"]) if str(row["merchant_id"]).isdigit() else None
-        org = session.get(Organization, org_id) if org_id is not None else None
-        if org is None:
-            continue
-        session.add(
-            MerchantRisk(
-                org_id=org.id,
-                jurisdiction_code=org.jurisdiction_code,
-                claims=int(row["claims"]),
-                flagged=int(row["flagged"]),
-                held=int(row["held"]),
-                score=int(row["score"]),
-                reasons=json.dumps(list(row["reasons"]), ensure_ascii=False),
-                scanned_at=now,
-            )
+    rows = [r for r in result.merchants.iter_rows(named=True) if str(r["merchant_id"]).isdigit()]
+    wanted = sorted({int(r["merchant_id"]) for r in rows})
+    orgs: dict[int, str] = {}
+    for start in range(0, len(wanted), 900):
+        stmt = select(Organization.id, Organization.jurisdiction_code).where(
+            Organization.id.in_(wanted[start : start + 900])
         )
-        stored += 1
-    return stored
+        orgs.update({int(i): str(code) for i, code in session.execute(stmt)})
+    stored = [_merchant_row(row, orgs, now) for row in rows if int(row["merchant_id"]) in orgs]
+    if stored:
+        session.execute(insert(MerchantRisk), stored)
+    return len(stored)
+
+
+def _merchant_row(row: dict[str, Any], orgs: dict[int, str], now: datetime) -> dict[str, Any]:
+    org_id = int(row["merchant_id"])
+    return {
+        "org_id": org_id,
+        "jurisdiction_code": orgs[org_id],
+        "claims": int(row["claims"]),
+        "flagged": int(row["flagged"]),
+        "held": int(row["held"]),
+        "score": int(row["score"]),
+        "reasons": json.dumps(list(row["reasons"]), ensure_ascii=False),
+        "scanned_at": now,
+    }
 
 
 def store_scan(
@@ -169,17 +192,9 @@ def store_rejudged(
                 RiskReason.claim_id.in_(chunk), RiskReason.detector.in_(detectors)
             )
         )
-    for hit in hits.iter_rows(named=True):
-        session.add(
-            RiskReason(
-                claim_id=int(hit["claim_id"]),
-                detector=hit["detector"],
-                kind=hit["kind"],
-                title=hit["title"],
-                points=int(hit["score"]),
-                explanation=hit["explanation"],
-            )
-        )
+    reasons = _reason_rows(hits)
+    if reasons:
+        session.execute(insert(RiskReason), reasons)
     session.flush()
     _rescore(session, ids)
 
