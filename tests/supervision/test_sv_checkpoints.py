@@ -13,7 +13,7 @@ import builders
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.db import Database
-from huanxin.supervision import status as rules
+from huanxin.supervision import vocab as rules
 from huanxin.supervision.models import Checkpoint
 from huanxin.supervision.service import briefings, ledger
 

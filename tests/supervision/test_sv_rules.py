@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from huanxin.supervision import indicators, matching
-from huanxin.supervision import status as rules
+from huanxin.supervision import vocab as rules
 from huanxin.supervision.models import Indicator
 
 POOL = [

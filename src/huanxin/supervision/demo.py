@@ -22,7 +22,7 @@ from huanxin.demo import PLACES
 from huanxin.supervision import demo_mechanism, indicators
 from huanxin.supervision.models import Department, Plan
 from huanxin.supervision.service import checkpoints, departments, ledger, plans, reports
-from huanxin.supervision.status import period_of
+from huanxin.supervision.vocab import period_of
 
 SAMPLE_PLAN = Path(__file__).parent / "sample_plans" / "renewal-plan.txt"
 

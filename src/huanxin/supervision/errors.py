@@ -59,8 +59,13 @@ __all__ = [
 class PlanAlreadyConfirmed(Conflict):
     code = SupervisionCode.PLAN_ALREADY_CONFIRMED
 
-    def __init__(self) -> None:
-        super().__init__("该实施方案的单位匹配已确认，台账已生成，不能再修改", field="plan_id")
+    def __init__(
+        self,
+        message: str = "该实施方案的单位匹配已确认，台账已生成，不能再修改",
+        *,
+        field: str = "plan_id",
+    ) -> None:
+        super().__init__(message, field=field)
 
 
 class PlanAlreadyImported(Conflict):

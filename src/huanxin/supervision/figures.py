@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from huanxin.core.actor import Actor
 from huanxin.core.jurisdictions import subtree_codes
 from huanxin.supervision import computed
+from huanxin.supervision.lifecycles import MeetingState
 from huanxin.supervision.mechanism_models import Meeting
 from huanxin.supervision.service import escalations, ledger, visits
 
@@ -87,7 +88,7 @@ def _meetings(session: Session, actor: Actor, p: Period) -> tuple[Decimal, str]:
         .select_from(Meeting)
         .where(
             Meeting.jurisdiction_code == p.code,
-            Meeting.state == "held",
+            Meeting.state == MeetingState.HELD,
             Meeting.held_on >= p.start,
             Meeting.held_on <= p.end,
         )

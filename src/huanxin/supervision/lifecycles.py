@@ -5,6 +5,10 @@ Meeting: scheduled → held | cancelled. Visit: planned → done | cancelled.
 Escalation: proposed (by a department) → submitted (by the office) | declined;
 submitted → answered; answered → closed; the office may also enter one as submitted.
 Task closing: open → requested (with evidence) → closed, or back to open when returned.
+Plan: review → confirmed.
+
+Each lifecycle is a ``core.lifecycle.Lifecycle``; a move its table does not allow raises the
+domain's ``IllegalTransition`` (or ``IllegalClosing`` for tasks): a 409 with its code.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import TypeVar
 
 from huanxin.core.errors import NotAChoice
 from huanxin.core.lifecycle import Lifecycle
-from huanxin.supervision.errors import IllegalClosing, IllegalTransition
+from huanxin.supervision.errors import IllegalClosing, IllegalTransition, PlanAlreadyConfirmed
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -44,6 +48,22 @@ class MeetingState(StrEnum):
     CANCELLED = "cancelled"
 
 
+MEETINGS = Lifecycle(
+    "会议",
+    {
+        MeetingState.SCHEDULED: "待召开",
+        MeetingState.HELD: "已召开",
+        MeetingState.CANCELLED: "已取消",
+    },
+    {
+        MeetingState.SCHEDULED: frozenset({MeetingState.HELD, MeetingState.CANCELLED}),
+        MeetingState.HELD: frozenset(),
+        MeetingState.CANCELLED: frozenset(),
+    },
+    IllegalTransition,
+)
+
+
 class DecisionKind(StrEnum):
     NEW_TASK = "new_task"
     CLOSE_TASK = "close_task"
@@ -54,6 +74,18 @@ class VisitState(StrEnum):
     PLANNED = "planned"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+VISITS = Lifecycle(
+    "督导调研",
+    {VisitState.PLANNED: "计划中", VisitState.DONE: "已开展", VisitState.CANCELLED: "已取消"},
+    {
+        VisitState.PLANNED: frozenset({VisitState.DONE, VisitState.CANCELLED}),
+        VisitState.DONE: frozenset(),
+        VisitState.CANCELLED: frozenset(),
+    },
+    IllegalTransition,
+)
 
 
 class EscalationLevel(StrEnum):
@@ -67,6 +99,42 @@ class EscalationState(StrEnum):
     DECLINED = "declined"
     ANSWERED = "answered"
     CLOSED = "closed"
+
+
+ESCALATIONS = Lifecycle(
+    "上报事项",
+    {
+        EscalationState.PROPOSED: "部门提出待审核",
+        EscalationState.SUBMITTED: "已报送待答复",
+        EscalationState.DECLINED: "未予报送",
+        EscalationState.ANSWERED: "已答复",
+        EscalationState.CLOSED: "已办结",
+    },
+    {
+        EscalationState.PROPOSED: frozenset({EscalationState.SUBMITTED, EscalationState.DECLINED}),
+        EscalationState.SUBMITTED: frozenset({EscalationState.ANSWERED}),
+        EscalationState.DECLINED: frozenset(),
+        EscalationState.ANSWERED: frozenset({EscalationState.CLOSED}),
+        EscalationState.CLOSED: frozenset(),
+    },
+    IllegalTransition,
+)
+OPEN_ESCALATIONS = frozenset(s.value for s, moves in ESCALATIONS.moves.items() if moves)
+
+
+class PlanStatus(StrEnum):
+    """A plan imported from a file waits for the office's review, then its tasks are created."""
+
+    REVIEW = "review"
+    CONFIRMED = "confirmed"
+
+
+PLANS = Lifecycle(
+    "方案",
+    {PlanStatus.REVIEW: "待确认匹配", PlanStatus.CONFIRMED: "已生成台账"},
+    {PlanStatus.REVIEW: frozenset({PlanStatus.CONFIRMED}), PlanStatus.CONFIRMED: frozenset()},
+    PlanAlreadyConfirmed,
+)
 
 
 class TaskClosing(StrEnum):
@@ -114,21 +182,11 @@ LABELS: dict[str, str] = {
     MeetingKind.PLENARY: "全体会议",
     MeetingKind.TOPIC: "专题会议",
     MeetingKind.DISPATCH: "调度会",
-    MeetingState.SCHEDULED: "待召开",
-    MeetingState.HELD: "已召开",
-    MeetingState.CANCELLED: "已取消",
     DecisionKind.NEW_TASK: "交办任务",
     DecisionKind.CLOSE_TASK: "任务销号",
     DecisionKind.NOTE: "会议意见",
-    VisitState.PLANNED: "计划中",
-    VisitState.DONE: "已开展",
     EscalationLevel.PROVINCE: "省级",
     EscalationLevel.NATION: "国家",
-    EscalationState.PROPOSED: "部门提出待审核",
-    EscalationState.SUBMITTED: "已报送待答复",
-    EscalationState.DECLINED: "未予报送",
-    EscalationState.ANSWERED: "已答复",
-    EscalationState.CLOSED: "已办结",
     ReportKind.DAILY: "日报",
     ReportKind.TEN_DAY: "旬报",
     ReportKind.WEEKLY: "周报",
@@ -138,28 +196,13 @@ LABELS: dict[str, str] = {
     PublicKind.CASE: "典型案例",
     PublicKind.NOTICE: "通知公告",
 }
-# Two enums share "cancelled"; the label is the same word.
-LABELS["cancelled"] = "已取消"
-
-Moves = dict[str, frozenset[str]]
-MEETING_MOVES: Moves = {"scheduled": frozenset({"held", "cancelled"})}
-VISIT_MOVES: Moves = {"planned": frozenset({"done", "cancelled"})}
-ESCALATION_MOVES: Moves = {
-    "proposed": frozenset({"submitted", "declined"}),
-    "submitted": frozenset({"answered"}),
-    "answered": frozenset({"closed"}),
-}
-OPEN_ESCALATIONS = frozenset({"proposed", "submitted", "answered"})
+# The states' labels come from their lifecycles; meetings and visits share "cancelled".
+for _cycle in (MEETINGS, VISITS, ESCALATIONS):
+    LABELS.update({state.value: text for state, text in _cycle.labels.items()})
 
 
 def label(code: str) -> str:
     return LABELS.get(code, code)
-
-
-def check(moves: Moves, now: str, to: str, what: str) -> None:
-    """Refuse a move the lifecycle does not allow, naming both states."""
-    if to not in moves.get(now, frozenset()):
-        raise IllegalTransition(f"{what}当前为「{label(now)}」，不能改为「{label(to)}」")
 
 
 def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:

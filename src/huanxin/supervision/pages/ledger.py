@@ -28,7 +28,7 @@ from huanxin.supervision.service import (
     reports,
 )
 from huanxin.supervision.service.common import actor_department
-from huanxin.supervision.status import SCHEDULE_LABELS, STATUS_LABELS, period_of
+from huanxin.supervision.vocab import SCHEDULE_LABELS, STATUS_LABELS, period_of
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render

@@ -43,7 +43,7 @@ from huanxin.supervision.service import (
     reports,
 )
 from huanxin.supervision.service.common import get_plan, in_scope
-from huanxin.supervision.status import STATUS_LABELS
+from huanxin.supervision.vocab import STATUS_LABELS
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent, respond
 from huanxin.web.kit import downloads

@@ -15,6 +15,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import Required
 from huanxin.supervision.errors import IllegalClosing
+from huanxin.supervision.lifecycles import PlanStatus
 from huanxin.supervision.models import Department, Plan, Task, TaskUnit
 from huanxin.supervision.service import ledger
 
@@ -44,7 +45,7 @@ def plan_for(session: Session, actor: Actor, code: str) -> Plan:
         file_size=0,
         sha256="",
         parsed=json.dumps(empty, ensure_ascii=False),
-        status="confirmed",
+        status=PlanStatus.CONFIRMED.value,
         created_by=actor.user_id or None,
         created_at=utcnow(),
         confirmed_at=utcnow(),

@@ -31,7 +31,7 @@ from huanxin.supervision.models import Briefing, Checkpoint, Report
 from huanxin.supervision.service import checkpoints
 from huanxin.supervision.service.common import in_scope
 from huanxin.supervision.service.ledger import TaskRow, list_rows, tasks_query
-from huanxin.supervision.status import SCHEDULE_LABELS, STATUS_LABELS
+from huanxin.supervision.vocab import SCHEDULE_LABELS, STATUS_LABELS
 
 NO_LIBREOFFICE = "本机未安装 LibreOffice，未生成 PDF，请下载 Word 版本"
 PDF_TIMEOUT = 120

@@ -14,11 +14,10 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import PermissionDenied, Required, UnrelatedReference
 from huanxin.supervision.lifecycles import (
-    ESCALATION_MOVES,
+    ESCALATIONS,
     OPEN_ESCALATIONS,
     EscalationLevel,
     EscalationState,
-    check,
     parse,
 )
 from huanxin.supervision.mechanism_models import Escalation
@@ -125,7 +124,7 @@ def review(
     """The office sends a department's proposal up, or declines it with a reason."""
     row = get(session, actor, escalation_id)
     to = EscalationState.SUBMITTED if send else EscalationState.DECLINED
-    check(ESCALATION_MOVES, row.state, to, "该事项")
+    ESCALATIONS.check(row.state, to)
     if not send and not note.strip():
         raise Required("不予报送须说明理由", field="note")
     return _move(
@@ -142,7 +141,7 @@ def answer(
     session: Session, actor: Actor, escalation_id: int, *, answer: str, on: date | None = None
 ) -> Escalation:
     row = get(session, actor, escalation_id)
-    check(ESCALATION_MOVES, row.state, EscalationState.ANSWERED, "该事项")
+    ESCALATIONS.check(row.state, EscalationState.ANSWERED)
     if not answer.strip():
         raise Required("请填写上级答复内容", field="answer")
     return _move(
@@ -157,7 +156,7 @@ def answer(
 
 def close(session: Session, actor: Actor, escalation_id: int, *, note: str) -> Escalation:
     row = get(session, actor, escalation_id)
-    check(ESCALATION_MOVES, row.state, EscalationState.CLOSED, "该事项")
+    ESCALATIONS.check(row.state, EscalationState.CLOSED)
     return _move(session, actor, row, EscalationState.CLOSED, closed_note=note.strip())
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
+from huanxin.supervision.lifecycles import EscalationState, MeetingState
 from huanxin.supervision.mechanism_models import Bulletin, Delivery, Finding, Meeting, Seat
 from huanxin.supervision.models import Task
 from huanxin.supervision.service import escalations, ledger, visits
@@ -80,7 +81,9 @@ def _department(session: Session, actor: Actor, day: date) -> list[Item]:
     bodies_sat = select(Seat.body_id).where(Seat.department_id == dept.id, Seat.end_on.is_(None))
     meets = session.scalars(
         select(Meeting).where(
-            Meeting.body_id.in_(bodies_sat), Meeting.state == "scheduled", Meeting.held_on >= day
+            Meeting.body_id.in_(bodies_sat),
+            Meeting.state == MeetingState.SCHEDULED,
+            Meeting.held_on >= day,
         )
     )
     out += [
@@ -104,7 +107,7 @@ def _department(session: Session, actor: Actor, day: date) -> list[Item]:
     out += [
         Item("escalation", e.title, "已提出，等待专班办公室审核", None, "/supervision/escalations")
         for e in escalations.list_for(session, actor)
-        if e.state == "proposed"
+        if e.state == EscalationState.PROPOSED
     ]
     return out
 
@@ -112,13 +115,13 @@ def _department(session: Session, actor: Actor, day: date) -> list[Item]:
 def _office(session: Session, actor: Actor, day: date) -> list[Item]:
     out = []
     for e in escalations.list_for(session, actor, open_only=True):
-        if e.state == "proposed":
+        if e.state == EscalationState.PROPOSED:
             out.append(
                 Item(
                     "escalation", e.title, "部门提出，待审核报送", None, "/supervision/escalations"
                 )
             )
-        elif e.state == "submitted":
+        elif e.state == EscalationState.SUBMITTED:
             out.append(
                 Item(
                     "escalation",
@@ -138,7 +141,7 @@ def _office(session: Session, actor: Actor, day: date) -> list[Item]:
     meets = session.scalars(
         select(Meeting).where(
             Meeting.jurisdiction_code.in_(actor.scope_codes),
-            Meeting.state == "scheduled",
+            Meeting.state == MeetingState.SCHEDULED,
             Meeting.held_on < day,
         )
     )

@@ -15,7 +15,7 @@ from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import as_utc, today_cn
 from huanxin.core.errors import NotAChoice, OutOfRange
-from huanxin.supervision import status as rules
+from huanxin.supervision import vocab as rules
 from huanxin.supervision.models import Checkpoint, Department, Report, Task, TaskUnit
 from huanxin.supervision.service.common import actor_department
 

@@ -19,11 +19,10 @@ from huanxin.core.money import yuan
 from huanxin.supervision import indicators
 from huanxin.supervision.errors import DecisionWithoutDeadline, DecisionWithoutUnit
 from huanxin.supervision.lifecycles import (
-    MEETING_MOVES,
+    MEETINGS,
     DecisionKind,
     MeetingKind,
     MeetingState,
-    check,
     label,
     parse,
 )
@@ -232,7 +231,7 @@ def decide(
     """Record a decision; a new task needs a unit and a deadline, a closing needs the task."""
     row = get(session, actor, meeting_id)
     if row.state == MeetingState.CANCELLED:
-        check(MEETING_MOVES, row.state, MeetingState.HELD, "会议")
+        MEETINGS.check(row.state, MeetingState.HELD)
     kind = parse(DecisionKind, kind, field="kind", what="决定类型")
     if not text.strip():
         raise Required("请填写会议决定的内容", field="text")
@@ -304,7 +303,7 @@ def decisions(session: Session, meeting_id: int) -> list[Decision]:
 def hold(session: Session, actor: Actor, meeting_id: int, *, minutes: str) -> Meeting:
     """Mark the meeting held, with its minutes text."""
     row = get(session, actor, meeting_id)
-    check(MEETING_MOVES, row.state, MeetingState.HELD, "会议")
+    MEETINGS.check(row.state, MeetingState.HELD)
     if not minutes.strip():
         raise Required("请填写会议纪要", field="minutes")
     row.state, row.minutes = MeetingState.HELD, minutes.strip()
@@ -322,7 +321,7 @@ def hold(session: Session, actor: Actor, meeting_id: int, *, minutes: str) -> Me
 
 def cancel(session: Session, actor: Actor, meeting_id: int, *, reason: str) -> Meeting:
     row = get(session, actor, meeting_id)
-    check(MEETING_MOVES, row.state, MeetingState.CANCELLED, "会议")
+    MEETINGS.check(row.state, MeetingState.CANCELLED)
     if not reason.strip():
         raise Required("请说明取消原因", field="reason")
     row.state, row.minutes = MeetingState.CANCELLED, f"会议取消：{reason.strip()}"

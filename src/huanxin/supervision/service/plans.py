@@ -26,6 +26,7 @@ from huanxin.supervision.errors import (
     UnitsUnresolved,
     UnsupportedFormat,
 )
+from huanxin.supervision.lifecycles import PLANS, PlanStatus
 from huanxin.supervision.models import Department, Plan, Task, TaskUnit, UnitMatch
 from huanxin.supervision.planparse import parse_plan
 from huanxin.supervision.service import checkpoints, departments
@@ -79,7 +80,7 @@ def import_plan(
         file_size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         parsed=json.dumps(data, ensure_ascii=False),
-        status="review",
+        status=PlanStatus.REVIEW.value,
         created_by=actor.user_id or None,
         created_at=utcnow(),
     )
@@ -155,7 +156,7 @@ def confirm(session: Session, actor: Actor, plan_id: int, *, choices: dict[str, 
 
     A unit left out of ``choices`` keeps its proposal; a unit with neither is refused."""
     plan = get_plan(session, actor, plan_id)
-    if plan.status != "review":
+    if not PLANS.allows(plan.status, PlanStatus.CONFIRMED):
         raise PlanAlreadyConfirmed()
     rows = matches(session, plan)
     _check_choices(session, plan, rows, choices)
@@ -167,7 +168,7 @@ def confirm(session: Session, actor: Actor, plan_id: int, *, choices: dict[str, 
     count = indicators.create_from_plan(
         session, actor, plan, data["targets"], lead_of=_lead_resolver(session, placed)
     )
-    plan.status, plan.confirmed_at = "confirmed", utcnow()
+    plan.status, plan.confirmed_at = PlanStatus.CONFIRMED.value, utcnow()
     session.flush()
     audit.record(
         session,

@@ -12,7 +12,7 @@ from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, InvalidInput, OutOfRange, PermissionDenied, Required
-from huanxin.supervision import status as rules
+from huanxin.supervision import vocab as rules
 from huanxin.supervision.errors import IllegalClosing, NotYourTask, PeriodNotStarted
 from huanxin.supervision.lifecycles import TASK_CLOSING, TaskClosing
 from huanxin.supervision.models import Attachment, Department, Report, Task

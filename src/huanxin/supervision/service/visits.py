@@ -17,7 +17,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import PermissionDenied, Required, UnrelatedReference
 from huanxin.supervision.errors import FindingWithoutDeadline
-from huanxin.supervision.lifecycles import VISIT_MOVES, VisitState, check
+from huanxin.supervision.lifecycles import VISITS, VisitState
 from huanxin.supervision.mechanism_models import Finding, MechanismFile, Visit
 from huanxin.supervision.models import Department, Task
 from huanxin.supervision.service import assigned, departments, files
@@ -94,7 +94,7 @@ def carry_out(
 ) -> Visit:
     row = get(session, actor, visit_id)
     _may_lead(session, actor, row.lead_department_id)
-    check(VISIT_MOVES, row.state, VisitState.DONE, "督导调研")
+    VISITS.check(row.state, VisitState.DONE)
     if not summary.strip():
         raise Required("请填写督导调研情况", field="summary")
     row.state, row.summary, row.done_on = VisitState.DONE, summary.strip(), done_on or today_cn()
@@ -125,7 +125,7 @@ def add_finding(
     row = get(session, actor, visit_id)
     _may_lead(session, actor, row.lead_department_id)
     if row.state == VisitState.CANCELLED:
-        check(VISIT_MOVES, row.state, VisitState.DONE, "督导调研")
+        VISITS.check(row.state, VisitState.DONE)
     if not text.strip():
         raise Required("请填写发现的问题", field="text")
     if deadline is None:

@@ -1,4 +1,5 @@
-"""Reporting periods and the computed status of a ledger task (pure functions).
+"""Fixed vocabularies of the task ledger (computed statuses, reporting schedules, with their
+Chinese labels), reporting periods and the rule that computes a task's status (pure functions).
 
 Periods: a monthly task reports once per calendar month (``2026-11``), a quarterly task once
 per quarter (``2026-Q4``). The report for a period is due by the period's last day.
