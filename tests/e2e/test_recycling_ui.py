@@ -244,7 +244,7 @@ def test_pickup_chain_from_booking_to_trade_in(browser: Any, server: str) -> Non
     for name, value in fields.items():
         merchant.fill(f"input[name={name}]", value)
     merchant.click("form[action='/merchant/redeem'] button")
-    merchant.wait_for_url(f"{server}/claims/*")
+    merchant.wait_for_url(f"{server}/claims/*/receipt")
     public.reload()
     assert "已用于补贴申请" in public.inner_text("#cert-result")
     other = login(browser, server, "merchant.371525", **PHONE)

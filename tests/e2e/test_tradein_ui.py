@@ -38,7 +38,7 @@ def test_quota_redeem_and_status_on_a_phone(browser: Any, server: str) -> None:
     for name, value in fields.items():
         merchant.fill(f"input[name={name}]", value)
     merchant.click("form[action='/merchant/redeem'] button")
-    merchant.wait_for_url(f"{server}/claims/*")
+    merchant.wait_for_url(f"{server}/claims/*/receipt")
     assert merchant.inner_text("#claim-state") == "已核销待审核"
     assert merchant.inner_text("#subsidy") == "899.85"
     assert "售价5999.00元×15%=899.85元" in merchant.inner_text("main")

@@ -7,8 +7,18 @@ from huanxin.core.domain import Command, Domain
 DOMAIN = Domain(
     "claims",
     models=("huanxin.claims.models",),
-    api=("huanxin.claims.routes", "huanxin.claims.site_routes", "huanxin.claims.release_routes"),
-    pages=("huanxin.claims.pages", "huanxin.claims.site_pages", "huanxin.claims.release_pages"),
+    api=(
+        "huanxin.claims.routes",
+        "huanxin.claims.site_routes",
+        "huanxin.claims.release_routes",
+        "huanxin.claims.till_routes",
+    ),
+    pages=(
+        "huanxin.claims.pages",
+        "huanxin.claims.site_pages",
+        "huanxin.claims.release_pages",
+        "huanxin.claims.till_pages",
+    ),
     menu="huanxin.claims.nav",
     home="huanxin.claims.home:figures",
     commands=(

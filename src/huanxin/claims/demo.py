@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from huanxin.claims import release_demo
+from huanxin.claims import release_demo, till_demo
 from huanxin.claims.models import (
     CatalogueProduct,
     Claim,
@@ -427,6 +427,7 @@ def build(session: Session, *, claims: int = 10_000, seed: int = 20251) -> int:
         world.reviewer[code] = _actor(session, f"department.{code}")
         world.finance[code] = _actor(session, f"finance.{code}")
         release_demo.build(session, world.office[code], code)
+    till_demo.build(session, [world.merchants[code][0] for code in COUNTIES])
     for code in COUNTIES:
         world.applications = max(6, min(APPLICATIONS, per_county // 10))
         sales = max(1, per_county - world.applications)

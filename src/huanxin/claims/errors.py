@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from huanxin.core.errors import Conflict, InvalidInput, OutsideJurisdiction
+from huanxin.core.errors import Conflict, InvalidInput, NotFound, OutsideJurisdiction
 
 
 class ClaimsCode(StrEnum):
@@ -49,6 +49,7 @@ class ClaimsCode(StrEnum):
     VIN_ONLY_FOR_CARS = "vin_only_for_cars"
     NO_PROGRAMME_FOR_CATEGORY = "no_programme_for_category"
     ACCOUNT_NOT_MERCHANT = "account_not_merchant"
+    NO_RECEIPT = "no_receipt"
 
 
 class QuotaNotAvailable(Conflict):
@@ -263,3 +264,9 @@ class AccountNotMerchant(InvalidInput):
     """The caller's account is bound to no merchant, so it cannot register stores or tills."""
 
     code = ClaimsCode.ACCOUNT_NOT_MERCHANT
+
+
+class NoReceipt(NotFound):
+    """The claim has no till receipt: it was applied for after the purchase."""
+
+    code = ClaimsCode.NO_RECEIPT

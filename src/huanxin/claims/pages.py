@@ -1,5 +1,5 @@
-"""Trade-in pages (Chinese): programmes explained, quote, merchant redemption, consumer
-quotas and claims, review queue with appeals, settlement batches."""
+"""Trade-in pages (Chinese): programmes explained, quote, consumer quotas and claims,
+review queue with appeals, settlement batches. The till and its receipt: ``till_pages``."""
 
 from __future__ import annotations
 
@@ -23,13 +23,11 @@ from huanxin.claims.service import (
     evidence,
     lifecycle,
     quotas,
-    redeem,
     releases,
     settle,
-    sites,
 )
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Id, Latitude, Line, Longitude, Name, Text
+from huanxin.core.bounds import Code, Id, Text
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput, NotAChoice, Required
 from huanxin.core.vocab import CATEGORIES, Vocabulary
@@ -39,9 +37,7 @@ from huanxin.web.deps import DbSession, page_require, page_require_any
 from huanxin.web.kit import downloads
 from huanxin.web.kit import forms as kit
 from huanxin.web.kit.forms import (
-    Blank,
     Day,
-    OptionalCode,
     OptionalDay,
     OptionalWhole,
     PageForm,
@@ -125,102 +121,6 @@ def quote_page(
     return render(
         request, "claims/quote.html", result=result, error=error, form=form, categories=vocabulary
     )
-
-
-def _redeem_choices(session: DbSession, actor: Actor) -> dict[str, Any]:
-    """What the redemption form offers: the categories here and the catalogue's models."""
-    return {
-        "categories": policies.category_vocabulary(session, actor.jurisdiction_code),
-        "products": catalogue.list_products(session)[:MODEL_CHOICES],
-        "tills": sites.tills_of(session, actor),
-    }
-
-
-MODEL_CHOICES = 500
-
-
-@router.get("/merchant/redeem")
-def redeem_form(
-    request: Request,
-    session: DbSession,
-    actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
-    category: Code = "",
-    recycling_cert_no: Code = "",
-    recycling_cert_code: Code = "",
-) -> HTMLResponse:
-    """The redemption form; a scanned recycling certificate arrives with its fields filled."""
-    form = {
-        "purchase_date": today_cn().isoformat(),
-        "category": CATEGORIES.label(category[:32]),
-        "recycling_cert_no": recycling_cert_no[:40],
-        "recycling_cert_code": recycling_cert_code[:16],
-    }
-    return render(
-        request,
-        "claims/redeem.html",
-        error=None,
-        form=form,
-        claim=None,
-        **_redeem_choices(session, actor),
-    )
-
-
-class SaleForm(PageForm):
-    """The merchant's redemption form."""
-
-    quota_code: OptionalCode = None
-    category: Code = ""
-    product_model: Name = ""
-    device_serial: Code = ""
-    grade: OptionalWhole = None
-    price: Yuan
-    invoice_no: Code = ""
-    purchase_date: Day
-    recycling_cert_no: OptionalCode = None
-    recycling_cert_code: OptionalCode = None
-    terminal_id: OptionalCode = None
-    barcode: OptionalCode = None
-    delivery_address: Annotated[Line | None, Blank] = None
-    redeem_lat: Annotated[Latitude | None, Blank] = None
-    redeem_lon: Annotated[Longitude | None, Blank] = None
-
-    def sale(self) -> redeem.Sale:
-        return redeem.Sale(
-            category=self.category,
-            product_model=self.product_model,
-            device_serial=self.device_serial,
-            price_fen=self.price,
-            purchase_date=self.purchase_date,
-            invoice_no=self.invoice_no,
-            quota_code=self.quota_code,
-            grade=self.grade,
-            recycling_cert_no=self.recycling_cert_no,
-            recycling_cert_code=self.recycling_cert_code,
-            terminal_id=self.terminal_id,
-            barcode=self.barcode,
-            delivery_address=self.delivery_address,
-            redeem_lat=self.redeem_lat,
-            redeem_lon=self.redeem_lon,
-        )
-
-
-@router.post("/merchant/redeem")
-def redeem_submit(
-    request: Request,
-    session: DbSession,
-    actor: Annotated[Actor, Depends(page_require("claims:redeem"))],
-    data: Posted,
-) -> Response:
-    def change() -> str:
-        claim = redeem.redeem(session, actor, kit.parse(SaleForm, data).sale())
-        return f"/claims/{claim.id}"
-
-    def page(error: kit.PageError) -> HTMLResponse:
-        context = _redeem_choices(session, actor)
-        form = kit.text_of(data)
-        return render(request, "claims/redeem.html", error=error, form=form, claim=None, **context)
-
-    return kit.submit(request, session, change, page)
 
 
 def _my_page(

@@ -1,6 +1,7 @@
 """Deterministic recycling demo for 沁水县 (140521), 阳泉市 (140300) and 冠县 (371525):
 service areas, sites of every tier, vehicles, two price-list versions, 102 bookings on
-``DEMO_DAY``, the day's plan, completed pickups with certificates and reverse invoices,
+``DEMO_DAY``, the day's plan, four bookings planned for the day the demo is built (a driver's
+route of today in 沁水县), completed pickups with certificates and reverse invoices,
 onward weighings (end-of-life vehicles included) and 2023 baselines.
 
 Coordinates are approximate town centres; prices follow the indicative figures of
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import identifiers, jurisdictions, orgs
 from huanxin.core.actor import Actor
 from huanxin.core.audit import SYSTEM
+from huanxin.core.clock import CHINA_TZ, today_cn
 from huanxin.core.models import User
 from huanxin.demo import ORG_NAMES, PLACES
 from huanxin.recycling.models import Site
@@ -210,6 +212,35 @@ def _bookings(session: Session, code: str, count: int, rng: random.Random) -> No
         bookings.create_booking(session, consumer, new, now=BOOKED_AT)
 
 
+TODAY_AREA = "140521"
+TODAY_STOPS = 4
+
+
+def _today(session: Session, code: str) -> None:
+    """A few bookings on the day the demo is built, booked that morning and planned, so a
+    driver who logs in finds today's route (the demo's other bookings are on DEMO_DAY)."""
+    day = today_cn()
+    morning = datetime.combine(day, time(6, 0), tzinfo=CHINA_TZ)
+    consumer = _actor(session, f"consumer.{code}")
+    for n, entry in enumerate(address_book(code)[:TODAY_STOPS]):
+        start = (9 + 2 * n) * 3600
+        new = bookings.BookingIn(
+            f"{entry.township}{entry.village}{entry.place.split('1-')[0]}{n + 2}号楼",
+            entry.lat,
+            entry.lon,
+            day,
+            start,
+            start + 2 * 3600,
+            [bookings.ItemIn("television", 1, 15_000)],
+            phone="13800138000",
+        )
+        bookings.create_booking(session, consumer, new, now=morning)
+    office = _actor(session, f"office.{code}")
+    dispatching.plan_for_day(
+        session, office, jurisdiction_code=code, day=day, seconds=2.0, iterations=200
+    )
+
+
 def _complete(session: Session, code: str, rng: random.Random) -> None:
     recycler = _actor(session, f"recycler.{code}")
     done = bookings.list_bookings(session, recycler, day=DEMO_DAY, status="planned")[-6:]
@@ -336,6 +367,8 @@ def build_demo(session: Session) -> None:
             session, office, jurisdiction_code=code, day=DEMO_DAY, seconds=5.0, iterations=400
         )
         _complete(session, code, rng)
+        if code == TODAY_AREA:
+            _today(session, code)
         _flows(session, code, sites)
         for kind, units, kg in (("appliances", 2400, 96_000), ("elv", 300, 330_000)):
             flows.set_baseline(

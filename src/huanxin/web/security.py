@@ -54,7 +54,7 @@ def policy(*, https: bool) -> secure.Secure:
         referrer=secure.ReferrerPolicy().strict_origin_when_cross_origin(),
         xcto=secure.XContentTypeOptions().nosniff(),
         xfo=secure.XFrameOptions().deny(),
-        permissions=secure.PermissionsPolicy().geolocation("self").camera().microphone(),
+        permissions=secure.PermissionsPolicy().geolocation("self").camera("self").microphone(),
         coop=secure.CrossOriginOpenerPolicy().same_origin(),
     )
 
