@@ -71,6 +71,7 @@ LABELS: dict[str, str] = {
     "condition_note": "成色说明",
     "count": "数量",
     "counterpart_site_id": "对方站点",
+    "day": "日期",
     "day_cap": "每日限领",
     "days": "天数",
     "deadline": "截止日期",

@@ -91,6 +91,7 @@
     input.value = hit.model;
     if (category) { category.value = hit.category_label; }
     if (grade && hit.grade) { grade.value = hit.grade; }
+    if (barcode) { barcode.required = !!hit.barcode; }  // a model listed with a barcode needs it
     card.hidden = false;
     card.textContent = "";
     var title = document.createElement("strong");
