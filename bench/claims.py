@@ -239,7 +239,7 @@ class Server:
         self.stats = stats
         self.port = world.free_port()
         self.proc = world.start_server(
-            url, self.port, workers=workers, HUANXIN_BATCH_STATS=str(stats)
+            url, self.port, workers=workers, log=server_log(), HUANXIN_BATCH_STATS=str(stats)
         )
 
     def __enter__(self) -> Server:
@@ -279,6 +279,15 @@ class Server:
         with self.stats.open("rb") as lines:
             lines.seek(offset)
             return [json.loads(line) for line in lines.read().splitlines() if line.strip()]
+
+
+def server_log() -> Path:
+    """Where the benchmark's servers write their request log lines (one JSON line per
+    request): ``HUANXIN_BENCH_SERVER_LOG``, else ``huanxin-bench-server.log`` in the temporary
+    directory (emptied when a run starts). They stay out of the benchmark's own output: the
+    per-case lines on stderr and the result as the last line of stdout."""
+    named = os.environ.get("HUANXIN_BENCH_SERVER_LOG")
+    return Path(named) if named else Path(tempfile.gettempdir()) / "huanxin-bench-server.log"
 
 
 def _tree(root: int) -> list[int]:
@@ -426,6 +435,7 @@ def run_bench(
     """The whole benchmark; PostgreSQL is skipped when ``pg_url`` is None. Each database's
     dict holds one entry per case (other cases may be added beside them)."""
     _ensure_secret()
+    server_log().write_bytes(b"")
     result: dict[str, Any] = {"load_average_before": [round(x, 2) for x in os.getloadavg()]}
     if pg_url:
         admin = pg_url

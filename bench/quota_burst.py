@@ -211,7 +211,7 @@ def held(url: str) -> dict[str, int]:
 def run_burst(
     admin_url: str, *, consumers: int, clients: int, workers: int, offered: int = OFFERED
 ) -> dict[str, Any]:
-    from bench.claims import percentile
+    from bench.claims import percentile, server_log
 
     with world.postgres_database(admin_url, "burst") as url:
         started = time.perf_counter()
@@ -221,7 +221,7 @@ def run_burst(
             consumers=consumers,
             load_seconds=round(time.perf_counter() - started, 1),
         )
-        with world.serve(url, workers=workers) as base:
+        with world.serve(url, workers=workers, log=server_log()) as base:
             burst, elapsed = asyncio.run(_drive(base, tokens, clients))
         check = held(url)
     result = {

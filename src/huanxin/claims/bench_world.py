@@ -280,8 +280,13 @@ def server_env(url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_server(url: str, port: int, *, workers: int = 1, **env: str) -> subprocess.Popen[bytes]:
-    """``uvicorn huanxin.asgi:app`` (with one worker, the server runs in this very process)."""
+def start_server(
+    url: str, port: int, *, workers: int = 1, log: Path | None = None, **env: str
+) -> subprocess.Popen[bytes]:
+    """``uvicorn huanxin.asgi:app`` (with one worker, the server runs in this very process).
+
+    The server's JSON log lines (one per request) go to ``log`` when given, so a benchmark's
+    own output is not flooded with them; otherwise to this process's stderr."""
     args = [
         sys.executable,
         "-m",
@@ -299,14 +304,21 @@ def start_server(url: str, port: int, *, workers: int = 1, **env: str) -> subpro
         "--timeout-worker-healthcheck",
         "60",
     ]
-    return subprocess.Popen(args, env=server_env(url, **env), stdout=subprocess.DEVNULL)
+    stderr = log.open("ab") if log is not None else None
+    try:
+        return subprocess.Popen(
+            args, env=server_env(url, **env), stdout=subprocess.DEVNULL, stderr=stderr
+        )
+    finally:
+        if stderr is not None:
+            stderr.close()  # the child holds its own copy
 
 
 @contextmanager
-def serve(url: str, *, workers: int) -> Iterator[str]:
+def serve(url: str, *, workers: int, log: Path | None = None) -> Iterator[str]:
     """A server on a free port until the block ends; yields the base URL."""
     port = free_port()
-    proc = start_server(url, port, workers=workers)
+    proc = start_server(url, port, workers=workers, log=log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base, proc)

@@ -97,15 +97,17 @@ def _item(actor: Actor, key: str, body: RedeemRequest) -> batch.Item:
 
 
 @router.post("/redemptions", status_code=201, response_model=ClaimRead)
-def redeem_sale(
+async def redeem_sale(
     body: RedeemRequest,
     actor: Annotated[Actor, Depends(require("claims:redeem"))],
     request: Request,
     idempotency_key: IdemKey = None,
 ) -> JSONResponse:
-    """One sale, applied in the process's next batch (``service/gather.py``)."""
+    """One sale, applied in the process's next batch (``service/gather.py``). The route is a
+    coroutine: it awaits its answer on the event loop instead of holding a worker thread,
+    so a sale costs no thread hand-off (the batch's applier thread does the database work)."""
     item = _item(actor, idempotency.check_key(idempotency_key), body)
-    answer = gather.redeem(get_database(request), [item])[0]
+    answer = (await gather.redeem_async(get_database(request), [item]))[0]
     if answer.error is not None:
         raise answer.error
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}

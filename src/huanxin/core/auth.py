@@ -156,26 +156,52 @@ def issue_token(session: Session, user: User, *, name: str, days: int | None = 9
 # past the token's own expiry); any flush in this process that adds, changes or deletes a
 # user, a token or a jurisdiction empties the cache, so a change made here applies to the
 # next request, and one made by another worker process within that many seconds.
+# In the last ``TOKEN_REFRESH_AHEAD`` seconds of an entry's life the first request to see it
+# reads the token again while the others keep the entry, so a till sending many sales a
+# second never finds its token expired all at once (every request querying together).
 TOKEN_CACHE_SECONDS = 5.0
+TOKEN_REFRESH_AHEAD = 1.0
 _TOKENS: dict[str, tuple[float, Actor]] = {}
+_REFRESHING: set[str] = set()
+
+
+def _fresh(digest: str, now: float) -> Actor | None:
+    """The cached caller unless the entry is gone, expired or due for its refresh (which
+    the first caller to see it does, once)."""
+    hit = _TOKENS.get(digest)
+    if hit is None or hit[0] <= now:
+        return None
+    if hit[0] - now > TOKEN_REFRESH_AHEAD or digest in _REFRESHING:
+        return hit[1]
+    return None
+
+
+def peek_token(raw: str) -> Actor | None:
+    """The caller of a bearer token if the per-process cache holds it (no database)."""
+    return _fresh(sha256(raw), time.monotonic())
 
 
 def cached_actor_from_token(sessions: Callable[[], Session], raw: str) -> Actor | None:
     """``actor_from_token`` through the per-process cache (``sessions`` opens a session
-    only on a miss)."""
+    only on a miss or for the refresh ahead of expiry)."""
     digest, now = sha256(raw), time.monotonic()
-    hit = _TOKENS.get(digest)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    with sessions() as session:
-        found = _token_and_user(session, digest)
-        actor = _actor_of(session, *found) if found else None
-        if actor is None or found is None:
-            return None
-        lives = TOKEN_CACHE_SECONDS
-        if found[0].expires_at is not None:
-            lives = min(lives, (as_utc(found[0].expires_at) - utcnow()).total_seconds())
-    _TOKENS[digest] = (now + lives, actor)
+    actor = _fresh(digest, now)
+    if actor is not None:
+        return actor
+    _REFRESHING.add(digest)
+    try:
+        with sessions() as session:
+            found = _token_and_user(session, digest)
+            actor = _actor_of(session, *found) if found else None
+            if actor is None or found is None:
+                _TOKENS.pop(digest, None)
+                return None
+            lives = TOKEN_CACHE_SECONDS
+            if found[0].expires_at is not None:
+                lives = min(lives, (as_utc(found[0].expires_at) - utcnow()).total_seconds())
+        _TOKENS[digest] = (now + lives, actor)
+    finally:
+        _REFRESHING.discard(digest)
     return actor
 
 

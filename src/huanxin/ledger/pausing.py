@@ -15,11 +15,12 @@ untouched: their money is reserved and is paid as usual.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit
@@ -57,6 +58,21 @@ class Pause:
         return f"「{self.pool_name}」{why}，暂停核销和领取资格；已预留的申请照常办理。{when}。"
 
 
+MEMO = "ledger.paused"  # session.info key: the paused pools per year, while a caller allows it
+
+
+@contextmanager
+def remember_pauses(session: Session) -> Iterator[None]:
+    """Inside the block ``is_paused`` reads the paused pools of a budget year once (usually
+    none) and answers every later question from them: the batched redemption checks many
+    sales from many places in one transaction that pauses nothing."""
+    session.info[MEMO] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(MEMO, None)
+
+
 def is_paused(
     session: Session, *, programme_ids: Iterable[str], jurisdiction_code: str, on: date
 ) -> Pause | None:
@@ -65,20 +81,38 @@ def is_paused(
     ids = sorted(set(programme_ids))
     if not ids:
         return None
+    memo: dict[int, list[Pool]] | None = session.info.get(MEMO)
+    if memo is None:
+        pool = _first_paused(session, ids, jurisdiction_code, on)
+    else:
+        if on.year not in memo:
+            memo[on.year] = list(session.scalars(_paused_pools(on.year).order_by(Pool.id)))
+        path = set(policies.path_of(session, jurisdiction_code))
+        held = (p for p in memo[on.year] if p.programme_id in ids and p.jurisdiction_code in path)
+        pool = next(held, None)
+    return None if pool is None else _pause(session, pool)
+
+
+def _paused_pools(year: int) -> Select[Pool]:
+    return select(Pool).where(Pool.period_year == year, Pool.paused_by != "")
+
+
+def _first_paused(
+    session: Session, ids: list[str], jurisdiction_code: str, on: date
+) -> Pool | None:
     stmt = (
-        select(Pool)
+        _paused_pools(on.year)
         .where(
             Pool.programme_id.in_(ids),
             Pool.jurisdiction_code.in_(policies.path_of(session, jurisdiction_code)),
-            Pool.period_year == on.year,
-            Pool.paused_by != "",
         )
         .order_by(Pool.id)
         .limit(1)
     )
-    pool = session.scalars(stmt).first()
-    if pool is None:
-        return None
+    return session.scalars(stmt).first()
+
+
+def _pause(session: Session, pool: Pool) -> Pause:
     upcoming = next_release(session, pool.id)
     return Pause(
         pool.id,
@@ -102,6 +136,8 @@ def check_open(
 
 def _set(session: Session, actor: AuditActor, pool: Pool, by: str, reason: str) -> None:
     before = {"paused_by": pool.paused_by, "reason": pool.pause_reason}
+    if MEMO in session.info:
+        session.info[MEMO] = {}  # this transaction changes what is paused
     pool.paused_by, pool.pause_reason = by, reason[:256]
     pool.paused_at = utcnow() if by else None
     available = pool_balances(session, pool.id).available

@@ -46,7 +46,7 @@ from huanxin.ledger.errors import (
     yuan_grouped,
 )
 from huanxin.ledger.models import Pool
-from huanxin.ledger.pausing import Pause, check_open, is_paused
+from huanxin.ledger.pausing import Pause, check_open, is_paused, remember_pauses
 from huanxin.ledger.pools import (
     LAYER_LABELS,
     LAYERS,
@@ -85,6 +85,7 @@ __all__ = [
     "readable",
     "rebalance",
     "release",
+    "remember_pauses",
     "reserve",
     "reserve_batch",
 ]

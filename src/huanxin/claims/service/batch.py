@@ -45,6 +45,7 @@ from huanxin.core.errors import DomainError
 from huanxin.core.faults import crash_point
 from huanxin.db import is_postgres
 from huanxin.ledger import service as ledger
+from huanxin.policy import service as policies
 from huanxin.policy.api import Quote
 
 SCOPE = "claims.redeem"
@@ -154,7 +155,8 @@ def _fast(session: Session, items: list[Item]) -> list[Answer]:
     ids = idempotency.claim_many(session, list(claims.values()))
     _replay(session, items, first, [c for k, c in claims.items() if k not in ids], answers)
     sales = [_Sale(i, items[i], ids[ident]) for ident, i in first.items() if ident in ids]
-    _check(session, sales, answers)
+    with ledger.remember_pauses(session):
+        _check(session, sales, answers)
     good = [s for s in sales if answers[s.index] is None]
     if good:
         _write(session, good)
@@ -212,6 +214,7 @@ def _check(session: Session, sales: list[_Sale], answers: list[Answer | None]) -
             answers[sale.index] = Answer.failed(exc)
     codes = {n.sale.quota_code.strip().upper() for n in norms.values() if n.sale.quota_code}
     found = quotas.find_many_by_code(session, codes)
+    policies.prefetch_paths(session, {quota.jurisdiction_code for quota, _ in found.values()})
     catalogue.prefetch(session, {(n.sale.category, n.sale.product_model) for n in norms.values()})
     taken_quotas: set[int] = set()
     taken_serials: set[str] = set()
@@ -271,6 +274,7 @@ def _reserve(session: Session, sales: list[_Sale]) -> None:
     """Every sale's funding parts: the money per pool in one move, the parts in one INSERT."""
     parts: list[dict[str, Any]] = []
     pools: dict[int, list[tuple[str, int]]] = {}
+    common.prefetch_pool_ids(session, [_wanted(sale) for sale in sales])
     for sale in sales:
         assert sale.quote is not None
         wanted = common.funding(sale.quote)
@@ -299,6 +303,12 @@ def _reserve(session: Session, sales: list[_Sale]) -> None:
     for part in parts:
         part["shard_id"] = used[part["pool_id"]]
     session.execute(insert(ClaimPart), parts)
+
+
+def _wanted(sale: _Sale) -> tuple[list[tuple[str, str]], str, int]:
+    assert sale.quote is not None
+    wanted = [(a.programme_id, layer) for a, layer, _ in common.funding(sale.quote)]
+    return wanted, sale.row["jurisdiction_code"], sale.row["purchase_date"].year
 
 
 def _answer(sale: _Sale) -> Answer:

@@ -139,6 +139,34 @@ def pool_ids(
     return {w: cache[(*w, code, year)] for w in wanted}
 
 
+def prefetch_pool_ids(
+    session: Session, wants: list[tuple[list[tuple[str, str]], str, int]]
+) -> None:
+    """Fill ``pool_ids``'s session cache for many (pairs, place, year) at once: one query per
+    budget year for every place of a batch. Pairs without a pool are left to ``pool_ids``,
+    which refuses them by name."""
+    cache: dict[tuple[str, str, str, int], int] = session.info.setdefault("claims.pools", {})
+    missing = {(*w, code, year) for wanted, code, year in wants for w in wanted}
+    missing -= cache.keys()
+    for year in sorted({key[3] for key in missing}):
+        keys = [key for key in missing if key[3] == year]
+        paths = {code: policies.path_of(session, code) for _, _, code, _ in keys}
+        pools = ledger.pools_along(
+            session,
+            {key[0] for key in keys},
+            {key[1] for key in keys},
+            sorted({place for path in paths.values() for place in path}),
+            year,
+        )
+        held = {(p.programme_id, p.layer, p.jurisdiction_code): int(p.id) for p in pools}
+        for programme_id, layer, code, _ in keys:
+            deepest = (held.get((programme_id, layer, place)) for place in reversed(paths[code]))
+            found = next((pool_id for pool_id in deepest if pool_id is not None), None)
+            if found is not None:
+                cache[(programme_id, layer, code, year)] = found
+        session.info.setdefault("claims.pool_rows", []).extend(pools)
+
+
 def funding(quote: Quote) -> list[tuple[ProgrammeAmount, str, int]]:
     """The quote's funding parts: (programme's amount, layer, fen), zero parts left out."""
     return [

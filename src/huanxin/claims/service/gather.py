@@ -18,6 +18,7 @@ line there (the benchmark reads it).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -70,11 +71,16 @@ class Gatherer:
 
     def submit(self, items: list[batch.Item]) -> list[batch.Answer]:
         """Queue ``items`` for the next batches; block until each has its answer."""
+        return [future.result() for future in self.enqueue(items)]
+
+    def enqueue(self, items: list[batch.Item]) -> list[Future[batch.Answer]]:
+        """Queue ``items`` for the next batches; their answers' futures, in order (never
+        blocks: an async route awaits them without holding a worker thread)."""
         self._start()
         waiting = [_Waiting(item) for item in items]
         for entry in waiting:
             self._queue.put(entry)
-        return [entry.future.result() for entry in waiting]
+        return [entry.future for entry in waiting]
 
     def _start(self) -> None:
         if self._threads:
@@ -169,3 +175,9 @@ def for_database(db: Database) -> Gatherer:
 def redeem(db: Database, items: list[batch.Item]) -> list[batch.Answer]:
     """Apply ``items`` through this process's batches; one answer per item, in order."""
     return for_database(db).submit(items)
+
+
+async def redeem_async(db: Database, items: list[batch.Item]) -> list[batch.Answer]:
+    """``redeem`` for a coroutine: the event loop waits for the answers, no thread does."""
+    futures = for_database(db).enqueue(items)
+    return [await asyncio.wrap_future(future) for future in futures]
