@@ -89,7 +89,7 @@ def test_certificate_consumed_once_even_when_read_before(rworld: RWorld) -> None
     with rworld.db.sessions() as s:
         row = s.scalars(select(Certificate).where(Certificate.number == number)).one()
         assert row.used_claim_ref == "C-1"
-        assert certificates.verify(s, number=number, code=code)["used"] is True
+        assert certificates.verify(s, number=number, code=code).used is True
 
 
 def test_reverse_invoice_and_per_person_limit(rworld: RWorld) -> None:

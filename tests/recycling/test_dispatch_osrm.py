@@ -10,6 +10,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import parse_qs, urlsplit
@@ -183,7 +184,7 @@ def test_day_plan_uses_the_configured_server(
         plan = dispatching.plan_for_day(
             s, office, jurisdiction_code="140521", day=rworld.day, seconds=1, iterations=100
         )
-        body = dispatching.plan_dict(s, plan)
+        body = asdict(dispatching.plan_view(s, plan))
     assert FakeOsrm.requests and all(r.startswith("/table/v1/driving/") for r in FakeOsrm.requests)
     served = [st for r in body["routes"] for st in r["stops"] if st["kind"] == "pickup"]
     assert len(served) == 4 and body["unserved"] == []

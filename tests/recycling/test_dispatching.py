@@ -4,6 +4,7 @@ cannot be served are listed with the reason."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
@@ -46,7 +47,7 @@ def _plan(world: RWorld) -> dict[str, object]:
             seconds=2,
             iterations=200,
         )
-        return dispatching.plan_dict(s, plan)
+        return asdict(dispatching.plan_view(s, plan))
 
 
 def test_plan_stores_routes_and_lists_unserved_with_reason(rworld: RWorld) -> None:
@@ -101,11 +102,13 @@ def test_live_insertion_keeps_started_stops_and_serves_new_booking(rworld: RWorl
     assert len(frozen) == 3
     new_id = _book(rworld, 35.71, 112.21, 14 * H, 16 * H, now=now)
     with rworld.db.sessions() as s:
-        plan = dispatching.plan_dict(
-            s,
-            dispatching.find_plan(
-                s, rworld.actor("office.140521"), jurisdiction_code="140521", day=rworld.day
-            ),
+        plan = asdict(
+            dispatching.plan_view(
+                s,
+                dispatching.find_plan(
+                    s, rworld.actor("office.140521"), jurisdiction_code="140521", day=rworld.day
+                ),
+            )
         )
         assert s.get(Booking, new_id).status == "planned"  # type: ignore[union-attr]
     after = {

@@ -3,6 +3,7 @@ balance per site and month, the monthly declaration (once), indicators against 2
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -89,8 +90,11 @@ def test_weighings_balance_declaration_and_indicators(rworld: RWorld) -> None:
             s, SYSTEM, jurisdiction_code="140521", kind="elv", units=120, weight_kg=144_000
         )
     with rworld.db.sessions() as s:
-        series = indicator_series(s, jurisdiction_codes=["140521"], kind="elv", year=2026)
-        apps = indicator_series(s, jurisdiction_codes=["140521"], kind="appliances", year=2026)
+        elv = indicator_series(s, jurisdiction_codes=["140521"], kind="elv", year=2026)
+        appliances = indicator_series(
+            s, jurisdiction_codes=["140521"], kind="appliances", year=2026
+        )
+    series, apps = [asdict(r) for r in elv], [asdict(r) for r in appliances]
     assert series[2] == {
         "month": "2026-03",
         "units": 1,

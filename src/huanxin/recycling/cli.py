@@ -6,6 +6,7 @@ and exits with status 1."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -72,7 +73,7 @@ def plan_day_command(
             session.rollback()
             typer.echo(f"错误：{getattr(exc, 'message', exc)}", err=True)
             raise typer.Exit(1) from exc
-        body = dispatching.plan_dict(session, plan)
+        body = asdict(dispatching.plan_view(session, plan))
     summary = {k: body[k] for k in ("id", "service_date", "revision", "distance_m", "feasible")}
     summary["routes"] = [{"plate": r["plate"], "stops": len(r["stops"])} for r in body["routes"]]
     summary["unserved"] = body["unserved"]

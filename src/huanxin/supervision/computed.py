@@ -109,7 +109,7 @@ def _recycled(kind: Flow, what: str) -> Figure:
         from huanxin.recycling.service.flows import indicator_series
 
         rows = indicator_series(session, jurisdiction_codes=codes, kind=kind, year=year)
-        total = sum(float(str(r[what])) for r in rows)
+        total = sum(float(getattr(r, what)) for r in rows)
         return round(total, 3)
 
     return figure

@@ -4,6 +4,7 @@ and the network are in ``pages.pickups``."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -66,7 +67,9 @@ def _day(text: str, field: str) -> date:
 
 
 def _book_context(session: DbSession, actor: Actor, q: str = "", **extra: Any) -> dict[str, Any]:
-    rows = [bookings.booking_dict(session, b) for b in bookings.list_bookings(session, actor)]
+    rows = [
+        asdict(bookings.booking_view(session, b)) for b in bookings.list_bookings(session, actor)
+    ]
     records = receipts.records_for(session, [int(str(r["id"])) for r in rows])
     form = {"service_date": (today_cn() + timedelta(days=1)).isoformat(), "slot": "09:00-11:00"}
     return {
@@ -205,7 +208,9 @@ def certificate_page(
     """Public check; a signed-in merchant also gets the redemption form with it filled in."""
     result, error, qr, redeem = None, None, "", ""
     if number or code:
-        result, error = kit.outcome(lambda: certificates.verify(session, number=number, code=code))
+        result, error = kit.outcome(
+            lambda: asdict(certificates.verify(session, number=number, code=code))
+        )
     if result is not None:
         result["jurisdiction_name"] = jurisdictions.full_name(
             session, str(result["jurisdiction_code"])
@@ -239,8 +244,10 @@ def dispatch_page(
     code = jurisdiction_code or actor.jurisdiction_code
     day = _day(service_date, "service_date") if service_date else today_cn()
     plan, _ = kit.outcome(
-        lambda: dispatching.plan_dict(
-            session, dispatching.find_plan(session, actor, jurisdiction_code=code, day=day)
+        lambda: asdict(
+            dispatching.plan_view(
+                session, dispatching.find_plan(session, actor, jurisdiction_code=code, day=day)
+            )
         )
     )
     of_day = bookings.list_bookings(session, actor, day=day)
@@ -303,7 +310,7 @@ def driver_page(
     vehicle_id: Id,
     actor: Annotated[Actor, Depends(page_require("recycling:read"))],
 ) -> HTMLResponse:
-    plan = dispatching.plan_dict(session, dispatching.get_plan(session, actor, plan_id))
+    plan = asdict(dispatching.plan_view(session, dispatching.get_plan(session, actor, plan_id)))
     route = next((r for r in plan["routes"] if r["vehicle_id"] == vehicle_id), None)
     vehicle = session.get(Vehicle, vehicle_id)
     if route is None or vehicle is None:

@@ -7,6 +7,7 @@ In this package."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
@@ -114,15 +115,16 @@ async def weighing_submit(request: Request, session: DbSession, actor: Operator)
 
 
 def _reports_context(session: Session, actor: Actor, month: str, year: int) -> dict[str, Any]:
-    balance = flows.mass_balance(session, actor, month=month)
+    balance = [asdict(r) for r in flows.mass_balance(session, actor, month=month)]
     charts = {}
     for kind, label in (("appliances", "废旧家电回收量"), ("elv", "报废机动车回收量")):
-        series = flows.indicator_series(
+        figures = flows.indicator_series(
             session,
             jurisdiction_codes=actor.scope_codes,
             kind=kind,  # type: ignore[arg-type]
             year=year,
         )
+        series = [asdict(f) for f in figures]
         charts[kind] = {"series": series, "svg": indicator_svg(series, title=f"{year}年{label}")}
     decls = [(d, json.loads(d.body)) for d in flows.declarations_for(session, actor)]
     return {

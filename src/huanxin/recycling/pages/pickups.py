@@ -5,6 +5,7 @@ against the 2023 baseline) in ``pages.flows``."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -69,7 +70,7 @@ def _pickup_context(
         for c in (record.certificates if record else [])
     }
     return {
-        "booking": bookings.booking_dict(session, booking),
+        "booking": asdict(bookings.booking_view(session, booking)),
         "conditions": CONDITIONS,
         "methods": PAYMENT_METHODS,
         "categories": CATEGORIES,

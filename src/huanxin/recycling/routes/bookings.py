@@ -36,11 +36,11 @@ Operator = Annotated[Actor, Depends(require("recycling:operate"))]
 
 
 def booking_read(session: DbSession, booking: Booking) -> BookingRead:
-    return BookingRead.model_validate(bookings.booking_dict(session, booking))
+    return BookingRead.model_validate(bookings.booking_view(session, booking), from_attributes=True)
 
 
 def plan_read(session: DbSession, plan: Plan) -> PlanRead:
-    return PlanRead.model_validate(dispatching.plan_dict(session, plan))
+    return PlanRead.model_validate(dispatching.plan_view(session, plan), from_attributes=True)
 
 
 @router.post("/recycling/quote")
@@ -166,4 +166,5 @@ def reverse_invoice(
 def verify_certificate(session: DbSession, number: Line = "", code: Code = "") -> CertificateCheck:
     if not number or not code:
         raise Required("请填写回收证明编号和校验码", field="recycling_cert_no")
-    return CertificateCheck.model_validate(certificates.verify(session, number=number, code=code))
+    facts = certificates.verify(session, number=number, code=code)
+    return CertificateCheck.model_validate(facts, from_attributes=True)

@@ -196,7 +196,7 @@ def record_weighing(body: WeighingCreate, actor: Operator, session: DbSession) -
 @router.get("/recycling/reports/mass-balance")
 def mass_balance(actor: Reader, session: DbSession, month: Line) -> list[MassBalanceRow]:
     rows = flows.mass_balance(session, actor, month=month)
-    return [MassBalanceRow.model_validate(r) for r in rows]
+    return [MassBalanceRow.model_validate(r, from_attributes=True) for r in rows]
 
 
 @router.post("/recycling/declarations", status_code=201)
@@ -229,4 +229,4 @@ def indicators(
     rows = flows.indicator_series(
         session, jurisdiction_codes=actor.scope_codes, kind=kind, year=year
     )
-    return [IndicatorRow.model_validate(r) for r in rows]
+    return [IndicatorRow.model_validate(r, from_attributes=True) for r in rows]

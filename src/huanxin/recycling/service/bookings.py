@@ -242,30 +242,60 @@ def list_bookings(
     return list(session.scalars(stmt.order_by(Booking.id.desc()).limit(500)))
 
 
-def booking_dict(session: Session, booking: Booking) -> dict[str, object]:
-    return {
-        "id": booking.id,
-        "status": booking.status,
-        "status_label": STATUS_LABELS[booking.status],
-        "jurisdiction_code": booking.jurisdiction_code,
-        "address": booking.address,
-        "lat": booking.lat,
-        "lon": booking.lon,
-        "service_date": booking.service_date.isoformat(),
-        "window": f"{clock_text(booking.window_start_s)}-{clock_text(booking.window_end_s)}",
-        "quote_fen": booking.quote_fen,
-        "items": [
-            {
-                "category": i.category,
-                "label": category(i.category).label,
-                "condition": i.condition,
-                "count": i.count,
-                "est_weight_kg": kg_text(i.est_weight_g),
-                "quote_fen": i.quote_fen,
-            }
-            for i in items_of(session, booking.id)
-        ],
-    }
+@dataclass(frozen=True)
+class BookingLine:
+    """One item of a booking, with its category's label and the estimated weight as text."""
+
+    category: str
+    label: str
+    condition: str
+    count: int
+    est_weight_kg: str
+    quote_fen: int
+
+
+@dataclass(frozen=True)
+class BookingView:
+    """A booking as its answers show it: status label, time window as text, its items."""
+
+    id: int
+    status: str
+    status_label: str
+    jurisdiction_code: str
+    address: str
+    lat: float
+    lon: float
+    service_date: str
+    window: str
+    quote_fen: int
+    items: list[BookingLine]
+
+
+def booking_view(session: Session, booking: Booking) -> BookingView:
+    lines = [
+        BookingLine(
+            category=i.category,
+            label=category(i.category).label,
+            condition=i.condition,
+            count=i.count,
+            est_weight_kg=kg_text(i.est_weight_g),
+            quote_fen=i.quote_fen,
+        )
+        for i in items_of(session, booking.id)
+    ]
+    return BookingView(
+        id=booking.id,
+        status=booking.status,
+        status_label=STATUS_LABELS[booking.status],
+        jurisdiction_code=booking.jurisdiction_code,
+        address=booking.address,
+        lat=booking.lat,
+        lon=booking.lon,
+        service_date=booking.service_date.isoformat(),
+        window=f"{clock_text(booking.window_start_s)}-{clock_text(booking.window_end_s)}",
+        quote_fen=booking.quote_fen,
+        items=lines,
+    )
 
 
 def masked_phone(booking: Booking) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlalchemy.engine import CursorResult
@@ -114,18 +115,31 @@ def consume_certificate(
     return cert.weight_g
 
 
-def verify(session: Session, *, number: str, code: str) -> dict[str, object]:
+@dataclass(frozen=True)
+class PublicCertificate:
+    """The non-personal facts of a certificate, as the public check shows them."""
+
+    number: str
+    category: str
+    category_label: str
+    weight_kg: str
+    issued_on: str
+    jurisdiction_code: str
+    used: bool
+
+
+def verify(session: Session, *, number: str, code: str) -> PublicCertificate:
     """Public check: only non-personal fields of a certificate whose code matches."""
     cert = _find(session, number, code)
-    return {
-        "number": cert.number,
-        "category": cert.category,
-        "category_label": category(cert.category).label,
-        "weight_kg": kg_text(cert.weight_g),
-        "issued_on": cert.issued_on.isoformat(),
-        "jurisdiction_code": cert.jurisdiction_code,
-        "used": cert.used_claim_ref is not None,
-    }
+    return PublicCertificate(
+        number=cert.number,
+        category=cert.category,
+        category_label=category(cert.category).label,
+        weight_kg=kg_text(cert.weight_g),
+        issued_on=cert.issued_on.isoformat(),
+        jurisdiction_code=cert.jurisdiction_code,
+        used=cert.used_claim_ref is not None,
+    )
 
 
 def of_pickup(session: Session, pickup_id: int) -> list[Certificate]:

@@ -11,8 +11,8 @@ open bookings of that jurisdiction's subtree. Travel times come from
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -356,7 +356,52 @@ def find_plan(session: Session, actor: Actor, *, jurisdiction_code: str, day: da
     return visible(actor, plan, plan.jurisdiction_code, "调度方案不存在")
 
 
-def plan_dict(session: Session, plan: Plan) -> dict[str, Any]:
+@dataclass(frozen=True)
+class StopView:
+    seq: int
+    kind: str
+    booking_id: int | None
+    site_id: int | None
+    lat: float
+    lon: float
+    arrival_s: int
+    start_s: int
+    end_s: int
+    load_kg: float
+
+
+@dataclass(frozen=True)
+class RouteView:
+    vehicle_id: int
+    plate: str
+    start_s: int
+    end_s: int
+    distance_m: int
+    stops: list[StopView]
+
+
+@dataclass(frozen=True)
+class UnservedView:
+    booking_id: int
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A day's dispatch plan: each vehicle's route with its stops, and who is not served."""
+
+    id: int
+    jurisdiction_code: str
+    service_date: str
+    revision: int
+    feasible: bool
+    distance_m: int
+    routes: list[RouteView]
+    unserved: list[UnservedView]
+
+
+def plan_view(session: Session, plan: Plan) -> PlanView:
     routes = session.scalars(
         select(PlanRoute).where(PlanRoute.plan_id == plan.id).order_by(PlanRoute.id)
     ).all()
@@ -369,28 +414,26 @@ def plan_dict(session: Session, plan: Plan) -> dict[str, Any]:
             select(Vehicle).where(Vehicle.id.in_([r.vehicle_id for r in routes]))
         )
     }
-    return {
-        "id": plan.id,
-        "jurisdiction_code": plan.jurisdiction_code,
-        "service_date": plan.service_date.isoformat(),
-        "revision": plan.revision,
-        "feasible": plan.feasible,
-        "distance_m": plan.distance_m,
-        "routes": [
-            {
-                "vehicle_id": r.vehicle_id,
-                "plate": plates[r.vehicle_id],
-                "start_s": r.start_s,
-                "end_s": r.end_s,
-                "distance_m": r.distance_m,
-                "stops": [_stop_dict(s) for s in _stops(session, r.id)],
-            }
+    return PlanView(
+        id=plan.id,
+        jurisdiction_code=plan.jurisdiction_code,
+        service_date=plan.service_date.isoformat(),
+        revision=plan.revision,
+        feasible=plan.feasible,
+        distance_m=plan.distance_m,
+        routes=[
+            RouteView(
+                vehicle_id=r.vehicle_id,
+                plate=plates[r.vehicle_id],
+                start_s=r.start_s,
+                end_s=r.end_s,
+                distance_m=r.distance_m,
+                stops=[_stop_view(s) for s in _stops(session, r.id)],
+            )
             for r in routes
         ],
-        "unserved": [
-            {"booking_id": u.booking_id, "code": u.code, "reason": u.reason} for u in unserved
-        ],
-    }
+        unserved=[UnservedView(u.booking_id, u.code, u.reason) for u in unserved],
+    )
 
 
 def _stops(session: Session, route_id: int) -> list[PlanStop]:
@@ -398,16 +441,16 @@ def _stops(session: Session, route_id: int) -> list[PlanStop]:
     return list(session.scalars(stmt))
 
 
-def _stop_dict(s: PlanStop) -> dict[str, object]:
-    return {
-        "seq": s.seq,
-        "kind": s.kind,
-        "booking_id": s.booking_id,
-        "site_id": s.site_id,
-        "lat": s.lat,
-        "lon": s.lon,
-        "arrival_s": s.arrival_s,
-        "start_s": s.start_s,
-        "end_s": s.end_s,
-        "load_kg": round(s.load_kg, 3),
-    }
+def _stop_view(s: PlanStop) -> StopView:
+    return StopView(
+        seq=s.seq,
+        kind=s.kind,
+        booking_id=s.booking_id,
+        site_id=s.site_id,
+        lat=s.lat,
+        lon=s.lon,
+        arrival_s=s.arrival_s,
+        start_s=s.start_s,
+        end_s=s.end_s,
+        load_kg=round(s.load_kg, 3),
+    )

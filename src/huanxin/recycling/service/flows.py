@@ -155,7 +155,32 @@ def _sum(session: Session, stmt: object) -> int:
     return int(session.scalar(stmt) or 0)  # type: ignore[call-overload]
 
 
-def mass_balance(session: Session, actor: Actor, *, month: str) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class SiteBalance:
+    """One site's month: grams collected (pickups and weighed in), delivered, loss %."""
+
+    site_id: int
+    site: str
+    tier: str
+    month: str
+    collected_g: int
+    delivered_g: int
+    loss_pct: float | None
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One month of an indicator: units, tonnes, the 2023 monthly baseline, change %."""
+
+    month: str
+    units: int
+    tonnes: float
+    baseline_units: float | None
+    baseline_tonnes: float | None
+    change_pct: float | None
+
+
+def mass_balance(session: Session, actor: Actor, *, month: str) -> list[SiteBalance]:
     """One row per visible site: collected, delivered (grams) and loss %."""
     start, end = month_range(month)
     rows = []
@@ -173,17 +198,7 @@ def mass_balance(session: Session, actor: Actor, *, month: str) -> list[dict[str
         delivered = _sum(session, weigh.where(Weighing.direction == "out"))
         collected = picked + inbound
         loss = round(100 * (collected - delivered) / collected, 2) if collected else None
-        rows.append(
-            {
-                "site_id": site.id,
-                "site": site.name,
-                "tier": site.tier,
-                "month": month,
-                "collected_g": collected,
-                "delivered_g": delivered,
-                "loss_pct": loss,
-            }
-        )
+        rows.append(SiteBalance(site.id, site.name, site.tier, month, collected, delivered, loss))
     return rows
 
 
@@ -355,8 +370,8 @@ def indicator_series(
     jurisdiction_codes: Iterable[str],
     kind: Literal["appliances", "elv"],
     year: int,
-) -> list[dict[str, object]]:
-    """Twelve rows ``{month, units, tonnes, baseline_units, baseline_tonnes, change_pct}``.
+) -> list[MonthFigures]:
+    """Twelve months of ``MonthFigures``.
 
     Tonnes have three decimals; the baseline is the sum of the 2023 baselines of the given
     codes ÷ 12 (None when none is entered); change_pct compares tonnes with it.
@@ -370,14 +385,7 @@ def indicator_series(
         tonnes = round(grams / 1_000_000, 3)
         change = round(100 * (tonnes - base_tonnes) / base_tonnes, 1) if base_tonnes else None
         series.append(
-            {
-                "month": f"{year}-{month:02d}",
-                "units": units,
-                "tonnes": tonnes,
-                "baseline_units": base_units,
-                "baseline_tonnes": base_tonnes,
-                "change_pct": change,
-            }
+            MonthFigures(f"{year}-{month:02d}", units, tonnes, base_units, base_tonnes, change)
         )
     return series
 
