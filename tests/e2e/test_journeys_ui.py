@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from builders import ui_login as login
-from huanxin.claims.till_demo import PRODUCTS
+from huanxin.claims.demo.till import PRODUCTS
 from huanxin.core.clock import today_cn
 from huanxin.core.identifiers import gtin_check_digit
 

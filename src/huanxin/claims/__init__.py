@@ -7,27 +7,15 @@ from huanxin.core.domain import Command, Domain
 DOMAIN = Domain(
     "claims",
     models=("huanxin.claims.models",),
-    api=(
-        "huanxin.claims.routes",
-        "huanxin.claims.site_routes",
-        "huanxin.claims.release_routes",
-        "huanxin.claims.till_routes",
-    ),
-    pages=(
-        "huanxin.claims.pages",
-        "huanxin.claims.site_pages",
-        "huanxin.claims.release_pages",
-        "huanxin.claims.till_pages",
-    ),
+    api=("huanxin.claims.routes",),
+    pages=("huanxin.claims.pages",),
     menu="huanxin.claims.nav",
     home="huanxin.claims.home:figures",
     commands=(
         Command(
             "calendar", "huanxin.core.calendar_cli:calendar_app", "法定工作日 official calendar"
         ),
-        Command(
-            "lottery", "huanxin.claims.lottery_cli:lottery_app", "摇号 lottery: record, verify"
-        ),
+        Command("lottery", "huanxin.claims.cli:lottery_app", "摇号 lottery: record, verify"),
     ),
     demo="huanxin.claims.demo:build",
     demo_order=20,

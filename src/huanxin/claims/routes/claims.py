@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from huanxin.claims import clock_routes, recon_routes
 from huanxin.claims.models import Claim
 from huanxin.claims.schemas import (
     BulkRedeemRead,
@@ -56,7 +55,7 @@ from huanxin.web.errors import audit_refusal
 from huanxin.web.idem import respond
 from huanxin.web.kit import downloads
 
-router = APIRouter(prefix="/api/v1", tags=["trade-in"])
+router = APIRouter(tags=["trade-in"])
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 
 
@@ -434,7 +433,3 @@ async def import_catalogue(
         payload={"file": name, "sha256": sha256(content).hexdigest()},
         action=action,
     )
-
-
-router.include_router(clock_routes.router)
-router.include_router(recon_routes.router)

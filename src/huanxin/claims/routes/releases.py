@@ -16,7 +16,7 @@ from huanxin.claims.errors import (
     ReleaseNotOpen,
     ReleasePlanInvalid,
 )
-from huanxin.claims.release_schemas import (
+from huanxin.claims.routes.release_schemas import (
     EntryRead,
     LotteryRecord,
     ReleaseCreate,
@@ -32,7 +32,7 @@ from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import idempotent
 from huanxin.web.openapi import errors
 
-router = APIRouter(prefix="/api/v1", tags=["quota-releases"])
+router = APIRouter(tags=["quota-releases"])
 
 
 @router.post(

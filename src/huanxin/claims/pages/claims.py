@@ -1,5 +1,5 @@
 """Trade-in pages (Chinese): programmes explained, quote, consumer quotas and claims,
-review queue with appeals, settlement batches. The till and its receipt: ``till_pages``."""
+review queue with appeals, settlement batches. The till and its receipt: ``pages/till.py``."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from pydantic import Field
 from sqlalchemy import func, select
 from starlette.datastructures import FormData
 
-from huanxin.claims import batch_list, clock_pages, lists, recon_pages, states
+from huanxin.claims import batch_list, lists, states
 from huanxin.claims.errors import NoProgrammeForCategory
 from huanxin.claims.models import Claim, PaymentBatch
+from huanxin.claims.pages import clocks as clock_pages
 from huanxin.claims.schemas import masked_vin
 from huanxin.claims.service import (
     apply,
@@ -529,7 +530,3 @@ async def catalogue_upload(
 @router.get("/catalogue/template.xlsx")
 def catalogue_template(actor: Annotated[Actor, Depends(page_require("policy:read"))]) -> Response:
     return downloads.download(catalogue.template_xlsx(), "商品目录模板.xlsx", downloads.XLSX)
-
-
-router.include_router(clock_pages.router)
-router.include_router(recon_pages.router)

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from huanxin.claims import release_demo, till_demo
+from huanxin.claims.demo import releases as release_demo
+from huanxin.claims.demo import till as till_demo
 from huanxin.claims.models import (
     CatalogueProduct,
     Claim,
