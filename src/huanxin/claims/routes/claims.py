@@ -55,7 +55,7 @@ from huanxin.web.errors import audit_refusal
 from huanxin.web.idem import respond
 from huanxin.web.kit import downloads
 
-router = APIRouter(tags=["trade-in"])
+router = APIRouter(prefix="/api/v1", tags=["trade-in"])
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 
 

@@ -21,7 +21,7 @@ from huanxin.web.kit.downloads import XLSX, download
 from huanxin.web.openapi import download as download_doc
 from huanxin.web.openapi import errors
 
-router = APIRouter(tags=["clocks"])  # included by claims/routes under /api/v1
+router = APIRouter(prefix="/api/v1", tags=["clocks"])
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 ClockReader = Annotated[Actor, Depends(require("clocks:read"))]
 

@@ -36,7 +36,7 @@ from huanxin.web.kit.downloads import PDF, XLSX, download
 from huanxin.web.openapi import download as download_doc
 from huanxin.web.openapi import errors
 
-router = APIRouter(tags=["reconciliation"])  # included by claims/routes under /api/v1
+router = APIRouter(prefix="/api/v1", tags=["reconciliation"])
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("settlement:read"))]
 Writer = Annotated[Actor, Depends(require("settlement:write"))]

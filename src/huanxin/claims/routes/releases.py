@@ -32,7 +32,7 @@ from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import idempotent
 from huanxin.web.openapi import errors
 
-router = APIRouter(tags=["quota-releases"])
+router = APIRouter(prefix="/api/v1", tags=["quota-releases"])
 
 
 @router.post(

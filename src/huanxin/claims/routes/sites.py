@@ -15,7 +15,7 @@ from huanxin.core.bounds import Id, Latitude, Line, Longitude, Name
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent
 
-router = APIRouter(tags=["merchant sites"])
+router = APIRouter(prefix="/api/v1", tags=["merchant sites"])
 Merchant = Annotated[Actor, Depends(require("claims:redeem"))]
 
 

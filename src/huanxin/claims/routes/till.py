@@ -16,7 +16,7 @@ from huanxin.core.clock import today_cn
 from huanxin.policy import service as policies
 from huanxin.web.deps import DbSession, require, require_any
 
-router = APIRouter(tags=["till"])
+router = APIRouter(prefix="/api/v1", tags=["till"])
 Merchant = Annotated[Actor, Depends(require("claims:redeem"))]
 ClaimReader = Annotated[Actor, Depends(require_any("claims:read", "claims:own"))]
 
