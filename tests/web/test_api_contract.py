@@ -19,7 +19,6 @@ from huanxin.policy import service as policies
 
 JSON = "application/json"
 UNTYPED = {
-    "GET /api/v1/settlement/batches/{batch_id}/bank-file",
     "GET /api/v1/supervision/briefings",
     "GET /api/v1/supervision/indicator-sources",
     "GET /api/v1/supervision/indicators",
@@ -28,17 +27,6 @@ UNTYPED = {
     "GET /api/v1/supervision/reminders",
     "GET /api/v1/supervision/tasks",
     "GET /api/v1/supervision/tasks/{task_id}",
-    "POST /api/v1/applications",
-    "POST /api/v1/catalogue/import",
-    "POST /api/v1/claims/{claim_id}/appeal",
-    "POST /api/v1/claims/{claim_id}/approve",
-    "POST /api/v1/claims/{claim_id}/cancel",
-    "POST /api/v1/claims/{claim_id}/reject",
-    "POST /api/v1/claims/{claim_id}/return",
-    "POST /api/v1/claims/{claim_id}/verify",
-    "POST /api/v1/quotas",
-    "POST /api/v1/settlement/batches",
-    "POST /api/v1/settlement/batches/{batch_id}/result",
     "POST /api/v1/supervision/briefings",
     "POST /api/v1/supervision/indicators/{indicator_id}/config",
     "POST /api/v1/supervision/indicators/{indicator_id}/refresh",

@@ -301,3 +301,23 @@ class BulkRedeemRead(BaseModel):
     succeeded: int
     failed: int
     results: list[BulkResult]
+
+
+class BatchCreated(BaseModel):
+    """A payment batch just drawn from the approved claims."""
+
+    id: int
+    total_fen: int
+    state: str
+
+
+class BankResultRead(BaseModel):
+    """How many payment items the bank's result file paid, failed or left unchanged."""
+
+    paid: int
+    failed: int
+    unchanged: int
+
+
+class CatalogueImported(BaseModel):
+    imported: int = Field(description="catalogue rows imported")

@@ -3,7 +3,7 @@ returns and settlement. Every mutation takes an Idempotency-Key."""
 
 from __future__ import annotations
 
-from hashlib import sha256
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
@@ -11,9 +11,12 @@ from fastapi.responses import JSONResponse, Response
 
 from huanxin.claims.models import Claim
 from huanxin.claims.schemas import (
+    BankResultRead,
+    BatchCreated,
     BulkRedeemRead,
     BulkRedeemRequest,
     BulkResult,
+    CatalogueImported,
     ClaimRead,
     ErrorRead,
     NoteBody,
@@ -52,11 +55,16 @@ from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.web.deps import DbSession, get_database, require, require_any
 from huanxin.web.errors import audit_refusal
-from huanxin.web.idem import respond
+from huanxin.web.idem import idempotent, upload_digest
 from huanxin.web.kit import downloads
+from huanxin.web.openapi import XLSX, download
 
 router = APIRouter(prefix="/api/v1", tags=["trade-in"])
 IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
+Owner = Annotated[Actor, Depends(require("claims:own"))]
+Reviewer = Annotated[Actor, Depends(require("claims:review"))]
+Seller = Annotated[Actor, Depends(require("claims:redeem"))]
+Settler = Annotated[Actor, Depends(require("settlement:write"))]
 
 
 @router.get("/quotas")
@@ -67,26 +75,10 @@ def my_quotas(
 
 
 @router.post("/quotas", status_code=201)
-def claim_quota(
-    body: QuotaCreate,
-    actor: Annotated[Actor, Depends(require("claims:own"))],
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        quota = quotas.claim_quota(
-            session, actor, category=body.category, on_date=body.on_date or today_cn()
-        )
-        return 201, QuotaRead.of(quota).model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="quotas.claim",
-        payload=body.model_dump(mode="json"),
-        action=action,
-    )
+@idempotent("quotas.claim")
+def claim_quota(body: QuotaCreate, actor: Owner, session: DbSession) -> QuotaRead:
+    on_date = body.on_date or today_cn()
+    return QuotaRead.of(quotas.claim_quota(session, actor, category=body.category, on_date=on_date))
 
 
 def _item(actor: Actor, key: str, body: RedeemRequest) -> batch.Item:
@@ -182,107 +174,39 @@ def get_claim(claim_id: Id, actor: ClaimReader, session: DbSession) -> ClaimRead
     return ClaimRead.of(common.get_claim(session, actor, claim_id))
 
 
-def _step(
-    session: DbSession, actor: Actor, key: str | None, scope: str, payload: Any, fn: Any
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        return 200, ClaimRead.of(fn()).model_dump(mode="json")
-
-    return respond(session, actor, key=key, scope=scope, payload=payload, action=action)
-
-
 @router.post("/claims/{claim_id}/verify")
-def verify_claim(
-    claim_id: Id,
-    body: NoteBody,
-    actor: Annotated[Actor, Depends(require("claims:review"))],
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    return _step(
-        session,
-        actor,
-        idempotency_key,
-        f"claims.verify.{claim_id}",
-        body.model_dump(),
-        lambda: lifecycle.verify(session, actor, claim_id=claim_id, note=body.note),
-    )
+@idempotent("claims.verify.{claim_id}")
+def verify_claim(claim_id: Id, body: NoteBody, actor: Reviewer, session: DbSession) -> ClaimRead:
+    return ClaimRead.of(lifecycle.verify(session, actor, claim_id=claim_id, note=body.note))
 
 
 @router.post("/claims/{claim_id}/approve")
-def approve_claim(
-    claim_id: Id,
-    body: NoteBody,
-    actor: Annotated[Actor, Depends(require("claims:review"))],
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    return _step(
-        session,
-        actor,
-        idempotency_key,
-        f"claims.approve.{claim_id}",
-        body.model_dump(),
-        lambda: lifecycle.approve(
-            session, actor, claim_id=claim_id, note=body.note, checklist=frozenset(body.checklist)
-        ),
+@idempotent("claims.approve.{claim_id}")
+def approve_claim(claim_id: Id, body: NoteBody, actor: Reviewer, session: DbSession) -> ClaimRead:
+    checklist = frozenset(body.checklist)
+    claim = lifecycle.approve(
+        session, actor, claim_id=claim_id, note=body.note, checklist=checklist
     )
+    return ClaimRead.of(claim)
 
 
 @router.post("/claims/{claim_id}/reject")
-def reject_claim(
-    claim_id: Id,
-    body: ReasonBody,
-    actor: Annotated[Actor, Depends(require("claims:review"))],
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    return _step(
-        session,
-        actor,
-        idempotency_key,
-        f"claims.reject.{claim_id}",
-        body.model_dump(),
-        lambda: lifecycle.reject(session, actor, claim_id=claim_id, reason=body.reason),
-    )
+@idempotent("claims.reject.{claim_id}")
+def reject_claim(claim_id: Id, body: ReasonBody, actor: Reviewer, session: DbSession) -> ClaimRead:
+    return ClaimRead.of(lifecycle.reject(session, actor, claim_id=claim_id, reason=body.reason))
 
 
 @router.post("/claims/{claim_id}/cancel")
-def cancel_claim(
-    claim_id: Id,
-    body: ReasonBody,
-    actor: Annotated[Actor, Depends(require("claims:redeem"))],
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    return _step(
-        session,
-        actor,
-        idempotency_key,
-        f"claims.cancel.{claim_id}",
-        body.model_dump(),
-        lambda: lifecycle.cancel(session, actor, claim_id=claim_id, reason=body.reason),
-    )
+@idempotent("claims.cancel.{claim_id}")
+def cancel_claim(claim_id: Id, body: ReasonBody, actor: Seller, session: DbSession) -> ClaimRead:
+    return ClaimRead.of(lifecycle.cancel(session, actor, claim_id=claim_id, reason=body.reason))
 
 
 @router.post("/claims/{claim_id}/return")
-def return_claim(
-    claim_id: Id,
-    body: ReturnBody,
-    actor: Annotated[Actor, Depends(require("claims:redeem"))],
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    return _step(
-        session,
-        actor,
-        idempotency_key,
-        f"claims.return.{claim_id}",
-        body.model_dump(mode="json"),
-        lambda: lifecycle.record_return(
-            session, actor, claim_id=claim_id, returned_on=body.returned_on
-        ),
-    )
+@idempotent("claims.return.{claim_id}")
+def return_claim(claim_id: Id, body: ReturnBody, actor: Seller, session: DbSession) -> ClaimRead:
+    claim = lifecycle.record_return(session, actor, claim_id=claim_id, returned_on=body.returned_on)
+    return ClaimRead.of(claim)
 
 
 async def _upload(file: UploadFile, kind: str) -> lifecycle.Upload:
@@ -291,9 +215,33 @@ async def _upload(file: UploadFile, kind: str) -> lifecycle.Upload:
     )
 
 
+def _application_payload(
+    category: str,
+    price_fen: int,
+    purchase_date: date,
+    file: UploadFile,
+    attributes: str,
+    recycling_cert_no: str,
+    vin: str,
+    payee_account: str,
+    delivery_address: str,
+) -> dict[str, Any]:
+    """The fingerprint of an application: personal fields only as lookup hashes."""
+    return {
+        "inputs": {**parse_attributes(attributes), "category": category, "price_fen": price_fen},
+        "date": purchase_date.isoformat(),
+        "file": file.filename or "upload",
+        "cert": recycling_cert_no,
+        "vin": pii.lookup_hash("vin", vin.strip().upper()),
+        "account": pii.lookup_hash("bank_account", payee_account.strip()),
+        "address": pii.lookup_hash("address", delivery_address.strip()),
+    }
+
+
 @router.post("/applications", status_code=201)
+@idempotent("claims.apply", payload=_application_payload)
 async def submit_application(
-    actor: Annotated[Actor, Depends(require("claims:own"))],
+    actor: Owner,
     session: DbSession,
     category: Annotated[Code, Form()],
     price_fen: Annotated[PriceFen, Form()],
@@ -306,82 +254,55 @@ async def submit_application(
     vin: Annotated[Code, Form()] = "",
     payee_account: Annotated[Code, Form()] = "",
     delivery_address: Annotated[Line, Form()] = "",
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> ClaimRead:
     upload = await _upload(file, evidence_kind)
-    cert = (recycling_cert_no, recycling_cert_code) if recycling_cert_no else None
-    inputs = {**parse_attributes(attributes), "category": category, "price_fen": price_fen}
-
-    def action() -> tuple[int, object]:
-        claim = apply.submit(
-            session,
-            actor,
-            inputs=inputs,
-            purchase_date=purchase_date,
-            uploads=[upload],
-            vin=vin or None,
-            recycling_cert=cert,
-            payee_account=payee_account or None,
-            address=delivery_address or None,
-        )
-        return 201, ClaimRead.of(claim).model_dump(mode="json")
-
-    payload = {
-        "inputs": inputs,
-        "date": purchase_date.isoformat(),
-        "file": upload.filename,
-        "cert": recycling_cert_no,
-        "vin": pii.lookup_hash("vin", vin.strip().upper()),
-        "account": pii.lookup_hash("bank_account", payee_account.strip()),
-        "address": pii.lookup_hash("address", delivery_address.strip()),
-    }
-    return respond(
-        session, actor, key=idempotency_key, scope="claims.apply", payload=payload, action=action
+    claim = apply.submit(
+        session,
+        actor,
+        inputs={**parse_attributes(attributes), "category": category, "price_fen": price_fen},
+        purchase_date=purchase_date,
+        uploads=[upload],
+        vin=vin or None,
+        recycling_cert=(recycling_cert_no, recycling_cert_code) if recycling_cert_no else None,
+        payee_account=payee_account or None,
+        address=delivery_address or None,
     )
+    return ClaimRead.of(claim)
 
 
 @router.post("/claims/{claim_id}/appeal")
+@idempotent("claims.appeal.{claim_id}", payload=lambda reason: {"reason": reason})
 async def appeal_claim(
     claim_id: Id,
-    actor: Annotated[Actor, Depends(require("claims:own"))],
+    actor: Owner,
     session: DbSession,
     reason: Annotated[Text, Form()],
     file: Annotated[UploadFile, File()],
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> ClaimRead:
     upload = await _upload(file, "appeal")
-    return _step(
-        session,
-        actor,
-        idempotency_key,
-        f"claims.appeal.{claim_id}",
-        {"reason": reason},
-        lambda: lifecycle.appeal(session, actor, claim_id=claim_id, reason=reason, upload=upload),
-    )
+    claim = lifecycle.appeal(session, actor, claim_id=claim_id, reason=reason, upload=upload)
+    return ClaimRead.of(claim)
 
 
 @router.post("/settlement/batches", status_code=201)
-def create_batch(
-    actor: Annotated[Actor, Depends(require("settlement:write"))],
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        batch = settle.create_batch(session, actor)
-        return 201, {"id": batch.id, "total_fen": batch.total_fen, "state": batch.state}
-
-    return respond(
-        session, actor, key=idempotency_key, scope="settlement.batch", payload={}, action=action
-    )
+@idempotent("settlement.batch")
+def create_batch(actor: Settler, session: DbSession) -> BatchCreated:
+    batch = settle.create_batch(session, actor)
+    return BatchCreated(id=batch.id, total_fen=batch.total_fen, state=batch.state)
 
 
-@router.get("/settlement/batches/{batch_id}/bank-file")
+@router.get(
+    "/settlement/batches/{batch_id}/bank-file",
+    response_class=Response,
+    responses=download("text/csv", XLSX),
+)
 def bank_file(
     batch_id: Id,
-    actor: Annotated[Actor, Depends(require("settlement:write"))],
+    actor: Settler,
     session: DbSession,
     format: Code = "csv",  # noqa: A002
 ) -> Response:
+    """The batch's payment file for the bank: CSV (default) or ``format=xlsx``."""
     rows = settle.bank_rows(session, actor, batch_id)
     if format == "xlsx":
         return downloads.download(settle.bank_xlsx(rows), f"batch-{batch_id}.xlsx", downloads.XLSX)
@@ -389,47 +310,29 @@ def bank_file(
 
 
 @router.post("/settlement/batches/{batch_id}/result")
+@idempotent(
+    "settlement.result",
+    payload=lambda batch_id, file: {"batch": batch_id, "sha256": upload_digest(file)},
+)
 async def bank_result(
-    batch_id: Id,
-    actor: Annotated[Actor, Depends(require("settlement:write"))],
-    session: DbSession,
-    file: Annotated[UploadFile, File()],
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+    batch_id: Id, actor: Settler, session: DbSession, file: Annotated[UploadFile, File()]
+) -> BankResultRead:
     content = await file.read()
-
-    def action() -> tuple[int, object]:
-        return 200, settle.import_result(session, actor, batch_id=batch_id, content=content)
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="settlement.result",
-        payload={"batch": batch_id, "sha256": sha256(content).hexdigest()},
-        action=action,
-    )
+    counts = settle.import_result(session, actor, batch_id=batch_id, content=content)
+    return BankResultRead(**counts)
 
 
 @router.post("/catalogue/import")
+@idempotent(
+    "catalogue.import",
+    payload=lambda file: {"file": file.filename or "", "sha256": upload_digest(file)},
+)
 async def import_catalogue(
     actor: Annotated[Actor, Depends(require("catalogue:write"))],
     session: DbSession,
     file: Annotated[UploadFile, File()],
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> CatalogueImported:
     content, name = await file.read(), file.filename or ""
-
-    def action() -> tuple[int, object]:
-        return 200, {
-            "imported": catalogue.import_file(session, actor, filename=name, content=content)
-        }
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="catalogue.import",
-        payload={"file": name, "sha256": sha256(content).hexdigest()},
-        action=action,
+    return CatalogueImported(
+        imported=catalogue.import_file(session, actor, filename=name, content=content)
     )
