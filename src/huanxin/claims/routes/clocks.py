@@ -5,24 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
 
 from huanxin.claims.errors import AcceptanceNotNeeded, ReportYearInvalid
 from huanxin.claims.schemas import ClaimClockRead, ClockReportRow, ClockStepRead, LateStepRead
 from huanxin.claims.service import clocks, overdue
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id, IdempotencyKey, Year
+from huanxin.core.bounds import Id, Year
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import NotFound
 from huanxin.web.deps import DbSession, require, require_any
-from huanxin.web.idem import respond
+from huanxin.web.idem import idempotent
 from huanxin.web.kit.downloads import XLSX, download
 from huanxin.web.openapi import download as download_doc
 from huanxin.web.openapi import errors
 
 router = APIRouter(prefix="/api/v1", tags=["clocks"])
-IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 ClockReader = Annotated[Actor, Depends(require("clocks:read"))]
 
 
@@ -44,25 +43,14 @@ def claim_clock(
     response_model=ClaimClockRead,
     responses=errors(NotFound, AcceptanceNotNeeded),
 )
+@idempotent("claims.accept.{claim_id}")
 def accept_claim(
     claim_id: Id,
     actor: Annotated[Actor, Depends(require("claims:review"))],
     session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        clocks.accept(session, actor, claim_id=claim_id)
-        steps = clocks.clock(session, actor, claim_id)
-        return 200, clock_read(claim_id, steps).model_dump(mode="json")
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope=f"claims.accept.{claim_id}",
-        payload={},
-        action=action,
-    )
+) -> ClaimClockRead:
+    clocks.accept(session, actor, claim_id=claim_id)
+    return clock_read(claim_id, clocks.clock(session, actor, claim_id))
 
 
 def _late_read(rows: list[overdue.Late]) -> list[LateStepRead]:

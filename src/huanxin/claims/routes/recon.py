@@ -4,11 +4,10 @@ finance; a statement as JSON, .xlsx or PDF)."""
 
 from __future__ import annotations
 
-from hashlib import sha256
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import Response
 
 from huanxin.claims.errors import (
     PeriodNotEnded,
@@ -28,16 +27,15 @@ from huanxin.claims.schemas import (
 )
 from huanxin.claims.service import reconcile, statement_files, statements
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Id, IdempotencyKey
+from huanxin.core.bounds import Code, Id
 from huanxin.core.errors import InvalidInput, NotFound
 from huanxin.web.deps import DbSession, require, require_any
-from huanxin.web.idem import respond
+from huanxin.web.idem import idempotent, upload_digest
 from huanxin.web.kit.downloads import PDF, XLSX, download
 from huanxin.web.openapi import download as download_doc
 from huanxin.web.openapi import errors
 
 router = APIRouter(prefix="/api/v1", tags=["reconciliation"])
-IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 Reader = Annotated[Actor, Depends(require("settlement:read"))]
 Writer = Annotated[Actor, Depends(require("settlement:write"))]
 StatementReader = Annotated[Actor, Depends(require_any("statements:own", "settlement:read"))]
@@ -66,30 +64,20 @@ def file_read(file: ReconFile, lines: list[object], repeated: bool = False) -> R
     response_model=ReconFileRead,
     responses=errors(ReconFileInvalid, ReconRowOutsideJurisdiction),
 )
+@idempotent(
+    "reconciliation.import",
+    payload=lambda kind, file: {"kind": kind, "sha256": upload_digest(file)},
+)
 async def import_reconciliation(
     actor: Writer,
     session: DbSession,
     kind: Annotated[Code, Form()],
     file: Annotated[UploadFile, File()],
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> ReconFileRead:
     content, name = await file.read(), file.filename or "file.csv"
-
-    def action() -> tuple[int, object]:
-        row, repeated = reconcile.reconcile(
-            session, actor, kind=kind, filename=name, content=content
-        )
-        _, lines = reconcile.file_with_lines(session, actor, file_id=row.id)
-        return 200, file_read(row, list(lines), repeated).model_dump(mode="json")
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="reconciliation.import",
-        payload={"kind": kind, "sha256": sha256(content).hexdigest()},
-        action=action,
-    )
+    row, repeated = reconcile.reconcile(session, actor, kind=kind, filename=name, content=content)
+    _, lines = reconcile.file_with_lines(session, actor, file_id=row.id)
+    return file_read(row, list(lines), repeated)
 
 
 @router.get("/reconciliation/files", response_model=list[ReconFileRead])
@@ -119,25 +107,12 @@ def reconciliation_mismatches(
     response_model=ReconLineRead,
     responses=errors(NotFound, InvalidInput, ReconLineSettled),
 )
+@idempotent("reconciliation.resolve.{line_id}")
 def resolve_line(
-    line_id: Id,
-    body: ResolveBody,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        line = reconcile.resolve(session, actor, line_id=line_id, note=body.note)
-        return 200, lines_read([line])[0].model_dump(mode="json")
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope=f"reconciliation.resolve.{line_id}",
-        payload=body.model_dump(),
-        action=action,
-    )
+    line_id: Id, body: ResolveBody, actor: Writer, session: DbSession
+) -> ReconLineRead:
+    line = reconcile.resolve(session, actor, line_id=line_id, note=body.note)
+    return lines_read([line])[0]
 
 
 @router.get(
@@ -155,22 +130,10 @@ def reconciliation_template(kind: Code, actor: Reader) -> Response:
     response_model=ClosedMonthRead,
     responses=errors(InvalidInput, PeriodNotEnded),
 )
-def close_month(
-    body: CloseMonthBody, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        row = statements.close_month(session, actor, month=body.month)
-        read = ClosedMonthRead(jurisdiction_code=row.jurisdiction_code, month=row.month)
-        return 200, read.model_dump()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="statements.close",
-        payload=body.model_dump(),
-        action=action,
-    )
+@idempotent("statements.close")
+def close_month(body: CloseMonthBody, actor: Writer, session: DbSession) -> ClosedMonthRead:
+    row = statements.close_month(session, actor, month=body.month)
+    return ClosedMonthRead(jurisdiction_code=row.jurisdiction_code, month=row.month)
 
 
 @router.get("/statements/months", response_model=list[ClosedMonthRead])
