@@ -10,7 +10,7 @@ from hashlib import sha256
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 import builders
@@ -24,6 +24,8 @@ from huanxin.core.clock import today_cn
 from huanxin.core.errors import Conflict, DomainError
 from huanxin.core.models import User
 from huanxin.db import Database
+from huanxin.ledger import pausing
+from huanxin.ledger.errors import SalesPaused
 
 
 def _enter(db: Database, user_id: int, now: datetime) -> LotteryEntry | DomainError:
@@ -121,3 +123,33 @@ def test_consumer_enters_on_the_page_and_anyone_reads_the_record(database: Datab
     office = builders.web_client(database, "office.140521")
     detail = office.get(f"/quota-releases/{release_id}")
     assert "报名名单" in detail.text and "开奖</button>" not in detail.text  # entries still open
+
+
+def test_a_paused_jurisdiction_draws_no_lottery_quotas(database: Database) -> None:
+    """The draw issues quotas, so it calls ``ledger.check_open`` like every quota issue:
+    while the office has paused sales the draw is refused whole, and runs once resumed."""
+    pools = tradein.setup(database, year=rw.DAY1.year)  # the pools of the draw's budget year
+    people = rw.consumers(database, 3)
+    pool_id = pools[("cn.appliance", "central")]
+    plan = rw.plan(pool_id, per_release=2, mode="lottery", entry_minutes=60)
+    rw.define(database, plan)
+    for person in people:
+        assert isinstance(_enter(database, person, rw.at(rw.DAY1, 7, 10)), LotteryEntry)
+    with database.unit_of_work() as session:
+        rnd = session.scalars(select(ReleaseRound)).one()
+        office = session.scalars(select(User).where(User.username == "office.140521")).one()
+        office_actor = rw.actor(session, office.id)
+        pausing.pause(session, office_actor, pool_id=pool_id, reason="资金清算")
+    with pytest.raises(SalesPaused, match="专班办公室暂停：资金清算"):
+        _draw(database, office.id, rnd.id, rw.at(rw.DAY1, 8, 1))
+    with database.sessions() as session:
+        assert session.get(ReleaseRound, rnd.id).drawn_at is None  # type: ignore[union-attr]
+        assert not session.scalars(select(LotteryEntry).where(LotteryEntry.won)).all()
+        assert session.scalar(select(func.count()).select_from(Quota)) == 0
+    with database.unit_of_work() as session:
+        pausing.resume(
+            session, rw.actor(session, office.id), pool_id=pool_id, reason="清算完毕"
+        )
+    _draw(database, office.id, rnd.id, rw.at(rw.DAY1, 8, 2))
+    with database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Quota)) == 2

@@ -62,11 +62,13 @@ def test_driver_page_draws_route(browser: Any, server: str) -> None:
     page = login(browser, server, "recycler.140521", **PHONE)
     page.goto(server + "/recycling/dispatch?jurisdiction_code=140521&service_date=2026-03-16")
     page.click("#routes a >> nth=0")
-    svg = page.locator("#route-drawing svg")
-    assert svg.count() == 1
+    # count() does not wait: let the driver's page finish loading before counting on it
+    page.wait_for_url("**/recycling/driver/**")
+    page.wait_for_load_state()
+    expect(page.locator("#route-drawing svg")).to_have_count(1)
     stops = page.locator("#stops li").count()
     assert stops > 0 and page.locator("#route-drawing circle.stop").count() == stops
-    assert page.locator("#route-drawing polyline.route-line").count() == 1
+    expect(page.locator("#route-drawing polyline.route-line")).to_have_count(1)
     page.close()
 
 
@@ -192,7 +194,8 @@ def test_pickup_chain_from_booking_to_trade_in(browser: Any, server: str) -> Non
     recycler = login(browser, server, "recycler.140300", **PHONE)
     recycler.goto(f"{server}/recycling/dispatch?jurisdiction_code=140300&service_date={day}")
     recycler.locator("#routes a").first.click()
-    assert recycler.locator("#route-drawing polyline.route-line").count() == 1
+    recycler.wait_for_url("**/recycling/driver/**")
+    expect(recycler.locator("#route-drawing polyline.route-line")).to_have_count(1)
     recycler.goto(f"{server}/recycling/pickup/{first}")
     recycler.fill("input[name=weight0]", "14.2")
     recycler.fill("input[name=payment_ref]", "WX-E2E-1")

@@ -132,8 +132,9 @@ def test_auto_pause_when_money_runs_short_and_resume_when_the_tranche_arrives(
         tranches.set_schedule(session, SYSTEM, pool_id=pool_id, rows=rows)
         pacing.run(session, today=date(year, 1, 10))
         service.reserve(session, pool_id=pool_id, amount_fen=90_000, ref="claim:big")
+        assert pool_or_404(session, pool_id).paused_by == "auto"  # at the sale, not later
     with shared_db.unit_of_work() as session:
-        assert pacing.run(session, today=date(year, 1, 20)).paused == 1
+        assert pacing.run(session, today=date(year, 1, 20)).paused == 0  # nothing left to do
     on = date(year, 1, 21)
     with shared_db.sessions() as session:
         pause = service.is_paused(
@@ -179,3 +180,84 @@ def test_public_notice_needs_no_login(database: Database) -> None:
     page = anonymous.get("/public/140521/budget?year=2025")
     assert page.status_code == 200 and "暂停办理" in page.text and "年中资金调度" in page.text
     assert anonymous.get("/api/v1/ledger/public/999999").status_code == 404
+
+
+def _floor_at(db: Database, pool_id: int, fen: int) -> None:
+    """Make the pool's next sale need ``fen`` (what ``pause_below_fen`` holds)."""
+    with db.unit_of_work() as session:
+        pool_or_404(session, pool_id).pause_below_fen = fen
+
+
+def _paused_by(db: Database, pool_id: int) -> str:
+    with db.sessions() as session:
+        return pool_or_404(session, pool_id).paused_by
+
+
+def test_a_sale_leaving_too_little_pauses_at_once_and_a_top_up_resumes_at_once(
+    database: Database,
+) -> None:
+    """No job runs here: the sale that leaves less than the next sale needs pauses sales in
+    its own transaction, the next sale and quota read the notice, and the office's top-up
+    reopens them the moment it is booked."""
+    pools = tradein.setup(database, amount_fen=1_000_000)
+    central = pools[("cn.appliance", "central")]
+    _floor_at(database, central, 1_000_000)  # open now; any sale leaves less than that
+    status, first = _quota(database, "refrigerator")
+    status2, second = _quota(database, "television")
+    assert status == status2 == 201
+    status, sold = _redeem(database, str(first["code"]), "SN-A")
+    assert status == 201 and _paused_by(database, central) == "auto", sold
+    status, refused = _redeem(database, str(second["code"]), "SN-B", "television")
+    assert status == 409 and refused["code"] == "sales_paused", refused
+    assert "已下达资金不足以支付下一笔补贴" in str(refused["message"])
+    status, refused = _quota(database, "washing_machine")
+    assert status == 409 and refused["code"] == "sales_paused"
+    office = builders.api_client(database, "office.140521")
+    r = office.post(
+        f"/api/v1/ledger/pools/{central}/allocations",
+        json={"amount_fen": 500_000, "ref": "晋财建〔2026〕3号"},
+        headers={"Idempotency-Key": "top-up-1"},
+    )
+    assert r.status_code == 201 and _paused_by(database, central) == "", r.text
+    status, sold_b = _redeem(database, str(second["code"]), "SN-B", "television")
+    assert status == 201, sold_b
+    with database.sessions() as session:
+        claim = session.get(Claim, int(str(sold["id"])))
+        assert claim is not None and claim.state == "reserved"  # honoured through the pause
+        moves = session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.action.in_(["ledger.paused", "ledger.resumed"]))
+            .order_by(AuditEntry.id)
+        ).all()
+        assert list(moves)[:2] == ["ledger.paused", "ledger.resumed"]
+
+
+def test_a_returned_reservation_resumes_and_a_batch_pauses(database: Database) -> None:
+    """Money coming back from a cancelled claim lifts the pause at once; the batched path
+    pauses like the single one; a manual pause is never lifted by money."""
+    pools = tradein.setup(database, amount_fen=100_000)
+    pool_id = pools[("cn.appliance", "county")]
+    _floor_at(database, pool_id, 50_000)
+    with database.unit_of_work() as session:
+        service.reserve(session, pool_id=pool_id, amount_fen=60_000, ref="claim:a")
+    assert _paused_by(database, pool_id) == "auto"
+    with database.unit_of_work() as session:
+        service.release(session, pool_id=pool_id, amount_fen=60_000, ref="claim:a")
+    assert _paused_by(database, pool_id) == ""
+    with database.unit_of_work() as session:
+        used = service.reserve_batch(
+            session, pools={pool_id: [("claim:b", 30_000), ("claim:c", 30_000)]}
+        )
+        assert used is not None
+    assert _paused_by(database, pool_id) == "auto"
+    office = builders.api_client(database, "office.140521")
+    r = office.post(
+        f"/api/v1/ledger/pools/{pool_id}/pause",
+        json={"reason": "核查中"},
+        headers={"Idempotency-Key": "pause-manual"},
+    )
+    assert r.status_code == 200, r.text
+    with database.unit_of_work() as session:
+        service.release(session, pool_id=pool_id, amount_fen=30_000, ref="claim:b")
+        service.release(session, pool_id=pool_id, amount_fen=30_000, ref="claim:c")
+    assert _paused_by(database, pool_id) == "manual"

@@ -33,6 +33,7 @@ from huanxin.core.clock import utcnow
 from huanxin.db import is_postgres
 from huanxin.ledger import moves
 from huanxin.ledger.errors import InvalidAmount
+from huanxin.ledger.pausing import pause_if_short
 from huanxin.ledger.pools import pool_or_404
 
 Amounts = Sequence[tuple[str, int]]  # (ref, fen) per sale
@@ -58,6 +59,7 @@ def reserve_batch(session: Session, *, pools: Mapping[int, Amounts]) -> dict[int
     ]
     if legs:
         session.execute(insert(moves.entries), legs)
+    pause_if_short(session, used)  # the batch left too little for the next sale: pause now
     return used
 
 

@@ -1,11 +1,15 @@
 """Pausing and resuming sales by the money a pool has released.
 
 A pool pauses by itself (``paused_by = auto``) when its available money falls below what the
-next sale could draw (``pause_below_fen``) and resumes by itself when a release, a returned
-reservation or an allocation lifts it again; ``evaluate`` decides, and runs after every
-tranche release, manual action, and each run of the ``budget_pacing`` job. The office pauses
-or resumes by hand with a reason (``paused_by = manual``): a manual pause holds until the
-office lifts it. Every change is audited.
+next sale could draw (``pause_below_fen``) and resumes by itself when money arrives. Both
+happen at the moment the money moves, in the same transaction: ``pause_if_short`` runs
+after every reservation (a single sale's or a batch's), so the sale that leaves too little
+goes through and the next one reads the pause notice; ``resume_if_covered`` runs after every
+movement that brings money back (an allocation, a released reservation, a claw-back, a
+carry-in from last year), and ``evaluate`` after every tranche release, manual action and
+each run of the ``budget_pacing`` job (which also catches anything missed). The office
+pauses or resumes by hand with a reason (``paused_by = manual``): a manual pause holds until
+the office lifts it. Every change is audited.
 
 ``check_open`` is the one check the selling paths call (redemption, quota issue): it refuses
 with ``SalesPaused`` (a Chinese notice saying why and when money comes next) while any pool
@@ -20,16 +24,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
-from huanxin.core.audit import AuditActor
+from huanxin.core.audit import SYSTEM, AuditActor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import Required
 from huanxin.ledger.errors import SalesPaused, yuan_grouped
-from huanxin.ledger.models import Pool
+from huanxin.ledger.models import Pool, Shard
 from huanxin.ledger.pools import pool_balances, pool_or_404
 from huanxin.ledger.tranches import next_release
 from huanxin.policy import service as policies
@@ -65,7 +69,8 @@ MEMO = "ledger.paused"  # session.info key: the paused pools per year, while a c
 def remember_pauses(session: Session) -> Iterator[None]:
     """Inside the block ``is_paused`` reads the paused pools of a budget year once (usually
     none) and answers every later question from them: the batched redemption checks many
-    sales from many places in one transaction that pauses nothing."""
+    sales from many places in one transaction; a pool that transaction pauses
+    (``pause_if_short``) is added to what it remembers."""
     session.info[MEMO] = {}
     try:
         yield
@@ -169,6 +174,68 @@ def evaluate(session: Session, actor: AuditActor, pool_id: int) -> str:
         _set(session, actor, pool, "", "")
         return "resumed"
     return ""
+
+
+def pause_if_short(session: Session, pool_ids: Iterable[int]) -> list[int]:
+    """Right after money was drawn from ``pool_ids``: pause (auto) each open pool whose
+    available money can no longer cover the next sale; returns the pools paused here.
+
+    One statement finds them; a conditional update sets the pause, so of two transactions
+    that both drew the pool below its floor only one pauses it and audits."""
+    ids = sorted(set(pool_ids))
+    if not ids:
+        return []
+    money = (
+        select(Shard.pool_id, func.sum(Shard.available).label("available"))
+        .where(Shard.pool_id.in_(ids))
+        .group_by(Shard.pool_id)
+        .subquery()
+    )
+    short = session.execute(
+        select(Pool.id, money.c.available)
+        .join(money, money.c.pool_id == Pool.id)
+        .where(
+            Pool.paused_by == "",
+            Pool.closed_at.is_(None),
+            money.c.available < Pool.pause_below_fen,
+        )
+    ).all()
+    return [pool_id for pool_id, available in short if _auto_pause(session, pool_id, available)]
+
+
+def _auto_pause(session: Session, pool_id: int, available: int) -> bool:
+    changed = session.execute(
+        update(Pool)
+        .where(Pool.id == pool_id, Pool.paused_by == "")
+        .values(paused_by=AUTO, pause_reason=AUTO_REASON, paused_at=utcnow())
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    pool = pool_or_404(session, pool_id)
+    memo: dict[int, list[Pool]] | None = session.info.get(MEMO)
+    if memo is not None and pool.period_year in memo:
+        memo[pool.period_year].append(pool)
+    audit.record(
+        session,
+        SYSTEM,
+        "ledger.paused",
+        object_type="ledger_pool",
+        object_id=pool_id,
+        before={"paused_by": "", "reason": ""},
+        after={"paused_by": AUTO, "reason": AUTO_REASON},
+        detail={"available_fen": int(available), "pause_below_fen": pool.pause_below_fen},
+        jurisdiction_code=pool.jurisdiction_code,
+    )
+    return True
+
+
+def resume_if_covered(session: Session, pool_id: int, actor: AuditActor = SYSTEM) -> bool:
+    """Right after money came into the pool: lift a pause the pool set by itself once its
+    money covers the next sale again (a manual pause waits for the office)."""
+    pool = session.get(Pool, pool_id)
+    if pool is None or pool.paused_by != AUTO:
+        return False
+    return evaluate(session, actor, pool_id) == "resumed"
 
 
 def _reason(reason: str) -> str:

@@ -35,7 +35,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.audit import SYSTEM, AuditActor
 from huanxin.core.errors import OutOfRange
 from huanxin.db import is_postgres
-from huanxin.ledger import moves
+from huanxin.ledger import moves, pausing
 from huanxin.ledger.batch import reserve_batch
 from huanxin.ledger.errors import (
     BudgetExhausted,
@@ -139,12 +139,20 @@ def allocate(
         detail={"amount_fen": amount, "ref": ref, "note": note},
         jurisdiction_code=pool.jurisdiction_code,
     )
+    pausing.resume_if_covered(session, pool_id, actor)  # money arrived: resume at once
 
 
 def reserve(session: Session, *, pool_id: int, amount_fen: int, ref: str) -> int:
-    """Move ``amount_fen`` from available to reserved; return the shard used.
+    """Move ``amount_fen`` from available to reserved; return the shard used. When what is
+    left cannot cover the next sale the pool pauses at once (``pausing.pause_if_short``).
 
     Raises BudgetExhausted (409) when the pool's available balance is short."""
+    shard_id = _reserve(session, pool_id=pool_id, amount_fen=amount_fen, ref=ref)
+    pausing.pause_if_short(session, [pool_id])
+    return shard_id
+
+
+def _reserve(session: Session, *, pool_id: int, amount_fen: int, ref: str) -> int:
     amount, ref = _amount(amount_fen), _ref(ref)
     pool = pool_or_404(session, pool_id)
     isolate = _isolate(session, pool)
@@ -342,7 +350,8 @@ def commit(
 def release(
     session: Session, *, pool_id: int, amount_fen: int, ref: str, shard_id: int | None = None
 ) -> None:
-    """Reserved → available (the claim was cancelled or rejected)."""
+    """Reserved → available (the claim was cancelled or rejected); a pool paused for want
+    of money resumes at once if this covers the next sale."""
     _settle(
         session,
         pool_id=pool_id,
@@ -353,6 +362,7 @@ def release(
         kind="release",
         shard_id=shard_id,
     )
+    pausing.resume_if_covered(session, pool_id)
 
 
 def claw_back(
@@ -369,6 +379,7 @@ def claw_back(
         kind="claw_back",
         shard_id=shard_id,
     )
+    pausing.resume_if_covered(session, pool_id)
 
 
 def rebalance(session: Session, pool_id: int, *, actor: AuditActor = SYSTEM) -> int:

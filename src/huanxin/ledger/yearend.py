@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from huanxin.core import audit
 from huanxin.core.audit import AuditActor
 from huanxin.core.clock import utcnow
-from huanxin.ledger import moves
+from huanxin.ledger import moves, pausing
 from huanxin.ledger.errors import PoolClosed
 from huanxin.ledger.models import Pool, Tranche
 from huanxin.ledger.pools import find_pool, pool_or_404
@@ -84,6 +84,7 @@ def close_year(session: Session, actor: AuditActor, *, pool_id: int, on: date) -
             ref=f"year_end:{pool.id}",
             note=f"{pool.period_year}年结余结转",
         )
+        pausing.resume_if_covered(session, target.id, actor)
     pool.closed_at = utcnow()
     result = YearEnd(
         pool.id,

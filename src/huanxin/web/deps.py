@@ -148,7 +148,10 @@ def page_require(permission: str) -> Callable[..., Any]:
             form = await request.form()
             raw = form.get("csrf_token")
             token = raw if isinstance(raw, str) else None
-        return _authorise(request, permission, token)
+        # Off the event loop: reading the user may wait for SQLite's write lock, and a loop
+        # blocked there stops the lock's holder from committing (tests/web/test_page_auth_off_loop.py).
+        actor: Actor = await run_in_threadpool(_authorise, request, permission, token)
+        return actor
 
     setattr(dependency, PERMISSION_ATTR, permission)
     return dependency

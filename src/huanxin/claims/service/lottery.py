@@ -8,7 +8,8 @@ person. After the close the office draws: tickets are ordered by
 ``offered`` win; the seed is published with the draw. Anyone holding the published record
 reproduces the order (``huanxin lottery verify record.json``) and checks the seed against
 the hash published before the close. Winners get their quota through the same issue path
-as any released quota (caps and counter included).
+as any released quota (caps and counter included), and like every quota issue the draw
+calls ``ledger.check_open``: while sales are paused there it is refused whole.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, as_utc
 from huanxin.core.errors import Conflict, NotFound
 from huanxin.core.models import User
+from huanxin.ledger import service as ledger
 
 
 def ticket_for(round_id: int, person_key: str) -> str:
@@ -141,6 +143,7 @@ def draw(session: Session, actor: Actor, *, round_id: int, now: datetime) -> Rel
         )
     entries = {e.ticket: e for e in _entries(session, rnd.id)}
     winners = draw_order(rnd.seed, list(entries))[: rnd.offered]
+    _check_open(session, release, rnd, {entries[t].jurisdiction_code for t in winners})
     name = releases.category_name(session, release)
     for ticket in winners:
         _award(session, actor, release, rnd, entries[ticket], name, now)
@@ -155,6 +158,18 @@ def draw(session: Session, actor: Actor, *, round_id: int, now: datetime) -> Rel
         jurisdiction_code=release.jurisdiction_code,
     )
     return rnd
+
+
+def _check_open(
+    session: Session, release: QuotaRelease, rnd: ReleaseRound, places: set[str]
+) -> None:
+    """A paused jurisdiction issues no quotas, by lottery either: while sales of the
+    programme are paused where a winner lives, the draw is refused whole (409
+    ``sales_paused``, nothing drawn) and runs once the money is back."""
+    for code in sorted(places):
+        ledger.check_open(
+            session, programme_ids=[release.programme_id], jurisdiction_code=code, on=rnd.day
+        )
 
 
 def _award(
