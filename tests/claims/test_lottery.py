@@ -147,9 +147,7 @@ def test_a_paused_jurisdiction_draws_no_lottery_quotas(database: Database) -> No
         assert not session.scalars(select(LotteryEntry).where(LotteryEntry.won)).all()
         assert session.scalar(select(func.count()).select_from(Quota)) == 0
     with database.unit_of_work() as session:
-        pausing.resume(
-            session, rw.actor(session, office.id), pool_id=pool_id, reason="清算完毕"
-        )
+        pausing.resume(session, rw.actor(session, office.id), pool_id=pool_id, reason="清算完毕")
     _draw(database, office.id, rnd.id, rw.at(rw.DAY1, 8, 2))
     with database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Quota)) == 2
