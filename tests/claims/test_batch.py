@@ -44,6 +44,8 @@ def _world(db: Database, *, central_fen: int, shards: int, quotas: int) -> dict[
                 name=f"批量{layer}",
                 shards=shards,
             )
+            # about the ledger's own limit: sales must not pause before the money is gone
+            pool.pause_below_fen = 1
             ledger.allocate(session, SYSTEM, pool_id=pool.id, amount_fen=amount, ref="budget")
             pools[layer] = pool.id
         codes = bench_world.add_consumers(session, [bench_world.HOT_PLACE], quotas)

@@ -50,6 +50,8 @@ def _world(
                 name=f"并发{layer}",
                 shards=shards,
             )
+            # about the ledger's own limit: sales must not pause before the money is gone
+            pool.pause_below_fen = 1
             ledger.allocate(session, SYSTEM, pool_id=pool.id, amount_fen=amount, ref="budget")
             pools[layer] = pool.id
         quotas = bench_world.add_consumers(session, [bench_world.HOT_PLACE], ATTEMPTS)

@@ -6,11 +6,19 @@ budget in weekly tranches (the monthly plan is their sum per month). Every day r
 simulated clock: the ``budget_pacing`` job's work runs at each of the day's slots (release,
 pause or resume, alerts), then the slot's sales come in; each is checked with
 ``check_open`` (refused while paused), quoted by the policy engine and reserved in the
-ledger; reservations are paid (committed) after a few days. After 31 December the year is
-closed (the remainder returned) and the last reservations are paid. The result says whether
-any money was spent beyond what was released, how far each month strayed from its plan, how
-many days sales were paused, whether every reserved claim was paid and how many were paid
-past their deadline.
+ledger. Each sale is then verified (审核) some days later and paid (committed) on a working
+day after that. After 31 December the year is closed (the remainder returned) and the last
+reservations are paid. The result says whether any money was spent beyond what was
+released, how far each month strayed from its plan, how many days sales were paused,
+whether every reserved claim was paid and how many were decided or paid past their
+statutory deadline.
+
+Statutory clocks: the appliance programme sets no limits of its own, so its sales are held
+to those the shipped car programmes carry (review within 15 and pay within 30 working
+days), counted on the official calendar of ``core/workdays.py`` (holidays and 调休 make-up
+workdays) exactly as ``claims/service/clocks.py`` counts a claim's clock. Most sales are
+verified within ten days; a few (files sent back for missing evidence) take three to five
+weeks, and some of those miss the review deadline. Payments wait for a working day.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from huanxin import demo, migrate
 from huanxin.config import get_settings
-from huanxin.core import jurisdictions
+from huanxin.core import jurisdictions, workdays
 from huanxin.core.audit import SYSTEM
 from huanxin.core.clock import CHINA_TZ, simulated
 from huanxin.core.errors import DomainError
@@ -47,8 +55,10 @@ LAYER = "central"
 CATEGORIES = ("refrigerator", "washing_machine", "television", "air_conditioner")
 PRICES = (199900, 349900, 459900, 599900, 799900, 1299900)
 SLOTS = (9, 11, 13, 15, 17, 19)  # Beijing-time hours the job runs and sales come in
-PAY_DAYS = (2, 12)  # a reservation is paid this many days after the sale (inclusive)
-PAY_DEADLINE_DAYS = 30
+REVIEW_DAYS = (1, 10)  # calendar days from the sale to its verification (inclusive) …
+SLOW_REVIEW_DAYS, SLOW_BP = (20, 35), 300  # … except 3 % sent back for missing evidence
+PAY_DAYS = (1, 10)  # then calendar days to payment, moved on to the next working day
+REVIEW_LIMIT, PAY_LIMIT = 15, 30  # working days: the shipped car programmes' statutory clocks
 COVER_BP = 7_000  # the budget covers 70 % of the year's demand
 
 
@@ -127,7 +137,7 @@ def _central_share(
 class _Books:
     """The simulation's own record, to check the ledger against."""
 
-    pending: dict[date, list[tuple[str, int, date]]] = field(
+    pending: dict[date, list[tuple[str, int, date, date]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     reserved: int = 0
@@ -149,6 +159,7 @@ class Simulation:
         self.outcome = Outcome()
         self.shares: dict[tuple[str, int], int] = {}
         self.pool_id = 0
+        self.calendar = workdays.Calendar({}, frozenset())
 
     def open_pool(self) -> None:
         with self.db.unit_of_work() as session, simulated(_at(date(YEAR, 1, 1), 0)):
@@ -171,9 +182,10 @@ class Simulation:
             tranches.set_schedule(session, SYSTEM, pool_id=pool.id, rows=rows)
             self.pool_id = pool.id
             self.outcome.budget_fen, self.outcome.demand_fen = budget, need
+            self.calendar = workdays.load(session)  # the official calendar, as clocks use it
 
     def _pay_due(self, session: Session, day: date) -> None:
-        for ref, amount, sold in self.books.pending.pop(day, []):
+        for ref, amount, sold, reviewed in self.books.pending.pop(day, []):
             try:
                 with session.begin_nested():
                     service.commit(session, pool_id=self.pool_id, amount_fen=amount, ref=ref)
@@ -181,7 +193,22 @@ class Simulation:
                 self.books.failed_pay += 1
                 continue
             self.books.paid += 1
-            self.books.late += (day - sold).days > PAY_DEADLINE_DAYS
+            self.books.late += self._past_deadline(sold, reviewed, day)
+
+    def _past_deadline(self, sold: date, reviewed: date, paid: date) -> bool:
+        """Whether the review or the payment missed its statutory deadline."""
+        review_due = self.calendar.add_workdays(sold, REVIEW_LIMIT)
+        pay_due = self.calendar.add_workdays(reviewed, PAY_LIMIT)
+        return reviewed > review_due or paid > pay_due
+
+    def _schedule(self, sold: date) -> tuple[date, date]:
+        """When the sale is verified and when it is paid (a working day)."""
+        slow = self.rng.randrange(10_000) < SLOW_BP
+        reviewed = sold + timedelta(
+            days=self.rng.randint(*(SLOW_REVIEW_DAYS if slow else REVIEW_DAYS))
+        )
+        paid = self.calendar.next_workday(reviewed + timedelta(days=self.rng.randint(*PAY_DAYS)))
+        return reviewed, paid
 
     def _sell(self, session: Session, day: date, sale: tuple[str, int], n: int) -> None:
         try:
@@ -200,8 +227,8 @@ class Simulation:
             return
         self.books.reserved += 1
         self.outcome.sales += 1
-        pay_on = day + timedelta(days=self.rng.randint(*PAY_DAYS))
-        self.books.pending[pay_on].append((ref, amount, day))
+        reviewed, pay_on = self._schedule(day)
+        self.books.pending[pay_on].append((ref, amount, day, reviewed))
 
     def run_day(self, day: date) -> None:
         sales = self.demand[day]

@@ -19,7 +19,7 @@ from datetime import datetime
 from hashlib import sha256
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,10 +35,12 @@ from huanxin.claims.models import LotteryEntry, QuotaRelease, ReleaseRound
 from huanxin.claims.service import releases
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
+from huanxin.core.audit import AuditActor
 from huanxin.core.clock import CHINA_TZ, as_utc
 from huanxin.core.errors import Conflict, NotFound
 from huanxin.core.models import User
 from huanxin.ledger import service as ledger
+from huanxin.ledger.errors import SalesPaused
 
 
 def ticket_for(round_id: int, person_key: str) -> str:
@@ -133,21 +135,66 @@ def _entries(session: Session, round_id: int) -> list[LotteryEntry]:
 def draw(session: Session, actor: Actor, *, round_id: int, now: datetime) -> ReleaseRound:
     """Draw a closed round: the first ``offered`` tickets in draw order win and get a quota."""
     rnd, release = get_round(session, actor, round_id)
+    return _draw(session, actor, rnd, release, now)
+
+
+@dataclass
+class DrawRun:
+    drawn: int = 0
+    winners: int = 0
+    waiting: int = 0  # closed rounds whose draw waits for sales to resume
+
+
+def draw_due(session: Session, now: datetime) -> DrawRun:
+    """Draw every round whose entries have closed and that is not drawn yet (the scheduled
+    ``lottery_draws`` job, as the system). Each draw is its own savepoint: a round where
+    sales are paused waits for the next run; a drawn round is never drawn again."""
+    stmt = select(ReleaseRound).where(
+        ReleaseRound.seed.is_not(None),
+        ReleaseRound.drawn_at.is_(None),
+        ReleaseRound.entries_close_at <= as_utc(now),
+    )
+    run = DrawRun()
+    for rnd in list(session.scalars(stmt.order_by(ReleaseRound.id))):
+        release = session.get(QuotaRelease, rnd.release_id)
+        assert release is not None
+        try:
+            with session.begin_nested():
+                _draw(session, audit.SYSTEM, rnd, release, now)
+        except SalesPaused:
+            run.waiting += 1
+            continue
+        run.drawn += 1
+        run.winners += sum(1 for e in _entries(session, rnd.id) if e.quota_id is not None)
+    return run
+
+
+def _draw(
+    session: Session,
+    actor: AuditActor,
+    rnd: ReleaseRound,
+    release: QuotaRelease,
+    now: datetime,
+) -> ReleaseRound:
     if rnd.seed is None or rnd.entries_close_at is None:
         raise NotEligible("该场次不是摇号发放", field="round_id")
-    if rnd.drawn_at is not None:
-        raise Conflict("该场次已开奖", field="round_id")
     if now < as_utc(rnd.entries_close_at):
         raise LotteryClosed(
             f"报名尚未截止（{_clock(rnd.entries_close_at)}截止），不能开奖", field="round_id"
         )
+    claimed = session.execute(  # the office and the job may both try: one draws
+        update(ReleaseRound)
+        .where(ReleaseRound.id == rnd.id, ReleaseRound.drawn_at.is_(None))
+        .values(drawn_at=as_utc(now))
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("该场次已开奖", field="round_id")
     entries = {e.ticket: e for e in _entries(session, rnd.id)}
     winners = draw_order(rnd.seed, list(entries))[: rnd.offered]
     _check_open(session, release, rnd, {entries[t].jurisdiction_code for t in winners})
     name = releases.category_name(session, release)
     for ticket in winners:
         _award(session, actor, release, rnd, entries[ticket], name, now)
-    rnd.drawn_at = as_utc(now)
     audit.record(
         session,
         actor,
@@ -174,7 +221,7 @@ def _check_open(
 
 def _award(
     session: Session,
-    actor: Actor,
+    actor: AuditActor,
     release: QuotaRelease,
     rnd: ReleaseRound,
     entry: LotteryEntry,

@@ -25,6 +25,7 @@ from huanxin.claims.models import Quota
 from huanxin.claims.service import releases
 from huanxin.core import audit
 from huanxin.core.actor import Actor
+from huanxin.core.audit import AuditActor
 from huanxin.core.clock import as_utc, utcnow
 from huanxin.core.errors import Required
 from huanxin.core.models import User
@@ -99,7 +100,7 @@ def new_quota(
 
 def issue(
     session: Session,
-    actor: Actor,
+    actor: AuditActor,
     quota: Quota,
     *,
     detail: dict[str, object] | None = None,

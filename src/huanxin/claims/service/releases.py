@@ -24,6 +24,7 @@ from huanxin.claims.errors import QuotaLimitReached, QuotaSoldOut, ReleaseNotOpe
 from huanxin.claims.models import Quota, QuotaRelease, ReleaseGrant, ReleaseRound
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
+from huanxin.core.audit import AuditActor
 from huanxin.core.clock import CHINA_TZ, as_utc
 from huanxin.core.models import User
 from huanxin.core.vocab import CATEGORIES
@@ -171,6 +172,23 @@ def round_for(
     return candidate
 
 
+def open_due(session: Session, now: datetime) -> list[ReleaseRound]:
+    """Open today's round of every schedule whose release time has come (the scheduled
+    ``quota_release_rounds`` job), so a lottery's seed hash is published and the day's
+    offer stands before anyone asks. A round already open is left alone: safe to run
+    twice, and a request that opened it first wins as usual."""
+    day = local_day(now)
+    stmt = select(QuotaRelease).where(QuotaRelease.first_day <= day, QuotaRelease.last_day >= day)
+    opened = []
+    for release in list(session.scalars(stmt.order_by(QuotaRelease.id))):
+        if as_utc(now) < opens_at(release, day) or find_round(session, release.id, day):
+            continue
+        rnd = round_for(session, release, day, now)
+        if rnd is not None:
+            opened.append(rnd)
+    return opened
+
+
 # --- claiming ----------------------------------------------------------------------------
 
 
@@ -262,7 +280,7 @@ def _take_one(session: Session, rnd: ReleaseRound) -> bool:
 
 def grant(
     session: Session,
-    actor: Actor,
+    actor: AuditActor,
     *,
     release: QuotaRelease,
     rnd: ReleaseRound,

@@ -122,6 +122,29 @@ def budget_pacing(db: Database) -> Summary:
     return {"text": result.text(), **result.figures()}
 
 
+def quota_release_rounds(db: Database) -> Summary:
+    """Open today's round of every timed quota release whose time has come (its offer and,
+    for a lottery, the seed's hash are published at the release time, not at the first
+    request); a round already open is left alone."""
+    from huanxin.claims.service import releases
+
+    with db.unit_of_work() as session:
+        opened = releases.open_due(session, utcnow())
+    offered = sum(r.offered for r in opened)
+    return {"text": f"开放放券场次 {len(opened)} 场，共 {offered} 张", "opened": len(opened)}
+
+
+def lottery_draws(db: Database) -> Summary:
+    """Draw every lottery round whose entries have closed (each once, audited); a round
+    where sales are paused waits for the run after they resume."""
+    from huanxin.claims.service import lottery
+
+    with db.unit_of_work() as session:
+        run = lottery.draw_due(session, utcnow())
+    text = f"开奖 {run.drawn} 场，中签 {run.winners} 人；因暂停办理待开奖 {run.waiting} 场"
+    return {"text": text, "drawn": run.drawn, "winners": run.winners, "waiting": run.waiting}
+
+
 def integrity_scan(db: Database) -> Summary:
     """The nightly scan: daily over the claims created or changed since the last one, with
     the index in ``HUANXIN_INTEGRITY_STATE`` (var/integrity-state); a full scan that stores
@@ -192,6 +215,8 @@ def federation_publish(db: Database) -> Summary:
 JOBS: list[JobSpec] = [
     JobSpec("quota_expiry", "资格券到期处理", every(60), expire_quotas),
     JobSpec("budget_pacing", "预算资金按期下达与暂停恢复", every(15), budget_pacing),
+    JobSpec("quota_release_rounds", "定时放券开放场次", every(5), quota_release_rounds),
+    JobSpec("lottery_draws", "摇号到时开奖", every(5), lottery_draws),
     JobSpec("audit_anchor", "审计链校验与签署", every(60), audit_anchor),
     JobSpec("nightly_backup", "数据备份与恢复验证", daily(1, 0), nightly_backup),
     JobSpec("integrity_scan", "骗补风险夜间扫描", daily(2, 0), integrity_scan),
