@@ -181,7 +181,10 @@ def test_concurrent_batches_never_overspend(database: Database) -> None:
 
     with ThreadPoolExecutor(12) as pool:
         outcomes = Counter(code for codes in pool.map(send, range(12)) for code in codes)
-    assert outcomes == {"ok": fits, "budget_exhausted": attempts - fits}
+    # a sale batched with the one that emptied the pool is refused for want of money; once
+    # the pool is empty it pauses, and the sales after that read the pause notice
+    assert outcomes["ok"] == fits
+    assert outcomes["budget_exhausted"] + outcomes["sales_paused"] == attempts - fits
     assert _counts(database) == (fits, 2 * fits, fits, fits)
     with database.sessions() as session:
         central = ledger.pool_balances(session, w["pools"]["central"])

@@ -320,6 +320,14 @@ def test_api_schedule_refuses_a_bad_row_whole(shared_db: Database, world: dict[s
     assert r.json()["code"] == "schedule_refused" and r.json()["field"] == "rows"
     assert r.json()["message"] == "第2行：与第1行（01月01日至01月31日）时间段重叠"
     assert client.get(url).json()["tranches"] == []  # nothing half-saved
+    over = [
+        rows[0],
+        {"starts_on": f"{year}-02-01", "ends_on": f"{year}-02-28", "amount_fen": 1_100_001},
+    ]
+    r = client.put(url, json={"rows": over}, headers={"Idempotency-Key": "s-over"})
+    assert r.status_code == 422 and r.json()["field"] == "rows", r.text
+    assert r.json()["message"].startswith("第2行：已下达与计划下达合计12,000.01元")  # over the pool
+    assert client.get(url).json()["tranches"] == []
     rows[1]["starts_on"] = f"{year}-02-01"
     r = client.put(url, json={"rows": rows}, headers={"Idempotency-Key": "s2"})
     assert r.status_code == 200, r.text
