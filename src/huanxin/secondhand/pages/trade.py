@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -13,19 +14,22 @@ from starlette.datastructures import UploadFile
 
 from huanxin.core import orgs
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id, Line
+from huanxin.core.bounds import Code, Id, Line
+from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
-from huanxin.secondhand import scales
+from huanxin.secondhand import scales, warehouse_list
 from huanxin.secondhand.pages.forms import fen, form_of, number
 from huanxin.secondhand.service import common, trading, warehouse
-from huanxin.web.deps import DbSession, page_require
+from huanxin.web.deps import DbSession, page_require, page_require_any
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
 Trader = Annotated[Actor, Depends(page_require("secondhand:trade"))]
+Query = Annotated[ListQuery, Depends(list_query)]
 VOCAB: dict[str, Any] = {
     "grades": scales.GRADES,
     "states": scales.LISTING_STATES,
@@ -201,15 +205,35 @@ async def listing_action(
 
 
 def _warehouse(
-    request: Request, session: Session, actor: Actor, error: str | None = None
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: str | None = None,
+    *,
+    path: str = "/secondhand/warehouse",
+    query: ListQuery | None = None,
+    chosen: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    items = [warehouse.item_view(session, i) for i in warehouse.list_items(session, actor)]
-    if not actor.can("secondhand:read"):
-        items = [i for i in items if i.state == "pooled" or i.institution_org_id == actor.org_id]
+    """The 公务仓 page: the items a page at a time (opening on those in progress), the
+    statistics over every item in scope (computed in SQL)."""
     admin = actor.can("secondhand:read")
+    view = partial(_item_views, session)
+    filters = chosen or _chosen(None, "")
+    stmt = warehouse.readable(actor)
+    page = page_of(
+        session,
+        warehouse_list.SPEC,
+        stmt,
+        query or ListQuery(),
+        path=path,
+        filters=filters,
+        view=view,
+    )
+    items = page.rows
     return render(
         request,
         "secondhand/warehouse.html",
+        page=page,
         items=items,
         error=error,
         admin=admin,
@@ -221,14 +245,54 @@ def _warehouse(
     )
 
 
+def _item_views(session: Session, rows: list[Any]) -> list[warehouse.ItemView]:
+    return [warehouse.item_view(session, i) for i in rows]
+
+
+def _chosen(state: str | None, category: str) -> dict[str, str]:
+    return {"state": warehouse_list.OPENING if state is None else state, "category": category}
+
+
 @router.get("/secondhand/warehouse")
-def warehouse_page(request: Request, session: DbSession, actor: Trader) -> HTMLResponse:
-    return _warehouse(request, session, actor)
+def warehouse_page(
+    request: Request,
+    session: DbSession,
+    actor: Trader,
+    query: Query,
+    state: Code | None = None,
+    category: Code = "",
+) -> HTMLResponse:
+    chosen = _chosen(state, category)
+    return _warehouse(request, session, actor, query=query, chosen=chosen)
 
 
 @router.get("/secondhand/warehouse/admin")
-def warehouse_admin(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return _warehouse(request, session, actor)
+def warehouse_admin(
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    query: Query,
+    state: Code | None = None,
+    category: Code = "",
+) -> HTMLResponse:
+    chosen = _chosen(state, category)
+    path = "/secondhand/warehouse/admin"
+    return _warehouse(request, session, actor, path=path, query=query, chosen=chosen)
+
+
+@router.get("/secondhand/warehouse.xlsx")
+def warehouse_export(
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require_any("secondhand:trade", "secondhand:read"))],
+    query: Query,
+    state: Code | None = None,
+    category: Code = "",
+) -> Response:
+    """The items the list shows under the same filters and search, every page, as .xlsx."""
+    view = partial(_item_views, session)
+    stmt, chosen = warehouse.readable(actor), _chosen(state, category)
+    spec = warehouse_list.SPEC
+    return export(session, spec, stmt, query, filters=chosen, on=today_cn(), view=view)
 
 
 @router.post("/secondhand/warehouse/declare")

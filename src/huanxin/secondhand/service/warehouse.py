@@ -7,11 +7,10 @@ step is recorded (``sh_steps``) and audited."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, orgs
@@ -316,6 +315,15 @@ class YearFigures:
     destroy: int
 
 
+def readable(actor: Actor) -> Select[WarehouseItem]:
+    """Items in scope; a unit without ``secondhand:read`` sees its own and the pooled ones."""
+    stmt = select(WarehouseItem).where(WarehouseItem.jurisdiction_code.in_(actor.scope_codes))
+    if not actor.can("secondhand:read"):
+        own = WarehouseItem.institution_org_id == actor.org_id
+        stmt = stmt.where(or_(WarehouseItem.state == "pooled", own))
+    return stmt
+
+
 def list_items(session: Session, actor: Actor, *, state: str | None = None) -> list[WarehouseItem]:
     stmt = select(WarehouseItem).where(WarehouseItem.jurisdiction_code.in_(actor.scope_codes))
     if state:
@@ -323,31 +331,40 @@ def list_items(session: Session, actor: Actor, *, state: str | None = None) -> l
     return list(session.scalars(stmt.order_by(WarehouseItem.id.desc()).limit(500)))
 
 
+def _counted(condition: ColumnElement[bool], value: Any = 1) -> Any:
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+
 def statistics(session: Session, actor: Actor) -> list[YearFigures]:
-    """Per institution and declared year: items declared, done per route, pending, proceeds."""
-    table: dict[tuple[int, int], dict[str, Any]] = defaultdict(
-        lambda: {
-            "declared": 0,
-            "pending": 0,
-            "proceeds_fen": 0,
-            **dict.fromkeys(scales.WAREHOUSE_ROUTES, 0),
-        }
-    )
-    for item in list_items(session, actor):
-        row = table[(item.institution_org_id, item.declared_year)]
-        row["declared"] += 1
-        if item.state == "done" and item.route:
-            row[item.route] += 1
-            row["proceeds_fen"] += item.proceeds_fen or 0
-        elif item.state != "rejected":
-            row["pending"] += 1
-    names = {
-        o.id: o.name
-        for o in session.scalars(
-            select(Organization).where(Organization.id.in_([k[0] for k in table]))
+    """Per institution and declared year, over every item in scope (one GROUP BY): items
+    declared, done per route, pending, proceeds."""
+    item = WarehouseItem
+    done = (item.state == "done") & item.route.is_not(None)
+    routes = [_counted(done & (item.route == r)).label(r) for r in scales.WAREHOUSE_ROUTES]
+    stmt = (
+        select(
+            item.institution_org_id,
+            Organization.name,
+            item.declared_year,
+            func.count().label("declared"),
+            *routes,
+            _counted(~done & (item.state != "rejected")).label("pending"),
+            _counted(done, func.coalesce(item.proceeds_fen, 0)).label("proceeds_fen"),
         )
-    }
+        .join(Organization, Organization.id == item.institution_org_id)
+        .where(item.jurisdiction_code.in_(actor.scope_codes))
+        .group_by(item.institution_org_id, Organization.name, item.declared_year)
+        .order_by(item.declared_year, item.institution_org_id)
+    )
     return [
-        YearFigures(institution_org_id=org_id, institution=names.get(org_id, ""), year=year, **row)
-        for (org_id, year), row in sorted(table.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        YearFigures(
+            institution_org_id=row.institution_org_id,
+            institution=row.name,
+            year=row.declared_year,
+            declared=int(row.declared),
+            pending=int(row.pending),
+            proceeds_fen=int(row.proceeds_fen),
+            **{r: int(getattr(row, r)) for r in scales.WAREHOUSE_ROUTES},
+        )
+        for row in session.execute(stmt)
     ]
