@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, timedelta
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -17,6 +18,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
+from huanxin.recycling import booking_list
 from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, clock_text, grams, parse_clock
 from huanxin.recycling.errors import NoRouteForVehicle
 from huanxin.recycling.models import AddressEntry, Booking, Site, Vehicle
@@ -31,9 +33,13 @@ from huanxin.recycling.service import (
 from huanxin.recycling.svg import Mark, route_svg
 from huanxin.web.deps import DbSession, page_require, public, resolve_actor
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, Page, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+Booker = Annotated[Actor, Depends(page_require("recycling:book"))]
+ListQuery_ = Annotated[ListQuery, Depends(list_query)]
+LIST_PATH = "/recycling/bookings"
 SLOTS = [(h * 3600, (h + 2) * 3600) for h in range(8, 17, 2)]
 
 
@@ -66,11 +72,24 @@ def _day(text: str, field: str) -> date:
     return found
 
 
+def _booking_views(session: DbSession, rows: list[Booking]) -> list[dict[str, Any]]:
+    return [asdict(bookings.booking_view(session, b)) for b in rows]
+
+
+def _booking_page(
+    session: DbSession, actor: Actor, query: ListQuery, status: str | None
+) -> tuple[Page, dict[int, Any]]:
+    """A page of the resident's bookings (open ones first) and their weighing records."""
+    chosen = {"status": booking_list.OPENING if status is None else status}
+    view = partial(_booking_views, session)
+    stmt, spec = bookings.readable(actor), booking_list.SPEC
+    page = page_of(session, spec, stmt, query, path=LIST_PATH, filters=chosen, view=view)
+    return page, receipts.records_for(session, [int(str(r["id"])) for r in page.rows])
+
+
 def _book_context(session: DbSession, actor: Actor, q: str = "", **extra: Any) -> dict[str, Any]:
-    rows = [
-        asdict(bookings.booking_view(session, b)) for b in bookings.list_bookings(session, actor)
-    ]
-    records = receipts.records_for(session, [int(str(r["id"])) for r in rows])
+    page, records = _booking_page(session, actor, ListQuery(), "")  # the newest, any state
+    rows = page.rows
     form = {"service_date": (today_cn() + timedelta(days=1)).isoformat(), "slot": "09:00-11:00"}
     return {
         "rows": rows,
@@ -81,10 +100,35 @@ def _book_context(session: DbSession, actor: Actor, q: str = "", **extra: Any) -
         "slots": [f"{clock_text(a)}-{clock_text(b)}" for a, b in SLOTS],
         "created": None,
         "records": records,
+        "page": page,
         "q": q,
         "addresses": addresses.search(session, actor, q),
         **extra,
     }
+
+
+@router.get(LIST_PATH)
+def bookings_page(
+    request: Request,
+    session: DbSession,
+    actor: Booker,
+    query: ListQuery_,
+    status: Code | None = None,
+) -> HTMLResponse:
+    """Every booking of the resident, a page at a time, with search, filter and export."""
+    page, records = _booking_page(session, actor, query, status)
+    return render(request, "recycling/bookings.html", page=page, rows=page.rows, records=records)
+
+
+@router.get(LIST_PATH + ".xlsx")
+def bookings_export(
+    session: DbSession, actor: Booker, query: ListQuery_, status: Code | None = None
+) -> Response:
+    """The bookings the list shows under the same filter and search, every page, as .xlsx."""
+    chosen = {"status": booking_list.OPENING if status is None else status}
+    view = partial(_booking_views, session)
+    stmt, spec = bookings.readable(actor), booking_list.SPEC
+    return export(session, spec, stmt, query, filters=chosen, on=today_cn(), view=view)
 
 
 @router.get("/recycling/book")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, identifiers, jurisdictions, pii
@@ -229,12 +229,18 @@ def cancel_booking(session: Session, actor: Actor, booking_id: int) -> Booking:
     return booking
 
 
-def list_bookings(
-    session: Session, actor: Actor, *, day: date | None = None, status: str | None = None
-) -> list[Booking]:
+def readable(actor: Actor) -> Select[Booking]:
+    """Bookings in scope; a resident only their own."""
     stmt = select(Booking).where(Booking.jurisdiction_code.in_(actor.scope_codes))
     if actor.role == "consumer":
         stmt = stmt.where(Booking.consumer_user_id == actor.user_id)
+    return stmt
+
+
+def list_bookings(
+    session: Session, actor: Actor, *, day: date | None = None, status: str | None = None
+) -> list[Booking]:
+    stmt = readable(actor)
     if day is not None:
         stmt = stmt.where(Booking.service_date == day)
     if status:
