@@ -7,7 +7,7 @@ DOMAIN = Domain(
     "ledger",
     models=("huanxin.ledger.models",),
     api=("huanxin.ledger.routes",),
-    pages=("huanxin.ledger.pages",),
+    pages=("huanxin.ledger.pages", "huanxin.ledger.journal_pages"),
     menu="huanxin.ledger.nav",
     home="huanxin.ledger.home:figures",
     commands=(
