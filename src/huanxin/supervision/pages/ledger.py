@@ -19,6 +19,7 @@ from huanxin.core.bounds import Code, Count, Id, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput, PermissionDenied
 from huanxin.supervision import charts, computed, indicators
+from huanxin.supervision.pages import task_list
 from huanxin.supervision.service import (
     briefings,
     checkpoints,
@@ -30,7 +31,9 @@ from huanxin.supervision.service import (
 from huanxin.supervision.service.common import actor_department
 from huanxin.supervision.vocab import SCHEDULE_LABELS, STATUS_LABELS, period_of
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import downloads
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, list_query, xlsx
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -38,6 +41,13 @@ Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
 Reporter = Annotated[Actor, Depends(page_require("supervision:report"))]
 Files = Annotated[list[UploadFile] | None, File()]
+Query = Annotated[ListQuery, Depends(list_query)]
+
+
+def _chosen(status: str | None, plan_id: int | None) -> dict[str, str]:
+    """The status filter (opening on the tasks not done) and the plan, kept across pages."""
+    chosen = {"status": task_list.OPEN if status is None else status}
+    return chosen | ({"plan_id": str(plan_id)} if plan_id else {})
 
 
 @router.get("/supervision/tasks")
@@ -45,22 +55,39 @@ def tasks_page(
     request: Request,
     session: DbSession,
     actor: Reader,
+    query: Query,
     plan_id: Id | None = None,
-    status: Code = "",
+    status: Code | None = None,
 ) -> HTMLResponse:
+    """The task ledger a page at a time, opening on the tasks not yet done."""
     rows = ledger.list_rows(session, actor, plan_id=plan_id)
-    counts = Counter(r.status for r in rows)
-    shown = [r for r in rows if r.status == status] if status in STATUS_LABELS else rows
+    page = task_list.page(rows, query, _chosen(status, plan_id), "/supervision/tasks")
     return render(
         request,
         "supervision/tasks.html",
-        rows=shown,
-        counts=counts,
+        page=page,
+        rows=page.rows,
+        counts=Counter(r.status for r in rows),
         labels=STATUS_LABELS,
         plan_id=plan_id,
-        status=status,
         dept=actor_department(session, actor),
     )
+
+
+@router.get("/supervision/tasks.xlsx")
+def tasks_export(
+    session: DbSession,
+    actor: Reader,
+    query: Query,
+    plan_id: Id | None = None,
+    status: Code | None = None,
+) -> Response:
+    """The tasks the list shows under the same filter and search, every page, as .xlsx."""
+    rows = task_list.filtered(
+        ledger.list_rows(session, actor, plan_id=plan_id), query, _chosen(status, plan_id)
+    )
+    name = f"{task_list.SPEC.title}-{today_cn().isoformat()}.xlsx"
+    return downloads.download(xlsx(task_list.SPEC, rows), name, downloads.XLSX)
 
 
 def _task_context(session: Session, actor: Actor, task_id: int) -> dict[str, Any]:
