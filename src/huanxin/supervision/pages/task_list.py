@@ -11,7 +11,7 @@ from typing import Any
 
 from huanxin.supervision.models import Task
 from huanxin.supervision.service.ledger import TaskRow
-from huanxin.supervision.status import STATUS_LABELS
+from huanxin.supervision.vocab import STATUS_LABELS
 from huanxin.web.kit.lists import PAGE_SIZE, Column, Filter, ListQuery, ListSpec, Page
 
 OPEN = "open"  # every task not yet done: where the list opens
