@@ -18,27 +18,7 @@ from huanxin.db import Database
 from huanxin.policy import service as policies
 
 JSON = "application/json"
-UNTYPED = {
-    "GET /api/v1/supervision/briefings",
-    "GET /api/v1/supervision/indicator-sources",
-    "GET /api/v1/supervision/indicators",
-    "GET /api/v1/supervision/plans",
-    "GET /api/v1/supervision/plans/{plan_id}",
-    "GET /api/v1/supervision/reminders",
-    "GET /api/v1/supervision/tasks",
-    "GET /api/v1/supervision/tasks/{task_id}",
-    "POST /api/v1/supervision/briefings",
-    "POST /api/v1/supervision/indicators/{indicator_id}/config",
-    "POST /api/v1/supervision/indicators/{indicator_id}/refresh",
-    "POST /api/v1/supervision/indicators/{indicator_id}/source",
-    "POST /api/v1/supervision/indicators/{indicator_id}/values",
-    "POST /api/v1/supervision/plans",
-    "POST /api/v1/supervision/plans/{plan_id}/confirm",
-    "POST /api/v1/supervision/tasks/{task_id}",
-    "POST /api/v1/supervision/tasks/{task_id}/close-decision",
-    "POST /api/v1/supervision/tasks/{task_id}/close-request",
-    "POST /api/v1/supervision/tasks/{task_id}/reports",
-}
+UNTYPED: set[str] = set()
 
 
 @cache

@@ -368,32 +368,7 @@ def linear_forecast(points: list[tuple[int, float]], year: int) -> float | None:
     return round(my + slope * (year - mx), 4)
 
 
-def as_dict(row: Indicator, values: list[IndicatorValue]) -> dict[str, object]:
-    p = progress(row, values, current_year=today_cn().year)
-    return {
-        "id": row.id,
-        "plan_id": row.plan_id,
-        "name": row.name,
-        "kind": row.kind,
-        "unit": row.unit,
-        "target_value": row.target_value,
-        "target_year": row.target_year,
-        "baseline_year": row.baseline_year,
-        "baseline_value": row.baseline_value,
-        "department_id": row.department_id,
-        "computed_key": row.computed_key,
-        "source_label": _source_label(row),
-        "actual_unit": actual_unit(row),
-        "target_level": p.target_level,
-        "latest_year": p.latest_year,
-        "latest_value": p.latest_value,
-        "progress_percent": p.percent,
-        "forecast": p.forecast,
-        "on_course": p.on_course,
-        "values": [{"year": v.year, "value": v.value, "source": v.source} for v in values],
-    }
-
-
-def _source_label(row: Indicator) -> str:
+def source_label(row: Indicator) -> str:
+    """Where the actuals come from: a platform figure by name, or the department."""
     source = source_of(row)
     return f"{computed.PLATFORM}{source.label}" if source else MANUAL_LABEL

@@ -3,29 +3,25 @@ and their history, membership changes, and a working group's own task list."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id, LongText
+from huanxin.core.bounds import Id
 from huanxin.core.clock import today_cn
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.lifecycles import BodyKind, SeatRole, choices
-from huanxin.supervision.pages.kit import day, number
+from huanxin.supervision.pages.kit import Reader, Text, Writer, day, number, page
 from huanxin.supervision.service import bodies, departments, ledger
 from huanxin.supervision.service.common import actor_department
-from huanxin.web.deps import DbSession, page_require
+from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
-from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
-Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
-Text = Annotated[LongText, Form()]  # each page parses and bounds its fields further
 
 
 def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
@@ -40,9 +36,7 @@ def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/supervision/bodies")
 def bodies_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return render(
-        request, "supervision/bodies.html", error=None, form={}, **_list_context(session, actor)
-    )
+    return page(request, "supervision/bodies.html", form={}, **_list_context(session, actor))
 
 
 @router.post("/supervision/bodies")
@@ -79,17 +73,11 @@ def bodies_create(
         )
         return f"/supervision/bodies/{body.id}"
 
-    def page(exc: kit.PageError) -> HTMLResponse:
-        return render(
-            request,
-            "supervision/bodies.html",
-            status_code=exc.status,
-            error=exc.message,
-            form=form,
-            **_list_context(session, actor),
-        )
+    def again(exc: kit.PageError) -> HTMLResponse:
+        context = _list_context(session, actor)
+        return page(request, "supervision/bodies.html", exc, form=form, **context)
 
-    return kit.submit(request, session, change, page)
+    return kit.submit(request, session, change, again)
 
 
 def _body_context(session: Session, actor: Actor, body_id: int) -> dict[str, Any]:
@@ -122,11 +110,10 @@ def _own(session: Session, actor: Actor) -> int | None:
 def _body_page(
     request: Request, session: Session, actor: Actor, body_id: int, exc: kit.PageError | None = None
 ) -> HTMLResponse:
-    return render(
+    return page(
         request,
         "supervision/body.html",
-        status_code=exc.status if exc else 200,
-        error=exc.message if exc else None,
+        exc,
         **_body_context(session, actor, body_id),
     )
 

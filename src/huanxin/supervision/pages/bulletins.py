@@ -4,9 +4,7 @@ to it."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -16,15 +14,13 @@ from huanxin.core.clock import today_cn
 from huanxin.supervision import figures
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.lifecycles import PublicKind, ReportKind, choices
-from huanxin.supervision.pages.kit import day, number
+from huanxin.supervision.pages.kit import Reader, Writer, day, number, page
 from huanxin.supervision.service import bulletins, departments, inbox, publicity
-from huanxin.web.deps import DbSession, page_require
+from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
-Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
 
 
 def _page(
@@ -32,11 +28,10 @@ def _page(
 ) -> HTMLResponse:
     office = actor.can("supervision:write")
     tpls = bulletins.templates_for(session, actor) if office else []
-    return render(
+    return page(
         request,
         "supervision/bulletins.html",
-        status_code=exc.status if exc else 200,
-        error=exc.message if exc else None,
+        exc,
         today=today_cn(),
         templates=[views.template_read(t) for t in tpls],
         rows=[views.bulletin_read(session, b) for b in bulletins.list_for(session, actor)],
@@ -108,11 +103,10 @@ def _content_page(
     request: Request, session: Session, actor: Actor, exc: kit.PageError | None = None
 ) -> HTMLResponse:
     rows = [views.public_item_read(i) for i in publicity.items_for(session, actor)]
-    return render(
+    return page(
         request,
         "supervision/public_content.html",
-        status_code=exc.status if exc else 200,
-        error=exc.message if exc else None,
+        exc,
         rows=rows,
         kinds=choices(PublicKind),
         today=today_cn(),

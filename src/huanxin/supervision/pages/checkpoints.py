@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -13,13 +13,13 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Line, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import PermissionDenied
+from huanxin.supervision.pages.kit import Reader
 from huanxin.supervision.service import checkpoints, ledger
-from huanxin.web.deps import DbSession, page_require
+from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
 
 
 def _context(session: Session, actor: Actor, plan_id: int | None) -> dict[str, Any]:

@@ -1,11 +1,24 @@
-"""The working-mechanism pages' field readers with their own labels, on the page kit's
-form types (``web.kit.forms``), which also runs their forms."""
+"""What the supervision pages share on top of the page kit (``web.kit.forms``, which runs
+their forms): the permissions a page asks for, the form field type, the field readers with
+their own labels, and rendering a page with a refusal's message."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Any
 
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse
+
+from huanxin.core.actor import Actor
+from huanxin.core.bounds import LongText
+from huanxin.web.deps import page_require
 from huanxin.web.kit import forms as kit
+from huanxin.web.templating import render
+
+Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
+Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
+Text = Annotated[LongText, Form()]  # each page parses and bounds its fields further
 
 
 def day(text: str, field: str, label: str, *, required: bool = False) -> date | None:
@@ -18,3 +31,16 @@ def number(text: str, field: str, label: str) -> int | None:
     """An id picked in a form; empty means none."""
     found: int | None = kit.value(kit.OptionalWhole, text, field, label)
     return found
+
+
+def page(
+    request: Request, template: str, exc: kit.PageError | None = None, **context: Any
+) -> HTMLResponse:
+    """``template`` with ``context``; after a refusal, its message and status."""
+    return render(
+        request,
+        template,
+        status_code=exc.status if exc else 200,
+        error=exc.message if exc else None,
+        **context,
+    )

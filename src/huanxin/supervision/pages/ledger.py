@@ -20,6 +20,7 @@ from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput, PermissionDenied
 from huanxin.supervision import charts, computed, indicators
 from huanxin.supervision.pages import task_list
+from huanxin.supervision.pages.kit import Reader, Writer
 from huanxin.supervision.service import (
     briefings,
     checkpoints,
@@ -37,8 +38,6 @@ from huanxin.web.kit.lists import ListQuery, list_query, xlsx
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
-Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
 Reporter = Annotated[Actor, Depends(page_require("supervision:report"))]
 Files = Annotated[list[UploadFile] | None, File()]
 Query = Annotated[ListQuery, Depends(list_query)]
@@ -304,7 +303,7 @@ def _indicator_context(session: Session, actor: Actor, indicator_id: int) -> dic
         "chart": _svg(chart),
         "kinds": indicators.KIND_LABELS,
         "sources": computed.choices(),
-        "source_label": indicators.as_dict(ind, values)["source_label"],
+        "source_label": indicators.source_label(ind),
         "actual_unit": indicators.actual_unit(ind),
         "may_enter": actor.can("supervision:write")
         or (dept is not None and dept.id == ind.department_id),

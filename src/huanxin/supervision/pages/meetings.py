@@ -3,28 +3,24 @@ levels (a department proposes, the office sends, records the answer and closes).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id, LongText
+from huanxin.core.bounds import Id
 from huanxin.core.clock import today_cn
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.lifecycles import DecisionKind, EscalationLevel, MeetingKind, choices
-from huanxin.supervision.pages.kit import day, number
+from huanxin.supervision.pages.kit import Reader, Text, Writer, day, number, page
 from huanxin.supervision.service import bodies, escalations, ledger, meetings
-from huanxin.web.deps import DbSession, page_require
+from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
-from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
-Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
-Text = Annotated[LongText, Form()]  # each page parses and bounds its fields further
 
 
 def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
@@ -38,9 +34,7 @@ def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/supervision/meetings")
 def meetings_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return render(
-        request, "supervision/meetings.html", error=None, form={}, **_list_context(session, actor)
-    )
+    return page(request, "supervision/meetings.html", form={}, **_list_context(session, actor))
 
 
 @router.post("/supervision/meetings")
@@ -77,17 +71,11 @@ def meetings_create(
         )
         return f"/supervision/meetings/{row.id}"
 
-    def page(exc: kit.PageError) -> HTMLResponse:
-        return render(
-            request,
-            "supervision/meetings.html",
-            status_code=exc.status,
-            error=exc.message,
-            form=form,
-            **_list_context(session, actor),
-        )
+    def again(exc: kit.PageError) -> HTMLResponse:
+        context = _list_context(session, actor)
+        return page(request, "supervision/meetings.html", exc, form=form, **context)
 
-    return kit.submit(request, session, change, page)
+    return kit.submit(request, session, change, again)
 
 
 def _meeting_page(
@@ -104,11 +92,10 @@ def _meeting_page(
         for t in ledger.tasks_query(session, actor)
         if t.jurisdiction_code == row.jurisdiction_code and t.closing != "closed"
     ]
-    return render(
+    return page(
         request,
         "supervision/meeting.html",
-        status_code=exc.status if exc else 200,
-        error=exc.message if exc else None,
+        exc,
         m=views.meeting_read(session, row),
         members=members,
         open_tasks=open_tasks,
@@ -195,11 +182,10 @@ def _esc_page(
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:
     rows = [views.escalation_read(session, e) for e in escalations.list_for(session, actor)]
-    return render(
+    return page(
         request,
         "supervision/escalations.html",
-        status_code=exc.status if exc else 200,
-        error=exc.message if exc else None,
+        exc,
         rows=rows,
         form=form or {},
         levels=choices(EscalationLevel),

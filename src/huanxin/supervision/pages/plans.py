@@ -6,24 +6,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions, orgs
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Id, Name, Text
-from huanxin.supervision import matching, planparse
+from huanxin.supervision import matching, planparse, views
 from huanxin.supervision.models import Plan
+from huanxin.supervision.pages.kit import Reader, Writer
 from huanxin.supervision.service import departments, plans
 from huanxin.supervision.service.common import get_plan
-from huanxin.web.deps import DbSession, page_require
+from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
-Writer = Annotated[Actor, Depends(page_require("supervision:write"))]
 METHOD_LABELS = {
     "exact": "名称一致",
     "alias": "别名一致",
@@ -141,7 +140,7 @@ async def review_confirm(
 def _dept_context(session: Session, actor: Actor) -> dict[str, Any]:
     found = departments.list_for(session, actor)
     return {
-        "rows": [departments.as_dict(d) for d in found],
+        "rows": [views.department_read(d) for d in found],
         "places": jurisdictions.list_within(session, actor.scope_codes),
         "org_names": orgs.names_of(session, [d.org_id for d in found]),
     }

@@ -5,25 +5,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id, LongText
+from huanxin.core.bounds import Id
 from huanxin.core.clock import today_cn
 from huanxin.supervision import mechanism_views as views
-from huanxin.supervision.pages.kit import day, number
+from huanxin.supervision.pages.kit import Reader, Text, day, number, page
 from huanxin.supervision.service import departments, visits
 from huanxin.supervision.service.files import Upload
-from huanxin.web.deps import DbSession, page_require
+from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
-from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Actor, Depends(page_require("supervision:read"))]
-Text = Annotated[LongText, Form()]  # each page parses and bounds its fields further
 
 
 def _list_page(
@@ -34,11 +31,10 @@ def _list_page(
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:
     rows = [views.visit_read(session, v) for v in visits.list_for(session, actor)]
-    return render(
+    return page(
         request,
         "supervision/visits.html",
-        status_code=exc.status if exc else 200,
-        error=exc.message if exc else None,
+        exc,
         rows=rows,
         form=form or {},
         today=today_cn(),
@@ -96,11 +92,10 @@ def _visit_page(
     exc: kit.PageError | None = None,
 ) -> HTMLResponse:
     row = visits.get(session, actor, visit_id)
-    return render(
+    return page(
         request,
         "supervision/visit.html",
-        status_code=exc.status if exc else 200,
-        error=exc.message if exc else None,
+        exc,
         v=views.visit_read(session, row),
         today=today_cn(),
         departments=departments.list_for(session, actor, row.jurisdiction_code),

@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 
 from huanxin.supervision.routes import mechanism, plans
+from huanxin.supervision.routes.common import PREFIX
 
-router = APIRouter(prefix=plans.PREFIX, tags=["supervision"])
+router = APIRouter(prefix=PREFIX, tags=["supervision"])
 router.include_router(plans.router)
 router.include_router(mechanism.router)

@@ -1,36 +1,54 @@
 """API of the supervision domain (``/api/v1/supervision/...``): departments, plans and their
 review, the task ledger, dated checkpoints, progress reports, closing, reminders, indicators
-(with their data source), briefings."""
+(with their data source), briefings. Answers are built by ``views``."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
-from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Count, Id, IdempotencyKey, Percent, Text
-from huanxin.supervision import charts, computed, indicators
+from huanxin.core.bounds import Code, Count, Id, Percent, Text
+from huanxin.supervision import charts, computed, indicators, views
 from huanxin.supervision.errors import PdfUnavailable
-from huanxin.supervision.models import Checkpoint, Department, Plan
+from huanxin.supervision.routes.common import (
+    DOCX,
+    XLSX,
+    Reader,
+    Reporter,
+    Writer,
+    disposition,
+    fingerprint,
+    uploads_of,
+)
 from huanxin.supervision.schemas import (
     AliasesUpdate,
     BriefingCreate,
+    BriefingLinks,
+    BriefingRead,
     CheckpointAssign,
     CheckpointNote,
     CheckpointRead,
     CloseDecision,
+    ClosingRead,
     DepartmentCreate,
     DepartmentRead,
     IndicatorConfig,
+    IndicatorRead,
     IndicatorSource,
     IndicatorValueIn,
     PlanConfirm,
+    PlanConfirmed,
+    PlanRead,
+    PlanSummary,
+    ReminderRead,
+    ReportRead,
+    SourceChoice,
+    TaskDetail,
+    TaskRead,
     TaskUpdate,
 )
 from huanxin.supervision.service import (
@@ -43,32 +61,13 @@ from huanxin.supervision.service import (
     reports,
 )
 from huanxin.supervision.service.common import get_plan, in_scope
+from huanxin.supervision.views import checkpoint_read, department_read
 from huanxin.supervision.vocab import STATUS_LABELS
-from huanxin.web.deps import DbSession, require
-from huanxin.web.idem import idempotent, respond
-from huanxin.web.kit import downloads
+from huanxin.web.deps import DbSession
+from huanxin.web.idem import idempotent
 from huanxin.web.openapi import download
 
-PREFIX = "/api/v1/supervision"  # the package router's (``routes/__init__``)
 router = APIRouter()
-IdemKey = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
-Reader = Annotated[Actor, Depends(require("supervision:read"))]
-Writer = Annotated[Actor, Depends(require("supervision:write"))]
-Reporter = Annotated[Actor, Depends(require("supervision:report"))]
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-async def uploads_of(items: list[UploadFile] | None) -> list[files.Upload]:
-    return [files.Upload(f.filename or "", await f.read()) for f in items or []]
-
-
-def _fingerprint(items: list[files.Upload]) -> list[str]:
-    return [f"{u.filename}:{hashlib.sha256(u.content).hexdigest()}" for u in items]
-
-
-def department_read(dept: Department) -> DepartmentRead:
-    return DepartmentRead.model_validate(departments.as_dict(dept))
 
 
 @router.get("/departments")
@@ -94,113 +93,57 @@ def set_aliases(
     return department_read(departments.get(session, actor, dept_id))
 
 
-def _plan_body(session: Session, plan: Plan) -> dict[str, object]:
-    body = plans.as_dict(plan)
-    body["matches"] = [plans.match_dict(m) for m in plans.matches(session, plan)]
-    return body
-
-
 @router.post("/plans", status_code=201)
+@idempotent(
+    "supervision.plan_import",
+    payload=lambda jurisdiction_code, file: {
+        "jurisdiction_code": jurisdiction_code,
+        "file": fingerprint([file]),
+    },
+)
 async def upload_plan(
     actor: Writer,
     session: DbSession,
     jurisdiction_code: Annotated[Code, Form()],
     file: Annotated[UploadFile, File()],
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> PlanRead:
     upload = files.Upload(file.filename or "", await file.read())
-
-    def action() -> tuple[int, object]:
-        plan = plans.import_plan(
-            session,
-            actor,
-            jurisdiction_code=jurisdiction_code,
-            filename=upload.filename,
-            content=upload.content,
-        )
-        return 201, _plan_body(session, plan)
-
-    payload = {"jurisdiction_code": jurisdiction_code, "file": _fingerprint([upload])}
-    return respond(
+    plan = plans.import_plan(
         session,
         actor,
-        key=idempotency_key,
-        scope="supervision.plan_import",
-        payload=payload,
-        action=action,
+        jurisdiction_code=jurisdiction_code,
+        filename=upload.filename,
+        content=upload.content,
     )
+    return views.plan_read(session, plan)
 
 
 @router.get("/plans")
-def list_plans(actor: Reader, session: DbSession) -> list[dict[str, object]]:
-    return [
-        {
-            "id": p.id,
-            "title": p.title,
-            "jurisdiction_code": p.jurisdiction_code,
-            "status": p.status,
-            "source_file": p.source_file,
-        }
-        for p in plans.list_plans(session, actor)
-    ]
+def list_plans(actor: Reader, session: DbSession) -> list[PlanSummary]:
+    return [views.plan_summary(p) for p in plans.list_plans(session, actor)]
 
 
 @router.get("/plans/{plan_id}")
-def show_plan(plan_id: Id, actor: Reader, session: DbSession) -> dict[str, object]:
-    return _plan_body(session, get_plan(session, actor, plan_id))
+def show_plan(plan_id: Id, actor: Reader, session: DbSession) -> PlanRead:
+    return views.plan_read(session, get_plan(session, actor, plan_id))
 
 
 @router.post("/plans/{plan_id}/confirm")
+@idempotent("supervision.confirm.{plan_id}")
 def confirm_plan(
-    plan_id: Id,
-    body: PlanConfirm,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        done = plans.confirm(session, actor, plan_id, choices=body.matches)
-        return 200, {
-            "plan_id": plan_id,
-            "tasks": done.tasks,
-            "indicators": done.indicators,
-            "checkpoints": done.checkpoints,
-            "created_departments": done.created_departments,
-        }
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope=f"supervision.confirm.{plan_id}",
-        payload=body.model_dump(),
-        action=action,
-    )
+    plan_id: Id, body: PlanConfirm, actor: Writer, session: DbSession
+) -> PlanConfirmed:
+    return views.plan_confirmed(plans.confirm(session, actor, plan_id, choices=body.matches))
 
 
 @router.get("/tasks")
-def list_tasks(
-    actor: Reader, session: DbSession, plan_id: Id | None = None
-) -> list[dict[str, object]]:
-    return [r.as_dict() for r in ledger.list_rows(session, actor, plan_id=plan_id)]
+def list_tasks(actor: Reader, session: DbSession, plan_id: Id | None = None) -> list[TaskRead]:
+    return [views.task_read(r) for r in ledger.list_rows(session, actor, plan_id=plan_id)]
 
 
 @router.get("/tasks/{task_id}")
-def show_task(task_id: Id, actor: Reader, session: DbSession) -> dict[str, object]:
-    task = ledger.get_task(session, actor, task_id)
-    body = ledger.rows_for(session, [task])[0].as_dict()
-    body["reports"] = [
-        reports.report_dict(r, n, a) for r, n, a in reports.reports_of(session, task)
-    ]
-    body["close_evidence"] = task.close_evidence
-    body["checkpoints"] = [
-        checkpoints.as_dict(c) for c in checkpoints.list_for(session, actor, task_id=task.id)
-    ]
-    return body
-
-
-def checkpoint_read(row: Checkpoint) -> CheckpointRead:
-    return CheckpointRead.model_validate(checkpoints.as_dict(row))
+def show_task(task_id: Id, actor: Reader, session: DbSession) -> TaskDetail:
+    return views.task_detail(session, actor, ledger.get_task(session, actor, task_id))
 
 
 @router.get("/checkpoints")
@@ -240,28 +183,24 @@ def checkpoint_assign(
 
 
 @router.post("/tasks/{task_id}")
-def update_task(
-    task_id: Id,
-    body: TaskUpdate,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        task = ledger.update_task(session, actor, task_id, **body.model_dump())
-        return 200, ledger.rows_for(session, [task])[0].as_dict()
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope=f"supervision.task.{task_id}",
-        payload=body.model_dump(mode="json"),
-        action=action,
-    )
+@idempotent("supervision.task.{task_id}")
+def update_task(task_id: Id, body: TaskUpdate, actor: Writer, session: DbSession) -> TaskRead:
+    task = ledger.update_task(session, actor, task_id, **body.model_dump())
+    return views.task_read(ledger.rows_for(session, [task])[0])
 
 
 @router.post("/tasks/{task_id}/reports", status_code=201)
+@idempotent(
+    "supervision.report",
+    payload=lambda task_id, period, percent, text, figures, attachments: {
+        "task": task_id,
+        "period": period,
+        "percent": percent,
+        "text": text,
+        "figures": figures,
+        "files": fingerprint(attachments),
+    },
+)
 async def file_report(
     task_id: Id,
     actor: Reporter,
@@ -271,217 +210,118 @@ async def file_report(
     text: Annotated[Text, Form()],
     figures: Annotated[Text, Form()] = "",
     attachments: Annotated[list[UploadFile] | None, File()] = None,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> ReportRead:
     items = await uploads_of(attachments)
-
-    def action() -> tuple[int, object]:
-        rep = reports.file_report(
-            session,
-            actor,
-            task_id,
-            period=period,
-            percent=percent,
-            text=text,
-            figures=figures,
-            uploads=items,
-        )
-        stored = reports.attachments(session, task_id, rep.id)
-        return 201, reports.report_dict(rep, "", stored)
-
-    payload = {
-        "task": task_id,
-        "period": period,
-        "percent": percent,
-        "text": text,
-        "figures": figures,
-        "files": _fingerprint(items),
-    }
-    return respond(
+    rep = reports.file_report(
         session,
         actor,
-        key=idempotency_key,
-        scope="supervision.report",
-        payload=payload,
-        action=action,
+        task_id,
+        period=period,
+        percent=percent,
+        text=text,
+        figures=figures,
+        uploads=items,
     )
+    return views.report_read(rep, "", reports.attachments(session, task_id, rep.id))
 
 
 @router.post("/tasks/{task_id}/close-request")
+@idempotent(
+    "supervision.close_request",
+    payload=lambda task_id, evidence, attachments: {
+        "task": task_id,
+        "evidence": evidence,
+        "files": fingerprint(attachments),
+    },
+)
 async def request_close(
     task_id: Id,
     actor: Reader,
     session: DbSession,
     evidence: Annotated[Text, Form()],
     attachments: Annotated[list[UploadFile] | None, File()] = None,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+) -> ClosingRead:
     """Lead department or office (checked by the service); needs evidence text and files."""
     items = await uploads_of(attachments)
-
-    def action() -> tuple[int, object]:
-        task = reports.request_close(session, actor, task_id, evidence=evidence, uploads=items)
-        return 200, {"task_id": task.id, "closing": task.closing}
-
-    payload = {"task": task_id, "evidence": evidence, "files": _fingerprint(items)}
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="supervision.close_request",
-        payload=payload,
-        action=action,
-    )
+    task = reports.request_close(session, actor, task_id, evidence=evidence, uploads=items)
+    return views.closing_read(task)
 
 
 @router.post("/tasks/{task_id}/close-decision")
+@idempotent(
+    "supervision.close_decision",
+    payload=lambda task_id, body: {"task": task_id, **body.model_dump()},
+)
 def decide_close(
-    task_id: Id,
-    body: CloseDecision,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        task = reports.decide_close(session, actor, task_id, **body.model_dump())
-        return 200, {"task_id": task.id, "closing": task.closing}
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="supervision.close_decision",
-        payload={"task": task_id, **body.model_dump()},
-        action=action,
-    )
+    task_id: Id, body: CloseDecision, actor: Writer, session: DbSession
+) -> ClosingRead:
+    return views.closing_read(reports.decide_close(session, actor, task_id, **body.model_dump()))
 
 
 @router.get("/attachments/{attachment_id}", response_class=Response, responses=download("*/*"))
 def download_attachment(attachment_id: Id, actor: Reader, session: DbSession) -> Response:
     row = reports.get_attachment(session, actor, attachment_id)
-    return Response(row.content, media_type=row.content_type, headers=_disposition(row.filename))
-
-
-def _disposition(name: str) -> dict[str, str]:
-    return {"Content-Disposition": downloads.disposition(name)}
+    return Response(row.content, media_type=row.content_type, headers=disposition(row.filename))
 
 
 @router.get("/reminders")
 def list_reminders(
     actor: Reader, session: DbSession, days: Count = ledger.REMIND_DAYS
-) -> list[dict[str, object]]:
-    return [
-        {
-            **r.__dict__,
-            "due": r.due.isoformat() if r.due else None,
-            "label": ledger.REMINDER_LABELS[r.kind],
-        }
-        for r in ledger.reminders(session, actor, days=days)
-    ]
+) -> list[ReminderRead]:
+    return [views.reminder_read(r) for r in ledger.reminders(session, actor, days=days)]
 
 
 @router.get("/indicators")
 def list_indicators(
     actor: Reader, session: DbSession, plan_id: Id | None = None
-) -> list[dict[str, object]]:
+) -> list[IndicatorRead]:
     rows = indicators.list_for(session, actor, plan_id=plan_id)
-    return [indicators.as_dict(i, indicators.values_of(session, i.id)) for i in rows]
+    return [views.indicator_read(session, i) for i in rows]
+
+
+def _with_id(indicator_id: int, body: BaseModel) -> dict[str, object]:
+    return {"id": indicator_id, **body.model_dump()}
 
 
 @router.post("/indicators/{indicator_id}/config")
+@idempotent("supervision.indicator_config", payload=_with_id)
 def configure_indicator(
-    indicator_id: Id,
-    body: IndicatorConfig,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        row = indicators.configure(session, actor, indicator_id, **body.model_dump())
-        return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="supervision.indicator_config",
-        payload={"id": indicator_id, **body.model_dump()},
-        action=action,
-    )
+    indicator_id: Id, body: IndicatorConfig, actor: Writer, session: DbSession
+) -> IndicatorRead:
+    row = indicators.configure(session, actor, indicator_id, **body.model_dump())
+    return views.indicator_read(session, row)
 
 
 @router.post("/indicators/{indicator_id}/source")
+@idempotent("supervision.indicator_source", payload=_with_id)
 def indicator_source(
-    indicator_id: Id,
-    body: IndicatorSource,
-    actor: Writer,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+    indicator_id: Id, body: IndicatorSource, actor: Writer, session: DbSession
+) -> IndicatorRead:
     """Choose the platform source of the actuals (or none), then compute them."""
-
-    def action() -> tuple[int, object]:
-        row = indicators.set_source(session, actor, indicator_id, computed_key=body.computed_key)
-        return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="supervision.indicator_source",
-        payload={"id": indicator_id, **body.model_dump()},
-        action=action,
-    )
+    row = indicators.set_source(session, actor, indicator_id, computed_key=body.computed_key)
+    return views.indicator_read(session, row)
 
 
 @router.post("/indicators/{indicator_id}/refresh")
-def indicator_refresh(
-    indicator_id: Id, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
+@idempotent("supervision.indicator_refresh", payload=lambda indicator_id: {"id": indicator_id})
+def indicator_refresh(indicator_id: Id, actor: Writer, session: DbSession) -> IndicatorRead:
     """Recompute the actuals of a sourced indicator from the platform's data."""
-
-    def action() -> tuple[int, object]:
-        row = indicators.refresh_one(session, actor, indicator_id)
-        return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="supervision.indicator_refresh",
-        payload={"id": indicator_id},
-        action=action,
-    )
+    return views.indicator_read(session, indicators.refresh_one(session, actor, indicator_id))
 
 
 @router.get("/indicator-sources")
-def indicator_sources(actor: Reader) -> list[dict[str, str]]:
-    return [{"key": key, "label": label} for key, label in computed.choices()]
+def indicator_sources(actor: Reader) -> list[SourceChoice]:
+    return [SourceChoice(key=key, label=label) for key, label in computed.choices()]
 
 
 @router.post("/indicators/{indicator_id}/values")
+@idempotent("supervision.indicator_value", payload=_with_id)
 def enter_value(
-    indicator_id: Id,
-    body: IndicatorValueIn,
-    actor: Reader,
-    session: DbSession,
-    idempotency_key: IdemKey = None,
-) -> JSONResponse:
+    indicator_id: Id, body: IndicatorValueIn, actor: Reader, session: DbSession
+) -> IndicatorRead:
     """The responsible department or the office (checked by the service)."""
-
-    def action() -> tuple[int, object]:
-        indicators.record_value(session, actor, indicator_id, **body.model_dump())
-        row = indicators.get(session, actor, indicator_id)
-        return 200, indicators.as_dict(row, indicators.values_of(session, row.id))
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="supervision.indicator_value",
-        payload={"id": indicator_id, **body.model_dump()},
-        action=action,
-    )
+    indicators.record_value(session, actor, indicator_id, **body.model_dump())
+    return views.indicator_read(session, indicators.get(session, actor, indicator_id))
 
 
 @router.get("/charts/status.svg", response_class=Response, responses=download("image/svg+xml"))
@@ -491,49 +331,21 @@ def status_svg(actor: Reader, session: DbSession) -> Response:
 
 
 @router.post("/briefings", status_code=201)
-def issue_briefing(
-    body: BriefingCreate, actor: Writer, session: DbSession, idempotency_key: IdemKey = None
-) -> JSONResponse:
-    def action() -> tuple[int, object]:
-        row = briefings.issue(session, actor, **body.model_dump())
-        return 201, _briefing_links(row.id, row.issue_no)
-
-    return respond(
-        session,
-        actor,
-        key=idempotency_key,
-        scope="supervision.briefing",
-        payload=body.model_dump(mode="json"),
-        action=action,
-    )
-
-
-def _briefing_links(briefing_id: int, issue_no: int) -> dict[str, object]:
-    """The .docx link, and the PDF link only where LibreOffice is installed."""
-    base = f"{PREFIX}/briefings/{briefing_id}"
-    pdf = f"{base}.pdf" if briefings.office_binary() else None
-    return {"id": briefing_id, "issue_no": issue_no, "docx": f"{base}.docx", "pdf": pdf}
+@idempotent("supervision.briefing")
+def issue_briefing(body: BriefingCreate, actor: Writer, session: DbSession) -> BriefingLinks:
+    return views.briefing_links(briefings.issue(session, actor, **body.model_dump()))
 
 
 @router.get("/briefings")
-def list_briefings(actor: Reader, session: DbSession) -> list[dict[str, object]]:
-    return [
-        {
-            **_briefing_links(b.id, b.issue_no),
-            "jurisdiction_code": b.jurisdiction_code,
-            "period_start": b.period_start.isoformat(),
-            "period_end": b.period_end.isoformat(),
-            "issued_on": b.issued_on.isoformat(),
-        }
-        for b in briefings.list_for(session, actor)
-    ]
+def list_briefings(actor: Reader, session: DbSession) -> list[BriefingRead]:
+    return [views.briefing_read(b) for b in briefings.list_for(session, actor)]
 
 
 @router.get("/briefings/{briefing_id}.docx", response_class=Response, responses=download(DOCX))
 def briefing_docx(briefing_id: Id, actor: Reader, session: DbSession) -> Response:
     row = briefings.get(session, actor, briefing_id)
     name = f"工作信息简报第{row.issue_no}期.docx"
-    return Response(row.docx, media_type=DOCX, headers=_disposition(name))
+    return Response(row.docx, media_type=DOCX, headers=disposition(name))
 
 
 @router.get(
@@ -545,10 +357,10 @@ def briefing_pdf(briefing_id: Id, actor: Reader, session: DbSession) -> Response
     if pdf is None:
         raise PdfUnavailable(reason, field="format")
     name = f"工作信息简报第{row.issue_no}期.pdf"
-    return Response(pdf, media_type="application/pdf", headers=_disposition(name))
+    return Response(pdf, media_type="application/pdf", headers=disposition(name))
 
 
 @router.get("/ledger.xlsx", response_class=Response, responses=download(XLSX))
 def ledger_xlsx(actor: Reader, session: DbSession) -> Response:
     data = briefings.ledger_xlsx(session, actor)
-    return Response(data, media_type=XLSX, headers=_disposition("任务台账.xlsx"))
+    return Response(data, media_type=XLSX, headers=disposition("任务台账.xlsx"))

@@ -203,20 +203,3 @@ def state_of(row: Checkpoint, today: date) -> str:
 
 
 STATE_LABELS = {"open": "未到期", "missed": "已过期未完成", "done": "已完成"}
-
-
-def as_dict(row: Checkpoint, today: date | None = None) -> dict[str, object]:
-    state = state_of(row, today or today_cn())
-    return {
-        "id": row.id,
-        "plan_id": row.plan_id,
-        "task_id": row.task_id,
-        "title": row.title,
-        "year": row.year,
-        "due": row.due.isoformat(),
-        "quote": row.quote,
-        "state": state,
-        "state_label": STATE_LABELS[state],
-        "done_on": row.done_on.isoformat() if row.done_on else None,
-        "done_note": row.done_note,
-    }

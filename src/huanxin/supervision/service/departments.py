@@ -143,13 +143,3 @@ def candidates(session: Session, code: str) -> list[Candidate]:
         select(Department).where(Department.jurisdiction_code == code).order_by(Department.id)
     )
     return [Candidate(d.id, d.name, tuple(aliases_of(d))) for d in rows]
-
-
-def as_dict(dept: Department) -> dict[str, object]:
-    return {
-        "id": dept.id,
-        "jurisdiction_code": dept.jurisdiction_code,
-        "name": dept.name,
-        "aliases": aliases_of(dept),
-        "org_id": dept.org_id,
-    }

@@ -44,36 +44,6 @@ class TaskRow:
         enc = self.task.responsible_person_enc
         return identifiers.mask_name(pii.unseal(enc)) if enc else ""
 
-    def as_dict(self) -> dict[str, object]:
-        t = self.task
-        return {
-            "id": t.id,
-            "plan_id": t.plan_id,
-            "jurisdiction_code": t.jurisdiction_code,
-            "ref": t.ref,
-            "source": t.source,
-            "title": t.title,
-            "lead_units": self.lead,
-            "support_units": self.support,
-            "shared_responsibility": t.shared_responsibility,
-            "yearly_goals": t.yearly_goals,
-            "measures": t.measures,
-            "deadline": t.deadline.isoformat() if t.deadline else None,
-            "responsible_person": self.person,
-            "schedule": t.schedule,
-            "closing": t.closing,
-            "status": self.status,
-            "status_label": self.status_label,
-            "latest_percent": self.latest_percent,
-            "latest_period": self.latest_period,
-            "reports": self.reports,
-            "next_checkpoint": _checkpoint_brief(self.next_checkpoint),
-        }
-
-
-def _checkpoint_brief(row: Checkpoint | None) -> dict[str, object] | None:
-    return None if row is None else {"id": row.id, "title": row.title, "due": row.due.isoformat()}
-
 
 def get_task(session: Session, actor: Actor, task_id: int) -> Task:
     task = session.get(Task, task_id)

@@ -297,35 +297,3 @@ def default_deadline(data: dict[str, Any]) -> date | None:
     """31 December of the plan's last target or milestone year (the office can change it)."""
     years = [t["year"] for t in data["targets"] + data["milestones"] if t.get("year")]
     return date(max(years), 12, 31) if years else None
-
-
-def as_dict(plan: Plan) -> dict[str, object]:
-    data = parsed(plan)
-    return {
-        "id": plan.id,
-        "jurisdiction_code": plan.jurisdiction_code,
-        "title": plan.title,
-        "issuer": plan.issuer,
-        "doc_number": plan.doc_number,
-        "date": plan.doc_date,
-        "source_file": plan.source_file,
-        "file_format": plan.file_format,
-        "file_size": plan.file_size,
-        "sha256": plan.sha256,
-        "status": plan.status,
-        "tasks": data["tasks"],
-        "appendix_tasks": data["appendix_tasks"],
-        "targets": data["targets"],
-        "milestones": data["milestones"],
-        "unplaced": data["unplaced"],
-    }
-
-
-def match_dict(m: UnitMatch) -> dict[str, object]:
-    return {
-        "unit_name": m.unit_name,
-        "department_id": m.department_id,
-        "method": m.method,
-        "score": m.score,
-        "confirmed": m.confirmed,
-    }

@@ -188,20 +188,3 @@ def decide_close(
         jurisdiction_code=task.jurisdiction_code,
     )
     return task
-
-
-def report_dict(report: Report, dept_name: str, files_: list[Attachment]) -> dict[str, object]:
-    return {
-        "id": report.id,
-        "task_id": report.task_id,
-        "department": dept_name,
-        "period": report.period,
-        "percent": report.percent,
-        "text": report.text,
-        "figures": report.figures,
-        "reported_on": report.reported_on.isoformat(),
-        "attachments": [
-            {"id": a.id, "filename": a.filename, "size": a.size, "content_type": a.content_type}
-            for a in files_
-        ],
-    }
