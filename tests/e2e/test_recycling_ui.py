@@ -159,7 +159,7 @@ def _redeem(page: Any, server: str, quota: str, serial: str, cert: tuple[str, st
     }
     for name, value in fields.items():
         page.fill(f"input[name={name}]", value)
-    page.click("form[action='/merchant/redeem'] button")
+    page.click("form[action='/merchant/redeem'] button[type=submit]")
 
 
 def _quota(browser: Any, server: str, username: str) -> str:

@@ -37,8 +37,8 @@ def test_quota_redeem_and_status_on_a_phone(browser: Any, server: str) -> None:
     }
     for name, value in fields.items():
         merchant.fill(f"input[name={name}]", value)
-    merchant.click("form[action='/merchant/redeem'] button")
-    merchant.wait_for_url(f"{server}/claims/*/receipt")
+    merchant.click("form[action='/merchant/redeem'] button[type=submit]", no_wait_after=True)
+    merchant.wait_for_url(f"{server}/claims/*/receipt", timeout=90_000)  # a loaded machine
     assert merchant.inner_text("#claim-state") == "已核销待审核"
     assert merchant.inner_text("#subsidy") == "899.85"
     assert "售价5999.00元×15%=899.85元" in merchant.inner_text("main")
@@ -59,7 +59,7 @@ def test_duplicate_serial_shows_the_reason(browser: Any, server: str) -> None:
     merchant.fill("input[name=device_serial]", "E2E-0002")
     merchant.fill("input[name=price]", "2999")
     merchant.fill("input[name=invoice_no]", "26372000000099990002")
-    merchant.click("form[action='/merchant/redeem'] button")
+    merchant.click("form[action='/merchant/redeem'] button[type=submit]")
     assert "补贴资格" in merchant.inner_text(".error")
     merchant.close()
 

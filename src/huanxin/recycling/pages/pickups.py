@@ -81,8 +81,21 @@ def _pickup_context(
         "invoice_form": {},
         "can_operate": actor.can("recycling:operate"),
         "early": booking.service_date > today_cn(),
+        "sites": _delivery_sites(session, actor, booking.status),
         **extra,
     }
+
+
+def _delivery_sites(session: DbSession, actor: Actor, status: str) -> list[Any]:
+    """Where an unplanned pickup is delivered: the operator picks one of its transfer
+    stations (a planned pickup goes to its vehicle's home station)."""
+    if status == "planned" or not actor.can("recycling:operate"):
+        return []
+    return network.sites_for(session, actor, tier="transfer")
+
+
+def _site_id(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 19 else None
 
 
 @router.get("/recycling/pickup/{booking_id}")
@@ -132,6 +145,7 @@ async def pickup_submit(
             payment_method=form.get("payment_method", ""),
             payment_ref=form.get("payment_ref", ""),
             early_reason=form.get("early_reason", ""),
+            site_id=_site_id(form.get("site_id", "")),
         )
         return f"/recycling/pickup/{pickup.booking_id}?saved=pickup"
 
