@@ -7,7 +7,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
-from huanxin.equipment.terms import STAGES
+from huanxin.equipment.vocab import STAGES
 from huanxin.web.kit import charts
 
 _COLOURS = ("#b0bec5", "#90caf9", "#4fc3f7", "#ffb74d", "#66bb6a")

@@ -21,7 +21,7 @@ from huanxin.demo import ORG_NAMES
 from huanxin.equipment.models import Enterprise
 from huanxin.equipment.sample_ledger import YEAR, sample_uscc, synthetic_rows, write_ledger
 from huanxin.equipment.service import digital, enterprises, ledger, projects, subsidy
-from huanxin.equipment.terms import STAGE_ORDER, STAGES
+from huanxin.equipment.vocab import STAGE_ORDER, STAGES
 
 PLACES = ("140521", "371525", "140300")
 # (stage reached, dates of each step) for the projects of the first enterprise of a place

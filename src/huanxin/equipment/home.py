@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.equipment.service import access, enterprises, ledger
-from huanxin.equipment.terms import STAGES
+from huanxin.equipment.vocab import STAGES
 from huanxin.web.ui import HomeItem, count_figure
 
 OPEN_STAGES = ("planning", "applied", "approved", "building")

@@ -14,7 +14,7 @@ from huanxin.core.bounds import BIGINT_MAX
 from huanxin.equipment.models import Project
 from huanxin.equipment.service.access import manages
 from huanxin.equipment.states import PROJECTS, ProjectStage
-from huanxin.equipment.terms import SECTORS, STAGES
+from huanxin.equipment.vocab import SECTORS, STAGES
 from huanxin.web.kit.lists import Column, Filter, ListSpec
 
 VIEWS: dict[str, tuple[str, ...]] = {

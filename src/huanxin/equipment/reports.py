@@ -21,7 +21,7 @@ from huanxin.equipment.models import Enterprise, EquipmentFlag, EquipmentItem, P
 from huanxin.equipment.reference import load_rules
 from huanxin.equipment.savings import DEFAULT_FACTORS
 from huanxin.equipment.service import enterprises, ledger, projects
-from huanxin.equipment.terms import FLAG_KINDS, FUNDING, SECTORS, STAGES
+from huanxin.equipment.vocab import FLAG_KINDS, FUNDING, SECTORS, STAGES
 
 ITEM_HEADERS = (
     "设备编号",

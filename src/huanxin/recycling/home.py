@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
-from huanxin.recycling.catalogue import kg_text
 from huanxin.recycling.models import Booking, Pickup
+from huanxin.recycling.vocab import kg_text
 from huanxin.web.ui import Figure, HomeItem, count_figure
 
 OPEN = ("booked", "planned", "unserved")

@@ -20,10 +20,10 @@ from huanxin.core.bounds import (
     Quantity,
     Text,
 )
-from huanxin.recycling.catalogue import CATEGORIES, grams, parse_clock
 from huanxin.recycling.service.bookings import BookingIn, ItemIn
 from huanxin.recycling.service.completion import LineIn
 from huanxin.recycling.service.flows import WeighingIn
+from huanxin.recycling.vocab import CATEGORIES, grams, parse_clock
 
 
 class ItemCreate(BaseModel):

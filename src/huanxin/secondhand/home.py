@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.secondhand.models import Dealer, Listing, Transaction, WarehouseItem
-from huanxin.secondhand.scales import LISTING_OPEN
 from huanxin.secondhand.service.dealers import used_car_indicator
+from huanxin.secondhand.vocab import LISTING_OPEN
 from huanxin.web.ui import Figure
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, or_, select
 
 from huanxin.core.models import Organization
-from huanxin.secondhand import scales
+from huanxin.secondhand import vocab
 from huanxin.secondhand.models import WarehouseItem
 from huanxin.secondhand.service.warehouse import ItemView
 from huanxin.web.kit.lists import Column, Filter, ListSpec
@@ -35,7 +35,7 @@ def _matching(text: str) -> ColumnElement[bool]:
 
 
 def _route(row: ItemView) -> str:
-    return scales.WAREHOUSE_ROUTES.get(row.route or "", "")
+    return vocab.WAREHOUSE_ROUTES.get(row.route or "", "")
 
 
 SPEC = ListSpec(
@@ -47,7 +47,7 @@ SPEC = ListSpec(
             "category",
             "类别",
             WarehouseItem.category,
-            lambda r: scales.WAREHOUSE_CATEGORIES.get(r.category, r.category),
+            lambda r: vocab.WAREHOUSE_CATEGORIES.get(r.category, r.category),
         ),
         Column("model", "品牌型号", WarehouseItem.model, lambda r: f"{r.brand} {r.model}"),
         Column("year", "申报年度", WarehouseItem.declared_year, lambda r: r.declared_year),
@@ -60,11 +60,11 @@ SPEC = ListSpec(
     search=_matching,
     search_hint="资产编号、序列号、品牌型号或单位名称",
     filters=(
-        Filter("state", "状态", {**VIEW_LABELS, **scales.WAREHOUSE_STATES}, _state),
+        Filter("state", "状态", {**VIEW_LABELS, **vocab.WAREHOUSE_STATES}, _state),
         Filter(
             "category",
             "类别",
-            scales.WAREHOUSE_CATEGORIES,
+            vocab.WAREHOUSE_CATEGORIES,
             lambda v: WarehouseItem.category == v,
         ),
     ),

@@ -15,7 +15,7 @@ from huanxin.core.errors import InvalidInput
 from huanxin.equipment.deps import READ, page_require_any
 from huanxin.equipment.pages.projects import bp, fen
 from huanxin.equipment.service import subsidy, taxcredit
-from huanxin.equipment.terms import REPAYMENTS
+from huanxin.equipment.vocab import REPAYMENTS
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 

@@ -26,7 +26,7 @@ from huanxin.equipment.pages.projects import bp
 from huanxin.equipment.reports import category_label
 from huanxin.equipment.savings import DEFAULT_FACTORS
 from huanxin.equipment.service import access, digital, enterprises, ledger, projects
-from huanxin.equipment.terms import FLAG_KINDS, SECTORS, STAGES
+from huanxin.equipment.vocab import FLAG_KINDS, SECTORS, STAGES
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render

@@ -16,7 +16,7 @@ from huanxin.equipment.deps import READ, WRITE, page_require_any
 from huanxin.equipment.reference import load_ledger_columns, load_rules
 from huanxin.equipment.reports import category_label
 from huanxin.equipment.service import access, enterprises, items, ledger
-from huanxin.equipment.terms import FLAG_KINDS
+from huanxin.equipment.vocab import FLAG_KINDS
 from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render

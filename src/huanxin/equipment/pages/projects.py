@@ -31,7 +31,7 @@ from huanxin.equipment.service import (
     subsidy,
 )
 from huanxin.equipment.service.access import readable_projects
-from huanxin.equipment.terms import (
+from huanxin.equipment.vocab import (
     DOC_TYPES,
     FUNDING,
     REPAYMENTS,

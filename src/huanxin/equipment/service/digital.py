@@ -24,7 +24,7 @@ from huanxin.core.errors import NotAChoice, OutOfRange, Required
 from huanxin.core.models import Jurisdiction
 from huanxin.equipment.models import DigitalReport, Enterprise
 from huanxin.equipment.service.access import enterprise_ids, get_enterprise, writable_enterprise
-from huanxin.equipment.terms import SECTORS
+from huanxin.equipment.vocab import SECTORS
 
 TARGET_YEAR = 2027
 CNC_TARGET_BP = 7500

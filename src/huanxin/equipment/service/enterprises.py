@@ -27,7 +27,7 @@ from huanxin.equipment.service.access import (
     readable_enterprises,
     writable_enterprise,
 )
-from huanxin.equipment.terms import SECTORS
+from huanxin.equipment.vocab import SECTORS
 
 # GB/T 4754-2017: a section letter, optionally followed by 2-4 digits (division to class).
 _INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")

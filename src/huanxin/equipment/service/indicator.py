@@ -23,7 +23,7 @@ from huanxin.core.errors import NotAChoice, OutOfRange, PermissionDenied, Requir
 from huanxin.core.money import percent_of
 from huanxin.equipment.models import InvestmentBaseline, Project
 from huanxin.equipment.service.access import manages
-from huanxin.equipment.terms import SECTORS
+from huanxin.equipment.vocab import SECTORS
 
 BASE_YEAR = 2023
 TARGET_YEAR = 2027

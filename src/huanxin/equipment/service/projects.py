@@ -41,7 +41,7 @@ from huanxin.equipment.service.access import (
     writable_project,
 )
 from huanxin.equipment.states import PROJECTS, ProjectStage
-from huanxin.equipment.terms import (
+from huanxin.equipment.vocab import (
     DOC_TYPES,
     ENTERPRISE_STAGES,
     FUNDING,

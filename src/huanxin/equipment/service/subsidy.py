@@ -46,7 +46,7 @@ from huanxin.equipment.service.access import (
     readable_projects,
     writable_project,
 )
-from huanxin.equipment.terms import REPAYMENTS
+from huanxin.equipment.vocab import REPAYMENTS
 
 DEFAULT_SUBSIDY_BP = 150
 MAX_SUBSIDY_MONTHS = 24

@@ -19,7 +19,6 @@ from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.recycling import booking_list
-from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, clock_text, grams, parse_clock
 from huanxin.recycling.errors import NoRouteForVehicle
 from huanxin.recycling.models import AddressEntry, Booking, Site, Vehicle
 from huanxin.recycling.qr import qr_svg
@@ -31,6 +30,7 @@ from huanxin.recycling.service import (
     receipts,
 )
 from huanxin.recycling.svg import Mark, route_svg
+from huanxin.recycling.vocab import CATEGORIES, CONDITIONS, clock_text, grams, parse_clock
 from huanxin.web.deps import DbSession, page_require, public, resolve_actor
 from huanxin.web.kit import forms as kit
 from huanxin.web.kit.lists import ListQuery, Page, export, list_query, page_of

@@ -19,9 +19,9 @@ from huanxin.core import orgs
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Line, Year
 from huanxin.core.clock import today_cn
-from huanxin.recycling.catalogue import CATEGORIES, TIERS, WEIGHING_KINDS, grams, kg_text
 from huanxin.recycling.charts import indicator_svg
 from huanxin.recycling.service import flows, network
+from huanxin.recycling.vocab import CATEGORIES, TIERS, WEIGHING_KINDS, grams, kg_text
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render

@@ -19,9 +19,9 @@ from huanxin.core.bounds import Count, Id
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.core.money import yuan
-from huanxin.recycling.catalogue import CATEGORIES, CONDITIONS, TIERS, clock_text, parse_clock
 from huanxin.recycling.models import Site, Vehicle
 from huanxin.recycling.service import network
+from huanxin.recycling.vocab import CATEGORIES, CONDITIONS, TIERS, clock_text, parse_clock
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render

@@ -15,7 +15,9 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Name
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
-from huanxin.recycling.catalogue import (
+from huanxin.recycling.qr import qr_svg
+from huanxin.recycling.service import bookings, completion, network, receipts
+from huanxin.recycling.vocab import (
     CATEGORIES,
     CONDITIONS,
     PAYMENT_METHODS,
@@ -23,8 +25,6 @@ from huanxin.recycling.catalogue import (
     clock_text,
     grams,
 )
-from huanxin.recycling.qr import qr_svg
-from huanxin.recycling.service import bookings, completion, network, receipts
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render

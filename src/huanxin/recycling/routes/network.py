@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Day, Id, Line, Year
 from huanxin.core.clock import today_cn
-from huanxin.recycling.catalogue import parse_clock
 from huanxin.recycling.models import PriceList, Site, Vehicle
 from huanxin.recycling.schemas import (
     AreaRead,
@@ -37,6 +36,7 @@ from huanxin.recycling.schemas import (
     WeighingRead,
 )
 from huanxin.recycling.service import flows, network
+from huanxin.recycling.vocab import parse_clock
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent
 

@@ -20,13 +20,6 @@ from huanxin.core import audit, identifiers, jurisdictions, pii
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, utcnow
 from huanxin.core.errors import NotAChoice, OutOfRange, PermissionDenied, Required
-from huanxin.recycling.catalogue import (
-    CONDITIONS,
-    category,
-    clock_text,
-    kg_text,
-    price_of_line,
-)
 from huanxin.recycling.errors import (
     CategoryNotPriced,
     ItemTooHeavy,
@@ -37,6 +30,13 @@ from huanxin.recycling.errors import (
 from huanxin.recycling.models import Booking, BookingItem, PlanStop
 from huanxin.recycling.service import network
 from huanxin.recycling.states import BOOKINGS, OPEN_STATES, STATUS_LABELS, BookingState
+from huanxin.recycling.vocab import (
+    CONDITIONS,
+    category,
+    clock_text,
+    kg_text,
+    price_of_line,
+)
 
 __all__ = ["OPEN_STATES", "STATUS_LABELS"]
 

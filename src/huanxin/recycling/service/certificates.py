@@ -21,13 +21,13 @@ from huanxin.core import audit, pii
 from huanxin.core.audit import SYSTEM
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import Required, UnknownReference
-from huanxin.recycling.catalogue import category, kg_text
 from huanxin.recycling.errors import (
     CertificateAlreadyUsed,
     CertificateCategoryMismatch,
     CertificateCodeWrong,
 )
 from huanxin.recycling.models import Certificate, Pickup
+from huanxin.recycling.vocab import category, kg_text
 
 FIELD = "recycling_cert_no"
 

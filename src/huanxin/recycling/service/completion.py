@@ -39,7 +39,6 @@ from huanxin.core.errors import (
 )
 from huanxin.core.money import yuan
 from huanxin.db import is_postgres
-from huanxin.recycling.catalogue import CONDITIONS, PAYMENT_METHODS, category, price_of_line
 from huanxin.recycling.errors import (
     CategoryNotPriced,
     PickupDateImpossible,
@@ -57,6 +56,7 @@ from huanxin.recycling.models import (
 )
 from huanxin.recycling.service import bookings, certificates, network
 from huanxin.recycling.states import BOOKINGS, BookingState
+from huanxin.recycling.vocab import CONDITIONS, PAYMENT_METHODS, category, price_of_line
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "reference" / "reverse_invoice_rules.csv"
 

@@ -21,7 +21,6 @@ from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible, within
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import NotFound, PermissionDenied
-from huanxin.recycling.catalogue import category
 from huanxin.recycling.dispatch.errors import TravelMatrixError, TravelServiceUnavailable
 from huanxin.recycling.dispatch.live import insert_booking
 from huanxin.recycling.dispatch.model import (
@@ -55,6 +54,7 @@ from huanxin.recycling.models import (
 from huanxin.recycling.service import network
 from huanxin.recycling.service.bookings import OPEN_STATES, local_now
 from huanxin.recycling.states import BOOKINGS, BookingState
+from huanxin.recycling.vocab import category
 
 
 def ensure_dispatcher(actor: Actor) -> None:

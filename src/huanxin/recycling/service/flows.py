@@ -34,7 +34,6 @@ from huanxin.core.errors import (
     UnknownReference,
     UnrelatedReference,
 )
-from huanxin.recycling.catalogue import CATEGORIES, WEIGHING_KINDS
 from huanxin.recycling.errors import AlreadyDeclared, DropOffPointNoWeighing, ElvNeedsDismantler
 from huanxin.recycling.models import (
     Declaration,
@@ -46,6 +45,7 @@ from huanxin.recycling.models import (
     Weighing,
 )
 from huanxin.recycling.service import network
+from huanxin.recycling.vocab import CATEGORIES, WEIGHING_KINDS
 
 APPLIANCES = [c.code for c in CATEGORIES.values() if c.kind == "appliance"]
 

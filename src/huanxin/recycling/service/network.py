@@ -32,7 +32,6 @@ from huanxin.core.errors import (
     UnknownReference,
 )
 from huanxin.core.models import Jurisdiction, Organization
-from huanxin.recycling.catalogue import CONDITIONS, TIERS, category
 from huanxin.recycling.dispatch.travel import haversine_m
 from huanxin.recycling.errors import (
     NoPriceList,
@@ -41,6 +40,7 @@ from huanxin.recycling.errors import (
     VehicleHomeNotTransfer,
 )
 from huanxin.recycling.models import PriceItem, PriceList, ServiceArea, Site, Vehicle
+from huanxin.recycling.vocab import CONDITIONS, TIERS, category
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huanxin.recycling.catalogue import CONDITIONS, PAYMENT_METHODS, category, kg_text
 from huanxin.recycling.models import Certificate, Pickup, PickupLine, ReverseInvoice
 from huanxin.recycling.service import certificates
+from huanxin.recycling.vocab import CONDITIONS, PAYMENT_METHODS, category, kg_text
 
 CHECK_PATH = "/recycling/certificate"
 

@@ -19,7 +19,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
-from huanxin.secondhand import scales
+from huanxin.secondhand import vocab
 from huanxin.secondhand.pages.forms import act, back_to, day, fen, form_of, number
 from huanxin.secondhand.pages.office import credit_page
 from huanxin.secondhand.service import common, credit, dealers, valuation, wipes
@@ -33,14 +33,14 @@ Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
 DealerDesk = Annotated[Actor, Depends(page_require("secondhand:deal"))]
 Checker = Annotated[Actor, Depends(page_require("secondhand:check"))]
 VOCAB: dict[str, Any] = {
-    "categories": scales.CATEGORIES,
-    "grades": scales.GRADES,
-    "methods": scales.WIPE_METHODS,
-    "directions": scales.DIRECTIONS,
-    "kinds": scales.DEALER_KINDS,
-    "credit_kinds": scales.CREDIT_KINDS,
-    "outcomes": scales.CREDIT_OUTCOMES,
-    "scale_source": scales.GRADE_SCALE_SOURCE,
+    "categories": vocab.CATEGORIES,
+    "grades": vocab.GRADES,
+    "methods": vocab.WIPE_METHODS,
+    "directions": vocab.DIRECTIONS,
+    "kinds": vocab.DEALER_KINDS,
+    "credit_kinds": vocab.CREDIT_KINDS,
+    "outcomes": vocab.CREDIT_OUTCOMES,
+    "scale_source": vocab.GRADE_SCALE_SOURCE,
 }
 
 

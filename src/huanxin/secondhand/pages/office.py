@@ -16,7 +16,7 @@ from huanxin.core import jurisdictions, orgs
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Year
 from huanxin.core.clock import today_cn
-from huanxin.secondhand import scales
+from huanxin.secondhand import vocab
 from huanxin.secondhand.models import Dealer
 from huanxin.secondhand.pages.forms import act, day, form_of, number, percent_bp
 from huanxin.secondhand.service import credit, dealers, valuation, wipes
@@ -27,12 +27,12 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
 VOCAB: dict[str, Any] = {
-    "categories": scales.CATEGORIES,
-    "grades": scales.GRADES,
-    "methods": scales.WIPE_METHODS,
-    "kinds": scales.DEALER_KINDS,
-    "credit_kinds": scales.CREDIT_KINDS,
-    "outcomes": scales.CREDIT_OUTCOMES,
+    "categories": vocab.CATEGORIES,
+    "grades": vocab.GRADES,
+    "methods": vocab.WIPE_METHODS,
+    "kinds": vocab.DEALER_KINDS,
+    "credit_kinds": vocab.CREDIT_KINDS,
+    "outcomes": vocab.CREDIT_OUTCOMES,
     "status_labels": wipes.STATUS_LABELS,
 }
 SEVERITIES = {"normal": "一般", "serious": "严重"}

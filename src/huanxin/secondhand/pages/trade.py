@@ -17,7 +17,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
-from huanxin.secondhand import scales, warehouse_list
+from huanxin.secondhand import vocab, warehouse_list
 from huanxin.secondhand.pages.forms import fen, form_of, number
 from huanxin.secondhand.service import common, trading, warehouse
 from huanxin.web.deps import DbSession, page_require, page_require_any
@@ -31,13 +31,13 @@ Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
 Trader = Annotated[Actor, Depends(page_require("secondhand:trade"))]
 Query = Annotated[ListQuery, Depends(list_query)]
 VOCAB: dict[str, Any] = {
-    "grades": scales.GRADES,
-    "states": scales.LISTING_STATES,
-    "wh_states": scales.WAREHOUSE_STATES,
-    "wh_routes": scales.WAREHOUSE_ROUTES,
-    "wh_categories": scales.WAREHOUSE_CATEGORIES,
-    "categories": scales.CATEGORIES,
-    "scale_source": scales.GRADE_SCALE_SOURCE,
+    "grades": vocab.GRADES,
+    "states": vocab.LISTING_STATES,
+    "wh_states": vocab.WAREHOUSE_STATES,
+    "wh_routes": vocab.WAREHOUSE_ROUTES,
+    "wh_categories": vocab.WAREHOUSE_CATEGORIES,
+    "categories": vocab.CATEGORIES,
+    "scale_source": vocab.GRADE_SCALE_SOURCE,
 }
 
 
@@ -140,7 +140,7 @@ def _detail(
 ) -> HTMLResponse:
     listing = trading.get_listing(session, actor, listing_id)
     view = trading.listing_view(session, actor, listing)
-    moves = sorted(scales.LISTING_MOVES.get(listing.state, frozenset()) & trading.SELLER_MOVES)
+    moves = sorted(vocab.LISTING_MOVES.get(listing.state, frozenset()) & trading.SELLER_MOVES)
     return render(
         request,
         "secondhand/listing.html",

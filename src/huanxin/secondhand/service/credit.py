@@ -1,7 +1,7 @@
 """Credit records of dealers and platforms (complaints, disputes, violations, fulfilment), the
 credit grade with its reasons, and the audited read API for other platforms.
 
-Scoring rule (ours, see ``scales``): 100 points; events of the last 365 days that ended
+Scoring rule (ours, see ``vocab``): 100 points; events of the last 365 days that ended
 against the dealer deduct — complaint upheld 5, dispute with the dealer at fault 8, violation
 20 (serious 40), fulfilment breached 5. Grade A ≥ 90, B ≥ 75, C ≥ 60, else D; a suspended
 dealer is D whatever its points. Pending events are listed but deduct nothing."""
@@ -20,7 +20,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, NotFound, OutOfRange, PermissionDenied
 from huanxin.core.models import Organization
-from huanxin.secondhand import scales
+from huanxin.secondhand import vocab
 from huanxin.secondhand.models import CreditEvent, Dealer
 from huanxin.secondhand.service import common, dealers
 
@@ -94,8 +94,8 @@ def record_event(
     severity: str = "normal",
 ) -> CreditEvent:
     dealer = dealers.get_dealer(session, actor, dealer_id)
-    common.choice(kind, scales.CREDIT_KINDS, field="kind", label="信用记录类型")
-    common.choice(outcome, scales.CREDIT_OUTCOMES[kind], field="outcome", label="处理结果")
+    common.choice(kind, vocab.CREDIT_KINDS, field="kind", label="信用记录类型")
+    common.choice(outcome, vocab.CREDIT_OUTCOMES[kind], field="outcome", label="处理结果")
     common.choice(
         severity, {"normal": "一般", "serious": "严重"}, field="severity", label="严重程度"
     )
@@ -116,7 +116,7 @@ def resolve(session: Session, actor: Actor, *, event_id: int, outcome: str) -> C
     event = visible(actor, row, row.jurisdiction_code if row else None, "信用记录不存在")
     if event.outcome != PENDING:
         raise Conflict("该记录已处理完毕", field="outcome")
-    allowed = {k: v for k, v in scales.CREDIT_OUTCOMES[event.kind].items() if k != PENDING}
+    allowed = {k: v for k, v in vocab.CREDIT_OUTCOMES[event.kind].items() if k != PENDING}
     common.choice(outcome, allowed, field="outcome", label="处理结果")
     event.outcome, event.resolved_at = outcome, utcnow()
     session.flush()
@@ -156,7 +156,7 @@ def event_view(e: CreditEvent) -> EventView:
         severity=e.severity,
         description=e.description,
         occurred_on=e.occurred_on.isoformat(),
-        outcome_label=scales.CREDIT_OUTCOMES[e.kind][e.outcome],
+        outcome_label=vocab.CREDIT_OUTCOMES[e.kind][e.outcome],
     )
 
 
@@ -189,12 +189,12 @@ class PlatformGrade(Profile, Grade):
 
 def _deduction_key(e: CreditEvent) -> tuple[str, str] | None:
     key = (e.kind, e.severity) if e.kind == "violation" else (e.kind, e.outcome)
-    return key if key in scales.CREDIT_DEDUCTIONS else None
+    return key if key in vocab.CREDIT_DEDUCTIONS else None
 
 
 def grade(session: Session, dealer: Dealer, *, today: date | None = None) -> Grade:
     """The dealer's points, grade and the reasons behind them."""
-    since = (today or today_cn()) - timedelta(days=scales.CREDIT_WINDOW_DAYS)
+    since = (today or today_cn()) - timedelta(days=vocab.CREDIT_WINDOW_DAYS)
     events = list(
         session.scalars(
             select(CreditEvent).where(
@@ -203,12 +203,12 @@ def grade(session: Session, dealer: Dealer, *, today: date | None = None) -> Gra
         )
     )
     counts = Counter(k for e in events if (k := _deduction_key(e)) is not None)
-    score, reasons = scales.CREDIT_START, []
+    score, reasons = vocab.CREDIT_START, []
     for key, n in sorted(counts.items()):
-        points = scales.CREDIT_DEDUCTIONS[key] * n
+        points = vocab.CREDIT_DEDUCTIONS[key] * n
         score -= points
         reasons.append(f"{_reason_label(key)}{n}起，扣{points}分")
-    letter = next((g for floor_, g in scales.CREDIT_GRADES if score >= floor_), "D")
+    letter = next((g for floor_, g in vocab.CREDIT_GRADES if score >= floor_), "D")
     if dealer.status == "suspended":
         letter = "D"
         reasons.append(f"经营者已被暂停登记（{dealer.status_reason}），评为D级")
@@ -217,14 +217,14 @@ def grade(session: Session, dealer: Dealer, *, today: date | None = None) -> Gra
         reasons.append(f"待处理投诉或纠纷{pending}起（不扣分）")
     if not reasons:
         reasons.append("近一年无失信记录")
-    return Grade(max(score, 0), letter, reasons, scales.CREDIT_WINDOW_DAYS)
+    return Grade(max(score, 0), letter, reasons, vocab.CREDIT_WINDOW_DAYS)
 
 
 def _reason_label(key: tuple[str, str]) -> str:
     kind, detail = key
     if kind == "violation":
         return "严重违规" if detail == "serious" else "一般违规"
-    return f"{scales.CREDIT_KINDS[kind]}{scales.CREDIT_OUTCOMES[kind][detail]}"
+    return f"{vocab.CREDIT_KINDS[kind]}{vocab.CREDIT_OUTCOMES[kind][detail]}"
 
 
 def list_events(

@@ -18,7 +18,7 @@ from huanxin.core.actor import Actor, visible, within
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, OutOfRange, PermissionDenied, Required
 from huanxin.core.models import Organization
-from huanxin.secondhand import scales
+from huanxin.secondhand import vocab
 from huanxin.secondhand.errors import AlreadyRegistered, OrgNotMerchant, UsccMismatch
 from huanxin.secondhand.models import CarBaseline, Dealer, Transaction
 from huanxin.secondhand.service import common, wipes
@@ -62,7 +62,7 @@ def _categories(values: list[str]) -> str:
     if not values:
         raise Required("经营范围至少选择一个品类", field="categories")
     for value in values:
-        common.choice(value, scales.CATEGORIES, field="categories", label="经营品类")
+        common.choice(value, vocab.CATEGORIES, field="categories", label="经营品类")
     return ",".join(sorted(set(values)))
 
 
@@ -79,7 +79,7 @@ def register_dealer(
     org = orgs.get(session, actor, org_id)
     if org.kind != "merchant":
         raise OrgNotMerchant("只能登记商户类型的机构", field="org_id")
-    common.choice(kind, scales.DEALER_KINDS, field="kind", label="登记类型")
+    common.choice(kind, vocab.DEALER_KINDS, field="kind", label="登记类型")
     code = identifiers.uscc(uscc, field="uscc")
     if org.uscc and org.uscc != code:
         raise UsccMismatch("统一社会信用代码与机构登记的不一致", field="uscc")
@@ -181,11 +181,11 @@ def register_transaction(
     certificate_no: str | None = None,
 ) -> Transaction:
     dealer = common.own_dealer(session, actor)
-    common.choice(direction, scales.DIRECTIONS, field="direction", label="交易方向")
-    common.choice(category, scales.CATEGORIES, field="category", label="品类")
+    common.choice(direction, vocab.DIRECTIONS, field="direction", label="交易方向")
+    common.choice(category, vocab.CATEGORIES, field="category", label="品类")
     if category not in dealer.categories.split(","):
         raise Conflict("该品类超出经营者登记的经营范围", field="category")
-    common.choice(grade, scales.GRADES, field="grade", label="成色等级")
+    common.choice(grade, vocab.GRADES, field="grade", label="成色等级")
     if traded_on > today_cn():
         raise OutOfRange("成交日期不能晚于今天", field="traded_on")
     number = common.serial(serial, category=category)
@@ -198,7 +198,7 @@ def register_transaction(
     buyer = common.seal_person(buyer_name, buyer_resident_id, field="buyer", label="买方")
     price = common.positive_fen(price_fen, field="price_fen", label="成交价")
     cert = None
-    if direction == "resale" and category in scales.DATA_BEARING:
+    if direction == "resale" and category in vocab.DATA_BEARING:
         cert = wipes.usable_certificate(session, cert_no=certificate_no, serial=number)
         cert.status = "used"
     row = Transaction(

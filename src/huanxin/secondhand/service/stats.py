@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
 
-from huanxin.secondhand.scales import CONFIDENCE_LABELS, CONFIDENCE_RULES, MIN_SAMPLE
+from huanxin.secondhand.vocab import CONFIDENCE_LABELS, CONFIDENCE_RULES, MIN_SAMPLE
 
 
 def _half_up(value: Fraction) -> int:

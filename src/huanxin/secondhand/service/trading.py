@@ -26,7 +26,7 @@ from huanxin.core.errors import (
     UnknownReference,
 )
 from huanxin.core.models import Organization
-from huanxin.secondhand import ports, scales
+from huanxin.secondhand import ports, vocab
 from huanxin.secondhand.errors import DuplicateOpenListing, IllegalTransition
 from huanxin.secondhand.models import Enquiry, Listing, ListingPhoto, Offer
 from huanxin.secondhand.service import common
@@ -68,8 +68,8 @@ def _move(session: Session, actor: Actor, listing: Listing, to_state: str, note:
         detail={"note": note},
         jurisdiction_code=listing.jurisdiction_code,
     )
-    if to_state in scales.LISTING_LEFT and listing.equipment_ref:
-        reason = f"二手设备挂牌#{listing.id}{scales.LISTING_STATES[to_state]}"
+    if to_state in vocab.LISTING_LEFT and listing.equipment_ref:
+        reason = f"二手设备挂牌#{listing.id}{vocab.LISTING_STATES[to_state]}"
         ports.ledger().item_left(
             session, actor, listing.seller_org_id, listing.equipment_ref, reason
         )
@@ -83,7 +83,7 @@ def ledger_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
     listed = set(
         session.scalars(
             select(Listing.equipment_ref).where(
-                Listing.seller_org_id == actor.org_id, Listing.state.in_(scales.LISTING_OPEN)
+                Listing.seller_org_id == actor.org_id, Listing.state.in_(vocab.LISTING_OPEN)
             )
         )
     )
@@ -100,7 +100,7 @@ def _equipment_ref(session: Session, org_id: int, value: str | None) -> str | No
     clash = select(Listing.id).where(
         Listing.seller_org_id == org_id,
         Listing.equipment_ref == ref,
-        Listing.state.in_(scales.LISTING_OPEN),
+        Listing.state.in_(vocab.LISTING_OPEN),
     )
     if session.scalars(clash).first():
         raise DuplicateOpenListing("该台账设备已有未结束的挂牌", field="equipment_ref")
@@ -123,10 +123,10 @@ def create_listing(
 ) -> Listing:
     org = session.get(Organization, _org(actor))
     assert org is not None
-    common.choice(condition, scales.GRADES, field="condition", label="成色等级")
+    common.choice(condition, vocab.GRADES, field="condition", label="成色等级")
     number = common.serial(serial, category="equipment")
     clash = select(Listing.id).where(
-        Listing.serial == number, Listing.state.in_(scales.LISTING_OPEN)
+        Listing.serial == number, Listing.state.in_(vocab.LISTING_OPEN)
     )
     if session.scalars(clash).first():
         raise DuplicateOpenListing("该序列号的设备已有未结束的挂牌", field="serial")
@@ -401,7 +401,7 @@ def listing_view(session: Session, actor: Actor, listing: Listing) -> ListingVie
         condition_note=listing.condition_note,
         asking_price_fen=listing.asking_price_fen,
         state=listing.state,
-        state_label=scales.LISTING_STATES[listing.state],
+        state_label=vocab.LISTING_STATES[listing.state],
         seller_org_id=listing.seller_org_id,
         seller=seller.name if seller else "",
         buyer_org_id=listing.buyer_org_id,

@@ -19,7 +19,7 @@ from huanxin.core import audit
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import OutOfRange, PermissionDenied
-from huanxin.secondhand import scales
+from huanxin.secondhand import vocab
 from huanxin.secondhand.models import Transaction, ValuationReport
 from huanxin.secondhand.service import common, stats
 
@@ -92,9 +92,7 @@ def _cell(by_age: dict[int, list[int]], age: int) -> EstimateCell:
         return cell
     level = stats.downgrade(wider.confidence)
     return EstimateCell(
-        **asdict(
-            replace(wider, confidence=level, confidence_label=scales.CONFIDENCE_LABELS[level])
-        ),
+        **asdict(replace(wider, confidence=level, confidence_label=vocab.CONFIDENCE_LABELS[level])),
         basis=f"机龄{age}年样本不足，合并机龄{max(age - 1, 0)}至{age + 1}年的成交记录（可信度降一级）",
     )
 
@@ -109,8 +107,8 @@ def estimate(
     as_of: date | None = None,
 ) -> Estimate:
     """Instant estimate: the resale and acquisition cells for the item."""
-    common.choice(category, scales.CATEGORIES, field="category", label="品类")
-    common.choice(grade, scales.GRADES, field="grade", label="成色等级")
+    common.choice(category, vocab.CATEGORIES, field="category", label="品类")
+    common.choice(grade, vocab.GRADES, field="grade", label="成色等级")
     name = common.text(model, field="model", label="型号")
     year = common.year(made_year, field="made_year", label="出厂年份")
     age = _age((as_of or today_cn()).year, year)
@@ -118,14 +116,14 @@ def estimate(
         direction: _cell(
             _prices(session, category=category, model=name, grade=grade, direction=direction), age
         )
-        for direction in scales.DIRECTIONS
+        for direction in vocab.DIRECTIONS
     }
     return Estimate(
         category=category,
         model=name,
         grade=grade,
         age=age,
-        scale=scales.GRADE_SCALE_SOURCE,
+        scale=vocab.GRADE_SCALE_SOURCE,
         method="中位数与四分位区间；离散度用中位数绝对偏差(MAD)",
         acquire=cells["acquire"],
         resale=cells["resale"],
@@ -180,8 +178,8 @@ def create_report(
     valuer = common.own_dealer(session, actor)
     if valuer.kind != "valuer":
         raise PermissionDenied("只有登记的第三方评估机构可以出具评估报告")
-    common.choice(category, scales.CATEGORIES, field="category", label="品类")
-    common.choice(grade, scales.GRADES, field="grade", label="成色等级")
+    common.choice(category, vocab.CATEGORIES, field="category", label="品类")
+    common.choice(grade, vocab.GRADES, field="grade", label="成色等级")
     if valued_on > today_cn():
         raise OutOfRange("评估日期不能晚于今天", field="valued_on")
     row = ValuationReport(

@@ -18,7 +18,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, Required
 from huanxin.core.models import Organization
-from huanxin.secondhand import scales
+from huanxin.secondhand import vocab
 from huanxin.secondhand.errors import (
     AlreadyRegistered,
     IllegalTransition,
@@ -96,7 +96,7 @@ def _move(
 def _need(item: WarehouseItem, *states: str) -> None:
     if item.state not in states:
         raise IllegalTransition(
-            f"当前状态“{scales.WAREHOUSE_STATES[item.state]}”不能办理此步骤", field="state"
+            f"当前状态“{vocab.WAREHOUSE_STATES[item.state]}”不能办理此步骤", field="state"
         )
 
 
@@ -114,7 +114,7 @@ def declare(
     org_id = _institution(session, actor)
     org = session.get(Organization, org_id)
     assert org is not None
-    common.choice(category, scales.WAREHOUSE_CATEGORIES, field="category", label="资产类别")
+    common.choice(category, vocab.WAREHOUSE_CATEGORIES, field="category", label="资产类别")
     number = common.text(asset_no, field="asset_no", label="资产编号")
     if session.scalars(
         select(WarehouseItem.id).where(
@@ -213,7 +213,7 @@ def approve(
 ) -> WarehouseItem:
     """The office approves the route: transfer to the claimant, or (nobody claimed) sale or disposal."""
     item = get_item(session, actor, item_id)
-    common.choice(route, scales.WAREHOUSE_ROUTES, field="route", label="处置方式")
+    common.choice(route, vocab.WAREHOUSE_ROUTES, field="route", label="处置方式")
     if route == "transfer":
         _need(item, "claimed")
     elif item.state == "claimed":
@@ -226,7 +226,7 @@ def approve(
             raise Required("回收处置须指定回收企业", field="recycler_org_id")
         item.recycler_org_id = recycler.id
     item.route = route
-    _move(session, actor, item, "approved", note=f"{scales.WAREHOUSE_ROUTES[route]} {note}".strip())
+    _move(session, actor, item, "approved", note=f"{vocab.WAREHOUSE_ROUTES[route]} {note}".strip())
     return item
 
 
@@ -241,7 +241,7 @@ def complete(
 ) -> WarehouseItem:
     item = get_item(session, actor, item_id)
     _need(item, "approved")
-    if item.route in NEEDS_CERTIFICATE and item.category in scales.WAREHOUSE_DATA_BEARING:
+    if item.route in NEEDS_CERTIFICATE and item.category in vocab.WAREHOUSE_DATA_BEARING:
         cert = wipes.usable_certificate(session, cert_no=certificate_no, serial=item.serial)
         cert.status, item.certificate_id = "used", cert.id
     if item.route == "auction":
@@ -289,7 +289,7 @@ def item_view(session: Session, item: WarehouseItem) -> ItemView:
         acquired_year=item.acquired_year,
         declared_year=item.declared_year,
         state=item.state,
-        state_label=scales.WAREHOUSE_STATES[item.state],
+        state_label=vocab.WAREHOUSE_STATES[item.state],
         route=item.route,
         claimant_org_id=item.claimant_org_id,
         recycler_org_id=item.recycler_org_id,
@@ -340,7 +340,7 @@ def statistics(session: Session, actor: Actor) -> list[YearFigures]:
     declared, done per route, pending, proceeds."""
     item = WarehouseItem
     done = (item.state == "done") & item.route.is_not(None)
-    routes = [_counted(done & (item.route == r)).label(r) for r in scales.WAREHOUSE_ROUTES]
+    routes = [_counted(done & (item.route == r)).label(r) for r in vocab.WAREHOUSE_ROUTES]
     stmt = (
         select(
             item.institution_org_id,
@@ -364,7 +364,7 @@ def statistics(session: Session, actor: Actor) -> list[YearFigures]:
             declared=int(row.declared),
             pending=int(row.pending),
             proceeds_fen=int(row.proceeds_fen),
-            **{r: int(getattr(row, r)) for r in scales.WAREHOUSE_ROUTES},
+            **{r: int(getattr(row, r)) for r in vocab.WAREHOUSE_ROUTES},
         )
         for row in session.execute(stmt)
     ]

@@ -18,7 +18,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, as_utc, utcnow
 from huanxin.core.errors import Conflict, OutOfRange
 from huanxin.core.models import Organization
-from huanxin.secondhand import scales
+from huanxin.secondhand import vocab
 from huanxin.secondhand.errors import CertificateNotFound, CertificateRequired, WipeNotNeeded
 from huanxin.secondhand.models import Dealer, WipeCertificate, WipeRecord
 from huanxin.secondhand.service import common
@@ -60,9 +60,9 @@ def record_wipe(
     verification_note: str = "",
 ) -> WipeRecord:
     dealer = common.own_dealer(session, actor)
-    if category not in scales.DATA_BEARING:
+    if category not in vocab.DATA_BEARING:
         raise WipeNotNeeded("只有手机、平板电脑和计算机需要数据清除记录", field="category")
-    common.choice(method, scales.WIPE_METHODS, field="method", label="清除方式")
+    common.choice(method, vocab.WIPE_METHODS, field="method", label="清除方式")
     operator = common.text(operator_name, field="operator_name", label="操作人员", max_len=32)
     row = WipeRecord(
         dealer_id=dealer.id,
@@ -288,12 +288,12 @@ def public_check(session: Session, *, code: str) -> PublicCertificate:
         status=cert.status,
         status_label=STATUS_LABELS[cert.status],
         category=wipe.category,
-        category_label=scales.CATEGORIES[wipe.category],
+        category_label=vocab.CATEGORIES[wipe.category],
         brand=wipe.brand,
         model=wipe.model,
         serial=wipe.serial,
         method=wipe.method,
-        method_label=scales.WIPE_METHODS[wipe.method],
+        method_label=vocab.WIPE_METHODS[wipe.method],
         tool=wipe.tool,
         wiped_at=as_utc(wipe.wiped_at).isoformat(),
         verified=wipe.verified,
