@@ -175,6 +175,38 @@ def find_pool(
     return session.scalars(stmt).first()
 
 
+@dataclass(frozen=True)
+class PoolRef:
+    """What other domains may know of a pool: its programme, funding layer, place and year."""
+
+    id: int
+    programme_id: str
+    layer: str
+    jurisdiction_code: str
+    period_year: int
+
+
+def _ref(pool: Pool) -> PoolRef:
+    return PoolRef(pool.id, pool.programme_id, pool.layer, pool.jurisdiction_code, pool.period_year)
+
+
+def pool_ref(session: Session, pool_id: int) -> PoolRef | None:
+    """The pool ``pool_id`` (None if there is none), whoever may see it."""
+    pool = session.get(Pool, pool_id)
+    return None if pool is None else _ref(pool)
+
+
+def programme_pool(
+    session: Session, *, programme_id: str, jurisdiction_code: str
+) -> PoolRef | None:
+    """A pool of the programme at the place (any layer or year), the first one found."""
+    stmt = select(Pool).where(
+        Pool.programme_id == programme_id, Pool.jurisdiction_code == jurisdiction_code
+    )
+    pool = session.scalars(stmt).first()
+    return None if pool is None else _ref(pool)
+
+
 def readable(actor: Actor) -> Select[Pool]:
     """Pools in the actor's jurisdiction and below."""
     return select(Pool).where(Pool.jurisdiction_code.in_(actor.scope_codes)).order_by(Pool.id)
@@ -213,4 +245,26 @@ def list_pools(session: Session, actor: Actor) -> list[PoolSummary]:
     )
     return [
         PoolSummary(row[0], Balances(*(int(v) for v in row[1:]))) for row in session.execute(stmt)
+    ]
+
+
+@dataclass(frozen=True)
+class PoolMoney:
+    """A pool's money not yet reserved or spent and its money reserved by open claims, in fen."""
+
+    pool: PoolRef
+    available: int
+    reserved: int
+
+
+def pool_money(session: Session) -> list[PoolMoney]:
+    """Every pool that has shards, with its available and reserved money (for /metrics)."""
+    stmt = (
+        select(Pool, func.sum(Shard.available), func.sum(Shard.reserved))
+        .join(Shard, Shard.pool_id == Pool.id)
+        .group_by(Pool.id)
+    )
+    return [
+        PoolMoney(_ref(pool), int(avail or 0), int(res or 0))
+        for pool, avail, res in session.execute(stmt)
     ]

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
 
 from huanxin.claims import bench_world as world
 from huanxin.db import Database
@@ -143,19 +142,16 @@ class Load:
 
 
 def _verify(url: str, seen: Ledger) -> dict[str, Any]:
-    from huanxin.claims.models import Claim
+    from huanxin.claims.service import queries
 
     db = Database(url)
     try:
         with db.sessions() as session:
-            rows = session.execute(
-                select(Claim.id, Claim.device_serial).where(Claim.device_serial.like("DRILL%"))
-            )
             ids, per_sale = set(), dict[str, int]()
-            for claim_id, serial in rows:
+            for claim_id, serial in queries.serials(session, prefix="DRILL"):
                 ids.add(claim_id)
                 per_sale[serial] = per_sale.get(serial, 0) + 1
-            claims = session.scalar(select(func.count()).select_from(Claim))
+            claims = queries.count(session)
         problems = checks.integrity(db)
     finally:
         db.dispose()

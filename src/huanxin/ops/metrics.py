@@ -80,7 +80,7 @@ class DatabaseCollector(Collector):
         self.db = db
 
     def collect(self) -> Iterator[Metric]:
-        from huanxin.ledger.models import Pool, Shard
+        from huanxin.ledger import service as ledger
         from huanxin.ops.jobs.models import JobRun
 
         available = GaugeMetricFamily(
@@ -111,20 +111,11 @@ class DatabaseCollector(Collector):
             "Time the last nightly integrity scan took to judge every claim",
         )
         with self.db.sessions() as session:
-            pools = select(
-                Pool.id,
-                Pool.programme_id,
-                Pool.layer,
-                Pool.jurisdiction_code,
-                func.sum(Shard.available),
-                func.sum(Shard.reserved),
-            )
-            for pid, prog, layer, code, avail, res in session.execute(
-                pools.join(Shard, Shard.pool_id == Pool.id).group_by(Pool.id)
-            ):
-                labels = [str(pid), prog, layer, code]
-                available.add_metric(labels, float(avail or 0))
-                reserved.add_metric(labels, float(res or 0))
+            for money in ledger.pool_money(session):
+                pool = money.pool
+                labels = [str(pool.id), pool.programme_id, pool.layer, pool.jurisdiction_code]
+                available.add_metric(labels, float(money.available))
+                reserved.add_metric(labels, float(money.reserved))
             counts = select(JobRun.job, JobRun.outcome, func.count()).group_by(
                 JobRun.job, JobRun.outcome
             )

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huanxin.claims.service import release_plans
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import DomainError
-from huanxin.ledger.models import Pool
+from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
 from huanxin.policy.api import select_version
 
@@ -26,9 +25,11 @@ def build(session: Session, office: Actor, code: str) -> None:
     programme_id = next((SMART_HOME[p] for p in path if p in SMART_HOME), None)
     versions = [p for p in policies.all_versions(session) if p.id == programme_id]
     programme = select_version(versions, today_cn()) if versions else None
-    pool = session.scalars(
-        select(Pool).where(Pool.programme_id == programme_id, Pool.jurisdiction_code == code)
-    ).first()
+    pool = (
+        ledger.programme_pool(session, programme_id=programme_id, jurisdiction_code=code)
+        if programme_id
+        else None
+    )
     if programme is None or pool is None:
         return
     first = today_cn()

@@ -289,3 +289,29 @@ def list_for(session: Session, actor: Actor) -> list[Quota]:
             select(Quota).where(Quota.consumer_user_id == actor.user_id).order_by(Quota.id.desc())
         )
     )
+
+
+def expire_due(session: Session, now: datetime) -> int:
+    """Issued quotas past their date become ``expired`` (a locked one waits for its claim);
+    how many did, recorded in one audit entry of the expiry job."""
+    ids = list(
+        session.scalars(select(Quota.id).where(Quota.state == "issued", Quota.expires_at <= now))
+    )
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(
+            update(Quota)
+            .where(Quota.id.in_(chunk), Quota.state == "issued")
+            .values(state="expired")
+            .execution_options(synchronize_session=False)
+        )
+    if ids:
+        audit.record(
+            session,
+            audit.SYSTEM,
+            "quota.expired",
+            object_type="job",
+            object_id="quota_expiry",
+            detail={"count": len(ids)},
+        )
+    return len(ids)

@@ -23,7 +23,6 @@ from huanxin.core.actor import Actor, within
 from huanxin.core.clock import utcnow
 from huanxin.core.money import percent_of, yuan
 from huanxin.ledger import service as ledger
-from huanxin.ledger.models import Pool
 from huanxin.policy import service as policies
 from huanxin.policy.api import AmountRule, PaymentMode, Programme, select_version
 
@@ -96,8 +95,8 @@ def _check_times(plan: PlanInput) -> int:
     return minute
 
 
-def _pool(session: Session, actor: Actor, plan: PlanInput) -> Pool:
-    pool = session.get(Pool, plan.pool_id)
+def _pool(session: Session, actor: Actor, plan: PlanInput) -> ledger.PoolRef:
+    pool = ledger.pool_ref(session, plan.pool_id)
     if pool is None or not actor.sees(pool.jurisdiction_code):
         raise _refuse("pool_id", "资金池：不存在或不在您的管辖范围内")
     if pool.programme_id != plan.programme_id:
@@ -117,7 +116,9 @@ def _rule_cap(rule: AmountRule) -> int | None:
     return None
 
 
-def per_quota_fen(session: Session, programme: Programme, plan: PlanInput, pool: Pool) -> int:
+def per_quota_fen(
+    session: Session, programme: Programme, plan: PlanInput, pool: ledger.PoolRef
+) -> int:
     """The most one quota can draw on ``pool``: the category's per-item cap times the
     pool layer's share of the split where the schedule applies."""
     category = programme.category(plan.category)
@@ -130,7 +131,7 @@ def per_quota_fen(session: Session, programme: Programme, plan: PlanInput, pool:
     return percent_of(max(c for c in caps if c is not None), share)
 
 
-def _committed_fen(session: Session, pool: Pool, per_quota: int, today: date) -> int:
+def _committed_fen(session: Session, pool: ledger.PoolRef, per_quota: int, today: date) -> int:
     """What other schedules on the pool may still release from today on."""
     total = 0
     for other in session.scalars(select(QuotaRelease).where(QuotaRelease.pool_id == pool.id)):
@@ -139,7 +140,7 @@ def _committed_fen(session: Session, pool: Pool, per_quota: int, today: date) ->
     return total
 
 
-def _check_money(session: Session, plan: PlanInput, pool: Pool, per_quota: int) -> None:
+def _check_money(session: Session, plan: PlanInput, pool: ledger.PoolRef, per_quota: int) -> None:
     quotas = plan.per_release * ((plan.last_day - plan.first_day).days + 1)
     need = quotas * per_quota
     free = ledger.pool_balances(session, pool.id).available

@@ -4,18 +4,18 @@ decisions, and a merchant's profile. Everything is limited to the actor's jurisd
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from huanxin.claims.models import Claim
+from huanxin.claims.service import queries
 from huanxin.core.actor import Actor, visible
 from huanxin.core.models import Organization
 from huanxin.integrity.models import MerchantRisk, ReviewDecision, RiskReason, RiskScore
-from huanxin.integrity.service.review import Case, reasons_of
+from huanxin.integrity.service.review import Case, cases
 
 
 @dataclass
@@ -81,8 +81,7 @@ def precision_report(session: Session, actor: Actor) -> list[DetectorPrecision]:
     """Per detector: how reviewers decided the claims it fired on (latest decision per claim)."""
     stmt = (
         select(ReviewDecision)
-        .join(Claim, Claim.id == ReviewDecision.claim_id)
-        .where(Claim.jurisdiction_code.in_(actor.scope_codes))
+        .where(ReviewDecision.claim_id.in_(queries.ids_in(actor.scope_codes)))
         .order_by(ReviewDecision.id)
     )
     latest: dict[int, ReviewDecision] = {}
@@ -111,25 +110,15 @@ def merchant_profile(session: Session, actor: Actor, org_id: int) -> MerchantPro
     org = visible(actor, org, org.jurisdiction_code if org else None, "商户不存在")
     risk = session.scalars(select(MerchantRisk).where(MerchantRisk.org_id == org_id)).first()
     stmt = (
-        select(RiskScore, Claim)
-        .join(Claim, Claim.id == RiskScore.claim_id)
+        select(RiskScore)
         .where(RiskScore.merchant_org_id == org_id, RiskScore.score > 0)
         .order_by(RiskScore.score.desc(), RiskScore.claim_id)
         .limit(100)
     )
-    pairs = [(a, b) for a, b in session.execute(stmt).all()]
-    reasons = reasons_of(session, [s.claim_id for s, _ in pairs])
-    states: dict[str, int] = defaultdict(int)
-    for state, n in session.execute(
-        select(Claim.state, func.count())
-        .where(Claim.merchant_org_id == org_id)
-        .group_by(Claim.state)
-    ).all():
-        states[state] = int(n)
+    found = cases(session, list(session.scalars(stmt)))
+    states = queries.state_counts(session, merchant_org_id=org_id)
     lines = json.loads(risk.reasons) if risk else []
-    return MerchantProfile(
-        org, risk, lines, [Case(s, c, reasons[s.claim_id]) for s, c in pairs], dict(states)
-    )
+    return MerchantProfile(org, risk, lines, found, states)
 
 
 def as_data(entry: DetectorPrecision) -> dict[str, Any]:

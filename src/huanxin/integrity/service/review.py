@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huanxin.claims.models import Claim
-from huanxin.claims.service import common, lifecycle
+from huanxin.claims.service import common, lifecycle, queries
+from huanxin.claims.service.queries import Claim
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import utcnow
@@ -63,13 +63,18 @@ def reasons_of(session: Session, claim_ids: list[int]) -> dict[int, list[RiskRea
 def queue(session: Session, actor: Actor, *, status: str = "held", limit: int = 200) -> list[Case]:
     """Claims in scope with ``status`` (default: waiting for review), highest score first."""
     stmt = (
-        select(RiskScore, Claim)
-        .join(Claim, Claim.id == RiskScore.claim_id)
+        select(RiskScore)
         .where(RiskScore.status == status, RiskScore.jurisdiction_code.in_(actor.scope_codes))
         .order_by(RiskScore.score.desc(), RiskScore.claim_id)
         .limit(limit)
     )
-    pairs = [(a, b) for a, b in session.execute(stmt).all()]
+    return cases(session, list(session.scalars(stmt)))
+
+
+def cases(session: Session, scores: list[RiskScore]) -> list[Case]:
+    """The scored claims with their reasons, in the order of ``scores``."""
+    claims = queries.by_ids(session, [s.claim_id for s in scores])
+    pairs = [(s, claims[s.claim_id]) for s in scores if s.claim_id in claims]
     reasons = reasons_of(session, [s.claim_id for s, _ in pairs])
     return [Case(s, c, reasons[s.claim_id]) for s, c in pairs]
 
@@ -90,16 +95,7 @@ def case(session: Session, actor: Actor, claim_id: int) -> Case:
 
 def related(session: Session, actor: Actor, claim: Claim, *, limit: int = 20) -> list[Claim]:
     """Other claims in scope sharing the person, serial, invoice or recycling certificate."""
-    keys = [Claim.person_key == claim.person_key]
-    for column, value in (
-        (Claim.device_serial, claim.device_serial),
-        (Claim.invoice_no, claim.invoice_no),
-        (Claim.recycling_cert_no, claim.recycling_cert_no),
-    ):
-        if value:
-            keys.append(column == value)
-    stmt = common.readable(actor).where(Claim.id != claim.id, or_(*keys))
-    return list(session.scalars(stmt.order_by(Claim.id).limit(limit)))
+    return queries.related(session, actor, claim, limit=limit)
 
 
 def _reject_claim(session: Session, actor: Actor, claim: Claim, note: str) -> str:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from huanxin.core import audit
 from huanxin.core.clock import utcnow
@@ -38,33 +38,11 @@ class JobSpec:
 
 def expire_quotas(db: Database) -> Summary:
     """Issued quotas past their date become ``expired`` (a locked one waits for its claim)."""
-    from huanxin.claims.models import Quota
+    from huanxin.claims.service import quotas
 
-    now = utcnow()
     with db.unit_of_work() as session:
-        ids = list(
-            session.scalars(
-                select(Quota.id).where(Quota.state == "issued", Quota.expires_at <= now)
-            )
-        )
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            session.execute(
-                update(Quota)
-                .where(Quota.id.in_(chunk), Quota.state == "issued")
-                .values(state="expired")
-                .execution_options(synchronize_session=False)
-            )
-        if ids:
-            audit.record(
-                session,
-                audit.SYSTEM,
-                "quota.expired",
-                object_type="job",
-                object_id="quota_expiry",
-                detail={"count": len(ids)},
-            )
-    return {"text": f"到期资格券 {len(ids)} 张", "expired": len(ids)}
+        count = quotas.expire_due(session, utcnow())
+    return {"text": f"到期资格券 {count} 张", "expired": count}
 
 
 def supervision_reminders(db: Database) -> Summary:
