@@ -138,26 +138,6 @@ def list_for(session: Session, actor: Actor) -> list[User]:
     return list(session.scalars(readable(actor).order_by(User.jurisdiction_code, User.id)))
 
 
-def set_active(session: Session, actor: Actor, *, user_id: int, active: bool) -> User:
-    user = get(session, actor, user_id)
-    if user.id == actor.user_id and not active:
-        raise Conflict("不能停用自己的账号")
-    before = snapshot(user)
-    user.active = active
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "user.activated" if active else "user.deactivated",
-        object_type="user",
-        object_id=user.id,
-        before=before,
-        after=snapshot(user),
-        jurisdiction_code=user.jurisdiction_code,
-    )
-    return user
-
-
 def masked_contact(user: User) -> dict[str, str | None]:
     """Masked personal identifiers for display to anyone."""
     mobile = pii.unseal(user.mobile_enc) if user.mobile_enc else None

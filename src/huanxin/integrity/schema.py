@@ -153,13 +153,3 @@ FRAUD_KIND_LABELS: Final[dict[str, str]] = {
 
 def kind_label(kind: str) -> str:
     return FRAUD_KIND_LABELS.get(kind, "其他风险")
-
-
-def empty_claims_sql() -> str:
-    """SQL for an empty relation with the canonical columns (handy for tests and views).
-
-    >>> empty_claims_sql().startswith("SELECT CAST(NULL AS BIGINT) AS claim_id")
-    True
-    """
-    cols = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in CLAIM_COLUMNS.items())
-    return f"SELECT {cols} LIMIT 0"

@@ -21,7 +21,7 @@ sealed: the canonical texts are NULL and the claims carry the encoded identities
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 import duckdb
@@ -117,20 +117,6 @@ def load(con: duckdb.DuckDBPyConnection, table: pa.Table, name: str = "claims") 
     cols = ", ".join(f"{sql} AS {column}" for column, sql in CANONICAL.items())
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {cols} FROM detection_rows")  # noqa: S608
     con.unregister("detection_rows")
-
-
-def export_claims(session: Session, jurisdiction_codes: Iterable[str] | None = None) -> pa.Table:
-    """All claims (or those of ``jurisdiction_codes``) as an Arrow table, canonical columns."""
-    con = duckdb.connect()
-    try:
-        load(con, detection_table(session))
-        where = "TRUE"
-        if jurisdiction_codes is not None:
-            listed = ", ".join(f"'{c}'" for c in jurisdiction_codes if c.isdigit()) or "NULL"
-            where = f"jurisdiction_code IN ({listed})"
-        return con.sql(f"SELECT * FROM claims WHERE {where} ORDER BY claim_id").to_arrow_table()  # noqa: S608
-    finally:
-        con.close()
 
 
 def claims_connection(

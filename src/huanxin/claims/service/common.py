@@ -99,18 +99,14 @@ def versions_of(quote: dict[str, Any]) -> list[str]:
     return [f"{a['programme_id']}@{a['version']}" for a in quote.get("applied", [])]
 
 
-def find_pool_id(session: Session, programme_id: str, layer: str, code: str, year: int) -> int:
-    """The pool funding ``layer`` of ``programme_id`` for ``code`` in budget year ``year``, or
-    the nearest ancestor's (cached per session: pools are created rarely, never deleted)."""
-    return pool_ids(session, [(programme_id, layer)], code, year)[(programme_id, layer)]
-
-
 def pool_ids(
     session: Session, wanted: list[tuple[str, str]], code: str, year: int
 ) -> dict[tuple[str, str], int]:
-    """``find_pool_id`` for several (programme, layer) pairs in one query. The pools are
-    loaded into the session, so the ledger's own look-up by id needs no round trip. A sale
-    draws on the budget of its own year: 2026 sales never spend 2025 money."""
+    """The pool funding each (programme, layer) pair of ``wanted`` for ``code`` in budget year
+    ``year``, or the nearest ancestor's (cached per session: pools are created rarely, never
+    deleted), in one query. The pools are loaded into the session, so the ledger's own
+    look-up by id needs no round trip. A sale draws on the budget of its own year: 2026 sales
+    never spend 2025 money."""
     cache: dict[tuple[str, str, str, int], int] = session.info.setdefault("claims.pools", {})
     missing = sorted({w for w in wanted if (*w, code, year) not in cache})
     if missing:

@@ -222,22 +222,11 @@ def not_found() -> QuotaNotAvailable:
     return QuotaNotAvailable("未找到该品类可用的补贴资格（可能已使用或已过期）", field="quota_code")
 
 
-def find_for_redemption(
-    session: Session, *, quota_code: str | None, person_key: str | None, category: str
-) -> Quota:
-    stmt = _redeemable(
-        select(Quota), quota_code=quota_code, person_key=person_key, category=category
-    )
-    quota = session.scalars(stmt).first()
-    if quota is None:
-        raise not_found()
-    return quota
-
-
 def find_with_person(
     session: Session, *, quota_code: str | None, person_key: str | None, category: str
 ) -> tuple[Quota, User | None]:
-    """``find_for_redemption`` plus the quota's consumer, in one query."""
+    """The quota a sale may redeem (by its code, else the person's for the category) and the
+    quota's consumer, in one query; ``QuotaNotAvailable`` if there is none."""
     base = select(Quota, User).outerjoin(User, User.id == Quota.consumer_user_id)
     stmt = _redeemable(base, quota_code=quota_code, person_key=person_key, category=category)
     row = session.execute(stmt).first()

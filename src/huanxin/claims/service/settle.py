@@ -25,7 +25,7 @@ from huanxin.core.errors import Conflict, MalformedFile, NotFound, UnrelatedRefe
 from huanxin.core.exports import safe_row
 from huanxin.core.faults import crash_point
 from huanxin.core.models import Organization
-from huanxin.core.money import parse_yuan, yuan
+from huanxin.core.money import yuan
 
 BANK_HEADERS = ["批次号", "付款单号", "收款方", "收款方名称", "金额（元）"]
 RESULT_HEADERS = ["付款单号", "结果", "银行流水号", "失败原因"]
@@ -228,7 +228,3 @@ def _apply_row(
 def _unnet(session: Session, item: PaymentItem) -> None:
     for clawback in session.scalars(select(Clawback).where(Clawback.netted_in_item_id == item.id)):
         clawback.netted_in_item_id = None
-
-
-def parse_amount(text: str) -> int:
-    return parse_yuan(text)

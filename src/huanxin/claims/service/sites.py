@@ -9,7 +9,6 @@ redemption naming a terminal id or store the merchant has not registered is refu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -165,11 +164,3 @@ def place_of(
     elif store_id is not None:
         _store(session, actor, store_id)
     return Place(store_id=store_id, terminal_id=terminal, lat=lat, lon=lon)
-
-
-def store_rows(session: Session, store_ids: list[int]) -> list[dict[str, Any]]:
-    """``id, lat, lon`` of the stores ``store_ids`` (what the integrity scan reads)."""
-    if not store_ids:
-        return []
-    stmt = select(MerchantStore.id, MerchantStore.lat, MerchantStore.lon)
-    return [dict(r._mapping) for r in session.execute(stmt.where(MerchantStore.id.in_(store_ids)))]
