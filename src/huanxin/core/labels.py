@@ -12,6 +12,7 @@ LABELS: dict[str, str] = {
     "Idempotency-Key": "幂等键",
     "above_size": "是否规模以上",
     "accept": "是否接受",
+    "account": "账户",
     "acquired_year": "购置年份",
     "action": "操作",
     "active": "是否启用",
