@@ -1,7 +1,7 @@
-"""The office, merchant and finance homes in chromium at 390 px and 1366 px: no sideways
-scroll, every figure (value, unit, note) inside its card, the charts inside theirs, and the
-next actions (待办) first. Screenshots are kept under ``var/journeys`` (or
-``$HUANXIN_SHOTS``) as test artefacts."""
+"""Each role's home in chromium at 390 px and 1366 px: no sideways scroll, every figure
+(value, unit, note) inside its card, the charts inside theirs, and the next actions (待办)
+first. Screenshots are kept under ``var/journeys`` (or ``$HUANXIN_SHOTS``) as test
+artefacts; the dashboard tables become cards on a phone."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ OUTSIDE = """() => {
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-@pytest.mark.parametrize("role", ["office", "merchant", "finance"])
+@pytest.mark.parametrize(
+    "role", ["office", "merchant", "finance", "consumer", "recycler", "enterprise", "department"]
+)
 def test_home_fits_and_leads_with_next_actions(
     browser: Any, server: str, role: str, width: int
 ) -> None:
@@ -44,8 +46,25 @@ def test_home_fits_and_leads_with_next_actions(
     assert page.evaluate(OUTSIDE) == []
     headings = page.locator("main h2").all_inner_texts()
     assert headings[0] == "待办"
-    assert page.locator("#home-todo a.figure[href]").count() >= 2
+    assert page.locator("#home-todo a.figure[href]").count() >= (2 if role != "recycler" else 1)
     if role == "office":
         assert page.locator(".home-chart svg").count() == 1
         assert "元）" in page.locator(".home-chart h2").inner_text()
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/ledger", "/clocks", "/supervision/indicators", "/equipment"])
+def test_dashboard_tables_become_cards_on_a_phone(browser: Any, server: str, path: str) -> None:
+    page = login(browser, server, "office.140521", viewport={"width": 390, "height": 900})
+    page.goto(server + path)
+    page.wait_for_load_state("load")
+    tables = page.locator("table.cards-sm")
+    assert tables.count() >= 1
+    wide = page.evaluate(
+        "[...document.querySelectorAll('table.cards-sm')]"
+        ".filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).length"
+    )
+    assert wide == 0
+    cells = page.locator("table.cards-sm tbody td:not([colspan])").count()
+    assert page.locator("table.cards-sm tbody td[data-label]").count() == cells
     page.close()
