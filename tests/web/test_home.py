@@ -200,3 +200,16 @@ def test_chart_axes_read_in_yuan_or_wan_never_scientific() -> None:
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert "20,000,000" in labels and ax.yaxis.get_offset_text().get_text() == ""
     assert ax.yaxis.get_label().get_text() == "金额（元）"
+
+
+def test_today_starts_at_china_midnight_in_utc() -> None:
+    """After 16:00 UTC it is already tomorrow in China: "today" starts at 16:00 UTC, compared
+    as UTC (SQLite keeps the stored UTC wall time)."""
+    from datetime import UTC, datetime
+
+    from huanxin.claims import lists
+    from huanxin.core.clock import simulated
+
+    with simulated(datetime(2026, 12, 7, 16, 30, tzinfo=UTC)):
+        bound = lists.since("today").right.value  # type: ignore[attr-defined]
+    assert bound == datetime(2026, 12, 7, 16, 0, tzinfo=UTC) and bound.tzinfo == UTC

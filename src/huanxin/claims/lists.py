@@ -4,7 +4,7 @@ search (``service.find``), and where it opens — on the claims waiting for the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement
@@ -35,7 +35,8 @@ DAYS = {"today": "今天", "month": "本月"}
 def since(value: str) -> ColumnElement[bool]:
     """Claims made since the start of today or of this month (China time)."""
     first = today_cn() if value == "today" else today_cn().replace(day=1)
-    return Claim.created_at >= datetime.combine(first, time(), CHINA_TZ)
+    # In UTC: SQLite keeps the stored UTC wall time and would compare it with China time.
+    return Claim.created_at >= datetime.combine(first, time(), CHINA_TZ).astimezone(UTC)
 
 
 def _state(value: str) -> ColumnElement[bool]:

@@ -5,7 +5,7 @@ year's burn chart (each month's spending against the year's budget)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from huanxin.web.ui import Chart, HomeItem, count_figure, money_figure
 def monthly_spending(session: Session, pool_ids: list[int], *, year: int) -> list[int]:
     """Net money drawn by sales from the pools in each month of ``year`` up to this month."""
     day = day_expr(session)
-    since = datetime.combine(date(year, 1, 1), time(), CHINA_TZ)
+    since = datetime.combine(date(year, 1, 1), time(), CHINA_TZ).astimezone(UTC)
     rows = session.execute(
         select(day, func.sum(Entry.amount_fen))
         .where(
