@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from huanxin.claims import bench_world as world
+from huanxin.claims.api import sales_world as world
 from huanxin.db import Database
 from huanxin.ops import checks
 from huanxin.ops.clusters import Pair, make_pair
