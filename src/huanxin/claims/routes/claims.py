@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from huanxin.claims.errors import QuotaSoldOut
 from huanxin.claims.models import Claim
 from huanxin.claims.schemas import (
     BankResultRead,
@@ -35,6 +36,7 @@ from huanxin.claims.service import (
     lifecycle,
     quotas,
     redeem,
+    releases,
     settle,
 )
 from huanxin.config import get_settings
@@ -51,7 +53,7 @@ from huanxin.core.bounds import (
     Text,
     parse_attributes,
 )
-from huanxin.core.clock import today_cn
+from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.web.deps import DbSession, get_database, require, require_any
 from huanxin.web.errors import audit_refusal
@@ -78,7 +80,22 @@ def my_quotas(
 @idempotent("quotas.claim")
 def claim_quota(body: QuotaCreate, actor: Owner, session: DbSession) -> QuotaRead:
     on_date = body.on_date or today_cn()
-    return QuotaRead.of(quotas.claim_quota(session, actor, category=body.category, on_date=on_date))
+    day = releases.local_day(utcnow())
+    today = body.on_date in (None, today_cn())
+    # the key was claimed above (a used key was replayed there); a full round of today answers
+    # 已领完 without the claim's reads and writes (releases.known_sold_out)
+    if today and (
+        known := releases.known_sold_out(session, actor.jurisdiction_code, body.category, day)
+    ):
+        raise known
+    try:
+        return QuotaRead.of(
+            quotas.claim_quota(session, actor, category=body.category, on_date=on_date)
+        )
+    except QuotaSoldOut as exc:
+        if today:
+            releases.note_sold_out(actor.jurisdiction_code, body.category, day, exc)
+        raise
 
 
 def _item(actor: Actor, key: str, body: RedeemRequest) -> batch.Item:

@@ -222,8 +222,57 @@ def open_round(session: Session, release: QuotaRelease, now: datetime, name: str
     return found
 
 
-def sold_out(release: QuotaRelease, now: datetime, name: str) -> QuotaSoldOut:
-    return QuotaSoldOut(f"今日「{name}」补贴券已领完，{next_text(release, now)}", field="category")
+def sold_out(
+    release: QuotaRelease, now: datetime, name: str, rnd: ReleaseRound | None = None
+) -> QuotaSoldOut:
+    exc = QuotaSoldOut(f"今日「{name}」补贴券已领完，{next_text(release, now)}", field="category")
+    if rnd is not None:
+        exc.round_id = rnd.id  # type: ignore[attr-defined]  # read by note_sold_out
+    return exc
+
+
+# The 07:00 burst: once today's round is gone, tens of thousands of claims get the same
+# 已领完. A round never grows back (``issued`` only rises, ``offered`` is fixed when the
+# round opens; unused quotas go to the next day's round), so a process that answered 已领完
+# for (place, category) today remembers which round it was. The next claim of that place and
+# category today reads only that round's counter (one indexed SELECT) and, if it is still
+# full, gets the same answer — no programme, schedule or cap reads and no writes. The route
+# checks the request's Idempotency-Key first, so a retry of a claim that succeeded is
+# replayed, not refused. A round not found, or not full, sends the claim the whole way.
+_SOLD_OUT: dict[tuple[str, str, date], tuple[int, QuotaSoldOut]] = {}
+
+
+def known_sold_out(
+    session: Session, jurisdiction_code: str, category: str, day: date
+) -> QuotaSoldOut | None:
+    """A fresh copy of the 已领完 this process gave here today, if its round is still full."""
+    key = (jurisdiction_code, category, day)
+    hit = _SOLD_OUT.get(key)
+    if hit is None:
+        return None
+    full = select(ReleaseRound.id).where(
+        ReleaseRound.id == hit[0],
+        ReleaseRound.day == day,
+        ReleaseRound.issued >= ReleaseRound.offered,
+    )
+    if session.scalar(full) is None:
+        _SOLD_OUT.pop(key, None)
+        return None
+    return QuotaSoldOut(hit[1].message, field=hit[1].field)
+
+
+def note_sold_out(jurisdiction_code: str, category: str, day: date, exc: QuotaSoldOut) -> None:
+    """Remember a 已领完 of a full round (not other refusals) for ``known_sold_out``."""
+    round_id = getattr(exc, "round_id", None)
+    if round_id is None:
+        return
+    for key in [k for k in _SOLD_OUT if k[2] != day]:  # yesterday's answers go
+        _SOLD_OUT.pop(key, None)
+    _SOLD_OUT[(jurisdiction_code, category, day)] = (int(round_id), exc)
+
+
+def forget_sold_out() -> None:
+    _SOLD_OUT.clear()
 
 
 @dataclass(frozen=True)
@@ -297,7 +346,7 @@ def grant(
     for _attempt in range(3):
         caps = person_caps(session, release, person_key, rnd.day, name)
         if rnd.issued >= rnd.offered:
-            raise sold_out(release, now, name)
+            raise sold_out(release, now, name, rnd)
         quota = quotas.new_quota(
             user=user,
             person_key=person_key,
@@ -323,7 +372,7 @@ def grant(
             session.add(g)
             session.flush()
             if not _take_one(session, rnd):
-                raise sold_out(release, now, name)
+                raise sold_out(release, now, name, rnd)
 
         if quotas.issue(session, actor, quota, detail={"release": release.id}, alongside=alongside):
             return quota

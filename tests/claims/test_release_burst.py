@@ -1,0 +1,86 @@
+"""The 07:00 burst's cheap 已领完: once a process has answered 已领完 for today's round of a
+place and category, the next claims there read only that round's counter (after the key), get
+the same answer, and never a wrong one: a key that succeeded is replayed, a round that is
+no longer full sends the claim the whole way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, update
+
+import builders
+import releases_world as rw
+import tradein
+from huanxin.claims.models import ReleaseRound
+from huanxin.claims.service import releases
+from huanxin.core.clock import today_cn
+from huanxin.db import Database
+
+
+def _define(database: Database, per_release: int) -> None:
+    pools = tradein.setup(database)
+    office = builders.api_client(database, "office.140521")
+    today = today_cn().isoformat()
+    body = {
+        "programme_id": "cn.appliance",
+        "category": "refrigerator",
+        "jurisdiction_code": "140521",
+        "pool_id": pools[("cn.appliance", "central")],
+        "first_day": today,
+        "last_day": today,
+        "release_time": "00:00",
+        "per_release": per_release,
+    }
+    r = office.post("/api/v1/quota-releases", json=body, headers={"Idempotency-Key": "d1"})
+    assert r.status_code == 201, r.text
+
+
+def _claim(database: Database, username: str, key: str) -> tuple[Any, int]:
+    """The answer and the number of statements the server ran for it."""
+    client = builders.api_client(database, username)
+    client.get("/api/v1/quotas")  # the caller's token is resolved (and cached) here
+    seen: list[str] = []
+
+    def count(*_: object) -> None:
+        seen.append("x")
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        answer = client.post(
+            "/api/v1/quotas", json={"category": "电冰箱"}, headers={"Idempotency-Key": key}
+        )
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    return answer, len(seen)
+
+
+def test_sold_out_is_answered_from_the_full_round_and_keys_still_replay(
+    database: Database,
+) -> None:
+    releases.forget_sold_out()
+    _define(database, per_release=1)
+    rw.consumers(database, 3)
+    first, _ = _claim(database, "burst.c0", "k0")
+    assert first.status_code == 201, first.text
+    full, slow = _claim(database, "burst.c1", "k1")
+    assert full.status_code == 409 and full.json()["code"] == "quota_sold_out"
+    fast, cheap = _claim(database, "burst.c2", "k2")
+    assert fast.status_code == 409 and fast.json() == full.json()
+    assert "已领完" in fast.json()["message"] and cheap < slow and cheap <= 4
+    again, _ = _claim(database, "burst.c0", "k0")  # the winner's retry after the round filled
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+
+
+def test_a_round_that_is_not_full_sends_the_claim_the_whole_way(database: Database) -> None:
+    releases.forget_sold_out()
+    _define(database, per_release=1)
+    rw.consumers(database, 3)
+    assert _claim(database, "burst.c0", "k0")[0].status_code == 201
+    assert _claim(database, "burst.c1", "k1")[0].status_code == 409
+    with database.unit_of_work() as session:  # the counter is not full any more
+        session.execute(update(ReleaseRound).values(offered=ReleaseRound.offered + 1))
+    taken, _ = _claim(database, "burst.c2", "k2")
+    assert taken.status_code == 201, taken.text
+    assert _claim(database, "burst.c1", "k1b")[0].json()["code"] == "quota_sold_out"
