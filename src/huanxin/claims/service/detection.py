@@ -267,10 +267,10 @@ def _read_csv(path: Path) -> pa.Table:
     picked = ", ".join(_typed(name, kind) for name, kind in FIELDS.items())
     con = duckdb.connect()
     try:
-        table = con.execute(
-            f"SELECT {picked} FROM read_csv(?, header = false, auto_detect = false,"  # noqa: S608
+        table = con.sql(
+            f"SELECT {picked} FROM read_csv($path, header = false, auto_detect = false,"  # noqa: S608
             f" allow_quoted_nulls = false, columns = {{{types}}})",
-            [str(path)],
+            params={"path": str(path)},
         ).to_arrow_table()
     finally:
         con.close()
