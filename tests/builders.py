@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -93,3 +94,16 @@ def ui_login(browser: Any, server: str, username: str, **context: Any) -> Any:
     page.click("button[type=submit]")
     page.wait_for_url(server + "/")
     return page
+
+
+def list_total(html: str) -> int:
+    """The row count a page-kit list prints above itself (共 N 条)."""
+    found = re.search(r"共 ([\d,]+) 条", html)
+    assert found, html
+    return int(found.group(1).replace(",", ""))
+
+
+def next_link(response: Any) -> str:
+    """The address in an API list answer's ``Link: <…>; rel="next"`` header ("" at the end)."""
+    link = response.headers.get("Link", "")
+    return link.split(";")[0].strip("<>") if link else ""

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+import builders
 from huanxin.db import Database
 from huanxin.ledger import journal_pages
 from huanxin.ledger.models import Entry, Shard
@@ -89,3 +90,26 @@ def test_journal_pages_through_every_leg_and_exports_the_filtered(
     amounts = [float(r[5]) for r in rows[1:]]  # type: ignore[arg-type]
     assert amounts == sorted(amounts)
     assert _client(database, "office.371525").get(url).status_code == 404
+
+
+def test_the_journal_api_pages_through_every_leg(
+    database: Database, fresh_pool: PoolFactory
+) -> None:
+    _user(database, "office", "140521")
+    _user(database, "office", "371525")
+    pool = fresh_pool(allocate=1_000_000)
+    _legs(database, pool, 130)
+    api = builders.api_client(database, "office.140521")
+    url = f"/api/v1/ledger/pools/{pool}/journal"
+    first = api.get(url, params={"account": "reserved", "limit": 50})
+    assert first.headers["X-Total-Count"] == "65" and len(first.json()) == 50
+    rest = api.get(builders.next_link(first))
+    assert "Link" not in rest.headers and len(rest.json()) == 15
+    legs = first.json() + rest.json()
+    assert {e["account"] for e in legs} == {"reserved"} and len({e["id"] for e in legs}) == 65
+    ids = [e["id"] for e in legs]
+    assert ids == sorted(ids, reverse=True)
+    assert int(api.get(url).headers["X-Total-Count"]) > 130  # the allocation's legs too
+    assert api.get(url + "?limit=0").json()["field"] == "limit"
+    other = builders.api_client(database, "office.371525").get(url)
+    assert other.status_code in (403, 404)

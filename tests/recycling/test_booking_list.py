@@ -68,7 +68,7 @@ def test_bookings_page_through_all_and_export_the_filtered(rworld: RWorld) -> No
     assert _count(found) == 1 and len(_ids(found)) == 1
 
     book = consumer.get("/recycling/book").text
-    assert len(_ids(book)) == 50 and "共 520 条" in book and 'href="/recycling/bookings"' in book
+    assert len(_ids(book)) == 10 and "共 520 条" in book and 'href="/recycling/bookings"' in book
 
     sheet = consumer.get("/recycling/bookings.xlsx?status=completed&sort=quote")
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
@@ -80,3 +80,22 @@ def test_bookings_page_through_all_and_export_the_filtered(rworld: RWorld) -> No
     assert len(list(load_workbook(io.BytesIO(everything.content)).active.iter_rows())) == 521
     other = builders.web_client(rworld.db, "consumer.371525").get("/recycling/bookings?status=")
     assert _count(other.text) == 0
+
+
+def test_the_bookings_api_pages_through_all_with_a_total_and_a_next_link(rworld: RWorld) -> None:
+    _bookings(rworld, 130)
+    api = builders.api_client(rworld.db, "consumer.140521")
+    first = api.get("/api/v1/recycling/bookings?limit=50")
+    assert first.headers["X-Total-Count"] == "130" and len(first.json()) == 50
+    seen, r = [b["id"] for b in first.json()], first
+    while builders.next_link(r):
+        r = api.get(builders.next_link(r))
+        seen += [b["id"] for b in r.json()]
+    assert len(seen) == 130 == len(set(seen)) and seen == sorted(seen, reverse=True)
+
+    office = builders.api_client(rworld.db, "office.140521")
+    done = office.get("/api/v1/recycling/ops/bookings?status=completed&limit=20&offset=20")
+    assert done.headers["X-Total-Count"] == "32" and "Link" not in done.headers
+    assert len(done.json()) == 12 and {b["status"] for b in done.json()} == {"completed"}
+    too_many = api.get("/api/v1/recycling/bookings?limit=1001")
+    assert too_many.status_code == 422 and too_many.json()["message"].startswith("每页条数：")

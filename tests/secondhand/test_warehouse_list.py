@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 
+import builders
 from huanxin.secondhand.models import WarehouseItem
 from secondhand.shworld import World, post
 
@@ -92,3 +93,22 @@ def test_a_unit_sees_its_own_items_and_the_pooled_ones(world: World) -> None:
     _items(world, 40)
     unit = world.web("ent-a.140521").get("/secondhand/warehouse?state=").text
     assert _count(unit) == 20 + 5  # its own 20, and ent_b's 5 pooled
+
+
+def test_the_warehouse_api_pages_through_every_item(world: World) -> None:
+    office_api = world.api("office.140521")
+    for key in ("ent_a", "ent_b"):
+        post(office_api, "/api/v1/secondhand/institutions", {"org_id": world.ids[key]})
+    _items(world, 120)
+    r = office_api.get("/api/v1/secondhand/warehouse?limit=50&offset=100")
+    assert r.headers["X-Total-Count"] == "120" and "Link" not in r.headers
+    assert len(r.json()) == 20
+    first = office_api.get("/api/v1/secondhand/warehouse?state=done&limit=20")
+    assert first.headers["X-Total-Count"] == "30" and len(first.json()) == 20
+    link = first.headers["Link"]
+    assert link == '</api/v1/secondhand/warehouse?state=done&offset=20&limit=20>; rel="next"'
+    rest = office_api.get(builders.next_link(first)).json()
+    assets = {i["asset_no"] for i in first.json() + rest}
+    assert len(assets) == 30 and all(int(a[3:]) % 4 == 2 for a in assets)
+    bad = office_api.get("/api/v1/secondhand/warehouse?offset=-1")
+    assert bad.status_code == 422 and bad.json()["field"] == "offset"

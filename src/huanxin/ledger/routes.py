@@ -10,13 +10,14 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from sqlalchemy import select
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Count, Id, Limit, Year
 from huanxin.core.clock import today_cn
 from huanxin.ledger import forecast, notice, pausing, service, tranches
-from huanxin.ledger.models import Alert, Pool
+from huanxin.ledger.models import Alert, Entry, Pool
 from huanxin.ledger.schemas import (
     AlertRead,
     AllocationCreate,
@@ -37,6 +38,7 @@ from huanxin.ledger.schemas import (
 from huanxin.ledger.service import Balances
 from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import idempotent
+from huanxin.web.kit.api_lists import Paged
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
 
@@ -90,6 +92,27 @@ def get_pool(
     return PoolDetail(
         **base.model_dump(), burn=burn_read, journal=[EntryRead.model_validate(e) for e in journal]
     )
+
+
+@router.get("/pools/{pool_id}/journal")
+def pool_journal(
+    pool_id: Id,
+    actor: Annotated[Actor, Depends(require("ledger:read"))],
+    session: DbSession,
+    paged: Paged,
+    kind: Code | None = None,
+    account: Code | None = None,
+) -> list[EntryRead]:
+    """The pool's whole journal, newest first, of one kind and account when given, paged."""
+    pool = service.get_pool(session, actor, pool_id)
+    stmt = select(Entry).where(Entry.pool_id == pool.id)
+    if kind:
+        stmt = stmt.where(Entry.kind == kind)
+    if account:
+        stmt = stmt.where(Entry.account == account)
+    return [
+        EntryRead.model_validate(e) for e in paged.rows(session, stmt.order_by(Entry.id.desc()))
+    ]
 
 
 @router.post("/pools", status_code=201)

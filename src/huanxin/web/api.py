@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from huanxin.core import anchors, audit, auth, identifiers, jurisdictions, orgs, throttle, users
 from huanxin.core.actor import Actor, within
-from huanxin.core.bounds import Code, Id, Limit
+from huanxin.core.bounds import Code, Id
 from huanxin.core.errors import NotAChoice
-from huanxin.core.models import AuditEntry, User
+from huanxin.core.models import AuditEntry, Organization, User
 from huanxin.core.roles import PERMISSIONS, ROLE_LABELS, Role
 from huanxin.core.schemas import (
     AuditEntryRead,
@@ -33,6 +33,7 @@ from huanxin.core.schemas import (
 )
 from huanxin.web.deps import DbSession, client_ip, public, require
 from huanxin.web.idem import idempotent
+from huanxin.web.kit.api_lists import Paged
 
 router = APIRouter(prefix="/api/v1", tags=["core"])
 
@@ -80,9 +81,11 @@ def me(actor: Annotated[Actor, Depends(require("home:view"))], session: DbSessio
 
 @router.get("/jurisdictions")
 def list_jurisdictions(
-    actor: Annotated[Actor, Depends(require("jurisdictions:read"))], session: DbSession
+    actor: Annotated[Actor, Depends(require("jurisdictions:read"))],
+    session: DbSession,
+    paged: Paged,
 ) -> list[JurisdictionRead]:
-    rows = jurisdictions.list_within(session, actor.scope_codes)
+    rows = paged.slice(jurisdictions.list_within(session, actor.scope_codes))
     return [JurisdictionRead.model_validate(r) for r in rows]
 
 
@@ -103,9 +106,11 @@ def create_jurisdiction(
 def list_orgs(
     actor: Annotated[Actor, Depends(require("orgs:read"))],
     session: DbSession,
+    paged: Paged,
     kind: Code | None = None,
 ) -> list[OrgRead]:
-    return [OrgRead.model_validate(o) for o in orgs.list_for(session, actor, kind)]
+    rows = paged.rows(session, orgs.readable(actor, kind).order_by(Organization.id))
+    return [OrgRead.model_validate(o) for o in rows]
 
 
 @router.post("/orgs", status_code=201)
@@ -135,9 +140,10 @@ def user_read(user: User, contact: dict[str, str | None] | None = None) -> UserR
 
 @router.get("/users")
 def list_users(
-    actor: Annotated[Actor, Depends(require("users:read"))], session: DbSession
+    actor: Annotated[Actor, Depends(require("users:read"))], session: DbSession, paged: Paged
 ) -> list[UserRead]:
-    return [user_read(u) for u in users.list_for(session, actor)]
+    stmt = users.readable(actor).order_by(User.jurisdiction_code, User.id)
+    return [user_read(u) for u in paged.rows(session, stmt)]
 
 
 @router.get("/users/{user_id}")
@@ -193,7 +199,7 @@ def check_identifier(
 def list_audit(
     actor: Annotated[Actor, Depends(require("audit:read"))],
     session: DbSession,
-    limit: Limit = 100,
+    paged: Paged,
     object_type: Code | None = None,
     object_id: Code | None = None,
 ) -> list[AuditEntryRead]:
@@ -205,7 +211,7 @@ def list_audit(
         stmt = stmt.where(AuditEntry.object_type == object_type)
     if object_id:
         stmt = stmt.where(AuditEntry.object_id == object_id)
-    rows = session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(min(limit, 1000)))
+    rows = paged.rows(session, stmt.order_by(AuditEntry.id.desc()))
     return [AuditEntryRead(**audit.as_dict(r)) for r in rows]
 
 

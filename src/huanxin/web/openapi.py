@@ -9,6 +9,8 @@
   input) and 503 (busy) always; 401/403 unless public; 404 when its path names an object;
   409 when it mutates (an Idempotency-Key reused, or a state conflict); any status a route
   declares with ``responses=errors(SomeFailure, …)``.
+* Paged lists: an operation taking ``limit`` and ``offset`` documents the ``X-Total-Count``
+  and ``Link`` (rel="next") headers of its answer (``web.kit.api_lists``).
 """
 
 from __future__ import annotations
@@ -134,6 +136,26 @@ def _add_errors(schema: dict[str, Any], public: set[str]) -> None:
                     answer.setdefault("description", _REASONS.get(int(status), ""))
 
 
+PAGING_HEADERS = {
+    "X-Total-Count": {
+        "description": "该列表符合条件的总条数（所有页）",
+        "schema": {"type": "integer"},
+    },
+    "Link": {
+        "description": '下一页的地址：`<…>; rel="next"`（已是最后一页时没有）',
+        "schema": {"type": "string"},
+    },
+}
+
+
+def _add_paging(schema: dict[str, Any]) -> None:
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            names = {p.get("name") for p in operation.get("parameters", [])}
+            if {"limit", "offset"} <= names and "200" in operation.get("responses", {}):
+                operation["responses"]["200"]["headers"] = PAGING_HEADERS
+
+
 def build(app: FastAPI) -> dict[str, Any]:
     """FastAPI's schema plus the error body, the error codes and every error response."""
     schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
@@ -148,6 +170,7 @@ def build(app: FastAPI) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     _add_errors(schema, _public_paths(app))
+    _add_paging(schema)
     return schema
 
 

@@ -12,14 +12,14 @@ from sqlalchemy import select
 from huanxin.core import anchors, auth, jurisdictions, orgs, throttle, users
 from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Count, Id, Line, Name, Secret
-from huanxin.core.clock import today_cn
+from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import DomainError
-from huanxin.core.models import AuditEntry
+from huanxin.core.models import AuditEntry, LoginAttempt, User
 from huanxin.core.roles import ROLE_LABELS, ROLE_ORG_KIND, Role
-from huanxin.web import audit_view, home
+from huanxin.web import audit_view, home, user_list
 from huanxin.web.deps import SESSION_COOKIE, DbSession, client_ip, page_require, public
 from huanxin.web.kit import forms as kit
-from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
+from huanxin.web.kit.lists import ListQuery, ListSpec, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -165,23 +165,58 @@ def login_policy(request: Request) -> throttle.ThrottlePolicy:
     return throttle.ThrottlePolicy(settings.login_max_failures, settings.login_window_minutes)
 
 
-def _users_context(request: Request, session: DbSession, actor: Actor) -> dict[str, Any]:
-    rows = users.list_for(session, actor)
-    policy = login_policy(request)
+ListParams = Annotated[ListQuery, Depends(list_query)]
+
+
+def _user_filters(role: Code = "", place: Code = "", state: Code = "") -> dict[str, str]:
+    """The accounts list's filters from the address (role, place, state)."""
+    return {"role": role, "place": place, "state": state}
+
+
+def _throttled(request: Request, session: DbSession, actor: Actor) -> set[str]:
+    """The accounts in scope being delayed from logging in right now (waiting for an unlock)."""
+    failed = select(LoginAttempt.username).where(
+        LoginAttempt.success.is_(False), LoginAttempt.at > utcnow() - throttle.MEMORY
+    )
+    stmt = users.readable(actor).where(User.username.in_(failed)).with_only_columns(User.username)
+    return throttle.throttled_usernames(session, list(session.scalars(stmt)), login_policy(request))
+
+
+def _users_list(
+    request: Request, session: DbSession, actor: Actor
+) -> tuple[ListSpec, Any, dict[str, Any]]:
+    """The accounts list (delayed accounts first), its statement and the page's names."""
     places = jurisdictions.list_within(session, actor.scope_codes)
     bodies = orgs.list_for(session, actor)
-    throttled = throttle.throttled_usernames(session, [u.username for u in rows], policy)
-    rows.sort(key=lambda u: u.username not in throttled)  # the accounts waiting for help first
-    return {
-        "rows": [(u, users.masked_contact(u)) for u in rows],
-        "throttled": throttled,
+    throttled = _throttled(request, session, actor)
+    place_name = {j.code: j.name for j in places}
+    org_name = {o.id: o.name for o in bodies}
+    view = partial(user_list.rows, throttled=throttled, places=place_name, orgs=org_name)
+    context = {
         "roles": ROLE_LABELS,
         "places": places,
-        "place_name": {j.code: j.name for j in places},
         "orgs": bodies,
-        "org_name": {o.id: o.name for o in bodies},
         "org_roles": {r.value: k for r, k in ROLE_ORG_KIND.items()},
+        "view": view,
     }
+    return user_list.spec(throttled, place_name), users.readable(actor), context
+
+
+def _users_context(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    query: ListQuery,
+    filters: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    spec, stmt, context = _users_list(request, session, actor)
+    view = context.pop("view")
+    chosen = filters or {}
+    page = page_of(session, spec, stmt, query, path="/admin/users", filters=chosen, view=view)
+    return {**context, "page": page, "rows": page.rows}
+
+
+UserFilters = Annotated[dict[str, str], Depends(_user_filters)]
 
 
 @router.get("/admin/users")
@@ -189,14 +224,31 @@ def users_page(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("users:read"))],
+    query: ListParams,
+    filters: UserFilters,
     unlocked: Count | None = None,
 ) -> HTMLResponse:
-    context = _users_context(request, session, actor)
+    """Every account in scope, a page at a time, delayed accounts first; search and export."""
+    context = _users_context(request, session, actor, query, filters)
     notice = None
     if unlocked is not None:
-        names = {u.id: u.display_name for u, _ in context["rows"]}
-        notice = f"已解除“{names[unlocked]}”的登录限制" if unlocked in names else None
+        user = session.get(User, unlocked)
+        mine = user is not None and user.jurisdiction_code in actor.scope_codes
+        notice = f"已解除“{user.display_name}”的登录限制" if user and mine else None
     return render(request, "users.html", error=None, form={}, notice=notice, **context)
+
+
+@router.get("/admin/users.xlsx")
+def users_export(
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("users:read"))],
+    query: ListParams,
+    filters: UserFilters,
+) -> Response:
+    """The accounts the list shows under the same filters and search, every page, as .xlsx."""
+    spec, stmt, context = _users_list(request, session, actor)
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=context["view"])
 
 
 @router.post("/admin/users/{user_id}/unlock")
@@ -248,7 +300,7 @@ def users_create(
         return "/admin/users"
 
     def page(error: kit.PageError) -> HTMLResponse:
-        context = _users_context(request, session, actor)
+        context = _users_context(request, session, actor, ListQuery())
         return render(request, "users.html", error=error, form=form, **context)
 
     return kit.submit(request, session, change, page)
@@ -262,7 +314,6 @@ def _audit_stmt(actor: Actor) -> Any:
 
 
 AuditReader = Annotated[Actor, Depends(page_require("audit:read"))]
-ListParams = Annotated[ListQuery, Depends(list_query)]
 
 
 @router.get("/audit.xlsx")

@@ -33,13 +33,14 @@ from huanxin.recycling.svg import Mark, route_svg
 from huanxin.recycling.vocab import CATEGORIES, CONDITIONS, clock_text, grams, parse_clock
 from huanxin.web.deps import DbSession, page_require, public, resolve_actor
 from huanxin.web.kit import forms as kit
-from huanxin.web.kit.lists import ListQuery, Page, export, list_query, page_of
+from huanxin.web.kit.lists import PAGE_SIZE, ListQuery, Page, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Booker = Annotated[Actor, Depends(page_require("recycling:book"))]
 ListQuery_ = Annotated[ListQuery, Depends(list_query)]
 LIST_PATH = "/recycling/bookings"
+RECENT = 10  # bookings the booking page shows under its form
 SLOTS = [(h * 3600, (h + 2) * 3600) for h in range(8, 17, 2)]
 
 
@@ -77,18 +78,19 @@ def _booking_views(session: DbSession, rows: list[Booking]) -> list[dict[str, An
 
 
 def _booking_page(
-    session: DbSession, actor: Actor, query: ListQuery, status: str | None
+    session: DbSession, actor: Actor, query: ListQuery, status: str | None, size: int = PAGE_SIZE
 ) -> tuple[Page, dict[int, Any]]:
     """A page of the resident's bookings (open ones first) and their weighing records."""
     chosen = {"status": booking_list.OPENING if status is None else status}
     view = partial(_booking_views, session)
     stmt, spec = bookings.readable(actor), booking_list.SPEC
-    page = page_of(session, spec, stmt, query, path=LIST_PATH, filters=chosen, view=view)
+    page = page_of(session, spec, stmt, query, path=LIST_PATH, filters=chosen, view=view, size=size)
     return page, receipts.records_for(session, [int(str(r["id"])) for r in page.rows])
 
 
 def _book_context(session: DbSession, actor: Actor, q: str = "", **extra: Any) -> dict[str, Any]:
-    page, records = _booking_page(session, actor, ListQuery(), "")  # the newest, any state
+    # the newest few, any state; the whole list pages at /recycling/bookings
+    page, records = _booking_page(session, actor, ListQuery(), "", size=RECENT)
     rows = page.rows
     form = {"service_date": (today_cn() + timedelta(days=1)).isoformat(), "slot": "09:00-11:00"}
     return {

@@ -28,6 +28,7 @@ from huanxin.recycling.schemas import (
 from huanxin.recycling.service import bookings, certificates, completion, dispatching
 from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import idempotent
+from huanxin.web.kit.api_lists import Paged
 
 router = APIRouter()
 Booker = Annotated[Actor, Depends(require("recycling:book"))]
@@ -59,8 +60,9 @@ def create_booking(body: BookingCreate, actor: Booker, session: DbSession) -> Bo
 
 
 @router.get("/recycling/bookings")
-def my_bookings(actor: Booker, session: DbSession) -> list[BookingRead]:
-    return [booking_read(session, b) for b in bookings.list_bookings(session, actor)]
+def my_bookings(actor: Booker, session: DbSession, paged: Paged) -> list[BookingRead]:
+    """The resident's bookings, newest first, a page at a time."""
+    return [booking_read(session, b) for b in paged.rows(session, bookings.bookings_of(actor))]
 
 
 @router.get("/recycling/bookings/{booking_id}")
@@ -76,9 +78,14 @@ def cancel_booking(booking_id: Id, actor: Booker, session: DbSession) -> Booking
 
 @router.get("/recycling/ops/bookings")
 def ops_bookings(
-    actor: Reader, session: DbSession, service_date: Day | None = None, status: Code | None = None
+    actor: Reader,
+    session: DbSession,
+    paged: Paged,
+    service_date: Day | None = None,
+    status: Code | None = None,
 ) -> list[BookingRead]:
-    rows = bookings.list_bookings(session, actor, day=service_date, status=status)
+    """The bookings in scope, of one day and status when given, newest first, paged."""
+    rows = paged.rows(session, bookings.bookings_of(actor, day=service_date, status=status))
     return [booking_read(session, b) for b in rows]
 
 

@@ -237,15 +237,23 @@ def readable(actor: Actor) -> Select[Booking]:
     return stmt
 
 
-def list_bookings(
-    session: Session, actor: Actor, *, day: date | None = None, status: str | None = None
-) -> list[Booking]:
+def bookings_of(
+    actor: Actor, *, day: date | None = None, status: str | None = None
+) -> Select[Booking]:
+    """The bookings ``actor`` may read, of one day and status when given, newest first."""
     stmt = readable(actor)
     if day is not None:
         stmt = stmt.where(Booking.service_date == day)
     if status:
         stmt = stmt.where(Booking.status == status)
-    return list(session.scalars(stmt.order_by(Booking.id.desc()).limit(500)))
+    return stmt.order_by(Booking.id.desc())
+
+
+def list_bookings(
+    session: Session, actor: Actor, *, day: date | None = None, status: str | None = None
+) -> list[Booking]:
+    """Every booking of one day (the dispatch board and the demo), newest first."""
+    return list(session.scalars(bookings_of(actor, day=day, status=status)))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from huanxin.secondhand import schemas as s
 from huanxin.secondhand.service import common, trading, warehouse
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent, upload_digest
+from huanxin.web.kit.api_lists import Paged
 from huanxin.web.openapi import download
 
 router = APIRouter()
@@ -165,21 +166,18 @@ def declare(body: s.WarehouseDeclare, actor: Trader, session: DbSession) -> s.Wa
 
 @router.get(P + "/warehouse")
 def list_warehouse(
-    actor: Reader, session: DbSession, state: Code | None = None
+    actor: Reader, session: DbSession, paged: Paged, state: Code | None = None
 ) -> list[s.WarehouseItemRead]:
-    rows = warehouse.list_items(session, actor, state=state)
+    """The 公务仓 items in scope, newest first, a page at a time."""
+    rows = paged.rows(session, warehouse.items_of(actor, state=state))
     return [s.WarehouseItemRead.model_validate(warehouse.item_view(session, i)) for i in rows]
 
 
 @router.get(P + "/warehouse/pool")
-def pool(actor: Trader, session: DbSession) -> list[s.WarehouseItemRead]:
-    """What a public institution may claim, plus its own declarations."""
-    rows = warehouse.list_items(session, actor)
-    return [
-        s.WarehouseItemRead.model_validate(warehouse.item_view(session, i))
-        for i in rows
-        if i.state == "pooled" or i.institution_org_id == actor.org_id
-    ]
+def pool(actor: Trader, session: DbSession, paged: Paged) -> list[s.WarehouseItemRead]:
+    """What a public institution may claim, plus its own declarations, a page at a time."""
+    rows = paged.rows(session, warehouse.items_of(actor, pool_of=actor.org_id or 0))
+    return [s.WarehouseItemRead.model_validate(warehouse.item_view(session, i)) for i in rows]
 
 
 @router.get(P + "/warehouse/statistics")

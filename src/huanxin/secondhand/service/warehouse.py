@@ -324,11 +324,19 @@ def readable(actor: Actor) -> Select[WarehouseItem]:
     return stmt
 
 
-def list_items(session: Session, actor: Actor, *, state: str | None = None) -> list[WarehouseItem]:
+def items_of(
+    actor: Actor, *, state: str | None = None, pool_of: int | None = None
+) -> Select[WarehouseItem]:
+    """The items in scope, newest first: of one state when given; with ``pool_of``, the pooled
+    items an institution may claim and its own declarations."""
     stmt = select(WarehouseItem).where(WarehouseItem.jurisdiction_code.in_(actor.scope_codes))
     if state:
         stmt = stmt.where(WarehouseItem.state == state)
-    return list(session.scalars(stmt.order_by(WarehouseItem.id.desc()).limit(500)))
+    if pool_of is not None:
+        stmt = stmt.where(
+            (WarehouseItem.state == "pooled") | (WarehouseItem.institution_org_id == pool_of)
+        )
+    return stmt.order_by(WarehouseItem.id.desc())
 
 
 def _counted(condition: ColumnElement[bool], value: Any = 1) -> Any:
