@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Count, Id, Limit, Line, Offset, Quantity, Year
+from huanxin.core.bounds import Code, Count, Id, Line, Quantity, Year
 from huanxin.core.clock import today_cn
 from huanxin.equipment import charts, reports
 from huanxin.equipment.deps import READ, WRITE, require_any
@@ -69,6 +69,7 @@ from huanxin.equipment.service import (
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent, upload_digest
 from huanxin.web.kit import downloads
+from huanxin.web.kit.api_lists import Paged
 from huanxin.web.openapi import DOCX, XLSX, download
 
 router = APIRouter(prefix="/api/v1/equipment", tags=["equipment"])
@@ -192,25 +193,18 @@ async def import_ledger(
 def list_items(
     actor: Reader,
     session: DbSession,
+    paged: Paged,
     enterprise_id: Id | None = None,
     flag: Annotated[
         Code | None, Query(pattern="^(elimination|renewal_candidate|safety_assessment)$")
     ] = None,
     sector: Code | None = None,
     jurisdiction_code: Code | None = None,
-    limit: Annotated[Limit, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[Offset, Query(ge=0)] = 0,
 ) -> list[ItemRead]:
-    items = ledger.list_items(
-        session,
-        actor,
-        enterprise_id=enterprise_id,
-        flag=flag,
-        sector=sector,
-        jurisdiction_code=jurisdiction_code,
-        limit=limit,
-        offset=offset,
-    )
+    """Ledger rows in scope by enterprise, flag, sector and place, in code order, paged."""
+    filters = {"sector": sector, "jurisdiction_code": jurisdiction_code}
+    stmt = ledger.items_stmt(actor, enterprise_id=enterprise_id, flag=flag, **filters)
+    items = paged.rows(session, stmt.order_by(EquipmentItem.id))
     flags = ledger.flags_for(session, [i.id for i in items])
     return [item_read(i, flags[i.id]) for i in items]
 
