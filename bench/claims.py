@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.quota_burst import run_burst
@@ -58,6 +58,8 @@ from huanxin.claims import bench_world as world
 from huanxin.claims.bench_world import PRICE_FEN, PURCHASE, Loaded, load
 
 CASES = ("hot_pool", "many_pools")
+ALL_CASES = (*CASES, "bulk", "quota_burst")  # what ``--case`` may name
+DATABASES = ("postgresql", "sqlite")
 BULK_SIZE = 100
 BULK_CLIENTS = 8
 SIZE_BUCKETS = ((1, 1), (2, 4), (5, 16), (17, 64), (65, 256), (257, 10**9))
@@ -172,6 +174,7 @@ class Window:
 
     cpu_s: float = 0.0
     batches: list[dict[str, Any]] = field(default_factory=list)
+    db_cpu_s: float | None = None  # PostgreSQL: the CPU of the database's own backends
 
 
 async def _drive(
@@ -180,13 +183,46 @@ async def _drive(
     warm = Tally()
     until = time.perf_counter() + WARMUP_SECONDS
     await asyncio.gather(*(_client(port, work, until, warm) for _ in range(clients)))
-    cpu0, offset = server.cpu_seconds(), server.stats_offset()
+    cpu0, offset, db0 = server.cpu_seconds(), server.stats_offset(), backend_cpu(server.url)
     tally = Tally()
     start = time.perf_counter()
     until = start + seconds
     await asyncio.gather(*(_client(port, work, until, tally) for _ in range(clients)))
     elapsed = time.perf_counter() - start
-    return tally, elapsed, Window(server.cpu_seconds() - cpu0, server.batches_since(offset))
+    window = Window(server.cpu_seconds() - cpu0, server.batches_since(offset))
+    if db0 is not None:
+        db1 = backend_cpu(server.url) or {}
+        window.db_cpu_s = sum(cpu - db0.get(pid, 0.0) for pid, cpu in db1.items())
+    return tally, elapsed, window
+
+
+def backend_cpu(url: str) -> dict[int, float] | None:
+    """PostgreSQL: user + system CPU seconds of each backend connected to ``url``'s database
+    (from ``/proc``: the server runs on this machine); None on SQLite. The benchmark's
+    server keeps its pooled connections, so the change over the window is the database's
+    work for the case (a backend that connected meanwhile counts from zero)."""
+    if make_url(url).get_backend_name() != "postgresql":
+        return None
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            pids = conn.scalars(
+                text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    return {pid: cpu for pid in pids if (cpu := _proc_cpu(pid)) is not None}
+
+
+def _proc_cpu(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -236,7 +272,7 @@ class Server:
     """``uvicorn huanxin.asgi:app`` with batch statistics on, and its CPU from ``/proc``."""
 
     def __init__(self, url: str, workers: int, stats: Path) -> None:
-        self.stats = stats
+        self.url, self.stats = url, stats
         self.port = world.free_port()
         self.proc = world.start_server(
             url, self.port, workers=workers, log=server_log(), HUANXIN_BATCH_STATS=str(stats)
@@ -260,15 +296,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the server and its worker processes."""
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in _tree(self.proc.pid):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])
-        return total / tick
+        return sum(_proc_cpu(pid) or 0.0 for pid in _tree(self.proc.pid))
 
     def stats_offset(self) -> int:
         return self.stats.stat().st_size if self.stats.exists() else 0
@@ -308,9 +336,12 @@ def _tree(root: int) -> list[int]:
 
 
 def batch_report(window: Window, sales: int) -> dict[str, Any]:
-    """Batch sizes (distribution and mean), statements per sale, CPU ms per sale."""
+    """Batch sizes (distribution and mean), statements per sale, how long the batch
+    transactions took (p50, p99, max ms), the server's CPU ms per sale and, on PostgreSQL,
+    the database backends' CPU ms per sale."""
     sizes = [int(b["size"]) for b in window.batches]
     statements = sum(int(b["statements"]) for b in window.batches)
+    durations = [float(b["ms"]) for b in window.batches]
     buckets = {
         (f"{lo}" if lo == hi else f"{lo}+" if hi > 10**6 else f"{lo}-{hi}"): sum(
             1 for s in sizes if lo <= s <= hi
@@ -322,7 +353,16 @@ def batch_report(window: Window, sales: int) -> dict[str, Any]:
         "batch_size_mean": round(sum(sizes) / len(sizes), 1) if sizes else 0.0,
         "batch_sizes": {k: v for k, v in buckets.items() if v},
         "statements_per_redemption": round(statements / sum(sizes), 2) if sizes else 0.0,
+        "batch_ms": {
+            f"p{round(q * 100)}": round(percentile(durations, q), 1) for q in (0.5, 0.99, 1.0)
+        },
+        "slowest_batches": sorted(window.batches, key=lambda b: -float(b["ms"]))[:3],
         "cpu_ms_per_redemption": round(window.cpu_s * 1000 / sales, 2) if sales else 0.0,
+        **(
+            {"db_cpu_ms_per_redemption": round(window.db_cpu_s * 1000 / sales, 2) if sales else 0.0}
+            if window.db_cpu_s is not None
+            else {}
+        ),
     }
 
 
@@ -431,45 +471,77 @@ def run_bench(
     sqlite_dir: Path,
     workers: int = DEFAULT_WORKERS,
     burst_consumers: int = 50_000,
+    cases: tuple[str, ...] = ALL_CASES,
+    databases: tuple[str, ...] = DATABASES,
 ) -> dict[str, Any]:
-    """The whole benchmark; PostgreSQL is skipped when ``pg_url`` is None. Each database's
-    dict holds one entry per case (other cases may be added beside them)."""
+    """The benchmark; PostgreSQL is skipped when ``pg_url`` is None or not in ``databases``.
+    ``cases`` (default all of ``ALL_CASES``) picks the cases to run: ``bulk`` and
+    ``quota_burst`` run on PostgreSQL only; pgbench runs when ``hot_pool`` or ``bulk`` does.
+    Each database's dict holds one entry per case run (other cases may be added beside)."""
+    unknown = set(cases) - set(ALL_CASES) or set(databases) - set(DATABASES)
+    if unknown:
+        raise ValueError(f"unknown case or database: {', '.join(sorted(unknown))}")
     _ensure_secret()
     server_log().write_bytes(b"")
     result: dict[str, Any] = {"load_average_before": [round(x, 2) for x in os.getloadavg()]}
-    if pg_url:
-        admin = pg_url
-
-        def open_pg(case: str) -> Any:
-            return world.postgres_database(admin, case)
-
-        pg = _database_cases(
-            open_pg, (*CASES, "bulk"), seconds=seconds, clients=clients, workers=workers
+    if pg_url and "postgresql" in databases:
+        result["postgresql"] = _postgresql(
+            pg_url,
+            cases,
+            seconds=seconds,
+            clients=clients,
+            workers=workers,
+            burst_consumers=burst_consumers,
         )
-        tps = round(pgbench_tps(pg_url, seconds=seconds, clients=clients), 1)
-        bulk = pg.pop("bulk")
-        pg["pgbench_tps"] = tps
-        pg["ratio_to_pgbench"] = round(pg["hot_pool"]["redemptions_per_s"] / tps, 3)
-        pg["bulk"] = {
-            "sales_per_s": bulk["redemptions_per_s"],
-            "ratio_to_pgbench": round(bulk["redemptions_per_s"] / tps, 3),
-            "overspend_fen": bulk["overspend_fen"],
-            **{k: v for k, v in bulk.items() if k not in ("redemptions_per_s", "overspend_fen")},
-        }
-        if burst_consumers:
-            pg["quota_burst"] = run_burst(
-                pg_url, consumers=burst_consumers, clients=clients, workers=workers
-            )
-        result["postgresql"] = pg
+    sqlite_cases = tuple(c for c in CASES if c in cases)
+    if "sqlite" in databases and sqlite_cases:
 
-    def open_sqlite(case: str) -> Any:
-        return world.sqlite_database(sqlite_dir, case)
+        def open_sqlite(case: str) -> Any:
+            return world.sqlite_database(sqlite_dir, case)
 
-    result["sqlite"] = _database_cases(
-        open_sqlite, CASES, seconds=seconds, clients=clients, workers=workers
-    )
+        result["sqlite"] = _database_cases(
+            open_sqlite, sqlite_cases, seconds=seconds, clients=clients, workers=workers
+        )
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return result
+
+
+def _postgresql(
+    pg_url: str,
+    cases: tuple[str, ...],
+    *,
+    seconds: float,
+    clients: int,
+    workers: int,
+    burst_consumers: int,
+) -> dict[str, Any]:
+    """The PostgreSQL cases of ``cases``, pgbench in the same run, and the ratios to it."""
+
+    def open_pg(case: str) -> Any:
+        return world.postgres_database(pg_url, case)
+
+    chosen = tuple(c for c in (*CASES, "bulk") if c in cases)
+    pg = _database_cases(open_pg, chosen, seconds=seconds, clients=clients, workers=workers)
+    if "hot_pool" in pg or "bulk" in pg:
+        tps = round(pgbench_tps(pg_url, seconds=seconds, clients=clients), 1)
+        pg["pgbench_tps"] = tps
+        if "hot_pool" in pg:
+            pg["ratio_to_pgbench"] = round(pg["hot_pool"]["redemptions_per_s"] / tps, 3)
+        if "bulk" in pg:
+            bulk = pg.pop("bulk")
+            pg["bulk"] = {
+                "sales_per_s": bulk["redemptions_per_s"],
+                "ratio_to_pgbench": round(bulk["redemptions_per_s"] / tps, 3),
+                "overspend_fen": bulk["overspend_fen"],
+                **{
+                    k: v for k, v in bulk.items() if k not in ("redemptions_per_s", "overspend_fen")
+                },
+            }
+    if burst_consumers and "quota_burst" in cases:
+        pg["quota_burst"] = run_burst(
+            pg_url, consumers=burst_consumers, clients=clients, workers=workers
+        )
+    return pg
 
 
 def _ensure_secret() -> None:

@@ -128,13 +128,25 @@ def bench_claims(
     workers: int = 2,
     pg_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
     burst_consumers: int = 50_000,
+    case: list[str] = typer.Option(
+        [], "--case", help="only this case (repeatable): hot_pool, many_pools, bulk, quota_burst"
+    ),
+    database: list[str] = typer.Option(
+        [], "--database", help="only this database (repeatable): postgresql, sqlite"
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Point-of-sale redemptions over HTTP (hot pool, 100 pools) on PostgreSQL and SQLite,
-    and the quota-release burst on PostgreSQL (``--burst-consumers 0`` leaves it out)."""
+    bulk submission and the quota-release burst on PostgreSQL (``--burst-consumers 0`` leaves
+    the burst out; ``--case``/``--database`` run only the ones named)."""
     import tempfile
 
-    from bench.claims import run_bench
+    from bench.claims import ALL_CASES, DATABASES, run_bench
+
+    for name in (*case, *database):
+        if name not in (*ALL_CASES, *DATABASES):
+            typer.echo(f"错误：未知的用例或数据库 {name}", err=True)
+            raise typer.Exit(2)
 
     with tempfile.TemporaryDirectory() as tmp:
         result = run_bench(
@@ -144,6 +156,8 @@ def bench_claims(
             sqlite_dir=Path(tmp),
             workers=workers,
             burst_consumers=burst_consumers,
+            cases=tuple(case) or ALL_CASES,
+            databases=tuple(database) or DATABASES,
         )
     echo_json(result) if as_json else typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 

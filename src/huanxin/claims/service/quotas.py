@@ -9,9 +9,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from sqlalchemy import Select, case, select, update
+from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -262,14 +262,19 @@ def lock_many(session: Session, quota_ids: list[int]) -> set[int]:
 
 
 def link_claims(session: Session, claim_of: dict[int, int]) -> None:
-    """Point many locked quotas at their claims in one statement."""
+    """Point many locked quotas at their claims: one statement run for each quota
+    (executemany: one round trip on PostgreSQL, compiled once per process, where a CASE
+    over every quota was compiled anew for every batch)."""
+    if not claim_of:
+        return
+    table = cast(Table, Quota.__table__)
     stmt = (
-        update(Quota)
-        .where(Quota.id.in_(list(claim_of)))
-        .values(claim_id=case(claim_of, value=Quota.id))
-        .execution_options(synchronize_session=False)
+        update(table)
+        .where(table.c.id == bindparam("quota_id"))
+        .values(claim_id=bindparam("linked_claim_id"))
     )
-    session.execute(stmt)
+    rows = [{"quota_id": q, "linked_claim_id": c} for q, c in claim_of.items()]
+    session.connection().execute(stmt, rows)
 
 
 def list_for(session: Session, actor: Actor) -> list[Quota]:
