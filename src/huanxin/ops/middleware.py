@@ -17,7 +17,7 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from huanxin.ops import logs, metrics
+from huanxin.ops import gcpause, logs, metrics
 
 HEADER = b"x-request-id"
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -71,6 +71,7 @@ class RequestContext:
         finally:
             self._record(scope, status, time.perf_counter() - started)
             structlog.contextvars.clear_contextvars()
+            gcpause.note_request()
 
     @staticmethod
     def _record(scope: Scope, status: int, seconds: float) -> None:
