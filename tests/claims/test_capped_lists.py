@@ -59,7 +59,7 @@ def _batches(db: Database, n: int) -> None:
 
 
 def _batch_ids(html: str) -> list[int]:
-    return [int(i) for i in re.findall(r"<h2>批次 #(\d+)", html)]
+    return [int(i) for i in re.findall(r"<h2>批次编号 (\d+)", html)]
 
 
 def test_settlement_pages_through_every_batch_and_exports_the_filtered(database: Database) -> None:

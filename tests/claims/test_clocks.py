@@ -199,7 +199,7 @@ def test_the_clocks_page_lists_the_overdue_claim_in_chinese(database: Database, 
     _filed_on(database, claim_id, date(2026, 9, 28))
     page = builders.web_client(database, "office.140521").get(path)
     assert page.status_code == 200
-    assert f"#{claim_id}" in page.text and "沁水县专班办公室" in page.text
+    assert f"编号 {claim_id}" in page.text and "沁水县专班办公室" in page.text
     detail = builders.web_client(database, "office.140521").get(f"/claims/{claim_id}")
     assert (
         "办理时限" in detail.text and "2026-10-08" in detail.text and "受理</button>" in detail.text

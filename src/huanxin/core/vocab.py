@@ -178,12 +178,24 @@ FUNDING_LAYERS = Vocabulary(
 CONFIDENCES = Vocabulary("可信度", {"high": "高", "medium": "中", "low": "低"})
 PAYMENT_MODES = Vocabulary("兑付方式", {"point_of_sale": "即时立减", "post_purchase": "事后申请"})
 
+ORG_KINDS = Vocabulary(
+    "机构类型",
+    {
+        "department": "部门",
+        "enterprise": "企业",
+        "merchant": "商户",
+        "recycler": "回收企业",
+        "manufacturer": "生产企业",
+    },
+)
+
 VOCABULARIES: dict[str, Vocabulary] = {
     "category": CATEGORIES,
     "level": LEVELS,
     "layer": FUNDING_LAYERS,
     "confidence": CONFIDENCES,
     "payment_mode": PAYMENT_MODES,
+    "org_kind": ORG_KINDS,
 }
 
 

@@ -35,6 +35,7 @@ def get_database(request: Request) -> Database:
 
 def _session(request: Request) -> Iterator[Session]:
     with get_database(request).unit_of_work() as session:
+        request.state.session = session  # templates look names up in the same transaction
         yield session
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
 from huanxin.core.clock import local_text
+from huanxin.core.models import Jurisdiction
 from huanxin.core.money import money_text, yuan
 from huanxin.core.roles import ROLE_LABELS, Role
 from huanxin.core.vocab import CATEGORIES, label_of
@@ -46,8 +49,27 @@ templates.env.filters["label"] = label_of
 templates.env.filters["cite"] = cite
 
 
+def place_names(request: Request) -> Callable[[str | None], str]:
+    """``place_name(code)`` for templates: a jurisdiction's name in place of its 区划 code (the
+    names load once per request, on first use, in the request's own session — a second
+    session would wait on SQLite's write lock; an unknown code shows as itself)."""
+    names: dict[str, str] = {}
+
+    def place(code: str | None) -> str:
+        session = getattr(request.state, "session", None)
+        if not code or session is None:
+            return code or ""
+        if not names:
+            rows = session.execute(select(Jurisdiction.code, Jurisdiction.name))
+            names.update({row.code: row.name for row in rows})
+        return names.get(code, code)
+
+    return place
+
+
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     actor = getattr(request.state, "actor", None)
+    context.setdefault("place_name", place_names(request))
     context.setdefault("actor", actor)
     context.setdefault("menu", menu_for(actor.role) if actor else [])
     top, groups = grouped_menu_for(actor.role) if actor else ([], [])
