@@ -16,7 +16,7 @@ from huanxin.core.models import AuditEntry
 from huanxin.db import Database
 
 
-def _apply(db: Database) -> int:
+def _apply(db: Database, kind: str = "vehicle_sales_invoice") -> int:
     consumer = builders.api_client(db, "consumer.140521")
     r = consumer.post(
         "/api/v1/applications",
@@ -25,7 +25,7 @@ def _apply(db: Database) -> int:
             "category": "passenger_car",
             "price_fen": "15000000",
             "purchase_date": "2025-03-10",
-            "evidence_kind": "vehicle_sales_invoice",
+            "evidence_kind": kind,
             "attributes": json.dumps(CAR),
             "vin": tradein.VIN,
         },
@@ -69,6 +69,27 @@ def test_checklist_needs_the_file_opened(database: Database) -> None:
     approved = office.post(f"/claims/{claim_id}/decide", data=form, follow_redirects=False)
     assert approved.status_code == 303
     assert "审核通过" in office.get(f"/claims/{claim_id}").text
+
+
+def test_a_file_filed_under_no_item_must_be_opened_before_any_tick(database: Database) -> None:
+    """The demo and the web form file uploads under kinds the checklist does not name
+    (invoice, application): such a file may support any item, so every tick waits for it."""
+    tradein.setup(database)
+    claim_id = _apply(database, kind="invoice")
+    office = builders.web_client(database, "office.140521")
+    page = office.get(f"/claims/{claim_id}").text
+    form = {"csrf_token": _csrf(page), "decision": "approve", "checklist": CHECKLIST}
+    refused = office.post(f"/claims/{claim_id}/decide", data=form)
+    assert (
+        refused.status_code == 422
+        and "请先打开并查看材料后再勾选核对：购车发票.pdf" in refused.text
+    )
+    one = {**form, "checklist": ["id_info"]}
+    assert "购车发票.pdf" in office.post(f"/claims/{claim_id}/decide", data=one).text
+    link = re.search(rf'data-src="(/claims/{claim_id}/evidence/\d+)"', page)
+    assert link is not None and office.get(link.group(1)).status_code == 200
+    approved = office.post(f"/claims/{claim_id}/decide", data=form, follow_redirects=False)
+    assert approved.status_code == 303
 
 
 def test_identity_masked_until_revealed(database: Database) -> None:

@@ -40,7 +40,7 @@ def test_price_above_ceiling_is_refused_and_nothing_reserved(database: Database)
     too_dear = tradein.sale(quota_code=code, price_fen=599900 * 3 + 1)
     r = merchant.post("/api/v1/redemptions", json=too_dear, headers={"Idempotency-Key": "c1"})
     assert r.status_code == 422 and r.json()["code"] == "price_above_ceiling", r.text
-    assert r.json()["field"] == "price" and "5999.00元" in r.json()["message"]
+    assert r.json()["field"] == "price" and "5,999.00元" in r.json()["message"]
     r = merchant.post(
         "/api/v1/redemptions",
         json=tradein.sale(quota_code=code, price_fen=2**63 - 1),

@@ -39,7 +39,7 @@ def test_redeem_reserves_exact_amounts_and_explains(database: Database) -> None:
     body = r.json()
     # national 2025: 5999.00 × 20% = 1199.80 (grade 1); Qinshui top-up 5%, capped at 500 yuan
     assert body["state"] == "reserved"
-    assert "售价5999.00元×20%=1199.80元，未超过单件上限2000元" in " ".join(body["explanation"])
+    assert "售价5,999.00元×20%=1,199.80元，未超过单件上限2,000元" in " ".join(body["explanation"])
     national = pools[("cn.appliance", "central")], pools[("cn.appliance", "province")]
     assert _balances(database, national[0]) == (1_000_000 - 107982, 107982, 0)
     assert _balances(database, national[1]) == (1_000_000 - 11998, 11998, 0)

@@ -188,7 +188,7 @@ def test_till_sale_receipt_and_next_sale(database: Database) -> None:
         "按售价20%，单件上限 2,000.00 元",
         '<span id="subsidy">1,199.80</span>',
         '<td class="num" id="consumer-pays">4,799.20 元</td>',
-        "售价5999.00元×20%=1199.80元",
+        "售价5,999.00元×20%=1,199.80元",
         "已核销待审核",
         'href="/merchant/redeem?terminal_id=T1"',
         "/static/till.css",

@@ -105,9 +105,9 @@ def test_calculators_explain_the_tax_credit(browser: Any, server: str) -> None:
     page.click("#tax-calc button[type=submit]")
     lines = page.locator("#tax-explanation li").all_inner_texts()
     assert lines[0].startswith(
-        "2024年：应纳税额4000.00元；新增抵免额＝专用设备投资额100000.00元×10%"
+        "2024年：应纳税额4,000.00元；新增抵免额＝专用设备投资额100,000.00元×10%"
     )
-    assert "抵免后应纳税额＝9000.00−6000.00＝3000.00元" in lines[1]
+    assert "抵免后应纳税额＝9,000.00−6,000.00＝3,000.00元" in lines[1]
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     page.fill("#subsidy-calc input[name=loan]", "1200000")

@@ -72,6 +72,27 @@ def test_driver_page_draws_route(browser: Any, server: str) -> None:
     page.close()
 
 
+def test_tap_to_call_at_390(browser: Any, server: str) -> None:
+    """On a phone the dispatch table keeps 司机路线; the driver sees each stop's address and
+    a masked mobile whose link asks the server for the number (never written in the page)."""
+    page = login(browser, server, "recycler.140521", viewport={"width": 390, "height": 844})
+    day = today_cn().isoformat()  # the demo plans a few bookings with a phone for today
+    page.goto(server + f"/recycling/dispatch?jurisdiction_code=140521&service_date={day}")
+    route = page.locator("#routes a.driver-route").first
+    expect(route).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    route.click()
+    page.wait_for_url("**/recycling/driver/**")
+    call = page.locator("#stops a.stop-phone").first
+    expect(call).to_be_visible()
+    assert re.fullmatch(r"/recycling/bookings/\d+/call", call.get_attribute("href") or "")
+    assert re.search(r"1\d{2}\*{4}\d{4}", call.inner_text())
+    assert not re.search(r"1[3-9]\d{9}", page.locator("#stops").inner_html())
+    assert page.locator("#stops .stop-address").first.inner_text().strip() != ""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
+
+
 def test_office_manages_sites_vehicles_and_prices(browser: Any, server: str) -> None:
     page = login(browser, server, "office.140521", **PHONE)
     page.goto(server + "/recycling/network")

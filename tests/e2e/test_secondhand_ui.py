@@ -201,12 +201,12 @@ def test_valuer_registered_then_reports(browser: Any, sh_server: str) -> None:
         valuer.fill(f"#report-form [name={name}]", value)
     valuer.select_option("#report-form select[name=grade]", "B")
     valuer.click("#report-form button[type=submit]")
-    assert "1888.00" in valuer.inner_text("#reports")
+    assert "1,888.00" in valuer.inner_text("#reports")
     assert fits(valuer)
     valuer.close()
     office.goto(sh_server + "/secondhand/valuations")
     row = office.locator("#reports tr", has_text="861234567890123").inner_text()
-    assert "沁水新设评估所" in row and "1888.00" in row
+    assert "沁水新设评估所" in row and "1,888.00" in row
     office.close()
 
 

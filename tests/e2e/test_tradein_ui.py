@@ -41,7 +41,7 @@ def test_quota_redeem_and_status_on_a_phone(browser: Any, server: str) -> None:
     merchant.wait_for_url(f"{server}/claims/*/receipt", timeout=90_000)  # a loaded machine
     assert merchant.inner_text("#claim-state") == "已核销待审核"
     assert merchant.inner_text("#subsidy") == "899.85"
-    assert "售价5999.00元×15%=899.85元" in merchant.inner_text("main")
+    assert "售价5,999.00元×15%=899.85元" in merchant.inner_text("main")
     assert merchant.evaluate("document.documentElement.scrollWidth") <= 390
 
     consumer.goto(server + "/my")

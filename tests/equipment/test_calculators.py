@@ -34,7 +34,7 @@ def test_credit_used_in_year_then_carried_forward() -> None:
     ]
     assert r["used_fen"] == r["credit_fen"] and r["expired_fen"] == 0
     assert r["explanation"][0].startswith(
-        "2025年：应纳税额30000.00元；新增抵免额＝专用设备投资额1234567.89元×10%＝123456.79元"
+        "2025年：应纳税额30,000.00元；新增抵免额＝专用设备投资额1,234,567.89元×10%＝123,456.79元"
     )
 
 
@@ -47,7 +47,7 @@ def test_unused_credit_expires_after_five_years_oldest_first() -> None:
     assert by_year[2025]["used_by_vintage"] == [{"year": 2020, "amount_fen": 5_000_00}]
     assert by_year[2026]["used_by_vintage"] == [{"year": 2022, "amount_fen": 5_000_00}]
     assert r["carry_forward_fen"] == 5_000_00 and r["expired_fen"] == 20_000_00
-    assert "仍可结转5000.00元" in r["explanation"][-1]
+    assert "仍可结转5,000.00元" in r["explanation"][-1]
 
 
 def test_share_and_carry_years_are_parameters() -> None:
@@ -152,7 +152,7 @@ def test_calculator_page_both_forms(db: Database) -> None:
             "repayment": "bullet",
         },
     )
-    assert q.status_code == 200 and "18000.00" in q.text  # 12 × 1 500 yuan
+    assert q.status_code == 200 and "18,000.00" in q.text  # 12 × 1 500 yuan
     t = c.get(
         "/equipment/calculators",
         params={
@@ -166,7 +166,7 @@ def test_calculator_page_both_forms(db: Database) -> None:
         },
     )
     assert t.status_code == 200 and 'id="tax-explanation"' in t.text
-    assert "抵免后应纳税额＝9000.00−6000.00＝3000.00元" in t.text
+    assert "抵免后应纳税额＝9,000.00−6,000.00＝3,000.00元" in t.text
     gap = c.get(
         "/equipment/calculators",
         params={

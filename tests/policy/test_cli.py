@@ -32,8 +32,8 @@ def test_quote_text() -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "售价12000.00元×20%=2400.00元，超过单件上限2000元，按2000.00元补贴" in result.output
-    assert "补贴合计2500.00元" in result.output
+    assert "售价12,000.00元×20%=2,400.00元，超过单件上限2,000元，按2,000.00元补贴" in result.output
+    assert "补贴合计2,500.00元" in result.output
 
 
 def test_quote_json() -> None:

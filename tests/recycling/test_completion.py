@@ -127,7 +127,7 @@ def test_reverse_invoice_and_per_person_limit(rworld: RWorld) -> None:
         headers={"Idempotency-Key": "i"},
     )
     assert r.status_code == 409 and r.json()["code"] == "reverse_invoice_limit_exceeded"
-    assert r.json()["field"] == "amount" and "5000000.00" in r.json()["message"]
+    assert r.json()["field"] == "amount" and "5,000,000.00" in r.json()["message"]
     other = "11010519491231" + "003" + identifiers.resident_id_check_char("11010519491231003")
     ok = recycler.post(
         url,

@@ -101,7 +101,7 @@ def test_back_dated_invoice_must_fit_later_windows(rworld: RWorld) -> None:
     try:
         _issue(rworld, pickups[1], on=date(2025, 1, 15))
     except ReverseInvoiceLimitExceeded as exc:
-        assert exc.field == "amount" and "4999999.00" in exc.message
+        assert exc.field == "amount" and "4,999,999.00" in exc.message
     else:
         raise AssertionError("a back-dated invoice passed the limit of a later window")
     _issue(rworld, pickups[1], on=date(2024, 12, 31))  # windows up to 2025-11 only
@@ -119,6 +119,6 @@ def test_invoice_page_refuses_beyond_the_limit_clearly(rworld: RWorld) -> None:
         f"/recycling/pickups/{pickups[1]}/invoice",
         data={"csrf_token": token, "seller_name": "张三", "seller_resident_id": RID},
     )
-    assert r.status_code == 409 and "5000000.00元的上限" in r.text and "经营主体登记" in r.text
+    assert r.status_code == 409 and "5,000,000.00元的上限" in r.text and "经营主体登记" in r.text
     with rworld.db.sessions() as s:
         assert s.scalar(select(func.count()).select_from(ReverseInvoice)) == 1

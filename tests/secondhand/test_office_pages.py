@@ -245,9 +245,9 @@ def test_valuer_registered_on_its_page_then_reports_listed(world: World) -> None
     assert _count(world, ValuationReport) == 0
     assert valuer.post("/secondhand/reports", data={**report, "grade": "C"}).status_code == 303
     mine = valuer.get("/secondhand/reports").text
-    assert "65000.00" in mine and "VR" in mine
+    assert "65,000.00" in mine and "VR" in mine
     listed = web.get("/secondhand/valuations").text
-    assert re.search(r'<table id="reports">.*沁水新设评估所.*65000.00', listed, re.S)
+    assert re.search(r'<table id="reports">.*沁水新设评估所.*65,000.00', listed, re.S)
 
     dealer = world.web("dealer.140521")
     plain = dealer.get("/secondhand/reports")

@@ -54,7 +54,7 @@ def test_dealer_desk_registers_and_refuses_with_the_reason(world: World) -> None
     ok = web.post("/secondhand/desk/transactions", data={**form, "direction": "acquire"})
     assert ok.status_code == 303
     listed = web.get("/secondhand/desk").text
-    assert "1500.50" in listed and "张*" in listed and "张三" not in listed
+    assert "1,500.50" in listed and "张*" in listed and "张三" not in listed
 
 
 def test_public_check_page_needs_no_login(world: World) -> None:
@@ -301,7 +301,7 @@ def test_estimate_page_shows_the_median_and_its_confidence(world: World) -> None
         params={"category": "phone", "model": "Mate 40", "made_year": "2024", "grade": "B"},
     )
     assert page.status_code == 200
-    assert "中位数 <strong>1200.00</strong> 元，区间 1100.00–1300.00 元" in page.text
+    assert "中位数 <strong>1,200.00 元</strong>，区间 1,100.00–1,300.00 元" in page.text
     assert "样本5条 · 可信度：低" in page.text
     bad = world.web("consumer.140521").get(
         "/secondhand/estimate",

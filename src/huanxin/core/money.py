@@ -10,8 +10,10 @@ Rates are given in basis points (1 bp = 0.01 %), so 15 % is ``1500``.
 119980
 >>> percent_of(1, 5000)   # 0.5 fen rounds up
 1
->>> yuan(119980)
+>>> yuan(119980)       # machine formats (bank CSV, form values)
 '1199.80'
+>>> yuan_text(119980)  # what a person reads
+'1,199.80'
 >>> parse_yuan("5999")
 599900
 >>> parse_yuan("12.3")
@@ -43,9 +45,20 @@ def yuan(amount_fen: int) -> str:
     return f"{sign}{whole}.{cents:02d}"
 
 
+def yuan_text(amount_fen: int) -> str:
+    """Yuan with thousands separators and two decimals, no unit: ``119980 -> '1,199.80'``.
+
+    For a sentence or a column that names 元 itself; ``money_text`` adds the unit and
+    switches to 万元 for large amounts.
+    """
+    sign = "-" if amount_fen < 0 else ""
+    whole, cents = divmod(abs(amount_fen), FEN_PER_YUAN)
+    return f"{sign}{whole:,}.{cents:02d}"
+
+
 def yuan_short(amount_fen: int) -> str:
-    """Format fen as yuan dropping a zero fraction: ``200000 -> '2000'``, ``150 -> '1.50'``."""
-    text = yuan(amount_fen)
+    """``yuan_text`` dropping a zero fraction: ``200000 -> '2,000'``, ``150 -> '1.50'``."""
+    text = yuan_text(amount_fen)
     return text[:-3] if text.endswith(".00") else text
 
 
@@ -59,9 +72,7 @@ def money_parts(amount_fen: int) -> tuple[str, str]:
     ('46,485.16', '万元')
     """
     if abs(amount_fen) < WAN_FROM_FEN:
-        sign = "-" if amount_fen < 0 else ""
-        whole, cents = divmod(abs(amount_fen), FEN_PER_YUAN)
-        return f"{sign}{whole:,}.{cents:02d}", "元"
+        return yuan_text(amount_fen), "元"
     wan = (Decimal(amount_fen) / FEN_PER_WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{wan:,}", "万元"
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.core.exports import safe_row
-from huanxin.core.money import yuan
+from huanxin.core.money import yuan_text
 from huanxin.equipment.models import Enterprise, EquipmentFlag, EquipmentItem, Project
 from huanxin.equipment.reference import load_rules
 from huanxin.equipment.savings import DEFAULT_FACTORS
@@ -99,9 +99,9 @@ def project_cells(p: Project) -> list[Any]:
         p.name,
         SECTORS[p.sector],
         STAGES[p.stage],
-        yuan(p.equipment_investment_fen),
-        yuan(p.total_investment_fen),
-        *(yuan(getattr(p, k)) for k in FUNDING),
+        yuan_text(p.equipment_investment_fen),
+        yuan_text(p.total_investment_fen),
+        *(yuan_text(getattr(p, k)) for k in FUNDING),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from huanxin.core.errors import Conflict, InvalidInput, NotFound
+from huanxin.core.money import yuan_text
 
 
 class LedgerCode(StrEnum):
@@ -24,9 +25,7 @@ class LedgerCode(StrEnum):
 
 def yuan_grouped(amount_fen: int) -> str:
     """Yuan with thousands separators, as budget officers write it: ``120000 -> '1,200.00'``."""
-    sign = "-" if amount_fen < 0 else ""
-    whole, cents = divmod(abs(amount_fen), 100)
-    return f"{sign}{whole:,}.{cents:02d}"
+    return yuan_text(amount_fen)
 
 
 class BudgetExhausted(Conflict):

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from huanxin.core.errors import DomainError
-from huanxin.core.money import yuan
+from huanxin.core.money import yuan_text
 from huanxin.policy.engine import ItemAttributes, Quote, jurisdiction_path, quote
 from huanxin.policy.errors import InvalidQuoteRequest
 from huanxin.policy.loader import default_policies_dir, load_dir
@@ -54,7 +54,7 @@ def render_text(result: Quote) -> str:
     lines = [f"购买日期 {result.on_date.isoformat()}，地区 {' > '.join(result.jurisdiction_path)}"]
     for applied in result.applied:
         lines.append(f"【适用】{applied.title}（{applied.programme_id} 第{applied.version}版）")
-        lines.append(f"  补贴 {yuan(applied.amount_fen)} 元")
+        lines.append(f"  补贴 {yuan_text(applied.amount_fen)} 元")
         lines += [f"  {line}" for line in applied.explanation]
     for missed in result.not_applied:
         version = f" 第{missed.version}版" if missed.version is not None else ""

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from huanxin.core.money import parse_yuan, yuan, yuan_short
+from huanxin.core.money import parse_yuan, yuan_short, yuan_text
 from huanxin.policy.errors import InvalidQuoteRequest
 from huanxin.policy.schema import Category, Eligibility, Fuel, NewVehicle, Programme
 
@@ -142,7 +142,9 @@ def _grade(rule: Eligibility, item: ItemAttributes) -> list[str]:
 
 def _price(rule: Eligibility, item: ItemAttributes) -> list[str]:
     if rule.max_price_fen is not None and item.price_fen > rule.max_price_fen:
-        return [f"售价{yuan(item.price_fen)}元，超过单件限价{yuan_short(rule.max_price_fen)}元"]
+        return [
+            f"售价{yuan_text(item.price_fen)}元，超过单件限价{yuan_short(rule.max_price_fen)}元"
+        ]
     return []
 
 

@@ -24,7 +24,7 @@ from datetime import date
 
 from pydantic import BaseModel, JsonValue
 
-from huanxin.core.money import percent_of, rate_label, yuan, yuan_short
+from huanxin.core.money import percent_of, rate_label, yuan_short, yuan_text
 from huanxin.policy import categories
 from huanxin.policy.eligibility import ItemAttributes, check_eligibility, item_attr
 from huanxin.policy.errors import InvalidQuoteRequest
@@ -132,7 +132,7 @@ def _cap_text(raw: int, cap: int | None) -> tuple[int, str]:
     if cap is None:
         return raw, ""
     if raw > cap:
-        return cap, f"，超过单件上限{yuan_short(cap)}元，按{yuan(cap)}元补贴"
+        return cap, f"，超过单件上限{yuan_short(cap)}元，按{yuan_text(cap)}元补贴"
     return raw, f"，未超过单件上限{yuan_short(cap)}元"
 
 
@@ -149,7 +149,7 @@ def _band_text(rule: AmountRule, price: int) -> tuple[int, str] | None:
             )
             return (
                 band.amount_fen,
-                f"售价{yuan(price)}元，属于{span}档，补贴{yuan(band.amount_fen)}元",
+                f"售价{yuan_text(price)}元，属于{span}档，补贴{yuan_text(band.amount_fen)}元",
             )
     return None
 
@@ -159,7 +159,7 @@ def compute_amount(rule: AmountRule, item: ItemAttributes) -> tuple[int, list[st
 
     >>> r = AmountRule(label="家电", rate_bp=1500, extra_rate_by_grade_bp={1: 500}, cap_fen=200000)
     >>> compute_amount(r, ItemAttributes(category="tv", price_fen=599900, grade=1))[1][0]
-    '售价5999.00元×20%=1199.80元，未超过单件上限2000元'
+    '售价5,999.00元×20%=1,199.80元，未超过单件上限2,000元'
     """
     price = item.price_fen
     lines: list[str] = []
@@ -167,16 +167,16 @@ def compute_amount(rule: AmountRule, item: ItemAttributes) -> tuple[int, list[st
         extra = rule.extra_rate_by_grade_bp.get(item.grade or 0, 0)
         rate = rule.rate_bp + extra
         raw = percent_of(price, rate)
-        text = f"售价{yuan(price)}元×{rate_label(rate)}={yuan(raw)}元"
+        text = f"售价{yuan_text(price)}元×{rate_label(rate)}={yuan_text(raw)}元"
         if extra:
             lines.append(
                 f"补贴比例：基础{rate_label(rule.rate_bp)}，{item.grade}级能效加{rate_label(extra)}"
             )
     elif rule.fixed_fen is not None:
-        raw, text = rule.fixed_fen, f"{rule.label}：定额补贴{yuan(rule.fixed_fen)}元"
+        raw, text = rule.fixed_fen, f"{rule.label}：定额补贴{yuan_text(rule.fixed_fen)}元"
     elif rule.per_unit_fen is not None:
         raw = rule.per_unit_fen * item.quantity
-        text = f"每{rule.unit}{yuan(rule.per_unit_fen)}元×{item.quantity}{rule.unit}={yuan(raw)}元"
+        text = f"每{rule.unit}{yuan_text(rule.per_unit_fen)}元×{item.quantity}{rule.unit}={yuan_text(raw)}元"
     else:
         band = _band_text(rule, price)
         if band is None:
@@ -184,7 +184,7 @@ def compute_amount(rule: AmountRule, item: ItemAttributes) -> tuple[int, list[st
         raw, text = band
     amount, suffix = _cap_text(raw, rule.cap_fen)
     if amount > price:
-        amount, suffix = price, suffix + f"，超过售价，按售价{yuan(price)}元补贴"
+        amount, suffix = price, suffix + f"，超过售价，按售价{yuan_text(price)}元补贴"
     return amount, [text + suffix, *lines]
 
 
@@ -216,7 +216,7 @@ def evaluate(
         return _not(programme, reasons)
     computed = compute_amount(rule, item)
     if computed is None:
-        return _not(programme, [f"售价{yuan(item.price_fen)}元不在任何补贴档位内"])
+        return _not(programme, [f"售价{yuan_text(item.price_fen)}元不在任何补贴档位内"])
     amount, lines = computed
     split = programme.funding.split_for(path)
     funding = split_amount(amount, split)
@@ -245,7 +245,7 @@ def evaluate(
 
 
 def _funding_text(funding: dict[Layer, int]) -> str:
-    parts = "，".join(f"{LAYER_LABELS[layer]}{yuan(fen)}元" for layer, fen in funding.items())
+    parts = "，".join(f"{LAYER_LABELS[layer]}{yuan_text(fen)}元" for layer, fen in funding.items())
     return f"资金来源：{parts}"
 
 
@@ -373,7 +373,7 @@ def _limit_to_price(
             continue
         amount = result.amount_fen - cut
         funding = split_amount(amount, programmes[pid].funding.split_for(path))
-        note = f"各级补贴合计不超过售价：本级核减{yuan(cut)}元，按{yuan(amount)}元补贴"
+        note = f"各级补贴合计不超过售价：本级核减{yuan_text(cut)}元，按{yuan_text(amount)}元补贴"
         lines = [*result.explanation[:-1], note, _funding_text(funding)]
         trace = {**result.trace, "cut_to_price_fen": cut}
         update = {
@@ -400,7 +400,7 @@ def _assemble(
         fen = sum(r.funding_fen.get(layer, 0) for r in results)
         if fen:
             funding[layer] = fen
-    summary = f"补贴合计{yuan(total)}元，扣除补贴后价格{yuan(item.price_fen - total)}元"
+    summary = f"补贴合计{yuan_text(total)}元，扣除补贴后价格{yuan_text(item.price_fen - total)}元"
     return Quote(
         on_date=on_date,
         jurisdiction_path=path,

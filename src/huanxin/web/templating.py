@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from huanxin.core.clock import local_text
 from huanxin.core.models import Jurisdiction
-from huanxin.core.money import money_text, yuan
+from huanxin.core.money import money_text, yuan_text
 from huanxin.core.roles import ROLE_LABELS, Role
 from huanxin.core.vocab import CATEGORIES, label_of
 from huanxin.web.nav import grouped_menu_for, menu_for
@@ -39,8 +39,9 @@ def cite(text: str | None) -> Markup:
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-templates.env.filters["yuan"] = yuan
 templates.env.filters["money"] = money_text  # the one filter for amounts a person reads
+# The same with separators but no unit, for a column whose header says （元）.
+templates.env.filters["amount"] = yuan_text
 templates.env.filters["when"] = local_text
 templates.env.filters["role_label"] = lambda r: ROLE_LABELS.get(Role(r), r)
 templates.env.filters["thousands"] = lambda n: f"{n:,}"

@@ -26,7 +26,7 @@ from huanxin.core.bounds import SALE_FEN_MAX
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import User
-from huanxin.core.money import parse_yuan, yuan
+from huanxin.core.money import parse_yuan, yuan_text
 
 MANUFACTURER = "manufacturer"
 HEADERS = ["品类代码", "品牌", "型号", "能效等级", "指导价（元）", "有效期起", "有效期止"]
@@ -260,11 +260,11 @@ def check_price_ceiling(price_fen: int, filed_fen: int | None = None) -> None:
     """Refuse a sale price above the absolute ceiling, or above the configured multiple of
     the catalogue's filed price (``filed_fen``, when the model is listed with one)."""
     if price_fen > SALE_FEN_MAX:
-        raise PriceAboveCeiling(f"成交价超过上限（{yuan(SALE_FEN_MAX)}元）", field="price")
+        raise PriceAboveCeiling(f"成交价超过上限（{yuan_text(SALE_FEN_MAX)}元）", field="price")
     factor = get_settings().price_ceiling_factor
     if filed_fen and price_fen > filed_fen * factor:
         raise PriceAboveCeiling(
-            f"成交价超过目录指导价（{yuan(filed_fen)}元）的{factor}倍，请核对", field="price"
+            f"成交价超过目录指导价（{yuan_text(filed_fen)}元）的{factor}倍，请核对", field="price"
         )
 
 

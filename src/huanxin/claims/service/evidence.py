@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import EvidenceNotOpened
 from huanxin.claims.models import Claim, Evidence
-from huanxin.claims.service import common
+from huanxin.claims.service import common, lifecycle
 from huanxin.core import audit, identifiers, pii
 from huanxin.core.actor import Actor
 from huanxin.core.errors import NotFound, PermissionDenied
@@ -64,14 +64,22 @@ def opened_ids(session: Session, actor: Actor, claim_id: int) -> set[int]:
 
 
 def check_opened(session: Session, actor: Actor, claim: Claim, ticked: frozenset[str]) -> None:
-    """Refuse a ticked checklist item whose files the reviewer has not opened."""
+    """Refuse a ticked checklist item whose files the reviewer has not opened.
+
+    A file filed under an item supports that item; a file filed under no item of the
+    checklist (the web form's upload, a generic invoice, an appeal) may support any of
+    them, so ticking anything needs it opened too.
+    """
+    if not ticked:
+        return
+    items = set(lifecycle.required_evidence(session, claim))
     files = list(session.scalars(select(Evidence).where(Evidence.claim_id == claim.id)))
     opened = opened_ids(session, actor, claim.id)
-    unopened = sorted(
-        {f.kind for f in files if f.kind in ticked} - {f.kind for f in files if f.id in opened}
-    )
+    unopened = [
+        f for f in files if (f.kind in ticked or f.kind not in items) and f.id not in opened
+    ]
     if unopened:
-        names = "、".join(f.filename for f in files if f.kind in unopened)
+        names = "、".join(f.filename for f in unopened)
         raise EvidenceNotOpened(f"请先打开并查看材料后再勾选核对：{names}", field="checklist")
 
 

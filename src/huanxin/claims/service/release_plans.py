@@ -21,7 +21,7 @@ from huanxin.claims.models import QuotaRelease
 from huanxin.core import audit
 from huanxin.core.actor import Actor, within
 from huanxin.core.clock import utcnow
-from huanxin.core.money import percent_of, yuan
+from huanxin.core.money import percent_of, yuan_text
 from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
 from huanxin.policy.api import AmountRule, PaymentMode, Programme, select_version
@@ -148,8 +148,8 @@ def _check_money(session: Session, plan: PlanInput, pool: ledger.PoolRef, per_qu
     if need > free:
         raise _refuse(
             "per_release",
-            f"每次发放数量：{quotas}张补贴券最多需{yuan(need)}元，"
-            f"超过资金池可用余额{yuan(max(free, 0))}元（已扣除其他发放计划）",
+            f"每次发放数量：{quotas}张补贴券最多需{yuan_text(need)}元，"
+            f"超过资金池可用余额{yuan_text(max(free, 0))}元（已扣除其他发放计划）",
         )
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from huanxin.core.errors import NotUnique, OutOfRange, Required, UnrelatedReference
-from huanxin.core.money import percent_of, yuan
+from huanxin.core.money import percent_of, yuan_text
 
 SHARE_BP = 1000
 CARRY_YEARS = 5
@@ -127,22 +127,24 @@ def _year_row(
 
 
 def _explain(r: dict[str, Any], share_bp: int) -> str:
-    parts = [f"{r['year']}年：应纳税额{yuan(r['tax_fen'])}元"]
+    parts = [f"{r['year']}年：应纳税额{yuan_text(r['tax_fen'])}元"]
     if r["investment_fen"]:
         parts.append(
-            f"新增抵免额＝专用设备投资额{yuan(r['investment_fen'])}元×{share_bp / 100:g}%"
-            f"＝{yuan(r['new_credit_fen'])}元"
+            f"新增抵免额＝专用设备投资额{yuan_text(r['investment_fen'])}元×{share_bp / 100:g}%"
+            f"＝{yuan_text(r['new_credit_fen'])}元"
         )
     if r["expired_fen"]:
-        parts.append(f"超过结转期限失效{yuan(r['expired_fen'])}元")
-    used = "、".join(f"{u['year']}年抵免额{yuan(u['amount_fen'])}元" for u in r["used_by_vintage"])
+        parts.append(f"超过结转期限失效{yuan_text(r['expired_fen'])}元")
+    used = "、".join(
+        f"{u['year']}年抵免额{yuan_text(u['amount_fen'])}元" for u in r["used_by_vintage"]
+    )
     parts.append(
-        f"可抵免余额{yuan(r['available_fen'])}元，本年实际抵免{yuan(r['used_fen'])}元"
+        f"可抵免余额{yuan_text(r['available_fen'])}元，本年实际抵免{yuan_text(r['used_fen'])}元"
         + (f"（{used}）" if used else "")
     )
     parts.append(
-        f"抵免后应纳税额＝{yuan(r['tax_fen'])}−{yuan(r['used_fen'])}＝"
-        f"{yuan(r['tax_after_fen'])}元；结转以后年度{yuan(r['carried_fen'])}元"
+        f"抵免后应纳税额＝{yuan_text(r['tax_fen'])}−{yuan_text(r['used_fen'])}＝"
+        f"{yuan_text(r['tax_after_fen'])}元；结转以后年度{yuan_text(r['carried_fen'])}元"
     )
     return "；".join(parts) + "。"
 
@@ -197,9 +199,9 @@ def _closing(
     credit: int, used: int, expired: int, carried: int, last: int, carry_years: int
 ) -> str:
     text = (
-        f"合计：抵免额{yuan(credit)}元，已抵免{yuan(used)}元，失效{yuan(expired)}元"
+        f"合计：抵免额{yuan_text(credit)}元，已抵免{yuan_text(used)}元，失效{yuan_text(expired)}元"
         f"（抵免额自投资当年起可在以后{carry_years}个纳税年度内结转，先用较早年度的抵免额）"
     )
     if carried:
-        text += f"；{last}年后仍可结转{yuan(carried)}元，请补充以后年度应纳税额"
+        text += f"；{last}年后仍可结转{yuan_text(carried)}元，请补充以后年度应纳税额"
     return text + "。"

@@ -232,15 +232,14 @@ def _viewer(request: Request) -> Actor | None:
 
 @router.get("/recycling/bookings/{booking_id}/call")
 def call_booking(
-    request: Request,
     booking_id: Id,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("recycling:read"))],
-) -> HTMLResponse:
-    """Tap-to-call: the full number is read (audited) only when the driver asks for it."""
+) -> Response:
+    """Tap-to-call: the full number is read (audited) only when the driver taps, and goes
+    straight to the phone's dialler; it is never written into a page."""
     phone = bookings.reveal_phone(session, actor, booking_id)
-    booking = bookings.get_booking(session, actor, booking_id)
-    return render(request, "recycling/call.html", booking=booking, phone=phone)
+    return RedirectResponse(f"tel:{phone}", status_code=303)
 
 
 @router.get("/recycling/certificate", dependencies=[Depends(public)])

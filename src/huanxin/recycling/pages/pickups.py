@@ -15,6 +15,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Name
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
+from huanxin.recycling.models import Booking
 from huanxin.recycling.qr import qr_svg
 from huanxin.recycling.service import bookings, completion, network, receipts
 from huanxin.recycling.vocab import (
@@ -80,10 +81,18 @@ def _pickup_context(
         "invoice_error": None,
         "invoice_form": {},
         "can_operate": actor.can("recycling:operate"),
+        "phone": _callable_phone(actor, booking),
         "early": booking.service_date > today_cn(),
         "sites": _delivery_sites(session, actor, booking.status),
         **extra,
     }
+
+
+def _callable_phone(actor: Actor, booking: Booking) -> str | None:
+    """The masked mobile with its tap-to-call link, for those who may call (driver, dispatcher)."""
+    if actor.can("recycling:operate") or actor.can("recycling:manage"):
+        return bookings.masked_phone(booking)
+    return None
 
 
 def _delivery_sites(session: DbSession, actor: Actor, status: str) -> list[Any]:

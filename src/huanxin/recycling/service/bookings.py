@@ -27,7 +27,7 @@ from huanxin.recycling.errors import (
     NoVehiclesInArea,
     WindowInPast,
 )
-from huanxin.recycling.models import Booking, BookingItem, PlanStop
+from huanxin.recycling.models import Booking, BookingItem, PlanRoute, PlanStop, Vehicle
 from huanxin.recycling.service import network
 from huanxin.recycling.states import BOOKINGS, OPEN_STATES, STATUS_LABELS, BookingState
 from huanxin.recycling.vocab import (
@@ -317,11 +317,31 @@ def masked_phone(booking: Booking) -> str | None:
     return identifiers.mask_mobile(pii.unseal(booking.phone_enc)) if booking.phone_enc else None
 
 
+def _drives_or_dispatches(session: Session, actor: Actor, booking: Booking) -> bool:
+    """Whether a recycler may call: the booking is on no route, or on one of its vehicles."""
+    stmt = (
+        select(Vehicle.org_id)
+        .join(PlanRoute, PlanRoute.vehicle_id == Vehicle.id)
+        .join(PlanStop, PlanStop.route_id == PlanRoute.id)
+        .where(PlanStop.booking_id == booking.id)
+    )
+    owners = set(session.scalars(stmt))
+    return not owners or actor.org_id in owners
+
+
 def reveal_phone(session: Session, actor: Actor, booking_id: int) -> str:
-    """The full contact mobile for a call by the driver or dispatcher; each read is audited."""
+    """The full contact mobile for a call by the driver or dispatcher; each read is audited.
+
+    The office (dispatcher of its jurisdictions) may call any booking it can see; a
+    recycler may call a booking of its jurisdiction that no route holds yet (it
+    dispatches) or one on a route of its own vehicles (it drives), never a stop on
+    another company's route.
+    """
     if not (actor.can("recycling:operate") or actor.can("recycling:manage")):
         raise PermissionDenied("只有回收企业和主管部门可以拨打预约人电话")
     booking = get_booking(session, actor, booking_id)
+    if not actor.can("recycling:manage") and not _drives_or_dispatches(session, actor, booking):
+        raise PermissionDenied("该预约由其他回收企业的车辆上门，只有其司机可以拨打")
     if not booking.phone_enc:
         raise NoContactPhone("该预约没有留联系电话", field="phone")
     audit.record(

@@ -37,7 +37,7 @@ from huanxin.core.errors import (
     UnknownReference,
     UnrelatedReference,
 )
-from huanxin.core.money import yuan
+from huanxin.core.money import yuan_text
 from huanxin.db import is_postgres
 from huanxin.recycling.errors import (
     CategoryNotPriced,
@@ -354,8 +354,8 @@ def issue_reverse_invoice(
     so_far = worst_window_fen(session, person, day, rule.window_months)
     if so_far + pickup.paid_fen > rule.limit_fen:
         raise ReverseInvoiceLimitExceeded(
-            f"该出售人连续{rule.window_months}个自然月内反向开票金额已达{yuan(so_far)}元，"
-            f"加上本次{yuan(pickup.paid_fen)}元将超过{yuan(rule.limit_fen)}元的上限"
+            f"该出售人连续{rule.window_months}个自然月内反向开票金额已达{yuan_text(so_far)}元，"
+            f"加上本次{yuan_text(pickup.paid_fen)}元将超过{yuan_text(rule.limit_fen)}元的上限"
             f"（{rule.rule_id}），不能再反向开票，请引导其办理经营主体登记",
             field="amount",
         )

@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse
 from huanxin.core import jurisdictions
 from huanxin.core.bounds import Code, Year
 from huanxin.core.clock import today_cn
-from huanxin.core.money import yuan
 from huanxin.ledger.api import notice as budget_notice
 from huanxin.ledger.errors import yuan_grouped
 from huanxin.supervision.service import publicity
@@ -59,7 +58,6 @@ def public_programmes(code: Code, request: Request, session: DbSession) -> HTMLR
         code,
         "programmes",
         programmes=publicity.programmes_for(session, code),
-        yuan=yuan,
     )
 
 

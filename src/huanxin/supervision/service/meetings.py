@@ -15,7 +15,7 @@ from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import NotUnique, Required
-from huanxin.core.money import yuan
+from huanxin.core.money import yuan_text
 from huanxin.supervision import indicators
 from huanxin.supervision.errors import DecisionWithoutDeadline, DecisionWithoutUnit
 from huanxin.supervision.lifecycles import (
@@ -111,7 +111,7 @@ def _held_claims(session: Session, actor: Actor, code: str) -> list[Topic]:
             "held_claims",
             None,
             f"暂缓支付的补贴申请{len(held)}笔",
-            f"合计{yuan(total)}元，待核查后决定是否支付",
+            f"合计{yuan_text(total)}元，待核查后决定是否支付",
         )
     ]
 

@@ -1,15 +1,20 @@
 // Claim review: a file loads when its entry is opened; a checklist item whose files have not
 // been opened stays disabled until they are (the server checks the same from the audit log).
+// A file filed under no item of the checklist may support any item: every item waits for it.
 (function () {
   var files = document.querySelectorAll("details.evidence");
-  function seen(kind) {
-    var all = document.querySelectorAll('details.evidence[data-kind="' + kind + '"]');
-    return Array.prototype.every.call(all, function (d) { return d.dataset.opened === "yes"; });
+  var boxes = document.querySelectorAll("input[name=checklist]");
+  var items = Array.prototype.map.call(boxes, function (box) { return box.dataset.kind; });
+  function unopened(kind) {
+    return Array.prototype.some.call(files, function (d) {
+      var relevant = d.dataset.kind === kind || items.indexOf(d.dataset.kind) < 0;
+      return relevant && d.dataset.opened !== "yes";
+    });
   }
   function refresh() {
-    document.querySelectorAll("input[name=checklist]").forEach(function (box) {
-      var has = document.querySelector('details.evidence[data-kind="' + box.dataset.kind + '"]');
-      box.disabled = Boolean(has) && !seen(box.dataset.kind);
+    boxes.forEach(function (box) {
+      box.disabled = unopened(box.dataset.kind);
+      if (box.disabled) box.checked = false;
       box.title = box.disabled ? "请先打开查看该项材料" : "";
     });
   }
