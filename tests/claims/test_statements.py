@@ -15,7 +15,7 @@ import settled_world
 from huanxin.claims.models import ClosedPeriod
 from huanxin.claims.service import lifecycle
 from huanxin.core.clock import today_cn
-from huanxin.core.money import yuan
+from huanxin.core.money import yuan_text
 from huanxin.db import Database
 
 NOVEMBER = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
@@ -71,14 +71,16 @@ def test_a_closed_month_gives_the_merchant_its_statement_as_xlsx_and_pdf(
     assert sheet.status_code == 200
     book = load_workbook(io.BytesIO(sheet.content))
     summary = dict(book["汇总"].iter_rows(values_only=True))
-    assert summary["期末应付余额（元）"] == yuan(s["closing_fen"])
+    closing = book["汇总"]["B10"]
+    assert round(closing.value * 100) == s["closing_fen"] and closing.number_format == "#,##0.00"
+    assert summary["期末应付余额（元）"] == closing.value
     assert [r[0] for r in book["销售明细"].iter_rows(min_row=2, values_only=True)] == w.claim_ids
     pdf = merchant.get("/api/v1/statements/2026-11.pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
         words = doc.pages[0].extract_text()
     assert "商户补贴对账单（2026-11）" in words
-    assert f"本期追回（元）：{yuan(w.subsidies[0])}" in words
+    assert f"本期追回（元）：{yuan_text(w.subsidies[0])}" in words
 
 
 def test_an_open_month_cannot_be_closed_and_other_counties_see_no_merchant(

@@ -14,6 +14,7 @@ from huanxin.claims.models import Claim
 from huanxin.claims.service.find import WAITING, matching
 from huanxin.core.actor import Actor
 from huanxin.core.clock import CHINA_TZ, today_cn
+from huanxin.core.money import yuan_number
 from huanxin.core.vocab import CATEGORIES
 from huanxin.web.kit.lists import Column, Filter, ListSpec
 
@@ -45,7 +46,7 @@ def _state(value: str) -> ColumnElement[bool]:
 
 def _yuan(fen: int) -> Decimal:
     """An amount as a number of yuan (a spreadsheet sums and sorts it)."""
-    return Decimal(fen).scaleb(-2)
+    return yuan_number(fen)
 
 
 def _day(value: date | None) -> str:

@@ -56,6 +56,11 @@ def yuan_text(amount_fen: int) -> str:
     return f"{sign}{whole:,}.{cents:02d}"
 
 
+def yuan_number(amount_fen: int) -> Decimal:
+    """Fen as an exact number of yuan, for a spreadsheet cell (it sums and sorts it)."""
+    return Decimal(amount_fen).scaleb(-2)
+
+
 def yuan_short(amount_fen: int) -> str:
     """``yuan_text`` dropping a zero fraction: ``200000 -> '2,000'``, ``150 -> '1.50'``."""
     text = yuan_text(amount_fen)
