@@ -64,7 +64,7 @@ def test_aggregate_by_sector_and_jurisdiction(db: Database) -> None:
     assert data["targets"]["cnc_rate_bp"] == 7500 and "国发〔2024〕7号" in data["targets"]["source"]
     places = dept.get(f"/api/v1/equipment/digital?year={LAST}&by=jurisdiction").json()
     assert [g["key"] for g in places["groups"]] == ["140521"]
-    assert places["groups"][0]["label"].endswith("（140521）")
+    assert places["groups"][0]["label"] == "沁水县"
     away = builders.api_client(db, "department.371525").get(
         f"/api/v1/equipment/digital?year={LAST}"
     )

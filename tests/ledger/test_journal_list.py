@@ -76,11 +76,11 @@ def test_journal_pages_through_every_leg_and_exports_the_filtered(
         refs += re.findall(
             r'data-label="业务编号">([^<]*)<', office.get(f"{url}?page={number}").text
         )
-    assert len(refs) == total and len({r for r in refs if r.startswith("claim:")}) == 260
-    assert refs[0] == "claim:90259"  # newest first
+    assert len(refs) == total and len({r for r in refs if r.startswith("补贴申请 ")}) == 260
+    assert refs[0] == "补贴申请 90259"  # newest first
     assert _count(office.get(f"{url}?kind=reserve&account=reserved").text) == 130
     found = office.get(f"{url}?q=claim:90077").text
-    assert _count(found) == 1 and "claim:90077" in found
+    assert _count(found) == 1 and "补贴申请 90077" in found
     assert 'href="' + url + '"' in office.get(f"/ledger/pools/{pool}").text
 
     sheet = office.get(f"{url}.xlsx?kind=reserve&account=reserved&sort=amount")

@@ -3,6 +3,7 @@ a held claim's evidence side by side with the decision form, merchant profile.""
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from huanxin.claims import api as claims_api
+from huanxin.core import orgs
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
 from huanxin.core.clock import today_cn
@@ -82,6 +84,14 @@ def queue_export(
     return export(session, spec, stmt, query, filters=chosen, on=today_cn(), view=view)
 
 
+def _name_merchant(org_id: int | None, name: str | None, text: str) -> str:
+    """Detector explanations name the merchant by its id ("商户 13 在…"); a person reads
+    its name."""
+    if org_id is None or not name:
+        return text
+    return re.sub(rf"商户 {org_id}(?!\d) ?", f"商户“{name}”", text)
+
+
 def _case_page(
     request: Request,
     session: DbSession,
@@ -90,10 +100,13 @@ def _case_page(
     error: kit.PageError | None = None,
 ) -> HTMLResponse:
     item = review.case(session, actor, claim_id)
+    merchant = item.claim.merchant_org_id
+    name = orgs.names_of(session, [merchant]).get(merchant) if merchant else None
     return render(
         request,
         "integrity/case.html",
         item=item,
+        explain=partial(_name_merchant, merchant, name),
         related=review.related(session, actor, item.claim),
         decisions=review.decisions_of(session, claim_id),
         error=error,

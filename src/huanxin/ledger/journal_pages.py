@@ -15,7 +15,7 @@ from huanxin.core.bounds import Code, Id
 from huanxin.core.clock import local_text, today_cn
 from huanxin.ledger import service
 from huanxin.ledger.models import Entry
-from huanxin.ledger.pages import KIND_LABELS
+from huanxin.ledger.pages import KIND_LABELS, ref_text
 from huanxin.ledger.report import ACCOUNT_LABELS
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit.lists import Column, Filter, ListQuery, ListSpec, export, list_query, page_of
@@ -37,7 +37,7 @@ SPEC = ListSpec(
     columns=(
         Column("at", "时间", Entry.at, lambda e: local_text(e.at)),
         Column("kind", "类型", Entry.kind, lambda e: KIND_LABELS.get(e.kind, e.kind)),
-        Column("ref", "业务编号", Entry.ref, lambda e: e.ref),
+        Column("ref", "业务编号", Entry.ref, lambda e: ref_text(e.ref)),
         Column(
             "account", "账户", Entry.account, lambda e: ACCOUNT_LABELS.get(e.account, e.account)
         ),
@@ -83,6 +83,7 @@ def journal_page(
         page=page,
         kinds=KIND_LABELS,
         accounts=ACCOUNT_LABELS,
+        ref_text=ref_text,
     )
 
 

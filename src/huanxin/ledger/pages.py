@@ -44,6 +44,25 @@ KIND_LABELS = {
 }
 
 
+_REF_STEPS = {"release": "释放", "pay": "支付", "clawback": "追回"}
+
+
+def ref_text(ref: str) -> str:
+    """A journal leg's business number as a person reads it (``claim:56:pay`` → 补贴申请 56
+    （支付）); a number typed by a person (a 文号) shows as typed."""
+    head, _, rest = ref.partition(":")
+    if head == "claim" and rest:
+        number, _, step = rest.partition(":")
+        return f"补贴申请 {number}" + (f"（{_REF_STEPS.get(step, step)}）" if step else "")
+    if head == "tranche" and rest:
+        return f"第{rest.rpartition(':')[2]}批计划下达"
+    if head == "year_end":
+        return "年末处理"
+    if head == "release" and rest:
+        return f"下达 {rest}"
+    return ref
+
+
 def _percent(part: int, whole: int) -> str:
     """Share as a percentage with one decimal, rounded half-up, in integers only."""
     if whole <= 0:
@@ -89,6 +108,7 @@ def _dashboard(session: Session, actor: Actor, pool: Pool) -> dict[str, Any]:
         "money": yuan_grouped,
         "kinds": KIND_LABELS,
         "accounts": ACCOUNT_LABELS,
+        "ref_text": ref_text,
         "form_key": uuid.uuid4().hex,
         "can_allocate": actor.can("ledger:allocate"),
         "state": pausing.describe(pool, balances.available),

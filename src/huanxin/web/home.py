@@ -45,7 +45,7 @@ def _scope_figures(session: Session, actor: Actor) -> list[Figure]:
     )
     return [
         count_figure("辖区数量", places, "/admin/jurisdictions"),
-        count_figure("用户数量", users, "/admin/users"),
+        count_figure("用户数量", users, "/admin/users" if actor.can("users:read") else None),
         count_figure("24小时审计事件", events, "/audit"),
     ]
 

@@ -134,7 +134,7 @@ def _group(
 
 def _place_names(session: Session, codes: list[str]) -> dict[str, str]:
     stmt = select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(codes))
-    return {code: f"{name}（{code}）" for code, name in session.execute(stmt)}
+    return {row.code: row.name for row in session.execute(stmt)}
 
 
 def aggregate(

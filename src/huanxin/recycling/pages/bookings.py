@@ -388,4 +388,5 @@ def driver_page(
         svg=svg,
         clock=clock_text,
         site_names=_site_names(session, route["stops"]),
+        can_call=actor.can("recycling:operate") or actor.can("recycling:manage"),
     )
