@@ -23,10 +23,11 @@ demo: $(STAMP) ## create .venv, migrate, load the demo, serve http://127.0.0.1:8
 	$(BIN)/huanxin demo
 	HUANXIN_COOKIE_SECURE=false $(BIN)/huanxin serve --host 127.0.0.1 --port 8000
 
-lint: $(STAMP) ## ruff lint and format check, and the import boundaries (import-linter)
+lint: $(STAMP) ## ruff lint and format check, import boundaries (import-linter), dead code (vulture)
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 typecheck: $(STAMP) ## mypy strict on src
 	$(BIN)/mypy

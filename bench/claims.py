@@ -54,8 +54,8 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.quota_burst import run_burst
-from huanxin.claims import bench_world as world
-from huanxin.claims.bench_world import PRICE_FEN, PURCHASE, Loaded, load
+from huanxin.claims import sales_world as world
+from huanxin.claims.sales_world import PRICE_FEN, PURCHASE, Loaded, load
 
 CASES = ("hot_pool", "many_pools")
 ALL_CASES = (*CASES, "bulk", "quota_burst")  # what ``--case`` may name

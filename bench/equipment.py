@@ -25,8 +25,8 @@ from huanxin.core.actor import Actor
 from huanxin.core.audit import SYSTEM
 from huanxin.db import Database
 from huanxin.demo import PLACES
+from huanxin.equipment.demo_ledger import YEAR, sample_uscc, synthetic_rows, write_ledger
 from huanxin.equipment.models import EquipmentFlag
-from huanxin.equipment.sample_ledger import YEAR, sample_uscc, synthetic_rows, write_ledger
 from huanxin.equipment.service import enterprises, ledger
 from huanxin.migrate import upgrade
 

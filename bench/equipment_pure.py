@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from huanxin.equipment.classify import classify
+from huanxin.equipment.demo_ledger import YEAR, synthetic_rows, write_ledger
 from huanxin.equipment.ledger_io import parse_ledger
 from huanxin.equipment.reference import load_rules
-from huanxin.equipment.sample_ledger import YEAR, synthetic_rows, write_ledger
 
 
 def run_pure_bench(rows: int, seed: int, workdir: Path) -> dict[str, Any]:

@@ -29,7 +29,7 @@ import httpx
 from sqlalchemy import func, select
 
 from bench import federation_world as world
-from huanxin.claims.bench_world import free_port, postgres_database, wait_ready
+from huanxin.claims.sales_world import free_port, postgres_database, wait_ready
 
 FEDERATION_KEY = "v1:bench-national-key-0123456789abcdef"
 START_TIMEOUT_S = 300.0  # a loaded 2-core machine imports the whole platform slowly
@@ -141,7 +141,7 @@ def _stop(proc: subprocess.Popen[bytes] | None) -> None:
 
 
 def _start_provinces(stack: Stack, tokens: list[str]) -> None:
-    from huanxin.claims.bench_world import server_env
+    from huanxin.claims.sales_world import server_env
 
     for url, token in zip(stack.province_urls, tokens, strict=True):
         port = free_port()

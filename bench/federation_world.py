@@ -60,7 +60,7 @@ def national_policies(folder: Path, shipped: Path = SHIPPED) -> Path:
 def resident_id(n: int) -> str:
     """Person ``n``'s synthetic resident ID (born in Taiyuan; valid check digit). The same
     person may hold quotas in several provinces: that is what the registry catches."""
-    from huanxin.claims.bench_world import resident_id as make
+    from huanxin.claims.sales_world import resident_id as make
 
     return make(n, "140100")
 
@@ -205,7 +205,7 @@ def _add_consumers(session: Any, code: str, people: list[int]) -> dict[tuple[int
 
 def sale(quota_code: str, category: str, serial: str, n: int) -> dict[str, Any]:
     """The JSON body of a point-of-sale redemption."""
-    from huanxin.claims.bench_world import invoice
+    from huanxin.claims.sales_world import invoice
 
     price = PHONE_PRICE_FEN if category == PHONE else PRICE_FEN
     return {

@@ -244,7 +244,7 @@ def run_bench(claims: int, seed: int, admin_url: str, workdir: Path) -> dict[str
     judged), computed from the reasons the scan stored.
     """
     from bench.integrity_synth import synthesize
-    from huanxin.claims.bench_world import postgres_database
+    from huanxin.claims.sales_world import postgres_database
     from huanxin.migrate import upgrade
 
     load_before = os.getloadavg()

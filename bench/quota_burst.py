@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from huanxin.claims import bench_world as world
+from huanxin.claims import sales_world as world
 
 CATEGORY = "refrigerator"
 OFFERED = 2_000

@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from bench import federation_world as world
 from builders import settings_for
 from huanxin.app import create_app
-from huanxin.claims.bench_world import postgres_database
+from huanxin.claims.sales_world import postgres_database
 from huanxin.core.actor import Actor
 from huanxin.db import Database
 from huanxin.federation.client import RegistryClient

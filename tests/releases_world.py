@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 import builders
-from huanxin.claims import bench_world
+from huanxin.claims import sales_world
 from huanxin.claims.errors import QuotaLimitReached, QuotaSoldOut, ReleaseNotOpen
 from huanxin.claims.models import Quota
 from huanxin.claims.service import quotas, release_plans
@@ -33,7 +33,7 @@ def consumers(db: Database, count: int) -> list[int]:
                 "consumer",
                 "140521",
                 username=f"burst.c{n}",
-                resident_id=bench_world.resident_id(n, "140521"),
+                resident_id=sales_world.resident_id(n, "140521"),
             ).id
             for n in range(count)
         ]

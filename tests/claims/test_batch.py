@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 import builders
-from huanxin.claims import bench_world
+from huanxin.claims import sales_world
 from huanxin.claims.models import Claim, ClaimPart, Quota
 from huanxin.claims.service import batch, gather, redeem
 from huanxin.core import audit, auth
@@ -31,16 +31,16 @@ CENTRAL = 107_982  # 90% central, 11,998 from the province
 
 def _world(db: Database, *, central_fen: int, shards: int, quotas: int) -> dict[str, Any]:
     with db.unit_of_work() as session:
-        bench_world.load_world(session)
+        sales_world.load_world(session)
         pools = {}
         for layer, amount in (("central", central_fen), ("province", 10**12)):
             pool = ledger.create_pool(
                 session,
                 SYSTEM,
-                programme_id=bench_world.PROGRAMME,
+                programme_id=sales_world.PROGRAMME,
                 layer=layer,
                 jurisdiction_code="140000",
-                period_year=bench_world.PURCHASE.year,
+                period_year=sales_world.PURCHASE.year,
                 name=f"批量{layer}",
                 shards=shards,
             )
@@ -48,7 +48,7 @@ def _world(db: Database, *, central_fen: int, shards: int, quotas: int) -> dict[
             pool.pause_below_fen = 1
             ledger.allocate(session, SYSTEM, pool_id=pool.id, amount_fen=amount, ref="budget")
             pools[layer] = pool.id
-        codes = bench_world.add_consumers(session, [bench_world.HOT_PLACE], quotas)
+        codes = sales_world.add_consumers(session, [sales_world.HOT_PLACE], quotas)
         user = session.scalars(select(User).where(User.username == "bench.merchant")).one()
         merchant = auth.actor_for(session, user, via="token")
     return {"merchant": merchant, "codes": codes, "pools": pools}
@@ -59,9 +59,9 @@ def _item(merchant: Actor, n: int, code: str, category: str, **change: Any) -> b
         category=category,
         product_model=f"BENCH-{category}",
         device_serial=f"BATCH{n:06d}",
-        price_fen=bench_world.PRICE_FEN,
-        purchase_date=bench_world.PURCHASE,
-        invoice_no=bench_world.invoice(n),
+        price_fen=sales_world.PRICE_FEN,
+        purchase_date=sales_world.PURCHASE,
+        invoice_no=sales_world.invoice(n),
         quota_code=code,
         grade=1,
     )
@@ -199,10 +199,10 @@ def _bulk_sale(n: int, code: str, category: str, **change: Any) -> dict[str, Any
         "category": category,
         "product_model": f"BENCH-{category}",
         "device_serial": f"BULK{n:06d}",
-        "price_fen": bench_world.PRICE_FEN,
-        "purchase_date": bench_world.PURCHASE.isoformat(),
+        "price_fen": sales_world.PRICE_FEN,
+        "purchase_date": sales_world.PURCHASE.isoformat(),
         "grade": 1,
-        "invoice_no": bench_world.invoice(n),
+        "invoice_no": sales_world.invoice(n),
         "quota_code": code,
     }
     return sale | change

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select, text
 
-from huanxin.claims import bench_world
+from huanxin.claims import sales_world
 from huanxin.claims.models import Claim, ClaimPart, Quota
 from huanxin.claims.service import redeem
 from huanxin.core import auth
@@ -37,16 +37,16 @@ def _world(
     """Places, programmes, a merchant, ``ATTEMPTS`` quotas; a central pool holding
     ``central_fen`` over ``shards`` escrow shards and an ample provincial pool."""
     with db.unit_of_work() as session:
-        bench_world.load_world(session)
+        sales_world.load_world(session)
         pools = {}
         for layer, amount in (("central", central_fen), ("province", 10**12)):
             pool = ledger.create_pool(
                 session,
                 SYSTEM,
-                programme_id=bench_world.PROGRAMME,
+                programme_id=sales_world.PROGRAMME,
                 layer=layer,
                 jurisdiction_code="140000",
-                period_year=bench_world.PURCHASE.year,
+                period_year=sales_world.PURCHASE.year,
                 name=f"并发{layer}",
                 shards=shards,
             )
@@ -54,7 +54,7 @@ def _world(
             pool.pause_below_fen = 1
             ledger.allocate(session, SYSTEM, pool_id=pool.id, amount_fen=amount, ref="budget")
             pools[layer] = pool.id
-        quotas = bench_world.add_consumers(session, [bench_world.HOT_PLACE], ATTEMPTS)
+        quotas = sales_world.add_consumers(session, [sales_world.HOT_PLACE], ATTEMPTS)
         user = session.scalars(select(User).where(User.username == "bench.merchant")).one()
         merchant = auth.actor_for(session, user, via="token")
     return merchant, quotas, pools
@@ -65,9 +65,9 @@ def _sale(n: int, code: str, category: str) -> redeem.Sale:
         category=category,
         product_model=f"BENCH-{category}",
         device_serial=f"CONC{n:06d}",
-        price_fen=bench_world.PRICE_FEN,
-        purchase_date=bench_world.PURCHASE,
-        invoice_no=bench_world.invoice(n),
+        price_fen=sales_world.PRICE_FEN,
+        purchase_date=sales_world.PURCHASE,
+        invoice_no=sales_world.invoice(n),
         quota_code=code,
         grade=1,
     )
@@ -148,14 +148,14 @@ def test_naive_read_then_write_overspends_where_the_ledger_does_not(
     assert left == (ROOM - RACERS) * CENTRAL  # overspent by thirty subsidies
 
     with database.unit_of_work() as session:
-        bench_world.load_world(session)
+        sales_world.load_world(session)
         pool_row = ledger.create_pool(
             session,
             SYSTEM,
-            programme_id=bench_world.PROGRAMME,
+            programme_id=sales_world.PROGRAMME,
             layer="central",
             jurisdiction_code="140000",
-            period_year=bench_world.PURCHASE.year,
+            period_year=sales_world.PURCHASE.year,
             name="竞争",
             shards=4,
         )

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from huanxin.claims import bench_world
+from huanxin.claims import sales_world
 from huanxin.claims.models import Claim, Quota
 from huanxin.core import audit
 from huanxin.core.models import AuditEntry
@@ -27,10 +27,10 @@ SALES = 3
 
 
 def _serve(url: str, **env: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = bench_world.free_port()
-    proc = bench_world.start_server(url, port, **env)
+    port = sales_world.free_port()
+    proc = sales_world.start_server(url, port, **env)
     base = f"http://127.0.0.1:{port}"
-    bench_world.wait_ready(base, proc, path="/static/app.css")  # no database transaction
+    sales_world.wait_ready(base, proc, path="/static/app.css")  # no database transaction
     return proc, base
 
 
@@ -49,10 +49,10 @@ def _sales(quotas: list[tuple[str, str]], first: int) -> list[dict[str, Any]]:
             "category": category,
             "product_model": f"BENCH-{category}",
             "device_serial": f"KILL{first + i:06d}",
-            "price_fen": bench_world.PRICE_FEN,
-            "purchase_date": bench_world.PURCHASE.isoformat(),
+            "price_fen": sales_world.PRICE_FEN,
+            "purchase_date": sales_world.PURCHASE.isoformat(),
             "grade": 1,
-            "invoice_no": bench_world.invoice(first + i),
+            "invoice_no": sales_world.invoice(first + i),
             "quota_code": code,
         }
         for i, (code, category) in enumerate(quotas[first : first + SALES])
@@ -80,7 +80,7 @@ def _crash_then_retry(url: str, token: str, point: str, sales: list[dict[str, An
 
 
 def test_kill_9_inside_a_batch_applies_each_sale_once(database: Database) -> None:
-    loaded = bench_world.load(database.url, "hot_pool", SALES * len(POINTS))
+    loaded = sales_world.load(database.url, "hot_pool", SALES * len(POINTS))
     for n, point in enumerate(POINTS):
         results, again = _crash_then_retry(
             database.url, loaded.token, point, _sales(loaded.quotas, n * SALES)

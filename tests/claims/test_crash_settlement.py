@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import builders
-from huanxin.claims import bench_world
+from huanxin.claims import sales_world
 from huanxin.claims.models import Claim, ClaimEvent, PaymentItem, Quota
 from huanxin.claims.service import lifecycle, redeem, settle
 from huanxin.core import audit, auth
@@ -46,10 +46,10 @@ class World:
     def __init__(self, db: Database) -> None:
         self.db = db
         with db.unit_of_work() as session:
-            bench_world.load_world(session)
-            bench_world.fund_case(session, "hot_pool")
-            self.quotas = bench_world.add_consumers(
-                session, [bench_world.HOT_PLACE], CLAIMS_PER_ROUND * len(POINTS)
+            sales_world.load_world(session)
+            sales_world.fund_case(session, "hot_pool")
+            self.quotas = sales_world.add_consumers(
+                session, [sales_world.HOT_PLACE], CLAIMS_PER_ROUND * len(POINTS)
             )
             builders.create_user(session, "merchant", "140300")
             for role in ("office", "finance"):
@@ -71,10 +71,10 @@ class World:
                 category=category,
                 product_model=f"BENCH-{category}",
                 device_serial=f"CRASH{self.used:05d}",
-                price_fen=bench_world.PRICE_FEN,
-                purchase_date=bench_world.PURCHASE,
+                price_fen=sales_world.PRICE_FEN,
+                purchase_date=sales_world.PURCHASE,
                 grade=1,
-                invoice_no=bench_world.invoice(self.used),
+                invoice_no=sales_world.invoice(self.used),
                 quota_code=code,
             )
             self.used += 1
@@ -112,10 +112,10 @@ def _post_result(base: str, token: str, batch_id: int, content: bytes) -> httpx.
 
 
 def _serve(url: str, **env: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = bench_world.free_port()
-    proc = bench_world.start_server(url, port, **env)
+    port = sales_world.free_port()
+    proc = sales_world.start_server(url, port, **env)
     base = f"http://127.0.0.1:{port}"
-    bench_world.wait_ready(base, proc, path="/static/app.css")  # no database transaction
+    sales_world.wait_ready(base, proc, path="/static/app.css")  # no database transaction
     return proc, base
 
 
@@ -180,7 +180,7 @@ def test_kill_9_during_settlement_pays_each_claim_exactly_once(database: Databas
         spent = sum(ledger.pool_balances(session, p).spent for p in _pool_ids(session))
         subsidies = select(func.sum(Claim.subsidy_fen)).where(Claim.id.in_(paid))
         assert spent == session.scalar(subsidies)
-    env = bench_world.server_env(database.url)
+    env = sales_world.server_env(database.url)
     for command in (["ledger", "check"], ["audit", "verify"]):
         done = subprocess.run(
             [HUANXIN, *command], check=False, env=env, capture_output=True, text=True

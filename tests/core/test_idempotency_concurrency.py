@@ -23,7 +23,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from huanxin.claims import bench_world
+from huanxin.claims import sales_world
 from huanxin.claims.models import Claim
 from huanxin.core import idempotency
 from huanxin.core.models import IdempotencyRecord
@@ -39,10 +39,10 @@ def _sale(code: str, category: str) -> dict[str, Any]:
         "category": category,
         "product_model": f"BENCH-{category}",
         "device_serial": "DUP000001",
-        "price_fen": bench_world.PRICE_FEN,
-        "purchase_date": bench_world.PURCHASE.isoformat(),
+        "price_fen": sales_world.PRICE_FEN,
+        "purchase_date": sales_world.PURCHASE.isoformat(),
         "grade": 1,
-        "invoice_no": bench_world.invoice(1),
+        "invoice_no": sales_world.invoice(1),
         "quota_code": code,
     }
 
@@ -55,11 +55,11 @@ def _post(base: str, token: str, body: dict[str, Any]) -> httpx.Response:
 @contextmanager
 def _server(url: str, workers: int, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A real server; a loaded 2-core machine can take long to start two workers."""
-    port = bench_world.free_port()
-    proc = bench_world.start_server(url, port, workers=workers, **env)
+    port = sales_world.free_port()
+    proc = sales_world.start_server(url, port, workers=workers, **env)
     base = f"http://127.0.0.1:{port}"
     try:
-        bench_world.wait_ready(base, proc, timeout=STARTUP_SECONDS)
+        sales_world.wait_ready(base, proc, timeout=STARTUP_SECONDS)
         yield base, proc
     finally:
         if proc.poll() is None:
@@ -91,7 +91,7 @@ def _storm(base: str, token: str, body: dict[str, Any]) -> list[httpx.Response]:
 
 @pytest.mark.slow
 def test_crash_then_simultaneous_duplicates_have_one_outcome(database: Database) -> None:
-    loaded = bench_world.load(database.url, "hot_pool", quotas=1)
+    loaded = sales_world.load(database.url, "hot_pool", quotas=1)
     code, category = loaded.quotas[0]
     body = _sale(code, category)
     _crash_after_claim(database.url, loaded.token, body)

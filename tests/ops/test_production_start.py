@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from huanxin.claims.bench_world import free_port, wait_ready
+from huanxin.claims.sales_world import free_port, wait_ready
 from huanxin.core.models import User
 from huanxin.db import Database
 from huanxin.ops.jobs.registry import JOBS

@@ -164,8 +164,8 @@ def test_used_car_indicator_against_2023_baseline(world: World) -> None:
     with world.db.sessions() as session:
         result = used_car_indicator(session, jurisdiction_codes=["140521"], year=2026)
         empty = used_car_indicator(session, jurisdiction_codes=["371525"], year=2026)
-    assert (result["count"], result["baseline"], result["target_count"]) == (3, 40, 58)
-    assert (result["growth_bp"], result["target_growth_bp"], result["met"]) == (-9250, 4500, False)
-    assert (empty["count"], empty["baseline"], empty["growth_bp"]) == (0, None, None)
+    assert (result.count, result.baseline, result.target_count) == (3, 40, 58)
+    assert (result.growth_bp, result.target_growth_bp, result.met) == (-9250, 4500, False)
+    assert (empty.count, empty.baseline, empty.growth_bp) == (0, None, None)
     api = office.get(URL + "/indicators/used-cars", params={"year": 2023}).json()
     assert api["count"] == 1

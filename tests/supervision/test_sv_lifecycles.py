@@ -16,9 +16,9 @@ from huanxin.core.errors import Conflict
 from huanxin.core.lifecycle import Lifecycle
 from huanxin.db import Database
 from huanxin.supervision.errors import IllegalTransition, PlanAlreadyConfirmed
-from huanxin.supervision.lifecycles import (
+from huanxin.supervision.mechanism_models import Meeting
+from huanxin.supervision.states import (
     ESCALATIONS,
-    LABELS,
     MEETINGS,
     OPEN_ESCALATIONS,
     PLANS,
@@ -26,7 +26,7 @@ from huanxin.supervision.lifecycles import (
     VISITS,
     EscalationState,
 )
-from huanxin.supervision.mechanism_models import Meeting
+from huanxin.supervision.vocab import LABELS
 
 LIFECYCLES: dict[str, Lifecycle[Any]] = {
     "meetings": MEETINGS,

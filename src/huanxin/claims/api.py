@@ -3,7 +3,7 @@
 database of quotas and pools served by real workers) that the failover drill and the
 benchmarks build."""
 
-from huanxin.claims import bench_world as sales_world
+from huanxin.claims import sales_world
 from huanxin.claims.states import LABELS
 
 __all__ = ["LABELS", "sales_world"]

@@ -62,8 +62,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     s.value: frozenset(m.value for m in moves) for s, moves in CLAIMS.moves.items()
 }
 
-HOLDS_BUDGET = frozenset({"reserved", "approved", "batched"})
-
 
 def check(from_state: str, to_state: str) -> ClaimState:
     return CLAIMS.check(from_state, to_state)

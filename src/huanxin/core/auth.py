@@ -182,7 +182,7 @@ def peek_token(raw: str) -> Actor | None:
 
 
 def cached_actor_from_token(sessions: Callable[[], Session], raw: str) -> Actor | None:
-    """``actor_from_token`` through the per-process cache (``sessions`` opens a session
+    """The caller of a bearer token through the per-process cache (``sessions`` opens a session
     only on a miss or for the refresh ahead of expiry)."""
     digest, now = sha256(raw), time.monotonic()
     actor = _fresh(digest, now)
@@ -203,10 +203,6 @@ def cached_actor_from_token(sessions: Callable[[], Session], raw: str) -> Actor 
     finally:
         _REFRESHING.discard(digest)
     return actor
-
-
-def forget_tokens() -> None:
-    _TOKENS.clear()
 
 
 @event.listens_for(Session, "after_flush")
@@ -236,8 +232,3 @@ def _actor_of(session: Session, token: ApiToken, user: User | None) -> Actor | N
     if user is None or not user.active:
         return None
     return actor_for(session, user, via="token")
-
-
-def actor_from_token(session: Session, raw: str) -> Actor | None:
-    found = _token_and_user(session, sha256(raw))
-    return None if found is None else _actor_of(session, *found)

@@ -83,7 +83,6 @@ Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 BasisPoints = Annotated[int, Field(ge=0, le=10_000)]
 PriceFen = Annotated[int, Field(gt=0, le=SALE_FEN_MAX)]
 Fen = Annotated[int, Field(ge=0, le=AMOUNT_FEN_MAX)]
-SignedFen = Annotated[int, Field(ge=-AMOUNT_FEN_MAX, le=AMOUNT_FEN_MAX)]
 Percent = Annotated[int, Field(ge=0, le=100)]
 Number = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
 Quantity = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]  # kg, m³, kWh …

@@ -18,8 +18,8 @@ from huanxin.core import auth, orgs
 from huanxin.core.actor import Actor
 from huanxin.core.models import Jurisdiction, User
 from huanxin.demo import ORG_NAMES
+from huanxin.equipment.demo_ledger import YEAR, sample_uscc, synthetic_rows, write_ledger
 from huanxin.equipment.models import Enterprise
-from huanxin.equipment.sample_ledger import YEAR, sample_uscc, synthetic_rows, write_ledger
 from huanxin.equipment.service import digital, enterprises, ledger, projects, subsidy
 from huanxin.equipment.vocab import STAGE_ORDER, STAGES
 

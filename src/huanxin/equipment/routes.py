@@ -68,7 +68,7 @@ from huanxin.equipment.service import (
 )
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent, upload_digest
-from huanxin.web.kit import downloads
+from huanxin.web.kit import downloads, uploads
 from huanxin.web.kit.api_lists import Paged
 from huanxin.web.openapi import DOCX, XLSX, download
 
@@ -175,7 +175,7 @@ def import_upload(
         "year": year,
     },
 )
-async def import_ledger(
+def import_ledger(
     enterprise_id: Id,
     actor: Writer,
     session: DbSession,
@@ -184,7 +184,7 @@ async def import_ledger(
 ) -> ImportRead:
     """Import a ledger (.xlsx/.csv), all or nothing; errors: 422 with ``errors`` =
     [{row, column, reason}]."""
-    content = await file.read()
+    content = uploads.content(file)
     result = import_upload(session, actor, enterprise_id, file.filename or "", content, year)
     return ImportRead(**result.__dict__)
 
@@ -351,14 +351,14 @@ def advance_project(
         "sha256": upload_digest(file),
     },
 )
-async def add_document(
+def add_document(
     project_id: Id,
     actor: Writer,
     session: DbSession,
     file: Annotated[UploadFile, File()],
     doc_type: Annotated[Code, Form()] = "other",
 ) -> DocumentRead:
-    content = await file.read()
+    content = uploads.content(file)
     doc = projects.add_document(
         session,
         actor,

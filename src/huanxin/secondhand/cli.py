@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -38,7 +39,7 @@ def used_cars(
             )
     finally:
         db.dispose()
-    typer.echo(json.dumps(result, ensure_ascii=False))
+    typer.echo(json.dumps(asdict(result), ensure_ascii=False))
 
 
 @app.command("price-guide")

@@ -37,7 +37,7 @@ def _office(session: Session, actor: Actor) -> list[Figure]:
     )
     return [
         Figure("在册二手经营者", str(dealers), "/secondhand"),
-        Figure("本年二手车交易", str(cars["count"]), "/secondhand"),
+        Figure("本年二手车交易", str(cars.count), "/secondhand"),
         Figure("公务仓待办", str(waiting), "/secondhand/warehouse/admin"),
     ]
 

@@ -146,16 +146,16 @@ def _investment_base(session: Session, codes: Codes, year: int) -> float | None:
 def _used_cars(session: Session, codes: Codes, year: int) -> float:
     from huanxin.secondhand.service.dealers import used_car_indicator
 
-    return float(used_car_indicator(session, jurisdiction_codes=codes, year=year)["count"])
+    return float(used_car_indicator(session, jurisdiction_codes=codes, year=year).count)
 
 
 def _used_cars_base(session: Session, codes: Codes, year: int) -> float | None:
     from huanxin.secondhand.service.dealers import used_car_indicator
 
     data = used_car_indicator(session, jurisdiction_codes=codes, year=year)
-    if data["baseline_year"] != year or data["baseline"] is None:
+    if data.baseline_year != year or data.baseline is None:
         return None
-    return float(data["baseline"])
+    return float(data.baseline)
 
 
 def _build() -> dict[str, Source]:

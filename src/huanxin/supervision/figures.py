@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 from huanxin.core.actor import Actor
 from huanxin.core.jurisdictions import subtree_codes
 from huanxin.supervision import computed
-from huanxin.supervision.lifecycles import MeetingState
 from huanxin.supervision.mechanism_models import Meeting
 from huanxin.supervision.service import escalations, ledger, visits
+from huanxin.supervision.states import MeetingState
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from huanxin.core.bounds import Code, Count, Day, Id, Line, LongText, Name, Text
-from huanxin.supervision.lifecycles import (
+from huanxin.supervision.vocab import (
     BodyKind,
     DecisionKind,
     EscalationLevel,

@@ -7,7 +7,6 @@ import json
 
 from sqlalchemy.orm import Session
 
-from huanxin.supervision.lifecycles import label
 from huanxin.supervision.mechanism_models import (
     Body,
     Bulletin,
@@ -40,6 +39,7 @@ from huanxin.supervision.mechanism_schemas import (
 )
 from huanxin.supervision.models import Task
 from huanxin.supervision.service import bodies, bulletins, ledger, meetings, visits
+from huanxin.supervision.vocab import label
 
 
 def seat_read(seat: Seat, names: dict[int, str]) -> SeatRead:

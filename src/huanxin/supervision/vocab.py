@@ -1,5 +1,8 @@
-"""Fixed vocabularies of the task ledger (computed statuses, reporting schedules, with their
-Chinese labels), reporting periods and the rule that computes a task's status (pure functions).
+"""Fixed vocabularies of supervision with their Chinese labels: the task ledger's (computed
+statuses, reporting schedules), with reporting periods and the rule that computes a task's
+status (pure functions); and the working mechanism's kinds (bodies, seats, meetings,
+decisions, escalation levels, reports, public content) with ``label``, ``choices`` and
+``parse``. The lifecycles (persisted states and their transitions) are in ``states.py``.
 
 Periods: a monthly task reports once per calendar month (``2026-11``), a quarterly task once
 per quarter (``2026-Q4``). The report for a period is due by the period's last day.
@@ -21,6 +24,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+from huanxin.core.errors import NotAChoice
+from huanxin.supervision.states import ESCALATIONS, MEETINGS, VISITS
 
 STATUS_LABELS = {
     "not_started": "未启动",
@@ -31,6 +39,7 @@ STATUS_LABELS = {
 }
 SCHEDULE_LABELS = {"monthly": "每月", "quarterly": "每季度"}
 RISK_MARGIN = 20
+E = TypeVar("E", bound=StrEnum)
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -115,3 +124,98 @@ def status(facts: TaskFacts, today: date) -> str:
     if expected is not None and facts.latest_percent < expected - RISK_MARGIN:
         return "at_risk"
     return "on_track"
+
+
+# --- the working mechanism's kinds ------------------------------------------------------
+
+
+class BodyKind(StrEnum):
+    JOINT_MEETING = "joint_meeting"
+    WORKING_GROUP = "working_group"
+
+
+class SeatRole(StrEnum):
+    CONVENER = "convener"
+    DEPUTY = "deputy"
+    MEMBER = "member"
+    LEAD = "lead"
+    LIAISON = "liaison"
+
+
+class MeetingKind(StrEnum):
+    PLENARY = "plenary"
+    TOPIC = "topic"
+    DISPATCH = "dispatch"
+
+
+class DecisionKind(StrEnum):
+    NEW_TASK = "new_task"
+    CLOSE_TASK = "close_task"
+    NOTE = "note"
+
+
+class EscalationLevel(StrEnum):
+    PROVINCE = "province"
+    NATION = "nation"
+
+
+class ReportKind(StrEnum):
+    DAILY = "daily"
+    TEN_DAY = "ten_day"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    SPECIAL = "special"
+
+
+class PublicKind(StrEnum):
+    QA = "qa"
+    CASE = "case"
+    NOTICE = "notice"
+
+
+LABELS: dict[str, str] = {
+    BodyKind.JOINT_MEETING: "联席会议",
+    BodyKind.WORKING_GROUP: "工作小组",
+    SeatRole.CONVENER: "召集人",
+    SeatRole.DEPUTY: "副召集人",
+    SeatRole.MEMBER: "成员",
+    SeatRole.LEAD: "组长单位",
+    SeatRole.LIAISON: "联络员",
+    MeetingKind.PLENARY: "全体会议",
+    MeetingKind.TOPIC: "专题会议",
+    MeetingKind.DISPATCH: "调度会",
+    DecisionKind.NEW_TASK: "交办任务",
+    DecisionKind.CLOSE_TASK: "任务销号",
+    DecisionKind.NOTE: "会议意见",
+    EscalationLevel.PROVINCE: "省级",
+    EscalationLevel.NATION: "国家",
+    ReportKind.DAILY: "日报",
+    ReportKind.TEN_DAY: "旬报",
+    ReportKind.WEEKLY: "周报",
+    ReportKind.MONTHLY: "月报",
+    ReportKind.SPECIAL: "专报",
+    PublicKind.QA: "问答",
+    PublicKind.CASE: "典型案例",
+    PublicKind.NOTICE: "通知公告",
+}
+# The states' labels come from their lifecycles; meetings and visits share "cancelled".
+for _cycle in (MEETINGS, VISITS, ESCALATIONS):
+    LABELS.update({state.value: text for state, text in _cycle.labels.items()})
+
+
+def label(code: str) -> str:
+    return LABELS.get(code, code)
+
+
+def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
+    """(code, label) pairs for a select box."""
+    return [(m.value, label(m.value)) for m in enum]
+
+
+def parse(enum: type[E], value: str, *, field: str, what: str) -> E:
+    """The member of ``enum`` for ``value``, or a refusal naming the field."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = "、".join(label(m.value) for m in enum)
+        raise NotAChoice(f"{what}只能是：{allowed}", field=field) from None

@@ -10,7 +10,10 @@ A mutating endpoint returns its response model and is decorated below its route:
 The decorator adds the ``Idempotency-Key`` header to the route, claims the key in the
 request's transaction before the endpoint runs (``core.idempotency``), stores the response
 model serialized to JSON with the route's status code, and answers a repeat with the stored
-JSON (header ``Idempotent-Replayed: true``) without running the endpoint again.
+JSON (header ``Idempotent-Replayed: true``) without running the endpoint again. The endpoint
+is a plain ``def`` (an ``async def`` is refused): FastAPI runs it, the key's claim included, in
+a worker thread, where waiting for SQLite's write lock does not stop the event loop; an
+uploaded file is read there with ``web.kit.uploads.content``.
 
 The request fingerprint is the ``scope`` (a format string over the endpoint's arguments,
 e.g. ``"ledger.allocate.{pool_id}"``) and the ``payload``: by default the request body model
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, ParamSpec, TypeVar, cast, get_type_hints
 
@@ -136,11 +139,10 @@ def idempotent(
     """Run the endpoint once per (caller, Idempotency-Key); see the module docstring."""
 
     def decorate(endpoint: Callable[P, R]) -> Callable[P, R]:
+        if inspect.iscoroutinefunction(endpoint):  # its database work would block the loop
+            raise TypeError(f"{endpoint.__name__}: an idempotent endpoint is a plain def")
         spec = _Spec(endpoint, scope, payload)
-        if inspect.iscoroutinefunction(endpoint):
-            wrapper: Callable[..., Any] = _async_wrapper(spec, endpoint)
-        else:
-            wrapper = _sync_wrapper(spec, endpoint)
+        wrapper: Callable[..., Any] = _sync_wrapper(spec, endpoint)
         wrapper.__signature__ = spec.signature  # type: ignore[attr-defined]
         wrapper.__name__ = endpoint.__name__
         wrapper.__qualname__ = endpoint.__qualname__
@@ -157,35 +159,3 @@ def _sync_wrapper(spec: _Spec, endpoint: Callable[..., Any]) -> Callable[..., JS
         return replay or spec.finish(call, kwargs, endpoint(**kwargs))
 
     return run
-
-
-def _async_wrapper(
-    spec: _Spec, endpoint: Callable[..., Awaitable[Any]]
-) -> Callable[..., Awaitable[JSONResponse]]:
-    async def run(**kwargs: Any) -> JSONResponse:
-        call, replay = spec.begin(kwargs)
-        return replay or spec.finish(call, kwargs, await endpoint(**kwargs))
-
-    return run
-
-
-def respond(
-    session: Session,
-    actor: Actor,
-    *,
-    key: str | None,
-    scope: str,
-    payload: Any,
-    action: Callable[[], tuple[int, Any]],
-) -> JSONResponse:
-    """The closure form that ``@idempotent`` replaces; kept until every route is converted."""
-    outcome = idempotency.run(
-        session,
-        actor_user_id=actor.user_id,
-        key=key or "",
-        scope=scope,
-        payload=payload,
-        action=action,
-    )
-    headers = REPLAYED if outcome.replayed else {}
-    return JSONResponse(outcome.body, status_code=outcome.status, headers=headers)

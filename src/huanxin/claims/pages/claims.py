@@ -35,7 +35,7 @@ from huanxin.core.vocab import CATEGORIES, Vocabulary
 from huanxin.policy import service as policies
 from huanxin.policy.api import ItemAttributes
 from huanxin.web.deps import DbSession, page_require, page_require_any
-from huanxin.web.kit import downloads
+from huanxin.web.kit import downloads, uploads
 from huanxin.web.kit import forms as kit
 from huanxin.web.kit.forms import (
     Day,
@@ -232,7 +232,7 @@ def car_form(
 
 
 @router.post("/my/car")
-async def car_submit(
+def car_submit(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("claims:own"))],
@@ -240,7 +240,7 @@ async def car_submit(
 ) -> Response:
     uploads = [
         lifecycle.Upload(
-            kind="application", filename=f.filename or "upload", content=await f.read()
+            kind="application", filename=f.filename or "upload", content=uploads.content(f)
         )
         for f in kit.files_of(data, "files")
     ]
@@ -395,7 +395,7 @@ def claim_reveal(
 
 
 @router.post("/claims/{claim_id}/appeal")
-async def claim_appeal(
+def claim_appeal(
     claim_id: Id,
     request: Request,
     session: DbSession,
@@ -406,7 +406,7 @@ async def claim_appeal(
     if file is None:
         raise Required("申诉须上传新的证明材料", field="file")
     upload = lifecycle.Upload(
-        kind="appeal", filename=file.filename or "upload", content=await file.read()
+        kind="appeal", filename=file.filename or "upload", content=uploads.content(file)
     )
     lifecycle.appeal(session, actor, claim_id=claim_id, reason=reason, upload=upload)
     return kit.go(f"/claims/{claim_id}")
@@ -465,7 +465,7 @@ def settlement_create(
 
 
 @router.post("/settlement/batches/{batch_id}/result")
-async def settlement_result(
+def settlement_result(
     batch_id: Id,
     request: Request,
     session: DbSession,
@@ -474,7 +474,7 @@ async def settlement_result(
 ) -> Response:
     if file is None:
         raise Required("请选择银行结果文件", field="file")
-    settle.import_result(session, actor, batch_id=batch_id, content=await file.read())
+    settle.import_result(session, actor, batch_id=batch_id, content=uploads.content(file))
     return kit.go("/settlement")
 
 
@@ -509,13 +509,13 @@ def catalogue_page(
 
 
 @router.post("/catalogue")
-async def catalogue_upload(
+def catalogue_upload(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("catalogue:write"))],
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    content = await file.read() if file is not None and file.filename else None
+    content = uploads.content(file) if file is not None and file.filename else None
 
     def change() -> HTMLResponse:
         if file is None or content is None:

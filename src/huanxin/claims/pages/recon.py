@@ -19,6 +19,7 @@ from huanxin.core.errors import InvalidInput
 from huanxin.core.models import Organization
 from huanxin.web.deps import DbSession, page_require, page_require_any
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit import uploads
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -65,14 +66,14 @@ def reconciliation_file_page(
 
 
 @router.post("/reconciliation/files")
-async def reconciliation_upload(
+def reconciliation_upload(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("settlement:write"))],
     kind: Annotated[Code, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    content = await file.read() if file is not None else b""
+    content = uploads.content(file) if file is not None else b""
 
     def change() -> str:
         if file is None or not file.filename:

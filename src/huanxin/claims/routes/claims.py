@@ -58,7 +58,7 @@ from huanxin.core.errors import InvalidInput
 from huanxin.web.deps import DbSession, get_database, require, require_any
 from huanxin.web.errors import audit_refusal
 from huanxin.web.idem import idempotent, upload_digest
-from huanxin.web.kit import downloads
+from huanxin.web.kit import downloads, uploads
 from huanxin.web.openapi import XLSX, download
 
 router = APIRouter(prefix="/api/v1", tags=["trade-in"])
@@ -226,9 +226,9 @@ def return_claim(claim_id: Id, body: ReturnBody, actor: Seller, session: DbSessi
     return ClaimRead.of(claim)
 
 
-async def _upload(file: UploadFile, kind: str) -> lifecycle.Upload:
+def _upload(file: UploadFile, kind: str) -> lifecycle.Upload:
     return lifecycle.Upload(
-        kind=kind, filename=file.filename or "upload", content=await file.read()
+        kind=kind, filename=file.filename or "upload", content=uploads.content(file)
     )
 
 
@@ -257,7 +257,7 @@ def _application_payload(
 
 @router.post("/applications", status_code=201)
 @idempotent("claims.apply", payload=_application_payload)
-async def submit_application(
+def submit_application(
     actor: Owner,
     session: DbSession,
     category: Annotated[Code, Form()],
@@ -272,7 +272,7 @@ async def submit_application(
     payee_account: Annotated[Code, Form()] = "",
     delivery_address: Annotated[Line, Form()] = "",
 ) -> ClaimRead:
-    upload = await _upload(file, evidence_kind)
+    upload = _upload(file, evidence_kind)
     claim = apply.submit(
         session,
         actor,
@@ -289,14 +289,14 @@ async def submit_application(
 
 @router.post("/claims/{claim_id}/appeal")
 @idempotent("claims.appeal.{claim_id}", payload=lambda reason: {"reason": reason})
-async def appeal_claim(
+def appeal_claim(
     claim_id: Id,
     actor: Owner,
     session: DbSession,
     reason: Annotated[Text, Form()],
     file: Annotated[UploadFile, File()],
 ) -> ClaimRead:
-    upload = await _upload(file, "appeal")
+    upload = _upload(file, "appeal")
     claim = lifecycle.appeal(session, actor, claim_id=claim_id, reason=reason, upload=upload)
     return ClaimRead.of(claim)
 
@@ -331,10 +331,10 @@ def bank_file(
     "settlement.result",
     payload=lambda batch_id, file: {"batch": batch_id, "sha256": upload_digest(file)},
 )
-async def bank_result(
+def bank_result(
     batch_id: Id, actor: Settler, session: DbSession, file: Annotated[UploadFile, File()]
 ) -> BankResultRead:
-    content = await file.read()
+    content = uploads.content(file)
     counts = settle.import_result(session, actor, batch_id=batch_id, content=content)
     return BankResultRead(**counts)
 
@@ -344,12 +344,12 @@ async def bank_result(
     "catalogue.import",
     payload=lambda file: {"file": file.filename or "", "sha256": upload_digest(file)},
 )
-async def import_catalogue(
+def import_catalogue(
     actor: Annotated[Actor, Depends(require("catalogue:write"))],
     session: DbSession,
     file: Annotated[UploadFile, File()],
 ) -> CatalogueImported:
-    content, name = await file.read(), file.filename or ""
+    content, name = uploads.content(file), file.filename or ""
     return CatalogueImported(
         imported=catalogue.import_file(session, actor, filename=name, content=content)
     )

@@ -31,6 +31,7 @@ from huanxin.core.bounds import Code, Id
 from huanxin.core.errors import InvalidInput, NotFound
 from huanxin.web.deps import DbSession, require, require_any
 from huanxin.web.idem import idempotent, upload_digest
+from huanxin.web.kit import uploads
 from huanxin.web.kit.downloads import PDF, XLSX, download
 from huanxin.web.openapi import download as download_doc
 from huanxin.web.openapi import errors
@@ -68,13 +69,13 @@ def file_read(file: ReconFile, lines: list[object], repeated: bool = False) -> R
     "reconciliation.import",
     payload=lambda kind, file: {"kind": kind, "sha256": upload_digest(file)},
 )
-async def import_reconciliation(
+def import_reconciliation(
     actor: Writer,
     session: DbSession,
     kind: Annotated[Code, Form()],
     file: Annotated[UploadFile, File()],
 ) -> ReconFileRead:
-    content, name = await file.read(), file.filename or "file.csv"
+    content, name = uploads.content(file), file.filename or "file.csv"
     row, repeated = reconcile.reconcile(session, actor, kind=kind, filename=name, content=content)
     _, lines = reconcile.file_with_lines(session, actor, file_id=row.id)
     return file_read(row, list(lines), repeated)

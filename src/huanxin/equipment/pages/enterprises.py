@@ -29,6 +29,7 @@ from huanxin.equipment.service import access, digital, enterprises, ledger, proj
 from huanxin.equipment.vocab import FLAG_KINDS, SECTORS, STAGES
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit import uploads
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -173,10 +174,9 @@ def detail(
 
 
 @router.post("/equipment/enterprises/{enterprise_id}/import")
-async def import_page(
-    enterprise_id: Id, request: Request, session: DbSession, actor: Writer
+def import_page(
+    enterprise_id: Id, request: Request, session: DbSession, actor: Writer, form: kit.Posted
 ) -> Response:
-    form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _detail(
@@ -187,7 +187,7 @@ async def import_page(
             status=422,
             error="请选择要导入的台账文件（.xlsx 或 .csv）",
         )
-    content = await upload.read()
+    content = uploads.content(upload)
     filename = upload.filename
 
     def change() -> str:

@@ -41,6 +41,7 @@ from huanxin.equipment.vocab import (
 )
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit import uploads
 from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
@@ -274,11 +275,12 @@ async def step(project_id: Id, request: Request, session: DbSession, actor: Writ
 
 
 @router.post("/equipment/projects/{project_id}/documents")
-async def document(project_id: Id, request: Request, session: DbSession, actor: Writer) -> Response:
-    form = await request.form()
+def document(
+    project_id: Id, request: Request, session: DbSession, actor: Writer, form: kit.Posted
+) -> Response:
     upload = form.get("file")
     chosen = isinstance(upload, UploadFile) and bool(upload.filename)
-    content = await upload.read() if isinstance(upload, UploadFile) and chosen else b""
+    content = uploads.content(upload) if isinstance(upload, UploadFile) and chosen else b""
 
     def change() -> str:
         if not isinstance(upload, UploadFile) or not upload.filename:

@@ -15,7 +15,7 @@ from huanxin.core.bounds import Code, Line
 from huanxin.core.errors import InvalidInput
 from huanxin.recycling.service import addresses
 from huanxin.web.deps import DbSession, page_require
-from huanxin.web.kit import downloads
+from huanxin.web.kit import downloads, uploads
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render
 
@@ -57,14 +57,14 @@ def addresses_template(actor: Reader) -> Response:
 
 
 @router.post("/recycling/addresses")
-async def addresses_import(
+def addresses_import(
     request: Request,
     session: DbSession,
     actor: Manager,
     jurisdiction_code: Annotated[Code, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    content = await file.read(MAX_BYTES + 1) if file is not None and file.filename else None
+    content = uploads.content(file, MAX_BYTES + 1) if file is not None and file.filename else None
 
     def change() -> str:
         if content is None:

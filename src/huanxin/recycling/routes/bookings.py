@@ -30,7 +30,7 @@ from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import idempotent
 from huanxin.web.kit.api_lists import Paged
 
-router = APIRouter()
+router = APIRouter(prefix="/api/v1")
 Booker = Annotated[Actor, Depends(require("recycling:book"))]
 Reader = Annotated[Actor, Depends(require("recycling:read"))]
 Operator = Annotated[Actor, Depends(require("recycling:operate"))]

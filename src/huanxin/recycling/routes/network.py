@@ -40,7 +40,7 @@ from huanxin.recycling.vocab import parse_clock
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent
 
-router = APIRouter()
+router = APIRouter(prefix="/api/v1")
 Reader = Annotated[Actor, Depends(require("recycling:read"))]
 Manager = Annotated[Actor, Depends(require("recycling:manage"))]
 Operator = Annotated[Actor, Depends(require("recycling:operate"))]

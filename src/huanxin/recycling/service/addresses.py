@@ -84,14 +84,6 @@ def get_for(session: Session, actor: Actor, entry_id: int) -> AddressEntry:
     return entry
 
 
-def nearest(entries: list[AddressEntry], lat: float, lon: float) -> AddressEntry | None:
-    """The entry closest to a point (equirectangular distance is enough at this scale)."""
-    scale = math.cos(math.radians(lat))
-    return min(
-        entries, key=lambda e: (e.lat - lat) ** 2 + ((e.lon - lon) * scale) ** 2, default=None
-    )
-
-
 def template_xlsx() -> bytes:
     """The import template: the headers and one example row."""
     book = Workbook()

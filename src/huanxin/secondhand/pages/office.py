@@ -249,12 +249,15 @@ def _used_cars(
         {
             "name": names.get(b.jurisdiction_code, b.jurisdiction_code),
             "plan": b,
-            **dealers.used_car_indicator(
-                session,
-                year=year,
-                jurisdiction_codes=(
-                    jurisdictions.subtree_codes(session, b.jurisdiction_code) & actor.scope_codes
-                ),
+            **asdict(
+                dealers.used_car_indicator(
+                    session,
+                    year=year,
+                    jurisdiction_codes=(
+                        jurisdictions.subtree_codes(session, b.jurisdiction_code)
+                        & actor.scope_codes
+                    ),
+                )
             ),
         }
         for b in dealers.list_car_baselines(session, actor)

@@ -22,6 +22,7 @@ from huanxin.secondhand.pages.forms import fen, form_of, number
 from huanxin.secondhand.service import common, trading, warehouse
 from huanxin.web.deps import DbSession, page_require, page_require_any
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit import uploads
 from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
@@ -160,13 +161,18 @@ def listing_page(
 
 
 @router.post("/secondhand/trade/{listing_id}/{what}")
-async def listing_action(
-    listing_id: Id, what: Line, request: Request, session: DbSession, actor: Trader
+def listing_action(
+    listing_id: Id,
+    what: Line,
+    request: Request,
+    session: DbSession,
+    actor: Trader,
+    form: kit.Posted,
 ) -> Response:
-    form = await request.form()
     f = {k: v for k, v in form.items() if isinstance(v, str)}
     upload = form.get("photo")
-    data = await upload.read(trading.MAX_PHOTO_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    limit = trading.MAX_PHOTO_BYTES + 1
+    data = uploads.content(upload, limit) if isinstance(upload, UploadFile) else b""
 
     def run() -> None:
         if what == "photos":

@@ -18,7 +18,7 @@ from huanxin.secondhand.service import credit, dealers, valuation, wipes
 from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import idempotent
 
-router = APIRouter()
+router = APIRouter(prefix="/api/v1")
 Reader = Annotated[Actor, Depends(require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(require("secondhand:manage"))]
 Dealer = Annotated[Actor, Depends(require("secondhand:deal"))]
@@ -101,7 +101,7 @@ def used_cars(actor: Reader, session: DbSession, year: Year | None = None) -> s.
     result = dealers.used_car_indicator(
         session, jurisdiction_codes=actor.scope_codes, year=year or today_cn().year
     )
-    return s.UsedCarIndicator.model_validate(result)
+    return s.UsedCarIndicator.model_validate(asdict(result))
 
 
 @router.post(P + "/car-baselines")

@@ -15,10 +15,11 @@ from huanxin.secondhand import schemas as s
 from huanxin.secondhand.service import common, trading, warehouse
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent, upload_digest
+from huanxin.web.kit import uploads
 from huanxin.web.kit.api_lists import Paged
 from huanxin.web.openapi import download
 
-router = APIRouter()
+router = APIRouter(prefix="/api/v1")
 Reader = Annotated[Actor, Depends(require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(require("secondhand:manage"))]
 Trader = Annotated[Actor, Depends(require("secondhand:trade"))]
@@ -75,10 +76,10 @@ def get_listing(listing_id: Id, actor: Trader, session: DbSession) -> s.ListingR
     "sh.photo",
     payload=lambda listing_id, photo: {"listing_id": listing_id, "sha256": upload_digest(photo)},
 )
-async def add_photo(
+def add_photo(
     listing_id: Id, actor: Trader, session: DbSession, photo: Annotated[UploadFile, File()]
 ) -> s.PhotoRead:
-    data = await photo.read(trading.MAX_PHOTO_BYTES + 1)
+    data = uploads.content(photo, trading.MAX_PHOTO_BYTES + 1)
     row = trading.add_photo(session, actor, listing_id=listing_id, data=data)
     return s.PhotoRead.model_validate(
         {

@@ -392,16 +392,33 @@ def _half_up(value: Fraction) -> int:
     return floor(value + Fraction(1, 2))
 
 
+@dataclass(frozen=True)
+class UsedCars:
+    """The used-car indicator of some places in a year: registered car transactions against
+    the summed 2023 baselines and targets (each ``None`` while no baseline is entered)."""
+
+    year: int
+    count: int
+    baseline_year: int
+    baseline: int | None
+    growth_bp: int | None
+    target_count: int | None
+    target_growth_bp: int | None
+    met: bool | None
+    sources: list[str]
+    baseline_codes: list[str]
+
+
 def used_car_indicator(
     session: Session, *, jurisdiction_codes: list[str] | frozenset[str], year: int
-) -> dict[str, Any]:
+) -> UsedCars:
     """Used-car transactions registered in ``year`` against the 2023 baselines of the codes.
 
     Every registered car transaction (acquire or resale) is one change of ownership and
     counts once. Baselines are summed over the codes given: enter them at one level only.
     """
     codes = sorted(set(jurisdiction_codes))
-    count = (
+    count = int(
         session.scalar(
             select(func.count())
             .select_from(Transaction)
@@ -420,27 +437,20 @@ def used_car_indicator(
             .order_by(CarBaseline.jurisdiction_code)
         )
     )
-    result: dict[str, Any] = {
-        "year": year,
-        "count": int(count),
-        "baseline_year": BASELINE_YEAR,
-        "baseline": None,
-        "growth_bp": None,
-        "target_count": None,
-        "target_growth_bp": None,
-        "met": None,
-        "sources": [r.source for r in rows],
-        "baseline_codes": [r.jurisdiction_code for r in rows],
-    }
+    sources, baseline_codes = [r.source for r in rows], [r.jurisdiction_code for r in rows]
     if not rows:
-        return result
+        return UsedCars(year, count, BASELINE_YEAR, None, None, None, None, None, sources, [])
     baseline = sum(r.count for r in rows)
     target = sum(_half_up(Fraction(r.count * (10_000 + r.target_growth_bp), 10_000)) for r in rows)
-    result.update(
+    return UsedCars(
+        year=year,
+        count=count,
+        baseline_year=BASELINE_YEAR,
         baseline=baseline,
+        growth_bp=_half_up(Fraction((count - baseline) * 10_000, baseline)),
         target_count=target,
-        met=int(count) >= target,
-        growth_bp=_half_up(Fraction((int(count) - baseline) * 10_000, baseline)),
         target_growth_bp=_half_up(Fraction((target - baseline) * 10_000, baseline)),
+        met=count >= target,
+        sources=sources,
+        baseline_codes=baseline_codes,
     )
-    return result

@@ -14,10 +14,10 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Id
 from huanxin.core.clock import today_cn
 from huanxin.supervision import mechanism_views as views
-from huanxin.supervision.lifecycles import BodyKind, SeatRole, choices
 from huanxin.supervision.pages.kit import Reader, Text, Writer, day, number, page
 from huanxin.supervision.service import bodies, departments, ledger
 from huanxin.supervision.service.common import actor_department
+from huanxin.supervision.vocab import BodyKind, SeatRole, choices
 from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
 

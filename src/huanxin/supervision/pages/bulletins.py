@@ -13,9 +13,9 @@ from huanxin.core.bounds import Id
 from huanxin.core.clock import today_cn
 from huanxin.supervision import figures
 from huanxin.supervision import mechanism_views as views
-from huanxin.supervision.lifecycles import PublicKind, ReportKind, choices
 from huanxin.supervision.pages.kit import Reader, Writer, day, number, page
 from huanxin.supervision.service import bulletins, departments, inbox, publicity
+from huanxin.supervision.vocab import PublicKind, ReportKind, choices
 from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
 from huanxin.web.templating import render

@@ -34,6 +34,7 @@ from huanxin.supervision.vocab import SCHEDULE_LABELS, STATUS_LABELS, period_of
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import downloads
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit import uploads as kit_uploads
 from huanxin.web.kit.lists import ListQuery, list_query, xlsx
 from huanxin.web.templating import render
 
@@ -175,12 +176,14 @@ def _date(text: str, field: str) -> date | None:
     return found
 
 
-async def _uploads(items: list[UploadFile] | None) -> list[files.Upload]:
-    return [files.Upload(f.filename or "", await f.read()) for f in items or [] if f.filename]
+def _uploads(items: list[UploadFile] | None) -> list[files.Upload]:
+    return [
+        files.Upload(f.filename or "", kit_uploads.content(f)) for f in items or [] if f.filename
+    ]
 
 
 @router.post("/supervision/tasks/{task_id}/reports")
-async def report_create(
+def report_create(
     task_id: Id,
     request: Request,
     session: DbSession,
@@ -191,7 +194,7 @@ async def report_create(
     figures: Annotated[Text, Form()] = "",
     attachments: Files = None,
 ) -> Response:
-    uploads = await _uploads(attachments)
+    uploads = _uploads(attachments)
 
     def change() -> str:
         if not percent.strip().isdigit():
@@ -212,7 +215,7 @@ async def report_create(
 
 
 @router.post("/supervision/tasks/{task_id}/close-request")
-async def close_request(
+def close_request(
     task_id: Id,
     request: Request,
     session: DbSession,
@@ -220,7 +223,7 @@ async def close_request(
     evidence: Annotated[Text, Form()] = "",
     attachments: Files = None,
 ) -> Response:
-    uploads = await _uploads(attachments)
+    uploads = _uploads(attachments)
 
     def change() -> str:
         reports.request_close(session, actor, task_id, evidence=evidence, uploads=uploads)

@@ -7,16 +7,17 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id
+from huanxin.core.bounds import Id, LongText
 from huanxin.core.clock import today_cn
 from huanxin.supervision import mechanism_views as views
-from huanxin.supervision.lifecycles import DecisionKind, EscalationLevel, MeetingKind, choices
 from huanxin.supervision.pages.kit import Reader, Text, Writer, day, number, page
 from huanxin.supervision.service import bodies, escalations, ledger, meetings
+from huanxin.supervision.vocab import DecisionKind, EscalationLevel, MeetingKind, choices
 from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
 
@@ -37,43 +38,39 @@ def meetings_page(request: Request, session: DbSession, actor: Reader) -> HTMLRe
     return page(request, "supervision/meetings.html", form={}, **_list_context(session, actor))
 
 
+class MeetingForm(kit.PageForm):
+    """A meeting to schedule: the body that meets, its kind, title, day, place and topics (one
+    a line); the service checks the rest."""
+
+    body_id: kit.OptionalWhole = Field(None, title="议事机构")
+    kind: LongText = ""
+    title: LongText = ""
+    held_on: kit.Day = Field(title="会议日期")
+    place: LongText = ""
+    topics: LongText = ""
+
+
 @router.post("/supervision/meetings")
 def meetings_create(
-    request: Request,
-    session: DbSession,
-    actor: Writer,
-    body_id: Text = "",
-    kind: Text = "",
-    title: Text = "",
-    held_on: Text = "",
-    place: Text = "",
-    topics: Text = "",
+    request: Request, session: DbSession, actor: Writer, data: kit.Posted
 ) -> Response:
-    form = {
-        "body_id": body_id,
-        "kind": kind,
-        "title": title,
-        "held_on": held_on,
-        "place": place,
-        "topics": topics,
-    }
-
     def change() -> str:
+        form = kit.parse(MeetingForm, data)
         row = meetings.schedule(
             session,
             actor,
-            body_id=number(body_id, "body_id", "议事机构") or 0,
-            kind=kind,
-            title=title,
-            place=place,
-            held_on=day(held_on, "held_on", "会议日期", required=True) or today_cn(),
-            topics=topics.splitlines(),
+            body_id=form.body_id or 0,
+            kind=form.kind,
+            title=form.title,
+            place=form.place,
+            held_on=form.held_on,
+            topics=form.topics.splitlines(),
         )
         return f"/supervision/meetings/{row.id}"
 
     def again(exc: kit.PageError) -> HTMLResponse:
         context = _list_context(session, actor)
-        return page(request, "supervision/meetings.html", exc, form=form, **context)
+        return page(request, "supervision/meetings.html", exc, form=kit.text_of(data), **context)
 
     return kit.submit(request, session, change, again)
 

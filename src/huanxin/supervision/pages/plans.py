@@ -20,6 +20,7 @@ from huanxin.supervision.service import departments, plans
 from huanxin.supervision.service.common import get_plan
 from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit import uploads
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -47,14 +48,14 @@ def home(request: Request, session: DbSession, actor: Reader) -> Response:
 
 
 @router.post("/supervision/plans")
-async def upload(
+def upload(
     request: Request,
     session: DbSession,
     actor: Writer,
     jurisdiction_code: Annotated[Code, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    content = await file.read() if file else b""
+    content = uploads.content(file) if file else b""
 
     def change() -> str:
         plan = plans.import_plan(

@@ -7,11 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id
+from huanxin.core.bounds import Id, LongText
 from huanxin.core.clock import today_cn
 from huanxin.supervision import mechanism_views as views
 from huanxin.supervision.pages.kit import Reader, Text, day, number, page
@@ -19,6 +20,7 @@ from huanxin.supervision.service import departments, visits
 from huanxin.supervision.service.files import Upload
 from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit import uploads
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,37 +50,35 @@ def visits_page(request: Request, session: DbSession, actor: Reader) -> HTMLResp
     return _list_page(request, session, actor)
 
 
+class VisitForm(kit.PageForm):
+    """A visit to plan: where, the lead unit, title, subject and day; the service checks the
+    rest (the place within the actor's jurisdiction, the unit's)."""
+
+    jurisdiction_code: LongText = ""
+    lead_department_id: kit.OptionalWhole = Field(None, title="牵头单位")
+    title: LongText = ""
+    subject: LongText = ""
+    planned_on: kit.Day = Field(title="计划日期")
+
+
 @router.post("/supervision/visits")
 def visits_create(
-    request: Request,
-    session: DbSession,
-    actor: Reader,
-    jurisdiction_code: Text = "",
-    lead_department_id: Text = "",
-    title: Text = "",
-    subject: Text = "",
-    planned_on: Text = "",
+    request: Request, session: DbSession, actor: Reader, data: kit.Posted
 ) -> Response:
-    form = {
-        "jurisdiction_code": jurisdiction_code,
-        "lead_department_id": lead_department_id,
-        "title": title,
-        "subject": subject,
-        "planned_on": planned_on,
-    }
-
     def change() -> str:
+        form = kit.parse(VisitForm, data)
         row = visits.plan_visit(
             session,
             actor,
-            jurisdiction_code=jurisdiction_code,
-            title=title,
-            subject=subject,
-            lead_department_id=number(lead_department_id, "lead_department_id", "牵头单位"),
-            planned_on=day(planned_on, "planned_on", "计划日期", required=True) or today_cn(),
+            jurisdiction_code=form.jurisdiction_code,
+            title=form.title,
+            subject=form.subject,
+            lead_department_id=form.lead_department_id,
+            planned_on=form.planned_on,
         )
         return f"/supervision/visits/{row.id}"
 
+    form = kit.text_of(data)
     return kit.submit(
         request, session, change, lambda e: _list_page(request, session, actor, e, form)
     )
@@ -128,7 +128,7 @@ def visit_done(
 
 
 @router.post("/supervision/visits/{visit_id}/findings")
-async def finding_create(
+def finding_create(
     visit_id: Id,
     request: Request,
     session: DbSession,
@@ -138,7 +138,7 @@ async def finding_create(
     deadline: Text = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
-    items = [Upload(f.filename or "", await f.read()) for f in files or []]
+    items = [Upload(f.filename or "", uploads.content(f)) for f in files or []]
 
     def change() -> str:
         visits.add_finding(

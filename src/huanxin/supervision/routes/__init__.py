@@ -1,10 +1,11 @@
-"""API of the supervision domain, one module per concept, assembled under one prefix."""
+"""API of the supervision domain, one module per concept, each under the domain's prefix."""
 
 from fastapi import APIRouter
 
 from huanxin.supervision.routes import mechanism, plans
-from huanxin.supervision.routes.common import PREFIX
 
-router = APIRouter(prefix=PREFIX, tags=["supervision"])
+# Each module's router carries the whole prefix: an including router's prefix would be missing
+# from the route's own template, which metrics and logs label requests by.
+router = APIRouter(tags=["supervision"])
 router.include_router(plans.router)
 router.include_router(mechanism.router)

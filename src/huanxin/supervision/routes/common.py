@@ -11,9 +11,9 @@ from huanxin.core.actor import Actor
 from huanxin.supervision.service.files import Upload
 from huanxin.web.deps import require
 from huanxin.web.idem import upload_digest
-from huanxin.web.kit import downloads
+from huanxin.web.kit import downloads, uploads
 
-PREFIX = "/api/v1/supervision"  # the package router's (``routes/__init__``)
+PREFIX = "/api/v1/supervision"  # on each module's router (the route template is the label)
 Reader = Annotated[Actor, Depends(require("supervision:read"))]
 Writer = Annotated[Actor, Depends(require("supervision:write"))]
 Reporter = Annotated[Actor, Depends(require("supervision:report"))]
@@ -21,8 +21,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-async def uploads_of(items: list[UploadFile] | None) -> list[Upload]:
-    return [Upload(f.filename or "", await f.read()) for f in items or []]
+def uploads_of(items: list[UploadFile] | None) -> list[Upload]:
+    return [Upload(f.filename or "", uploads.content(f)) for f in items or []]
 
 
 def fingerprint(items: list[UploadFile] | None) -> list[str]:

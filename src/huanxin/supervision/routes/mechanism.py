@@ -46,6 +46,7 @@ from huanxin.supervision.mechanism_schemas import (
 )
 from huanxin.supervision.routes.common import (
     DOCX,
+    PREFIX,
     Reader,
     Writer,
     disposition,
@@ -66,7 +67,7 @@ from huanxin.web.deps import DbSession
 from huanxin.web.idem import idempotent
 from huanxin.web.openapi import download
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX)
 
 
 @router.get("/bodies")
@@ -265,7 +266,7 @@ def visit_done(visit_id: Id, body: VisitDone, actor: Reader, session: DbSession)
         "files": fingerprint(files),
     },
 )
-async def add_finding(
+def add_finding(
     visit_id: Id,
     actor: Reader,
     session: DbSession,
@@ -275,7 +276,7 @@ async def add_finding(
     files: Annotated[list[UploadFile] | None, File(title="照片或材料")] = None,
 ) -> VisitRead:
     """A finding with photos or files; it becomes a rectification task of the unit."""
-    items = await uploads_of(files)
+    items = uploads_of(files)
     visits.add_finding(
         session,
         actor,

@@ -16,6 +16,7 @@ from huanxin.supervision import charts, computed, indicators, views
 from huanxin.supervision.errors import PdfUnavailable
 from huanxin.supervision.routes.common import (
     DOCX,
+    PREFIX,
     XLSX,
     Reader,
     Reporter,
@@ -65,9 +66,10 @@ from huanxin.supervision.views import checkpoint_read, department_read
 from huanxin.supervision.vocab import STATUS_LABELS
 from huanxin.web.deps import DbSession
 from huanxin.web.idem import idempotent
+from huanxin.web.kit import uploads
 from huanxin.web.openapi import download
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX)
 
 
 @router.get("/departments")
@@ -101,13 +103,13 @@ def set_aliases(
         "file": fingerprint([file]),
     },
 )
-async def upload_plan(
+def upload_plan(
     actor: Writer,
     session: DbSession,
     jurisdiction_code: Annotated[Code, Form()],
     file: Annotated[UploadFile, File()],
 ) -> PlanRead:
-    upload = files.Upload(file.filename or "", await file.read())
+    upload = files.Upload(file.filename or "", uploads.content(file))
     plan = plans.import_plan(
         session,
         actor,
@@ -201,7 +203,7 @@ def update_task(task_id: Id, body: TaskUpdate, actor: Writer, session: DbSession
         "files": fingerprint(attachments),
     },
 )
-async def file_report(
+def file_report(
     task_id: Id,
     actor: Reporter,
     session: DbSession,
@@ -211,7 +213,7 @@ async def file_report(
     figures: Annotated[Text, Form()] = "",
     attachments: Annotated[list[UploadFile] | None, File()] = None,
 ) -> ReportRead:
-    items = await uploads_of(attachments)
+    items = uploads_of(attachments)
     rep = reports.file_report(
         session,
         actor,
@@ -234,7 +236,7 @@ async def file_report(
         "files": fingerprint(attachments),
     },
 )
-async def request_close(
+def request_close(
     task_id: Id,
     actor: Reader,
     session: DbSession,
@@ -242,7 +244,7 @@ async def request_close(
     attachments: Annotated[list[UploadFile] | None, File()] = None,
 ) -> ClosingRead:
     """Lead department or office (checked by the service); needs evidence text and files."""
-    items = await uploads_of(attachments)
+    items = uploads_of(attachments)
     task = reports.request_close(session, actor, task_id, evidence=evidence, uploads=items)
     return views.closing_read(task)
 

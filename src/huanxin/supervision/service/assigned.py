@@ -15,9 +15,9 @@ from huanxin.core.actor import Actor
 from huanxin.core.clock import utcnow
 from huanxin.core.errors import Required
 from huanxin.supervision.errors import IllegalClosing
-from huanxin.supervision.lifecycles import PlanStatus
 from huanxin.supervision.models import Department, Plan, Task, TaskUnit
 from huanxin.supervision.service import ledger
+from huanxin.supervision.states import PlanStatus
 
 PLAN_TITLE = "工作专班交办事项（会议议定和督导整改）"
 SOURCE_LABELS = {"meeting": "会议交办", "visit": "督导整改"}

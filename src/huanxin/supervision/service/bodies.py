@@ -20,11 +20,11 @@ from huanxin.core.errors import (
     UnrelatedReference,
 )
 from huanxin.supervision.errors import GroupNeedsMeeting, NotAMember, SeatNotCurrent
-from huanxin.supervision.lifecycles import BodyKind, SeatRole, parse
 from huanxin.supervision.mechanism_models import Body, BodyTask, Seat
 from huanxin.supervision.models import Department, Task
 from huanxin.supervision.service import departments, ledger
 from huanxin.supervision.service.common import actor_department, in_scope
+from huanxin.supervision.vocab import BodyKind, SeatRole, parse
 
 
 def get_body(session: Session, actor: Actor, body_id: int) -> Body:

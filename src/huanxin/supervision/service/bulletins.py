@@ -19,12 +19,12 @@ from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import OutOfRange, Required, UnrelatedReference
 from huanxin.supervision import charts, figures
 from huanxin.supervision.errors import UnknownFigure
-from huanxin.supervision.lifecycles import ReportKind, label, parse
 from huanxin.supervision.mechanism_models import Bulletin, Delivery, ReportTemplate
 from huanxin.supervision.models import Department
 from huanxin.supervision.service import briefings, escalations, visits
 from huanxin.supervision.service.common import actor_department, in_scope
 from huanxin.supervision.service.documents import new_document, table, to_bytes
+from huanxin.supervision.vocab import ReportKind, label, parse
 
 
 def get_template(session: Session, actor: Actor, template_id: int) -> ReportTemplate:

@@ -13,16 +13,11 @@ from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import PermissionDenied, Required, UnrelatedReference
-from huanxin.supervision.lifecycles import (
-    ESCALATIONS,
-    OPEN_ESCALATIONS,
-    EscalationLevel,
-    EscalationState,
-    parse,
-)
 from huanxin.supervision.mechanism_models import Escalation
 from huanxin.supervision.service import departments
 from huanxin.supervision.service.common import actor_department, in_scope
+from huanxin.supervision.states import ESCALATIONS, OPEN_ESCALATIONS, EscalationState
+from huanxin.supervision.vocab import EscalationLevel, parse
 
 
 def get(session: Session, actor: Actor, escalation_id: int) -> Escalation:

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
-from huanxin.supervision.lifecycles import EscalationState, MeetingState
 from huanxin.supervision.mechanism_models import Bulletin, Delivery, Finding, Meeting, Seat
 from huanxin.supervision.models import Task
 from huanxin.supervision.service import escalations, ledger, visits
 from huanxin.supervision.service.common import actor_department
+from huanxin.supervision.states import EscalationState, MeetingState
 
 
 @dataclass(frozen=True)

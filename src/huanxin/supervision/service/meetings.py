@@ -18,16 +18,10 @@ from huanxin.core.errors import NotUnique, Required
 from huanxin.core.money import yuan_text
 from huanxin.supervision import indicators
 from huanxin.supervision.errors import DecisionWithoutDeadline, DecisionWithoutUnit
-from huanxin.supervision.lifecycles import (
-    MEETINGS,
-    DecisionKind,
-    MeetingKind,
-    MeetingState,
-    label,
-    parse,
-)
 from huanxin.supervision.mechanism_models import AgendaItem, Attendance, Decision, Meeting
 from huanxin.supervision.service import assigned, bodies, escalations, ledger
+from huanxin.supervision.states import MEETINGS, MeetingState
+from huanxin.supervision.vocab import DecisionKind, MeetingKind, label, parse
 
 
 @dataclass(frozen=True)

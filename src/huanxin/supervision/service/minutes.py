@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
-from huanxin.supervision.lifecycles import label
 from huanxin.supervision.mechanism_models import Body, Meeting
 from huanxin.supervision.service import bodies, meetings
 from huanxin.supervision.service.documents import new_document, table, to_bytes
+from huanxin.supervision.vocab import label
 
 
 def minutes_docx(session: Session, meeting: Meeting) -> bytes:

@@ -26,11 +26,11 @@ from huanxin.supervision.errors import (
     UnitsUnresolved,
     UnsupportedFormat,
 )
-from huanxin.supervision.lifecycles import PLANS, PlanStatus
 from huanxin.supervision.models import Department, Plan, Task, TaskUnit, UnitMatch
 from huanxin.supervision.planparse import parse_plan
 from huanxin.supervision.service import checkpoints, departments
 from huanxin.supervision.service.common import get_plan, in_scope, place_words
+from huanxin.supervision.states import PLANS, PlanStatus
 
 FORMATS = (".txt", ".docx", ".pdf")
 MAX_PLAN_BYTES = 20 * 1024 * 1024

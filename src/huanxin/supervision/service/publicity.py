@@ -21,10 +21,10 @@ from huanxin.core.errors import DomainError, NotFound, Required
 from huanxin.policy import service as policies
 from huanxin.policy.api import ItemAttributes, Programme, Quote, default_policies_dir
 from huanxin.recycling.service import network
-from huanxin.supervision.lifecycles import PublicKind, parse
 from huanxin.supervision.mechanism_models import PublicItem
 from huanxin.supervision.models import Plan
 from huanxin.supervision.service.common import in_scope
+from huanxin.supervision.vocab import PublicKind, parse
 
 TIER_LABELS = {
     "dropoff": "交投点",

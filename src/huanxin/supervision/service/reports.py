@@ -14,11 +14,11 @@ from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, InvalidInput, OutOfRange, PermissionDenied, Required
 from huanxin.supervision import vocab as rules
 from huanxin.supervision.errors import IllegalClosing, NotYourTask, PeriodNotStarted
-from huanxin.supervision.lifecycles import TASK_CLOSING, TaskClosing
 from huanxin.supervision.models import Attachment, Department, Report, Task
 from huanxin.supervision.service import files
 from huanxin.supervision.service.common import actor_department
 from huanxin.supervision.service.ledger import department_ids, get_task
+from huanxin.supervision.states import TASK_CLOSING, TaskClosing
 
 
 def responsible_department(session: Session, actor: Actor, task: Task) -> Department:

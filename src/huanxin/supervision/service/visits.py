@@ -17,11 +17,11 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import PermissionDenied, Required, UnrelatedReference
 from huanxin.supervision.errors import FindingWithoutDeadline
-from huanxin.supervision.lifecycles import VISITS, VisitState
 from huanxin.supervision.mechanism_models import Finding, MechanismFile, Visit
 from huanxin.supervision.models import Department, Task
 from huanxin.supervision.service import assigned, departments, files
 from huanxin.supervision.service.common import actor_department, in_scope
+from huanxin.supervision.states import VISITS, VisitState
 
 
 def get(session: Session, actor: Actor, visit_id: int) -> Visit:

@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
@@ -172,6 +172,11 @@ def files_of(data: FormData, name: str) -> list[UploadFile]:
 async def posted(request: Request) -> FormData:
     """Dependency: the posted form (the page kit parses it into the page's model)."""
     return await request.form()
+
+
+# The posted form as a parameter: received on the event loop, so the endpoint can be a plain
+# ``def`` and do its database work in a worker thread (``web/kit/uploads.py``).
+Posted = Annotated[FormData, Depends(posted)]
 
 
 @dataclass(frozen=True)

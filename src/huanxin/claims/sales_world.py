@@ -1,4 +1,6 @@
-"""The world of the redemption benchmark, shared with the reliability tests: scratch
+"""The sales world: what the failover drill (``huanxin drill failover``, ``ops/drill.py``)
+loads and serves at run time, so it ships in the package (ARCHITECTURE.md); the redemption
+benchmark (``bench/claims.py``) and the reliability tests build the same world. Scratch
 databases, the bulk loader (places, programmes, a merchant, a catalogue, funded pools,
 consumers with issued quotas) and the real server as a subprocess.
 

@@ -1,45 +1,21 @@
-"""Kinds and lifecycles of the working mechanism: each persisted state is an enum with its
-Chinese label and, where it changes, the transitions allowed.
+"""Lifecycles of supervision: each persisted state is an enum with its Chinese label and the
+transitions allowed (``core.lifecycle.Lifecycle``); a move the table does not allow raises the
+domain's ``IllegalTransition`` (``IllegalClosing`` for tasks, ``PlanAlreadyConfirmed`` for
+plans): a 409 with its code. The kinds (fixed vocabularies) are in ``vocab.py``.
 
 Meeting: scheduled → held | cancelled. Visit: planned → done | cancelled.
 Escalation: proposed (by a department) → submitted (by the office) | declined;
 submitted → answered; answered → closed; the office may also enter one as submitted.
 Task closing: open → requested (with evidence) → closed, or back to open when returned.
 Plan: review → confirmed.
-
-Each lifecycle is a ``core.lifecycle.Lifecycle``; a move its table does not allow raises the
-domain's ``IllegalTransition`` (or ``IllegalClosing`` for tasks): a 409 with its code.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TypeVar
 
-from huanxin.core.errors import NotAChoice
 from huanxin.core.lifecycle import Lifecycle
 from huanxin.supervision.errors import IllegalClosing, IllegalTransition, PlanAlreadyConfirmed
-
-E = TypeVar("E", bound=StrEnum)
-
-
-class BodyKind(StrEnum):
-    JOINT_MEETING = "joint_meeting"
-    WORKING_GROUP = "working_group"
-
-
-class SeatRole(StrEnum):
-    CONVENER = "convener"
-    DEPUTY = "deputy"
-    MEMBER = "member"
-    LEAD = "lead"
-    LIAISON = "liaison"
-
-
-class MeetingKind(StrEnum):
-    PLENARY = "plenary"
-    TOPIC = "topic"
-    DISPATCH = "dispatch"
 
 
 class MeetingState(StrEnum):
@@ -64,12 +40,6 @@ MEETINGS = Lifecycle(
 )
 
 
-class DecisionKind(StrEnum):
-    NEW_TASK = "new_task"
-    CLOSE_TASK = "close_task"
-    NOTE = "note"
-
-
 class VisitState(StrEnum):
     PLANNED = "planned"
     DONE = "done"
@@ -86,11 +56,6 @@ VISITS = Lifecycle(
     },
     IllegalTransition,
 )
-
-
-class EscalationLevel(StrEnum):
-    PROVINCE = "province"
-    NATION = "nation"
 
 
 class EscalationState(StrEnum):
@@ -155,65 +120,3 @@ TASK_CLOSING = Lifecycle(
     },
     IllegalClosing,
 )
-
-
-class ReportKind(StrEnum):
-    DAILY = "daily"
-    TEN_DAY = "ten_day"
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-    SPECIAL = "special"
-
-
-class PublicKind(StrEnum):
-    QA = "qa"
-    CASE = "case"
-    NOTICE = "notice"
-
-
-LABELS: dict[str, str] = {
-    BodyKind.JOINT_MEETING: "联席会议",
-    BodyKind.WORKING_GROUP: "工作小组",
-    SeatRole.CONVENER: "召集人",
-    SeatRole.DEPUTY: "副召集人",
-    SeatRole.MEMBER: "成员",
-    SeatRole.LEAD: "组长单位",
-    SeatRole.LIAISON: "联络员",
-    MeetingKind.PLENARY: "全体会议",
-    MeetingKind.TOPIC: "专题会议",
-    MeetingKind.DISPATCH: "调度会",
-    DecisionKind.NEW_TASK: "交办任务",
-    DecisionKind.CLOSE_TASK: "任务销号",
-    DecisionKind.NOTE: "会议意见",
-    EscalationLevel.PROVINCE: "省级",
-    EscalationLevel.NATION: "国家",
-    ReportKind.DAILY: "日报",
-    ReportKind.TEN_DAY: "旬报",
-    ReportKind.WEEKLY: "周报",
-    ReportKind.MONTHLY: "月报",
-    ReportKind.SPECIAL: "专报",
-    PublicKind.QA: "问答",
-    PublicKind.CASE: "典型案例",
-    PublicKind.NOTICE: "通知公告",
-}
-# The states' labels come from their lifecycles; meetings and visits share "cancelled".
-for _cycle in (MEETINGS, VISITS, ESCALATIONS):
-    LABELS.update({state.value: text for state, text in _cycle.labels.items()})
-
-
-def label(code: str) -> str:
-    return LABELS.get(code, code)
-
-
-def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
-    """(code, label) pairs for a select box."""
-    return [(m.value, label(m.value)) for m in enum]
-
-
-def parse(enum: type[E], value: str, *, field: str, what: str) -> E:
-    """The member of ``enum`` for ``value``, or a refusal naming the field."""
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = "、".join(label(m.value) for m in enum)
-        raise NotAChoice(f"{what}只能是：{allowed}", field=field) from None

@@ -1,4 +1,5 @@
-"""A sample equipment ledger for the demo and the benchmarks: rows in the template layout, a
+"""The demo's sample equipment ledger (``equipment/demo.py`` builds it at run time, so it ships
+in the package; the equipment benchmarks in ``bench/`` reuse it): rows in the template layout, a
 mix of categories with efficiencies around the grade thresholds, written as .xlsx and .csv;
 and a valid sample USCC. Deterministic for a seed."""
 
