@@ -197,13 +197,13 @@ def test_investment_indicator_by_completion_against_baseline(db: Database) -> No
     assert r.status_code == 201
     with db.sessions() as s:
         data = indicator.investment_indicator(s, jurisdiction_codes=["140521"], year=2025)
-    assert (data["baseline_fen"], data["value_fen"], data["growth_bp"]) == (
+    assert (data.baseline_fen, data.value_fen, data.growth_bp) == (
         80_000_000,
         100_000_000,
         2500,
     )
-    assert data["target_fen"] == 100_000_000 and data["met"] is True
-    assert data["baseline_source"] == "recorded" and data["basis"] == "completion"
+    assert data.target_fen == 100_000_000 and data.met is True
+    assert data.baseline_source == "recorded" and data.basis == "completion"
     with db.sessions() as s:
         other = indicator.investment_indicator(s, jurisdiction_codes=["371525"], year=2025)
-    assert (other["baseline_fen"], other["value_fen"], other["growth_bp"]) == (0, 0, None)
+    assert (other.baseline_fen, other.value_fen, other.growth_bp) == (0, 0, None)

@@ -7,6 +7,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
+from huanxin.equipment.service.indicator import Investment
 from huanxin.equipment.vocab import STAGES
 from huanxin.web.kit import charts
 
@@ -33,23 +34,23 @@ def dashboard_svg(data: dict[str, Any]) -> str:
     return charts.inline_svg(fig)
 
 
-def indicator_svg(data: dict[str, Any]) -> str:
+def indicator_svg(data: Investment) -> str:
     """Grouped bars per sector: base year vs the indicator year (万元)."""
     font = charts.font()
-    rows = data["sectors"]
+    rows = data.sectors
     xs = range(len(rows))
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
-    base = [r["baseline_fen"] / 1_000_000 for r in rows]
-    value = [r["value_fen"] / 1_000_000 for r in rows]
+    base = [r.baseline_fen / 1_000_000 for r in rows]
+    value = [r.value_fen / 1_000_000 for r in rows]
     ax.bar(
         [x - 0.2 for x in xs],
         base,
         width=0.4,
         color="#b0bec5",
-        label=f"{data['baseline_year']}年（基期）",
+        label=f"{data.baseline_year}年（基期）",
     )
-    ax.bar([x + 0.2 for x in xs], value, width=0.4, color="#b3261e", label=f"{data['year']}年")
-    ax.set_xticks(list(xs), [r["label"] for r in rows])
+    ax.bar([x + 0.2 for x in xs], value, width=0.4, color="#b3261e", label=f"{data.year}年")
+    ax.set_xticks(list(xs), [r.label for r in rows])
     for tick in ax.get_xticklabels():
         tick.set_fontproperties(font)
     ax.set_ylabel("设备投资（万元）", fontproperties=font)

@@ -457,7 +457,7 @@ def investment_indicator(
     figures = indicator.investment_indicator(
         session, jurisdiction_codes=actor.scope_codes, year=year or today_cn().year
     )
-    return InvestmentIndicator.model_validate(figures)
+    return InvestmentIndicator.model_validate(asdict(figures))
 
 
 @router.post("/baselines", status_code=201)

@@ -131,7 +131,7 @@ def _recycled_base(kind: Flow, what: str) -> BaseFigure:
 def _investment(session: Session, codes: Codes, year: int) -> float:
     from huanxin.equipment.service.indicator import investment_indicator
 
-    return float(investment_indicator(session, jurisdiction_codes=codes, year=year)["value_fen"])
+    return float(investment_indicator(session, jurisdiction_codes=codes, year=year).value_fen)
 
 
 def _investment_base(session: Session, codes: Codes, year: int) -> float | None:
@@ -140,7 +140,7 @@ def _investment_base(session: Session, codes: Codes, year: int) -> float | None:
     if year != BASE_YEAR:
         return None
     data = investment_indicator(session, jurisdiction_codes=codes, year=year)
-    return float(data["baseline_fen"]) or None
+    return float(data.baseline_fen) or None
 
 
 def _used_cars(session: Session, codes: Codes, year: int) -> float:

@@ -10,8 +10,8 @@ none is recorded for the jurisdictions asked, the library's own 2023 completions
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -61,42 +61,69 @@ def growth_bp(value: int, base: int) -> int | None:
     return magnitude if diff >= 0 else -magnitude
 
 
+@dataclass(frozen=True)
+class SectorInvestment:
+    """One sector's equipment investment: base year and indicator year (fen)."""
+
+    sector: str
+    label: str
+    baseline_fen: int
+    value_fen: int
+    growth_bp: int | None
+
+
+@dataclass(frozen=True)
+class Investment:
+    """Equipment investment in a year against the base year, per sector and in total (fen)."""
+
+    year: int
+    jurisdiction_codes: list[str]
+    basis: str
+    basis_zh: str
+    baseline_year: int
+    baseline_source: str
+    baseline_fen: int
+    value_fen: int
+    growth_bp: int | None
+    target_year: int
+    target_growth_bp: int
+    target_fen: int
+    met: bool | None
+    sectors: list[SectorInvestment]
+
+
 def investment_indicator(
     session: Session, *, jurisdiction_codes: Iterable[str], year: int
-) -> dict[str, Any]:
+) -> Investment:
     """Equipment investment in ``year`` vs the 2023 baseline, per sector and in total (fen)."""
     codes = sorted(set(jurisdiction_codes))
     recorded = _recorded(session, codes, BASE_YEAR)
     base = recorded or _completed(session, codes, BASE_YEAR)
     value = _completed(session, codes, year)
     sectors = [
-        {
-            "sector": s,
-            "label": label,
-            "baseline_fen": base.get(s, 0),
-            "value_fen": value.get(s, 0),
-            "growth_bp": growth_bp(value.get(s, 0), base.get(s, 0)),
-        }
+        SectorInvestment(
+            s, label, base.get(s, 0), value.get(s, 0), growth_bp(value.get(s, 0), base.get(s, 0))
+        )
         for s, label in SECTORS.items()
     ]
     baseline, current = sum(base.values()), sum(value.values())
     target = percent_of(baseline, 10_000 + TARGET_GROWTH_BP)
-    return {
-        "year": year,
-        "jurisdiction_codes": codes,
-        "basis": "completion",
-        "basis_zh": BASIS_ZH,
-        "baseline_year": BASE_YEAR,
-        "baseline_source": "recorded" if recorded else "library",
-        "baseline_fen": baseline,
-        "value_fen": current,
-        "growth_bp": growth_bp(current, baseline),
-        "target_year": TARGET_YEAR,
-        "target_growth_bp": TARGET_GROWTH_BP,
-        "target_fen": target,
-        "met": None if baseline == 0 else current >= target,
-        "sectors": sectors,
-    }
+    return Investment(
+        year=year,
+        jurisdiction_codes=codes,
+        basis="completion",
+        basis_zh=BASIS_ZH,
+        baseline_year=BASE_YEAR,
+        baseline_source="recorded" if recorded else "library",
+        baseline_fen=baseline,
+        value_fen=current,
+        growth_bp=growth_bp(current, baseline),
+        target_year=TARGET_YEAR,
+        target_growth_bp=TARGET_GROWTH_BP,
+        target_fen=target,
+        met=None if baseline == 0 else current >= target,
+        sectors=sectors,
+    )
 
 
 def set_baseline(
