@@ -238,7 +238,7 @@ def car_submit(
     actor: Annotated[Actor, Depends(page_require("claims:own"))],
     data: Posted,
 ) -> Response:
-    uploads = [
+    files = [
         lifecycle.Upload(
             kind="application", filename=f.filename or "upload", content=uploads.content(f)
         )
@@ -252,7 +252,7 @@ def car_submit(
             actor,
             inputs=form.inputs(),
             purchase_date=form.purchase_date,
-            uploads=uploads,
+            uploads=files,
             vin=form.vin,
         )
         return f"/claims/{claim.id}"
