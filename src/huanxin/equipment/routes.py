@@ -93,9 +93,9 @@ def item_read(item: EquipmentItem, flags: list[Any]) -> ItemRead:
 
 @router.get("/enterprises")
 def list_enterprises(
-    actor: Reader, session: DbSession, sector: Code | None = None
+    actor: Reader, session: DbSession, paged: Paged, sector: Code | None = None
 ) -> list[EnterpriseRead]:
-    rows = enterprises.list_for(session, actor, sector=sector)
+    rows = paged.slice(enterprises.list_for(session, actor, sector=sector))
     return [EnterpriseRead.model_validate(e) for e in rows]
 
 
@@ -306,9 +306,13 @@ def lists_xlsx(
 
 @router.get("/projects")
 def list_projects(
-    actor: Reader, session: DbSession, stage: Code | None = None, sector: Code | None = None
+    actor: Reader,
+    session: DbSession,
+    paged: Paged,
+    stage: Code | None = None,
+    sector: Code | None = None,
 ) -> list[ProjectRead]:
-    rows = projects.list_for(session, actor, stage=stage, sector=sector)
+    rows = paged.slice(projects.list_for(session, actor, stage=stage, sector=sector))
     return [ProjectRead.model_validate(p) for p in rows]
 
 
@@ -416,9 +420,13 @@ def tax_credit_quote(body: TaxCreditTerms) -> TaxCreditQuote:
 
 @router.get("/subsidies")
 def list_subsidies(
-    actor: Reader, session: DbSession, project_id: Id | None = None, status: Code | None = None
+    actor: Reader,
+    session: DbSession,
+    paged: Paged,
+    project_id: Id | None = None,
+    status: Code | None = None,
 ) -> list[SubsidyRead]:
-    rows = subsidy.list_for(session, actor, project_id=project_id, status=status)
+    rows = paged.slice(subsidy.list_for(session, actor, project_id=project_id, status=status))
     return [SubsidyRead.model_validate(r) for r in rows]
 
 
@@ -471,8 +479,10 @@ def set_baseline(body: BaselineCreate, actor: Manager, session: DbSession) -> Ba
 
 
 @router.get("/enterprises/{enterprise_id}/digital")
-def list_digital(enterprise_id: Id, actor: Reader, session: DbSession) -> list[DigitalReportRead]:
-    rows = digital.for_enterprise(session, actor, enterprise_id)
+def list_digital(
+    enterprise_id: Id, actor: Reader, session: DbSession, paged: Paged
+) -> list[DigitalReportRead]:
+    rows = paged.slice(digital.for_enterprise(session, actor, enterprise_id))
     return [DigitalReportRead.model_validate(r) for r in rows]
 
 

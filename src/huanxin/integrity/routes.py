@@ -27,6 +27,7 @@ from huanxin.integrity.schemas import (
 from huanxin.integrity.service import reports, review
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent
+from huanxin.web.kit.api_lists import Paged
 
 router = APIRouter(prefix="/api/v1", tags=["integrity"])
 Reader = Annotated[Actor, Depends(require("integrity:read"))]
@@ -47,8 +48,12 @@ def case_data(item: review.Case) -> CaseRead:
 
 
 @router.get("/integrity/queue")
-def review_queue(actor: Reader, session: DbSession, status: Code = "held") -> list[CaseRead]:
-    return [case_data(c) for c in review.queue(session, actor, status=status)]
+def review_queue(
+    actor: Reader, session: DbSession, paged: Paged, status: Code = "held"
+) -> list[CaseRead]:
+    """Claims of one review status (held: waiting), highest score first, paged."""
+    rows = review.queue(session, actor, status=status, pager=paged.of(session))
+    return [case_data(c) for c in rows]
 
 
 @router.get("/integrity/claims/{claim_id}")

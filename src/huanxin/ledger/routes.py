@@ -71,9 +71,9 @@ def pool_read(pool: Pool, balances: Balances) -> PoolRead:
 
 @router.get("/pools")
 def list_pools(
-    actor: Annotated[Actor, Depends(require("ledger:read"))], session: DbSession
+    actor: Annotated[Actor, Depends(require("ledger:read"))], session: DbSession, paged: Paged
 ) -> list[PoolRead]:
-    return [pool_read(s.pool, s.balances) for s in service.list_pools(session, actor)]
+    return [pool_read(s.pool, s.balances) for s in paged.slice(service.list_pools(session, actor))]
 
 
 @router.get("/pools/{pool_id}")

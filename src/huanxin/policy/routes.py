@@ -14,6 +14,7 @@ from huanxin.policy import service as policies
 from huanxin.policy.engine import ItemAttributes, Quote
 from huanxin.policy.schema import Programme
 from huanxin.web.deps import DbSession, require
+from huanxin.web.kit.api_lists import Paged
 
 router = APIRouter(prefix="/api/v1", tags=["policy"])
 
@@ -29,9 +30,9 @@ class QuoteRequest(BaseModel):
 
 @router.get("/programmes")
 def list_programmes(
-    actor: Annotated[Actor, Depends(require("policy:read"))], session: DbSession
+    actor: Annotated[Actor, Depends(require("policy:read"))], session: DbSession, paged: Paged
 ) -> list[Programme]:
-    return list(policies.visible_programmes(session, actor.scope_codes))
+    return paged.slice(policies.visible_programmes(session, actor.scope_codes))
 
 
 @router.post("/quote")

@@ -32,6 +32,7 @@ from huanxin.claims.service import (
     batch,
     catalogue,
     common,
+    find,
     gather,
     lifecycle,
     quotas,
@@ -47,7 +48,6 @@ from huanxin.core.bounds import (
     Day,
     Id,
     IdempotencyKey,
-    Limit,
     Line,
     PriceFen,
     Text,
@@ -59,6 +59,7 @@ from huanxin.web.deps import DbSession, get_database, require, require_any
 from huanxin.web.errors import audit_refusal
 from huanxin.web.idem import idempotent, upload_digest
 from huanxin.web.kit import downloads, uploads
+from huanxin.web.kit.api_lists import Paged
 from huanxin.web.openapi import XLSX, download
 
 router = APIRouter(prefix="/api/v1", tags=["trade-in"])
@@ -71,9 +72,9 @@ Settler = Annotated[Actor, Depends(require("settlement:write"))]
 
 @router.get("/quotas")
 def my_quotas(
-    actor: Annotated[Actor, Depends(require("claims:own"))], session: DbSession
+    actor: Annotated[Actor, Depends(require("claims:own"))], session: DbSession, paged: Paged
 ) -> list[QuotaRead]:
-    return [QuotaRead.of(q) for q in quotas.list_for(session, actor)]
+    return [QuotaRead.of(q) for q in paged.slice(quotas.list_for(session, actor))]
 
 
 @router.post("/quotas", status_code=201)
@@ -175,15 +176,20 @@ ClaimReader = Annotated[Actor, Depends(require_any("claims:read", "claims:own"))
 
 @router.get("/claims")
 def list_claims(
-    actor: ClaimReader, session: DbSession, state: Code | None = None, limit: Limit = 100
+    actor: ClaimReader,
+    session: DbSession,
+    paged: Paged,
+    state: Code | None = None,
+    q: Line = "",
 ) -> list[ClaimRead]:
+    """Claims in scope, newest first, of one state when given, found by ``q`` as the claims
+    list finds them (number, invoice, model, serial, certificate, resident ID or VIN), paged."""
     stmt = common.readable(actor)
     if state:
         stmt = stmt.where(Claim.state == state)
-    return [
-        ClaimRead.of(c)
-        for c in session.scalars(stmt.order_by(Claim.id.desc()).limit(min(limit, 1000)))
-    ]
+    if q.strip():
+        stmt = stmt.where(find.matching(q))
+    return [ClaimRead.of(c) for c in paged.rows(session, stmt.order_by(Claim.id.desc()))]
 
 
 @router.get("/claims/{claim_id}")

@@ -17,6 +17,7 @@ from huanxin.core.clock import today_cn
 from huanxin.core.errors import NotFound
 from huanxin.web.deps import DbSession, require, require_any
 from huanxin.web.idem import idempotent
+from huanxin.web.kit.api_lists import Paged
 from huanxin.web.kit.downloads import XLSX, download
 from huanxin.web.openapi import download as download_doc
 from huanxin.web.openapi import errors
@@ -70,13 +71,13 @@ def _late_read(rows: list[overdue.Late]) -> list[LateStepRead]:
 
 
 @router.get("/clocks/overdue", response_model=list[LateStepRead])
-def overdue_steps(actor: ClockReader, session: DbSession) -> list[LateStepRead]:
-    return _late_read(overdue.overdue(session, actor, today_cn()))
+def overdue_steps(actor: ClockReader, session: DbSession, paged: Paged) -> list[LateStepRead]:
+    return _late_read(paged.slice(overdue.overdue(session, actor, today_cn())))
 
 
 @router.get("/clocks/due-soon", response_model=list[LateStepRead])
-def due_soon_steps(actor: ClockReader, session: DbSession) -> list[LateStepRead]:
-    return _late_read(overdue.due_soon(session, actor, today_cn()))
+def due_soon_steps(actor: ClockReader, session: DbSession, paged: Paged) -> list[LateStepRead]:
+    return _late_read(paged.slice(overdue.due_soon(session, actor, today_cn())))
 
 
 def report_rows(rows: list[overdue.ReportRow]) -> list[ClockReportRow]:

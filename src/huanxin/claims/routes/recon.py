@@ -32,6 +32,7 @@ from huanxin.core.errors import InvalidInput, NotFound
 from huanxin.web.deps import DbSession, require, require_any
 from huanxin.web.idem import idempotent, upload_digest
 from huanxin.web.kit import uploads
+from huanxin.web.kit.api_lists import Paged
 from huanxin.web.kit.downloads import PDF, XLSX, download
 from huanxin.web.openapi import download as download_doc
 from huanxin.web.openapi import errors
@@ -82,8 +83,8 @@ def import_reconciliation(
 
 
 @router.get("/reconciliation/files", response_model=list[ReconFileRead])
-def reconciliation_files(actor: Reader, session: DbSession) -> list[ReconFileRead]:
-    return [file_read(f, []) for f in reconcile.files(session, actor)]
+def reconciliation_files(actor: Reader, session: DbSession, paged: Paged) -> list[ReconFileRead]:
+    return [file_read(f, []) for f in paged.slice(reconcile.files(session, actor))]
 
 
 @router.get(
@@ -98,9 +99,9 @@ def reconciliation_file(file_id: Id, actor: Reader, session: DbSession) -> Recon
 
 @router.get("/reconciliation/mismatches", response_model=list[ReconLineRead])
 def reconciliation_mismatches(
-    actor: Reader, session: DbSession, open_only: bool = True
+    actor: Reader, session: DbSession, paged: Paged, open_only: bool = True
 ) -> list[ReconLineRead]:
-    return lines_read(list(reconcile.mismatches(session, actor, open_only=open_only)))
+    return lines_read(paged.slice(list(reconcile.mismatches(session, actor, open_only=open_only))))
 
 
 @router.post(
@@ -138,10 +139,12 @@ def close_month(body: CloseMonthBody, actor: Writer, session: DbSession) -> Clos
 
 
 @router.get("/statements/months", response_model=list[ClosedMonthRead])
-def closed_months(actor: StatementReader, session: DbSession) -> list[ClosedMonthRead]:
+def closed_months(
+    actor: StatementReader, session: DbSession, paged: Paged
+) -> list[ClosedMonthRead]:
     return [
         ClosedMonthRead(jurisdiction_code=r.jurisdiction_code, month=r.month)
-        for r in statements.closed_months(session, actor)
+        for r in paged.slice(statements.closed_months(session, actor))
     ]
 
 

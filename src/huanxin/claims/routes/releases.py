@@ -30,6 +30,7 @@ from huanxin.core.clock import utcnow
 from huanxin.core.errors import Conflict, OutsideJurisdiction
 from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import idempotent
+from huanxin.web.kit.api_lists import Paged
 from huanxin.web.openapi import errors
 
 router = APIRouter(prefix="/api/v1", tags=["quota-releases"])
@@ -51,9 +52,9 @@ def define_release(
 
 @router.get("/quota-releases")
 def list_releases(
-    actor: Annotated[Actor, Depends(require("policy:read"))], session: DbSession
+    actor: Annotated[Actor, Depends(require("policy:read"))], session: DbSession, paged: Paged
 ) -> list[ReleaseRead]:
-    return [ReleaseRead.of(r) for r in releases.list_releases(session, actor)]
+    return [ReleaseRead.of(r) for r in paged.slice(releases.list_releases(session, actor))]
 
 
 @router.get("/quota-releases/{release_id}/rounds")

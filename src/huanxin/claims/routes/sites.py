@@ -14,6 +14,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Id, Latitude, Line, Longitude, Name
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent
+from huanxin.web.kit.api_lists import Paged
 
 router = APIRouter(prefix="/api/v1", tags=["merchant sites"])
 Merchant = Annotated[Actor, Depends(require("claims:redeem"))]
@@ -65,8 +66,8 @@ def register_store(body: StoreCreate, actor: Merchant, session: DbSession) -> St
 
 
 @router.get("/merchant/stores")
-def list_stores(actor: Merchant, session: DbSession) -> list[StoreRead]:
-    return [StoreRead.of(s) for s in sites.stores_of(session, actor)]
+def list_stores(actor: Merchant, session: DbSession, paged: Paged) -> list[StoreRead]:
+    return [StoreRead.of(s) for s in paged.slice(sites.stores_of(session, actor))]
 
 
 @router.post("/merchant/tills", status_code=201)
@@ -77,5 +78,5 @@ def register_till(body: TillCreate, actor: Merchant, session: DbSession) -> Till
 
 
 @router.get("/merchant/tills")
-def list_tills(actor: Merchant, session: DbSession) -> list[TillRead]:
-    return [TillRead.of(t) for t in sites.tills_of(session, actor)]
+def list_tills(actor: Merchant, session: DbSession, paged: Paged) -> list[TillRead]:
+    return [TillRead.of(t) for t in paged.slice(sites.tills_of(session, actor))]

@@ -21,6 +21,7 @@ from huanxin.claims.service.queries import Claim
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import utcnow
+from huanxin.core.paging import Pager
 from huanxin.integrity.errors import CannotReject, DecisionInvalid, NotHeld
 from huanxin.integrity.models import HOLDING, Referral, ReviewDecision, RiskReason, RiskScore
 
@@ -60,15 +61,23 @@ def reasons_of(session: Session, claim_ids: list[int]) -> dict[int, list[RiskRea
     return out
 
 
-def queue(session: Session, actor: Actor, *, status: str = "held", limit: int = 200) -> list[Case]:
-    """Claims in scope with ``status`` (default: waiting for review), highest score first."""
+def queue(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str = "held",
+    limit: int = 200,
+    pager: Pager | None = None,
+) -> list[Case]:
+    """Claims in scope with ``status`` (default: waiting for review), highest score first:
+    the first ``limit``, or the page ``pager`` reads (the API)."""
     stmt = (
         select(RiskScore)
         .where(RiskScore.status == status, RiskScore.jurisdiction_code.in_(actor.scope_codes))
         .order_by(RiskScore.score.desc(), RiskScore.claim_id)
-        .limit(limit)
     )
-    return cases(session, list(session.scalars(stmt)))
+    scores = pager(stmt) if pager else list(session.scalars(stmt.limit(limit)))
+    return cases(session, scores)
 
 
 def cases(session: Session, scores: list[RiskScore]) -> list[Case]:

@@ -39,6 +39,7 @@ from huanxin.recycling.service import flows, network
 from huanxin.recycling.vocab import parse_clock
 from huanxin.web.deps import DbSession, require
 from huanxin.web.idem import idempotent
+from huanxin.web.kit.api_lists import Paged
 
 router = APIRouter(prefix="/api/v1")
 Reader = Annotated[Actor, Depends(require("recycling:read"))]
@@ -59,8 +60,10 @@ def vehicle_read(v: Vehicle) -> VehicleRead:
 
 
 @router.get("/recycling/sites")
-def list_sites(actor: Reader, session: DbSession, tier: Line | None = None) -> list[SiteRead]:
-    return [site_read(s) for s in network.sites_for(session, actor, tier=tier)]
+def list_sites(
+    actor: Reader, session: DbSession, paged: Paged, tier: Line | None = None
+) -> list[SiteRead]:
+    return [site_read(s) for s in paged.slice(network.sites_for(session, actor, tier=tier))]
 
 
 @router.post("/recycling/sites", status_code=201)
@@ -88,9 +91,10 @@ def update_site(site_id: Id, body: SiteCreate, actor: Manager, session: DbSessio
 
 
 @router.get("/recycling/vehicles")
-def list_vehicles(actor: Reader, session: DbSession) -> list[VehicleRead]:
+def list_vehicles(actor: Reader, session: DbSession, paged: Paged) -> list[VehicleRead]:
     org = actor.org_id if actor.role == "recycler" else None
-    return [vehicle_read(v) for v in network.vehicles_in(session, actor.scope_codes, org)]
+    rows = paged.slice(network.vehicles_in(session, actor.scope_codes, org))
+    return [vehicle_read(v) for v in rows]
 
 
 @router.post("/recycling/vehicles", status_code=201)
@@ -148,8 +152,9 @@ def create_price_list(
 
 
 @router.get("/recycling/price-lists")
-def price_lists(actor: Reader, session: DbSession) -> list[PriceListRead]:
-    return [price_list_read(session, row) for row in network.price_lists_for(session, actor)]
+def price_lists(actor: Reader, session: DbSession, paged: Paged) -> list[PriceListRead]:
+    rows = paged.slice(network.price_lists_for(session, actor))
+    return [price_list_read(session, row) for row in rows]
 
 
 @router.get("/recycling/price-lists/{price_list_id:int}")
@@ -207,10 +212,10 @@ def declare(body: DeclarationCreate, actor: Operator, session: DbSession) -> Dec
 
 
 @router.get("/recycling/declarations")
-def declarations(actor: Reader, session: DbSession) -> list[DeclarationRead]:
+def declarations(actor: Reader, session: DbSession, paged: Paged) -> list[DeclarationRead]:
     return [
         DeclarationRead(id=d.id, org_id=d.org_id, month=d.month, body=json.loads(d.body))
-        for d in flows.declarations_for(session, actor)
+        for d in paged.slice(flows.declarations_for(session, actor))
     ]
 
 

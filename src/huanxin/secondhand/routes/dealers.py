@@ -17,6 +17,7 @@ from huanxin.secondhand import schemas as s
 from huanxin.secondhand.service import credit, dealers, valuation, wipes
 from huanxin.web.deps import DbSession, public, require
 from huanxin.web.idem import idempotent
+from huanxin.web.kit.api_lists import Paged
 
 router = APIRouter(prefix="/api/v1")
 Reader = Annotated[Actor, Depends(require("secondhand:read"))]
@@ -38,9 +39,13 @@ def register_dealer(body: s.DealerCreate, actor: Manager, session: DbSession) ->
 
 @router.get(P + "/dealers")
 def list_dealers(
-    actor: Reader, session: DbSession, status: Code | None = None, kind: Code | None = None
+    actor: Reader,
+    session: DbSession,
+    paged: Paged,
+    status: Code | None = None,
+    kind: Code | None = None,
 ) -> list[s.DealerRead]:
-    rows = dealers.list_dealers(session, actor, status=status, kind=kind)
+    rows = dealers.list_dealers(session, actor, status=status, kind=kind, pager=paged.of(session))
     return [s.DealerRead.model_validate(dealers.dealer_view(session, d)) for d in rows]
 
 
@@ -76,17 +81,15 @@ def register_transaction(
 
 @router.get(P + "/transactions")
 def list_transactions(
-    actor: Reader, session: DbSession, category: Code | None = None
+    actor: Reader, session: DbSession, paged: Paged, category: Code | None = None
 ) -> list[s.TransactionRead]:
-    return [
-        s.TransactionRead.model_validate(dealers.transaction_view(t))
-        for t in dealers.list_transactions(session, actor, category=category)
-    ]
+    rows = dealers.list_transactions(session, actor, category=category, pager=paged.of(session))
+    return [s.TransactionRead.model_validate(dealers.transaction_view(t)) for t in rows]
 
 
 @router.get(P + "/my/transactions")
-def my_transactions(actor: Dealer, session: DbSession) -> list[s.TransactionRead]:
-    rows = dealers.list_transactions(session, actor)
+def my_transactions(actor: Dealer, session: DbSession, paged: Paged) -> list[s.TransactionRead]:
+    rows = dealers.list_transactions(session, actor, pager=paged.of(session))
     return [s.TransactionRead.model_validate(dealers.transaction_view(t)) for t in rows]
 
 
@@ -120,8 +123,8 @@ def record_wipe(body: s.WipeCreate, actor: Dealer, session: DbSession) -> s.Wipe
 
 
 @router.get(P + "/my/wipes")
-def my_wipes(actor: Dealer, session: DbSession) -> list[s.WipeRead]:
-    rows = wipes.list_wipes(session, actor)
+def my_wipes(actor: Dealer, session: DbSession, paged: Paged) -> list[s.WipeRead]:
+    rows = wipes.list_wipes(session, actor, pager=paged.of(session))
     return [s.WipeRead.model_validate(wipes.wipe_view(session, w)) for w in rows]
 
 
@@ -181,8 +184,8 @@ def create_report(body: s.ReportCreate, actor: Dealer, session: DbSession) -> s.
 
 
 @router.get(P + "/valuation-reports")
-def list_reports(actor: Reader, session: DbSession) -> list[s.ValuationReportRead]:
-    rows = valuation.list_reports(session, actor)
+def list_reports(actor: Reader, session: DbSession, paged: Paged) -> list[s.ValuationReportRead]:
+    rows = paged.slice(valuation.list_reports(session, actor))
     return [s.ValuationReportRead.model_validate(valuation.report_view(r)) for r in rows]
 
 
@@ -223,5 +226,8 @@ def platform_credit(uscc: Code, actor: Platform, session: DbSession) -> s.Platfo
 
 
 @router.get(P + "/credit/suspended")
-def platform_suspended(actor: Platform, session: DbSession) -> list[s.DealerProfile]:
-    return [s.DealerProfile.model_validate(d) for d in credit.platform_suspended(session, actor)]
+def platform_suspended(actor: Platform, session: DbSession, paged: Paged) -> list[s.DealerProfile]:
+    return [
+        s.DealerProfile.model_validate(d)
+        for d in paged.slice(credit.platform_suspended(session, actor))
+    ]

@@ -38,31 +38,32 @@ def create_listing(body: s.ListingCreate, actor: Trader, session: DbSession) -> 
 
 @router.get(P + "/listings")
 def list_listings(
-    actor: Trader, session: DbSession, state: Code | None = None
+    actor: Trader, session: DbSession, paged: Paged, state: Code | None = None
 ) -> list[s.ListingRead]:
-    return [
-        s.ListingRead.model_validate(trading.listing_view(session, actor, x))
-        for x in trading.list_listings(session, actor, state=state)
-    ]
+    return _listings(session, actor, paged, state)
 
 
 @router.get(P + "/my/ledger-items")
-def my_ledger_items(actor: Trader, session: DbSession) -> list[s.LedgerChoice]:
+def my_ledger_items(actor: Trader, session: DbSession, paged: Paged) -> list[s.LedgerChoice]:
     """The caller's equipment-ledger rows a listing may name in ``equipment_ref``."""
     return [
         s.LedgerChoice(equipment_ref=ref, label=label)
-        for ref, label in trading.ledger_choices(session, actor)
+        for ref, label in paged.slice(trading.ledger_choices(session, actor))
     ]
 
 
 @router.get(P + "/all-listings")
 def all_listings(
-    actor: Reader, session: DbSession, state: Code | None = None
+    actor: Reader, session: DbSession, paged: Paged, state: Code | None = None
 ) -> list[s.ListingRead]:
-    return [
-        s.ListingRead.model_validate(trading.listing_view(session, actor, x))
-        for x in trading.list_listings(session, actor, state=state)
-    ]
+    return _listings(session, actor, paged, state)
+
+
+def _listings(
+    session: DbSession, actor: Actor, paged: Paged, state: str | None
+) -> list[s.ListingRead]:
+    rows = trading.list_listings(session, actor, state=state, pager=paged.of(session))
+    return [s.ListingRead.model_validate(trading.listing_view(session, actor, x)) for x in rows]
 
 
 @router.get(P + "/listings/{listing_id}")

@@ -18,6 +18,7 @@ from huanxin.core.actor import Actor, visible, within
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import Conflict, OutOfRange, PermissionDenied, Required
 from huanxin.core.models import Organization
+from huanxin.core.paging import Pager
 from huanxin.secondhand import vocab
 from huanxin.secondhand.errors import AlreadyRegistered, OrgNotMerchant, UsccMismatch
 from huanxin.secondhand.models import CarBaseline, Dealer, Transaction
@@ -118,14 +119,20 @@ def readable_dealers(actor: Actor) -> Select[Dealer]:
 
 
 def list_dealers(
-    session: Session, actor: Actor, *, status: str | None = None, kind: str | None = None
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    pager: Pager | None = None,
 ) -> list[Dealer]:
     stmt = readable_dealers(actor)
     if status:
         stmt = stmt.where(Dealer.status == status)
     if kind:
         stmt = stmt.where(Dealer.kind == kind)
-    return list(session.scalars(stmt.order_by(Dealer.id)))
+    stmt = stmt.order_by(Dealer.id)
+    return pager(stmt) if pager else list(session.scalars(stmt))
 
 
 def get_dealer(session: Session, actor: Actor, dealer_id: int) -> Dealer:
@@ -297,7 +304,12 @@ class Parties:
 
 
 def list_transactions(
-    session: Session, actor: Actor, *, category: str | None = None, limit: int = 200
+    session: Session,
+    actor: Actor,
+    *,
+    category: str | None = None,
+    limit: int = 200,
+    pager: Pager | None = None,
 ) -> list[Transaction]:
     """Office/department: everything in scope; a dealer: its own transactions."""
     stmt = select(Transaction).where(Transaction.jurisdiction_code.in_(actor.scope_codes))
@@ -307,7 +319,8 @@ def list_transactions(
         )
     if category:
         stmt = stmt.where(Transaction.category == category)
-    return list(session.scalars(stmt.order_by(Transaction.id.desc()).limit(limit)))
+    stmt = stmt.order_by(Transaction.id.desc())
+    return pager(stmt) if pager else list(session.scalars(stmt.limit(limit)))
 
 
 def reveal_parties(session: Session, actor: Actor, *, transaction_id: int) -> Parties:

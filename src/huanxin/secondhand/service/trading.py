@@ -26,6 +26,7 @@ from huanxin.core.errors import (
     UnknownReference,
 )
 from huanxin.core.models import Organization
+from huanxin.core.paging import Pager
 from huanxin.secondhand import ports, vocab
 from huanxin.secondhand.errors import DuplicateOpenListing, IllegalTransition
 from huanxin.secondhand.models import Enquiry, Listing, ListingPhoto, Offer
@@ -182,11 +183,15 @@ def _own(session: Session, actor: Actor, listing_id: int) -> Listing:
     return listing
 
 
-def list_listings(session: Session, actor: Actor, *, state: str | None = None) -> list[Listing]:
+def list_listings(
+    session: Session, actor: Actor, *, state: str | None = None, pager: Pager | None = None
+) -> list[Listing]:
+    """Listings in scope, newest first: the newest 300, or the page ``pager`` reads (API)."""
     stmt = select(Listing).where(Listing.jurisdiction_code.in_(actor.scope_codes))
     if state:
         stmt = stmt.where(Listing.state == state)
-    return list(session.scalars(stmt.order_by(Listing.id.desc()).limit(300)))
+    stmt = stmt.order_by(Listing.id.desc())
+    return pager(stmt) if pager else list(session.scalars(stmt.limit(300)))
 
 
 def sniff(data: bytes) -> str:

@@ -18,6 +18,7 @@ from huanxin.core.actor import Actor, visible
 from huanxin.core.clock import CHINA_TZ, as_utc, utcnow
 from huanxin.core.errors import Conflict, OutOfRange
 from huanxin.core.models import Organization
+from huanxin.core.paging import Pager
 from huanxin.secondhand import vocab
 from huanxin.secondhand.errors import CertificateNotFound, CertificateRequired, WipeNotNeeded
 from huanxin.secondhand.models import Dealer, WipeCertificate, WipeRecord
@@ -192,7 +193,12 @@ def wipe_view(session: Session, wipe: WipeRecord) -> WipeView:
 
 
 def list_wipes(
-    session: Session, actor: Actor, *, serial: str | None = None, limit: int = 200
+    session: Session,
+    actor: Actor,
+    *,
+    serial: str | None = None,
+    limit: int = 200,
+    pager: Pager | None = None,
 ) -> list[WipeRecord]:
     stmt = select(WipeRecord).where(WipeRecord.jurisdiction_code.in_(actor.scope_codes))
     if serial and serial.strip():
@@ -201,7 +207,8 @@ def list_wipes(
         stmt = stmt.where(
             WipeRecord.dealer_id == common.own_dealer(session, actor, active=False).id
         )
-    return list(session.scalars(stmt.order_by(WipeRecord.id.desc()).limit(limit)))
+    stmt = stmt.order_by(WipeRecord.id.desc())
+    return pager(stmt) if pager else list(session.scalars(stmt.limit(limit)))
 
 
 def revoke(session: Session, actor: Actor, *, cert_no: str, reason: str) -> WipeCertificate:

@@ -65,14 +65,15 @@ from huanxin.supervision.service import (
 )
 from huanxin.web.deps import DbSession
 from huanxin.web.idem import idempotent
+from huanxin.web.kit.api_lists import Paged
 from huanxin.web.openapi import download
 
 router = APIRouter(prefix=PREFIX)
 
 
 @router.get("/bodies")
-def list_bodies(actor: Reader, session: DbSession) -> list[BodyRead]:
-    return [views.body_read(session, b) for b in bodies.list_bodies(session, actor)]
+def list_bodies(actor: Reader, session: DbSession, paged: Paged) -> list[BodyRead]:
+    return [views.body_read(session, b) for b in paged.slice(bodies.list_bodies(session, actor))]
 
 
 @router.post("/bodies", status_code=201)
@@ -120,8 +121,8 @@ def add_body_task(
 
 
 @router.get("/meetings")
-def list_meetings(actor: Reader, session: DbSession) -> list[MeetingRead]:
-    return [views.meeting_read(session, m) for m in meetings.list_for(session, actor)]
+def list_meetings(actor: Reader, session: DbSession, paged: Paged) -> list[MeetingRead]:
+    return [views.meeting_read(session, m) for m in paged.slice(meetings.list_for(session, actor))]
 
 
 @router.post("/meetings", status_code=201)
@@ -188,9 +189,9 @@ def meeting_minutes(meeting_id: Id, actor: Reader, session: DbSession) -> Respon
 
 @router.get("/escalations")
 def list_escalations(
-    actor: Reader, session: DbSession, open_only: bool = False
+    actor: Reader, session: DbSession, paged: Paged, open_only: bool = False
 ) -> list[EscalationRead]:
-    rows = escalations.list_for(session, actor, open_only=open_only)
+    rows = paged.slice(escalations.list_for(session, actor, open_only=open_only))
     return [views.escalation_read(session, e) for e in rows]
 
 
@@ -233,8 +234,8 @@ def close_escalation(
 
 
 @router.get("/visits")
-def list_visits(actor: Reader, session: DbSession) -> list[VisitRead]:
-    return [views.visit_read(session, v) for v in visits.list_for(session, actor)]
+def list_visits(actor: Reader, session: DbSession, paged: Paged) -> list[VisitRead]:
+    return [views.visit_read(session, v) for v in paged.slice(visits.list_for(session, actor))]
 
 
 @router.post("/visits", status_code=201)
@@ -304,8 +305,8 @@ def report_figures(actor: Reader) -> list[FigureChoice]:
 
 
 @router.get("/report-templates")
-def list_templates(actor: Reader, session: DbSession) -> list[TemplateRead]:
-    return [views.template_read(t) for t in bulletins.templates_for(session, actor)]
+def list_templates(actor: Reader, session: DbSession, paged: Paged) -> list[TemplateRead]:
+    return [views.template_read(t) for t in paged.slice(bulletins.templates_for(session, actor))]
 
 
 def _save_template(
@@ -347,8 +348,10 @@ def generate_bulletin(body: BulletinCreate, actor: Writer, session: DbSession) -
 
 
 @router.get("/bulletins")
-def list_bulletins(actor: Reader, session: DbSession) -> list[BulletinRead]:
-    return [views.bulletin_read(session, b) for b in bulletins.list_for(session, actor)]
+def list_bulletins(actor: Reader, session: DbSession, paged: Paged) -> list[BulletinRead]:
+    return [
+        views.bulletin_read(session, b) for b in paged.slice(bulletins.list_for(session, actor))
+    ]
 
 
 @router.get("/bulletins/{bulletin_id}.docx", response_class=Response, responses=download(DOCX))
@@ -376,8 +379,8 @@ def bulletin_pdf(bulletin_id: Id, actor: Reader, session: DbSession) -> Response
 
 
 @router.get("/public-items")
-def list_public_items(actor: Reader, session: DbSession) -> list[PublicItemRead]:
-    return [views.public_item_read(i) for i in publicity.items_for(session, actor)]
+def list_public_items(actor: Reader, session: DbSession, paged: Paged) -> list[PublicItemRead]:
+    return [views.public_item_read(i) for i in paged.slice(publicity.items_for(session, actor))]
 
 
 @router.post("/public-items", status_code=201)
@@ -399,9 +402,9 @@ def show_bulletin(bulletin_id: Id, actor: Reader, session: DbSession) -> Bulleti
 
 
 @router.get("/inbox")
-def my_inbox(actor: Reader, session: DbSession) -> list[InboxItemRead]:
+def my_inbox(actor: Reader, session: DbSession, paged: Paged) -> list[InboxItemRead]:
     """What the caller's unit (or the office) must do now."""
     return [
         InboxItemRead(kind_label=inbox.KIND_LABELS[i.kind], **i.__dict__)
-        for i in inbox.items_for(session, actor)
+        for i in paged.slice(inbox.items_for(session, actor))
     ]

@@ -67,6 +67,7 @@ from huanxin.supervision.vocab import STATUS_LABELS
 from huanxin.web.deps import DbSession
 from huanxin.web.idem import idempotent
 from huanxin.web.kit import uploads
+from huanxin.web.kit.api_lists import Paged
 from huanxin.web.openapi import download
 
 router = APIRouter(prefix=PREFIX)
@@ -74,9 +75,12 @@ router = APIRouter(prefix=PREFIX)
 
 @router.get("/departments")
 def list_departments(
-    actor: Reader, session: DbSession, jurisdiction_code: Code | None = None
+    actor: Reader, session: DbSession, paged: Paged, jurisdiction_code: Code | None = None
 ) -> list[DepartmentRead]:
-    return [department_read(d) for d in departments.list_for(session, actor, jurisdiction_code)]
+    return [
+        department_read(d)
+        for d in paged.slice(departments.list_for(session, actor, jurisdiction_code))
+    ]
 
 
 @router.post("/departments", status_code=201)
@@ -121,8 +125,8 @@ def upload_plan(
 
 
 @router.get("/plans")
-def list_plans(actor: Reader, session: DbSession) -> list[PlanSummary]:
-    return [views.plan_summary(p) for p in plans.list_plans(session, actor)]
+def list_plans(actor: Reader, session: DbSession, paged: Paged) -> list[PlanSummary]:
+    return [views.plan_summary(p) for p in paged.slice(plans.list_plans(session, actor))]
 
 
 @router.get("/plans/{plan_id}")
@@ -139,8 +143,12 @@ def confirm_plan(
 
 
 @router.get("/tasks")
-def list_tasks(actor: Reader, session: DbSession, plan_id: Id | None = None) -> list[TaskRead]:
-    return [views.task_read(r) for r in ledger.list_rows(session, actor, plan_id=plan_id)]
+def list_tasks(
+    actor: Reader, session: DbSession, paged: Paged, plan_id: Id | None = None
+) -> list[TaskRead]:
+    return [
+        views.task_read(r) for r in paged.slice(ledger.list_rows(session, actor, plan_id=plan_id))
+    ]
 
 
 @router.get("/tasks/{task_id}")
@@ -150,9 +158,12 @@ def show_task(task_id: Id, actor: Reader, session: DbSession) -> TaskDetail:
 
 @router.get("/checkpoints")
 def list_checkpoints(
-    actor: Reader, session: DbSession, plan_id: Id | None = None
+    actor: Reader, session: DbSession, paged: Paged, plan_id: Id | None = None
 ) -> list[CheckpointRead]:
-    return [checkpoint_read(c) for c in checkpoints.list_for(session, actor, plan_id=plan_id)]
+    return [
+        checkpoint_read(c)
+        for c in paged.slice(checkpoints.list_for(session, actor, plan_id=plan_id))
+    ]
 
 
 def _step_payload(checkpoint_id: int, body: BaseModel) -> dict[str, object]:
@@ -268,16 +279,18 @@ def download_attachment(attachment_id: Id, actor: Reader, session: DbSession) ->
 
 @router.get("/reminders")
 def list_reminders(
-    actor: Reader, session: DbSession, days: Count = ledger.REMIND_DAYS
+    actor: Reader, session: DbSession, paged: Paged, days: Count = ledger.REMIND_DAYS
 ) -> list[ReminderRead]:
-    return [views.reminder_read(r) for r in ledger.reminders(session, actor, days=days)]
+    return [
+        views.reminder_read(r) for r in paged.slice(ledger.reminders(session, actor, days=days))
+    ]
 
 
 @router.get("/indicators")
 def list_indicators(
-    actor: Reader, session: DbSession, plan_id: Id | None = None
+    actor: Reader, session: DbSession, paged: Paged, plan_id: Id | None = None
 ) -> list[IndicatorRead]:
-    rows = indicators.list_for(session, actor, plan_id=plan_id)
+    rows = paged.slice(indicators.list_for(session, actor, plan_id=plan_id))
     return [views.indicator_read(session, i) for i in rows]
 
 
@@ -339,8 +352,8 @@ def issue_briefing(body: BriefingCreate, actor: Writer, session: DbSession) -> B
 
 
 @router.get("/briefings")
-def list_briefings(actor: Reader, session: DbSession) -> list[BriefingRead]:
-    return [views.briefing_read(b) for b in briefings.list_for(session, actor)]
+def list_briefings(actor: Reader, session: DbSession, paged: Paged) -> list[BriefingRead]:
+    return [views.briefing_read(b) for b in paged.slice(briefings.list_for(session, actor))]
 
 
 @router.get("/briefings/{briefing_id}.docx", response_class=Response, responses=download(DOCX))

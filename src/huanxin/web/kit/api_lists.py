@@ -5,13 +5,15 @@ A list operation takes ``Paged`` (``limit`` — 1 to 1,000 rows, 100 unless aske
 number of rows in every page in ``X-Total-Count`` and, while rows remain, the address of the
 next page in ``Link: <…>; rel="next"`` (RFC 8288; the address keeps every other parameter).
 ``Paging.rows`` pages a statement in SQL (it must be ordered by a unique key, so pages never
-overlap); ``Paging.slice`` pages a list a service has already bounded.
+overlap); a service that builds its statement itself takes ``pager=paged.of(session)`` and
+calls it instead of a fixed ``.limit``; ``Paging.slice`` pages a list already read whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request, Response
@@ -19,6 +21,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from huanxin.core.bounds import MAX_LIMIT, MAX_OFFSET
+from huanxin.core.paging import Pager
 
 DEFAULT_LIMIT = 100
 TOTAL = "X-Total-Count"
@@ -39,6 +42,11 @@ class Paging:
         counted = select(func.count()).select_from(stmt.order_by(None).subquery())
         self.mark(session.scalar(counted) or 0)
         return list(session.scalars(stmt.offset(self.offset).limit(self.limit)))
+
+    def of(self, session: Session) -> Pager:
+        """``rows`` bound to ``session``: what a service taking ``pager=`` calls on its
+        statement instead of cutting it at a fixed number of rows."""
+        return partial(self.rows, session)
 
     def slice(self, items: Sequence[T]) -> list[T]:
         """One page of a list already read whole."""
