@@ -292,6 +292,7 @@ LABELS: dict[str, str] = {
     "uscc": "统一社会信用代码",
     "user_id": "用户",
     "username": "用户名",
+    "valid": "有效期",
     "valid_minutes": "有效时长（分钟）",
     "value": "数值",
     "value_fen": "金额",

@@ -12,9 +12,9 @@ from pydantic import Field
 from sqlalchemy import func, select
 from starlette.datastructures import FormData
 
-from huanxin.claims import batch_list, lists, states
+from huanxin.claims import batch_list, catalogue_list, lists, states
 from huanxin.claims.errors import NoProgrammeForCategory
-from huanxin.claims.models import Claim, PaymentBatch
+from huanxin.claims.models import CatalogueProduct, Claim, PaymentBatch
 from huanxin.claims.pages import clocks as clock_pages
 from huanxin.claims.schemas import masked_vin
 from huanxin.claims.service import (
@@ -478,34 +478,63 @@ def settlement_result(
     return kit.go("/settlement")
 
 
+CATALOGUE = "/catalogue"
+
+
+def _catalogue_filters(category: Code = "", valid: Code | None = None) -> dict[str, str]:
+    """The catalogue's filters from the address; it opens on the models in force."""
+    return {"category": category, "valid": catalogue_list.OPENING if valid is None else valid}
+
+
+CatalogueFilters = Annotated[dict[str, str], Depends(_catalogue_filters)]
+
+
 def _catalogue_page(
     request: Request,
     session: DbSession,
     *,
-    category: str = "",
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
     error: kit.PageError | None = None,
     imported: int | None = None,
 ) -> HTMLResponse:
+    chosen = filters or _catalogue_filters()
+    stmt, spec = select(CatalogueProduct), catalogue_list.spec(today_cn())
+    page = page_of(session, spec, stmt, query or ListQuery(), path=CATALOGUE, filters=chosen)
     return render(
         request,
         "claims/catalogue.html",
-        rows=catalogue.list_products(session, category or None),
+        page=page,
+        rows=page.rows,
         headers=[*catalogue.HEADERS, catalogue.BARCODE],
         error=error,
         errors=list(error.rows) if error else [],
         imported=imported,
-        category=category,
     )
 
 
-@router.get("/catalogue")
+@router.get(CATALOGUE)
 def catalogue_page(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("policy:read"))],
-    category: Code = "",
+    query: Query,
+    filters: CatalogueFilters,
 ) -> HTMLResponse:
-    return _catalogue_page(request, session, category=category)
+    """Every catalogued model, a page at a time, in force first; search, filter, export."""
+    return _catalogue_page(request, session, query=query, filters=filters)
+
+
+@router.get(CATALOGUE + ".xlsx")
+def catalogue_export(
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("policy:read"))],
+    query: Query,
+    filters: CatalogueFilters,
+) -> Response:
+    """The models the list shows under the same filters and search, every page, as .xlsx."""
+    stmt, spec = select(CatalogueProduct), catalogue_list.spec(today_cn())
+    return export(session, spec, stmt, query, filters=filters, on=today_cn())
 
 
 @router.post("/catalogue")

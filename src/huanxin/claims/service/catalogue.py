@@ -353,13 +353,6 @@ def _listed_categories(session: Session) -> frozenset[str]:
     return cached
 
 
-def list_products(session: Session, category: str | None = None) -> list[CatalogueProduct]:
-    stmt = select(CatalogueProduct).order_by(CatalogueProduct.category, CatalogueProduct.model)
-    if category:
-        stmt = stmt.where(CatalogueProduct.category == category)
-    return list(session.scalars(stmt))
-
-
 def template_xlsx() -> bytes:
     """An empty import template with the Chinese headers and one example row."""
     from openpyxl import Workbook
