@@ -11,30 +11,55 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Line
+from huanxin.core.bounds import Code
+from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
+from huanxin.recycling import address_list
 from huanxin.recycling.service import addresses
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import downloads, uploads
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+PATH = "/recycling/addresses"
+Query = Annotated[ListQuery, Depends(list_query)]
 Reader = Annotated[Actor, Depends(page_require("recycling:read"))]
 Manager = Annotated[Actor, Depends(page_require("recycling:manage"))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
 
 
-def _context(session: Session, actor: Actor, q: str, **extra: Any) -> dict[str, Any]:
-    places = [
-        j
-        for j in jurisdictions.list_within(session, actor.scope_codes)
-        if j.level in ("city", "county")
-    ]
+def _places(session: Session, actor: Actor) -> dict[str, str]:
+    """The address books the actor may import into and filter by: 区划代码 → name."""
+    within = jurisdictions.list_within(session, actor.scope_codes)
+    places = {j.code: j.name for j in within if j.level in ("city", "county")}
+    book = addresses.book_code(session, actor.jurisdiction_code)
+    return places | {book: jurisdictions.get(session, book).name}
+
+
+def _filters(jurisdiction_code: Code = "") -> dict[str, str]:
+    return {"jurisdiction_code": jurisdiction_code}
+
+
+Filters = Annotated[dict[str, str], Depends(_filters)]
+
+
+def _context(
+    session: Session,
+    actor: Actor,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    places = _places(session, actor)
+    stmt, spec = addresses.readable(session, actor), address_list.spec(places)
+    page = page_of(
+        session, spec, stmt, query or ListQuery(), path=PATH, filters=filters or _filters()
+    )
     return {
-        "entries": addresses.search(session, actor, q, limit=300),
-        "q": q,
+        "page": page,
         "places": places,
         "error": None,
         "errors": [],
@@ -44,11 +69,20 @@ def _context(session: Session, actor: Actor, q: str, **extra: Any) -> dict[str, 
     }
 
 
-@router.get("/recycling/addresses")
+@router.get(PATH)
 def addresses_page(
-    request: Request, session: DbSession, actor: Reader, q: Line = ""
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: Filters
 ) -> HTMLResponse:
-    return render(request, "recycling/addresses.html", **_context(session, actor, q))
+    """The address book a page at a time: filter by jurisdiction, search, sort, export."""
+    context = _context(session, actor, query, filters)
+    return render(request, "recycling/addresses.html", **context)
+
+
+@router.get(PATH + ".xlsx")
+def addresses_export(session: DbSession, actor: Reader, query: Query, filters: Filters) -> Response:
+    """The entries the list shows under the same filter and search, every page, as .xlsx."""
+    stmt, spec = addresses.readable(session, actor), address_list.spec(_places(session, actor))
+    return export(session, spec, stmt, query, filters=filters, on=today_cn())
 
 
 @router.get("/recycling/addresses/template.xlsx")
@@ -77,7 +111,7 @@ def addresses_import(
         return f"/recycling/addresses?imported={count}"
 
     def page(error: kit.PageError) -> HTMLResponse:
-        context = _context(session, actor, "", error=error.message, errors=list(error.rows))
+        context = _context(session, actor, error=error.message, errors=list(error.rows))
         return render(request, "recycling/addresses.html", **context)
 
     return kit.submit(request, session, change, page)

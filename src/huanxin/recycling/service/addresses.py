@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook, load_workbook
 from pypinyin import Style, lazy_pinyin
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, jurisdictions
@@ -57,20 +57,31 @@ def book_code(session: Session, code: str) -> str:
     return area.jurisdiction_code if area else code
 
 
-def search(session: Session, actor: Actor, q: str = "", *, limit: int = 500) -> list[AddressEntry]:
-    """Entries of the actor's address book matching ``q`` (characters or pinyin initials)."""
+def readable(session: Session, actor: Actor) -> Select[AddressEntry]:
+    """The entries of the address books the actor serves (its scope and its service area's)."""
     codes = set(actor.scope_codes) | {book_code(session, actor.jurisdiction_code)}
-    stmt = select(AddressEntry).where(AddressEntry.jurisdiction_code.in_(codes))
-    words = q.strip().lower().split()
-    for word in words:
-        stmt = stmt.where(
+    return select(AddressEntry).where(AddressEntry.jurisdiction_code.in_(codes))
+
+
+def matching(q: str) -> ColumnElement[bool]:
+    """Entries holding every word of ``q`` in a name or in the pinyin initials."""
+    return and_(
+        true(),
+        *(
             or_(
                 AddressEntry.township.contains(word, autoescape=True),
                 AddressEntry.village.contains(word, autoescape=True),
                 AddressEntry.place.contains(word, autoescape=True),
                 AddressEntry.initials.contains(word, autoescape=True),
             )
-        )
+            for word in q.strip().lower().split()
+        ),
+    )
+
+
+def search(session: Session, actor: Actor, q: str = "", *, limit: int = 500) -> list[AddressEntry]:
+    """Entries of the actor's address book matching ``q`` (characters or pinyin initials)."""
+    stmt = readable(session, actor).where(matching(q))
     order = (AddressEntry.township, AddressEntry.village, AddressEntry.place)
     return list(session.scalars(stmt.order_by(*order).limit(limit)))
 
