@@ -62,9 +62,14 @@ def test_months_against_plan_forecast_and_alerts_once_a_day(shared_db: Database)
     today = date(year, 2, 10)
     with shared_db.sessions() as session:
         f = forecast.forecast(session, pool_or_404(session, pool_id), today=today)
+        after = forecast.forecast(
+            session, pool_or_404(session, pool_id), today=date(year + 1, 1, 5)
+        )
     jan, feb = f.months[0], f.months[1]
     assert (jan.plan_fen, jan.spent_fen, jan.deviation_bp) == (100_000, 60_000, -4_000)
     assert (feb.plan_fen, feb.spent_fen, feb.deviation_bp) == (100_000, 140_000, 4_000)
+    assert [f.is_ahead(m) for m in f.months[:3]] == [False, False, True]  # March: not yet
+    assert f.is_ahead(f.months[11]) and not after.is_ahead(f.months[11])  # period over
     assert f.per_day_fen == -(-140_000 // 30)  # the last 30 days' pace, rounded up
     assert (f.available_fen, f.unreleased_fen) == (0, 1_000_000)
     assert f.released_runs_out_on == today

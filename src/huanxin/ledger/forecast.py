@@ -60,6 +60,11 @@ class Forecast:
     period_end: date
     months: list[MonthFigures]
 
+    def is_ahead(self, m: MonthFigures) -> bool:
+        """Whether ``m`` is a month of this year's period still to come (nothing to compare)."""
+        same_year = self.today.year == self.period_end.year and self.today <= self.period_end
+        return same_year and m.month > self.today.month
+
 
 def monthly_plan(session: Session, pool_id: int) -> dict[int, int]:
     """Each month's share of the schedule: a tranche's amount spread over its window's days
