@@ -17,7 +17,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
-from huanxin.secondhand import vocab, warehouse_list
+from huanxin.secondhand import listing_list, vocab, warehouse_list
 from huanxin.secondhand.pages.forms import fen, form_of, number
 from huanxin.secondhand.service import common, trading, warehouse
 from huanxin.web.deps import DbSession, page_require, page_require_any
@@ -56,18 +56,42 @@ def _act(
     return kit.submit(request, session, change, lambda error: page(error.message))
 
 
+def _listing_views(session: Session, actor: Actor) -> Callable[[list[Any]], list[Any]]:
+    return lambda rows: [trading.listing_view(session, actor, x) for x in rows]
+
+
+def _listing_filters(state: Code | None = None, condition: Code = "") -> dict[str, str]:
+    """The market's filters from the address; it opens on the listings still open."""
+    return {"state": listing_list.OPENING if state is None else state, "condition": condition}
+
+
+ListingFilters = Annotated[dict[str, str], Depends(_listing_filters)]
+
+
 def _market(
     request: Request,
     session: Session,
     actor: Actor,
     error: str | None = None,
     form: dict[str, str] | None = None,
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    rows = [trading.listing_view(session, actor, x) for x in trading.list_listings(session, actor)]
+    page = page_of(
+        session,
+        listing_list.SPEC,
+        trading.readable(actor),
+        query or ListQuery(),
+        path="/secondhand/trade",
+        filters=filters or _listing_filters(),
+        view=_listing_views(session, actor),
+    )
     return render(
         request,
         "secondhand/trade.html",
-        rows=rows,
+        page=page,
+        rows=page.rows,
         error=error,
         form=form or {},
         ledger=trading.ledger_choices(session, actor),
@@ -76,8 +100,22 @@ def _market(
 
 
 @router.get("/secondhand/trade")
-def market(request: Request, session: DbSession, actor: Trader) -> HTMLResponse:
-    return _market(request, session, actor)
+def market(
+    request: Request, session: DbSession, actor: Trader, query: Query, filters: ListingFilters
+) -> HTMLResponse:
+    """The listings a page at a time, the open ones first; search, filter, sort, export."""
+    return _market(request, session, actor, query=query, filters=filters)
+
+
+@router.get("/secondhand/trade.xlsx")
+def market_export(
+    session: DbSession, actor: Trader, query: Query, filters: ListingFilters
+) -> Response:
+    """The listings the list shows under the same filters and search, every page, as .xlsx."""
+    stmt, view = trading.readable(actor), _listing_views(session, actor)
+    return export(
+        session, listing_list.SPEC, stmt, query, filters=filters, on=today_cn(), view=view
+    )
 
 
 @router.get("/secondhand/trade/estimate")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit
@@ -183,11 +183,16 @@ def _own(session: Session, actor: Actor, listing_id: int) -> Listing:
     return listing
 
 
+def readable(actor: Actor) -> Select[Listing]:
+    """The listings of the actor's scope (the market's list and its export read this)."""
+    return select(Listing).where(Listing.jurisdiction_code.in_(actor.scope_codes))
+
+
 def list_listings(
     session: Session, actor: Actor, *, state: str | None = None, pager: Pager | None = None
 ) -> list[Listing]:
     """Listings in scope, newest first: the newest 300, or the page ``pager`` reads (API)."""
-    stmt = select(Listing).where(Listing.jurisdiction_code.in_(actor.scope_codes))
+    stmt = readable(actor)
     if state:
         stmt = stmt.where(Listing.state == state)
     stmt = stmt.order_by(Listing.id.desc())
