@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, or_
 
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import BIGINT_MAX
-from huanxin.equipment.models import Project
+from huanxin.equipment.models import Enterprise, Project
 from huanxin.equipment.service.access import manages
 from huanxin.equipment.states import PROJECTS, ProjectStage
 from huanxin.equipment.vocab import SECTORS, STAGES
@@ -77,3 +77,53 @@ def filters(actor: Actor, stage: str | None, sector: str) -> Mapping[str, str]:
     """The chosen filters, the stage opening on the viewer's waiting work."""
     opening = "waiting" if manages(actor) else "open"
     return {"stage": opening if stage is None else stage, "sector": sector}
+
+
+ABOVE_SIZE = {"yes": "规模以上", "no": "规模以下"}
+
+
+def _enterprise_matching(text: str) -> ColumnElement[bool]:
+    """Enterprises whose name or 统一社会信用代码 holds ``text``."""
+    part = f"%{text.replace('%', '').replace('_', '')}%"
+    return or_(Enterprise.name.ilike(part), Enterprise.uscc.ilike(part.upper()))
+
+
+def enterprises(places: Mapping[str, str]) -> ListSpec:
+    """The enterprise index (/equipment); ``places`` (区划代码 → name) are the actor's."""
+    return ListSpec(
+        title="企业和单位",
+        columns=(
+            Column("name", "企业名称", Enterprise.name, lambda e: e.name),
+            Column("uscc", "统一社会信用代码", Enterprise.uscc, lambda e: e.uscc),
+            Column("industry", "行业代码", Enterprise.industry_code, lambda e: e.industry_code),
+            Column(
+                "above_size",
+                "规上",
+                Enterprise.above_size,
+                lambda e: "是" if e.above_size else "否",
+            ),
+            Column("sector", "领域", Enterprise.sector, lambda e: SECTORS.get(e.sector, "")),
+            Column(
+                "jurisdiction_code",
+                "区划",
+                Enterprise.jurisdiction_code,
+                lambda e: places.get(e.jurisdiction_code, ""),
+            ),
+        ),
+        default_sort="name",
+        tiebreak=Enterprise.id,
+        search=_enterprise_matching,
+        search_hint="企业名称或统一社会信用代码",
+        filters=(
+            Filter("sector", "领域", SECTORS, lambda v: Enterprise.sector == v),
+            Filter(
+                "above_size", "规模", ABOVE_SIZE, lambda v: Enterprise.above_size == (v == "yes")
+            ),
+            Filter(
+                "jurisdiction_code",
+                "区划",
+                places,
+                lambda v: Enterprise.jurisdiction_code == v,
+            ),
+        ),
+    )

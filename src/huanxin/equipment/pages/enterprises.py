@@ -20,6 +20,7 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Count, Id, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
+from huanxin.equipment import lists
 from huanxin.equipment.deps import READ, WRITE, page_require_any
 from huanxin.equipment.ledger_io import HEADERS
 from huanxin.equipment.pages.projects import bp
@@ -30,6 +31,7 @@ from huanxin.equipment.vocab import FLAG_KINDS, SECTORS, STAGES
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
 from huanxin.web.kit import uploads
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -48,13 +50,44 @@ def common(session: Session, actor: Actor) -> dict[str, Any]:
     }
 
 
+def _places(session: Session, actor: Actor) -> dict[str, str]:
+    return {j.code: j.name for j in jurisdictions.list_within(session, actor.scope_codes)}
+
+
+def _index_filters(
+    sector: Code = "", above_size: Code = "", jurisdiction_code: Code = ""
+) -> dict[str, str]:
+    return {"sector": sector, "above_size": above_size, "jurisdiction_code": jurisdiction_code}
+
+
+IndexFilters = Annotated[dict[str, str], Depends(_index_filters)]
+ListParams = Annotated[ListQuery, Depends(list_query)]
+
+
 @router.get("/equipment")
-def index(request: Request, session: DbSession, actor: Reader) -> Response:
+def index(
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    query: ListParams,
+    filters: IndexFilters,
+) -> Response:
+    """The enterprises a page at a time (an enterprise goes to its own page)."""
     if access.own_only(actor):
         ent = enterprises.own(session, actor)
         if ent is not None:
             return RedirectResponse(f"/equipment/enterprises/{ent.id}", status_code=303)
-    return _index(request, session, actor)
+    return _index(request, session, actor, query=query, filters=filters)
+
+
+@router.get("/equipment/enterprises.xlsx")
+def index_export(
+    session: DbSession, actor: Reader, query: ListParams, filters: IndexFilters
+) -> Response:
+    """The enterprises the list shows under the same filters and search, as .xlsx."""
+    spec = lists.enterprises(_places(session, actor))
+    stmt = access.readable_enterprises(actor)
+    return export(session, spec, stmt, query, filters=filters, on=today_cn())
 
 
 def _index(
@@ -65,13 +98,25 @@ def _index(
     status: int = 200,
     error: str | None = None,
     form: dict[str, Any] | None = None,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    rows = enterprises.list_for(session, actor) if access.reads_all(actor) else []
+    spec = lists.enterprises(_places(session, actor))
+    page = page_of(
+        session,
+        spec,
+        access.readable_enterprises(actor),
+        query or ListQuery(),
+        path="/equipment",
+        filters=filters or _index_filters(),
+    )
     return render(
         request,
         "equipment/index.html",
         status_code=status,
-        rows=rows,
+        page=page,
+        rows=page.rows,
+        reads_all=access.reads_all(actor),
         error=error,
         form=form or {},
         summary=ledger.summary(session, actor),
