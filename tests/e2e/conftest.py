@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -44,18 +45,38 @@ def _env(db_path: Path) -> dict[str, str]:
     return env
 
 
+SERVER_LOGS: list[Path] = []
+
+
+def _server_log(path: Path) -> IO[bytes]:
+    """The demo server's output goes to a file a failing test's report ends with."""
+    SERVER_LOGS.append(path)
+    return path.open("wb")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.failed and call.when == "call":
+        for log in SERVER_LOGS:
+            lines = log.read_text(errors="replace").splitlines()[-60:]
+            report.sections.append((f"demo server log ({log.name})", "\n".join(lines)))
+    return report
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Load the full demo into a fresh SQLite file and serve it with uvicorn."""
-    env = _env(tmp_path_factory.mktemp("e2e") / "demo.db")
+    folder = tmp_path_factory.mktemp("e2e")
+    env = _env(folder / "demo.db")
     huanxin = str(Path(sys.executable).with_name("huanxin"))
     subprocess.run([huanxin, "demo", "--claims", "150"], env=env, check=True, capture_output=True)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "huanxin.asgi:app", "--port", str(port)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=_server_log(folder / "server.log"),
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120  # a loaded 2-core machine can take a while to start it

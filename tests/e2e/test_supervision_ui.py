@@ -27,6 +27,7 @@ PLAN = """冠县推动设备更新工作方案（浏览器测试）
 
 
 def _fits(page: Any) -> None:
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
@@ -43,6 +44,7 @@ def _import_plan(page: Any, server: str, tmp_path: Path) -> list[str]:
     assert "冠县推动设备更新工作方案" in page.inner_text("#plan-title")
     assert "任务 2 项" in page.inner_text("#plan-counts")
     page.click("#to-review")
+    page.wait_for_url("**/supervision/plans/*/review")
     rows = page.locator("#matches tbody tr")
     for i in range(rows.count()):
         select = rows.nth(i).locator("select")
