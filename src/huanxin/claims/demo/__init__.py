@@ -13,12 +13,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from huanxin.claims.demo import papers
 from huanxin.claims.demo import releases as release_demo
 from huanxin.claims.demo import till as till_demo
 from huanxin.claims.models import (
     CatalogueProduct,
     Claim,
     ClaimEvent,
+    Evidence,
     PaymentBatch,
     PaymentItem,
     Quota,
@@ -286,9 +288,23 @@ def demo_vin(code: str, n: int) -> str:
     return body[:8] + vin_check_char(body) + body[9:]
 
 
+def _paper(kind: str, label: str) -> lifecycle.Upload:
+    return lifecycle.Upload(kind=kind, filename=f"{label}.pdf", content=papers.sample_pdf(label))
+
+
+def attach_sample_papers(session: Session, claim: Claim) -> None:
+    """One sample paper for every item of the claim's checklist the applicant has not filed."""
+    filed = set(session.scalars(select(Evidence.kind).where(Evidence.claim_id == claim.id)))
+    for kind, label in lifecycle.required_evidence(session, claim).items():
+        if kind not in filed:
+            lifecycle.attach(session, claim, _paper(kind, label))
+    session.flush()
+
+
 def _applications(world: World, code: str) -> None:
     session = world.session
-    pdf = lifecycle.Upload(kind="invoice", filename="购车发票.pdf", content=b"%PDF-1.4\n% demo\n")
+    invoice = _paper("vehicle_sales_invoice", "新车机动车销售统一发票")
+    appeal = _paper("deregistration_certificate", "机动车注销证明")
     car = {
         "category": "passenger_car",
         "price_fen": 15_000_000,
@@ -305,9 +321,10 @@ def _applications(world: World, code: str) -> None:
             consumer,
             inputs=car,
             purchase_date=date(2025, 3, 1) + timedelta(days=n * 3),
-            uploads=[pdf],
+            uploads=[invoice],
             vin=demo_vin(code, n),
         )
+        attach_sample_papers(session, claim)
         step = n % 6
         if step == 0:
             continue  # submitted
@@ -317,7 +334,7 @@ def _applications(world: World, code: str) -> None:
             )
             if step >= 2:
                 lifecycle.appeal(
-                    session, consumer, claim_id=claim.id, reason="补充注销证明", upload=pdf
+                    session, consumer, claim_id=claim.id, reason="补充注销证明", upload=appeal
                 )
             if step == 3:
                 lifecycle.reject(
