@@ -33,7 +33,7 @@ typecheck: $(STAMP) ## mypy strict on src
 	$(BIN)/mypy
 
 pytest: $(STAMP) ## run the test suite
-	$(BIN)/pytest -q -n 2 --dist loadgroup
+	$(BIN)/pytest -q -n 2 --dist loadgroup --durations=25
 
 test: lint typecheck pytest ## ruff, mypy (strict), pytest
 
