@@ -6,23 +6,47 @@ statement of a closed month as .xlsx or PDF."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from huanxin.claims import recon_list
+from huanxin.claims.models import ReconFile, ReconLine
 from huanxin.claims.service import reconcile, statements
 from huanxin.core import orgs
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
+from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.core.models import Organization
 from huanxin.web.deps import DbSession, page_require, page_require_any
 from huanxin.web.kit import forms as kit
 from huanxin.web.kit import uploads
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+
+PATH = "/reconciliation"
+Reader = Annotated[Actor, Depends(page_require("settlement:read"))]
+Query = Annotated[ListQuery, Depends(list_query)]
+
+
+def _filters(state: Code | None = None, outcome: Code = "", kind: Code = "") -> dict[str, str]:
+    """The list's filters from the address; the page opens on the lines waiting for action."""
+    chosen = recon_list.OPENING if state is None else state
+    return {"state": chosen, "outcome": outcome, "kind": kind}
+
+
+def _file_filters(state: Code = "", outcome: Code = "") -> dict[str, str]:
+    """One file's lines: all of them unless a state or outcome is chosen."""
+    return {"state": state, "outcome": outcome}
+
+
+Filters = Annotated[dict[str, str], Depends(_filters)]
+FileFilters = Annotated[dict[str, str], Depends(_file_filters)]
 
 
 def _recon_page(
@@ -31,27 +55,50 @@ def _recon_page(
     actor: Actor,
     *,
     error: str | None = None,
-    shown: Any = None,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
+    file: ReconFile | None = None,
 ) -> HTMLResponse:
+    stmt, path = reconcile.readable_lines(actor), PATH
+    if file is not None:
+        stmt, path = stmt.where(ReconLine.file_id == file.id), f"{PATH}/files/{file.id}"
+    page = page_of(
+        session,
+        recon_list.SPEC,
+        stmt,
+        query or ListQuery(),
+        path=path,
+        filters=filters if filters is not None else _filters(),
+        view=recon_list.rows_of(session),
+    )
     return render(
         request,
         "claims/reconciliation.html",
-        files=reconcile.files(session, actor),
-        mismatches=reconcile.mismatches(session, actor),
-        shown=shown,
+        page=page,
+        open_count=reconcile.open_count(session, actor),
+        files=reconcile.files(session, actor) if file is None else [],
+        shown=file,
         kinds=reconcile.KIND_LABELS,
         outcomes=reconcile.OUTCOME_LABELS,
         error=error,
     )
 
 
-@router.get("/reconciliation")
+@router.get(PATH)
 def reconciliation_page(
-    request: Request,
-    session: DbSession,
-    actor: Annotated[Actor, Depends(page_require("settlement:read"))],
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: Filters
 ) -> HTMLResponse:
-    return _recon_page(request, session, actor)
+    """Every reconciliation line a page at a time, opening on the mismatches to act on."""
+    return _recon_page(request, session, actor, query=query, filters=filters)
+
+
+@router.get(PATH + ".xlsx")
+def reconciliation_export(
+    session: DbSession, actor: Reader, query: Query, filters: Filters
+) -> Response:
+    """The lines the list shows under the same filters and search, every page, as .xlsx."""
+    stmt, view = reconcile.readable_lines(actor), recon_list.rows_of(session)
+    return export(session, recon_list.SPEC, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 @router.get("/reconciliation/files/{file_id}")
@@ -59,10 +106,24 @@ def reconciliation_file_page(
     file_id: Id,
     request: Request,
     session: DbSession,
-    actor: Annotated[Actor, Depends(page_require("settlement:read"))],
+    actor: Reader,
+    query: Query,
+    filters: FileFilters,
 ) -> HTMLResponse:
-    shown = reconcile.file_with_lines(session, actor, file_id=file_id)
-    return _recon_page(request, session, actor, shown=shown)
+    """One imported file: its counts and its lines, a page at a time."""
+    file = reconcile.file_of(session, actor, file_id)
+    return _recon_page(request, session, actor, query=query, filters=filters, file=file)
+
+
+@router.get("/reconciliation/files/{file_id}/lines.xlsx")
+def reconciliation_file_export(
+    file_id: Id, session: DbSession, actor: Reader, query: Query, filters: FileFilters
+) -> Response:
+    """One file's lines under the same filters and search, as .xlsx."""
+    file = reconcile.file_of(session, actor, file_id)
+    stmt = reconcile.readable_lines(actor).where(ReconLine.file_id == file.id)
+    view = recon_list.rows_of(session)
+    return export(session, recon_list.SPEC, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 @router.post("/reconciliation/files")

@@ -4,6 +4,7 @@ finance; a statement as JSON, .xlsx or PDF)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
@@ -43,7 +44,7 @@ Writer = Annotated[Actor, Depends(require("settlement:write"))]
 StatementReader = Annotated[Actor, Depends(require_any("statements:own", "settlement:read"))]
 
 
-def lines_read(lines: list[object]) -> list[ReconLineRead]:
+def lines_read(lines: Sequence[object]) -> list[ReconLineRead]:
     return [ReconLineRead.of(x, reconcile.OUTCOME_LABELS) for x in lines]
 
 
@@ -84,7 +85,7 @@ def import_reconciliation(
 
 @router.get("/reconciliation/files", response_model=list[ReconFileRead])
 def reconciliation_files(actor: Reader, session: DbSession, paged: Paged) -> list[ReconFileRead]:
-    return [file_read(f, []) for f in paged.slice(reconcile.files(session, actor))]
+    return [file_read(f, []) for f in reconcile.files(session, actor, pager=paged.of(session))]
 
 
 @router.get(
@@ -101,7 +102,8 @@ def reconciliation_file(file_id: Id, actor: Reader, session: DbSession) -> Recon
 def reconciliation_mismatches(
     actor: Reader, session: DbSession, paged: Paged, open_only: bool = True
 ) -> list[ReconLineRead]:
-    return lines_read(paged.slice(list(reconcile.mismatches(session, actor, open_only=open_only))))
+    pager = paged.of(session)
+    return lines_read(reconcile.mismatches(session, actor, open_only=open_only, pager=pager))
 
 
 @router.post(

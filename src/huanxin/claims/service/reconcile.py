@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import (
@@ -41,6 +41,7 @@ from huanxin.core.clock import utcnow
 from huanxin.core.errors import DomainError, InvalidInput, NotFound
 from huanxin.core.exports import safe_row
 from huanxin.core.money import parse_yuan
+from huanxin.core.paging import Pager
 
 HEADERS = {
     "bank": [
@@ -66,7 +67,6 @@ OUTCOME_LABELS = {
     "amount_differs": "金额不符",
 }
 MAX_ROWS = 20_000
-LIST_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -351,35 +351,55 @@ def _sold_between(session: Session, actor: Actor, start: date, end: date) -> Ite
     )
 
 
-def files(session: Session, actor: Actor) -> list[ReconFile]:
-    return list(
-        session.scalars(
-            select(ReconFile)
-            .where(ReconFile.jurisdiction_code.in_(actor.scope_codes))
-            .order_by(ReconFile.id.desc())
-            .limit(50)
-        )
+def files(session: Session, actor: Actor, *, pager: Pager | None = None) -> list[ReconFile]:
+    """Files imported in scope, newest first: the last 50, or the page ``pager`` reads."""
+    stmt = (
+        select(ReconFile)
+        .where(ReconFile.jurisdiction_code.in_(actor.scope_codes))
+        .order_by(ReconFile.id.desc())
     )
+    return pager(stmt) if pager is not None else list(session.scalars(stmt.limit(50)))
+
+
+def file_of(session: Session, actor: Actor, file_id: int) -> ReconFile:
+    file = session.get(ReconFile, file_id)
+    if file is None or not actor.sees(file.jurisdiction_code):
+        raise NotFound("对账文件不存在")
+    return file
 
 
 def file_with_lines(
     session: Session, actor: Actor, *, file_id: int
 ) -> tuple[ReconFile, list[ReconLine]]:
-    file = session.get(ReconFile, file_id)
-    if file is None or not actor.sees(file.jurisdiction_code):
-        raise NotFound("对账文件不存在")
+    file = file_of(session, actor, file_id)
     stmt = select(ReconLine).where(ReconLine.file_id == file_id).order_by(ReconLine.id)
     return file, list(session.scalars(stmt))
 
 
-def mismatches(session: Session, actor: Actor, *, open_only: bool = True) -> list[ReconLine]:
-    """Lines waiting for action (newest first)."""
-    stmt = select(ReconLine).where(
-        ReconLine.jurisdiction_code.in_(actor.scope_codes), ReconLine.outcome != "matched"
-    )
+def readable_lines(actor: Actor) -> Select[ReconLine]:
+    """The reconciliation lines of the actor's scope (the page's list and its export)."""
+    return select(ReconLine).where(ReconLine.jurisdiction_code.in_(actor.scope_codes))
+
+
+def waiting(line: type[ReconLine] = ReconLine) -> ColumnElement[bool]:
+    """Lines waiting for action: a mismatch nobody has recorded what was done about."""
+    return and_(line.outcome != "matched", line.resolved_at.is_(None))
+
+
+def open_count(session: Session, actor: Actor) -> int:
+    stmt = select(func.count()).select_from(readable_lines(actor).where(waiting()).subquery())
+    return session.scalar(stmt) or 0
+
+
+def mismatches(
+    session: Session, actor: Actor, *, open_only: bool = True, pager: Pager | None = None
+) -> list[ReconLine]:
+    """Lines waiting for action (newest first): all of them, or the page ``pager`` reads."""
+    stmt = readable_lines(actor).where(ReconLine.outcome != "matched")
     if open_only:
         stmt = stmt.where(ReconLine.resolved_at.is_(None))
-    return list(session.scalars(stmt.order_by(ReconLine.id.desc()).limit(LIST_LIMIT)))
+    stmt = stmt.order_by(ReconLine.id.desc())
+    return pager(stmt) if pager is not None else list(session.scalars(stmt))
 
 
 def resolve(session: Session, actor: Actor, *, line_id: int, note: str) -> ReconLine:
