@@ -9,7 +9,7 @@ import builders
 from huanxin.core.errors import InvalidInput
 from huanxin.db import Database
 from huanxin.equipment.service import subsidy, taxcredit
-from huanxin.equipment.service.taxcredit import estimate
+from huanxin.equipment.service.taxcredit import VintageUse, estimate
 
 # --- tax credit -------------------------------------------------------------------------
 
@@ -26,14 +26,14 @@ def test_credit_used_in_year_then_carried_forward() -> None:
         taxes=[(2025, 30_000_00), (2026, 50_000_00), (2027, 80_000_00)],
     )
     # 10% of 1 234 567.89 yuan = 123 456.789 -> 123 456.79 yuan (half-up to the fen)
-    assert r["credit_fen"] == 12_345_679
-    assert [(y["used_fen"], y["tax_after_fen"], y["carried_fen"]) for y in r["years"]] == [
+    assert r.credit_fen == 12_345_679
+    assert [(y.used_fen, y.tax_after_fen, y.carried_fen) for y in r.years] == [
         (3_000_000, 0, 9_345_679),
         (5_000_000, 0, 4_345_679),
         (4_345_679, 3_654_321, 0),
     ]
-    assert r["used_fen"] == r["credit_fen"] and r["expired_fen"] == 0
-    assert r["explanation"][0].startswith(
+    assert r.used_fen == r.credit_fen and r.expired_fen == 0
+    assert r.explanation[0].startswith(
         "2025年：应纳税额30,000.00元；新增抵免额＝专用设备投资额1,234,567.89元×10%＝123,456.79元"
     )
 
@@ -41,21 +41,21 @@ def test_credit_used_in_year_then_carried_forward() -> None:
 def test_unused_credit_expires_after_five_years_oldest_first() -> None:
     taxes = [(y, 5_000_00) for y in range(2020, 2027)]
     r = estimate(investments=[(2020, 500_000_00), (2022, 100_000_00)], taxes=taxes)
-    by_year = {y["year"]: y for y in r["years"]}
+    by_year = {y.year: y for y in r.years}
     # the 2020 credit (50 000) can be used 2020-2025: 6 × 5 000 = 30 000, 20 000 lapses in 2026
-    assert by_year[2026]["expired_fen"] == 20_000_00
-    assert by_year[2025]["used_by_vintage"] == [{"year": 2020, "amount_fen": 5_000_00}]
-    assert by_year[2026]["used_by_vintage"] == [{"year": 2022, "amount_fen": 5_000_00}]
-    assert r["carry_forward_fen"] == 5_000_00 and r["expired_fen"] == 20_000_00
-    assert "仍可结转5,000.00元" in r["explanation"][-1]
+    assert by_year[2026].expired_fen == 20_000_00
+    assert by_year[2025].used_by_vintage == [VintageUse(2020, 5_000_00)]
+    assert by_year[2026].used_by_vintage == [VintageUse(2022, 5_000_00)]
+    assert r.carry_forward_fen == 5_000_00 and r.expired_fen == 20_000_00
+    assert "仍可结转5,000.00元" in r.explanation[-1]
 
 
 def test_share_and_carry_years_are_parameters() -> None:
     r = estimate(
         investments=[(2024, 100_000_00)], taxes=[(2024, 0), (2025, 0)], share_bp=2000, carry_years=0
     )
-    assert r["credit_fen"] == 20_000_00
-    assert r["expired_fen"] == 20_000_00 and r["carry_forward_fen"] == 0
+    assert r.credit_fen == 20_000_00
+    assert r.expired_fen == 20_000_00 and r.carry_forward_fen == 0
 
 
 @pytest.mark.parametrize(
@@ -99,8 +99,8 @@ def test_subsidy_defaults_are_cited_parameters() -> None:
     assert subsidy.DEFAULT_SUBSIDY_BP == 150 and subsidy.MAX_SUBSIDY_MONTHS == 24
     assert "1104号" in subsidy.SOURCE_ZH and "1.5个百分点" in subsidy.SOURCE_ZH
     q = subsidy.quote(loan_fen=1_200_000_00, rate_bp=345, term_months=36, repayment="bullet")
-    assert q["subsidy_bp"] == 150 and len(q["periods"]) == 24
-    assert q["subsidy_fen"] == 24 * 150_000  # 1.2 m yuan × 1.5% ÷ 12 = 1 500 yuan a month
+    assert q.subsidy_bp == 150 and len(q.periods) == 24
+    assert q.subsidy_fen == 24 * 150_000  # 1.2 m yuan × 1.5% ÷ 12 = 1 500 yuan a month
     longer = subsidy.quote(
         loan_fen=1_200_000_00,
         rate_bp=345,
@@ -109,8 +109,8 @@ def test_subsidy_defaults_are_cited_parameters() -> None:
         subsidy_bp=100,
         max_months=36,
     )
-    assert len(longer["periods"]) == 36 and longer["subsidy_fen"] == 36 * 100_000
-    assert "最长36个月" in longer["rule"]
+    assert len(longer.periods) == 36 and longer.subsidy_fen == 36 * 100_000
+    assert "最长36个月" in longer.rule
     with pytest.raises(InvalidInput) as exc:
         subsidy.quote(loan_fen=100, rate_bp=345, term_months=12, repayment="bullet", max_months=0)
     assert exc.value.field == "max_months"

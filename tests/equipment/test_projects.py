@@ -124,10 +124,10 @@ def test_documents_checked_by_content_and_size(db: Database) -> None:
 def test_subsidy_schedule_rounds_each_period_and_caps() -> None:
     periods = schedule(1_000_000, subsidy_bp=150, term_months=3, repayment="equal_principal")
     # outstanding 10000.00, 6666.67, 3333.33 yuan x 1.5% / 12 = 12.5, 8.333.., 4.166.. yuan
-    assert [p["subsidy_fen"] for p in periods] == [1250, 833, 417]
+    assert [p.subsidy_fen for p in periods] == [1250, 833, 417]
     assert total(periods) == 2500
     capped = schedule(1_000_000, subsidy_bp=150, term_months=3, repayment="bullet", cap_fen=3000)
-    assert [p["subsidy_fen"] for p in capped] == [1250, 1250, 500]
+    assert [p.subsidy_fen for p in capped] == [1250, 1250, 500]
     assert len(schedule(100, subsidy_bp=100, term_months=60, repayment="bullet")) == 24
 
 

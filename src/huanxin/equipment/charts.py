@@ -3,26 +3,26 @@ chart helper: one CJK font, one set of save options; no network)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import matplotlib.pyplot as plt
 
+from huanxin.equipment.service.digital import DigitalIndicator
 from huanxin.equipment.service.indicator import Investment
+from huanxin.equipment.service.projects import ProjectDashboard
 from huanxin.equipment.vocab import STAGES
 from huanxin.web.kit import charts
 
 _COLOURS = ("#b0bec5", "#90caf9", "#4fc3f7", "#ffb74d", "#66bb6a")
 
 
-def dashboard_svg(data: dict[str, Any]) -> str:
+def dashboard_svg(data: ProjectDashboard) -> str:
     """Stacked bars: equipment investment (万元) per sector, one colour per stage."""
     font = charts.font()
-    rows = data["sectors"]
-    labels = [r["label"] for r in rows]
+    rows = data.sectors
+    labels = [r.label for r in rows]
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
     bottom = [0.0] * len(rows)
     for colour, stage in zip(_COLOURS, STAGES, strict=True):
-        values = [r["stages"][stage]["equipment_fen"] / 1_000_000 for r in rows]
+        values = [r.stages[stage].equipment_fen / 1_000_000 for r in rows]
         ax.bar(labels, values, bottom=bottom, color=colour, label=STAGES[stage])
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel("设备投资（万元）", fontproperties=font)
@@ -59,23 +59,23 @@ def indicator_svg(data: Investment) -> str:
     return charts.inline_svg(fig)
 
 
-def digital_svg(data: dict[str, Any]) -> str:
+def digital_svg(data: DigitalIndicator) -> str:
     """Grouped bars per sector that reported: mean CNC rate and design-tool penetration (%),
     with the 2027 targets as dashed lines."""
     font = charts.font()
-    rows = [g for g in data["groups"] if g["cnc_reported"] or g["design_reported"]]
+    rows = [g for g in data.groups if g.cnc_reported or g.design_reported]
     xs = range(len(rows))
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
-    cnc = [(g["cnc_rate_bp"] or 0) / 100 for g in rows]
-    design = [(g["design_tool_bp"] or 0) / 100 for g in rows]
+    cnc = [(g.cnc_rate_bp or 0) / 100 for g in rows]
+    design = [(g.design_tool_bp or 0) / 100 for g in rows]
     ax.bar([x - 0.2 for x in xs], cnc, width=0.4, color="#4fc3f7", label="关键工序数控化率")
     ax.bar(
         [x + 0.2 for x in xs], design, width=0.4, color="#66bb6a", label="数字化研发设计工具普及率"
     )
-    targets = data["targets"]
-    ax.axhline(targets["cnc_rate_bp"] / 100, color="#0277bd", linestyle="--", linewidth=1)
-    ax.axhline(targets["design_tool_bp"] / 100, color="#2e7d32", linestyle="--", linewidth=1)
-    ax.set_xticks(list(xs), [g["label"] for g in rows])
+    targets = data.targets
+    ax.axhline(targets.cnc_rate_bp / 100, color="#0277bd", linestyle="--", linewidth=1)
+    ax.axhline(targets.design_tool_bp / 100, color="#2e7d32", linestyle="--", linewidth=1)
+    ax.set_xticks(list(xs), [g.label for g in rows])
     for tick in ax.get_xticklabels():
         tick.set_fontproperties(font)
     ax.set_ylim(0, 100)

@@ -27,8 +27,6 @@ from huanxin.equipment.schemas import (
     BaselineRead,
     ClassifiedRead,
     ClassifyRequest,
-    DashboardRead,
-    DigitalIndicator,
     DigitalReportCreate,
     DigitalReportRead,
     DocumentRead,
@@ -38,7 +36,6 @@ from huanxin.equipment.schemas import (
     EnterpriseUpdate,
     FlagRead,
     ImportRead,
-    InvestmentIndicator,
     ItemRead,
     ItemUpdate,
     ProjectCreate,
@@ -50,10 +47,8 @@ from huanxin.equipment.schemas import (
     SubsidyApplied,
     SubsidyCreate,
     SubsidyDecision,
-    SubsidyQuote,
     SubsidyRead,
     SubsidyTerms,
-    TaxCreditQuote,
     TaxCreditTerms,
 )
 from huanxin.equipment.service import (
@@ -243,7 +238,7 @@ def item_saving(
     estimate = items.saving_estimate(
         session, actor, item_id=item_id, target_grade=target_grade, factors=factors
     )
-    return SavingRead.model_validate(estimate)
+    return SavingRead(estimate)
 
 
 @router.post("/enterprises/{enterprise_id}/classify")
@@ -385,8 +380,8 @@ def get_document(project_id: Id, document_id: Id, actor: Reader, session: DbSess
 
 
 @router.get("/dashboard")
-def dashboard(actor: Reader, session: DbSession) -> DashboardRead:
-    return DashboardRead.model_validate(projects.dashboard(session, actor))
+def dashboard(actor: Reader, session: DbSession) -> projects.ProjectDashboard:
+    return projects.dashboard(session, actor)
 
 
 @router.get("/dashboard.svg", response_class=Response, responses=download("image/svg+xml"))
@@ -400,22 +395,21 @@ def dashboard_svg(actor: Reader, session: DbSession) -> Response:
 
 
 @router.post("/subsidy-quote", dependencies=[Depends(require_any(*READ))])
-def subsidy_quote(body: SubsidyTerms) -> SubsidyQuote:
+def subsidy_quote(body: SubsidyTerms) -> subsidy.SubsidyQuote:
     """The calculator: nothing is stored."""
-    return SubsidyQuote.model_validate(subsidy.quote(**body.model_dump()))
+    return subsidy.quote(**body.model_dump())
 
 
 @router.post("/tax-credit-quote", dependencies=[Depends(require_any(*READ))])
-def tax_credit_quote(body: TaxCreditTerms) -> TaxCreditQuote:
+def tax_credit_quote(body: TaxCreditTerms) -> taxcredit.TaxCreditEstimate:
     """Tax-credit estimate for special equipment (nothing is stored): credit per year against
     the tax schedule, carry-forward, expiry, the arithmetic explained and the rule's source."""
-    estimate = taxcredit.estimate(
+    return taxcredit.estimate(
         investments=[(i.year, i.amount_fen) for i in body.investments],
         taxes=[(t.year, t.amount_fen) for t in body.taxes],
         share_bp=body.share_bp,
         carry_years=body.carry_years,
     )
-    return TaxCreditQuote.model_validate(estimate)
 
 
 @router.get("/subsidies")
@@ -461,11 +455,10 @@ def investment_indicator(
     actor: Annotated[Actor, Depends(require("equipment:read"))],
     session: DbSession,
     year: Year | None = None,
-) -> InvestmentIndicator:
-    figures = indicator.investment_indicator(
+) -> indicator.Investment:
+    return indicator.investment_indicator(
         session, jurisdiction_codes=actor.scope_codes, year=year or today_cn().year
     )
-    return InvestmentIndicator.model_validate(asdict(figures))
 
 
 @router.post("/baselines", status_code=201)
@@ -512,7 +505,6 @@ def digital_indicator(
     year: Year | None = None,
     by: Annotated[Line, Query(pattern="^(sector|jurisdiction)$")] = "sector",
     sector: Code | None = None,
-) -> DigitalIndicator:
+) -> digital.DigitalIndicator:
     """Mean reported rates per sector or jurisdiction, with the 2027 targets."""
-    figures = digital.aggregate(session, actor, year=year or today_cn().year, by=by, sector=sector)
-    return DigitalIndicator.model_validate(figures)
+    return digital.aggregate(session, actor, year=year or today_cn().year, by=by, sector=sector)

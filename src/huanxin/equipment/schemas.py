@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -20,7 +19,12 @@ from huanxin.core.bounds import (
     Text,
     Year,
 )
-from huanxin.equipment.service.subsidy import DEFAULT_SUBSIDY_BP, MAX_SUBSIDY_MONTHS
+from huanxin.equipment.service.items import SavingAvailable, SavingUnavailable
+from huanxin.equipment.service.subsidy import (
+    DEFAULT_SUBSIDY_BP,
+    MAX_SUBSIDY_MONTHS,
+    SubsidyPeriod,
+)
 from huanxin.equipment.service.taxcredit import CARRY_YEARS, SHARE_BP
 
 
@@ -253,7 +257,7 @@ class ProjectDetail(ProjectRead):
 class SubsidyApplied(SubsidyRead):
     """An interest subsidy just applied for, with its schedule and the rule applied."""
 
-    periods: list[dict[str, int]]
+    periods: list[SubsidyPeriod]
     rule: str
 
 
@@ -261,34 +265,16 @@ class BaselineRead(BaselineCreate):
     id: int
 
 
-# --- computed answers (calculators, savings, dashboards, indicators) -------------------
+# --- computed answers ----------------------------------------------------------------
+# The calculators, the dashboard and the indicators answer with the frozen dataclasses their
+# services return (``service/subsidy.py``, ``taxcredit.py``, ``projects.py``, ``indicator.py``,
+# ``digital.py``); the models below only wrap or extend such answers.
 
 
 class Computed(BaseModel):
     """A computed answer: exactly the fields the service reports, no others."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-class SavingBasis(Computed):
-    item_id: int
-    target_grade: int
-    factors: str = Field(description="换算系数及其依据")
-    kgce_per_kwh: float
-    grid_kgco2_per_kwh: float
-
-
-class SavingAvailable(SavingBasis):
-    available: Literal[True]
-    kwh: float
-    tce: float
-    tco2: float
-    formula: str
-
-
-class SavingUnavailable(SavingBasis):
-    available: Literal[False]
-    reason: str = Field(description="无法估算的原因")
 
 
 class SavingRead(RootModel[SavingAvailable | SavingUnavailable]):
@@ -307,138 +293,3 @@ class EnterpriseSummary(Computed):
     saving_tco2: float
     factors: str
     target_grade: int
-
-
-class StageCell(Computed):
-    count: int
-    equipment_fen: int
-    total_fen: int
-
-
-class StageTotal(Computed):
-    count: int
-    equipment_fen: int
-
-
-class SectorStages(Computed):
-    sector: str
-    label: str
-    stages: dict[str, StageCell] = Field(description="keyed by stage code")
-    count: int
-    equipment_fen: int
-
-
-class DashboardRead(Computed):
-    """Project counts and equipment investment (fen) by sector and stage."""
-
-    sectors: list[SectorStages]
-    stages: dict[str, StageTotal] = Field(description="keyed by stage code")
-    stage_labels: dict[str, str]
-
-
-class SubsidyPeriod(Computed):
-    period: int
-    outstanding_fen: int
-    subsidy_fen: int
-
-
-class SubsidyQuote(Computed):
-    """The interest-subsidy calculator's answer (nothing is stored)."""
-
-    subsidy_fen: int
-    periods: list[SubsidyPeriod]
-    rule: str
-    subsidy_bp: int
-    max_months: int
-    source: str
-    source_urls: list[str]
-
-
-class VintageUse(Computed):
-    year: int
-    amount_fen: int
-
-
-class TaxCreditYear(Computed):
-    year: int
-    tax_fen: int
-    investment_fen: int
-    new_credit_fen: int
-    available_fen: int
-    used_fen: int
-    used_by_vintage: list[VintageUse]
-    tax_after_fen: int
-    expired_fen: int
-    carried_fen: int
-
-
-class TaxCreditQuote(Computed):
-    """The tax-credit estimate: credit used per year, carried forward and expired (fen)."""
-
-    share_bp: int
-    carry_years: int
-    credit_fen: int
-    used_fen: int
-    expired_fen: int
-    carry_forward_fen: int
-    years: list[TaxCreditYear]
-    explanation: list[str]
-    source: str
-    source_urls: list[str]
-    notes: list[str]
-
-
-class SectorInvestment(Computed):
-    sector: str
-    label: str
-    baseline_fen: int
-    value_fen: int
-    growth_bp: int | None
-
-
-class InvestmentIndicator(Computed):
-    """Equipment investment in a year against the base year, per sector and in total."""
-
-    year: int
-    jurisdiction_codes: list[str]
-    basis: str
-    basis_zh: str
-    baseline_year: int
-    baseline_source: str
-    baseline_fen: int
-    value_fen: int
-    growth_bp: int | None
-    target_year: int
-    target_growth_bp: int
-    target_fen: int
-    met: bool | None
-    sectors: list[SectorInvestment]
-
-
-class DigitalGroup(Computed):
-    key: str
-    label: str
-    enterprises: int
-    cnc_reported: int
-    cnc_rate_bp: int | None
-    design_reported: int
-    design_tool_bp: int | None
-
-
-class DigitalTargets(Computed):
-    year: int
-    cnc_rate_bp: int
-    design_tool_bp: int
-    source: str
-
-
-class DigitalIndicator(Computed):
-    """Mean reported digitalisation rates per group, overall, and against the targets."""
-
-    year: int
-    by: str
-    basis_zh: str
-    groups: list[DigitalGroup]
-    overall: DigitalGroup
-    above_size_industry: DigitalGroup
-    targets: DigitalTargets

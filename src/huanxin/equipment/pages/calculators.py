@@ -4,7 +4,8 @@ estimate for special equipment (credit per year, carry-forward, the arithmetic e
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -30,7 +31,7 @@ def _int(value: str, field: str, label: str) -> int:
     return int(value)
 
 
-def _subsidy(form: dict[str, str]) -> dict[str, Any]:
+def _subsidy(form: dict[str, str]) -> subsidy.SubsidyQuote:
     cap = form.get("cap", "").strip()
     return subsidy.quote(
         loan_fen=fen(form.get("loan", ""), "loan_fen"),
@@ -54,7 +55,7 @@ def _taxes(form: dict[str, str], first: int) -> list[tuple[int, int]]:
     return out
 
 
-def _tax(form: dict[str, str]) -> dict[str, Any]:
+def _tax(form: dict[str, str]) -> taxcredit.TaxCreditEstimate:
     year = _int(form.get("year", ""), "year", "投资年度")
     return taxcredit.estimate(
         investments=[(year, fen(form.get("investment", ""), "investment_fen"))],
@@ -80,8 +81,10 @@ def _defaults() -> dict[str, str]:
 def calculators(request: Request, actor: Reader) -> HTMLResponse:
     form = _defaults() | {k: str(v) for k, v in request.query_params.items()}
     calc = form.get("calc", "")
-    result: dict[str, Any] = {}
-    compute = {"subsidy": _subsidy, "tax": _tax}.get(calc)
+    result: dict[str, object] = {}
+    compute: Callable[[dict[str, str]], object] | None = {"subsidy": _subsidy, "tax": _tax}.get(
+        calc
+    )
     error, status = None, 200
     if compute is not None:
         found, refused = kit.outcome(lambda: compute(form))

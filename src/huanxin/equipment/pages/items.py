@@ -92,8 +92,9 @@ def item_page(
 
 
 @router.post("/equipment/items/{item_id}")
-async def item_save(item_id: Id, request: Request, session: DbSession, actor: Writer) -> Response:
-    form = await request.form()
+def item_save(
+    item_id: Id, request: Request, session: DbSession, actor: Writer, form: kit.Posted
+) -> Response:
     attrs = {c.attr for c in ledger_io.COLUMNS}
     changes = {k: str(v) for k, v in form.items() if k in attrs}
 

@@ -158,8 +158,8 @@ def library_export(
 
 
 @router.post("/equipment/projects")
-async def create(request: Request, session: DbSession, actor: Writer) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+def create(request: Request, session: DbSession, actor: Writer, posted: kit.Posted) -> Response:
+    form = kit.text_of(posted)
 
     def change() -> str:
         money: dict[str, Any] = {
@@ -255,8 +255,9 @@ def _on_project(
 
 
 @router.post("/equipment/projects/{project_id}/step")
-async def step(project_id: Id, request: Request, session: DbSession, actor: Writer) -> Response:
-    form = await request.form()
+def step(
+    project_id: Id, request: Request, session: DbSession, actor: Writer, form: kit.Posted
+) -> Response:
     scrapped = [int(str(v)) for v in form.getlist("scrapped_item_ids") if str(v).isdigit()]
 
     def change() -> str:
@@ -299,10 +300,10 @@ def document(
 
 
 @router.post("/equipment/projects/{project_id}/subsidies")
-async def apply_subsidy(
-    project_id: Id, request: Request, session: DbSession, actor: Writer
+def apply_subsidy(
+    project_id: Id, request: Request, session: DbSession, actor: Writer, posted: kit.Posted
 ) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = kit.text_of(posted)
 
     def change() -> str:
         cap = form.get("cap_fen", "").strip()
@@ -359,7 +360,7 @@ def _indicator(
     dyear = digital_year or digital.latest_year(session, actor) or today_cn().year
     by_sector = digital.aggregate(session, actor, year=dyear, by="sector")
     by_place = digital.aggregate(session, actor, year=dyear, by="jurisdiction")
-    reported = by_sector["overall"]["enterprises"] > 0
+    reported = by_sector.overall.enterprises > 0
     return render(
         request,
         "equipment/indicator.html",

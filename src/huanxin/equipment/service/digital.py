@@ -12,6 +12,7 @@ their source.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -115,21 +116,55 @@ def _mean(values: list[int]) -> int | None:
     return whole + (1 if rest * 2 >= len(values) else 0)
 
 
-def _group(
-    key: str, label: str, rows: Iterable[tuple[Enterprise, DigitalReport]]
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DigitalGroup:
+    """One group's mean reported rates (basis points) and how many enterprises reported."""
+
+    key: str
+    label: str
+    enterprises: int
+    cnc_reported: int
+    cnc_rate_bp: int | None
+    design_reported: int
+    design_tool_bp: int | None
+
+
+@dataclass(frozen=True)
+class DigitalTargets:
+    """The target year's rates (basis points) and where they come from."""
+
+    year: int
+    cnc_rate_bp: int
+    design_tool_bp: int
+    source: str
+
+
+@dataclass(frozen=True)
+class DigitalIndicator:
+    """Mean reported digitalisation rates per group, overall, and against the targets."""
+
+    year: int
+    by: str
+    basis_zh: str
+    groups: list[DigitalGroup]
+    overall: DigitalGroup
+    above_size_industry: DigitalGroup
+    targets: DigitalTargets
+
+
+def _group(key: str, label: str, rows: Iterable[tuple[Enterprise, DigitalReport]]) -> DigitalGroup:
     items = list(rows)
     cnc = [r.cnc_rate_bp for _, r in items if r.cnc_rate_bp is not None]
     design = [r.design_tool_bp for _, r in items if r.design_tool_bp is not None]
-    return {
-        "key": key,
-        "label": label,
-        "enterprises": len(items),
-        "cnc_reported": len(cnc),
-        "cnc_rate_bp": _mean(cnc),
-        "design_reported": len(design),
-        "design_tool_bp": _mean(design),
-    }
+    return DigitalGroup(
+        key=key,
+        label=label,
+        enterprises=len(items),
+        cnc_reported=len(cnc),
+        cnc_rate_bp=_mean(cnc),
+        design_reported=len(design),
+        design_tool_bp=_mean(design),
+    )
 
 
 def _place_names(session: Session, codes: list[str]) -> dict[str, str]:
@@ -139,7 +174,7 @@ def _place_names(session: Session, codes: list[str]) -> dict[str, str]:
 
 def aggregate(
     session: Session, actor: Actor, *, year: int, by: str = "sector", sector: str | None = None
-) -> dict[str, Any]:
+) -> DigitalIndicator:
     """Mean reported rates in ``year`` per sector or jurisdiction, overall and for the
     above-designated-size industrial enterprises the targets speak of."""
     if by not in ("sector", "jurisdiction"):
@@ -159,17 +194,17 @@ def aggregate(
     order = [s for s in SECTORS if s in groups] if by == "sector" else sorted(groups)
     labels = dict(SECTORS) if by == "sector" else _place_names(session, order)
     target_set = [(e, r) for e, r in pairs if e.sector == "industry" and e.above_size]
-    return {
-        "year": year,
-        "by": by,
-        "basis_zh": BASIS_ZH,
-        "groups": [_group(k, labels.get(k, k), groups[k]) for k in order],
-        "overall": _group("all", "全部填报企业", pairs),
-        "above_size_industry": _group("above_size_industry", "规模以上工业企业", target_set),
-        "targets": {
-            "year": TARGET_YEAR,
-            "cnc_rate_bp": CNC_TARGET_BP,
-            "design_tool_bp": DESIGN_TARGET_BP,
-            "source": TARGET_SOURCE_ZH,
-        },
-    }
+    return DigitalIndicator(
+        year=year,
+        by=by,
+        basis_zh=BASIS_ZH,
+        groups=[_group(k, labels.get(k, k), groups[k]) for k in order],
+        overall=_group("all", "全部填报企业", pairs),
+        above_size_industry=_group("above_size_industry", "规模以上工业企业", target_set),
+        targets=DigitalTargets(
+            year=TARGET_YEAR,
+            cnc_rate_bp=CNC_TARGET_BP,
+            design_tool_bp=DESIGN_TARGET_BP,
+            source=TARGET_SOURCE_ZH,
+        ),
+    )

@@ -5,7 +5,8 @@ conversion factors the caller may override."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from huanxin.equipment.classify import EquipmentRecord, classify
 from huanxin.equipment.errors import ItemLocked, ItemRejected
 from huanxin.equipment.models import EquipmentFlag, EquipmentItem
 from huanxin.equipment.reference import load_rules
-from huanxin.equipment.savings import DEFAULT_FACTORS, ConversionFactors, Saving, estimate_saving
+from huanxin.equipment.savings import DEFAULT_FACTORS, ConversionFactors, estimate_saving
 from huanxin.equipment.service.access import writable_enterprise
 from huanxin.equipment.service.ledger import get_item, outcome, record_json, record_of
 
@@ -127,6 +128,36 @@ def update_item(
     return item
 
 
+@dataclass(frozen=True)
+class SavingAvailable:
+    """The annual saving of upgrading one row to ``target_grade``, with the conversion
+    factors used (``factors``: the factors and their sources) and the formula."""
+
+    item_id: int
+    target_grade: int
+    factors: str
+    kgce_per_kwh: float
+    grid_kgco2_per_kwh: float
+    available: Literal[True]
+    kwh: float
+    tce: float
+    tco2: float
+    formula: str
+
+
+@dataclass(frozen=True)
+class SavingUnavailable:
+    """No saving can be estimated for the row: ``reason`` says why."""
+
+    item_id: int
+    target_grade: int
+    factors: str
+    kgce_per_kwh: float
+    grid_kgco2_per_kwh: float
+    available: Literal[False]
+    reason: str
+
+
 def saving_estimate(
     session: Session,
     actor: Actor,
@@ -134,7 +165,7 @@ def saving_estimate(
     item_id: int,
     target_grade: int,
     factors: ConversionFactors = DEFAULT_FACTORS,
-) -> dict[str, Any]:
+) -> SavingAvailable | SavingUnavailable:
     """The annual saving of upgrading one row to ``target_grade`` (1 or 2), or why not."""
     if target_grade not in (1, 2):
         raise NotAChoice("目标能效等级应为1级或2级", field="target_grade")
@@ -142,7 +173,7 @@ def saving_estimate(
     record = record_of(item)
     result = classify(record, year=item.classified_year or today_cn().year)
     saving = estimate_saving(record, result, target_grade=target_grade, factors=factors)
-    base = {
+    basis: dict[str, Any] = {
         "item_id": item.id,
         "target_grade": target_grade,
         "factors": factors.describe_zh(),
@@ -150,9 +181,12 @@ def saving_estimate(
         "grid_kgco2_per_kwh": factors.grid_kgco2_per_kwh,
     }
     if isinstance(saving, str):
-        return {**base, "available": False, "reason": saving}
-    return {**base, "available": True, **_saving_dict(saving)}
-
-
-def _saving_dict(s: Saving) -> dict[str, Any]:
-    return {"kwh": s.kwh, "tce": s.tce, "tco2": s.tco2, "formula": s.formula_zh}
+        return SavingUnavailable(**basis, available=False, reason=saving)
+    return SavingAvailable(
+        **basis,
+        available=True,
+        kwh=saving.kwh,
+        tce=saving.tce,
+        tco2=saving.tco2,
+        formula=saving.formula_zh,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 from typing import Any
@@ -349,7 +350,45 @@ def get_document(
 # --- dashboard --------------------------------------------------------------------------
 
 
-def dashboard(session: Session, actor: Actor) -> dict[str, Any]:
+@dataclass(frozen=True)
+class StageCell:
+    """Projects of one sector in one stage: how many, equipment and total investment (fen)."""
+
+    count: int
+    equipment_fen: int
+    total_fen: int
+
+
+@dataclass(frozen=True)
+class StageTotal:
+    """Projects in one stage over every sector: how many and equipment investment (fen)."""
+
+    count: int
+    equipment_fen: int
+
+
+@dataclass(frozen=True)
+class SectorStages:
+    """One sector's projects by stage (keyed by stage code) and in total."""
+
+    sector: str
+    label: str
+    stages: dict[str, StageCell]
+    count: int
+    equipment_fen: int
+
+
+@dataclass(frozen=True)
+class ProjectDashboard:
+    """Project counts and equipment investment (fen) by sector and stage (keyed by stage
+    code), with the stages' Chinese names."""
+
+    sectors: list[SectorStages]
+    stages: dict[str, StageTotal]
+    stage_labels: dict[str, str]
+
+
+def dashboard(session: Session, actor: Actor) -> ProjectDashboard:
     """Counts and equipment investment (fen) by sector and stage over readable projects."""
     sub = readable_projects(actor).subquery()
     stmt = select(
@@ -360,27 +399,23 @@ def dashboard(session: Session, actor: Actor) -> dict[str, Any]:
         func.coalesce(func.sum(sub.c.total_investment_fen), 0),
     ).group_by(sub.c.sector, sub.c.stage)
     cells = {(s, st): (int(n), int(eq), int(tot)) for s, st, n, eq, tot in session.execute(stmt)}
-    rows: list[dict[str, Any]] = []
+    rows: list[SectorStages] = []
     for sector, label in SECTORS.items():
-        stages = {st: cells.get((sector, st), (0, 0, 0)) for st in STAGES}
+        stages = {st: StageCell(*cells.get((sector, st), (0, 0, 0))) for st in STAGES}
         rows.append(
-            {
-                "sector": sector,
-                "label": label,
-                "stages": {
-                    st: {"count": c, "equipment_fen": e, "total_fen": t}
-                    for st, (c, e, t) in stages.items()
-                },
-                "count": sum(v[0] for v in stages.values()),
-                "equipment_fen": sum(v[1] for v in stages.values()),
-            }
+            SectorStages(
+                sector=sector,
+                label=label,
+                stages=stages,
+                count=sum(c.count for c in stages.values()),
+                equipment_fen=sum(c.equipment_fen for c in stages.values()),
+            )
         )
-    rows_typed = rows
     totals = {
-        st: {
-            "count": sum(r["stages"][st]["count"] for r in rows_typed),
-            "equipment_fen": sum(r["stages"][st]["equipment_fen"] for r in rows_typed),
-        }
+        st: StageTotal(
+            count=sum(r.stages[st].count for r in rows),
+            equipment_fen=sum(r.stages[st].equipment_fen for r in rows),
+        )
         for st in STAGES
     }
-    return {"sectors": rows, "stages": totals, "stage_labels": STAGES}
+    return ProjectDashboard(sectors=rows, stages=totals, stage_labels=dict(STAGES))

@@ -14,7 +14,7 @@ national rules) raised it to 1.5 points a year, term 2 years; the January 2026 n
 31 Dec 2026. Read from press reprints (the official texts were not retrieved): check them.
 
 >>> schedule(1_000_000_00, subsidy_bp=150, term_months=12, repayment="bullet")[0]
-{'period': 1, 'outstanding_fen': 100000000, 'subsidy_fen': 125000}
+SubsidyPeriod(period=1, outstanding_fen=100000000, subsidy_fen=125000)
 >>> total(schedule(1_000_000_00, subsidy_bp=150, term_months=12, repayment="bullet"))
 1500000
 """
@@ -22,6 +22,7 @@ national rules) raised it to 1.5 points a year, term 2 years; the January 2026 n
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -81,6 +82,29 @@ def _half_up(numerator: int, denominator: int) -> int:
     return whole + (1 if rest * 2 >= denominator else 0)
 
 
+@dataclass(frozen=True)
+class SubsidyPeriod:
+    """One subsidised month: principal outstanding at its start and its subsidy (fen)."""
+
+    period: int
+    outstanding_fen: int
+    subsidy_fen: int
+
+
+@dataclass(frozen=True)
+class SubsidyQuote:
+    """The interest-subsidy calculator's answer (nothing is stored): the schedule, its total
+    (fen), the rule applied, the defaults' source."""
+
+    subsidy_fen: int
+    periods: list[SubsidyPeriod]
+    rule: str
+    subsidy_bp: int
+    max_months: int
+    source: str
+    source_urls: list[str]
+
+
 def schedule(
     loan_fen: int,
     *,
@@ -89,7 +113,7 @@ def schedule(
     repayment: str,
     cap_fen: int | None = None,
     max_months: int = MAX_SUBSIDY_MONTHS,
-) -> list[dict[str, int]]:
+) -> list[SubsidyPeriod]:
     """Per-period outstanding principal and subsidy (fen) for the subsidised months."""
     out, paid = [], 0
     for k in range(min(term_months, max_months)):
@@ -99,12 +123,12 @@ def schedule(
         if cap_fen is not None:
             amount = max(0, min(amount, cap_fen - paid))
         paid += amount
-        out.append({"period": k + 1, "outstanding_fen": outstanding, "subsidy_fen": amount})
+        out.append(SubsidyPeriod(k + 1, outstanding, amount))
     return out
 
 
-def total(periods: list[dict[str, int]]) -> int:
-    return sum(p["subsidy_fen"] for p in periods)
+def total(periods: list[SubsidyPeriod]) -> int:
+    return sum(p.subsidy_fen for p in periods)
 
 
 def check_terms(
@@ -144,7 +168,7 @@ def quote(
     subsidy_bp: int = DEFAULT_SUBSIDY_BP,
     cap_fen: int | None = None,
     max_months: int = MAX_SUBSIDY_MONTHS,
-) -> dict[str, Any]:
+) -> SubsidyQuote:
     """The calculator: validate the terms and return the schedule, total and the rule."""
     check_terms(
         loan_fen=loan_fen,
@@ -163,15 +187,15 @@ def quote(
         cap_fen=cap_fen,
         max_months=max_months,
     )
-    return {
-        "subsidy_fen": total(periods),
-        "periods": periods,
-        "rule": rule_zh(max_months),
-        "subsidy_bp": subsidy_bp,
-        "max_months": max_months,
-        "source": SOURCE_ZH,
-        "source_urls": list(SOURCE_URLS),
-    }
+    return SubsidyQuote(
+        subsidy_fen=total(periods),
+        periods=periods,
+        rule=rule_zh(max_months),
+        subsidy_bp=subsidy_bp,
+        max_months=max_months,
+        source=SOURCE_ZH,
+        source_urls=list(SOURCE_URLS),
+    )
 
 
 def apply(
@@ -210,8 +234,8 @@ def apply(
         term_months=term_months,
         repayment=repayment,
         cap_fen=cap_fen,
-        subsidy_fen=result["subsidy_fen"],
-        schedule=json.dumps(result["periods"]),
+        subsidy_fen=result.subsidy_fen,
+        schedule=json.dumps([asdict(p) for p in result.periods]),
         status="submitted",
         created_by=actor.user_id,
         created_at=utcnow(),
@@ -292,6 +316,7 @@ def list_for(
     return list(session.scalars(stmt.order_by(InterestSubsidy.id)))
 
 
-def periods_of(row: InterestSubsidy) -> list[dict[str, int]]:
+def periods_of(row: InterestSubsidy) -> list[SubsidyPeriod]:
+    """The stored schedule of an application."""
     data: list[dict[str, int]] = json.loads(row.schedule)
-    return data
+    return [SubsidyPeriod(**p) for p in data]

@@ -13,7 +13,7 @@ credit first; a credit not used by the end of its last carry-forward year expire
 still within their window after the last year of the schedule are reported as carried on.
 
 >>> r = estimate(investments=[(2025, 1_000_000_00)], taxes=[(2025, 40_000_00), (2026, 90_000_00)])
->>> [(y["year"], y["used_fen"], y["tax_after_fen"]) for y in r["years"]]
+>>> [(y.year, y.used_fen, y.tax_after_fen) for y in r.years]
 [(2025, 4000000, 0), (2026, 6000000, 3000000)]
 """
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from huanxin.core.errors import NotUnique, OutOfRange, Required, UnrelatedReference
 from huanxin.core.money import percent_of, yuan_text
@@ -51,6 +50,49 @@ class _Vintage:
     year: int
     credit: int
     left: int
+
+
+@dataclass(frozen=True)
+class VintageUse:
+    """Credit of the vintage ``year`` used in a tax year (fen)."""
+
+    year: int
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class TaxCreditYear:
+    """One tax year of the estimate (fen): tax payable, investment, credit new, available,
+    used (by vintage, oldest first), tax after the credit, expired and carried on."""
+
+    year: int
+    tax_fen: int
+    investment_fen: int
+    new_credit_fen: int
+    available_fen: int
+    used_fen: int
+    used_by_vintage: list[VintageUse]
+    tax_after_fen: int
+    expired_fen: int
+    carried_fen: int
+
+
+@dataclass(frozen=True)
+class TaxCreditEstimate:
+    """The tax-credit estimate: credit used per year, carried forward and expired (fen), the
+    arithmetic explained line by line, the rule's source and notes."""
+
+    share_bp: int
+    carry_years: int
+    credit_fen: int
+    used_fen: int
+    expired_fen: int
+    carry_forward_fen: int
+    years: list[TaxCreditYear]
+    explanation: list[str]
+    source: str
+    source_urls: list[str]
+    notes: list[str]
 
 
 def _check(
@@ -107,44 +149,42 @@ def _year_row(
     vintages: list[_Vintage],
     expired: int,
     share_bp: int,
-) -> tuple[dict[str, Any], str]:
+) -> tuple[TaxCreditYear, str]:
     available = sum(v.left for v in vintages)
     used = _use(vintages, tax)
     used_total = sum(a for _, a in used)
-    row = {
-        "year": year,
-        "tax_fen": tax,
-        "investment_fen": invested,
-        "new_credit_fen": new,
-        "available_fen": available,
-        "used_fen": used_total,
-        "used_by_vintage": [{"year": y, "amount_fen": a} for y, a in used],
-        "tax_after_fen": tax - used_total,
-        "expired_fen": expired,
-        "carried_fen": sum(v.left for v in vintages),
-    }
+    row = TaxCreditYear(
+        year=year,
+        tax_fen=tax,
+        investment_fen=invested,
+        new_credit_fen=new,
+        available_fen=available,
+        used_fen=used_total,
+        used_by_vintage=[VintageUse(y, a) for y, a in used],
+        tax_after_fen=tax - used_total,
+        expired_fen=expired,
+        carried_fen=sum(v.left for v in vintages),
+    )
     return row, _explain(row, share_bp)
 
 
-def _explain(r: dict[str, Any], share_bp: int) -> str:
-    parts = [f"{r['year']}年：应纳税额{yuan_text(r['tax_fen'])}元"]
-    if r["investment_fen"]:
+def _explain(r: TaxCreditYear, share_bp: int) -> str:
+    parts = [f"{r.year}年：应纳税额{yuan_text(r.tax_fen)}元"]
+    if r.investment_fen:
         parts.append(
-            f"新增抵免额＝专用设备投资额{yuan_text(r['investment_fen'])}元×{share_bp / 100:g}%"
-            f"＝{yuan_text(r['new_credit_fen'])}元"
+            f"新增抵免额＝专用设备投资额{yuan_text(r.investment_fen)}元×{share_bp / 100:g}%"
+            f"＝{yuan_text(r.new_credit_fen)}元"
         )
-    if r["expired_fen"]:
-        parts.append(f"超过结转期限失效{yuan_text(r['expired_fen'])}元")
-    used = "、".join(
-        f"{u['year']}年抵免额{yuan_text(u['amount_fen'])}元" for u in r["used_by_vintage"]
-    )
+    if r.expired_fen:
+        parts.append(f"超过结转期限失效{yuan_text(r.expired_fen)}元")
+    used = "、".join(f"{u.year}年抵免额{yuan_text(u.amount_fen)}元" for u in r.used_by_vintage)
     parts.append(
-        f"可抵免余额{yuan_text(r['available_fen'])}元，本年实际抵免{yuan_text(r['used_fen'])}元"
+        f"可抵免余额{yuan_text(r.available_fen)}元，本年实际抵免{yuan_text(r.used_fen)}元"
         + (f"（{used}）" if used else "")
     )
     parts.append(
-        f"抵免后应纳税额＝{yuan_text(r['tax_fen'])}−{yuan_text(r['used_fen'])}＝"
-        f"{yuan_text(r['tax_after_fen'])}元；结转以后年度{yuan_text(r['carried_fen'])}元"
+        f"抵免后应纳税额＝{yuan_text(r.tax_fen)}−{yuan_text(r.used_fen)}＝"
+        f"{yuan_text(r.tax_after_fen)}元；结转以后年度{yuan_text(r.carried_fen)}元"
     )
     return "；".join(parts) + "。"
 
@@ -155,7 +195,7 @@ def estimate(
     taxes: Sequence[tuple[int, int]],
     share_bp: int = SHARE_BP,
     carry_years: int = CARRY_YEARS,
-) -> dict[str, Any]:
+) -> TaxCreditEstimate:
     """Credit per year against the tax schedule; amounts in fen, arithmetic explained."""
     _check(investments, taxes, share_bp, carry_years)
     invest, payable = _by_year(investments), dict(taxes)
@@ -176,23 +216,23 @@ def estimate(
     carried = sum(v.left for v in vintages)
     lapsing = [v for v in vintages if v.left and v.year + carry_years <= last]
     lapsed = sum(v.left for v in lapsing)
-    credit = sum(r["new_credit_fen"] for r in rows)
-    used = sum(r["used_fen"] for r in rows)
-    expired_total = sum(r["expired_fen"] for r in rows) + lapsed
+    credit = sum(r.new_credit_fen for r in rows)
+    used = sum(r.used_fen for r in rows)
+    expired_total = sum(r.expired_fen for r in rows) + lapsed
     lines.append(_closing(credit, used, expired_total, carried - lapsed, last, carry_years))
-    return {
-        "share_bp": share_bp,
-        "carry_years": carry_years,
-        "credit_fen": credit,
-        "used_fen": used,
-        "expired_fen": expired_total,
-        "carry_forward_fen": carried - lapsed,
-        "years": rows,
-        "explanation": lines,
-        "source": SOURCE_ZH,
-        "source_urls": list(SOURCE_URLS),
-        "notes": list(NOTES_ZH),
-    }
+    return TaxCreditEstimate(
+        share_bp=share_bp,
+        carry_years=carry_years,
+        credit_fen=credit,
+        used_fen=used,
+        expired_fen=expired_total,
+        carry_forward_fen=carried - lapsed,
+        years=rows,
+        explanation=lines,
+        source=SOURCE_ZH,
+        source_urls=list(SOURCE_URLS),
+        notes=list(NOTES_ZH),
+    )
 
 
 def _closing(
