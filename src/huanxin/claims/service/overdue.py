@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import ReportYearInvalid
@@ -26,7 +27,6 @@ from huanxin.core.roles import ROLE_LABELS, Role
 from huanxin.core.workdays import Calendar
 from huanxin.core.workdays import load as load_calendar
 
-LIST_LIMIT = 2000
 DUE_SOON_WORKDAYS = 2
 RESPONSIBLE = {"accept": Role.OFFICE, "review": Role.OFFICE, "pay": Role.FINANCE}
 REPORT_HEADERS = ["月份", "办理部门", "到期事项", "按时办结", "超时办结", "逾期未办", "按时率"]
@@ -42,15 +42,18 @@ class Late:
     workdays_late: int
 
 
-def _running(session: Session, actor: Actor) -> list[Claim]:
+Narrow = Callable[[Select[Claim]], Select[Claim]]
+
+
+def _running(session: Session, actor: Actor, narrow: Narrow | None = None) -> list[Claim]:
+    """Every claim in scope whose clock may still run (no cut: the lists page what is left)."""
     stmt = (
         common.readable(actor)
         .where(Claim.state.in_(clocks.RUNNING))
         .where(Claim.category.in_(sorted(clocks.clocked_categories(session))))
         .order_by(Claim.id)
-        .limit(LIST_LIMIT * 5)
     )
-    return list(session.scalars(stmt))
+    return list(session.scalars(narrow(stmt) if narrow is not None else stmt))
 
 
 class Departments:
@@ -94,19 +97,36 @@ def overdue(session: Session, actor: Actor, today: date) -> list[Late]:
 
 def due_soon(session: Session, actor: Actor, today: date) -> list[Late]:
     """Open steps due within the next two working days."""
-    horizon = load_calendar(session).add_workdays(today, DUE_SOON_WORKDAYS)
+    last = horizon(session, today)
     return _late(
         session,
         actor,
         today,
-        lambda s: s.status == "open" and s.due is not None and s.due <= horizon,
+        lambda s: s.status == "open" and s.due is not None and s.due <= last,
     )
 
 
-def _late(
-    session: Session, actor: Actor, today: date, wanted: Callable[[clocks.Step], bool]
+def horizon(session: Session, today: date) -> date:
+    """The last day a step due "within two working days" of ``today`` may fall on."""
+    return load_calendar(session).add_workdays(today, DUE_SOON_WORKDAYS)
+
+
+def running_steps(
+    session: Session, actor: Actor, today: date, *, narrow: Narrow | None = None
 ) -> list[Late]:
-    claims = _running(session, actor)
+    """Every step still running (open or past its deadline) of the claims in scope, most
+    overdue first; ``narrow`` narrows the claims in SQL first (e.g. by category)."""
+    return _late(session, actor, today, lambda s: s.status in ("open", "overdue"), narrow)
+
+
+def _late(
+    session: Session,
+    actor: Actor,
+    today: date,
+    wanted: Callable[[clocks.Step], bool],
+    narrow: Narrow | None = None,
+) -> list[Late]:
+    claims = _running(session, actor, narrow)
     steps = clocks.steps_for(session, claims, today)
     calendar = load_calendar(session)
     names = Departments(session)
@@ -117,7 +137,7 @@ def _late(
         if wanted(step)
     ]
     found.sort(key=lambda x: (-x.workdays_late, x.claim.id))
-    return found[:LIST_LIMIT]
+    return found
 
 
 def _workdays_between(calendar: Calendar, due: date | None, today: date) -> int:
