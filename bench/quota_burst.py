@@ -39,6 +39,8 @@ def _log(**fields: Any) -> None:
 @dataclass
 class Burst:
     latencies: list[float] = field(default_factory=list)
+    by_status: dict[int, list[float]] = field(default_factory=dict)
+    last_issue: float = 0.0  # seconds from the start to the last 201's answer
     statuses: dict[int, int] = field(default_factory=dict)
     codes: dict[str, int] = field(default_factory=dict)
 
@@ -162,7 +164,7 @@ async def _exchange(
     return int(head.split(b" ", 2)[1]), body
 
 
-async def _client(port: int, work: Iterator[tuple[int, str]], burst: Burst) -> None:
+async def _client(port: int, work: Iterator[tuple[int, str]], burst: Burst, began: float) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         for n, token in work:
@@ -173,9 +175,13 @@ async def _client(port: int, work: Iterator[tuple[int, str]], burst: Burst) -> N
                 status, body = 0, b"{}"
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            burst.latencies.append(time.perf_counter() - start)
+            done = time.perf_counter()
+            burst.latencies.append(done - start)
+            burst.by_status.setdefault(status, []).append(done - start)
             burst.statuses[status] = burst.statuses.get(status, 0) + 1
-            if status != 201:
+            if status == 201:
+                burst.last_issue = max(burst.last_issue, done - began)
+            else:
                 code = str(json.loads(body or b"{}").get("code", "none"))
                 burst.codes[code] = burst.codes.get(code, 0) + 1
     finally:
@@ -187,7 +193,7 @@ async def _drive(base: str, tokens: list[str], clients: int) -> tuple[Burst, flo
     work = iter(enumerate(tokens))
     burst = Burst()
     start = time.perf_counter()
-    await asyncio.gather(*(_client(port, work, burst) for _ in range(clients)))
+    await asyncio.gather(*(_client(port, work, burst, start) for _ in range(clients)))
     return burst, time.perf_counter() - start
 
 
@@ -237,6 +243,11 @@ def run_burst(
         seconds=round(elapsed, 2),
         requests_per_s=round(result["requests"] / elapsed, 1),
         p50_ms=round(percentile(burst.latencies, 0.5) * 1000, 1),
+        p99_ms_by_status={
+            status: round(percentile(values, 0.99) * 1000, 1)
+            for status, values in sorted(burst.by_status.items())
+        },
+        all_issued_after_s=round(burst.last_issue, 2),
         statuses=burst.statuses,
         codes=burst.codes,
         load_average=os.getloadavg(),

@@ -30,6 +30,7 @@ os.environ.setdefault(
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from huanxin.claims.service import releases
 from huanxin.config import Settings
 from huanxin.db import Base, Database
 from huanxin.domains import wire_ports
@@ -126,6 +127,7 @@ def _database(url: str) -> Database:
         _DATABASES[url] = Database(url)
     db = _DATABASES[url]
     _truncate(db)
+    releases.forget_sold_out()  # this process's memory of rounds whose ids start again
     return db
 
 

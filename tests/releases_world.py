@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import builders
 from huanxin.claims import sales_world
@@ -69,15 +70,15 @@ def define(db: Database, schedule: release_plans.PlanInput) -> int:
         ).id
 
 
+def claim_in(session: Session, user_id: int, now: datetime) -> Quota:
+    return quotas.claim_quota(
+        session, actor(session, user_id), category="refrigerator", on_date=now.date(), now=now
+    )
+
+
 def claim(db: Database, user_id: int, now: datetime) -> Quota | Exception:
     try:
         with db.unit_of_work() as session:
-            return quotas.claim_quota(
-                session,
-                actor(session, user_id),
-                category="refrigerator",
-                on_date=now.date(),
-                now=now,
-            )
+            return claim_in(session, user_id, now)
     except (QuotaSoldOut, QuotaLimitReached, ReleaseNotOpen) as refused:
         return refused

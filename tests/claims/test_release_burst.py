@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, update
+import pytest
+from sqlalchemy import event, func, select, update
 
 import builders
 import releases_world as rw
 import tradein
-from huanxin.claims.models import ReleaseRound
-from huanxin.claims.service import releases
+from huanxin.claims.models import Quota, ReleaseRound
+from huanxin.claims.service import allotments, releases
 from huanxin.core.clock import today_cn
 from huanxin.db import Database
 
@@ -36,14 +37,14 @@ def _define(database: Database, per_release: int) -> None:
     assert r.status_code == 201, r.text
 
 
-def _claim(database: Database, username: str, key: str) -> tuple[Any, int]:
-    """The answer and the number of statements the server ran for it."""
+def _claim(database: Database, username: str, key: str) -> tuple[Any, list[str]]:
+    """The answer and the statements the server ran for it."""
     client = builders.api_client(database, username)
     client.get("/api/v1/quotas")  # the caller's token is resolved (and cached) here
     seen: list[str] = []
 
-    def count(*_: object) -> None:
-        seen.append("x")
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
 
     event.listen(database.engine, "before_cursor_execute", count)
     try:
@@ -52,7 +53,7 @@ def _claim(database: Database, username: str, key: str) -> tuple[Any, int]:
         )
     finally:
         event.remove(database.engine, "before_cursor_execute", count)
-    return answer, len(seen)
+    return answer, seen
 
 
 def test_sold_out_is_answered_from_the_full_round_and_keys_still_replay(
@@ -67,14 +68,18 @@ def test_sold_out_is_answered_from_the_full_round_and_keys_still_replay(
     assert full.status_code == 409 and full.json()["code"] == "quota_sold_out"
     fast, cheap = _claim(database, "burst.c2", "k2")
     assert fast.status_code == 409 and fast.json() == full.json()
-    assert "已领完" in fast.json()["message"] and cheap < slow and cheap <= 4
+    assert "已领完" in fast.json()["message"] and len(cheap) < len(slow) and len(cheap) <= 3
+    assert not [s for s in cheap if "quota_release" in s]  # the round is known full: not read
     again, _ = _claim(database, "burst.c0", "k0")  # the winner's retry after the round filled
     assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
 
 
-def test_a_round_that_is_not_full_sends_the_claim_the_whole_way(database: Database) -> None:
+def test_a_round_that_is_not_full_sends_the_claim_the_whole_way(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     releases.forget_sold_out()
+    monkeypatch.setattr(allotments, "RECHECK_SECONDS", 0.0)  # read the counter every time
     _define(database, per_release=1)
     rw.consumers(database, 3)
     assert _claim(database, "burst.c0", "k0")[0].status_code == 201
@@ -84,3 +89,49 @@ def test_a_round_that_is_not_full_sends_the_claim_the_whole_way(database: Databa
     taken, _ = _claim(database, "burst.c2", "k2")
     assert taken.status_code == 201, taken.text
     assert _claim(database, "burst.c1", "k1b")[0].json()["code"] == "quota_sold_out"
+
+
+def _counts(database: Database) -> tuple[int, int]:
+    with database.sessions() as session:
+        issued = session.scalar(select(ReleaseRound.issued))
+        held = session.scalar(select(func.count()).select_from(Quota))
+    return int(issued or 0), int(held or 0)
+
+
+class _Undone(Exception):
+    pass
+
+
+def test_a_claim_rolled_back_gives_its_quota_to_the_next_and_exit_returns_the_rest(
+    database: Database,
+) -> None:
+    pools = tradein.setup(database)
+    people = rw.consumers(database, 5)
+    rw.define(database, rw.plan(pools[("cn.appliance", "central")], per_release=3))
+    now = rw.at(rw.DAY1, 7, 0)
+    assert isinstance(rw.claim(database, people[0], now), Quota)  # opens the round
+    with pytest.raises(_Undone), database.unit_of_work() as session:
+        rw.claim_in(session, people[1], now)
+        raise _Undone  # e.g. the commit fails: the quota is not issued
+    assert _counts(database)[1] == 1
+    if database.engine.dialect.name == "postgresql":
+        assert _counts(database)[0] == 3  # this process took the rest as its allotment
+        allotments.give_back()  # at exit: the unused seats go back to the counter
+    assert _counts(database) == (1, 1)
+    got = [rw.claim(database, p, now) for p in people[1:]]
+    assert [isinstance(q, Quota) for q in got] == [True, True, False, False]
+    assert _counts(database) == (3, 3)
+
+
+def test_a_quota_rolled_back_is_issued_to_the_next_claimant(database: Database) -> None:
+    pools = tradein.setup(database)
+    people = rw.consumers(database, 4)
+    rw.define(database, rw.plan(pools[("cn.appliance", "central")], per_release=2))
+    now = rw.at(rw.DAY1, 7, 0)
+    assert isinstance(rw.claim(database, people[0], now), Quota)
+    with pytest.raises(_Undone), database.unit_of_work() as session:
+        rw.claim_in(session, people[1], now)
+        raise _Undone
+    got = [rw.claim(database, p, now) for p in people[1:]]
+    assert [isinstance(q, Quota) for q in got] == [True, False, False]
+    assert _counts(database) == (2, 2)

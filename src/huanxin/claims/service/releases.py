@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from hashlib import sha256
+from time import monotonic
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import QuotaLimitReached, QuotaSoldOut, ReleaseNotOpen
 from huanxin.claims.models import Quota, QuotaRelease, ReleaseGrant, ReleaseRound
+from huanxin.claims.service import allotments
 from huanxin.core import audit
 from huanxin.core.actor import Actor, visible
 from huanxin.core.audit import AuditActor
@@ -232,14 +234,23 @@ def sold_out(
 
 
 # The 07:00 burst: once today's round is gone, tens of thousands of claims get the same
-# 已领完. A round never grows back (``issued`` only rises, ``offered`` is fixed when the
-# round opens; unused quotas go to the next day's round), so a process that answered 已领完
-# for (place, category) today remembers which round it was. The next claim of that place and
-# category today reads only that round's counter (one indexed SELECT) and, if it is still
-# full, gets the same answer — no programme, schedule or cap reads and no writes. The route
-# checks the request's Idempotency-Key first, so a retry of a claim that succeeded is
-# replayed, not refused. A round not found, or not full, sends the claim the whole way.
-_SOLD_OUT: dict[tuple[str, str, date], tuple[int, QuotaSoldOut]] = {}
+# 已领完. A round does not grow back (``issued`` only rises but for seats a process gives
+# back when it exits, ``offered`` is fixed when the round opens; unused quotas go to the next
+# day's round), so a process that answered 已领完 for (place, category) today remembers which
+# round it was. The next claim of that place and category today gets the same answer without
+# the claim's reads and writes: from memory while the round's counter was seen full less than
+# ``allotments.RECHECK_SECONDS`` ago (by this process's allotment or by this check), else
+# after reading only that round's counter. The route checks the request's Idempotency-Key
+# first, so a retry of a claim that succeeded is replayed, not refused. A round not found, or
+# not full, sends the claim the whole way.
+@dataclass
+class _Answered:
+    round_id: int
+    answer: QuotaSoldOut
+    full_seen: float  # when the round's counter was last seen full (monotonic)
+
+
+_SOLD_OUT: dict[tuple[str, str, date], _Answered] = {}
 
 
 def known_sold_out(
@@ -250,15 +261,18 @@ def known_sold_out(
     hit = _SOLD_OUT.get(key)
     if hit is None:
         return None
-    full = select(ReleaseRound.id).where(
-        ReleaseRound.id == hit[0],
-        ReleaseRound.day == day,
-        ReleaseRound.issued >= ReleaseRound.offered,
-    )
-    if session.scalar(full) is None:
-        _SOLD_OUT.pop(key, None)
-        return None
-    return QuotaSoldOut(hit[1].message, field=hit[1].field)
+    fresh = monotonic() - hit.full_seen < allotments.RECHECK_SECONDS
+    if not (fresh or allotments.known_full(hit.round_id)):
+        full = select(ReleaseRound.id).where(
+            ReleaseRound.id == hit.round_id,
+            ReleaseRound.day == day,
+            ReleaseRound.issued >= ReleaseRound.offered,
+        )
+        if session.scalar(full) is None:
+            _SOLD_OUT.pop(key, None)
+            return None
+        hit.full_seen = monotonic()
+    return QuotaSoldOut(hit.answer.message, field=hit.answer.field)
 
 
 def note_sold_out(jurisdiction_code: str, category: str, day: date, exc: QuotaSoldOut) -> None:
@@ -268,11 +282,13 @@ def note_sold_out(jurisdiction_code: str, category: str, day: date, exc: QuotaSo
         return
     for key in [k for k in _SOLD_OUT if k[2] != day]:  # yesterday's answers go
         _SOLD_OUT.pop(key, None)
-    _SOLD_OUT[(jurisdiction_code, category, day)] = (int(round_id), exc)
+    _SOLD_OUT[(jurisdiction_code, category, day)] = _Answered(int(round_id), exc, monotonic())
 
 
 def forget_sold_out() -> None:
+    """Forget this process's 已领完 answers and allotments (tests: the database was reset)."""
     _SOLD_OUT.clear()
+    allotments.forget()
 
 
 @dataclass(frozen=True)
@@ -343,9 +359,10 @@ def grant(
     from huanxin.claims.service import quotas
 
     person_key = user.resident_id_hash or ""
+    pooled = release.mode != "lottery" and allotments.engine_of(session) is not None
     for _attempt in range(3):
         caps = person_caps(session, release, person_key, rnd.day, name)
-        if rnd.issued >= rnd.offered:
+        if not pooled and rnd.issued >= rnd.offered:  # pooled: this process may hold seats
             raise sold_out(release, now, name, rnd)
         quota = quotas.new_quota(
             user=user,
@@ -367,15 +384,24 @@ def grant(
             slot=caps.month_used + 1,
         )
 
-        def alongside(q: Quota, g: ReleaseGrant = month_grant) -> None:
+        seat: list[bool] = []
+
+        def alongside(q: Quota, g: ReleaseGrant = month_grant, seat: list[bool] = seat) -> None:
             g.quota_id = q.id
             session.add(g)
             session.flush()
-            if not _take_one(session, rnd):
+            taken = allotments.take(session, rnd) if pooled else None
+            if taken is None:  # SQLite, a lottery, or a round this transaction opened
+                taken = _take_one(session, rnd)
+            else:
+                seat.append(taken)
+            if not taken:
                 raise sold_out(release, now, name, rnd)
 
         if quotas.issue(session, actor, quota, detail={"release": release.id}, alongside=alongside):
             return quota
+        if any(seat):  # the savepoint failed after its seat was taken
+            allotments.put_back(session, rnd.id)
     raise QuotaLimitReached(f"您已领取「{name}」补贴券，请勿重复领取", field="category")
 
 
