@@ -4,20 +4,24 @@ to it."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id
+from huanxin.core.bounds import Code, Id
 from huanxin.core.clock import today_cn
 from huanxin.supervision import figures
 from huanxin.supervision import mechanism_views as views
+from huanxin.supervision.pages import work_lists
 from huanxin.supervision.pages.kit import Reader, Writer, day, number, page
 from huanxin.supervision.service import bulletins, departments, inbox, publicity
 from huanxin.supervision.vocab import PublicKind, ReportKind, choices
 from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, list_query
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -47,8 +51,9 @@ def bulletins_page(request: Request, session: DbSession, actor: Reader) -> HTMLR
 
 
 @router.post("/supervision/bulletins")
-async def bulletin_create(request: Request, session: DbSession, actor: Writer) -> Response:
-    form = await request.form()
+def bulletin_create(
+    request: Request, session: DbSession, actor: Writer, form: kit.Posted
+) -> Response:
 
     def change() -> str:
         bulletins.generate(
@@ -65,8 +70,9 @@ async def bulletin_create(request: Request, session: DbSession, actor: Writer) -
 
 
 @router.post("/supervision/bulletins/templates")
-async def template_save(request: Request, session: DbSession, actor: Writer) -> Response:
-    form = await request.form()
+def template_save(
+    request: Request, session: DbSession, actor: Writer, form: kit.Posted
+) -> Response:
     tid = number(str(form.get("template_id") or ""), "template_id", "报告模板")
     code = str(form.get("jurisdiction_code") or "")
     recipients = [int(str(v)) for v in form.getlist("recipients") if str(v).isdigit()]
@@ -89,14 +95,31 @@ async def template_save(request: Request, session: DbSession, actor: Writer) -> 
     return kit.submit(request, session, change, lambda e: _page(request, session, actor, e))
 
 
-@router.get("/supervision/inbox")
-def inbox_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return render(
-        request,
-        "supervision/inbox.html",
-        items=inbox.items_for(session, actor),
-        labels=inbox.KIND_LABELS,
-    )
+def _kind(kind: Code = "") -> dict[str, str]:
+    """The inbox's kind filter, kept across pages."""
+    return {"kind": kind}
+
+
+Kind = Annotated[dict[str, str], Depends(_kind)]
+Query = Annotated[ListQuery, Depends(list_query)]
+INBOX = "/supervision/inbox"
+
+
+@router.get(INBOX)
+def inbox_page(
+    request: Request, session: DbSession, actor: Reader, query: Query, chosen: Kind
+) -> HTMLResponse:
+    """What the unit (or the office) must do now, the nearest date first, a page at a time."""
+    rows = inbox.items_for(session, actor)
+    page = work_lists.INBOX.page(rows, query, chosen, path=INBOX)
+    return render(request, "supervision/inbox.html", page=page, labels=inbox.KIND_LABELS)
+
+
+@router.get(INBOX + ".xlsx")
+def inbox_export(session: DbSession, actor: Reader, query: Query, chosen: Kind) -> Response:
+    """The inbox as the list shows it under the same filter and search, as .xlsx."""
+    rows = inbox.items_for(session, actor)
+    return work_lists.INBOX.export(rows, query, chosen, on=today_cn())
 
 
 def _content_page(
@@ -119,8 +142,9 @@ def content_page(request: Request, session: DbSession, actor: Writer) -> HTMLRes
 
 
 @router.post("/supervision/public-content")
-async def content_create(request: Request, session: DbSession, actor: Writer) -> Response:
-    form = await request.form()
+def content_create(
+    request: Request, session: DbSession, actor: Writer, form: kit.Posted
+) -> Response:
 
     def change() -> str:
         publicity.publish(

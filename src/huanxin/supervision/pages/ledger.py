@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Count, Id, Name, Text
+from huanxin.core.bounds import Code, Id, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput, PermissionDenied
 from huanxin.supervision import charts, computed, indicators
-from huanxin.supervision.pages import task_list
+from huanxin.supervision.pages import task_list, work_lists
 from huanxin.supervision.pages.kit import Reader, Writer
 from huanxin.supervision.service import (
     briefings,
@@ -42,6 +42,7 @@ router = APIRouter(include_in_schema=False)
 Reporter = Annotated[Actor, Depends(page_require("supervision:report"))]
 Files = Annotated[list[UploadFile] | None, File()]
 Query = Annotated[ListQuery, Depends(list_query)]
+REMINDERS = "/supervision/reminders"
 
 
 def _chosen(status: str | None, plan_id: int | None) -> dict[str, str]:
@@ -248,14 +249,33 @@ def close_decision(
     return _on_task(request, session, actor, task_id, change)
 
 
-@router.get("/supervision/reminders")
+def _reminder_filters(kind: Code = "", days: Code = "") -> dict[str, str]:
+    """The reminders' kind and how many days ahead they look: 30 unless chosen, a year
+    for 全部."""
+    days = "366" if days == "all" else days
+    return {"kind": kind, "days": days if days in work_lists.DAYS else work_lists.OPENING_DAYS}
+
+
+ReminderFilters = Annotated[dict[str, str], Depends(_reminder_filters)]
+
+
+@router.get(REMINDERS)
 def reminders_page(
-    request: Request, session: DbSession, actor: Reader, days: Count = ledger.REMIND_DAYS
+    request: Request, session: DbSession, actor: Reader, query: Query, chosen: ReminderFilters
 ) -> HTMLResponse:
-    rows = ledger.reminders(session, actor, days=days)
-    return render(
-        request, "supervision/reminders.html", rows=rows, days=days, labels=ledger.REMINDER_LABELS
-    )
+    """What is due within the chosen days or overdue, the nearest first, a page at a time."""
+    rows = ledger.reminders(session, actor, days=work_lists.days_of(chosen))
+    page = work_lists.REMINDERS.page(rows, query, chosen, path=REMINDERS)
+    return render(request, "supervision/reminders.html", page=page, labels=ledger.REMINDER_LABELS)
+
+
+@router.get(REMINDERS + ".xlsx")
+def reminders_export(
+    session: DbSession, actor: Reader, query: Query, chosen: ReminderFilters
+) -> Response:
+    """The reminders the list shows under the same filters and search, every page, as .xlsx."""
+    rows = ledger.reminders(session, actor, days=work_lists.days_of(chosen))
+    return work_lists.REMINDERS.export(rows, query, chosen, on=today_cn())
 
 
 @router.get("/supervision/indicators")

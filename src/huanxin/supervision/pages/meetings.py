@@ -108,10 +108,9 @@ def meeting_page(
 
 
 @router.post("/supervision/meetings/{meeting_id}/attendance")
-async def meeting_attendance(
-    meeting_id: Id, request: Request, session: DbSession, actor: Writer
+def meeting_attendance(
+    meeting_id: Id, request: Request, session: DbSession, actor: Writer, form: kit.Posted
 ) -> Response:
-    form = await request.form()
     ids = [int(str(v)) for v in form.getlist("department_id") if str(v).isdigit()]
     present = {int(str(v)) for v in form.getlist("present") if str(v).isdigit()}
     entries = [(i, str(form.get(f"person_{i}") or ""), i in present) for i in ids]

@@ -114,10 +114,9 @@ def review_page(plan_id: Id, request: Request, session: DbSession, actor: Writer
 
 
 @router.post("/supervision/plans/{plan_id}/review")
-async def review_confirm(
-    plan_id: Id, request: Request, session: DbSession, actor: Writer
+def review_confirm(
+    plan_id: Id, request: Request, session: DbSession, actor: Writer, form: kit.Posted
 ) -> Response:
-    form = await request.form()
     plan = get_plan(session, actor, plan_id)
     rows = plans.matches(session, plan)
     choices = {m.unit_name: str(form.get(f"unit_{m.id}") or "") for m in rows}
