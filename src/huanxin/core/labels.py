@@ -301,6 +301,7 @@ LABELS: dict[str, str] = {
     "vehicle_plate": "车牌号",
     "verification_note": "核验说明",
     "verified": "是否已核验",
+    "version_id": "政策版本",
     "vin": "车辆识别代号",
     "delivery_address": "送货地址",
     "payee_account": "收款银行卡号",

@@ -6,6 +6,7 @@ DOMAIN = Domain(
     "policy",
     models=("huanxin.policy.models",),
     api=("huanxin.policy.routes",),
+    pages=("huanxin.policy.pages",),
     commands=(
         Command(
             "policy",

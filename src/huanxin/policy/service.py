@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, jurisdictions
@@ -186,12 +186,29 @@ def category_vocabulary(session: Session, jurisdiction_code: str) -> Vocabulary:
     return categories.vocabulary(all_versions(session), path_of(session, jurisdiction_code))
 
 
+def _issued_for(code: str, scope: frozenset[str]) -> bool:
+    return (
+        code == NATIONAL_CODE or code in scope or any(c.startswith(code.rstrip("0")) for c in scope)
+    )
+
+
 def visible_programmes(session: Session, scope: frozenset[str]) -> list[Programme]:
     """Programmes issued nationally or by a jurisdiction on the path of the actor's scope."""
-    return [
-        p
-        for p in all_versions(session)
-        if p.jurisdiction.code == NATIONAL_CODE
-        or p.jurisdiction.code in scope
-        or any(c.startswith(p.jurisdiction.code.rstrip("0")) for c in scope)
-    ]
+    return [p for p in all_versions(session) if _issued_for(p.jurisdiction.code, scope)]
+
+
+def readable_versions(session: Session, scope: frozenset[str]) -> Select[ProgrammeVersion]:
+    """The stored versions ``visible_programmes`` reads, as a statement a list pages in SQL."""
+    issuers = session.scalars(select(ProgrammeVersion.jurisdiction_code).distinct())
+    codes = sorted(c for c in issuers if _issued_for(c, scope))
+    return select(ProgrammeVersion).where(ProgrammeVersion.jurisdiction_code.in_(codes))
+
+
+def version_by_id(
+    session: Session, scope: frozenset[str], version_id: int
+) -> tuple[ProgrammeVersion, Programme]:
+    """One stored version the scope may read, with its parsed rules."""
+    row = session.get(ProgrammeVersion, version_id)
+    if row is None or not _issued_for(row.jurisdiction_code, scope):
+        raise NotFound("该补贴政策不存在")
+    return row, from_json(row.body)

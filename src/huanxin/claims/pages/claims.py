@@ -53,19 +53,6 @@ Lister = Annotated[Actor, Depends(page_require_any("claims:read", "claims:own"))
 Query = Annotated[ListQuery, Depends(list_query)]
 
 
-@router.get("/programmes")
-def programmes_page(
-    request: Request,
-    session: DbSession,
-    actor: Annotated[Actor, Depends(page_require("policy:read"))],
-) -> HTMLResponse:
-    rows = sorted(
-        policies.visible_programmes(session, actor.scope_codes), key=lambda p: (p.id, p.version)
-    )
-    titles = {p.id: p.title for p in rows}
-    return render(request, "claims/programmes.html", programmes=rows, titles=titles)
-
-
 def _local_category(vocabulary: Vocabulary, session: DbSession, text: str) -> str:
     """The code for ``text``; a category no programme covers here is refused by name."""
     code = policies.resolve_category(session, text)
