@@ -17,7 +17,7 @@ from huanxin.core import idempotency, jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Text
 from huanxin.core.clock import today_cn
-from huanxin.ledger import forecast, pausing, service, tranches
+from huanxin.ledger import forecast, pausing, pool_list, service, tranches
 from huanxin.ledger.chart import burn_svg
 from huanxin.ledger.errors import yuan_grouped
 from huanxin.ledger.models import Pool, Shard
@@ -25,6 +25,7 @@ from huanxin.ledger.pools import YEAR_END_LABELS
 from huanxin.ledger.report import ACCOUNT_LABELS
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -71,25 +72,55 @@ def _percent(part: int, whole: int) -> str:
     return f"{tenths // 10}.{tenths % 10}%"
 
 
+Reader = Annotated[Actor, Depends(page_require("ledger:read"))]
+Query = Annotated[ListQuery, Depends(list_query)]
+
+
+def _filters(state: Code | None = None, year: Code = "", layer: Code = "") -> dict[str, str]:
+    """The list's filters from the address; it opens on the pools not yet closed."""
+    chosen = pool_list.OPENING if state is None else state
+    return {"state": chosen, "year": year, "layer": layer}
+
+
+Filters = Annotated[dict[str, str], Depends(_filters)]
+
+
+def _places(session: Session, actor: Actor) -> dict[str, str]:
+    return {j.code: j.name for j in jurisdictions.list_within(session, actor.scope_codes)}
+
+
 @router.get("/ledger")
 def pools_page(
-    request: Request,
-    session: DbSession,
-    actor: Annotated[Actor, Depends(page_require("ledger:read"))],
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: Filters
 ) -> HTMLResponse:
-    pools = service.list_pools(session, actor)
-    rows = [(s.pool, s.balances, _percent(s.balances.spent, s.balances.allocated)) for s in pools]
+    """The pools in scope a page at a time with their balances; search, filter, sort, export."""
+    stmt = service.readable(actor).order_by(None)
+    spec = pool_list.spec(pool_list.years_of(session, stmt))
+    view = pool_list.rows_of(session, _places(session, actor))
+    page = page_of(session, spec, stmt, query, path="/ledger", filters=filters, view=view)
     since = today_cn() - timedelta(days=7)
-    alerts = forecast.alerts_for(session, [s.pool.id for s in pools], since=since)
+    ids = list(
+        session.scalars(select(Pool.id).where(Pool.jurisdiction_code.in_(actor.scope_codes)))
+    )
+    alerts = forecast.alerts_for(session, ids, since=since)
     return render(
         request,
         "ledger/pools.html",
-        rows=rows,
+        page=page,
         layers=service.LAYER_LABELS,
         money=yuan_grouped,
         alerts=alerts,
         alert_labels=forecast.ALERT_LABELS,
     )
+
+
+@router.get("/ledger.xlsx")
+def pools_export(session: DbSession, actor: Reader, query: Query, filters: Filters) -> Response:
+    """The pools the list shows under the same filters and search, every page, as .xlsx."""
+    stmt = service.readable(actor).order_by(None)
+    spec = pool_list.spec(pool_list.years_of(session, stmt))
+    view = pool_list.rows_of(session, _places(session, actor))
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 def _dashboard(session: Session, actor: Actor, pool: Pool) -> dict[str, Any]:
