@@ -19,7 +19,7 @@ from huanxin.core.bounds import Code, Id, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput, PermissionDenied
 from huanxin.supervision import charts, computed, indicators
-from huanxin.supervision.pages import task_list, work_lists
+from huanxin.supervision.pages import record_lists, task_list, work_lists
 from huanxin.supervision.pages.kit import Reader, Writer
 from huanxin.supervision.service import (
     briefings,
@@ -35,7 +35,7 @@ from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import downloads
 from huanxin.web.kit import forms as kit
 from huanxin.web.kit import uploads as kit_uploads
-from huanxin.web.kit.lists import ListQuery, list_query, xlsx
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of, xlsx
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -43,6 +43,7 @@ Reporter = Annotated[Actor, Depends(page_require("supervision:report"))]
 Files = Annotated[list[UploadFile] | None, File()]
 Query = Annotated[ListQuery, Depends(list_query)]
 REMINDERS = "/supervision/reminders"
+BRIEFINGS = "/supervision/briefings"
 
 
 def _chosen(status: str | None, plan_id: int | None) -> dict[str, str]:
@@ -404,19 +405,55 @@ def _number(text: str, field: str, optional: bool) -> float | None:
         raise InvalidInput("请输入数字", field=field) from exc
 
 
-@router.get("/supervision/briefings")
-def briefings_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return render(
-        request, "supervision/briefings.html", error=None, **_brief_context(session, actor)
+def _place_filter(jurisdiction_code: Code = "") -> dict[str, str]:
+    return {"jurisdiction_code": jurisdiction_code}
+
+
+PlaceFilter = Annotated[dict[str, str], Depends(_place_filter)]
+
+
+def _places(session: Session, actor: Actor) -> dict[str, str]:
+    return {j.code: j.name for j in jurisdictions.list_within(session, actor.scope_codes)}
+
+
+@router.get(BRIEFINGS)
+def briefings_page(
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: PlaceFilter
+) -> HTMLResponse:
+    """The briefings a page at a time, the newest first; the office issues one here."""
+    context = _brief_context(session, actor, query, filters)
+    return render(request, "supervision/briefings.html", error=None, **context)
+
+
+@router.get(BRIEFINGS + ".xlsx")
+def briefings_export(
+    session: DbSession, actor: Reader, query: Query, filters: PlaceFilter
+) -> Response:
+    """The briefings the list shows under the same filter and search, as .xlsx."""
+    spec, stmt = record_lists.briefings(_places(session, actor)), briefings.readable(actor)
+    return export(session, spec, stmt, query, filters=filters, on=today_cn())
+
+
+def _brief_context(
+    session: Session,
+    actor: Actor,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    places = _places(session, actor)
+    page = page_of(
+        session,
+        record_lists.briefings(places),
+        briefings.readable(actor),
+        query or ListQuery(),
+        path=BRIEFINGS,
+        filters=filters or _place_filter(),
     )
-
-
-def _brief_context(session: Session, actor: Actor) -> dict[str, Any]:
     return {
-        "rows": briefings.list_for(session, actor),
+        "page": page,
         "pdf": briefings.office_binary() is not None,
         "no_pdf": briefings.NO_LIBREOFFICE,
-        "places": jurisdictions.list_within(session, actor.scope_codes),
+        "places": places,
     }
 
 

@@ -3,39 +3,80 @@ levels (a department proposes, the office sends, records the answer and closes).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id, LongText
+from huanxin.core.bounds import Code, Id, LongText
 from huanxin.core.clock import today_cn
 from huanxin.supervision import mechanism_views as views
+from huanxin.supervision.pages import record_lists
 from huanxin.supervision.pages.kit import Reader, Text, Writer, day, number, page
 from huanxin.supervision.service import bodies, escalations, ledger, meetings
 from huanxin.supervision.vocab import DecisionKind, EscalationLevel, MeetingKind, choices
 from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, ListSpec, View, export, list_query, page_of
 
 router = APIRouter(include_in_schema=False)
 
 
-def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
+def _filters(state: Code | None = None, kind: Code = "", body_id: Code = "") -> dict[str, str]:
+    """The list's filters from the address; it opens on the meetings still to be held."""
+    opening = record_lists.MEETINGS_OPENING if state is None else state
+    return {"state": opening, "kind": kind, "body_id": body_id}
+
+
+Filters = Annotated[dict[str, str], Depends(_filters)]
+Query = Annotated[ListQuery, Depends(list_query)]
+MEETINGS = "/supervision/meetings"
+
+
+def _list(session: Session, actor: Actor) -> tuple[ListSpec, View]:
+    names = {str(b.id): b.name for b in bodies.list_bodies(session, actor)}
+    spec = record_lists.meetings(names)
+    return spec, lambda rows: [views.meeting_read(session, m) for m in rows]
+
+
+def _list_context(
+    session: Session,
+    actor: Actor,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    spec, view = _list(session, actor)
+    stmt = meetings.readable(actor)
+    chosen = filters or _filters()
     return {
-        "rows": [views.meeting_read(session, m) for m in meetings.list_for(session, actor)],
+        "page": page_of(
+            session, spec, stmt, query or ListQuery(), path=MEETINGS, filters=chosen, view=view
+        ),
         "bodies": bodies.list_bodies(session, actor),
         "kinds": choices(MeetingKind),
         "today": today_cn(),
     }
 
 
-@router.get("/supervision/meetings")
-def meetings_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return page(request, "supervision/meetings.html", form={}, **_list_context(session, actor))
+@router.get(MEETINGS)
+def meetings_page(
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: Filters
+) -> HTMLResponse:
+    """The meetings a page at a time, opening on those still to be held, the nearest first."""
+    context = _list_context(session, actor, query, filters)
+    return page(request, "supervision/meetings.html", form={}, **context)
+
+
+@router.get(MEETINGS + ".xlsx")
+def meetings_export(session: DbSession, actor: Reader, query: Query, filters: Filters) -> Response:
+    """The meetings the list shows under the same filters and search, as .xlsx."""
+    spec, view = _list(session, actor)
+    stmt = meetings.readable(actor)
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 class MeetingForm(kit.PageForm):

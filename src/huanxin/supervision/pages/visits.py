@@ -5,24 +5,42 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id, LongText
+from huanxin.core.bounds import Code, Id, LongText
 from huanxin.core.clock import today_cn
 from huanxin.supervision import mechanism_views as views
+from huanxin.supervision.pages import record_lists
 from huanxin.supervision.pages.kit import Reader, Text, day, number, page
 from huanxin.supervision.service import departments, visits
 from huanxin.supervision.service.files import Upload
 from huanxin.web.deps import DbSession
 from huanxin.web.kit import forms as kit
 from huanxin.web.kit import uploads
+from huanxin.web.kit.lists import ListQuery, ListSpec, View, export, list_query, page_of
 
 router = APIRouter(include_in_schema=False)
+
+
+def _filters(state: Code | None = None, lead_department_id: Code = "") -> dict[str, str]:
+    """The list's filters from the address; it opens on the visits still planned."""
+    opening = record_lists.VISITS_OPENING if state is None else state
+    return {"state": opening, "lead_department_id": lead_department_id}
+
+
+Filters = Annotated[dict[str, str], Depends(_filters)]
+Query = Annotated[ListQuery, Depends(list_query)]
+VISITS = "/supervision/visits"
+
+
+def _list(session: Session, actor: Actor) -> tuple[ListSpec, View]:
+    leads = {str(d.id): d.name for d in departments.list_for(session, actor)}
+    return record_lists.visits(leads), lambda rows: [views.visit_read(session, v) for v in rows]
 
 
 def _list_page(
@@ -31,13 +49,25 @@ def _list_page(
     actor: Actor,
     exc: kit.PageError | None = None,
     form: dict[str, str] | None = None,
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    rows = [views.visit_read(session, v) for v in visits.list_for(session, actor)]
+    spec, view = _list(session, actor)
+    listed = page_of(
+        session,
+        spec,
+        visits.readable(actor),
+        query or ListQuery(),
+        path=VISITS,
+        filters=filters or _filters(),
+        view=view,
+    )
     return page(
         request,
         "supervision/visits.html",
         exc,
-        rows=rows,
+        page=listed,
         form=form or {},
         today=today_cn(),
         departments=departments.list_for(session, actor),
@@ -45,9 +75,20 @@ def _list_page(
     )
 
 
-@router.get("/supervision/visits")
-def visits_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return _list_page(request, session, actor)
+@router.get(VISITS)
+def visits_page(
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: Filters
+) -> HTMLResponse:
+    """The visits a page at a time, opening on those planned, the nearest first."""
+    return _list_page(request, session, actor, query=query, filters=filters)
+
+
+@router.get(VISITS + ".xlsx")
+def visits_export(session: DbSession, actor: Reader, query: Query, filters: Filters) -> Response:
+    """The visits the list shows under the same filters and search, as .xlsx."""
+    spec, view = _list(session, actor)
+    stmt = visits.readable(actor)
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 class VisitForm(kit.PageForm):

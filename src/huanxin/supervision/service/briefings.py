@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 from openpyxl import Workbook
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, defer
 
 from huanxin.core import audit, jurisdictions
 from huanxin.core.actor import Actor, visible
@@ -222,9 +222,14 @@ def get(session: Session, actor: Actor, briefing_id: int) -> Briefing:
     return visible(actor, row, row.jurisdiction_code if row else None, "简报不存在")
 
 
-def list_for(session: Session, actor: Actor) -> list[Briefing]:
+def readable(actor: Actor) -> Select[Briefing]:
+    """The briefings of the actor's scope, without their documents (downloaded one by one)."""
     stmt = select(Briefing).where(Briefing.jurisdiction_code.in_(actor.scope_codes))
-    return list(session.scalars(stmt.order_by(Briefing.id.desc())))
+    return stmt.options(defer(Briefing.docx, raiseload=True))
+
+
+def list_for(session: Session, actor: Actor) -> list[Briefing]:
+    return list(session.scalars(readable(actor).order_by(Briefing.id.desc())))
 
 
 def office_binary() -> str | None:

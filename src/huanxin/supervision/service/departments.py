@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, orgs
@@ -131,8 +131,13 @@ def get(session: Session, actor: Actor, dept_id: int) -> Department:
     return visible(actor, dept, dept.jurisdiction_code if dept else None, "部门不存在")
 
 
+def readable(actor: Actor) -> Select[Department]:
+    """The directory's departments of the actor's scope."""
+    return select(Department).where(Department.jurisdiction_code.in_(actor.scope_codes))
+
+
 def list_for(session: Session, actor: Actor, code: str | None = None) -> list[Department]:
-    stmt = select(Department).where(Department.jurisdiction_code.in_(actor.scope_codes))
+    stmt = readable(actor)
     if code:
         stmt = stmt.where(Department.jurisdiction_code == code)
     return list(session.scalars(stmt.order_by(Department.jurisdiction_code, Department.id)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit
@@ -37,9 +37,14 @@ def get(session: Session, actor: Actor, meeting_id: int) -> Meeting:
     return visible(actor, row, row.jurisdiction_code if row else None, "会议不存在")
 
 
+def readable(actor: Actor) -> Select[Meeting]:
+    """The meetings of the actor's scope."""
+    return select(Meeting).where(Meeting.jurisdiction_code.in_(actor.scope_codes))
+
+
 def list_for(session: Session, actor: Actor) -> list[Meeting]:
-    stmt = select(Meeting).where(Meeting.jurisdiction_code.in_(actor.scope_codes))
-    return list(session.scalars(stmt.order_by(Meeting.held_on.desc(), Meeting.id.desc())))
+    stmt = readable(actor).order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    return list(session.scalars(stmt))
 
 
 def ledger_topics(session: Session, actor: Actor, code: str, today: date) -> list[Topic]:

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, defer
 
 from huanxin.core import audit
 from huanxin.core.actor import Actor
@@ -135,6 +135,12 @@ def propose(session: Session, plan: Plan) -> None:
 def matches(session: Session, plan: Plan) -> list[UnitMatch]:
     stmt = select(UnitMatch).where(UnitMatch.plan_id == plan.id).order_by(UnitMatch.id)
     return list(session.scalars(stmt))
+
+
+def readable(actor: Actor) -> Select[Plan]:
+    """The plans of the actor's scope (without their parsed text, read when opened)."""
+    stmt = select(Plan).where(Plan.jurisdiction_code.in_(actor.scope_codes))
+    return stmt.options(defer(Plan.parsed))
 
 
 def list_plans(session: Session, actor: Actor) -> list[Plan]:

@@ -9,7 +9,7 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit
@@ -29,9 +29,14 @@ def get(session: Session, actor: Actor, visit_id: int) -> Visit:
     return visible(actor, row, row.jurisdiction_code if row else None, "督导调研不存在")
 
 
+def readable(actor: Actor) -> Select[Visit]:
+    """The visits of the actor's scope."""
+    return select(Visit).where(Visit.jurisdiction_code.in_(actor.scope_codes))
+
+
 def list_for(session: Session, actor: Actor) -> list[Visit]:
-    stmt = select(Visit).where(Visit.jurisdiction_code.in_(actor.scope_codes))
-    return list(session.scalars(stmt.order_by(Visit.planned_on.desc(), Visit.id.desc())))
+    stmt = readable(actor).order_by(Visit.planned_on.desc(), Visit.id.desc())
+    return list(session.scalars(stmt))
 
 
 def _unit(session: Session, actor: Actor, code: str, dept_id: int | None, field: str) -> Department:
