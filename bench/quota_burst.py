@@ -16,10 +16,13 @@ import json
 import os
 import re
 import secrets
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -164,8 +167,13 @@ async def _exchange(
     return int(head.split(b" ", 2)[1]), body
 
 
-async def _client(port: int, work: Iterator[tuple[int, str]], burst: Burst, began: float) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+Link = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def _client(
+    port: int, link: Link, work: Iterator[tuple[int, str]], burst: Burst, began: float
+) -> None:
+    reader, writer = link
     try:
         for n, token in work:
             start = time.perf_counter()
@@ -188,13 +196,89 @@ async def _client(port: int, work: Iterator[tuple[int, str]], burst: Burst, bega
         writer.close()
 
 
-async def _drive(base: str, tokens: list[str], clients: int) -> tuple[Burst, float]:
+async def _connect(port: int, clients: int) -> list[Link]:
+    """The clients' keep-alive connections, opened a few milliseconds apart before the
+    release: opened all at once, the first worker to wake accepted nearly all of them (its
+    accept loop takes every pending connection), and the burst ran on one process."""
+    links = []
+    for _ in range(clients):
+        links.append(await asyncio.open_connection("127.0.0.1", port))
+        await asyncio.sleep(0.01)
+    return links
+
+
+async def _drive(
+    base: str, tokens: list[str], clients: int, parent: int
+) -> tuple[Burst, float, list[int]]:
     port = int(base.rsplit(":", 1)[1])
+    before = _sockets(parent)
+    links = await _connect(port, clients)
+    added = [n - before.get(pid, 0) for pid, n in _sockets(parent).items()]
     work = iter(enumerate(tokens))
     burst = Burst()
     start = time.perf_counter()
-    await asyncio.gather(*(_client(port, work, burst, start) for _ in range(clients)))
-    return burst, time.perf_counter() - start
+    await asyncio.gather(*(_client(port, link, work, burst, start) for link in links))
+    return burst, time.perf_counter() - start, added
+
+
+def _settled(parent: int, workers: int, timeout: float = 180.0) -> None:
+    """Wait until the server's worker processes have all finished starting: ``wait_ready``
+    returns when the first worker answers, and a worker still importing the app accepts no
+    connection, so the burst ran on one process. A worker has started when its CPU time
+    stands still for two half-seconds running."""
+    from bench.claims import _proc_cpu, _tree
+
+    deadline, quiet, last = time.monotonic() + timeout, 0, dict[int, float]()
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = {pid: _proc_cpu(pid) or 0.0 for pid in _tree(parent)[1:]}
+        still = len(now) > workers and all(now[p] - last.get(p, -1.0) <= 0.02 for p in now)
+        quiet, last = (quiet + 1 if still else 0), now
+        if quiet >= 2:
+            return
+    raise RuntimeError("the server's workers did not settle in time")
+
+
+def _sockets(parent: int) -> dict[int, int]:
+    """Open sockets of each process of the server (clients and database connections)."""
+    from bench.claims import _tree
+
+    counts = {}
+    for pid in _tree(parent)[1:]:
+        try:
+            fds = list(Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:
+            continue
+        counts[pid] = sum(1 for fd in fds if _is_socket(fd))
+    return counts
+
+
+def _is_socket(fd: Path) -> bool:
+    try:
+        return str(fd.readlink()).startswith("socket:")
+    except OSError:
+        return False
+
+
+@contextmanager
+def _serve(url: str, workers: int) -> Iterator[tuple[str, int]]:
+    """The server, every worker started; its base URL and its parent process id."""
+    from bench.claims import server_log
+
+    port = world.free_port()
+    proc = world.start_server(url, port, workers=workers, log=server_log())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        world.wait_ready(base, proc)
+        _settled(proc.pid, workers)
+        yield base, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
 
 def held(url: str) -> dict[str, int]:
@@ -217,7 +301,7 @@ def held(url: str) -> dict[str, int]:
 def run_burst(
     admin_url: str, *, consumers: int, clients: int, workers: int, offered: int = OFFERED
 ) -> dict[str, Any]:
-    from bench.claims import percentile, server_log
+    from bench.claims import percentile
 
     with world.postgres_database(admin_url, "burst") as url:
         started = time.perf_counter()
@@ -227,8 +311,8 @@ def run_burst(
             consumers=consumers,
             load_seconds=round(time.perf_counter() - started, 1),
         )
-        with world.serve(url, workers=workers, log=server_log()) as base:
-            burst, elapsed = asyncio.run(_drive(base, tokens, clients))
+        with _serve(url, workers) as (base, parent):
+            burst, elapsed, spread = asyncio.run(_drive(base, tokens, clients, parent))
         check = held(url)
     result = {
         "requests": sum(burst.statuses.values()),
@@ -248,6 +332,7 @@ def run_burst(
             for status, values in sorted(burst.by_status.items())
         },
         all_issued_after_s=round(burst.last_issue, 2),
+        connections_per_process=spread,
         statuses=burst.statuses,
         codes=burst.codes,
         load_average=os.getloadavg(),

@@ -44,11 +44,19 @@ def actor_for(session: Session, user: User, *, via: str, csrf_token: str = "") -
 
 
 def _scope(session: Session, code: str) -> frozenset[str]:
-    """``jurisdictions.subtree_codes`` in one query (it runs on every request)."""
+    """``jurisdictions.subtree_codes`` in one query, kept per process like a bearer token
+    (``TOKEN_CACHE_SECONDS``, emptied by any change of a jurisdiction made here): a burst of
+    consumers of one place resolving their new tokens asks it once, not once each."""
+    now = time.monotonic()
+    hit = _SCOPES.get(code)
+    if hit is not None and hit[0] > now:
+        return hit[1]
     root = select(Jurisdiction.path).where(Jurisdiction.code == code).scalar_subquery()
-    return frozenset(
+    scope = frozenset(
         session.scalars(select(Jurisdiction.code).where(Jurisdiction.path.startswith(root)))
     )
+    _SCOPES[code] = (now + TOKEN_CACHE_SECONDS, scope)
+    return scope
 
 
 def authenticate(
@@ -162,6 +170,7 @@ def issue_token(session: Session, user: User, *, name: str, days: int | None = 9
 TOKEN_CACHE_SECONDS = 5.0
 TOKEN_REFRESH_AHEAD = 1.0
 _TOKENS: dict[str, tuple[float, Actor]] = {}
+_SCOPES: dict[str, tuple[float, frozenset[str]]] = {}
 _REFRESHING: set[str] = set()
 
 
@@ -207,11 +216,12 @@ def cached_actor_from_token(sessions: Callable[[], Session], raw: str) -> Actor 
 
 @event.listens_for(Session, "after_flush")
 def _forget_on_change(session: Session, _context: object) -> None:
-    if _TOKENS and any(
+    if (_TOKENS or _SCOPES) and any(
         isinstance(obj, (User, ApiToken, Jurisdiction))
         for obj in (*session.new, *session.dirty, *session.deleted)
     ):
         _TOKENS.clear()
+        _SCOPES.clear()
 
 
 def _token_and_user(session: Session, digest: str) -> tuple[ApiToken, User | None] | None:

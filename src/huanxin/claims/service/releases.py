@@ -300,8 +300,9 @@ class Caps:
 def person_caps(
     session: Session, release: QuotaRelease, person_key: str, day: date, name: str
 ) -> Caps:
-    """How many the person already holds today and this month; a refusal at either cap."""
-    day_used = session.scalar(
+    """How many the person already holds today and this month (one query); a refusal at
+    either cap."""
+    day_count = (
         select(func.count())
         .select_from(Quota)
         .where(
@@ -310,12 +311,9 @@ def person_caps(
             Quota.category == release.category,
             Quota.period_key == day.isoformat(),
         )
+        .scalar_subquery()
     )
-    if (day_used or 0) >= release.day_cap:
-        raise QuotaLimitReached(
-            f"您今日已领取「{name}」补贴券（每人每日限{release.day_cap}张）", field="category"
-        )
-    month_used = session.scalar(
+    month_count = (
         select(func.count())
         .select_from(ReleaseGrant)
         .where(
@@ -324,7 +322,13 @@ def person_caps(
             ReleaseGrant.category == release.category,
             ReleaseGrant.month == day.strftime("%Y-%m"),
         )
+        .scalar_subquery()
     )
+    day_used, month_used = session.execute(select(day_count, month_count)).one()
+    if (day_used or 0) >= release.day_cap:
+        raise QuotaLimitReached(
+            f"您今日已领取「{name}」补贴券（每人每日限{release.day_cap}张）", field="category"
+        )
     if (month_used or 0) >= release.month_cap:
         raise QuotaLimitReached(
             f"您本月已领取{release.month_cap}张「{name}」补贴券，已达每月上限", field="category"
