@@ -316,24 +316,6 @@ def start_server(
             stderr.close()  # the child holds its own copy
 
 
-@contextmanager
-def serve(url: str, *, workers: int, log: Path | None = None) -> Iterator[str]:
-    """A server on a free port until the block ends; yields the base URL."""
-    port = free_port()
-    proc = start_server(url, port, workers=workers, log=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, proc)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-
-
 def wait_ready(
     base: str,
     proc: subprocess.Popen[bytes],
