@@ -66,7 +66,7 @@ def test_single_row_edit_validates_and_reclassifies(
     _enterprise_page(page, server)
     if page.locator("#tab-all").count() and not page.url.endswith("flag=all"):
         page.click("#tab-all")
-    if page.locator("#item-list a").count() == 0:  # registered just now: import two rows
+    if page.locator("#item-list tbody a").count() == 0:  # registered just now: import two rows
         good = tmp_path / "台账.csv"
         good.write_text(
             "设备编号,设备类别,投运年份,额定功率(kW),极数,效率(%)\n"
@@ -76,7 +76,7 @@ def test_single_row_edit_validates_and_reclassifies(
         page.set_input_files("input[name=file]", str(good))
         page.click("form[action$='/import'] button[type=submit]")
         page.click("#tab-all")
-    page.locator("#item-list a").first.click()
+    page.locator("#item-list tbody a").first.click()
     page.fill("#item-form input[name=efficiency_pct]", "0.5")
     page.click("#item-form button[type=submit]")
     assert "效率(%)" in page.inner_text("#item-errors")

@@ -30,7 +30,19 @@ def test_plan_docx_xlsx_and_department_lists(db: Database) -> None:
     assert "列入淘汰清单1台，更新改造对象1台，安全评估到期2台" in text
     cells = [cell.text for t in doc.tables for row in t.rows for cell in row.cells]
     assert "M1" in cells and "低于准入水平，列入淘汰清单" in cells
+    project = {
+        "enterprise_id": ent,
+        "name": "电机能效提升",
+        "equipment_investment_fen": 123_456_789,
+        "total_investment_fen": 150_000_000,
+    }
+    made = c.post("/api/v1/equipment/projects", json=project, headers={"Idempotency-Key": "p"})
+    assert made.status_code == 201, made.text
     wb = load_workbook(io.BytesIO(c.get(f"/api/v1/equipment/enterprises/{ent}/plan.xlsx").content))
+    info = dict(r[:2] for r in wb["企业信息"].iter_rows(values_only=True))
+    assert str(info["所属区划"]).endswith("沁水县")
+    amount = wb["更新项目"]["D2"]  # 设备投资(元): a number of yuan with separators, not text
+    assert amount.value == 1234567.89 and amount.number_format == "#,##0.00"
     assert [r[0] for r in wb["淘汰清单"].iter_rows(min_row=2, values_only=True)] == ["M1"]
     assert sorted(r[0] for r in wb["安全评估到期"].iter_rows(min_row=2, values_only=True)) == [
         "M4",
@@ -41,9 +53,9 @@ def test_plan_docx_xlsx_and_department_lists(db: Database) -> None:
         io.BytesIO(dept.get("/api/v1/equipment/lists.xlsx?sector=industry").content)
     )
     inventory = list(lists["设备使用现状清单"].iter_rows(min_row=2, values_only=True))
-    assert ("140521", "工业", "三相异步电动机", 4, 4, 1, 1, 1) in inventory
+    assert ("沁水县", "工业", "三相异步电动机", 4, 4, 1, 1, 1) in inventory
     elim = list(lists["设备淘汰清单"].iter_rows(min_row=2, values_only=True))
-    assert [(r[2], r[4]) for r in elim] == [("140521enterprise", "M1")]
+    assert [(r[0], r[2], r[4]) for r in elim] == [("沁水县", "140521enterprise", "M1")]
     empty = load_workbook(
         io.BytesIO(dept.get("/api/v1/equipment/lists.xlsx?sector=health").content)
     )

@@ -1,22 +1,29 @@
 """Report files: the one-enterprise-one-plan report (一企一策, .docx and .xlsx) and the
-department's inventory and elimination lists by sector and jurisdiction (.xlsx)."""
+department's inventory and elimination lists by sector and jurisdiction (.xlsx).
+
+In the workbooks amounts are numbers of yuan shown as ``#,##0.00`` (they sum and sort), and
+places are named, not coded; the Word report writes amounts as text with separators."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from docx import Document
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
 from huanxin.core.exports import safe_row
-from huanxin.core.money import yuan_text
+from huanxin.core.jurisdictions import full_name, list_within
+from huanxin.core.money import yuan_number, yuan_text
 from huanxin.equipment.models import Enterprise, EquipmentFlag, EquipmentItem, Project
 from huanxin.equipment.reference import load_rules
 from huanxin.equipment.savings import DEFAULT_FACTORS
@@ -94,15 +101,32 @@ def item_cells(item: EquipmentItem, flag: EquipmentFlag) -> list[Any]:
     ]
 
 
-def project_cells(p: Project) -> list[Any]:
+YUAN_FORMAT = "#,##0.00"
+
+
+def project_cells(p: Project, money: Callable[[int], Any] = yuan_text) -> list[Any]:
+    """A project's row; ``money`` writes its amounts (text for Word, numbers for Excel)."""
     return [
         p.name,
         SECTORS[p.sector],
         STAGES[p.stage],
-        yuan_text(p.equipment_investment_fen),
-        yuan_text(p.total_investment_fen),
-        *(yuan_text(getattr(p, k)) for k in FUNDING),
+        money(p.equipment_investment_fen),
+        money(p.total_investment_fen),
+        *(money(getattr(p, k)) for k in FUNDING),
     ]
+
+
+def _append(ws: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
+    """One worksheet row, formula-safe, amounts (Decimal yuan) as numbers with separators."""
+    cells: list[Any] = []
+    for value in safe_row(values):
+        if isinstance(value, Decimal):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = YUAN_FORMAT
+            cells.append(cell)
+        else:
+            cells.append(value)
+    ws.append(cells)
 
 
 def _summary_lines(d: PlanData) -> list[str]:
@@ -119,14 +143,14 @@ def _summary_lines(d: PlanData) -> list[str]:
     return [counts, saving, "折算系数：" + DEFAULT_FACTORS.describe_zh()]
 
 
-def _enterprise_lines(e: Enterprise) -> list[tuple[str, str]]:
+def _enterprise_lines(e: Enterprise, place: str) -> list[tuple[str, str]]:
     return [
         ("企业名称", e.name),
         ("统一社会信用代码", e.uscc),
         ("国民经济行业代码", e.industry_code),
         ("规模以上企业", "是" if e.above_size else "否"),
         ("所属领域", SECTORS[e.sector]),
-        ("所属区划", e.jurisdiction_code),
+        ("所属区划", place),
     ]
 
 
@@ -136,7 +160,8 @@ def plan_docx(session: Session, actor: Actor, enterprise_id: int) -> bytes:
     doc.add_heading(f"{d.enterprise.name}设备更新“一企一策”报告", level=0)
     doc.add_paragraph(f"生成日期：{today_cn().isoformat()}")
     doc.add_heading("一、企业基本情况", level=1)
-    _docx_table(doc, ("项目", "内容"), _enterprise_lines(d.enterprise))
+    place = full_name(session, d.enterprise.jurisdiction_code)
+    _docx_table(doc, ("项目", "内容"), _enterprise_lines(d.enterprise, place))
     doc.add_heading("二、设备现状与节能潜力", level=1)
     for line in _summary_lines(d):
         doc.add_paragraph(line)
@@ -172,7 +197,8 @@ def plan_xlsx(session: Session, actor: Actor, enterprise_id: int) -> bytes:
     d = plan_data(session, actor, enterprise_id)
     wb = Workbook(write_only=True)
     info = wb.create_sheet("企业信息")
-    for key, value in _enterprise_lines(d.enterprise):
+    place = full_name(session, d.enterprise.jurisdiction_code)
+    for key, value in _enterprise_lines(d.enterprise, place):
         info.append(safe_row([key, value]))
     for line in _summary_lines(d):
         info.append(safe_row([line]))
@@ -184,7 +210,7 @@ def plan_xlsx(session: Session, actor: Actor, enterprise_id: int) -> bytes:
     ws = wb.create_sheet("更新项目")
     ws.append(list(PROJECT_HEADERS))
     for p in d.projects:
-        ws.append(safe_row(project_cells(p)))
+        _append(ws, project_cells(p, yuan_number))
     return _save(wb)
 
 
@@ -206,13 +232,14 @@ def lists_xlsx(
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("设备使用现状清单")
     ws.append(["区划", "领域", "设备类别", "设备台数", "在用台数", "淘汰", "更新改造", "安全评估"])
-    for row in _inventory(session, actor, filters):
-        ws.append(safe_row(row))
+    places = {j.code: j.name for j in list_within(session, actor.scope_codes)}
+    for code, *rest in _inventory(session, actor, filters):
+        ws.append(safe_row([places.get(code, code), *rest]))
     for kind, label in FLAG_KINDS.items():
         sheet = wb.create_sheet(f"设备{label}" if kind == "elimination" else label)
         sheet.append(list(LIST_HEADERS))
-        for row in _flag_rows(session, actor, kind, filters):
-            sheet.append(safe_row(row))
+        for code, *rest in _flag_rows(session, actor, kind, filters):
+            sheet.append(safe_row([places.get(code, code), *rest]))
     return _save(wb)
 
 

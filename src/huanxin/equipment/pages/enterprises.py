@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 
 from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Code, Count, Id, Name, Text
+from huanxin.core.bounds import Code, Count, Id, Line, Name, Text
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.equipment import lists
@@ -62,6 +62,28 @@ def _index_filters(
 
 IndexFilters = Annotated[dict[str, str], Depends(_index_filters)]
 ListParams = Annotated[ListQuery, Depends(list_query)]
+
+
+def _item_filters(
+    flag: Code | None = None, category: Code = "", status: Line = ""
+) -> dict[str, str]:
+    """One enterprise's ledger filters from the address; it opens on the rows to eliminate."""
+    return lists.ledger_filters(flag, category, status)
+
+
+def _list_filters(
+    flag: Code | None = None,
+    category: Code = "",
+    status: Line = "",
+    sector: Code = "",
+    jurisdiction_code: Code = "",
+) -> dict[str, str]:
+    """The department's ledger filters from the address; it opens on the rows to eliminate."""
+    return lists.ledger_filters(flag, category, status, sector, jurisdiction_code)
+
+
+ItemFilters = Annotated[dict[str, str], Depends(_item_filters)]
+ListFilters = Annotated[dict[str, str], Depends(_list_filters)]
 
 
 @router.get("/equipment")
@@ -170,20 +192,24 @@ def _detail(
     actor: Actor,
     enterprise_id: int,
     *,
-    flag: str = "elimination",
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
     ent = enterprises.get(session, actor, enterprise_id)
-    flag = flag if flag in FLAG_KINDS or flag == "all" else "elimination"
-    items = ledger.list_items(
-        session, actor, enterprise_id=ent.id, flag=None if flag == "all" else flag, limit=200
+    page = page_of(
+        session,
+        lists.ledger_items(),
+        ledger.items_stmt(actor, enterprise_id=ent.id),
+        query or ListQuery(),
+        path=f"/equipment/enterprises/{ent.id}",
+        filters=filters or _item_filters(),
+        view=lists.ledger_view(session),
     )
     context: dict[str, Any] = {
         "ent": ent,
-        "flag": flag,
-        "items": items,
-        "flags": ledger.flags_for(session, [i.id for i in items]),
+        "page": page,
         "summary": ledger.summary(session, actor, enterprise_id=ent.id),
         "categories": ledger.by_category(session, actor, enterprise_id=ent.id),
         "projects": projects.list_for(session, actor, enterprise_id=ent.id),
@@ -212,10 +238,27 @@ def detail(
     request: Request,
     session: DbSession,
     actor: Reader,
-    flag: Code = "elimination",
+    query: ListParams,
+    filters: ItemFilters,
     imported: Count | None = None,
 ) -> HTMLResponse:
-    return _detail(request, session, actor, enterprise_id, flag=flag, imported=imported)
+    """The enterprise, its ledger a page at a time (opening on the rows to eliminate), its
+    import and digitalisation forms and its projects."""
+    return _detail(
+        request, session, actor, enterprise_id, query=query, filters=filters, imported=imported
+    )
+
+
+@router.get("/equipment/enterprises/{enterprise_id}/items.xlsx")
+def items_export(
+    enterprise_id: Id, session: DbSession, actor: Reader, query: ListParams, filters: ItemFilters
+) -> Response:
+    """The ledger rows the enterprise page shows under the same filters and search, as .xlsx."""
+    ent = enterprises.get(session, actor, enterprise_id)
+    stmt = ledger.items_stmt(actor, enterprise_id=ent.id)
+    view = lists.ledger_view(session)
+    spec = lists.ledger_items()
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 @router.post("/equipment/enterprises/{enterprise_id}/import")
@@ -318,28 +361,48 @@ def lists_page(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("equipment:read"))],
-    sector: Code = "",
-    jurisdiction_code: Code = "",
-    flag: Code = "elimination",
+    query: ListParams,
+    filters: ListFilters,
 ) -> HTMLResponse:
-    flag = flag if flag in FLAG_KINDS else "elimination"
-    filters: dict[str, Any] = {
-        "sector": sector or None,
-        "jurisdiction_code": jurisdiction_code or None,
+    """Every readable enterprise's ledger rows a page at a time, opening on the rows to
+    eliminate, with the counts and the category table of the chosen sector and place."""
+    places = _places(session, actor)
+    page = page_of(
+        session,
+        lists.ledger_items(places),
+        ledger.items_stmt(actor),
+        query,
+        path="/equipment/lists",
+        filters=filters,
+        view=lists.ledger_view(session),
+    )
+    sector, place = filters["sector"], filters["jurisdiction_code"]
+    scope = {
+        "sector": sector if sector in SECTORS else None,
+        "jurisdiction_code": place if place in places else None,
     }
-    items = ledger.list_items(session, actor, flag=flag, limit=300, **filters)
-    names = {e.id: e.name for e in enterprises.list_for(session, actor)}
     return render(
         request,
         "equipment/lists.html",
-        items=items,
-        names=names,
-        flag=flag,
-        flags=ledger.flags_for(session, [i.id for i in items]),
-        summary=ledger.summary(session, actor, **filters),
-        categories=ledger.by_category(session, actor, **filters),
-        sector=sector,
-        jurisdiction_code=jurisdiction_code,
+        page=page,
+        summary=ledger.summary(session, actor, **scope),
+        categories=ledger.by_category(session, actor, **scope),
+        sector=scope["sector"] or "",
+        jurisdiction_code=scope["jurisdiction_code"] or "",
         factors=DEFAULT_FACTORS.describe_zh(),
         **common(session, actor),
     )
+
+
+@router.get("/equipment/lists/items.xlsx")
+def lists_export(
+    session: DbSession,
+    actor: Annotated[Actor, Depends(page_require("equipment:read"))],
+    query: ListParams,
+    filters: ListFilters,
+) -> Response:
+    """The ledger rows the department's list shows under the same filters and search."""
+    spec = lists.ledger_items(_places(session, actor))
+    view = lists.ledger_view(session)
+    stmt = ledger.items_stmt(actor)
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)

@@ -340,12 +340,15 @@ def list_items(
 
 
 def flags_for(session: Session, item_ids: Sequence[int]) -> dict[int, list[EquipmentFlag]]:
+    """Each row's flags in the order stored; asked for in chunks, so an export of many rows
+    stays under the databases' limits on bound parameters."""
     out: dict[int, list[EquipmentFlag]] = {i: [] for i in item_ids}
-    if not item_ids:
-        return out
-    stmt = select(EquipmentFlag).where(EquipmentFlag.item_id.in_(item_ids))
-    for flag in session.scalars(stmt.order_by(EquipmentFlag.id)):
-        out[flag.item_id].append(flag)
+    ids = list(out)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        stmt = select(EquipmentFlag).where(EquipmentFlag.item_id.in_(chunk))
+        for flag in session.scalars(stmt.order_by(EquipmentFlag.id)):
+            out[flag.item_id].append(flag)
     return out
 
 
