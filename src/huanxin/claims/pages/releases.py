@@ -5,6 +5,7 @@ at /public/lottery/{id}."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -12,18 +13,20 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
+from huanxin.claims import release_list
 from huanxin.claims.errors import ReleaseFormInvalid
 from huanxin.claims.models import QuotaRelease
 from huanxin.claims.service import lottery, release_plans, releases
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id
-from huanxin.core.clock import as_utc, local_text, utcnow
+from huanxin.core.clock import as_utc, local_text, today_cn, utcnow
 from huanxin.core.models import Jurisdiction
 from huanxin.ledger import service as ledger
 from huanxin.policy import service as policies
 from huanxin.policy.api import PaymentMode
 from huanxin.web.deps import DbSession, page_require, public
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -64,6 +67,29 @@ def _choices(session: DbSession, actor: Actor) -> dict[str, Any]:
     }
 
 
+Reader = Annotated[Actor, Depends(page_require("policy:read"))]
+Query = Annotated[ListQuery, Depends(list_query)]
+
+
+def _filters(state: Code | None = None, mode: Code = "", category: Code = "") -> dict[str, str]:
+    """The list's filters from the address; it opens on the schedules not yet ended."""
+    chosen = release_list.OPENING if state is None else state
+    return {"state": chosen, "mode": mode, "category": category}
+
+
+Filters = Annotated[dict[str, str], Depends(_filters)]
+
+
+def _listing(
+    session: DbSession, actor: Actor
+) -> tuple[Any, Any, Callable[[list[QuotaRelease]], list[release_list.ReleaseRow]]]:
+    """The readable statement, the list and the view of its rows, for the page and export."""
+    stmt, titles = release_list.readable(session, actor), release_list.titles_of(session)
+    codes = set(session.scalars(select(QuotaRelease.jurisdiction_code).distinct()))
+    view = release_list.rows_of(session, titles, _names(session, codes))
+    return stmt, release_list.spec(titles), view
+
+
 def _page(
     request: Request,
     session: DbSession,
@@ -72,34 +98,43 @@ def _page(
     form: dict[str, str] | None = None,
     error: str | None = None,
     status_code: int = 200,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    now = utcnow()
-    rows = releases.list_releases(session, actor)
-    codes = {r.jurisdiction_code for r in rows}
-    titles = {p.id: p.title for p in policies.all_versions(session)}
-    upcoming = {r.id: releases.next_opening(r, now) for r in rows}
+    stmt, spec, view = _listing(session, actor)
+    page = page_of(
+        session,
+        spec,
+        stmt,
+        query or ListQuery(),
+        path="/quota-releases",
+        filters=filters if filters is not None else _filters(),
+        view=view,
+    )
     return render(
         request,
         "claims/releases.html",
         status_code=status_code,
-        rows=rows,
-        upcoming=upcoming,
-        titles=titles,
-        place_names=_names(session, codes),
+        page=page,
         form=form or {"release_time": "07:00", "day_cap": "1", "month_cap": "4"},
         error=error,
-        time_text=releases.time_text,
         **(_choices(session, actor) if actor.can("policy:write") else {}),
     )
 
 
 @router.get("/quota-releases")
 def releases_page(
-    request: Request,
-    session: DbSession,
-    actor: Annotated[Actor, Depends(page_require("policy:read"))],
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: Filters
 ) -> HTMLResponse:
-    return _page(request, session, actor)
+    """Schedules a page at a time, those not yet ended first; search, filter, sort, export."""
+    return _page(request, session, actor, query=query, filters=filters)
+
+
+@router.get("/quota-releases.xlsx")
+def releases_export(session: DbSession, actor: Reader, query: Query, filters: Filters) -> Response:
+    """The schedules the list shows under the same filters and search, as .xlsx."""
+    stmt, spec, view = _listing(session, actor)
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 def _int(form: dict[str, str], name: str, label: str, default: int | None = None) -> int | None:
