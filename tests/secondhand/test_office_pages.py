@@ -36,7 +36,7 @@ def _csrf(html: str) -> str:
 
 
 def _table(html: str, table_id: str) -> str:
-    return html.split(f'<table id="{table_id}">', 1)[1].split("</table>", 1)[0]
+    return html.split(f'<table id="{table_id}"', 1)[1].split("</table>", 1)[0]
 
 
 def _count(w: World, model: type, *where: Any) -> int:
@@ -74,7 +74,9 @@ def test_credit_page_records_events_and_suspends_then_reinstates(world: World) -
         assert (r.status_code, r.headers["location"]) == (303, "/secondhand/credit"), r.text[:300]
     grade = world.api("office.140521").get(URL + f"/dealers/{ids['dealer']}/credit").json()
     assert (grade["score"], grade["grade"]) == (52, "D")
-    page = web.get("/secondhand/credit").text
+    waiting = _table(web.get("/secondhand/credit").text, "events")  # opens on the pending
+    assert "投诉" in waiting and "待处理" in waiting and "违规" not in waiting
+    page = web.get("/secondhand/credit?outcome=all").text
     assert "违规（严重）" in page and "销售翻新机未告知" in page and "经营者责任" in page
     pending = _count(world, CreditEvent, CreditEvent.outcome == "pending")
     event_id = (
@@ -247,7 +249,7 @@ def test_valuer_registered_on_its_page_then_reports_listed(world: World) -> None
     mine = valuer.get("/secondhand/reports").text
     assert "65,000.00" in mine and "VR" in mine
     listed = web.get("/secondhand/valuations").text
-    assert re.search(r'<table id="reports">.*沁水新设评估所.*65,000.00', listed, re.S)
+    assert re.search(r'<table id="reports".*沁水新设评估所.*65,000.00', listed, re.S)
 
     dealer = world.web("dealer.140521")
     plain = dealer.get("/secondhand/reports")
@@ -319,7 +321,9 @@ def test_consumer_complaint_page_files_and_shows_the_outcome(world: World) -> No
     r = web.post("/secondhand/complaints", data={**form, "description": "以次充好"})
     assert (r.status_code, r.headers["location"]) == (303, "/secondhand/complaints?done=1")
     done = web.get("/secondhand/complaints?done=1").text
-    assert "投诉已提交" in done and re.search(r"以次充好</td><td>待处理", done)
+    assert "投诉已提交" in done and re.search(
+        r"以次充好</td><td data-label=\"处理结果\">待处理", done
+    )
     event = (
         world.api("office.140521").get(URL + f"/dealers/{ids['dealer']}/credit").json()["events"][0]
     )
@@ -328,6 +332,8 @@ def test_consumer_complaint_page_files_and_shows_the_outcome(world: World) -> No
         URL + f"/credit-events/{event['id']}/resolve",
         {"outcome": "upheld"},
     )
-    assert re.search(r"以次充好</td><td>成立", web.get("/secondhand/complaints").text)
+    assert re.search(
+        r"以次充好</td><td data-label=\"处理结果\">成立", web.get("/secondhand/complaints").text
+    )
     assert "/secondhand/complaints" in web.get("/secondhand/estimate").text
     assert world.web("dealer.140521").get("/secondhand/complaints").status_code == 403

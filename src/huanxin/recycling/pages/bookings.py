@@ -179,12 +179,13 @@ def _phone(form: dict[str, str]) -> str:
 
 
 @router.post("/recycling/book")
-async def book_submit(
+def book_submit(
     request: Request,
     session: DbSession,
     actor: Annotated[Actor, Depends(page_require("recycling:book"))],
+    posted: kit.Posted,
 ) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    form = kit.text_of(posted)
 
     def change() -> str:
         start, _, end = form.get("slot", "").partition("-")

@@ -34,10 +34,6 @@ DIRECTIONS = {"in": "入场", "out": "出场"}
 BASELINE_KINDS = {"appliances": "废旧家电", "elv": "报废机动车"}
 
 
-async def _form(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-
-
 def _int(text: str, field: str) -> int:
     return int(kit.value(kit.Whole, text, field))
 
@@ -99,8 +95,10 @@ def _weighing_in(f: dict[str, str]) -> flows.WeighingIn:
 
 
 @router.post("/recycling/weighings")
-async def weighing_submit(request: Request, session: DbSession, actor: Operator) -> Response:
-    f = await _form(request)
+def weighing_submit(
+    request: Request, session: DbSession, actor: Operator, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
 
     def change() -> str:
         new = _weighing_in(f)
@@ -170,8 +168,10 @@ def reports_page(
 
 
 @router.post("/recycling/declarations")
-async def declare_submit(request: Request, session: DbSession, actor: Operator) -> Response:
-    month = (await _form(request)).get("month", "").strip()
+def declare_submit(
+    request: Request, session: DbSession, actor: Operator, posted: kit.Posted
+) -> Response:
+    month = (kit.text_of(posted)).get("month", "").strip()
 
     def change() -> str:
         flows.submit_declaration(session, actor, month=month)
@@ -190,8 +190,10 @@ async def declare_submit(request: Request, session: DbSession, actor: Operator) 
 
 
 @router.post("/recycling/baselines")
-async def baseline_submit(request: Request, session: DbSession, actor: Manager) -> Response:
-    f = await _form(request)
+def baseline_submit(
+    request: Request, session: DbSession, actor: Manager, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
 
     def change() -> str:
         code = f.get("jurisdiction_code", "").strip()

@@ -31,10 +31,6 @@ Manager = Annotated[Actor, Depends(page_require("recycling:manage"))]
 APPLIANCE_CONDITIONS = [k for k in CONDITIONS if k != "any"]
 
 
-async def _form(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-
-
 def _number(text: str, field: str, kind: type[int] | type[float] = float) -> Any:
     try:
         return kind(text.strip())
@@ -124,8 +120,10 @@ def site_edit(request: Request, session: DbSession, actor: Manager, site_id: Id)
 
 
 @router.post("/recycling/network/sites")
-async def site_create(request: Request, session: DbSession, actor: Manager) -> Response:
-    f = await _form(request)
+def site_create(
+    request: Request, session: DbSession, actor: Manager, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
 
     def change() -> str:
         network.create_site(session, actor, _new_site(actor, f))
@@ -138,10 +136,14 @@ async def site_create(request: Request, session: DbSession, actor: Manager) -> R
 
 
 @router.post("/recycling/network/sites/{site_id}")
-async def site_update(
-    request: Request, session: DbSession, actor: Manager, site_id: Id
+def site_update(
+    request: Request,
+    session: DbSession,
+    actor: Manager,
+    site_id: Id,
+    posted: kit.Posted,
 ) -> Response:
-    f = await _form(request)
+    f = kit.text_of(posted)
 
     def change() -> str:
         network.update_site(session, actor, site_id, _new_site(actor, f))
@@ -217,8 +219,10 @@ def vehicle_edit(
 
 
 @router.post("/recycling/network/vehicles")
-async def vehicle_create(request: Request, session: DbSession, actor: Manager) -> Response:
-    f = await _form(request)
+def vehicle_create(
+    request: Request, session: DbSession, actor: Manager, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
 
     def change() -> str:
         new = _new_vehicle(session, actor, f)
@@ -232,10 +236,14 @@ async def vehicle_create(request: Request, session: DbSession, actor: Manager) -
 
 
 @router.post("/recycling/network/vehicles/{vehicle_id}")
-async def vehicle_update(
-    request: Request, session: DbSession, actor: Manager, vehicle_id: Id
+def vehicle_update(
+    request: Request,
+    session: DbSession,
+    actor: Manager,
+    vehicle_id: Id,
+    posted: kit.Posted,
 ) -> Response:
-    f = await _form(request)
+    f = kit.text_of(posted)
 
     def change() -> str:
         network.update_vehicle(
@@ -321,8 +329,10 @@ def price_new(
 
 
 @router.post("/recycling/network/prices")
-async def price_create(request: Request, session: DbSession, actor: Manager) -> Response:
-    f = await _form(request)
+def price_create(
+    request: Request, session: DbSession, actor: Manager, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
 
     def change() -> str:
         code = f.get("jurisdiction_code", "").strip()

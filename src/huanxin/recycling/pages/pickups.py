@@ -139,10 +139,14 @@ def _lines(form: dict[str, str], count: int) -> list[completion.LineIn]:
 
 
 @router.post("/recycling/pickup/{booking_id}")
-async def pickup_submit(
-    request: Request, session: DbSession, booking_id: Id, actor: Operator
+def pickup_submit(
+    request: Request,
+    session: DbSession,
+    booking_id: Id,
+    actor: Operator,
+    posted: kit.Posted,
 ) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = kit.text_of(posted)
 
     def change() -> str:
         count = len(bookings.items_of(session, booking_id))

@@ -19,12 +19,18 @@ from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
-from huanxin.secondhand import vocab
-from huanxin.secondhand.pages.forms import act, back_to, day, fen, form_of, number
-from huanxin.secondhand.pages.office import credit_page
+from huanxin.secondhand import credit_list, valuation_list, vocab
+from huanxin.secondhand.pages.forms import act, back_to, day, fen, number
+from huanxin.secondhand.pages.office import (
+    ReportFilters,
+    credit_page,
+    event_rows,
+    report_rows,
+)
 from huanxin.secondhand.service import common, credit, dealers, valuation, wipes
 from huanxin.web.deps import DbSession, page_require, public
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -32,6 +38,7 @@ Reader = Annotated[Actor, Depends(page_require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
 DealerDesk = Annotated[Actor, Depends(page_require("secondhand:deal"))]
 Checker = Annotated[Actor, Depends(page_require("secondhand:check"))]
+Query = Annotated[ListQuery, Depends(list_query)]
 VOCAB: dict[str, Any] = {
     "categories": vocab.CATEGORIES,
     "grades": vocab.GRADES,
@@ -84,9 +91,11 @@ def overview(request: Request, session: DbSession, actor: Reader) -> HTMLRespons
 
 
 @router.post("/secondhand/dealers")
-async def register_dealer(request: Request, session: DbSession, actor: Manager) -> Response:
-    f = await form_of(request)
-    cats = [str(c) for c in (await request.form()).getlist("categories")]
+def register_dealer(
+    request: Request, session: DbSession, actor: Manager, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
+    cats = [str(c) for c in posted.getlist("categories")]
 
     def run() -> None:
         dealers.register_dealer(
@@ -121,10 +130,14 @@ def _office_page(
 
 
 @router.post("/secondhand/dealers/{dealer_id}/status")
-async def dealer_status(
-    dealer_id: Id, request: Request, session: DbSession, actor: Manager
+def dealer_status(
+    dealer_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Manager,
+    posted: kit.Posted,
 ) -> Response:
-    f = await form_of(request)
+    f = kit.text_of(posted)
     back = back_to(f, OFFICE_PAGES)
 
     def run() -> None:
@@ -140,8 +153,10 @@ async def dealer_status(
 
 
 @router.post("/secondhand/credit/{event_id}/resolve")
-async def resolve(event_id: Id, request: Request, session: DbSession, actor: Manager) -> Response:
-    f = await form_of(request)
+def resolve(
+    event_id: Id, request: Request, session: DbSession, actor: Manager, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
     back = back_to(f, OFFICE_PAGES)
 
     def run() -> None:
@@ -177,8 +192,10 @@ def desk(request: Request, session: DbSession, actor: DealerDesk) -> HTMLRespons
 
 
 @router.post("/secondhand/desk/transactions")
-async def desk_transaction(request: Request, session: DbSession, actor: DealerDesk) -> Response:
-    f = await form_of(request)
+def desk_transaction(
+    request: Request, session: DbSession, actor: DealerDesk, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
 
     def run() -> None:
         dealers.register_transaction(
@@ -212,8 +229,10 @@ async def desk_transaction(request: Request, session: DbSession, actor: DealerDe
 
 
 @router.post("/secondhand/desk/wipes")
-async def desk_wipe(request: Request, session: DbSession, actor: DealerDesk) -> Response:
-    f = await form_of(request)
+def desk_wipe(
+    request: Request, session: DbSession, actor: DealerDesk, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
 
     def run() -> None:
         try:
@@ -281,29 +300,42 @@ def _consumer(
     )
 
 
+def _complaint_filters(outcome: Code = "") -> dict[str, str]:
+    """A consumer's complaints, all of them unless a state is chosen."""
+    return {"outcome": outcome}
+
+
+ComplaintFilters = Annotated[dict[str, str], Depends(_complaint_filters)]
+
+
 def _complaints(
     request: Request,
     session: Session,
     actor: Actor,
     error: str | None = None,
     form: dict[str, str] | None = None,
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
     active = dealers.list_dealers(session, actor, status="active")
-    names = {
-        d.id: dealers.dealer_view(session, d).name for d in dealers.list_dealers(session, actor)
-    }
-    mine = [
-        {**asdict(credit.event_view(e)), "dealer": names.get(e.dealer_id, "")}
-        for e in credit.list_events(session, actor)
-        if e.created_by == actor.user_id
-    ]
+    page = page_of(
+        session,
+        credit_list.COMPLAINTS,
+        credit.readable(actor, own=True),
+        query or ListQuery(),
+        path="/secondhand/complaints",
+        filters=filters or _complaint_filters(),
+        view=event_rows(session),
+    )
     return render(
         request,
         "secondhand/complaints.html",
         error=error,
         form=form or {},
         dealers=[dealers.dealer_view(session, d) for d in active],
-        mine=mine,
+        page=page,
+        mine=page.rows,
         today=today_cn().isoformat(),
         **VOCAB,
     )
@@ -340,13 +372,30 @@ def consumer_page(request: Request, session: DbSession, actor: Checker) -> HTMLR
 
 
 @router.get("/secondhand/complaints")
-def complaints_page(request: Request, session: DbSession, actor: Checker) -> HTMLResponse:
-    return _complaints(request, session, actor)
+def complaints_page(
+    request: Request,
+    session: DbSession,
+    actor: Checker,
+    query: Query,
+    filters: ComplaintFilters,
+) -> HTMLResponse:
+    """The complaint form and the caller's own complaints, a page at a time."""
+    return _complaints(request, session, actor, query=query, filters=filters)
+
+
+@router.get("/secondhand/complaints.xlsx")
+def complaints_export(
+    session: DbSession, actor: Checker, query: Query, filters: ComplaintFilters
+) -> Response:
+    """The caller's complaints the list shows under the same filters and search, as .xlsx."""
+    stmt, view = credit.readable(actor, own=True), event_rows(session)
+    spec = credit_list.COMPLAINTS
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 @router.post("/secondhand/complaints")
-async def complain(request: Request, session: DbSession, actor: Checker) -> Response:
-    f = await form_of(request)
+def complain(request: Request, session: DbSession, actor: Checker, posted: kit.Posted) -> Response:
+    f = kit.text_of(posted)
 
     def run() -> None:
         credit.file_complaint(
@@ -373,30 +422,60 @@ def _reports(
     actor: Actor,
     error: str | None = None,
     form: dict[str, str] | None = None,
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
     own = common.own_dealer(session, actor, active=False)
-    rows = [valuation.report_view(r) for r in valuation.list_reports(session, actor)]
+    page = page_of(
+        session,
+        valuation_list.OWN,
+        valuation.readable(session, actor),
+        query or ListQuery(),
+        path="/secondhand/reports",
+        filters=filters or {"category": "", "grade": ""},
+        view=report_rows(session),
+    )
     return render(
         request,
         "secondhand/valuer.html",
         error=error,
         form=form or {},
         dealer=own,
-        rows=rows,
+        page=page,
+        rows=page.rows,
         today=today_cn().isoformat(),
         **VOCAB,
     )
 
 
 @router.get("/secondhand/reports")
-def valuer_desk(request: Request, session: DbSession, actor: DealerDesk) -> HTMLResponse:
+def valuer_desk(
+    request: Request,
+    session: DbSession,
+    actor: DealerDesk,
+    query: Query,
+    filters: ReportFilters,
+) -> HTMLResponse:
     """A registered third-party valuer submits and lists its valuation reports."""
-    return _reports(request, session, actor)
+    return _reports(request, session, actor, query=query, filters=filters)
+
+
+@router.get("/secondhand/reports.xlsx")
+def valuer_export(
+    session: DbSession, actor: DealerDesk, query: Query, filters: ReportFilters
+) -> Response:
+    """The valuer's reports the list shows under the same filters and search, as .xlsx."""
+    stmt, view = valuation.readable(session, actor), report_rows(session)
+    spec = valuation_list.OWN
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 @router.post("/secondhand/reports")
-async def submit_report(request: Request, session: DbSession, actor: DealerDesk) -> Response:
-    f = await form_of(request)
+def submit_report(
+    request: Request, session: DbSession, actor: DealerDesk, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
 
     def run() -> None:
         valuation.create_report(

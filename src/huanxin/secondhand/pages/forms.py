@@ -33,10 +33,6 @@ def percent_bp(text: str, field: str) -> int:
     return int(kit.value(kit.Percent, text, field))
 
 
-async def form_of(request: Request) -> dict[str, str]:
-    return kit.text_of(await request.form())
-
-
 def back_to(form: dict[str, str], allowed: tuple[str, ...]) -> str:
     """The page a form returns to: its ``back`` field if listed, else the first allowed."""
     wanted = form.get("back", "")

@@ -15,17 +15,20 @@ from sqlalchemy.orm import Session
 from huanxin.core import jurisdictions, orgs
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Year
-from huanxin.core.clock import today_cn
-from huanxin.secondhand import vocab
-from huanxin.secondhand.models import Dealer
-from huanxin.secondhand.pages.forms import act, day, form_of, number, percent_bp
+from huanxin.core.clock import local_text, today_cn
+from huanxin.secondhand import credit_list, valuation_list, vocab, wipe_list
+from huanxin.secondhand.models import CreditEvent, ValuationReport, WipeRecord
+from huanxin.secondhand.pages.forms import act, day, number, percent_bp
 from huanxin.secondhand.service import credit, dealers, valuation, wipes
 from huanxin.web.deps import DbSession, page_require
+from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, View, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("secondhand:read"))]
 Manager = Annotated[Actor, Depends(page_require("secondhand:manage"))]
+Query = Annotated[ListQuery, Depends(list_query)]
 VOCAB: dict[str, Any] = {
     "categories": vocab.CATEGORIES,
     "grades": vocab.GRADES,
@@ -38,8 +41,24 @@ VOCAB: dict[str, Any] = {
 SEVERITIES = {"normal": "一般", "serious": "严重"}
 
 
-def _names(session: Session, rows: list[Dealer]) -> dict[int, str]:
-    return {d.id: dealers.dealer_view(session, d).name for d in rows}
+def event_rows(session: Session) -> View:
+    """A page of credit records as the list draws and exports them: the dealer by name."""
+
+    def view(rows: list[CreditEvent]) -> list[dict[str, Any]]:
+        names = dealers.dealer_names(session, (e.dealer_id for e in rows))
+        return [
+            {**asdict(credit.event_view(e)), "dealer": names.get(e.dealer_id, "")} for e in rows
+        ]
+
+    return view
+
+
+def _event_filters(outcome: Code | None = None, kind: Code = "") -> dict[str, str]:
+    """The credit page's filters from the address; it opens on the records still pending."""
+    return {"outcome": credit_list.PENDING if outcome is None else outcome, "kind": kind}
+
+
+EventFilters = Annotated[dict[str, str], Depends(_event_filters)]
 
 
 def credit_page(
@@ -48,17 +67,24 @@ def credit_page(
     actor: Actor,
     error: str | None = None,
     form: dict[str, str] | None = None,
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
     rows = dealers.list_dealers(session, actor)
     graded = [
         {**asdict(dealers.dealer_view(session, d)), **asdict(credit.grade(session, d))}
         for d in rows
     ]
-    names = _names(session, rows)
-    events = [
-        {**asdict(credit.event_view(e)), "dealer": names.get(e.dealer_id, "")}
-        for e in credit.list_events(session, actor)
-    ]
+    page = page_of(
+        session,
+        credit_list.SPEC,
+        credit.readable(actor),
+        query or ListQuery(),
+        path="/secondhand/credit",
+        filters=filters or _event_filters(),
+        view=event_rows(session),
+    )
     return render(
         request,
         "secondhand/credit.html",
@@ -66,7 +92,9 @@ def credit_page(
         form=form or {},
         rows=graded,
         suspended=[d for d in graded if d["status"] == "suspended"],
-        events=events,
+        page=page,
+        events=page.rows,
+        kind_text=credit_list.kind_text,
         severities=SEVERITIES,
         today=today_cn().isoformat(),
         **VOCAB,
@@ -74,13 +102,27 @@ def credit_page(
 
 
 @router.get("/secondhand/credit")
-def credit_records(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return credit_page(request, session, actor)
+def credit_records(
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: EventFilters
+) -> HTMLResponse:
+    """Dealers' grades and the credit records a page at a time, pending ones first."""
+    return credit_page(request, session, actor, query=query, filters=filters)
+
+
+@router.get("/secondhand/credit.xlsx")
+def credit_export(
+    session: DbSession, actor: Reader, query: Query, filters: EventFilters
+) -> Response:
+    """The credit records the list shows under the same filters and search, as .xlsx."""
+    stmt, view = credit.readable(actor), event_rows(session)
+    return export(session, credit_list.SPEC, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 @router.post("/secondhand/credit/events")
-async def record_event(request: Request, session: DbSession, actor: Manager) -> Response:
-    f = await form_of(request)
+def record_event(
+    request: Request, session: DbSession, actor: Manager, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
     kind, _, outcome = f.get("event", "").partition(":")  # one select: "dispute:mediated"
 
     def run() -> None:
@@ -106,9 +148,11 @@ async def record_event(request: Request, session: DbSession, actor: Manager) -> 
 
 
 @router.post("/secondhand/credit/status")
-async def dealer_status(request: Request, session: DbSession, actor: Manager) -> Response:
+def dealer_status(
+    request: Request, session: DbSession, actor: Manager, posted: kit.Posted
+) -> Response:
     """Suspend or reinstate a dealer from the credit page (the dealer chosen in the form)."""
-    f = await form_of(request)
+    f = kit.text_of(posted)
 
     def run() -> None:
         dealers.set_status(
@@ -129,40 +173,80 @@ async def dealer_status(request: Request, session: DbSession, actor: Manager) ->
     )
 
 
+def _wipe_rows(session: Session) -> View:
+    """A page of wipe records as the list draws and exports them: dealer by name, local time."""
+
+    def view(rows: list[WipeRecord]) -> list[dict[str, Any]]:
+        names = dealers.dealer_names(session, (w.dealer_id for w in rows))
+        return [
+            {
+                **asdict(wipes.wipe_view(session, w)),
+                "dealer": names.get(w.dealer_id, ""),
+                "wiped": local_text(w.wiped_at),
+            }
+            for w in rows
+        ]
+
+    return view
+
+
+def _wipe_filters(state: Code = "", method: Code = "", category: Code = "") -> dict[str, str]:
+    return {"state": state, "method": method, "category": category}
+
+
+WipeFilters = Annotated[dict[str, str], Depends(_wipe_filters)]
+
+
 def _certificates(
     request: Request,
     session: Session,
     actor: Actor,
     error: str | None = None,
     form: dict[str, str] | None = None,
-    serial: str = "",
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    names = _names(session, dealers.list_dealers(session, actor))
-    rows = [
-        {**asdict(wipes.wipe_view(session, w)), "dealer": names.get(w.dealer_id, "")}
-        for w in wipes.list_wipes(session, actor, serial=serial)
-    ]
+    page = page_of(
+        session,
+        wipe_list.SPEC,
+        wipes.readable(session, actor),
+        query or ListQuery(),
+        path="/secondhand/certificates",
+        filters=filters or _wipe_filters(),
+        view=_wipe_rows(session),
+    )
     return render(
         request,
         "secondhand/certificates.html",
         error=error,
         form=form or {},
-        rows=rows,
-        serial=serial,
+        page=page,
+        rows=page.rows,
         **VOCAB,
     )
 
 
 @router.get("/secondhand/certificates")
 def certificates(
-    request: Request, session: DbSession, actor: Reader, serial: Code = ""
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: WipeFilters
 ) -> HTMLResponse:
-    return _certificates(request, session, actor, serial=serial)
+    """Every wipe record in scope a page at a time, newest first; search, filter, export."""
+    return _certificates(request, session, actor, query=query, filters=filters)
+
+
+@router.get("/secondhand/certificates.xlsx")
+def certificates_export(
+    session: DbSession, actor: Reader, query: Query, filters: WipeFilters
+) -> Response:
+    """The wipe records the list shows under the same filters and search, as .xlsx."""
+    stmt, view = wipes.readable(session, actor), _wipe_rows(session)
+    return export(session, wipe_list.SPEC, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 @router.post("/secondhand/certificates/revoke")
-async def revoke(request: Request, session: DbSession, actor: Manager) -> Response:
-    f = await form_of(request)
+def revoke(request: Request, session: DbSession, actor: Manager, posted: kit.Posted) -> Response:
+    f = kit.text_of(posted)
 
     def run() -> None:
         wipes.revoke(session, actor, cert_no=f.get("cert_no", ""), reason=f.get("reason", ""))
@@ -177,40 +261,82 @@ async def revoke(request: Request, session: DbSession, actor: Manager) -> Respon
     )
 
 
+def report_rows(session: Session) -> View:
+    """A page of valuation reports as the list draws and exports them: the valuer by name."""
+
+    def view(rows: list[ValuationReport]) -> list[dict[str, Any]]:
+        names = dealers.dealer_names(session, (r.valuer_id for r in rows))
+        return [
+            {**asdict(valuation.report_view(r)), "valuer": names.get(r.valuer_id, "")} for r in rows
+        ]
+
+    return view
+
+
+def _report_filters(category: Code = "", grade: Code = "") -> dict[str, str]:
+    return {"category": category, "grade": grade}
+
+
+ReportFilters = Annotated[dict[str, str], Depends(_report_filters)]
+
+
 def _valuations(
     request: Request,
     session: Session,
     actor: Actor,
     error: str | None = None,
     form: dict[str, str] | None = None,
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
     valuers = dealers.list_dealers(session, actor, kind="valuer")
-    names = _names(session, valuers)
-    reports = [
-        {**asdict(valuation.report_view(r)), "valuer": names.get(r.valuer_id, "")}
-        for r in valuation.list_reports(session, actor)
-    ]
+    page = page_of(
+        session,
+        valuation_list.SPEC,
+        valuation.readable(session, actor),
+        query or ListQuery(),
+        path="/secondhand/valuations",
+        filters=filters or _report_filters(),
+        view=report_rows(session),
+    )
     return render(
         request,
         "secondhand/valuations.html",
         error=error,
         form=form or {},
         valuers=[dealers.dealer_view(session, d) for d in valuers],
-        reports=reports,
+        page=page,
+        reports=page.rows,
         merchants=orgs.list_for(session, actor, "merchant"),
         **VOCAB,
     )
 
 
 @router.get("/secondhand/valuations")
-def valuations(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return _valuations(request, session, actor)
+def valuations(
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: ReportFilters
+) -> HTMLResponse:
+    """Registered valuers and every report in scope, a page at a time, newest first."""
+    return _valuations(request, session, actor, query=query, filters=filters)
+
+
+@router.get("/secondhand/valuations.xlsx")
+def valuations_export(
+    session: DbSession, actor: Reader, query: Query, filters: ReportFilters
+) -> Response:
+    """The reports the list shows under the same filters and search, as .xlsx."""
+    stmt, view = valuation.readable(session, actor), report_rows(session)
+    spec = valuation_list.SPEC
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 @router.post("/secondhand/valuers")
-async def register_valuer(request: Request, session: DbSession, actor: Manager) -> Response:
-    f = await form_of(request)
-    cats = [str(c) for c in (await request.form()).getlist("categories")]
+def register_valuer(
+    request: Request, session: DbSession, actor: Manager, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
+    cats = [str(c) for c in posted.getlist("categories")]
 
     def run() -> None:
         dealers.register_dealer(
@@ -283,8 +409,10 @@ def used_cars(
 
 
 @router.post("/secondhand/used-cars/baseline")
-async def set_baseline(request: Request, session: DbSession, actor: Manager) -> Response:
-    f = await form_of(request)
+def set_baseline(
+    request: Request, session: DbSession, actor: Manager, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
 
     def run() -> None:
         dealers.set_car_baseline(

@@ -18,7 +18,7 @@ from huanxin.core.bounds import Code, Id, Line
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
 from huanxin.secondhand import listing_list, vocab, warehouse_list
-from huanxin.secondhand.pages.forms import fen, form_of, number
+from huanxin.secondhand.pages.forms import fen, number
 from huanxin.secondhand.service import common, trading, warehouse
 from huanxin.web.deps import DbSession, page_require, page_require_any
 from huanxin.web.kit import forms as kit
@@ -146,8 +146,10 @@ def trade_estimate(request: Request, session: DbSession, actor: Trader) -> HTMLR
 
 
 @router.post("/secondhand/trade/listings")
-async def create_listing(request: Request, session: DbSession, actor: Trader) -> Response:
-    f = await form_of(request)
+def create_listing(
+    request: Request, session: DbSession, actor: Trader, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
     created: list[int] = []
 
     def run() -> None:
@@ -340,8 +342,8 @@ def warehouse_export(
 
 
 @router.post("/secondhand/warehouse/declare")
-async def declare(request: Request, session: DbSession, actor: Trader) -> Response:
-    f = await form_of(request)
+def declare(request: Request, session: DbSession, actor: Trader, posted: kit.Posted) -> Response:
+    f = kit.text_of(posted)
 
     def run() -> None:
         warehouse.declare(
@@ -365,8 +367,10 @@ async def declare(request: Request, session: DbSession, actor: Trader) -> Respon
 
 
 @router.post("/secondhand/warehouse/{item_id}/claim")
-async def claim(item_id: Id, request: Request, session: DbSession, actor: Trader) -> Response:
-    f = await form_of(request)
+def claim(
+    item_id: Id, request: Request, session: DbSession, actor: Trader, posted: kit.Posted
+) -> Response:
+    f = kit.text_of(posted)
     return _act(
         request,
         session,
@@ -377,10 +381,15 @@ async def claim(item_id: Id, request: Request, session: DbSession, actor: Trader
 
 
 @router.post("/secondhand/warehouse/{item_id}/office/{what}")
-async def office_step(
-    item_id: Id, what: Line, request: Request, session: DbSession, actor: Manager
+def office_step(
+    item_id: Id,
+    what: Line,
+    request: Request,
+    session: DbSession,
+    actor: Manager,
+    posted: kit.Posted,
 ) -> Response:
-    f = await form_of(request)
+    f = kit.text_of(posted)
 
     def run() -> None:
         if what == "review":

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit
@@ -227,14 +227,21 @@ def _reason_label(key: tuple[str, str]) -> str:
     return f"{vocab.CREDIT_KINDS[kind]}{vocab.CREDIT_OUTCOMES[kind][detail]}"
 
 
+def readable(actor: Actor, *, own: bool = False) -> Select[CreditEvent]:
+    """The credit records the actor may read: its scope's, or (a consumer, or ``own``) only
+    those it filed."""
+    stmt = select(CreditEvent).where(CreditEvent.jurisdiction_code.in_(actor.scope_codes))
+    if own or not actor.can("secondhand:read"):
+        stmt = stmt.where(CreditEvent.created_by == actor.user_id)
+    return stmt
+
+
 def list_events(
     session: Session, actor: Actor, *, dealer_id: int | None = None
 ) -> list[CreditEvent]:
-    stmt = select(CreditEvent).where(CreditEvent.jurisdiction_code.in_(actor.scope_codes))
+    stmt = readable(actor)
     if dealer_id is not None:
         stmt = stmt.where(CreditEvent.dealer_id == dealer_id)
-    if not actor.can("secondhand:read"):
-        stmt = stmt.where(CreditEvent.created_by == actor.user_id)
     return list(session.scalars(stmt.order_by(CreditEvent.id.desc()).limit(300)))
 
 

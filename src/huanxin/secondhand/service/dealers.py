@@ -4,6 +4,7 @@ Also the used-car indicator (transactions this year against a 2023 baseline ente
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 from fractions import Fraction
@@ -116,6 +117,19 @@ def register_dealer(
 
 def readable_dealers(actor: Actor) -> Select[Dealer]:
     return select(Dealer).where(Dealer.jurisdiction_code.in_(actor.scope_codes))
+
+
+def dealer_names(session: Session, dealer_ids: Iterable[int]) -> dict[int, str]:
+    """Dealers' names (their organisations'), for the rows of one page of a list."""
+    wanted = set(dealer_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Dealer.id, Organization.name)
+        .join(Organization, Organization.id == Dealer.org_id)
+        .where(Dealer.id.in_(wanted))
+    )
+    return {row.id: row.name for row in rows}
 
 
 def list_dealers(

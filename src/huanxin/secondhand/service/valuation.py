@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit
@@ -246,10 +246,16 @@ def report_view(r: ValuationReport) -> ReportView:
     )
 
 
-def list_reports(session: Session, actor: Actor) -> list[ValuationReport]:
+def readable(session: Session, actor: Actor) -> Select[ValuationReport]:
+    """The reports the actor may read: its scope's, or a valuer's own."""
     stmt = select(ValuationReport).where(ValuationReport.jurisdiction_code.in_(actor.scope_codes))
     if not actor.can("secondhand:read"):
         stmt = stmt.where(
             ValuationReport.valuer_id == common.own_dealer(session, actor, active=False).id
         )
+    return stmt
+
+
+def list_reports(session: Session, actor: Actor) -> list[ValuationReport]:
+    stmt = readable(session, actor)
     return list(session.scalars(stmt.order_by(ValuationReport.id.desc())))

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, identifiers, pii
@@ -192,6 +192,16 @@ def wipe_view(session: Session, wipe: WipeRecord) -> WipeView:
     )
 
 
+def readable(session: Session, actor: Actor) -> Select[WipeRecord]:
+    """The wipe records the actor may read: its scope's, or a dealer desk's own."""
+    stmt = select(WipeRecord).where(WipeRecord.jurisdiction_code.in_(actor.scope_codes))
+    if not actor.can("secondhand:read"):
+        stmt = stmt.where(
+            WipeRecord.dealer_id == common.own_dealer(session, actor, active=False).id
+        )
+    return stmt
+
+
 def list_wipes(
     session: Session,
     actor: Actor,
@@ -200,13 +210,9 @@ def list_wipes(
     limit: int = 200,
     pager: Pager | None = None,
 ) -> list[WipeRecord]:
-    stmt = select(WipeRecord).where(WipeRecord.jurisdiction_code.in_(actor.scope_codes))
+    stmt = readable(session, actor)
     if serial and serial.strip():
         stmt = stmt.where(WipeRecord.serial == "".join(serial.split()).upper())
-    if not actor.can("secondhand:read"):
-        stmt = stmt.where(
-            WipeRecord.dealer_id == common.own_dealer(session, actor, active=False).id
-        )
     stmt = stmt.order_by(WipeRecord.id.desc())
     return pager(stmt) if pager else list(session.scalars(stmt.limit(limit)))
 
