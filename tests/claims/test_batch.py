@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 import builders
 from huanxin.claims import sales_world
 from huanxin.claims.models import Claim, ClaimPart, Quota
+from huanxin.claims.schemas import ClaimRead
 from huanxin.claims.service import batch, gather, redeem
 from huanxin.core import audit, auth
 from huanxin.core.actor import Actor
@@ -128,6 +129,25 @@ def test_a_sale_failing_its_checks_fails_alone(database: Database) -> None:
         claimed = select(Quota.claim_id).where(Quota.state == "locked").order_by(Quota.claim_id)
         ids = [a.body["id"] for a in answers if a.error is None]
         assert list(session.scalars(claimed)) == sorted(ids)
+    _ledger_clean(database)
+
+
+def test_each_sale_is_quoted_for_its_own_price_and_answered_as_stored(
+    database: Database,
+) -> None:
+    # the batch remembers quotes per item: sales at two prices must still get their own
+    # subsidy, and each answer must read as the stored claim does (ClaimRead.of)
+    w = _world(database, central_fen=10**12, shards=2, quotas=4)
+    cheaper = sales_world.PRICE_FEN - 100_000  # 4,999.00 yuan: 999.80 yuan of subsidy
+    prices = [sales_world.PRICE_FEN, cheaper] * 2
+    items = [_item(w["merchant"], n, *w["codes"][n], price_fen=prices[n]) for n in range(4)]
+    answers = _apply(database, items)
+    assert [a.body["subsidy_fen"] for a in answers] == [SUBSIDY, 99_980, SUBSIDY, 99_980]
+    with database.sessions() as session:
+        for answer in answers:
+            stored = session.get(Claim, answer.body["id"])
+            assert stored is not None
+            assert ClaimRead.of(stored).model_dump(mode="json") == answer.body
     _ledger_clean(database)
 
 

@@ -29,16 +29,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huanxin.claims.errors import DeviceAlreadySubsidised
 from huanxin.claims.models import Claim, ClaimPart
 from huanxin.claims.schemas import ClaimRead
-from huanxin.claims.service import catalogue, common, national, quotas, redeem
+from huanxin.claims.service import bulk, catalogue, common, national, quotas, redeem
 from huanxin.core import idempotency
 from huanxin.core.actor import Actor
 from huanxin.core.errors import DomainError
@@ -49,6 +50,7 @@ from huanxin.policy import service as policies
 from huanxin.policy.api import Quote
 
 SCOPE = "claims.redeem"
+CLAIMS, PARTS = bulk.CLAIMS, cast("Table", ClaimPart.__table__)
 
 
 @dataclass(frozen=True)
@@ -258,12 +260,17 @@ def _write(session: Session, sales: list[_Sale]) -> None:
 
 
 def _insert_claims(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """One INSERT for the batch's claims; their ids in order. PostgreSQL returns them
-    (sorted by parameter order); SQLite, whose multi-row RETURNING has no order, numbers
-    them after the highest id (its write lock is held since BEGIN IMMEDIATE)."""
+    """One INSERT for the batch's claims; their ids in order. PostgreSQL: one array per
+    column (``bulk.unnest_insert``: a statement text prepared once), the ids matched back by
+    their device serial's key (distinct within a batch: ``_check`` refuses a repeat). SQLite,
+    whose multi-row RETURNING has no order, numbers them after the highest id (its write
+    lock is held since BEGIN IMMEDIATE)."""
     if is_postgres(session):
-        stmt = insert(Claim).returning(Claim.id, sort_by_parameter_order=True)
-        return list(session.scalars(stmt, rows))
+        returned = bulk.unnest_insert(session, CLAIMS, rows, returning=("id", "serial_key"))
+        by_serial = {serial_key: claim_id for claim_id, serial_key in returned}
+        if len(by_serial) != len(rows):
+            raise _Fallback("claims inserted do not match the batch")
+        return [by_serial[row["serial_key"]] for row in rows]
     top = session.scalar(select(func.max(Claim.id))) or 0
     ids = list(range(top + 1, top + 1 + len(rows)))
     session.execute(insert(Claim), [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
@@ -302,7 +309,10 @@ def _reserve(session: Session, sales: list[_Sale]) -> None:
         raise _Fallback("no single shard covers a pool's share of the batch")
     for part in parts:
         part["shard_id"] = used[part["pool_id"]]
-    session.execute(insert(ClaimPart), parts)
+    if is_postgres(session):
+        bulk.unnest_insert(session, PARTS, parts)
+    else:
+        session.execute(insert(ClaimPart), parts)
 
 
 def _wanted(sale: _Sale) -> tuple[list[tuple[str, str]], str, int]:
@@ -312,5 +322,7 @@ def _wanted(sale: _Sale) -> tuple[list[tuple[str, str]], str, int]:
 
 
 def _answer(sale: _Sale) -> Answer:
-    claim = Claim(id=sale.claim_id, **sale.row)  # transient: only read for the answer
-    return Answer(201, ClaimRead.of(claim).model_dump(mode="json"))
+    """The sale's answer, read from its row as ``ClaimRead.of`` reads a stored claim (a plain
+    namespace: building a transient ``Claim`` per sale was 11% of a batch's CPU)."""
+    claim = SimpleNamespace(vin_enc=None, **sale.row, id=sale.claim_id)
+    return Answer(201, ClaimRead.of(cast(Claim, claim)).model_dump(mode="json"))

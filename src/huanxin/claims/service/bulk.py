@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import String, Table, insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ColumnDefault
 
 from huanxin.claims.models import Claim, ClaimEvent, Clawback
 from huanxin.claims.service.signals import Signals, columns
@@ -83,6 +84,78 @@ def _values(row: Captured, seal: Callable[[str], str]) -> dict[str, Any]:
         "updated_at": row.created_at,
         **columns(row.signals, seal),
     }
+
+
+_UNNEST: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, list[Any]]] = {}
+
+
+def _unnest_statement(
+    session: Session, table: Table, names: tuple[str, ...], returning: tuple[str, ...]
+) -> tuple[str, list[Any]]:
+    """The statement text for ``names`` (one array parameter per column, cast to the
+    column's type) and each column's bind processor; built once per process."""
+    key = (table.name, names, returning)
+    found = _UNNEST.get(key)
+    if found is None:
+        dialect = session.get_bind().dialect
+        preparer = dialect.identifier_preparer
+        cols = [table.c[name] for name in names]
+        arrays = ", ".join(
+            f"CAST(%(p{i})b AS {_sql_type(col, dialect)}[])" for i, col in enumerate(cols)
+        )
+        # only the schema's own names, quoted by the dialect; every value is a parameter
+        text = (
+            f"INSERT INTO {preparer.format_table(table)} "  # noqa: S608
+            f"({', '.join(preparer.format_column(col) for col in cols)}) "
+            f"SELECT * FROM unnest({arrays})"
+        )
+        if returning:
+            text += " RETURNING " + ", ".join(preparer.format_column(table.c[n]) for n in returning)
+        found = _UNNEST[key] = (text, [col.type.bind_processor(dialect) for col in cols])
+    return found
+
+
+def _sql_type(col: Any, dialect: Any) -> str:
+    """The array element type: strings as TEXT, so that a value too long for its column is
+    refused by the INSERT (a cast to ``VARCHAR(n)`` would cut it short without a word)."""
+    if isinstance(col.type, String):
+        return "TEXT"
+    return str(col.type.compile(dialect=dialect))
+
+
+def unnest_insert(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    returning: tuple[str, ...] = (),
+) -> list[Any]:
+    """PostgreSQL: insert ``rows`` with ``INSERT … SELECT * FROM unnest(…)``, one array per
+    column, and return the ``returning`` columns of the inserted rows (in no promised order).
+
+    A multi-row ``VALUES`` list is a new statement text for every batch size, long enough
+    that psycopg parses it anew each time (its query cache stops at 4 KB or 50 parameters):
+    13% of the bulk case's server CPU. This text depends only on the columns, so psycopg
+    converts it once and the server prepares it after a few executions. Columns missing
+    from every row take their scalar Python default (as the ORM's INSERT would)."""
+    if not rows:
+        return []
+    present = {name for row in rows for name in row}
+    defaults: dict[str, Any] = {}
+    for col in table.columns:
+        default = col.default
+        if col.name in present or not isinstance(default, ColumnDefault):
+            continue
+        if not default.is_callable and default.arg is not None:
+            defaults[col.name] = default.arg
+    names = tuple(c.name for c in table.columns if c.name in present or c.name in defaults)
+    text, processors = _unnest_statement(session, table, names, returning)
+    params: dict[str, list[Any]] = {}
+    for i, (name, process) in enumerate(zip(names, processors, strict=True)):
+        fallback = defaults.get(name)
+        values = [row.get(name, fallback) for row in rows]
+        params[f"p{i}"] = [process(v) for v in values] if process else values
+    result = session.connection().exec_driver_sql(text, params)
+    return list(result.all()) if returning else []
 
 
 def insert_claims(session: Session, rows: Sequence[Captured]) -> None:

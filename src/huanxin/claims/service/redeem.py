@@ -71,14 +71,31 @@ def _validate(sale: Sale) -> tuple[str, str]:
     return serial, invoice
 
 
-def _quote(session: Session, quota: Quota, sale: Sale, grade: int | None) -> Quote:
+_QUOTES = "claims.redeem.quotes"
+
+
+def _quote(session: Session, quota: Quota, sale: Sale, grade: int | None) -> tuple[Quote, str]:
+    """The quote for the sale and its stored JSON. A batch quotes the same few items over and
+    over, so both are remembered for the session (one transaction: a batch or a request)
+    under everything the engine reads: the programme versions in force (by identity:
+    ``all_versions`` parses each stored version once per process), the quota's place, the
+    purchase date and the item's attributes. A programme synced meanwhile is a new version
+    object, hence a new key; nothing is remembered past the session."""
+    handed = bool(sale.recycling_cert_no)
+    versions = tuple(map(id, policies.all_versions(session)))
+    key: tuple[Any, ...] = (versions, quota.jurisdiction_code, sale.purchase_date)
+    key += (sale.category, sale.price_fen, grade, quota.slot, handed)
+    memo: dict[tuple[Any, ...], tuple[Quote, str]] = session.info.setdefault(_QUOTES, {})
+    hit = memo.get(key)
+    if hit is not None:
+        return hit
     item = ItemAttributes(
         category=sale.category,
         price_fen=sale.price_fen,
         grade=grade,
         prior_claims_in_category=quota.slot - 1,
         in_catalogue=True,
-        old_item_handed_in=bool(sale.recycling_cert_no),
+        old_item_handed_in=handed,
     )
     result = policies.quote_for(
         session, jurisdiction_code=quota.jurisdiction_code, on_date=sale.purchase_date, item=item
@@ -86,7 +103,8 @@ def _quote(session: Session, quota: Quota, sale: Sale, grade: int | None) -> Quo
     if result.total_fen <= 0:
         reasons = [r for n in result.not_applied for r in n.reasons] or ["无适用政策"]
         raise NotEligible("不符合补贴条件：" + "；".join(reasons), field="category")
-    return result
+    memo[key] = (result, result.model_dump_json())
+    return memo[key]
 
 
 def _programme(session: Session, quota: Quota, on_date: date) -> Programme | None:
@@ -125,10 +143,16 @@ def check_merchant_area(session: Session, actor: Actor, quota: Quota, on_date: d
     )
 
 
-def _person(user: User | None) -> tuple[str, str]:
+_SEALER = "claims.redeem.sealer"
+
+
+def _person(session: Session, user: User | None) -> tuple[str, str]:
     if user is None or not user.resident_id_enc:
         raise IdentityNotVerified("补贴资格缺少实名信息", field="quota_code")
-    return pii.seal(user.display_name), user.resident_id_enc
+    seal = session.info.get(_SEALER)  # the newest key, read once per session (a batch)
+    if seal is None:
+        seal = session.info[_SEALER] = pii.sealer()
+    return seal(user.display_name), user.resident_id_enc
 
 
 def handed_in(session: Session, claim: Claim, number: str | None, code: str | None) -> None:
@@ -213,8 +237,20 @@ class Normalised:
     person_key: str | None
 
 
+_CATEGORIES = "claims.redeem.categories"
+
+
+def _category(session: Session, text: str) -> str:
+    """``policies.resolve_category``, remembered for the session (a batch names the same few
+    categories; the programme versions are read once per session anyway)."""
+    known: dict[str, str] = session.info.setdefault(_CATEGORIES, {})
+    if text not in known:
+        known[text] = policies.resolve_category(session, text)
+    return known[text]
+
+
 def normalise(session: Session, sale: Sale) -> Normalised:
-    sale = replace(sale, category=policies.resolve_category(session, sale.category))
+    sale = replace(sale, category=_category(session, sale.category))
     serial, invoice = _validate(sale)
     person_key = None
     if sale.resident_id:
@@ -248,14 +284,14 @@ def checked(
         price_fen=sale.price_fen,
         barcode=sale.barcode,
     )
-    result = _quote(session, quota, sale, grade)
+    result, quote_json = _quote(session, quota, sale, grade)
     ledger.check_open(
         session,
         programme_ids=[a.programme_id for a in result.applied],
         jurisdiction_code=quota.jurisdiction_code,
         on=sale.purchase_date,
     )
-    name_enc, rid_enc = _person(consumer)
+    name_enc, rid_enc = _person(session, consumer)
     now = utcnow()
     row = {
         "kind": "point_of_sale",
@@ -277,7 +313,7 @@ def checked(
         "price_fen": sale.price_fen,
         "subsidy_fen": result.total_fen,
         "consumer_pays_fen": sale.price_fen - result.total_fen,
-        "quote": result.model_dump_json(),
+        "quote": quote_json,
         "payee": f"org:{actor.org_id}",
         "created_at": now,
         "updated_at": now,
