@@ -173,11 +173,6 @@ def last_runs(session: Session, now: datetime | None = None) -> list[JobView]:
     return views
 
 
-def recent_failures(session: Session, limit: int = 20) -> list[JobRun]:
-    stmt = select(JobRun).where(JobRun.outcome == "failed")
-    return list(session.scalars(stmt.order_by(JobRun.started_at.desc()).limit(limit)))
-
-
 def due_jobs(db: Database, now: datetime | None = None) -> list[JobSpec]:
     now = now or utcnow()
     with db.sessions() as session:
