@@ -14,9 +14,9 @@ from huanxin.core.actor import Actor, within
 from huanxin.core.bounds import Code, Count, Id, Line, Name, Secret
 from huanxin.core.clock import today_cn, utcnow
 from huanxin.core.errors import DomainError
-from huanxin.core.models import AuditEntry, LoginAttempt, User
+from huanxin.core.models import AuditEntry, Jurisdiction, LoginAttempt, User
 from huanxin.core.roles import ROLE_LABELS, ROLE_ORG_KIND, Role
-from huanxin.web import audit_view, home, user_list
+from huanxin.web import audit_view, home, jurisdiction_list, user_list
 from huanxin.web.deps import SESSION_COOKIE, DbSession, client_ip, page_require, public
 from huanxin.web.kit import forms as kit
 from huanxin.web.kit.lists import ListQuery, ListSpec, export, list_query, page_of
@@ -108,21 +108,65 @@ def home_page(
     )
 
 
-@router.get("/admin/jurisdictions")
-def jurisdictions_page(
+JQuery = Annotated[ListQuery, Depends(list_query)]
+JReader = Annotated[Actor, Depends(page_require("jurisdictions:read"))]
+
+
+def _jurisdiction_filters(level: Code = "", parent_code: Code = "") -> dict[str, str]:
+    return {"level": level, "parent_code": parent_code}
+
+
+JFilters = Annotated[dict[str, str], Depends(_jurisdiction_filters)]
+
+
+def _jurisdictions(
     request: Request,
     session: DbSession,
-    actor: Annotated[Actor, Depends(page_require("jurisdictions:read"))],
+    actor: Actor,
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
+    error: kit.PageError | None = None,
+    form: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    rows = jurisdictions.list_within(session, actor.scope_codes)
+    rows = jurisdictions.list_within(session, actor.scope_codes)  # the parent picker
+    parents = {j.code: j.name for j in rows if j.level != "county"}
+    page = page_of(
+        session,
+        jurisdiction_list.spec(parents),
+        select(Jurisdiction).where(Jurisdiction.code.in_(actor.scope_codes)),
+        query or ListQuery(),
+        path="/admin/jurisdictions",
+        filters=filters or _jurisdiction_filters(),
+    )
     return render(
         request,
         "jurisdictions.html",
+        page=page,
         rows=rows,
-        error=None,
-        form={},
+        error=error,
+        form=form or {},
         levels=jurisdictions.LEVEL_LABELS,
     )
+
+
+@router.get("/admin/jurisdictions")
+def jurisdictions_page(
+    request: Request, session: DbSession, actor: JReader, query: JQuery, filters: JFilters
+) -> HTMLResponse:
+    """The jurisdictions in scope in tree order, a page at a time; search, filter, export."""
+    return _jurisdictions(request, session, actor, query=query, filters=filters)
+
+
+@router.get("/admin/jurisdictions.xlsx")
+def jurisdictions_export(
+    session: DbSession, actor: JReader, query: JQuery, filters: JFilters
+) -> Response:
+    """The jurisdictions the list shows under the same filters and search, as .xlsx."""
+    rows = jurisdictions.list_within(session, actor.scope_codes)
+    spec = jurisdiction_list.spec({j.code: j.name for j in rows if j.level != "county"})
+    stmt = select(Jurisdiction).where(Jurisdiction.code.in_(actor.scope_codes))
+    return export(session, spec, stmt, query, filters=filters, on=today_cn())
 
 
 @router.post("/admin/jurisdictions")
@@ -151,11 +195,7 @@ def jurisdictions_create(
         return "/admin/jurisdictions"
 
     def page(error: kit.PageError) -> HTMLResponse:
-        rows = jurisdictions.list_within(session, actor.scope_codes)
-        levels = jurisdictions.LEVEL_LABELS
-        return render(
-            request, "jurisdictions.html", rows=rows, error=error, form=form, levels=levels
-        )
+        return _jurisdictions(request, session, actor, error=error, form=form)
 
     return kit.submit(request, session, change, page)
 
