@@ -13,24 +13,28 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from huanxin.core import orgs
 from huanxin.core.actor import Actor, within
-from huanxin.core.bounds import Line, Year
+from huanxin.core.bounds import Code, Line, Year
 from huanxin.core.clock import today_cn
+from huanxin.recycling import weighing_list
 from huanxin.recycling.charts import indicator_svg
+from huanxin.recycling.models import Weighing
 from huanxin.recycling.service import flows, network
 from huanxin.recycling.vocab import CATEGORIES, TIERS, WEIGHING_KINDS, grams, kg_text
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, ListSpec, View, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Actor, Depends(page_require("recycling:read"))]
 Operator = Annotated[Actor, Depends(page_require("recycling:operate"))]
 Manager = Annotated[Actor, Depends(page_require("recycling:manage"))]
-DIRECTIONS = {"in": "入场", "out": "出场"}
+Query = Annotated[ListQuery, Depends(list_query)]
 BASELINE_KINDS = {"appliances": "废旧家电", "elv": "报废机动车"}
 
 
@@ -38,42 +42,115 @@ def _int(text: str, field: str) -> int:
     return int(kit.value(kit.Whole, text, field))
 
 
+def _weighing_rows(names: dict[int, str]) -> View:
+    """A page of weighings as the list draws and exports them: sites by name, kind in words."""
+
+    def view(rows: list[Weighing]) -> list[dict[str, Any]]:
+        return [
+            {
+                "on_date": w.on_date.isoformat(),
+                "site": names.get(w.site_id, ""),
+                "direction": w.direction,
+                "kind_text": WEIGHING_KINDS[w.kind] + (f"·{w.category}" if w.category else ""),
+                "units": w.units,
+                "weight_g": w.weight_g,
+                "counterpart": names.get(w.counterpart_site_id or 0, "网络外"),
+                "vehicle_plate": w.vehicle_plate,
+                "vin": w.vin,
+                "elv_cert_no": w.elv_cert_no,
+            }
+            for w in rows
+        ]
+
+    return view
+
+
+def _weighing_filters(
+    month: Line | None = None, site: Code = "", direction: Code = "", kind: Code = ""
+) -> dict[str, str]:
+    """The desk's filters from the address; it opens on this month's weighings."""
+    this_month = f"{today_cn():%Y-%m}"
+    return {
+        "month": this_month if month is None else month,
+        "site": site,
+        "direction": direction,
+        "kind": kind,
+    }
+
+
+WeighingFilters = Annotated[dict[str, str], Depends(_weighing_filters)]
+
+
+def _weighings(session: Session, actor: Actor) -> tuple[ListSpec, Select[Any], View]:
+    """The desk's list (its site and month choices), the weighings readable and their view."""
+    sites = network.sites_for(session, actor)
+    spec = weighing_list.spec_for(sites, today_cn())
+    view = _weighing_rows({s.id: s.name for s in sites})
+    return spec, flows.readable_weighings(session, actor), view
+
+
 def _weighing_page(
     request: Request,
     session: Session,
     actor: Actor,
-    month: str,
     form: dict[str, str],
     error: str | None = None,
     status: int = 200,
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
     sites = [s for s in network.sites_for(session, actor) if s.tier != "dropoff"]
     names = {s.id: s.name for s in network.sites_for(session, actor)}
-    rows = flows.weighings_for(session, actor, month=month)
+    chosen = filters or _weighing_filters()
+    spec, stmt, view = _weighings(session, actor)
+    page = page_of(
+        session,
+        spec,
+        stmt,
+        query or ListQuery(),
+        path="/recycling/weighings",
+        filters=chosen,
+        view=view,
+    )
     return render(
         request,
         "recycling/weighings.html",
         status_code=status,
         sites=sites,
         names=names,
-        rows=rows,
-        month=month,
+        page=page,
+        rows=page.rows,
         form=form,
         error=error,
-        kg=kg_text,
         kinds=WEIGHING_KINDS,
-        directions=DIRECTIONS,
+        directions=weighing_list.DIRECTIONS,
+        kg=kg_text,
         tiers=TIERS,
     )
 
 
 @router.get("/recycling/weighings")
 def weighings_page(
-    request: Request, session: DbSession, actor: Operator, month: Line = ""
+    request: Request,
+    session: DbSession,
+    actor: Operator,
+    query: Query,
+    filters: WeighingFilters,
 ) -> HTMLResponse:
+    """The weighing form and the weighings a page at a time, this month's first."""
     today = today_cn()
     form = {"on_date": today.isoformat(), "direction": "in", "kind": "appliances"}
-    return _weighing_page(request, session, actor, month or f"{today:%Y-%m}", form)
+    return _weighing_page(request, session, actor, form, query=query, filters=filters)
+
+
+@router.get("/recycling/weighings.xlsx")
+def weighings_export(
+    session: DbSession, actor: Operator, query: Query, filters: WeighingFilters
+) -> Response:
+    """The weighings the list shows under the same filters and search, as .xlsx."""
+    spec, stmt, view = _weighings(session, actor)
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 def _weighing_in(f: dict[str, str]) -> flows.WeighingIn:
@@ -106,8 +183,7 @@ def weighing_submit(
         return f"/recycling/weighings?month={new.on_date:%Y-%m}&saved=1"
 
     def page(error: kit.PageError) -> HTMLResponse:
-        month = f"{today_cn():%Y-%m}"
-        return _weighing_page(request, session, actor, month, f, error.message, error.status)
+        return _weighing_page(request, session, actor, f, error.message, error.status)
 
     return kit.submit(request, session, change, page)
 

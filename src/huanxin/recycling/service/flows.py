@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, identifiers
@@ -133,12 +133,10 @@ def record_weighing(session: Session, actor: Actor, new: WeighingIn) -> Weighing
     return row
 
 
-def weighings_for(session: Session, actor: Actor, *, month: str) -> list[Weighing]:
-    """The month's weighings at the sites the caller sees (a recycler: its own sites)."""
-    start, end = month_range(month)
+def readable_weighings(session: Session, actor: Actor) -> Select[Weighing]:
+    """The weighings at the sites the caller sees (a recycler: its own sites)."""
     sites = [s.id for s in network.sites_for(session, actor)]
-    stmt = select(Weighing).where(Weighing.site_id.in_(sites), Weighing.on_date.between(start, end))
-    return list(session.scalars(stmt.order_by(Weighing.on_date.desc(), Weighing.id.desc())))
+    return select(Weighing).where(Weighing.site_id.in_(sites))
 
 
 def month_range(month: str) -> tuple[date, date]:
