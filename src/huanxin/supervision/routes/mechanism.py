@@ -51,6 +51,7 @@ from huanxin.supervision.routes.common import (
     Writer,
     disposition,
     fingerprint,
+    transition,
     uploads_of,
 )
 from huanxin.supervision.service import (
@@ -155,24 +156,28 @@ def meeting_decision(
     return views.meeting_read(session, meetings.get(session, actor, meeting_id))
 
 
-@router.post("/meetings/{meeting_id}/hold")
-@idempotent("supervision.meeting_hold.{meeting_id}")
-def meeting_hold(
-    meeting_id: Id, body: MeetingHold, actor: Writer, session: DbSession
-) -> MeetingRead:
-    return views.meeting_read(
-        session, meetings.hold(session, actor, meeting_id, minutes=body.minutes)
-    )
-
-
-@router.post("/meetings/{meeting_id}/cancel")
-@idempotent("supervision.meeting_cancel.{meeting_id}")
-def meeting_cancel(
-    meeting_id: Id, body: MeetingCancel, actor: Writer, session: DbSession
-) -> MeetingRead:
-    return views.meeting_read(
-        session, meetings.cancel(session, actor, meeting_id, reason=body.reason)
-    )
+transition(
+    router,
+    "/meetings/{meeting_id}/hold",
+    name="meeting_hold",
+    scope="supervision.meeting_hold.{meeting_id}",
+    permission=Writer,
+    body=MeetingHold,
+    answer=MeetingRead,
+    act=meetings.hold,
+    view=views.meeting_read,
+)
+transition(
+    router,
+    "/meetings/{meeting_id}/cancel",
+    name="meeting_cancel",
+    scope="supervision.meeting_cancel.{meeting_id}",
+    permission=Writer,
+    body=MeetingCancel,
+    answer=MeetingRead,
+    act=meetings.cancel,
+    view=views.meeting_read,
+)
 
 
 @router.get(
@@ -203,31 +208,22 @@ def raise_escalation(body: EscalationCreate, actor: Reader, session: DbSession) 
     return views.escalation_read(session, row)
 
 
-@router.post("/escalations/{escalation_id}/review")
-@idempotent("supervision.escalation_review.{escalation_id}")
-def review_escalation(
-    escalation_id: Id, body: EscalationReview, actor: Writer, session: DbSession
-) -> EscalationRead:
-    row = escalations.review(session, actor, escalation_id, **body.model_dump())
-    return views.escalation_read(session, row)
-
-
-@router.post("/escalations/{escalation_id}/answer")
-@idempotent("supervision.escalation_answer.{escalation_id}")
-def answer_escalation(
-    escalation_id: Id, body: EscalationAnswer, actor: Writer, session: DbSession
-) -> EscalationRead:
-    row = escalations.answer(session, actor, escalation_id, **body.model_dump())
-    return views.escalation_read(session, row)
-
-
-@router.post("/escalations/{escalation_id}/close")
-@idempotent("supervision.escalation_close.{escalation_id}")
-def close_escalation(
-    escalation_id: Id, body: EscalationClose, actor: Writer, session: DbSession
-) -> EscalationRead:
-    row = escalations.close(session, actor, escalation_id, note=body.note)
-    return views.escalation_read(session, row)
+for verb, body_model, act in (
+    ("review", EscalationReview, escalations.review),
+    ("answer", EscalationAnswer, escalations.answer),
+    ("close", EscalationClose, escalations.close),
+):
+    transition(
+        router,
+        f"/escalations/{{escalation_id}}/{verb}",
+        name=f"{verb}_escalation",
+        scope=f"supervision.escalation_{verb}.{{escalation_id}}",
+        permission=Writer,
+        body=body_model,
+        answer=EscalationRead,
+        act=act,
+        view=views.escalation_read,
+    )
 
 
 # --- visits and findings ------------------------------------------------------------------
@@ -250,11 +246,17 @@ def show_visit(visit_id: Id, actor: Reader, session: DbSession) -> VisitRead:
     return views.visit_read(session, visits.get(session, actor, visit_id))
 
 
-@router.post("/visits/{visit_id}/done")
-@idempotent("supervision.visit_done.{visit_id}")
-def visit_done(visit_id: Id, body: VisitDone, actor: Reader, session: DbSession) -> VisitRead:
-    row = visits.carry_out(session, actor, visit_id, **body.model_dump())
-    return views.visit_read(session, row)
+transition(
+    router,
+    "/visits/{visit_id}/done",
+    name="visit_done",
+    scope="supervision.visit_done.{visit_id}",
+    permission=Reader,  # the office, or the lead unit (checked by the service)
+    body=VisitDone,
+    answer=VisitRead,
+    act=visits.carry_out,
+    view=views.visit_read,
+)
 
 
 @router.post("/visits/{visit_id}/findings", status_code=201)
