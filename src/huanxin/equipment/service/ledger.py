@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,15 @@ _FLAGS: Table = EquipmentFlag.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
+class FlagCounts:
+    """How many of the rows written are flagged, per kind of flag."""
+
+    elimination: int
+    renewal: int
+    safety: int
+
+
+@dataclass(frozen=True)
 class ImportResult:
     import_id: int
     rows: int
@@ -60,7 +69,8 @@ def record_of(item: EquipmentItem) -> EquipmentRecord:
 def outcome(
     record: EquipmentRecord, *, year: int, rules: ReferenceRules, factors: ConversionFactors
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The classification columns of one row and its flag rows (without ``item_id``)."""
+    """The classification columns of one row and its flag rows (without ``item_id``), as the
+    bulk insert and update statements write them to the tables (not an answer to anyone)."""
     result = classify(record, year=year, rules=rules)
     kinds = result.kinds()
     columns: dict[str, Any] = {
@@ -186,12 +196,10 @@ def import_ledger(
             "rows": len(records),
             "sha256": sha,
             "filename": filename[:255],
-            **counts,
+            **asdict(counts),
         },
     )
-    return ImportResult(
-        batch.id, len(records), counts["elimination"], counts["renewal"], counts["safety"]
-    )
+    return ImportResult(batch.id, len(records), counts.elimination, counts.renewal, counts.safety)
 
 
 def _store(
@@ -202,7 +210,7 @@ def _store(
     *,
     year: int,
     factors: ConversionFactors,
-) -> dict[str, int]:
+) -> FlagCounts:
     rules = load_rules()
     items: list[dict[str, Any]] = []
     flags_by_code: dict[str, list[dict[str, Any]]] = {}
@@ -241,11 +249,11 @@ def _store(
     return _counts(items)
 
 
-def _counts(items: Iterable[dict[str, Any]]) -> dict[str, int]:
+def _counts(items: Iterable[dict[str, Any]]) -> FlagCounts:
     c: Counter[str] = Counter()
     for item in items:
         c.update(k for k in ("elimination", "renewal", "safety") if item[k])
-    return {k: c[k] for k in ("elimination", "renewal", "safety")}
+    return FlagCounts(c["elimination"], c["renewal"], c["safety"])
 
 
 def reclassify(
