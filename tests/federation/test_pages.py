@@ -62,5 +62,5 @@ def test_the_reviewer_withdraws_a_duplicate_from_the_queue(fed: Federated) -> No
     assert done.status_code == 303
     with fed.b.db.sessions() as session:
         assert session.get(Claim, dup).state == "cancelled"  # type: ignore[union-attr]
-    after = browser.get("/federation/matches?closed=true").text
+    after = browser.get("/federation/matches?state=all").text
     assert "本省：撤销" in after and "对方：未处理" in after

@@ -257,6 +257,7 @@ LABELS: dict[str, str] = {
     "shares_bp": "各期比例",
     "shift_end": "下班时间",
     "shift_start": "上班时间",
+    "side": "本省情形",
     "site": "站点",
     "site_id": "站点",
     "sort": "排序",
