@@ -140,13 +140,49 @@ def decide_submit(
     )
 
 
+def _merchant_claims(actor: Actor, org_id: int, status: str | None) -> tuple[Any, dict[str, str]]:
+    stmt, chosen = _queue(actor, status)
+    return stmt.where(RiskScore.merchant_org_id == org_id, RiskScore.score > 0), chosen
+
+
 @router.get("/integrity/merchants/{org_id}")
-def merchant_page(org_id: Id, request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+def merchant_page(
+    org_id: Id,
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    query: Query,
+    status: Code | None = None,
+) -> HTMLResponse:
+    """A merchant's risk, and its risky claims a page at a time (held ones first)."""
     profile = reports.merchant_profile(session, actor, org_id)
+    stmt, chosen = _merchant_claims(actor, org_id, status)
+    page = page_of(
+        session,
+        queue_list.SPEC,
+        stmt,
+        query,
+        path=f"/integrity/merchants/{org_id}",
+        filters=chosen,
+        view=partial(review.cases_of, session),
+    )
     return render(
         request,
         "integrity/merchant.html",
         profile=profile,
+        page=page,
         labels=claims_api.LABELS,
         status_labels=review.STATUS_LABELS,
     )
+
+
+@router.get("/integrity/merchants/{org_id}/claims.xlsx")
+def merchant_export(
+    org_id: Id, session: DbSession, actor: Reader, query: Query, status: Code | None = None
+) -> Response:
+    """The merchant's risky claims under the same filter and search, as .xlsx."""
+    reports.merchant_profile(session, actor, org_id)  # refuses a merchant out of scope
+    stmt, chosen = _merchant_claims(actor, org_id, status)
+    view = partial(review.cases_of, session)
+    spec = queue_list.SPEC
+    return export(session, spec, stmt, query, filters=chosen, on=today_cn(), view=view)

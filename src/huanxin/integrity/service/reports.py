@@ -15,7 +15,6 @@ from huanxin.claims.service import queries
 from huanxin.core.actor import Actor, visible
 from huanxin.core.models import Organization
 from huanxin.integrity.models import MerchantRisk, ReviewDecision, RiskReason, RiskScore
-from huanxin.integrity.service.review import Case, cases
 
 
 @dataclass
@@ -101,7 +100,6 @@ class MerchantProfile:
     org: Organization
     risk: MerchantRisk | None
     reasons: list[str]
-    cases: list[Case] = field(default_factory=list)
     states: dict[str, int] = field(default_factory=dict)
 
 
@@ -109,16 +107,9 @@ def merchant_profile(session: Session, actor: Actor, org_id: int) -> MerchantPro
     org = session.get(Organization, org_id)
     org = visible(actor, org, org.jurisdiction_code if org else None, "商户不存在")
     risk = session.scalars(select(MerchantRisk).where(MerchantRisk.org_id == org_id)).first()
-    stmt = (
-        select(RiskScore)
-        .where(RiskScore.merchant_org_id == org_id, RiskScore.score > 0)
-        .order_by(RiskScore.score.desc(), RiskScore.claim_id)
-        .limit(100)
-    )
-    found = cases(session, list(session.scalars(stmt)))
     states = queries.state_counts(session, merchant_org_id=org_id)
     lines = json.loads(risk.reasons) if risk else []
-    return MerchantProfile(org, risk, lines, found, states)
+    return MerchantProfile(org, risk, lines, states)
 
 
 def as_data(entry: DetectorPrecision) -> dict[str, Any]:
