@@ -18,6 +18,7 @@ import re
 import secrets
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from huanxin.claims import sales_world as world
 
@@ -260,6 +261,53 @@ def _is_socket(fd: Path) -> bool:
         return False
 
 
+class LockWaits:
+    """Samples, every 50 ms while the burst runs, how many of the database's backends are
+    waiting for a lock (``pg_stat_activity.wait_event_type = 'Lock'``: the round's row, a
+    key, a unique index entry) and how many run a statement."""
+
+    def __init__(self, url: str) -> None:
+        from huanxin.db import make_engine
+
+        self.engine = make_engine(url, pool_size=1, max_overflow=0)
+        self.waiting: list[int] = []
+        self.active: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        query = text(
+            "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = 'active' AND pid <> pg_backend_pid()"
+        )
+        with self.engine.connect() as conn:
+            while not self._stop.wait(0.05):
+                waiting, active = conn.execute(query).one()
+                conn.rollback()
+                self.waiting.append(int(waiting))
+                self.active.append(int(active))
+
+    def __enter__(self) -> LockWaits:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.engine.dispose()
+
+    def report(self) -> dict[str, float]:
+        n = len(self.waiting) or 1
+        return {
+            "samples": len(self.waiting),
+            "waiting_mean": round(sum(self.waiting) / n, 2),
+            "waiting_max": max(self.waiting, default=0),
+            "active_mean": round(sum(self.active) / n, 2),
+            "share_waiting": round(sum(self.waiting) / (sum(self.active) or 1), 3),
+        }
+
+
 @contextmanager
 def _serve(url: str, workers: int) -> Iterator[tuple[str, int]]:
     """The server, every worker started; its base URL and its parent process id."""
@@ -311,7 +359,7 @@ def run_burst(
             consumers=consumers,
             load_seconds=round(time.perf_counter() - started, 1),
         )
-        with _serve(url, workers) as (base, parent):
+        with _serve(url, workers) as (base, parent), LockWaits(url) as locks:
             burst, elapsed, spread = asyncio.run(_drive(base, tokens, clients, parent))
         check = held(url)
     result = {
@@ -333,6 +381,8 @@ def run_burst(
         },
         all_issued_after_s=round(burst.last_issue, 2),
         connections_per_process=spread,
+        lock_waits=locks.report(),
+        release_block=os.environ.get("HUANXIN_RELEASE_BLOCK", "16"),
         statuses=burst.statuses,
         codes=burst.codes,
         load_average=os.getloadavg(),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from time import monotonic
@@ -36,7 +37,11 @@ from huanxin.claims.models import ReleaseRound
 
 log = logging.getLogger("huanxin.claims.allotments")
 
-BLOCK = 16  # quotas a process takes from the counter at a time
+# Quotas a process takes from the counter at a time, at most; fewer as the round runs out
+# (an eighth of what is left, down to one), so at the end no process sits on seats while
+# another answers 已领完. ``HUANXIN_RELEASE_BLOCK=0`` turns allotments off: every claim
+# moves the counter in its own transaction, as before (for comparison).
+BLOCK = int(os.environ.get("HUANXIN_RELEASE_BLOCK", "16"))
 RECHECK_SECONDS = 1.0  # a full counter is read again after this long (a seat given back)
 _SEATS = "huanxin.release_seats"  # session.info: rounds of the seats this transaction took
 
@@ -64,7 +69,7 @@ _GUARD = threading.Lock()
 def engine_of(session: Session) -> Engine | None:
     """The engine a separate short transaction can use, on PostgreSQL only."""
     bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+    if BLOCK > 0 and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         return bind
     return None
 
@@ -96,7 +101,8 @@ def _refill(allot: Allotment, round_id: int) -> bool | None:
             ).first()
             if row is None:
                 return None
-            want = min(BLOCK, row.offered - row.issued)
+            remaining = row.offered - row.issued
+            want = min(BLOCK, max(1, remaining // 8), remaining)
             if want <= 0:
                 allot.full_seen = monotonic()
                 return False

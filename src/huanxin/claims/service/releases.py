@@ -158,6 +158,7 @@ def round_for(
             session.add(candidate)
     except IntegrityError:
         return find_round(session, release.id, day)
+    session.info.setdefault(_OPENED, set()).add(candidate.id)
     audit.record(
         session,
         audit.SYSTEM,
@@ -211,10 +212,33 @@ def next_text(release: QuotaRelease, now: datetime) -> str:
     return f"下次发放：{_moment_text(upcoming)}" if upcoming else "本期发放已全部结束"
 
 
+# Today's round of each schedule, once this process has read it committed: a round's row
+# changes only in its ``issued`` counter, which a claim moves by statement, never by reading
+# it here. A copy, not the session's object (a rollback there would expire it).
+_ROUNDS: dict[tuple[int, date], ReleaseRound] = {}
+_OPENED = "huanxin.releases.opened"  # session.info: rounds this transaction opened
+
+
+def _today_round(
+    session: Session, release: QuotaRelease, day: date, now: datetime
+) -> ReleaseRound | None:
+    key = (release.id, day)
+    cached = _ROUNDS.get(key)
+    if cached is not None:
+        return cached
+    found = round_for(session, release, day, now)
+    if found is not None and found.id not in session.info.get(_OPENED, ()):
+        for stale in [k for k in _ROUNDS if k[1] != day]:
+            _ROUNDS.pop(stale, None)
+        table = ReleaseRound.__table__.columns
+        _ROUNDS[key] = ReleaseRound(**{c.key: getattr(found, c.key) for c in table})
+    return found
+
+
 def open_round(session: Session, release: QuotaRelease, now: datetime, name: str) -> ReleaseRound:
     """Today's round, open and not past its validity, or a refusal saying when the next is."""
     day = local_day(now)
-    found = round_for(session, release, day, now)
+    found = _today_round(session, release, day, now)
     if found is None:
         raise ReleaseNotOpen(
             f"今日「{name}」补贴券尚未开始发放，{next_text(release, now)}", field="category"
@@ -288,6 +312,7 @@ def note_sold_out(jurisdiction_code: str, category: str, day: date, exc: QuotaSo
 def forget_sold_out() -> None:
     """Forget this process's 已领完 answers and allotments (tests: the database was reset)."""
     _SOLD_OUT.clear()
+    _ROUNDS.clear()
     allotments.forget()
 
 
@@ -366,8 +391,6 @@ def grant(
     pooled = release.mode != "lottery" and allotments.engine_of(session) is not None
     for _attempt in range(3):
         caps = person_caps(session, release, person_key, rnd.day, name)
-        if not pooled and rnd.issued >= rnd.offered:  # pooled: this process may hold seats
-            raise sold_out(release, now, name, rnd)
         quota = quotas.new_quota(
             user=user,
             person_key=person_key,
