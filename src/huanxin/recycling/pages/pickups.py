@@ -11,10 +11,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from huanxin.core import jurisdictions
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id, Name
 from huanxin.core.clock import today_cn
 from huanxin.core.errors import InvalidInput
+from huanxin.recycling import site_list
 from huanxin.recycling.models import Booking
 from huanxin.recycling.qr import qr_svg
 from huanxin.recycling.service import bookings, completion, network, receipts
@@ -28,11 +30,13 @@ from huanxin.recycling.vocab import (
 )
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Operator = Annotated[Actor, Depends(page_require("recycling:operate"))]
 Reader = Annotated[Actor, Depends(page_require("recycling:read"))]
+Query = Annotated[ListQuery, Depends(list_query)]
 
 
 FIELD_LABELS = {
@@ -205,8 +209,31 @@ def invoice_submit(
     return kit.submit(request, session, change, page)
 
 
+def _places(session: DbSession, actor: Actor) -> dict[str, str]:
+    """The places the caller may filter the sites by (区划代码 → name)."""
+    return {j.code: j.name for j in jurisdictions.list_within(session, actor.scope_codes)}
+
+
+def _site_filters(tier: Code = "", place: Code = "", active: Code = "") -> dict[str, str]:
+    return {"tier": tier, "place": place, "active": active}
+
+
+SiteFilters = Annotated[dict[str, str], Depends(_site_filters)]
+
+
 @router.get("/recycling/network")
-def network_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
+def network_page(
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: SiteFilters
+) -> HTMLResponse:
+    """The sites a page at a time (search, filter, sort, export), vehicles and price lists."""
+    page = page_of(
+        session,
+        site_list.spec(_places(session, actor)),
+        network.readable_sites(actor),
+        query,
+        path="/recycling/network",
+        filters=filters,
+    )
     sites = network.sites_for(session, actor)
     vehicles = network.all_vehicles_for(session, actor)
     prices: list[tuple[str, str, int]] = []
@@ -224,7 +251,8 @@ def network_page(request: Request, session: DbSession, actor: Reader) -> HTMLRes
     return render(
         request,
         "recycling/network.html",
-        sites=sites,
+        page=page,
+        sites=page.rows,
         vehicles=vehicles,
         tiers=TIERS,
         clock=clock_text,
@@ -237,3 +265,12 @@ def network_page(request: Request, session: DbSession, actor: Reader) -> HTMLRes
         can_manage=actor.can("recycling:manage"),
         saved=request.query_params.get("saved"),
     )
+
+
+@router.get("/recycling/network.xlsx")
+def network_export(
+    session: DbSession, actor: Reader, query: Query, filters: SiteFilters
+) -> Response:
+    """The sites the list shows under the same filters and search, as .xlsx."""
+    spec, stmt = site_list.spec(_places(session, actor)), network.readable_sites(actor)
+    return export(session, spec, stmt, query, filters=filters, on=today_cn())

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit, jurisdictions
@@ -396,10 +396,16 @@ def prices_of(session: Session, price_list_id: int) -> dict[tuple[str, str], int
     return {(r.category, r.condition): r.price_fen for r in rows}
 
 
-def sites_for(session: Session, actor: Actor, *, tier: str | None = None) -> list[Site]:
+def readable_sites(actor: Actor) -> Select[Site]:
+    """The sites the caller sees: its scope's (a recycler: its own)."""
     stmt = select(Site).where(Site.jurisdiction_code.in_(actor.scope_codes))
     if actor.role == "recycler" and actor.org_id is not None:
         stmt = stmt.where(Site.org_id == actor.org_id)
+    return stmt
+
+
+def sites_for(session: Session, actor: Actor, *, tier: str | None = None) -> list[Site]:
+    stmt = readable_sites(actor)
     if tier:
         stmt = stmt.where(Site.tier == tier)
     return list(session.scalars(stmt.order_by(Site.id)))
