@@ -85,7 +85,7 @@ class _Fallback(Exception):
     """The database refused a set-based step: apply the batch's sales one by one."""
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: a field-by-field == of rows cost 4% of a batch
 class _Sale:
     index: int
     item: Item
@@ -160,6 +160,7 @@ def _fast(session: Session, items: list[Item]) -> list[Answer]:
     with ledger.remember_pauses(session):
         _check(session, sales, answers)
     good = [s for s in sales if answers[s.index] is None]
+    failed = [s.record_id for s in sales if answers[s.index] is not None]
     if good:
         _write(session, good)
         crash_point("batch.reserved")
@@ -169,7 +170,7 @@ def _fast(session: Session, items: list[Item]) -> list[Answer]:
         session,
         {s.record_id: (201, answers[s.index].body) for s in good},  # type: ignore[union-attr]
     )
-    idempotency.drop_many(session, [s.record_id for s in sales if s not in good])
+    idempotency.drop_many(session, failed)
     return [_repeat(items, first, answers, i) for i in range(len(items))]
 
 
