@@ -9,12 +9,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from huanxin.claims import site_list
 from huanxin.claims.service import sites
 from huanxin.core.actor import Actor
-from huanxin.core.bounds import Id, Latitude, Line, Longitude, Name
+from huanxin.core.bounds import Code, Id, Latitude, Line, Longitude, Name
+from huanxin.core.clock import today_cn
 from huanxin.web.deps import DbSession, page_require
 from huanxin.web.kit import forms as kit
 from huanxin.web.kit.forms import PageForm
+from huanxin.web.kit.lists import ListQuery, export, list_query, page_of
 from huanxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -38,25 +41,62 @@ class TillForm(PageForm):
     terminal_id: Name = ""
 
 
+Query = Annotated[ListQuery, Depends(list_query)]
+
+
+def _filters(store_id: Code = "") -> dict[str, str]:
+    return {"store_id": store_id}
+
+
+Filters = Annotated[dict[str, str], Depends(_filters)]
+
+
 def _page(
     request: Request,
     session: DbSession,
     actor: Actor,
     error: kit.PageError | None = None,
     form: dict[str, str] | None = None,
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
     stores = sites.stores_of(session, actor)
+    spec = site_list.spec({str(s.id): s.name for s in stores})
+    page = page_of(
+        session,
+        spec,
+        site_list.readable(actor),
+        query or ListQuery(),
+        path="/merchant/sites",
+        filters=filters if filters is not None else _filters(),
+    )
     names = {s.id: s.name for s in stores}
-    tills = [(t.terminal_id, names.get(t.store_id, "")) for t in sites.tills_of(session, actor)]
     return render(
-        request, "claims/sites.html", stores=stores, tills=tills, error=error, form=form or {}
+        request,
+        "claims/sites.html",
+        stores=stores,
+        names=names,
+        page=page,
+        error=error,
+        form=form or {},
     )
 
 
 @router.get("/merchant/sites")
-def sites_page(request: Request, session: DbSession, actor: Merchant) -> HTMLResponse:
-    """The merchant's stores and tills, with the forms to register more."""
-    return _page(request, session, actor)
+def sites_page(
+    request: Request, session: DbSession, actor: Merchant, query: Query, filters: Filters
+) -> HTMLResponse:
+    """The merchant's stores, its tills a page at a time, and the forms to register more."""
+    return _page(request, session, actor, query=query, filters=filters)
+
+
+@router.get("/merchant/sites.xlsx")
+def sites_export(session: DbSession, actor: Merchant, query: Query, filters: Filters) -> Response:
+    """The tills the list shows under the same filter and search, as .xlsx."""
+    spec = site_list.spec({str(s.id): s.name for s in sites.stores_of(session, actor)})
+    stmt = site_list.readable(actor)
+    return export(session, spec, stmt, query, filters=filters, on=today_cn())
 
 
 @router.post("/merchant/stores")
