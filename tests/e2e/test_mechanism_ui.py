@@ -31,7 +31,7 @@ def _members_and_meeting(page: Any, server: str) -> None:
     _fits(page)
     page.goto(server + "/supervision/meetings")
     page.fill("input[name=title]", "浏览器测试专题会议")
-    page.click("form[action='/supervision/meetings'] button[type=submit]")
+    page.click("form[method=post][action='/supervision/meetings'] button[type=submit]")
     assert "浏览器测试专题会议" in page.inner_text("h1")
     form = page.locator("#decision-form")
     form.locator("textarea[name=text]").fill("浏览器测试交办事项")
@@ -56,7 +56,7 @@ def _members_and_meeting(page: Any, server: str) -> None:
 def _visit(page: Any, server: str, tmp_path: Path) -> None:
     page.goto(server + "/supervision/visits")
     page.fill("input[name=title]", "浏览器测试督导")
-    page.click("form[action='/supervision/visits'] button[type=submit]")
+    page.click("form[method=post][action='/supervision/visits'] button[type=submit]")
     photo = tmp_path / "现场.png"
     photo.write_bytes(charts.counts_chart([("检查", 1.0)], fmt="png"))
     form = page.locator("#finding-form")
@@ -78,8 +78,9 @@ def test_office_runs_the_mechanism_and_the_public_reads_it(
     dept.fill("input[name=title]", "浏览器测试请求事项")
     dept.fill("textarea[name=ask]", "请省级部门支持浏览器测试")
     dept.fill("input[name=addressee]", "省商务厅")
-    dept.click("form[action='/supervision/escalations'] button[type=submit]")
-    assert "部门提出待审核" in dept.locator("[data-escalation]").last.inner_text()
+    dept.click("form[method=post][action='/supervision/escalations'] button[type=submit]")
+    mine = dept.locator("[data-escalation]", has_text="浏览器测试请求事项")  # unsent ones first
+    assert "部门提出待审核" in mine.inner_text()
     _fits(dept)
     page = ui_login(browser, server, "office.140521", **PHONE)
     _members_and_meeting(page, server)

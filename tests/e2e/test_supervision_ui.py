@@ -110,7 +110,7 @@ def test_office_and_department_end_to_end(browser: Any, server: str, tmp_path: P
     office.goto(server + "/supervision/briefings")
     office.fill("input[name=period_start]", "2026-01-01")
     office.fill("input[name=period_end]", "2026-12-31")
-    office.click("form[action='/supervision/briefings'] button[type=submit]")
+    office.click("form[method=post][action='/supervision/briefings'] button[type=submit]")
     first = office.locator("#briefings tbody tr").first
     word = first.locator("a", has_text="Word").get_attribute("href")
     assert office.request.get(server + str(word)).body().startswith(b"PK")

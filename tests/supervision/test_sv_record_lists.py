@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 import builders
 from huanxin.core.audit import SYSTEM
 from huanxin.db import Database
-from huanxin.supervision.mechanism_models import Body, Meeting, Visit
+from huanxin.supervision.mechanism_models import Body, Escalation, Meeting, Visit
 from huanxin.supervision.models import Briefing, Plan
 from huanxin.supervision.service import departments
 
@@ -147,6 +147,8 @@ def test_meetings_open_on_those_to_be_held(database: Database, sv_world: dict[st
     assert builders.list_total(first) == 40 and _cells(first, "会议")[0] == "全体会议01"
     assert '<option value="scheduled" selected>' in first
     assert builders.list_total(web.get("/supervision/meetings?state=all").text) == 60
+    none_waiting = web.get("/supervision/meetings?kind=topic").text  # none of that kind
+    assert builders.list_total(none_waiting) == 0 and "查看全部会议" in none_waiting
     held = web.get("/supervision/meetings", params={"state": "held", "sort": "-held_on"}).text
     assert builders.list_total(held) == 20 and _cells(held, "会议")[0] == "全体会议57"
     dispatch = web.get("/supervision/meetings", params={"kind": "dispatch", "q": "调度"}).text
@@ -186,7 +188,52 @@ def test_visits_open_on_those_planned(database: Database, sv_world: dict[str, in
     }
     assert _cells(web.get("/supervision/visits?q=回收网点").text, "督导调研") == ["回收网点督导"]
     assert builders.list_total(web.get("/supervision/visits?state=done").text) == 14
+    assert "查看全部督导调研" not in first
 
     rows = _sheet(web.get("/supervision/visits.xlsx", params={"state": "done"}).content)
     assert rows[0] == ("计划日期", "督导调研", "牵头单位", "状态", "发现问题", "已整改")
     assert len(rows) == 15 and rows[1] == ("2026-06-01", "督导00", "县商务局", "已开展", 0, 0)
+
+
+def test_escalations_open_on_matters_not_closed(
+    database: Database, sv_world: dict[str, int]
+) -> None:
+    with database.unit_of_work() as s:
+        for k in range(60):
+            state = "closed" if k % 3 == 0 else "submitted" if k % 3 == 1 else "proposed"
+            s.add(
+                Escalation(
+                    jurisdiction_code="140521",
+                    title="资金缺口支持" if k == 8 else f"事项{k:02d}",
+                    ask="请求支持",
+                    level="province",
+                    addressee="省商务厅",
+                    department_id=sv_world["县商务局"],
+                    state=state,
+                    submitted_on=None if state == "proposed" else DAY + timedelta(days=k),
+                    created_at=NOW,
+                )
+            )
+    web = builders.web_client(database, "office.140521")
+    first = web.get("/supervision/escalations").text
+    titles = re.findall(r'<section class="card" data-escalation="\d+">\s*<h2>(\S+)', first)
+    assert builders.list_total(first) == 40 and len(titles) == 40
+    assert titles[:20] == [f"事项{k:02d}" if k != 8 else "资金缺口支持" for k in range(2, 60, 3)]
+    assert builders.list_total(web.get("/supervision/escalations?state=all").text) == 60
+    found = web.get("/supervision/escalations", params={"q": "资金缺口"}).text
+    assert builders.list_total(found) == 1 and "资金缺口支持" in found
+    closed = web.get("/supervision/escalations?state=closed").text
+    assert builders.list_total(closed) == 20 and "查看全部事项" not in closed
+
+    rows = _sheet(web.get("/supervision/escalations.xlsx", params={"state": "submitted"}).content)
+    assert rows[0] == ("事项", "请求层级", "报送对象", "提出单位", "状态", "报送日期", "上级答复")
+    assert len(rows) == 21 and rows[1][:5] == (
+        "事项01",
+        "省级",
+        "省商务厅",
+        "县商务局",
+        "已报送待答复",
+    )
+    assert rows[1][5] == "2026-06-02"
+    dept = builders.web_client(database, "fagai")  # another unit's proposals are not its own
+    assert builders.list_total(dept.get("/supervision/escalations?state=all").text) == 0

@@ -211,28 +211,66 @@ def meeting_hold(
 # --- escalations --------------------------------------------------------------------------
 
 
+def _esc_filters(state: Code | None = None, level: Code = "") -> dict[str, str]:
+    """The list's filters from the address; it opens on the matters not yet closed."""
+    opening = record_lists.ESCALATIONS_OPENING if state is None else state
+    return {"state": opening, "level": level}
+
+
+EscFilters = Annotated[dict[str, str], Depends(_esc_filters)]
+ESCALATIONS = "/supervision/escalations"
+
+
+def _esc_views(session: Session) -> View:
+    return lambda rows: [views.escalation_read(session, e) for e in rows]
+
+
 def _esc_page(
     request: Request,
     session: Session,
     actor: Actor,
     exc: kit.PageError | None = None,
     form: dict[str, str] | None = None,
+    *,
+    query: ListQuery | None = None,
+    filters: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    rows = [views.escalation_read(session, e) for e in escalations.list_for(session, actor)]
+    listed = page_of(
+        session,
+        record_lists.escalations(),
+        escalations.readable(session, actor),
+        query or ListQuery(),
+        path=ESCALATIONS,
+        filters=filters or _esc_filters(),
+        view=_esc_views(session),
+    )
     return page(
         request,
         "supervision/escalations.html",
         exc,
-        rows=rows,
+        page=listed,
         form=form or {},
         levels=choices(EscalationLevel),
         places=jurisdictions.list_within(session, actor.scope_codes),
     )
 
 
-@router.get("/supervision/escalations")
-def escalations_page(request: Request, session: DbSession, actor: Reader) -> HTMLResponse:
-    return _esc_page(request, session, actor)
+@router.get(ESCALATIONS)
+def escalations_page(
+    request: Request, session: DbSession, actor: Reader, query: Query, filters: EscFilters
+) -> HTMLResponse:
+    """The matters a page at a time, opening on those not yet closed, unsent ones first."""
+    return _esc_page(request, session, actor, query=query, filters=filters)
+
+
+@router.get(ESCALATIONS + ".xlsx")
+def escalations_export(
+    session: DbSession, actor: Reader, query: Query, filters: EscFilters
+) -> Response:
+    """The matters the list shows under the same filters and search, as .xlsx."""
+    stmt, view = escalations.readable(session, actor), _esc_views(session)
+    spec = record_lists.escalations()
+    return export(session, spec, stmt, query, filters=filters, on=today_cn(), view=view)
 
 
 @router.post("/supervision/escalations")

@@ -7,14 +7,21 @@ passed in are the choices the actor may filter by (code or id → name)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, false, func, or_
 
-from huanxin.supervision.mechanism_models import Meeting, Visit
+from huanxin.supervision.mechanism_models import Escalation, Meeting, Visit
 from huanxin.supervision.models import Briefing, Department, Plan
-from huanxin.supervision.states import PLANS, MeetingState, VisitState
-from huanxin.supervision.vocab import MeetingKind, choices
+from huanxin.supervision.states import (
+    OPEN_ESCALATIONS,
+    PLANS,
+    EscalationState,
+    MeetingState,
+    VisitState,
+)
+from huanxin.supervision.vocab import EscalationLevel, MeetingKind, choices
 from huanxin.web.kit.lists import Column, Filter, ListSpec
 
 MEETINGS_OPENING = MeetingState.SCHEDULED.value  # the meetings still to be held
@@ -161,3 +168,52 @@ def visits(leads: Mapping[str, str]) -> ListSpec:
             ),
         ),
     )
+
+
+ESCALATIONS_OPENING = "open"  # proposed, submitted or answered: not yet closed or declined
+ESCALATION_VIEWS = {ESCALATIONS_OPENING: "未办结"}
+_SUBMITTED = func.coalesce(Escalation.submitted_on, date(1900, 1, 1))  # not sent: first
+
+
+def _escalation_state(value: str) -> ColumnElement[bool]:
+    return Escalation.state.in_(OPEN_ESCALATIONS if value == "open" else (value,))
+
+
+def escalations() -> ListSpec:
+    """Matters sent up, opening on those not yet closed, the oldest first; rows are the
+    API's ``EscalationRead`` (labels, the proposing unit's name)."""
+    return ListSpec(
+        title="需上级支持事项",
+        columns=(
+            Column("title", "事项", Escalation.title, lambda e: e.title),
+            Column("level", "请求层级", Escalation.level, lambda e: e.level_label),
+            Column("addressee", "报送对象", Escalation.addressee, lambda e: e.addressee),
+            Column("department", "提出单位", None, lambda e: e.department or ""),
+            Column("state", "状态", Escalation.state, lambda e: e.state_label),
+            Column("submitted_on", "报送日期", _SUBMITTED, _day("submitted_on")),
+            Column("answer", "上级答复", None, lambda e: e.answer),
+        ),
+        default_sort="submitted_on",  # those still awaiting the office's review first
+        tiebreak=Escalation.id,
+        search=lambda q: or_(
+            Escalation.title.ilike(_like(q)),
+            Escalation.ask.ilike(_like(q)),
+            Escalation.addressee.ilike(_like(q)),
+        ),
+        search_hint="事项、请求内容或报送对象",
+        filters=(
+            Filter(
+                "state",
+                "状态",
+                ESCALATION_VIEWS | dict(choices(EscalationState)),
+                _escalation_state,
+            ),
+            Filter(
+                "level", "请求层级", dict(choices(EscalationLevel)), lambda v: Escalation.level == v
+            ),
+        ),
+    )
+
+
+def _day(name: str) -> Callable[[Any], str]:
+    return lambda row: str(getattr(row, name) or "")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from huanxin.core import audit
@@ -25,11 +25,17 @@ def get(session: Session, actor: Actor, escalation_id: int) -> Escalation:
     return visible(actor, row, row.jurisdiction_code if row else None, "事项不存在")
 
 
-def list_for(session: Session, actor: Actor, *, open_only: bool = False) -> list[Escalation]:
+def readable(session: Session, actor: Actor) -> Select[Escalation]:
+    """The matters of the actor's scope; a department's own proposals only."""
     stmt = select(Escalation).where(Escalation.jurisdiction_code.in_(actor.scope_codes))
     if actor.role == "department":
         dept = actor_department(session, actor)
         stmt = stmt.where(Escalation.department_id == (dept.id if dept else 0))
+    return stmt
+
+
+def list_for(session: Session, actor: Actor, *, open_only: bool = False) -> list[Escalation]:
+    stmt = readable(session, actor)
     if open_only:
         stmt = stmt.where(Escalation.state.in_(OPEN_ESCALATIONS))
     return list(session.scalars(stmt.order_by(Escalation.id)))
