@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -272,21 +273,24 @@ class LockWaits:
         self.engine = make_engine(url, pool_size=1, max_overflow=0)
         self.waiting: list[int] = []
         self.active: list[int] = []
+        self.on: Counter[str] = Counter()  # lock kind and statement of each waiting sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         query = text(
-            "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) "
+            "SELECT wait_event_type = 'Lock', wait_event, left(query, 40) "
             "FROM pg_stat_activity WHERE datname = current_database() "
             "AND state = 'active' AND pid <> pg_backend_pid()"
         )
         with self.engine.connect() as conn:
             while not self._stop.wait(0.05):
-                waiting, active = conn.execute(query).one()
+                rows = conn.execute(query).all()
                 conn.rollback()
-                self.waiting.append(int(waiting))
-                self.active.append(int(active))
+                locked = [f"{event}: {statement}" for waits, event, statement in rows if waits]
+                self.on.update(locked)
+                self.waiting.append(len(locked))
+                self.active.append(len(rows))
 
     def __enter__(self) -> LockWaits:
         self._thread.start()
@@ -297,9 +301,10 @@ class LockWaits:
         self._thread.join()
         self.engine.dispose()
 
-    def report(self) -> dict[str, float]:
+    def report(self) -> dict[str, Any]:
         n = len(self.waiting) or 1
         return {
+            "waiting_on": dict(self.on.most_common(4)),
             "samples": len(self.waiting),
             "waiting_mean": round(sum(self.waiting) / n, 2),
             "waiting_max": max(self.waiting, default=0),

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from huanxin.claims.service import allotments
 from huanxin.config import Settings, get_settings
 from huanxin.core.domain import load
 from huanxin.db import Database
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        allotments.give_back()  # unused seats of today's release rounds go back
         stop_federation()
         if database is None:
             db.dispose()
