@@ -4,7 +4,6 @@ the 公务仓 are in ``routes.trade`` in this package."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -31,9 +30,9 @@ P = "/secondhand"
 
 @router.post(P + "/dealers", status_code=201)
 @idempotent("sh.dealer")
-def register_dealer(body: s.DealerCreate, actor: Manager, session: DbSession) -> s.DealerRead:
-    return s.DealerRead.model_validate(
-        dealers.dealer_view(session, dealers.register_dealer(session, actor, **body.model_dump()))
+def register_dealer(body: s.DealerCreate, actor: Manager, session: DbSession) -> dealers.DealerView:
+    return dealers.dealer_view(
+        session, dealers.register_dealer(session, actor, **body.model_dump())
     )
 
 
@@ -44,67 +43,61 @@ def list_dealers(
     paged: Paged,
     status: Code | None = None,
     kind: Code | None = None,
-) -> list[s.DealerRead]:
+) -> list[dealers.DealerView]:
     rows = dealers.list_dealers(session, actor, status=status, kind=kind, pager=paged.of(session))
-    return [s.DealerRead.model_validate(dealers.dealer_view(session, d)) for d in rows]
+    return [dealers.dealer_view(session, d) for d in rows]
 
 
 @router.post(P + "/dealers/{dealer_id}/status")
 @idempotent("sh.dealer_status.{dealer_id}")
 def set_dealer_status(
     dealer_id: Id, body: s.StatusChange, actor: Manager, session: DbSession
-) -> s.DealerRead:
+) -> dealers.DealerView:
     row = dealers.set_status(session, actor, dealer_id=dealer_id, **body.model_dump())
-    return s.DealerRead.model_validate(dealers.dealer_view(session, row))
+    return dealers.dealer_view(session, row)
 
 
 @router.get(P + "/dealers/{dealer_id}/credit")
-def dealer_credit(dealer_id: Id, actor: Reader, session: DbSession) -> s.DealerCredit:
-    dealer = dealers.get_dealer(session, actor, dealer_id)
-    events = credit.list_events(session, actor, dealer_id=dealer_id)
-    return s.DealerCredit(
-        **asdict(dealers.dealer_view(session, dealer)),
-        **asdict(credit.grade(session, dealer)),
-        events=[s.CreditEventRead.model_validate(credit.event_view(e)) for e in events],
-    )
+def dealer_credit(dealer_id: Id, actor: Reader, session: DbSession) -> credit.DealerCredit:
+    return credit.dealer_credit(session, actor, dealer_id=dealer_id)
 
 
 @router.post(P + "/transactions", status_code=201)
 @idempotent("sh.transaction")
 def register_transaction(
     body: s.TransactionCreate, actor: Dealer, session: DbSession
-) -> s.TransactionRead:
-    return s.TransactionRead.model_validate(
-        dealers.transaction_view(dealers.register_transaction(session, actor, **body.model_dump()))
+) -> dealers.TransactionView:
+    return dealers.transaction_view(
+        dealers.register_transaction(session, actor, **body.model_dump())
     )
 
 
 @router.get(P + "/transactions")
 def list_transactions(
     actor: Reader, session: DbSession, paged: Paged, category: Code | None = None
-) -> list[s.TransactionRead]:
+) -> list[dealers.TransactionView]:
     rows = dealers.list_transactions(session, actor, category=category, pager=paged.of(session))
-    return [s.TransactionRead.model_validate(dealers.transaction_view(t)) for t in rows]
+    return [dealers.transaction_view(t) for t in rows]
 
 
 @router.get(P + "/my/transactions")
-def my_transactions(actor: Dealer, session: DbSession, paged: Paged) -> list[s.TransactionRead]:
+def my_transactions(
+    actor: Dealer, session: DbSession, paged: Paged
+) -> list[dealers.TransactionView]:
     rows = dealers.list_transactions(session, actor, pager=paged.of(session))
-    return [s.TransactionRead.model_validate(dealers.transaction_view(t)) for t in rows]
+    return [dealers.transaction_view(t) for t in rows]
 
 
 @router.get(P + "/transactions/{transaction_id}/parties")
-def reveal_parties(transaction_id: Id, actor: Reader, session: DbSession) -> s.PartiesRead:
-    parties = dealers.reveal_parties(session, actor, transaction_id=transaction_id)
-    return s.PartiesRead.model_validate(parties)
+def reveal_parties(transaction_id: Id, actor: Reader, session: DbSession) -> dealers.Parties:
+    return dealers.reveal_parties(session, actor, transaction_id=transaction_id)
 
 
 @router.get(P + "/indicators/used-cars")
-def used_cars(actor: Reader, session: DbSession, year: Year | None = None) -> s.UsedCarIndicator:
-    result = dealers.used_car_indicator(
+def used_cars(actor: Reader, session: DbSession, year: Year | None = None) -> dealers.UsedCars:
+    return dealers.used_car_indicator(
         session, jurisdiction_codes=actor.scope_codes, year=year or today_cn().year
     )
-    return s.UsedCarIndicator.model_validate(asdict(result))
 
 
 @router.post(P + "/car-baselines")
@@ -191,31 +184,25 @@ def list_reports(actor: Reader, session: DbSession, paged: Paged) -> list[s.Valu
 
 @router.post(P + "/complaints", status_code=201)
 @idempotent("sh.complaint")
-def file_complaint(
-    body: s.ComplaintCreate, actor: Checker, session: DbSession
-) -> s.CreditEventRead:
-    return s.CreditEventRead.model_validate(
-        credit.event_view(credit.file_complaint(session, actor, **body.model_dump()))
-    )
+def file_complaint(body: s.ComplaintCreate, actor: Checker, session: DbSession) -> credit.EventView:
+    return credit.event_view(credit.file_complaint(session, actor, **body.model_dump()))
 
 
 @router.post(P + "/credit-events", status_code=201)
 @idempotent("sh.credit_event")
 def record_credit_event(
     body: s.CreditEventCreate, actor: Manager, session: DbSession
-) -> s.CreditEventRead:
-    return s.CreditEventRead.model_validate(
-        credit.event_view(credit.record_event(session, actor, **body.model_dump()))
-    )
+) -> credit.EventView:
+    return credit.event_view(credit.record_event(session, actor, **body.model_dump()))
 
 
 @router.post(P + "/credit-events/{event_id}/resolve")
 @idempotent("sh.resolve.{event_id}")
 def resolve_credit_event(
     event_id: Id, body: s.Outcome, actor: Manager, session: DbSession
-) -> s.CreditEventRead:
-    return s.CreditEventRead.model_validate(
-        credit.event_view(credit.resolve(session, actor, event_id=event_id, outcome=body.outcome))
+) -> credit.EventView:
+    return credit.event_view(
+        credit.resolve(session, actor, event_id=event_id, outcome=body.outcome)
     )
 
 

@@ -245,6 +245,25 @@ def list_events(
     return list(session.scalars(stmt.order_by(CreditEvent.id.desc()).limit(300)))
 
 
+@dataclass(frozen=True)
+class DealerCredit(dealers.DealerView):
+    """A dealer with its credit points, grade and the reasons, and its credit records."""
+
+    score: int
+    grade: str
+    reasons: list[str]
+    window_days: int
+    events: list[EventView]
+
+
+def dealer_credit(session: Session, actor: Actor, *, dealer_id: int) -> DealerCredit:
+    """A dealer in scope with its grade and its newest 300 credit records."""
+    dealer = dealers.get_dealer(session, actor, dealer_id)
+    events = [event_view(e) for e in list_events(session, actor, dealer_id=dealer_id)]
+    view, graded = dealers.dealer_view(session, dealer), grade(session, dealer)
+    return DealerCredit(**asdict(view), **asdict(graded), events=events)
+
+
 def _platform_caller(session: Session, actor: Actor) -> Dealer:
     caller = common.own_dealer(session, actor)
     if caller.kind != "platform":
