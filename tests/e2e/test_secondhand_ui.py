@@ -162,6 +162,9 @@ def test_bureau_records_credit_events_and_suspends_then_reinstates(
     page.select_option("#credit-form select[name=event]", "dispute:dealer_at_fault")
     page.fill("#credit-form textarea[name=description]", "平台未及时下架问题商品")
     page.click("#credit-form button[type=submit]")
+    assert "平台未及时下架问题商品" not in page.inner_text("#events")  # opens on the pending
+    page.select_option(".list-controls select[name=outcome]", "all")
+    page.click(".list-controls button[type=submit]")
     assert "平台未及时下架问题商品" in page.inner_text("#events")
     grade_row = page.locator("#grades tr", has_text="沁水县二手交易平台")
     assert "纠纷经营者责任1起，扣8分" in grade_row.inner_text()
