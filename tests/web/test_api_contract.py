@@ -61,6 +61,13 @@ def test_every_operation_has_a_typed_success_response() -> None:
     assert UNTYPED - untyped == set(), "typed now: remove them from UNTYPED"
 
 
+def test_schema_names_are_unique_across_domains() -> None:
+    """Two domains' models of one name make FastAPI publish both under module paths
+    (``huanxin__equipment__schemas__BaselineRead``): a client's generated code reads badly."""
+    names = [n for n in _schema()["components"]["schemas"] if n.startswith("huanxin__")]
+    assert names == [], "rename one of each pair of same-named models"
+
+
 def test_every_operation_documents_its_error_responses() -> None:
     error_ref = {"$ref": "#/components/schemas/ErrorBody"}
     missing = []

@@ -1,20 +1,24 @@
 """The page kit: a form refusal names the field by its label and keeps the form; the download
-header follows RFC 6266; charts use the one font; list links keep every other parameter."""
+header follows RFC 6266; charts use the one font; list links keep every other parameter; list exports show amounts as numbers."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from matplotlib.figure import Figure
+from openpyxl import load_workbook
 from pydantic import Field
 from starlette.datastructures import FormData
 
 from huanxin.core.bounds import Code
 from huanxin.core.errors import InvalidInput
+from huanxin.core.money import yuan_number
 from huanxin.web.kit import charts, downloads, forms
-from huanxin.web.kit.lists import Column, ListSpec, Page
+from huanxin.web.kit.lists import Column, ListSpec, Page, xlsx
 
 
 class _Sale(forms.PageForm):
@@ -94,3 +98,21 @@ def test_list_links_keep_the_filters_and_search() -> None:
     assert link == {"q": ["冰箱"], "sort": ["-id"], "state": ["waiting"], "page": ["3"]}
     assert parse_qs(urlsplit(page.sort_href("id")).query)["sort"] == ["id"]
     assert "page" not in page.export_href("/claims.xlsx")
+
+
+def test_list_export_shows_amounts_as_numbers_with_separators() -> None:
+    spec = ListSpec(
+        "申请",
+        (
+            Column("no", "编号", None, lambda r: r[0]),
+            Column("amount", "补贴（元）", None, lambda r: yuan_number(r[1])),
+        ),
+        "no",
+        object(),
+    )
+    sheet = load_workbook(io.BytesIO(xlsx(spec, [("=1+1", 123_456_789)]))).active
+    assert sheet is not None
+    assert sheet["A2"].value == "'=1+1"  # formula-safe, as before
+    amount = sheet["B2"]
+    assert Decimal(str(amount.value)) == Decimal("1234567.89")  # a number, not text
+    assert amount.number_format == "#,##0.00"

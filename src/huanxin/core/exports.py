@@ -3,7 +3,8 @@
 Owns ``safe_cell`` / ``safe_row``: characters a worksheet cannot hold (control characters,
 which openpyxl refuses with an exception) are dropped, and text a spreadsheet would run as a
 formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with an
-apostrophe, so an export of stored data neither fails nor executes anything.
+apostrophe, so an export of stored data neither fails nor executes anything. ``YUAN_FORMAT``
+is how every workbook shows an amount of yuan (a number with thousands separators).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
+YUAN_FORMAT = "#,##0.00"  # amounts of yuan (``core.money.yuan_number``) in a workbook
 
 
 def safe_cell(value: Any) -> Any:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from huanxin.core.actor import Actor
 from huanxin.core.clock import today_cn
-from huanxin.core.exports import safe_row
+from huanxin.core.exports import YUAN_FORMAT, safe_row
 from huanxin.core.jurisdictions import full_name, list_within
 from huanxin.core.money import yuan_number, yuan_text
 from huanxin.equipment.models import Enterprise, EquipmentFlag, EquipmentItem, Project
@@ -99,9 +99,6 @@ def item_cells(item: EquipmentItem, flag: EquipmentFlag) -> list[Any]:
         flag.actual,
         flag.source,
     ]
-
-
-YUAN_FORMAT = "#,##0.00"
 
 
 def project_cells(p: Project, money: Callable[[int], Any] = yuan_text) -> list[Any]:

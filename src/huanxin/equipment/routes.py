@@ -23,8 +23,6 @@ from huanxin.equipment.ledger_io import write_template
 from huanxin.equipment.models import EquipmentItem
 from huanxin.equipment.savings import DEFAULT_FACTORS
 from huanxin.equipment.schemas import (
-    BaselineCreate,
-    BaselineRead,
     ClassifiedRead,
     ClassifyRequest,
     DigitalReportCreate,
@@ -36,6 +34,8 @@ from huanxin.equipment.schemas import (
     EnterpriseUpdate,
     FlagRead,
     ImportRead,
+    InvestmentBaselineCreate,
+    InvestmentBaselineRead,
     ItemRead,
     ItemUpdate,
     ProjectCreate,
@@ -463,9 +463,11 @@ def investment_indicator(
 
 @router.post("/baselines", status_code=201)
 @idempotent("equipment.baseline.set")
-def set_baseline(body: BaselineCreate, actor: Manager, session: DbSession) -> BaselineRead:
+def set_baseline(
+    body: InvestmentBaselineCreate, actor: Manager, session: DbSession
+) -> InvestmentBaselineRead:
     row = indicator.set_baseline(session, actor, **body.model_dump())
-    return BaselineRead(id=row.id, **body.model_dump())
+    return InvestmentBaselineRead(id=row.id, **body.model_dump())
 
 
 # --- digitalisation indicators ----------------------------------------------------------

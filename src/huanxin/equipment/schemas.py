@@ -198,7 +198,7 @@ class SubsidyDecision(BaseModel):
     note: Text = Field(default="", max_length=500)
 
 
-class BaselineCreate(BaseModel):
+class InvestmentBaselineCreate(BaseModel):
     jurisdiction_code: Code = Field(max_length=6)
     sector: Code
     amount_fen: Fen
@@ -261,7 +261,7 @@ class SubsidyApplied(SubsidyRead):
     rule: str
 
 
-class BaselineRead(BaselineCreate):
+class InvestmentBaselineRead(InvestmentBaselineCreate):
     id: int
 
 

@@ -13,12 +13,12 @@ from fastapi import APIRouter, Depends
 from huanxin.core.actor import Actor
 from huanxin.core.bounds import Code, Id
 from huanxin.integrity.schemas import (
+    CaseDecisionRead,
     CaseDetail,
     CaseRead,
     DashboardRead,
     DecidedRead,
     DecisionBody,
-    DecisionRead,
     DetectorCount,
     MerchantRiskRead,
     PrecisionRead,
@@ -63,7 +63,7 @@ def claim_case(claim_id: Id, actor: Reader, session: DbSession) -> CaseDetail:
         **case_data(item).model_dump(),
         related_claim_ids=[c.id for c in review.related(session, actor, item.claim)],
         decisions=[
-            DecisionRead(decision=d.decision, note=d.note, user_id=d.user_id)
+            CaseDecisionRead(decision=d.decision, note=d.note, user_id=d.user_id)
             for d in review.decisions_of(session, claim_id)
         ],
     )

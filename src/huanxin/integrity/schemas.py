@@ -33,7 +33,7 @@ class CaseRead(BaseModel):
     reasons: list[ReasonRead]
 
 
-class DecisionRead(BaseModel):
+class CaseDecisionRead(BaseModel):
     decision: str
     note: str
     user_id: int
@@ -41,7 +41,7 @@ class DecisionRead(BaseModel):
 
 class CaseDetail(CaseRead):
     related_claim_ids: list[int]
-    decisions: list[DecisionRead]
+    decisions: list[CaseDecisionRead]
 
 
 class DecidedRead(BaseModel):

@@ -170,7 +170,7 @@ class DeclarationCreate(BaseModel):
     month: Line = Field(pattern=r"^\d{4}-\d{2}$")
 
 
-class BaselineSet(BaseModel):
+class RecyclingBaselineSet(BaseModel):
     jurisdiction_code: Code = Field(min_length=6, max_length=6)
     kind: Code
     units: Count
@@ -240,7 +240,7 @@ class UnservedRead(BaseModel):
     reason: str
 
 
-class PlanRead(BaseModel):
+class RoutePlanRead(BaseModel):
     id: int
     jurisdiction_code: str
     service_date: str

@@ -325,7 +325,7 @@ class WarehouseItemDetail(WarehouseItemRead):
     steps: list[StepView]
 
 
-class CertificateCheck(Answer):
+class WipeCertificateCheck(Answer):
     """What anyone may see of a wipe certificate by its verification code (no personal fields)."""
 
     cert_no: str

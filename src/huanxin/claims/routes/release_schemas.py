@@ -99,13 +99,13 @@ class RoundRead(BaseModel):
         )
 
 
-class EntryRead(BaseModel):
+class ReleaseEntryRead(BaseModel):
     round_id: int
     ticket: str
     created_at: str
 
     @classmethod
-    def of(cls, e: LotteryEntry) -> EntryRead:
+    def of(cls, e: LotteryEntry) -> ReleaseEntryRead:
         return cls(
             round_id=e.round_id, ticket=e.ticket, created_at=as_utc(e.created_at).isoformat()
         )

@@ -17,9 +17,9 @@ from huanxin.claims.errors import (
     ReleasePlanInvalid,
 )
 from huanxin.claims.routes.release_schemas import (
-    EntryRead,
     LotteryRecord,
     ReleaseCreate,
+    ReleaseEntryRead,
     ReleaseRead,
     RoundRead,
 )
@@ -75,8 +75,8 @@ def enter_lottery(
     release_id: Id,
     actor: Annotated[Actor, Depends(require("claims:own"))],
     session: DbSession,
-) -> EntryRead:
-    return EntryRead.of(lottery.enter(session, actor, release_id=release_id, now=utcnow()))
+) -> ReleaseEntryRead:
+    return ReleaseEntryRead.of(lottery.enter(session, actor, release_id=release_id, now=utcnow()))
 
 
 @router.post(

@@ -18,7 +18,7 @@ from matplotlib.font_manager import FontProperties
 
 from huanxin.claims.service.statements import Statement
 from huanxin.core.clock import today_cn
-from huanxin.core.exports import safe_row
+from huanxin.core.exports import YUAN_FORMAT, safe_row
 from huanxin.core.money import yuan_number
 from huanxin.core.vocab import CATEGORIES
 
@@ -26,9 +26,6 @@ SALES_HEADERS = ["申请编号", "核销日期", "品类", "型号", "售价（�
 PAYMENT_HEADERS = ["批次号", "付款单号", "到账日期", "金额（元）", "银行流水号"]
 CLAWBACK_HEADERS = ["申请编号", "退货日期", "追回金额（元）"]
 ROWS_PER_PAGE = 38
-
-
-YUAN_FORMAT = "#,##0.00"
 
 
 def _text(value: object) -> str:

@@ -22,8 +22,8 @@ from huanxin.recycling.schemas import (
     PickupComplete,
     PickupRead,
     PlanCreate,
-    PlanRead,
     QuoteRead,
+    RoutePlanRead,
 )
 from huanxin.recycling.service import bookings, certificates, completion, dispatching
 from huanxin.web.deps import DbSession, public, require
@@ -40,8 +40,8 @@ def booking_read(session: DbSession, booking: Booking) -> BookingRead:
     return BookingRead.model_validate(bookings.booking_view(session, booking), from_attributes=True)
 
 
-def plan_read(session: DbSession, plan: Plan) -> PlanRead:
-    return PlanRead.model_validate(dispatching.plan_view(session, plan), from_attributes=True)
+def plan_read(session: DbSession, plan: Plan) -> RoutePlanRead:
+    return RoutePlanRead.model_validate(dispatching.plan_view(session, plan), from_attributes=True)
 
 
 @router.post("/recycling/quote")
@@ -91,7 +91,7 @@ def ops_bookings(
 
 @router.post("/recycling/plans", status_code=201)
 @idempotent("recycling.plan.create")
-def make_plan(body: PlanCreate, actor: Reader, session: DbSession) -> PlanRead:
+def make_plan(body: PlanCreate, actor: Reader, session: DbSession) -> RoutePlanRead:
     dispatching.ensure_dispatcher(actor)
     plan = dispatching.plan_for_day(
         session,
@@ -106,7 +106,7 @@ def make_plan(body: PlanCreate, actor: Reader, session: DbSession) -> PlanRead:
 @router.get("/recycling/plans")
 def find_plan(
     actor: Reader, session: DbSession, jurisdiction_code: Code, service_date: Day
-) -> PlanRead:
+) -> RoutePlanRead:
     plan = dispatching.find_plan(
         session, actor, jurisdiction_code=jurisdiction_code, day=service_date
     )
@@ -114,7 +114,7 @@ def find_plan(
 
 
 @router.get("/recycling/plans/{plan_id}")
-def get_plan(plan_id: Id, actor: Reader, session: DbSession) -> PlanRead:
+def get_plan(plan_id: Id, actor: Reader, session: DbSession) -> RoutePlanRead:
     return plan_read(session, dispatching.get_plan(session, actor, plan_id))
 
 

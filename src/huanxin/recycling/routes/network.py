@@ -17,7 +17,6 @@ from huanxin.recycling.schemas import (
     AreaRead,
     AreaSet,
     BaselineRead,
-    BaselineSet,
     DeclarationCreate,
     DeclarationCreated,
     DeclarationRead,
@@ -27,6 +26,7 @@ from huanxin.recycling.schemas import (
     PriceListCreated,
     PriceListRead,
     PriceRead,
+    RecyclingBaselineSet,
     SiteCreate,
     SiteRead,
     VehicleCreate,
@@ -221,7 +221,7 @@ def declarations(actor: Reader, session: DbSession, paged: Paged) -> list[Declar
 
 @router.put("/recycling/baselines")
 @idempotent("recycling.baseline.set")
-def set_baseline(body: BaselineSet, actor: Manager, session: DbSession) -> BaselineRead:
+def set_baseline(body: RecyclingBaselineSet, actor: Manager, session: DbSession) -> BaselineRead:
     _in_scope(actor, body.jurisdiction_code)
     row = flows.set_baseline(session, actor, **body.model_dump())
     return BaselineRead(id=row.id, units=row.units, weight_kg=row.weight_kg)

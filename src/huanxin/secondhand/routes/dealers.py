@@ -131,9 +131,9 @@ def revoke_certificate(
 
 
 @router.get(P + "/certificates/check", dependencies=[Depends(public)])
-def check_certificate(code: Code, session: DbSession) -> s.CertificateCheck:
+def check_certificate(code: Code, session: DbSession) -> s.WipeCertificateCheck:
     """Public: a buyer checks a wipe certificate by its verification code (no personal fields)."""
-    return s.CertificateCheck.model_validate(wipes.public_check(session, code=code))
+    return s.WipeCertificateCheck.model_validate(wipes.public_check(session, code=code))
 
 
 def _estimate(

@@ -14,18 +14,20 @@ import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, cast
 from urllib.parse import urlencode
 
 from fastapi import Query
 from fastapi.responses import Response
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from pydantic import Field
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from huanxin.core.bounds import Code, Line
-from huanxin.core.exports import safe_row
+from huanxin.core.exports import YUAN_FORMAT, safe_row
 from huanxin.web.kit.downloads import XLSX, download
 
 PAGE_SIZE = 50
@@ -180,13 +182,23 @@ def page_of(
     )
 
 
+def _cell(sheet: Any, value: Any) -> Any:
+    """An amount of yuan (a ``Decimal`` from ``yuan_number``) shown with separators."""
+    if not isinstance(value, Decimal):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = YUAN_FORMAT
+    return cell
+
+
 def xlsx(spec: ListSpec, rows: Iterable[Any]) -> bytes:
-    """The rows as a worksheet: the list's headers, one line per row, cells formula-safe."""
+    """The rows as a worksheet: the list's headers, one line per row, cells formula-safe,
+    amounts of yuan as numbers shown ``#,##0.00``."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(spec.title[:31])
     sheet.append([c.label for c in spec.columns])
     for row in rows:
-        sheet.append(safe_row(c.cell(row) for c in spec.columns))
+        sheet.append([_cell(sheet, v) for v in safe_row(c.cell(row) for c in spec.columns)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
