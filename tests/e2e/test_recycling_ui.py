@@ -267,8 +267,8 @@ def test_pickup_chain_from_booking_to_trade_in(browser: Any, server: str) -> Non
     }
     for name, value in fields.items():
         merchant.fill(f"input[name={name}]", value)
-    merchant.click("#till-submit")  # the form also holds the (hidden) scan buttons
-    merchant.wait_for_url(f"{server}/claims/*/receipt")
+    merchant.click("#till-submit", no_wait_after=True)  # the form also holds scan buttons
+    merchant.wait_for_url(f"{server}/claims/*/receipt", timeout=90_000)  # a loaded machine
     public.reload()
     assert "已用于补贴申请" in public.inner_text("#cert-result")
     other = login(browser, server, "merchant.371525", **PHONE)

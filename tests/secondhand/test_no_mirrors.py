@@ -22,7 +22,7 @@ REMAINING = {
     ("OfferRead", "OfferView"),
     ("ListingStep", "StepView"),
     ("ListingRead", "ListingView"),
-    ("CertificateCheck", "PublicCertificate"),
+    ("WipeCertificateCheck", "PublicCertificate"),
     ("EstimateCell", "EstimateCell"),
     ("EstimateRead", "Estimate"),
     ("PriceGuideRow", "GuideRow"),
